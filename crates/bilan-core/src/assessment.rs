@@ -1,0 +1,691 @@
+//! What a methodology returns: contributions with their terms, exclusions, assumptions,
+//! per-functional-unit results and disclosures.
+//!
+//! **Invariant:** every contribution's value for an indicator equals the product of its terms
+//! (each raised to its power) times that indicator's factor term, so every number can be
+//! recomputed from the audit trail alone ([`Contribution::check`]).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::indicator::Indicator;
+use crate::inventory::Phase;
+use crate::method::MethodRef;
+
+/// A life-cycle stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Manufacturing of hardware (embodied impacts).
+    Manufacturing,
+    /// Transport of hardware.
+    Transport,
+    /// Use: electricity, cooling water, fuels, refrigerants, purchased services.
+    Use,
+    /// Data-centre building.
+    Infrastructure,
+    /// End of life of hardware.
+    EndOfLife,
+}
+
+impl Stage {
+    /// Every stage, in report order.
+    pub const ALL: [Stage; 5] = [
+        Stage::Manufacturing,
+        Stage::Transport,
+        Stage::Use,
+        Stage::Infrastructure,
+        Stage::EndOfLife,
+    ];
+
+    /// Identifier used in figure paths.
+    pub fn id(self) -> &'static str {
+        match self {
+            Stage::Manufacturing => "manufacturing",
+            Stage::Transport => "transport",
+            Stage::Use => "use",
+            Stage::Infrastructure => "infrastructure",
+            Stage::EndOfLife => "end-of-life",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The kind of an inventory item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    /// `[[site]]`
+    Site,
+    /// `[[fleet]]`
+    Fleet,
+    /// `[[workload]]`
+    Workload,
+    /// `[[building]]`
+    Building,
+    /// `[[transport]]`
+    Transport,
+    /// `[[end-of-life]]`
+    EndOfLife,
+    /// `[[service]]`
+    Service,
+    /// `[[fuel]]`
+    Fuel,
+    /// `[[refrigerant]]`
+    Refrigerant,
+    /// `[[instrument]]`
+    Instrument,
+    /// `[[offset]]`
+    Offset,
+}
+
+impl ItemKind {
+    /// The table name in inventory files.
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemKind::Site => "site",
+            ItemKind::Fleet => "fleet",
+            ItemKind::Workload => "workload",
+            ItemKind::Building => "building",
+            ItemKind::Transport => "transport",
+            ItemKind::EndOfLife => "end-of-life",
+            ItemKind::Service => "service",
+            ItemKind::Fuel => "fuel",
+            ItemKind::Refrigerant => "refrigerant",
+            ItemKind::Instrument => "instrument",
+            ItemKind::Offset => "offset",
+        }
+    }
+}
+
+/// A reference to one inventory item.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ItemRef {
+    /// Its kind.
+    pub kind: ItemKind,
+    /// Its id.
+    pub id: Arc<str>,
+}
+
+impl ItemRef {
+    /// A reference to the item of `kind` with `id`.
+    pub fn new(kind: ItemKind, id: impl Into<Arc<str>>) -> ItemRef {
+        ItemRef {
+            kind,
+            id: id.into(),
+        }
+    }
+
+    /// The key path of one of its keys, e.g. `workload[pretrain].energy`.
+    pub fn path(&self, key: &str) -> String {
+        format!("{}[{}].{key}", self.kind.key(), self.id)
+    }
+}
+
+impl fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.kind.key(), self.id)
+    }
+}
+
+/// Which part of an item a contribution accounts for; contributions of two methods with the
+/// same item and aspect are compared term by term.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Aspect {
+    /// Electricity of the active devices (facility energy: IT × PUE).
+    Electricity,
+    /// Electricity of reserved or provisioned hardware while idle.
+    IdleElectricity,
+    /// Electricity of host CPUs, memory and network.
+    HostElectricity,
+    /// Upstream of electricity and T&D losses (life-cycle minus combustion).
+    ElectricityUpstream,
+    /// Electricity under contractual instruments (market-based).
+    MarketElectricity,
+    /// Water evaporated by on-site cooling.
+    CoolingWater,
+    /// Embodied impacts of the accelerators.
+    Embodied,
+    /// Embodied impacts of the host servers.
+    HostEmbodied,
+    /// Embodied impacts of the building.
+    Building,
+    /// Transport.
+    Transport,
+    /// End of life.
+    EndOfLife,
+    /// A purchased service.
+    Service,
+    /// Fuel combustion.
+    Fuel,
+    /// Refrigerant leakage.
+    Refrigerant,
+    /// Carbon credits (never netted).
+    Offset,
+}
+
+impl Aspect {
+    /// Identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            Aspect::Electricity => "electricity",
+            Aspect::IdleElectricity => "idle-electricity",
+            Aspect::HostElectricity => "host-electricity",
+            Aspect::ElectricityUpstream => "electricity-upstream",
+            Aspect::MarketElectricity => "market-electricity",
+            Aspect::CoolingWater => "cooling-water",
+            Aspect::Embodied => "embodied",
+            Aspect::HostEmbodied => "host-embodied",
+            Aspect::Building => "building",
+            Aspect::Transport => "transport",
+            Aspect::EndOfLife => "end-of-life",
+            Aspect::Service => "service",
+            Aspect::Fuel => "fuel",
+            Aspect::Refrigerant => "refrigerant",
+            Aspect::Offset => "offset",
+        }
+    }
+}
+
+impl fmt::Display for Aspect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A reason two methods give different numbers for the same inventory. Methods tag their
+/// rules, terms and exclusions with drivers; the runner decomposes differences by them, in
+/// the order of [`Driver::ALL`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Driver {
+    /// An indicator (water, ADPe…) in one method's scope and not the other's.
+    IndicatorCoverage,
+    /// Time frame: reporting year vs life cycle of the functional unit.
+    TimeFrame,
+    /// Capital goods: expensed in the year of acquisition vs amortised over the lifetime.
+    CapitalGoods,
+    /// Dividing embodied impacts by the hardware's utilisation.
+    UtilisationDivisor,
+    /// Market-based (contractual instruments) vs location-based electricity.
+    ElectricityBasis,
+    /// Life-cycle vs combustion-only electricity factors.
+    ElectricityBoundary,
+    /// Data-centre overhead (PUE).
+    FacilityOverhead,
+    /// Idle or reserved capacity and host overhead.
+    IdleOverhead,
+    /// Host servers' embodied impacts in or out.
+    HostEmbodied,
+    /// Data-centre building in or out.
+    Building,
+    /// Transport in or out.
+    Transport,
+    /// End of life in or out.
+    EndOfLife,
+    /// Purchased services, fuels, refrigerants in or out.
+    OtherItems,
+    /// A different factor for the same thing (dataset, preference order).
+    FactorChoice,
+    /// A custom auditor rule (cut-off, exclusion, multiplier).
+    AuditorRule,
+}
+
+impl Driver {
+    /// Every driver, in decomposition order.
+    pub const ALL: [Driver; 15] = [
+        Driver::IndicatorCoverage,
+        Driver::TimeFrame,
+        Driver::CapitalGoods,
+        Driver::UtilisationDivisor,
+        Driver::ElectricityBasis,
+        Driver::ElectricityBoundary,
+        Driver::FacilityOverhead,
+        Driver::IdleOverhead,
+        Driver::HostEmbodied,
+        Driver::Building,
+        Driver::Transport,
+        Driver::EndOfLife,
+        Driver::OtherItems,
+        Driver::FactorChoice,
+        Driver::AuditorRule,
+    ];
+
+    /// Identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            Driver::IndicatorCoverage => "indicator-coverage",
+            Driver::TimeFrame => "time-frame",
+            Driver::CapitalGoods => "capital-goods",
+            Driver::UtilisationDivisor => "utilisation-divisor",
+            Driver::ElectricityBasis => "electricity-basis",
+            Driver::ElectricityBoundary => "electricity-boundary",
+            Driver::FacilityOverhead => "facility-overhead",
+            Driver::IdleOverhead => "idle-overhead",
+            Driver::HostEmbodied => "host-embodied",
+            Driver::Building => "building",
+            Driver::Transport => "transport",
+            Driver::EndOfLife => "end-of-life",
+            Driver::OtherItems => "other-items",
+            Driver::FactorChoice => "factor-choice",
+            Driver::AuditorRule => "auditor-rule",
+        }
+    }
+}
+
+impl fmt::Display for Driver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Where a term's value comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "from")]
+pub enum TermSource {
+    /// A key of the inventory, e.g. `workload[pretrain].device-hours`.
+    Inventory {
+        /// Key path.
+        path: Arc<str>,
+    },
+    /// A factor listed in [`Assessment::factors`].
+    Factor {
+        /// Its id there.
+        id: Arc<str>,
+    },
+    /// A method parameter (given or default).
+    Parameter {
+        /// Its name.
+        name: Cow<'static, str>,
+    },
+    /// A rule of the method (e.g. "expensed: 100 % in the year of acquisition").
+    Rule {
+        /// The rule in words.
+        rule: Cow<'static, str>,
+    },
+    /// Computed from other numbers.
+    Derived {
+        /// How.
+        formula: Cow<'static, str>,
+    },
+}
+
+/// One multiplicative input of a contribution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Term {
+    /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
+    pub symbol: Cow<'static, str>,
+    /// Value, in `unit`.
+    pub value: f64,
+    /// Unit of `value`.
+    pub unit: Cow<'static, str>,
+    /// Exponent: 1 multiplies, -1 divides.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub power: i8,
+    /// Which divergence driver this term bears on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<Driver>,
+    /// Where it comes from.
+    pub source: TermSource,
+}
+
+fn one() -> i8 {
+    1
+}
+
+fn is_one(p: &i8) -> bool {
+    *p == 1
+}
+
+impl Term {
+    /// A multiplying term.
+    pub fn new(
+        symbol: impl Into<Cow<'static, str>>,
+        value: f64,
+        unit: impl Into<Cow<'static, str>>,
+        source: TermSource,
+    ) -> Term {
+        Term {
+            symbol: symbol.into(),
+            value,
+            unit: unit.into(),
+            power: 1,
+            driver: None,
+            source,
+        }
+    }
+
+    /// This term as a divisor.
+    pub fn dividing(mut self) -> Term {
+        self.power = -1;
+        self
+    }
+
+    /// This term tagged with `driver`.
+    pub fn driver(mut self, driver: Driver) -> Term {
+        self.driver = Some(driver);
+        self
+    }
+
+    /// Its multiplicative effect: `value` or `1 / value`.
+    pub fn effect(&self) -> f64 {
+        if self.power < 0 {
+            1.0 / self.value
+        } else {
+            self.value
+        }
+    }
+}
+
+/// The value of a contribution for one indicator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IndicatorValue {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The per-indicator factor term (e.g. the grid's kgCO2e/kWh).
+    pub factor: Term,
+    /// The result, in the indicator's unit.
+    pub value: f64,
+}
+
+/// One computed amount: an inventory item's share of one or more indicators.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Contribution {
+    /// The inventory item.
+    pub item: ItemRef,
+    /// Which part of it.
+    pub aspect: Aspect,
+    /// Life-cycle stage.
+    pub stage: Stage,
+    /// Workload phase, when it belongs to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// The method's own category (e.g. `scope-2-location`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Cow<'static, str>>,
+    /// A memo item is reported but not added to totals (e.g. the market-based Scope 2 when
+    /// the headline is location-based, or offsets).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub memo: bool,
+    /// The formula in symbols, e.g. `E_IT × PUE × F_grid`.
+    pub formula: Cow<'static, str>,
+    /// Terms shared by every indicator.
+    pub terms: Vec<Term>,
+    /// One value per indicator.
+    pub values: Vec<IndicatorValue>,
+    /// The driver that explains this contribution's presence when another method has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence: Option<Driver>,
+}
+
+impl Contribution {
+    /// The value for `indicator`, if this contribution has one.
+    pub fn value(&self, indicator: Indicator) -> Option<f64> {
+        self.values
+            .iter()
+            .find(|v| v.indicator == indicator)
+            .map(|v| v.value)
+    }
+
+    /// Product of the shared terms.
+    pub fn base(&self) -> f64 {
+        self.terms.iter().map(Term::effect).product()
+    }
+
+    /// Checks the audit-trail invariant: each value equals the product of its terms.
+    pub fn check(&self) -> Result<(), String> {
+        let base = self.base();
+        for v in &self.values {
+            let expected = base * v.factor.effect();
+            let tolerance = 1e-9 * expected.abs().max(v.value.abs()).max(f64::MIN_POSITIVE);
+            if (expected - v.value).abs() > tolerance {
+                return Err(format!(
+                    "{} {} {}: value {} but terms give {expected}",
+                    self.item, self.aspect, v.indicator, v.value
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An item, aspect or indicator left out, with the reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Exclusion {
+    /// The item.
+    pub item: ItemRef,
+    /// The aspect left out, or `None` for the whole item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect: Option<Aspect>,
+    /// The indicator left out, or `None` for all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Indicator>,
+    /// Why.
+    pub reason: Cow<'static, str>,
+    /// The divergence driver this exclusion bears on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<Driver>,
+}
+
+/// A default or assumption the method applied.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Assumption {
+    /// Short key, e.g. `default-pue`.
+    pub topic: Cow<'static, str>,
+    /// What was assumed and why.
+    pub text: String,
+    /// The items it was applied to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ItemRef>,
+}
+
+/// Whether the method covers an indicator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IndicatorCoverage {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// Covered or not.
+    pub covered: bool,
+    /// Why not, or caveats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A result per functional unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FunctionalUnitResult {
+    /// The functional unit's id.
+    pub functional_unit: String,
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The impact counted (numerator), in the indicator's unit.
+    pub impact: f64,
+    /// R: how many functional units.
+    pub count: f64,
+    /// Impact per functional unit.
+    pub value: f64,
+    /// What the numerator covers, in words.
+    pub scope: String,
+}
+
+/// A named figure a method discloses besides its totals (e.g. Mistral's inference share).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Disclosure {
+    /// Identifier, used in figure paths.
+    pub id: Cow<'static, str>,
+    /// Label.
+    pub label: Cow<'static, str>,
+    /// Indicator, if the figure is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Indicator>,
+    /// The figure, or `None` when it cannot be computed (see `note`).
+    pub value: Option<f64>,
+    /// Its unit.
+    pub unit: Cow<'static, str>,
+    /// How it is computed.
+    pub formula: Cow<'static, str>,
+    /// Caveat or the reason it is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A factor used by an assessment, as cited in its audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FactorUse {
+    /// Factor id (database) or `override:<path>` (inventory).
+    pub id: Arc<str>,
+    /// Subject.
+    pub subject: String,
+    /// Indicator, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Indicator>,
+    /// Value with unit, as stored.
+    pub value: String,
+    /// Boundary.
+    pub boundary: String,
+    /// Region of the factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Region asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_region: Option<String>,
+    /// Regions tried without a match before the factor's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback: Vec<String>,
+    /// Reference year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Dataset or document.
+    pub source: String,
+    /// Licence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Basis (vendor PCF, parametric model…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// Quality flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    /// Other factors for the same subject that were not chosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
+    /// Whether it came from the inventory (an override) rather than the database.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_inventory: bool,
+}
+
+/// A method's result on one inventory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Assessment {
+    /// The method.
+    pub method: MethodRef,
+    /// Effective parameters (given or default), as text.
+    pub parameters: BTreeMap<String, String>,
+    /// Indicator coverage.
+    pub coverage: Vec<IndicatorCoverage>,
+    /// Computed amounts.
+    pub contributions: Vec<Contribution>,
+    /// What was left out and why.
+    pub exclusions: Vec<Exclusion>,
+    /// Defaults and assumptions applied.
+    pub assumptions: Vec<Assumption>,
+    /// Warnings (data quality, fallbacks).
+    pub warnings: Vec<String>,
+    /// Results per functional unit.
+    pub functional_units: Vec<FunctionalUnitResult>,
+    /// Method-specific figures.
+    pub disclosures: Vec<Disclosure>,
+    /// Every factor used.
+    pub factors: Vec<FactorUse>,
+}
+
+impl Assessment {
+    /// Whether the method covers `indicator`.
+    pub fn covers(&self, indicator: Indicator) -> bool {
+        self.coverage
+            .iter()
+            .any(|c| c.indicator == indicator && c.covered)
+    }
+
+    /// Contributions counted in totals for `indicator`, with their value.
+    pub fn counted(&self, indicator: Indicator) -> impl Iterator<Item = (&Contribution, f64)> {
+        self.contributions
+            .iter()
+            .filter(|c| !c.memo)
+            .filter_map(move |c| c.value(indicator).map(|v| (c, v)))
+    }
+
+    /// Total for `indicator`, or `None` when the method does not cover it.
+    pub fn total(&self, indicator: Indicator) -> Option<f64> {
+        self.covers(indicator)
+            .then(|| self.counted(indicator).map(|(_, v)| v).sum())
+    }
+
+    /// The factor used with this id.
+    pub fn factor(&self, id: &str) -> Option<&FactorUse> {
+        self.factors.iter().find(|f| &*f.id == id)
+    }
+
+    /// Checks every contribution's audit-trail invariant.
+    pub fn check(&self) -> Result<(), String> {
+        self.contributions.iter().try_for_each(Contribution::check)
+    }
+
+    /// Totals by stage, phase, category and item, for `indicator`.
+    pub fn breakdown(&self, indicator: Indicator) -> Breakdown {
+        let mut b = Breakdown::default();
+        for (c, v) in self.counted(indicator) {
+            b.total += v;
+            *b.by_stage.entry(c.stage).or_default() += v;
+            if let Some(p) = c.phase {
+                *b.by_phase.entry(p).or_default() += v;
+            }
+            if let Some(cat) = &c.category {
+                *b.by_category.entry(cat.to_string()).or_default() += v;
+            }
+        }
+        for c in self.contributions.iter().filter(|c| c.memo) {
+            if let (Some(v), Some(cat)) = (c.value(indicator), &c.category) {
+                *b.memo.entry(cat.to_string()).or_default() += v;
+            }
+        }
+        b
+    }
+}
+
+/// Totals of one indicator broken down.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Breakdown {
+    /// Total.
+    pub total: f64,
+    /// By life-cycle stage.
+    pub by_stage: BTreeMap<Stage, f64>,
+    /// By workload phase.
+    pub by_phase: BTreeMap<Phase, f64>,
+    /// By the method's categories.
+    pub by_category: BTreeMap<String, f64>,
+    /// Memo items by category (not in the total).
+    pub memo: BTreeMap<String, f64>,
+}

@@ -1,0 +1,137 @@
+//! Figure paths: how a single number of an assessment is addressed.
+//!
+//! Grammar (see `docs/figures.md`):
+//!
+//! ```text
+//! figure    = indicator "." selector
+//! indicator = "gwp" | "water" | "adpe" | "adpf"
+//! selector  = "total"
+//!           | "stage." stage        ; manufacturing, transport, use, infrastructure, end-of-life
+//!           | "phase." phase        ; training, fine-tuning, development, inference
+//!           | "item." item-id       ; any inventory item id (the rest of the path, dots allowed)
+//!           | "category." category  ; a method's own category, e.g. scope-2-location
+//!           | "unit." fu-id         ; per functional unit
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::assessment::{Assessment, Contribution, Stage};
+use crate::indicator::Indicator;
+use crate::inventory::Phase;
+
+/// What part of an indicator a figure selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// The total.
+    Total,
+    /// One life-cycle stage.
+    Stage(Stage),
+    /// One workload phase.
+    Phase(Phase),
+    /// One inventory item (any kind).
+    Item(String),
+    /// One of the method's categories.
+    Category(String),
+    /// Per functional unit.
+    Unit(String),
+}
+
+/// A parsed figure path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FigurePath {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The selector.
+    pub selector: Selector,
+}
+
+impl FromStr for FigurePath {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        const GRAMMAR: &str = "expected INDICATOR.total, INDICATOR.stage.STAGE, INDICATOR.phase.PHASE, INDICATOR.item.ID, INDICATOR.category.CATEGORY or INDICATOR.unit.FUNCTIONAL-UNIT";
+        let (indicator, rest) = s
+            .split_once('.')
+            .ok_or_else(|| format!("`{s}`: {GRAMMAR}"))?;
+        let indicator: Indicator = indicator.parse()?;
+        let selector = match rest.split_once('.') {
+            None if rest == "total" => Selector::Total,
+            Some(("stage", stage)) => Selector::Stage(
+                Stage::ALL
+                    .into_iter()
+                    .find(|s| s.id() == stage)
+                    .ok_or_else(|| format!("unknown stage `{stage}`, expected one of manufacturing, transport, use, infrastructure, end-of-life"))?,
+            ),
+            Some(("phase", phase)) => Selector::Phase(
+                Phase::ALL
+                    .into_iter()
+                    .find(|p| p.id() == phase)
+                    .ok_or_else(|| format!("unknown phase `{phase}`, expected one of training, fine-tuning, development, inference"))?,
+            ),
+            Some(("item", id)) if !id.is_empty() => Selector::Item(id.to_owned()),
+            Some(("category", c)) if !c.is_empty() => Selector::Category(c.to_owned()),
+            Some(("unit", u)) if !u.is_empty() => Selector::Unit(u.to_owned()),
+            _ => return Err(format!("`{s}`: {GRAMMAR}")),
+        };
+        Ok(FigurePath {
+            indicator,
+            selector,
+        })
+    }
+}
+
+impl fmt::Display for FigurePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.", self.indicator)?;
+        match &self.selector {
+            Selector::Total => f.write_str("total"),
+            Selector::Stage(s) => write!(f, "stage.{s}"),
+            Selector::Phase(p) => write!(f, "phase.{p}"),
+            Selector::Item(i) => write!(f, "item.{i}"),
+            Selector::Category(c) => write!(f, "category.{c}"),
+            Selector::Unit(u) => write!(f, "unit.{u}"),
+        }
+    }
+}
+
+impl FigurePath {
+    /// Whether `c` counts towards this figure (memo contributions count only for categories).
+    pub fn selects(&self, c: &Contribution) -> bool {
+        if c.value(self.indicator).is_none() {
+            return false;
+        }
+        match &self.selector {
+            Selector::Total => !c.memo,
+            Selector::Stage(s) => !c.memo && c.stage == *s,
+            Selector::Phase(p) => !c.memo && c.phase == Some(*p),
+            Selector::Item(id) => &*c.item.id == id,
+            Selector::Category(cat) => c.category.as_deref() == Some(cat.as_str()),
+            Selector::Unit(_) => false,
+        }
+    }
+
+    /// The figure's value in `a`, or `None` if the method does not cover the indicator or the
+    /// selector matches nothing.
+    pub fn value(&self, a: &Assessment) -> Option<f64> {
+        if !a.covers(self.indicator) {
+            return None;
+        }
+        if let Selector::Unit(u) = &self.selector {
+            return a
+                .functional_units
+                .iter()
+                .find(|r| &r.functional_unit == u && r.indicator == self.indicator)
+                .map(|r| r.value);
+        }
+        let mut found = false;
+        let sum = a
+            .contributions
+            .iter()
+            .filter(|c| self.selects(c))
+            .filter_map(|c| c.value(self.indicator))
+            .inspect(|_| found = true)
+            .sum();
+        (found || self.selector == Selector::Total).then_some(sum)
+    }
+}

@@ -1,0 +1,658 @@
+//! Inventory format v1: what an AI system consumed and owned over a period.
+//!
+//! The same model is read from TOML (written by people) and JSON (written by machines); the
+//! file reference lives in `docs/inventory.md` and the generated JSON Schema in
+//! `docs/inventory.schema.json`. Keys are kebab-case; arrays of items are written as TOML
+//! arrays of tables (`[[workload]]`). Reading a file (spans, unknown keys) is the job of
+//! `bilan-inventory`; this module holds the model and its semantic checks
+//! ([`Inventory::validate`]), which name the key path of every problem.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use bilan_units::Quantity;
+use serde::{Deserialize, Serialize};
+
+use crate::indicator::Indicator;
+use crate::region::Region;
+
+mod date;
+mod validate;
+
+pub use date::Date;
+pub use validate::{KeyPath, Problem};
+
+/// A whole inventory file.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(title = "bilan inventory, schema 1")]
+pub struct Inventory {
+    /// Version of the inventory format; this build reads `1`.
+    pub schema: u32,
+    /// The system assessed and its reporting period.
+    pub system: System,
+    /// What results are expressed per: a training run, a request, a token…
+    #[serde(
+        default,
+        rename = "functional-unit",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub functional_units: Vec<FunctionalUnit>,
+    /// Data centres.
+    #[serde(default, rename = "site", skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<Site>,
+    /// Hardware fleets (accelerators and their host servers).
+    #[serde(default, rename = "fleet", skip_serializing_if = "Vec::is_empty")]
+    pub fleets: Vec<Fleet>,
+    /// Training, fine-tuning, development and inference workloads.
+    #[serde(default, rename = "workload", skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    /// Data-centre building shares.
+    #[serde(default, rename = "building", skip_serializing_if = "Vec::is_empty")]
+    pub buildings: Vec<Building>,
+    /// Transport of hardware.
+    #[serde(default, rename = "transport", skip_serializing_if = "Vec::is_empty")]
+    pub transports: Vec<ImpactItem>,
+    /// End-of-life treatment of hardware.
+    #[serde(default, rename = "end-of-life", skip_serializing_if = "Vec::is_empty")]
+    pub end_of_life: Vec<ImpactItem>,
+    /// Purchased services, including cloud compute with provider-allocated emissions.
+    #[serde(default, rename = "service", skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Service>,
+    /// Fuels burnt on site (backup generators…).
+    #[serde(default, rename = "fuel", skip_serializing_if = "Vec::is_empty")]
+    pub fuels: Vec<Fuel>,
+    /// Refrigerant leakage from owned cooling systems.
+    #[serde(default, rename = "refrigerant", skip_serializing_if = "Vec::is_empty")]
+    pub refrigerants: Vec<Refrigerant>,
+    /// Contractual instruments: PPAs, guarantees of origin, RECs.
+    #[serde(default, rename = "instrument", skip_serializing_if = "Vec::is_empty")]
+    pub instruments: Vec<Instrument>,
+    /// Residual-mix factors supplied by the user (none ship with bilan: no open licence).
+    #[serde(
+        default,
+        rename = "residual-mix",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub residual_mixes: Vec<ResidualMix>,
+    /// Carbon credits bought; methods report them apart and never net them.
+    #[serde(default, rename = "offset", skip_serializing_if = "Vec::is_empty")]
+    pub offsets: Vec<Offset>,
+}
+
+/// The system assessed.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct System {
+    /// Name of the AI system (model, service).
+    pub name: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The reporting entity; contractual instruments must be retired on its behalf.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// The reporting period (inclusive dates).
+    pub period: Period,
+}
+
+/// An inclusive date range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Period {
+    /// First day.
+    pub start: Date,
+    /// Last day (inclusive).
+    pub end: Date,
+}
+
+impl Period {
+    /// Number of days, both ends included.
+    pub fn days(&self) -> i64 {
+        self.end.days_since(self.start) + 1
+    }
+
+    /// Whether `date` falls in the period.
+    pub fn contains(&self, date: Date) -> bool {
+        self.start <= date && date <= self.end
+    }
+
+    /// Whether this period lies entirely inside `outer`.
+    pub fn within(&self, outer: &Period) -> bool {
+        outer.start <= self.start && self.end <= outer.end
+    }
+
+    /// Days of this period that fall inside `other`, both ends included.
+    pub fn overlap_days(&self, other: &Period) -> i64 {
+        let start = self.start.max(other.start);
+        let end = self.end.min(other.end);
+        if end < start {
+            0
+        } else {
+            end.days_since(start) + 1
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} to {}", self.start, self.end)
+    }
+}
+
+/// What a functional unit counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FunctionalUnitKind {
+    /// One training run: R = 1 for the workloads listed (default: every training workload).
+    TrainingRun,
+    /// One inference request: R = the requests of the inference workloads.
+    Request,
+    /// One token (input + output) of inference.
+    Token,
+    /// One output token of inference.
+    OutputToken,
+    /// One training token.
+    TrainingToken,
+    /// One floating-point operation of the workloads listed.
+    Flop,
+}
+
+impl FunctionalUnitKind {
+    /// Identifier as written in files.
+    pub fn id(self) -> &'static str {
+        match self {
+            FunctionalUnitKind::TrainingRun => "training-run",
+            FunctionalUnitKind::Request => "request",
+            FunctionalUnitKind::Token => "token",
+            FunctionalUnitKind::OutputToken => "output-token",
+            FunctionalUnitKind::TrainingToken => "training-token",
+            FunctionalUnitKind::Flop => "flop",
+        }
+    }
+
+    /// The phases whose workloads a functional unit of this kind covers by default.
+    pub fn default_phases(self) -> &'static [Phase] {
+        match self {
+            FunctionalUnitKind::TrainingRun | FunctionalUnitKind::TrainingToken => {
+                &[Phase::Training]
+            }
+            FunctionalUnitKind::Request
+            | FunctionalUnitKind::Token
+            | FunctionalUnitKind::OutputToken => &[Phase::Inference],
+            FunctionalUnitKind::Flop => &[Phase::Training, Phase::FineTuning, Phase::Development],
+        }
+    }
+}
+
+/// A functional unit results are expressed per.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct FunctionalUnit {
+    /// Identifier, unique among functional units.
+    pub id: String,
+    /// What it counts.
+    pub kind: FunctionalUnitKind,
+    /// The workloads whose impacts and volumes it covers; default: every workload of the
+    /// kind's phases (training for a training run, inference for requests and tokens).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Who controls a data centre, which decides e.g. the GHG Protocol scope of its electricity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ownership {
+    /// Owned and operated by the reporting organisation.
+    Owned,
+    /// Space rented in a colocation facility; the organisation buys the power.
+    Colocation,
+    /// A cloud provider's facility; the provider buys the power.
+    Cloud,
+}
+
+/// An impact factor given in the inventory for one item; it always wins over the database.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct FactorOverride {
+    /// The value with its unit, e.g. `"0.41403 kgCO2e/kWh"` or `"164 kgCO2e/device"`.
+    pub value: Quantity,
+    /// Where the value comes from (required: an override without a source is refused).
+    pub source: String,
+    /// The value's boundary as its source states it, e.g. `"life-cycle"`, `"combustion"`,
+    /// `"cradle-to-gate"` or `"as published by Meta"`.
+    pub boundary: String,
+    /// Reference year of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Where it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A data centre.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Site {
+    /// Identifier, unique among sites.
+    pub id: String,
+    /// Where the electricity is drawn: `FR`, `US-VA`…
+    pub region: Region,
+    /// Power usage effectiveness (facility energy / IT energy, ≥ 1). If absent, methods apply
+    /// their default and record it as an assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pue: Option<Quantity>,
+    /// On-site water usage effectiveness, litres consumed per kWh of IT energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wue: Option<Quantity>,
+    /// Who controls the facility.
+    pub ownership: Ownership,
+    /// Cloud or colocation provider, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Electricity factors for this site, per indicator (e.g. `gwp`); they win over the database.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub electricity: BTreeMap<Indicator, FactorOverride>,
+}
+
+/// A fleet of identical accelerators.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Fleet {
+    /// Identifier, unique among fleets.
+    pub id: String,
+    /// Hardware model id, e.g. `nvidia-h100-sxm-80gb` (the factor subject `hardware/<model>`).
+    pub model: String,
+    /// Number of devices.
+    pub count: f64,
+    /// Date the fleet was acquired (capital goods are dated by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquired: Option<Date>,
+    /// Expected lifetime, e.g. `"4 years"` (a year is 365 days). If absent, methods apply
+    /// their default and record it as an assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime: Option<Quantity>,
+    /// The site the fleet is installed in.
+    pub site: String,
+    /// Per-device embodied impacts, per indicator; they win over the database.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub embodied: BTreeMap<Indicator, FactorOverride>,
+    /// Host servers the devices sit in (their non-accelerator parts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<Host>,
+}
+
+/// The host servers of a fleet.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Host {
+    /// Server model id without its accelerators, e.g. `gpu-server-8gpu-base`.
+    pub model: String,
+    /// Accelerators per server, to share one server's impacts among them.
+    pub devices_per_host: f64,
+    /// Per-server embodied impacts, per indicator; they win over the database.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub embodied: BTreeMap<Indicator, FactorOverride>,
+}
+
+/// The phase of a model's life a workload belongs to.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Pre-training of the released model.
+    Training,
+    /// Fine-tuning and post-training.
+    FineTuning,
+    /// Development, experiments and failed runs.
+    Development,
+    /// Serving requests.
+    Inference,
+}
+
+impl Phase {
+    /// Every phase, in report order.
+    pub const ALL: [Phase; 4] = [
+        Phase::Training,
+        Phase::FineTuning,
+        Phase::Development,
+        Phase::Inference,
+    ];
+
+    /// Identifier as written in files and figure paths.
+    pub fn id(self) -> &'static str {
+        match self {
+            Phase::Training => "training",
+            Phase::FineTuning => "fine-tuning",
+            Phase::Development => "development",
+            Phase::Inference => "inference",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A unit of work: a training run, a batch of experiments or an inference period.
+///
+/// Energy is given either as measured IT energy (`energy`) or as `device-hours` ×
+/// `power-per-device`; idle or reserved energy and host overhead come on top.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Workload {
+    /// Identifier, unique among workloads.
+    pub id: String,
+    /// Which phase of the model's life.
+    pub phase: Phase,
+    /// Where it ran.
+    pub site: String,
+    /// The fleet it ran on (needed to allocate embodied impacts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<String>,
+    /// When it ran; if absent it is taken to lie in the reporting period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// Measured IT energy of the accelerators (or of the whole servers, see `host-overhead`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy: Option<Quantity>,
+    /// Device-time, e.g. `"30.84e6 GPU·h"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_hours: Option<Quantity>,
+    /// Power drawn per device, e.g. `"700 W"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_per_device: Option<Quantity>,
+    /// Devices reserved, when no `device-hours` are given (with `duration` or `period`, to
+    /// allocate embodied impacts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<f64>,
+    /// Wall-clock duration, when no `device-hours` are given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Quantity>,
+    /// Energy of reserved or provisioned hardware while idle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_energy: Option<Quantity>,
+    /// Host CPU, memory and network energy: an energy, or a fraction of the device energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_overhead: Option<Quantity>,
+    /// Average utilisation of the reserved hardware (0 < u ≤ 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilisation: Option<f64>,
+    /// Work done.
+    #[serde(default, skip_serializing_if = "Volume::is_empty")]
+    pub volume: Volume,
+}
+
+/// Work volume of a workload.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Volume {
+    /// Requests served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<f64>,
+    /// Input (prompt) tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_in: Option<f64>,
+    /// Output (generated) tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_out: Option<f64>,
+    /// Tokens trained on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_tokens: Option<f64>,
+    /// Floating-point operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flops: Option<f64>,
+}
+
+impl Volume {
+    /// Whether no volume is given.
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_none()
+            && self.tokens_in.is_none()
+            && self.tokens_out.is_none()
+            && self.training_tokens.is_none()
+            && self.flops.is_none()
+    }
+}
+
+/// A share of a data-centre building, with the whole building's embodied impacts.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Building {
+    /// Identifier, unique among buildings.
+    pub id: String,
+    /// The site it houses.
+    pub site: String,
+    /// Embodied impacts of the whole building (construction), per indicator.
+    pub impacts: BTreeMap<Indicator, SourcedQuantity>,
+    /// Service life of the building.
+    pub lifetime: Quantity,
+    /// Share of the building used by the system (0 < share ≤ 1), e.g. its share of IT power.
+    pub share: f64,
+    /// Time the share is used for; default: the reporting period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Quantity>,
+    /// When it was built or bought (capital goods are dated by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquired: Option<Date>,
+    /// Whether the organisation owns it (else its impacts are in a provider's figures).
+    #[serde(default)]
+    pub owned: bool,
+}
+
+/// A quantity with the source it was taken from.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct SourcedQuantity {
+    /// The amount with its unit.
+    pub value: Quantity,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// Transport or end of life: impacts given directly, optionally tied to a fleet whose
+/// allocation they follow.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct ImpactItem {
+    /// Identifier, unique among items of its kind.
+    pub id: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The fleet it belongs to; amortising methods then allocate it like the fleet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<String>,
+    /// When it happened (shipping date, disposal date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Impacts per indicator.
+    pub impacts: BTreeMap<Indicator, SourcedQuantity>,
+}
+
+/// A purchased service; for cloud compute the provider may give allocated emissions.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Service {
+    /// Identifier, unique among services.
+    pub id: String,
+    /// What was bought.
+    pub description: String,
+    /// Who sold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Whether it is cloud compute.
+    #[serde(default)]
+    pub cloud_compute: bool,
+    /// Emissions the provider allocated to the organisation, per indicator.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub allocated: BTreeMap<Indicator, SourcedQuantity>,
+    /// Which phase it served, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// When it was bought; default: within the reporting period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+}
+
+/// Fuel burnt on site.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Fuel {
+    /// Identifier, unique among fuels.
+    pub id: String,
+    /// The site where it was burnt.
+    pub site: String,
+    /// Fuel name, e.g. `diesel`.
+    pub fuel: String,
+    /// Amount burnt, as energy, volume or mass.
+    pub amount: Quantity,
+    /// Emission factor per unit of `amount`, with its source and boundary (combustion).
+    pub factor: FactorOverride,
+}
+
+/// Refrigerant leaked from cooling systems.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Refrigerant {
+    /// Identifier, unique among refrigerants.
+    pub id: String,
+    /// The site.
+    pub site: String,
+    /// Gas, e.g. `R-134a`.
+    pub gas: String,
+    /// Mass leaked (top-ups over the period).
+    pub leaked: Quantity,
+    /// Global warming potential over 100 years, kg CO2e per kg of gas.
+    pub gwp100: f64,
+    /// Source of the GWP (IPCC assessment report and table).
+    pub source: String,
+}
+
+/// Kind of contractual instrument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstrumentKind {
+    /// Power purchase agreement.
+    Ppa,
+    /// European guarantee of origin.
+    GuaranteeOfOrigin,
+    /// Renewable energy certificate (REC, I-REC).
+    Rec,
+}
+
+/// A contractual instrument conveying an emission rate for an amount of electricity.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Instrument {
+    /// Identifier (certificate or contract id).
+    pub id: String,
+    /// What it is.
+    pub kind: InstrumentKind,
+    /// Registry that tracks it (e.g. `M-RETS`, `AIB hub`).
+    pub tracking_system: String,
+    /// Electricity it covers.
+    pub energy: Quantity,
+    /// Market it was issued in.
+    pub region: Region,
+    /// Generation period it covers.
+    pub period: Period,
+    /// Emission rate it conveys, e.g. `"0 g/kWh"`.
+    pub emission_factor: Quantity,
+    /// Whether it was retired or cancelled.
+    pub retired: bool,
+    /// On whose behalf it was retired.
+    pub on_behalf_of: String,
+}
+
+/// A residual-mix factor supplied by the user for a region.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct ResidualMix {
+    /// The market.
+    pub region: Region,
+    /// The factor, e.g. `"420 g/kWh"`.
+    pub factor: Quantity,
+    /// Where it comes from (AIB, Green-e…).
+    pub source: String,
+    /// Its reference year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+/// Carbon credits.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Offset {
+    /// Identifier.
+    pub id: String,
+    /// Emissions the credits claim to compensate.
+    pub amount: Quantity,
+    /// Registry or standard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    /// Vintage year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vintage: Option<i32>,
+}
+
+impl Inventory {
+    /// The site with this id.
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    /// The fleet with this id.
+    pub fn fleet(&self, id: &str) -> Option<&Fleet> {
+        self.fleets.iter().find(|f| f.id == id)
+    }
+
+    /// Index of sites and fleets by id, for methods that look them up per workload.
+    pub fn index(&self) -> InventoryIndex<'_> {
+        InventoryIndex {
+            sites: self.sites.iter().map(|s| (s.id.as_str(), s)).collect(),
+            fleets: self.fleets.iter().map(|f| (f.id.as_str(), f)).collect(),
+        }
+    }
+
+    /// Checks everything serde cannot: dimensions, ranges, references between items and
+    /// unique ids. Returns every problem found, each with its key path.
+    pub fn validate(&self) -> Vec<Problem> {
+        validate::validate(self)
+    }
+}
+
+/// Sites and fleets by id.
+#[derive(Debug)]
+pub struct InventoryIndex<'a> {
+    sites: HashMap<&'a str, &'a Site>,
+    fleets: HashMap<&'a str, &'a Fleet>,
+}
+
+impl<'a> InventoryIndex<'a> {
+    /// The site with this id.
+    pub fn site(&self, id: &str) -> Option<&'a Site> {
+        self.sites.get(id).copied()
+    }
+
+    /// The fleet with this id.
+    pub fn fleet(&self, id: &str) -> Option<&'a Fleet> {
+        self.fleets.get(id).copied()
+    }
+}

@@ -1,0 +1,202 @@
+//! Errors of parsing and converting quantities.
+
+use std::fmt;
+
+use crate::{Dimension, Substance};
+
+/// What went wrong while parsing or converting a quantity or a unit.
+///
+/// Every message starts in lowercase, has no trailing period and quotes the
+/// offending text as written (`text`), so that callers can prefix it with a
+/// file name and a key path.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnitError {
+    /// Nothing was written.
+    Empty,
+    /// The number contains a comma, which may be a thousands separator or a decimal comma.
+    AmbiguousComma {
+        /// The quantity as written.
+        text: String,
+    },
+    /// The text does not start with a number in the accepted syntax.
+    BadNumber {
+        /// The quantity as written.
+        text: String,
+    },
+    /// The number is NaN, infinite, or out of the range of `f64` (e.g. `1e400`).
+    NonFinite {
+        /// The quantity as written.
+        text: String,
+    },
+    /// The unit (or a part of it) is not known.
+    UnknownUnit {
+        /// The quantity (or unit) as written.
+        text: String,
+        /// The part of the unit that was not understood.
+        unit: String,
+        /// A suggestion, e.g. ``did you mean `kWh`?``.
+        hint: Option<String>,
+    },
+    /// The quantity has another dimension than the one expected.
+    DimensionMismatch {
+        /// The quantity (or unit) as written.
+        text: String,
+        /// Its unit.
+        unit: String,
+        /// The dimension wanted.
+        expected: Dimension,
+        /// The dimension of `unit`.
+        found: Dimension,
+    },
+    /// The quantity is of another substance than the one expected (e.g. Sb eq instead of CO2e).
+    SubstanceMismatch {
+        /// The quantity (or unit) as written.
+        text: String,
+        /// Its unit.
+        unit: String,
+        /// The substance wanted.
+        expected: Substance,
+        /// The substance of `unit`.
+        found: Substance,
+    },
+    /// The quantity is negative where only non-negative amounts make sense.
+    Negative {
+        /// The quantity as written.
+        text: String,
+    },
+}
+
+impl UnitError {
+    /// The same error, quoting `quoted` (e.g. a whole quantity) as the text written.
+    pub(crate) fn quoting(mut self, quoted: String) -> UnitError {
+        match &mut self {
+            UnitError::Empty => {}
+            UnitError::AmbiguousComma { text }
+            | UnitError::BadNumber { text }
+            | UnitError::NonFinite { text }
+            | UnitError::UnknownUnit { text, .. }
+            | UnitError::DimensionMismatch { text, .. }
+            | UnitError::SubstanceMismatch { text, .. }
+            | UnitError::Negative { text } => *text = quoted,
+        }
+        self
+    }
+}
+
+impl fmt::Display for UnitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnitError::Empty => {
+                f.write_str("empty quantity: expected a number followed by a unit, e.g. `12 kWh`")
+            }
+            UnitError::AmbiguousComma { text } => {
+                write!(
+                    f,
+                    "`{text}`: a comma is ambiguous (thousands separator or decimal comma); "
+                )?;
+                write_comma_suggestion(f, text)
+            }
+            UnitError::BadNumber { text } => write!(
+                f,
+                "`{text}`: cannot read a number; expected a number followed by a unit, \
+                 e.g. `12 kWh` (no thousands separators, `.` as the decimal point)"
+            ),
+            UnitError::NonFinite { text } => write!(
+                f,
+                "`{text}`: the number is not finite (NaN, infinity, or too large for a 64-bit float)"
+            ),
+            UnitError::UnknownUnit { text, unit, hint } => {
+                if text == unit {
+                    write!(f, "unknown unit `{unit}`")?;
+                } else {
+                    write!(f, "`{text}`: unknown unit `{unit}`")?;
+                }
+                match hint {
+                    Some(hint) => write!(f, "; {hint}"),
+                    None => Ok(()),
+                }
+            }
+            UnitError::DimensionMismatch {
+                text,
+                expected,
+                found,
+                ..
+            } => {
+                write!(f, "`{text}` is {found}, expected {expected}")?;
+                match expected.example_unit() {
+                    Some(example) => write!(f, " (e.g. {example})"),
+                    None if expected.is_dimensionless() => f.write_str(" (a plain number)"),
+                    None => write!(f, " ({})", expected.formula()),
+                }
+            }
+            UnitError::SubstanceMismatch {
+                text,
+                expected,
+                found,
+                ..
+            } => write!(f, "`{text}` is expressed in {found}, expected {expected}"),
+            UnitError::Negative { text } => write!(
+                f,
+                "`{text}` is negative; a negative amount makes no sense here"
+            ),
+        }
+    }
+}
+
+/// ``write `1312 kg` or `1.312 kg` `` for `1,312 kg`.
+fn write_comma_suggestion(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let commas = separator_commas(text);
+    let number_has_point = number_prefix(text).contains('.');
+    match commas.len() {
+        0 => f.write_str("write the number with `.` as the decimal point and no separators"),
+        1 if !number_has_point => write!(
+            f,
+            "write `{}` or `{}`",
+            replace_at(text, &commas, ""),
+            replace_at(text, &commas, ".")
+        ),
+        _ if !number_has_point => write!(f, "write `{}`", replace_at(text, &commas, "")),
+        _ => f.write_str(
+            "write the number without thousands separators and with `.` as the decimal point",
+        ),
+    }
+}
+
+/// The leading part of `text` made of characters that may belong to a number.
+fn number_prefix(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    let end = trimmed
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | ',' | '_')))
+        .map_or(trimmed.len(), |(i, _)| i);
+    &trimmed[..end]
+}
+
+/// Byte offsets of the commas of `text` that stand between two digits.
+fn separator_commas(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| {
+            b == b','
+                && i > 0
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn replace_at(text: &str, positions: &[usize], with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for &pos in positions {
+        out.push_str(&text[last..pos]);
+        out.push_str(with);
+        last = pos + 1;
+    }
+    out.push_str(&text[last..]);
+    out
+}

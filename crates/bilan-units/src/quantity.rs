@@ -1,0 +1,352 @@
+//! Quantities: a finite number in a unit, as written in an inventory.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, MapAccess, Visitor};
+
+use crate::dimension::Dimension;
+use crate::error::UnitError;
+use crate::unit::{Substance, Unit};
+
+/// A finite number with a [`Unit`], kept in the unit it was written in.
+///
+/// Parse one with [`Quantity::parse`] (`"433196 kWh"`, `"0.36 L/kWh"`,
+/// `"1.5"`), then read it in the unit a computation needs with
+/// [`Quantity::to`] or [`Quantity::to_str_unit`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quantity {
+    value: f64,
+    unit: Unit,
+}
+
+impl Quantity {
+    /// A quantity; fails with [`UnitError::NonFinite`] for NaN and infinities.
+    pub fn new(value: f64, unit: Unit) -> Result<Quantity, UnitError> {
+        if value.is_finite() {
+            Ok(Quantity { value, unit })
+        } else {
+            let text = if unit.symbol().is_empty() {
+                value.to_string()
+            } else {
+                format!("{value} {unit}")
+            };
+            Err(UnitError::NonFinite { text })
+        }
+    }
+
+    /// Parses `<number> [<unit>]`, e.g. `"433196 kWh"`, `"30.84e6 GPU·h"`, `"85 %"`, `"1.5"`.
+    ///
+    /// See the crate documentation for the syntax.
+    pub fn parse(text: &str) -> Result<Quantity, UnitError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(UnitError::Empty);
+        }
+        let (value, rest) = parse_number(text)?;
+        let rest = rest.trim_start();
+        // `1 312 kg`: a space used as a thousands separator. A unit may still
+        // start with `1` when it is all of it or a numerator (`1`, `1/h`).
+        let unit_one = rest
+            .strip_prefix('1')
+            .map(str::trim_start)
+            .is_some_and(|after| after.is_empty() || after.starts_with('/'));
+        if rest.starts_with(|c: char| c.is_ascii_digit()) && !unit_one {
+            return Err(UnitError::BadNumber {
+                text: text.to_owned(),
+            });
+        }
+        let unit = Unit::parse_in(rest, text)?;
+        Ok(Quantity { value, unit })
+    }
+
+    /// A plain number; fails with [`UnitError::NonFinite`] for NaN and infinities.
+    pub fn dimensionless(value: f64) -> Result<Quantity, UnitError> {
+        Quantity::new(value, Unit::dimensionless())
+    }
+
+    /// The number, in [`Quantity::unit`].
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// The unit the quantity was written in.
+    pub fn unit(&self) -> &Unit {
+        &self.unit
+    }
+
+    /// The dimension of the unit.
+    pub fn dimension(&self) -> Dimension {
+        self.unit.dimension()
+    }
+
+    /// The value converted to `target`.
+    ///
+    /// Fails with [`UnitError::DimensionMismatch`] if the dimensions differ and
+    /// with [`UnitError::SubstanceMismatch`] if both units name different substances.
+    pub fn to(&self, target: &Unit) -> Result<f64, UnitError> {
+        match self.unit.conversion_to(target) {
+            Ok(conversion) => Ok(conversion.apply(self.value)),
+            Err(error) => Err(error.quoting(self.to_string())),
+        }
+    }
+
+    /// The value converted to the unit written `target` (e.g. `"kWh"`).
+    pub fn to_str_unit(&self, target: &str) -> Result<f64, UnitError> {
+        self.to(&Unit::parse(target)?)
+    }
+
+    /// The value in the SI-coherent base units of its dimension (kg, m, s,
+    /// device, request, token, FLOP and their products; J for energy).
+    pub fn to_base_units(&self) -> f64 {
+        self.unit.base_conversion().apply(self.value)
+    }
+
+    /// Checks the dimension, failing with [`UnitError::DimensionMismatch`],
+    /// e.g. ``"`700 W` is power, expected energy (e.g. kWh)"``.
+    pub fn expect_dimension(&self, expected: Dimension) -> Result<(), UnitError> {
+        if self.dimension() == expected {
+            Ok(())
+        } else {
+            Err(UnitError::DimensionMismatch {
+                text: self.to_string(),
+                unit: self.unit.symbol().to_owned(),
+                expected,
+                found: self.dimension(),
+            })
+        }
+    }
+
+    /// Checks that the unit names no other substance than `expected`
+    /// (a unit naming none, such as `g/kWh`, passes).
+    pub fn expect_substance(&self, expected: Substance) -> Result<(), UnitError> {
+        match self.unit.substance() {
+            Some(found) if found != expected => Err(UnitError::SubstanceMismatch {
+                text: self.to_string(),
+                unit: self.unit.symbol().to_owned(),
+                expected,
+                found,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks that the value is not negative (zero passes), failing with [`UnitError::Negative`].
+    pub fn expect_non_negative(&self) -> Result<(), UnitError> {
+        if self.value < 0.0 {
+            Err(UnitError::Negative {
+                text: self.to_string(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// `<value> <unit>` with Rust's shortest round-trip formatting of `f64`
+/// (`433196 kWh`, `1.2 GWh`); just the number when dimensionless.
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.unit.symbol().is_empty() {
+            write!(f, "{}", self.value)
+        } else {
+            write!(f, "{} {}", self.value, self.unit)
+        }
+    }
+}
+
+impl FromStr for Quantity {
+    type Err = UnitError;
+
+    fn from_str(text: &str) -> Result<Quantity, UnitError> {
+        Quantity::parse(text)
+    }
+}
+
+/// Splits `text` (trimmed, non-empty) into its leading number and the rest.
+fn parse_number(text: &str) -> Result<(f64, &str), UnitError> {
+    let bytes = text.as_bytes();
+    let bad = || UnitError::BadNumber {
+        text: text.to_owned(),
+    };
+    let comma_at =
+        |i: usize| bytes.get(i) == Some(&b',') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+
+    let mut i = 0;
+    if matches!(bytes.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let word = text[i..].to_ascii_lowercase();
+    if word.starts_with("nan") || word.starts_with("inf") {
+        return Err(UnitError::NonFinite {
+            text: text.to_owned(),
+        });
+    }
+    let mut digits = scan_digits(bytes, &mut i);
+    if comma_at(i) {
+        return Err(UnitError::AmbiguousComma {
+            text: text.to_owned(),
+        });
+    }
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        digits += scan_digits(bytes, &mut i);
+    }
+    if digits == 0 {
+        return Err(bad());
+    }
+    if comma_at(i) {
+        return Err(UnitError::AmbiguousComma {
+            text: text.to_owned(),
+        });
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(bytes.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        if bytes.get(j).is_some_and(u8::is_ascii_digit) {
+            i = j;
+            scan_digits(bytes, &mut i);
+        }
+    }
+    if matches!(bytes.get(i), Some(b'0'..=b'9' | b'.' | b',' | b'_')) {
+        return Err(bad());
+    }
+    let number: String = text[..i].chars().filter(|c| *c != '_').collect();
+    let value: f64 = number.parse().map_err(|_| bad())?;
+    if !value.is_finite() {
+        return Err(UnitError::NonFinite {
+            text: text.to_owned(),
+        });
+    }
+    Ok((value, &text[i..]))
+}
+
+/// Advances over digits (with single `_` between digits); returns how many digits.
+fn scan_digits(bytes: &[u8], i: &mut usize) -> usize {
+    let mut count = 0;
+    while let Some(&b) = bytes.get(*i) {
+        if b.is_ascii_digit() {
+            count += 1;
+            *i += 1;
+        } else if b == b'_' && count > 0 && bytes.get(*i + 1).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        } else {
+            break;
+        }
+    }
+    count
+}
+
+// ---------------------------------------------------------------------------
+// serde and schemars
+
+/// A string `"<value> <unit>"`, or a plain number when dimensionless.
+impl serde::Serialize for Quantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.unit.symbol().is_empty() {
+            serializer.serialize_f64(self.value)
+        } else {
+            serializer.collect_str(self)
+        }
+    }
+}
+
+/// From a string (`"433196 kWh"`), a plain number (dimensionless), or a map
+/// `{ value = 12.5, unit = "kWh" }` (`unit` may be left out for a plain number).
+impl<'de> serde::Deserialize<'de> for Quantity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Quantity, D::Error> {
+        deserializer.deserialize_any(QuantityVisitor)
+    }
+}
+
+struct QuantityVisitor;
+
+impl<'de> Visitor<'de> for QuantityVisitor {
+    type Value = Quantity;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "a number followed by a unit (e.g. \"433196 kWh\"), a plain number, \
+             or a table with `value` and `unit`",
+        )
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Quantity, E> {
+        Quantity::parse(text).map_err(E::custom)
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Quantity, E> {
+        Quantity::dimensionless(value).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Quantity, E> {
+        // Integers beyond 2^53 round to the nearest `f64`, as any number does.
+        Quantity::dimensionless(value as f64).map_err(E::custom)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Quantity, E> {
+        Quantity::dimensionless(value as f64).map_err(E::custom)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Quantity, A::Error> {
+        const FIELDS: &[&str] = &["value", "unit"];
+        let mut value: Option<f64> = None;
+        let mut unit: Option<Cow<'de, str>> = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "value" if value.is_some() => return Err(de::Error::duplicate_field("value")),
+                "value" => value = Some(map.next_value()?),
+                "unit" if unit.is_some() => return Err(de::Error::duplicate_field("unit")),
+                "unit" => unit = Some(map.next_value()?),
+                other => return Err(de::Error::unknown_field(other, FIELDS)),
+            }
+        }
+        let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
+        let unit_text = unit.unwrap_or_default();
+        let text = if unit_text.trim().is_empty() {
+            value.to_string()
+        } else {
+            format!("{value} {unit_text}")
+        };
+        let unit = Unit::parse_in(&unit_text, &text).map_err(de::Error::custom)?;
+        Quantity::new(value, unit).map_err(de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for Quantity {
+    fn schema_name() -> Cow<'static, str> {
+        "Quantity".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "a quantity: a number followed by a unit, e.g. \"433196 kWh\" or \"0.36 L/kWh\"; a plain number when dimensionless",
+            "oneOf": [
+                {
+                    "type": "string",
+                    "pattern": "^[+-]?[.]?[0-9]",
+                    "description": "a number followed by a unit, e.g. \"433196 kWh\""
+                },
+                {
+                    "type": "number",
+                    "description": "a plain (dimensionless) number, e.g. a PUE of 1.2"
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "value": { "type": "number" },
+                        "unit": {
+                            "type": "string",
+                            "description": "a unit, e.g. \"kWh\"; empty or absent for a plain number"
+                        }
+                    },
+                    "required": ["value"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
