@@ -1,1 +1,8 @@
-//! End-to-end tests of the bilan binary.
+//! End-to-end tests of bilan: the CLI run in process on the reference inventories.
+//!
+//! One test binary (matklad's "one integration test crate"); snapshots live in
+//! `tests/e2e/snapshots/`. Adding a file to `examples/` adds its snapshots.
+
+mod assess;
+mod cli;
+mod support;

@@ -1,1 +1,13 @@
-fn main() {}
+//! `bilan`: the environmental footprint of AI systems under several methodologies, side by
+//! side, with every number traceable. See `bilan --help`.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let code = bilan_cli::run(
+        std::env::args_os(),
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    );
+    ExitCode::from(code)
+}

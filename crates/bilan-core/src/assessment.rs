@@ -2,8 +2,10 @@
 //! per-functional-unit results and disclosures.
 //!
 //! **Invariant:** every contribution's value for an indicator equals the product of its terms
-//! (each raised to its power) times that indicator's factor term, so every number can be
-//! recomputed from the audit trail alone ([`Contribution::check`]).
+//! (each raised to its power) times that indicator's factor (listed once in
+//! [`Assessment::factors`] and referenced by id), so every number can be recomputed from the
+//! audit trail alone ([`Assessment::check`]). Factors are referenced rather than repeated so
+//! that an inventory of 100,000 workloads keeps a compact trail.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -294,7 +296,12 @@ impl fmt::Display for Driver {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "from")]
 pub enum TermSource {
-    /// A key of the inventory, e.g. `workload[pretrain].device-hours`.
+    /// A key of the contribution's own item, e.g. `device-hours`.
+    Item {
+        /// The key.
+        key: Cow<'static, str>,
+    },
+    /// A key elsewhere in the inventory, e.g. `site[paris].pue`.
     Inventory {
         /// Key path.
         path: Arc<str>,
@@ -395,9 +402,9 @@ impl Term {
 pub struct IndicatorValue {
     /// The indicator.
     pub indicator: Indicator,
-    /// The per-indicator factor term (e.g. the grid's kgCO2e/kWh).
-    pub factor: Term,
-    /// The result, in the indicator's unit.
+    /// Id of the factor in [`Assessment::factors`] (e.g. the grid's kgCO2e/kWh).
+    pub factor: Arc<str>,
+    /// The result, in the indicator's unit: the product of the terms times the factor.
     pub value: f64,
 }
 
@@ -430,9 +437,55 @@ pub struct Contribution {
     /// The driver that explains this contribution's presence when another method has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presence: Option<Driver>,
+    /// For an item's impact shared among workloads (a fleet's embodied impacts): each
+    /// workload's share, summing to 1. Phase totals and functional units split by it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allocation: Vec<Allocation>,
+}
+
+/// A workload's share of a contribution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Allocation {
+    /// The workload.
+    pub workload: Arc<str>,
+    /// Its phase.
+    pub phase: Phase,
+    /// Its share (0 to 1).
+    pub share: f64,
 }
 
 impl Contribution {
+    /// The share of this contribution that belongs to `phase`.
+    pub fn phase_share(&self, phase: Phase) -> f64 {
+        if self.allocation.is_empty() {
+            if self.phase == Some(phase) { 1.0 } else { 0.0 }
+        } else {
+            self.allocation
+                .iter()
+                .filter(|a| a.phase == phase)
+                .map(|a| a.share)
+                .sum()
+        }
+    }
+
+    /// The share of this contribution that belongs to the workloads `ids`.
+    pub fn workload_share(&self, ids: &std::collections::HashSet<&str>) -> f64 {
+        if self.item.kind == ItemKind::Workload {
+            if ids.contains(&*self.item.id) {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            self.allocation
+                .iter()
+                .filter(|a| ids.contains(&*a.workload))
+                .map(|a| a.share)
+                .sum()
+        }
+    }
+
     /// The value for `indicator`, if this contribution has one.
     pub fn value(&self, indicator: Indicator) -> Option<f64> {
         self.values
@@ -446,11 +499,18 @@ impl Contribution {
         self.terms.iter().map(Term::effect).product()
     }
 
-    /// Checks the audit-trail invariant: each value equals the product of its terms.
-    pub fn check(&self) -> Result<(), String> {
+    /// Checks the audit-trail invariant: each value equals the product of its terms and
+    /// its factor, looked up in `factors`.
+    pub fn check(&self, factors: &[FactorUse]) -> Result<(), String> {
         let base = self.base();
         for v in &self.values {
-            let expected = base * v.factor.effect();
+            let factor = factors.iter().find(|f| f.id == v.factor).ok_or_else(|| {
+                format!(
+                    "{} {}: factor `{}` is not listed",
+                    self.item, self.aspect, v.factor
+                )
+            })?;
+            let expected = base * factor.canonical;
             let tolerance = 1e-9 * expected.abs().max(v.value.abs()).max(f64::MIN_POSITIVE);
             if (expected - v.value).abs() > tolerance {
                 return Err(format!(
@@ -552,8 +612,18 @@ pub struct Disclosure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct FactorUse {
-    /// Factor id (database) or `override:<path>` (inventory).
+    /// Factor id (database), `inventory:<path>` (an inventory value or override) or
+    /// `derived:<name>` (computed from other factors).
     pub id: Arc<str>,
+    /// Symbol used in formulas, e.g. `F_grid`.
+    pub symbol: Cow<'static, str>,
+    /// The value contributions multiply by, in `canonical-unit`.
+    pub canonical: f64,
+    /// The unit of `canonical`: the indicator's unit per reference unit (kgCO2e/kWh…).
+    pub canonical_unit: Cow<'static, str>,
+    /// The divergence driver a change of this factor bears on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<Driver>,
     /// Subject.
     pub subject: String,
     /// Indicator, if any.
@@ -649,7 +719,9 @@ impl Assessment {
 
     /// Checks every contribution's audit-trail invariant.
     pub fn check(&self) -> Result<(), String> {
-        self.contributions.iter().try_for_each(Contribution::check)
+        self.contributions
+            .iter()
+            .try_for_each(|c| c.check(&self.factors))
     }
 
     /// Totals by stage, phase, category and item, for `indicator`.
@@ -658,8 +730,11 @@ impl Assessment {
         for (c, v) in self.counted(indicator) {
             b.total += v;
             *b.by_stage.entry(c.stage).or_default() += v;
-            if let Some(p) = c.phase {
-                *b.by_phase.entry(p).or_default() += v;
+            for p in Phase::ALL {
+                let share = c.phase_share(p);
+                if share > 0.0 {
+                    *b.by_phase.entry(p).or_default() += v * share;
+                }
             }
             if let Some(cat) = &c.category {
                 *b.by_category.entry(cat.to_string()).or_default() += v;
@@ -689,3 +764,9 @@ pub struct Breakdown {
     /// Memo items by category (not in the total).
     pub memo: BTreeMap<String, f64>,
 }
+
+mod builder;
+mod functional;
+
+pub use builder::{Builder, Draft};
+pub use functional::{functional_unit_results, workloads_of};

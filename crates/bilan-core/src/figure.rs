@@ -11,6 +11,7 @@
 //!           | "item." item-id       ; any inventory item id (the rest of the path, dots allowed)
 //!           | "category." category  ; a method's own category, e.g. scope-2-location
 //!           | "unit." fu-id         ; per functional unit
+//!           | "disclosure." id      ; a method's own disclosed figure
 //! ```
 
 use std::fmt;
@@ -35,6 +36,8 @@ pub enum Selector {
     Category(String),
     /// Per functional unit.
     Unit(String),
+    /// A method's disclosure (e.g. Mistral's inference share).
+    Disclosure(String),
 }
 
 /// A parsed figure path.
@@ -50,7 +53,7 @@ impl FromStr for FigurePath {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const GRAMMAR: &str = "expected INDICATOR.total, INDICATOR.stage.STAGE, INDICATOR.phase.PHASE, INDICATOR.item.ID, INDICATOR.category.CATEGORY or INDICATOR.unit.FUNCTIONAL-UNIT";
+        const GRAMMAR: &str = "expected INDICATOR.total, INDICATOR.stage.STAGE, INDICATOR.phase.PHASE, INDICATOR.item.ID, INDICATOR.category.CATEGORY, INDICATOR.unit.FUNCTIONAL-UNIT or INDICATOR.disclosure.ID";
         let (indicator, rest) = s
             .split_once('.')
             .ok_or_else(|| format!("`{s}`: {GRAMMAR}"))?;
@@ -72,6 +75,7 @@ impl FromStr for FigurePath {
             Some(("item", id)) if !id.is_empty() => Selector::Item(id.to_owned()),
             Some(("category", c)) if !c.is_empty() => Selector::Category(c.to_owned()),
             Some(("unit", u)) if !u.is_empty() => Selector::Unit(u.to_owned()),
+            Some(("disclosure", d)) if !d.is_empty() => Selector::Disclosure(d.to_owned()),
             _ => return Err(format!("`{s}`: {GRAMMAR}")),
         };
         Ok(FigurePath {
@@ -91,6 +95,7 @@ impl fmt::Display for FigurePath {
             Selector::Item(i) => write!(f, "item.{i}"),
             Selector::Category(c) => write!(f, "category.{c}"),
             Selector::Unit(u) => write!(f, "unit.{u}"),
+            Selector::Disclosure(d) => write!(f, "disclosure.{d}"),
         }
     }
 }
@@ -104,10 +109,18 @@ impl FigurePath {
         match &self.selector {
             Selector::Total => !c.memo,
             Selector::Stage(s) => !c.memo && c.stage == *s,
-            Selector::Phase(p) => !c.memo && c.phase == Some(*p),
+            Selector::Phase(p) => !c.memo && c.phase_share(*p) > 0.0,
             Selector::Item(id) => &*c.item.id == id,
             Selector::Category(cat) => c.category.as_deref() == Some(cat.as_str()),
-            Selector::Unit(_) => false,
+            Selector::Unit(_) | Selector::Disclosure(_) => false,
+        }
+    }
+
+    /// The part of `c` that counts towards this figure (a phase takes its share of shared items).
+    pub fn share(&self, c: &Contribution) -> f64 {
+        match &self.selector {
+            Selector::Phase(p) => c.phase_share(*p),
+            _ => 1.0,
         }
     }
 
@@ -124,12 +137,19 @@ impl FigurePath {
                 .find(|r| &r.functional_unit == u && r.indicator == self.indicator)
                 .map(|r| r.value);
         }
+        if let Selector::Disclosure(d) = &self.selector {
+            return a
+                .disclosures
+                .iter()
+                .find(|x| x.id == d.as_str() && x.indicator == Some(self.indicator))
+                .and_then(|x| x.value);
+        }
         let mut found = false;
         let sum = a
             .contributions
             .iter()
             .filter(|c| self.selects(c))
-            .filter_map(|c| c.value(self.indicator))
+            .filter_map(|c| c.value(self.indicator).map(|v| v * self.share(c)))
             .inspect(|_| found = true)
             .sum();
         (found || self.selector == Selector::Total).then_some(sum)

@@ -1,0 +1,92 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The environmental footprint of AI systems under several accounting methodologies, side by
+/// side, with every number traceable.
+#[derive(Debug, Parser)]
+#[command(name = "bilan", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub(crate) verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Assess an inventory with one or more methodologies
+    Assess(AssessCommand),
+    /// List the available methodologies with their versions, indicators and parameters
+    Methods(ListArgs),
+    /// List impact factors of the embedded database (and of --factors files), with sources
+    Factors(FactorsCommand),
+    /// Check an inventory: syntax, unknown keys, units, references
+    Validate {
+        /// The inventory (TOML, or JSON with a .json extension)
+        inventory: PathBuf,
+    },
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Tables for a terminal
+    Table,
+    /// JSON with the full audit trail
+    Json,
+}
+
+/// The flags shared by every command that assesses.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    /// Methodology to apply (repeatable); default: every built-in methodology
+    #[arg(long = "method", short = 'm', value_name = "ID")]
+    pub(crate) methods: Vec<String>,
+    /// Factor file layered on top of the embedded database (repeatable; later files win)
+    #[arg(long = "factors", value_name = "FILE")]
+    pub(crate) factors: Vec<PathBuf>,
+    /// Methodology parameter, KEY=VALUE for every method that has KEY, or METHOD:KEY=VALUE
+    #[arg(long = "param", short = 'p', value_name = "KEY=VALUE")]
+    pub(crate) params: Vec<String>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssessCommand {
+    /// The inventory (TOML, or JSON with a .json extension)
+    pub(crate) inventory: PathBuf,
+    #[command(flatten)]
+    pub(crate) common: Common,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FactorsCommand {
+    /// Only factors of this region (exact code: FR, US-VA, WORLD)
+    #[arg(long)]
+    pub(crate) region: Option<String>,
+    /// Only factors whose subject starts with this (e.g. `hardware/`, `electricity/grid`)
+    #[arg(long)]
+    pub(crate) subject: Option<String>,
+    /// Factor file layered on top of the embedded database (repeatable)
+    #[arg(long = "factors", value_name = "FILE")]
+    pub(crate) factors: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}

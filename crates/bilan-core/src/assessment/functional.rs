@@ -1,0 +1,117 @@
+//! Results per functional unit, shared by methods that attribute impacts to workloads.
+
+use std::collections::HashSet;
+
+use super::{Assessment, FunctionalUnitResult};
+use crate::indicator::Indicator;
+use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Workload};
+use crate::method::MethodError;
+
+/// The workloads a functional unit covers: those it lists, else every workload of its
+/// kind's default phases.
+pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'a Workload> {
+    if fu.workloads.is_empty() {
+        let phases = fu.kind.default_phases();
+        inventory
+            .workloads
+            .iter()
+            .filter(|w| phases.contains(&w.phase))
+            .collect()
+    } else {
+        inventory
+            .workloads
+            .iter()
+            .filter(|w| fu.workloads.contains(&w.id))
+            .collect()
+    }
+}
+
+/// R, the number of functional units done by `workloads`; `None` when a workload lacks the
+/// volume needed.
+fn count(kind: FunctionalUnitKind, workloads: &[&Workload]) -> Result<f64, String> {
+    let sum = |name: &str, get: &dyn Fn(&Workload) -> Option<f64>| -> Result<f64, String> {
+        workloads.iter().try_fold(0.0, |acc, w| {
+            get(w)
+                .map(|v| acc + v)
+                .ok_or_else(|| format!("workload `{}` has no `volume.{name}`", w.id))
+        })
+    };
+    match kind {
+        FunctionalUnitKind::TrainingRun => Ok(1.0),
+        FunctionalUnitKind::Request => sum("requests", &|w| w.volume.requests),
+        FunctionalUnitKind::Token => {
+            let i = sum("tokens-in", &|w| w.volume.tokens_in)?;
+            Ok(i + sum("tokens-out", &|w| w.volume.tokens_out)?)
+        }
+        FunctionalUnitKind::OutputToken => sum("tokens-out", &|w| w.volume.tokens_out),
+        FunctionalUnitKind::TrainingToken => sum("training-tokens", &|w| w.volume.training_tokens),
+        FunctionalUnitKind::Flop => sum("flops", &|w| w.volume.flops),
+    }
+}
+
+/// Impact per functional unit for every functional unit of `inventory` and every indicator
+/// `assessment` covers. The numerator is what the assessment attributes to the functional
+/// unit's workloads (their electricity, water and the embodied impacts allocated to them);
+/// items not tied to a workload (building, transport, services…) are not allocated.
+///
+/// A functional unit whose workloads are absent from the inventory is skipped with a warning
+/// in the returned list of notes; R = 0 or missing volumes are errors.
+pub fn functional_unit_results(
+    inventory: &Inventory,
+    assessment: &Assessment,
+) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
+    let mut results = Vec::new();
+    let mut notes = Vec::new();
+    for fu in &inventory.functional_units {
+        let workloads = workloads_of(inventory, fu);
+        if workloads.is_empty() {
+            notes.push(format!(
+                "functional unit `{}` ({}) is not applicable: the inventory has no workload it covers",
+                fu.id,
+                fu.kind.id()
+            ));
+            continue;
+        }
+        let r = count(fu.kind, &workloads).map_err(|message| MethodError::Input {
+            item: format!("functional unit `{}`", fu.id),
+            message,
+        })?;
+        if r <= 0.0 {
+            return Err(MethodError::Input {
+                item: format!("functional unit `{}`", fu.id),
+                message: format!(
+                    "R = 0: its workloads report no {} to divide by",
+                    fu.kind.id()
+                ),
+            });
+        }
+        let ids: HashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+        let ids_text = {
+            let mut v: Vec<&str> = ids.iter().copied().collect();
+            v.sort_unstable();
+            if v.len() > 5 {
+                format!("{} workloads", v.len())
+            } else {
+                v.join(", ")
+            }
+        };
+        for indicator in Indicator::ALL.into_iter().filter(|i| assessment.covers(*i)) {
+            let impact: f64 = assessment
+                .counted(indicator)
+                .map(|(c, v)| v * c.workload_share(&ids))
+                .sum();
+            results.push(FunctionalUnitResult {
+                functional_unit: fu.id.clone(),
+                indicator,
+                impact,
+                count: r,
+                value: impact / r,
+                scope: format!(
+                    "impacts attributed to {ids_text}, divided by R = {r} {}",
+                    fu.kind.id()
+                ),
+            });
+        }
+    }
+    Ok((results, notes))
+}

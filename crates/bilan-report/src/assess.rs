@@ -1,0 +1,303 @@
+//! `bilan assess`: one method's results on one inventory, as a table or JSON.
+
+use std::fmt::Write as _;
+
+use bilan_core::assessment::{Assessment, Breakdown, Stage};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Inventory, Phase};
+use bilan_core::method::MethodRef;
+use comfy_table::{Cell, CellAlignment, Table, presets};
+use serde::Serialize;
+
+use crate::number::{amount, count, significant};
+
+/// What was used to produce a report, so it can be reproduced.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Stamp {
+    /// bilan's version.
+    pub bilan: String,
+    /// The inventory file and its SHA-256.
+    pub inventory: FileStamp,
+    /// Factor database version (embedded plus user layers).
+    pub factor_database: String,
+    /// User factor files and their SHA-256.
+    pub factor_files: Vec<FileStamp>,
+    /// Methods, with versions.
+    pub methods: Vec<MethodRef>,
+}
+
+/// A file and its hash.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FileStamp {
+    /// Path as given.
+    pub path: String,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// One method's outcome.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// The assessment.
+    Assessed(Box<Assessment>),
+    /// The method failed; the message says why.
+    Failed {
+        /// The method.
+        method: MethodRef,
+        /// Why.
+        error: String,
+    },
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::ASCII_MARKDOWN);
+    t
+}
+
+fn right(text: String) -> Cell {
+    Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+/// The per-indicator breakdowns of an assessment, in report order (covered indicators only).
+pub fn breakdowns(a: &Assessment) -> Vec<(Indicator, Breakdown)> {
+    Indicator::ALL
+        .into_iter()
+        .filter(|i| a.covers(*i))
+        .map(|i| (i, a.breakdown(i)))
+        .collect()
+}
+
+/// The terminal table for one assessment.
+pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", a.method, inventory.system.name);
+    let _ = writeln!(out, "reporting period: {}", inventory.system.period);
+    let b = breakdowns(a);
+
+    let mut t = table();
+    let mut header = vec![Cell::new("indicator"), Cell::new("total")];
+    header.extend(Stage::ALL.iter().map(|s| Cell::new(s.id())));
+    t.set_header(header);
+    for (indicator, br) in &b {
+        let mut row = vec![
+            Cell::new(indicator.id()),
+            right(amount(br.total, *indicator)),
+        ];
+        row.extend(Stage::ALL.iter().map(|s| {
+            right(
+                br.by_stage
+                    .get(s)
+                    .map_or("-".to_owned(), |v| amount(*v, *indicator)),
+            )
+        }));
+        t.add_row(row);
+    }
+    for c in a.coverage.iter().filter(|c| !c.covered) {
+        let mut row = vec![Cell::new(c.indicator.id()), Cell::new("not covered")];
+        row.extend(Stage::ALL.iter().map(|_| Cell::new("")));
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "\nby life-cycle stage\n{t}");
+
+    let phases: Vec<Phase> = Phase::ALL
+        .into_iter()
+        .filter(|p| b.iter().any(|(_, br)| br.by_phase.contains_key(p)))
+        .collect();
+    if !phases.is_empty() {
+        let mut t = table();
+        let mut header = vec![Cell::new("indicator")];
+        header.extend(phases.iter().map(|p| Cell::new(p.id())));
+        header.push(Cell::new("not in a phase"));
+        t.set_header(header);
+        for (indicator, br) in &b {
+            let mut row = vec![Cell::new(indicator.id())];
+            row.extend(phases.iter().map(|p| {
+                right(
+                    br.by_phase
+                        .get(p)
+                        .map_or("-".to_owned(), |v| amount(*v, *indicator)),
+                )
+            }));
+            let rest = br.total - br.by_phase.values().sum::<f64>();
+            // Shares of shared items sum back to the whole up to rounding.
+            let rest = if rest.abs() <= 1e-9 * br.total.abs() {
+                "-".to_owned()
+            } else {
+                amount(rest, *indicator)
+            };
+            row.push(right(rest));
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "\nby workload phase\n{t}");
+    }
+
+    let categories: Vec<&String> = {
+        let mut v: Vec<&String> = b
+            .iter()
+            .flat_map(|(_, br)| br.by_category.keys().chain(br.memo.keys()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    if !categories.is_empty() {
+        let mut t = table();
+        t.set_header(vec!["category", "indicator", "amount", ""]);
+        for cat in categories {
+            for (indicator, br) in &b {
+                if let Some(v) = br.by_category.get(cat) {
+                    t.add_row(vec![
+                        Cell::new(cat),
+                        Cell::new(indicator.id()),
+                        right(amount(*v, *indicator)),
+                        Cell::new(""),
+                    ]);
+                }
+                if let Some(v) = br.memo.get(cat) {
+                    t.add_row(vec![
+                        Cell::new(cat),
+                        Cell::new(indicator.id()),
+                        right(amount(*v, *indicator)),
+                        Cell::new("memo, not in total"),
+                    ]);
+                }
+            }
+        }
+        let _ = writeln!(out, "\nby category\n{t}");
+    }
+
+    if !a.functional_units.is_empty() {
+        let mut t = table();
+        t.set_header(vec![
+            "functional unit",
+            "indicator",
+            "per unit",
+            "R",
+            "impact",
+        ]);
+        for r in &a.functional_units {
+            t.add_row(vec![
+                Cell::new(&r.functional_unit),
+                Cell::new(r.indicator.id()),
+                right(amount(r.value, r.indicator)),
+                right(count(r.count)),
+                right(amount(r.impact, r.indicator)),
+            ]);
+        }
+        let _ = writeln!(out, "\nper functional unit\n{t}");
+    }
+
+    if !a.disclosures.is_empty() {
+        let mut t = table();
+        t.set_header(vec!["disclosure", "indicator", "value"]);
+        // Grouped by disclosure, in the order the method gives them.
+        let first = |id: &str| {
+            a.disclosures
+                .iter()
+                .position(|d| d.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        let mut disclosures: Vec<_> = a.disclosures.iter().collect();
+        disclosures.sort_by_key(|d| (first(&d.id), d.indicator));
+        for d in disclosures {
+            let value = match (d.value, d.indicator) {
+                (Some(v), _) if d.unit == "1" => format!("{} %", significant(v * 100.0, 3)),
+                (Some(v), Some(i)) if d.unit == i.unit() => amount(v, i),
+                (Some(v), Some(i)) => {
+                    format!("{}/request", amount(v, i)).replace("/request/request", "/request")
+                }
+                (Some(v), None) => format!("{} {}", significant(v, 4), d.unit),
+                (None, _) => format!("n/a ({})", d.note.as_deref().unwrap_or("not computable")),
+            };
+            t.add_row(vec![
+                Cell::new(&d.label),
+                Cell::new(d.indicator.map_or("", |i| i.id())),
+                right(value),
+            ]);
+        }
+        let _ = writeln!(out, "\ndisclosures\n{t}");
+    }
+
+    let _ = writeln!(
+        out,
+        "\naudit trail: {} contributions, {} factors, {} exclusions, {} assumptions (full trail: --format json; one figure: bilan explain)",
+        a.contributions.len(),
+        a.factors.len(),
+        a.exclusions.len(),
+        a.assumptions.len()
+    );
+    for assumption in &a.assumptions {
+        let items = match assumption.items.len() {
+            0 => String::new(),
+            1..=3 => format!(
+                " [{}]",
+                assumption
+                    .items
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            n => format!(" [{n} items]"),
+        };
+        let _ = writeln!(out, "assumption: {}{items}", assumption.text);
+    }
+    for w in &a.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}
+
+/// JSON form of one assessment with its breakdowns.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessmentJson<'a> {
+    /// The method.
+    pub method: &'a MethodRef,
+    /// Totals and breakdowns per covered indicator.
+    pub results: Vec<IndicatorJson>,
+    /// The full assessment, audit trail included.
+    pub assessment: &'a Assessment,
+}
+
+/// One indicator's totals.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IndicatorJson {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Breakdowns.
+    #[serde(flatten)]
+    pub breakdown: Breakdown,
+}
+
+/// The JSON report of `bilan assess`.
+pub fn render_json(stamp: &Stamp, outcomes: &[Outcome]) -> serde_json::Value {
+    let methods: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Assessed(a) => serde_json::to_value(AssessmentJson {
+                method: &a.method,
+                results: breakdowns(a)
+                    .into_iter()
+                    .map(|(indicator, breakdown)| IndicatorJson {
+                        indicator,
+                        unit: indicator.unit(),
+                        breakdown,
+                    })
+                    .collect(),
+                assessment: a,
+            })
+            .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() })),
+            Outcome::Failed { method, error } => {
+                serde_json::json!({ "method": method, "error": error })
+            }
+        })
+        .collect();
+    serde_json::json!({ "stamp": stamp, "methods": methods })
+}

@@ -1,0 +1,66 @@
+//! Running bilan in process and keeping snapshots stable.
+
+use std::path::{Path, PathBuf};
+
+/// What one run of bilan produced.
+#[derive(Debug)]
+pub(crate) struct Output {
+    pub(crate) code: u8,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// The repository root.
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Runs `bilan ARGS` from the repository root.
+pub(crate) fn bilan(args: &[&str]) -> Output {
+    let root = root();
+    let args: Vec<String> = std::iter::once("bilan".to_owned())
+        .chain(args.iter().map(|a| {
+            // Paths in the arguments are relative to the repository root.
+            if a.ends_with(".toml") || a.ends_with(".json") {
+                let p = root.join(a);
+                if p.exists() {
+                    p.display().to_string()
+                } else {
+                    (*a).to_owned()
+                }
+            } else {
+                (*a).to_owned()
+            }
+        }))
+        .collect();
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let code = bilan_cli::run(args, &mut stdout, &mut stderr);
+    let root_text = format!("{}/", root.display());
+    let clean = |b: Vec<u8>| String::from_utf8_lossy(&b).replace(&root_text, "");
+    Output {
+        code,
+        stdout: clean(stdout),
+        stderr: clean(stderr),
+    }
+}
+
+/// insta settings shared by the snapshot tests: hashes and paths redacted.
+pub(crate) fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("tests/e2e/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(r"[0-9a-f]{64}", "[sha256]");
+    s
+}
+
+/// Ids of the built-in methods.
+pub(crate) fn builtin_ids() -> Vec<String> {
+    bilan_cli::registry::builtin()
+        .iter()
+        .map(|m| m.descriptor().id.clone())
+        .collect()
+}
