@@ -1,1 +1,73 @@
-fn main() {}
+//! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! * `cargo xtask ci`: formatting check, clippy with warnings denied, the whole test suite
+//!   (which includes the codegen and tidy checks), as CI runs it.
+//! * `cargo xtask codegen [--check]`: regenerates `docs/inventory.schema.json` from the
+//!   inventory model (or checks it is up to date).
+//! * `cargo xtask tidy`: repository conventions (crate docs, `unsafe` only where allowed,
+//!   every crate in ARCHITECTURE.md).
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod codegen;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("codegen") => codegen::run(if rest.contains(&"--check") {
+            codegen::Mode::Check
+        } else {
+            codegen::Mode::Write
+        }),
+        Some("tidy") => tidy::run(&root()),
+        _ => {
+            eprintln!("usage: cargo xtask <ci | codegen [--check] | tidy>");
+            bail!("unknown or missing task")
+        }
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo(args: &[&str]) -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    eprintln!("$ cargo {}", args.join(" "));
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+fn ci() -> anyhow::Result<()> {
+    cargo(&["fmt", "--all", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    cargo(&["test", "--workspace"])?;
+    eprintln!("ci: all checks passed");
+    Ok(())
+}

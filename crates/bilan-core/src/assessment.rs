@@ -770,3 +770,6 @@ mod functional;
 
 pub use builder::{Builder, Draft};
 pub use functional::{functional_unit_results, workloads_of};
+
+#[cfg(test)]
+mod tests;

@@ -155,3 +155,6 @@ impl FigurePath {
         (found || self.selector == Selector::Total).then_some(sum)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,6 +25,7 @@ pub use validate::{KeyPath, Problem};
 /// A whole inventory file.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 #[schemars(title = "bilan inventory, schema 1")]
 pub struct Inventory {
     /// Version of the inventory format; this build reads `1`.
@@ -83,6 +84,7 @@ pub struct Inventory {
 /// The system assessed.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct System {
     /// Name of the AI system (model, service).
     pub name: String,
@@ -99,6 +101,7 @@ pub struct System {
 /// An inclusive date range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Period {
     /// First day.
     pub start: Date,
@@ -188,6 +191,7 @@ impl FunctionalUnitKind {
 /// A functional unit results are expressed per.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct FunctionalUnit {
     /// Identifier, unique among functional units.
     pub id: String,
@@ -217,6 +221,7 @@ pub enum Ownership {
 /// An impact factor given in the inventory for one item; it always wins over the database.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct FactorOverride {
     /// The value with its unit, e.g. `"0.41403 kgCO2e/kWh"` or `"164 kgCO2e/device"`.
     pub value: Quantity,
@@ -236,6 +241,7 @@ pub struct FactorOverride {
 /// A data centre.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Site {
     /// Identifier, unique among sites.
     pub id: String,
@@ -261,6 +267,7 @@ pub struct Site {
 /// A fleet of identical accelerators.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Fleet {
     /// Identifier, unique among fleets.
     pub id: String,
@@ -288,6 +295,7 @@ pub struct Fleet {
 /// The host servers of a fleet.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Host {
     /// Server model id without its accelerators, e.g. `gpu-server-8gpu-base`.
     pub model: String,
@@ -356,6 +364,7 @@ impl fmt::Display for Phase {
 /// `power-per-device`; idle or reserved energy and host overhead come on top.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Workload {
     /// Identifier, unique among workloads.
     pub id: String,
@@ -402,6 +411,7 @@ pub struct Workload {
 /// Work volume of a workload.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Volume {
     /// Requests served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,6 +444,7 @@ impl Volume {
 /// A share of a data-centre building, with the whole building's embodied impacts.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Building {
     /// Identifier, unique among buildings.
     pub id: String,
@@ -459,6 +470,7 @@ pub struct Building {
 /// A quantity with the source it was taken from.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct SourcedQuantity {
     /// The amount with its unit.
     pub value: Quantity,
@@ -470,6 +482,7 @@ pub struct SourcedQuantity {
 /// allocation they follow.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct ImpactItem {
     /// Identifier, unique among items of its kind.
     pub id: String,
@@ -489,6 +502,7 @@ pub struct ImpactItem {
 /// A purchased service; for cloud compute the provider may give allocated emissions.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Service {
     /// Identifier, unique among services.
     pub id: String,
@@ -514,6 +528,7 @@ pub struct Service {
 /// Fuel burnt on site.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Fuel {
     /// Identifier, unique among fuels.
     pub id: String,
@@ -530,6 +545,7 @@ pub struct Fuel {
 /// Refrigerant leaked from cooling systems.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Refrigerant {
     /// Identifier, unique among refrigerants.
     pub id: String,
@@ -560,6 +576,7 @@ pub enum InstrumentKind {
 /// A contractual instrument conveying an emission rate for an amount of electricity.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Instrument {
     /// Identifier (certificate or contract id).
     pub id: String,
@@ -584,6 +601,7 @@ pub struct Instrument {
 /// A residual-mix factor supplied by the user for a region.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct ResidualMix {
     /// The market.
     pub region: Region,
@@ -599,6 +617,7 @@ pub struct ResidualMix {
 /// Carbon credits.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
 pub struct Offset {
     /// Identifier.
     pub id: String,

@@ -1,0 +1,131 @@
+use super::builder::Draft;
+use super::*;
+use crate::method::{Descriptor, Parameters};
+
+fn descriptor() -> Descriptor {
+    Descriptor {
+        id: "t".into(),
+        name: "test".into(),
+        version: semver::Version::new(1, 0, 0),
+        summary: String::new(),
+        indicators: vec![Indicator::Gwp],
+        boundary: String::new(),
+        parameters: Vec::new(),
+        rules: Vec::new(),
+        references: Vec::new(),
+    }
+}
+
+fn factor(id: &str, canonical: f64) -> FactorUse {
+    FactorUse {
+        id: id.into(),
+        symbol: "F".into(),
+        canonical,
+        canonical_unit: "kg/kWh".into(),
+        driver: None,
+        subject: "electricity/grid".into(),
+        indicator: Some(Indicator::Gwp),
+        value: format!("{canonical} kg/kWh"),
+        boundary: "life-cycle".into(),
+        region: None,
+        requested_region: None,
+        fallback: Vec::new(),
+        year: None,
+        source: "test".into(),
+        licence: None,
+        basis: None,
+        quality: None,
+        alternatives: Vec::new(),
+        from_inventory: false,
+    }
+}
+
+fn sample() -> Assessment {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    let f = b.factor(factor("grid", 0.5));
+    let item = ItemRef::new(ItemKind::Workload, "w");
+    let draft = Draft::new(item.clone(), Aspect::Electricity, Stage::Use, "E × PUE × F")
+        .phase(Some(Phase::Training))
+        .term(Term::new(
+            "E",
+            100.0,
+            "kWh",
+            TermSource::Item {
+                key: "energy".into(),
+            },
+        ))
+        .term(Term::new(
+            "PUE",
+            1.2,
+            "1",
+            TermSource::Item { key: "pue".into() },
+        ));
+    b.contribute(draft, &[(Indicator::Gwp, f.clone())]);
+    let memo = Draft::new(item, Aspect::MarketElectricity, Stage::Use, "E × F")
+        .memo()
+        .category("market");
+    b.contribute(
+        memo.term(Term::new(
+            "E",
+            10.0,
+            "kWh",
+            TermSource::Item {
+                key: "energy".into(),
+            },
+        )),
+        &[(Indicator::Gwp, f)],
+    );
+    b.finish()
+}
+
+#[test]
+fn values_are_products_of_terms_and_factors() {
+    let a = sample();
+    assert!((a.contributions[0].values[0].value - 60.0).abs() < 1e-12);
+    assert_eq!(a.check(), Ok(()));
+    assert_eq!(
+        a.total(Indicator::Gwp),
+        Some(60.0),
+        "memo items are not in the total"
+    );
+    assert_eq!(
+        a.total(Indicator::Water),
+        None,
+        "an uncovered indicator has no total"
+    );
+    let b = a.breakdown(Indicator::Gwp);
+    assert_eq!(b.memo.get("market"), Some(&5.0));
+    assert_eq!(b.by_phase.get(&Phase::Training), Some(&60.0));
+}
+
+#[test]
+fn the_audit_check_catches_a_tampered_value() {
+    let mut a = sample();
+    a.contributions[0].values[0].value = 61.0;
+    let err = a.check().unwrap_err();
+    assert!(err.contains("value 61 but terms give 60"), "{err}");
+    let mut a = sample();
+    a.factors.clear();
+    assert!(a.check().unwrap_err().contains("is not listed"));
+}
+
+#[test]
+fn assumptions_group_items() {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    b.assume(
+        "default-pue",
+        "PUE 1.56".into(),
+        Some(ItemRef::new(ItemKind::Site, "a")),
+    );
+    b.assume(
+        "default-pue",
+        "PUE 1.56".into(),
+        Some(ItemRef::new(ItemKind::Site, "b")),
+    );
+    b.warn("w".into());
+    b.warn("w".into());
+    let a = b.finish();
+    assert_eq!(a.assumptions.len(), 1);
+    assert_eq!(a.assumptions[0].items.len(), 2);
+    assert_eq!(a.warnings.len(), 1);
+}

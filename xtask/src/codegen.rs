@@ -1,0 +1,55 @@
+//! Generated files, committed and checked by a test so they never go stale (the
+//! rust-analyzer and ruff practice).
+
+use anyhow::{Context as _, bail};
+
+use crate::root;
+
+/// Write the files, or check that they are current.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Write,
+    Check,
+}
+
+/// Every generated file: path relative to the root, and its contents.
+pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
+    let schema = schemars::schema_for!(bilan_core::inventory::Inventory);
+    let mut text = serde_json::to_string_pretty(&schema).context("cannot serialise the schema")?;
+    text.push('\n');
+    Ok(vec![("docs/inventory.schema.json", text)])
+}
+
+pub(crate) fn run(mode: Mode) -> anyhow::Result<()> {
+    for (path, contents) in generated()? {
+        let full = root().join(path);
+        let current = std::fs::read_to_string(&full).unwrap_or_default();
+        if current == contents {
+            continue;
+        }
+        match mode {
+            Mode::Write => {
+                std::fs::write(&full, contents).with_context(|| format!("cannot write {path}"))?;
+                eprintln!("codegen: wrote {path}");
+            }
+            Mode::Check => bail!("{path} is out of date: run `cargo xtask codegen`"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cargo test` fails when a generated file is stale; `UPDATE_GENERATED=1` rewrites it.
+    #[test]
+    fn generated_files_are_up_to_date() {
+        let mode = if std::env::var("UPDATE_GENERATED").as_deref() == Ok("1") {
+            super::Mode::Write
+        } else {
+            super::Mode::Check
+        };
+        if let Err(e) = super::run(mode) {
+            panic!("{e:#}");
+        }
+    }
+}
