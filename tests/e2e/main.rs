@@ -5,4 +5,7 @@
 
 mod assess;
 mod cli;
+mod compare;
+mod ghg;
+mod sci;
 mod support;

@@ -6,10 +6,15 @@
 //!   inventory model (or checks it is up to date).
 //! * `cargo xtask tidy`: repository conventions (crate docs, `unsafe` only where allowed,
 //!   every crate in ARCHITECTURE.md).
+//! * `cargo xtask bench [--workloads N] [--check]`: the scale benchmark of `bilan compare`.
+//! * `cargo xtask html-check [FILE]`: renders HTML reports in headless Chromium and fails on
+//!   script errors or a blank chart.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod codegen;
+mod html_check;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -28,8 +33,12 @@ fn main() -> anyhow::Result<()> {
             codegen::Mode::Write
         }),
         Some("tidy") => tidy::run(&root()),
+        Some("bench") => bench::bench(&rest),
+        Some("html-check") => html_check::run(&rest),
         _ => {
-            eprintln!("usage: cargo xtask <ci | codegen [--check] | tidy>");
+            eprintln!(
+                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html]>"
+            );
             bail!("unknown or missing task")
         }
     }
@@ -43,7 +52,7 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn cargo(args: &[&str]) -> anyhow::Result<()> {
+pub(crate) fn cargo(args: &[&str]) -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     eprintln!("$ cargo {}", args.join(" "));
     let status = Command::new(cargo)

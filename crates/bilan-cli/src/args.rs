@@ -14,12 +14,19 @@ pub(crate) struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub(crate) verbose: u8,
+    /// Print the time, items per second and peak memory of each phase on stderr
+    #[arg(long, global = true)]
+    pub(crate) timings: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Assess an inventory with one or more methodologies
+    /// Assess an inventory with one or more methodologies, each on its own
     Assess(AssessCommand),
+    /// Compare methodologies side by side on one inventory, with the divergence explained by driver
+    Compare(AssessCommand),
+    /// Explain how one figure was computed: contributions, formulas, inputs, factors, sources
+    Explain(ExplainCommand),
     /// List the available methodologies with their versions, indicators and parameters
     Methods(ListArgs),
     /// List impact factors of the embedded database (and of --factors files), with sources
@@ -38,6 +45,12 @@ pub(crate) enum Format {
     Table,
     /// JSON with the full audit trail
     Json,
+    /// CSV, one figure a row, full precision (compare)
+    Csv,
+    /// Markdown
+    Md,
+    /// One self-contained HTML file with charts and the browsable audit trail (compare)
+    Html,
 }
 
 /// The flags shared by every command that assesses.
@@ -64,6 +77,18 @@ pub(crate) struct Common {
 pub(crate) struct AssessCommand {
     /// The inventory (TOML, or JSON with a .json extension)
     pub(crate) inventory: PathBuf,
+    #[command(flatten)]
+    pub(crate) common: Common,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainCommand {
+    /// The inventory (TOML, or JSON with a .json extension)
+    pub(crate) inventory: PathBuf,
+    /// The figure, e.g. gwp.total, gwp.stage.use, water.phase.inference, gwp.item.ID,
+    /// gwp.category.scope-2-location, gwp.unit.request (see docs/figures.md)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) figure: String,
     #[command(flatten)]
     pub(crate) common: Common,
 }

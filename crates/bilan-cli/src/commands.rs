@@ -1,33 +1,40 @@
 //! The commands.
 
 use std::io::Write;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::{Context as _, anyhow};
+use bilan_core::assessment::{ItemKind, ItemRef};
 use bilan_core::factor::FactorSet;
+use bilan_core::figure::FigurePath;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::{Methodology, Parameters};
-use bilan_report::assess::{FileStamp, Outcome, Stamp};
-use comfy::Table;
+use bilan_io::SourceFile;
+use bilan_report::assess::{FileStamp, MethodStamp, Outcome, Stamp};
+use bilan_report::table::Table;
+use bilan_runner::{MethodRun, Origin};
 use sha2::{Digest as _, Sha256};
 
 use crate::Failure;
-use crate::args::{AssessCommand, Cli, Command, Common, FactorsCommand, Format, ListArgs};
+use crate::args::{
+    AssessCommand, Cli, Command, Common, ExplainCommand, FactorsCommand, Format, ListArgs,
+};
 use crate::registry;
-
-mod comfy {
-    pub(crate) use bilan_report::table::Table;
-}
 
 pub(crate) fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Failure> {
     let mut io = Io { stdout, stderr };
-    match cli.command {
-        Command::Assess(cmd) => assess(cmd, &mut io),
+    let mut timings = Timings::new(cli.timings);
+    let result = match cli.command {
+        Command::Assess(cmd) => assess(cmd, &mut io, &mut timings),
+        Command::Compare(cmd) => compare(cmd, &mut io, &mut timings),
+        Command::Explain(cmd) => explain(cmd, &mut io, &mut timings),
         Command::Methods(args) => methods(&args, &mut io),
         Command::Factors(cmd) => factors(&cmd, &mut io),
-        Command::Validate { inventory } => validate(&inventory, &mut io),
-    }
+        Command::Validate { inventory } => validate(&inventory, &mut io, &mut timings),
+    };
+    timings.print(&mut io);
+    result
 }
 
 /// The standard streams of one run.
@@ -54,16 +61,69 @@ fn emit(io: &mut Io<'_>, output: Option<&Path>, text: &str) -> Result<(), Failur
             if let Err(e) = stdout
                 .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(Failure::Other(anyhow!(
-                        "cannot write to standard output: {e}"
-                    )));
-                }
+                return Err(Failure::Other(anyhow!(
+                    "cannot write to standard output: {e}"
+                )));
             }
         }
     }
     Ok(())
+}
+
+/// Phase timings for `--timings`: wall time, items per second and peak memory so far.
+struct Timings {
+    enabled: bool,
+    start: Instant,
+    lines: Vec<String>,
+}
+
+impl Timings {
+    fn new(enabled: bool) -> Timings {
+        Timings {
+            enabled,
+            start: Instant::now(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Records the phase just finished: `count` things of kind `what` (items, bytes).
+    fn phase(&mut self, name: &str, count: usize, what: &str) {
+        if !self.enabled {
+            return;
+        }
+        let secs = self.start.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            count as f64 / secs
+        } else {
+            f64::INFINITY
+        };
+        let peak = peak_rss_mib().map_or("n/a".to_owned(), |m| format!("{m:.1} MiB"));
+        self.lines.push(format!(
+            "timings: {name}: {secs:.3} s, {count} {what}, {rate:.0} {what}/s, peak memory {peak}"
+        ));
+        self.start = Instant::now();
+    }
+
+    fn print(&self, io: &mut Io<'_>) {
+        for l in &self.lines {
+            let _ = writeln!(io.stderr, "{l}");
+        }
+    }
+}
+
+/// Items in an inventory that methods account for, for throughput figures.
+fn item_count(inv: &Inventory) -> usize {
+    bilan_runner::reconcile::items(inv).len()
+}
+
+/// Peak resident memory of this process (Linux: `VmHWM`), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 /// The methods named by `--method`, or every built-in one.
@@ -109,6 +169,13 @@ pub(crate) fn parameters(
             ))
         })?;
         let (key, value) = (key.trim(), value.trim());
+        if let Some(t) = target
+            && !methods.iter().any(|m| m.descriptor().id == t)
+        {
+            return Err(Failure::Usage(anyhow!(
+                "`--param {raw}`: method `{t}` is not selected"
+            )));
+        }
         let mut applied = false;
         for (m, params) in methods.iter().zip(out.iter_mut()) {
             let d = m.descriptor();
@@ -133,95 +200,129 @@ pub(crate) fn parameters(
     Ok(out)
 }
 
-pub(crate) struct Loaded {
-    pub(crate) inventory: Inventory,
-    pub(crate) factors: FactorSet,
-    pub(crate) stamp_files: (FileStamp, Vec<FileStamp>),
+/// An inventory, factors and methods, ready to run.
+struct Session {
+    file: SourceFile,
+    inventory: Inventory,
+    factors: FactorSet,
+    methods: Vec<Box<dyn Methodology>>,
+    params: Vec<Parameters>,
+    stamp: Stamp,
 }
 
-pub(crate) fn load(inventory: &Path, common: &Common) -> Result<Loaded, Failure> {
-    let (file, inv) = bilan_io::read_inventory(inventory)?;
-    let factors = bilan_factors::load(&common.factors)?;
-    let mut factor_files = Vec::new();
-    for path in &common.factors {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        factor_files.push(FileStamp {
-            path: path.display().to_string(),
-            sha256: sha256_hex(&bytes),
-        });
-    }
-    let inventory_stamp = FileStamp {
-        path: file.name.clone(),
-        sha256: sha256_hex(file.text.as_bytes()),
-    };
-    Ok(Loaded {
-        inventory: inv,
-        factors,
-        stamp_files: (inventory_stamp, factor_files),
-    })
-}
-
-/// Runs one method, turning an error or a panic into a failed outcome.
-pub(crate) fn run_method(m: &dyn Methodology, loaded: &Loaded, params: &Parameters) -> Outcome {
-    let method = m.descriptor().method_ref();
-    let _span =
-        tracing::info_span!("methodology", id = %method.id, version = %method.version).entered();
-    match catch_unwind(AssertUnwindSafe(|| {
-        m.assess(&loaded.inventory, &loaded.factors, params)
-    })) {
-        Ok(Ok(a)) => Outcome::Assessed(Box::new(a)),
-        Ok(Err(e)) => Outcome::Failed {
-            method,
-            error: e.to_string(),
-        },
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            Outcome::Failed {
-                method,
-                error: format!("methodology panicked: {message}"),
-            }
-        }
-    }
-}
-
-fn assess(cmd: AssessCommand, io: &mut Io<'_>) -> Result<(), Failure> {
-    let methods = select_methods(&cmd.common)?;
-    let params = parameters(&cmd.common, &methods)?;
-    let loaded = load(&cmd.inventory, &cmd.common)?;
-    let outcomes: Vec<Outcome> = methods
-        .iter()
-        .zip(&params)
-        .map(|(m, p)| run_method(m.as_ref(), &loaded, p))
-        .collect();
-    let stamp = Stamp {
-        bilan: env!("CARGO_PKG_VERSION").to_owned(),
-        inventory: loaded.stamp_files.0.clone(),
-        factor_database: loaded.factors.version().to_owned(),
-        factor_files: loaded.stamp_files.1.clone(),
-        methods: methods
+impl Session {
+    fn open(inventory: &Path, common: &Common, timings: &mut Timings) -> Result<Session, Failure> {
+        let methods = select_methods(common)?;
+        let params = parameters(common, &methods)?;
+        let (file, inv) = bilan_io::read_inventory(inventory)?;
+        timings.phase("parse", item_count(&inv), "items");
+        let factors = bilan_factors::load(&common.factors)?;
+        let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
             .iter()
-            .map(|m| m.descriptor().method_ref())
-            .collect(),
-    };
+            .map(|(name, text)| FileStamp {
+                path: format!("<embedded>/{name}"),
+                sha256: sha256_hex(text.as_bytes()),
+            })
+            .collect();
+        for path in &common.factors {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            factor_files.push(FileStamp {
+                path: path.display().to_string(),
+                sha256: sha256_hex(&bytes),
+            });
+        }
+        let stamp = Stamp {
+            bilan: env!("CARGO_PKG_VERSION").to_owned(),
+            inventory: FileStamp {
+                path: file.name.clone(),
+                sha256: sha256_hex(file.text.as_bytes()),
+            },
+            factor_database: factors.version().to_owned(),
+            factor_files,
+            methods: methods
+                .iter()
+                .map(|m| MethodStamp {
+                    id: m.descriptor().id.clone(),
+                    version: m.descriptor().version.to_string(),
+                    origin: Origin::Builtin,
+                })
+                .collect(),
+        };
+        Ok(Session {
+            file,
+            inventory: inv,
+            factors,
+            methods,
+            params,
+            stamp,
+        })
+    }
+
+    fn run(&self) -> Vec<bilan_runner::Outcome> {
+        let runs: Vec<MethodRun<'_>> = self
+            .methods
+            .iter()
+            .zip(&self.params)
+            .map(|(m, p)| MethodRun {
+                method: m.as_ref(),
+                parameters: p.clone(),
+                origin: Origin::Builtin,
+            })
+            .collect();
+        bilan_runner::run(&self.inventory, &self.factors, &runs)
+    }
+}
+
+fn report_failures(io: &mut Io<'_>, failures: &[(String, String)]) -> Result<(), Failure> {
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for (method, error) in failures {
+        let _ = writeln!(io.stderr, "error: {method}: {error}");
+    }
+    Err(Failure::Assessment)
+}
+
+fn assess(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
+    if matches!(cmd.common.format, Format::Csv | Format::Html) {
+        return Err(Failure::Usage(anyhow!(
+            "`bilan assess` writes table, md or json; use `bilan compare` for csv and html"
+        )));
+    }
+    let session = Session::open(&cmd.inventory, &cmd.common, timings)?;
+    let outcomes: Vec<Outcome> = session
+        .run()
+        .into_iter()
+        .map(|o| {
+            let method = o.method();
+            match o.result {
+                Ok(a) => Outcome::Assessed(Box::new(a)),
+                Err(error) => Outcome::Failed { method, error },
+            }
+        })
+        .collect();
+    timings.phase(
+        "assess",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
     let text = match cmd.common.format {
         Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&bilan_report::assess::render_json(&stamp, &outcomes))
-                    .context("cannot serialise the report")?;
+            let mut s = serde_json::to_string_pretty(&bilan_report::assess::render_json(
+                &session.stamp,
+                &outcomes,
+            ))
+            .context("cannot serialise the report")?;
             s.push('\n');
             s
         }
-        Format::Table => {
+        _ => {
             let mut s = String::new();
             for o in &outcomes {
                 match o {
                     Outcome::Assessed(a) => {
-                        s.push_str(&bilan_report::assess::render_table(&loaded.inventory, a))
+                        s.push_str(&bilan_report::assess::render_table(&session.inventory, a))
                     }
                     Outcome::Failed { method, error } => {
                         s.push_str(&format!("{method}: FAILED: {error}\n"))
@@ -231,26 +332,176 @@ fn assess(cmd: AssessCommand, io: &mut Io<'_>) -> Result<(), Failure> {
             }
             s.push_str(&format!(
                 "bilan {} · factor database {} · inventory sha256 {}\n",
-                stamp.bilan, stamp.factor_database, stamp.inventory.sha256
+                session.stamp.bilan, session.stamp.factor_database, session.stamp.inventory.sha256
             ));
             s
         }
     };
     emit(io, cmd.common.output.as_deref(), &text)?;
-    let failed: Vec<&Outcome> = outcomes
+    timings.phase("render", text.len(), "bytes");
+    let failures: Vec<(String, String)> = outcomes
         .iter()
-        .filter(|o| matches!(o, Outcome::Failed { .. }))
+        .filter_map(|o| match o {
+            Outcome::Failed { method, error } => Some((method.to_string(), error.clone())),
+            Outcome::Assessed(_) => None,
+        })
         .collect();
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        for o in failed {
-            if let Outcome::Failed { method, error } = o {
-                let _ = writeln!(io.stderr, "error: {method}: {error}");
-            }
+    report_failures(io, &failures)
+}
+
+fn compare(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
+    let session = Session::open(&cmd.inventory, &cmd.common, timings)?;
+    let mut outcomes = session.run();
+    timings.phase(
+        "assess",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
+    let comparison = bilan_runner::compare(&session.inventory, &mut outcomes);
+    timings.phase(
+        "compare",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
+    let assessments: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .collect();
+    let report = bilan_report::compare::Report::new(
+        &session.stamp,
+        &session.inventory,
+        &comparison,
+        assessments,
+    );
+    let text = match cmd.common.format {
+        Format::Table => bilan_report::compare::render_text(&report, false),
+        Format::Md => bilan_report::compare::render_text(&report, true),
+        Format::Json => {
+            bilan_report::compare::render_json(&report).context("cannot serialise the report")?
         }
-        Err(Failure::Assessment)
+        Format::Csv => bilan_report::compare::render_csv(&report).context("cannot write CSV")?,
+        Format::Html => bilan_report::compare::render_html(&report),
+    };
+    emit(io, cmd.common.output.as_deref(), &text)?;
+    timings.phase("render", text.len(), "bytes");
+    let failures: Vec<(String, String)> = comparison
+        .methods
+        .iter()
+        .filter_map(|m| {
+            m.error
+                .clone()
+                .map(|e| (format!("{}@{}", m.id, m.version), e))
+        })
+        .collect();
+    report_failures(io, &failures)
+}
+
+/// Finds the line of `key` of `item` in the inventory file.
+fn item_line(
+    file: &SourceFile,
+    inv: &Inventory,
+    item: &ItemRef,
+    key: &str,
+) -> Option<(usize, String)> {
+    let index = match item.kind {
+        ItemKind::Site => inv.sites.iter().position(|x| *x.id == *item.id),
+        ItemKind::Fleet => inv.fleets.iter().position(|x| *x.id == *item.id),
+        ItemKind::Workload => inv.workloads.iter().position(|x| *x.id == *item.id),
+        ItemKind::Building => inv.buildings.iter().position(|x| *x.id == *item.id),
+        ItemKind::Transport => inv.transports.iter().position(|x| *x.id == *item.id),
+        ItemKind::EndOfLife => inv.end_of_life.iter().position(|x| *x.id == *item.id),
+        ItemKind::Service => inv.services.iter().position(|x| *x.id == *item.id),
+        ItemKind::Fuel => inv.fuels.iter().position(|x| *x.id == *item.id),
+        ItemKind::Refrigerant => inv.refrigerants.iter().position(|x| *x.id == *item.id),
+        ItemKind::Instrument => inv.instruments.iter().position(|x| *x.id == *item.id),
+        ItemKind::Offset => inv.offsets.iter().position(|x| *x.id == *item.id),
+    }?;
+    path_line(file, &format!("{}[{index}].{key}", item.kind.key()))
+}
+
+/// Finds the line of a key path; `kind[id]` segments are resolved to indices by the caller.
+fn path_line(file: &SourceFile, path: &str) -> Option<(usize, String)> {
+    let span = bilan_io::locate(file, path)?;
+    let line = file.text[..span.start]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1;
+    let text = file.text.lines().nth(line - 1)?.to_owned();
+    Some((line, text))
+}
+
+/// Resolves `site[paris].pue` (id in brackets) to its line.
+fn id_path_line(file: &SourceFile, inv: &Inventory, path: &str) -> Option<(usize, String)> {
+    let (head, key) = path.split_once("].")?;
+    let (kind, id) = head.split_once('[')?;
+    let kind = match kind {
+        "site" => ItemKind::Site,
+        "fleet" => ItemKind::Fleet,
+        "workload" => ItemKind::Workload,
+        "building" => ItemKind::Building,
+        _ => return path_line(file, path),
+    };
+    item_line(file, inv, &ItemRef::new(kind, id), key)
+}
+
+fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
+    if cmd.common.methods.len() != 1 {
+        return Err(Failure::Usage(anyhow!(
+            "`bilan explain` explains one method's figure: give exactly one --method"
+        )));
     }
+    let path: FigurePath = cmd
+        .figure
+        .parse()
+        .map_err(|e: String| Failure::Usage(anyhow!("--figure: {e}")))?;
+    let session = Session::open(&cmd.inventory, &cmd.common, timings)?;
+    let outcome = session
+        .run()
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::Usage(anyhow!("no method selected")))?;
+    let a = match outcome.result {
+        Ok(a) => a,
+        Err(e) => return report_failures(io, &[(outcome.descriptor.method_ref().to_string(), e)]),
+    };
+    let text = match cmd.common.format {
+        Format::Json => {
+            let selected: Vec<_> = a.contributions.iter().filter(|c| path.selects(c)).collect();
+            let factor_ids: std::collections::HashSet<&str> = selected
+                .iter()
+                .flat_map(|c| c.values.iter().map(|v| &*v.factor))
+                .collect();
+            let factors: Vec<_> = a
+                .factors
+                .iter()
+                .filter(|f| factor_ids.contains(&*f.id))
+                .collect();
+            let v = serde_json::json!({
+                "stamp": session.stamp,
+                "method": a.method,
+                "figure": path.to_string(),
+                "value": path.value(&a),
+                "unit": path.indicator.unit(),
+                "contributions": selected,
+                "factors": factors,
+            });
+            serde_json::to_string_pretty(&v).context("cannot serialise")? + "\n"
+        }
+        Format::Table | Format::Md => {
+            let item_loc =
+                |item: &ItemRef, key: &str| item_line(&session.file, &session.inventory, item, key);
+            let path_loc = |p: &str| id_path_line(&session.file, &session.inventory, p);
+            bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
+                .map_err(|e| Failure::Usage(anyhow!(e)))?
+        }
+        Format::Csv | Format::Html => {
+            return Err(Failure::Usage(anyhow!(
+                "`bilan explain` writes table, md or json"
+            )));
+        }
+    };
+    emit(io, cmd.common.output.as_deref(), &text)
 }
 
 fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
@@ -260,7 +511,7 @@ fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
             let descriptors: Vec<_> = methods.iter().map(|m| m.descriptor()).collect();
             serde_json::to_string_pretty(&descriptors).context("cannot serialise")? + "\n"
         }
-        Format::Table => {
+        _ => {
             let mut out = String::new();
             for m in &methods {
                 let d = m.descriptor();
@@ -300,11 +551,11 @@ fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
 }
 
 fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
-    let set = bilan_factors::load(&cmd.factors)?;
     if let Some(region) = &cmd.region {
         bilan_core::region::Region::parse(region)
             .map_err(|e| Failure::Usage(anyhow!("--region: {e}")))?;
     }
+    let set = bilan_factors::load(&cmd.factors)?;
     let keep_region = |code: &str| cmd.region.as_deref().is_none_or(|r| r == code);
     let keep_subject = |s: &str| cmd.subject.as_deref().is_none_or(|p| s.starts_with(p));
     let selected: Vec<_> = set
@@ -327,7 +578,7 @@ fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
             });
             serde_json::to_string_pretty(&v).context("cannot serialise")? + "\n"
         }
-        Format::Table => {
+        _ => {
             let mut t = Table::new();
             t.set_header(vec![
                 "id",
@@ -390,8 +641,9 @@ fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
     emit(io, None, &text)
 }
 
-fn validate(path: &Path, io: &mut Io<'_>) -> Result<(), Failure> {
+fn validate(path: &Path, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
     let (_, inv) = bilan_io::read_inventory(path)?;
+    timings.phase("parse", item_count(&inv), "items");
     let text = format!(
         "{}: ok (schema {}, {} sites, {} fleets, {} workloads, {} other items, {} instruments)\n",
         path.display(),

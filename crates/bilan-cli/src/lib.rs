@@ -39,10 +39,10 @@ impl From<anyhow::Error> for Failure {
 
 impl From<bilan_io::FileErrors> for Failure {
     fn from(mut e: bilan_io::FileErrors) -> Self {
-        if e.errors.len() == 1 {
-            if let Some(one) = e.errors.pop() {
-                return Failure::Input(miette::Report::new(one));
-            }
+        if e.errors.len() == 1
+            && let Some(one) = e.errors.pop()
+        {
+            return Failure::Input(miette::Report::new(one));
         }
         Failure::Input(miette::Report::new(e))
     }

@@ -462,15 +462,15 @@ impl FactorSet {
                     alternatives,
                 });
             }
-            if let Some(indicator) = query.indicator {
-                if let Some(a) = self.data.absences.iter().find(|a| {
+            if let Some(indicator) = query.indicator
+                && let Some(a) = self.data.absences.iter().find(|a| {
                     a.subject == query.subject && a.indicator == indicator && &a.region == region
-                }) {
-                    return Lookup::Absent {
-                        reason: a.reason.clone(),
-                        region: a.region.clone(),
-                    };
-                }
+                })
+            {
+                return Lookup::Absent {
+                    reason: a.reason.clone(),
+                    region: a.region.clone(),
+                };
             }
             tried.push(region.clone());
         }

@@ -55,13 +55,13 @@ impl Region {
                 },
             };
         }
-        if code.len() == 3 {
-            if let Some(c) = rust_iso3166::from_alpha3(&code.to_ascii_uppercase()) {
-                return Err(refuse(format!(
-                    "; `{code}` looks like an alpha-3 code, write `{}`",
-                    c.alpha2
-                )));
-            }
+        if code.len() == 3
+            && let Some(c) = rust_iso3166::from_alpha3(&code.to_ascii_uppercase())
+        {
+            return Err(refuse(format!(
+                "; `{code}` looks like an alpha-3 code, write `{}`",
+                c.alpha2
+            )));
         }
         if code.contains('-') {
             return match rust_iso3166::iso3166_2::from_code(code) {

@@ -340,23 +340,23 @@ pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>
                 ),
             );
         }
-        if let Some(expected) = expected_dimension(&e.subject, e.indicator) {
-            if e.value.dimension() != expected {
-                problem(
-                    at("value"),
-                    format!(
-                        "`{}` is {}, expected {}{} for subject `{}`",
-                        e.value,
-                        e.value.dimension().name(),
-                        expected.name(),
-                        expected
-                            .example_unit()
-                            .map(|u| format!(" (e.g. {u})"))
-                            .unwrap_or_default(),
-                        e.subject
-                    ),
-                );
-            }
+        if let Some(expected) = expected_dimension(&e.subject, e.indicator)
+            && e.value.dimension() != expected
+        {
+            problem(
+                at("value"),
+                format!(
+                    "`{}` is {}, expected {}{} for subject `{}`",
+                    e.value,
+                    e.value.dimension().name(),
+                    expected.name(),
+                    expected
+                        .example_unit()
+                        .map(|u| format!(" (e.g. {u})"))
+                        .unwrap_or_default(),
+                    e.subject
+                ),
+            );
         }
         if e.value.value() < 0.0 {
             problem(at("value"), format!("`{}` is negative", e.value));

@@ -229,7 +229,7 @@ fn bad_factor_files_name_the_key_and_line() {
         name: "mine.toml".into(),
         text: "schema = 1\n[[factor]]\nid = \"x\"\nsubject = \"hardware/foo\"\nindicator = \"gwp\"\nvalue = \"12 kWh\"\nboundary = \"cradle-to-gate\"\nregion = \"WORLD\"\nyear = 2024\nbasis = \"user\"\ndataset = \"d\"\ncitation = \"c\"\nlicence = \"l\"\nattribution = \"a\"\ncolour = \"blue\"\n".into(),
     };
-    let err = parse_factor_file(&file).err().expect("refused");
+    let err = parse_factor_file(&file).expect_err("refused");
     assert_eq!(
         err.errors[0].to_string(),
         "mine.toml:15: factor[0].colour: unknown key `colour`"
@@ -238,7 +238,7 @@ fn bad_factor_files_name_the_key_and_line() {
         text: file.text.replace("colour = \"blue\"\n", ""),
         ..file
     };
-    let err = parse_factor_file(&file).err().expect("refused");
+    let err = parse_factor_file(&file).expect_err("refused");
     assert_eq!(
         err.errors[0].to_string(),
         "mine.toml:6: factor[0].value: `12 kWh` is energy, expected mass per device (e.g. kg/device) for subject `hardware/foo`"

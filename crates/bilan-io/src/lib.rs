@@ -23,14 +23,14 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Reads `path`.
-    pub fn read(path: &Path) -> Result<SourceFile, FileError> {
+    pub fn read(path: &Path) -> Result<SourceFile, FileErrors> {
         let name = path.display().to_string();
         std::fs::read_to_string(path)
             .map(|text| SourceFile {
                 name: name.clone(),
                 text,
             })
-            .map_err(|e| FileError::io(&name, &e))
+            .map_err(|e| FileError::io(&name, &e).into())
     }
 
     /// The format, from the extension: `.json` is JSON, anything else TOML.
@@ -182,42 +182,29 @@ impl From<FileError> for FileErrors {
 }
 
 /// Parses `file` into `T`, refusing unknown keys. Errors carry line and key path.
+///
+/// The common case (a valid file) takes the fast path: one pass that only records unknown
+/// keys. Only when that pass fails is the file parsed again, tracking the key path of the
+/// error, so large inventories do not pay for path tracking.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, FileErrors> {
     let mut unknown: Vec<String> = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
-    let result = match file.format() {
+    let fast = match file.format() {
         Format::Toml => {
             let de = toml::Deserializer::parse(&file.text).map_err(|e| toml_error(file, &e))?;
-            let de = serde_ignored::Deserializer::new(de, &mut record);
-            serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
-                let path = display_path(e.path());
-                let inner = e.into_inner();
-                let span = inner.span().or_else(|| locate(file, &path));
-                FileError::at(
-                    file,
-                    span,
-                    non_root(path),
-                    clean_toml_message(inner.message()),
-                )
-            })
+            T::deserialize(serde_ignored::Deserializer::new(de, &mut record)).ok()
         }
         Format::Json => {
             let mut de = serde_json::Deserializer::from_str(&file.text);
-            let de = serde_ignored::Deserializer::new(&mut de, &mut record);
-            serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
-                let path = display_path(e.path());
-                let inner = e.into_inner();
-                let mut err = FileError::plain(&file.name, strip_json_position(&inner.to_string()));
-                if inner.line() > 0 {
-                    err.line = Some(inner.line());
-                }
-                err.key_path = non_root(path);
-                err
-            })
+            T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut record))
+                .ok()
+                .filter(|_| de.end().is_ok())
         }
     };
-    let value = result?;
-    drop(record);
+    let value = match fast {
+        Some(value) => value,
+        None => return Err(located_error::<T>(file)),
+    };
     if unknown.is_empty() {
         Ok(value)
     } else {
@@ -237,6 +224,50 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, FileErrors> {
                 .collect(),
         })
     }
+}
+
+/// Parses `file` again, tracking key paths, to report why it does not deserialize.
+fn located_error<T: DeserializeOwned>(file: &SourceFile) -> FileErrors {
+    let error = match file.format() {
+        Format::Toml => match toml::Deserializer::parse(&file.text) {
+            Err(e) => return toml_error(file, &e),
+            Ok(de) => serde_path_to_error::deserialize::<_, T>(de).err().map(|e| {
+                let path = display_path(e.path());
+                let inner = e.into_inner();
+                let span = inner.span().or_else(|| locate(file, &path));
+                FileError::at(
+                    file,
+                    span,
+                    non_root(path),
+                    clean_toml_message(inner.message()),
+                )
+            }),
+        },
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(&file.text);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Ok(_) => de.end().err().map(|e| {
+                    let mut err = FileError::plain(&file.name, strip_json_position(&e.to_string()));
+                    err.line = Some(e.line());
+                    err
+                }),
+                Err(e) => {
+                    let path = display_path(e.path());
+                    let inner = e.into_inner();
+                    let mut err =
+                        FileError::plain(&file.name, strip_json_position(&inner.to_string()));
+                    if inner.line() > 0 {
+                        err.line = Some(inner.line());
+                    }
+                    err.key_path = non_root(path);
+                    Some(err)
+                }
+            }
+        }
+    };
+    error
+        .unwrap_or_else(|| FileError::plain(&file.name, "the file could not be read as expected"))
+        .into()
 }
 
 fn non_root(path: String) -> Option<String> {

@@ -21,10 +21,22 @@ pub struct Stamp {
     pub inventory: FileStamp,
     /// Factor database version (embedded plus user layers).
     pub factor_database: String,
-    /// User factor files and their SHA-256.
+    /// Every factor file used (the embedded ones, then the user's) and its SHA-256.
     pub factor_files: Vec<FileStamp>,
-    /// Methods, with versions.
-    pub methods: Vec<MethodRef>,
+    /// Methods, with versions and origins.
+    pub methods: Vec<MethodStamp>,
+}
+
+/// A method as used in a report.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct MethodStamp {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Built in, declarative file or plugin, with its hash.
+    pub origin: bilan_runner::Origin,
 }
 
 /// A file and its hash.
@@ -206,9 +218,11 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
             let value = match (d.value, d.indicator) {
                 (Some(v), _) if d.unit == "1" => format!("{} %", significant(v * 100.0, 3)),
                 (Some(v), Some(i)) if d.unit == i.unit() => amount(v, i),
-                (Some(v), Some(i)) => {
-                    format!("{}/request", amount(v, i)).replace("/request/request", "/request")
-                }
+                // An amount per something (`kgCO2e/request`, `kgCO2e/kWh`), else a plain figure.
+                (Some(v), Some(i)) => match d.unit.strip_prefix(i.unit()) {
+                    Some(per) if per.starts_with('/') => format!("{}{per}", amount(v, i)),
+                    _ => format!("{} {}", significant(v, 4), d.unit),
+                },
                 (Some(v), None) => format!("{} {}", significant(v, 4), d.unit),
                 (None, _) => format!("n/a ({})", d.note.as_deref().unwrap_or("not computable")),
             };

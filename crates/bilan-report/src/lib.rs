@@ -5,6 +5,9 @@
 //! and phases in their declared order, everything else sorted.
 
 pub mod assess;
+pub mod compare;
+pub mod explain;
+mod html;
 pub mod number;
 
 pub use number::{amount, count, significant};

@@ -154,19 +154,22 @@ impl Methodology for AdemeLca {
     }
 }
 
+/// The factor registered for each indicator a contribution has a value for.
+type FactorIds = Vec<(Indicator, Arc<str>)>;
+
 /// Electricity and water factors of one site.
 struct SiteCtx {
     pue: Term,
     /// Per indicator: electricity factor id.
-    electricity: Vec<(Indicator, Arc<str>)>,
+    electricity: FactorIds,
     wue: Arc<str>,
 }
 
 /// Embodied factors of one fleet.
 struct FleetCtx {
     lifetime: Term,
-    embodied: Vec<(Indicator, Arc<str>)>,
-    host: Option<(Term, Vec<(Indicator, Arc<str>)>)>,
+    embodied: FactorIds,
+    host: Option<(Term, FactorIds)>,
 }
 
 struct Run<'a> {

@@ -242,6 +242,10 @@ impl Builder {
     }
 
     /// Registers a factor given in the inventory at `path` (an override), converted to `unit`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each argument is one part of the factor's citation; a struct would only rename them"
+    )]
     pub fn override_factor(
         &mut self,
         path: &str,

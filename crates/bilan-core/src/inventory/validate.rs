@@ -350,12 +350,16 @@ pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
 
     for (i, site) in inv.sites.iter().enumerate() {
         let path = root.key("site").index(i);
-        if let Some(pue) = &site.pue {
-            if c.quantity(&path.key("pue"), pue, &[Dimension::DIMENSIONLESS], true)
-                && pue.value() < 1.0
-            {
-                c.problem(&path.key("pue"), format!("PUE `{pue}` is below 1; PUE is facility energy over IT energy, so at least 1"));
-            }
+        if let Some(pue) = &site.pue
+            && c.quantity(&path.key("pue"), pue, &[Dimension::DIMENSIONLESS], true)
+            && pue.value() < 1.0
+        {
+            c.problem(
+                &path.key("pue"),
+                format!(
+                    "PUE `{pue}` is below 1; PUE is facility energy over IT energy, so at least 1"
+                ),
+            );
         }
         if let Some(wue) = &site.wue {
             c.quantity(&path.key("wue"), wue, &[Dimension::VOLUME_PER_ENERGY], true);

@@ -1,0 +1,268 @@
+//! `bilan explain`: how one figure was computed, down to the inventory lines.
+
+use std::fmt::Write as _;
+
+use bilan_core::assessment::{Assessment, Contribution, ItemRef, TermSource};
+use bilan_core::figure::{FigurePath, Selector};
+
+use crate::number::amount;
+
+/// Where an inventory key was read: its line and the line's text.
+pub type Locator<'a> = dyn Fn(&ItemRef, &str) -> Option<(usize, String)> + 'a;
+/// Where a full inventory key path was read.
+pub type PathLocator<'a> = dyn Fn(&str) -> Option<(usize, String)> + 'a;
+
+/// At most this many contributions are detailed; the rest are summed.
+pub const DETAIL_LIMIT: usize = 50;
+
+fn line(found: Option<(usize, String)>) -> String {
+    found.map_or(String::new(), |(n, text)| {
+        format!(" (line {n}: {})", text.trim())
+    })
+}
+
+fn contribution(
+    out: &mut String,
+    n: usize,
+    a: &Assessment,
+    c: &Contribution,
+    path: &FigurePath,
+    item_line: &Locator<'_>,
+    path_line: &PathLocator<'_>,
+) {
+    let indicator = path.indicator;
+    let share = path.share(c);
+    let value = c.value(indicator).unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "[{n}] {} · {} · stage {}{}{}{}",
+        c.item,
+        c.aspect,
+        c.stage,
+        c.phase.map_or(String::new(), |p| format!(" · phase {p}")),
+        c.category
+            .as_ref()
+            .map_or(String::new(), |k| format!(" · category {k}")),
+        if c.memo {
+            " · memo (not in totals)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(out, "    formula: {}", c.formula);
+    for t in &c.terms {
+        let origin = match &t.source {
+            TermSource::Item { key } => format!(
+                "inventory {}{}",
+                c.item.path(key),
+                line(item_line(&c.item, key))
+            ),
+            TermSource::Inventory { path } => format!("inventory {path}{}", line(path_line(path))),
+            TermSource::Factor { id } => format!("factor database `{id}`"),
+            TermSource::Parameter { name } => format!("parameter `{name}` (given or default)"),
+            TermSource::Rule { rule } => format!("rule: {rule}"),
+            TermSource::Derived { formula } => format!("derived: {formula}"),
+        };
+        let op = if t.power < 0 { "÷ " } else { "× " };
+        let driver = t.driver.map_or(String::new(), |d| format!(" [{d}]"));
+        let unit = if t.unit == "1" {
+            String::new()
+        } else {
+            format!(" {}", t.unit)
+        };
+        let _ = writeln!(
+            out,
+            "    {op}{} = {}{unit}{driver} ← {origin}",
+            t.symbol, t.value
+        );
+    }
+    if let Some(v) = c.values.iter().find(|v| v.indicator == indicator) {
+        match a.factor(&v.factor) {
+            Some(f) => {
+                let _ = writeln!(
+                    out,
+                    "    × {} = {} {}{} ← factor `{}`: {} (value as published: {}; boundary {}{}{}{})",
+                    f.symbol,
+                    f.canonical,
+                    f.canonical_unit,
+                    f.driver.map_or(String::new(), |d| format!(" [{d}]")),
+                    f.id,
+                    f.source,
+                    f.value,
+                    f.boundary,
+                    f.region
+                        .as_ref()
+                        .map_or(String::new(), |r| format!("; region {r}")),
+                    if f.fallback.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; fell back from {}", f.fallback.join(" → "))
+                    },
+                    f.year.map_or(String::new(), |y| format!("; year {y}")),
+                );
+                if let Some(licence) = &f.licence {
+                    let _ = writeln!(out, "      licence: {licence}");
+                }
+                if !f.alternatives.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "      alternatives not chosen: {}",
+                        f.alternatives.join(", ")
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "    × factor `{}` (not listed in the assessment)",
+                    v.factor
+                );
+            }
+        }
+    }
+    if share == 1.0 {
+        let _ = writeln!(
+            out,
+            "    = {} ({value} {})",
+            amount(value, indicator),
+            indicator.unit()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "    = {} × share {share} of this figure = {} ({} {})",
+            amount(value, indicator),
+            amount(value * share, indicator),
+            value * share,
+            indicator.unit()
+        );
+    }
+}
+
+/// Explains `path` in assessment `a`. `item_line` and `path_line` find inventory lines.
+pub fn render(
+    a: &Assessment,
+    path: &FigurePath,
+    item_line: &Locator<'_>,
+    path_line: &PathLocator<'_>,
+) -> Result<String, String> {
+    let indicator = path.indicator;
+    let mut out = String::new();
+    if !a.covers(indicator) {
+        let note = a
+            .coverage
+            .iter()
+            .find(|c| c.indicator == indicator)
+            .and_then(|c| c.note.clone())
+            .unwrap_or_default();
+        return Ok(format!(
+            "{path} in {}: not covered by this method ({note})\n",
+            a.method
+        ));
+    }
+    match &path.selector {
+        Selector::Unit(fu) => {
+            let r = a
+                .functional_units
+                .iter()
+                .find(|r| &r.functional_unit == fu && r.indicator == indicator)
+                .ok_or_else(|| {
+                    format!("{} has no functional unit `{fu}` for {indicator}", a.method)
+                })?;
+            let _ = writeln!(
+                out,
+                "{path} in {} = {} per {fu}",
+                a.method,
+                amount(r.value, indicator)
+            );
+            let _ = writeln!(
+                out,
+                "= impact {} ÷ R = {}",
+                amount(r.impact, indicator),
+                r.count
+            );
+            let _ = writeln!(out, "  impact: {}", r.scope);
+            return Ok(out);
+        }
+        Selector::Disclosure(id) => {
+            let d = a
+                .disclosures
+                .iter()
+                .find(|d| d.id == id.as_str() && d.indicator == Some(indicator))
+                .ok_or_else(|| format!("{} has no disclosure `{id}` for {indicator}", a.method))?;
+            let value = d
+                .value
+                .map_or("not computable".to_owned(), |v| format!("{v} {}", d.unit));
+            let _ = writeln!(out, "{path} in {} ({}) = {value}", a.method, d.label);
+            let _ = writeln!(out, "  formula: {}", d.formula);
+            if let Some(note) = &d.note {
+                let _ = writeln!(out, "  note: {note}");
+            }
+            return Ok(out);
+        }
+        _ => {}
+    }
+    let selected: Vec<&Contribution> = a.contributions.iter().filter(|c| path.selects(c)).collect();
+    let value = path
+        .value(a)
+        .ok_or_else(|| format!("{path} matches nothing in {}", a.method))?;
+    let _ = writeln!(
+        out,
+        "{path} in {} = {} ({value} {}), the sum of {} contribution(s):\n",
+        a.method,
+        amount(value, indicator),
+        indicator.unit(),
+        selected.len()
+    );
+    for (n, c) in selected.iter().take(DETAIL_LIMIT).enumerate() {
+        contribution(&mut out, n + 1, a, c, path, item_line, path_line);
+        out.push('\n');
+    }
+    if selected.len() > DETAIL_LIMIT {
+        let rest: f64 = selected[DETAIL_LIMIT..]
+            .iter()
+            .filter_map(|c| c.value(indicator).map(|v| v * path.share(c)))
+            .sum();
+        let _ = writeln!(
+            out,
+            "… and {} more contributions totalling {} (use --format json for all)\n",
+            selected.len() - DETAIL_LIMIT,
+            amount(rest, indicator)
+        );
+    }
+    let items: std::collections::HashSet<&ItemRef> = selected.iter().map(|c| &c.item).collect();
+    let exclusions: Vec<_> = a
+        .exclusions
+        .iter()
+        .filter(|e| e.indicator.is_none_or(|i| i == indicator))
+        .filter(|e| matches!(path.selector, Selector::Total) || items.contains(&e.item))
+        .collect();
+    if !exclusions.is_empty() {
+        let _ = writeln!(out, "excluded ({}):", exclusions.len());
+        for e in exclusions.iter().take(DETAIL_LIMIT) {
+            let _ = writeln!(
+                out,
+                "  - {}{}: {}",
+                e.item,
+                e.aspect.map_or(String::new(), |x| format!(" {x}")),
+                e.reason
+            );
+        }
+    }
+    let assumptions: Vec<_> = a
+        .assumptions
+        .iter()
+        .filter(|x| {
+            x.items.is_empty()
+                || x.items.iter().any(|i| items.contains(i))
+                || matches!(path.selector, Selector::Total)
+        })
+        .collect();
+    if !assumptions.is_empty() {
+        let _ = writeln!(out, "assumptions:");
+        for x in assumptions {
+            let _ = writeln!(out, "  - {}", x.text);
+        }
+    }
+    Ok(out)
+}

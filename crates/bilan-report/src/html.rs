@@ -1,0 +1,376 @@
+//! The self-contained HTML report: no network, no external asset. Charts are inline SVG;
+//! a small inline script only checks, once the page is laid out, that every chart drew bars
+//! and that no script error occurred, and records the verdict on `<body data-render-check>`
+//! for `cargo xtask html-check`.
+
+use std::fmt::Write as _;
+
+use bilan_core::assessment::{Assessment, Stage, TermSource};
+use bilan_core::indicator::Indicator;
+
+use crate::compare::{Report, percent};
+use crate::number::amount;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STAGE_COLOURS: [&str; 5] = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f"];
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}\
+table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{text-align:left;font-weight:600}h2{border-bottom:2px solid #4e79a7;margin-top:2.5rem}\
+.legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}\
+details{margin:.3rem 0}summary{cursor:pointer}.trail td{font-size:.85rem;text-align:left;vertical-align:top}.muted{color:#666}.error{color:#b00}\
+code{font-size:.85rem}";
+
+const CHECK: &str = "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message))});\
+var oe=console.error;console.error=function(){errs.push(Array.prototype.join.call(arguments,' '));return oe.apply(console,arguments)};\
+window.addEventListener('load',function(){var blank=[];document.querySelectorAll('svg.chart').forEach(function(svg){var drawn=false;\
+svg.querySelectorAll('rect.bar').forEach(function(r){var b=r.getBoundingClientRect();if(b.width>0.5&&b.height>0.5){drawn=true}});\
+if(!drawn&&!svg.hasAttribute('data-empty')){blank.push(svg.getAttribute('data-figure'))}});\
+document.body.setAttribute('data-render-check',errs.length?'errors: '+errs.join(' | '):blank.length?'blank: '+blank.join(','):'ok')})})();";
+
+/// At most this many contributions are listed per figure in the browsable trail.
+const TRAIL_LIMIT: usize = 300;
+
+fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
+    let c = report.comparison;
+    let Some(ic) = c.indicators.iter().find(|i| i.indicator == indicator) else {
+        return;
+    };
+    let rows: Vec<_> = ic.rows.iter().filter(|r| r.covered).collect();
+    let max = rows
+        .iter()
+        .filter_map(|r| r.total)
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    let (label_w, bar_w, row_h) = (150.0, 600.0, 28.0);
+    let height = row_h * rows.len().max(1) as f64 + 10.0;
+    let empty = if max > 0.0 { "" } else { " data-empty=\"\"" };
+    let _ = write!(
+        out,
+        "<svg class=\"chart\" data-figure=\"{}.total\"{empty} role=\"img\" aria-label=\"{} by method and stage\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\">",
+        indicator.id(),
+        esc(indicator.name()),
+        label_w + bar_w + 160.0,
+        label_w + bar_w + 160.0
+    );
+    for (n, row) in rows.iter().enumerate() {
+        let y = 5.0 + n as f64 * row_h;
+        let _ = write!(
+            out,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text>",
+            y + 17.0,
+            esc(&row.method)
+        );
+        let mut x = label_w;
+        for (k, stage) in Stage::ALL.iter().enumerate() {
+            let v = row.by_stage.get(stage).copied().unwrap_or(0.0);
+            if v == 0.0 || max == 0.0 {
+                continue;
+            }
+            let w = v.abs() / max * bar_w;
+            let _ = write!(
+                out,
+                "<rect class=\"bar\" x=\"{x:.2}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"{}\"{}><title>{} {}: {}</title></rect>",
+                row_h - 8.0,
+                STAGE_COLOURS[k],
+                if v < 0.0 { " fill-opacity=\"0.4\"" } else { "" },
+                esc(&row.method),
+                stage.id(),
+                esc(&amount(v, indicator))
+            );
+            x += w;
+        }
+        let total = row.total.unwrap_or(0.0);
+        let _ = write!(
+            out,
+            "<text x=\"{:.2}\" y=\"{}\" font-size=\"12\">{}</text>",
+            x + 6.0,
+            y + 17.0,
+            esc(&amount(total, indicator))
+        );
+    }
+    out.push_str("</svg>");
+    out.push_str("<div class=\"legend\">");
+    for (k, stage) in Stage::ALL.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<span><i style=\"background:{}\"></i>{}</span>",
+            STAGE_COLOURS[k],
+            stage.id()
+        );
+    }
+    out.push_str("</div>");
+    let missing: Vec<&str> = ic
+        .rows
+        .iter()
+        .filter(|r| !r.covered)
+        .map(|r| r.method.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">not covered by: {}</p>",
+            esc(&missing.join(", "))
+        );
+    }
+}
+
+fn divergence_tables(out: &mut String, report: &Report<'_>, indicator: Indicator) {
+    for d in report
+        .comparison
+        .divergences
+        .iter()
+        .filter(|d| d.indicator == indicator)
+    {
+        let _ = write!(
+            out,
+            "<table class=\"divergence\"><caption>{} → {}: B − A = {}</caption><tr><th>driver</th><th>amount</th><th>share of |B − A|</th><th>A's rule</th><th>B's rule</th></tr>",
+            esc(&d.a),
+            esc(&d.b),
+            esc(&amount(d.difference, indicator))
+        );
+        for a in &d.drivers {
+            let share = if d.difference != 0.0 {
+                percent(a.amount / d.difference.abs())
+            } else {
+                "-".to_owned()
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{share}</td><td>{}</td><td>{}</td></tr>",
+                a.driver.id(),
+                esc(&amount(a.amount, indicator)),
+                esc(a.a_rule.as_deref().unwrap_or("")),
+                esc(a.b_rule.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = write!(
+            out,
+            "<tr><td>residual</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr></table>",
+            esc(&amount(d.residual, indicator))
+        );
+    }
+}
+
+fn source_text(s: &TermSource) -> String {
+    match s {
+        TermSource::Item { key } => format!("item key `{key}`"),
+        TermSource::Inventory { path } => format!("inventory `{path}`"),
+        TermSource::Factor { id } => format!("factor `{id}`"),
+        TermSource::Parameter { name } => format!("parameter `{name}`"),
+        TermSource::Rule { rule } => format!("rule: {rule}"),
+        TermSource::Derived { formula } => format!("derived: {formula}"),
+    }
+}
+
+fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
+    for stage in Stage::ALL {
+        let rows: Vec<_> = a
+            .counted(indicator)
+            .filter(|(c, _)| c.stage == stage)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let sum: f64 = rows.iter().map(|(_, v)| v).sum();
+        let _ = write!(
+            out,
+            "<details><summary>{}.stage.{} = {} ({} contributions)</summary><table class=\"trail\"><tr><th>item</th><th>aspect</th><th>formula and terms</th><th>factor</th><th>value</th></tr>",
+            indicator.id(),
+            stage.id(),
+            esc(&amount(sum, indicator)),
+            rows.len()
+        );
+        for (c, v) in rows.iter().take(TRAIL_LIMIT) {
+            let terms: Vec<String> = c
+                .terms
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}{} = {} {} ({})",
+                        if t.power < 0 { "÷ " } else { "" },
+                        t.symbol,
+                        t.value,
+                        t.unit,
+                        source_text(&t.source)
+                    )
+                })
+                .collect();
+            let factor = c
+                .values
+                .iter()
+                .find(|x| x.indicator == indicator)
+                .and_then(|x| a.factor(&x.factor))
+                .map(|f| {
+                    format!(
+                        "{} = {} {} — {} [{}]",
+                        f.symbol, f.canonical, f.canonical_unit, f.source, f.id
+                    )
+                })
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code><br>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&c.item.to_string()),
+                c.aspect.id(),
+                esc(&c.formula),
+                esc(&terms.join("; ")),
+                esc(&factor),
+                esc(&amount(*v, indicator))
+            );
+        }
+        if rows.len() > TRAIL_LIMIT {
+            let _ = write!(
+                out,
+                "<tr><td colspan=\"5\" class=\"muted\">… {} more contributions: see the JSON report or `bilan explain`</td></tr>",
+                rows.len() - TRAIL_LIMIT
+            );
+        }
+        out.push_str("</table></details>");
+    }
+}
+
+/// The self-contained HTML report.
+pub(crate) fn render(report: &Report<'_>) -> String {
+    let assessments = &report.assessments;
+    let c = report.comparison;
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>bilan comparison — {}</title><script>{CHECK}</script><style>{STYLE}</style></head><body>",
+        esc(report.system)
+    );
+    let _ = write!(
+        out,
+        "<h1>{}</h1><p>reporting period: {}</p>",
+        esc(report.system),
+        esc(&report.period)
+    );
+    out.push_str("<table><caption>methods</caption><tr><th>method</th><th>version</th><th>name</th><th>status</th></tr>");
+    for m in &c.methods {
+        let status = match &m.error {
+            Some(e) => format!("<span class=\"error\">error: {}</span>", esc(e)),
+            None => "ok".to_owned(),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{status}</td></tr>",
+            esc(&m.id),
+            esc(&m.version),
+            esc(&m.name)
+        );
+    }
+    out.push_str("</table>");
+    for ic in c
+        .indicators
+        .iter()
+        .filter(|ic| ic.rows.iter().any(|r| r.covered))
+    {
+        let i = ic.indicator;
+        let _ = write!(
+            out,
+            "<section id=\"{0}\"><h2>{1} ({2})</h2>",
+            i.id(),
+            esc(i.name()),
+            esc(i.unit())
+        );
+        bar_chart(&mut out, report, i);
+        out.push_str("<h3>Divergence by driver</h3>");
+        divergence_tables(&mut out, report, i);
+        out.push_str("<h3>Audit trail</h3>");
+        for a in assessments.iter().filter(|a| a.covers(i)) {
+            let _ = write!(
+                out,
+                "<details><summary><strong>{}</strong>: {}.total = {}</summary>",
+                esc(&a.method.to_string()),
+                i.id(),
+                esc(&amount(a.total(i).unwrap_or(0.0), i))
+            );
+            trail(&mut out, a, i);
+            let exclusions: Vec<_> = a
+                .exclusions
+                .iter()
+                .filter(|e| e.indicator.is_none_or(|x| x == i))
+                .collect();
+            if !exclusions.is_empty() {
+                let _ = write!(
+                    out,
+                    "<details><summary>exclusions ({})</summary><ul>",
+                    exclusions.len()
+                );
+                for e in exclusions.iter().take(TRAIL_LIMIT) {
+                    let _ = write!(
+                        out,
+                        "<li>{} {}: {}</li>",
+                        esc(&e.item.to_string()),
+                        e.aspect.map_or("", |x| x.id()),
+                        esc(&e.reason)
+                    );
+                }
+                out.push_str("</ul></details>");
+            }
+            if !a.assumptions.is_empty() {
+                out.push_str("<details><summary>assumptions</summary><ul>");
+                for x in &a.assumptions {
+                    let _ = write!(out, "<li>{} ({} items)</li>", esc(&x.text), x.items.len());
+                }
+                out.push_str("</ul></details>");
+            }
+            out.push_str("</details>");
+        }
+        out.push_str("</section>");
+    }
+    let s = report.stamp;
+    let _ = write!(
+        out,
+        "<footer><h2>Reproducibility</h2><ul><li>bilan {}</li><li>inventory {} sha256 <code>{}</code></li><li>factor database {}</li>",
+        esc(&s.bilan),
+        esc(&s.inventory.path),
+        esc(&s.inventory.sha256),
+        esc(&s.factor_database)
+    );
+    for f in &s.factor_files {
+        let _ = write!(
+            out,
+            "<li>factor file {} sha256 <code>{}</code></li>",
+            esc(&f.path),
+            esc(&f.sha256)
+        );
+    }
+    for m in &s.methods {
+        let _ = write!(
+            out,
+            "<li>method {} {} ({})</li>",
+            esc(&m.id),
+            esc(&m.version),
+            esc(&serde_json_origin(&m.origin))
+        );
+    }
+    out.push_str("</ul></footer></body></html>\n");
+    out
+}
+
+fn serde_json_origin(o: &bilan_runner::Origin) -> String {
+    match o {
+        bilan_runner::Origin::Builtin => "built in".to_owned(),
+        bilan_runner::Origin::File { path, sha256 } => format!("file {path}, sha256 {sha256}"),
+        bilan_runner::Origin::Plugin {
+            path,
+            sha256,
+            plugin,
+        } => format!("plugin {plugin}, {path}, sha256 {sha256}"),
+    }
+}

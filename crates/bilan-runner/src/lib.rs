@@ -1,0 +1,305 @@
+//! Applying several methodologies to one inventory and comparing them.
+//!
+//! [`run`] gives every method the same inventory and the same factor snapshot, in parallel;
+//! methods never see each other, and a method that errors or panics becomes an error row
+//! while the others still report. [`compare`] then
+//!
+//! * reconciles each assessment with the inventory: every item must be included (a
+//!   contribution) or excluded (with a reason); a method that leaves an item unaccounted
+//!   fails loudly ([`reconcile`]);
+//! * lays the figures side by side per indicator: totals, stages, phases, functional units
+//!   and each method's own categories, with "not covered" kept apart from zero;
+//! * explains every difference between two methods by driver ([`divergence`]).
+
+pub mod divergence;
+pub mod reconcile;
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use bilan_core::assessment::{Assessment, Stage};
+use bilan_core::factor::FactorSet;
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Inventory, Phase};
+use bilan_core::method::{Descriptor, MethodRef, Methodology, Parameters};
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use divergence::{Divergence, DriverAmount};
+pub use reconcile::Reconciliation;
+
+/// Where a method comes from, recorded in every report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Origin {
+    /// Linked into bilan.
+    Builtin,
+    /// A declarative methodology file.
+    File {
+        /// Path or `<embedded>/name`.
+        path: String,
+        /// SHA-256 of the file.
+        sha256: String,
+    },
+    /// A compiled plugin library.
+    Plugin {
+        /// Path as given.
+        path: String,
+        /// SHA-256 of the library.
+        sha256: String,
+        /// Plugin name and version from its manifest.
+        plugin: String,
+    },
+}
+
+/// A method to run, with its parameters.
+pub struct MethodRun<'a> {
+    /// The method.
+    pub method: &'a dyn Methodology,
+    /// Its parameters (checked against its descriptor by the method).
+    pub parameters: Parameters,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+impl std::fmt::Debug for MethodRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MethodRun")
+            .field("method", &self.method.descriptor().id)
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// One method's outcome.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The method's descriptor.
+    pub descriptor: Descriptor,
+    /// Where it comes from.
+    pub origin: Origin,
+    /// The assessment, or why there is none.
+    pub result: Result<Assessment, String>,
+}
+
+impl Outcome {
+    /// The method's identity.
+    pub fn method(&self) -> MethodRef {
+        self.descriptor.method_ref()
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+/// Runs every method on the same inventory and factor snapshot, in parallel. The order of
+/// the outcomes is the order of `methods`.
+pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]) -> Vec<Outcome> {
+    methods
+        .par_iter()
+        .map(|m| {
+            let descriptor = m.method.descriptor().clone();
+            let _span = tracing::info_span!("methodology", id = %descriptor.id, version = %descriptor.version).entered();
+            let result = match catch_unwind(AssertUnwindSafe(|| m.method.assess(inventory, factors, &m.parameters))) {
+                Ok(Ok(a)) => Ok(a),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(panic) => Err(format!("methodology panicked: {}", panic_message(panic.as_ref()))),
+            };
+            if let Err(e) = &result {
+                tracing::warn!(method = %descriptor.id, "assessment failed: {e}");
+            }
+            Outcome { descriptor, origin: m.origin.clone(), result }
+        })
+        .collect()
+}
+
+/// A method's column in the comparison.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct MethodColumn {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Name.
+    pub name: String,
+    /// Where it comes from.
+    pub origin: Origin,
+    /// Effective parameters.
+    pub parameters: BTreeMap<String, String>,
+    /// The error, if the method failed (an error row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One method's figures for one indicator.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Figures {
+    /// Method id.
+    pub method: String,
+    /// Whether the method covers the indicator; `false` means "not covered", never 0.
+    pub covered: bool,
+    /// Why not, or caveats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// By life-cycle stage.
+    pub by_stage: BTreeMap<Stage, f64>,
+    /// By workload phase.
+    pub by_phase: BTreeMap<Phase, f64>,
+    /// By the method's own categories.
+    pub by_category: BTreeMap<String, f64>,
+    /// Memo items (not in the total) by category.
+    pub memo: BTreeMap<String, f64>,
+    /// Per functional unit.
+    pub per_unit: BTreeMap<String, f64>,
+}
+
+/// All methods' figures for one indicator.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IndicatorComparison {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// Its unit.
+    pub unit: &'static str,
+    /// One row per method that produced an assessment.
+    pub rows: Vec<Figures>,
+}
+
+/// The side-by-side comparison.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Comparison {
+    /// The methods, in run order, with their status.
+    pub methods: Vec<MethodColumn>,
+    /// Per indicator.
+    pub indicators: Vec<IndicatorComparison>,
+    /// Per pair of methods and indicator.
+    pub divergences: Vec<Divergence>,
+    /// Per method.
+    pub reconciliation: Vec<Reconciliation>,
+}
+
+impl Comparison {
+    /// Whether every method assessed and reconciled.
+    pub fn all_ok(&self) -> bool {
+        self.methods.iter().all(|m| m.error.is_none())
+    }
+}
+
+fn figures(a: &Assessment, indicator: Indicator) -> Figures {
+    let method = a.method.id.clone();
+    let coverage = a.coverage.iter().find(|c| c.indicator == indicator);
+    let note = coverage.and_then(|c| c.note.clone());
+    if !a.covers(indicator) {
+        return Figures {
+            method,
+            covered: false,
+            note,
+            total: None,
+            by_stage: BTreeMap::new(),
+            by_phase: BTreeMap::new(),
+            by_category: BTreeMap::new(),
+            memo: BTreeMap::new(),
+            per_unit: BTreeMap::new(),
+        };
+    }
+    let b = a.breakdown(indicator);
+    Figures {
+        method,
+        covered: true,
+        note,
+        total: Some(b.total),
+        by_stage: b.by_stage,
+        by_phase: b.by_phase,
+        by_category: b.by_category,
+        memo: b.memo,
+        per_unit: a
+            .functional_units
+            .iter()
+            .filter(|r| r.indicator == indicator)
+            .map(|r| (r.functional_unit.clone(), r.value))
+            .collect(),
+    }
+}
+
+/// Builds the comparison of `outcomes` on `inventory`. Methods that failed, or whose
+/// assessment leaves an inventory item unaccounted, become error rows.
+pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
+    let items = reconcile::items(inventory);
+    let mut reconciliation = Vec::new();
+    for o in outcomes.iter_mut() {
+        if let Ok(a) = &o.result {
+            let r = reconcile::reconcile(&items, a);
+            if !r.unaccounted.is_empty() {
+                let list: Vec<String> = r
+                    .unaccounted
+                    .iter()
+                    .take(10)
+                    .map(|i| i.to_string())
+                    .collect();
+                let more = r.unaccounted.len().saturating_sub(10);
+                o.result = Err(format!(
+                    "reconciliation failed: {} inventory item(s) neither included nor excluded: {}{}",
+                    r.unaccounted.len(),
+                    list.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+            reconciliation.push(r);
+        }
+    }
+    let methods = outcomes
+        .iter()
+        .map(|o| MethodColumn {
+            id: o.descriptor.id.clone(),
+            version: o.descriptor.version.to_string(),
+            name: o.descriptor.name.clone(),
+            origin: o.origin.clone(),
+            parameters: o
+                .result
+                .as_ref()
+                .map(|a| a.parameters.clone())
+                .unwrap_or_default(),
+            error: o.result.as_ref().err().cloned(),
+        })
+        .collect();
+    let assessed: Vec<(&Descriptor, &Assessment)> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok().map(|a| (&o.descriptor, a)))
+        .collect();
+    let indicators = Indicator::ALL
+        .into_iter()
+        .map(|indicator| IndicatorComparison {
+            indicator,
+            unit: indicator.unit(),
+            rows: assessed
+                .iter()
+                .map(|(_, a)| figures(a, indicator))
+                .collect(),
+        })
+        .collect();
+    let divergences = divergence::all_pairs(&assessed);
+    Comparison {
+        methods,
+        indicators,
+        divergences,
+        reconciliation,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,107 @@
+//! Reconciliation: every inventory item is included or excluded by every method.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use bilan_core::assessment::{Assessment, ItemKind, ItemRef};
+use bilan_core::inventory::Inventory;
+use serde::Serialize;
+
+/// One method's reconciliation with the inventory.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Reconciliation {
+    /// Method id.
+    pub method: String,
+    /// Items in the inventory that must be accounted for.
+    pub items: usize,
+    /// Items with at least one contribution.
+    pub included: usize,
+    /// Items with no contribution but an exclusion of the whole item or of an aspect.
+    pub excluded: usize,
+    /// Items neither included nor excluded: a defect of the method.
+    pub unaccounted: Vec<ItemRef>,
+}
+
+/// Every item a method must account for: fleets, workloads, buildings, transports, ends of
+/// life, services, fuels, refrigerants, instruments and offsets. (Sites, functional units and
+/// residual mixes are context: they carry no impact of their own.)
+pub fn items(inv: &Inventory) -> Vec<ItemRef> {
+    let mut out = Vec::new();
+    let mut add = |kind: ItemKind, ids: &mut dyn Iterator<Item = &str>| {
+        out.extend(ids.map(|id| ItemRef::new(kind, Arc::<str>::from(id))));
+    };
+    add(
+        ItemKind::Fleet,
+        &mut inv.fleets.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::Workload,
+        &mut inv.workloads.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::Building,
+        &mut inv.buildings.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::Transport,
+        &mut inv.transports.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::EndOfLife,
+        &mut inv.end_of_life.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::Service,
+        &mut inv.services.iter().map(|x| x.id.as_str()),
+    );
+    add(ItemKind::Fuel, &mut inv.fuels.iter().map(|x| x.id.as_str()));
+    add(
+        ItemKind::Refrigerant,
+        &mut inv.refrigerants.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::Instrument,
+        &mut inv.instruments.iter().map(|x| x.id.as_str()),
+    );
+    add(
+        ItemKind::Offset,
+        &mut inv.offsets.iter().map(|x| x.id.as_str()),
+    );
+    out
+}
+
+/// Checks that each of `items` has a contribution or an exclusion in `a`. A contribution
+/// shared among workloads (allocation) includes those workloads too.
+pub fn reconcile(items: &[ItemRef], a: &Assessment) -> Reconciliation {
+    let mut included: HashSet<(ItemKind, &str)> = HashSet::new();
+    for c in &a.contributions {
+        included.insert((c.item.kind, &c.item.id));
+        for share in &c.allocation {
+            included.insert((ItemKind::Workload, &share.workload));
+        }
+    }
+    let excluded: HashSet<(ItemKind, &str)> = a
+        .exclusions
+        .iter()
+        .map(|e| (e.item.kind, &*e.item.id))
+        .collect();
+    let mut r = Reconciliation {
+        method: a.method.id.clone(),
+        items: items.len(),
+        included: 0,
+        excluded: 0,
+        unaccounted: Vec::new(),
+    };
+    for item in items {
+        let key = (item.kind, &*item.id);
+        if included.contains(&key) {
+            r.included += 1;
+        } else if excluded.contains(&key) {
+            r.excluded += 1;
+        } else {
+            r.unaccounted.push(item.clone());
+        }
+    }
+    r
+}

@@ -1,0 +1,379 @@
+//! Scope 3 Cat. 2, capital goods: fleets, host servers and owned buildings at 100 % of
+//! cradle-to-gate in the year of acquisition.
+
+use std::sync::Arc;
+
+use bilan_core::assessment::{
+    Allocation, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
+};
+use bilan_core::factor::{Basis, Boundary, FactorQuery, Lookup};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Date, FactorOverride, Fleet, SourcedQuantity};
+use bilan_core::method::MethodError;
+use bilan_core::region::Region;
+use bilan_core::units;
+use bilan_plugin_ademe::device_time;
+
+use super::{Run, SCOPE_3_CAT_2, input_error, inventory_factor};
+
+impl<'a> Run<'a> {
+    /// Each workload's share of a fleet, by device time (for phases and functional units).
+    pub(super) fn allocation(&mut self, fleet: &'a Fleet) -> Result<Vec<Allocation>, MethodError> {
+        if let Some(a) = self.allocations.get(fleet.id.as_str()) {
+            return Ok(a.clone());
+        }
+        let mut per_workload = Vec::new();
+        for w in self
+            .inv
+            .workloads
+            .iter()
+            .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
+        {
+            let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+            match device_time(w, fleet, &item)? {
+                Some((hours, note)) => {
+                    if let Some(text) = note {
+                        self.b.assume("device-time", text, Some(item));
+                    }
+                    per_workload.push((w, hours));
+                }
+                None => self.b.assume(
+                    "allocation",
+                    format!("no device time: no share of fleet `{}` is attributed to this workload in phases and functional units", fleet.id),
+                    Some(item),
+                ),
+            }
+        }
+        let total: f64 = per_workload.iter().map(|(_, h)| h).sum();
+        let allocation: Vec<Allocation> = if total > 0.0 {
+            per_workload
+                .into_iter()
+                .map(|(w, h)| Allocation {
+                    workload: w.id.as_str().into(),
+                    phase: w.phase,
+                    share: h / total,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.allocations
+            .insert(fleet.id.as_str(), allocation.clone());
+        Ok(allocation)
+    }
+
+    /// The `expensed` term: 1 in the year of acquisition, 0 in any other.
+    fn expensed(&mut self, item: &ItemRef, acquired: Date) -> Term {
+        let p = self.period;
+        let (value, rule) = if p.contains(acquired) {
+            (
+                1.0,
+                format!(
+                    "acquired {acquired}, in the reporting period {p}: 100 % of cradle-to-gate in the year of acquisition, never amortised"
+                ),
+            )
+        } else {
+            self.b.assume(
+                "capital-goods-other-year",
+                format!("acquired outside the reporting period {p}: capital goods count 100 % in the year of acquisition and 0 in any other year"),
+                Some(item.clone()),
+            );
+            (
+                0.0,
+                format!(
+                    "acquired {acquired}, outside the reporting period {p}: capital goods count only in the year of acquisition, 0 this year"
+                ),
+            )
+        };
+        Term::new(
+            "expensed",
+            value,
+            "1",
+            TermSource::Rule { rule: rule.into() },
+        )
+        .driver(Driver::CapitalGoods)
+    }
+
+    pub(super) fn fleet(&mut self, fleet: &'a Fleet) -> Result<(), MethodError> {
+        let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
+        let mut aspects = vec![(Aspect::Embodied, Driver::CapitalGoods)];
+        if fleet.host.is_some() {
+            aspects.push((Aspect::HostEmbodied, Driver::HostEmbodied));
+        }
+        if !self.site_ctx(&item, &fleet.site)?.scope2 {
+            for (aspect, _) in &aspects {
+                self.b.exclude(
+                    item.clone(),
+                    Some(*aspect),
+                    None,
+                    format!("installed in cloud site `{}`: the provider owns the hardware; its embodied emissions are in the provider's figures (the organisation's Cat. 1), not the organisation's capital goods", fleet.site),
+                    Some(Driver::CapitalGoods),
+                );
+            }
+            return Ok(());
+        }
+        let Some(acquired) = fleet.acquired else {
+            for (aspect, _) in &aspects {
+                self.b.exclude(
+                    item.clone(),
+                    Some(*aspect),
+                    None,
+                    "no acquisition date: capital goods are counted in the year of acquisition, which the inventory does not give (`acquired`)",
+                    Some(Driver::CapitalGoods),
+                );
+            }
+            return Ok(());
+        };
+        let allocation = self.allocation(fleet)?;
+        let expensed = self.expensed(&item, acquired);
+        let n = Term::new(
+            "N",
+            fleet.count,
+            "device",
+            TermSource::Item {
+                key: "count".into(),
+            },
+        )
+        .driver(Driver::CapitalGoods);
+        if let Some(f) = self.hardware_factor(
+            &item,
+            &fleet.model,
+            fleet.embodied.get(&Indicator::Gwp),
+            "embodied",
+            "EF_device",
+            Aspect::Embodied,
+        )? {
+            let draft = Draft::new(
+                item.clone(),
+                Aspect::Embodied,
+                Stage::Manufacturing,
+                "N × expensed × EF_device",
+            )
+            .category(SCOPE_3_CAT_2)
+            .presence(Driver::CapitalGoods)
+            .allocation(allocation.clone())
+            .term(n.clone())
+            .term(expensed.clone());
+            self.b.contribute(draft, &[(Indicator::Gwp, f)]);
+        }
+        if let Some(host) = &fleet.host
+            && let Some(f) = self.hardware_factor(
+                &item,
+                &host.model,
+                host.embodied.get(&Indicator::Gwp),
+                "host.embodied",
+                "EF_server",
+                Aspect::HostEmbodied,
+            )?
+        {
+            let d_host = Term::new(
+                "D_host",
+                host.devices_per_host,
+                "device/server",
+                TermSource::Item {
+                    key: "host.devices-per-host".into(),
+                },
+            )
+            .dividing()
+            .driver(Driver::HostEmbodied);
+            let draft = Draft::new(
+                item,
+                Aspect::HostEmbodied,
+                Stage::Manufacturing,
+                "N / D_host × expensed × EF_server",
+            )
+            .category(SCOPE_3_CAT_2)
+            .presence(Driver::HostEmbodied)
+            .allocation(allocation)
+            .term(n)
+            .term(d_host)
+            .term(expensed);
+            self.b.contribute(draft, &[(Indicator::Gwp, f)]);
+        }
+        Ok(())
+    }
+
+    /// The cradle-to-gate GWP factor of a hardware model: the inventory's override, else
+    /// the database's cradle-to-gate figure, else its cradle-to-grave one with a warning.
+    fn hardware_factor(
+        &mut self,
+        item: &ItemRef,
+        model: &str,
+        o: Option<&FactorOverride>,
+        key: &str,
+        symbol: &'static str,
+        aspect: Aspect,
+    ) -> Result<Option<Arc<str>>, MethodError> {
+        let subject = format!("hardware/{model}");
+        if let Some(o) = o {
+            return self
+                .b
+                .override_factor(
+                    &item.path(&format!("{key}.gwp")),
+                    &subject,
+                    Some(Indicator::Gwp),
+                    o,
+                    symbol,
+                    &units::KG_PER_DEVICE,
+                    Some(Driver::FactorChoice),
+                )
+                .map(Some);
+        }
+        let world = Region::world();
+        let lookup = |boundaries: &[Boundary]| {
+            self.factors.lookup(&FactorQuery {
+                subject: &subject,
+                indicator: Some(Indicator::Gwp),
+                region: &world,
+                boundaries,
+                preference: &Basis::EMBODIED_PREFERENCE,
+            })
+        };
+        let mut found = lookup(&[Boundary::CradleToGate]);
+        if matches!(found, Lookup::Missing { .. }) {
+            found = lookup(&[Boundary::CradleToGraveExclUse]);
+            if let Lookup::Found(r) = &found {
+                self.b.warn(format!(
+                    "{subject}: no cradle-to-gate figure; `{}` is cradle-to-grave excluding use, so Cat. 2 also holds its transport and end of life (transport and end-of-life items of the same hardware would count them twice)",
+                    r.factor.id
+                ));
+            }
+        }
+        match found {
+            Lookup::Found(r) => {
+                if !r.alternatives.is_empty() {
+                    self.b.assume(
+                        "factor-preference",
+                        format!(
+                            "{subject} gwp: chose `{}` ({}, {}) over {}: cradle-to-gate first, then a vendor PCF, a teardown LCA, a parametric model",
+                            r.factor.id,
+                            r.factor.boundary,
+                            r.factor.basis.id(),
+                            r.alternatives
+                                .iter()
+                                .map(|a| format!("`{}` ({}, {})", a.id, a.boundary, a.basis.id()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        Some(item.clone()),
+                    );
+                }
+                self.b
+                    .database_factor(
+                        &r,
+                        symbol,
+                        &units::KG_PER_DEVICE,
+                        Some(Driver::FactorChoice),
+                    )
+                    .map(Some)
+            }
+            Lookup::Absent { reason, .. } => {
+                self.b.exclude(
+                    item.clone(),
+                    Some(aspect),
+                    Some(Indicator::Gwp),
+                    format!("no factor for {subject}: {reason}"),
+                    None,
+                );
+                Ok(None)
+            }
+            Lookup::Missing { .. } => {
+                self.b.exclude(
+                    item.clone(),
+                    Some(aspect),
+                    Some(Indicator::Gwp),
+                    format!("no gwp factor for `{subject}` in the database; give [fleet.{key}] in the inventory"),
+                    None,
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// Registers an item's own GWP (`key.gwp`) as a factor, or excludes the item.
+    pub(super) fn own_gwp(
+        &mut self,
+        item: &ItemRef,
+        key: &str,
+        impacts: &std::collections::BTreeMap<Indicator, SourcedQuantity>,
+        symbol: &'static str,
+        aspect: Aspect,
+        driver: Driver,
+    ) -> Result<Option<Arc<str>>, MethodError> {
+        let Some(q) = impacts.get(&Indicator::Gwp) else {
+            self.b.exclude(
+                item.clone(),
+                Some(aspect),
+                Some(Indicator::Gwp),
+                format!("the inventory gives no gwp under `{key}` for this item"),
+                Some(driver),
+            );
+            return Ok(None);
+        };
+        let canonical = q.value.to(&units::KG).map_err(|e| input_error(item, e))?;
+        Ok(Some(self.b.factor(FactorUse {
+            subject: item.kind.key().to_owned(),
+            value: q.value.to_string(),
+            boundary: "as given".into(),
+            source: q.source.clone(),
+            ..inventory_factor(&item.path(&format!("{key}.gwp")), symbol, canonical, "kg")
+        })))
+    }
+
+    pub(super) fn buildings(&mut self) -> Result<(), MethodError> {
+        for b in &self.inv.buildings {
+            let item = ItemRef::new(ItemKind::Building, b.id.as_str());
+            if !b.owned {
+                self.b.exclude(
+                    item,
+                    Some(Aspect::Building),
+                    None,
+                    "not owned by the organisation: the building is the operator's capital good, in the operator's figures; it reaches the organisation only through the operator's charges (Cat. 1)",
+                    Some(Driver::Building),
+                );
+                continue;
+            }
+            let Some(acquired) = b.acquired else {
+                self.b.exclude(
+                    item,
+                    Some(Aspect::Building),
+                    None,
+                    "no acquisition date: capital goods are counted in the year of acquisition, which the inventory does not give (`acquired`)",
+                    Some(Driver::CapitalGoods),
+                );
+                continue;
+            };
+            let Some(f) = self.own_gwp(
+                &item,
+                "impacts",
+                &b.impacts,
+                "I_building",
+                Aspect::Building,
+                Driver::Building,
+            )?
+            else {
+                continue;
+            };
+            let expensed = self.expensed(&item, acquired);
+            let draft = Draft::new(
+                item,
+                Aspect::Building,
+                Stage::Infrastructure,
+                "I_building × share × expensed",
+            )
+            .category(SCOPE_3_CAT_2)
+            .presence(Driver::Building)
+            .term(Term::new(
+                "share",
+                b.share,
+                "1",
+                TermSource::Item {
+                    key: "share".into(),
+                },
+            ))
+            .term(expensed);
+            self.b.contribute(draft, &[(Indicator::Gwp, f)]);
+        }
+        Ok(())
+    }
+}
