@@ -53,9 +53,16 @@ pub(crate) enum Format {
     Html,
 }
 
+/// Where methodologies come from besides the built-in ones: the same on every command that
+/// assesses and on `bilan methods`.
+#[derive(Debug, Default, Args)]
+pub(crate) struct Sources {}
+
 /// The flags shared by every command that assesses.
 #[derive(Debug, Args)]
 pub(crate) struct Common {
+    #[command(flatten)]
+    pub(crate) sources: Sources,
     /// Methodology to apply (repeatable); default: every built-in methodology
     #[arg(long = "method", short = 'm', value_name = "ID")]
     pub(crate) methods: Vec<String>,
@@ -95,6 +102,8 @@ pub(crate) struct ExplainCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
+    #[command(flatten)]
+    pub(crate) sources: Sources,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,

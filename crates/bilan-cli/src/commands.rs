@@ -9,18 +9,18 @@ use bilan_core::assessment::{ItemKind, ItemRef};
 use bilan_core::factor::FactorSet;
 use bilan_core::figure::FigurePath;
 use bilan_core::inventory::Inventory;
-use bilan_core::method::{Methodology, Parameters};
+use bilan_core::method::Parameters;
 use bilan_io::SourceFile;
 use bilan_report::assess::{FileStamp, MethodStamp, Outcome, Stamp};
 use bilan_report::table::Table;
-use bilan_runner::{MethodRun, Origin};
+use bilan_runner::MethodRun;
 use sha2::{Digest as _, Sha256};
 
 use crate::Failure;
 use crate::args::{
     AssessCommand, Cli, Command, Common, ExplainCommand, FactorsCommand, Format, ListArgs,
 };
-use crate::registry;
+use crate::catalogue::{Catalogue, Entry};
 
 pub(crate) fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Failure> {
     let mut io = Io { stdout, stderr };
@@ -126,14 +126,17 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// The methods named by `--method`, or every built-in one.
-pub(crate) fn select_methods(common: &Common) -> Result<Vec<Box<dyn Methodology>>, Failure> {
-    let all = registry::builtin();
+/// The methods named by `--method` (in that order), or every available one.
+pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
+    let all = Catalogue::load(&common.sources)?.into_entries();
     if common.methods.is_empty() {
         return Ok(all);
     }
-    let known: Vec<String> = all.iter().map(|m| m.descriptor().id.clone()).collect();
-    let mut pool: Vec<Option<Box<dyn Methodology>>> = all.into_iter().map(Some).collect();
+    let known: Vec<String> = all
+        .iter()
+        .map(|e| e.method.descriptor().id.clone())
+        .collect();
+    let mut pool: Vec<Option<Entry>> = all.into_iter().map(Some).collect();
     let mut chosen = Vec::new();
     for id in &common.methods {
         let index = known.iter().position(|k| k == id).ok_or_else(|| {
@@ -153,10 +156,7 @@ pub(crate) fn select_methods(common: &Common) -> Result<Vec<Box<dyn Methodology>
 /// Splits `--param` values among the methods: `KEY=VALUE` goes to every method declaring
 /// KEY, `METHOD:KEY=VALUE` to that method only. A key no selected method declares is an
 /// error.
-pub(crate) fn parameters(
-    common: &Common,
-    methods: &[Box<dyn Methodology>],
-) -> Result<Vec<Parameters>, Failure> {
+pub(crate) fn parameters(common: &Common, methods: &[Entry]) -> Result<Vec<Parameters>, Failure> {
     let mut out = vec![Parameters::default(); methods.len()];
     for raw in &common.params {
         let (target, assignment) = match raw.split_once(':') {
@@ -170,7 +170,7 @@ pub(crate) fn parameters(
         })?;
         let (key, value) = (key.trim(), value.trim());
         if let Some(t) = target
-            && !methods.iter().any(|m| m.descriptor().id == t)
+            && !methods.iter().any(|m| m.method.descriptor().id == t)
         {
             return Err(Failure::Usage(anyhow!(
                 "`--param {raw}`: method `{t}` is not selected"
@@ -178,7 +178,7 @@ pub(crate) fn parameters(
         }
         let mut applied = false;
         for (m, params) in methods.iter().zip(out.iter_mut()) {
-            let d = m.descriptor();
+            let d = m.method.descriptor();
             if target.is_some_and(|t| t != d.id) {
                 continue;
             }
@@ -205,7 +205,7 @@ struct Session {
     file: SourceFile,
     inventory: Inventory,
     factors: FactorSet,
-    methods: Vec<Box<dyn Methodology>>,
+    methods: Vec<Entry>,
     params: Vec<Parameters>,
     stamp: Stamp,
 }
@@ -243,9 +243,9 @@ impl Session {
             methods: methods
                 .iter()
                 .map(|m| MethodStamp {
-                    id: m.descriptor().id.clone(),
-                    version: m.descriptor().version.to_string(),
-                    origin: Origin::Builtin,
+                    id: m.method.descriptor().id.clone(),
+                    version: m.method.descriptor().version.to_string(),
+                    origin: m.origin.clone(),
                 })
                 .collect(),
         };
@@ -265,9 +265,9 @@ impl Session {
             .iter()
             .zip(&self.params)
             .map(|(m, p)| MethodRun {
-                method: m.as_ref(),
+                method: m.method.as_ref(),
                 parameters: p.clone(),
-                origin: Origin::Builtin,
+                origin: m.origin.clone(),
             })
             .collect();
         bilan_runner::run(&self.inventory, &self.factors, &runs)
@@ -505,17 +505,25 @@ fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Resul
 }
 
 fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
-    let methods = registry::builtin();
+    let catalogue = Catalogue::load(&args.sources)?;
+    let methods: Vec<&Entry> = catalogue.entries().iter().collect();
     let text = match args.format {
         Format::Json => {
-            let descriptors: Vec<_> = methods.iter().map(|m| m.descriptor()).collect();
-            serde_json::to_string_pretty(&descriptors).context("cannot serialise")? + "\n"
+            let listed: Vec<_> = methods
+                .iter()
+                .map(|m| serde_json::json!({ "descriptor": m.method.descriptor(), "origin": m.origin }))
+                .collect();
+            serde_json::to_string_pretty(&listed).context("cannot serialise")? + "\n"
         }
         _ => {
             let mut out = String::new();
             for m in &methods {
-                let d = m.descriptor();
+                let d = m.method.descriptor();
                 out.push_str(&format!("{} {} — {}\n", d.id, d.version, d.name));
+                out.push_str(&format!(
+                    "  origin: {}\n",
+                    crate::catalogue::describe(&m.origin)
+                ));
                 out.push_str(&format!("  {}\n", d.summary));
                 out.push_str(&format!(
                     "  indicators: {}\n",

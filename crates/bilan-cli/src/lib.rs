@@ -8,6 +8,7 @@
 //! usage (unreadable or invalid files, unknown method or parameter).
 
 mod args;
+mod catalogue;
 mod commands;
 pub mod registry;
 

@@ -767,6 +767,7 @@ pub struct Breakdown {
 
 mod builder;
 mod functional;
+pub mod work;
 
 pub use builder::{Builder, Draft};
 pub use functional::{functional_unit_results, workloads_of};

@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bilan_core::assessment::work::{device_energy, device_time};
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Disclosure, Draft, Driver, FactorUse, ItemKind,
     ItemRef, Stage, Term, TermSource, functional_unit_results,
@@ -172,6 +173,17 @@ struct FleetCtx {
     host: Option<(Term, FactorIds)>,
 }
 
+/// Device time reserved on a fleet by its workloads.
+#[derive(Clone, Debug, Default)]
+struct Reserved {
+    /// Σ device-hours.
+    total: f64,
+    /// Each workload's share.
+    allocation: Vec<Allocation>,
+    /// Each workload's utilisation, aligned with `allocation`.
+    utilisation: Vec<Option<f64>>,
+}
+
 struct Run<'a> {
     d: &'a Descriptor,
     inv: &'a Inventory,
@@ -179,6 +191,8 @@ struct Run<'a> {
     params: &'a Parameters,
     b: Builder,
     sites: HashMap<&'a str, SiteCtx>,
+    by_fleet: HashMap<&'a str, Vec<&'a Workload>>,
+    reserved: HashMap<&'a str, Reserved>,
     preference: &'static [Basis],
 }
 
@@ -240,6 +254,16 @@ impl<'a> Run<'a> {
             params,
             b: Builder::new(d, params),
             sites: HashMap::new(),
+            by_fleet: {
+                let mut m: HashMap<&'a str, Vec<&'a Workload>> = HashMap::new();
+                for w in &inv.workloads {
+                    if let Some(f) = &w.fleet {
+                        m.entry(f.as_str()).or_default().push(w);
+                    }
+                }
+                m
+            },
+            reserved: HashMap::new(),
             preference,
         })
     }
@@ -534,6 +558,19 @@ impl<'a> Run<'a> {
             ),
             Some(item.clone()),
         );
+        // List the default in the trail's factors, so the term's reference resolves.
+        let resolved = bilan_core::factor::Resolved {
+            factor: f,
+            requested: f.region.clone(),
+            fallback: Vec::new(),
+            alternatives: Vec::new(),
+        };
+        let unit = if indicator.is_some() {
+            units::L_PER_KWH.clone()
+        } else {
+            Unit::dimensionless()
+        };
+        self.b.database_factor(&resolved, symbol, &unit, None)?;
         Ok(Term::new(
             symbol,
             value,
@@ -853,7 +890,8 @@ impl<'a> Run<'a> {
 
     fn fleet(&mut self, fleet: &'a Fleet) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
-        let (t_res, allocation) = self.reserved_time(fleet)?;
+        let reserved = self.reserved_time(fleet)?;
+        let (t_res, allocation) = (reserved.total, reserved.allocation.clone());
         if t_res <= 0.0 {
             self.b.exclude(
                 item,
@@ -874,7 +912,7 @@ impl<'a> Run<'a> {
             },
         )
         .driver(Driver::CapitalGoods);
-        let divisor = self.utilisation_divisor(fleet, &allocation)?;
+        let divisor = self.utilisation_divisor(fleet, &reserved)?;
         let mut draft = Draft::new(
             item.clone(),
             Aspect::Embodied,
@@ -910,15 +948,19 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Device time reserved on `fleet` by its workloads, and each workload's share.
-    fn reserved_time(&mut self, fleet: &Fleet) -> Result<(f64, Vec<Allocation>), MethodError> {
+    /// Device time reserved on `fleet` by its workloads, each workload's share and
+    /// utilisation; computed once per fleet (assumptions and exclusions are recorded once).
+    fn reserved_time(&mut self, fleet: &'a Fleet) -> Result<Reserved, MethodError> {
+        if let Some(r) = self.reserved.get(fleet.id.as_str()) {
+            return Ok(r.clone());
+        }
+        let workloads = self
+            .by_fleet
+            .get(fleet.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let mut per_workload = Vec::new();
-        for w in self
-            .inv
-            .workloads
-            .iter()
-            .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
-        {
+        for w in workloads {
             let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
             match device_time(w, fleet, &item)? {
                 Some((hours, assumption)) => {
@@ -937,6 +979,7 @@ impl<'a> Run<'a> {
             }
         }
         let total: f64 = per_workload.iter().map(|(_, h)| h).sum();
+        let utilisation = per_workload.iter().map(|(w, _)| w.utilisation).collect();
         let allocation = per_workload
             .into_iter()
             .map(|(w, h)| Allocation {
@@ -945,7 +988,13 @@ impl<'a> Run<'a> {
                 share: if total > 0.0 { h / total } else { 0.0 },
             })
             .collect();
-        Ok((total, allocation))
+        let reserved = Reserved {
+            total,
+            allocation,
+            utilisation,
+        };
+        self.reserved.insert(fleet.id.as_str(), reserved.clone());
+        Ok(reserved)
     }
 
     /// The utilisation term, when the parameter asks for it: the device-time-weighted
@@ -953,15 +1002,14 @@ impl<'a> Run<'a> {
     fn utilisation_divisor(
         &mut self,
         fleet: &Fleet,
-        allocation: &[Allocation],
+        reserved: &Reserved,
     ) -> Result<Option<Term>, MethodError> {
         if self.params.text(self.d, "utilisation-divisor") != Some("inventory") {
             return Ok(None);
         }
         let mut weighted = 0.0;
-        for a in allocation {
-            let w = self.inv.workloads.iter().find(|w| *w.id == *a.workload);
-            let u = match w.and_then(|w| w.utilisation) {
+        for (a, utilisation) in reserved.allocation.iter().zip(&reserved.utilisation) {
+            let u = match *utilisation {
                 Some(u) => u,
                 None => {
                     self.b.assume(
@@ -1124,7 +1172,11 @@ impl<'a> Run<'a> {
                     .inv
                     .fleet(fleet_id)
                     .ok_or_else(|| input_error(&item, format!("unknown fleet `{fleet_id}`")))?;
-                let (t_res, allocation) = self.reserved_time(fleet)?;
+                let Reserved {
+                    total: t_res,
+                    allocation,
+                    ..
+                } = self.reserved_time(fleet)?;
                 let l = match &fleet.lifetime {
                     Some(q) => q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
                     None => self
@@ -1346,88 +1398,6 @@ fn aspect_of(key: &str) -> Aspect {
     } else {
         Aspect::Embodied
     }
-}
-
-/// Energy drawn by the devices of a workload, as terms and in kWh.
-pub fn device_energy(w: &Workload, item: &ItemRef) -> Result<(Vec<Term>, f64), MethodError> {
-    match (&w.energy, &w.device_hours, &w.power_per_device) {
-        (Some(e), _, _) => {
-            let kwh = e.to(&units::KWH).map_err(|err| input_error(item, err))?;
-            Ok((
-                vec![Term::new(
-                    "E_IT",
-                    kwh,
-                    "kWh",
-                    TermSource::Item {
-                        key: "energy".into(),
-                    },
-                )],
-                kwh,
-            ))
-        }
-        (None, Some(dh), Some(p)) => {
-            let hours = dh
-                .to(&units::DEVICE_HOUR)
-                .map_err(|err| input_error(item, err))?;
-            let kw = p.to(&units::WATT).map_err(|err| input_error(item, err))? / 1000.0;
-            Ok((
-                vec![
-                    Term::new(
-                        "t_dev",
-                        hours,
-                        "GPU·h",
-                        TermSource::Item {
-                            key: "device-hours".into(),
-                        },
-                    ),
-                    Term::new(
-                        "P_dev",
-                        kw,
-                        "kW",
-                        TermSource::Item {
-                            key: "power-per-device".into(),
-                        },
-                    ),
-                ],
-                hours * kw,
-            ))
-        }
-        _ => Err(input_error(
-            item,
-            "no energy: give `energy`, or `device-hours` and `power-per-device`",
-        )),
-    }
-}
-
-/// Device time a workload reserved on `fleet`, in device-hours, with the assumption made.
-pub fn device_time(
-    w: &Workload,
-    fleet: &Fleet,
-    item: &ItemRef,
-) -> Result<Option<(f64, Option<String>)>, MethodError> {
-    if let Some(dh) = &w.device_hours {
-        return Ok(Some((
-            dh.to(&units::DEVICE_HOUR)
-                .map_err(|e| input_error(item, e))?,
-            None,
-        )));
-    }
-    let (devices, devices_note) = match w.devices {
-        Some(n) => (n, None),
-        None => (
-            fleet.count,
-            Some(format!(
-                "all {} devices of fleet `{}` reserved",
-                fleet.count, fleet.id
-            )),
-        ),
-    };
-    let hours = match (&w.duration, &w.period) {
-        (Some(d), _) => d.to(&units::HOUR).map_err(|e| input_error(item, e))?,
-        (None, Some(p)) => p.days() as f64 * 24.0,
-        (None, None) => return Ok(None),
-    };
-    Ok(Some((devices * hours, devices_note)))
 }
 
 fn inventory_factor(

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use bilan_core::assessment::work::device_time;
 use bilan_core::assessment::{
     Allocation, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
@@ -12,7 +13,6 @@ use bilan_core::inventory::{Date, FactorOverride, Fleet, SourcedQuantity};
 use bilan_core::method::MethodError;
 use bilan_core::region::Region;
 use bilan_core::units;
-use bilan_plugin_ademe::device_time;
 
 use super::{Run, SCOPE_3_CAT_2, input_error, inventory_factor};
 

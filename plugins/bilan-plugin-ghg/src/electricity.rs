@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use bilan_core::assessment::work::device_energy;
 use bilan_core::assessment::{
     Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
@@ -12,7 +13,6 @@ use bilan_core::inventory::{FactorOverride, Ownership, Site, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::region::Region;
 use bilan_core::units::{self, Dimension};
-use bilan_plugin_ademe::device_energy;
 
 use super::{
     Energy, Run, SCOPE_2_LOCATION, SCOPE_2_MARKET, SCOPE_3_CAT_1, SCOPE_3_CAT_3, Share, SiteCtx,

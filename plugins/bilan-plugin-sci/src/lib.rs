@@ -47,6 +47,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use bilan_core::assessment::work::{device_energy, device_time};
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Contribution, Disclosure, Draft, Driver, ItemKind,
     ItemRef, Stage, Term, TermSource, functional_unit_results, workloads_of,
@@ -61,7 +62,6 @@ use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
 use bilan_core::units::{self, Dimension, Quantity, Unit};
-use bilan_plugin_ademe::{device_energy, device_time};
 
 /// Method id.
 pub const ID: &str = "sci";

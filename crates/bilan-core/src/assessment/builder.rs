@@ -218,7 +218,11 @@ impl Builder {
             id: f.id.as_str().into(),
             symbol: symbol.into(),
             canonical,
-            canonical_unit: unit.symbol().to_owned().into(),
+            canonical_unit: if unit.symbol().is_empty() {
+                "1".into()
+            } else {
+                unit.symbol().to_owned().into()
+            },
             driver,
             subject: f.subject.clone(),
             indicator: f.indicator,

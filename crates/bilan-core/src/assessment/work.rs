@@ -1,0 +1,97 @@
+//! Quantities every method derives from a workload the same way: the energy its devices
+//! drew and the device time it reserved. Shared so that methods agree on them and their
+//! terms carry the same symbols (which the divergence decomposition matches on).
+
+use super::{ItemRef, Term, TermSource};
+use crate::inventory::{Fleet, Workload};
+use crate::method::MethodError;
+use crate::units;
+
+fn input_error(item: &ItemRef, e: &dyn std::fmt::Display) -> MethodError {
+    MethodError::Input {
+        item: item.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Energy drawn by the devices of a workload, as terms and in kWh.
+pub fn device_energy(w: &Workload, item: &ItemRef) -> Result<(Vec<Term>, f64), MethodError> {
+    match (&w.energy, &w.device_hours, &w.power_per_device) {
+        (Some(e), _, _) => {
+            let kwh = e.to(&units::KWH).map_err(|err| input_error(item, &err))?;
+            Ok((
+                vec![Term::new(
+                    "E_IT",
+                    kwh,
+                    "kWh",
+                    TermSource::Item {
+                        key: "energy".into(),
+                    },
+                )],
+                kwh,
+            ))
+        }
+        (None, Some(dh), Some(p)) => {
+            let hours = dh
+                .to(&units::DEVICE_HOUR)
+                .map_err(|err| input_error(item, &err))?;
+            let kw = p.to(&units::WATT).map_err(|err| input_error(item, &err))? / 1000.0;
+            Ok((
+                vec![
+                    Term::new(
+                        "t_dev",
+                        hours,
+                        "GPU·h",
+                        TermSource::Item {
+                            key: "device-hours".into(),
+                        },
+                    ),
+                    Term::new(
+                        "P_dev",
+                        kw,
+                        "kW",
+                        TermSource::Item {
+                            key: "power-per-device".into(),
+                        },
+                    ),
+                ],
+                hours * kw,
+            ))
+        }
+        _ => Err(input_error(
+            item,
+            &"no energy: give `energy`, or `device-hours` and `power-per-device`",
+        )),
+    }
+}
+
+/// Device time a workload reserved on `fleet`, in device-hours, with the assumption made.
+pub fn device_time(
+    w: &Workload,
+    fleet: &Fleet,
+    item: &ItemRef,
+) -> Result<Option<(f64, Option<String>)>, MethodError> {
+    if let Some(dh) = &w.device_hours {
+        return Ok(Some((
+            dh.to(&units::DEVICE_HOUR)
+                .map_err(|e| input_error(item, &e))?,
+            None,
+        )));
+    }
+    let (devices, devices_note) = match w.devices {
+        Some(n) => (n, None),
+        None => (
+            fleet.count,
+            Some(format!(
+                "all {} devices of fleet `{}` reserved",
+                fleet.count, fleet.id
+            )),
+        ),
+    };
+    let hours = match (&w.duration, &w.period) {
+        (Some(d), _) => d.to(&units::HOUR).map_err(|e| input_error(item, &e))?,
+        (None, Some(p)) => p.days() as f64 * 24.0,
+        (None, None) => return Ok(None),
+    };
+    Ok(Some((devices * hours, devices_note)))
+}
