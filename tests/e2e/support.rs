@@ -57,10 +57,15 @@ pub(crate) fn settings() -> insta::Settings {
     s
 }
 
-/// Ids of the built-in methods.
+/// Ids of every method available by default: built-in and shipped declarative ones.
 pub(crate) fn builtin_ids() -> Vec<String> {
-    bilan_cli::registry::builtin()
+    let out = bilan(&["methods", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&out.stdout).expect("methods JSON");
+    listed
+        .as_array()
+        .expect("a list")
         .iter()
-        .map(|m| m.descriptor().id.clone())
+        .map(|m| m["descriptor"]["id"].as_str().expect("an id").to_owned())
         .collect()
 }

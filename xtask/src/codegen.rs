@@ -17,7 +17,14 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
     let schema = schemars::schema_for!(bilan_core::inventory::Inventory);
     let mut text = serde_json::to_string_pretty(&schema).context("cannot serialise the schema")?;
     text.push('\n');
-    Ok(vec![("docs/inventory.schema.json", text)])
+    let schema = schemars::schema_for!(bilan_declarative::Spec);
+    let mut methodology =
+        serde_json::to_string_pretty(&schema).context("cannot serialise the schema")?;
+    methodology.push('\n');
+    Ok(vec![
+        ("docs/inventory.schema.json", text),
+        ("docs/methodology.schema.json", methodology),
+    ])
 }
 
 pub(crate) fn run(mode: Mode) -> anyhow::Result<()> {

@@ -56,14 +56,22 @@ pub(crate) enum Format {
 /// Where methodologies come from besides the built-in ones: the same on every command that
 /// assesses and on `bilan methods`.
 #[derive(Debug, Default, Args)]
-pub(crate) struct Sources {}
+pub(crate) struct Sources {
+    /// Read declarative methodologies from this directory's *.toml files (repeatable), after
+    /// the shipped ones and those of ./methodologies
+    #[arg(long = "methodologies", value_name = "DIR")]
+    pub(crate) methodology_dirs: Vec<PathBuf>,
+    /// Read a declarative methodology file (repeatable), after every directory
+    #[arg(long = "method-file", value_name = "FILE")]
+    pub(crate) method_files: Vec<PathBuf>,
+}
 
 /// The flags shared by every command that assesses.
 #[derive(Debug, Args)]
 pub(crate) struct Common {
     #[command(flatten)]
     pub(crate) sources: Sources,
-    /// Methodology to apply (repeatable); default: every built-in methodology
+    /// Methodology to apply (repeatable); default: every available methodology
     #[arg(long = "method", short = 'm', value_name = "ID")]
     pub(crate) methods: Vec<String>,
     /// Factor file layered on top of the embedded database (repeatable; later files win)

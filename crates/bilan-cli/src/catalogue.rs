@@ -1,6 +1,8 @@
 //! Every methodology available to a run: the built-in ones, then those the user's flags
 //! bring in (declarative files, plugins), each with its origin for the reproducibility stamp.
 
+use std::sync::Arc;
+
 use bilan_core::method::Methodology;
 use bilan_runner::Origin;
 
@@ -10,8 +12,8 @@ use crate::registry;
 
 /// One available methodology.
 pub(crate) struct Entry {
-    /// The method.
-    pub(crate) method: Box<dyn Methodology>,
+    /// The method (shared: a declarative method holds its base).
+    pub(crate) method: Arc<dyn Methodology>,
     /// Where it comes from.
     pub(crate) origin: Origin,
 }
@@ -24,14 +26,14 @@ pub(crate) struct Catalogue {
 impl Catalogue {
     /// The built-in methods plus those `sources` name.
     pub(crate) fn load(sources: &Sources) -> Result<Catalogue, Failure> {
-        let _ = sources;
-        let entries = registry::builtin()
+        let mut entries: Vec<Entry> = registry::builtin()
             .into_iter()
             .map(|method| Entry {
-                method,
+                method: Arc::from(method),
                 origin: Origin::Builtin,
             })
             .collect();
+        crate::declarative::extend(&mut entries, sources)?;
         Ok(Catalogue { entries })
     }
 

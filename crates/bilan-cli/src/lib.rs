@@ -10,6 +10,7 @@
 mod args;
 mod catalogue;
 mod commands;
+mod declarative;
 pub mod registry;
 
 use std::ffi::OsString;

@@ -19,7 +19,19 @@ use crate::inventory::Phase;
 use crate::method::MethodRef;
 
 /// A life-cycle stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     /// Manufacturing of hardware (embodied impacts).
@@ -63,7 +75,19 @@ impl fmt::Display for Stage {
 }
 
 /// The kind of an inventory item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     /// `[[site]]`
@@ -142,7 +166,19 @@ impl fmt::Display for ItemRef {
 
 /// Which part of an item a contribution accounts for; contributions of two methods with the
 /// same item and aspect are compared term by term.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Aspect {
     /// Electricity of the active devices (facility energy: IT × PUE).
@@ -209,7 +245,19 @@ impl fmt::Display for Aspect {
 /// A reason two methods give different numbers for the same inventory. Methods tag their
 /// rules, terms and exclusions with drivers; the runner decomposes differences by them, in
 /// the order of [`Driver::ALL`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Driver {
     /// An indicator (water, ADPe…) in one method's scope and not the other's.

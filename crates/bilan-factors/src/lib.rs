@@ -252,30 +252,32 @@ struct FactorFile {
     absent: Vec<Absence>,
 }
 
-#[derive(Deserialize)]
+/// One factor as written in a factor file (or inline in a declarative methodology).
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-struct FactorEntry {
-    id: String,
-    subject: String,
+#[schemars(deny_unknown_fields)]
+pub struct FactorEntry {
+    pub id: String,
+    pub subject: String,
     #[serde(default)]
-    indicator: Option<Indicator>,
-    value: Quantity,
-    boundary: Boundary,
-    region: Region,
-    year: i32,
-    basis: Basis,
-    dataset: String,
-    citation: String,
+    pub indicator: Option<Indicator>,
+    pub value: Quantity,
+    pub boundary: Boundary,
+    pub region: Region,
+    pub year: i32,
+    pub basis: Basis,
+    pub dataset: String,
+    pub citation: String,
     #[serde(default)]
-    url: Option<String>,
-    licence: String,
-    attribution: String,
+    pub url: Option<String>,
+    pub licence: String,
+    pub attribution: String,
     #[serde(default)]
-    quality: Quality,
+    pub quality: Quality,
     #[serde(default)]
-    uncertainty: Option<f64>,
+    pub uncertainty: Option<f64>,
     #[serde(default)]
-    notes: Option<String>,
+    pub notes: Option<String>,
 }
 
 /// The dimension a factor's value must have, from its subject and indicator.
@@ -298,23 +300,45 @@ fn expected_dimension(subject: &str, indicator: Option<Indicator>) -> Option<Dim
 pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>), FileErrors> {
     let parsed: FactorFile = bilan_io::parse(file)?;
     let mut errors = Vec::new();
-    let mut problem = |path: String, message: String| {
-        let span = bilan_io::locate(file, &path);
-        errors.push(bilan_io::FileError::located(file, span, path, message));
-    };
     if parsed.schema != 1 {
-        problem(
-            "schema".into(),
+        let path = "schema".to_owned();
+        let span = bilan_io::locate(file, &path);
+        errors.push(bilan_io::FileError::located(
+            file,
+            span,
+            path,
             format!(
                 "schema {} is not supported; this build reads factor files of schema 1",
                 parsed.schema
             ),
-        );
+        ));
     }
+    match check_entries(file, "factor", parsed.factors) {
+        Ok(factors) if errors.is_empty() => Ok((factors, parsed.absent)),
+        Ok(_) => Err(FileErrors { errors }),
+        Err(mut e) => {
+            errors.append(&mut e.errors);
+            Err(FileErrors { errors })
+        }
+    }
+}
+
+/// Checks factor entries read from `file` under the array `key` (`factor`, or
+/// `factors.override` in a methodology) and turns them into factors.
+pub fn check_entries(
+    file: &SourceFile,
+    key: &str,
+    entries: Vec<FactorEntry>,
+) -> Result<Vec<Factor>, FileErrors> {
+    let mut errors = Vec::new();
+    let mut problem = |path: String, message: String| {
+        let span = bilan_io::locate(file, &path);
+        errors.push(bilan_io::FileError::located(file, span, path, message));
+    };
     let mut ids = std::collections::HashSet::new();
-    let mut factors = Vec::with_capacity(parsed.factors.len());
-    for (i, e) in parsed.factors.into_iter().enumerate() {
-        let at = |key: &str| format!("factor[{i}].{key}");
+    let mut factors = Vec::with_capacity(entries.len());
+    for (i, e) in entries.into_iter().enumerate() {
+        let at = |field: &str| format!("{key}[{i}].{field}");
         if !ids.insert(e.id.clone()) {
             problem(at("id"), format!("duplicate factor id `{}`", e.id));
         }
@@ -367,7 +391,7 @@ pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>
                 "a relative half-width, 0 or more (0.3 = ±30 %)".into(),
             );
         }
-        for (key, text) in [
+        for (field, text) in [
             ("dataset", &e.dataset),
             ("citation", &e.citation),
             ("licence", &e.licence),
@@ -375,8 +399,8 @@ pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>
         ] {
             if text.trim().is_empty() {
                 problem(
-                    at(key),
-                    format!("`{key}` must not be empty: every factor is cited"),
+                    at(field),
+                    format!("`{field}` must not be empty: every factor is cited"),
                 );
             }
         }
@@ -401,7 +425,7 @@ pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>
         });
     }
     if errors.is_empty() {
-        Ok((factors, parsed.absent))
+        Ok(factors)
     } else {
         Err(FileErrors { errors })
     }

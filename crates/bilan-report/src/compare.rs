@@ -235,6 +235,20 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
             not_covered.join(", ")
         );
     }
+    let warned: Vec<_> = report
+        .assessments
+        .iter()
+        .filter(|a| !a.warnings.is_empty())
+        .collect();
+    if !warned.is_empty() {
+        let _ = writeln!(out, "{h2}Warnings\n");
+        for a in warned {
+            for w in &a.warnings {
+                let _ = writeln!(out, "- {}: {w}", a.method.id);
+            }
+        }
+        out.push('\n');
+    }
     let _ = writeln!(out, "{h2}Drivers\n");
     let mut t = Table::new();
     t.set_header(vec!["driver", "method", "rule"]);

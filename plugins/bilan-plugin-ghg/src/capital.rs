@@ -12,7 +12,7 @@ use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Date, FactorOverride, Fleet, SourcedQuantity};
 use bilan_core::method::MethodError;
 use bilan_core::region::Region;
-use bilan_core::units;
+use bilan_core::units::{self, Quantity};
 
 use super::{Run, SCOPE_3_CAT_2, input_error, inventory_factor};
 
@@ -62,8 +62,18 @@ impl<'a> Run<'a> {
         Ok(allocation)
     }
 
-    /// The `expensed` term: 1 in the year of acquisition, 0 in any other.
-    fn expensed(&mut self, item: &ItemRef, acquired: Date) -> Term {
+    /// The capital-goods share of the reporting period: `expensed` (1 in the year of
+    /// acquisition, 0 in any other), or with `capital-goods = amortised` the share of the
+    /// asset's lifetime that falls in the reporting period.
+    fn expensed(
+        &mut self,
+        item: &ItemRef,
+        acquired: Date,
+        lifetime: Option<&Quantity>,
+    ) -> Result<Term, MethodError> {
+        if self.amortise {
+            return self.amortised(item, acquired, lifetime);
+        }
         let p = self.period;
         let (value, rule) = if p.contains(acquired) {
             (
@@ -85,13 +95,77 @@ impl<'a> Run<'a> {
                 ),
             )
         };
-        Term::new(
+        Ok(Term::new(
             "expensed",
             value,
             "1",
             TermSource::Rule { rule: rule.into() },
         )
-        .driver(Driver::CapitalGoods)
+        .driver(Driver::CapitalGoods))
+    }
+
+    /// `s_amort`: days of the asset's service life (from its acquisition, for its lifetime)
+    /// inside the reporting period, over the lifetime in days.
+    fn amortised(
+        &mut self,
+        item: &ItemRef,
+        acquired: Date,
+        lifetime: Option<&Quantity>,
+    ) -> Result<Term, MethodError> {
+        let p = self.period;
+        let (lifetime, given) = match lifetime {
+            Some(q) => (q.clone(), true),
+            None => (
+                self.params
+                    .quantity(self.d, "default-lifetime")
+                    .cloned()
+                    .ok_or_else(|| {
+                        MethodError::Other("parameter `default-lifetime` has no value".into())
+                    })?,
+                false,
+            ),
+        };
+        let days = (lifetime
+            .to(&units::HOUR)
+            .map_err(|e| input_error(item, e))?
+            / 24.0)
+            .round();
+        if days < 1.0 {
+            return Err(input_error(
+                item,
+                format!("lifetime `{lifetime}` is shorter than a day"),
+            ));
+        }
+        if !given {
+            self.b.assume(
+                "default-lifetime",
+                format!("lifetime not given: parameter `default-lifetime` = {lifetime}"),
+                Some(item.clone()),
+            );
+        }
+        self.b.assume(
+            "capital-goods-amortised",
+            "parameter `capital-goods = amortised`: capital goods are spread over their lifetime (BEGES / ISO 14064-1 practice), which departs from the GHG Protocol's Scope 3 Standard".into(),
+            Some(item.clone()),
+        );
+        // Day numbers relative to the period's first day; the service life is
+        // [acquired, acquired + days − 1].
+        let start = acquired.days_since(p.start) as f64;
+        let end = start + days - 1.0;
+        let last = (p.days() - 1) as f64;
+        let overlap = (end.min(last) - start.max(0.0) + 1.0).max(0.0);
+        Ok(Term::new(
+            "s_amort",
+            overlap / days,
+            "1",
+            TermSource::Rule {
+                rule: format!(
+                    "amortised: {overlap} of the {days} days of service life from {acquired} fall in the reporting period {p}"
+                )
+                .into(),
+            },
+        )
+        .driver(Driver::CapitalGoods))
     }
 
     pub(super) fn fleet(&mut self, fleet: &'a Fleet) -> Result<(), MethodError> {
@@ -125,7 +199,7 @@ impl<'a> Run<'a> {
             return Ok(());
         };
         let allocation = self.allocation(fleet)?;
-        let expensed = self.expensed(&item, acquired);
+        let expensed = self.expensed(&item, acquired, fleet.lifetime.as_ref())?;
         let n = Term::new(
             "N",
             fleet.count,
@@ -147,7 +221,11 @@ impl<'a> Run<'a> {
                 item.clone(),
                 Aspect::Embodied,
                 Stage::Manufacturing,
-                "N × expensed × EF_device",
+                if self.amortise {
+                    "N × s_amort × EF_device"
+                } else {
+                    "N × expensed × EF_device"
+                },
             )
             .category(SCOPE_3_CAT_2)
             .presence(Driver::CapitalGoods)
@@ -180,7 +258,11 @@ impl<'a> Run<'a> {
                 item,
                 Aspect::HostEmbodied,
                 Stage::Manufacturing,
-                "N / D_host × expensed × EF_server",
+                if self.amortise {
+                    "N / D_host × s_amort × EF_server"
+                } else {
+                    "N / D_host × expensed × EF_server"
+                },
             )
             .category(SCOPE_3_CAT_2)
             .presence(Driver::HostEmbodied)
@@ -354,12 +436,16 @@ impl<'a> Run<'a> {
             else {
                 continue;
             };
-            let expensed = self.expensed(&item, acquired);
+            let expensed = self.expensed(&item, acquired, Some(&b.lifetime))?;
             let draft = Draft::new(
                 item,
                 Aspect::Building,
                 Stage::Infrastructure,
-                "I_building × share × expensed",
+                if self.amortise {
+                    "I_building × share × s_amort"
+                } else {
+                    "I_building × share × expensed"
+                },
             )
             .category(SCOPE_3_CAT_2)
             .presence(Driver::Building)

@@ -169,6 +169,18 @@ fn descriptor() -> Descriptor {
                 "which Scope 2 enters the total; the other is reported as a memo item (both are always reported)",
             ),
             param(
+                "capital-goods",
+                ParamKind::Choice { values: vec!["expensed".into(), "amortised".into()] },
+                Some(ParamValue::Text("expensed".into())),
+                "`expensed`: 100 % of cradle-to-gate in the year of acquisition (the GHG Protocol's rule); `amortised`: the share of the asset's lifetime that falls in the reporting period, as French BEGES practice and ISO 14064-1 allow (a variant, not the GHG Protocol)",
+            ),
+            param(
+                "default-lifetime",
+                ParamKind::quantity(bilan_core::units::Dimension::TIME),
+                Some(ParamValue::Quantity(bilan_core::units::Quantity::parse("4 years").expect("`4 years` parses"))),
+                "lifetime of hardware that gives none, used only when `capital-goods` is `amortised` (a year is 365 days)",
+            ),
+            param(
                 "default-pue",
                 ParamKind::Number { min: Some(1.0), max: None },
                 None,
@@ -178,7 +190,7 @@ fn descriptor() -> Descriptor {
         rules: vec![
             rule(Driver::IndicatorCoverage, "carbon only", "GWP100 in kg CO2e (IPCC AR5 as used by the embedded datasets; inventory overrides keep their own); water, ADPe and ADPf are reported as not covered, not as zeros"),
             rule(Driver::TimeFrame, "reporting year", "the calendar year `reporting-year`, else the inventory's period; dated items count pro rata of their days inside it, undated items are taken to lie in the inventory's period"),
-            rule(Driver::CapitalGoods, "expensed", "Scope 3 Cat. 2: 100 % of cradle-to-gate in the year of acquisition, never amortised; hardware acquired in another year contributes 0; without an acquisition date it is excluded"),
+            rule(Driver::CapitalGoods, "expensed", "Scope 3 Cat. 2: 100 % of cradle-to-gate in the year of acquisition, never amortised; hardware acquired in another year contributes 0; without an acquisition date it is excluded (parameter `capital-goods = amortised` spreads it over the lifetime instead, a BEGES / ISO 14064-1 variant recorded as an assumption)"),
             rule(Driver::UtilisationDivisor, "not applied", "capital goods are counted whole, whatever their utilisation"),
             rule(Driver::ElectricityBasis, "dual reporting", "Scope 2 is reported location-based and market-based; the market-based figure uses instruments that are retired on behalf of the organisation, from the site's market, for an overlapping period, allocated once; uncovered energy takes the user's residual mix, else the location-based factor (disclosed); the total uses `scope-2-basis-for-total`"),
             rule(Driver::ElectricityBoundary, "combustion-only", "location-based Scope 2 uses combustion-only grid factors where the database has them (eGRID for the US), else the life-cycle factor with a disclosed fallback; a site's factor in the inventory wins; upstream and T&D losses go to Cat. 3, computed only from a matched life-cycle/combustion pair (same region, year and dataset)"),
@@ -281,6 +293,7 @@ struct Run<'a> {
     b: Builder,
     period: Period,
     market_in_total: bool,
+    amortise: bool,
     sites: HashMap<&'a str, SiteCtx>,
     allocations: HashMap<&'a str, Vec<Allocation>>,
     notes: HashMap<&'static str, Vec<String>>,
@@ -374,6 +387,7 @@ impl<'a> Run<'a> {
             b: Builder::new(d, params),
             period,
             market_in_total: params.text(d, "scope-2-basis-for-total") == Some("market"),
+            amortise: params.text(d, "capital-goods") == Some("amortised"),
             sites: HashMap::new(),
             allocations: HashMap::new(),
             notes: HashMap::new(),

@@ -1062,3 +1062,43 @@ fn a_reporting_period_longer_than_a_year_is_flagged() {
         a.warnings
     );
 }
+
+#[test]
+fn capital_goods_can_be_amortised_as_a_declared_variant() {
+    // Acquired 2025-03-01 with a 4-year life (1,460 days): 306 of them fall in 2025.
+    let inv = inventory(&format!("{COLO_VA}{FLEET}"));
+    let p = params(&[("capital-goods", ParamValue::Text("amortised".into()))]);
+    let a = assess_with(&inv, db(), &p);
+    let gpus = find(&a, ItemKind::Fleet, "gpus", Aspect::Embodied);
+    let share = gpus
+        .terms
+        .iter()
+        .find(|t| t.symbol == "s_amort")
+        .expect("amortised share");
+    assert_close(share.value, 306.0 / 1460.0);
+    assert_eq!(share.driver, Some(Driver::CapitalGoods));
+    assert_close(gwp(gpus), 100.0 * 164.0 * 306.0 / 1460.0);
+    assert!(has_assumption(
+        &a,
+        "capital-goods-amortised",
+        "departs from the GHG Protocol"
+    ));
+    // Acquired two years earlier: 2025 is still inside its service life, in full.
+    let earlier = inventory(&format!(
+        "{COLO_VA}{}",
+        FLEET.replace("2025-03-01", "2023-01-01")
+    ));
+    let a = assess_with(&earlier, db(), &p);
+    let gpus = find(&a, ItemKind::Fleet, "gpus", Aspect::Embodied);
+    assert_close(gwp(gpus), 100.0 * 164.0 * 365.0 / 1460.0);
+    // Out of service before the year starts: nothing.
+    let retired = inventory(&format!(
+        "{COLO_VA}{}",
+        FLEET.replace("2025-03-01", "2020-01-01")
+    ));
+    let a = assess_with(&retired, db(), &p);
+    assert_eq!(
+        gwp(find(&a, ItemKind::Fleet, "gpus", Aspect::Embodied)),
+        0.0
+    );
+}

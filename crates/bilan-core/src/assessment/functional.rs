@@ -86,6 +86,21 @@ pub fn functional_unit_results(
             });
         }
         let ids: HashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+        // A method that counts none of the unit's workloads (e.g. a training-only method and
+        // a per-request unit) has no result for it: not applicable, never 0.
+        if !assessment
+            .contributions
+            .iter()
+            .any(|c| c.workload_share(&ids) > 0.0)
+        {
+            notes.push(format!(
+                "functional unit `{}` ({}) is not applicable: {} counts none of its workloads",
+                fu.id,
+                fu.kind.id(),
+                assessment.method
+            ));
+            continue;
+        }
         let ids_text = {
             let mut v: Vec<&str> = ids.iter().copied().collect();
             v.sort_unstable();

@@ -1,0 +1,181 @@
+//! Declarative methodologies: auditors define their own methodology in a TOML file that
+//! extends a built-in or plugin method, without writing Rust.
+//!
+//! A file ([`spec::Spec`]) names its base with a semver requirement (`extends =
+//! "ademe-lca@^1"`) and may change the base's parameters, its factor choices (prefer a
+//! dataset or basis, override a factor with a cited value), the indicators reported, and add
+//! rules that exclude contributions with a reason, scale them by a justified multiplier, or
+//! cut off items below a share of the total. The base method runs unchanged on the adjusted
+//! parameters and factors; the rules then apply to its results, in the file's order, each
+//! fired rule recorded in the audit trail with its id and file. Files are data, never code.
+//!
+//! [`resolve`] loads files (deduplicating identical ones), checks them with file, line and
+//! key path in every error, orders `extends` chains and refuses cycles.
+
+pub mod spec;
+
+mod resolve;
+mod rules;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bilan_core::assessment::{Assessment, Assumption, Driver};
+use bilan_core::factor::{Factor, FactorSet};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::Inventory;
+use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
+
+pub use resolve::{Loaded, resolve};
+pub use spec::Spec;
+
+/// The shipped methodology files (this repository's `methodologies/`), embedded at build
+/// time: name and contents.
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// A methodology defined by a TOML file on top of a base method.
+pub struct Declarative {
+    descriptor: Descriptor,
+    base: Arc<dyn Methodology>,
+    spec: Spec,
+    /// The file, as shown in the audit trail.
+    file: String,
+    /// Line of each rule in the file, for the audit trail.
+    rule_lines: HashMap<String, usize>,
+    /// Parameter values the file sets (defaults for this method).
+    defaults: Parameters,
+    /// Factors the file gives inline, and the database factors it prefers.
+    overrides: Vec<Factor>,
+}
+
+impl std::fmt::Debug for Declarative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Declarative")
+            .field("id", &self.descriptor.id)
+            .field("base", &self.base.descriptor().id)
+            .field("file", &self.file)
+            .finish()
+    }
+}
+
+impl Declarative {
+    /// The file it was read from.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The factor snapshot the base method sees: the run's, with this file's preferred and
+    /// overriding factors layered on top.
+    fn factors<'f>(&self, factors: &'f FactorSet) -> Cow<'f, FactorSet> {
+        let mut chosen: Vec<Factor> = Vec::new();
+        for p in &self.spec.factors.prefer {
+            chosen.extend(
+                factors
+                    .factors()
+                    .iter()
+                    .filter(|f| f.subject.starts_with(&p.subject))
+                    .filter(|f| p.dataset.as_ref().is_none_or(|d| &f.dataset == d))
+                    .filter(|f| p.basis.is_none_or(|b| f.basis == b))
+                    .cloned(),
+            );
+        }
+        chosen.extend(self.overrides.iter().cloned());
+        if chosen.is_empty() {
+            return Cow::Borrowed(factors);
+        }
+        let mut set = factors.clone();
+        // Above any user layer: the methodology's choice is part of its definition.
+        set.layer(&self.file, 1000, chosen);
+        Cow::Owned(set)
+    }
+}
+
+impl Methodology for Declarative {
+    fn descriptor(&self) -> &Descriptor {
+        &self.descriptor
+    }
+
+    fn assess(
+        &self,
+        inventory: &Inventory,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
+        parameters.check(&self.descriptor)?;
+        let mut effective = self.defaults.clone();
+        for (name, value) in &parameters.0 {
+            effective.set(name.clone(), value.clone());
+        }
+        let factors = self.factors(factors);
+        let mut a = self.base.assess(inventory, &factors, &effective)?;
+        a.method = self.descriptor.method_ref();
+        let base = self.base.descriptor();
+        a.assumptions.insert(
+            0,
+            Assumption {
+                topic: "methodology".into(),
+                text: format!(
+                    "declarative methodology {} from {}: base {}@{} with this file's parameters, factor choices and rules",
+                    a.method, self.file, base.id, base.version
+                ),
+                items: Vec::new(),
+            },
+        );
+        for (name, value) in &self.defaults.0 {
+            if !parameters.0.contains_key(name) {
+                a.assumptions.push(Assumption {
+                    topic: "methodology-parameter".into(),
+                    text: format!("parameter `{name}` = {value}, set by {}", self.file),
+                    items: Vec::new(),
+                });
+            }
+        }
+        if let Some(selected) = &self.spec.indicators {
+            for c in a
+                .coverage
+                .iter_mut()
+                .filter(|c| c.covered && !selected.contains(&c.indicator))
+            {
+                c.covered = false;
+                c.note = Some(format!(
+                    "{} is not selected by {}",
+                    c.indicator.name(),
+                    self.file
+                ));
+            }
+            let keep = |i: &Indicator| selected.contains(i);
+            for c in &mut a.contributions {
+                c.values.retain(|v| keep(&v.indicator));
+            }
+            a.contributions.retain(|c| !c.values.is_empty());
+            a.functional_units.retain(|r| keep(&r.indicator));
+            a.disclosures
+                .retain(|d| d.indicator.is_none_or(|i| keep(&i)));
+        }
+        rules::apply(self, &mut a);
+        let (results, notes) = bilan_core::assessment::functional_unit_results(inventory, &a)?;
+        a.functional_units = results;
+        for note in notes {
+            if !a.warnings.contains(&note) {
+                a.warnings.push(note);
+            }
+        }
+        Ok(a)
+    }
+}
+
+/// Splits a restated treatment `"amortised: description"` into its two parts.
+fn treatment(driver: Driver, text: &str) -> bilan_core::method::RuleSpec {
+    let (treatment, description) = text.split_once(": ").unwrap_or((text, text));
+    bilan_core::method::RuleSpec {
+        driver,
+        treatment: treatment.trim().to_owned(),
+        description: description.trim().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

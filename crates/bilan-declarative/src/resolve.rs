@@ -1,0 +1,488 @@
+//! Loading declarative methodology files: parsing, checking, ordering `extends` chains.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use bilan_core::assessment::Driver;
+use bilan_core::method::{Descriptor, Methodology, Parameters, RuleSpec as DriverRule};
+use bilan_io::{FileError, FileErrors, SourceFile};
+use sha2::{Digest as _, Sha256};
+
+use crate::spec::{RuleKind, Spec};
+use crate::{Declarative, treatment};
+
+/// A declarative methodology ready to run, with its file's identity.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The method.
+    pub method: Arc<Declarative>,
+    /// The file as shown to users (path, or `<embedded>/name.toml`).
+    pub file: String,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn error(file: &SourceFile, path: &str, message: String) -> FileError {
+    FileError::located(file, bilan_io::locate(file, path), path.to_owned(), message)
+}
+
+fn boxed(file: &SourceFile, path: &str, message: String) -> Box<FileError> {
+    Box::new(error(file, path, message))
+}
+
+fn line(file: &SourceFile, path: &str) -> Option<usize> {
+    let span = bilan_io::locate(file, path)?;
+    Some(
+        file.text[..span.start]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1,
+    )
+}
+
+struct Parsed {
+    file: SourceFile,
+    sha256: String,
+    spec: Spec,
+    version: semver::Version,
+    base_id: String,
+    requirement: semver::VersionReq,
+}
+
+/// Checks one file on its own (everything that does not need the base method).
+fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
+    let spec: Spec = bilan_io::parse(&file)?;
+    let mut errors = Vec::new();
+    if spec.schema != 1 {
+        errors.push(error(
+            &file,
+            "schema",
+            format!(
+                "schema {} is not supported; this build reads methodology files of schema 1",
+                spec.schema
+            ),
+        ));
+    }
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.push(error(
+            &file,
+            "id",
+            format!(
+                "`{}` is not a valid id: use lowercase letters, digits and hyphens",
+                spec.id
+            ),
+        ));
+    }
+    let version = semver::Version::parse(&spec.version).map_err(|e| {
+        error(
+            &file,
+            "version",
+            format!(
+                "`{}` is not a semver version (e.g. 1.0.0): {e}",
+                spec.version
+            ),
+        )
+    });
+    let extends = match spec.extends.split_once('@') {
+        Some((id, req)) => semver::VersionReq::parse(req)
+            .map(|r| (id.to_owned(), r))
+            .map_err(|e| {
+                error(
+                    &file,
+                    "extends",
+                    format!("`{req}` is not a semver requirement (e.g. ^1): {e}"),
+                )
+            }),
+        None => Err(error(
+            &file,
+            "extends",
+            format!(
+                "`{}`: name the base method and a version requirement, e.g. `{}@^1`",
+                spec.extends, spec.extends
+            ),
+        )),
+    };
+    let mut rule_ids = HashSet::new();
+    for (i, r) in spec.rules.iter().enumerate() {
+        let at = |field: &str| format!("rule[{i}].{field}");
+        if !rule_ids.insert(r.id.as_str()) {
+            errors.push(error(
+                &file,
+                &at("id"),
+                format!("duplicate rule id `{}`", r.id),
+            ));
+        }
+        if r.reason.trim().is_empty() {
+            errors.push(error(
+                &file,
+                &at("reason"),
+                "a rule needs its reason: it is shown in the audit trail".into(),
+            ));
+        }
+        match r.kind {
+            RuleKind::Scale => match r.multiplier {
+                Some(k) if k.is_finite() && k > 0.0 => {}
+                Some(k) => errors.push(error(
+                    &file,
+                    &at("multiplier"),
+                    format!("`{k}`: a multiplier must be a positive number"),
+                )),
+                None => errors.push(error(
+                    &file,
+                    &at("multiplier"),
+                    "a `scale` rule needs `multiplier`".into(),
+                )),
+            },
+            RuleKind::CutOff => match r.threshold {
+                Some(t) if t.is_finite() && t > 0.0 && t < 1.0 => {}
+                Some(t) => errors.push(error(
+                    &file,
+                    &at("threshold"),
+                    format!("`{t}`: a cut-off threshold is a share between 0 and 1 (0.01 = 1 %)"),
+                )),
+                None => errors.push(error(
+                    &file,
+                    &at("threshold"),
+                    "a `cut-off` rule needs `threshold`".into(),
+                )),
+            },
+            RuleKind::Exclude => {}
+        }
+        if r.kind != RuleKind::Scale && r.multiplier.is_some() {
+            errors.push(error(
+                &file,
+                &at("multiplier"),
+                "only a `scale` rule takes `multiplier`".into(),
+            ));
+        }
+        if r.kind != RuleKind::CutOff && r.threshold.is_some() {
+            errors.push(error(
+                &file,
+                &at("threshold"),
+                "only a `cut-off` rule takes `threshold`".into(),
+            ));
+        }
+        if r.kind == RuleKind::Scale && r.matcher.indicator.is_some() {
+            errors.push(error(
+                &file,
+                &at("match.indicator"),
+                "a `scale` rule applies to whole contributions (all indicators): remove `indicator`".into(),
+            ));
+        }
+    }
+    for (i, p) in spec.factors.prefer.iter().enumerate() {
+        if p.dataset.is_none() && p.basis.is_none() {
+            errors.push(error(
+                &file,
+                &format!("factors.prefer[{i}]"),
+                "name a `dataset` or a `basis` to prefer".into(),
+            ));
+        }
+    }
+    match (version, extends) {
+        (Ok(version), Ok((base_id, requirement))) if errors.is_empty() => Ok(Parsed {
+            sha256: sha256_hex(&file.text),
+            file,
+            spec,
+            version,
+            base_id,
+            requirement,
+        }),
+        (version, extends) => {
+            errors.extend(version.err());
+            errors.extend(extends.err());
+            Err(FileErrors { errors })
+        }
+    }
+}
+
+/// Loads declarative methodologies from `files` (in precedence order: embedded, working
+/// directory, `--methodologies`, `--method-file`) on top of `bases` (built-in and plugin
+/// methods). Identical files count once; two different files with one id are an error
+/// naming both.
+pub fn resolve(
+    files: Vec<SourceFile>,
+    bases: &[Arc<dyn Methodology>],
+) -> Result<Vec<Loaded>, FileErrors> {
+    let mut seen = HashSet::new();
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        if !seen.insert(sha256_hex(&file.text)) {
+            continue;
+        }
+        match check(file) {
+            Ok(p) => parsed.push(p),
+            Err(e) => errors.extend(e.errors),
+        }
+    }
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, p) in parsed.iter().enumerate() {
+        if let Some(b) = bases.iter().find(|b| b.descriptor().id == p.spec.id) {
+            errors.push(error(
+                &p.file,
+                "id",
+                format!(
+                    "`{}` is the id of a built-in or plugin method ({}); choose another id",
+                    p.spec.id,
+                    b.descriptor().name
+                ),
+            ));
+        } else if let Some(&j) = by_id.get(&p.spec.id) {
+            let other = &parsed[j];
+            let what = if other.version == p.version {
+                "the same id and version"
+            } else {
+                "the same id"
+            };
+            errors.push(error(
+                &p.file,
+                "id",
+                format!(
+                    "`{}` {} is also defined by {} ({} {}): two different files with {what}; remove or rename one",
+                    p.spec.id, p.version, other.file.name, other.spec.id, other.version
+                ),
+            ));
+        } else {
+            by_id.insert(p.spec.id.clone(), i);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FileErrors { errors });
+    }
+    let mut built: HashMap<usize, Arc<Declarative>> = HashMap::new();
+    let mut out = Vec::new();
+    for &i in by_id.values() {
+        let mut chain = Vec::new();
+        match build(i, &parsed, &by_id, bases, &mut built, &mut chain) {
+            Ok(_) => {}
+            Err(e) => errors.push(*e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FileErrors { errors });
+    }
+    // Listing order: the order files were given.
+    let mut indices: Vec<usize> = built.keys().copied().collect();
+    indices.sort_unstable();
+    for i in indices {
+        if let Some(m) = built.get(&i) {
+            out.push(Loaded {
+                method: m.clone(),
+                file: parsed[i].file.name.clone(),
+                sha256: parsed[i].sha256.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn build(
+    i: usize,
+    parsed: &[Parsed],
+    by_id: &BTreeMap<String, usize>,
+    bases: &[Arc<dyn Methodology>],
+    built: &mut HashMap<usize, Arc<Declarative>>,
+    chain: &mut Vec<usize>,
+) -> Result<Arc<Declarative>, Box<FileError>> {
+    if let Some(m) = built.get(&i) {
+        return Ok(m.clone());
+    }
+    let p = &parsed[i];
+    if let Some(start) = chain.iter().position(|&j| j == i) {
+        let cycle: Vec<String> = chain[start..]
+            .iter()
+            .chain(std::iter::once(&i))
+            .map(|&j| format!("{} ({})", parsed[j].spec.id, parsed[j].file.name))
+            .collect();
+        return Err(boxed(
+            &p.file,
+            "extends",
+            format!("`extends` forms a cycle: {}", cycle.join(" → ")),
+        ));
+    }
+    chain.push(i);
+    let base: Arc<dyn Methodology> =
+        if let Some(b) = bases.iter().find(|b| b.descriptor().id == p.base_id) {
+            b.clone()
+        } else if let Some(&j) = by_id.get(&p.base_id) {
+            build(j, parsed, by_id, bases, built, chain)?
+        } else {
+            let mut known: Vec<String> = bases.iter().map(|b| b.descriptor().id.clone()).collect();
+            known.extend(by_id.keys().cloned());
+            return Err(boxed(
+                &p.file,
+                "extends",
+                format!(
+                    "unknown base method `{}` (available: {})",
+                    p.base_id,
+                    known.join(", ")
+                ),
+            ));
+        };
+    chain.pop();
+    let d = base.descriptor();
+    if !p.requirement.matches(&d.version) {
+        return Err(boxed(
+            &p.file,
+            "extends",
+            format!(
+                "requires `{}` {}, but the available `{}` is version {}",
+                p.base_id, p.requirement, d.id, d.version
+            ),
+        ));
+    }
+    let method = Arc::new(declare(p, base)?);
+    built.insert(i, method.clone());
+    Ok(method)
+}
+
+/// The method of a checked file on top of its base.
+fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<FileError>> {
+    let b = base.descriptor();
+    let mut defaults = Parameters::default();
+    let mut parameters = b.parameters.clone();
+    for (name, input) in &p.spec.parameters {
+        let path = format!("parameters.{name}");
+        let Some(spec) = parameters.iter_mut().find(|s| &s.name == name) else {
+            return Err(boxed(
+                &p.file,
+                &path,
+                format!(
+                    "`{}` has no parameter `{name}` (it accepts: {})",
+                    b.id,
+                    b.parameters
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let value = spec
+            .kind
+            .parse(&input.text())
+            .map_err(|e| boxed(&p.file, &path, e))?;
+        spec.default = Some(value.clone());
+        defaults.set(name.clone(), value);
+    }
+    if let Some(selected) = &p.spec.indicators
+        && let Some(bad) = selected.iter().find(|i| !b.indicators.contains(i))
+    {
+        return Err(boxed(
+            &p.file,
+            "indicators",
+            format!(
+                "`{bad}` is not an indicator of `{}` ({})",
+                b.id,
+                b.indicators
+                    .iter()
+                    .map(|i| i.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let overrides = bilan_factors::check_entries(
+        &p.file,
+        "factors.override",
+        p.spec.factors.overrides.clone(),
+    )
+    .map_err(|mut e| {
+        Box::new(
+            e.errors
+                .pop()
+                .unwrap_or_else(|| error(&p.file, "factors", "invalid factor".into())),
+        )
+    })?;
+    let mut rules: Vec<DriverRule> = b
+        .rules
+        .iter()
+        .filter(|r| !p.spec.treatments.contains_key(&r.driver))
+        .cloned()
+        .collect();
+    rules.extend(
+        p.spec
+            .treatments
+            .iter()
+            .map(|(d, text)| treatment(*d, text)),
+    );
+    let mut custom: Vec<String> = p
+        .spec
+        .rules
+        .iter()
+        .map(|r| format!("`{}` ({:?}): {}", r.id, r.kind, r.reason).to_lowercase())
+        .collect();
+    custom.extend(p.spec.factors.prefer.iter().map(|x| {
+        format!(
+            "prefer {} for `{}`: {}",
+            x.dataset
+                .clone()
+                .or_else(|| x.basis.map(|b| b.id().to_owned()))
+                .unwrap_or_default(),
+            x.subject,
+            x.reason
+        )
+    }));
+    custom.extend(
+        p.spec
+            .factors
+            .overrides
+            .iter()
+            .map(|f| format!("factor `{}` overridden: {}", f.id, f.citation)),
+    );
+    if !custom.is_empty() {
+        rules.retain(|r| r.driver != Driver::AuditorRule);
+        rules.push(DriverRule {
+            driver: Driver::AuditorRule,
+            treatment: format!("{} rule(s) of {}", custom.len(), p.file.name),
+            description: custom.join("; "),
+        });
+    }
+    let mut references = p.spec.follows.clone();
+    references.push(format!("extends {}@{} ({})", b.id, b.version, b.name));
+    let descriptor = Descriptor {
+        id: p.spec.id.clone(),
+        name: p.spec.name.clone(),
+        version: p.version.clone(),
+        summary: p.spec.description.clone(),
+        indicators: p
+            .spec
+            .indicators
+            .clone()
+            .unwrap_or_else(|| b.indicators.clone()),
+        boundary: format!("{} — as adjusted by {}", b.boundary, p.file.name),
+        parameters,
+        rules,
+        references,
+    };
+    let rule_lines = p
+        .spec
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| line(&p.file, &format!("rule[{i}].id")).map(|l| (r.id.clone(), l)))
+        .collect();
+    Ok(Declarative {
+        descriptor,
+        base,
+        spec: p.spec.clone(),
+        file: p.file.name.clone(),
+        rule_lines,
+        defaults,
+        overrides,
+    })
+}
