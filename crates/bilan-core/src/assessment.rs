@@ -518,7 +518,10 @@ impl Contribution {
     }
 
     /// The share of this contribution that belongs to the workloads `ids`.
-    pub fn workload_share(&self, ids: &std::collections::HashSet<&str>) -> f64 {
+    pub fn workload_share<S: std::hash::BuildHasher>(
+        &self,
+        ids: &std::collections::HashSet<&str, S>,
+    ) -> f64 {
         if self.item.kind == ItemKind::Workload {
             if ids.contains(&*self.item.id) {
                 1.0

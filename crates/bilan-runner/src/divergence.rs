@@ -26,12 +26,11 @@
 //! floating-point rounding, which also lands in the residual); a test checks this identity
 //! on every example.
 
-use std::collections::HashMap;
-
 use bilan_core::assessment::{Aspect, Assessment, Contribution, Driver, FactorUse, ItemKind};
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// The part of a difference one driver explains.
@@ -79,46 +78,141 @@ fn driver_index(d: Driver) -> usize {
     Driver::ALL.iter().position(|x| *x == d).unwrap_or(UNTAGGED)
 }
 
+/// What contributions are matched on: inventory item and aspect.
 type Key<'a> = (ItemKind, &'a str, Aspect);
+
+/// Dense ids for the keys of every assessment, so that pairs are matched by index rather
+/// than by hashing or sorting strings (the comparison of 100,000 workloads under many
+/// methods does this for every pair).
+#[derive(Default)]
+struct Keys<'a> {
+    ids: FxHashMap<Key<'a>, u32>,
+}
+
+impl<'a> Keys<'a> {
+    fn id(&mut self, key: Key<'a>) -> u32 {
+        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        *self.ids.entry(key).or_insert(next)
+    }
+}
+
+/// No contribution for a key.
+const NONE: u32 = u32::MAX;
+/// Several contributions for a key (listed in `Index::multi`).
+const MANY: u32 = u32::MAX - 1;
 
 /// An assessment indexed for comparison.
 struct Index<'a> {
     descriptor: &'a Descriptor,
     assessment: &'a Assessment,
-    by_key: HashMap<Key<'a>, Vec<&'a Contribution>>,
-    factors: HashMap<&'a str, &'a FactorUse>,
-    excluded: HashMap<(ItemKind, &'a str, Option<Aspect>), Driver>,
+    /// Key ids of the counted contributions, in contribution order.
+    order: Vec<u32>,
+    /// Key id → contribution index, `NONE` or `MANY`.
+    by_key: Vec<u32>,
+    /// Contributions of keys with several.
+    multi: FxHashMap<u32, Vec<u32>>,
+    /// Factors by the address of their id (contributions share the `Arc` of the factor
+    /// list), with a lookup by text for assessments that crossed a serialisation boundary.
+    factors_by_ptr: FxHashMap<usize, &'a FactorUse>,
+    factors_by_id: FxHashMap<&'a str, &'a FactorUse>,
+    /// Key id → driver of the exclusion that explains its absence.
+    excluded: FxHashMap<u32, Driver>,
+    /// (kind, item) → driver of an exclusion of the whole item.
+    excluded_items: FxHashMap<(ItemKind, &'a str), Driver>,
+    /// The method's totals, per indicator.
+    totals: [Option<f64>; 4],
+}
+
+fn indicator_index(i: Indicator) -> usize {
+    Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)
 }
 
 impl<'a> Index<'a> {
-    fn new(descriptor: &'a Descriptor, assessment: &'a Assessment) -> Index<'a> {
-        let mut by_key: HashMap<Key<'a>, Vec<&'a Contribution>> =
-            HashMap::with_capacity(assessment.contributions.len());
-        for c in assessment.contributions.iter().filter(|c| !c.memo) {
-            by_key
-                .entry((c.item.kind, &c.item.id, c.aspect))
-                .or_default()
-                .push(c);
+    fn new(
+        descriptor: &'a Descriptor,
+        assessment: &'a Assessment,
+        keys: &mut Keys<'a>,
+    ) -> Index<'a> {
+        let mut order = Vec::with_capacity(assessment.contributions.len());
+        let mut by_key: Vec<u32> = Vec::new();
+        let mut multi: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (n, c) in assessment.contributions.iter().enumerate() {
+            if c.memo {
+                continue;
+            }
+            let k = keys.id((c.item.kind, &c.item.id, c.aspect));
+            let n = u32::try_from(n).unwrap_or(NONE);
+            if by_key.len() <= k as usize {
+                by_key.resize(k as usize + 1, NONE);
+            }
+            match by_key[k as usize] {
+                NONE => {
+                    by_key[k as usize] = n;
+                    order.push(k);
+                }
+                MANY => multi.entry(k).or_default().push(n),
+                first => {
+                    by_key[k as usize] = MANY;
+                    multi.insert(k, vec![first, n]);
+                }
+            }
         }
-        let factors = assessment.factors.iter().map(|f| (&*f.id, f)).collect();
-        let excluded = assessment
-            .exclusions
-            .iter()
-            .filter_map(|e| e.driver.map(|d| ((e.item.kind, &*e.item.id, e.aspect), d)))
-            .collect();
+        let mut excluded = FxHashMap::default();
+        let mut excluded_items = FxHashMap::default();
+        for e in &assessment.exclusions {
+            let Some(d) = e.driver else { continue };
+            match e.aspect {
+                Some(aspect) => {
+                    excluded
+                        .entry(keys.id((e.item.kind, &e.item.id, aspect)))
+                        .or_insert(d);
+                }
+                None => {
+                    excluded_items
+                        .entry((e.item.kind, &*e.item.id))
+                        .or_insert(d);
+                }
+            }
+        }
+        let totals = Indicator::ALL.map(|i| assessment.total(i));
         Index {
             descriptor,
             assessment,
+            order,
             by_key,
-            factors,
+            multi,
+            factors_by_ptr: assessment
+                .factors
+                .iter()
+                .map(|f| (f.id.as_ptr() as usize, f))
+                .collect(),
+            factors_by_id: assessment.factors.iter().map(|f| (&*f.id, f)).collect(),
             excluded,
+            excluded_items,
+            totals,
         }
     }
 
-    fn exclusion_driver(&self, key: &Key<'a>) -> Option<Driver> {
+    fn contributions(&self, key: u32) -> &[u32] {
+        match self.by_key.get(key as usize).copied().unwrap_or(NONE) {
+            NONE => &[],
+            MANY => self.multi.get(&key).map_or(&[], Vec::as_slice),
+            _ => std::slice::from_ref(&self.by_key[key as usize]),
+        }
+    }
+
+    fn exclusion_driver(&self, key: u32, c: &Contribution) -> Option<Driver> {
         self.excluded
-            .get(&(key.0, key.1, Some(key.2)))
-            .or_else(|| self.excluded.get(&(key.0, key.1, None)))
+            .get(&key)
+            .or_else(|| self.excluded_items.get(&(c.item.kind, &*c.item.id)))
+            .copied()
+    }
+
+    fn factor(&self, id: &std::sync::Arc<str>) -> Option<&'a FactorUse> {
+        self.factors_by_ptr
+            .get(&(id.as_ptr() as usize))
+            .filter(|f| f.id == *id)
+            .or_else(|| self.factors_by_id.get(&**id))
             .copied()
     }
 
@@ -129,7 +223,7 @@ impl<'a> Index<'a> {
         for t in &c.terms {
             g[t.driver.map_or(UNTAGGED, driver_index)] *= t.effect();
         }
-        let factor = self.factors.get(&*v.factor)?;
+        let factor = self.factor(&v.factor)?;
         g[driver_index(factor.driver.unwrap_or(Driver::FactorChoice))] *= factor.canonical;
         Some((g, v.value))
     }
@@ -173,55 +267,65 @@ fn substitute(tally: &mut Tally, (ga, va): ([f64; GROUPS], f64), (gb, vb): ([f64
     tally.drivers[UNTAGGED] += vb - previous;
 }
 
+/// One side of a key: the contributions' groups, values and presence drivers.
+fn side<'c>(
+    ix: &Index<'c>,
+    key: u32,
+    indicator: Indicator,
+) -> Vec<([f64; GROUPS], f64, Option<Driver>, &'c Contribution)> {
+    ix.contributions(key)
+        .iter()
+        .filter_map(|&n| {
+            let c = &ix.assessment.contributions[n as usize];
+            ix.groups(c, indicator).map(|(g, v)| (g, v, c.presence, c))
+        })
+        .collect()
+}
+
+fn key_difference(tally: &mut Tally, a: &Index<'_>, b: &Index<'_>, key: u32, indicator: Indicator) {
+    let (sa, sb) = (side(a, key, indicator), side(b, key, indicator));
+    match (sa.as_slice(), sb.as_slice()) {
+        ([], []) => {}
+        ([(ga, va, ..)], [(gb, vb, ..)]) => substitute(tally, (*ga, *va), (*gb, *vb)),
+        ([], present) => {
+            let driver = present
+                .iter()
+                .find_map(|x| x.2)
+                .or_else(|| a.exclusion_driver(key, present[0].3));
+            tally.add(driver, present.iter().map(|x| x.1).sum());
+        }
+        (present, []) => {
+            let driver = present
+                .iter()
+                .find_map(|x| x.2)
+                .or_else(|| b.exclusion_driver(key, present[0].3));
+            tally.add(driver, -present.iter().map(|x| x.1).sum::<f64>());
+        }
+        (many_a, many_b) => {
+            // Several contributions for one item and aspect on a side cannot be matched term
+            // by term: their difference is left unexplained.
+            let sum = |s: &[([f64; GROUPS], f64, Option<Driver>, &Contribution)]| {
+                s.iter().map(|x| x.1).sum::<f64>()
+            };
+            tally.add(None, sum(many_b) - sum(many_a));
+        }
+    }
+}
+
 fn decompose(a: &Index<'_>, b: &Index<'_>, indicator: Indicator) -> Divergence {
-    let a_total = a.assessment.total(indicator);
-    let b_total = b.assessment.total(indicator);
+    let a_total = a.totals[indicator_index(indicator)];
+    let b_total = b.totals[indicator_index(indicator)];
     let mut tally = Tally::default();
     match (a_total, b_total) {
         (Some(_), Some(_)) => {
-            let mut keys: Vec<&Key<'_>> = a
-                .by_key
-                .keys()
-                .chain(b.by_key.keys().filter(|k| !a.by_key.contains_key(*k)))
-                .collect();
-            keys.sort_unstable();
-            for key in keys {
-                let side = |ix: &Index<'_>| -> Vec<([f64; GROUPS], f64, Option<Driver>)> {
-                    ix.by_key
-                        .get(key)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|c| ix.groups(c, indicator).map(|(g, v)| (g, v, c.presence)))
-                        .collect()
-                };
-                let (sa, sb) = (side(a), side(b));
-                match (sa.as_slice(), sb.as_slice()) {
-                    ([], []) => {}
-                    ([(ga, va, _)], [(gb, vb, _)]) => {
-                        substitute(&mut tally, (*ga, *va), (*gb, *vb))
-                    }
-                    ([], present) => {
-                        let driver = present
-                            .iter()
-                            .find_map(|x| x.2)
-                            .or_else(|| a.exclusion_driver(key));
-                        tally.add(driver, present.iter().map(|x| x.1).sum());
-                    }
-                    (present, []) => {
-                        let driver = present
-                            .iter()
-                            .find_map(|x| x.2)
-                            .or_else(|| b.exclusion_driver(key));
-                        tally.add(driver, -present.iter().map(|x| x.1).sum::<f64>());
-                    }
-                    (many_a, many_b) => {
-                        // Several contributions for one item and aspect on a side cannot be
-                        // matched term by term: their difference is left unexplained.
-                        let sum = |s: &[([f64; GROUPS], f64, Option<Driver>)]| {
-                            s.iter().map(|x| x.1).sum::<f64>()
-                        };
-                        tally.add(None, sum(many_b) - sum(many_a));
-                    }
+            // A's keys in its contribution order, then B's keys A lacks, in B's order: a
+            // deterministic order without sorting.
+            for &key in &a.order {
+                key_difference(&mut tally, a, b, key, indicator);
+            }
+            for &key in &b.order {
+                if a.contributions(key).is_empty() {
+                    key_difference(&mut tally, a, b, key, indicator);
                 }
             }
         }
@@ -256,7 +360,11 @@ fn decompose(a: &Index<'_>, b: &Index<'_>, indicator: Indicator) -> Divergence {
 /// The divergence of every pair of methods (in run order: A before B) for every indicator at
 /// least one of them covers.
 pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
-    let indices: Vec<Index<'_>> = assessed.par_iter().map(|(d, a)| Index::new(d, a)).collect();
+    let mut keys = Keys::default();
+    let indices: Vec<Index<'_>> = assessed
+        .iter()
+        .map(|(d, a)| Index::new(d, a, &mut keys))
+        .collect();
     let mut jobs = Vec::new();
     for i in 0..indices.len() {
         for j in i + 1..indices.len() {

@@ -1,6 +1,6 @@
 //! Reconciliation: every inventory item is included or excluded by every method.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
 use bilan_core::assessment::{Assessment, ItemKind, ItemRef};
@@ -74,14 +74,14 @@ pub fn items(inv: &Inventory) -> Vec<ItemRef> {
 /// Checks that each of `items` has a contribution or an exclusion in `a`. A contribution
 /// shared among workloads (allocation) includes those workloads too.
 pub fn reconcile(items: &[ItemRef], a: &Assessment) -> Reconciliation {
-    let mut included: HashSet<(ItemKind, &str)> = HashSet::new();
+    let mut included: FxHashSet<(ItemKind, &str)> = FxHashSet::default();
     for c in &a.contributions {
         included.insert((c.item.kind, &c.item.id));
         for share in &c.allocation {
             included.insert((ItemKind::Workload, &share.workload));
         }
     }
-    let excluded: HashSet<(ItemKind, &str)> = a
+    let excluded: FxHashSet<(ItemKind, &str)> = a
         .exclusions
         .iter()
         .map(|e| (e.item.kind, &*e.item.id))

@@ -592,17 +592,15 @@ impl<'a> Run<'a> {
 
         let (energy_terms, e_dev) = device_energy(w, &item)?;
         let mut e_it = e_dev;
-        let formula_suffix = " × PUE × F_elec";
-        let device_formula = if energy_terms.len() == 2 {
-            "t_dev × P_dev"
-        } else {
-            "E_IT"
-        };
         let mut draft = Draft::new(
             item.clone(),
             Aspect::Electricity,
             Stage::Use,
-            format!("{device_formula}{formula_suffix}"),
+            if energy_terms.len() == 2 {
+                "t_dev × P_dev × PUE × F_elec"
+            } else {
+                "E_IT × PUE × F_elec"
+            },
         )
         .phase(Some(w.phase));
         for t in &energy_terms {
@@ -656,7 +654,12 @@ impl<'a> Run<'a> {
                 .presence(Driver::IdleOverhead);
                 if host.dimension() == Dimension::DIMENSIONLESS {
                     e_it += e_dev * host.value();
-                    draft.formula = format!("{device_formula} × f_host × PUE × F_elec").into();
+                    draft.formula = if energy_terms.len() == 2 {
+                        "t_dev × P_dev × f_host × PUE × F_elec"
+                    } else {
+                        "E_IT × f_host × PUE × F_elec"
+                    }
+                    .into();
                     for t in &energy_terms {
                         draft = draft.term(t.clone());
                     }

@@ -589,7 +589,7 @@ impl<'a> Run<'a> {
         if !scope2 {
             return Ok(());
         }
-        let total_draft = |aspect, formula: String| {
+        let total_draft = |aspect, formula: &'static str| {
             let mut d = Draft::new(item.clone(), aspect, Stage::Use, formula)
                 .phase(phase)
                 .term(Self::e_it_total(e));
@@ -602,25 +602,41 @@ impl<'a> Run<'a> {
             Ok(id) => {
                 let draft = total_draft(
                     Aspect::ElectricityUpstream,
-                    format!("E_IT_total{} × PUE × F_upstream", sym(&e.share)),
+                    if e.share.term().is_some() {
+                        "E_IT_total × s_period × PUE × F_upstream"
+                    } else {
+                        "E_IT_total × PUE × F_upstream"
+                    },
                 )
                 .category(SCOPE_3_CAT_3)
                 .presence(Driver::ElectricityBoundary);
                 self.b.contribute(draft, &[(Indicator::Gwp, id)]);
             }
-            Err(reason) => self.b.exclude(
-                item.clone(),
-                Some(Aspect::ElectricityUpstream),
-                Some(Indicator::Gwp),
-                format!("Cat. 3 {reason}"),
-                Some(Driver::ElectricityBoundary),
-            ),
+            // Once per site, not per workload: the reason is the site's factors.
+            Err(reason) => {
+                if self
+                    .site_gaps
+                    .insert((e.w.site.as_str(), Aspect::ElectricityUpstream))
+                {
+                    self.b.exclude(
+                        ItemRef::new(ItemKind::Site, e.w.site.as_str()),
+                        Some(Aspect::ElectricityUpstream),
+                        Some(Indicator::Gwp),
+                        format!("Cat. 3 of the electricity used at this site {reason}"),
+                        Some(Driver::ElectricityBoundary),
+                    );
+                }
+            }
         }
         match market {
             Ok(id) => {
                 let mut draft = total_draft(
                     Aspect::MarketElectricity,
-                    format!("E_IT_total{} × PUE × F_mb", sym(&e.share)),
+                    if e.share.term().is_some() {
+                        "E_IT_total × s_period × PUE × F_mb"
+                    } else {
+                        "E_IT_total × PUE × F_mb"
+                    },
                 )
                 .category(SCOPE_2_MARKET)
                 .presence(Driver::ElectricityBasis);
@@ -629,13 +645,20 @@ impl<'a> Run<'a> {
                 }
                 self.b.contribute(draft, &[(Indicator::Gwp, id)]);
             }
-            Err(reason) => self.b.exclude(
-                item,
-                Some(Aspect::MarketElectricity),
-                Some(Indicator::Gwp),
-                format!("market-based Scope 2 not computed: {reason}"),
-                Some(Driver::ElectricityBasis),
-            ),
+            Err(reason) => {
+                if self
+                    .site_gaps
+                    .insert((e.w.site.as_str(), Aspect::MarketElectricity))
+                {
+                    self.b.exclude(
+                        ItemRef::new(ItemKind::Site, e.w.site.as_str()),
+                        Some(Aspect::MarketElectricity),
+                        Some(Indicator::Gwp),
+                        format!("market-based Scope 2 of the electricity used at this site not computed: {reason}"),
+                        Some(Driver::ElectricityBasis),
+                    );
+                }
+            }
         }
         Ok(())
     }

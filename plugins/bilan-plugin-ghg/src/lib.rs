@@ -295,6 +295,8 @@ struct Run<'a> {
     market_in_total: bool,
     amortise: bool,
     sites: HashMap<&'a str, SiteCtx>,
+    /// Sites whose Cat. 3 or market-based electricity was already reported missing.
+    site_gaps: std::collections::HashSet<(&'a str, Aspect)>,
     allocations: HashMap<&'a str, Vec<Allocation>>,
     notes: HashMap<&'static str, Vec<String>>,
     /// Records of the instruments used, added after the workloads they cover.
@@ -389,6 +391,7 @@ impl<'a> Run<'a> {
             market_in_total: params.text(d, "scope-2-basis-for-total") == Some("market"),
             amortise: params.text(d, "capital-goods") == Some("amortised"),
             sites: HashMap::new(),
+            site_gaps: std::collections::HashSet::new(),
             allocations: HashMap::new(),
             notes: HashMap::new(),
             instrument_records: Vec::new(),

@@ -314,7 +314,7 @@ fn outside_the_us_location_based_falls_back_to_the_life_cycle_factor_with_disclo
         a.warnings
     );
     assert!(has_assumption(&a, "location-based-fallback", "overstated"));
-    let e = excluded(&a, ItemKind::Workload, "train", Aspect::ElectricityUpstream);
+    let e = excluded(&a, ItemKind::Site, "va", Aspect::ElectricityUpstream);
     assert!(
         e.reason.contains("already uses the life-cycle factor"),
         "{}",
@@ -334,7 +334,7 @@ fn a_site_factor_in_the_inventory_wins_over_the_database() {
     let f = a.factor(&c.values[0].factor).expect("factor listed");
     assert!(f.from_inventory);
     assert_eq!(&*f.id, "inventory:site[va].electricity.gwp");
-    let e = excluded(&a, ItemKind::Workload, "train", Aspect::ElectricityUpstream);
+    let e = excluded(&a, ItemKind::Site, "va", Aspect::ElectricityUpstream);
     assert!(e.reason.contains("inventory value"), "{}", e.reason);
 }
 
@@ -347,7 +347,7 @@ fn cat3_is_not_computed_from_factors_of_different_sources() {
             .iter()
             .any(|c| c.aspect == Aspect::ElectricityUpstream)
     );
-    let e = excluded(&a, ItemKind::Workload, "train", Aspect::ElectricityUpstream);
+    let e = excluded(&a, ItemKind::Site, "va", Aspect::ElectricityUpstream);
     // eGRID US-VA 2023 against Ember/OWID US 2023: same year, not the same region or dataset.
     assert!(
         e.reason.contains("different region, dataset"),
@@ -411,7 +411,7 @@ fn cat3_is_never_negative() {
             .iter()
             .any(|c| c.aspect == Aspect::ElectricityUpstream)
     );
-    let e = excluded(&a, ItemKind::Workload, "train", Aspect::ElectricityUpstream);
+    let e = excluded(&a, ItemKind::Site, "va", Aspect::ElectricityUpstream);
     assert!(e.reason.contains("negative"), "{}", e.reason);
 }
 

@@ -1,6 +1,6 @@
 //! Results per functional unit, shared by methods that attribute impacts to workloads.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::{Assessment, FunctionalUnitResult};
 use crate::indicator::Indicator;
@@ -85,14 +85,24 @@ pub fn functional_unit_results(
                 ),
             });
         }
-        let ids: HashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+        let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+        // One pass over the contributions for every indicator at once.
+        let mut impact = [0.0; Indicator::ALL.len()];
+        let mut touched = false;
+        for c in assessment.contributions.iter().filter(|c| !c.memo) {
+            let share = c.workload_share(&ids);
+            if share > 0.0 {
+                touched = true;
+                for v in &c.values {
+                    if let Some(k) = Indicator::ALL.iter().position(|i| *i == v.indicator) {
+                        impact[k] += v.value * share;
+                    }
+                }
+            }
+        }
         // A method that counts none of the unit's workloads (e.g. a training-only method and
         // a per-request unit) has no result for it: not applicable, never 0.
-        if !assessment
-            .contributions
-            .iter()
-            .any(|c| c.workload_share(&ids) > 0.0)
-        {
+        if !touched {
             notes.push(format!(
                 "functional unit `{}` ({}) is not applicable: {} counts none of its workloads",
                 fu.id,
@@ -110,17 +120,17 @@ pub fn functional_unit_results(
                 v.join(", ")
             }
         };
-        for indicator in Indicator::ALL.into_iter().filter(|i| assessment.covers(*i)) {
-            let impact: f64 = assessment
-                .counted(indicator)
-                .map(|(c, v)| v * c.workload_share(&ids))
-                .sum();
+        for (k, indicator) in Indicator::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(_, i)| assessment.covers(*i))
+        {
             results.push(FunctionalUnitResult {
                 functional_unit: fu.id.clone(),
                 indicator,
-                impact,
+                impact: impact[k],
                 count: r,
-                value: impact / r,
+                value: impact[k] / r,
                 scope: format!(
                     "impacts attributed to {ids_text}, divided by R = {r} {}",
                     fu.kind.id()
