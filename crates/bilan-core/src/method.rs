@@ -165,6 +165,18 @@ pub struct ParamSpec {
     pub doc: String,
 }
 
+impl ParamSpec {
+    /// A parameter `name` of `kind`, with its default (if any) and documentation.
+    pub fn new(name: &str, kind: ParamKind, default: Option<ParamValue>, doc: &str) -> ParamSpec {
+        ParamSpec {
+            name: name.to_owned(),
+            kind,
+            default,
+            doc: doc.to_owned(),
+        }
+    }
+}
+
 /// A rule a method applies, tagged with the divergence driver it bears on.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -175,6 +187,17 @@ pub struct RuleSpec {
     pub treatment: String,
     /// The rule in one or two sentences.
     pub description: String,
+}
+
+impl RuleSpec {
+    /// The method's `treatment` for `driver`, described.
+    pub fn new(driver: Driver, treatment: &str, description: &str) -> RuleSpec {
+        RuleSpec {
+            driver,
+            treatment: treatment.to_owned(),
+            description: description.to_owned(),
+        }
+    }
 }
 
 /// What a method says of itself.

@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use bilan_core::assessment::work::{device_energy, device_time};
+use bilan_core::assessment::work::{device_energy, reserved};
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Disclosure, Draft, Driver, FactorUse, ItemKind,
     ItemRef, Stage, Term, TermSource, functional_unit_results,
@@ -55,23 +55,6 @@ impl Default for AdemeLca {
     }
 }
 
-fn param(name: &str, kind: ParamKind, default: Option<ParamValue>, doc: &str) -> ParamSpec {
-    ParamSpec {
-        name: name.to_owned(),
-        kind,
-        default,
-        doc: doc.to_owned(),
-    }
-}
-
-fn rule(driver: Driver, treatment: &str, description: &str) -> RuleSpec {
-    RuleSpec {
-        driver,
-        treatment: treatment.to_owned(),
-        description: description.to_owned(),
-    }
-}
-
 fn descriptor() -> Descriptor {
     Descriptor {
         id: ID.to_owned(),
@@ -81,34 +64,34 @@ fn descriptor() -> Descriptor {
         indicators: Indicator::ALL.to_vec(),
         boundary: "cradle to grave of the functional unit: hardware manufacturing (amortised), transport, use (IT energy incl. idle and host overhead × PUE, on- and off-site water), data-centre building, end of life".to_owned(),
         parameters: vec![
-            param(
+            ParamSpec::new(
                 "default-lifetime",
                 ParamKind::quantity(Dimension::TIME),
                 Some(ParamValue::Quantity(Quantity::parse("4 years").expect("`4 years` parses"))),
                 "hardware lifetime when a fleet gives none (a year is 365 days); practice ranges 3 to 6 years",
             ),
-            param(
+            ParamSpec::new(
                 "utilisation-divisor",
                 ParamKind::Choice { values: vec!["off".into(), "inventory".into()] },
                 Some(ParamValue::Text("off".into())),
                 "`inventory` divides embodied impacts by each workload's `utilisation`, charging idle capacity to the work done",
             ),
-            param(
+            ParamSpec::new(
                 "default-pue",
                 ParamKind::Number { min: Some(1.0), max: None },
                 None,
                 "PUE for sites that give none; default: the database's industry average (Uptime Institute 2024)",
             ),
-            param(
+            ParamSpec::new(
                 "default-wue",
                 ParamKind::quantity(Dimension::VOLUME_PER_ENERGY),
                 None,
                 "on-site WUE (per IT kWh) for sites that give none; default: the database's US average (LBNL 2024)",
             ),
-            param("include-idle", ParamKind::Bool, Some(ParamValue::Bool(true)), "count idle or reserved energy"),
-            param("include-host-overhead", ParamKind::Bool, Some(ParamValue::Bool(true)), "count host CPU, memory and network energy"),
-            param("include-host-embodied", ParamKind::Bool, Some(ParamValue::Bool(true)), "count the embodied impacts of host servers"),
-            param(
+            ParamSpec::new("include-idle", ParamKind::Bool, Some(ParamValue::Bool(true)), "count idle or reserved energy"),
+            ParamSpec::new("include-host-overhead", ParamKind::Bool, Some(ParamValue::Bool(true)), "count host CPU, memory and network energy"),
+            ParamSpec::new("include-host-embodied", ParamKind::Bool, Some(ParamValue::Bool(true)), "count the embodied impacts of host servers"),
+            ParamSpec::new(
                 "embodied-preference",
                 ParamKind::Choice { values: vec!["vendor-pcf".into(), "parametric".into()] },
                 Some(ParamValue::Text("vendor-pcf".into())),
@@ -116,19 +99,19 @@ fn descriptor() -> Descriptor {
             ),
         ],
         rules: vec![
-            rule(Driver::CapitalGoods, "amortised", "embodied impacts of hardware and buildings are amortised: impact × time used / lifetime × share"),
-            rule(Driver::UtilisationDivisor, "optional", "embodied impacts may be divided by utilisation (parameter `utilisation-divisor`)"),
-            rule(Driver::ElectricityBasis, "location-based", "grid-average factors of the site's region; contractual instruments are not used"),
-            rule(Driver::ElectricityBoundary, "life-cycle", "electricity factors include upstream, plant construction and T&D losses"),
-            rule(Driver::FacilityOverhead, "included", "IT energy × PUE"),
-            rule(Driver::IdleOverhead, "included", "idle or reserved energy and host overhead count"),
-            rule(Driver::HostEmbodied, "included", "host servers' embodied impacts count, shared among their accelerators"),
-            rule(Driver::Building, "included", "data-centre building amortised over its life × share"),
-            rule(Driver::Transport, "included", "transport of hardware, amortised like its fleet"),
-            rule(Driver::EndOfLife, "included", "end of life of hardware, amortised like its fleet"),
-            rule(Driver::IndicatorCoverage, "multi-criteria", "GWP100, water consumption, ADPe, ADPf"),
-            rule(Driver::TimeFrame, "life cycle", "every workload of the inventory, whatever the reporting period"),
-            rule(Driver::OtherItems, "included", "purchased services, fuels and refrigerant leakage count"),
+            RuleSpec::new(Driver::CapitalGoods, "amortised", "embodied impacts of hardware and buildings are amortised: impact × time used / lifetime × share"),
+            RuleSpec::new(Driver::UtilisationDivisor, "optional", "embodied impacts may be divided by utilisation (parameter `utilisation-divisor`)"),
+            RuleSpec::new(Driver::ElectricityBasis, "location-based", "grid-average factors of the site's region; contractual instruments are not used"),
+            RuleSpec::new(Driver::ElectricityBoundary, "life-cycle", "electricity factors include upstream, plant construction and T&D losses"),
+            RuleSpec::new(Driver::FacilityOverhead, "included", "IT energy × PUE"),
+            RuleSpec::new(Driver::IdleOverhead, "included", "idle or reserved energy and host overhead count"),
+            RuleSpec::new(Driver::HostEmbodied, "included", "host servers' embodied impacts count, shared among their accelerators"),
+            RuleSpec::new(Driver::Building, "included", "data-centre building amortised over its life × share"),
+            RuleSpec::new(Driver::Transport, "included", "transport of hardware, amortised like its fleet"),
+            RuleSpec::new(Driver::EndOfLife, "included", "end of life of hardware, amortised like its fleet"),
+            RuleSpec::new(Driver::IndicatorCoverage, "multi-criteria", "GWP100, water consumption, ADPe, ADPf"),
+            RuleSpec::new(Driver::TimeFrame, "life cycle", "every workload of the inventory, whatever the reporting period"),
+            RuleSpec::new(Driver::OtherItems, "included", "purchased services, fuels and refrigerant leakage count"),
         ],
         references: vec![
             "AFNOR Spec 2314 (2024), Référentiel général pour l'IA frugale".to_owned(),
@@ -191,7 +174,6 @@ struct Run<'a> {
     params: &'a Parameters,
     b: Builder,
     sites: HashMap<&'a str, SiteCtx>,
-    by_fleet: HashMap<&'a str, Vec<&'a Workload>>,
     reserved: HashMap<&'a str, Reserved>,
     preference: &'static [Basis],
 }
@@ -254,15 +236,6 @@ impl<'a> Run<'a> {
             params,
             b: Builder::new(d, params),
             sites: HashMap::new(),
-            by_fleet: {
-                let mut m: HashMap<&'a str, Vec<&'a Workload>> = HashMap::new();
-                for w in &inv.workloads {
-                    if let Some(f) = &w.fleet {
-                        m.entry(f.as_str()).or_default().push(w);
-                    }
-                }
-                m
-            },
             reserved: HashMap::new(),
             preference,
         })
@@ -957,44 +930,24 @@ impl<'a> Run<'a> {
         if let Some(r) = self.reserved.get(fleet.id.as_str()) {
             return Ok(r.clone());
         }
-        let workloads = self
-            .by_fleet
-            .get(fleet.id.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let mut per_workload = Vec::new();
-        for w in workloads {
-            let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
-            match device_time(w, fleet, &item)? {
-                Some((hours, assumption)) => {
-                    if let Some(text) = assumption {
-                        self.b.assume("device-time", text, Some(item));
-                    }
-                    per_workload.push((w, hours));
-                }
-                None => self.b.exclude(
-                    item,
-                    Some(Aspect::Embodied),
-                    None,
-                    "no device time to allocate the fleet's embodied impacts: give `device-hours`, or `duration` or `period`",
-                    Some(Driver::CapitalGoods),
-                ),
-            }
+        let r = reserved(self.inv, fleet)?;
+        for (item, text) in &r.assumed {
+            self.b
+                .assume("device-time", text.clone(), Some(item.clone()));
         }
-        let total: f64 = per_workload.iter().map(|(_, h)| h).sum();
-        let utilisation = per_workload.iter().map(|(w, _)| w.utilisation).collect();
-        let allocation = per_workload
-            .into_iter()
-            .map(|(w, h)| Allocation {
-                workload: w.id.as_str().into(),
-                phase: w.phase,
-                share: if total > 0.0 { h / total } else { 0.0 },
-            })
-            .collect();
+        for item in &r.missing {
+            self.b.exclude(
+                item.clone(),
+                Some(Aspect::Embodied),
+                None,
+                "no device time to allocate the fleet's embodied impacts: give `device-hours`, or `duration` or `period`",
+                Some(Driver::CapitalGoods),
+            );
+        }
         let reserved = Reserved {
-            total,
-            allocation,
-            utilisation,
+            total: r.total,
+            allocation: r.allocation,
+            utilisation: r.utilisation,
         };
         self.reserved.insert(fleet.id.as_str(), reserved.clone());
         Ok(reserved)

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::work::device_time;
+use bilan_core::assessment::work::reserved;
 use bilan_core::assessment::{
     Allocation, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
@@ -22,44 +22,20 @@ impl<'a> Run<'a> {
         if let Some(a) = self.allocations.get(fleet.id.as_str()) {
             return Ok(a.clone());
         }
-        let mut per_workload = Vec::new();
-        for w in self
-            .inv
-            .workloads
-            .iter()
-            .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
-        {
-            let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
-            match device_time(w, fleet, &item)? {
-                Some((hours, note)) => {
-                    if let Some(text) = note {
-                        self.b.assume("device-time", text, Some(item));
-                    }
-                    per_workload.push((w, hours));
-                }
-                None => self.b.assume(
-                    "allocation",
-                    format!("no device time: no share of fleet `{}` is attributed to this workload in phases and functional units", fleet.id),
-                    Some(item),
-                ),
-            }
+        let r = reserved(self.inv, fleet)?;
+        for (item, text) in r.assumed {
+            self.b.assume("device-time", text, Some(item));
         }
-        let total: f64 = per_workload.iter().map(|(_, h)| h).sum();
-        let allocation: Vec<Allocation> = if total > 0.0 {
-            per_workload
-                .into_iter()
-                .map(|(w, h)| Allocation {
-                    workload: w.id.as_str().into(),
-                    phase: w.phase,
-                    share: h / total,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        for item in r.missing {
+            self.b.assume(
+                "allocation",
+                format!("no device time: no share of fleet `{}` is attributed to this workload in phases and functional units", fleet.id),
+                Some(item),
+            );
+        }
         self.allocations
-            .insert(fleet.id.as_str(), allocation.clone());
-        Ok(allocation)
+            .insert(fleet.id.as_str(), r.allocation.clone());
+        Ok(r.allocation)
     }
 
     /// The capital-goods share of the reporting period: `expensed` (1 in the year of

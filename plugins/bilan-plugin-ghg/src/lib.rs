@@ -130,23 +130,6 @@ impl Default for GhgProtocol {
     }
 }
 
-fn param(name: &str, kind: ParamKind, default: Option<ParamValue>, doc: &str) -> ParamSpec {
-    ParamSpec {
-        name: name.to_owned(),
-        kind,
-        default,
-        doc: doc.to_owned(),
-    }
-}
-
-fn rule(driver: Driver, treatment: &str, description: &str) -> RuleSpec {
-    RuleSpec {
-        driver,
-        treatment: treatment.to_owned(),
-        description: description.to_owned(),
-    }
-}
-
 fn descriptor() -> Descriptor {
     Descriptor {
         id: ID.to_owned(),
@@ -156,31 +139,31 @@ fn descriptor() -> Descriptor {
         indicators: vec![Indicator::Gwp],
         boundary: "the organisation's emissions in one reporting year attributable to the inventory: Scope 1 (on-site fuel, refrigerant leakage at owned sites), Scope 2 location-based (combustion-only grid factors) and market-based (qualifying contractual instruments, residual mix), Scope 3 Cat. 1 (services, cloud compute), Cat. 2 (hardware and owned buildings, 100 % of cradle-to-gate in the year of acquisition), Cat. 3 (upstream of electricity, matched factor pairs only), Cat. 4 (transport), Cat. 5 (end of life of own hardware); Cat. 12 needs sold products, which the inventory format does not have. GWP100 in kg CO2e, IPCC AR5 as used by the embedded datasets (Ember, US EPA eGRID2023); inventory overrides keep their own. Offsets reported apart, never netted. Water, ADPe and ADPf are outside the standard".to_owned(),
         parameters: vec![
-            param(
+            ParamSpec::new(
                 "reporting-year",
                 ParamKind::Year,
                 None,
                 "calendar year reported (1 January to 31 December); default: the inventory's `system.period`",
             ),
-            param(
+            ParamSpec::new(
                 "scope-2-basis-for-total",
                 ParamKind::Choice { values: vec!["location".into(), "market".into()] },
                 Some(ParamValue::Text("location".into())),
                 "which Scope 2 enters the total; the other is reported as a memo item (both are always reported)",
             ),
-            param(
+            ParamSpec::new(
                 "capital-goods",
                 ParamKind::Choice { values: vec!["expensed".into(), "amortised".into()] },
                 Some(ParamValue::Text("expensed".into())),
                 "`expensed`: 100 % of cradle-to-gate in the year of acquisition (the GHG Protocol's rule); `amortised`: the share of the asset's lifetime that falls in the reporting period, as French BEGES practice and ISO 14064-1 allow (a variant, not the GHG Protocol)",
             ),
-            param(
+            ParamSpec::new(
                 "default-lifetime",
                 ParamKind::quantity(bilan_core::units::Dimension::TIME),
                 Some(ParamValue::Quantity(bilan_core::units::Quantity::parse("4 years").expect("`4 years` parses"))),
                 "lifetime of hardware that gives none, used only when `capital-goods` is `amortised` (a year is 365 days)",
             ),
-            param(
+            ParamSpec::new(
                 "default-pue",
                 ParamKind::Number { min: Some(1.0), max: None },
                 None,
@@ -188,20 +171,20 @@ fn descriptor() -> Descriptor {
             ),
         ],
         rules: vec![
-            rule(Driver::IndicatorCoverage, "carbon only", "GWP100 in kg CO2e (IPCC AR5 as used by the embedded datasets; inventory overrides keep their own); water, ADPe and ADPf are reported as not covered, not as zeros"),
-            rule(Driver::TimeFrame, "reporting year", "the calendar year `reporting-year`, else the inventory's period; dated items count pro rata of their days inside it, undated items are taken to lie in the inventory's period"),
-            rule(Driver::CapitalGoods, "expensed", "Scope 3 Cat. 2: 100 % of cradle-to-gate in the year of acquisition, never amortised; hardware acquired in another year contributes 0; without an acquisition date it is excluded (parameter `capital-goods = amortised` spreads it over the lifetime instead, a BEGES / ISO 14064-1 variant recorded as an assumption)"),
-            rule(Driver::UtilisationDivisor, "not applied", "capital goods are counted whole, whatever their utilisation"),
-            rule(Driver::ElectricityBasis, "dual reporting", "Scope 2 is reported location-based and market-based; the market-based figure uses instruments that are retired on behalf of the organisation, from the site's market, for an overlapping period, allocated once; uncovered energy takes the user's residual mix, else the location-based factor (disclosed); the total uses `scope-2-basis-for-total`"),
-            rule(Driver::ElectricityBoundary, "combustion-only", "location-based Scope 2 uses combustion-only grid factors where the database has them (eGRID for the US), else the life-cycle factor with a disclosed fallback; a site's factor in the inventory wins; upstream and T&D losses go to Cat. 3, computed only from a matched life-cycle/combustion pair (same region, year and dataset)"),
-            rule(Driver::FacilityOverhead, "included", "purchased facility electricity: IT energy × PUE"),
-            rule(Driver::IdleOverhead, "included", "all electricity is counted, idle or reserved energy and host overhead included"),
-            rule(Driver::HostEmbodied, "expensed", "host servers are capital goods too: 100 % of their cradle-to-gate in the year of acquisition (Cat. 2)"),
-            rule(Driver::Building, "Cat. 2 if owned", "an owned building acquired in the reporting year counts 100 % of the system's share of its construction; a building the organisation does not own is in the operator's figures"),
-            rule(Driver::Transport, "Cat. 4", "transport of purchased hardware, in the year it is shipped (undated: the fleet's acquisition date)"),
-            rule(Driver::EndOfLife, "Cat. 5", "end of life of the organisation's hardware, in the year of disposal; Cat. 12 applies only to sold products, which the inventory format does not have"),
-            rule(Driver::OtherItems, "Scope 1 and Cat. 1", "fuel and refrigerant at owned sites are Scope 1 (at colocation or cloud sites, the operator's: Cat. 1); purchased services with provider-allocated emissions are Cat. 1; cloud workloads are Cat. 1 (energy × life-cycle factor) unless a cloud-compute service's allocated emissions cover them; offsets are reported apart and never netted"),
-            rule(Driver::FactorChoice, "cradle-to-gate, vendor PCF first", "hardware takes a cradle-to-gate figure when one exists (a reviewed vendor PCF, then a teardown LCA, then a parametric model), else a cradle-to-grave figure with a warning; inventory overrides win"),
+            RuleSpec::new(Driver::IndicatorCoverage, "carbon only", "GWP100 in kg CO2e (IPCC AR5 as used by the embedded datasets; inventory overrides keep their own); water, ADPe and ADPf are reported as not covered, not as zeros"),
+            RuleSpec::new(Driver::TimeFrame, "reporting year", "the calendar year `reporting-year`, else the inventory's period; dated items count pro rata of their days inside it, undated items are taken to lie in the inventory's period"),
+            RuleSpec::new(Driver::CapitalGoods, "expensed", "Scope 3 Cat. 2: 100 % of cradle-to-gate in the year of acquisition, never amortised; hardware acquired in another year contributes 0; without an acquisition date it is excluded (parameter `capital-goods = amortised` spreads it over the lifetime instead, a BEGES / ISO 14064-1 variant recorded as an assumption)"),
+            RuleSpec::new(Driver::UtilisationDivisor, "not applied", "capital goods are counted whole, whatever their utilisation"),
+            RuleSpec::new(Driver::ElectricityBasis, "dual reporting", "Scope 2 is reported location-based and market-based; the market-based figure uses instruments that are retired on behalf of the organisation, from the site's market, for an overlapping period, allocated once; uncovered energy takes the user's residual mix, else the location-based factor (disclosed); the total uses `scope-2-basis-for-total`"),
+            RuleSpec::new(Driver::ElectricityBoundary, "combustion-only", "location-based Scope 2 uses combustion-only grid factors where the database has them (eGRID for the US), else the life-cycle factor with a disclosed fallback; a site's factor in the inventory wins; upstream and T&D losses go to Cat. 3, computed only from a matched life-cycle/combustion pair (same region, year and dataset)"),
+            RuleSpec::new(Driver::FacilityOverhead, "included", "purchased facility electricity: IT energy × PUE"),
+            RuleSpec::new(Driver::IdleOverhead, "included", "all electricity is counted, idle or reserved energy and host overhead included"),
+            RuleSpec::new(Driver::HostEmbodied, "expensed", "host servers are capital goods too: 100 % of their cradle-to-gate in the year of acquisition (Cat. 2)"),
+            RuleSpec::new(Driver::Building, "Cat. 2 if owned", "an owned building acquired in the reporting year counts 100 % of the system's share of its construction; a building the organisation does not own is in the operator's figures"),
+            RuleSpec::new(Driver::Transport, "Cat. 4", "transport of purchased hardware, in the year it is shipped (undated: the fleet's acquisition date)"),
+            RuleSpec::new(Driver::EndOfLife, "Cat. 5", "end of life of the organisation's hardware, in the year of disposal; Cat. 12 applies only to sold products, which the inventory format does not have"),
+            RuleSpec::new(Driver::OtherItems, "Scope 1 and Cat. 1", "fuel and refrigerant at owned sites are Scope 1 (at colocation or cloud sites, the operator's: Cat. 1); purchased services with provider-allocated emissions are Cat. 1; cloud workloads are Cat. 1 (energy × life-cycle factor) unless a cloud-compute service's allocated emissions cover them; offsets are reported apart and never netted"),
+            RuleSpec::new(Driver::FactorChoice, "cradle-to-gate, vendor PCF first", "hardware takes a cradle-to-gate figure when one exists (a reviewed vendor PCF, then a teardown LCA, then a parametric model), else a cradle-to-grave figure with a warning; inventory overrides win"),
         ],
         references: vec![
             "WRI/WBCSD (2004), The Greenhouse Gas Protocol: A Corporate Accounting and Reporting Standard, revised edition".to_owned(),

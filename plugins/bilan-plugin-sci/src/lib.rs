@@ -47,7 +47,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use bilan_core::assessment::work::{device_energy, device_time};
+use bilan_core::assessment::work::{device_energy, reserved};
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Contribution, Disclosure, Draft, Driver, ItemKind,
     ItemRef, Stage, Term, TermSource, functional_unit_results, workloads_of,
@@ -106,23 +106,6 @@ impl Default for Sci {
     }
 }
 
-fn param(name: &str, kind: ParamKind, default: Option<ParamValue>, doc: &str) -> ParamSpec {
-    ParamSpec {
-        name: name.to_owned(),
-        kind,
-        default,
-        doc: doc.to_owned(),
-    }
-}
-
-fn rule(driver: Driver, treatment: &str, description: &str) -> RuleSpec {
-    RuleSpec {
-        driver,
-        treatment: treatment.to_owned(),
-        description: description.to_owned(),
-    }
-}
-
 fn choice(values: &[&str]) -> ParamKind {
     ParamKind::Choice {
         values: values.iter().map(|v| (*v).to_owned()).collect(),
@@ -138,37 +121,37 @@ fn descriptor() -> Descriptor {
         indicators: vec![Indicator::Gwp],
         boundary: "the work of the inventory's workloads: energy of the hardware reserved or provisioned (devices, idle, host servers) × PUE × location-based grid intensity, plus the share of the hardware's embodied carbon (creation and disposal) reserved for the work; consumer boundary (inference) and provider boundary (training, fine-tuning, development) reported apart".to_owned(),
         parameters: vec![
-            param(
+            ParamSpec::new(
                 "grid-boundary",
                 choice(&["life-cycle", "combustion"]),
                 Some(ParamValue::Text("life-cycle".into())),
                 "which database grid intensity I is: life-cycle (upstream and T&D losses in) or combustion only; the specification does not say, and a site's own figure always wins",
             ),
-            param(
+            ParamSpec::new(
                 "include-datacentre",
                 ParamKind::Bool,
                 Some(ParamValue::Bool(true)),
                 "the boundary includes the data centre, so E is IT energy × PUE; false stops it at the IT equipment (PUE = 1)",
             ),
-            param(
+            ParamSpec::new(
                 "default-pue",
                 ParamKind::Number { min: Some(1.0), max: None },
                 None,
                 "PUE for sites that give none; default: the database's industry average (Uptime Institute 2024)",
             ),
-            param(
+            ParamSpec::new(
                 "default-lifetime",
                 ParamKind::quantity(Dimension::TIME),
                 Quantity::parse("4 years").ok().map(ParamValue::Quantity),
                 "expected lifespan EL of hardware when a fleet gives none (a year is 365 days)",
             ),
-            param(
+            ParamSpec::new(
                 "embodied-preference",
                 choice(&["vendor-pcf", "parametric"]),
                 Some(ParamValue::Text("vendor-pcf".into())),
                 "which hardware figure TE wins when sources disagree: a vendor PCF reviewed under ISO 14067 (then a teardown LCA, then the parametric model), or the parametric model first",
             ),
-            param(
+            ParamSpec::new(
                 "include-building",
                 ParamKind::Bool,
                 Some(ParamValue::Bool(false)),
@@ -176,20 +159,20 @@ fn descriptor() -> Descriptor {
             ),
         ],
         rules: vec![
-            rule(Driver::IndicatorCoverage, "carbon only", "SCI is a carbon rate (gCO2e per R); water, ADPe and ADPf are outside ISO/IEC 21031"),
-            rule(Driver::TimeFrame, "per functional unit", "a rate per R over the work of the inventory's workloads, whatever the reporting period; consumer (inference) and provider (training, fine-tuning, development) boundaries reported apart, as the SCI-for-AI draft does"),
-            rule(Driver::CapitalGoods, "amortised", "M = TE × TiR/EL × RR/ToR: each fleet's embodied carbon × device time reserved ÷ (expected lifespan × devices)"),
-            rule(Driver::UtilisationDivisor, "none", "no utilisation divisor: reserved but idle capacity counts through the time reserved and E, not by inflating M"),
-            rule(Driver::ElectricityBasis, "location-based only", "I is the grid intensity of the site's region; market-based measures (PPAs, guarantees of origin, RECs, offsets) are excluded. Marginal intensities are not in the factor database: give one as the site's figure"),
-            rule(Driver::ElectricityBoundary, "parameter", "database intensities are life-cycle by default (parameter `grid-boundary`); the specification is silent on life-cycle vs combustion-only"),
-            rule(Driver::FacilityOverhead, "included", "E × PUE when the boundary includes the data centre (parameter `include-datacentre`)"),
-            rule(Driver::IdleOverhead, "included", "E includes all energy of hardware reserved or provisioned: idle energy and host servers"),
-            rule(Driver::HostEmbodied, "included", "host servers are hardware of the work; their embodied carbon is shared among their accelerators"),
-            rule(Driver::Building, "excluded (parameter)", "the building is not a hardware device and not in the specification's boundary list; `include-building` adds its share to M"),
-            rule(Driver::Transport, "in M when tied to a fleet", "transport of a fleet's hardware is part of its creation and is amortised like the fleet; transport tied to no fleet is excluded"),
-            rule(Driver::EndOfLife, "in M when tied to a fleet", "M covers creation and disposal: end of life of a fleet is amortised like the fleet; end of life tied to no fleet is excluded"),
-            rule(Driver::OtherItems, "excluded", "purchased services (totals not split into E, I and M), fuels and refrigerants are not SCI terms"),
-            rule(Driver::FactorChoice, "vendor PCF first", "hardware figures: a vendor PCF reviewed under ISO 14067 first (parameter `embodied-preference`)"),
+            RuleSpec::new(Driver::IndicatorCoverage, "carbon only", "SCI is a carbon rate (gCO2e per R); water, ADPe and ADPf are outside ISO/IEC 21031"),
+            RuleSpec::new(Driver::TimeFrame, "per functional unit", "a rate per R over the work of the inventory's workloads, whatever the reporting period; consumer (inference) and provider (training, fine-tuning, development) boundaries reported apart, as the SCI-for-AI draft does"),
+            RuleSpec::new(Driver::CapitalGoods, "amortised", "M = TE × TiR/EL × RR/ToR: each fleet's embodied carbon × device time reserved ÷ (expected lifespan × devices)"),
+            RuleSpec::new(Driver::UtilisationDivisor, "none", "no utilisation divisor: reserved but idle capacity counts through the time reserved and E, not by inflating M"),
+            RuleSpec::new(Driver::ElectricityBasis, "location-based only", "I is the grid intensity of the site's region; market-based measures (PPAs, guarantees of origin, RECs, offsets) are excluded. Marginal intensities are not in the factor database: give one as the site's figure"),
+            RuleSpec::new(Driver::ElectricityBoundary, "parameter", "database intensities are life-cycle by default (parameter `grid-boundary`); the specification is silent on life-cycle vs combustion-only"),
+            RuleSpec::new(Driver::FacilityOverhead, "included", "E × PUE when the boundary includes the data centre (parameter `include-datacentre`)"),
+            RuleSpec::new(Driver::IdleOverhead, "included", "E includes all energy of hardware reserved or provisioned: idle energy and host servers"),
+            RuleSpec::new(Driver::HostEmbodied, "included", "host servers are hardware of the work; their embodied carbon is shared among their accelerators"),
+            RuleSpec::new(Driver::Building, "excluded (parameter)", "the building is not a hardware device and not in the specification's boundary list; `include-building` adds its share to M"),
+            RuleSpec::new(Driver::Transport, "in M when tied to a fleet", "transport of a fleet's hardware is part of its creation and is amortised like the fleet; transport tied to no fleet is excluded"),
+            RuleSpec::new(Driver::EndOfLife, "in M when tied to a fleet", "M covers creation and disposal: end of life of a fleet is amortised like the fleet; end of life tied to no fleet is excluded"),
+            RuleSpec::new(Driver::OtherItems, "excluded", "purchased services (totals not split into E, I and M), fuels and refrigerants are not SCI terms"),
+            RuleSpec::new(Driver::FactorChoice, "vendor PCF first", "hardware figures: a vendor PCF reviewed under ISO 14067 first (parameter `embodied-preference`)"),
         ],
         references: vec![
             "ISO/IEC 21031:2024, Information technology — Software Carbon Intensity (SCI) specification".to_owned(),
@@ -680,40 +663,20 @@ impl<'a> Run<'a> {
         if let Some(ctx) = self.fleets.get(fleet.id.as_str()) {
             return Ok(ctx.clone());
         }
-        let mut per_workload = Vec::new();
-        for w in self
-            .inv
-            .workloads
-            .iter()
-            .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
-        {
-            let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
-            match device_time(w, fleet, &item)? {
-                Some((hours, assumption)) => {
-                    if let Some(text) = assumption {
-                        self.b.assume("device-time", text, Some(item));
-                    }
-                    per_workload.push((w, hours));
-                }
-                None => self.b.exclude(
-                    item,
-                    Some(Aspect::Embodied),
-                    None,
-                    "no time reserved (TiR) to allocate the fleet's embodied carbon: give `device-hours`, or `duration` or `period`",
-                    Some(Driver::CapitalGoods),
-                ),
-            }
+        let r = reserved(self.inv, fleet)?;
+        for (item, text) in r.assumed {
+            self.b.assume("device-time", text, Some(item));
         }
-        let reserved: f64 = per_workload.iter().map(|(_, h)| h).sum();
-        let allocation = per_workload
-            .into_iter()
-            .filter(|_| reserved > 0.0)
-            .map(|(w, h)| Allocation {
-                workload: w.id.as_str().into(),
-                phase: w.phase,
-                share: h / reserved,
-            })
-            .collect();
+        for item in r.missing {
+            self.b.exclude(
+                item,
+                Some(Aspect::Embodied),
+                None,
+                "no time reserved (TiR) to allocate the fleet's embodied carbon: give `device-hours`, or `duration` or `period`",
+                Some(Driver::CapitalGoods),
+            );
+        }
+        let (reserved, allocation) = (r.total, r.allocation);
         let lifetime = if reserved > 0.0 {
             Some(self.lifetime(fleet)?)
         } else {

@@ -95,3 +95,57 @@ pub fn device_time(
     };
     Ok(Some((devices * hours, devices_note)))
 }
+
+/// The device time a fleet's workloads reserved, and each workload's share of it.
+#[derive(Clone, Debug, Default)]
+pub struct Reserved {
+    /// Σ device-hours reserved.
+    pub total: f64,
+    /// Each workload's share of `total` (empty when nothing was reserved).
+    pub allocation: Vec<super::Allocation>,
+    /// Each workload's utilisation, aligned with `allocation`.
+    pub utilisation: Vec<Option<f64>>,
+    /// Workloads whose device time was taken from a default, with the assumption made.
+    pub assumed: Vec<(ItemRef, String)>,
+    /// Workloads on the fleet with no device time at all (neither device-hours nor a
+    /// duration or period): methods decide how to report them.
+    pub missing: Vec<ItemRef>,
+}
+
+/// Device time reserved on `fleet` by the workloads that name it, in inventory order.
+pub fn reserved(
+    inventory: &crate::inventory::Inventory,
+    fleet: &Fleet,
+) -> Result<Reserved, MethodError> {
+    let mut out = Reserved::default();
+    let mut per_workload = Vec::new();
+    for w in inventory
+        .workloads
+        .iter()
+        .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
+    {
+        let item = ItemRef::new(super::ItemKind::Workload, w.id.as_str());
+        match device_time(w, fleet, &item)? {
+            Some((hours, note)) => {
+                if let Some(text) = note {
+                    out.assumed.push((item, text));
+                }
+                per_workload.push((w, hours));
+            }
+            None => out.missing.push(item),
+        }
+    }
+    out.total = per_workload.iter().map(|(_, h)| h).sum();
+    if out.total > 0.0 {
+        out.utilisation = per_workload.iter().map(|(w, _)| w.utilisation).collect();
+        out.allocation = per_workload
+            .into_iter()
+            .map(|(w, h)| super::Allocation {
+                workload: w.id.as_str().into(),
+                phase: w.phase,
+                share: h / out.total,
+            })
+            .collect();
+    }
+    Ok(out)
+}
