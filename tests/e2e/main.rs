@@ -7,5 +7,6 @@ mod assess;
 mod cli;
 mod compare;
 mod ghg;
+mod plugins;
 mod sci;
 mod support;

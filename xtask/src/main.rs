@@ -9,12 +9,14 @@
 //! * `cargo xtask bench [--workloads N] [--check]`: the scale benchmark of `bilan compare`.
 //! * `cargo xtask html-check [FILE]`: renders HTML reports in headless Chromium and fails on
 //!   script errors or a blank chart.
+//! * `cargo xtask new-plugin NAME`: scaffolds a methodology plugin crate in `plugins/NAME`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
 mod codegen;
 mod html_check;
+mod new_plugin;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -35,9 +37,10 @@ fn main() -> anyhow::Result<()> {
         Some("tidy") => tidy::run(&root()),
         Some("bench") => bench::bench(&rest),
         Some("html-check") => html_check::run(&rest),
+        Some("new-plugin") => new_plugin::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html]>"
+                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html] | new-plugin NAME>"
             );
             bail!("unknown or missing task")
         }

@@ -36,6 +36,22 @@ pub(crate) enum Command {
         /// The inventory (TOML, or JSON with a .json extension)
         inventory: PathBuf,
     },
+    /// Methodology plugins (compiled libraries loaded with --plugin)
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PluginsCommand {
+    /// Print a plugin library's ABI version, API version, methods and SHA-256 without running
+    /// any method (loading it still runs its initialisers and its manifest function)
+    Inspect {
+        /// The library (.so, .dylib or .dll)
+        path: PathBuf,
+        /// Output format (table or json)
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 /// Output formats.
@@ -64,6 +80,14 @@ pub(crate) struct Sources {
     /// Read a declarative methodology file (repeatable), after every directory
     #[arg(long = "method-file", value_name = "FILE")]
     pub(crate) method_files: Vec<PathBuf>,
+    /// Load a methodology plugin library (repeatable); PATH#sha256=HEX refuses it unless its
+    /// SHA-256 is HEX. Loading a library runs its code: name only libraries you trust
+    #[arg(long = "plugin", value_name = "PATH[#sha256=HEX]", value_parser = crate::plugins::parse_plugin_arg)]
+    pub(crate) plugins: Vec<crate::plugins::PluginArg>,
+    /// Read plugins from FILE (TOML: [[plugin]] path = "…", sha256 = "…"); bilan never reads
+    /// a configuration file it is not given
+    #[arg(long = "config", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
 }
 
 /// The flags shared by every command that assesses.

@@ -33,6 +33,8 @@ impl Catalogue {
                 origin: Origin::Builtin,
             })
             .collect();
+        // Plugins before declarative files, so that a file can extend a plugin's method.
+        crate::plugins::extend(&mut entries, sources)?;
         crate::declarative::extend(&mut entries, sources)?;
         Ok(Catalogue { entries })
     }

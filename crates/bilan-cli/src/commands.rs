@@ -32,6 +32,7 @@ pub(crate) fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         Command::Methods(args) => methods(&args, &mut io),
         Command::Factors(cmd) => factors(&cmd, &mut io),
         Command::Validate { inventory } => validate(&inventory, &mut io, &mut timings),
+        Command::Plugins(cmd) => crate::plugins::command(&cmd, &mut io),
     };
     timings.print(&mut io);
     result
@@ -150,6 +151,12 @@ pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
             None => return Err(Failure::Usage(anyhow!("method `{id}` is given twice"))),
         }
     }
+    // Plugins that could not be loaded stay in as error rows: the user named them.
+    chosen.extend(
+        pool.into_iter()
+            .flatten()
+            .filter(crate::plugins::is_unloaded),
+    );
     Ok(chosen)
 }
 
@@ -334,6 +341,7 @@ fn assess(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<
                 "bilan {} · factor database {} · inventory sha256 {}\n",
                 session.stamp.bilan, session.stamp.factor_database, session.stamp.inventory.sha256
             ));
+            s.push_str(&crate::plugins::stamp_lines(&session.stamp));
             s
         }
     };
@@ -494,6 +502,7 @@ fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Resul
             let path_loc = |p: &str| id_path_line(&session.file, &session.inventory, p);
             bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
                 .map_err(|e| Failure::Usage(anyhow!(e)))?
+                + &crate::plugins::stamp_lines(&session.stamp)
         }
         Format::Csv | Format::Html => {
             return Err(Failure::Usage(anyhow!(

@@ -11,6 +11,7 @@ mod args;
 mod catalogue;
 mod commands;
 mod declarative;
+mod plugins;
 pub mod registry;
 
 use std::ffi::OsString;

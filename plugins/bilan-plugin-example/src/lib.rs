@@ -1,0 +1,595 @@
+//! An example third-party methodology plugin: the **Green Algorithms** method (id
+//! `green-algorithms`), after Lannelongue, Grealey & Inouye, "Green Algorithms: Quantifying
+//! the Carbon Footprint of Computation", *Advanced Science* 8 (12), 2021.
+//!
+//! It is what a consultancy might ship as a plugin: a published method that none of bilan's
+//! built-ins follows, built separately and loaded at run time (`bilan compare … --plugin
+//! libbilan_plugin_example.so`). The crate is also an `rlib`, so its tests run it directly.
+//! `README.md` beside this file is the guide for plugin authors.
+//!
+//! ```text
+//! E = t × (n × P × u + P_host) × PUE × PSF        C = E × CI
+//! ```
+//!
+//! * `t × n × P`: the device time and power of each workload (`t_dev × P_dev`, or its
+//!   measured `E_IT`); `u`, the **usage factor**, is the workload's `utilisation` (1 when not
+//!   given); it applies to computed power only, a measured energy already reflects use.
+//! * `P_host`: the paper counts the power of the memory allocated (0.3725 W/GB) and of the
+//!   CPU cores; the inventory's `host-overhead` (host CPUs, memory, network) stands for it.
+//! * `PUE`: the site's, else parameter `default-pue`, **1.67** by default: the global average
+//!   (Uptime Institute 2019) the paper uses when the data centre is unknown.
+//! * `PSF`, the **pragmatic scaling factor**: how many times the computation was run (tuning,
+//!   restarts); parameter `pragmatic-scaling-factor`, default 1.
+//! * `CI`: the location-based carbon intensity of the site's grid: the site's own figure,
+//!   else the factor database's (`grid-boundary`, life-cycle by default).
+//!
+//! The method counts the electricity of the computation only. Everything else is excluded,
+//! each with its reason and divergence driver, so `bilan compare` explains the gap: embodied
+//! hardware (capital goods, host servers), idle energy of reserved capacity, the building,
+//! transport, end of life, purchased services, fuels and refrigerants, and contractual
+//! instruments and offsets (a location-based method). Carbon (GWP) only.
+//!
+//! Disclosures: the energy `E` in kWh, and the carbon as **tree-months** (months a mature
+//! tree needs to sequester it, at the paper's 11 kgCO2 a year).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bilan_core::assessment::work::device_energy;
+use bilan_core::assessment::{
+    Aspect, Assessment, Builder, Disclosure, Draft, Driver, ItemKind, ItemRef, Stage, Term,
+    TermSource, functional_unit_results,
+};
+use bilan_core::factor::{Boundary, FactorQuery, FactorSet, Lookup, Quality};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Inventory, Site, Workload};
+use bilan_core::method::{
+    Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
+};
+use bilan_core::units::{self, Dimension};
+
+bilan_plugin_sdk::export_plugin!(GreenAlgorithms::default);
+
+/// Method id.
+pub const ID: &str = "green-algorithms";
+
+/// PUE when the site gives none: the global average the paper uses (Uptime Institute 2019).
+pub const DEFAULT_PUE: f64 = 1.67;
+
+/// CO2 a mature tree sequesters in a year, kg (the paper's tree-month equivalent).
+pub const TREE_KG_PER_YEAR: f64 = 11.0;
+
+const GRID: &str = "electricity/grid";
+
+const NOT_COVERED: &str = "Green Algorithms estimates the carbon footprint of computation only";
+
+const EMBODIED_REASON: &str = "Green Algorithms counts the electricity of the computation: the embodied impacts of the hardware are outside its scope";
+const HOST_EMBODIED_REASON: &str =
+    "Green Algorithms counts no embodied impacts: host servers' manufacturing is left out";
+const IDLE_REASON: &str = "Green Algorithms counts the power drawn while the computation runs (cores × usage factor + memory): energy of reserved hardware while idle is outside it";
+const BUILDING_REASON: &str = "the data-centre building is an embodied impact; Green Algorithms accounts for the data centre through PUE only";
+const TRANSPORT_REASON: &str = "transport of hardware is outside the computation's electricity";
+const END_OF_LIFE_REASON: &str = "end of life of hardware is outside the computation's electricity";
+const OTHER_REASON: &str = "Green Algorithms counts the electricity of the computation only: purchased services, fuels and refrigerants are outside it";
+const INSTRUMENT_REASON: &str = "Green Algorithms uses the location-based carbon intensity of the grid: contractual instruments (PPAs, RECs, guarantees of origin) do not change it";
+const OFFSET_REASON: &str =
+    "carbon credits are not netted: Green Algorithms reports the footprint of the computation";
+
+/// The Green Algorithms method.
+#[derive(Debug)]
+pub struct GreenAlgorithms {
+    descriptor: Descriptor,
+}
+
+impl Default for GreenAlgorithms {
+    fn default() -> Self {
+        GreenAlgorithms {
+            descriptor: descriptor(),
+        }
+    }
+}
+
+fn param(name: &str, kind: ParamKind, default: Option<ParamValue>, doc: &str) -> ParamSpec {
+    ParamSpec {
+        name: name.to_owned(),
+        kind,
+        default,
+        doc: doc.to_owned(),
+    }
+}
+
+fn rule(driver: Driver, treatment: &str, description: &str) -> RuleSpec {
+    RuleSpec {
+        driver,
+        treatment: treatment.to_owned(),
+        description: description.to_owned(),
+    }
+}
+
+fn descriptor() -> Descriptor {
+    Descriptor {
+        id: ID.to_owned(),
+        name: "Green Algorithms (Lannelongue et al. 2021)".to_owned(),
+        version: semver::Version::new(0, 1, 0),
+        summary: "carbon footprint of computation: runtime × (devices × power × usage factor + memory and host power) × PUE × pragmatic scaling factor × location-based carbon intensity; no embodied impacts".to_owned(),
+        indicators: vec![Indicator::Gwp],
+        boundary: "the electricity drawn by the computation (accelerators at their usage factor, host CPUs and memory), times the data centre's PUE and the number of times it was run; no hardware manufacturing, building, transport or end of life".to_owned(),
+        parameters: vec![
+            param(
+                "default-pue",
+                ParamKind::Number { min: Some(1.0), max: None },
+                Some(ParamValue::Number(DEFAULT_PUE)),
+                "PUE for sites that give none; 1.67 is the global average (Uptime Institute 2019) Green Algorithms uses for an unknown data centre",
+            ),
+            param(
+                "pragmatic-scaling-factor",
+                ParamKind::Number { min: Some(1.0), max: None },
+                Some(ParamValue::Number(1.0)),
+                "PSF: how many times the computation was run (hyper-parameter search, restarts); every workload's energy is multiplied by it",
+            ),
+            param(
+                "grid-boundary",
+                ParamKind::Choice { values: vec!["life-cycle".to_owned(), "combustion".to_owned()] },
+                Some(ParamValue::Text("life-cycle".to_owned())),
+                "which database carbon intensity CI is when the site gives none: life-cycle or combustion only",
+            ),
+        ],
+        rules: vec![
+            rule(Driver::IndicatorCoverage, "carbon only", "Green Algorithms reports a carbon footprint (and its energy); water and abiotic depletion are outside it"),
+            rule(Driver::TimeFrame, "the computation", "the runs of the inventory's workloads, whatever the reporting period, times the pragmatic scaling factor"),
+            rule(Driver::CapitalGoods, "excluded", "no embodied impacts: the hardware's manufacturing is outside the method"),
+            rule(Driver::UtilisationDivisor, "none", "no embodied impacts, hence nothing to divide by utilisation"),
+            rule(Driver::ElectricityBasis, "location-based", "the average carbon intensity of the site's grid; contractual instruments do not change it"),
+            rule(Driver::ElectricityBoundary, "parameter", "the site's own intensity, else the database's life-cycle figure (parameter `grid-boundary`)"),
+            rule(Driver::FacilityOverhead, "PUE, default 1.67", "energy × PUE; the site's PUE, else 1.67, the global average the paper uses (parameter `default-pue`)"),
+            rule(Driver::IdleOverhead, "usage factor", "devices draw power × usage factor (the workload's utilisation); memory and host CPUs are counted through the host overhead; idle energy of reserved hardware is left out"),
+            rule(Driver::HostEmbodied, "excluded", "no embodied impacts of host servers"),
+            rule(Driver::Building, "excluded", "the building enters through PUE only"),
+            rule(Driver::Transport, "excluded", "not electricity of the computation"),
+            rule(Driver::EndOfLife, "excluded", "not electricity of the computation"),
+            rule(Driver::OtherItems, "excluded", "purchased services, fuels and refrigerants are not electricity of the computation"),
+            rule(Driver::AuditorRule, "pragmatic scaling factor", "every workload's energy × PSF, the number of times the computation was run"),
+        ],
+        references: vec![
+            "Lannelongue L., Grealey J., Inouye M. (2021), Green Algorithms: Quantifying the Carbon Footprint of Computation, Advanced Science 8(12), 2100707, doi:10.1002/advs.202100707".to_owned(),
+            "Green Algorithms calculator, www.green-algorithms.org".to_owned(),
+        ],
+    }
+}
+
+impl Methodology for GreenAlgorithms {
+    fn descriptor(&self) -> &Descriptor {
+        &self.descriptor
+    }
+
+    fn assess(
+        &self,
+        inventory: &Inventory,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
+        parameters.check(&self.descriptor)?;
+        let psf = parameters
+            .number(&self.descriptor, "pragmatic-scaling-factor")
+            .unwrap_or(1.0);
+        let run = Run {
+            d: &self.descriptor,
+            inv: inventory,
+            factors,
+            params: parameters,
+            b: Builder::new(&self.descriptor, parameters),
+            sites: HashMap::new(),
+            psf,
+            energy: 0.0,
+        };
+        run.assess()
+    }
+}
+
+fn input_error(item: &ItemRef, e: impl ToString) -> MethodError {
+    MethodError::Input {
+        item: item.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Whether a site's own figure says it is market-based (which a location-based method
+/// refuses).
+fn is_market_based(boundary: &str) -> bool {
+    let b = boundary.to_lowercase();
+    b.contains("market") || b.contains("residual")
+}
+
+struct Run<'a> {
+    d: &'a Descriptor,
+    inv: &'a Inventory,
+    factors: &'a FactorSet,
+    params: &'a Parameters,
+    b: Builder,
+    /// `PUE` and `CI` of each site.
+    sites: HashMap<&'a str, (Term, Arc<str>)>,
+    psf: f64,
+    /// Energy counted (× PUE × PSF), kWh.
+    energy: f64,
+}
+
+impl<'a> Run<'a> {
+    fn assess(mut self) -> Result<Assessment, MethodError> {
+        for indicator in [Indicator::Water, Indicator::Adpe, Indicator::Adpf] {
+            self.b.not_covered(indicator, NOT_COVERED);
+        }
+        self.b.coverage_note(
+            Indicator::Gwp,
+            "operational carbon of the computation only: no embodied impacts",
+        );
+        if self.psf != 1.0 {
+            self.b.assume(
+                "pragmatic-scaling-factor",
+                format!(
+                    "every workload was run {} times (parameter `pragmatic-scaling-factor`)",
+                    self.psf
+                ),
+                None,
+            );
+        }
+        let inv = self.inv;
+        for w in &inv.workloads {
+            self.workload(w)?;
+        }
+        self.exclusions();
+        let (results, notes) = functional_unit_results(self.inv, self.b.assessment())?;
+        for note in notes {
+            self.b.warn(note);
+        }
+        self.b.functional_units(results);
+        let carbon = self.b.assessment().total(Indicator::Gwp).unwrap_or(0.0);
+        self.b.disclose(Disclosure {
+            id: "energy".into(),
+            label: "Energy of the computation".into(),
+            indicator: None,
+            value: Some(self.energy),
+            unit: "kWh".into(),
+            formula: "Σ E × PUE × PSF".into(),
+            note: None,
+        });
+        self.b.disclose(Disclosure {
+            id: "tree-months".into(),
+            label: "Tree-months to sequester the carbon".into(),
+            indicator: None,
+            value: Some(carbon / (TREE_KG_PER_YEAR / 12.0)),
+            unit: "tree-months".into(),
+            formula: "C / (11 kgCO2 per tree-year / 12)".into(),
+            note: Some("the equivalence Green Algorithms reports: a mature tree sequesters about 11 kgCO2 a year".to_owned()),
+        });
+        Ok(self.b.finish())
+    }
+
+    /// `PUE` and `CI` of a site, computed once.
+    fn site(&mut self, id: &str, item: &ItemRef) -> Result<(Term, Arc<str>), MethodError> {
+        if let Some(ctx) = self.sites.get(id) {
+            return Ok(ctx.clone());
+        }
+        let inv = self.inv;
+        let site = inv
+            .site(id)
+            .ok_or_else(|| input_error(item, format!("unknown site `{id}`")))?;
+        let ctx = (self.pue(site), self.intensity(site)?);
+        self.sites.insert(site.id.as_str(), ctx.clone());
+        Ok(ctx)
+    }
+
+    fn pue(&mut self, site: &Site) -> Term {
+        let item = ItemRef::new(ItemKind::Site, site.id.as_str());
+        let term = match &site.pue {
+            Some(q) => Term::new(
+                "PUE",
+                q.value(),
+                "1",
+                TermSource::Inventory {
+                    path: item.path("pue").into(),
+                },
+            ),
+            None => {
+                let value = self
+                    .params
+                    .number(self.d, "default-pue")
+                    .unwrap_or(DEFAULT_PUE);
+                self.b.assume(
+                    "default-pue",
+                    format!(
+                        "PUE not given: parameter `default-pue` = {value} (Green Algorithms' default for an unknown data centre is 1.67, the Uptime Institute 2019 global average)"
+                    ),
+                    Some(item),
+                );
+                Term::new(
+                    "PUE",
+                    value,
+                    "1",
+                    TermSource::Parameter {
+                        name: "default-pue".into(),
+                    },
+                )
+            }
+        };
+        term.driver(Driver::FacilityOverhead)
+    }
+
+    /// `CI`: the site's own location-based figure, else the database's.
+    fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
+        let item = ItemRef::new(ItemKind::Site, site.id.as_str());
+        let driver = Some(Driver::ElectricityBoundary);
+        if let Some(o) = site.electricity.get(&Indicator::Gwp) {
+            let path = item.path("electricity.gwp");
+            if is_market_based(&o.boundary) {
+                return Err(MethodError::Input {
+                    item: path,
+                    message: format!(
+                        "the grid intensity's boundary is `{}`: Green Algorithms uses the location-based intensity of the grid",
+                        o.boundary
+                    ),
+                });
+            }
+            return self.b.override_factor(
+                &path,
+                GRID,
+                Some(Indicator::Gwp),
+                o,
+                "CI",
+                &units::KG_PER_KWH,
+                driver,
+            );
+        }
+        let boundary = match self.params.text(self.d, "grid-boundary") {
+            Some("combustion") => Boundary::Combustion,
+            _ => Boundary::LifeCycle,
+        };
+        match self.factors.lookup(&FactorQuery {
+            subject: GRID,
+            indicator: Some(Indicator::Gwp),
+            region: &site.region,
+            boundaries: &[boundary],
+            preference: &[],
+        }) {
+            Lookup::Found(r) => {
+                if !r.fallback.is_empty() {
+                    self.b.warn(format!(
+                        "site `{}`: no {boundary} grid intensity for {}; used {} ({})",
+                        site.id, site.region, r.factor.region, r.factor.id
+                    ));
+                }
+                if r.factor.quality != Quality::Ok {
+                    self.b.warn(format!(
+                        "site `{}`: grid intensity `{}` is {:?}",
+                        site.id, r.factor.id, r.factor.quality
+                    ));
+                }
+                self.b.database_factor(&r, "CI", &units::KG_PER_KWH, driver)
+            }
+            Lookup::Absent { reason, region } => Err(input_error(
+                &item,
+                format!(
+                    "no {boundary} grid intensity for {region}: {reason}; give one under [site.electricity.gwp]"
+                ),
+            )),
+            Lookup::Missing { .. } => Err(input_error(
+                &item,
+                format!(
+                    "the factor database has no {boundary} grid intensity for {}; give one under [site.electricity.gwp]",
+                    site.region
+                ),
+            )),
+        }
+    }
+
+    fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
+        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let (pue, ci) = self.site(&w.site, &item)?;
+        let grid = [(Indicator::Gwp, ci)];
+        let psf = Term::new(
+            "PSF",
+            self.psf,
+            "1",
+            TermSource::Parameter {
+                name: "pragmatic-scaling-factor".into(),
+            },
+        )
+        .driver(Driver::AuditorRule);
+        let slice = |aspect: Aspect, formula: String| {
+            Draft::new(item.clone(), aspect, Stage::Use, formula)
+                .phase(Some(w.phase))
+                .category("computation")
+        };
+
+        let (energy_terms, e_dev) = device_energy(w, &item)?;
+        let computed = energy_terms.len() == 2;
+        let mut draft = slice(
+            Aspect::Electricity,
+            if computed {
+                "t_dev × P_dev × u × PUE × PSF × CI"
+            } else {
+                "E_IT × PUE × PSF × CI"
+            }
+            .to_owned(),
+        );
+        for t in &energy_terms {
+            draft = draft.term(t.clone());
+        }
+        let mut kwh = e_dev;
+        if computed {
+            let u = match w.utilisation {
+                Some(u) if u > 0.0 && u <= 1.0 => Term::new(
+                    "u",
+                    u,
+                    "1",
+                    TermSource::Item {
+                        key: "utilisation".into(),
+                    },
+                ),
+                Some(u) => {
+                    return Err(input_error(
+                        &item,
+                        format!("utilisation {u} is not a usage factor (0 < u ≤ 1)"),
+                    ));
+                }
+                None => {
+                    self.b.assume(
+                        "usage-factor",
+                        "utilisation not given: usage factor u = 1 (the devices ran at full power)"
+                            .to_owned(),
+                        Some(item.clone()),
+                    );
+                    Term::new(
+                        "u",
+                        1.0,
+                        "1",
+                        TermSource::Rule {
+                            rule: "usage factor 1 when the utilisation is not given".into(),
+                        },
+                    )
+                }
+            };
+            kwh *= u.value;
+            draft = draft.term(u.driver(Driver::IdleOverhead));
+        }
+        self.b
+            .contribute(draft.term(pue.clone()).term(psf.clone()), &grid);
+
+        if let Some(host) = &w.host_overhead {
+            let source = || TermSource::Item {
+                key: "host-overhead".into(),
+            };
+            let draft = if host.dimension() == Dimension::DIMENSIONLESS {
+                kwh += e_dev * host.value();
+                let mut d = slice(
+                    Aspect::HostElectricity,
+                    format!(
+                        "{} × f_host × PUE × PSF × CI",
+                        if computed { "t_dev × P_dev" } else { "E_IT" }
+                    ),
+                );
+                for t in &energy_terms {
+                    d = d.term(t.clone());
+                }
+                d.term(
+                    Term::new("f_host", host.value(), "1", source()).driver(Driver::IdleOverhead),
+                )
+            } else {
+                let e = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
+                kwh += e;
+                slice(
+                    Aspect::HostElectricity,
+                    "E_host × PUE × PSF × CI".to_owned(),
+                )
+                .term(Term::new("E_host", e, "kWh", source()).driver(Driver::IdleOverhead))
+            };
+            self.b.contribute(
+                draft
+                    .presence(Driver::IdleOverhead)
+                    .term(pue.clone())
+                    .term(psf),
+                &grid,
+            );
+        }
+        if w.idle_energy.is_some() {
+            self.b.exclude(
+                item,
+                Some(Aspect::IdleElectricity),
+                None,
+                IDLE_REASON,
+                Some(Driver::IdleOverhead),
+            );
+        }
+        self.energy += kwh * pue.value * self.psf;
+        Ok(())
+    }
+
+    /// Everything the method leaves out, each with its reason and driver.
+    fn exclusions(&mut self) {
+        let inv = self.inv;
+        let b = &mut self.b;
+        for f in &inv.fleets {
+            let item = ItemRef::new(ItemKind::Fleet, f.id.as_str());
+            b.exclude(
+                item.clone(),
+                Some(Aspect::Embodied),
+                None,
+                EMBODIED_REASON,
+                Some(Driver::CapitalGoods),
+            );
+            if f.host.is_some() {
+                b.exclude(
+                    item,
+                    Some(Aspect::HostEmbodied),
+                    None,
+                    HOST_EMBODIED_REASON,
+                    Some(Driver::HostEmbodied),
+                );
+            }
+        }
+        let mut whole = |kind: ItemKind, ids: Vec<&str>, reason: &'static str, driver| {
+            for id in ids {
+                b.exclude(ItemRef::new(kind, id), None, None, reason, driver);
+            }
+        };
+        let ids = |v: &'a [bilan_core::inventory::ImpactItem]| -> Vec<&'a str> {
+            v.iter().map(|x| x.id.as_str()).collect()
+        };
+        whole(
+            ItemKind::Building,
+            inv.buildings.iter().map(|x| x.id.as_str()).collect(),
+            BUILDING_REASON,
+            Some(Driver::Building),
+        );
+        whole(
+            ItemKind::Transport,
+            ids(&inv.transports),
+            TRANSPORT_REASON,
+            Some(Driver::Transport),
+        );
+        whole(
+            ItemKind::EndOfLife,
+            ids(&inv.end_of_life),
+            END_OF_LIFE_REASON,
+            Some(Driver::EndOfLife),
+        );
+        whole(
+            ItemKind::Service,
+            inv.services.iter().map(|x| x.id.as_str()).collect(),
+            OTHER_REASON,
+            Some(Driver::OtherItems),
+        );
+        whole(
+            ItemKind::Fuel,
+            inv.fuels.iter().map(|x| x.id.as_str()).collect(),
+            OTHER_REASON,
+            Some(Driver::OtherItems),
+        );
+        whole(
+            ItemKind::Refrigerant,
+            inv.refrigerants.iter().map(|x| x.id.as_str()).collect(),
+            OTHER_REASON,
+            Some(Driver::OtherItems),
+        );
+        for ins in &inv.instruments {
+            b.exclude(
+                ItemRef::new(ItemKind::Instrument, ins.id.as_str()),
+                Some(Aspect::MarketElectricity),
+                None,
+                INSTRUMENT_REASON,
+                Some(Driver::ElectricityBasis),
+            );
+        }
+        for o in &inv.offsets {
+            b.exclude(
+                ItemRef::new(ItemKind::Offset, o.id.as_str()),
+                Some(Aspect::Offset),
+                None,
+                OFFSET_REASON,
+                None,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
