@@ -73,6 +73,54 @@ fn emit(io: &mut Io<'_>, output: Option<&Path>, text: &str) -> Result<(), Failur
     Ok(())
 }
 
+/// Counts the bytes written through it.
+struct Counting<W> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes `value` as pretty JSON to the output file or standard output without building
+/// the text in memory first; returns the bytes written.
+fn stream_json<T: serde::Serialize>(
+    io: &mut Io<'_>,
+    output: Option<&Path>,
+    value: &T,
+) -> Result<usize, Failure> {
+    let write = |w: &mut dyn Write| -> std::io::Result<usize> {
+        let mut out = Counting {
+            inner: std::io::BufWriter::new(w),
+            bytes: 0,
+        };
+        serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(out.bytes)
+    };
+    let result = match output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            write(&mut file).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => match write(&mut io.stdout) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+            other => other.context("cannot write to standard output"),
+        },
+    };
+    result.map_err(Failure::Other)
+}
+
 /// Phase timings for `--timings`: wall time, items per second and peak memory so far.
 struct Timings {
     enabled: bool,
@@ -381,17 +429,22 @@ fn compare(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result
         &comparison,
         assessments,
     );
-    let text = match cmd.common.format {
-        Format::Table => bilan_report::compare::render_text(&report, false),
-        Format::Md => bilan_report::compare::render_text(&report, true),
-        Format::Json => {
-            bilan_report::compare::render_json(&report).context("cannot serialise the report")?
-        }
-        Format::Csv => bilan_report::compare::render_csv(&report).context("cannot write CSV")?,
-        Format::Html => bilan_report::compare::render_html(&report),
+    let written = if cmd.common.format == Format::Json {
+        // Streamed: with the full audit trail of a large inventory the report is large.
+        stream_json(io, cmd.common.output.as_deref(), &report)?
+    } else {
+        let text = match cmd.common.format {
+            Format::Md => bilan_report::compare::render_text(&report, true),
+            Format::Csv => {
+                bilan_report::compare::render_csv(&report).context("cannot write CSV")?
+            }
+            Format::Html => bilan_report::compare::render_html(&report),
+            Format::Table | Format::Json => bilan_report::compare::render_text(&report, false),
+        };
+        emit(io, cmd.common.output.as_deref(), &text)?;
+        text.len()
     };
-    emit(io, cmd.common.output.as_deref(), &text)?;
-    timings.phase("render", text.len(), "bytes");
+    timings.phase("render", written, "bytes");
     let failures: Vec<(String, String)> = comparison
         .methods
         .iter()

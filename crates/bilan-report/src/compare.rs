@@ -395,14 +395,6 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The comparison as JSON.
-pub fn render_json(report: &Report<'_>) -> serde_json::Result<String> {
-    serde_json::to_string_pretty(report).map(|mut s| {
-        s.push('\n');
-        s
-    })
-}
-
 /// A percentage for display.
 pub(crate) fn percent(share: f64) -> String {
     format!("{} %", significant(share * 100.0, 3))
