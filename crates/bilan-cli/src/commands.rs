@@ -22,8 +22,17 @@ use crate::args::{
 };
 use crate::catalogue::{Catalogue, Entry};
 
-pub(crate) fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Failure> {
-    let mut io = Io { stdout, stderr };
+pub(crate) fn run(
+    cli: Cli,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    exiting: bool,
+) -> Result<(), Failure> {
+    let mut io = Io {
+        stdout,
+        stderr,
+        exiting,
+    };
     let mut timings = Timings::new(cli.timings);
     let result = match cli.command {
         Command::Assess(cmd) => assess(cmd, &mut io, &mut timings),
@@ -42,6 +51,17 @@ pub(crate) fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
 pub(crate) struct Io<'a> {
     pub(crate) stdout: &'a mut dyn Write,
     pub(crate) stderr: &'a mut dyn Write,
+    /// The process exits after this command: large results need not be freed.
+    pub(crate) exiting: bool,
+}
+
+impl Io<'_> {
+    /// Drops `value`, or leaves it to the operating system when the process is exiting.
+    fn release<T>(&self, value: T) {
+        if self.exiting {
+            std::mem::forget(value);
+        }
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -454,6 +474,8 @@ fn compare(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result
                 .map(|e| (format!("{}@{}", m.id, m.version), e))
         })
         .collect();
+    drop(report);
+    io.release((session, outcomes, comparison));
     report_failures(io, &failures)
 }
 

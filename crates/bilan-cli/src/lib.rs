@@ -58,6 +58,26 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> u8 {
+    run_with(args, stdout, stderr, false)
+}
+
+/// [`run`] for the `bilan` process itself: the inventory and assessments of a comparison
+/// are not freed one allocation at a time before exiting (the operating system reclaims
+/// them at once; on a large inventory that saves a noticeable share of the run).
+pub fn run_process(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    run_with(args, stdout, stderr, true)
+}
+
+fn run_with(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    exiting: bool,
+) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -70,7 +90,7 @@ pub fn run(
         }
     };
     init_tracing(cli.verbose);
-    match commands::run(cli, stdout, stderr) {
+    match commands::run(cli, stdout, stderr, exiting) {
         Ok(()) => 0,
         Err(Failure::Assessment) => 1,
         Err(Failure::Input(report)) => {

@@ -517,6 +517,23 @@ impl Contribution {
         }
     }
 
+    /// The share of this contribution that belongs to each phase, in the order of
+    /// [`Phase::ALL`], in one pass over its allocation.
+    pub fn phase_shares(&self) -> [f64; Phase::ALL.len()] {
+        let mut shares = [0.0; Phase::ALL.len()];
+        let index = |p: Phase| Phase::ALL.iter().position(|x| *x == p).unwrap_or(0);
+        if self.allocation.is_empty() {
+            if let Some(p) = self.phase {
+                shares[index(p)] = 1.0;
+            }
+        } else {
+            for a in &self.allocation {
+                shares[index(a.phase)] += a.share;
+            }
+        }
+        shares
+    }
+
     /// The share of this contribution that belongs to the workloads `ids`.
     pub fn workload_share<S: std::hash::BuildHasher>(
         &self,
@@ -781,8 +798,7 @@ impl Assessment {
         for (c, v) in self.counted(indicator) {
             b.total += v;
             *b.by_stage.entry(c.stage).or_default() += v;
-            for p in Phase::ALL {
-                let share = c.phase_share(p);
+            for (p, share) in Phase::ALL.into_iter().zip(c.phase_shares()) {
                 if share > 0.0 {
                     *b.by_phase.entry(p).or_default() += v * share;
                 }

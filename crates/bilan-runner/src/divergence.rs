@@ -209,9 +209,11 @@ impl<'a> Index<'a> {
     }
 
     fn factor(&self, id: &std::sync::Arc<str>) -> Option<&'a FactorUse> {
+        // Two live `Arc`s at one address are the same allocation, so the address identifies
+        // the factor; the text lookup serves ids that were not shared (deserialised trails).
         self.factors_by_ptr
             .get(&(id.as_ptr() as usize))
-            .filter(|f| f.id == *id)
+            .filter(|f| std::sync::Arc::ptr_eq(&f.id, id))
             .or_else(|| self.factors_by_id.get(&**id))
             .copied()
     }
@@ -283,6 +285,31 @@ fn side<'c>(
 }
 
 fn key_difference(tally: &mut Tally, a: &Index<'_>, b: &Index<'_>, key: u32, indicator: Indicator) {
+    // The common case, at most one contribution a side, without allocating.
+    let (ca, cb) = (a.contributions(key), b.contributions(key));
+    if ca.len() <= 1 && cb.len() <= 1 {
+        fn one<'c>(
+            ix: &Index<'c>,
+            c: &[u32],
+            indicator: Indicator,
+        ) -> Option<([f64; GROUPS], f64, &'c Contribution)> {
+            c.first().and_then(|&n| {
+                let c = &ix.assessment.contributions[n as usize];
+                ix.groups(c, indicator).map(|(g, v)| (g, v, c))
+            })
+        }
+        match (one(a, ca, indicator), one(b, cb, indicator)) {
+            (None, None) => {}
+            (Some((ga, va, _)), Some((gb, vb, _))) => substitute(tally, (ga, va), (gb, vb)),
+            (None, Some((_, vb, c))) => {
+                tally.add(c.presence.or_else(|| a.exclusion_driver(key, c)), vb)
+            }
+            (Some((_, va, c)), None) => {
+                tally.add(c.presence.or_else(|| b.exclusion_driver(key, c)), -va)
+            }
+        }
+        return;
+    }
     let (sa, sb) = (side(a, key, indicator), side(b, key, indicator));
     match (sa.as_slice(), sb.as_slice()) {
         ([], []) => {}
