@@ -304,3 +304,21 @@ fn output_file_and_listing_commands() {
         out.stdout
     );
 }
+
+#[test]
+fn reserving_more_devices_than_the_fleet_has_is_refused() {
+    let path = write_broken(
+        "devices.toml",
+        "examples/mistral-large-2-illustrative.toml",
+        |t| t.replace("devices = 1024", "devices = 2000"),
+    );
+    let out = bilan(&["validate", &path]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "workload[3].devices: 2000 devices reserved, but fleet `h100-inference` has 1024"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -25,6 +25,7 @@ fn built() -> &'static Path {
             .current_dir(root())
             .args([
                 "build",
+                "--locked",
                 "-p",
                 "bilan-builtins-cdylib",
                 "-p",

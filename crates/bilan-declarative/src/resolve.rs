@@ -55,6 +55,8 @@ struct Parsed {
     version: semver::Version,
     base_id: String,
     requirement: semver::VersionReq,
+    /// The file's own factors, checked.
+    overrides: Vec<bilan_core::factor::Factor>,
 }
 
 /// Checks one file on its own (everything that does not need the base method).
@@ -175,6 +177,28 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
                 "only a `cut-off` rule takes `threshold`".into(),
             ));
         }
+        // A shared item's phase share cannot be scaled, cut off or reduced for one
+        // indicator alone through a term common to every indicator: refuse rather than
+        // change the other phases or indicators too.
+        if r.kind != RuleKind::Exclude && r.matcher.phase.is_some() {
+            errors.push(error(
+                &file,
+                &at("match.phase"),
+                format!("`phase` selects shares of shared items; only an `exclude` rule takes it (not `{}`)", match r.kind {
+                    RuleKind::Scale => "scale",
+                    RuleKind::CutOff => "cut-off",
+                    RuleKind::Exclude => "exclude",
+                }),
+            ));
+        }
+        if r.kind == RuleKind::Exclude && r.matcher.phase.is_some() && r.matcher.indicator.is_some()
+        {
+            errors.push(error(
+                &file,
+                &at("match.indicator"),
+                "an `exclude` rule with `phase` removes that phase's share of every indicator: remove `indicator`, or write a second rule".into(),
+            ));
+        }
         if r.kind == RuleKind::Scale && r.matcher.indicator.is_some() {
             errors.push(error(
                 &file,
@@ -183,6 +207,17 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
             ));
         }
     }
+    let overrides = match bilan_factors::check_entries(
+        &file,
+        "factors.override",
+        spec.factors.overrides.clone(),
+    ) {
+        Ok(f) => f,
+        Err(e) => {
+            errors.extend(e.errors);
+            Vec::new()
+        }
+    };
     for (i, p) in spec.factors.prefer.iter().enumerate() {
         if p.dataset.is_none() && p.basis.is_none() {
             errors.push(error(
@@ -200,6 +235,7 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
             version,
             base_id,
             requirement,
+            overrides,
         }),
         (version, extends) => {
             errors.extend(version.err());
@@ -396,18 +432,7 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
             ),
         ));
     }
-    let overrides = bilan_factors::check_entries(
-        &p.file,
-        "factors.override",
-        p.spec.factors.overrides.clone(),
-    )
-    .map_err(|mut e| {
-        Box::new(
-            e.errors
-                .pop()
-                .unwrap_or_else(|| error(&p.file, "factors", "invalid factor".into())),
-        )
-    })?;
+    let overrides = p.overrides.clone();
     let mut rules: Vec<DriverRule> = b
         .rules
         .iter()

@@ -280,6 +280,14 @@ pub struct FactorEntry {
     pub notes: Option<String>,
 }
 
+/// The subject families methods look up; a factor outside them would never be used.
+pub const KNOWN_SUBJECTS: [&str; 4] = [
+    "electricity/",
+    "hardware/",
+    "datacentre/pue/",
+    "datacentre/wue/",
+];
+
 /// The dimension a factor's value must have, from its subject and indicator.
 fn expected_dimension(subject: &str, indicator: Option<Indicator>) -> Option<Dimension> {
     let impact = match indicator? {
@@ -361,6 +369,19 @@ pub fn check_entries(
                 format!(
                     "factor `{}` needs an indicator (gwp, water, adpe or adpf)",
                     e.id
+                ),
+            );
+        }
+        if !KNOWN_SUBJECTS
+            .iter()
+            .any(|prefix| e.subject.starts_with(prefix))
+        {
+            problem(
+                at("subject"),
+                format!(
+                    "`{}` is not a subject bilan's methods look up; subjects start with {}",
+                    e.subject,
+                    KNOWN_SUBJECTS.map(|p| format!("`{p}`")).join(", ")
                 ),
             );
         }

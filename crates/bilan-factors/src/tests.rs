@@ -244,3 +244,19 @@ fn bad_factor_files_name_the_key_and_line() {
         "mine.toml:6: factor[0].value: `12 kWh` is energy, expected mass per device (e.g. kg/device) for subject `hardware/foo`"
     );
 }
+
+#[test]
+fn factors_for_subjects_no_method_looks_up_are_refused() {
+    let file = SourceFile {
+        name: "mine.toml".into(),
+        text: "schema = 1\n[[factor]]\nid = \"x\"\nsubject = \"fuel/diesel\"\nindicator = \"gwp\"\nvalue = \"2.7 kgCO2e/L\"\nboundary = \"combustion\"\nregion = \"WORLD\"\nyear = 2024\nbasis = \"user\"\ndataset = \"d\"\ncitation = \"c\"\nlicence = \"l\"\nattribution = \"a\"\n".into(),
+    };
+    let err = parse_factor_file(&file).expect_err("refused");
+    assert!(
+        err.errors[0].to_string().starts_with(
+            "mine.toml:4: factor[0].subject: `fuel/diesel` is not a subject bilan's methods look up"
+        ),
+        "{}",
+        err.errors[0]
+    );
+}

@@ -337,11 +337,13 @@ fn split_path(path: &str) -> Vec<Result<String, usize>> {
                 out.push(Ok(rest[..i].to_owned()));
             }
             rest = &rest[i..];
-            while let Some(end) = rest.find(']') {
-                if let Ok(n) = rest[1..end].parse() {
+            // `[n]` segments; anything else (keys with brackets of their own) stops the walk.
+            while rest.starts_with('[') {
+                let Some(end) = rest.find(']') else { break };
+                if let Some(n) = rest.get(1..end).and_then(|n| n.parse().ok()) {
                     out.push(Err(n));
                 }
-                rest = &rest[end + 1..];
+                rest = rest.get(end + 1..).unwrap_or("");
             }
         } else if !rest.is_empty() {
             out.push(Ok(rest.to_owned()));

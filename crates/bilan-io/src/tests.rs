@@ -71,3 +71,15 @@ fn json_errors_carry_the_path() {
     let text = err.errors[0].to_string();
     assert!(text.starts_with("t.json:1: item[0].count: "), "{text}");
 }
+
+#[test]
+fn keys_with_brackets_of_their_own_do_not_panic() {
+    for key in ["\"x[1]]\"", "\"a[]é]\"", "\"[\"", "\"]\""] {
+        let err = parse::<Doc>(&toml(&format!("name = \"x\"\n{key} = 1\n"))).unwrap_err();
+        assert!(
+            err.errors[0].to_string().contains("unknown key"),
+            "{key}: {}",
+            err.errors[0]
+        );
+    }
+}

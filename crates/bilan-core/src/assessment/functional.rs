@@ -62,8 +62,57 @@ pub fn functional_unit_results(
 ) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
     let mut results = Vec::new();
     let mut notes = Vec::new();
+    // Workloads the method counts at all: R must not include the volume of work whose
+    // impacts it left out (e.g. a declarative rule excluding a workload).
+    let mut counted: FxHashSet<&str> = FxHashSet::default();
+    for c in assessment.contributions.iter().filter(|c| !c.memo) {
+        if c.item.kind == super::ItemKind::Workload {
+            counted.insert(&c.item.id);
+        }
+        counted.extend(
+            c.allocation
+                .iter()
+                .filter(|a| a.share > 0.0)
+                .map(|a| &*a.workload),
+        );
+    }
     for fu in &inventory.functional_units {
-        let workloads = workloads_of(inventory, fu);
+        let all = workloads_of(inventory, fu);
+        let left_out: Vec<&str> = all
+            .iter()
+            .map(|w| w.id.as_str())
+            .filter(|id| !counted.contains(id))
+            .collect();
+        let workloads: Vec<&Workload> = all
+            .iter()
+            .copied()
+            .filter(|w| counted.contains(w.id.as_str()))
+            .collect();
+        if !all.is_empty() && workloads.is_empty() {
+            notes.push(format!(
+                "functional unit `{}` ({}) is not applicable: {} counts none of its workloads",
+                fu.id,
+                fu.kind.id(),
+                assessment.method
+            ));
+            continue;
+        }
+        if !left_out.is_empty() {
+            notes.push(format!(
+                "functional unit `{}`: R leaves out the volume of {} workload(s) {} does not count ({})",
+                fu.id,
+                left_out.len(),
+                assessment.method,
+                left_out.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if fu.kind == FunctionalUnitKind::TrainingRun && workloads.len() > 1 {
+            notes.push(format!(
+                "functional unit `{}`: R = 1 training run made of {} workloads",
+                fu.id,
+                workloads.len()
+            ));
+        }
         if workloads.is_empty() {
             notes.push(format!(
                 "functional unit `{}` ({}) is not applicable: the inventory has no workload it covers",
@@ -88,28 +137,15 @@ pub fn functional_unit_results(
         let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
         // One pass over the contributions for every indicator at once.
         let mut impact = [0.0; Indicator::ALL.len()];
-        let mut touched = false;
         for c in assessment.contributions.iter().filter(|c| !c.memo) {
             let share = c.workload_share(&ids);
             if share > 0.0 {
-                touched = true;
                 for v in &c.values {
                     if let Some(k) = Indicator::ALL.iter().position(|i| *i == v.indicator) {
                         impact[k] += v.value * share;
                     }
                 }
             }
-        }
-        // A method that counts none of the unit's workloads (e.g. a training-only method and
-        // a per-request unit) has no result for it: not applicable, never 0.
-        if !touched {
-            notes.push(format!(
-                "functional unit `{}` ({}) is not applicable: {} counts none of its workloads",
-                fu.id,
-                fu.kind.id(),
-                assessment.method
-            ));
-            continue;
         }
         let ids_text = {
             let mut v: Vec<&str> = ids.iter().copied().collect();

@@ -465,6 +465,20 @@ pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
                 false,
                 None,
             );
+            if let Some(fleet) = w
+                .fleet
+                .as_deref()
+                .and_then(|f| inv.fleets.iter().find(|x| x.id == f))
+                && n > fleet.count
+            {
+                c.problem(
+                    &path.key("devices"),
+                    format!(
+                        "{n} devices reserved, but fleet `{}` has {}",
+                        fleet.id, fleet.count
+                    ),
+                );
+            }
         }
         if let Some(d) = &w.duration {
             c.positive_quantity(&path.key("duration"), d, Dimension::TIME);
