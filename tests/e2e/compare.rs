@@ -193,6 +193,22 @@ fn csv_has_one_figure_a_row() {
         "{}",
         out.stdout
     );
+    let stamp = |row: &str| out.stdout.lines().any(|l| l.starts_with(row));
+    assert!(
+        stamp("stamp,,,inventory,examples/llama-3.1.toml,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        stamp("stamp,,ademe-lca@1.0.0,method,built in,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        stamp("stamp,,,factor-file,<embedded>/facts.toml,"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

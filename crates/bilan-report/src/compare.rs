@@ -391,6 +391,40 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     for m in c.methods.iter().filter(|m| m.error.is_some()) {
         w.write_record(["error", "", &m.id, "", m.error.as_deref().unwrap_or(""), ""])?;
     }
+    // The reproducibility stamp, as rows too: a CSV travels without its command line.
+    let st = report.stamp;
+    w.write_record(["stamp", "", "", "bilan", &st.bilan, ""])?;
+    w.write_record([
+        "stamp",
+        "",
+        "",
+        "inventory",
+        &st.inventory.path,
+        &st.inventory.sha256,
+    ])?;
+    w.write_record(["stamp", "", "", "factor-database", &st.factor_database, ""])?;
+    for f in &st.factor_files {
+        w.write_record(["stamp", "", "", "factor-file", &f.path, &f.sha256])?;
+    }
+    for m in &st.methods {
+        let (origin, sha256) = match &m.origin {
+            bilan_runner::Origin::Builtin => ("built in".to_owned(), String::new()),
+            bilan_runner::Origin::File { path, sha256 } => (format!("file {path}"), sha256.clone()),
+            bilan_runner::Origin::Plugin {
+                path,
+                sha256,
+                plugin,
+            } => (format!("plugin {plugin} at {path}"), sha256.clone()),
+        };
+        w.write_record([
+            "stamp",
+            "",
+            &format!("{}@{}", m.id, m.version),
+            "method",
+            &origin,
+            &sha256,
+        ])?;
+    }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
