@@ -804,15 +804,25 @@ impl Assessment {
                 }
             }
             if let Some(cat) = &c.category {
-                *b.by_category.entry(cat.to_string()).or_default() += v;
+                add_to(&mut b.by_category, cat, v);
             }
         }
         for c in self.contributions.iter().filter(|c| c.memo) {
             if let (Some(v), Some(cat)) = (c.value(indicator), &c.category) {
-                *b.memo.entry(cat.to_string()).or_default() += v;
+                add_to(&mut b.memo, cat, v);
             }
         }
         b
+    }
+}
+
+/// Adds `v` to `map[key]`, allocating the key only the first time it is seen.
+fn add_to(map: &mut BTreeMap<String, f64>, key: &str, v: f64) {
+    match map.get_mut(key) {
+        Some(total) => *total += v,
+        None => {
+            map.insert(key.to_owned(), v);
+        }
     }
 }
 
