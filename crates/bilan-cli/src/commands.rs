@@ -422,6 +422,7 @@ fn assess(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<
             Outcome::Assessed(_) => None,
         })
         .collect();
+    io.release((session, outcomes));
     report_failures(io, &failures)
 }
 
@@ -752,5 +753,7 @@ fn validate(path: &Path, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), F
             + inv.offsets.len(),
         inv.instruments.len()
     );
-    emit(io, None, &text)
+    emit(io, None, &text)?;
+    io.release(inv);
+    Ok(())
 }

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let code = bilan_cli::run(
+    let code = bilan_cli::run_process(
         std::env::args_os(),
         &mut std::io::stdout(),
         &mut std::io::stderr(),
