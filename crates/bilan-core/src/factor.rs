@@ -117,6 +117,24 @@ impl Basis {
         Basis::TeardownLca,
         Basis::ParametricModel,
     ];
+
+    /// The preference order that puts the parametric model first, then a teardown LCA, then
+    /// a reviewed vendor PCF.
+    pub const PARAMETRIC_FIRST: [Basis; 3] = [
+        Basis::ParametricModel,
+        Basis::TeardownLca,
+        Basis::VendorPcfIso14067,
+    ];
+
+    /// The preference order named by a method's `embodied-preference` parameter:
+    /// `"parametric"` gives [`Basis::PARAMETRIC_FIRST`], anything else (`"vendor-pcf"`, the
+    /// default) [`Basis::EMBODIED_PREFERENCE`].
+    pub fn embodied_preference(choice: Option<&str>) -> &'static [Basis] {
+        match choice {
+            Some("parametric") => &Basis::PARAMETRIC_FIRST,
+            _ => &Basis::EMBODIED_PREFERENCE,
+        }
+    }
 }
 
 /// How far a figure was checked.

@@ -180,12 +180,6 @@ struct Run<'a> {
 
 const HARDWARE_BOUNDARIES: [Boundary; 2] = [Boundary::CradleToGate, Boundary::CradleToGraveExclUse];
 
-static PARAMETRIC_FIRST: [Basis; 3] = [
-    Basis::ParametricModel,
-    Basis::TeardownLca,
-    Basis::VendorPcfIso14067,
-];
-
 fn per_kwh(indicator: Indicator) -> &'static Unit {
     match indicator {
         Indicator::Gwp | Indicator::Adpe => &units::KG_PER_KWH,
@@ -225,10 +219,7 @@ impl<'a> Run<'a> {
         params: &'a Parameters,
     ) -> Result<Self, MethodError> {
         params.check(d)?;
-        let preference: &'static [Basis] = match params.text(d, "embodied-preference") {
-            Some("parametric") => &PARAMETRIC_FIRST,
-            _ => &Basis::EMBODIED_PREFERENCE,
-        };
+        let preference = Basis::embodied_preference(params.text(d, "embodied-preference"));
         Ok(Run {
             d,
             inv,

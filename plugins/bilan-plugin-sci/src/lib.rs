@@ -72,12 +72,6 @@ const GRID: &str = "electricity/grid";
 /// Hardware figures SCI accepts for `TE`: its "creation and disposal" spans both.
 const HARDWARE_BOUNDARIES: [Boundary; 2] = [Boundary::CradleToGate, Boundary::CradleToGraveExclUse];
 
-static PARAMETRIC_FIRST: [Basis; 3] = [
-    Basis::ParametricModel,
-    Basis::TeardownLca,
-    Basis::VendorPcfIso14067,
-];
-
 const NOT_COVERED: &str = "SCI measures carbon only (ISO/IEC 21031:2024)";
 
 const INSTRUMENT_REASON: &str = "SCI excludes market-based measures: I is a location-based grid intensity \"which excludes any market-based measures\" (ISO/IEC 21031; GSF SCI v1.1.0), so energy attribute certificates, PPAs, guarantees of origin and RECs do not change the score";
@@ -338,10 +332,7 @@ impl<'a> Run<'a> {
         params: &'a Parameters,
     ) -> Result<Self, MethodError> {
         params.check(d)?;
-        let preference: &'static [Basis] = match params.text(d, "embodied-preference") {
-            Some("parametric") => &PARAMETRIC_FIRST,
-            _ => &Basis::EMBODIED_PREFERENCE,
-        };
+        let preference = Basis::embodied_preference(params.text(d, "embodied-preference"));
         Ok(Run {
             d,
             inv,
