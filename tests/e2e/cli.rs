@@ -13,6 +13,17 @@ fn write_broken(name: &str, from: &str, edit: impl Fn(String) -> String) -> Stri
     path.display().to_string()
 }
 
+/// Runs `bilan validate` on `path` and checks it is refused (exit 2) with every one of
+/// `expected` in its error output.
+#[track_caller]
+fn refused(path: &str, expected: &[&str]) {
+    let out = bilan(&["validate", path]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for e in expected {
+        assert!(out.stderr.contains(e), "{}", out.stderr);
+    }
+}
+
 fn llama_with(name: &str, from: &str, to: &str) -> String {
     write_broken(name, "examples/llama-3.1.toml", |t| t.replacen(from, to, 1))
 }
@@ -32,14 +43,7 @@ fn validate_accepts_the_examples() {
 #[test]
 fn unknown_key_is_an_error_with_its_line_and_path() {
     let path = llama_with("typo.toml", "pue = 1.0", "pue = 1.0\npeu = 1.2");
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr
-            .contains("typo.toml:63: site[0].peu: unknown key `peu`"),
-        "{}",
-        out.stderr
-    );
+    refused(&path, &["typo.toml:63: site[0].peu: unknown key `peu`"]);
 }
 
 #[test]
@@ -49,12 +53,11 @@ fn wrong_unit_names_value_unit_and_path() {
         "power-per-device = \"700 W\"",
         "power-per-device = \"700 kWh\"",
     );
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("unit.toml:86: workload[0].power-per-device: `700 kWh` is energy, expected power (e.g. W)"),
-        "{}",
-        out.stderr
+    refused(
+        &path,
+        &[
+            "unit.toml:86: workload[0].power-per-device: `700 kWh` is energy, expected power (e.g. W)",
+        ],
     );
 }
 
@@ -65,14 +68,9 @@ fn dangling_reference_lists_what_exists() {
         "fleet = \"h100-training\"",
         "fleet = \"h100-trainin\"",
     );
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains(
-            "workload[0].fleet: unknown fleet `h100-trainin` (known fleets: h100-training)"
-        ),
-        "{}",
-        out.stderr
+    refused(
+        &path,
+        &["workload[0].fleet: unknown fleet `h100-trainin` (known fleets: h100-training)"],
     );
 }
 
@@ -83,37 +81,21 @@ fn negative_energy_is_refused() {
         "examples/mistral-large-2-illustrative.toml",
         |t| t.replace("energy = \"6060 MWh\"", "energy = \"-6060 MWh\""),
     );
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains(
-            "workload[3].energy: `-6060 MWh` is negative; a negative amount makes no sense here"
-        ),
-        "{}",
-        out.stderr
+    refused(
+        &path,
+        &["workload[3].energy: `-6060 MWh` is negative; a negative amount makes no sense here"],
     );
 }
 
 #[test]
 fn nan_is_refused_in_quantities_and_numbers() {
     let path = llama_with("nan.toml", "\"1.46e6 GPU·h\"", "\"nan GPU·h\"");
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("workload[0].device-hours: `nan GPU·h`"),
-        "{}",
-        out.stderr
+    refused(
+        &path,
+        &["workload[0].device-hours: `nan GPU·h`", "not finite"],
     );
-    assert!(out.stderr.contains("not finite"), "{}", out.stderr);
     let path = llama_with("nan2.toml", "count = 16384", "count = nan");
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr
-            .contains("fleet[0].count: `NaN` is not a finite number"),
-        "{}",
-        out.stderr
-    );
+    refused(&path, &["fleet[0].count: `NaN` is not a finite number"]);
 }
 
 #[test]
@@ -123,29 +105,16 @@ fn ambiguous_comma_is_explained() {
         "energy = \"27510 MWh\"",
         "energy = \"27,510 MWh\"",
     );
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("instrument[0].energy"),
-        "{}",
-        out.stderr
-    );
-    assert!(out.stderr.contains("comma is ambiguous"), "{}", out.stderr);
+    refused(&path, &["instrument[0].energy", "comma is ambiguous"]);
 }
 
 #[test]
 fn syntax_errors_do_not_panic() {
     let path = llama_with("syntax.toml", "[system]", "[system");
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("syntax.toml:"), "{}", out.stderr);
-    let out = bilan(&["validate", "does-not-exist.toml"]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr
-            .contains("does-not-exist.toml: cannot read the file"),
-        "{}",
-        out.stderr
+    refused(&path, &["syntax.toml:"]);
+    refused(
+        "does-not-exist.toml",
+        &["does-not-exist.toml: cannot read the file"],
     );
 }
 
@@ -173,12 +142,9 @@ fn json_inventories_read_like_toml() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     std::fs::write(&path, r#"{"schema": 1, "system": {"name": "x", "period": {"start": "2025-01-01", "end": "2025-12-31"}}, "sit": []}"#)
         .expect("write");
-    let out = bilan(&["validate", &path.display().to_string()]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("tiny.json: sit: unknown key `sit`"),
-        "{}",
-        out.stderr
+    refused(
+        &path.display().to_string(),
+        &["tiny.json: sit: unknown key `sit`"],
     );
 }
 
@@ -312,13 +278,8 @@ fn reserving_more_devices_than_the_fleet_has_is_refused() {
         "examples/mistral-large-2-illustrative.toml",
         |t| t.replace("devices = 1024", "devices = 2000"),
     );
-    let out = bilan(&["validate", &path]);
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains(
-            "workload[3].devices: 2000 devices reserved, but fleet `h100-inference` has 1024"
-        ),
-        "{}",
-        out.stderr
+    refused(
+        &path,
+        &["workload[3].devices: 2000 devices reserved, but fleet `h100-inference` has 1024"],
     );
 }
