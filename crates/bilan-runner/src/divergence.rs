@@ -26,7 +26,9 @@
 //! floating-point rounding, which also lands in the residual); a test checks this identity
 //! on every example.
 
-use bilan_core::assessment::{Aspect, Assessment, Contribution, Driver, FactorUse, ItemKind};
+use bilan_core::assessment::{
+    Aspect, Assessment, Contribution, Driver, FactorUse, IndicatorValue, ItemKind,
+};
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
 use rayon::prelude::*;
@@ -221,13 +223,18 @@ impl<'a> Index<'a> {
     /// The driver groups of `c` for `indicator`, or `None` if it has no value for it.
     fn groups(&self, c: &Contribution, indicator: Indicator) -> Option<([f64; GROUPS], f64)> {
         let v = c.values.iter().find(|v| v.indicator == indicator)?;
-        let mut g = [1.0; GROUPS];
-        for t in &c.terms {
-            g[t.driver.map_or(UNTAGGED, driver_index)] *= t.effect();
-        }
+        self.with_factor(term_groups(c), v)
+    }
+
+    /// `terms` (a contribution's [`term_groups`]) times the factor of `v`, with `v`'s value.
+    fn with_factor(
+        &self,
+        mut terms: [f64; GROUPS],
+        v: &IndicatorValue,
+    ) -> Option<([f64; GROUPS], f64)> {
         let factor = self.factor(&v.factor)?;
-        g[driver_index(factor.driver.unwrap_or(Driver::FactorChoice))] *= factor.canonical;
-        Some((g, v.value))
+        terms[driver_index(factor.driver.unwrap_or(Driver::FactorChoice))] *= factor.canonical;
+        Some((terms, v.value))
     }
 
     fn rule(&self, d: Driver) -> Option<String> {
@@ -237,7 +244,16 @@ impl<'a> Index<'a> {
     }
 }
 
-#[derive(Default)]
+/// The product of `c`'s terms by driver group; the same for every indicator.
+fn term_groups(c: &Contribution) -> [f64; GROUPS] {
+    let mut g = [1.0; GROUPS];
+    for t in &c.terms {
+        g[t.driver.map_or(UNTAGGED, driver_index)] *= t.effect();
+    }
+    g
+}
+
+#[derive(Clone, Copy, Default)]
 struct Tally {
     drivers: [f64; GROUPS],
 }
@@ -284,21 +300,43 @@ fn side<'c>(
         .collect()
 }
 
-fn key_difference(tally: &mut Tally, a: &Index<'_>, b: &Index<'_>, key: u32, indicator: Indicator) {
-    // The common case, at most one contribution a side, without allocating.
+/// Adds the difference of `key` between `a` and `b` to the tally of each indicator in
+/// `indicators` (the term groups of a contribution are the same for every indicator, so they
+/// are computed once per key).
+fn key_difference(
+    tallies: &mut [Tally],
+    a: &Index<'_>,
+    b: &Index<'_>,
+    key: u32,
+    indicators: &[Indicator],
+) {
     let (ca, cb) = (a.contributions(key), b.contributions(key));
-    if ca.len() <= 1 && cb.len() <= 1 {
-        fn one<'c>(
-            ix: &Index<'c>,
-            c: &[u32],
-            indicator: Indicator,
-        ) -> Option<([f64; GROUPS], f64, &'c Contribution)> {
-            c.first().and_then(|&n| {
-                let c = &ix.assessment.contributions[n as usize];
-                ix.groups(c, indicator).map(|(g, v)| (g, v, c))
-            })
+    if ca.len() > 1 || cb.len() > 1 {
+        for (tally, &indicator) in tallies.iter_mut().zip(indicators) {
+            several_difference(tally, a, b, key, indicator);
         }
-        match (one(a, ca, indicator), one(b, cb, indicator)) {
+        return;
+    }
+    // The common case, at most one contribution a side, without allocating.
+    fn one<'c>(ix: &Index<'c>, c: &[u32]) -> Option<(&'c Contribution, [f64; GROUPS])> {
+        c.first().map(|&n| {
+            let c = &ix.assessment.contributions[n as usize];
+            (c, term_groups(c))
+        })
+    }
+    fn value<'c>(
+        ix: &Index<'_>,
+        side: Option<(&'c Contribution, [f64; GROUPS])>,
+        indicator: Indicator,
+    ) -> Option<([f64; GROUPS], f64, &'c Contribution)> {
+        side.and_then(|(c, g)| {
+            let v = c.values.iter().find(|v| v.indicator == indicator)?;
+            ix.with_factor(g, v).map(|(g, v)| (g, v, c))
+        })
+    }
+    let (sa, sb) = (one(a, ca), one(b, cb));
+    for (tally, &indicator) in tallies.iter_mut().zip(indicators) {
+        match (value(a, sa, indicator), value(b, sb, indicator)) {
             (None, None) => {}
             (Some((ga, va, _)), Some((gb, vb, _))) => substitute(tally, (ga, va), (gb, vb)),
             (None, Some((_, vb, c))) => {
@@ -308,8 +346,17 @@ fn key_difference(tally: &mut Tally, a: &Index<'_>, b: &Index<'_>, key: u32, ind
                 tally.add(c.presence.or_else(|| b.exclusion_driver(key, c)), -va)
             }
         }
-        return;
     }
+}
+
+/// [`key_difference`] for one indicator where a side has several contributions for `key`.
+fn several_difference(
+    tally: &mut Tally,
+    a: &Index<'_>,
+    b: &Index<'_>,
+    key: u32,
+    indicator: Indicator,
+) {
     let (sa, sb) = (side(a, key, indicator), side(b, key, indicator));
     match (sa.as_slice(), sb.as_slice()) {
         ([], []) => {}
@@ -339,27 +386,51 @@ fn key_difference(tally: &mut Tally, a: &Index<'_>, b: &Index<'_>, key: u32, ind
     }
 }
 
-fn decompose(a: &Index<'_>, b: &Index<'_>, indicator: Indicator) -> Divergence {
-    let a_total = a.totals[indicator_index(indicator)];
-    let b_total = b.totals[indicator_index(indicator)];
-    let mut tally = Tally::default();
-    match (a_total, b_total) {
-        (Some(_), Some(_)) => {
-            // A's keys in its contribution order, then B's keys A lacks, in B's order: a
-            // deterministic order without sorting.
-            for &key in &a.order {
-                key_difference(&mut tally, a, b, key, indicator);
-            }
-            for &key in &b.order {
-                if a.contributions(key).is_empty() {
-                    key_difference(&mut tally, a, b, key, indicator);
-                }
+/// The divergences of `b` from `a`, for every indicator either covers, in
+/// [`Indicator::ALL`] order: one pass over the matched keys for all indicators.
+fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
+    let covered = |ix: &Index<'_>, i: Indicator| ix.totals[indicator_index(i)].is_some();
+    // Indicators both cover are decomposed key by key, all in one pass.
+    let both: Vec<Indicator> = Indicator::ALL
+        .into_iter()
+        .filter(|&i| covered(a, i) && covered(b, i))
+        .collect();
+    let mut tallies = vec![Tally::default(); both.len()];
+    if !both.is_empty() {
+        // A's keys in its contribution order, then B's keys A lacks, in B's order: a
+        // deterministic order without sorting.
+        for &key in &a.order {
+            key_difference(&mut tallies, a, b, key, &both);
+        }
+        for &key in &b.order {
+            if a.contributions(key).is_empty() {
+                key_difference(&mut tallies, a, b, key, &both);
             }
         }
-        (Some(t), None) => tally.add(Some(Driver::IndicatorCoverage), -t),
-        (None, Some(t)) => tally.add(Some(Driver::IndicatorCoverage), t),
-        (None, None) => {}
     }
+    Indicator::ALL
+        .into_iter()
+        .filter(|&i| covered(a, i) || covered(b, i))
+        .map(|i| {
+            let tally = match both.iter().position(|&x| x == i) {
+                Some(k) => tallies[k],
+                // Covered by one side only: all of it is indicator coverage.
+                None => {
+                    let mut t = Tally::default();
+                    let b_minus_a = b.totals[indicator_index(i)].unwrap_or(0.0)
+                        - a.totals[indicator_index(i)].unwrap_or(0.0);
+                    t.add(Some(Driver::IndicatorCoverage), b_minus_a);
+                    t
+                }
+            };
+            divergence(a, b, i, &tally)
+        })
+        .collect()
+}
+
+fn divergence(a: &Index<'_>, b: &Index<'_>, indicator: Indicator, tally: &Tally) -> Divergence {
+    let a_total = a.totals[indicator_index(indicator)];
+    let b_total = b.totals[indicator_index(indicator)];
     let difference = b_total.unwrap_or(0.0) - a_total.unwrap_or(0.0);
     let drivers = Driver::ALL
         .iter()
@@ -392,19 +463,11 @@ pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
         .iter()
         .map(|(d, a)| Index::new(d, a, &mut keys))
         .collect();
-    let mut jobs = Vec::new();
-    for i in 0..indices.len() {
-        for j in i + 1..indices.len() {
-            for indicator in Indicator::ALL {
-                if indices[i].assessment.covers(indicator)
-                    || indices[j].assessment.covers(indicator)
-                {
-                    jobs.push((i, j, indicator));
-                }
-            }
-        }
-    }
-    jobs.par_iter()
-        .map(|&(i, j, indicator)| decompose(&indices[i], &indices[j], indicator))
+    let pairs: Vec<(usize, usize)> = (0..indices.len())
+        .flat_map(|i| (i + 1..indices.len()).map(move |j| (i, j)))
+        .collect();
+    pairs
+        .par_iter()
+        .flat_map_iter(|&(i, j)| decompose(&indices[i], &indices[j]))
         .collect()
 }
