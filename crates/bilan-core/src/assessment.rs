@@ -794,35 +794,77 @@ impl Assessment {
 
     /// Totals by stage, phase, category and item, for `indicator`.
     pub fn breakdown(&self, indicator: Indicator) -> Breakdown {
-        let mut b = Breakdown::default();
+        let mut total = 0.0;
+        let mut by_stage = [0.0; Stage::ALL.len()];
+        let mut stage_seen = [false; Stage::ALL.len()];
+        let mut by_phase = [0.0; Phase::ALL.len()];
+        let mut phase_seen = [false; Phase::ALL.len()];
+        let mut by_category = Tallies::default();
+        let mut memo = Tallies::default();
         for (c, v) in self.counted(indicator) {
-            b.total += v;
-            *b.by_stage.entry(c.stage).or_default() += v;
-            for (p, share) in Phase::ALL.into_iter().zip(c.phase_shares()) {
+            total += v;
+            let s = Stage::ALL.iter().position(|x| *x == c.stage).unwrap_or(0);
+            by_stage[s] += v;
+            stage_seen[s] = true;
+            for (p, share) in c.phase_shares().into_iter().enumerate() {
                 if share > 0.0 {
-                    *b.by_phase.entry(p).or_default() += v * share;
+                    by_phase[p] += v * share;
+                    phase_seen[p] = true;
                 }
             }
             if let Some(cat) = &c.category {
-                add_to(&mut b.by_category, cat, v);
+                by_category.add(cat, v);
             }
         }
         for c in self.contributions.iter().filter(|c| c.memo) {
             if let (Some(v), Some(cat)) = (c.value(indicator), &c.category) {
-                add_to(&mut b.memo, cat, v);
+                memo.add(cat, v);
             }
         }
-        b
+        let seen = |values: &[f64], seen: &[bool], n: usize| seen[n].then(|| values[n]);
+        Breakdown {
+            total,
+            by_stage: Stage::ALL
+                .iter()
+                .enumerate()
+                .filter_map(|(n, s)| seen(&by_stage, &stage_seen, n).map(|v| (*s, v)))
+                .collect(),
+            by_phase: Phase::ALL
+                .iter()
+                .enumerate()
+                .filter_map(|(n, p)| seen(&by_phase, &phase_seen, n).map(|v| (*p, v)))
+                .collect(),
+            by_category: by_category.into_map(),
+            memo: memo.into_map(),
+        }
     }
 }
 
-/// Adds `v` to `map[key]`, allocating the key only the first time it is seen.
-fn add_to(map: &mut BTreeMap<String, f64>, key: &str, v: f64) {
-    match map.get_mut(key) {
-        Some(total) => *total += v,
-        None => {
-            map.insert(key.to_owned(), v);
+/// Sums by category name. Methods have a handful of categories, shared by many
+/// contributions (often the same `&'static str`), so a short list searched by address first
+/// beats a map keyed by string.
+#[derive(Default)]
+struct Tallies<'a>(Vec<(&'a str, f64)>);
+
+impl<'a> Tallies<'a> {
+    fn add(&mut self, key: &'a str, v: f64) {
+        let found = self
+            .0
+            .iter()
+            .position(|(k, _)| std::ptr::eq(*k, key))
+            .or_else(|| self.0.iter().position(|(k, _)| *k == key));
+        match found {
+            Some(n) => self.0[n].1 += v,
+            None => self.0.push((key, v)),
         }
+    }
+
+    fn into_map(self) -> BTreeMap<String, f64> {
+        let mut map = BTreeMap::new();
+        for (k, v) in self.0 {
+            *map.entry(k.to_owned()).or_insert(0.0) += v;
+        }
+        map
     }
 }
 

@@ -236,10 +236,18 @@ fn figures(a: &Assessment, indicator: Indicator) -> Figures {
 /// assessment leaves an inventory item unaccounted, become error rows.
 pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
     let items = reconcile::items(inventory);
+    let reconciled: Vec<Option<Reconciliation>> = outcomes
+        .par_iter()
+        .map(|o| {
+            o.result
+                .as_ref()
+                .ok()
+                .map(|a| reconcile::reconcile(&items, a))
+        })
+        .collect();
     let mut reconciliation = Vec::new();
-    for o in outcomes.iter_mut() {
-        if let Ok(a) = &o.result {
-            let r = reconcile::reconcile(&items, a);
+    for (o, r) in outcomes.iter_mut().zip(reconciled) {
+        if let Some(r) = r {
             if !r.unaccounted.is_empty() {
                 let list: Vec<String> = r
                     .unaccounted
@@ -282,12 +290,12 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
         .filter_map(|o| o.result.as_ref().ok().map(|a| (&o.descriptor, a)))
         .collect();
     let indicators = Indicator::ALL
-        .into_iter()
+        .into_par_iter()
         .map(|indicator| IndicatorComparison {
             indicator,
             unit: indicator.unit(),
             rows: assessed
-                .iter()
+                .par_iter()
                 .map(|(_, a)| figures(a, indicator))
                 .collect(),
         })
