@@ -1,6 +1,6 @@
 //! Results per functional unit, shared by methods that attribute impacts to workloads.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 use super::{Assessment, FunctionalUnitResult};
 use crate::indicator::Indicator;
@@ -10,19 +10,19 @@ use crate::method::MethodError;
 /// The workloads a functional unit covers: those it lists, else every workload of its
 /// kind's default phases.
 pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'a Workload> {
+    inventory
+        .workloads
+        .iter()
+        .filter(|w| covers(fu, w))
+        .collect()
+}
+
+/// Whether `fu` covers `w` (see [`workloads_of`]).
+fn covers(fu: &FunctionalUnit, w: &Workload) -> bool {
     if fu.workloads.is_empty() {
-        let phases = fu.kind.default_phases();
-        inventory
-            .workloads
-            .iter()
-            .filter(|w| phases.contains(&w.phase))
-            .collect()
+        fu.kind.default_phases().contains(&w.phase)
     } else {
-        inventory
-            .workloads
-            .iter()
-            .filter(|w| fu.workloads.contains(&w.id))
-            .collect()
+        fu.workloads.contains(&w.id)
     }
 }
 
@@ -62,31 +62,80 @@ pub fn functional_unit_results(
 ) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
     let mut results = Vec::new();
     let mut notes = Vec::new();
-    // Workloads the method counts at all: R must not include the volume of work whose
-    // impacts it left out (e.g. a declarative rule excluding a workload).
-    let mut counted: FxHashSet<&str> = FxHashSet::default();
+    let fus = &inventory.functional_units;
+    // Workloads by index: each contribution's workloads are looked up once, by id, and
+    // everything else is indexed.
+    let index: FxHashMap<&str, usize> = inventory
+        .workloads
+        .iter()
+        .enumerate()
+        .map(|(n, w)| (w.id.as_str(), n))
+        .collect();
+    let members: Vec<Vec<bool>> = fus
+        .iter()
+        .map(|fu| inventory.workloads.iter().map(|w| covers(fu, w)).collect())
+        .collect();
+    // One pass over the contributions: which workloads the method counts at all (R must not
+    // include the volume of work whose impacts it left out, e.g. a workload a declarative
+    // rule excluded), and each functional unit's impacts, for every indicator at once. A
+    // workload the method does not count has no share in any contribution, so it adds
+    // nothing to the impacts.
+    let mut counted = vec![false; inventory.workloads.len()];
+    let mut impacts = vec![[0.0; Indicator::ALL.len()]; fus.len()];
+    let mut shares = vec![0.0; fus.len()];
     for c in assessment.contributions.iter().filter(|c| !c.memo) {
-        if c.item.kind == super::ItemKind::Workload {
-            counted.insert(&c.item.id);
+        shares.fill(0.0);
+        if c.item.kind == super::ItemKind::Workload
+            && let Some(&n) = index.get(&*c.item.id)
+        {
+            counted[n] = true;
+            for (share, member) in shares.iter_mut().zip(&members) {
+                if member[n] {
+                    *share = 1.0;
+                }
+            }
         }
-        counted.extend(
-            c.allocation
-                .iter()
-                .filter(|a| a.share > 0.0)
-                .map(|a| &*a.workload),
-        );
+        for a in &c.allocation {
+            let Some(&n) = index.get(&*a.workload) else {
+                continue;
+            };
+            if a.share > 0.0 {
+                counted[n] = true;
+            }
+            if c.item.kind != super::ItemKind::Workload {
+                for (share, member) in shares.iter_mut().zip(&members) {
+                    if member[n] {
+                        *share += a.share;
+                    }
+                }
+            }
+        }
+        for (impact, &share) in impacts.iter_mut().zip(&shares) {
+            if share > 0.0 {
+                for v in &c.values {
+                    if let Some(k) = Indicator::ALL.iter().position(|i| *i == v.indicator) {
+                        impact[k] += v.value * share;
+                    }
+                }
+            }
+        }
     }
-    for fu in &inventory.functional_units {
-        let all = workloads_of(inventory, fu);
+    for ((fu, member), impact) in fus.iter().zip(&members).zip(&impacts) {
+        let all: Vec<(usize, &Workload)> = inventory
+            .workloads
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| member[*n])
+            .collect();
         let left_out: Vec<&str> = all
             .iter()
-            .map(|w| w.id.as_str())
-            .filter(|id| !counted.contains(id))
+            .filter(|(n, _)| !counted[*n])
+            .map(|(_, w)| w.id.as_str())
             .collect();
         let workloads: Vec<&Workload> = all
             .iter()
-            .copied()
-            .filter(|w| counted.contains(w.id.as_str()))
+            .filter(|(n, _)| counted[*n])
+            .map(|(_, w)| *w)
             .collect();
         if !all.is_empty() && workloads.is_empty() {
             notes.push(format!(
@@ -134,21 +183,8 @@ pub fn functional_unit_results(
                 ),
             });
         }
-        let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
-        // One pass over the contributions for every indicator at once.
-        let mut impact = [0.0; Indicator::ALL.len()];
-        for c in assessment.contributions.iter().filter(|c| !c.memo) {
-            let share = c.workload_share(&ids);
-            if share > 0.0 {
-                for v in &c.values {
-                    if let Some(k) = Indicator::ALL.iter().position(|i| *i == v.indicator) {
-                        impact[k] += v.value * share;
-                    }
-                }
-            }
-        }
         let ids_text = {
-            let mut v: Vec<&str> = ids.iter().copied().collect();
+            let mut v: Vec<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
             v.sort_unstable();
             if v.len() > 5 {
                 format!("{} workloads", v.len())
