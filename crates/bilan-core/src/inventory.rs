@@ -7,7 +7,9 @@
 //! `bilan-inventory`; this module holds the model and its semantic checks
 //! ([`Inventory::validate`]), which name the key path of every problem.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use bilan_units::Quantity;
@@ -660,8 +662,8 @@ impl Inventory {
 /// Sites and fleets by id.
 #[derive(Debug)]
 pub struct InventoryIndex<'a> {
-    sites: HashMap<&'a str, &'a Site>,
-    fleets: HashMap<&'a str, &'a Fleet>,
+    sites: FxHashMap<&'a str, &'a Site>,
+    fleets: FxHashMap<&'a str, &'a Fleet>,
 }
 
 impl<'a> InventoryIndex<'a> {

@@ -106,6 +106,7 @@ fn kind_name(kind: RuleKind) -> &'static str {
 fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
     let m = &rule.matcher;
     let reason = format!("{label}: {}", rule.reason);
+    let symbol = format!("k_{}", rule.id);
     let mut touched = Vec::new();
     let mut kept = Vec::with_capacity(a.contributions.len());
     for mut c in std::mem::take(&mut a.contributions) {
@@ -135,7 +136,7 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                 scale(
                     &mut c,
                     Term::new(
-                        format!("k_{}", rule.id),
+                        symbol.clone(),
                         rest,
                         "1",
                         TermSource::Rule {
@@ -173,24 +174,22 @@ fn scale_matching(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemR
         return Vec::new();
     };
     let mut touched = Vec::new();
+    let term = Term::new(
+        format!("k_{}", rule.id),
+        k,
+        "1",
+        TermSource::Rule {
+            rule: format!("{label}: {}", rule.reason).into(),
+        },
+    )
+    .driver(Driver::AuditorRule);
     for c in a
         .contributions
         .iter_mut()
         .filter(|c| matches(&rule.matcher, c))
     {
         touched.push(c.item.clone());
-        scale(
-            c,
-            Term::new(
-                format!("k_{}", rule.id),
-                k,
-                "1",
-                TermSource::Rule {
-                    rule: format!("{label}: {}", rule.reason).into(),
-                },
-            )
-            .driver(Driver::AuditorRule),
-        );
+        scale(c, term.clone());
     }
     touched
 }

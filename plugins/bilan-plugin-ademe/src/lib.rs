@@ -22,7 +22,7 @@
 //! Contractual instruments are not used (location-based method) and offsets are not
 //! deductible; both are listed as exclusions.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use bilan_core::assessment::work::{device_energy, reserved};
@@ -173,8 +173,8 @@ struct Run<'a> {
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
-    sites: HashMap<&'a str, SiteCtx>,
-    reserved: HashMap<&'a str, Reserved>,
+    sites: FxHashMap<&'a str, SiteCtx>,
+    reserved: FxHashMap<&'a str, Reserved>,
     preference: &'static [Basis],
 }
 
@@ -226,8 +226,8 @@ impl<'a> Run<'a> {
             factors,
             params,
             b: Builder::new(d, params),
-            sites: HashMap::new(),
-            reserved: HashMap::new(),
+            sites: FxHashMap::default(),
+            reserved: FxHashMap::default(),
             preference,
         })
     }

@@ -77,7 +77,7 @@
 //!   A model's footprint is not a corporate inventory: this method reports the year-`y`
 //!   emissions attributable to the inventory's activities, with capital goods expensed.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use bilan_core::assessment::{
@@ -277,11 +277,11 @@ struct Run<'a> {
     period: Period,
     market_in_total: bool,
     amortise: bool,
-    sites: HashMap<&'a str, SiteCtx>,
+    sites: FxHashMap<&'a str, SiteCtx>,
     /// Sites whose Cat. 3 or market-based electricity was already reported missing.
-    site_gaps: std::collections::HashSet<(&'a str, Aspect)>,
-    allocations: HashMap<&'a str, Vec<Allocation>>,
-    notes: HashMap<&'static str, Vec<String>>,
+    site_gaps: FxHashSet<(&'a str, Aspect)>,
+    allocations: FxHashMap<&'a str, Vec<Allocation>>,
+    notes: FxHashMap<&'static str, Vec<String>>,
     /// Records of the instruments used, added after the workloads they cover.
     instrument_records: Vec<(Draft, Arc<str>)>,
 }
@@ -373,10 +373,10 @@ impl<'a> Run<'a> {
             period,
             market_in_total: params.text(d, "scope-2-basis-for-total") == Some("market"),
             amortise: params.text(d, "capital-goods") == Some("amortised"),
-            sites: HashMap::new(),
-            site_gaps: std::collections::HashSet::new(),
-            allocations: HashMap::new(),
-            notes: HashMap::new(),
+            sites: FxHashMap::default(),
+            site_gaps: FxHashSet::default(),
+            allocations: FxHashMap::default(),
+            notes: FxHashMap::default(),
             instrument_records: Vec::new(),
         })
     }

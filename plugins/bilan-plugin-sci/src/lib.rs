@@ -44,7 +44,9 @@
 //! gives the reasons at length.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use bilan_core::assessment::work::{device_energy, reserved};
@@ -317,10 +319,10 @@ struct Run<'a> {
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
-    sites: HashMap<&'a str, SiteCtx>,
-    fleets: HashMap<&'a str, FleetCtx>,
+    sites: FxHashMap<&'a str, SiteCtx>,
+    fleets: FxHashMap<&'a str, FleetCtx>,
     /// Facility energy E of each workload, kWh.
-    energy: HashMap<&'a str, f64>,
+    energy: FxHashMap<&'a str, f64>,
     preference: &'static [Basis],
 }
 
@@ -339,9 +341,9 @@ impl<'a> Run<'a> {
             factors,
             params,
             b: Builder::new(d, params),
-            sites: HashMap::new(),
-            fleets: HashMap::new(),
-            energy: HashMap::new(),
+            sites: FxHashMap::default(),
+            fleets: FxHashMap::default(),
+            energy: FxHashMap::default(),
             preference,
         })
     }
@@ -1300,7 +1302,7 @@ impl<'a> Run<'a> {
                 "consumer and provider"
             }
         };
-        let ids: HashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+        let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
         let terms = self.split(|c| c.workload_share(&ids));
         let energy: f64 = ids
             .iter()
@@ -1427,7 +1429,7 @@ struct Terms {
 }
 
 /// The workload ids a figure covers, in words.
-fn ids_text(ids: &HashSet<&str>) -> String {
+fn ids_text(ids: &FxHashSet<&str>) -> String {
     let mut v: Vec<&str> = ids.iter().copied().collect();
     v.sort_unstable();
     if v.len() > 5 {

@@ -807,7 +807,7 @@ fn every_item_is_accounted_for_once_per_aspect() {
     ] {
         let inv = inventory(example);
         let a = assess_with(&inv, &[]).expect("assessed");
-        let mut keys = HashSet::new();
+        let mut keys = std::collections::HashSet::new();
         for c in &a.contributions {
             assert!(
                 keys.insert((c.item.clone(), c.aspect)),

@@ -2,8 +2,8 @@
 //! computed from terms and registered factors, factors are listed once, assumptions and
 //! warnings are grouped.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use bilan_units::Unit;
@@ -21,8 +21,8 @@ use crate::method::{Descriptor, MethodError, Parameters};
 #[derive(Debug)]
 pub struct Builder {
     assessment: Assessment,
-    factor_index: HashMap<Arc<str>, usize>,
-    assumption_index: HashMap<(Cow<'static, str>, String), usize>,
+    factor_index: FxHashMap<Arc<str>, usize>,
+    assumption_index: FxHashMap<(Cow<'static, str>, String), usize>,
 }
 
 /// What a contribution is about, before its values are computed.
@@ -151,8 +151,8 @@ impl Builder {
                 disclosures: Vec::new(),
                 factors: Vec::new(),
             },
-            factor_index: HashMap::new(),
-            assumption_index: HashMap::new(),
+            factor_index: FxHashMap::default(),
+            assumption_index: FxHashMap::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Semantic checks of an inventory: dimensions, ranges, references and unique ids.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fmt;
 
 use bilan_units::{Dimension, Quantity, Substance};
@@ -160,7 +160,7 @@ impl Checker {
     }
 
     fn unique<'a>(&mut self, path: &KeyPath, ids: impl Iterator<Item = &'a str>, what: &str) {
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for (i, id) in ids.enumerate() {
             if id.trim().is_empty() {
                 self.problem(
@@ -176,7 +176,7 @@ impl Checker {
         }
     }
 
-    fn reference(&mut self, path: &KeyPath, id: &str, known: &HashSet<&str>, what: &str) {
+    fn reference(&mut self, path: &KeyPath, id: &str, known: &FxHashSet<&str>, what: &str) {
         if !known.contains(id) {
             let mut candidates: Vec<&str> = known.iter().copied().collect();
             candidates.sort_unstable();
@@ -271,9 +271,9 @@ pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
     }
     c.period(&root.key("system").key("period"), &inv.system.period);
 
-    let site_ids: HashSet<&str> = inv.sites.iter().map(|s| s.id.as_str()).collect();
-    let fleet_ids: HashSet<&str> = inv.fleets.iter().map(|f| f.id.as_str()).collect();
-    let workload_ids: HashSet<&str> = inv.workloads.iter().map(|w| w.id.as_str()).collect();
+    let site_ids: FxHashSet<&str> = inv.sites.iter().map(|s| s.id.as_str()).collect();
+    let fleet_ids: FxHashSet<&str> = inv.fleets.iter().map(|f| f.id.as_str()).collect();
+    let workload_ids: FxHashSet<&str> = inv.workloads.iter().map(|w| w.id.as_str()).collect();
 
     c.unique(
         &root.key("functional-unit"),
