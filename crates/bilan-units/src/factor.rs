@@ -55,6 +55,14 @@ impl Factor {
     }
 
     pub(crate) fn mul(self, other: Factor) -> Factor {
+        // Multiplying by one is common (a unit converted to itself) and exact either way;
+        // skipping it spares the 128-bit divisions of the reduction.
+        if other == Factor::ONE {
+            return self;
+        }
+        if self == Factor::ONE {
+            return other;
+        }
         if let (Factor::Exact { num: an, den: ad }, Factor::Exact { num: bn, den: bd }) =
             (self, other)
         {
@@ -70,6 +78,11 @@ impl Factor {
     }
 
     pub(crate) fn div(self, other: Factor) -> Factor {
+        if let Factor::Exact { .. } = self
+            && self == other
+        {
+            return Factor::ONE;
+        }
         self.mul(other.recip())
     }
 
