@@ -351,6 +351,10 @@ impl Builder {
                 }
             })
             .collect();
+        let mut terms = draft.terms;
+        // Drafts grow their terms a few at a time; an assessment keeps hundreds of thousands
+        // of contributions, so the spare capacity would be most of its memory.
+        terms.shrink_to_fit();
         self.assessment.contributions.push(Contribution {
             item: draft.item,
             aspect: draft.aspect,
@@ -359,7 +363,7 @@ impl Builder {
             category: draft.category,
             memo: draft.memo,
             formula: draft.formula,
-            terms: draft.terms,
+            terms,
             values,
             presence: draft.presence,
             allocation: draft.allocation,
