@@ -794,48 +794,105 @@ impl Assessment {
 
     /// Totals by stage, phase, category and item, for `indicator`.
     pub fn breakdown(&self, indicator: Indicator) -> Breakdown {
-        let mut total = 0.0;
-        let mut by_stage = [0.0; Stage::ALL.len()];
-        let mut stage_seen = [false; Stage::ALL.len()];
-        let mut by_phase = [0.0; Phase::ALL.len()];
-        let mut phase_seen = [false; Phase::ALL.len()];
-        let mut by_category = Tallies::default();
-        let mut memo = Tallies::default();
-        for (c, v) in self.counted(indicator) {
-            total += v;
-            let s = Stage::ALL.iter().position(|x| *x == c.stage).unwrap_or(0);
-            by_stage[s] += v;
-            stage_seen[s] = true;
-            for (p, share) in c.phase_shares().into_iter().enumerate() {
-                if share > 0.0 {
-                    by_phase[p] += v * share;
-                    phase_seen[p] = true;
+        let k = indicator_index(indicator);
+        let mut wanted = [false; Indicator::ALL.len()];
+        wanted[k] = true;
+        self.accumulate(wanted)
+            .into_iter()
+            .nth(k)
+            .map(Tally::finish)
+            .unwrap_or_default()
+    }
+
+    /// [`Assessment::breakdown`] of every indicator the method covers, in
+    /// [`Indicator::ALL`] order (`None`: not covered), from one pass over the contributions.
+    pub fn breakdowns(&self) -> [Option<Breakdown>; Indicator::ALL.len()] {
+        let covered = Indicator::ALL.map(|i| self.covers(i));
+        let tallies = self.accumulate(covered);
+        let mut out: [Option<Breakdown>; Indicator::ALL.len()] = Default::default();
+        for ((slot, tally), covered) in out.iter_mut().zip(tallies).zip(covered) {
+            if covered {
+                *slot = Some(tally.finish());
+            }
+        }
+        out
+    }
+
+    /// Sums the counted contributions (and, apart, the memo items) of the `wanted`
+    /// indicators, each in contribution order.
+    fn accumulate(
+        &self,
+        wanted: [bool; Indicator::ALL.len()],
+    ) -> [Tally<'_>; Indicator::ALL.len()] {
+        let mut tallies: [Tally<'_>; Indicator::ALL.len()] = Default::default();
+        for c in &self.contributions {
+            let mut phase_shares = None;
+            for v in &c.values {
+                let k = indicator_index(v.indicator);
+                if !wanted[k] {
+                    continue;
+                }
+                let t = &mut tallies[k];
+                if c.memo {
+                    if let Some(cat) = &c.category {
+                        t.memo.add(cat, v.value);
+                    }
+                    continue;
+                }
+                let v = v.value;
+                t.total += v;
+                let s = Stage::ALL.iter().position(|x| *x == c.stage).unwrap_or(0);
+                t.by_stage[s] += v;
+                t.stage_seen[s] = true;
+                let shares = phase_shares.get_or_insert_with(|| c.phase_shares());
+                for (p, share) in shares.iter().enumerate() {
+                    if *share > 0.0 {
+                        t.by_phase[p] += v * share;
+                        t.phase_seen[p] = true;
+                    }
+                }
+                if let Some(cat) = &c.category {
+                    t.by_category.add(cat, v);
                 }
             }
-            if let Some(cat) = &c.category {
-                by_category.add(cat, v);
-            }
         }
-        for c in self.contributions.iter().filter(|c| c.memo) {
-            if let (Some(v), Some(cat)) = (c.value(indicator), &c.category) {
-                memo.add(cat, v);
-            }
-        }
+        tallies
+    }
+}
+
+fn indicator_index(i: Indicator) -> usize {
+    Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)
+}
+
+/// One indicator's sums while a [`Breakdown`] is accumulated.
+#[derive(Default)]
+struct Tally<'a> {
+    total: f64,
+    by_stage: [f64; Stage::ALL.len()],
+    stage_seen: [bool; Stage::ALL.len()],
+    by_phase: [f64; Phase::ALL.len()],
+    phase_seen: [bool; Phase::ALL.len()],
+    by_category: Tallies<'a>,
+    memo: Tallies<'a>,
+}
+
+impl Tally<'_> {
+    fn finish(self) -> Breakdown {
         let seen = |values: &[f64], seen: &[bool], n: usize| seen[n].then(|| values[n]);
         Breakdown {
-            total,
+            total: self.total,
             by_stage: Stage::ALL
                 .iter()
                 .enumerate()
-                .filter_map(|(n, s)| seen(&by_stage, &stage_seen, n).map(|v| (*s, v)))
+                .filter_map(|(n, s)| seen(&self.by_stage, &self.stage_seen, n).map(|v| (*s, v)))
                 .collect(),
             by_phase: Phase::ALL
                 .iter()
                 .enumerate()
-                .filter_map(|(n, p)| seen(&by_phase, &phase_seen, n).map(|v| (*p, v)))
+                .filter_map(|(n, p)| seen(&self.by_phase, &self.phase_seen, n).map(|v| (*p, v)))
                 .collect(),
-            by_category: by_category.into_map(),
-            memo: memo.into_map(),
+            by_category: self.by_category.into_map(),
+            memo: self.memo.into_map(),
         }
     }
 }

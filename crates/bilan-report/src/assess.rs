@@ -77,8 +77,8 @@ fn right(text: String) -> Cell {
 pub fn breakdowns(a: &Assessment) -> Vec<(Indicator, Breakdown)> {
     Indicator::ALL
         .into_iter()
-        .filter(|i| a.covers(*i))
-        .map(|i| (i, a.breakdown(i)))
+        .zip(a.breakdowns())
+        .filter_map(|(i, b)| b.map(|b| (i, b)))
         .collect()
 }
 

@@ -17,7 +17,7 @@ pub mod reconcile;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use bilan_core::assessment::{Assessment, Stage};
+use bilan_core::assessment::{Assessment, Breakdown, Stage};
 use bilan_core::factor::FactorSet;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
@@ -196,11 +196,12 @@ impl Comparison {
     }
 }
 
-fn figures(a: &Assessment, indicator: Indicator) -> Figures {
+/// `a`'s figures for `indicator`, from its breakdown (`None`: not covered).
+fn figures(a: &Assessment, indicator: Indicator, breakdown: Option<Breakdown>) -> Figures {
     let method = a.method.id.clone();
     let coverage = a.coverage.iter().find(|c| c.indicator == indicator);
     let note = coverage.and_then(|c| c.note.clone());
-    if !a.covers(indicator) {
+    let Some(b) = breakdown else {
         return Figures {
             method,
             covered: false,
@@ -212,8 +213,7 @@ fn figures(a: &Assessment, indicator: Indicator) -> Figures {
             memo: BTreeMap::new(),
             per_unit: BTreeMap::new(),
         };
-    }
-    let b = a.breakdown(indicator);
+    };
     Figures {
         method,
         covered: true,
@@ -289,14 +289,17 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
         .iter()
         .filter_map(|o| o.result.as_ref().ok().map(|a| (&o.descriptor, a)))
         .collect();
+    let mut breakdowns: Vec<_> = assessed.par_iter().map(|(_, a)| a.breakdowns()).collect();
     let indicators = Indicator::ALL
-        .into_par_iter()
-        .map(|indicator| IndicatorComparison {
+        .into_iter()
+        .enumerate()
+        .map(|(k, indicator)| IndicatorComparison {
             indicator,
             unit: indicator.unit(),
             rows: assessed
-                .par_iter()
-                .map(|(_, a)| figures(a, indicator))
+                .iter()
+                .zip(&mut breakdowns)
+                .map(|((_, a), b)| figures(a, indicator, b[k].take()))
                 .collect(),
         })
         .collect();
