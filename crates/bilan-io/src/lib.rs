@@ -397,7 +397,10 @@ fn locate_impl(file: &SourceFile, path: &str, want_key: bool) -> Option<std::ops
 
 /// Reads and checks an inventory: syntax, unknown keys, then semantics (units, references).
 pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
-    let inventory: Inventory = parse(file)?;
+    let inventory: Inventory = match pieces::parse(file, pieces::PIECE_BYTES) {
+        Some(inventory) => inventory,
+        None => parse(file)?,
+    };
     let problems = inventory.validate();
     if problems.is_empty() {
         return Ok(inventory);
@@ -430,6 +433,8 @@ impl fmt::Display for SourceFile {
         f.write_str(&self.name)
     }
 }
+
+mod pieces;
 
 #[cfg(test)]
 mod tests;
