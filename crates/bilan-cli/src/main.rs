@@ -11,3 +11,6 @@ fn main() -> ExitCode {
     );
     ExitCode::from(code)
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
