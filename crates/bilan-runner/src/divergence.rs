@@ -27,7 +27,7 @@
 //! on every example.
 
 use bilan_core::assessment::{
-    Aspect, Assessment, Contribution, Driver, FactorUse, IndicatorValue, ItemKind,
+    Aspect, Assessment, Contribution, Driver, Exclusion, FactorUse, IndicatorValue, ItemKind,
 };
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
@@ -129,20 +129,83 @@ fn indicator_index(i: Indicator) -> usize {
     Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)
 }
 
+/// No key: a memo contribution, or an exclusion of a whole item or without a driver.
+const NO_KEY: u32 = u32::MAX;
+/// A key the first assessment does not have, numbered in a second, serial pass.
+const UNKNOWN: u32 = u32::MAX - 1;
+
+fn contribution_key(c: &Contribution) -> Option<Key<'_>> {
+    (!c.memo).then(|| (c.item.kind, &*c.item.id, c.aspect))
+}
+
+/// Exclusions with a driver and an aspect explain a key's absence; see [`Index::new`].
+fn exclusion_key(e: &Exclusion) -> Option<Key<'_>> {
+    e.driver?;
+    e.aspect.map(|aspect| (e.item.kind, &*e.item.id, aspect))
+}
+
+/// The key ids of an assessment's contributions and exclusions, `NO_KEY` where there is none.
+struct KeyIds {
+    contributions: Vec<u32>,
+    exclusions: Vec<u32>,
+}
+
+impl KeyIds {
+    fn new<'a>(a: &'a Assessment, mut id: impl FnMut(Key<'a>) -> u32) -> KeyIds {
+        KeyIds {
+            contributions: a
+                .contributions
+                .iter()
+                .map(|c| contribution_key(c).map_or(NO_KEY, &mut id))
+                .collect(),
+            exclusions: a
+                .exclusions
+                .iter()
+                .map(|e| exclusion_key(e).map_or(NO_KEY, &mut id))
+                .collect(),
+        }
+    }
+}
+
+/// Key ids for every assessment, numbered in assessment order, contributions before
+/// exclusions. The first assessment's keys are numbered serially; the others look theirs
+/// up in parallel, and only the keys the first one lacks (few: methods account for the same
+/// items) are numbered afterwards, serially, in the same order.
+fn key_ids(assessed: &[(&Descriptor, &Assessment)]) -> Vec<KeyIds> {
+    let Some(((_, first), rest)) = assessed.split_first() else {
+        return Vec::new();
+    };
+    let mut keys = Keys::default();
+    let mut all = vec![KeyIds::new(first, |k| keys.id(k))];
+    let looked_up: Vec<KeyIds> = rest
+        .par_iter()
+        .map(|(_, a)| KeyIds::new(a, |k| keys.ids.get(&k).copied().unwrap_or(UNKNOWN)))
+        .collect();
+    for (mut ids, (_, a)) in looked_up.into_iter().zip(rest) {
+        for (id, c) in ids.contributions.iter_mut().zip(&a.contributions) {
+            if let (UNKNOWN, Some(k)) = (*id, contribution_key(c)) {
+                *id = keys.id(k);
+            }
+        }
+        for (id, e) in ids.exclusions.iter_mut().zip(&a.exclusions) {
+            if let (UNKNOWN, Some(k)) = (*id, exclusion_key(e)) {
+                *id = keys.id(k);
+            }
+        }
+        all.push(ids);
+    }
+    all
+}
+
 impl<'a> Index<'a> {
-    fn new(
-        descriptor: &'a Descriptor,
-        assessment: &'a Assessment,
-        keys: &mut Keys<'a>,
-    ) -> Index<'a> {
+    fn new(descriptor: &'a Descriptor, assessment: &'a Assessment, ids: &KeyIds) -> Index<'a> {
         let mut order = Vec::with_capacity(assessment.contributions.len());
         let mut by_key: Vec<u32> = Vec::new();
         let mut multi: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (n, c) in assessment.contributions.iter().enumerate() {
-            if c.memo {
+        for (n, &k) in ids.contributions.iter().enumerate() {
+            if k == NO_KEY {
                 continue;
             }
-            let k = keys.id((c.item.kind, &c.item.id, c.aspect));
             let n = u32::try_from(n).unwrap_or(NONE);
             if by_key.len() <= k as usize {
                 by_key.resize(k as usize + 1, NONE);
@@ -161,19 +224,14 @@ impl<'a> Index<'a> {
         }
         let mut excluded = FxHashMap::default();
         let mut excluded_items = FxHashMap::default();
-        for e in &assessment.exclusions {
+        for (e, &k) in assessment.exclusions.iter().zip(&ids.exclusions) {
             let Some(d) = e.driver else { continue };
-            match e.aspect {
-                Some(aspect) => {
-                    excluded
-                        .entry(keys.id((e.item.kind, &e.item.id, aspect)))
-                        .or_insert(d);
-                }
-                None => {
-                    excluded_items
-                        .entry((e.item.kind, &*e.item.id))
-                        .or_insert(d);
-                }
+            if k != NO_KEY {
+                excluded.entry(k).or_insert(d);
+            } else if e.aspect.is_none() {
+                excluded_items
+                    .entry((e.item.kind, &*e.item.id))
+                    .or_insert(d);
             }
         }
         let totals = Indicator::ALL.map(|i| assessment.total(i));
@@ -458,10 +516,11 @@ fn divergence(a: &Index<'_>, b: &Index<'_>, indicator: Indicator, tally: &Tally)
 /// The divergence of every pair of methods (in run order: A before B) for every indicator at
 /// least one of them covers.
 pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
-    let mut keys = Keys::default();
+    let ids = key_ids(assessed);
     let indices: Vec<Index<'_>> = assessed
-        .iter()
-        .map(|(d, a)| Index::new(d, a, &mut keys))
+        .par_iter()
+        .zip(&ids)
+        .map(|((d, a), ids)| Index::new(d, a, ids))
         .collect();
     let pairs: Vec<(usize, usize)> = (0..indices.len())
         .flat_map(|i| (i + 1..indices.len()).map(move |j| (i, j)))
