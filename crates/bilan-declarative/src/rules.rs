@@ -108,21 +108,18 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
     let reason = format!("{label}: {}", rule.reason);
     let symbol = format!("k_{}", rule.id);
     let mut touched = Vec::new();
-    let mut kept = Vec::with_capacity(a.contributions.len());
-    for mut c in std::mem::take(&mut a.contributions) {
-        if !matches(m, &c) {
-            kept.push(c);
-            continue;
+    let exclusions = &mut a.exclusions;
+    // In place: a large assessment is not copied to drop a few of its contributions.
+    a.contributions.retain_mut(|c| {
+        if !matches(m, c) {
+            return true;
         }
         touched.push(c.item.clone());
         if let Some(indicator) = m.indicator {
             // One indicator only: drop its value, keep the others.
             c.values.retain(|v| v.indicator != indicator);
-            a.exclusions.push(exclusion(&c, Some(indicator), &reason));
-            if !c.values.is_empty() {
-                kept.push(c);
-            }
-            continue;
+            exclusions.push(exclusion(c, Some(indicator), &reason));
+            return !c.values.is_empty();
         }
         match m.phase {
             Some(phase) if !c.allocation.is_empty() && c.phase_share(phase) < 1.0 => {
@@ -134,7 +131,7 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                     x.share /= rest;
                 }
                 scale(
-                    &mut c,
+                    c,
                     Term::new(
                         symbol.clone(),
                         rest,
@@ -145,17 +142,19 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                     )
                     .driver(Driver::AuditorRule),
                 );
-                a.exclusions.push(exclusion(
-                    &c,
+                exclusions.push(exclusion(
+                    c,
                     None,
                     &format!("{reason} (the {phase} share, {share:.4}, of this shared item)"),
                 ));
-                kept.push(c);
+                true
             }
-            _ => a.exclusions.push(exclusion(&c, None, &reason)),
+            _ => {
+                exclusions.push(exclusion(c, None, &reason));
+                false
+            }
         }
-    }
-    a.contributions = kept;
+    });
     touched
 }
 

@@ -225,7 +225,8 @@ impl<'a> Run<'a> {
             inv,
             factors,
             params,
-            b: Builder::new(d, params),
+            b: Builder::new(d, params)
+                .with_capacity(2 * inv.workloads.len() + 4 * inv.fleets.len()),
             sites: FxHashMap::default(),
             reserved: FxHashMap::default(),
             preference,

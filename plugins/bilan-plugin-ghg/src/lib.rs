@@ -369,7 +369,8 @@ impl<'a> Run<'a> {
             inv,
             factors,
             params,
-            b: Builder::new(d, params),
+            b: Builder::new(d, params)
+                .with_capacity(2 * inv.workloads.len() + 4 * inv.fleets.len()),
             period,
             market_in_total: params.text(d, "scope-2-basis-for-total") == Some("market"),
             amortise: params.text(d, "capital-goods") == Some("amortised"),

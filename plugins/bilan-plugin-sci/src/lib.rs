@@ -340,7 +340,7 @@ impl<'a> Run<'a> {
             inv,
             factors,
             params,
-            b: Builder::new(d, params),
+            b: Builder::new(d, params).with_capacity(inv.workloads.len() + 4 * inv.fleets.len()),
             sites: FxHashMap::default(),
             fleets: FxHashMap::default(),
             energy: FxHashMap::default(),

@@ -156,6 +156,14 @@ impl Builder {
         }
     }
 
+    /// This builder with room for `contributions` contributions. A method that knows about
+    /// how many it will add (a few per workload) spares the assessment the copies of a
+    /// growing list, which for a large inventory are most of the memory it touches.
+    pub fn with_capacity(mut self, contributions: usize) -> Builder {
+        self.assessment.contributions.reserve(contributions);
+        self
+    }
+
     /// Replaces the coverage note of an indicator outside the method's scope.
     pub fn not_covered(&mut self, indicator: Indicator, note: impl Into<String>) {
         if let Some(c) = self
