@@ -184,7 +184,7 @@ impl Timings {
 
 /// Items in an inventory that methods account for, for throughput figures.
 fn item_count(inv: &Inventory) -> usize {
-    bilan_runner::reconcile::items(inv).len()
+    bilan_runner::reconcile::item_count(inv)
 }
 
 /// Peak resident memory of this process (Linux: `VmHWM`), in MiB.

@@ -1,7 +1,6 @@
 //! Reconciliation: every inventory item is included or excluded by every method.
 
 use rustc_hash::FxHashSet;
-use std::sync::Arc;
 
 use bilan_core::assessment::{Assessment, ItemKind, ItemRef};
 use bilan_core::inventory::Inventory;
@@ -26,10 +25,10 @@ pub struct Reconciliation {
 /// Every item a method must account for: fleets, workloads, buildings, transports, ends of
 /// life, services, fuels, refrigerants, instruments and offsets. (Sites, functional units and
 /// residual mixes are context: they carry no impact of their own.)
-pub fn items(inv: &Inventory) -> Vec<ItemRef> {
+pub fn items<'a>(inv: &'a Inventory) -> Vec<(ItemKind, &'a str)> {
     let mut out = Vec::new();
-    let mut add = |kind: ItemKind, ids: &mut dyn Iterator<Item = &str>| {
-        out.extend(ids.map(|id| ItemRef::new(kind, Arc::<str>::from(id))));
+    let mut add = |kind: ItemKind, ids: &mut dyn Iterator<Item = &'a str>| {
+        out.extend(ids.map(|id| (kind, id)));
     };
     add(
         ItemKind::Fleet,
@@ -71,9 +70,23 @@ pub fn items(inv: &Inventory) -> Vec<ItemRef> {
     out
 }
 
+/// How many items [`items`] lists, without listing them.
+pub fn item_count(inv: &Inventory) -> usize {
+    inv.fleets.len()
+        + inv.workloads.len()
+        + inv.buildings.len()
+        + inv.transports.len()
+        + inv.end_of_life.len()
+        + inv.services.len()
+        + inv.fuels.len()
+        + inv.refrigerants.len()
+        + inv.instruments.len()
+        + inv.offsets.len()
+}
+
 /// Checks that each of `items` has a contribution or an exclusion in `a`. A contribution
 /// shared among workloads (allocation) includes those workloads too.
-pub fn reconcile(items: &[ItemRef], a: &Assessment) -> Reconciliation {
+pub fn reconcile(items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
     let mut included: FxHashSet<(ItemKind, &str)> = FxHashSet::default();
     for c in &a.contributions {
         included.insert((c.item.kind, &c.item.id));
@@ -93,14 +106,13 @@ pub fn reconcile(items: &[ItemRef], a: &Assessment) -> Reconciliation {
         excluded: 0,
         unaccounted: Vec::new(),
     };
-    for item in items {
-        let key = (item.kind, &*item.id);
-        if included.contains(&key) {
+    for &(kind, id) in items {
+        if included.contains(&(kind, id)) {
             r.included += 1;
-        } else if excluded.contains(&key) {
+        } else if excluded.contains(&(kind, id)) {
             r.excluded += 1;
         } else {
-            r.unaccounted.push(item.clone());
+            r.unaccounted.push(ItemRef::new(kind, id));
         }
     }
     r

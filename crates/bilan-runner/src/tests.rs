@@ -308,3 +308,19 @@ fn an_indicator_covered_by_one_method_is_coverage() {
         "identical assessments do not diverge"
     );
 }
+
+#[test]
+fn the_item_count_is_the_number_of_items_to_reconcile() {
+    for name in [
+        "gpu-cluster-purchase.toml",
+        "llama-3.1.toml",
+        "mistral-large-2-illustrative.toml",
+    ] {
+        let inv = example(name);
+        assert_eq!(
+            reconcile::item_count(&inv),
+            reconcile::items(&inv).len(),
+            "{name}"
+        );
+    }
+}
