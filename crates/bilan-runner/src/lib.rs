@@ -99,23 +99,43 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// Runs every method on the same inventory and factor snapshot, in parallel. The order of
 /// the outcomes is the order of `methods`.
+///
+/// Methods start in that order, each as soon as a thread is free (a FIFO queue rather than
+/// halving the list between threads, which can leave one thread with the three longest
+/// methods while the other idles).
 pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]) -> Vec<Outcome> {
-    methods
-        .par_iter()
-        .map(|m| {
-            let descriptor = m.method.descriptor().clone();
-            let _span = tracing::info_span!("methodology", id = %descriptor.id, version = %descriptor.version).entered();
-            let result = match catch_unwind(AssertUnwindSafe(|| m.method.assess(inventory, factors, &m.parameters))) {
-                Ok(Ok(a)) => Ok(a),
-                Ok(Err(e)) => Err(e.to_string()),
-                Err(panic) => Err(format!("methodology panicked: {}", panic_message(panic.as_ref()))),
-            };
-            if let Err(e) = &result {
-                tracing::warn!(method = %descriptor.id, "assessment failed: {e}");
-            }
-            Outcome { descriptor, origin: m.origin.clone(), result }
-        })
-        .collect()
+    let mut outcomes: Vec<Option<Outcome>> = methods.iter().map(|_| None).collect();
+    rayon::scope_fifo(|s| {
+        for (slot, m) in outcomes.iter_mut().zip(methods) {
+            s.spawn_fifo(move |_| *slot = Some(run_one(inventory, factors, m)));
+        }
+    });
+    outcomes.into_iter().flatten().collect()
+}
+
+fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Outcome {
+    let descriptor = m.method.descriptor().clone();
+    let _span =
+        tracing::info_span!("methodology", id = %descriptor.id, version = %descriptor.version)
+            .entered();
+    let result = match catch_unwind(AssertUnwindSafe(|| {
+        m.method.assess(inventory, factors, &m.parameters)
+    })) {
+        Ok(Ok(a)) => Ok(a),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(format!(
+            "methodology panicked: {}",
+            panic_message(panic.as_ref())
+        )),
+    };
+    if let Err(e) = &result {
+        tracing::warn!(method = %descriptor.id, "assessment failed: {e}");
+    }
+    Outcome {
+        descriptor,
+        origin: m.origin.clone(),
+        result,
+    }
 }
 
 /// A method's column in the comparison.
