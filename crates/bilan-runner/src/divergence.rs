@@ -86,7 +86,6 @@ type Key<'a> = (ItemKind, &'a str, Aspect);
 /// Dense ids for the keys of every assessment, so that pairs are matched by index rather
 /// than by hashing or sorting strings (the comparison of 100,000 workloads under many
 /// methods does this for every pair).
-#[derive(Default)]
 struct Keys<'a> {
     ids: FxHashMap<Key<'a>, u32>,
 }
@@ -175,7 +174,14 @@ fn key_ids(assessed: &[(&Descriptor, &Assessment)]) -> Vec<KeyIds> {
     let Some(((_, first), rest)) = assessed.split_first() else {
         return Vec::new();
     };
-    let mut keys = Keys::default();
+    // Sized for the first assessment's keys up front, so that the map is not rehashed (and
+    // every id string hashed again) while it grows.
+    let mut keys = Keys {
+        ids: FxHashMap::with_capacity_and_hasher(
+            first.contributions.len() + first.exclusions.len(),
+            Default::default(),
+        ),
+    };
     let mut all = vec![KeyIds::new(first, |k| keys.id(k))];
     let looked_up: Vec<KeyIds> = rest
         .par_iter()
