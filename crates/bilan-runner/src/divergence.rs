@@ -76,8 +76,10 @@ pub struct Divergence {
 const GROUPS: usize = Driver::ALL.len() + 1;
 const UNTAGGED: usize = Driver::ALL.len();
 
-fn driver_index(d: Driver) -> usize {
-    Driver::ALL.iter().position(|x| *x == d).unwrap_or(UNTAGGED)
+/// `d`'s place in [`Driver::ALL`], which lists the drivers in declaration order (a test
+/// checks it); called for every term of every contribution of every pair.
+pub(crate) fn driver_index(d: Driver) -> usize {
+    d as usize
 }
 
 /// What contributions are matched on: inventory item and aspect.
@@ -287,7 +289,7 @@ impl<'a> Index<'a> {
     /// The driver groups of `c` for `indicator`, or `None` if it has no value for it.
     fn groups(&self, c: &Contribution, indicator: Indicator) -> Option<([f64; GROUPS], f64)> {
         let v = c.values.iter().find(|v| v.indicator == indicator)?;
-        self.with_factor(term_groups(c), v)
+        self.with_factor(term_groups(c), v, &mut Recent::default())
     }
 
     /// `terms` (a contribution's [`term_groups`]) times the factor of `v`, with `v`'s value.
@@ -295,9 +297,23 @@ impl<'a> Index<'a> {
         &self,
         mut terms: [f64; GROUPS],
         v: &IndicatorValue,
+        recent: &mut Recent,
     ) -> Option<([f64; GROUPS], f64)> {
-        let factor = self.factor(&v.factor)?;
-        terms[driver_index(factor.driver.unwrap_or(Driver::FactorChoice))] *= factor.canonical;
+        let slot = &mut recent.0[indicator_index(v.indicator)];
+        let ptr = v.factor.as_ptr() as usize;
+        let (group, canonical) = match *slot {
+            Some((p, group, canonical)) if p == ptr => (group, canonical),
+            _ => {
+                let factor = self.factor(&v.factor)?;
+                let found = (
+                    driver_index(factor.driver.unwrap_or(Driver::FactorChoice)),
+                    factor.canonical,
+                );
+                *slot = Some((ptr, found.0, found.1));
+                found
+            }
+        };
+        terms[group] *= canonical;
         Some((terms, v.value))
     }
 
@@ -316,6 +332,13 @@ fn term_groups(c: &Contribution) -> [f64; GROUPS] {
     }
     g
 }
+
+/// The factor last found for each indicator on one side of a pair, by the address of its
+/// id: consecutive contributions mostly share theirs (every workload at a site has the
+/// site's grid factor), so most lookups skip the map. Every contribution outlives the
+/// comparison, so an address cannot be reused for another id meanwhile.
+#[derive(Default)]
+struct Recent([Option<(usize, usize, f64)>; Indicator::ALL.len()]);
 
 #[derive(Clone, Copy, Default)]
 struct Tally {
@@ -369,8 +392,8 @@ fn side<'c>(
 /// are computed once per key).
 fn key_difference(
     tallies: &mut [Tally],
-    a: &Index<'_>,
-    b: &Index<'_>,
+    (a, ra): (&Index<'_>, &mut Recent),
+    (b, rb): (&Index<'_>, &mut Recent),
     key: u32,
     indicators: &[Indicator],
 ) {
@@ -392,15 +415,16 @@ fn key_difference(
         ix: &Index<'_>,
         side: Option<(&'c Contribution, [f64; GROUPS])>,
         indicator: Indicator,
+        recent: &mut Recent,
     ) -> Option<([f64; GROUPS], f64, &'c Contribution)> {
         side.and_then(|(c, g)| {
             let v = c.values.iter().find(|v| v.indicator == indicator)?;
-            ix.with_factor(g, v).map(|(g, v)| (g, v, c))
+            ix.with_factor(g, v, recent).map(|(g, v)| (g, v, c))
         })
     }
     let (sa, sb) = (one(a, ca), one(b, cb));
     for (tally, &indicator) in tallies.iter_mut().zip(indicators) {
-        match (value(a, sa, indicator), value(b, sb, indicator)) {
+        match (value(a, sa, indicator, ra), value(b, sb, indicator, rb)) {
             (None, None) => {}
             (Some((ga, va, _)), Some((gb, vb, _))) => substitute(tally, (ga, va), (gb, vb)),
             (None, Some((_, vb, c))) => {
@@ -463,12 +487,13 @@ fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
     if !both.is_empty() {
         // A's keys in its contribution order, then B's keys A lacks, in B's order: a
         // deterministic order without sorting.
+        let (mut ra, mut rb) = (Recent::default(), Recent::default());
         for &key in &a.order {
-            key_difference(&mut tallies, a, b, key, &both);
+            key_difference(&mut tallies, (a, &mut ra), (b, &mut rb), key, &both);
         }
         for &key in &b.order {
             if a.contributions(key).is_empty() {
-                key_difference(&mut tallies, a, b, key, &both);
+                key_difference(&mut tallies, (a, &mut ra), (b, &mut rb), key, &both);
             }
         }
     }

@@ -324,3 +324,10 @@ fn the_item_count_is_the_number_of_items_to_reconcile() {
         );
     }
 }
+
+#[test]
+fn drivers_are_declared_in_decomposition_order() {
+    for (n, d) in Driver::ALL.iter().enumerate() {
+        assert_eq!(divergence::driver_index(*d), n, "{d}");
+    }
+}
