@@ -6,7 +6,8 @@
 //! the rule and its file; a contribution shared among workloads loses only the excluded
 //! phase's share, through a term. A rule that matches nothing is reported as a warning.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use bilan_core::assessment::{
     Assessment, Assumption, Contribution, Driver, Exclusion, ItemRef, Term, TermSource,
@@ -95,6 +96,24 @@ pub(crate) fn apply(d: &Declarative, a: &mut Assessment) {
     }
 }
 
+/// `text` as a `&'static str`, kept once per distinct text for the life of the process. A
+/// rule's symbol and reason go into a term of every contribution it matches (100,000 of
+/// them in a large inventory); borrowed text is shared where owned text would be copied
+/// into each. Distinct texts are bounded by the rules of the methodologies loaded.
+fn intern(text: String) -> &'static str {
+    static TEXTS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut texts = TEXTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(&known) = texts.get(text.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(leaked);
+    leaked
+}
+
 fn kind_name(kind: RuleKind) -> &'static str {
     match kind {
         RuleKind::Exclude => "exclude",
@@ -106,7 +125,7 @@ fn kind_name(kind: RuleKind) -> &'static str {
 fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
     let m = &rule.matcher;
     let reason = format!("{label}: {}", rule.reason);
-    let symbol = format!("k_{}", rule.id);
+    let symbol = intern(format!("k_{}", rule.id));
     let mut touched = Vec::new();
     let exclusions = &mut a.exclusions;
     // In place: a large assessment is not copied to drop a few of its contributions.
@@ -133,11 +152,11 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                 scale(
                     c,
                     Term::new(
-                        symbol.clone(),
+                        symbol,
                         rest,
                         "1",
                         TermSource::Rule {
-                            rule: reason.clone().into(),
+                            rule: intern(reason.clone()).into(),
                         },
                     )
                     .driver(Driver::AuditorRule),
@@ -174,11 +193,11 @@ fn scale_matching(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemR
     };
     let mut touched = Vec::new();
     let term = Term::new(
-        format!("k_{}", rule.id),
+        intern(format!("k_{}", rule.id)),
         k,
         "1",
         TermSource::Rule {
-            rule: format!("{label}: {}", rule.reason).into(),
+            rule: intern(format!("{label}: {}", rule.reason)).into(),
         },
     )
     .driver(Driver::AuditorRule);
