@@ -19,9 +19,11 @@ use crate::indicator::Indicator;
 use crate::region::Region;
 
 mod date;
+mod locator;
 mod validate;
 
 pub use date::Date;
+pub use locator::Locator;
 pub use validate::{KeyPath, Problem};
 
 /// A whole inventory file.

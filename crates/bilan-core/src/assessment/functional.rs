@@ -1,10 +1,8 @@
 //! Results per functional unit, shared by methods that attribute impacts to workloads.
 
-use rustc_hash::FxHashMap;
-
 use super::{Assessment, FunctionalUnitResult};
 use crate::indicator::Indicator;
-use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Workload};
+use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, Workload};
 use crate::method::MethodError;
 
 /// The workloads a functional unit covers: those it lists, else every workload of its
@@ -63,14 +61,9 @@ pub fn functional_unit_results(
     let mut results = Vec::new();
     let mut notes = Vec::new();
     let fus = &inventory.functional_units;
-    // Workloads by index: each contribution's workloads are looked up once, by id, and
-    // everything else is indexed.
-    let index: FxHashMap<&str, usize> = inventory
-        .workloads
-        .iter()
-        .enumerate()
-        .map(|(n, w)| (w.id.as_str(), n))
-        .collect();
+    // Workloads by position: contributions and allocations follow the inventory's order,
+    // so the locator mostly finds them without hashing.
+    let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_str()));
     let members: Vec<Vec<bool>> = fus
         .iter()
         .map(|fu| inventory.workloads.iter().map(|w| covers(fu, w)).collect())
@@ -86,7 +79,7 @@ pub fn functional_unit_results(
     for c in assessment.contributions.iter().filter(|c| !c.memo) {
         shares.fill(0.0);
         if c.item.kind == super::ItemKind::Workload
-            && let Some(&n) = index.get(&*c.item.id)
+            && let Some(n) = locate.find(&c.item.id)
         {
             counted[n] = true;
             for (share, member) in shares.iter_mut().zip(&members) {
@@ -96,7 +89,7 @@ pub fn functional_unit_results(
             }
         }
         for a in &c.allocation {
-            let Some(&n) = index.get(&*a.workload) else {
+            let Some(n) = locate.find(&a.workload) else {
                 continue;
             };
             if a.share > 0.0 {
