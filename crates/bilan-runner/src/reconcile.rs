@@ -1,9 +1,7 @@
 //! Reconciliation: every inventory item is included or excluded by every method.
 
-use rustc_hash::FxHashSet;
-
 use bilan_core::assessment::{Assessment, ItemKind, ItemRef};
-use bilan_core::inventory::Inventory;
+use bilan_core::inventory::{Inventory, Locator};
 use serde::Serialize;
 
 /// One method's reconciliation with the inventory.
@@ -87,21 +85,24 @@ pub fn item_count(inv: &Inventory) -> usize {
 /// Checks that each of `items` has a contribution or an exclusion in `a`. A contribution
 /// shared among workloads (allocation) includes those workloads too.
 pub fn reconcile(items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
-    // Sized for every item up front: growing a set of 100,000 ids rehashes each id
-    // several times over.
-    let mut included: FxHashSet<(ItemKind, &str)> =
-        FxHashSet::with_capacity_and_hasher(items.len(), Default::default());
+    let mut find = Finder::new(items);
+    let mut included = vec![false; items.len()];
+    let mut excluded = vec![false; items.len()];
     for c in &a.contributions {
-        included.insert((c.item.kind, &c.item.id));
+        if let Some(n) = find.item(c.item.kind, &c.item.id) {
+            included[n] = true;
+        }
         for share in &c.allocation {
-            included.insert((ItemKind::Workload, &share.workload));
+            if let Some(n) = find.item(ItemKind::Workload, &share.workload) {
+                included[n] = true;
+            }
         }
     }
-    let excluded: FxHashSet<(ItemKind, &str)> = a
-        .exclusions
-        .iter()
-        .map(|e| (e.item.kind, &*e.item.id))
-        .collect();
+    for e in &a.exclusions {
+        if let Some(n) = find.item(e.item.kind, &e.item.id) {
+            excluded[n] = true;
+        }
+    }
     let mut r = Reconciliation {
         method: a.method.id.clone(),
         items: items.len(),
@@ -109,14 +110,38 @@ pub fn reconcile(items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
         excluded: 0,
         unaccounted: Vec::new(),
     };
-    for &(kind, id) in items {
-        if included.contains(&(kind, id)) {
+    for (n, &(kind, id)) in items.iter().enumerate() {
+        if included[n] {
             r.included += 1;
-        } else if excluded.contains(&(kind, id)) {
+        } else if excluded[n] {
             r.excluded += 1;
         } else {
             r.unaccounted.push(ItemRef::new(kind, id));
         }
     }
     r
+}
+
+/// Positions in the item list (kind by kind, as [`items`] lists them) by kind and id.
+struct Finder<'a> {
+    kinds: Vec<(ItemKind, usize, Locator<'a>)>,
+}
+
+impl<'a> Finder<'a> {
+    fn new(items: &[(ItemKind, &'a str)]) -> Finder<'a> {
+        let mut kinds: Vec<(ItemKind, usize, Locator<'a>)> = Vec::new();
+        let mut start = 0;
+        for run in items.chunk_by(|x, y| x.0 == y.0) {
+            kinds.push((run[0].0, start, Locator::new(run.iter().map(|x| x.1))));
+            start += run.len();
+        }
+        Finder { kinds }
+    }
+
+    /// The position of item `id` of `kind`, if the list has it (sites, for one, are not
+    /// items to account for).
+    fn item(&mut self, kind: ItemKind, id: &str) -> Option<usize> {
+        let (_, start, locate) = self.kinds.iter_mut().find(|(k, ..)| *k == kind)?;
+        locate.find(id).map(|n| *start + n)
+    }
 }
