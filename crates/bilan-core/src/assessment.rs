@@ -780,6 +780,33 @@ impl Assessment {
             .then(|| self.counted(indicator).map(|(_, v)| v).sum())
     }
 
+    /// [`Assessment::total`] of every indicator, in [`Indicator::ALL`] order, from one pass
+    /// over the contributions (each indicator's sum in the same order).
+    pub fn totals(&self) -> [Option<f64>; Indicator::ALL.len()] {
+        let covered = Indicator::ALL.map(|i| self.covers(i));
+        // The same neutral element as `total`'s `Iterator::sum`, so an empty sum has the
+        // same sign of zero.
+        let mut sums = [std::iter::empty::<f64>().sum(); Indicator::ALL.len()];
+        for c in self.contributions.iter().filter(|c| !c.memo) {
+            let mut seen = [false; Indicator::ALL.len()];
+            for v in &c.values {
+                let k = indicator_index(v.indicator);
+                // `counted` takes a contribution's first value for an indicator.
+                if !seen[k] {
+                    seen[k] = true;
+                    sums[k] += v.value;
+                }
+            }
+        }
+        let mut out = [None; Indicator::ALL.len()];
+        for ((slot, sum), covered) in out.iter_mut().zip(sums).zip(covered) {
+            if covered {
+                *slot = Some(sum);
+            }
+        }
+        out
+    }
+
     /// The factor used with this id.
     pub fn factor(&self, id: &str) -> Option<&FactorUse> {
         self.factors.iter().find(|f| &*f.id == id)

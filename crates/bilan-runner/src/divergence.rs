@@ -242,7 +242,7 @@ impl<'a> Index<'a> {
                     .or_insert(d);
             }
         }
-        let totals = Indicator::ALL.map(|i| assessment.total(i));
+        let totals = assessment.totals();
         Index {
             descriptor,
             assessment,

@@ -129,3 +129,16 @@ fn assumptions_group_items() {
     assert_eq!(a.assumptions[0].items.len(), 2);
     assert_eq!(a.warnings.len(), 1);
 }
+
+#[test]
+fn totals_are_each_indicators_total() {
+    let mut empty = sample();
+    empty.contributions.clear();
+    for a in [sample(), empty] {
+        let totals = a.totals();
+        for (k, i) in Indicator::ALL.into_iter().enumerate() {
+            let bits = |t: Option<f64>| t.map(f64::to_bits);
+            assert_eq!(bits(totals[k]), bits(a.total(i)), "{i}");
+        }
+    }
+}
