@@ -289,7 +289,13 @@ impl Session {
     fn open(inventory: &Path, common: &Common, timings: &mut Timings) -> Result<Session, Failure> {
         let methods = select_methods(common)?;
         let params = parameters(common, &methods)?;
-        let (file, inv) = bilan_io::read_inventory(inventory)?;
+        let file = bilan_io::SourceFile::read(inventory)?;
+        // The stamp's hash of the inventory is taken while the inventory is parsed.
+        let (inv, inventory_sha256) = rayon::join(
+            || bilan_io::load_inventory(&file),
+            || sha256_hex(file.text.as_bytes()),
+        );
+        let inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
         let factors = bilan_factors::load(&common.factors)?;
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
@@ -311,7 +317,7 @@ impl Session {
             bilan: env!("CARGO_PKG_VERSION").to_owned(),
             inventory: FileStamp {
                 path: file.name.clone(),
-                sha256: sha256_hex(file.text.as_bytes()),
+                sha256: inventory_sha256,
             },
             factor_database: factors.version().to_owned(),
             factor_files,
