@@ -790,7 +790,7 @@ impl Assessment {
         for c in self.contributions.iter().filter(|c| !c.memo) {
             let mut seen = [false; Indicator::ALL.len()];
             for v in &c.values {
-                let k = indicator_index(v.indicator);
+                let k = v.indicator.index();
                 // `counted` takes a contribution's first value for an indicator.
                 if !seen[k] {
                     seen[k] = true;
@@ -821,7 +821,7 @@ impl Assessment {
 
     /// Totals by stage, phase, category and item, for `indicator`.
     pub fn breakdown(&self, indicator: Indicator) -> Breakdown {
-        let k = indicator_index(indicator);
+        let k = indicator.index();
         let mut wanted = [false; Indicator::ALL.len()];
         wanted[k] = true;
         self.accumulate(wanted)
@@ -855,7 +855,7 @@ impl Assessment {
         for c in &self.contributions {
             let mut phase_shares = None;
             for v in &c.values {
-                let k = indicator_index(v.indicator);
+                let k = v.indicator.index();
                 if !wanted[k] {
                     continue;
                 }
@@ -885,10 +885,6 @@ impl Assessment {
         }
         tallies
     }
-}
-
-fn indicator_index(i: Indicator) -> usize {
-    Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)
 }
 
 /// One indicator's sums while a [`Breakdown`] is accumulated.

@@ -42,6 +42,11 @@ impl Indicator {
         Indicator::Adpf,
     ];
 
+    /// This indicator's place in [`Indicator::ALL`], for per-indicator arrays.
+    pub fn index(self) -> usize {
+        Indicator::ALL.iter().position(|x| *x == self).unwrap_or(0)
+    }
+
     /// The identifier used in files, figure paths and on the command line.
     pub fn id(self) -> &'static str {
         match self {

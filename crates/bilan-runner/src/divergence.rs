@@ -126,10 +126,6 @@ struct Index<'a> {
     totals: [Option<f64>; 4],
 }
 
-fn indicator_index(i: Indicator) -> usize {
-    Indicator::ALL.iter().position(|x| *x == i).unwrap_or(0)
-}
-
 /// No key: a memo contribution, or an exclusion of a whole item or without a driver.
 const NO_KEY: u32 = u32::MAX;
 /// A key the first assessment does not have, numbered in a second, serial pass.
@@ -299,7 +295,7 @@ impl<'a> Index<'a> {
         v: &IndicatorValue,
         recent: &mut Recent,
     ) -> Option<([f64; GROUPS], f64)> {
-        let slot = &mut recent.0[indicator_index(v.indicator)];
+        let slot = &mut recent.0[v.indicator.index()];
         let ptr = v.factor.as_ptr() as usize;
         let (group, canonical) = match *slot {
             Some((p, group, canonical)) if p == ptr => (group, canonical),
@@ -477,7 +473,7 @@ fn several_difference(
 /// The divergences of `b` from `a`, for every indicator either covers, in
 /// [`Indicator::ALL`] order: one pass over the matched keys for all indicators.
 fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
-    let covered = |ix: &Index<'_>, i: Indicator| ix.totals[indicator_index(i)].is_some();
+    let covered = |ix: &Index<'_>, i: Indicator| ix.totals[i.index()].is_some();
     // Indicators both cover are decomposed key by key, all in one pass.
     let both: Vec<Indicator> = Indicator::ALL
         .into_iter()
@@ -506,8 +502,8 @@ fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
                 // Covered by one side only: all of it is indicator coverage.
                 None => {
                     let mut t = Tally::default();
-                    let b_minus_a = b.totals[indicator_index(i)].unwrap_or(0.0)
-                        - a.totals[indicator_index(i)].unwrap_or(0.0);
+                    let b_minus_a =
+                        b.totals[i.index()].unwrap_or(0.0) - a.totals[i.index()].unwrap_or(0.0);
                     t.add(Some(Driver::IndicatorCoverage), b_minus_a);
                     t
                 }
@@ -518,8 +514,8 @@ fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
 }
 
 fn divergence(a: &Index<'_>, b: &Index<'_>, indicator: Indicator, tally: &Tally) -> Divergence {
-    let a_total = a.totals[indicator_index(indicator)];
-    let b_total = b.totals[indicator_index(indicator)];
+    let a_total = a.totals[indicator.index()];
+    let b_total = b.totals[indicator.index()];
     let difference = b_total.unwrap_or(0.0) - a_total.unwrap_or(0.0);
     let drivers = Driver::ALL
         .iter()

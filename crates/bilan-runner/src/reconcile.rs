@@ -83,7 +83,9 @@ pub fn item_count(inv: &Inventory) -> usize {
 }
 
 /// Checks that each of `items` has a contribution or an exclusion in `a`. A contribution
-/// shared among workloads (allocation) includes those workloads too.
+/// shared among workloads (allocation) includes those workloads too. Ids are expected to
+/// be unique per kind, as a validated inventory's are: of two items with one id, only one
+/// may be marked.
 pub fn reconcile(items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
     let mut find = Finder::new(items);
     let mut included = vec![false; items.len()];

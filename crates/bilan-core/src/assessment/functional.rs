@@ -106,9 +106,7 @@ pub fn functional_unit_results(
         for (impact, &share) in impacts.iter_mut().zip(&shares) {
             if share > 0.0 {
                 for v in &c.values {
-                    if let Some(k) = Indicator::ALL.iter().position(|i| *i == v.indicator) {
-                        impact[k] += v.value * share;
-                    }
+                    impact[v.indicator.index()] += v.value * share;
                 }
             }
         }
