@@ -80,6 +80,7 @@ mod error;
 mod factor;
 mod quantity;
 mod table;
+pub mod text;
 mod unit;
 
 pub use dimension::{BaseDim, Dimension};

@@ -1,0 +1,77 @@
+//! User text made safe to echo: values cut to a readable length, control characters
+//! escaped, ids checked for characters that would deceive a reader.
+//!
+//! Every message that repeats something a user wrote goes through [`clip`], so a 50 MB
+//! unit string gives a one-line error, not 50 MB of stderr. Every place that prints user
+//! text to a terminal goes through [`escape`], so an inventory name cannot set the
+//! terminal's title or clear its screen.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// The most characters of a user's value a message repeats.
+pub const ECHO_CHARS: usize = 80;
+
+/// `text` cut to [`ECHO_CHARS`] characters, with `…` where it was cut, and with control
+/// characters escaped.
+pub fn clip(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => escape(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", escape(&text[..end]))),
+    }
+}
+
+/// Whether `c` is a C0 or C1 control character, or a bidirectional embedding, override or
+/// isolate (U+202A–U+202E, U+2066–U+2069), which reorder what a reader sees.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unsafe character (see [`is_unsafe_char`]) but newline and tab
+/// written as a `\u{…}` escape.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_unsafe_char(c) && c != '\n' && c != '\t')
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) && c != '\n' && c != '\t' {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The first unsafe character of `text` (newline and tab included), for a message saying
+/// which one an id or a name may not hold.
+pub fn first_unsafe(text: &str) -> Option<char> {
+    text.chars().find(|&c| is_unsafe_char(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_long_values_on_a_character_boundary() {
+        let long = "é".repeat(200);
+        let clipped = clip(&long);
+        assert_eq!(clipped.chars().count(), ECHO_CHARS + 1);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip("700 W"), "700 W");
+    }
+
+    #[test]
+    fn escapes_terminal_controls_but_keeps_lines() {
+        assert_eq!(escape("a\x1b]0;title\x07b"), "a\\u{1b}]0;title\\u{7}b");
+        assert_eq!(escape("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(escape("one\ntwo\tthree"), "one\ntwo\tthree");
+        assert_eq!(first_unsafe("ok\u{85}"), Some('\u{85}'));
+        assert_eq!(first_unsafe("plain id"), None);
+    }
+}
