@@ -4,7 +4,7 @@
 //! this order and wraps each of its methods as a [`DynamicMethodology`], which implements
 //! [`Methodology`] like any built-in method:
 //!
-//! 1. read the file and hash it (SHA-256); with a pin, refuse a library whose hash differs
+//! 1. check that it is a regular file and hash it (SHA-256, streamed); with a pin, refuse a library whose hash differs
 //!    **before** loading it;
 //! 2. load it. *Loading runs the library's initialisers*: naming a plugin is trusting it, as
 //!    with any program one runs;
@@ -145,21 +145,46 @@ pub enum LoadError {
     },
 }
 
-/// The SHA-256 of a file, lower-case hex.
+/// The SHA-256 of a file, lower-case hex. The file is streamed through the hash, never read
+/// whole; what is not a regular file (a device such as `/dev/zero`, a directory, a FIFO)
+/// is refused rather than read.
 pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
-    std::fs::read(path)
-        .map(|bytes| sha256_hex(&bytes))
-        .map_err(|e| LoadError::Read {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })
+    let read_error = |message: String| LoadError::Read {
+        path: path.display().to_string(),
+        message,
+    };
+    let mut file = open_regular(path).map_err(read_error)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| read_error(e.to_string()))?;
+    Ok(hex(&hasher.finalize()))
 }
 
+/// Opens `path` for reading if it is a regular file (after symbolic links). Checked before
+/// opening, so that a FIFO does not block the open, and again on the open handle, so that
+/// the file read is the file checked.
+fn open_regular(path: &Path) -> Result<std::fs::File, String> {
+    const EXPECTED: &str =
+        "not a regular file (a plugin is a library file, not a device, a directory or a pipe)";
+    let before = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !before.is_file() {
+        return Err(EXPECTED.to_owned());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let after = file.metadata().map_err(|e| e.to_string())?;
+    if !after.is_file() {
+        return Err(EXPECTED.to_owned());
+    }
+    Ok(file)
+}
+
+/// Lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
 }
 
 /// Whether a host whose API is `host` can load a plugin built against `plugin`: `host`
@@ -204,12 +229,7 @@ struct Opened {
 
 fn open(path: &Path, pin: Option<&str>) -> Result<Opened, LoadError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Read {
-        path: shown.clone(),
-        message: e.to_string(),
-    })?;
-    let sha256 = sha256_hex(&bytes);
-    drop(bytes);
+    let sha256 = sha256_file(path)?;
     if let Some(pin) = pin {
         let pinned = pin.trim().to_ascii_lowercase();
         if pinned.len() != 64 || !pinned.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -100,3 +100,28 @@ fn a_buffer_with_impossible_parts_is_refused_without_reading() {
     assert!(take(&table, null).is_err());
     assert_eq!(take(&table, RawBuf::EMPTY), Ok(Vec::new()));
 }
+
+#[test]
+fn what_is_not_a_regular_file_is_refused_before_it_is_read() {
+    // `/dev/zero` never ends: reading it whole grew to gigabytes before this check.
+    let dir = std::env::temp_dir();
+    for path in [Path::new("/dev/zero"), dir.as_path()] {
+        let e = load(path, None).expect_err("not a regular file");
+        assert!(matches!(e, LoadError::Read { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains(&path.display().to_string()) && text.contains("not a regular file"),
+            "{text}"
+        );
+        let e = sha256_file(path).expect_err("not a regular file");
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(inspect(path).is_err());
+    }
+}
+
+#[test]
+fn a_streamed_hash_is_the_hash_of_the_whole_file() {
+    let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let path = temp_file("streamed.bin", &contents);
+    assert_eq!(sha256_file(&path).expect("hash"), sha256_hex(&contents));
+}
