@@ -17,6 +17,9 @@ pub(crate) struct Cli {
     /// Print the time, items per second and peak memory of each phase on stderr
     #[arg(long, global = true)]
     pub(crate) timings: bool,
+    /// Show every problem of a file with many (by default the first 50, then how many more)
+    #[arg(long, global = true)]
+    pub(crate) all_errors: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,6 +26,7 @@ pub(crate) struct Catalogue {
 impl Catalogue {
     /// The built-in methods plus those `sources` name.
     pub(crate) fn load(sources: &Sources) -> Result<Catalogue, Failure> {
+        crate::inputs::check_sources(sources)?;
         let mut entries: Vec<Entry> = registry::builtin()
             .into_iter()
             .map(|method| Entry {

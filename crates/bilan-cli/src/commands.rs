@@ -21,6 +21,7 @@ use crate::args::{
     AssessCommand, Cli, Command, Common, ExplainCommand, FactorsCommand, Format, ListArgs,
 };
 use crate::catalogue::{Catalogue, Entry};
+use crate::output::{emit, stream_json};
 
 pub(crate) fn run(
     cli: Cli,
@@ -69,76 +70,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Writes `text` to the output file, or standard output.
-fn emit(io: &mut Io<'_>, output: Option<&Path>, text: &str) -> Result<(), Failure> {
-    match output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let stdout = &mut io.stdout;
-            // A closed pipe (`bilan … | head`) is not an error.
-            if let Err(e) = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(Failure::Other(anyhow!(
-                    "cannot write to standard output: {e}"
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Counts the bytes written through it.
-struct Counting<W> {
-    inner: W,
-    bytes: usize,
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n;
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Writes `value` as pretty JSON to the output file or standard output without building
-/// the text in memory first; returns the bytes written.
-fn stream_json<T: serde::Serialize>(
-    io: &mut Io<'_>,
-    output: Option<&Path>,
-    value: &T,
-) -> Result<usize, Failure> {
-    let write = |w: &mut dyn Write| -> std::io::Result<usize> {
-        let mut out = Counting {
-            inner: std::io::BufWriter::new(w),
-            bytes: 0,
-        };
-        serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")?;
-        out.flush()?;
-        Ok(out.bytes)
-    };
-    let result = match output {
-        Some(path) => {
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            write(&mut file).with_context(|| format!("cannot write {}", path.display()))
-        }
-        None => match write(&mut io.stdout) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-            other => other.context("cannot write to standard output"),
-        },
-    };
-    result.map_err(Failure::Other)
 }
 
 /// Phase timings for `--timings`: wall time, items per second and peak memory so far.
@@ -287,6 +218,7 @@ struct Session {
 
 impl Session {
     fn open(inventory: &Path, common: &Common, timings: &mut Timings) -> Result<Session, Failure> {
+        crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
         let params = parameters(common, &methods)?;
         let file = bilan_io::SourceFile::read(inventory)?;
@@ -306,11 +238,9 @@ impl Session {
             })
             .collect();
         for path in &common.factors {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             factor_files.push(FileStamp {
                 path: path.display().to_string(),
-                sha256: sha256_hex(&bytes),
+                sha256: crate::inputs::sha256_file(path)?,
             });
         }
         let stamp = Stamp {
@@ -360,7 +290,7 @@ fn report_failures(io: &mut Io<'_>, failures: &[(String, String)]) -> Result<(),
         return Ok(());
     }
     for (method, error) in failures {
-        let _ = writeln!(io.stderr, "error: {method}: {error}");
+        crate::errors::print(io.stderr, &format!("error: {method}: {error}"));
     }
     Err(Failure::Assessment)
 }
@@ -419,7 +349,7 @@ fn assess(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<
             s
         }
     };
-    emit(io, cmd.common.output.as_deref(), &text)?;
+    emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
     timings.phase("render", text.len(), "bytes");
     let failures: Vec<(String, String)> = outcomes
         .iter()
@@ -468,7 +398,7 @@ fn compare(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result
             Format::Html => bilan_report::compare::render_html(&report),
             Format::Table | Format::Json => bilan_report::compare::render_text(&report, false),
         };
-        emit(io, cmd.common.output.as_deref(), &text)?;
+        emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
         text.len()
     };
     timings.phase("render", written, "bytes");
@@ -592,7 +522,7 @@ fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Resul
             )));
         }
     };
-    emit(io, cmd.common.output.as_deref(), &text)
+    emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)
 }
 
 fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
@@ -646,7 +576,7 @@ fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
             out
         }
     };
-    emit(io, None, &text)
+    emit(io, None, &text, args.format)
 }
 
 fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
@@ -654,6 +584,7 @@ fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
         bilan_core::region::Region::parse(region)
             .map_err(|e| Failure::Usage(anyhow!("--region: {e}")))?;
     }
+    crate::inputs::regular_files("--factors", &cmd.factors)?;
     let set = bilan_factors::load(&cmd.factors)?;
     let keep_region = |code: &str| cmd.region.as_deref().is_none_or(|r| r == code);
     let keep_subject = |s: &str| cmd.subject.as_deref().is_none_or(|p| s.starts_with(p));
@@ -737,10 +668,11 @@ fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
             out
         }
     };
-    emit(io, None, &text)
+    emit(io, None, &text, cmd.format)
 }
 
 fn validate(path: &Path, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
+    crate::inputs::regular_file("the inventory", path)?;
     let (_, inv) = bilan_io::read_inventory(path)?;
     timings.phase("parse", item_count(&inv), "items");
     let text = format!(
@@ -759,7 +691,7 @@ fn validate(path: &Path, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), F
             + inv.offsets.len(),
         inv.instruments.len()
     );
-    emit(io, None, &text)?;
+    emit(io, None, &text, Format::Table)?;
     io.release(inv);
     Ok(())
 }

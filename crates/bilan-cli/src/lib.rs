@@ -11,11 +11,14 @@ mod args;
 mod catalogue;
 mod commands;
 mod declarative;
+mod errors;
+mod inputs;
+mod output;
 mod plugins;
 pub mod registry;
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 
 use clap::Parser;
 
@@ -27,7 +30,7 @@ pub(crate) enum Failure {
     /// A methodology failed (exit 1); the report was still written.
     Assessment,
     /// Bad input files (exit 2), shown as diagnostics.
-    Input(miette::Report),
+    Input(bilan_io::FileErrors),
     /// Bad usage (exit 2).
     Usage(anyhow::Error),
     /// Anything else, e.g. an output file that cannot be written (exit 2).
@@ -41,13 +44,8 @@ impl From<anyhow::Error> for Failure {
 }
 
 impl From<bilan_io::FileErrors> for Failure {
-    fn from(mut e: bilan_io::FileErrors) -> Self {
-        if e.errors.len() == 1
-            && let Some(one) = e.errors.pop()
-        {
-            return Failure::Input(miette::Report::new(one));
-        }
-        Failure::Input(miette::Report::new(e))
+    fn from(e: bilan_io::FileErrors) -> Self {
+        Failure::Input(e)
     }
 }
 
@@ -81,36 +79,36 @@ fn run_with(
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
+            // The message repeats the arguments, which may hold control characters.
+            let text = bilan_units::text::escape(&e.render().to_string()).into_owned();
             if e.use_stderr() {
-                let _ = write!(stderr, "{}", e.render());
+                let _ = write!(stderr, "{text}");
                 return 2;
             }
-            let _ = write!(stdout, "{}", e.render());
+            let _ = write!(stdout, "{text}");
             return 0;
         }
     };
     init_tracing(cli.verbose);
+    let all_errors = cli.all_errors;
     match commands::run(cli, stdout, stderr, exiting) {
         Ok(()) => 0,
         Err(Failure::Assessment) => 1,
-        Err(Failure::Input(report)) => {
-            let mut text = String::new();
-            let handler = miette::GraphicalReportHandler::new_themed(
-                miette::GraphicalTheme::unicode_nocolor(),
-            )
-            .with_width(400)
-            .with_links(false);
-            if handler.render_report(&mut text, report.as_ref()).is_err() {
-                text = format!("{report}");
-            }
-            let _ = writeln!(stderr, "{}", text.trim_end());
+        Err(Failure::Input(errors)) => {
+            errors::print(stderr, &errors::render_file_errors(&errors, all_errors));
             2
         }
         Err(Failure::Usage(e)) | Err(Failure::Other(e)) => {
-            let _ = writeln!(stderr, "error: {e:#}");
+            errors::print(stderr, &format!("error: {e:#}"));
             2
         }
     }
+}
+
+/// Whether log lines get ANSI colours: only on a terminal, and never with `NO_COLOR` set to
+/// anything but the empty string (<https://no-color.org>).
+fn log_colours(stderr_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 fn init_tracing(verbose: u8) {
@@ -121,8 +119,28 @@ fn init_tracing(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let ansi = log_colours(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(log_colours(true, None));
+        assert!(log_colours(true, Some(OsStr::new(""))));
+        assert!(!log_colours(true, Some(OsStr::new("1"))));
+        assert!(!log_colours(false, None));
+        assert!(!log_colours(false, Some(OsStr::new(""))));
+    }
 }

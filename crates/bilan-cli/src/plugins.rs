@@ -80,7 +80,7 @@ struct ConfigPlugin {
     sha256: Option<String>,
 }
 
-fn read_config(path: &Path) -> Result<Vec<PluginArg>, Failure> {
+pub(crate) fn read_config(path: &Path) -> Result<Vec<PluginArg>, Failure> {
     let file = bilan_io::SourceFile::read(path)?;
     let config: Config = bilan_io::parse(&file)?;
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -171,7 +171,7 @@ pub(crate) fn extend(entries: &mut Vec<Entry>, sources: &Sources) -> Result<(), 
         let plugin = match bilan_plugin_host::load(&spec.path, spec.sha256.as_deref()) {
             Ok(p) => p,
             Err(e) => {
-                tracing::warn!("{e}");
+                // Not logged: the error row carries the reason, printed once as the run ends.
                 let entry = unloaded(spec, &e);
                 // The same path named twice fails once.
                 let id = &entry.method.descriptor().id;
@@ -241,16 +241,7 @@ fn inspect(path: &Path, format: Format, io: &mut Io<'_>) -> Result<(), Failure> 
             )));
         }
     };
-    if let Err(e) = io
-        .stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| io.stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(Failure::Other(anyhow!(
-            "cannot write to standard output: {e}"
-        )));
-    }
+    crate::output::emit(io, None, &text, format)?;
     match &i.problem {
         Some(problem) => Err(Failure::Usage(anyhow!("{problem}"))),
         None => Ok(()),

@@ -1,0 +1,347 @@
+//! Writing reports: to a file atomically, to standard output with control characters
+//! escaped.
+//!
+//! A report file is written to a temporary file in the target's directory, then renamed over
+//! the target, so a run that fails half-way (a serialisation error, a full disk) leaves the
+//! previous file as it was and never a truncated one. Text for a terminal has its control
+//! characters escaped ([`bilan_units::text::escape`]): a name in an inventory cannot set the
+//! terminal's title or clear its screen.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, anyhow};
+
+use crate::Failure;
+use crate::args::Format;
+use crate::commands::Io;
+
+/// Writes `text`, a report in `format`, to the output file (atomically, as is), or to
+/// standard output with its control characters escaped: as JSON's `\uXXXX` in JSON (so that
+/// it stays valid JSON), as `\u{…}` in every other format (HTML included: a raw control
+/// character is a parse error in HTML anyway).
+pub(crate) fn emit(
+    io: &mut Io<'_>,
+    output: Option<&Path>,
+    text: &str,
+    format: Format,
+) -> Result<(), Failure> {
+    match output {
+        Some(path) => write_file(path, |w| w.write_all(text.as_bytes())).map_err(Failure::Other),
+        None => match format {
+            Format::Json => to_stdout(io, &json_escape(text)),
+            Format::Table | Format::Md | Format::Csv | Format::Html => {
+                to_stdout(io, &bilan_units::text::escape(text))
+            }
+        },
+    }
+}
+
+/// JSON text with every unsafe character (see [`bilan_units::text::is_unsafe_char`]) but
+/// newline and tab written as a `\uXXXX` escape. serde_json escapes C0 controls itself; DEL,
+/// C1 controls and bidirectional overrides it leaves raw, and they can only be in strings,
+/// where the escape means the same character.
+pub(crate) fn json_escape(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| bilan_units::text::is_unsafe_char(c) && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(text.len() + 8);
+    // Writing to a Vec cannot fail.
+    let _ = write_json_escaped(&mut out, text);
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> std::io::Result<()> {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if bilan_units::text::is_unsafe_char(c) && c != '\n' && c != '\t' {
+            w.write_all(&text.as_bytes()[start..i])?;
+            // Every unsafe character is below U+FFFF: one escape.
+            write!(w, "\\u{:04x}", u32::from(c))?;
+            start = i + c.len_utf8();
+        }
+    }
+    w.write_all(&text.as_bytes()[start..])
+}
+
+/// serde_json's pretty formatter, with the characters of strings that a terminal would
+/// act on escaped (see [`json_escape`]).
+struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+macro_rules! delegate {
+    ($($name:ident),*) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.$name(w)
+        }
+    )*};
+}
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        write_json_escaped(w, fragment)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    delegate!(
+        begin_array,
+        end_array,
+        end_array_value,
+        begin_object,
+        end_object,
+        begin_object_value,
+        end_object_value
+    );
+}
+
+/// Writes `text` as is to standard output; a closed pipe (`bilan … | head`) is not an error.
+pub(crate) fn to_stdout(io: &mut Io<'_>, text: &str) -> Result<(), Failure> {
+    let stdout = &mut io.stdout;
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(Failure::Other(anyhow!(
+            "cannot write to standard output: {e}"
+        )));
+    }
+    Ok(())
+}
+
+/// Counts the bytes written through it.
+struct Counting<W> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes `value` as pretty JSON to the output file (atomically) or standard output without
+/// building the text in memory first, with the characters of strings that a terminal would
+/// act on escaped (see [`json_escape`]); returns the bytes written.
+pub(crate) fn stream_json<T: serde::Serialize>(
+    io: &mut Io<'_>,
+    output: Option<&Path>,
+    value: &T,
+) -> Result<usize, Failure> {
+    let write = |w: &mut dyn Write| -> std::io::Result<usize> {
+        let mut out = Counting {
+            inner: std::io::BufWriter::new(w),
+            bytes: 0,
+        };
+        let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
+        serde::Serialize::serialize(
+            value,
+            &mut serde_json::Serializer::with_formatter(&mut out, formatter),
+        )
+        .map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(out.bytes)
+    };
+    let result = match output {
+        Some(path) => {
+            let mut bytes = 0;
+            write_file(path, |w| {
+                bytes = write(w)?;
+                Ok(())
+            })
+            .map(|()| bytes)
+        }
+        None => match write(&mut io.stdout) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+            other => other.context("cannot write to standard output"),
+        },
+    };
+    result.map_err(Failure::Other)
+}
+
+/// Writes the file at `path` with `fill`: into a temporary file in the same directory,
+/// renamed over `path` only once `fill` succeeded and the data reached the disk. A symbolic
+/// link is written through (its target is replaced); a device or a pipe (`/dev/null`,
+/// `/dev/stdout`) is written directly, since it holds nothing to lose and cannot be renamed
+/// over.
+pub(crate) fn write_file(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let shown = bilan_units::text::escape(&path.display().to_string()).into_owned();
+    let cannot = || format!("cannot write `{shown}`");
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = &existing {
+        if meta.is_dir() {
+            return Err(anyhow!("cannot write `{shown}`: it is a directory"));
+        }
+        if !meta.is_file() {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(cannot)?;
+            fill(&mut file).with_context(cannot)?;
+            return file.flush().with_context(cannot);
+        }
+    }
+    let target = resolve(path);
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".bilan-")
+        .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir)
+        .with_context(cannot)?;
+    {
+        let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
+        fill(&mut buffered).with_context(cannot)?;
+        buffered.flush().with_context(cannot)?;
+    }
+    if let Some(meta) = &existing {
+        // The file replaced keeps its permissions, as when it is written in place.
+        temp.as_file()
+            .set_permissions(meta.permissions())
+            .with_context(cannot)?;
+    }
+    temp.as_file().sync_all().with_context(cannot)?;
+    temp.persist(&target)
+        .map_err(|e| e.error)
+        .with_context(cannot)?;
+    Ok(())
+}
+
+/// `path` with symbolic links resolved when it is one (so that the link's target is
+/// replaced, not the link); `path` itself otherwise.
+fn resolve(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("bilan-output-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".bilan-"))
+            .collect()
+    }
+
+    #[test]
+    fn json_on_a_terminal_escapes_what_a_terminal_acts_on_and_stays_json() {
+        let value =
+            serde_json::json!({ "name": "a\u{1b}]0;x\u{7}\u{9b}2J\u{202e}b\u{7f}", "n": [1, 2] });
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        let escaped = json_escape(&text);
+        assert!(
+            !escaped
+                .chars()
+                .any(|c| bilan_units::text::is_unsafe_char(c) && c != '\n')
+        );
+        let back: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
+        assert_eq!(back, value);
+        let mut streamed = Vec::new();
+        let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
+        serde::Serialize::serialize(
+            &value,
+            &mut serde_json::Serializer::with_formatter(&mut streamed, formatter),
+        )
+        .expect("json");
+        assert_eq!(String::from_utf8(streamed).expect("utf-8"), escaped);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_file_untouched_and_no_temporary_file() {
+        let dir = temp_dir("failed");
+        let path = dir.join("report.json");
+        std::fs::write(&path, "previous report\n").expect("write");
+        let e = write_file(&path, |w| {
+            w.write_all(b"half a rep")?;
+            Err(std::io::Error::other("the serialiser failed"))
+        })
+        .expect_err("fails");
+        assert!(format!("{e:#}").contains("the serialiser failed"), "{e:#}");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "previous report\n"
+        );
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+    }
+
+    #[test]
+    fn a_written_file_replaces_the_previous_one_and_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("replaced");
+        let path = dir.join("report.md");
+        std::fs::write(&path, "old").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_file(&path, |w| w.write_all(b"new")).expect("written");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert!(leftovers(&dir).is_empty());
+    }
+
+    #[test]
+    fn a_symbolic_link_is_written_through_and_a_device_directly() {
+        let dir = temp_dir("link");
+        let target = dir.join("target.txt");
+        let link = dir.join("link.txt");
+        std::fs::write(&target, "old").expect("write");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        write_file(&link, |w| w.write_all(b"new")).expect("written");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
+        write_file(Path::new("/dev/null"), |w| w.write_all(b"nothing")).expect("device");
+        assert!(write_file(&dir, |w| w.write_all(b"x")).is_err());
+    }
+}
