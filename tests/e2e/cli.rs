@@ -95,7 +95,7 @@ fn nan_is_refused_in_quantities_and_numbers() {
         &["workload[0].device-hours: `nan GPU·h`", "not finite"],
     );
     let path = llama_with("nan2.toml", "count = 16384", "count = nan");
-    refused(&path, &["fleet[0].count: `NaN` is not a finite number"]);
+    refused(&path, &["fleet[0].count: `NaN`: the number is not finite"]);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod assess;
 mod cli;
 mod compare;
 mod ghg;
+mod hardening;
 mod hardening_cli;
 mod plugins;
 mod sci;

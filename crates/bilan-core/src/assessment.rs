@@ -965,6 +965,7 @@ pub struct Breakdown {
 }
 
 mod builder;
+mod finite;
 mod functional;
 pub mod work;
 

@@ -20,6 +20,7 @@ use crate::region::Region;
 
 mod date;
 mod locator;
+mod number;
 mod validate;
 
 pub use date::Date;
@@ -277,7 +278,9 @@ pub struct Fleet {
     pub id: String,
     /// Hardware model id, e.g. `nvidia-h100-sxm-80gb` (the factor subject `hardware/<model>`).
     pub model: String,
-    /// Number of devices.
+    /// Number of devices, a whole number: `16384` or `"16384 GPU"`.
+    #[serde(deserialize_with = "number::required_devices")]
+    #[schemars(with = "number::NumberOrText")]
     pub count: f64,
     /// Date the fleet was acquired (capital goods are dated by it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -382,6 +385,10 @@ pub struct Workload {
     /// When it ran; if absent it is taken to lie in the reporting period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
+    /// What to do with the days of `period` outside the reporting period: refused unless
+    /// this says `"prorate"` (count the share of days inside, shown in the trail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside_period: Option<OutsidePeriod>,
     /// Measured IT energy of the accelerators (or of the whole servers, see `host-overhead`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy: Option<Quantity>,
@@ -393,7 +400,12 @@ pub struct Workload {
     pub power_per_device: Option<Quantity>,
     /// Devices reserved, when no `device-hours` are given (with `duration` or `period`, to
     /// allocate embodied impacts).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "number::devices",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub devices: Option<f64>,
     /// Wall-clock duration, when no `device-hours` are given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -404,12 +416,25 @@ pub struct Workload {
     /// Host CPU, memory and network energy: an energy, or a fraction of the device energy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_overhead: Option<Quantity>,
-    /// Average utilisation of the reserved hardware (0 < u ≤ 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Average utilisation of the reserved hardware (0 < u ≤ 1): `0.4` or `"40 %"`.
+    #[serde(
+        default,
+        deserialize_with = "number::fraction",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub utilisation: Option<f64>,
     /// Work done.
     #[serde(default, skip_serializing_if = "Volume::is_empty")]
     pub volume: Volume,
+}
+
+/// What to do with the part of a workload's period outside the reporting period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutsidePeriod {
+    /// Count the share of the workload's days that lie inside the reporting period.
+    Prorate,
 }
 
 /// Work volume of a workload.
@@ -418,19 +443,44 @@ pub struct Workload {
 #[schemars(deny_unknown_fields)]
 pub struct Volume {
     /// Requests served.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "number::requests",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub requests: Option<f64>,
     /// Input (prompt) tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "number::tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub tokens_in: Option<f64>,
     /// Output (generated) tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "number::tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub tokens_out: Option<f64>,
     /// Tokens trained on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "number::tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub training_tokens: Option<f64>,
     /// Floating-point operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "number::flops",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
     pub flops: Option<f64>,
 }
 
@@ -658,6 +708,19 @@ impl Inventory {
     /// unique ids. Returns every problem found, each with its key path.
     pub fn validate(&self) -> Vec<Problem> {
         validate::validate(self)
+    }
+
+    /// Checks that need the factor set methods will use: every fleet's hardware model (and
+    /// its host's) is known to it, or carries its own embodied figures.
+    pub fn validate_against(&self, factors: &crate::factor::FactorSet) -> Vec<Problem> {
+        validate::validate_against(self, factors)
+    }
+
+    /// Values the format accepts but that are outside what is physically plausible (a PUE
+    /// above 3, a lifetime under a day, over 10 kW per device), each with the plausible
+    /// range: worth a warning, not a refusal.
+    pub fn warnings(&self) -> Vec<Problem> {
+        validate::warnings(self)
     }
 }
 

@@ -16,6 +16,7 @@ pub mod indicator;
 pub mod inventory;
 pub mod method;
 pub mod region;
+pub mod suggest;
 pub mod units;
 
 pub use assessment::{

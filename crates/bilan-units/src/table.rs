@@ -82,6 +82,10 @@ pub(crate) const ATOMS: &[Atom] = &[
     atom("device", D::DEVICE, 1, 1),
     atom("GPU", D::DEVICE, 1, 1),
     atom("accelerator", D::DEVICE, 1, 1),
+    // a host server counts as one device of a fleet's `host` (per-host figures)
+    atom("server", D::DEVICE, 1, 1),
+    atom("node", D::DEVICE, 1, 1),
+    atom("host", D::DEVICE, 1, 1),
     // counts
     atom("request", D::REQUEST, 1, 1),
     atom("token", D::TOKEN, 1, 1),
@@ -234,6 +238,9 @@ const WORD_ALIASES: &[(&str, &[&str])] = &[
     ("gpus", &["GPU"]),
     ("accelerator", &["accelerator"]),
     ("accelerators", &["accelerator"]),
+    ("servers", &["server"]),
+    ("nodes", &["node"]),
+    ("hosts", &["host"]),
     ("gpuh", &["GPU", "h"]),
     ("gpu_hour", &["GPU", "h"]),
     ("gpu_hours", &["GPU", "h"]),

@@ -27,6 +27,15 @@ impl Date {
         i32::from(self.0.year())
     }
 
+    /// The date `days` days later (earlier when negative); `None` past the calendar's range.
+    pub fn add_days(self, days: i64) -> Option<Date> {
+        let days = i32::try_from(days).ok()?;
+        self.0
+            .checked_add(jiff::Span::new().try_days(days).ok()?)
+            .ok()
+            .map(Date)
+    }
+
     /// Whole days from `earlier` to `self` (negative if `self` is earlier).
     pub fn days_since(self, earlier: Date) -> i64 {
         // Civil dates have no time zone, so a span between them is a whole number of days.

@@ -1,0 +1,108 @@
+//! Finite in, finite out: an assessment whose figures are not all finite numbers is refused
+//! with the item and the term that made it so, instead of printing `inf Mt`.
+
+use super::{Assessment, Contribution, Term, TermSource};
+use crate::indicator::Indicator;
+
+impl Assessment {
+    /// Checks that every contribution, total, functional-unit result and disclosure is a
+    /// finite number. The error names the first item whose figure is not, and the term
+    /// (with where it comes from) that took it out of range.
+    pub fn check_finite(&self) -> Result<(), String> {
+        for c in &self.contributions {
+            for v in &c.values {
+                if !v.value.is_finite() {
+                    return Err(describe(self, c, v.indicator, &v.factor));
+                }
+            }
+        }
+        for (indicator, total) in Indicator::ALL.iter().zip(self.totals()) {
+            if let Some(t) = total
+                && !t.is_finite()
+            {
+                return Err(format!(
+                    "the total {} of {} is beyond the range of a 64-bit number: the sum of its contributions overflows; check the largest inputs (`bilan explain --figure {}.total`)",
+                    indicator.id(),
+                    self.method.id,
+                    indicator.id()
+                ));
+            }
+        }
+        for f in &self.functional_units {
+            if !f.value.is_finite() {
+                return Err(format!(
+                    "functional unit `{}`: {} per unit is not a finite number ({} over a count of {})",
+                    f.functional_unit,
+                    f.indicator.id(),
+                    f.impact,
+                    f.count
+                ));
+            }
+        }
+        for d in &self.disclosures {
+            if let Some(v) = d.value
+                && !v.is_finite()
+            {
+                return Err(format!("disclosure `{}` is not a finite number", d.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor: &str) -> String {
+    let mut parts: Vec<String> = c.terms.iter().map(show).collect();
+    let canonical = a
+        .factor(factor)
+        .map(|f| (f.canonical, f.canonical_unit.clone()));
+    if let Some((value, unit)) = &canonical {
+        parts.push(format!("factor `{factor}` = {value:e} {unit}"));
+    }
+    // The culprit: a term that is not finite itself, else the one farthest from 1.
+    let culprit = c
+        .terms
+        .iter()
+        .find(|t| !t.effect().is_finite() || !t.value.is_finite())
+        .or_else(|| {
+            c.terms.iter().max_by(|x, y| {
+                x.effect()
+                    .abs()
+                    .log10()
+                    .abs()
+                    .total_cmp(&y.effect().abs().log10().abs())
+            })
+        });
+    let blame = match culprit {
+        Some(t) if canonical.is_none_or(|(v, _)| v.is_finite()) => {
+            format!(
+                "; the term out of range is {} ({})",
+                show(t),
+                origin(&t.source)
+            )
+        }
+        _ => format!("; the factor `{factor}` is out of range"),
+    };
+    format!(
+        "{}: its {} ({}) is not a finite number: {} overflows a 64-bit number{blame}",
+        c.item,
+        indicator.id(),
+        c.aspect.id(),
+        parts.join(" × ")
+    )
+}
+
+fn show(t: &Term) -> String {
+    let op = if t.power < 0 { "1 / " } else { "" };
+    format!("{op}{} = {:e} {}", t.symbol, t.value, t.unit)
+}
+
+fn origin(source: &TermSource) -> String {
+    match source {
+        TermSource::Item { key } => format!("the item's `{key}`"),
+        TermSource::Inventory { path } => format!("`{path}` in the inventory"),
+        TermSource::Factor { id } => format!("factor `{id}`"),
+        TermSource::Parameter { name } => format!("parameter `{name}`"),
+        TermSource::Rule { rule } => format!("rule: {rule}"),
+        TermSource::Derived { formula } => format!("derived: {formula}"),
+    }
+}

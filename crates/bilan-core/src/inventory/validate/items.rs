@@ -1,0 +1,397 @@
+//! Checks of each item on its own: dimensions, ranges, references and unique ids.
+
+use rustc_hash::FxHashSet;
+
+use bilan_units::Dimension;
+
+use super::{Checker, KeyPath};
+use crate::indicator::Indicator;
+use crate::inventory::Inventory;
+
+pub(super) fn check(c: &mut Checker, inv: &Inventory) {
+    let root = KeyPath::root();
+    if inv.schema != crate::INVENTORY_SCHEMA {
+        c.problem(
+            &root.key("schema"),
+            format!(
+                "schema {} is not supported; this build reads schema {}",
+                inv.schema,
+                crate::INVENTORY_SCHEMA
+            ),
+        );
+    }
+    c.period(&root.key("system").key("period"), &inv.system.period);
+
+    let site_ids: FxHashSet<&str> = inv.sites.iter().map(|s| s.id.as_str()).collect();
+    let fleet_ids: FxHashSet<&str> = inv.fleets.iter().map(|f| f.id.as_str()).collect();
+    let workload_ids: FxHashSet<&str> = inv.workloads.iter().map(|w| w.id.as_str()).collect();
+    let fleets: rustc_hash::FxHashMap<&str, &crate::inventory::Fleet> =
+        inv.fleets.iter().map(|f| (f.id.as_str(), f)).collect();
+
+    c.unique(
+        &root.key("functional-unit"),
+        inv.functional_units.iter().map(|x| x.id.as_str()),
+        "functional unit",
+    );
+    c.unique(
+        &root.key("site"),
+        inv.sites.iter().map(|x| x.id.as_str()),
+        "site",
+    );
+    c.unique(
+        &root.key("fleet"),
+        inv.fleets.iter().map(|x| x.id.as_str()),
+        "fleet",
+    );
+    c.unique(
+        &root.key("workload"),
+        inv.workloads.iter().map(|x| x.id.as_str()),
+        "workload",
+    );
+    c.unique(
+        &root.key("building"),
+        inv.buildings.iter().map(|x| x.id.as_str()),
+        "building",
+    );
+    c.unique(
+        &root.key("transport"),
+        inv.transports.iter().map(|x| x.id.as_str()),
+        "transport",
+    );
+    c.unique(
+        &root.key("end-of-life"),
+        inv.end_of_life.iter().map(|x| x.id.as_str()),
+        "end-of-life",
+    );
+    c.unique(
+        &root.key("service"),
+        inv.services.iter().map(|x| x.id.as_str()),
+        "service",
+    );
+    c.unique(
+        &root.key("fuel"),
+        inv.fuels.iter().map(|x| x.id.as_str()),
+        "fuel",
+    );
+    c.unique(
+        &root.key("refrigerant"),
+        inv.refrigerants.iter().map(|x| x.id.as_str()),
+        "refrigerant",
+    );
+    c.unique(
+        &root.key("instrument"),
+        inv.instruments.iter().map(|x| x.id.as_str()),
+        "instrument",
+    );
+    c.unique(
+        &root.key("offset"),
+        inv.offsets.iter().map(|x| x.id.as_str()),
+        "offset",
+    );
+
+    for (i, fu) in inv.functional_units.iter().enumerate() {
+        let path = root.key("functional-unit").index(i);
+        for (j, w) in fu.workloads.iter().enumerate() {
+            c.reference(
+                &path.key("workloads").index(j),
+                w,
+                &workload_ids,
+                "workload",
+            );
+        }
+    }
+
+    for (i, site) in inv.sites.iter().enumerate() {
+        let path = root.key("site").index(i);
+        if let Some(pue) = &site.pue
+            && c.quantity(&path.key("pue"), pue, &[Dimension::DIMENSIONLESS], true)
+            && pue.value() < 1.0
+        {
+            c.problem(
+                &path.key("pue"),
+                format!(
+                    "PUE `{pue}` is below 1; PUE is facility energy over IT energy, so at least 1"
+                ),
+            );
+        }
+        if let Some(wue) = &site.wue {
+            c.quantity(&path.key("wue"), wue, &[Dimension::VOLUME_PER_ENERGY], true);
+        }
+        for (indicator, o) in &site.electricity {
+            c.override_(
+                &path.key("electricity").key(indicator.id()),
+                o,
+                *indicator,
+                Dimension::ENERGY,
+            );
+        }
+    }
+
+    for (i, fleet) in inv.fleets.iter().enumerate() {
+        let path = root.key("fleet").index(i);
+        c.device_count(&path.key("count"), fleet.count);
+        if let Some(lifetime) = &fleet.lifetime {
+            c.positive_quantity(&path.key("lifetime"), lifetime, Dimension::TIME);
+        }
+        c.reference(&path.key("site"), &fleet.site, &site_ids, "site");
+        for (indicator, o) in &fleet.embodied {
+            c.override_(
+                &path.key("embodied").key(indicator.id()),
+                o,
+                *indicator,
+                Dimension::DEVICE,
+            );
+            c.per_accelerator(
+                &path.key("embodied").key(indicator.id()).key("value"),
+                &o.value,
+            );
+        }
+        if let Some(host) = &fleet.host {
+            let path = path.key("host");
+            c.number(
+                &path.key("devices-per-host"),
+                host.devices_per_host,
+                "accelerators per server, at least 1",
+                1.0,
+                true,
+                None,
+            );
+            for (indicator, o) in &host.embodied {
+                c.override_(
+                    &path.key("embodied").key(indicator.id()),
+                    o,
+                    *indicator,
+                    Dimension::DEVICE,
+                );
+            }
+        }
+    }
+
+    for (i, w) in inv.workloads.iter().enumerate() {
+        let path = root.key("workload").index(i);
+        c.reference(&path.key("site"), &w.site, &site_ids, "site");
+        if let Some(fleet) = &w.fleet {
+            c.reference(&path.key("fleet"), fleet, &fleet_ids, "fleet");
+        }
+        if let Some(period) = &w.period {
+            c.period(&path.key("period"), period);
+        }
+        if let Some(e) = &w.energy {
+            c.quantity(&path.key("energy"), e, &[Dimension::ENERGY], true);
+        }
+        if let Some(dh) = &w.device_hours {
+            c.quantity(
+                &path.key("device-hours"),
+                dh,
+                &[Dimension::DEVICE_TIME],
+                true,
+            );
+        }
+        if let Some(p) = &w.power_per_device {
+            c.quantity(&path.key("power-per-device"), p, &[Dimension::POWER], true);
+        }
+        match (&w.energy, &w.device_hours, &w.power_per_device) {
+            (Some(_), _, Some(_)) => c.problem(
+                &path.key("power-per-device"),
+                "give either measured `energy` or `device-hours` × `power-per-device`, not both",
+            ),
+            (None, Some(_), None) => c.problem(
+                &path.key("power-per-device"),
+                "`device-hours` without `power-per-device` (or a measured `energy`) gives no energy",
+            ),
+            (None, None, Some(_)) => c.problem(&path.key("device-hours"), "`power-per-device` needs `device-hours`"),
+            (None, None, None) => c.problem(
+                &path,
+                format!("workload `{}` has no energy: give `energy`, or `device-hours` and `power-per-device`", w.id),
+            ),
+            _ => {}
+        }
+        if let Some(n) = w.devices {
+            c.device_count(&path.key("devices"), n);
+            if let Some(fleet) = w.fleet.as_deref().and_then(|f| fleets.get(f))
+                && n > fleet.count
+            {
+                c.problem(
+                    &path.key("devices"),
+                    format!(
+                        "{n} devices reserved, but fleet `{}` has {}",
+                        fleet.id, fleet.count
+                    ),
+                );
+            }
+        }
+        if let Some(d) = &w.duration {
+            c.positive_quantity(&path.key("duration"), d, Dimension::TIME);
+        }
+        if let Some(e) = &w.idle_energy {
+            c.quantity(&path.key("idle-energy"), e, &[Dimension::ENERGY], true);
+        }
+        if let Some(h) = &w.host_overhead {
+            c.quantity(
+                &path.key("host-overhead"),
+                h,
+                &[Dimension::ENERGY, Dimension::DIMENSIONLESS],
+                true,
+            );
+        }
+        if let Some(u) = w.utilisation {
+            c.number(
+                &path.key("utilisation"),
+                u,
+                "a utilisation between 0 (excluded) and 1",
+                0.0,
+                false,
+                Some(1.0),
+            );
+        }
+        let v = &w.volume;
+        let vpath = path.key("volume");
+        for (key, value) in [
+            ("requests", v.requests),
+            ("tokens-in", v.tokens_in),
+            ("tokens-out", v.tokens_out),
+            ("training-tokens", v.training_tokens),
+            ("flops", v.flops),
+        ] {
+            if let Some(value) = value {
+                c.number(
+                    &vpath.key(key),
+                    value,
+                    "a count, 0 or more",
+                    0.0,
+                    true,
+                    None,
+                );
+            }
+        }
+    }
+
+    for (i, b) in inv.buildings.iter().enumerate() {
+        let path = root.key("building").index(i);
+        c.reference(&path.key("site"), &b.site, &site_ids, "site");
+        for (indicator, q) in &b.impacts {
+            c.sourced(&path.key("impacts").key(indicator.id()), q, *indicator);
+        }
+        c.positive_quantity(&path.key("lifetime"), &b.lifetime, Dimension::TIME);
+        c.number(
+            &path.key("share"),
+            b.share,
+            "a share between 0 (excluded) and 1",
+            0.0,
+            false,
+            Some(1.0),
+        );
+        if let Some(t) = &b.time {
+            c.positive_quantity(&path.key("time"), t, Dimension::TIME);
+        }
+    }
+
+    for (key, items) in [
+        ("transport", &inv.transports),
+        ("end-of-life", &inv.end_of_life),
+    ] {
+        for (i, item) in items.iter().enumerate() {
+            let path = root.key(key).index(i);
+            if let Some(fleet) = &item.fleet {
+                c.reference(&path.key("fleet"), fleet, &fleet_ids, "fleet");
+            }
+            if item.impacts.is_empty() {
+                c.problem(
+                    &path.key("impacts"),
+                    "give at least one impact (e.g. `gwp`)",
+                );
+            }
+            for (indicator, q) in &item.impacts {
+                c.sourced(&path.key("impacts").key(indicator.id()), q, *indicator);
+            }
+        }
+    }
+
+    for (i, s) in inv.services.iter().enumerate() {
+        let path = root.key("service").index(i);
+        for (indicator, q) in &s.allocated {
+            c.sourced(&path.key("allocated").key(indicator.id()), q, *indicator);
+        }
+        if let Some(period) = &s.period {
+            c.period(&path.key("period"), period);
+        }
+    }
+
+    for (i, f) in inv.fuels.iter().enumerate() {
+        let path = root.key("fuel").index(i);
+        c.reference(&path.key("site"), &f.site, &site_ids, "site");
+        if c.quantity(
+            &path.key("amount"),
+            &f.amount,
+            &[Dimension::ENERGY, Dimension::VOLUME, Dimension::MASS],
+            true,
+        ) {
+            c.override_(
+                &path.key("factor"),
+                &f.factor,
+                Indicator::Gwp,
+                f.amount.dimension(),
+            );
+        }
+    }
+
+    for (i, r) in inv.refrigerants.iter().enumerate() {
+        let path = root.key("refrigerant").index(i);
+        c.reference(&path.key("site"), &r.site, &site_ids, "site");
+        c.quantity(&path.key("leaked"), &r.leaked, &[Dimension::MASS], true);
+        c.number(
+            &path.key("gwp100"),
+            r.gwp100,
+            "a GWP100, 0 or more",
+            0.0,
+            true,
+            None,
+        );
+        if r.source.trim().is_empty() {
+            c.problem(
+                &path.key("source"),
+                "the GWP100 needs its source (IPCC report and table)",
+            );
+        }
+    }
+
+    for (i, ins) in inv.instruments.iter().enumerate() {
+        let path = root.key("instrument").index(i);
+        c.quantity(&path.key("energy"), &ins.energy, &[Dimension::ENERGY], true);
+        if c.quantity(
+            &path.key("emission-factor"),
+            &ins.emission_factor,
+            &[Dimension::MASS_PER_ENERGY],
+            true,
+        ) {
+            c.substance(
+                &path.key("emission-factor"),
+                &ins.emission_factor,
+                Indicator::Gwp,
+            );
+        }
+        c.period(&path.key("period"), &ins.period);
+    }
+
+    for (i, m) in inv.residual_mixes.iter().enumerate() {
+        let path = root.key("residual-mix").index(i);
+        if c.quantity(
+            &path.key("factor"),
+            &m.factor,
+            &[Dimension::MASS_PER_ENERGY],
+            true,
+        ) {
+            c.substance(&path.key("factor"), &m.factor, Indicator::Gwp);
+        }
+    }
+
+    for (i, o) in inv.offsets.iter().enumerate() {
+        let path = root.key("offset").index(i);
+        c.impact(
+            &path.key("amount"),
+            &o.amount,
+            Indicator::Gwp,
+            Dimension::DIMENSIONLESS,
+        );
+    }
+}

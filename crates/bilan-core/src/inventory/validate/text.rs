@@ -1,0 +1,75 @@
+//! Ids and names are printed in every report: they may not hold characters that act on a
+//! terminal (C0 and C1 controls) or reorder what a reader sees (bidirectional overrides).
+
+use bilan_units::text::{clip, first_unsafe};
+
+use super::{Checker, KeyPath};
+use crate::inventory::Inventory;
+
+pub(super) fn check(c: &mut Checker, inv: &Inventory) {
+    let root = KeyPath::root();
+    let system = root.key("system");
+    c.safe_text(&system.key("name"), &inv.system.name, "the system's name");
+    if let Some(org) = &inv.system.organisation {
+        c.safe_text(&system.key("organisation"), org, "the organisation");
+    }
+    let mut ids = |key: &str, values: &mut dyn Iterator<Item = &str>| {
+        for (i, id) in values.enumerate() {
+            c.safe_text(&root.key(key).index(i).key("id"), id, "an id");
+        }
+    };
+    ids(
+        "functional-unit",
+        &mut inv.functional_units.iter().map(|x| x.id.as_str()),
+    );
+    ids("site", &mut inv.sites.iter().map(|x| x.id.as_str()));
+    ids("fleet", &mut inv.fleets.iter().map(|x| x.id.as_str()));
+    ids("workload", &mut inv.workloads.iter().map(|x| x.id.as_str()));
+    ids("building", &mut inv.buildings.iter().map(|x| x.id.as_str()));
+    ids(
+        "transport",
+        &mut inv.transports.iter().map(|x| x.id.as_str()),
+    );
+    ids(
+        "end-of-life",
+        &mut inv.end_of_life.iter().map(|x| x.id.as_str()),
+    );
+    ids("service", &mut inv.services.iter().map(|x| x.id.as_str()));
+    ids("fuel", &mut inv.fuels.iter().map(|x| x.id.as_str()));
+    ids(
+        "refrigerant",
+        &mut inv.refrigerants.iter().map(|x| x.id.as_str()),
+    );
+    ids(
+        "instrument",
+        &mut inv.instruments.iter().map(|x| x.id.as_str()),
+    );
+    ids("offset", &mut inv.offsets.iter().map(|x| x.id.as_str()));
+    for (i, f) in inv.fleets.iter().enumerate() {
+        let path = root.key("fleet").index(i);
+        c.safe_text(&path.key("model"), &f.model, "a hardware model id");
+        if let Some(host) = &f.host {
+            c.safe_text(
+                &path.key("host").key("model"),
+                &host.model,
+                "a hardware model id",
+            );
+        }
+    }
+}
+
+impl Checker {
+    /// Refuses an id or a name holding a control character or a bidirectional override.
+    fn safe_text(&mut self, path: &KeyPath, text: &str, what: &str) {
+        if let Some(bad) = first_unsafe(text) {
+            self.problem(
+                path,
+                format!(
+                    "`{}` holds the character U+{:04X}; {what} may not contain control characters or bidirectional overrides",
+                    clip(text),
+                    bad as u32
+                ),
+            );
+        }
+    }
+}

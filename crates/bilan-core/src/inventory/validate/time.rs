@@ -1,0 +1,109 @@
+//! Time is consistent: workloads lie in the reporting period (or say how to prorate the part
+//! outside it), fleets are used only while in service, and a market has one residual mix a
+//! year.
+
+use rustc_hash::FxHashMap;
+
+use super::{Checker, KeyPath};
+use crate::inventory::{Date, Fleet, Inventory, OutsidePeriod, Period};
+use crate::units;
+
+pub(super) fn check(c: &mut Checker, inv: &Inventory) {
+    let root = KeyPath::root();
+    let reporting = inv.system.period;
+    let fleets: FxHashMap<&str, &Fleet> = inv.fleets.iter().map(|f| (f.id.as_str(), f)).collect();
+    for (i, w) in inv.workloads.iter().enumerate() {
+        let path = root.key("workload").index(i);
+        let Some(period) = w.period.filter(|p| p.end >= p.start) else {
+            if w.outside_period.is_some() {
+                c.problem(
+                    &path.key("outside-period"),
+                    "`outside-period` applies to a workload with its own `period`; this one has none and is taken to lie in the reporting period",
+                );
+            }
+            continue;
+        };
+        let inside = period.overlap_days(&reporting);
+        if inside <= 0 {
+            c.problem(
+                &path.key("period"),
+                format!(
+                    "workload `{}` runs {period}, wholly outside the reporting period {reporting}; remove it or change `system.period`",
+                    w.id
+                ),
+            );
+        } else if inside < period.days() && w.outside_period != Some(OutsidePeriod::Prorate) {
+            c.problem(
+                &path.key("period"),
+                format!(
+                    "workload `{}` runs {period}, of which {} of {} days lie outside the reporting period {reporting}; split it, or set `outside-period = \"prorate\"` to count only the days inside",
+                    w.id,
+                    period.days() - inside,
+                    period.days()
+                ),
+            );
+        }
+        if let Some(fleet) = w.fleet.as_deref().and_then(|id| fleets.get(id)) {
+            in_service(c, &path, &w.id, &period, fleet);
+        }
+    }
+
+    let mut mixes: FxHashMap<(&str, Option<i32>), usize> = FxHashMap::default();
+    for (i, m) in inv.residual_mixes.iter().enumerate() {
+        if let Some(first) = mixes.insert((m.region.code(), m.year), i) {
+            let year = m
+                .year
+                .map_or("with no year".to_owned(), |y| format!("for {y}"));
+            c.problem(
+                &root.key("residual-mix").index(i),
+                format!(
+                    "a second residual mix for {} {year} (the first is residual-mix[{first}]); give one per market and year",
+                    m.region.code()
+                ),
+            );
+            mixes.insert((m.region.code(), m.year), first);
+        }
+    }
+}
+
+/// The last day a fleet is in service (acquired + lifetime), when both are given.
+pub(super) fn service_end(fleet: &Fleet) -> Option<Date> {
+    let acquired = fleet.acquired?;
+    let hours = fleet.lifetime.as_ref()?.to(&units::HOUR).ok()?;
+    if !hours.is_finite() || hours <= 0.0 {
+        return None;
+    }
+    let days = (hours / 24.0).ceil();
+    if days > 1e6 {
+        return None;
+    }
+    acquired.add_days(days as i64 - 1)
+}
+
+fn in_service(c: &mut Checker, path: &KeyPath, workload: &str, period: &Period, fleet: &Fleet) {
+    if let Some(acquired) = fleet.acquired
+        && period.start < acquired
+    {
+        c.problem(
+            &path.key("period"),
+            format!(
+                "workload `{workload}` starts {} but fleet `{}` was acquired {acquired}",
+                period.start, fleet.id
+            ),
+        );
+    }
+    if let Some(end) = service_end(fleet)
+        && period.end > end
+    {
+        c.problem(
+            &path.key("period"),
+            format!(
+                "workload `{workload}` runs until {} but fleet `{}` is in service until {end} (acquired {}, lifetime {})",
+                period.end,
+                fleet.id,
+                fleet.acquired.map_or(String::new(), |d| d.to_string()),
+                fleet.lifetime.as_ref().map_or(String::new(), ToString::to_string)
+            ),
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Careless and hostile inventories (issue: hardening): each class of input that once gave a
+//! wrong figure with exit 0 is now refused, warned or computed right. One test per class.
+
+use crate::support::{bilan, root};
+
+/// Writes `from` with `edit` applied under a fresh name; the edit must change the text.
+fn edited(name: &str, from: &str, edit: impl Fn(String) -> String) -> String {
+    let text = std::fs::read_to_string(root().join(from)).expect("example readable");
+    let dir = std::env::temp_dir().join(format!("bilan-e2e-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    let out = edit(text.clone());
+    assert_ne!(out, text, "the edit changed the file");
+    std::fs::write(&path, out).expect("write");
+    path.display().to_string()
+}
+
+fn llama(name: &str, from: &str, to: &str) -> String {
+    edited(name, "examples/llama-3.1.toml", |t| t.replacen(from, to, 1))
+}
+
+fn mistral(name: &str, from: &str, to: &str) -> String {
+    edited(name, "examples/mistral-large-2-illustrative.toml", |t| {
+        t.replacen(from, to, 1)
+    })
+}
+
+/// `bilan validate` refuses `path` (exit 2) with each of `expected` in its errors.
+#[track_caller]
+fn refused(path: &str, expected: &[&str]) {
+    let out = bilan(&["validate", path]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for e in expected {
+        assert!(out.stderr.contains(e), "missing `{e}` in:\n{}", out.stderr);
+    }
+}
+
+#[track_caller]
+fn accepted(path: &str) -> String {
+    let out = bilan(&["validate", path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stderr
+}
+
+#[test]
+fn a_workload_cannot_use_more_device_hours_than_its_fleet_delivers() {
+    let path = llama(
+        "over-capacity.toml",
+        "device-hours = \"30.84e6 GPU·h\"",
+        "device-hours = \"300e6 GPU·h\"",
+    );
+    refused(
+        &path,
+        &[
+            "workload[2]: workload `pretrain-405b` charges 300,000,000 device-hours to fleet `h100-training`, which can deliver 143,917,056 (16,384 devices × 8,784 h in service within 2024-01-01 to 2024-12-31)",
+        ],
+    );
+}
+
+#[test]
+fn a_fleet_cannot_deliver_more_than_its_devices_in_the_time_its_workloads_cover() {
+    let path = llama("fleet-over-capacity.toml", "count = 16384", "count = 4000");
+    refused(
+        &path,
+        &[
+            "fleet[0]: the 3 workloads on fleet `h100-training` (`pretrain-8b`, `pretrain-70b`, `pretrain-405b`) charge 39,300,000 device-hours in all, but over the 366 days they cover while it is in service its 4,000 devices deliver 35,136,000",
+        ],
+    );
+}
+
+#[test]
+fn a_device_count_is_a_whole_number() {
+    let path = llama("half-device.toml", "count = 16384", "count = 16384.5");
+    refused(
+        &path,
+        &["fleet[0].count: `16384.5` devices: a number of devices is a whole number"],
+    );
+}
+
+#[test]
+fn a_workload_outside_the_reporting_period_is_refused() {
+    let path = llama(
+        "outside.toml",
+        "fleet = \"h100-training\"\ndevice-hours = \"1.46e6",
+        "fleet = \"h100-training\"\nperiod = { start = 2025-02-01, end = 2025-02-28 }\ndevice-hours = \"1.46e6",
+    );
+    refused(
+        &path,
+        &[
+            "workload[0].period: workload `pretrain-8b` runs 2025-02-01 to 2025-02-28, wholly outside the reporting period 2024-01-01 to 2024-12-31",
+        ],
+    );
+}
+
+#[test]
+fn a_workload_straddling_the_period_is_refused_unless_prorated() {
+    let straddle = "fleet = \"h100-training\"\nperiod = { start = 2024-12-01, end = 2025-01-30 }\ndevice-hours = \"1.46e6";
+    let path = llama(
+        "straddle.toml",
+        "fleet = \"h100-training\"\ndevice-hours = \"1.46e6",
+        straddle,
+    );
+    refused(
+        &path,
+        &[
+            "workload `pretrain-8b` runs 2024-12-01 to 2025-01-30, of which 30 of 61 days lie outside the reporting period 2024-01-01 to 2024-12-31; split it, or set `outside-period = \"prorate\"`",
+        ],
+    );
+    let prorated = llama(
+        "prorated.toml",
+        "fleet = \"h100-training\"\ndevice-hours = \"1.46e6",
+        &format!("outside-period = \"prorate\"\n{straddle}"),
+    );
+    accepted(&prorated);
+}
+
+#[test]
+fn a_fleet_is_used_only_while_in_service() {
+    let before = llama(
+        "before-acquisition.toml",
+        "acquired = 2023-12-01",
+        "acquired = 2024-06-01",
+    );
+    let before = {
+        let text = std::fs::read_to_string(&before).expect("read");
+        let text = text.replacen(
+            "fleet = \"h100-training\"\ndevice-hours = \"1.46e6",
+            "fleet = \"h100-training\"\nperiod = { start = 2024-01-01, end = 2024-03-31 }\ndevice-hours = \"1.46e6",
+            1,
+        );
+        std::fs::write(&before, text).expect("write");
+        before
+    };
+    refused(
+        &before,
+        &[
+            "workload `pretrain-8b` starts 2024-01-01 but fleet `h100-training` was acquired 2024-06-01",
+        ],
+    );
+    let after = mistral(
+        "after-lifetime.toml",
+        "count = 1024\nacquired = 2024-06-01\nlifetime = \"4 years\"",
+        "count = 1024\nacquired = 2024-06-01\nlifetime = \"1 year\"",
+    );
+    refused(
+        &after,
+        &[
+            "workload `inference-18-months` runs until 2026-01-23 but fleet `h100-inference` is in service until 2025-05-31 (acquired 2024-06-01, lifetime 1 yr)",
+        ],
+    );
+}
+
+#[test]
+fn two_residual_mixes_for_one_market_and_year_are_refused() {
+    let mix = "\n[[residual-mix]]\nregion = \"US\"\nfactor = \"0.45 kgCO2e/kWh\"\nsource = \"a\"\nyear = 2024\n";
+    let path = edited("two-mixes.toml", "examples/llama-3.1.toml", |t| {
+        format!("{t}{mix}{mix}")
+    });
+    refused(
+        &path,
+        &["residual-mix[1]: a second residual mix for US for 2024 (the first is residual-mix[0])"],
+    );
+}
+
+#[test]
+fn ids_and_names_refuse_terminal_controls_and_bidi_overrides() {
+    let path = llama(
+        "controls.toml",
+        "id = \"pretrain-8b\"",
+        "id = \"pretrain\\u001b[2J-8b\"",
+    );
+    refused(
+        &path,
+        &[
+            "workload[0].id: `pretrain\\u{1b}[2J-8b` holds the character U+001B; an id may not contain control characters",
+        ],
+    );
+    let text = std::fs::read_to_string(root().join("examples/llama-3.1.toml")).expect("read");
+    let name_line = text
+        .lines()
+        .find(|l| l.starts_with("name = "))
+        .expect("a system name");
+    let path = llama("bidi.toml", name_line, "name = \"Llama \\u202Egnp.exe\"");
+    refused(
+        &path,
+        &["system.name:", "U+202E", "bidirectional overrides"],
+    );
+}
+
+#[test]
+fn numbers_are_read_as_people_write_them() {
+    let path = mistral(
+        "written.toml",
+        "utilisation = 0.85",
+        "utilisation = \"85 %\"",
+    );
+    accepted(&path);
+    let path = llama(
+        "requests.toml",
+        "volume = { training-tokens = 15e12 }",
+        "volume = { training-tokens = \"15e12 tokens\", flops = \"6.6e24 FLOP\" }",
+    );
+    accepted(&path);
+    let path = mistral(
+        "per-server.toml",
+        "host = { model = \"gpu-server-8gpu-base\", devices-per-host = 8 }",
+        "host = { model = \"gpu-server-8gpu-base\", devices-per-host = 8, embodied.gwp = { value = \"2500 kgCO2e/server\", source = \"vendor\", boundary = \"cradle-to-gate\" } }",
+    );
+    accepted(&path);
+    let path = mistral(
+        "bad-fraction.toml",
+        "utilisation = 0.85",
+        "utilisation = \"85 W\"",
+    );
+    refused(
+        &path,
+        &["utilisation", "`85 W` is power, expected a fraction"],
+    );
+}
