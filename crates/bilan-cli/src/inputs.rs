@@ -147,6 +147,12 @@ fn not_an_input(output: &Path, inputs: &[Input]) -> Result<(), Failure> {
     let Ok(out) = std::fs::metadata(output) else {
         return Ok(());
     };
+    if out.is_dir() {
+        return Err(Failure::Usage(anyhow!(
+            "--output `{}` is a directory; expected a file name",
+            bilan_units::text::escape(&output.display().to_string())
+        )));
+    }
     for input in inputs {
         let Ok(meta) = std::fs::metadata(&input.path) else {
             continue;
