@@ -4,13 +4,31 @@
 //! of the problem, and says what was expected. Unknown keys are errors, never silently
 //! ignored: a typo in an inventory must not change a result. Errors are [`miette`]
 //! diagnostics, so the CLI can show the offending line.
+//!
+//! Hostile and careless files are read safely:
+//!
+//! * only regular files are read ([`SourceFile::read`]): a directory, a device such as
+//!   `/dev/zero`, a named pipe or a socket is refused before anything is read, and text
+//!   that is not UTF-8 is refused with its line and byte offset;
+//! * tables, arrays and dotted keys nest at most [`MAX_DEPTH`] (64) levels deep, in TOML
+//!   and in JSON; a deeper file is refused with the line of the first value too deep, never
+//!   by overflowing the stack;
+//! * locating N problems of a file parses it once and shares one copy of its text
+//!   ([`Locator`]), so reporting N problems takes time linear in N;
+//! * a value repeated in a message is clipped to 80 characters
+//!   ([`bilan_units::text::clip`]), and an excerpt of a line of megabytes is not shown.
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
-use bilan_core::inventory::{Inventory, KeyPath};
+use bilan_core::inventory::Inventory;
+use bilan_units::text::{ECHO_CHARS, clip, escape};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::de::DeserializeOwned;
+
+pub use depth::MAX_DEPTH;
+pub use locate::Locator;
 
 /// A file's text and the name to show for it.
 #[derive(Clone, Debug)]
@@ -22,17 +40,6 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Reads `path`.
-    pub fn read(path: &Path) -> Result<SourceFile, FileErrors> {
-        let name = path.display().to_string();
-        std::fs::read_to_string(path)
-            .map(|text| SourceFile {
-                name: name.clone(),
-                text,
-            })
-            .map_err(|e| FileError::io(&name, &e).into())
-    }
-
     /// The format, from the extension: `.json` is JSON, anything else TOML.
     pub fn format(&self) -> Format {
         if self.name.ends_with(".json") {
@@ -64,8 +71,9 @@ pub struct FileError {
     pub key_path: Option<String>,
     /// What is wrong and what was expected.
     pub message: String,
+    /// The file's text, shared by every error of the file.
     #[source_code]
-    source_code: Option<NamedSource<String>>,
+    source_code: Option<NamedSource<Arc<str>>>,
     #[label("{label}")]
     span: Option<SourceSpan>,
     label: String,
@@ -73,7 +81,7 @@ pub struct FileError {
 
 impl FileError {
     fn headline(&self) -> String {
-        let mut s = self.file.clone();
+        let mut s = escape(&self.file).into_owned();
         if let Some(line) = self.line {
             s.push_str(&format!(":{line}"));
         }
@@ -93,46 +101,47 @@ impl FileError {
 
     /// A problem with no position.
     pub fn plain(file: &str, message: impl Into<String>) -> FileError {
-        FileError {
-            file: file.to_owned(),
-            line: None,
-            key_path: None,
-            message: message.into(),
-            source_code: None,
-            span: None,
-            label: String::new(),
-        }
+        FileError::new(file, None, None, message.into(), None, None)
     }
 
-    /// A problem at `key_path` in `file`, located at `span` when known.
+    /// A problem at `key_path` in `file`, located at `span` when known. To report many
+    /// problems of one file, use a [`Locator`]: it indexes the file once for all of them.
     pub fn located(
         file: &SourceFile,
         span: Option<std::ops::Range<usize>>,
         key_path: String,
         message: String,
     ) -> FileError {
-        FileError::at(file, span, non_root(key_path), message)
+        let mut e = FileError::new(&file.name, None, non_root(key_path), message, None, None);
+        if let Some(span) = span {
+            e.line = Some(locate::line_of(&file.text, span.start));
+            if let Some(shown) = locate::excerpt(&file.text, span) {
+                e.span = Some(SourceSpan::from(shown));
+                e.source_code = Some(NamedSource::new(&file.name, Arc::from(file.text.as_str())));
+            }
+        }
+        e
     }
 
-    fn at(
-        file: &SourceFile,
-        span: Option<std::ops::Range<usize>>,
+    /// Every error is made here: the message's echoes of the file are bounded, the key
+    /// path clipped, and the label is the message's first clause.
+    fn new(
+        file: &str,
+        line: Option<usize>,
         key_path: Option<String>,
         message: String,
+        source: Option<Arc<str>>,
+        span: Option<std::ops::Range<usize>>,
     ) -> FileError {
-        let line = span.as_ref().map(|s| line_of(&file.text, s.start));
+        let message = bounded(&message);
         FileError {
-            file: file.name.clone(),
+            file: file.to_owned(),
             line,
-            key_path,
+            key_path: key_path.map(|p| clip_path(&p)),
             label: short_label(&message),
             message,
-            source_code: span
-                .is_some()
-                .then(|| NamedSource::new(&file.name, file.text.clone())),
-            span: span.map(|s| {
-                SourceSpan::from(s.start..s.end.max(s.start + 1).min(file.text.len().max(1)))
-            }),
+            source_code: source.map(|text| NamedSource::new(file, text)),
+            span: span.map(SourceSpan::from),
         }
     }
 }
@@ -146,12 +155,45 @@ fn short_label(message: &str) -> String {
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
+/// `message` with every quoted part (between backquotes or double quotes) longer than
+/// [`ECHO_CHARS`] clipped, and control characters escaped: messages of parsers and of
+/// serde repeat what the file says, which may be megabytes.
+fn bounded(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest[open..].chars().next().unwrap_or('`');
+        let inner = &rest[open + 1..];
+        let Some(close) = inner.find(quote) else {
+            break;
+        };
+        out.push_str(&escape(&rest[..=open]));
+        out.push_str(&clip(&inner[..close]));
+        out.push(quote);
+        rest = &inner[close + 1..];
+    }
+    out.push_str(&clip_long(rest));
+    out
+}
+
+/// Text outside quotes, clipped only when it is far longer than any message bilan writes.
+fn clip_long(text: &str) -> std::borrow::Cow<'_, str> {
+    const MOST: usize = 50 * ECHO_CHARS;
+    match text.char_indices().nth(MOST) {
+        None => escape(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", escape(&text[..end]))),
+    }
+}
+
+/// A key path with each of its keys clipped (a key may be megabytes long).
+fn clip_path(path: &str) -> String {
+    if path.len() <= ECHO_CHARS && !path.chars().any(bilan_units::text::is_unsafe_char) {
+        return path.to_owned();
+    }
+    path.split('.')
+        .map(|key| clip(key).into_owned())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Every problem found in a file.
@@ -185,16 +227,18 @@ impl From<FileError> for FileErrors {
 ///
 /// The common case (a valid file) takes the fast path: one pass that only records unknown
 /// keys. Only when that pass fails is the file parsed again, tracking the key path of the
-/// error, so large inventories do not pay for path tracking.
+/// error, so large inventories do not pay for path tracking. Tables and arrays nested
+/// deeper than [`MAX_DEPTH`] are refused with their line before anything is read.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, FileErrors> {
     let mut unknown: Vec<String> = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
     let fast = match file.format() {
         Format::Toml => {
-            let de = toml::Deserializer::parse(&file.text).map_err(|e| toml_error(file, &e))?;
+            let de = toml_document(file)?;
             T::deserialize(serde_ignored::Deserializer::new(de, &mut record)).ok()
         }
         Format::Json => {
+            json_depth(file)?;
             let mut de = serde_json::Deserializer::from_str(&file.text);
             T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut record))
                 .ok()
@@ -208,39 +252,62 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, FileErrors> {
     if unknown.is_empty() {
         Ok(value)
     } else {
+        let locator = Locator::new(file);
         Err(FileErrors {
             errors: unknown
                 .into_iter()
                 .map(|path| {
-                    let span = locate_key(file, &path);
+                    let span = locator.locate_key(&path);
                     let key = path
                         .rsplit(['.', '['])
                         .next()
                         .unwrap_or(&path)
-                        .trim_end_matches(']')
-                        .to_owned();
-                    FileError::at(file, span, Some(path), format!("unknown key `{key}`"))
+                        .trim_end_matches(']');
+                    let message = format!("unknown key `{}`", clip(key));
+                    locator.error_at(span, Some(path), message)
                 })
                 .collect(),
         })
     }
 }
 
+/// The TOML document of `file`, parsed and checked for depth, ready to read into types.
+pub(crate) fn toml_document(file: &SourceFile) -> Result<toml::Deserializer<'_>, FileErrors> {
+    let doc = toml::de::DeTable::parse(&file.text).map_err(|e| toml_error(file, &e))?;
+    if let Some(span) = depth::too_deep_toml(doc.get_ref()) {
+        depth::dismantle(doc.into_inner());
+        return Err(
+            FileError::located(file, Some(span), String::new(), depth::too_deep_message()).into(),
+        );
+    }
+    Ok(toml::Deserializer::from(doc))
+}
+
+/// Refuses a JSON file nested deeper than [`MAX_DEPTH`], with its line.
+fn json_depth(file: &SourceFile) -> Result<(), FileErrors> {
+    match depth::too_deep_json(&file.text) {
+        None => Ok(()),
+        Some(offset) => Err(FileError::located(
+            file,
+            Some(offset..offset + 1),
+            String::new(),
+            depth::too_deep_message(),
+        )
+        .into()),
+    }
+}
+
 /// Parses `file` again, tracking key paths, to report why it does not deserialize.
 fn located_error<T: DeserializeOwned>(file: &SourceFile) -> FileErrors {
     let error = match file.format() {
-        Format::Toml => match toml::Deserializer::parse(&file.text) {
-            Err(e) => return toml_error(file, &e),
+        Format::Toml => match toml_document(file) {
+            Err(e) => return e,
             Ok(de) => serde_path_to_error::deserialize::<_, T>(de).err().map(|e| {
                 let path = display_path(e.path());
                 let inner = e.into_inner();
-                let span = inner.span().or_else(|| locate(file, &path));
-                FileError::at(
-                    file,
-                    span,
-                    non_root(path),
-                    clean_toml_message(inner.message()),
-                )
+                let locator = Locator::new(file);
+                let span = inner.span().or_else(|| locator.locate(&path));
+                locator.error_at(span, non_root(path), clean_toml_message(inner.message()))
             }),
         },
         Format::Json => {
@@ -259,7 +326,7 @@ fn located_error<T: DeserializeOwned>(file: &SourceFile) -> FileErrors {
                     if inner.line() > 0 {
                         err.line = Some(inner.line());
                     }
-                    err.key_path = non_root(path);
+                    err.key_path = non_root(path).map(|p| clip_path(&p));
                     Some(err)
                 }
             }
@@ -274,8 +341,21 @@ fn non_root(path: String) -> Option<String> {
     (!path.is_empty() && path != ".").then_some(path)
 }
 
+/// A TOML syntax error, located. The parser's own nesting limits become bilan's message;
+/// a dotted key of too many parts, which the parser does not locate, is found in the text.
 fn toml_error(file: &SourceFile, e: &toml::de::Error) -> FileErrors {
-    FileError::at(file, e.span(), None, clean_toml_message(e.message())).into()
+    let message = clean_toml_message(e.message());
+    let too_deep = message.contains("recursion limit") || message.contains("recursion depth");
+    let span = match e.span() {
+        None if too_deep => depth::long_dotted_key(&file.text),
+        span => span,
+    };
+    let message = if too_deep {
+        depth::too_deep_message()
+    } else {
+        message
+    };
+    FileError::located(file, span, String::new(), message).into()
 }
 
 fn clean_toml_message(message: &str) -> String {
@@ -289,24 +369,41 @@ fn strip_json_position(message: &str) -> String {
     }
 }
 
-/// serde_ignored writes `workload.0.energyy`; bilan writes `workload[0].energyy`.
+/// serde_ignored writes `workload.0.energyy`; bilan writes `workload[0].energyy`. Built
+/// from the leaf up, without recursion.
 fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
     use serde_ignored::Path as P;
-    match path {
-        P::Root => String::new(),
-        P::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
-        P::Map { parent, key } => {
-            let parent = ignored_path(parent);
-            if parent.is_empty() {
-                key.clone()
-            } else {
-                format!("{parent}.{key}")
+    let mut segments: Vec<Result<&str, usize>> = Vec::new();
+    let mut at = path;
+    loop {
+        match at {
+            P::Root => break,
+            P::Seq { parent, index } => {
+                segments.push(Err(*index));
+                at = parent;
+            }
+            P::Map { parent, key } => {
+                segments.push(Ok(key));
+                at = parent;
+            }
+            P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+                at = parent;
             }
         }
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-            ignored_path(parent)
+    }
+    let mut out = String::new();
+    for segment in segments.iter().rev() {
+        match segment {
+            Err(index) => out.push_str(&format!("[{index}]")),
+            Ok(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
         }
     }
+    out
 }
 
 fn display_path(path: &serde_path_to_error::Path) -> String {
@@ -327,75 +424,14 @@ fn display_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Splits `a.b[2].c` into keys and indices.
-fn split_path(path: &str) -> Vec<Result<String, usize>> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(i) = rest.find('[') {
-            if i > 0 {
-                out.push(Ok(rest[..i].to_owned()));
-            }
-            rest = &rest[i..];
-            // `[n]` segments; anything else (keys with brackets of their own) stops the walk.
-            while rest.starts_with('[') {
-                let Some(end) = rest.find(']') else { break };
-                if let Some(n) = rest.get(1..end).and_then(|n| n.parse().ok()) {
-                    out.push(Err(n));
-                }
-                rest = rest.get(end + 1..).unwrap_or("");
-            }
-        } else if !rest.is_empty() {
-            out.push(Ok(rest.to_owned()));
-        }
-    }
-    out
-}
-
-/// The byte span of the value at `path` in a TOML file, if it can be found.
+/// The byte span of the value at `path` in a TOML file, if it can be found. Each call
+/// parses the file: to locate many paths, use one [`Locator`].
 pub fn locate(file: &SourceFile, path: &str) -> Option<std::ops::Range<usize>> {
-    locate_impl(file, path, false)
-}
-
-fn locate_key(file: &SourceFile, path: &str) -> Option<std::ops::Range<usize>> {
-    locate_impl(file, path, true)
-}
-
-fn locate_impl(file: &SourceFile, path: &str, want_key: bool) -> Option<std::ops::Range<usize>> {
-    use toml::de::{DeTable, DeValue};
-    if file.format() != Format::Toml {
-        return None;
-    }
-    let root = DeTable::parse(&file.text).ok()?;
-    let segments = split_path(path);
-    let mut span = root.span();
-    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
-    let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
-    for (n, segment) in segments.iter().enumerate() {
-        let last = n + 1 == segments.len();
-        let value = match segment {
-            Ok(key) => {
-                let (k, v) = table?.iter().find(|(k, _)| k.get_ref() == key)?;
-                if last && want_key {
-                    return Some(k.span());
-                }
-                v
-            }
-            Err(index) => array?.get(*index)?,
-        };
-        span = value.span();
-        table = None;
-        array = None;
-        match value.get_ref() {
-            DeValue::Table(t) => table = Some(t),
-            DeValue::Array(a) => array = Some(a),
-            _ => {}
-        }
-    }
-    Some(span)
+    Locator::new(file).locate(path)
 }
 
 /// Reads and checks an inventory: syntax, unknown keys, then semantics (units, references).
+/// The file is parsed once more to locate the problems, however many there are.
 pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
     let inventory: Inventory = match pieces::parse(file, pieces::PIECE_BYTES) {
         Some(inventory) => inventory,
@@ -405,20 +441,17 @@ pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
     if problems.is_empty() {
         return Ok(inventory);
     }
+    let locator = Locator::new(file);
     let mut errors: Vec<FileError> = problems
         .into_iter()
         .map(|p| {
-            let path = resolve_path(&p.path);
-            let span = locate(file, &path);
-            FileError::at(file, span, non_root(path), p.message)
+            let path = p.path.to_string();
+            let span = locator.locate(&path);
+            locator.error_at(span, non_root(path), p.message)
         })
         .collect();
     errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
     Err(FileErrors { errors })
-}
-
-fn resolve_path(path: &KeyPath) -> String {
-    path.to_string()
 }
 
 /// Reads and checks the inventory at `path`.
@@ -434,7 +467,10 @@ impl fmt::Display for SourceFile {
     }
 }
 
+mod depth;
+mod locate;
 mod pieces;
+mod read;
 
 #[cfg(test)]
 mod tests;

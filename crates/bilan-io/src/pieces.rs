@@ -53,7 +53,7 @@ pub(crate) fn parse(file: &SourceFile, piece_bytes: usize) -> Option<Inventory> 
     let cuts = cuts(&file.text, piece_bytes);
     let (&first_cut, _) = cuts.split_first()?;
     let head = &file.text[..first_cut];
-    let probe: Probe = toml::from_str(head).ok()?;
+    let probe: Probe = Probe::deserialize(checked(head)?).ok()?;
     if probe.workload.is_some() {
         return None;
     }
@@ -82,9 +82,20 @@ pub(crate) fn parse(file: &SourceFile, piece_bytes: usize) -> Option<Inventory> 
 fn strict<T: DeserializeOwned>(text: &str) -> Option<T> {
     let mut unknown = false;
     let mut record = |_: serde_ignored::Path<'_>| unknown = true;
-    let de = toml::Deserializer::parse(text).ok()?;
+    let de = checked(text)?;
     let value = T::deserialize(serde_ignored::Deserializer::new(de, &mut record)).ok()?;
     (!unknown).then_some(value)
+}
+
+/// `text` parsed, if it parses and nests no deeper than [`crate::MAX_DEPTH`] (reading a
+/// deeper one could overflow the stack; the whole-document reading then says where).
+fn checked(text: &str) -> Option<toml::Deserializer<'_>> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    if crate::depth::too_deep_toml(doc.get_ref()).is_some() {
+        crate::depth::dismantle(doc.into_inner());
+        return None;
+    }
+    Some(toml::Deserializer::from(doc))
 }
 
 /// Offsets of the lines where pieces start: lines that are a `[[workload]]` header (possibly
