@@ -2,13 +2,16 @@
 
 use std::fmt;
 
+use crate::text::clip;
 use crate::{Dimension, Substance};
 
 /// What went wrong while parsing or converting a quantity or a unit.
 ///
 /// Every message starts in lowercase, has no trailing period and quotes the
 /// offending text as written (`text`), so that callers can prefix it with a
-/// file name and a key path.
+/// file name and a key path. What it quotes is clipped to
+/// [`ECHO_CHARS`](crate::text::ECHO_CHARS) characters: a unit of megabytes gives a
+/// one-line message.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UnitError {
@@ -93,27 +96,30 @@ impl fmt::Display for UnitError {
             UnitError::AmbiguousComma { text } => {
                 write!(
                     f,
-                    "`{text}`: a comma is ambiguous (thousands separator or decimal comma); "
+                    "`{}`: a comma is ambiguous (thousands separator or decimal comma); ",
+                    clip(text)
                 )?;
                 write_comma_suggestion(f, text)
             }
             UnitError::BadNumber { text } => write!(
                 f,
-                "`{text}`: cannot read a number; expected a number followed by a unit, \
-                 e.g. `12 kWh` (no thousands separators, `.` as the decimal point)"
+                "`{}`: cannot read a number; expected a number followed by a unit, \
+                 e.g. `12 kWh` (no thousands separators, `.` as the decimal point)",
+                clip(text)
             ),
             UnitError::NonFinite { text } => write!(
                 f,
-                "`{text}`: the number is not finite (NaN, infinity, or too large for a 64-bit float)"
+                "`{}`: the number is not finite (NaN, infinity, or too large for a 64-bit float)",
+                clip(text)
             ),
             UnitError::UnknownUnit { text, unit, hint } => {
                 if text == unit {
-                    write!(f, "unknown unit `{unit}`")?;
+                    write!(f, "unknown unit `{}`", clip(unit))?;
                 } else {
-                    write!(f, "`{text}`: unknown unit `{unit}`")?;
+                    write!(f, "`{}`: unknown unit `{}`", clip(text), clip(unit))?;
                 }
                 match hint {
-                    Some(hint) => write!(f, "; {hint}"),
+                    Some(hint) => write!(f, "; {}", clip_quoted(hint)),
                     None => Ok(()),
                 }
             }
@@ -123,7 +129,7 @@ impl fmt::Display for UnitError {
                 found,
                 ..
             } => {
-                write!(f, "`{text}` is {found}, expected {expected}")?;
+                write!(f, "`{}` is {found}, expected {expected}", clip(text))?;
                 match expected.example_unit() {
                     Some(example) => write!(f, " (e.g. {example})"),
                     None if expected.is_dimensionless() => f.write_str(" (a plain number)"),
@@ -135,13 +141,33 @@ impl fmt::Display for UnitError {
                 expected,
                 found,
                 ..
-            } => write!(f, "`{text}` is expressed in {found}, expected {expected}"),
+            } => write!(
+                f,
+                "`{}` is expressed in {found}, expected {expected}",
+                clip(text)
+            ),
             UnitError::Negative { text } => write!(
                 f,
-                "`{text}` is negative; a negative amount makes no sense here"
+                "`{}` is negative; a negative amount makes no sense here",
+                clip(text)
             ),
         }
     }
+}
+
+/// `text` with each part between backquotes clipped (a hint may repeat the unit written).
+fn clip_quoted(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                clip(part).into_owned()
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// ``write `1312 kg` or `1.312 kg` `` for `1,312 kg`.
@@ -153,10 +179,10 @@ fn write_comma_suggestion(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result
         1 if !number_has_point => write!(
             f,
             "write `{}` or `{}`",
-            replace_at(text, &commas, ""),
-            replace_at(text, &commas, ".")
+            clip(&replace_at(text, &commas, "")),
+            clip(&replace_at(text, &commas, "."))
         ),
-        _ if !number_has_point => write!(f, "write `{}`", replace_at(text, &commas, "")),
+        _ if !number_has_point => write!(f, "write `{}`", clip(&replace_at(text, &commas, ""))),
         _ => f.write_str(
             "write the number without thousands separators and with `.` as the decimal point",
         ),

@@ -301,7 +301,7 @@ impl<'de> Visitor<'de> for QuantityVisitor {
                 "value" => value = Some(map.next_value()?),
                 "unit" if unit.is_some() => return Err(de::Error::duplicate_field("unit")),
                 "unit" => unit = Some(map.next_value()?),
-                other => return Err(de::Error::unknown_field(other, FIELDS)),
+                other => return Err(de::Error::unknown_field(&crate::text::clip(other), FIELDS)),
             }
         }
         let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
