@@ -10,11 +10,14 @@
 //! * `cargo xtask html-check [FILE]`: renders HTML reports in headless Chromium and fails on
 //!   script errors or a blank chart.
 //! * `cargo xtask new-plugin NAME`: scaffolds a methodology plugin crate in `plugins/NAME`.
+//! * `cargo xtask fuzz [--minutes N] [--seed S]`: the mutation fuzzer (`tests/fuzz`) in
+//!   release; fails when it finds anything.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
 mod codegen;
+mod fuzz;
 mod html_check;
 mod new_plugin;
 mod tidy;
@@ -38,9 +41,10 @@ fn main() -> anyhow::Result<()> {
         Some("bench") => bench::bench(&rest),
         Some("html-check") => html_check::run(&rest),
         Some("new-plugin") => new_plugin::run(&rest),
+        Some("fuzz") => fuzz::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html] | new-plugin NAME>"
+                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html] | new-plugin NAME | fuzz [--minutes N] [--seed S]>"
             );
             bail!("unknown or missing task")
         }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::corpus::{FACTORS, INVENTORIES, METHODOLOGIES, Role, Seed};
 use crate::mutate::{Sizes, mutate};
@@ -50,7 +51,47 @@ fn words(s: &str) -> Template {
     s.split(' ').map(str::to_owned).collect()
 }
 
+/// Figures that `explain` is asked for.
+pub const FIGURES: [&str; 5] = [
+    "gwp.total",
+    "gwp.stage.manufacturing",
+    "water.stage.use",
+    "gwp.phase.training",
+    "adpe.total",
+];
+
 impl Case {
+    /// Every command a case of `role` may run: the reading command first, then
+    /// `compare -f json`, then the other formats and commands.
+    pub fn all_commands(role: Role, method: &str, figure: &str) -> Vec<Template> {
+        let flag = match role {
+            Role::Inventory => "",
+            Role::Methodology => "--method-file {file} ",
+            Role::Factors => "--factors {file} ",
+        };
+        let target = if role == Role::Inventory {
+            "{file}"
+        } else {
+            "{inv}"
+        };
+        let first = match role {
+            Role::Inventory => words("validate {file}"),
+            Role::Methodology => words("methods --method-file {file}"),
+            Role::Factors => words("factors --factors {file} --subject hardware/"),
+        };
+        let mut all = vec![first];
+        for format in ["json", "table", "md", "csv", "html"] {
+            all.push(words(&format!("compare -f {format} {flag}{target}")));
+        }
+        for format in ["json", "table"] {
+            all.push(words(&format!("assess -f {format} {flag}{target}")));
+        }
+        all.push(words(&format!(
+            "explain --figure {figure} -m {method} {flag}{target}"
+        )));
+        all
+    }
+
     /// Case `index` of the run seeded with `seed`.
     pub fn generate(seed: u64, index: u64, sizes: Sizes) -> Case {
         let mut rng = Rng::for_case(seed, index);
@@ -68,48 +109,18 @@ impl Case {
         let inventory = *rng.pick(&INVENTORIES).unwrap_or(&INVENTORIES[0]);
         let mut data = base.text.as_bytes().to_vec();
         let mutations = mutate(&mut rng, &mut data, sizes);
-        let flag = match role {
-            Role::Inventory => "",
-            Role::Methodology => "--method-file {file} ",
-            Role::Factors => "--factors {file} ",
-        };
-        let target = if role == Role::Inventory {
-            "{file}"
-        } else {
-            "{inv}"
-        };
-        let first = match role {
-            Role::Inventory => words("validate {file}"),
-            Role::Methodology => words("methods --method-file {file}"),
-            Role::Factors => words("factors --factors {file} --subject hardware/"),
-        };
         let method = base.method_id.unwrap_or(
             *rng.pick(&["ademe-lca", "ghg-protocol", "sci"])
                 .unwrap_or(&"sci"),
         );
-        let figure = *rng
-            .pick(&[
-                "gwp.total",
-                "gwp.stage.manufacturing",
-                "water.stage.use",
-                "gwp.phase.training",
-                "adpe.total",
-            ])
-            .unwrap_or(&"gwp.total");
-        let other = match rng.below(7) {
-            0 => format!("compare -f table {flag}{target}"),
-            1 => format!("compare -f md {flag}{target}"),
-            2 => format!("compare -f csv {flag}{target}"),
-            3 => format!("compare -f html {flag}{target}"),
-            4 => format!("assess -f json {flag}{target}"),
-            5 => format!("assess -f table {flag}{target}"),
-            _ => format!("explain --figure {figure} -m {method} {flag}{target}"),
-        };
-        let commands = vec![
-            first,
-            words(&format!("compare -f json {flag}{target}")),
-            words(&other),
-        ];
+        let figure = *rng.pick(&FIGURES).unwrap_or(&"gwp.total");
+        let all = Case::all_commands(role, method, figure);
+        // The reading command, `compare -f json` (every method, the fullest output), and
+        // one of the other formats and commands.
+        let commands: Vec<Template> = [0, 1, 2 + rng.below(all.len() - 2)]
+            .iter()
+            .filter_map(|&i| all.get(i).cloned())
+            .collect();
         Case {
             seed,
             index,
@@ -175,24 +186,34 @@ pub fn current_command() -> Vec<String> {
     CURRENT.lock().map(|c| c.clone()).unwrap_or_default()
 }
 
+static CAPTURING: AtomicUsize = AtomicUsize::new(0);
+
 /// Replaces the panic hook with one that records the message and its place instead of
-/// printing it: every panic is a finding, and the fuzz's own output stays readable.
+/// printing it while [`run_command`] runs: every panic is a finding, and the fuzz's own
+/// output stays readable. Other panics (a failing test's) go to the previous hook.
 pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let msg = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "non-string panic".to_owned());
-        let at = info
-            .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        if let Ok(mut p) = PANICS.lock() {
-            p.push(format!("{msg} at {at}"));
-        }
-    }));
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CAPTURING.load(Ordering::SeqCst) == 0 {
+                return previous(info);
+            }
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic".to_owned());
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            if let Ok(mut p) = PANICS.lock() {
+                p.push(format!("{msg} at {at}"));
+            }
+        }));
+    });
 }
 
 fn take_panics() -> Vec<String> {
@@ -210,10 +231,12 @@ pub fn run_command(args: &[String]) -> Ran {
     }
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
+    CAPTURING.fetch_add(1, Ordering::SeqCst);
     let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         bilan_cli::run(args, &mut stdout, &mut stderr)
     }))
     .ok();
+    CAPTURING.fetch_sub(1, Ordering::SeqCst);
     Ran {
         args: args.to_vec(),
         code,

@@ -106,7 +106,7 @@ pub fn classify(case: &Case, runs: &[Ran]) -> Vec<Flag> {
                 flag(Class::NonFinite, line);
             }
         }
-        if r.code == Some(2) && !located(&stderr, case) {
+        if r.code == Some(2) && !located(&stderr, case) && !names_figure(&stderr, &r.args) {
             flag(Class::Unlocated, clip(stderr.lines().next().unwrap_or("")));
         }
         if r.stderr.len() > MAX_STDERR_BYTES {
@@ -148,6 +148,14 @@ pub fn located(stderr: &str, case: &Case) -> bool {
                 .is_some_and(|p| p.is_ascii_alphabetic())
     });
     indexed || stderr.contains("unknown method") || stderr.contains("no method")
+}
+
+/// Whether an `explain` error names the figure it was asked for (a figure a method does
+/// not compute is a usage error about the figure, not about the file).
+pub fn names_figure(stderr: &str, args: &[String]) -> bool {
+    args.windows(2)
+        .find(|w| w[0] == "--figure")
+        .is_some_and(|w| stderr.contains(w[1].as_str()))
 }
 
 fn is_non_finite_word(w: &str) -> bool {

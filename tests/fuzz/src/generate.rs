@@ -59,11 +59,18 @@ pub fn inventory(fleets: &[Fleet], workloads: &[Workload]) -> String {
          period = { start = 2025-01-01, end = 2025-12-31 }\n\n\
          [[functional-unit]]\nid = \"run\"\nkind = \"training-run\"\n",
     );
-    if workloads
+    let serving: Vec<String> = workloads
         .iter()
-        .any(|w| w.phase == "inference" && w.requests.is_some())
-    {
-        s.push_str("\n[[functional-unit]]\nid = \"request\"\nkind = \"request\"\n");
+        .enumerate()
+        .filter(|(_, w)| w.phase == "inference" && w.requests.is_some())
+        .map(|(i, _)| format!("\"w-{i}\""))
+        .collect();
+    if !serving.is_empty() {
+        let _ = write!(
+            s,
+            "\n[[functional-unit]]\nid = \"request\"\nkind = \"request\"\nworkloads = [{}]\n",
+            serving.join(", ")
+        );
     }
     for (i, f) in fleets.iter().enumerate() {
         let _ = write!(
