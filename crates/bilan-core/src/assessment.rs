@@ -634,6 +634,10 @@ pub struct IndicatorCoverage {
     /// Why not, or caveats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// In scope, but every contribution to it was excluded (no factor…): reported as "not
+    /// computed" with the reason in `note`, never as 0. `covered` is then false too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_computed: bool,
 }
 
 /// A result per functional unit.

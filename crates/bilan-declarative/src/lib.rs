@@ -27,7 +27,7 @@ use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
 
-pub use resolve::{Loaded, resolve};
+pub use resolve::{Loaded, MAX_EXTENDS, resolve};
 pub use spec::Spec;
 
 /// The shipped methodology files (this repository's `methodologies/`), embedded at build

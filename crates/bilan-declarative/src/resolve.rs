@@ -1,11 +1,20 @@
 //! Loading declarative methodology files: parsing, checking, ordering `extends` chains.
+//!
+//! Loading is linear in the size of the files: each file is parsed once to be read and at
+//! most once more to locate its problems and its rules' lines ([`Locator`]); chains of
+//! `extends` are ordered without recursion ([`chain`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod chain;
+
+pub use chain::MAX_EXTENDS;
+
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use bilan_core::assessment::Driver;
 use bilan_core::method::{Descriptor, Methodology, Parameters, RuleSpec as DriverRule};
-use bilan_io::{FileError, FileErrors, SourceFile};
+use bilan_io::{FileError, FileErrors, Locator, SourceFile};
+use bilan_units::text::clip;
 use sha2::{Digest as _, Sha256};
 
 use crate::spec::{RuleKind, Spec};
@@ -29,23 +38,13 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// One error in `file`; a file with many problems uses one [`Locator`] for all of them.
 fn error(file: &SourceFile, path: &str, message: String) -> FileError {
-    FileError::located(file, bilan_io::locate(file, path), path.to_owned(), message)
+    Locator::new(file).error(path, message)
 }
 
 fn boxed(file: &SourceFile, path: &str, message: String) -> Box<FileError> {
     Box::new(error(file, path, message))
-}
-
-fn line(file: &SourceFile, path: &str) -> Option<usize> {
-    let span = bilan_io::locate(file, path)?;
-    Some(
-        file.text[..span.start]
-            .bytes()
-            .filter(|&b| b == b'\n')
-            .count()
-            + 1,
-    )
 }
 
 struct Parsed {
@@ -62,10 +61,10 @@ struct Parsed {
 /// Checks one file on its own (everything that does not need the base method).
 fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
     let spec: Spec = bilan_io::parse(&file)?;
+    let loc = Locator::new(&file);
     let mut errors = Vec::new();
     if spec.schema != 1 {
-        errors.push(error(
-            &file,
+        errors.push(loc.error(
             "schema",
             format!(
                 "schema {} is not supported; this build reads methodology files of schema 1",
@@ -79,22 +78,20 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        errors.push(error(
-            &file,
+        errors.push(loc.error(
             "id",
             format!(
                 "`{}` is not a valid id: use lowercase letters, digits and hyphens",
-                spec.id
+                clip(&spec.id)
             ),
         ));
     }
     let version = semver::Version::parse(&spec.version).map_err(|e| {
-        error(
-            &file,
+        loc.error(
             "version",
             format!(
                 "`{}` is not a semver version (e.g. 1.0.0): {e}",
-                spec.version
+                clip(&spec.version)
             ),
         )
     });
@@ -102,18 +99,16 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
         Some((id, req)) => semver::VersionReq::parse(req)
             .map(|r| (id.to_owned(), r))
             .map_err(|e| {
-                error(
-                    &file,
+                loc.error(
                     "extends",
-                    format!("`{req}` is not a semver requirement (e.g. ^1): {e}"),
+                    format!("`{}` is not a semver requirement (e.g. ^1): {e}", clip(req)),
                 )
             }),
-        None => Err(error(
-            &file,
+        None => Err(loc.error(
             "extends",
             format!(
-                "`{}`: name the base method and a version requirement, e.g. `{}@^1`",
-                spec.extends, spec.extends
+                "`{0}`: name the base method and a version requirement, e.g. `{0}@^1`",
+                clip(&spec.extends)
             ),
         )),
     };
@@ -121,15 +116,10 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
     for (i, r) in spec.rules.iter().enumerate() {
         let at = |field: &str| format!("rule[{i}].{field}");
         if !rule_ids.insert(r.id.as_str()) {
-            errors.push(error(
-                &file,
-                &at("id"),
-                format!("duplicate rule id `{}`", r.id),
-            ));
+            errors.push(loc.error(&at("id"), format!("duplicate rule id `{}`", clip(&r.id))));
         }
         if r.reason.trim().is_empty() {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &at("reason"),
                 "a rule needs its reason: it is shown in the audit trail".into(),
             ));
@@ -137,26 +127,22 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
         match r.kind {
             RuleKind::Scale => match r.multiplier {
                 Some(k) if k.is_finite() && k > 0.0 => {}
-                Some(k) => errors.push(error(
-                    &file,
+                Some(k) => errors.push(loc.error(
                     &at("multiplier"),
                     format!("`{k}`: a multiplier must be a positive number"),
                 )),
-                None => errors.push(error(
-                    &file,
+                None => errors.push(loc.error(
                     &at("multiplier"),
                     "a `scale` rule needs `multiplier`".into(),
                 )),
             },
             RuleKind::CutOff => match r.threshold {
                 Some(t) if t.is_finite() && t > 0.0 && t < 1.0 => {}
-                Some(t) => errors.push(error(
-                    &file,
+                Some(t) => errors.push(loc.error(
                     &at("threshold"),
                     format!("`{t}`: a cut-off threshold is a share between 0 and 1 (0.01 = 1 %)"),
                 )),
-                None => errors.push(error(
-                    &file,
+                None => errors.push(loc.error(
                     &at("threshold"),
                     "a `cut-off` rule needs `threshold`".into(),
                 )),
@@ -164,15 +150,13 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
             RuleKind::Exclude => {}
         }
         if r.kind != RuleKind::Scale && r.multiplier.is_some() {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &at("multiplier"),
                 "only a `scale` rule takes `multiplier`".into(),
             ));
         }
         if r.kind != RuleKind::CutOff && r.threshold.is_some() {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &at("threshold"),
                 "only a `cut-off` rule takes `threshold`".into(),
             ));
@@ -181,8 +165,7 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
         // indicator alone through a term common to every indicator: refuse rather than
         // change the other phases or indicators too.
         if r.kind != RuleKind::Exclude && r.matcher.phase.is_some() {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &at("match.phase"),
                 format!("`phase` selects shares of shared items; only an `exclude` rule takes it (not `{}`)", match r.kind {
                     RuleKind::Scale => "scale",
@@ -193,15 +176,13 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
         }
         if r.kind == RuleKind::Exclude && r.matcher.phase.is_some() && r.matcher.indicator.is_some()
         {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &at("match.indicator"),
                 "an `exclude` rule with `phase` removes that phase's share of every indicator: remove `indicator`, or write a second rule".into(),
             ));
         }
         if r.kind == RuleKind::Scale && r.matcher.indicator.is_some() {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &at("match.indicator"),
                 "a `scale` rule applies to whole contributions (all indicators): remove `indicator`".into(),
             ));
@@ -220,13 +201,13 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
     };
     for (i, p) in spec.factors.prefer.iter().enumerate() {
         if p.dataset.is_none() && p.basis.is_none() {
-            errors.push(error(
-                &file,
+            errors.push(loc.error(
                 &format!("factors.prefer[{i}]"),
                 "name a `dataset` or a `basis` to prefer".into(),
             ));
         }
     }
+    drop(loc);
     match (version, extends) {
         (Ok(version), Ok((base_id, requirement))) if errors.is_empty() => Ok(Parsed {
             sha256: sha256_hex(&file.text),
@@ -273,7 +254,7 @@ pub fn resolve(
                 "id",
                 format!(
                     "`{}` is the id of a built-in or plugin method ({}); choose another id",
-                    p.spec.id,
+                    clip(&p.spec.id),
                     b.descriptor().name
                 ),
             ));
@@ -289,7 +270,11 @@ pub fn resolve(
                 "id",
                 format!(
                     "`{}` {} is also defined by {} ({} {}): two different files with {what}; remove or rename one",
-                    p.spec.id, p.version, other.file.name, other.spec.id, other.version
+                    clip(&p.spec.id),
+                    p.version,
+                    other.file.name,
+                    clip(&other.spec.id),
+                    other.version
                 ),
             ));
         } else {
@@ -299,18 +284,11 @@ pub fn resolve(
     if !errors.is_empty() {
         return Err(FileErrors { errors });
     }
-    let mut built: HashMap<usize, Arc<Declarative>> = HashMap::new();
-    let mut out = Vec::new();
-    for &i in by_id.values() {
-        let mut chain = Vec::new();
-        match build(i, &parsed, &by_id, bases, &mut built, &mut chain) {
-            Ok(_) => {}
-            Err(e) => errors.push(*e),
-        }
-    }
+    let (built, errors) = chain::build_all(&parsed, &by_id, bases);
     if !errors.is_empty() {
         return Err(FileErrors { errors });
     }
+    let mut out = Vec::new();
     // Listing order: the order files were given.
     let mut indices: Vec<usize> = built.keys().copied().collect();
     indices.sort_unstable();
@@ -326,66 +304,6 @@ pub fn resolve(
     Ok(out)
 }
 
-fn build(
-    i: usize,
-    parsed: &[Parsed],
-    by_id: &BTreeMap<String, usize>,
-    bases: &[Arc<dyn Methodology>],
-    built: &mut HashMap<usize, Arc<Declarative>>,
-    chain: &mut Vec<usize>,
-) -> Result<Arc<Declarative>, Box<FileError>> {
-    if let Some(m) = built.get(&i) {
-        return Ok(m.clone());
-    }
-    let p = &parsed[i];
-    if let Some(start) = chain.iter().position(|&j| j == i) {
-        let cycle: Vec<String> = chain[start..]
-            .iter()
-            .chain(std::iter::once(&i))
-            .map(|&j| format!("{} ({})", parsed[j].spec.id, parsed[j].file.name))
-            .collect();
-        return Err(boxed(
-            &p.file,
-            "extends",
-            format!("`extends` forms a cycle: {}", cycle.join(" → ")),
-        ));
-    }
-    chain.push(i);
-    let base: Arc<dyn Methodology> =
-        if let Some(b) = bases.iter().find(|b| b.descriptor().id == p.base_id) {
-            b.clone()
-        } else if let Some(&j) = by_id.get(&p.base_id) {
-            build(j, parsed, by_id, bases, built, chain)?
-        } else {
-            let mut known: Vec<String> = bases.iter().map(|b| b.descriptor().id.clone()).collect();
-            known.extend(by_id.keys().cloned());
-            return Err(boxed(
-                &p.file,
-                "extends",
-                format!(
-                    "unknown base method `{}` (available: {})",
-                    p.base_id,
-                    known.join(", ")
-                ),
-            ));
-        };
-    chain.pop();
-    let d = base.descriptor();
-    if !p.requirement.matches(&d.version) {
-        return Err(boxed(
-            &p.file,
-            "extends",
-            format!(
-                "requires `{}` {}, but the available `{}` is version {}",
-                p.base_id, p.requirement, d.id, d.version
-            ),
-        ));
-    }
-    let method = Arc::new(declare(p, base)?);
-    built.insert(i, method.clone());
-    Ok(method)
-}
-
 /// The method of a checked file on top of its base.
 fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<FileError>> {
     let b = base.descriptor();
@@ -398,8 +316,9 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
                 &p.file,
                 &path,
                 format!(
-                    "`{}` has no parameter `{name}` (it accepts: {})",
+                    "`{}` has no parameter `{}` (it accepts: {})",
                     b.id,
+                    clip(name),
                     b.parameters
                         .iter()
                         .map(|s| s.name.as_str())
@@ -494,12 +413,16 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         rules,
         references,
     };
+    let at = Locator::new(&p.file);
     let rule_lines = p
         .spec
         .rules
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| line(&p.file, &format!("rule[{i}].id")).map(|l| (r.id.clone(), l)))
+        .filter_map(|(i, r)| {
+            let span = at.locate(&format!("rule[{i}].id"))?;
+            Some((r.id.clone(), at.line(span.start)))
+        })
         .collect();
     Ok(Declarative {
         descriptor,

@@ -58,9 +58,9 @@ impl<'a> Locator<'a> {
     }
 
     /// An error at `path`, located when the path is found.
-    pub fn error(&self, path: &str, message: impl Into<String>) -> FileError {
+    pub fn error(&self, path: &str, message: String) -> FileError {
         let span = self.locate(path);
-        self.error_at(span, crate::non_root(path.to_owned()), message.into())
+        self.error_at(span, crate::non_root(path.to_owned()), message)
     }
 
     /// An error at `span`, with `key_path` when known.

@@ -108,7 +108,12 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
         t.add_row(row);
     }
     for c in a.coverage.iter().filter(|c| !c.covered) {
-        let mut row = vec![Cell::new(c.indicator.id()), Cell::new("not covered")];
+        let label = if c.not_computed {
+            "not computed"
+        } else {
+            "not covered"
+        };
+        let mut row = vec![Cell::new(c.indicator.id()), Cell::new(label)];
         row.extend(Stage::ALL.iter().map(|_| Cell::new("")));
         t.add_row(row);
     }

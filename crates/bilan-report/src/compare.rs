@@ -71,7 +71,7 @@ fn indicator_section(out: &mut String, h: &str, c: &Comparison, ic: &IndicatorCo
     t.set_header(header);
     for row in &ic.rows {
         if !row.covered {
-            let mut cells = vec![row.method.clone(), "not covered".to_owned()];
+            let mut cells = vec![row.method.clone(), row.missing_label().to_owned()];
             cells.extend(Stage::ALL.iter().map(|_| String::new()));
             t.add_row(cells);
             continue;
@@ -182,10 +182,11 @@ fn indicator_section(out: &mut String, h: &str, c: &Comparison, ic: &IndicatorCo
                     .find(|x| x.driver == *drv)
                     .map_or("-".to_owned(), |x| amount(x.amount, i))
             }));
-            cells.push(if d.residual == 0.0 {
+            let residual = d.residual_shown();
+            cells.push(if residual == 0.0 {
                 "0".to_owned()
             } else {
-                amount(d.residual, i)
+                amount(residual, i)
             });
             t.add_row(cells);
         }
@@ -222,11 +223,27 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
             indicator_section(&mut out, h3, c, ic);
         }
     }
-    let not_covered: Vec<&str> = c
+    let not_covered: Vec<String> = c
         .indicators
         .iter()
         .filter(|ic| !ic.rows.iter().any(|r| r.covered))
-        .map(|ic| ic.indicator.id())
+        .map(|ic| {
+            let uncomputed: Vec<&str> = ic
+                .rows
+                .iter()
+                .filter(|r| r.not_computed)
+                .map(|r| r.method.as_str())
+                .collect();
+            if uncomputed.is_empty() {
+                ic.indicator.id().to_owned()
+            } else {
+                format!(
+                    "{} (not computed by {}: every contribution excluded)",
+                    ic.indicator.id(),
+                    uncomputed.join(", ")
+                )
+            }
+        })
         .collect();
     if !not_covered.is_empty() {
         let _ = writeln!(
@@ -343,7 +360,7 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
         let ind = ic.indicator.id();
         for row in &ic.rows {
             if !row.covered {
-                w.write_record(["total", ind, &row.method, "", "not covered", ""])?;
+                w.write_record(["total", ind, &row.method, "", row.missing_label(), ""])?;
                 continue;
             }
             if let Some(total) = row.total {

@@ -149,12 +149,11 @@ pub fn render(
     let indicator = path.indicator;
     let mut out = String::new();
     if !a.covers(indicator) {
-        let note = a
-            .coverage
-            .iter()
-            .find(|c| c.indicator == indicator)
-            .and_then(|c| c.note.clone())
-            .unwrap_or_default();
+        let coverage = a.coverage.iter().find(|c| c.indicator == indicator);
+        let note = coverage.and_then(|c| c.note.clone()).unwrap_or_default();
+        if coverage.is_some_and(|c| c.not_computed) {
+            return Ok(format!("{path} in {}: {note}\n", a.method));
+        }
         return Ok(format!(
             "{path} in {}: not covered by this method ({note})\n",
             a.method

@@ -113,18 +113,20 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
         );
     }
     out.push_str("</div>");
-    let missing: Vec<&str> = ic
-        .rows
-        .iter()
-        .filter(|r| !r.covered)
-        .map(|r| r.method.as_str())
-        .collect();
-    if !missing.is_empty() {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">not covered by: {}</p>",
-            esc(&missing.join(", "))
-        );
+    for label in ["not covered", "not computed"] {
+        let missing: Vec<&str> = ic
+            .rows
+            .iter()
+            .filter(|r| !r.covered && r.missing_label() == label)
+            .map(|r| r.method.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">{label} by: {}</p>",
+                esc(&missing.join(", "))
+            );
+        }
     }
 }
 
@@ -160,7 +162,7 @@ fn divergence_tables(out: &mut String, report: &Report<'_>, indicator: Indicator
         let _ = write!(
             out,
             "<tr><td>residual</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr></table>",
-            esc(&amount(d.residual, indicator))
+            esc(&amount(d.residual_shown(), indicator))
         );
     }
 }

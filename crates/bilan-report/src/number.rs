@@ -3,8 +3,12 @@
 
 use bilan_core::indicator::Indicator;
 
-/// `value` with `digits` significant digits and `,` as thousands separator, never in
-/// exponent form; `-0` prints as `0`.
+/// Orders of magnitude past which a number prints in exponent form.
+const EXPONENT_ABOVE: i32 = 21;
+const EXPONENT_BELOW: i32 = 12;
+
+/// `value` with `digits` significant digits and `,` as thousands separator; `-0` prints as
+/// `0`. Only a number beyond 10^21 or under 10^-12 prints in exponent form (`1.000e-314`).
 pub fn significant(value: f64, digits: i32) -> String {
     if !value.is_finite() {
         return value.to_string();
@@ -13,6 +17,12 @@ pub fn significant(value: f64, digits: i32) -> String {
         return "0".to_owned();
     }
     let magnitude = value.abs().log10().floor() as i32 + 1;
+    // Far from 1 (a subnormal 1e-320, a 1e300 from a hostile input) positional notation
+    // would print hundreds of digits, or NaN once 10^digits overflows: exponent form.
+    if !(-EXPONENT_BELOW..=EXPONENT_ABOVE).contains(&magnitude) {
+        let precision = (digits - 1).max(0) as usize;
+        return format!("{value:.precision$e}");
+    }
     let decimals = (digits - magnitude).max(0) as usize;
     let scale = 10f64.powi(magnitude - digits);
     // Half away from zero, as people round (Rust's formatter rounds exact ties to even).
@@ -133,5 +143,14 @@ mod tests {
         assert_eq!(count(2.0e9), "2,000,000,000");
         assert_eq!(count(1.0), "1");
         assert_eq!(count(2.5), "2.500");
+    }
+
+    #[test]
+    fn extreme_magnitudes_print_as_numbers() {
+        // A 1e-320 t transport printed `NaN mg` once.
+        assert_eq!(amount(1e-317, Indicator::Gwp), "1.000e-311 mg CO2e");
+        assert_eq!(amount(1e300, Indicator::Gwp), "1.000e291 Mt CO2e");
+        assert_eq!(significant(-2.5e-14, 4), "-2.500e-14");
+        assert_eq!(significant(1e-12, 4), "0.000000000001000");
     }
 }

@@ -73,6 +73,29 @@ pub struct Divergence {
     pub residual: f64,
 }
 
+/// Below this share of `|B − A|` a residual is the rounding of the sums, not a difference.
+pub const RESIDUAL_NOISE: f64 = 1e-9;
+
+impl Divergence {
+    /// The residual as text formats show it: `0` when it is float noise (under
+    /// [`RESIDUAL_NOISE`] of `|B − A|`, or of the larger total when they are equal); the
+    /// JSON and CSV reports keep the exact value.
+    pub fn residual_shown(&self) -> f64 {
+        let scale = self.difference.abs().max(
+            self.a_total
+                .unwrap_or(0.0)
+                .abs()
+                .max(self.b_total.unwrap_or(0.0).abs())
+                * 1e-6,
+        );
+        if self.residual.abs() <= RESIDUAL_NOISE * scale {
+            0.0
+        } else {
+            self.residual
+        }
+    }
+}
+
 const GROUPS: usize = Driver::ALL.len() + 1;
 const UNTAGGED: usize = Driver::ALL.len();
 

@@ -82,6 +82,17 @@ pub struct Outcome {
     pub result: Result<Assessment, String>,
 }
 
+impl Figures {
+    /// What a report shows instead of a total the method does not give.
+    pub fn missing_label(&self) -> &'static str {
+        if self.not_computed {
+            "not computed"
+        } else {
+            "not covered"
+        }
+    }
+}
+
 impl Outcome {
     /// The method's identity.
     pub fn method(&self) -> MethodRef {
@@ -121,7 +132,12 @@ fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Out
     let result = match catch_unwind(AssertUnwindSafe(|| {
         m.method.assess(inventory, factors, &m.parameters)
     })) {
-        Ok(Ok(a)) => Ok(a),
+        // Finite in, finite out: a figure out of range is an error naming its item and
+        // term, never `inf` in a report.
+        Ok(Ok(mut a)) => {
+            a.mark_not_computed();
+            a.check_finite().map(|()| a)
+        }
         Ok(Err(e)) => Err(e.to_string()),
         Err(panic) => Err(format!(
             "methodology panicked: {}",
@@ -129,7 +145,8 @@ fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Out
         )),
     };
     if let Err(e) = &result {
-        tracing::warn!(method = %descriptor.id, "assessment failed: {e}");
+        // The error is in the outcome, which the caller reports: logging it too printed it twice.
+        tracing::debug!(method = %descriptor.id, "assessment failed: {e}");
     }
     Outcome {
         descriptor,
@@ -165,11 +182,14 @@ pub struct Figures {
     pub method: String,
     /// Whether the method covers the indicator; `false` means "not covered", never 0.
     pub covered: bool,
+    /// In the method's scope but every contribution was excluded: "not computed", never 0
+    /// (`covered` is false too; `note` says why).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_computed: bool,
     /// Why not, or caveats.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Total.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// By life-cycle stage.
     pub by_stage: BTreeMap<Stage, f64>,
@@ -221,10 +241,12 @@ fn figures(a: &Assessment, indicator: Indicator, breakdown: Option<Breakdown>) -
     let method = a.method.id.clone();
     let coverage = a.coverage.iter().find(|c| c.indicator == indicator);
     let note = coverage.and_then(|c| c.note.clone());
+    let not_computed = coverage.is_some_and(|c| c.not_computed);
     let Some(b) = breakdown else {
         return Figures {
             method,
             covered: false,
+            not_computed,
             note,
             total: None,
             by_stage: BTreeMap::new(),
@@ -237,6 +259,7 @@ fn figures(a: &Assessment, indicator: Indicator, breakdown: Option<Breakdown>) -
     Figures {
         method,
         covered: true,
+        not_computed: false,
         note,
         total: Some(b.total),
         by_stage: b.by_stage,

@@ -25,7 +25,7 @@
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-use bilan_core::assessment::work::{device_energy, reserved};
+use bilan_core::assessment::work::{device_energy, period_share, prorated, reserved};
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Disclosure, Draft, Driver, FactorUse, ItemKind,
     ItemRef, Stage, Term, TermSource, functional_unit_results,
@@ -556,6 +556,8 @@ impl<'a> Run<'a> {
             (site.pue.clone(), site.electricity.clone(), site.wue.clone());
 
         let (energy_terms, e_dev) = device_energy(w, &item)?;
+        let share = period_share(w, &self.inv.system.period);
+        let share = share.as_ref();
         let mut e_it = e_dev;
         let mut draft = Draft::new(
             item.clone(),
@@ -571,7 +573,8 @@ impl<'a> Run<'a> {
         for t in &energy_terms {
             draft = draft.term(t.clone());
         }
-        self.b.contribute(draft.term(pue.clone()), &electricity);
+        self.b
+            .contribute(prorated(draft.term(pue.clone()), share), &electricity);
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
@@ -596,7 +599,7 @@ impl<'a> Run<'a> {
                 .presence(Driver::IdleOverhead)
                 .term(term)
                 .term(pue.clone());
-                self.b.contribute(draft, &electricity);
+                self.b.contribute(prorated(draft, share), &electricity);
             } else {
                 self.b.exclude(
                     item.clone(),
@@ -654,7 +657,8 @@ impl<'a> Run<'a> {
                         .driver(Driver::IdleOverhead),
                     );
                 }
-                self.b.contribute(draft.term(pue), &electricity);
+                self.b
+                    .contribute(prorated(draft.term(pue), share), &electricity);
             } else {
                 self.b.exclude(
                     item.clone(),
@@ -690,7 +694,8 @@ impl<'a> Run<'a> {
                 formula: "device + counted idle + counted host energy".into(),
             },
         ));
-        self.b.contribute(draft, &[(Indicator::Water, wue)]);
+        self.b
+            .contribute(prorated(draft, share), &[(Indicator::Water, wue)]);
         Ok(())
     }
 

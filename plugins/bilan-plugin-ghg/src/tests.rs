@@ -996,7 +996,7 @@ fn dated_workloads_count_pro_rata_of_their_days_in_the_reporting_period() {
     // 2024-12-01 to 2025-01-30: 61 days, 30 in 2025 and 31 in 2024.
     let body = COLO_VA.replace(
         "energy = \"1000 kWh\"",
-        "energy = \"1000 kWh\"\nperiod = { start = 2024-12-01, end = 2025-01-30 }",
+        "energy = \"1000 kWh\"\noutside-period = \"prorate\"\nperiod = { start = 2024-12-01, end = 2025-01-30 }",
     );
     let a = assess(&inventory(&body));
     let c = find(&a, ItemKind::Workload, "train", Aspect::Electricity);

@@ -49,7 +49,7 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
-use bilan_core::assessment::work::{device_energy, reserved};
+use bilan_core::assessment::work::{device_energy, period_share, prorated, reserved};
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Contribution, Disclosure, Draft, Driver, ItemKind,
     ItemRef, Stage, Term, TermSource, functional_unit_results, workloads_of,
@@ -570,6 +570,7 @@ impl<'a> Run<'a> {
         let SiteCtx { pue, intensity } = self.site(&w.site, &item)?;
         let grid = [(Indicator::Gwp, intensity)];
         let category = Persona::of(w.phase).id();
+        let share = period_share(w, &self.inv.system.period);
         let slice = |aspect: Aspect, formula: String| {
             Draft::new(item.clone(), aspect, Stage::Use, formula)
                 .phase(Some(w.phase))
@@ -587,7 +588,8 @@ impl<'a> Run<'a> {
             slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
             &energy_terms,
         );
-        self.b.contribute(draft.term(pue.clone()), &grid);
+        self.b
+            .contribute(prorated(draft.term(pue.clone()), share.as_ref()), &grid);
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
@@ -606,7 +608,7 @@ impl<'a> Run<'a> {
                     .driver(Driver::IdleOverhead),
                 )
                 .term(pue.clone());
-            self.b.contribute(draft, &grid);
+            self.b.contribute(prorated(draft, share.as_ref()), &grid);
         }
 
         if let Some(host) = &w.host_overhead {
@@ -630,7 +632,10 @@ impl<'a> Run<'a> {
                     .term(Term::new("E_host", kwh, "kWh", source()).driver(Driver::IdleOverhead))
             };
             self.b.contribute(
-                draft.presence(Driver::IdleOverhead).term(pue.clone()),
+                prorated(
+                    draft.presence(Driver::IdleOverhead).term(pue.clone()),
+                    share.as_ref(),
+                ),
                 &grid,
             );
         }
@@ -644,7 +649,9 @@ impl<'a> Run<'a> {
                 Some(Driver::CapitalGoods),
             );
         }
-        self.energy.insert(w.id.as_str(), e_it * pue.value);
+        let s_period = share.as_ref().map_or(1.0, |t| t.value);
+        self.energy
+            .insert(w.id.as_str(), e_it * pue.value * s_period);
         Ok(())
     }
 

@@ -128,6 +128,7 @@ impl Builder {
                 IndicatorCoverage {
                     indicator,
                     covered,
+                    not_computed: false,
                     note: (!covered).then(|| {
                         format!(
                             "{} is outside the scope of {}",

@@ -50,13 +50,68 @@ impl Assessment {
     }
 }
 
+impl Assessment {
+    /// Marks every indicator the method covers but for which every contribution was
+    /// excluded (e.g. no factor exists) as "not computed", with the exclusions' reason: its
+    /// total would otherwise read as a measured 0. Its per-unit results go, and its
+    /// disclosures lose their value and say why.
+    pub fn mark_not_computed(&mut self) {
+        for k in 0..self.coverage.len() {
+            let indicator = self.coverage[k].indicator;
+            if !self.coverage[k].covered
+                || self
+                    .contributions
+                    .iter()
+                    .any(|c| !c.memo && c.value(indicator).is_some())
+            {
+                continue;
+            }
+            let mut excluded = self
+                .exclusions
+                .iter()
+                .filter(|e| e.indicator == Some(indicator));
+            let Some(first) = excluded.next() else {
+                continue;
+            };
+            let others = excluded.count();
+            let more = match others {
+                0 => String::new(),
+                1 => " (and 1 more exclusion)".to_owned(),
+                n => format!(" (and {n} more exclusions)"),
+            };
+            let note = format!(
+                "not computed: every contribution to {} was excluded: {} {}{more}",
+                indicator.id(),
+                first.item,
+                first.reason
+            );
+            let c = &mut self.coverage[k];
+            c.covered = false;
+            c.not_computed = true;
+            c.note = Some(note.clone());
+            self.functional_units.retain(|r| r.indicator != indicator);
+            for d in self
+                .disclosures
+                .iter_mut()
+                .filter(|d| d.indicator == Some(indicator))
+            {
+                d.value = None;
+                d.note = Some(format!(
+                    "not computed: every contribution to {} was excluded (see the exclusions)",
+                    indicator.id()
+                ));
+            }
+        }
+    }
+}
+
 fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor: &str) -> String {
     let mut parts: Vec<String> = c.terms.iter().map(show).collect();
     let canonical = a
         .factor(factor)
         .map(|f| (f.canonical, f.canonical_unit.clone()));
     if let Some((value, unit)) = &canonical {
-        parts.push(format!("factor `{factor}` = {value:e} {unit}"));
+        parts.push(format!("factor `{factor}` = {} {unit}", number(*value)));
     }
     // The culprit: a term that is not finite itself, else the one farthest from 1.
     let culprit = c
@@ -93,7 +148,21 @@ fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor: &str
 
 fn show(t: &Term) -> String {
     let op = if t.power < 0 { "1 / " } else { "" };
-    format!("{op}{} = {:e} {}", t.symbol, t.value, t.unit)
+    let unit = if t.unit == "1" || t.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", t.unit)
+    };
+    format!("{op}{} = {}{unit}", t.symbol, number(t.value))
+}
+
+/// A number as a person reads it: plain when moderate, exponent form when extreme.
+fn number(v: f64) -> String {
+    if v == 0.0 || (1e-4..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
 }
 
 fn origin(source: &TermSource) -> String {

@@ -2,8 +2,8 @@
 //! drew and the device time it reserved. Shared so that methods agree on them and their
 //! terms carry the same symbols (which the divergence decomposition matches on).
 
-use super::{ItemRef, Term, TermSource};
-use crate::inventory::{Fleet, Workload};
+use super::{Driver, ItemRef, Term, TermSource};
+use crate::inventory::{Fleet, OutsidePeriod, Period, Workload};
 use crate::method::MethodError;
 use crate::units;
 
@@ -12,6 +12,35 @@ fn input_error(item: &ItemRef, e: &dyn std::fmt::Display) -> MethodError {
         item: item.to_string(),
         message: e.to_string(),
     }
+}
+
+/// The share of a workload's days inside the reporting period, as the term `s_period`,
+/// for a workload that straddles it and says `outside-period = "prorate"` (validation
+/// refuses any other straddling workload). `None`: the workload counts whole.
+pub fn period_share(w: &Workload, reporting: &Period) -> Option<Term> {
+    if w.outside_period != Some(OutsidePeriod::Prorate) {
+        return None;
+    }
+    let period = w.period?;
+    let days = period.days();
+    let inside = period.overlap_days(reporting);
+    if days <= 0 || inside >= days {
+        return None;
+    }
+    Some(
+        Term::new(
+            "s_period",
+            inside.max(0) as f64 / days as f64,
+            "1",
+            TermSource::Derived {
+                formula: format!(
+                    "`outside-period = \"prorate\"`: {inside} of the {days} days of {period} lie in the reporting period {reporting}"
+                )
+                .into(),
+            },
+        )
+        .driver(Driver::TimeFrame),
+    )
 }
 
 /// Energy drawn by the devices of a workload, as terms and in kWh.
@@ -128,8 +157,24 @@ pub fn reserved(
         match device_time(w, fleet, &item)? {
             Some((hours, note)) => {
                 if let Some(text) = note {
-                    out.assumed.push((item, text));
+                    out.assumed.push((item.clone(), text));
                 }
+                let hours = match period_share(w, &inventory.system.period) {
+                    Some(share) => {
+                        out.assumed.push((
+                            item,
+                            format!(
+                                "device time prorated to the reporting period: {}",
+                                match &share.source {
+                                    TermSource::Derived { formula } => formula.as_ref(),
+                                    _ => "",
+                                }
+                            ),
+                        ));
+                        hours * share.value
+                    }
+                    None => hours,
+                };
                 per_workload.push((w, hours));
             }
             None => out.missing.push(item),
@@ -148,4 +193,17 @@ pub fn reserved(
             .collect();
     }
     Ok(out)
+}
+
+/// `draft` with the workload's [`period_share`] as a term (and in its formula), when it
+/// has one.
+pub fn prorated(draft: super::builder::Draft, share: Option<&Term>) -> super::builder::Draft {
+    match share {
+        Some(term) => {
+            let mut draft = draft.term(term.clone());
+            draft.formula = format!("{} × s_period", draft.formula).into();
+            draft
+        }
+        None => draft,
+    }
 }
