@@ -16,6 +16,7 @@ pub mod spec;
 
 mod resolve;
 mod rules;
+mod summary;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -334,6 +334,21 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         spec.default = Some(value.clone());
         defaults.set(name.clone(), value);
     }
+    if p.spec.indicators.as_ref().is_some_and(Vec::is_empty) {
+        return Err(boxed(
+            &p.file,
+            "indicators",
+            format!(
+                "`indicators = []` selects no indicator; list at least one of `{}`'s ({}), or remove the key to keep them all",
+                b.id,
+                b.indicators
+                    .iter()
+                    .map(|i| i.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     if let Some(selected) = &p.spec.indicators
         && let Some(bad) = selected.iter().find(|i| !b.indicators.contains(i))
     {
@@ -364,6 +379,21 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
             .iter()
             .map(|(d, text)| treatment(*d, text)),
     );
+    // A narrower selection of indicators restates the base's coverage rule, unless the
+    // file states its own.
+    if let Some(selected) = &p.spec.indicators
+        && selected != &b.indicators
+        && !p.spec.treatments.contains_key(&Driver::IndicatorCoverage)
+    {
+        let rule = crate::summary::coverage_rule(selected, &p.file.name);
+        match rules
+            .iter_mut()
+            .find(|r| r.driver == Driver::IndicatorCoverage)
+        {
+            Some(r) => *r = rule,
+            None => rules.push(rule),
+        }
+    }
     let mut custom: Vec<String> = p
         .spec
         .rules
@@ -408,7 +438,7 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
             .indicators
             .clone()
             .unwrap_or_else(|| b.indicators.clone()),
-        boundary: format!("{} — as adjusted by {}", b.boundary, p.file.name),
+        boundary: crate::summary::boundary(&b.boundary, &p.spec, &p.file.name),
         parameters,
         rules,
         references,
