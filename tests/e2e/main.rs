@@ -8,6 +8,7 @@ mod cli;
 mod compare;
 mod ghg;
 mod hardening;
+mod hardening_figures;
 mod hardening_cli;
 mod plugins;
 mod sci;

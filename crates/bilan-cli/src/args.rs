@@ -38,6 +38,10 @@ pub(crate) enum Command {
     Validate {
         /// The inventory (TOML, or JSON with a .json extension)
         inventory: PathBuf,
+        /// Factor file layered on top of the embedded database (repeatable), so that hardware
+        /// models it defines are known
+        #[arg(long = "factors", value_name = "FILE")]
+        factors: Vec<PathBuf>,
     },
     /// Methodology plugins (compiled libraries loaded with --plugin)
     #[command(subcommand)]

@@ -41,7 +41,9 @@ pub(crate) fn run(
         Command::Explain(cmd) => explain(cmd, &mut io, &mut timings),
         Command::Methods(args) => methods(&args, &mut io),
         Command::Factors(cmd) => factors(&cmd, &mut io),
-        Command::Validate { inventory } => validate(&inventory, &mut io, &mut timings),
+        Command::Validate { inventory, factors } => {
+            validate(&inventory, &factors, &mut io, &mut timings)
+        }
         Command::Plugins(cmd) => crate::plugins::command(&cmd, &mut io),
     };
     timings.print(&mut io);
@@ -217,7 +219,12 @@ struct Session {
 }
 
 impl Session {
-    fn open(inventory: &Path, common: &Common, timings: &mut Timings) -> Result<Session, Failure> {
+    fn open(
+        inventory: &Path,
+        common: &Common,
+        io: &mut Io<'_>,
+        timings: &mut Timings,
+    ) -> Result<Session, Failure> {
         crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
         let params = parameters(common, &methods)?;
@@ -230,6 +237,8 @@ impl Session {
         let inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
         let factors = bilan_factors::load(&common.factors)?;
+        crate::checks::against_factors(&file, &inv, &factors)?;
+        crate::checks::warn(&file, &inv, io.stderr);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
             .iter()
             .map(|(name, text)| FileStamp {
@@ -301,7 +310,7 @@ fn assess(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<
             "`bilan assess` writes table, md or json; use `bilan compare` for csv and html"
         )));
     }
-    let session = Session::open(&cmd.inventory, &cmd.common, timings)?;
+    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
     let outcomes: Vec<Outcome> = session
         .run()
         .into_iter()
@@ -363,7 +372,7 @@ fn assess(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<
 }
 
 fn compare(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
-    let session = Session::open(&cmd.inventory, &cmd.common, timings)?;
+    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
     let mut outcomes = session.run();
     timings.phase(
         "assess",
@@ -475,7 +484,7 @@ fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Resul
         .figure
         .parse()
         .map_err(|e: String| Failure::Usage(anyhow!("--figure: {e}")))?;
-    let session = Session::open(&cmd.inventory, &cmd.common, timings)?;
+    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
     let outcome = session
         .run()
         .into_iter()
@@ -671,10 +680,19 @@ fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
     emit(io, None, &text, cmd.format)
 }
 
-fn validate(path: &Path, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
+fn validate(
+    path: &Path,
+    factors: &[std::path::PathBuf],
+    io: &mut Io<'_>,
+    timings: &mut Timings,
+) -> Result<(), Failure> {
     crate::inputs::regular_file("the inventory", path)?;
-    let (_, inv) = bilan_io::read_inventory(path)?;
+    crate::inputs::regular_files("--factors", factors)?;
+    let (file, inv) = bilan_io::read_inventory(path)?;
     timings.phase("parse", item_count(&inv), "items");
+    let factors = bilan_factors::load(factors)?;
+    crate::checks::against_factors(&file, &inv, &factors)?;
+    crate::checks::warn(&file, &inv, io.stderr);
     let text = format!(
         "{}: ok (schema {}, {} sites, {} fleets, {} workloads, {} other items, {} instruments)\n",
         path.display(),

@@ -9,6 +9,7 @@
 
 mod args;
 mod catalogue;
+mod checks;
 mod commands;
 mod declarative;
 mod errors;

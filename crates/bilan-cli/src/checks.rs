@@ -1,0 +1,48 @@
+//! Checks of an inventory that need more than the file: every hardware model known to the
+//! factors the run uses, and the warnings for plausible-but-suspicious values. Both are
+//! located in the inventory file like its other problems.
+
+use std::io::Write;
+
+use bilan_core::factor::FactorSet;
+use bilan_core::inventory::{Inventory, Problem};
+use bilan_io::{FileError, FileErrors, Locator, SourceFile};
+
+use crate::Failure;
+
+fn located(file: &SourceFile, problems: Vec<Problem>) -> Vec<FileError> {
+    let locator = Locator::new(file);
+    let mut errors: Vec<FileError> = problems
+        .into_iter()
+        .map(|p| locator.error(&p.path.to_string(), p.message))
+        .collect();
+    errors.sort_by_key(|e| e.line.unwrap_or(usize::MAX));
+    errors
+}
+
+/// Refuses (exit 2) an inventory whose fleets name hardware that `factors` does not know.
+pub(crate) fn against_factors(
+    file: &SourceFile,
+    inventory: &Inventory,
+    factors: &FactorSet,
+) -> Result<(), Failure> {
+    let problems = inventory.validate_against(factors);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Input(FileErrors {
+        errors: located(file, problems),
+    }))
+}
+
+/// Writes one `warning:` line per implausible value to `stderr`.
+pub(crate) fn warn(file: &SourceFile, inventory: &Inventory, stderr: &mut dyn Write) {
+    let warnings = inventory.warnings();
+    if warnings.is_empty() {
+        return;
+    }
+    for w in located(file, warnings) {
+        let line = format!("warning: {w}");
+        let _ = writeln!(stderr, "{}", bilan_units::text::escape(&line));
+    }
+}
