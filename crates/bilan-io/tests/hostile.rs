@@ -267,3 +267,25 @@ fn invalid_utf8_is_located() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn deep_nesting_in_a_large_inventory_read_in_pieces_is_located() {
+    // Large inventories are read in pieces on rayon's threads: a deep value in one of them
+    // must not overflow their stacks either, and the whole-document reading says where.
+    let mut file = broken_inventory(12_000);
+    file.text = file.text.replace("fleet = \"nope\"\n", "");
+    let at = file.text.len();
+    file.text
+        .push_str(&format!("extra = {{ {} }}\n", nested_inline(70, 70)));
+    assert!(file.text.len() > 600_000);
+    let line = file.text[..at].lines().count() + 1;
+    let e = small_stack(move || one_error(&file));
+    assert!(
+        e.starts_with(&format!("inventory.toml:{line}: ")),
+        "{e:.300}"
+    );
+    assert!(
+        e.contains(&format!("at most {MAX_DEPTH} levels")),
+        "{e:.300}"
+    );
+}
