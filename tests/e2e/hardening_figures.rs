@@ -290,3 +290,54 @@ fn a_narrowed_method_describes_what_it_computes() {
         "{boundary}"
     );
 }
+
+#[test]
+fn explain_accepts_a_disclosure_that_measures_no_indicator() {
+    let inv = root().join("examples/llama-3.1.toml").display().to_string();
+    let out = bilan(&[
+        "explain",
+        &inv,
+        "-m",
+        "sci",
+        "--figure",
+        "gwp.disclosure.sci.training-run-8b.energy",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("kWh/training-run") && out.stdout.contains("formula:"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_parameter_no_item_uses_is_reported_as_unused() {
+    let inv = root().join("examples/llama-3.1.toml").display().to_string();
+    // Every fleet of the example gives its own lifetime.
+    let out = bilan(&[
+        "assess",
+        &inv,
+        "-m",
+        "ademe-lca",
+        "-p",
+        "default-lifetime=6 years",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("parameter `default-lifetime` was given but is unused"),
+        "{}",
+        out.stdout
+    );
+    // The site gives no WUE: the default is used, and nothing is said.
+    let out = bilan(&[
+        "assess",
+        &inv,
+        "-m",
+        "ademe-lca",
+        "-p",
+        "default-wue=0.5 L/kWh",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("unused"), "{}", out.stdout);
+}

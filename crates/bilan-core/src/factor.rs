@@ -163,6 +163,16 @@ pub enum Quality {
     Suspect,
 }
 
+impl std::fmt::Display for Quality {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Quality::Ok => "ok",
+            Quality::Unverified => "unverified",
+            Quality::Suspect => "suspect",
+        })
+    }
+}
+
 /// Where a factor came from in the snapshot.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind")]

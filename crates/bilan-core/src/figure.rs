@@ -127,6 +127,9 @@ impl FigurePath {
     /// The figure's value in `a`, or `None` if the method does not cover the indicator or the
     /// selector matches nothing.
     pub fn value(&self, a: &Assessment) -> Option<f64> {
+        if let Selector::Disclosure(d) = &self.selector {
+            return a.disclosure(d, self.indicator).and_then(|x| x.value);
+        }
         if !a.covers(self.indicator) {
             return None;
         }
@@ -137,13 +140,7 @@ impl FigurePath {
                 .find(|r| &r.functional_unit == u && r.indicator == self.indicator)
                 .map(|r| r.value);
         }
-        if let Selector::Disclosure(d) = &self.selector {
-            return a
-                .disclosures
-                .iter()
-                .find(|x| x.id == d.as_str() && x.indicator == Some(self.indicator))
-                .and_then(|x| x.value);
-        }
+
         let mut found = false;
         let sum = a
             .contributions

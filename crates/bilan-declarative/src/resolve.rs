@@ -422,7 +422,11 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         rules.retain(|r| r.driver != Driver::AuditorRule);
         rules.push(DriverRule {
             driver: Driver::AuditorRule,
-            treatment: format!("{} rule(s) of {}", custom.len(), p.file.name),
+            treatment: format!(
+                "{} of {}",
+                bilan_units::text::count(custom.len(), "rule", "rules"),
+                p.file.name
+            ),
             description: custom.join("; "),
         });
     }

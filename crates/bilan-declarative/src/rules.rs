@@ -79,9 +79,9 @@ pub(crate) fn apply(d: &Declarative, a: &mut Assessment) {
         a.assumptions.push(Assumption {
             topic: "auditor-rule".into(),
             text: format!(
-                "{label} ({}) applied to {} item(s): {}",
+                "{label} ({}) applied to {}: {}",
                 kind_name(rule.kind),
-                items.len(),
+                bilan_units::text::count(items.len(), "item", "items"),
                 rule.reason
             ),
             items,

@@ -184,11 +184,14 @@ pub fn render(
             return Ok(out);
         }
         Selector::Disclosure(id) => {
-            let d = a
-                .disclosures
-                .iter()
-                .find(|d| d.id == id.as_str() && d.indicator == Some(indicator))
-                .ok_or_else(|| format!("{} has no disclosure `{id}` for {indicator}", a.method))?;
+            let d = a.disclosure(id, indicator).ok_or_else(|| {
+                let known: Vec<&str> = a.disclosures.iter().map(|d| &*d.id).collect();
+                format!(
+                    "{} has no disclosure `{id}` for {indicator} (its disclosures: {})",
+                    a.method,
+                    known.join(", ")
+                )
+            })?;
             let value = d
                 .value
                 .map_or("not computable".to_owned(), |v| format!("{v} {}", d.unit));
@@ -207,11 +210,11 @@ pub fn render(
         .ok_or_else(|| format!("{path} matches nothing in {}", a.method))?;
     let _ = writeln!(
         out,
-        "{path} in {} = {} ({value} {}), the sum of {} contribution(s):\n",
+        "{path} in {} = {} ({value} {}), the sum of {}:\n",
         a.method,
         amount(value, indicator),
         indicator.unit(),
-        selected.len()
+        bilan_units::text::count(selected.len(), "contribution", "contributions")
     );
     for (n, c) in selected.iter().take(DETAIL_LIMIT).enumerate() {
         contribution(&mut out, n + 1, a, c, path, item_line, path_line);

@@ -17,11 +17,11 @@ pub mod reconcile;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use bilan_core::assessment::{Assessment, Breakdown, Stage};
+use bilan_core::assessment::{Assessment, Breakdown, Stage, TermSource};
 use bilan_core::factor::FactorSet;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
-use bilan_core::method::{Descriptor, MethodRef, Methodology, Parameters};
+use bilan_core::method::{Descriptor, MethodRef, Methodology, ParamKind, Parameters};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -136,6 +136,7 @@ fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Out
         // term, never `inf` in a report.
         Ok(Ok(mut a)) => {
             a.mark_not_computed();
+            warn_unused(&descriptor, &m.parameters, &mut a);
             a.check_finite().map(|()| a)
         }
         Ok(Err(e)) => Err(e.to_string()),
@@ -152,6 +153,39 @@ fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Out
         descriptor,
         origin: m.origin.clone(),
         result,
+    }
+}
+
+/// A number or quantity parameter the user set that no term of the assessment cites
+/// (`default-lifetime` when every fleet gives its own lifetime) changed nothing: say so,
+/// rather than let the user believe it did.
+fn warn_unused(descriptor: &Descriptor, parameters: &Parameters, a: &mut Assessment) {
+    for name in parameters.0.keys() {
+        let Some(spec) = descriptor.parameter(name) else {
+            continue;
+        };
+        if !matches!(
+            spec.kind,
+            ParamKind::Number { .. } | ParamKind::Quantity { .. }
+        ) {
+            continue;
+        }
+        // Cited by a term, or as a factor or an assumption (a default WUE is a factor).
+        let quoted = format!("parameter `{name}`");
+        let cited = a.contributions.iter().any(|c| {
+            c.terms
+                .iter()
+                .any(|t| matches!(&t.source, TermSource::Parameter { name: n } if n == name))
+        }) || a.factors.iter().any(|f| f.source.contains(&quoted))
+            || a.assumptions.iter().any(|x| x.text.contains(&quoted));
+        if !cited {
+            let text = format!(
+                "parameter `{name}` was given but is unused: no item of the inventory needed it"
+            );
+            if !a.warnings.contains(&text) {
+                a.warnings.push(text);
+            }
+        }
     }
 }
 

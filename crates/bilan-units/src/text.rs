@@ -53,6 +53,20 @@ pub fn first_unsafe(text: &str) -> Option<char> {
     text.chars().find(|&c| is_unsafe_char(c))
 }
 
+/// `n` things, with thousands grouped and the plural right: `1 workload`, `1,024 workloads`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    let word = if n == 1 { one } else { many };
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {word}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +78,13 @@ mod tests {
         assert_eq!(clipped.chars().count(), ECHO_CHARS + 1);
         assert!(clipped.ends_with('…'));
         assert_eq!(clip("700 W"), "700 W");
+    }
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(count(1, "rule", "rules"), "1 rule");
+        assert_eq!(count(2, "rule", "rules"), "2 rules");
+        assert_eq!(count(1024, "workload", "workloads"), "1,024 workloads");
     }
 
     #[test]

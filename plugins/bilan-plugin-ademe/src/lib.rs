@@ -332,7 +332,7 @@ impl<'a> Run<'a> {
                 }
                 if r.factor.quality != bilan_core::factor::Quality::Ok {
                     self.b.warn(format!(
-                        "site `{}`: {indicator} factor `{}` is {:?}: {}",
+                        "site `{}`: {indicator} factor `{}` is {}: {}",
                         site.id,
                         r.factor.id,
                         r.factor.quality,

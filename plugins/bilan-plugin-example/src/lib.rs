@@ -359,7 +359,7 @@ impl<'a> Run<'a> {
                 }
                 if r.factor.quality != Quality::Ok {
                     self.b.warn(format!(
-                        "site `{}`: grid intensity `{}` is {:?}",
+                        "site `{}`: grid intensity `{}` is {}",
                         site.id, r.factor.id, r.factor.quality
                     ));
                 }

@@ -126,7 +126,7 @@ impl<'a> Run<'a> {
         }
         if f.quality != Quality::Ok {
             self.b.warn(format!(
-                "site `{}`: grid factor `{}` is {:?}: {}",
+                "site `{}`: grid factor `{}` is {}: {}",
                 site.id,
                 f.id,
                 f.quality,

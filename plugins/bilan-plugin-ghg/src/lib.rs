@@ -528,7 +528,8 @@ impl<'a> Run<'a> {
             scope3_note.insert(
                 0,
                 format!(
-                    "Cat. 3 not computed for {upstream_not_computed} workload(s), see exclusions"
+                    "Cat. 3 not computed for {}, see exclusions",
+                    bilan_units::text::count(upstream_not_computed, "workload", "workloads")
                 ),
             );
         }

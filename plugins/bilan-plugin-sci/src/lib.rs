@@ -540,7 +540,7 @@ impl<'a> Run<'a> {
                 }
                 if r.factor.quality != Quality::Ok {
                     self.b.warn(format!(
-                        "site `{}`: grid intensity `{}` is {:?}: {}",
+                        "site `{}`: grid intensity `{}` is {}: {}",
                         site.id,
                         r.factor.id,
                         r.factor.quality,

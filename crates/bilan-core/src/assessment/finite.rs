@@ -51,6 +51,20 @@ impl Assessment {
 }
 
 impl Assessment {
+    /// The disclosure `id` as figure `INDICATOR.disclosure.id` addresses it: one of that
+    /// indicator, or one that measures no indicator (an energy, a count), which any
+    /// indicator's prefix reaches.
+    pub fn disclosure(&self, id: &str, indicator: Indicator) -> Option<&super::Disclosure> {
+        self.disclosures
+            .iter()
+            .find(|d| d.id == id && d.indicator == Some(indicator))
+            .or_else(|| {
+                self.disclosures
+                    .iter()
+                    .find(|d| d.id == id && d.indicator.is_none())
+            })
+    }
+
     /// Marks every indicator the method covers but for which every contribution was
     /// excluded (e.g. no factor exists) as "not computed", with the exclusions' reason: its
     /// total would otherwise read as a measured 0. Its per-unit results go, and its

@@ -139,11 +139,16 @@ pub fn functional_unit_results(
         }
         if !left_out.is_empty() {
             notes.push(format!(
-                "functional unit `{}`: R leaves out the volume of {} workload(s) {} does not count ({})",
+                "functional unit `{}`: R leaves out the volume of {} {} does not count ({})",
                 fu.id,
-                left_out.len(),
+                bilan_units::text::count(left_out.len(), "workload", "workloads"),
                 assessment.method,
-                left_out.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                left_out
+                    .iter()
+                    .take(5)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if fu.kind == FunctionalUnitKind::TrainingRun && workloads.len() > 1 {
