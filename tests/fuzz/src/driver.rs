@@ -244,7 +244,11 @@ fn batch(opts: &Options, from: u64, count: u64, summary: &mut Summary) -> std::i
         let detail = format!("child died ({status}): {}", clip(text.trim()));
         let flag = Flag {
             class,
-            args: case.commands.first().cloned().unwrap_or_default(),
+            args: case
+                .args(Path::new(&format!("case-{i}")))
+                .first()
+                .cloned()
+                .unwrap_or_default(),
             detail: detail.clone(),
         };
         let stem = findings::write(&opts.findings, &case, &flag)?;

@@ -10,6 +10,9 @@ pub struct Sizes {
     pub long_string: usize,
     /// Deepest nesting of arrays, inline tables or dotted keys.
     pub nesting: usize,
+    /// Largest file that repetition may grow (a long string repeated a thousand times
+    /// would only measure the machine's memory).
+    pub max_file: usize,
 }
 
 impl Sizes {
@@ -17,11 +20,13 @@ impl Sizes {
     pub const RELEASE: Sizes = Sizes {
         long_string: 4 << 20,
         nesting: 50_000,
+        max_file: 64 << 20,
     };
     /// For the short fuzz that runs as a test in a debug build.
     pub const TEST: Sizes = Sizes {
         long_string: 1 << 20,
         nesting: 20_000,
+        max_file: 8 << 20,
     };
 }
 
@@ -81,14 +86,14 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, sizes: Sizes) -> String {
         0 => flip_bytes(rng, data),
         1 => truncate(rng, data),
         2 => delete_line(rng, data),
-        3 => duplicate_line(rng, data),
+        3 => duplicate_line(rng, data, sizes),
         4 => swap_values(rng, data),
         5 | 6 => extreme_number(rng, data),
         7 => unicode(rng, data),
         8 => invalid_utf8(rng, data),
         9 => deep_nesting(rng, data, sizes),
         10 => long_string(rng, data, sizes),
-        _ => duplicate_block(rng, data),
+        _ => duplicate_block(rng, data, sizes),
     }
 }
 
@@ -160,7 +165,13 @@ fn delete_line(rng: &mut Rng, data: &mut Vec<u8>) -> String {
     format!("deleted the line at byte {s}")
 }
 
-fn duplicate_line(rng: &mut Rng, data: &mut Vec<u8>) -> String {
+/// `times` cut so that `len × times` more bytes keep `data` within the size limit.
+fn within(times: usize, len: usize, data: &[u8], sizes: Sizes) -> usize {
+    let room = sizes.max_file.saturating_sub(data.len());
+    times.min(room / len.max(1)).max(1)
+}
+
+fn duplicate_line(rng: &mut Rng, data: &mut Vec<u8>, sizes: Sizes) -> String {
     let ls = lines(data);
     let Some(&(s, e)) = rng.pick(&ls) else {
         return "duplicate line: no line".to_owned();
@@ -172,13 +183,14 @@ fn duplicate_line(rng: &mut Rng, data: &mut Vec<u8>) -> String {
     };
     let mut line = data.get(s..e).unwrap_or_default().to_vec();
     line.push(b'\n');
+    let times = within(times, line.len(), data, sizes);
     let insert: Vec<u8> = line.repeat(times);
     let at = (e + 1).min(data.len());
     data.splice(at..at, insert);
     format!("duplicated the line at byte {s} {times} times")
 }
 
-fn duplicate_block(rng: &mut Rng, data: &mut Vec<u8>) -> String {
+fn duplicate_block(rng: &mut Rng, data: &mut Vec<u8>, sizes: Sizes) -> String {
     // A `[[table]]` block repeated: duplicate ids, and many items at once.
     let ls = lines(data);
     let headers: Vec<usize> = ls
@@ -188,7 +200,7 @@ fn duplicate_block(rng: &mut Rng, data: &mut Vec<u8>) -> String {
         .map(|(i, _)| i)
         .collect();
     let Some(&h) = rng.pick(&headers) else {
-        return duplicate_line(rng, data);
+        return duplicate_line(rng, data, sizes);
     };
     let start = ls.get(h).map_or(0, |l| l.0);
     let end = ls
@@ -205,6 +217,7 @@ fn duplicate_block(rng: &mut Rng, data: &mut Vec<u8>) -> String {
     } else {
         rng.range(1, 3)
     };
+    let times = within(times, block.len(), data, sizes);
     let insert = block.repeat(times);
     data.splice(end..end, insert);
     format!("repeated the block at byte {start} {times} times")
@@ -356,6 +369,27 @@ mod tests {
     }
 
     #[test]
+    fn repetition_stays_within_the_size_limit() {
+        let sizes = Sizes {
+            long_string: 1 << 16,
+            nesting: 1000,
+            max_file: 1 << 20,
+        };
+        let mut rng = Rng::new(5);
+        for _ in 0..50 {
+            let mut d = b"[[a]]\nx = 1\n".repeat(10);
+            for _ in 0..6 {
+                mutate_once(&mut rng, &mut d, sizes);
+            }
+            assert!(
+                d.len() <= sizes.max_file + 6 * (sizes.long_string + 8000),
+                "{}",
+                d.len()
+            );
+        }
+    }
+
+    #[test]
     fn swap_exchanges_two_values() {
         let mut d = b"a = 1\nb = \"two\"\n".to_vec();
         let mut rng = Rng::new(0);
@@ -381,6 +415,7 @@ mod tests {
                 Sizes {
                     long_string: 64,
                     nesting: 1000,
+                    max_file: 4096,
                 },
             );
         }
