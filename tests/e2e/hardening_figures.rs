@@ -341,3 +341,44 @@ fn a_parameter_no_item_uses_is_reported_as_unused() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stdout.contains("unused"), "{}", out.stdout);
 }
+
+#[test]
+fn a_missing_factor_is_reported_alike_by_every_method() {
+    // Known hardware (so it passes validation) with a water figure only: no method finds
+    // its gwp, and each says so the same way.
+    let factors = scratch(
+        "water-only.toml",
+        &hardware_factor("water-only-accel", "2 m3/device").replace("\"gwp\"", "\"water\""),
+    );
+    let path = edited(
+        "water-only-model.toml",
+        "model = \"nvidia-h100-sxm-80gb\"",
+        "model = \"water-only-accel\"",
+    );
+    for method in ["ademe-lca", "ghg-protocol", "sci"] {
+        let out = bilan(&[
+            "assess",
+            &path,
+            "--factors",
+            &factors,
+            "-m",
+            method,
+            "-f",
+            "json",
+        ]);
+        assert_eq!(out.code, 0, "{method}: {}", out.stderr);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        let a = &json["methods"][0]["assessment"];
+        let excluded = a["exclusions"].as_array().expect("exclusions").iter().any(|e| {
+            e["indicator"] == "gwp"
+                && e["reason"].as_str().is_some_and(|r| {
+                    r.starts_with("no gwp factor for `hardware/water-only-accel` in the factor database or the --factors files")
+                })
+        });
+        assert!(excluded, "{method}: {a}");
+        let warned = a["warnings"].as_array().expect("warnings").iter().any(|w| {
+            w == "fleet `h100-training`: embodied gwp left out, no factor (see the exclusions)"
+        });
+        assert!(warned, "{method}: {}", a["warnings"]);
+    }
+}

@@ -970,6 +970,8 @@ pub struct Breakdown {
 
 mod builder;
 mod finite;
+mod missing;
+pub use missing::no_factor_warning;
 mod functional;
 pub mod work;
 

@@ -153,6 +153,19 @@ impl Methodology for Declarative {
             }
             a.contributions.retain(|c| !c.values.is_empty());
             a.functional_units.retain(|r| keep(&r.indicator));
+            // A gap in an indicator the file does not report is no gap of this method worth a
+            // warning (the exclusions stay: they account for the items).
+            let dropped: Vec<String> = a
+                .exclusions
+                .iter()
+                .filter_map(|e| match (e.indicator, e.aspect) {
+                    (Some(i), Some(aspect)) if !keep(&i) => Some(
+                        bilan_core::assessment::no_factor_warning(&e.item, aspect, i),
+                    ),
+                    _ => None,
+                })
+                .collect();
+            a.warnings.retain(|w| !dropped.contains(w));
             a.disclosures
                 .retain(|d| d.indicator.is_none_or(|i| keep(&i)));
         }

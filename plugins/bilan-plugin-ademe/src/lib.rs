@@ -839,22 +839,18 @@ impl<'a> Run<'a> {
                     ));
                 }
                 Lookup::Absent { reason, .. } => {
-                    self.b.exclude(
-                        item.clone(),
-                        Some(aspect_of(key)),
-                        Some(indicator),
-                        format!("no factor for {subject}: {reason}"),
-                        None,
+                    self.b.no_factor(
+                        item,
+                        aspect_of(key),
+                        indicator,
+                        &subject,
+                        Some(&reason),
+                        key,
                     );
                 }
                 Lookup::Missing { .. } => {
-                    self.b.exclude(
-                        item.clone(),
-                        Some(aspect_of(key)),
-                        Some(indicator),
-                        format!("no {indicator} factor for `{subject}` in the database; give [fleet.{key}] in the inventory"),
-                        None,
-                    );
+                    self.b
+                        .no_factor(item, aspect_of(key), indicator, &subject, None, key);
                 }
             }
         }

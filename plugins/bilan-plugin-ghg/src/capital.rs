@@ -326,23 +326,13 @@ impl<'a> Run<'a> {
                     .map(Some)
             }
             Lookup::Absent { reason, .. } => {
-                self.b.exclude(
-                    item.clone(),
-                    Some(aspect),
-                    Some(Indicator::Gwp),
-                    format!("no factor for {subject}: {reason}"),
-                    None,
-                );
+                self.b
+                    .no_factor(item, aspect, Indicator::Gwp, &subject, Some(&reason), key);
                 Ok(None)
             }
             Lookup::Missing { .. } => {
-                self.b.exclude(
-                    item.clone(),
-                    Some(aspect),
-                    Some(Indicator::Gwp),
-                    format!("no gwp factor for `{subject}` in the database; give [fleet.{key}] in the inventory"),
-                    None,
-                );
+                self.b
+                    .no_factor(item, aspect, Indicator::Gwp, &subject, None, key);
                 Ok(None)
             }
         }

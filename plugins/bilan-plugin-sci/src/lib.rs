@@ -905,20 +905,16 @@ impl<'a> Run<'a> {
                     )
                     .map(Some);
             }
-            Lookup::Absent { reason, .. } => format!("no embodied carbon for {subject}: {reason}"),
-            Lookup::Missing { .. } => format!(
-                "no embodied gwp for `{subject}` in the factor database; give [fleet.{key}.gwp] in the inventory"
-            ),
+            Lookup::Absent { reason, .. } => Some(reason),
+            Lookup::Missing { .. } => None,
         };
-        self.b.warn(format!(
-            "{item}: M leaves out {subject}, which has no embodied carbon figure"
-        ));
-        self.b.exclude(
-            item.clone(),
-            Some(aspect),
-            Some(Indicator::Gwp),
-            reason,
-            None,
+        self.b.no_factor(
+            item,
+            aspect,
+            Indicator::Gwp,
+            &subject,
+            reason.as_deref(),
+            key,
         );
         Ok(None)
     }

@@ -793,7 +793,7 @@ fn hardware_without_a_figure_is_excluded_and_warned() {
     assert!(
         a.warnings
             .iter()
-            .any(|w| w.contains("M leaves out hardware/example-server"))
+            .any(|w| w.contains("embodied gwp left out, no factor"))
     );
 }
 
