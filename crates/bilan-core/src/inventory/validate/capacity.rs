@@ -155,7 +155,7 @@ pub(super) fn group(value: f64) -> String {
         .map_or((digits, None), |(i, f)| (i, Some(f)));
     let mut out = String::from(sign);
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
