@@ -339,9 +339,10 @@ pub fn check_entries(
     entries: Vec<FactorEntry>,
 ) -> Result<Vec<Factor>, FileErrors> {
     let mut errors = Vec::new();
+    // One parse of the file, however many entries are wrong.
+    let locator = bilan_io::Locator::new(file);
     let mut problem = |path: String, message: String| {
-        let span = bilan_io::locate(file, &path);
-        errors.push(bilan_io::FileError::located(file, span, path, message));
+        errors.push(locator.error(&path, message));
     };
     let mut ids = std::collections::HashSet::new();
     let mut factors = Vec::with_capacity(entries.len());
