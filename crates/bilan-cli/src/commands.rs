@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context as _, anyhow};
-use bilan_core::assessment::{ItemKind, ItemRef};
+use bilan_core::assessment::ItemRef;
 use bilan_core::factor::FactorSet;
 use bilan_core::figure::FigurePath;
 use bilan_core::inventory::Inventory;
@@ -425,55 +425,6 @@ fn compare(cmd: AssessCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result
     report_failures(io, &failures)
 }
 
-/// Finds the line of `key` of `item` in the inventory file.
-fn item_line(
-    file: &SourceFile,
-    inv: &Inventory,
-    item: &ItemRef,
-    key: &str,
-) -> Option<(usize, String)> {
-    let index = match item.kind {
-        ItemKind::Site => inv.sites.iter().position(|x| *x.id == *item.id),
-        ItemKind::Fleet => inv.fleets.iter().position(|x| *x.id == *item.id),
-        ItemKind::Workload => inv.workloads.iter().position(|x| *x.id == *item.id),
-        ItemKind::Building => inv.buildings.iter().position(|x| *x.id == *item.id),
-        ItemKind::Transport => inv.transports.iter().position(|x| *x.id == *item.id),
-        ItemKind::EndOfLife => inv.end_of_life.iter().position(|x| *x.id == *item.id),
-        ItemKind::Service => inv.services.iter().position(|x| *x.id == *item.id),
-        ItemKind::Fuel => inv.fuels.iter().position(|x| *x.id == *item.id),
-        ItemKind::Refrigerant => inv.refrigerants.iter().position(|x| *x.id == *item.id),
-        ItemKind::Instrument => inv.instruments.iter().position(|x| *x.id == *item.id),
-        ItemKind::Offset => inv.offsets.iter().position(|x| *x.id == *item.id),
-    }?;
-    path_line(file, &format!("{}[{index}].{key}", item.kind.key()))
-}
-
-/// Finds the line of a key path; `kind[id]` segments are resolved to indices by the caller.
-fn path_line(file: &SourceFile, path: &str) -> Option<(usize, String)> {
-    let span = bilan_io::locate(file, path)?;
-    let line = file.text[..span.start]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1;
-    let text = file.text.lines().nth(line - 1)?.to_owned();
-    Some((line, text))
-}
-
-/// Resolves `site[paris].pue` (id in brackets) to its line.
-fn id_path_line(file: &SourceFile, inv: &Inventory, path: &str) -> Option<(usize, String)> {
-    let (head, key) = path.split_once("].")?;
-    let (kind, id) = head.split_once('[')?;
-    let kind = match kind {
-        "site" => ItemKind::Site,
-        "fleet" => ItemKind::Fleet,
-        "workload" => ItemKind::Workload,
-        "building" => ItemKind::Building,
-        _ => return path_line(file, path),
-    };
-    item_line(file, inv, &ItemRef::new(kind, id), key)
-}
-
 fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Result<(), Failure> {
     if cmd.common.methods.len() != 1 {
         return Err(Failure::Usage(anyhow!(
@@ -518,9 +469,9 @@ fn explain(cmd: ExplainCommand, io: &mut Io<'_>, timings: &mut Timings) -> Resul
             serde_json::to_string_pretty(&v).context("cannot serialise")? + "\n"
         }
         Format::Table | Format::Md => {
-            let item_loc =
-                |item: &ItemRef, key: &str| item_line(&session.file, &session.inventory, item, key);
-            let path_loc = |p: &str| id_path_line(&session.file, &session.inventory, p);
+            let lines = crate::lines::Lines::new(&session.file, &session.inventory);
+            let item_loc = |item: &ItemRef, key: &str| lines.item(item, key);
+            let path_loc = |p: &str| lines.id_path(p);
             bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
                 .map_err(|e| Failure::Usage(anyhow!(e)))?
                 + &crate::plugins::stamp_lines(&session.stamp)

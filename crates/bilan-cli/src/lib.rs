@@ -12,6 +12,7 @@ mod catalogue;
 mod checks;
 mod commands;
 mod declarative;
+mod lines;
 mod errors;
 mod inputs;
 mod output;
