@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::catalogue::sources::Sources;
+
 /// The environmental footprint of AI systems under several accounting methodologies, side by
 /// side, with every number traceable.
 #[derive(Debug, Parser)]
@@ -74,27 +76,6 @@ pub(crate) enum Format {
     Md,
     /// One self-contained HTML file with charts and the browsable audit trail (compare)
     Html,
-}
-
-/// Where methodologies come from besides the built-in ones: the same on every command that
-/// assesses and on `bilan methods`.
-#[derive(Debug, Default, Args)]
-pub(crate) struct Sources {
-    /// Read declarative methodologies from this directory's *.toml files (repeatable), after
-    /// the shipped ones and those of ./methodologies
-    #[arg(long = "methodologies", value_name = "DIR")]
-    pub(crate) methodology_dirs: Vec<PathBuf>,
-    /// Read a declarative methodology file (repeatable), after every directory
-    #[arg(long = "method-file", value_name = "FILE")]
-    pub(crate) method_files: Vec<PathBuf>,
-    /// Load a methodology plugin library (repeatable); PATH#sha256=HEX refuses it unless its
-    /// SHA-256 is HEX. Loading a library runs its code: name only libraries you trust
-    #[arg(long = "plugin", value_name = "PATH[#sha256=HEX]", value_parser = crate::plugins::parse_plugin_arg)]
-    pub(crate) plugins: Vec<crate::plugins::PluginArg>,
-    /// Read plugins from FILE (TOML: [[plugin]] path = "…", sha256 = "…"); bilan never reads
-    /// a configuration file it is not given
-    #[arg(long = "config", value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
 }
 
 /// The flags shared by every command that assesses.

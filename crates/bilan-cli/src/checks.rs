@@ -8,7 +8,7 @@ use bilan_core::factor::FactorSet;
 use bilan_core::inventory::{Inventory, Problem};
 use bilan_io::{FileError, FileErrors, Locator, SourceFile};
 
-use crate::Failure;
+use crate::errors::Failure;
 
 fn located(file: &SourceFile, problems: Vec<Problem>) -> Vec<FileError> {
     let locator = Locator::new(file);

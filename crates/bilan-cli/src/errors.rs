@@ -8,6 +8,31 @@ use std::io::Write;
 use bilan_io::{FileError, FileErrors};
 use miette::Diagnostic;
 
+/// How a command failed, which decides the exit code.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// A methodology failed (exit 1); the report was still written.
+    Assessment,
+    /// Bad input files (exit 2), shown as diagnostics.
+    Input(bilan_io::FileErrors),
+    /// Bad usage (exit 2).
+    Usage(anyhow::Error),
+    /// Anything else, e.g. an output file that cannot be written (exit 2).
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<bilan_io::FileErrors> for Failure {
+    fn from(e: bilan_io::FileErrors) -> Self {
+        Failure::Input(e)
+    }
+}
+
 /// The most problems of one file rendered without `--all-errors`.
 pub(crate) const SHOWN: usize = 50;
 

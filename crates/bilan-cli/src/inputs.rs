@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use sha2::{Digest as _, Sha256};
 
-use crate::Failure;
-use crate::args::{Common, Sources};
+use crate::args::Common;
+use crate::catalogue::sources::{Sources, read_config};
+use crate::errors::Failure;
 
 /// One file the run reads, with what named it (`--factors`, `the inventory`…).
 struct Input {
@@ -68,7 +69,7 @@ fn source_inputs(sources: &Sources) -> Result<Vec<Input>, Failure> {
             path: config.clone(),
         });
         if config.exists() {
-            for spec in crate::plugins::read_config(config)? {
+            for spec in read_config(config)? {
                 inputs.push(Input {
                     role: "a plugin of --config",
                     path: spec.path,

@@ -11,12 +11,10 @@ mod args;
 mod catalogue;
 mod checks;
 mod commands;
-mod declarative;
-mod lines;
 mod errors;
 mod inputs;
+mod lines;
 mod output;
-mod plugins;
 pub mod registry;
 
 use std::ffi::OsString;
@@ -25,31 +23,7 @@ use std::io::{IsTerminal as _, Write};
 use clap::Parser;
 
 use crate::args::Cli;
-
-/// How a command failed, which decides the exit code.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// A methodology failed (exit 1); the report was still written.
-    Assessment,
-    /// Bad input files (exit 2), shown as diagnostics.
-    Input(bilan_io::FileErrors),
-    /// Bad usage (exit 2).
-    Usage(anyhow::Error),
-    /// Anything else, e.g. an output file that cannot be written (exit 2).
-    Other(anyhow::Error),
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Other(e)
-    }
-}
-
-impl From<bilan_io::FileErrors> for Failure {
-    fn from(e: bilan_io::FileErrors) -> Self {
-        Failure::Input(e)
-    }
-}
+use crate::errors::Failure;
 
 /// Runs bilan with `args` (program name first), writing to `stdout` and `stderr`; returns
 /// the exit code.

@@ -13,9 +13,25 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow};
 
-use crate::Failure;
 use crate::args::Format;
-use crate::commands::Io;
+use crate::errors::Failure;
+
+/// The standard streams of one run.
+pub(crate) struct Io<'a> {
+    pub(crate) stdout: &'a mut dyn Write,
+    pub(crate) stderr: &'a mut dyn Write,
+    /// The process exits after this command: large results need not be freed.
+    pub(crate) exiting: bool,
+}
+
+impl Io<'_> {
+    /// Drops `value`, or leaves it to the operating system when the process is exiting.
+    pub(crate) fn release<T>(&self, value: T) {
+        if self.exiting {
+            std::mem::forget(value);
+        }
+    }
+}
 
 /// Writes `text`, a report in `format`, to the output file (atomically, as is), or to
 /// standard output with its control characters escaped: as JSON's `\uXXXX` in JSON (so that

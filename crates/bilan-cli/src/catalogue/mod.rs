@@ -1,22 +1,22 @@
 //! Every methodology available to a run: the built-in ones, then those the user's flags
 //! bring in (declarative files, plugins), each with its origin for the reproducibility stamp.
+//! The catalogue owns its [`sources::Sources`] flags and how each kind is loaded.
+
+mod declarative;
+mod entry;
+mod plugins;
+pub(crate) mod sources;
 
 use std::sync::Arc;
 
-use bilan_core::method::Methodology;
 use bilan_runner::Origin;
 
-use crate::Failure;
-use crate::args::Sources;
-use crate::registry;
+pub(crate) use entry::{Entry, describe};
+pub(crate) use plugins::is_unloaded;
+use sources::Sources;
 
-/// One available methodology.
-pub(crate) struct Entry {
-    /// The method (shared: a declarative method holds its base).
-    pub(crate) method: Arc<dyn Methodology>,
-    /// Where it comes from.
-    pub(crate) origin: Origin,
-}
+use crate::errors::Failure;
+use crate::registry;
 
 /// The methodologies of one run, in listing order; ids are unique.
 pub(crate) struct Catalogue {
@@ -35,8 +35,8 @@ impl Catalogue {
             })
             .collect();
         // Plugins before declarative files, so that a file can extend a plugin's method.
-        crate::plugins::extend(&mut entries, sources)?;
-        crate::declarative::extend(&mut entries, sources)?;
+        plugins::extend(&mut entries, sources)?;
+        declarative::extend(&mut entries, sources)?;
         Ok(Catalogue { entries })
     }
 
@@ -48,18 +48,5 @@ impl Catalogue {
     /// The methods, owned.
     pub(crate) fn into_entries(self) -> Vec<Entry> {
         self.entries
-    }
-}
-
-/// An origin in words, for listings.
-pub(crate) fn describe(origin: &Origin) -> String {
-    match origin {
-        Origin::Builtin => "built in".to_owned(),
-        Origin::File { path, sha256 } => format!("file {path} (sha256 {sha256})"),
-        Origin::Plugin {
-            path,
-            sha256,
-            plugin,
-        } => format!("plugin {plugin} from {path} (sha256 {sha256})"),
     }
 }

@@ -9,9 +9,9 @@ use bilan_core::method::Methodology;
 use bilan_io::{FileErrors, SourceFile};
 use bilan_runner::Origin;
 
-use crate::Failure;
-use crate::args::Sources;
-use crate::catalogue::Entry;
+use super::entry::Entry;
+use super::sources::Sources;
+use crate::errors::Failure;
 
 fn toml_files(dir: &Path) -> Result<Vec<SourceFile>, FileErrors> {
     let entries = std::fs::read_dir(dir)

@@ -1,0 +1,80 @@
+//! `bilan assess`: each method on its own.
+
+use anyhow::{Context as _, anyhow};
+use bilan_report::assess::Outcome;
+
+use super::session::{Session, Timings, item_count, report_failures, stamp_lines};
+use crate::args::{AssessCommand, Format};
+use crate::errors::Failure;
+use crate::output::{Io, emit};
+
+pub(crate) fn assess(
+    cmd: AssessCommand,
+    io: &mut Io<'_>,
+    timings: &mut Timings,
+) -> Result<(), Failure> {
+    if matches!(cmd.common.format, Format::Csv | Format::Html) {
+        return Err(Failure::Usage(anyhow!(
+            "`bilan assess` writes table, md or json; use `bilan compare` for csv and html"
+        )));
+    }
+    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
+    let outcomes: Vec<Outcome> = session
+        .run()
+        .into_iter()
+        .map(|o| {
+            let method = o.method();
+            match o.result {
+                Ok(a) => Outcome::Assessed(Box::new(a)),
+                Err(error) => Outcome::Failed { method, error },
+            }
+        })
+        .collect();
+    timings.phase(
+        "assess",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
+    let text = match cmd.common.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&bilan_report::assess::render_json(
+                &session.stamp,
+                &outcomes,
+            ))
+            .context("cannot serialise the report")?;
+            s.push('\n');
+            s
+        }
+        _ => {
+            let mut s = String::new();
+            for o in &outcomes {
+                match o {
+                    Outcome::Assessed(a) => {
+                        s.push_str(&bilan_report::assess::render_table(&session.inventory, a))
+                    }
+                    Outcome::Failed { method, error } => {
+                        s.push_str(&format!("{method}: FAILED: {error}\n"))
+                    }
+                }
+                s.push('\n');
+            }
+            s.push_str(&format!(
+                "bilan {} · factor database {} · inventory sha256 {}\n",
+                session.stamp.bilan, session.stamp.factor_database, session.stamp.inventory.sha256
+            ));
+            s.push_str(&stamp_lines(&session.stamp));
+            s
+        }
+    };
+    emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
+    timings.phase("render", text.len(), "bytes");
+    let failures: Vec<(String, String)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Failed { method, error } => Some((method.to_string(), error.clone())),
+            Outcome::Assessed(_) => None,
+        })
+        .collect();
+    io.release((session, outcomes));
+    report_failures(io, &failures)
+}

@@ -1,0 +1,66 @@
+//! `bilan compare`: every method side by side, with the divergence explained by driver.
+
+use anyhow::Context as _;
+
+use super::session::{Session, Timings, item_count, report_failures};
+use crate::args::{AssessCommand, Format};
+use crate::errors::Failure;
+use crate::output::{Io, emit, stream_json};
+
+pub(crate) fn compare(
+    cmd: AssessCommand,
+    io: &mut Io<'_>,
+    timings: &mut Timings,
+) -> Result<(), Failure> {
+    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
+    let mut outcomes = session.run();
+    timings.phase(
+        "assess",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
+    let comparison = bilan_runner::compare(&session.inventory, &mut outcomes);
+    timings.phase(
+        "compare",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
+    let assessments: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .collect();
+    let report = bilan_report::compare::Report::new(
+        &session.stamp,
+        &session.inventory,
+        &comparison,
+        assessments,
+    );
+    let written = if cmd.common.format == Format::Json {
+        // Streamed: with the full audit trail of a large inventory the report is large.
+        stream_json(io, cmd.common.output.as_deref(), &report)?
+    } else {
+        let text = match cmd.common.format {
+            Format::Md => bilan_report::compare::render_text(&report, true),
+            Format::Csv => {
+                bilan_report::compare::render_csv(&report).context("cannot write CSV")?
+            }
+            Format::Html => bilan_report::render_html(&report),
+            Format::Table | Format::Json => bilan_report::compare::render_text(&report, false),
+        };
+        emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
+        text.len()
+    };
+    timings.phase("render", written, "bytes");
+    let failures: Vec<(String, String)> = comparison
+        .methods
+        .iter()
+        .filter_map(|m| {
+            m.error
+                .clone()
+                .map(|e| (format!("{}@{}", m.id, m.version), e))
+        })
+        .collect();
+    drop(report);
+    io.release((session, outcomes, comparison));
+    report_failures(io, &failures)
+}

@@ -1,0 +1,74 @@
+//! `bilan explain`: how one figure was computed.
+
+use anyhow::{Context as _, anyhow};
+use bilan_core::assessment::ItemRef;
+use bilan_core::figure::FigurePath;
+
+use super::session::{Session, Timings, report_failures, stamp_lines};
+use crate::args::{ExplainCommand, Format};
+use crate::errors::Failure;
+use crate::output::{Io, emit};
+
+pub(crate) fn explain(
+    cmd: ExplainCommand,
+    io: &mut Io<'_>,
+    timings: &mut Timings,
+) -> Result<(), Failure> {
+    if cmd.common.methods.len() != 1 {
+        return Err(Failure::Usage(anyhow!(
+            "`bilan explain` explains one method's figure: give exactly one --method"
+        )));
+    }
+    let path: FigurePath = cmd
+        .figure
+        .parse()
+        .map_err(|e: String| Failure::Usage(anyhow!("--figure: {e}")))?;
+    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
+    let outcome = session
+        .run()
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::Usage(anyhow!("no method selected")))?;
+    let a = match outcome.result {
+        Ok(a) => a,
+        Err(e) => return report_failures(io, &[(outcome.descriptor.method_ref().to_string(), e)]),
+    };
+    let text = match cmd.common.format {
+        Format::Json => {
+            let selected: Vec<_> = a.contributions.iter().filter(|c| path.selects(c)).collect();
+            let factor_ids: std::collections::HashSet<&str> = selected
+                .iter()
+                .flat_map(|c| c.values.iter().map(|v| &*v.factor))
+                .collect();
+            let factors: Vec<_> = a
+                .factors
+                .iter()
+                .filter(|f| factor_ids.contains(&*f.id))
+                .collect();
+            let v = serde_json::json!({
+                "stamp": session.stamp,
+                "method": a.method,
+                "figure": path.to_string(),
+                "value": path.value(&a),
+                "unit": path.indicator.unit(),
+                "contributions": selected,
+                "factors": factors,
+            });
+            serde_json::to_string_pretty(&v).context("cannot serialise")? + "\n"
+        }
+        Format::Table | Format::Md => {
+            let lines = crate::lines::Lines::new(&session.file, &session.inventory);
+            let item_loc = |item: &ItemRef, key: &str| lines.item(item, key);
+            let path_loc = |p: &str| lines.id_path(p);
+            bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
+                .map_err(|e| Failure::Usage(anyhow!(e)))?
+                + &stamp_lines(&session.stamp)
+        }
+        Format::Csv | Format::Html => {
+            return Err(Failure::Usage(anyhow!(
+                "`bilan explain` writes table, md or json"
+            )));
+        }
+    };
+    emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)
+}

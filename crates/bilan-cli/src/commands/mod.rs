@@ -1,0 +1,45 @@
+//! The commands, one module each; [`run`] dispatches. What the commands that assess share
+//! (the session, timings, failure reporting) is in `session`; the standard streams are
+//! [`crate::output::Io`].
+
+mod assess;
+mod compare;
+mod explain;
+mod factors;
+mod methods;
+mod plugins;
+mod session;
+mod validate;
+
+use std::io::Write;
+
+use crate::args::{Cli, Command};
+use crate::errors::Failure;
+use crate::output::Io;
+
+pub(crate) fn run(
+    cli: Cli,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    exiting: bool,
+) -> Result<(), Failure> {
+    let mut io = Io {
+        stdout,
+        stderr,
+        exiting,
+    };
+    let mut timings = session::Timings::new(cli.timings);
+    let result = match cli.command {
+        Command::Assess(cmd) => assess::assess(cmd, &mut io, &mut timings),
+        Command::Compare(cmd) => compare::compare(cmd, &mut io, &mut timings),
+        Command::Explain(cmd) => explain::explain(cmd, &mut io, &mut timings),
+        Command::Methods(args) => methods::methods(&args, &mut io),
+        Command::Factors(cmd) => factors::factors(&cmd, &mut io),
+        Command::Validate { inventory, factors } => {
+            validate::validate(&inventory, &factors, &mut io, &mut timings)
+        }
+        Command::Plugins(cmd) => plugins::command(&cmd, &mut io),
+    };
+    timings.print(&mut io);
+    result
+}

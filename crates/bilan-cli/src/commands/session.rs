@@ -1,0 +1,278 @@
+//! What every command that assesses shares: the [`Session`] (inventory, factors, methods and
+//! parameters, ready to run), `--method` and `--param` resolution, `--timings` and the way
+//! failures are reported.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use bilan_core::factor::FactorSet;
+use bilan_core::inventory::Inventory;
+use bilan_core::method::Parameters;
+use bilan_io::SourceFile;
+use bilan_report::assess::{FileStamp, MethodStamp, Stamp};
+use bilan_runner::{MethodRun, Origin};
+use sha2::{Digest as _, Sha256};
+
+use crate::args::Common;
+use crate::catalogue::{Catalogue, Entry};
+use crate::errors::Failure;
+use crate::output::Io;
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Phase timings for `--timings`: wall time, items per second and peak memory so far.
+pub(crate) struct Timings {
+    enabled: bool,
+    start: Instant,
+    lines: Vec<String>,
+}
+
+impl Timings {
+    pub(crate) fn new(enabled: bool) -> Timings {
+        Timings {
+            enabled,
+            start: Instant::now(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Records the phase just finished: `count` things of kind `what` (items, bytes).
+    pub(crate) fn phase(&mut self, name: &str, count: usize, what: &str) {
+        if !self.enabled {
+            return;
+        }
+        let secs = self.start.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            count as f64 / secs
+        } else {
+            f64::INFINITY
+        };
+        let peak = peak_rss_mib().map_or("n/a".to_owned(), |m| format!("{m:.1} MiB"));
+        self.lines.push(format!(
+            "timings: {name}: {secs:.3} s, {count} {what}, {rate:.0} {what}/s, peak memory {peak}"
+        ));
+        self.start = Instant::now();
+    }
+
+    pub(crate) fn print(&self, io: &mut Io<'_>) {
+        for l in &self.lines {
+            let _ = writeln!(io.stderr, "{l}");
+        }
+    }
+}
+
+/// Items in an inventory that methods account for, for throughput figures.
+pub(crate) fn item_count(inv: &Inventory) -> usize {
+    bilan_runner::reconcile::item_count(inv)
+}
+
+/// Peak resident memory of this process (Linux: `VmHWM`), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The methods named by `--method` (in that order), or every available one.
+pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
+    let all = Catalogue::load(&common.sources)?.into_entries();
+    if common.methods.is_empty() {
+        return Ok(all);
+    }
+    let known: Vec<String> = all
+        .iter()
+        .map(|e| e.method.descriptor().id.clone())
+        .collect();
+    let mut pool: Vec<Option<Entry>> = all.into_iter().map(Some).collect();
+    let mut chosen = Vec::new();
+    for id in &common.methods {
+        let index = known.iter().position(|k| k == id).ok_or_else(|| {
+            Failure::Usage(anyhow!(
+                "unknown method `{id}`; available: {}",
+                known.join(", ")
+            ))
+        })?;
+        match pool[index].take() {
+            Some(m) => chosen.push(m),
+            None => return Err(Failure::Usage(anyhow!("method `{id}` is given twice"))),
+        }
+    }
+    // Plugins that could not be loaded stay in as error rows: the user named them.
+    chosen.extend(
+        pool.into_iter()
+            .flatten()
+            .filter(crate::catalogue::is_unloaded),
+    );
+    Ok(chosen)
+}
+
+/// Splits `--param` values among the methods: `KEY=VALUE` goes to every method declaring
+/// KEY, `METHOD:KEY=VALUE` to that method only. A key no selected method declares is an
+/// error.
+pub(crate) fn parameters(common: &Common, methods: &[Entry]) -> Result<Vec<Parameters>, Failure> {
+    let mut out = vec![Parameters::default(); methods.len()];
+    for raw in &common.params {
+        let (target, assignment) = match raw.split_once(':') {
+            Some((m, rest)) if !m.contains('=') => (Some(m), rest),
+            _ => (None, raw.as_str()),
+        };
+        let (key, value) = assignment.split_once('=').ok_or_else(|| {
+            Failure::Usage(anyhow!(
+                "`--param {raw}`: expected KEY=VALUE or METHOD:KEY=VALUE"
+            ))
+        })?;
+        let (key, value) = (key.trim(), value.trim());
+        if let Some(t) = target
+            && !methods.iter().any(|m| m.method.descriptor().id == t)
+        {
+            return Err(Failure::Usage(anyhow!(
+                "`--param {raw}`: method `{t}` is not selected"
+            )));
+        }
+        let mut applied = false;
+        for (m, params) in methods.iter().zip(out.iter_mut()) {
+            let d = m.method.descriptor();
+            if target.is_some_and(|t| t != d.id) {
+                continue;
+            }
+            if let Some(spec) = d.parameter(key) {
+                let v = spec.kind.parse(value).map_err(|e| {
+                    Failure::Usage(anyhow!("`--param {raw}` for method `{}`: {e}", d.id))
+                })?;
+                params.set(key, v);
+                applied = true;
+            }
+        }
+        if !applied {
+            let scope = target.map_or("no selected method".to_owned(), |t| format!("method `{t}`"));
+            return Err(Failure::Usage(anyhow!(
+                "`--param {raw}`: {scope} has a parameter `{key}` (see `bilan methods`)"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// An inventory, factors and methods, ready to run.
+pub(crate) struct Session {
+    pub(crate) file: SourceFile,
+    pub(crate) inventory: Inventory,
+    pub(crate) factors: FactorSet,
+    pub(crate) methods: Vec<Entry>,
+    pub(crate) params: Vec<Parameters>,
+    pub(crate) stamp: Stamp,
+}
+
+impl Session {
+    pub(crate) fn open(
+        inventory: &Path,
+        common: &Common,
+        io: &mut Io<'_>,
+        timings: &mut Timings,
+    ) -> Result<Session, Failure> {
+        crate::inputs::check(inventory, common)?;
+        let methods = select_methods(common)?;
+        let params = parameters(common, &methods)?;
+        let file = bilan_io::SourceFile::read(inventory)?;
+        // The stamp's hash of the inventory is taken while the inventory is parsed.
+        let (inv, inventory_sha256) = rayon::join(
+            || bilan_io::load_inventory(&file),
+            || sha256_hex(file.text.as_bytes()),
+        );
+        let inv = inv?;
+        timings.phase("parse", item_count(&inv), "items");
+        let factors = bilan_factors::load(&common.factors)?;
+        crate::checks::against_factors(&file, &inv, &factors)?;
+        crate::checks::warn(&file, &inv, io.stderr);
+        let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
+            .iter()
+            .map(|(name, text)| FileStamp {
+                path: format!("<embedded>/{name}"),
+                sha256: sha256_hex(text.as_bytes()),
+            })
+            .collect();
+        for path in &common.factors {
+            factor_files.push(FileStamp {
+                path: path.display().to_string(),
+                sha256: crate::inputs::sha256_file(path)?,
+            });
+        }
+        let stamp = Stamp {
+            bilan: env!("CARGO_PKG_VERSION").to_owned(),
+            inventory: FileStamp {
+                path: file.name.clone(),
+                sha256: inventory_sha256,
+            },
+            factor_database: factors.version().to_owned(),
+            factor_files,
+            methods: methods
+                .iter()
+                .map(|m| MethodStamp {
+                    id: m.method.descriptor().id.clone(),
+                    version: m.method.descriptor().version.to_string(),
+                    origin: m.origin.clone(),
+                })
+                .collect(),
+        };
+        Ok(Session {
+            file,
+            inventory: inv,
+            factors,
+            methods,
+            params,
+            stamp,
+        })
+    }
+
+    pub(crate) fn run(&self) -> Vec<bilan_runner::Outcome> {
+        let runs: Vec<MethodRun<'_>> = self
+            .methods
+            .iter()
+            .zip(&self.params)
+            .map(|(m, p)| MethodRun {
+                method: m.method.as_ref(),
+                parameters: p.clone(),
+                origin: m.origin.clone(),
+            })
+            .collect();
+        bilan_runner::run(&self.inventory, &self.factors, &runs)
+    }
+}
+
+pub(crate) fn report_failures(
+    io: &mut Io<'_>,
+    failures: &[(String, String)],
+) -> Result<(), Failure> {
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for (method, error) in failures {
+        crate::errors::print(io.stderr, &format!("error: {method}: {error}"));
+    }
+    Err(Failure::Assessment)
+}
+
+/// One line per method of a plugin in `stamp`, for the text reports whose footer does not
+/// list methods' origins (`assess`, `explain`): a report that used a plugin always names it.
+pub(crate) fn stamp_lines(stamp: &Stamp) -> String {
+    stamp
+        .methods
+        .iter()
+        .filter(|m| matches!(m.origin, Origin::Plugin { .. }))
+        .map(|m| {
+            format!(
+                "method {} {}: {}\n",
+                m.id,
+                m.version,
+                crate::catalogue::describe(&m.origin)
+            )
+        })
+        .collect()
+}

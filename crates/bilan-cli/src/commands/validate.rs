@@ -1,0 +1,42 @@
+//! `bilan validate`: an inventory checked, nothing computed.
+
+use std::path::Path;
+
+use super::session::{Timings, item_count};
+use crate::args::Format;
+use crate::errors::Failure;
+use crate::output::{Io, emit};
+
+pub(crate) fn validate(
+    path: &Path,
+    factors: &[std::path::PathBuf],
+    io: &mut Io<'_>,
+    timings: &mut Timings,
+) -> Result<(), Failure> {
+    crate::inputs::regular_file("the inventory", path)?;
+    crate::inputs::regular_files("--factors", factors)?;
+    let (file, inv) = bilan_io::read_inventory(path)?;
+    timings.phase("parse", item_count(&inv), "items");
+    let factors = bilan_factors::load(factors)?;
+    crate::checks::against_factors(&file, &inv, &factors)?;
+    crate::checks::warn(&file, &inv, io.stderr);
+    let text = format!(
+        "{}: ok (schema {}, {} sites, {} fleets, {} workloads, {} other items, {} instruments)\n",
+        path.display(),
+        inv.schema,
+        inv.sites.len(),
+        inv.fleets.len(),
+        inv.workloads.len(),
+        inv.buildings.len()
+            + inv.transports.len()
+            + inv.end_of_life.len()
+            + inv.services.len()
+            + inv.fuels.len()
+            + inv.refrigerants.len()
+            + inv.offsets.len(),
+        inv.instruments.len()
+    );
+    emit(io, None, &text, Format::Table)?;
+    io.release(inv);
+    Ok(())
+}
