@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::indicator::Indicator;
 use crate::inventory::Phase;
-use crate::method::MethodRef;
+use crate::method_ref::MethodRef;
 
 /// A life-cycle stage.
 #[derive(

@@ -15,6 +15,7 @@ pub mod figure;
 pub mod indicator;
 pub mod inventory;
 pub mod method;
+mod method_ref;
 pub mod region;
 pub mod suggest;
 pub mod units;

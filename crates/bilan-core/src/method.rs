@@ -15,22 +15,7 @@ use crate::assessment::{Assessment, Driver};
 use crate::factor::FactorSet;
 use crate::indicator::Indicator;
 use crate::inventory::Inventory;
-
-/// A method's identity: id and semver version.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct MethodRef {
-    /// Identifier, e.g. `ademe-lca`.
-    pub id: String,
-    /// Version of the method (not of bilan).
-    pub version: semver::Version,
-}
-
-impl fmt::Display for MethodRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.id, self.version)
-    }
-}
+pub use crate::method_ref::MethodRef;
 
 /// The type of a parameter's value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
