@@ -450,8 +450,3 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
 pub(crate) fn percent(share: f64) -> String {
     format!("{} %", significant(share * 100.0, 3))
 }
-
-/// The comparison as one self-contained HTML file.
-pub fn render_html(report: &Report<'_>) -> String {
-    crate::html::render(report)
-}

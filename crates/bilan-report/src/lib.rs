@@ -9,6 +9,14 @@ pub mod compare;
 pub mod explain;
 mod html;
 pub mod number;
+pub mod table;
 
 pub use number::{amount, count, significant};
-pub mod table;
+
+/// The comparison as one self-contained HTML file (inline SVG charts, browsable trail).
+///
+/// Here rather than in [`compare`]: the HTML page renders a [`compare::Report`], so `html`
+/// depends on `compare` and not the other way round.
+pub fn render_html(report: &compare::Report<'_>) -> String {
+    html::render(report)
+}
