@@ -6,6 +6,7 @@
 mod assess;
 mod cli;
 mod compare;
+mod figures;
 mod ghg;
 mod hardening;
 mod hardening_cli;

@@ -9,6 +9,8 @@
 //!           | "stage." stage        ; manufacturing, transport, use, infrastructure, end-of-life
 //!           | "phase." phase        ; training, fine-tuning, development, inference
 //!           | "item." item-id       ; any inventory item id (the rest of the path, dots allowed)
+//!           | "item." item-id "@" aspect ; one aspect of one item, e.g. item.h100@host-embodied
+//!           | "aspect." aspect      ; every item's aspect, e.g. aspect.idle-electricity
 //!           | "category." category  ; a method's own category, e.g. scope-2-location
 //!           | "unit." fu-id         ; per functional unit
 //!           | "disclosure." id      ; a method's own disclosed figure
@@ -17,7 +19,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::assessment::{Assessment, Contribution, Stage};
+use crate::assessment::{Aspect, Assessment, Contribution, Stage};
 use crate::indicator::Indicator;
 use crate::inventory::Phase;
 
@@ -32,6 +34,11 @@ pub enum Selector {
     Phase(Phase),
     /// One inventory item (any kind).
     Item(String),
+    /// One aspect of one inventory item (`item.ID@ASPECT`).
+    ItemAspect(String, Aspect),
+    /// One aspect of every item (`aspect.ASPECT`): dynamic vs idle energy, accelerator vs
+    /// server embodied, on-site vs off-site water.
+    Aspect(Aspect),
     /// One of the method's categories.
     Category(String),
     /// Per functional unit.
@@ -53,7 +60,7 @@ impl FromStr for FigurePath {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const GRAMMAR: &str = "expected INDICATOR.total, INDICATOR.stage.STAGE, INDICATOR.phase.PHASE, INDICATOR.item.ID, INDICATOR.category.CATEGORY, INDICATOR.unit.FUNCTIONAL-UNIT or INDICATOR.disclosure.ID";
+        const GRAMMAR: &str = "expected INDICATOR.total, INDICATOR.stage.STAGE, INDICATOR.phase.PHASE, INDICATOR.item.ID, INDICATOR.item.ID@ASPECT, INDICATOR.aspect.ASPECT, INDICATOR.category.CATEGORY, INDICATOR.unit.FUNCTIONAL-UNIT or INDICATOR.disclosure.ID";
         let (indicator, rest) = s
             .split_once('.')
             .ok_or_else(|| format!("`{s}`: {GRAMMAR}"))?;
@@ -72,7 +79,14 @@ impl FromStr for FigurePath {
                     .find(|p| p.id() == phase)
                     .ok_or_else(|| format!("unknown phase `{phase}`, expected one of training, fine-tuning, development, inference"))?,
             ),
-            Some(("item", id)) if !id.is_empty() => Selector::Item(id.to_owned()),
+            Some(("item", id)) if !id.is_empty() => match id.rsplit_once('@') {
+                Some((item, aspect)) if !item.is_empty() => {
+                    Selector::ItemAspect(item.to_owned(), parse_aspect(aspect)?)
+                }
+                Some(_) => return Err(format!("`{s}`: {GRAMMAR}")),
+                None => Selector::Item(id.to_owned()),
+            },
+            Some(("aspect", aspect)) => Selector::Aspect(parse_aspect(aspect)?),
             Some(("category", c)) if !c.is_empty() => Selector::Category(c.to_owned()),
             Some(("unit", u)) if !u.is_empty() => Selector::Unit(u.to_owned()),
             Some(("disclosure", d)) if !d.is_empty() => Selector::Disclosure(d.to_owned()),
@@ -93,11 +107,42 @@ impl fmt::Display for FigurePath {
             Selector::Stage(s) => write!(f, "stage.{s}"),
             Selector::Phase(p) => write!(f, "phase.{p}"),
             Selector::Item(i) => write!(f, "item.{i}"),
+            Selector::ItemAspect(i, a) => write!(f, "item.{i}@{}", a.id()),
+            Selector::Aspect(a) => write!(f, "aspect.{}", a.id()),
             Selector::Category(c) => write!(f, "category.{c}"),
             Selector::Unit(u) => write!(f, "unit.{u}"),
             Selector::Disclosure(d) => write!(f, "disclosure.{d}"),
         }
     }
+}
+
+/// Every aspect, in declaration order, for parsing and for the grammar's help.
+pub const ASPECTS: [Aspect; 15] = [
+    Aspect::Electricity,
+    Aspect::IdleElectricity,
+    Aspect::HostElectricity,
+    Aspect::ElectricityUpstream,
+    Aspect::MarketElectricity,
+    Aspect::CoolingWater,
+    Aspect::Embodied,
+    Aspect::HostEmbodied,
+    Aspect::Building,
+    Aspect::Transport,
+    Aspect::EndOfLife,
+    Aspect::Service,
+    Aspect::Fuel,
+    Aspect::Refrigerant,
+    Aspect::Offset,
+];
+
+fn parse_aspect(text: &str) -> Result<Aspect, String> {
+    ASPECTS.into_iter().find(|a| a.id() == text).ok_or_else(|| {
+        format!(
+            "unknown aspect `{}`, expected one of {}",
+            bilan_units::text::clip(text),
+            ASPECTS.map(Aspect::id).join(", ")
+        )
+    })
 }
 
 impl FigurePath {
@@ -111,6 +156,8 @@ impl FigurePath {
             Selector::Stage(s) => !c.memo && c.stage == *s,
             Selector::Phase(p) => !c.memo && c.phase_share(*p) > 0.0,
             Selector::Item(id) => &*c.item.id == id,
+            Selector::ItemAspect(id, a) => &*c.item.id == id && c.aspect == *a,
+            Selector::Aspect(a) => !c.memo && c.aspect == *a,
             Selector::Category(cat) => c.category.as_deref() == Some(cat.as_str()),
             Selector::Unit(_) | Selector::Disclosure(_) => false,
         }

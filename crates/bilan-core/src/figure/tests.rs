@@ -31,3 +31,56 @@ fn refuses_malformed_paths_with_the_grammar() {
     assert!(err.contains("unknown stage `usage`"), "{err}");
     assert!("gwp.item.".parse::<FigurePath>().is_err());
 }
+
+#[test]
+fn addresses_aspects_of_every_item_and_of_one() {
+    for text in [
+        "gwp.aspect.idle-electricity",
+        "gwp.item.h100-training@host-embodied",
+        "water.item.a.b@cooling-water",
+    ] {
+        let path: FigurePath = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(path.to_string(), text);
+    }
+    assert_eq!(
+        "gwp.item.a.b@embodied"
+            .parse::<FigurePath>()
+            .map(|p| p.selector),
+        Ok(Selector::ItemAspect("a.b".into(), Aspect::Embodied))
+    );
+    let err = "gwp.aspect.gpu".parse::<FigurePath>().unwrap_err();
+    assert!(
+        err.contains("unknown aspect `gpu`, expected one of electricity, idle-electricity"),
+        "{err}"
+    );
+    assert!("gwp.item.@embodied".parse::<FigurePath>().is_err());
+}
+
+/// `ASPECTS` lists every aspect: a new variant fails to compile here until it is listed.
+#[test]
+fn the_aspect_list_is_complete() {
+    for (i, a) in ASPECTS.into_iter().enumerate() {
+        let at = match a {
+            Aspect::Electricity => 0,
+            Aspect::IdleElectricity => 1,
+            Aspect::HostElectricity => 2,
+            Aspect::ElectricityUpstream => 3,
+            Aspect::MarketElectricity => 4,
+            Aspect::CoolingWater => 5,
+            Aspect::Embodied => 6,
+            Aspect::HostEmbodied => 7,
+            Aspect::Building => 8,
+            Aspect::Transport => 9,
+            Aspect::EndOfLife => 10,
+            Aspect::Service => 11,
+            Aspect::Fuel => 12,
+            Aspect::Refrigerant => 13,
+            Aspect::Offset => 14,
+        };
+        assert_eq!(at, i, "{}", a.id());
+        assert_eq!(
+            serde_json::to_value(a).ok(),
+            Some(serde_json::json!(a.id()))
+        );
+    }
+}

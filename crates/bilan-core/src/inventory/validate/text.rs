@@ -15,7 +15,17 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     }
     let mut ids = |key: &str, values: &mut dyn Iterator<Item = &str>| {
         for (i, id) in values.enumerate() {
-            c.safe_text(&root.key(key).index(i).key("id"), id, "an id");
+            let path = root.key(key).index(i).key("id");
+            c.safe_text(&path, id, "an id");
+            if id.contains('@') {
+                c.problem(
+                    &path,
+                    format!(
+                        "`{}` holds `@`, which figure paths use to name an item's aspect (`gwp.item.ID@embodied`); choose an id without it",
+                        clip(id)
+                    ),
+                );
+            }
         }
     };
     ids(
