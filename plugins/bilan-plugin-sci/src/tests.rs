@@ -1,6 +1,6 @@
 use super::*;
 
-use bilan_core::assessment::Exclusion;
+use bilan_core::assessment::{Disclosure, Exclusion, ItemKind, Stage, TermSource};
 
 const HEADER: &str = r#"
 schema = 1

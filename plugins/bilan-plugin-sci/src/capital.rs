@@ -1,0 +1,546 @@
+//! M: fleets' embodied carbon (reserved device time over the lifespan), transport and end of life tied to a fleet, and the data-centre building when included.
+
+use std::collections::BTreeMap;
+
+use std::sync::Arc;
+
+use bilan_core::assessment::work::reserved;
+use bilan_core::assessment::{
+    Allocation, Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource,
+};
+use bilan_core::factor::{Boundary, FactorQuery, Lookup};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{FactorOverride, Fleet, ImpactItem, SourcedQuantity, Workload};
+use bilan_core::method::MethodError;
+use bilan_core::units::{self};
+
+use super::{BUILDING_REASON, FleetCtx, HARDWARE_BOUNDARIES, Run, category_of, input_error};
+
+impl<'a> Run<'a> {
+    /// Device time reserved on `fleet`, each workload's share, and the lifespan; computed
+    /// once per fleet so assumptions and exclusions are recorded once.
+    pub(super) fn fleet_ctx(&mut self, fleet: &'a Fleet) -> Result<FleetCtx, MethodError> {
+        if let Some(ctx) = self.fleets.get(fleet.id.as_str()) {
+            return Ok(ctx.clone());
+        }
+        let r = reserved(self.inv, fleet)?;
+        for (item, text) in r.assumed {
+            self.b.assume("device-time", text, Some(item));
+        }
+        for item in r.missing {
+            self.b.exclude(
+                item,
+                Some(Aspect::Embodied),
+                None,
+                "no time reserved (TiR) to allocate the fleet's embodied carbon: give `device-hours`, or `duration` or `period`",
+                Some(Driver::CapitalGoods),
+            );
+        }
+        let (reserved, allocation) = (r.total, r.allocation);
+        let lifetime = if reserved > 0.0 {
+            Some(self.lifetime(fleet)?)
+        } else {
+            None
+        };
+        let ctx = FleetCtx {
+            reserved,
+            allocation,
+            lifetime,
+        };
+        self.fleets.insert(fleet.id.as_str(), ctx.clone());
+        Ok(ctx)
+    }
+
+    /// `L`, the expected lifespan EL of a fleet, in hours (dividing).
+    pub(super) fn lifetime(&mut self, fleet: &Fleet) -> Result<Term, MethodError> {
+        let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
+        let term = match &fleet.lifetime {
+            Some(q) => Term::new(
+                "L",
+                q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
+                "h",
+                TermSource::Inventory {
+                    path: item.path("lifetime").into(),
+                },
+            ),
+            None => {
+                let q = self
+                    .params
+                    .quantity(self.d, "default-lifetime")
+                    .ok_or_else(|| {
+                        MethodError::Other("parameter `default-lifetime` has no value".into())
+                    })?;
+                self.b.assume(
+                    "default-lifetime",
+                    format!("expected lifespan not given: parameter `default-lifetime` = {q}"),
+                    Some(item),
+                );
+                Term::new(
+                    "L",
+                    q.to(&units::HOUR)?,
+                    "h",
+                    TermSource::Parameter {
+                        name: "default-lifetime".into(),
+                    },
+                )
+            }
+        };
+        Ok(term.dividing().driver(Driver::CapitalGoods))
+    }
+
+    /// The `T_res` term of a fleet.
+    pub(super) fn reserved_term(fleet: &Fleet, reserved: f64) -> Term {
+        Term::new(
+            "T_res",
+            reserved,
+            "GPU·h",
+            TermSource::Derived {
+                formula: format!(
+                    "Σ device time reserved on fleet `{}` by its workloads (TiR × RR)",
+                    fleet.id
+                )
+                .into(),
+            },
+        )
+        .driver(Driver::CapitalGoods)
+    }
+
+    pub(super) fn fleet(&mut self, fleet: &'a Fleet) -> Result<(), MethodError> {
+        let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
+        let ctx = self.fleet_ctx(fleet)?;
+        let Some(lifetime) = ctx.lifetime else {
+            self.b.exclude(
+                item,
+                None,
+                None,
+                "no workload reserved this fleet: no time is reserved (TiR = 0), so its share of M is 0 for every R",
+                Some(Driver::CapitalGoods),
+            );
+            return Ok(());
+        };
+        let t_res = Self::reserved_term(fleet, ctx.reserved);
+        let category = category_of(&ctx.allocation);
+        if let Some(ef) = self.hardware_factor(
+            &item,
+            &fleet.model,
+            &fleet.embodied,
+            Aspect::Embodied,
+            "EF_device",
+        )? {
+            let draft = Draft::new(
+                item.clone(),
+                Aspect::Embodied,
+                Stage::Manufacturing,
+                "T_res / L × EF_device",
+            )
+            .category(category)
+            .allocation(ctx.allocation.clone())
+            .term(t_res.clone())
+            .term(lifetime.clone());
+            self.b.contribute(draft, &[(Indicator::Gwp, ef)]);
+        }
+        if let Some(host) = &fleet.host
+            && let Some(ef) = self.hardware_factor(
+                &item,
+                &host.model,
+                &host.embodied,
+                Aspect::HostEmbodied,
+                "EF_server",
+            )?
+        {
+            let draft = Draft::new(
+                item,
+                Aspect::HostEmbodied,
+                Stage::Manufacturing,
+                "T_res / L / D_host × EF_server",
+            )
+            .category(category)
+            .presence(Driver::HostEmbodied)
+            .allocation(ctx.allocation)
+            .term(t_res)
+            .term(lifetime)
+            .term(
+                Term::new(
+                    "D_host",
+                    host.devices_per_host,
+                    "device/server",
+                    TermSource::Item {
+                        key: "host.devices-per-host".into(),
+                    },
+                )
+                .dividing()
+                .driver(Driver::HostEmbodied),
+            );
+            self.b.contribute(draft, &[(Indicator::Gwp, ef)]);
+        }
+        Ok(())
+    }
+
+    /// The embodied GWP per device of `model` (TE per unit): the inventory's figure, else
+    /// the database's by the preference order. `None`, recorded as an exclusion and a
+    /// warning, when no figure exists.
+    pub(super) fn hardware_factor(
+        &mut self,
+        item: &ItemRef,
+        model: &str,
+        overrides: &BTreeMap<Indicator, FactorOverride>,
+        aspect: Aspect,
+        symbol: &'static str,
+    ) -> Result<Option<Arc<str>>, MethodError> {
+        let subject = format!("hardware/{model}");
+        let key = if aspect == Aspect::HostEmbodied {
+            "host.embodied"
+        } else {
+            "embodied"
+        };
+        if let Some(o) = overrides.get(&Indicator::Gwp) {
+            let path = item.path(&format!("{key}.gwp"));
+            return self
+                .b
+                .override_factor(
+                    &path,
+                    &subject,
+                    Some(Indicator::Gwp),
+                    o,
+                    symbol,
+                    &units::KG_PER_DEVICE,
+                    Some(Driver::FactorChoice),
+                )
+                .map(Some);
+        }
+        let lookup = self.factors.lookup(&FactorQuery {
+            subject: &subject,
+            indicator: Some(Indicator::Gwp),
+            region: &bilan_core::region::Region::world(),
+            boundaries: &HARDWARE_BOUNDARIES,
+            preference: self.preference,
+        });
+        let reason = match lookup {
+            Lookup::Found(r) => {
+                if !r.alternatives.is_empty() {
+                    self.b.assume(
+                        "factor-preference",
+                        format!(
+                            "{subject} gwp: chose `{}` ({}) over {} by the preference order of `embodied-preference`",
+                            r.factor.id,
+                            r.factor.basis.id(),
+                            r.alternatives
+                                .iter()
+                                .map(|a| format!("`{}` ({})", a.id, a.basis.id()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        Some(item.clone()),
+                    );
+                }
+                if r.factor.boundary == Boundary::CradleToGate {
+                    self.b.assume(
+                        "embodied-boundary",
+                        format!(
+                            "TE of {subject} (`{}`) is cradle-to-gate: the disposal that SCI's M covers enters only through [[end-of-life]] items tied to the fleet",
+                            r.factor.id
+                        ),
+                        Some(item.clone()),
+                    );
+                }
+                let fleet_bound = self
+                    .inv
+                    .transports
+                    .iter()
+                    .chain(&self.inv.end_of_life)
+                    .any(|x| x.fleet.as_deref() == Some(&*item.id));
+                if r.factor.boundary == Boundary::CradleToGraveExclUse && fleet_bound {
+                    self.b.warn(format!(
+                        "{item}: TE of {subject} (`{}`) already includes transport and end of life; the [[transport]] and [[end-of-life]] items tied to the fleet may count them twice",
+                        r.factor.id
+                    ));
+                }
+                return self
+                    .b
+                    .database_factor(
+                        &r,
+                        symbol,
+                        &units::KG_PER_DEVICE,
+                        Some(Driver::FactorChoice),
+                    )
+                    .map(Some);
+            }
+            Lookup::Absent { reason, .. } => Some(reason),
+            Lookup::Missing { .. } => None,
+        };
+        self.b.no_factor(
+            item,
+            aspect,
+            Indicator::Gwp,
+            &subject,
+            reason.as_deref(),
+            key,
+        );
+        Ok(None)
+    }
+
+    /// Transport and end of life: part of M when tied to a fleet, amortised like it.
+    pub(super) fn fleet_bound_items(&mut self) -> Result<(), MethodError> {
+        let inv = self.inv;
+        let items = inv
+            .transports
+            .iter()
+            .map(|t| {
+                (
+                    ItemKind::Transport,
+                    Aspect::Transport,
+                    Stage::Transport,
+                    Driver::Transport,
+                    t,
+                )
+            })
+            .chain(inv.end_of_life.iter().map(|t| {
+                (
+                    ItemKind::EndOfLife,
+                    Aspect::EndOfLife,
+                    Stage::EndOfLife,
+                    Driver::EndOfLife,
+                    t,
+                )
+            }));
+        for (kind, aspect, stage, driver, it) in items {
+            self.fleet_bound_item(
+                ItemRef::new(kind, it.id.as_str()),
+                aspect,
+                stage,
+                driver,
+                it,
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn fleet_bound_item(
+        &mut self,
+        item: ItemRef,
+        aspect: Aspect,
+        stage: Stage,
+        driver: Driver,
+        it: &'a ImpactItem,
+    ) -> Result<(), MethodError> {
+        let Some(te) = it.impacts.get(&Indicator::Gwp) else {
+            self.b.exclude(
+                item,
+                None,
+                None,
+                "the inventory gives no gwp impact for this item, and SCI measures carbon only",
+                Some(driver),
+            );
+            return Ok(());
+        };
+        let Some(fleet_id) = &it.fleet else {
+            self.b.exclude(
+                item,
+                Some(aspect),
+                None,
+                format!(
+                    "tied to no fleet: M takes the share of hardware emissions reserved for the work (TiR/EL × RR/ToR), and {} names no hardware to share",
+                    if aspect == Aspect::Transport { "this transport" } else { "this end of life" }
+                ),
+                Some(driver),
+            );
+            return Ok(());
+        };
+        let inv = self.inv;
+        let fleet = inv
+            .fleet(fleet_id)
+            .ok_or_else(|| input_error(&item, format!("unknown fleet `{fleet_id}`")))?;
+        let ctx = self.fleet_ctx(fleet)?;
+        let Some(lifetime) = ctx.lifetime else {
+            self.b.exclude(
+                item,
+                Some(aspect),
+                None,
+                format!(
+                    "no workload reserved fleet `{fleet_id}`: no time is reserved, so its share of M is 0 for every R"
+                ),
+                Some(Driver::CapitalGoods),
+            );
+            return Ok(());
+        };
+        let te = self.item_factor(&item, "impacts", te)?;
+        let draft = Draft::new(item, aspect, stage, "TE × T_res / (L × N)")
+            .category(category_of(&ctx.allocation))
+            .presence(driver)
+            .allocation(ctx.allocation)
+            .term(Self::reserved_term(fleet, ctx.reserved))
+            .term(lifetime)
+            .term(
+                Term::new(
+                    "N",
+                    fleet.count,
+                    "device",
+                    TermSource::Inventory {
+                        path: format!("fleet[{}].count", fleet.id).into(),
+                    },
+                )
+                .dividing()
+                .driver(Driver::CapitalGoods),
+            );
+        self.b.contribute(draft, &[(Indicator::Gwp, te)]);
+        Ok(())
+    }
+
+    /// Registers an item's own gwp impact (a total, kg) as the factor `TE`.
+    pub(super) fn item_factor(
+        &mut self,
+        item: &ItemRef,
+        key: &str,
+        q: &SourcedQuantity,
+    ) -> Result<Arc<str>, MethodError> {
+        let path = item.path(&format!("{key}.gwp"));
+        let o = FactorOverride {
+            value: q.value.clone(),
+            source: q.source.clone(),
+            boundary: "as given".to_owned(),
+            year: None,
+            url: None,
+        };
+        self.b.override_factor(
+            &path,
+            item.kind.key(),
+            Some(Indicator::Gwp),
+            &o,
+            "TE",
+            &units::KG,
+            None,
+        )
+    }
+
+    /// The data-centre building: excluded unless `include-building`; then its share is in
+    /// M, shared among the site's workloads by facility energy.
+    pub(super) fn buildings(&mut self) -> Result<(), MethodError> {
+        let inv = self.inv;
+        for b in &inv.buildings {
+            let item = ItemRef::new(ItemKind::Building, b.id.as_str());
+            if !self.flag("include-building") {
+                self.b.exclude(
+                    item,
+                    Some(Aspect::Building),
+                    None,
+                    BUILDING_REASON,
+                    Some(Driver::Building),
+                );
+                continue;
+            }
+            let Some(te) = b.impacts.get(&Indicator::Gwp) else {
+                self.b.exclude(
+                    item,
+                    Some(Aspect::Building),
+                    None,
+                    "the inventory gives no gwp impact for this building, and SCI measures carbon only",
+                    Some(Driver::Building),
+                );
+                continue;
+            };
+            let allocation = self.energy_allocation(&b.site);
+            if allocation.is_empty() {
+                self.b.exclude(
+                    item,
+                    Some(Aspect::Building),
+                    None,
+                    format!(
+                        "no workload drew energy at site `{}`: the building's share cannot be expressed per R",
+                        b.site
+                    ),
+                    Some(Driver::Building),
+                );
+                continue;
+            }
+            let (t, t_source) = match &b.time {
+                Some(q) => (
+                    q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
+                    TermSource::Item { key: "time".into() },
+                ),
+                None => {
+                    let days = inv.system.period.days() as f64;
+                    self.b.assume(
+                        "building-time",
+                        format!(
+                            "building share reserved over the reporting period ({}, {days} days)",
+                            inv.system.period
+                        ),
+                        Some(item.clone()),
+                    );
+                    (
+                        days * 24.0,
+                        TermSource::Inventory {
+                            path: "system.period".into(),
+                        },
+                    )
+                }
+            };
+            let l = b
+                .lifetime
+                .to(&units::HOUR)
+                .map_err(|e| input_error(&item, e))?;
+            self.b.assume(
+                "building-allocation",
+                "the building's share is shared among the workloads of its site by facility energy"
+                    .to_owned(),
+                Some(item.clone()),
+            );
+            let te = self.item_factor(&item, "impacts", te)?;
+            let draft = Draft::new(
+                item,
+                Aspect::Building,
+                Stage::Infrastructure,
+                "TE × t / L_building × share",
+            )
+            .category(category_of(&allocation))
+            .presence(Driver::Building)
+            .allocation(allocation)
+            .term(Term::new("t", t, "h", t_source).driver(Driver::CapitalGoods))
+            .term(
+                Term::new(
+                    "L_building",
+                    l,
+                    "h",
+                    TermSource::Item {
+                        key: "lifetime".into(),
+                    },
+                )
+                .dividing()
+                .driver(Driver::CapitalGoods),
+            )
+            .term(Term::new(
+                "share",
+                b.share,
+                "1",
+                TermSource::Item {
+                    key: "share".into(),
+                },
+            ));
+            self.b.contribute(draft, &[(Indicator::Gwp, te)]);
+        }
+        Ok(())
+    }
+
+    /// The workloads of `site`, each with its share of their facility energy.
+    pub(super) fn energy_allocation(&self, site: &str) -> Vec<Allocation> {
+        let at_site: Vec<(&Workload, f64)> = self
+            .inv
+            .workloads
+            .iter()
+            .filter(|w| w.site == site)
+            .map(|w| (w, self.energy.get(w.id.as_str()).copied().unwrap_or(0.0)))
+            .collect();
+        let total: f64 = at_site.iter().map(|(_, e)| e).sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        at_site
+            .into_iter()
+            .map(|(w, e)| Allocation {
+                workload: w.id.as_str().into(),
+                phase: w.phase,
+                share: e / total,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,298 @@
+//! E × I: each site's PUE and grid intensity, and each workload's energy.
+
+use std::sync::Arc;
+
+use bilan_core::assessment::work::{device_energy, period_share, prorated};
+use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
+use bilan_core::factor::{Boundary, FactorQuery, Lookup, Quality};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Site, Workload};
+use bilan_core::method::MethodError;
+use bilan_core::units::{self, Dimension, Unit};
+
+use super::{GRID, Persona, Run, SiteCtx, input_error, is_market_based, with_terms};
+
+impl<'a> Run<'a> {
+    // --- E × I -------------------------------------------------------------------------
+
+    pub(super) fn site(&mut self, id: &str, item: &ItemRef) -> Result<SiteCtx, MethodError> {
+        if let Some(ctx) = self.sites.get(id) {
+            return Ok(ctx.clone());
+        }
+        let inv = self.inv;
+        let site = inv
+            .site(id)
+            .ok_or_else(|| input_error(item, format!("unknown site `{id}`")))?;
+        let ctx = SiteCtx {
+            pue: self.pue(site)?,
+            intensity: self.intensity(site)?,
+        };
+        self.sites.insert(site.id.as_str(), ctx.clone());
+        Ok(ctx)
+    }
+
+    pub(super) fn pue(&mut self, site: &Site) -> Result<Term, MethodError> {
+        let item = ItemRef::new(ItemKind::Site, site.id.as_str());
+        if !self.flag("include-datacentre") {
+            self.b.assume(
+                "include-datacentre",
+                "parameter `include-datacentre` is false: the boundary stops at the IT equipment, so E leaves out the data centre's overhead (PUE taken as 1)".to_owned(),
+                Some(item),
+            );
+            return Ok(Term::new(
+                "PUE",
+                1.0,
+                "1",
+                TermSource::Parameter {
+                    name: "include-datacentre".into(),
+                },
+            )
+            .driver(Driver::FacilityOverhead));
+        }
+        let term = if let Some(q) = &site.pue {
+            Term::new(
+                "PUE",
+                q.value(),
+                "1",
+                TermSource::Inventory {
+                    path: item.path("pue").into(),
+                },
+            )
+        } else if let Some(value) = self.params.number(self.d, "default-pue") {
+            self.b.assume(
+                "default-pue",
+                format!("PUE not given: parameter `default-pue` = {value}"),
+                Some(item),
+            );
+            Term::new(
+                "PUE",
+                value,
+                "1",
+                TermSource::Parameter {
+                    name: "default-pue".into(),
+                },
+            )
+        } else {
+            let subject = "datacentre/pue/industry-average";
+            let Lookup::Found(r) = self.factors.lookup(&FactorQuery {
+                subject,
+                indicator: None,
+                region: &site.region,
+                boundaries: &[Boundary::FacilityOverhead],
+                preference: &[],
+            }) else {
+                return Err(input_error(
+                    &item,
+                    format!(
+                        "no PUE given and no default `{subject}` in the factor database; give `pue` or set parameter `default-pue`"
+                    ),
+                ));
+            };
+            let id = self.b.database_factor(
+                &r,
+                "PUE",
+                &Unit::dimensionless(),
+                Some(Driver::FacilityOverhead),
+            )?;
+            self.b.assume(
+                "default-pue",
+                format!(
+                    "PUE not given: default {} from `{}` (region {}; {})",
+                    r.factor.value,
+                    r.factor.id,
+                    r.factor.region,
+                    r.factor.source_line()
+                ),
+                Some(item),
+            );
+            Term::new(
+                "PUE",
+                r.factor.value.value(),
+                "1",
+                TermSource::Factor { id },
+            )
+        };
+        Ok(term.driver(Driver::FacilityOverhead))
+    }
+
+    /// `I` of a site: its own figure, else the database's location-based intensity.
+    pub(super) fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
+        let item = ItemRef::new(ItemKind::Site, site.id.as_str());
+        let driver = Some(Driver::ElectricityBoundary);
+        if let Some(o) = site.electricity.get(&Indicator::Gwp) {
+            let path = item.path("electricity.gwp");
+            if is_market_based(&o.boundary) {
+                return Err(MethodError::Input {
+                    item: path,
+                    message: format!(
+                        "the grid intensity's boundary is `{}`: SCI's I \"excludes any market-based measures\" (ISO/IEC 21031); give the location-based intensity of the grid",
+                        o.boundary
+                    ),
+                });
+            }
+            self.b.assume(
+                "grid-intensity",
+                format!(
+                    "I is the site's own figure, taken as a location-based intensity as published (boundary `{}`); parameter `grid-boundary` does not apply to it",
+                    o.boundary
+                ),
+                Some(item),
+            );
+            return self.b.override_factor(
+                &path,
+                GRID,
+                Some(Indicator::Gwp),
+                o,
+                "I",
+                &units::KG_PER_KWH,
+                driver,
+            );
+        }
+        let boundary = match self.params.text(self.d, "grid-boundary") {
+            Some("combustion") => Boundary::Combustion,
+            _ => Boundary::LifeCycle,
+        };
+        let missing = |what: String| MethodError::Input {
+            item: item.to_string(),
+            message: format!(
+                "SCI needs the location-based grid intensity I of every site with work: {what}; give one under [site.electricity.gwp]{}",
+                if boundary == Boundary::Combustion {
+                    " or use `grid-boundary=life-cycle`"
+                } else {
+                    ""
+                }
+            ),
+        };
+        match self.factors.lookup(&FactorQuery {
+            subject: GRID,
+            indicator: Some(Indicator::Gwp),
+            region: &site.region,
+            boundaries: &[boundary],
+            preference: &[],
+        }) {
+            Lookup::Found(r) => {
+                if !r.fallback.is_empty() {
+                    self.b.warn(format!(
+                        "site `{}`: no {boundary} grid intensity for {}; used {} ({})",
+                        site.id, site.region, r.factor.region, r.factor.id
+                    ));
+                }
+                if r.factor.quality != Quality::Ok {
+                    self.b.warn(format!(
+                        "site `{}`: grid intensity `{}` is {}: {}",
+                        site.id,
+                        r.factor.id,
+                        r.factor.quality,
+                        r.factor.notes.as_deref().unwrap_or("")
+                    ));
+                }
+                self.b.database_factor(&r, "I", &units::KG_PER_KWH, driver)
+            }
+            Lookup::Absent { reason, region } => Err(missing(format!(
+                "no {boundary} figure for {region}: {reason}"
+            ))),
+            Lookup::Missing { tried, .. } => Err(missing(format!(
+                "the factor database has no {boundary} grid intensity for {}",
+                tried
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// The operational contributions of a workload: device, idle and host energy, each
+    /// × PUE × I, in its persona's category.
+    pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
+        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let SiteCtx { pue, intensity } = self.site(&w.site, &item)?;
+        let grid = [(Indicator::Gwp, intensity)];
+        let category = Persona::of(w.phase).id();
+        let share = period_share(w, &self.inv.system.period);
+        let slice = |aspect: Aspect, formula: String| {
+            Draft::new(item.clone(), aspect, Stage::Use, formula)
+                .phase(Some(w.phase))
+                .category(category)
+        };
+
+        let (energy_terms, e_dev) = device_energy(w, &item)?;
+        let device_formula = if energy_terms.len() == 2 {
+            "t_dev × P_dev"
+        } else {
+            "E_IT"
+        };
+        let mut e_it = e_dev;
+        let draft = with_terms(
+            slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
+            &energy_terms,
+        );
+        self.b
+            .contribute(prorated(draft.term(pue.clone()), share.as_ref()), &grid);
+
+        if let Some(idle) = &w.idle_energy {
+            let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
+            e_it += kwh;
+            let draft = slice(Aspect::IdleElectricity, "E_idle × PUE × I".to_owned())
+                .presence(Driver::IdleOverhead)
+                .term(
+                    Term::new(
+                        "E_idle",
+                        kwh,
+                        "kWh",
+                        TermSource::Item {
+                            key: "idle-energy".into(),
+                        },
+                    )
+                    .driver(Driver::IdleOverhead),
+                )
+                .term(pue.clone());
+            self.b.contribute(prorated(draft, share.as_ref()), &grid);
+        }
+
+        if let Some(host) = &w.host_overhead {
+            let source = || TermSource::Item {
+                key: "host-overhead".into(),
+            };
+            let draft = if host.dimension() == Dimension::DIMENSIONLESS {
+                e_it += e_dev * host.value();
+                with_terms(
+                    slice(
+                        Aspect::HostElectricity,
+                        format!("{device_formula} × f_host × PUE × I"),
+                    ),
+                    &energy_terms,
+                )
+                .term(Term::new("f_host", host.value(), "1", source()).driver(Driver::IdleOverhead))
+            } else {
+                let kwh = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
+                e_it += kwh;
+                slice(Aspect::HostElectricity, "E_host × PUE × I".to_owned())
+                    .term(Term::new("E_host", kwh, "kWh", source()).driver(Driver::IdleOverhead))
+            };
+            self.b.contribute(
+                prorated(
+                    draft.presence(Driver::IdleOverhead).term(pue.clone()),
+                    share.as_ref(),
+                ),
+                &grid,
+            );
+        }
+
+        if w.fleet.is_none() {
+            self.b.exclude(
+                item,
+                Some(Aspect::Embodied),
+                None,
+                "the workload names no fleet: the embodied carbon M of its hardware cannot be allocated, so its SCI leaves M out",
+                Some(Driver::CapitalGoods),
+            );
+        }
+        let s_period = share.as_ref().map_or(1.0, |t| t.value);
+        self.energy
+            .insert(w.id.as_str(), e_it * pue.value * s_period);
+        Ok(())
+    }
+
+    // --- M -----------------------------------------------------------------------------
+}
