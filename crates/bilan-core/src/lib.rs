@@ -10,12 +10,13 @@
 //! is this crate's version and a plugin built against `X.Y` is accepted by hosts `^X.Y`.
 
 pub mod assessment;
+mod descriptor;
+mod driver;
 pub mod factor;
 pub mod figure;
 pub mod indicator;
 pub mod inventory;
 pub mod method;
-mod method_ref;
 pub mod region;
 pub mod suggest;
 pub mod units;

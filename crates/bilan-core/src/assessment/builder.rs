@@ -12,10 +12,10 @@ use super::{
     Aspect, Assessment, Assumption, Contribution, Disclosure, Driver, Exclusion, FactorUse,
     IndicatorCoverage, IndicatorValue, ItemRef, Stage, Term,
 };
+use crate::descriptor::{Descriptor, MethodError, Parameters};
 use crate::factor::{Factor, Resolved};
 use crate::indicator::Indicator;
 use crate::inventory::{FactorOverride, Phase};
-use crate::method::{Descriptor, MethodError, Parameters};
 
 /// Accumulates an assessment.
 #[derive(Debug)]

@@ -1,9 +1,9 @@
 //! Results per functional unit, shared by methods that attribute impacts to workloads.
 
 use super::{Assessment, FunctionalUnitResult};
+use crate::descriptor::MethodError;
 use crate::indicator::Indicator;
 use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, Workload};
-use crate::method::MethodError;
 
 /// The workloads a functional unit covers: those it lists, else every workload of its
 /// kind's default phases.

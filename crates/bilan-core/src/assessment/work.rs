@@ -3,8 +3,8 @@
 //! terms carry the same symbols (which the divergence decomposition matches on).
 
 use super::{Driver, ItemRef, Term, TermSource};
+use crate::descriptor::MethodError;
 use crate::inventory::{Fleet, OutsidePeriod, Period, Workload};
-use crate::method::MethodError;
 use crate::units;
 
 fn input_error(item: &ItemRef, e: &dyn std::fmt::Display) -> MethodError {
