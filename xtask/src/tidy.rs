@@ -1,4 +1,10 @@
-//! Repository conventions, checked by `cargo xtask tidy` and by `cargo test`.
+//! Repository conventions, checked by `cargo xtask tidy` and by `cargo test`: crate docs,
+//! `unsafe` only where allowed, every crate in ARCHITECTURE.md, no module cycle inside a
+//! crate ([`cycles`]), and every crate's dependencies within the layering table
+//! ([`layering`]).
+
+mod cycles;
+mod layering;
 
 use std::path::{Path, PathBuf};
 
@@ -35,10 +41,76 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The workspace's member directories, relative to `root`, from the root `Cargo.toml`'s
+/// `members` (a trailing `/*` stands for every folder below with a `Cargo.toml`).
+fn members(root: &Path) -> Vec<String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let list = manifest
+        .split_once("members")
+        .and_then(|(_, rest)| rest.split_once('['))
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map_or("", |(list, _)| list);
+    let mut out = Vec::new();
+    for entry in list.split(',').map(|e| e.trim().trim_matches('"')) {
+        if entry.is_empty() {
+            continue;
+        }
+        if let Some(dir) = entry.strip_suffix("/*") {
+            let mut found: Vec<String> = std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .filter(|e| e.path().join("Cargo.toml").exists())
+                .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else if root.join(entry).join("Cargo.toml").exists() {
+            out.push(entry.to_owned());
+        }
+    }
+    out
+}
+
+/// A crate's `src/` files, by path relative to `src/`.
+fn sources(src: &Path) -> cycles::Sources {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let rel = f
+                .strip_prefix(src)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some((rel, std::fs::read_to_string(&f).ok()?))
+        })
+        .collect()
+}
+
+/// Module cycles and layering violations of the workspace at `root`.
+fn structure_problems(root: &Path, architecture: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut manifests = Vec::new();
+    for dir in members(root) {
+        let text = std::fs::read_to_string(root.join(&dir).join("Cargo.toml")).unwrap_or_default();
+        let manifest = layering::parse_manifest(&dir, &text);
+        let src = sources(&root.join(&dir).join("src"));
+        for entry in ["lib.rs", "main.rs"] {
+            problems.extend(cycles::cycles(&manifest.name, &src, entry));
+        }
+        manifests.push(manifest);
+    }
+    problems.extend(layering::problems(&manifests));
+    problems.extend(layering::doc_problem(architecture));
+    problems
+}
+
 /// Every violation found, as messages.
 pub(crate) fn problems(root: &Path) -> Vec<String> {
-    let mut problems = Vec::new();
     let architecture = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap_or_default();
+    let mut problems = structure_problems(root, &architecture);
     for dir in crate_dirs(root) {
         let name = dir
             .file_name()
