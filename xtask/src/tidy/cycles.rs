@@ -257,7 +257,7 @@ fn read_module(
     // Where a file module's children live: beside a root or mod.rs, else in a folder named
     // after the file.
     let dir = match file.rsplit_once('/') {
-        Some((dir, name)) if name == "mod.rs" => format!("{dir}/"),
+        Some((dir, "mod.rs")) => format!("{dir}/"),
         Some((dir, name)) => format!("{dir}/{}/", name.trim_end_matches(".rs")),
         None if file == "lib.rs" || file == "main.rs" => String::new(),
         None => format!("{}/", file.trim_end_matches(".rs")),
