@@ -38,6 +38,9 @@ use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use bilan_core;
+/// The method kit the built-in methods use: site PUE, WUE and grid factors, embodied
+/// factors, shared terms and their wording. Resolve through it to behave like them.
+pub use bilan_method_kit as kit;
 pub use bilan_plugin_abi as abi;
 
 use bilan_core::method::{Descriptor, MethodError, Methodology};

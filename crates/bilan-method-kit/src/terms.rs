@@ -1,0 +1,185 @@
+//! The terms every method writes the same way, with the same symbols and divergence-driver
+//! tags (the divergence decomposition matches terms by symbol and driver).
+//!
+//! Device time, device energy, the reporting-period share and reserved device time come
+//! from `bilan_core::assessment::work` and are re-exported here.
+
+pub use bilan_core::assessment::work::{
+    Reserved, device_energy, device_time, period_share, prorated, reserved,
+};
+
+use bilan_core::assessment::{Allocation, Builder, Driver, ItemKind, ItemRef, Term, TermSource};
+use bilan_core::inventory::{Building, Period};
+use bilan_core::method::MethodError;
+use bilan_core::units;
+
+use crate::wording;
+
+fn input_error(item: &ItemRef, e: &dyn std::fmt::Display) -> MethodError {
+    MethodError::Input {
+        item: item.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// `E_idle`, kWh: energy of hardware reserved or provisioned but idle (driver
+/// `idle-overhead`).
+pub fn idle_energy(kwh: f64) -> Term {
+    Term::new(
+        "E_idle",
+        kwh,
+        "kWh",
+        TermSource::Item {
+            key: "idle-energy".into(),
+        },
+    )
+    .driver(Driver::IdleOverhead)
+}
+
+/// `f_host`: host CPU, memory and network energy as a share of the devices' (driver
+/// `idle-overhead`).
+pub fn host_share(value: f64) -> Term {
+    Term::new(
+        "f_host",
+        value,
+        "1",
+        TermSource::Item {
+            key: "host-overhead".into(),
+        },
+    )
+    .driver(Driver::IdleOverhead)
+}
+
+/// `E_host`, kWh: host energy given as an amount (driver `idle-overhead`).
+pub fn host_energy(kwh: f64) -> Term {
+    Term::new(
+        "E_host",
+        kwh,
+        "kWh",
+        TermSource::Item {
+            key: "host-overhead".into(),
+        },
+    )
+    .driver(Driver::IdleOverhead)
+}
+
+/// `D_host`, devices per host server, dividing (driver `host-embodied`).
+pub fn devices_per_host(n: f64) -> Term {
+    Term::new(
+        "D_host",
+        n,
+        "device/server",
+        TermSource::Item {
+            key: "host.devices-per-host".into(),
+        },
+    )
+    .dividing()
+    .driver(Driver::HostEmbodied)
+}
+
+/// `T_res`, GPU·h: the device time a fleet's workloads reserved (driver `capital-goods`).
+pub fn reserved_time(hours: f64, formula: String) -> Term {
+    Term::new(
+        "T_res",
+        hours,
+        "GPU·h",
+        TermSource::Derived {
+            formula: formula.into(),
+        },
+    )
+    .driver(Driver::CapitalGoods)
+}
+
+/// `u`, the utilisation divisor: the device-time-weighted harmonic mean of the workloads'
+/// utilisation, so that `T_res / u = Σ t_w / u_w`; a workload that gives none counts with
+/// `u = 1`, recorded as an assumption. Dividing (driver `utilisation-divisor`).
+pub fn utilisation_divisor(
+    b: &mut Builder,
+    fleet: &str,
+    allocation: &[Allocation],
+    utilisation: &[Option<f64>],
+) -> Term {
+    let mut weighted = 0.0;
+    for (a, u) in allocation.iter().zip(utilisation) {
+        let u = u.unwrap_or_else(|| {
+            b.assume(
+                "utilisation",
+                wording::NO_UTILISATION.into(),
+                Some(ItemRef::new(ItemKind::Workload, a.workload.clone())),
+            );
+            1.0
+        });
+        weighted += a.share / u;
+    }
+    let u = if weighted > 0.0 { 1.0 / weighted } else { 1.0 };
+    Term::new(
+        "u",
+        u,
+        "1",
+        TermSource::Derived {
+            formula: format!(
+                "harmonic mean of workloads' utilisation on fleet `{fleet}`, weighted by device time"
+            )
+            .into(),
+        },
+    )
+    .dividing()
+    .driver(Driver::UtilisationDivisor)
+}
+
+/// Building amortisation, `I_building × t / L_building × share`: the terms `t` (the
+/// building's own time, else the reporting period, recorded as an assumption worded with
+/// `verb`: "used", "reserved"), `L_building` (dividing) and `share`.
+pub fn building_amortisation(
+    b: &mut Builder,
+    building: &Building,
+    period: &Period,
+    verb: &str,
+) -> Result<[Term; 3], MethodError> {
+    let item = ItemRef::new(ItemKind::Building, building.id.as_str());
+    let (t, source) = match &building.time {
+        Some(q) => (
+            q.to(&units::HOUR).map_err(|e| input_error(&item, &e))?,
+            TermSource::Item { key: "time".into() },
+        ),
+        None => {
+            let days = period.days() as f64;
+            b.assume(
+                "building-time",
+                wording::building_period(verb, period, days),
+                Some(item.clone()),
+            );
+            (
+                days * 24.0,
+                TermSource::Inventory {
+                    path: "system.period".into(),
+                },
+            )
+        }
+    };
+    let lifetime = building
+        .lifetime
+        .to(&units::HOUR)
+        .map_err(|e| input_error(&item, &e))?;
+    Ok([
+        Term::new("t", t, "h", source).driver(Driver::CapitalGoods),
+        Term::new(
+            "L_building",
+            lifetime,
+            "h",
+            TermSource::Item {
+                key: "lifetime".into(),
+            },
+        )
+        .dividing()
+        .driver(Driver::CapitalGoods),
+        Term::new(
+            "share",
+            building.share,
+            "1",
+            TermSource::Item {
+                key: "share".into(),
+            },
+        ),
+    ])
+}
