@@ -2,15 +2,18 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::work::reserved;
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
-use bilan_core::factor::{FactorQuery, Lookup};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FactorOverride, Fleet};
 use bilan_core::method::MethodError;
 use bilan_core::units;
+use bilan_method_kit::embodied::{self, HARDWARE_BOUNDARIES, Preference};
+use bilan_method_kit::terms::{
+    building_amortisation, devices_per_host, reserved, reserved_time, utilisation_divisor,
+};
+use bilan_method_kit::wording;
 
-use super::{FleetCtx, HARDWARE_BOUNDARIES, Reserved, Run, aspect_of, input_error, per_device};
+use super::{FleetCtx, Reserved, Run, aspect_of, input_error};
 
 impl<'a> Run<'a> {
     pub(super) fn fleet_ctx(&mut self, fleet: &'a Fleet) -> Result<FleetCtx, MethodError> {
@@ -33,7 +36,7 @@ impl<'a> Run<'a> {
                     })?;
                 self.b.assume(
                     "default-lifetime",
-                    format!("lifetime not given: parameter `default-lifetime` = {q}"),
+                    wording::default_lifetime("default-lifetime", q),
                     Some(item.clone()),
                 );
                 Term::new(
@@ -64,17 +67,7 @@ impl<'a> Run<'a> {
                     "host.embodied",
                     "EF_server",
                 )?;
-                let d = Term::new(
-                    "D_host",
-                    host.devices_per_host,
-                    "device/server",
-                    TermSource::Item {
-                        key: "host.devices-per-host".into(),
-                    },
-                )
-                .dividing()
-                .driver(Driver::HostEmbodied);
-                Some((d, factors))
+                Some((devices_per_host(host.devices_per_host), factors))
             }
             Some(_) => {
                 self.b.exclude(
@@ -95,7 +88,7 @@ impl<'a> Run<'a> {
         })
     }
 
-    pub(super) fn hardware_factors(
+    fn hardware_factors(
         &mut self,
         item: &ItemRef,
         model: &str,
@@ -103,69 +96,23 @@ impl<'a> Run<'a> {
         key: &str,
         symbol: &'static str,
     ) -> Result<Vec<(Indicator, Arc<str>)>, MethodError> {
-        let subject = format!("hardware/{model}");
         let mut out = Vec::new();
         for indicator in Indicator::ALL {
-            if let Some(o) = overrides.get(&indicator) {
-                let path = item.path(&format!("{key}.{indicator}"));
-                out.push((
-                    indicator,
-                    self.b.override_factor(
-                        &path,
-                        &subject,
-                        Some(indicator),
-                        o,
-                        symbol,
-                        per_device(indicator),
-                        Some(Driver::FactorChoice),
-                    )?,
-                ));
-                continue;
-            }
-            match self.factors.lookup(&FactorQuery {
-                subject: &subject,
-                indicator: Some(indicator),
-                region: &bilan_core::region::Region::world(),
-                boundaries: &HARDWARE_BOUNDARIES,
+            let query = embodied::Query {
+                item,
+                model,
+                key,
+                aspect: aspect_of(key),
+                indicator,
+                symbol,
+                tiers: &[&HARDWARE_BOUNDARIES],
                 preference: self.preference,
-            }) {
-                Lookup::Found(r) => {
-                    if !r.alternatives.is_empty() {
-                        self.b.assume(
-                            "factor-preference",
-                            format!(
-                                "{subject} {indicator}: chose `{}` ({}) over {} by the preference order of `embodied-preference`",
-                                r.factor.id,
-                                r.factor.basis.id(),
-                                r.alternatives.iter().map(|a| format!("`{}` ({})", a.id, a.basis.id())).collect::<Vec<_>>().join(", ")
-                            ),
-                            Some(item.clone()),
-                        );
-                    }
-                    out.push((
-                        indicator,
-                        self.b.database_factor(
-                            &r,
-                            symbol,
-                            per_device(indicator),
-                            Some(Driver::FactorChoice),
-                        )?,
-                    ));
-                }
-                Lookup::Absent { reason, .. } => {
-                    self.b.no_factor(
-                        item,
-                        aspect_of(key),
-                        indicator,
-                        &subject,
-                        Some(&reason),
-                        key,
-                    );
-                }
-                Lookup::Missing { .. } => {
-                    self.b
-                        .no_factor(item, aspect_of(key), indicator, &subject, None, key);
-                }
+                why: Preference::Parameter,
+            };
+            let found =
+                embodied::embodied(&mut self.b, self.factors, overrides.get(&indicator), &query)?;
+            if let Some(id) = found.id() {
+                out.push((indicator, id));
             }
         }
         Ok(out)
@@ -186,15 +133,10 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         let ctx = self.fleet_ctx(fleet)?;
-        let t_term = Term::new(
-            "T_res",
+        let t_term = reserved_time(
             t_res,
-            "GPU·h",
-            TermSource::Derived {
-                formula: "Σ device time reserved by the fleet's workloads".into(),
-            },
-        )
-        .driver(Driver::CapitalGoods);
+            "Σ device time reserved by the fleet's workloads".into(),
+        );
         let divisor = self.utilisation_divisor(fleet, &reserved)?;
         let mut draft = Draft::new(
             item.clone(),
@@ -270,59 +212,19 @@ impl<'a> Run<'a> {
         if self.params.text(self.d, "utilisation-divisor") != Some("inventory") {
             return Ok(None);
         }
-        let mut weighted = 0.0;
-        for (a, utilisation) in reserved.allocation.iter().zip(&reserved.utilisation) {
-            let u = match *utilisation {
-                Some(u) => u,
-                None => {
-                    self.b.assume(
-                        "utilisation",
-                        "utilisation not given: no divisor (u = 1) for this workload".into(),
-                        Some(ItemRef::new(ItemKind::Workload, a.workload.clone())),
-                    );
-                    1.0
-                }
-            };
-            weighted += a.share / u;
-        }
-        let u = if weighted > 0.0 { 1.0 / weighted } else { 1.0 };
-        Ok(Some(
-            Term::new("u", u, "1", TermSource::Derived { formula: format!("harmonic mean of workloads' utilisation on fleet `{}`, weighted by device time", fleet.id).into() })
-                .dividing()
-                .driver(Driver::UtilisationDivisor),
-        ))
+        Ok(Some(utilisation_divisor(
+            &mut self.b,
+            &fleet.id,
+            &reserved.allocation,
+            &reserved.utilisation,
+        )))
     }
 
     pub(super) fn buildings(&mut self) -> Result<(), MethodError> {
         for b in &self.inv.buildings {
             let item = ItemRef::new(ItemKind::Building, b.id.as_str());
-            let (t, t_source) = match &b.time {
-                Some(q) => (
-                    q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
-                    TermSource::Item { key: "time".into() },
-                ),
-                None => {
-                    let days = self.inv.system.period.days() as f64;
-                    self.b.assume(
-                        "building-time",
-                        format!(
-                            "building share used over the reporting period ({}, {days} days)",
-                            self.inv.system.period
-                        ),
-                        Some(item.clone()),
-                    );
-                    (
-                        days * 24.0,
-                        TermSource::Inventory {
-                            path: "system.period".into(),
-                        },
-                    )
-                }
-            };
-            let l = b
-                .lifetime
-                .to(&units::HOUR)
-                .map_err(|e| input_error(&item, e))?;
+            let [t, l, share] =
+                building_amortisation(&mut self.b, b, &self.inv.system.period, "used")?;
             let factors = self.item_impacts(&item, "impacts", &b.impacts)?;
             let draft = Draft::new(
                 item,
@@ -331,27 +233,9 @@ impl<'a> Run<'a> {
                 "I_building × t / L_building × share",
             )
             .presence(Driver::Building)
-            .term(Term::new("t", t, "h", t_source).driver(Driver::CapitalGoods))
-            .term(
-                Term::new(
-                    "L_building",
-                    l,
-                    "h",
-                    TermSource::Item {
-                        key: "lifetime".into(),
-                    },
-                )
-                .dividing()
-                .driver(Driver::CapitalGoods),
-            )
-            .term(Term::new(
-                "share",
-                b.share,
-                "1",
-                TermSource::Item {
-                    key: "share".into(),
-                },
-            ));
+            .term(t)
+            .term(l)
+            .term(share);
             self.b.contribute(draft, &factors);
         }
         Ok(())
@@ -413,18 +297,10 @@ impl<'a> Run<'a> {
                 draft.formula = "I × T_res / (L × N)".into();
                 draft = draft
                     .allocation(allocation)
-                    .term(
-                        Term::new(
-                            "T_res",
-                            t_res,
-                            "GPU·h",
-                            TermSource::Derived {
-                                formula: format!("Σ device time reserved on fleet `{}`", fleet.id)
-                                    .into(),
-                            },
-                        )
-                        .driver(Driver::CapitalGoods),
-                    )
+                    .term(reserved_time(
+                        t_res,
+                        format!("Σ device time reserved on fleet `{}`", fleet.id),
+                    ))
                     .term(
                         Term::new(
                             "L",

@@ -29,7 +29,7 @@ use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Disclosure, Driver, FactorUse, ItemKind, ItemRef,
     Term, functional_unit_results,
 };
-use bilan_core::factor::{Basis, Boundary, FactorSet};
+use bilan_core::factor::{Basis, FactorSet};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
 use bilan_core::method::{
@@ -175,24 +175,6 @@ struct Run<'a> {
     sites: FxHashMap<&'a str, SiteCtx>,
     reserved: FxHashMap<&'a str, Reserved>,
     preference: &'static [Basis],
-}
-
-const HARDWARE_BOUNDARIES: [Boundary; 2] = [Boundary::CradleToGate, Boundary::CradleToGraveExclUse];
-
-fn per_kwh(indicator: Indicator) -> &'static Unit {
-    match indicator {
-        Indicator::Gwp | Indicator::Adpe => &units::KG_PER_KWH,
-        Indicator::Water => &units::M3_PER_KWH,
-        Indicator::Adpf => &units::MJ_PER_KWH,
-    }
-}
-
-fn per_device(indicator: Indicator) -> &'static Unit {
-    match indicator {
-        Indicator::Gwp | Indicator::Adpe => &units::KG_PER_DEVICE,
-        Indicator::Water => &units::M3_PER_DEVICE,
-        Indicator::Adpf => &units::MJ_PER_DEVICE,
-    }
 }
 
 fn absolute(indicator: Indicator) -> &'static Unit {

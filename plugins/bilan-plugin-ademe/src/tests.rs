@@ -288,3 +288,27 @@ fn unknown_or_bad_parameters_are_refused() {
             .contains("expected time")
     );
 }
+
+/// The default WUE is the database's factor, listed once (m³ per IT kWh) and cited by the
+/// cooling-water contributions; it used to be listed twice (the database figure in L/kWh
+/// and a `default:wue:` copy the contributions cited).
+#[test]
+fn the_default_wue_is_one_listed_database_factor() {
+    let inv = inventory("");
+    let a = assess(&inv, &[]);
+    let wue: Vec<_> = a.factors.iter().filter(|f| f.symbol == "WUE").collect();
+    assert_eq!(wue.len(), 1, "{wue:?}");
+    assert_eq!(wue[0].id.as_ref(), "lbnl-2024-wue-us-average");
+    assert_eq!(wue[0].canonical_unit.as_ref(), "m3/kWh");
+    let water = a
+        .contributions
+        .iter()
+        .find(|c| c.aspect == bilan_core::assessment::Aspect::CoolingWater)
+        .expect("cooling water");
+    assert_eq!(water.values[0].factor, wue[0].id);
+    assert!(
+        a.assumptions
+            .iter()
+            .any(|x| x.topic == "default-wue" && x.text.contains("(region US;"))
+    );
+}
