@@ -4,17 +4,19 @@ use std::collections::BTreeMap;
 
 use std::sync::Arc;
 
-use bilan_core::assessment::work::reserved;
 use bilan_core::assessment::{
     Allocation, Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource,
 };
-use bilan_core::factor::{Boundary, FactorQuery, Lookup};
+use bilan_core::factor::Boundary;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FactorOverride, Fleet, ImpactItem, SourcedQuantity, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 
-use super::{BUILDING_REASON, FleetCtx, HARDWARE_BOUNDARIES, Run, category_of, input_error};
+use bilan_method_kit::embodied::{self, Embodied, HARDWARE_BOUNDARIES, Preference};
+use bilan_method_kit::terms::{building_amortisation, devices_per_host, reserved, reserved_time};
+
+use super::{BUILDING_REASON, FleetCtx, Run, category_of, input_error};
 
 impl<'a> Run<'a> {
     /// Device time reserved on `fleet`, each workload's share, and the lifespan; computed
@@ -90,19 +92,13 @@ impl<'a> Run<'a> {
 
     /// The `T_res` term of a fleet.
     pub(super) fn reserved_term(fleet: &Fleet, reserved: f64) -> Term {
-        Term::new(
-            "T_res",
+        reserved_time(
             reserved,
-            "GPU·h",
-            TermSource::Derived {
-                formula: format!(
-                    "Σ device time reserved on fleet `{}` by its workloads (TiR × RR)",
-                    fleet.id
-                )
-                .into(),
-            },
+            format!(
+                "Σ device time reserved on fleet `{}` by its workloads (TiR × RR)",
+                fleet.id
+            ),
         )
-        .driver(Driver::CapitalGoods)
     }
 
     pub(super) fn fleet(&mut self, fleet: &'a Fleet) -> Result<(), MethodError> {
@@ -159,18 +155,7 @@ impl<'a> Run<'a> {
             .allocation(ctx.allocation)
             .term(t_res)
             .term(lifetime)
-            .term(
-                Term::new(
-                    "D_host",
-                    host.devices_per_host,
-                    "device/server",
-                    TermSource::Item {
-                        key: "host.devices-per-host".into(),
-                    },
-                )
-                .dividing()
-                .driver(Driver::HostEmbodied),
-            );
+            .term(devices_per_host(host.devices_per_host));
             self.b.contribute(draft, &[(Indicator::Gwp, ef)]);
         }
         Ok(())
@@ -193,90 +178,48 @@ impl<'a> Run<'a> {
         } else {
             "embodied"
         };
-        if let Some(o) = overrides.get(&Indicator::Gwp) {
-            let path = item.path(&format!("{key}.gwp"));
-            return self
-                .b
-                .override_factor(
-                    &path,
-                    &subject,
-                    Some(Indicator::Gwp),
-                    o,
-                    symbol,
-                    &units::KG_PER_DEVICE,
-                    Some(Driver::FactorChoice),
-                )
-                .map(Some);
-        }
-        let lookup = self.factors.lookup(&FactorQuery {
-            subject: &subject,
-            indicator: Some(Indicator::Gwp),
-            region: &bilan_core::region::Region::world(),
-            boundaries: &HARDWARE_BOUNDARIES,
-            preference: self.preference,
-        });
-        let reason = match lookup {
-            Lookup::Found(r) => {
-                if !r.alternatives.is_empty() {
-                    self.b.assume(
-                        "factor-preference",
-                        format!(
-                            "{subject} gwp: chose `{}` ({}) over {} by the preference order of `embodied-preference`",
-                            r.factor.id,
-                            r.factor.basis.id(),
-                            r.alternatives
-                                .iter()
-                                .map(|a| format!("`{}` ({})", a.id, a.basis.id()))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        Some(item.clone()),
-                    );
-                }
-                if r.factor.boundary == Boundary::CradleToGate {
-                    self.b.assume(
-                        "embodied-boundary",
-                        format!(
-                            "TE of {subject} (`{}`) is cradle-to-gate: the disposal that SCI's M covers enters only through [[end-of-life]] items tied to the fleet",
-                            r.factor.id
-                        ),
-                        Some(item.clone()),
-                    );
-                }
-                let fleet_bound = self
-                    .inv
-                    .transports
-                    .iter()
-                    .chain(&self.inv.end_of_life)
-                    .any(|x| x.fleet.as_deref() == Some(&*item.id));
-                if r.factor.boundary == Boundary::CradleToGraveExclUse && fleet_bound {
-                    self.b.warn(format!(
-                        "{item}: TE of {subject} (`{}`) already includes transport and end of life; the [[transport]] and [[end-of-life]] items tied to the fleet may count them twice",
-                        r.factor.id
-                    ));
-                }
-                return self
-                    .b
-                    .database_factor(
-                        &r,
-                        symbol,
-                        &units::KG_PER_DEVICE,
-                        Some(Driver::FactorChoice),
-                    )
-                    .map(Some);
-            }
-            Lookup::Absent { reason, .. } => Some(reason),
-            Lookup::Missing { .. } => None,
-        };
-        self.b.no_factor(
+        let query = embodied::Query {
             item,
-            aspect,
-            Indicator::Gwp,
-            &subject,
-            reason.as_deref(),
+            model,
             key,
-        );
-        Ok(None)
+            aspect,
+            indicator: Indicator::Gwp,
+            symbol,
+            tiers: &[&HARDWARE_BOUNDARIES],
+            preference: self.preference,
+            why: Preference::Parameter,
+        };
+        let found = embodied::embodied(
+            &mut self.b,
+            self.factors,
+            overrides.get(&Indicator::Gwp),
+            &query,
+        )?;
+        if let Embodied::Found { factor, .. } = &found {
+            if factor.boundary == Boundary::CradleToGate {
+                self.b.assume(
+                    "embodied-boundary",
+                    format!(
+                        "TE of {subject} (`{}`) is cradle-to-gate: the disposal that SCI's M covers enters only through [[end-of-life]] items tied to the fleet",
+                        factor.id
+                    ),
+                    Some(item.clone()),
+                );
+            }
+            let fleet_bound = self
+                .inv
+                .transports
+                .iter()
+                .chain(&self.inv.end_of_life)
+                .any(|x| x.fleet.as_deref() == Some(&*item.id));
+            if factor.boundary == Boundary::CradleToGraveExclUse && fleet_bound {
+                self.b.warn(format!(
+                    "{item}: TE of {subject} (`{}`) already includes transport and end of life; the [[transport]] and [[end-of-life]] items tied to the fleet may count them twice",
+                    factor.id
+                ));
+            }
+        }
+        Ok(found.id())
     }
 
     /// Transport and end of life: part of M when tied to a fleet, amortised like it.
@@ -452,33 +395,8 @@ impl<'a> Run<'a> {
                 );
                 continue;
             }
-            let (t, t_source) = match &b.time {
-                Some(q) => (
-                    q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
-                    TermSource::Item { key: "time".into() },
-                ),
-                None => {
-                    let days = inv.system.period.days() as f64;
-                    self.b.assume(
-                        "building-time",
-                        format!(
-                            "building share reserved over the reporting period ({}, {days} days)",
-                            inv.system.period
-                        ),
-                        Some(item.clone()),
-                    );
-                    (
-                        days * 24.0,
-                        TermSource::Inventory {
-                            path: "system.period".into(),
-                        },
-                    )
-                }
-            };
-            let l = b
-                .lifetime
-                .to(&units::HOUR)
-                .map_err(|e| input_error(&item, e))?;
+            let [t, l, share] =
+                building_amortisation(&mut self.b, b, &inv.system.period, "reserved")?;
             self.b.assume(
                 "building-allocation",
                 "the building's share is shared among the workloads of its site by facility energy"
@@ -495,27 +413,9 @@ impl<'a> Run<'a> {
             .category(category_of(&allocation))
             .presence(Driver::Building)
             .allocation(allocation)
-            .term(Term::new("t", t, "h", t_source).driver(Driver::CapitalGoods))
-            .term(
-                Term::new(
-                    "L_building",
-                    l,
-                    "h",
-                    TermSource::Item {
-                        key: "lifetime".into(),
-                    },
-                )
-                .dividing()
-                .driver(Driver::CapitalGoods),
-            )
-            .term(Term::new(
-                "share",
-                b.share,
-                "1",
-                TermSource::Item {
-                    key: "share".into(),
-                },
-            ));
+            .term(t)
+            .term(l)
+            .term(share);
             self.b.contribute(draft, &[(Indicator::Gwp, te)]);
         }
         Ok(())

@@ -2,15 +2,19 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::work::{device_energy, period_share, prorated};
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
-use bilan_core::factor::{Boundary, FactorQuery, Lookup, Quality};
+use bilan_core::factor::Boundary;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Site, Workload};
 use bilan_core::method::MethodError;
-use bilan_core::units::{self, Dimension, Unit};
+use bilan_core::units::{self, Dimension};
+use bilan_method_kit::site::{self, Grid};
+use bilan_method_kit::terms::{
+    device_energy, host_energy, host_share, idle_energy, period_share, prorated,
+};
+use bilan_method_kit::wording::GridNoun;
 
-use super::{GRID, Persona, Run, SiteCtx, input_error, is_market_based, with_terms};
+use super::{Persona, Run, SiteCtx, input_error, is_market_based, with_terms};
 
 impl<'a> Run<'a> {
     // --- E × I -------------------------------------------------------------------------
@@ -49,105 +53,18 @@ impl<'a> Run<'a> {
             )
             .driver(Driver::FacilityOverhead));
         }
-        let term = if let Some(q) = &site.pue {
-            Term::new(
-                "PUE",
-                q.value(),
-                "1",
-                TermSource::Inventory {
-                    path: item.path("pue").into(),
-                },
-            )
-        } else if let Some(value) = self.params.number(self.d, "default-pue") {
-            self.b.assume(
-                "default-pue",
-                format!("PUE not given: parameter `default-pue` = {value}"),
-                Some(item),
-            );
-            Term::new(
-                "PUE",
-                value,
-                "1",
-                TermSource::Parameter {
-                    name: "default-pue".into(),
-                },
-            )
-        } else {
-            let subject = "datacentre/pue/industry-average";
-            let Lookup::Found(r) = self.factors.lookup(&FactorQuery {
-                subject,
-                indicator: None,
-                region: &site.region,
-                boundaries: &[Boundary::FacilityOverhead],
-                preference: &[],
-            }) else {
-                return Err(input_error(
-                    &item,
-                    format!(
-                        "no PUE given and no default `{subject}` in the factor database; give `pue` or set parameter `default-pue`"
-                    ),
-                ));
-            };
-            let id = self.b.database_factor(
-                &r,
-                "PUE",
-                &Unit::dimensionless(),
-                Some(Driver::FacilityOverhead),
-            )?;
-            self.b.assume(
-                "default-pue",
-                format!(
-                    "PUE not given: default {} from `{}` (region {}; {})",
-                    r.factor.value,
-                    r.factor.id,
-                    r.factor.region,
-                    r.factor.source_line()
-                ),
-                Some(item),
-            );
-            Term::new(
-                "PUE",
-                r.factor.value.value(),
-                "1",
-                TermSource::Factor { id },
-            )
+        let defaults = site::Defaults {
+            descriptor: self.d,
+            params: self.params,
+            factors: self.factors,
         };
-        Ok(term.driver(Driver::FacilityOverhead))
+        Ok(site::pue(&mut self.b, defaults, site)?.or_error(site)?.term)
     }
 
     /// `I` of a site: its own figure, else the database's location-based intensity.
     pub(super) fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
         let item = ItemRef::new(ItemKind::Site, site.id.as_str());
         let driver = Some(Driver::ElectricityBoundary);
-        if let Some(o) = site.electricity.get(&Indicator::Gwp) {
-            let path = item.path("electricity.gwp");
-            if is_market_based(&o.boundary) {
-                return Err(MethodError::Input {
-                    item: path,
-                    message: format!(
-                        "the grid intensity's boundary is `{}`: SCI's I \"excludes any market-based measures\" (ISO/IEC 21031); give the location-based intensity of the grid",
-                        o.boundary
-                    ),
-                });
-            }
-            self.b.assume(
-                "grid-intensity",
-                format!(
-                    "I is the site's own figure, taken as a location-based intensity as published (boundary `{}`); parameter `grid-boundary` does not apply to it",
-                    o.boundary
-                ),
-                Some(item),
-            );
-            return self.b.override_factor(
-                &path,
-                GRID,
-                Some(Indicator::Gwp),
-                o,
-                "I",
-                &units::KG_PER_KWH,
-                driver,
-            );
-        }
         let boundary = match self.params.text(self.d, "grid-boundary") {
             Some("combustion") => Boundary::Combustion,
             _ => Boundary::LifeCycle,
@@ -163,41 +80,41 @@ impl<'a> Run<'a> {
                 }
             ),
         };
-        match self.factors.lookup(&FactorQuery {
-            subject: GRID,
-            indicator: Some(Indicator::Gwp),
-            region: &site.region,
-            boundaries: &[boundary],
-            preference: &[],
-        }) {
-            Lookup::Found(r) => {
-                if !r.fallback.is_empty() {
-                    self.b.warn(format!(
-                        "site `{}`: no {boundary} grid intensity for {}; used {} ({})",
-                        site.id, site.region, r.factor.region, r.factor.id
-                    ));
+        match site::grid(
+            &mut self.b,
+            self.factors,
+            site,
+            Indicator::Gwp,
+            boundary,
+            GridNoun::Intensity,
+        ) {
+            Grid::Override(o) => {
+                if is_market_based(&o.boundary) {
+                    return Err(MethodError::Input {
+                        item: item.path("electricity.gwp"),
+                        message: format!(
+                            "the grid intensity's boundary is `{}`: SCI's I \"excludes any market-based measures\" (ISO/IEC 21031); give the location-based intensity of the grid",
+                            o.boundary
+                        ),
+                    });
                 }
-                if r.factor.quality != Quality::Ok {
-                    self.b.warn(format!(
-                        "site `{}`: grid intensity `{}` is {}: {}",
-                        site.id,
-                        r.factor.id,
-                        r.factor.quality,
-                        r.factor.notes.as_deref().unwrap_or("")
-                    ));
-                }
-                self.b.database_factor(&r, "I", &units::KG_PER_KWH, driver)
+                self.b.assume(
+                    "grid-intensity",
+                    format!(
+                        "I is the site's own figure, taken as a location-based intensity as published (boundary `{}`); parameter `grid-boundary` does not apply to it",
+                        o.boundary
+                    ),
+                    Some(item.clone()),
+                );
+                site::register_override(&mut self.b, site, Indicator::Gwp, o, "I", driver)
             }
-            Lookup::Absent { reason, region } => Err(missing(format!(
+            Grid::Found(r) => site::register_found(&mut self.b, &r, Indicator::Gwp, "I", driver),
+            Grid::Absent { reason, region } => Err(missing(format!(
                 "no {boundary} figure for {region}: {reason}"
             ))),
-            Lookup::Missing { tried, .. } => Err(missing(format!(
+            Grid::Missing { tried } => Err(missing(format!(
                 "the factor database has no {boundary} grid intensity for {}",
-                tried
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                site::tried_text(&tried)
             ))),
         }
     }
@@ -235,25 +152,12 @@ impl<'a> Run<'a> {
             e_it += kwh;
             let draft = slice(Aspect::IdleElectricity, "E_idle × PUE × I".to_owned())
                 .presence(Driver::IdleOverhead)
-                .term(
-                    Term::new(
-                        "E_idle",
-                        kwh,
-                        "kWh",
-                        TermSource::Item {
-                            key: "idle-energy".into(),
-                        },
-                    )
-                    .driver(Driver::IdleOverhead),
-                )
+                .term(idle_energy(kwh))
                 .term(pue.clone());
             self.b.contribute(prorated(draft, share.as_ref()), &grid);
         }
 
         if let Some(host) = &w.host_overhead {
-            let source = || TermSource::Item {
-                key: "host-overhead".into(),
-            };
             let draft = if host.dimension() == Dimension::DIMENSIONLESS {
                 e_it += e_dev * host.value();
                 with_terms(
@@ -263,12 +167,11 @@ impl<'a> Run<'a> {
                     ),
                     &energy_terms,
                 )
-                .term(Term::new("f_host", host.value(), "1", source()).driver(Driver::IdleOverhead))
+                .term(host_share(host.value()))
             } else {
                 let kwh = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
                 e_it += kwh;
-                slice(Aspect::HostElectricity, "E_host × PUE × I".to_owned())
-                    .term(Term::new("E_host", kwh, "kWh", source()).driver(Driver::IdleOverhead))
+                slice(Aspect::HostElectricity, "E_host × PUE × I".to_owned()).term(host_energy(kwh))
             };
             self.b.contribute(
                 prorated(

@@ -49,7 +49,7 @@ use std::sync::Arc;
 use bilan_core::assessment::{
     Allocation, Aspect, Assessment, Builder, Contribution, Draft, Driver, ItemRef, Term,
 };
-use bilan_core::factor::{Basis, Boundary, FactorSet};
+use bilan_core::factor::{Basis, FactorSet};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
 use bilan_core::method::{
@@ -60,12 +60,7 @@ use bilan_core::units::{Dimension, Quantity};
 /// Method id.
 pub const ID: &str = "sci";
 
-/// The factor subject of grid electricity.
-const GRID: &str = "electricity/grid";
-
 /// Hardware figures SCI accepts for `TE`: its "creation and disposal" spans both.
-const HARDWARE_BOUNDARIES: [Boundary; 2] = [Boundary::CradleToGate, Boundary::CradleToGraveExclUse];
-
 const NOT_COVERED: &str = "SCI measures carbon only (ISO/IEC 21031:2024)";
 
 const INSTRUMENT_REASON: &str = "SCI excludes market-based measures: I is a location-based grid intensity \"which excludes any market-based measures\" (ISO/IEC 21031; GSF SCI v1.1.0), so energy attribute certificates, PPAs, guarantees of origin and RECs do not change the score";
