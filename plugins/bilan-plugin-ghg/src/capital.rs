@@ -7,12 +7,14 @@ use bilan_core::assessment::work::reserved;
 use bilan_core::assessment::{
     Allocation, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
-use bilan_core::factor::{Basis, Boundary, FactorQuery, Lookup};
+use bilan_core::factor::{Basis, Boundary};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Date, FactorOverride, Fleet, SourcedQuantity};
 use bilan_core::method::MethodError;
-use bilan_core::region::Region;
 use bilan_core::units::{self, Quantity};
+
+use bilan_method_kit::embodied::{self, Embodied, Preference};
+use bilan_method_kit::terms::devices_per_host;
 
 use super::{Run, SCOPE_3_CAT_2, input_error, inventory_factor};
 
@@ -220,16 +222,7 @@ impl<'a> Run<'a> {
                 Aspect::HostEmbodied,
             )?
         {
-            let d_host = Term::new(
-                "D_host",
-                host.devices_per_host,
-                "device/server",
-                TermSource::Item {
-                    key: "host.devices-per-host".into(),
-                },
-            )
-            .dividing()
-            .driver(Driver::HostEmbodied);
+            let d_host = devices_per_host(host.devices_per_host);
             let draft = Draft::new(
                 item,
                 Aspect::HostEmbodied,
@@ -262,80 +255,27 @@ impl<'a> Run<'a> {
         symbol: &'static str,
         aspect: Aspect,
     ) -> Result<Option<Arc<str>>, MethodError> {
-        let subject = format!("hardware/{model}");
-        if let Some(o) = o {
-            return self
-                .b
-                .override_factor(
-                    &item.path(&format!("{key}.gwp")),
-                    &subject,
-                    Some(Indicator::Gwp),
-                    o,
-                    symbol,
-                    &units::KG_PER_DEVICE,
-                    Some(Driver::FactorChoice),
-                )
-                .map(Some);
-        }
-        let world = Region::world();
-        let lookup = |boundaries: &[Boundary]| {
-            self.factors.lookup(&FactorQuery {
-                subject: &subject,
-                indicator: Some(Indicator::Gwp),
-                region: &world,
-                boundaries,
-                preference: &Basis::EMBODIED_PREFERENCE,
-            })
+        let query = embodied::Query {
+            item,
+            model,
+            key,
+            aspect,
+            indicator: Indicator::Gwp,
+            symbol,
+            tiers: &[&[Boundary::CradleToGate], &[Boundary::CradleToGraveExclUse]],
+            preference: &Basis::EMBODIED_PREFERENCE,
+            why: Preference::BoundaryFirst,
         };
-        let mut found = lookup(&[Boundary::CradleToGate]);
-        if matches!(found, Lookup::Missing { .. }) {
-            found = lookup(&[Boundary::CradleToGraveExclUse]);
-            if let Lookup::Found(r) = &found {
-                self.b.warn(format!(
-                    "{subject}: no cradle-to-gate figure; `{}` is cradle-to-grave excluding use, so Cat. 2 also holds its transport and end of life (transport and end-of-life items of the same hardware would count them twice)",
-                    r.factor.id
-                ));
-            }
+        let found = embodied::embodied(&mut self.b, self.factors, o, &query)?;
+        if let Embodied::Found { factor, .. } = &found
+            && factor.boundary == Boundary::CradleToGraveExclUse
+        {
+            self.b.warn(format!(
+                "hardware/{model}: no cradle-to-gate figure; `{}` is cradle-to-grave excluding use, so Cat. 2 also holds its transport and end of life (transport and end-of-life items of the same hardware would count them twice)",
+                factor.id
+            ));
         }
-        match found {
-            Lookup::Found(r) => {
-                if !r.alternatives.is_empty() {
-                    self.b.assume(
-                        "factor-preference",
-                        format!(
-                            "{subject} gwp: chose `{}` ({}, {}) over {}: cradle-to-gate first, then a vendor PCF, a teardown LCA, a parametric model",
-                            r.factor.id,
-                            r.factor.boundary,
-                            r.factor.basis.id(),
-                            r.alternatives
-                                .iter()
-                                .map(|a| format!("`{}` ({}, {})", a.id, a.boundary, a.basis.id()))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        Some(item.clone()),
-                    );
-                }
-                self.b
-                    .database_factor(
-                        &r,
-                        symbol,
-                        &units::KG_PER_DEVICE,
-                        Some(Driver::FactorChoice),
-                    )
-                    .map(Some)
-            }
-            Lookup::Absent { reason, .. } => {
-                self.b
-                    .no_factor(item, aspect, Indicator::Gwp, &subject, Some(&reason), key);
-                Ok(None)
-            }
-            Lookup::Missing { .. } => {
-                self.b
-                    .no_factor(item, aspect, Indicator::Gwp, &subject, None, key);
-                Ok(None)
-            }
-        }
+        Ok(found.id())
     }
 
     /// Registers an item's own GWP (`key.gwp`) as a factor, or excludes the item.

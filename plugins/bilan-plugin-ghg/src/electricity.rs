@@ -1,11 +1,11 @@
 //! The workloads' electricity (location-based Scope 2, Cat. 1 for cloud sites, Cat. 3).
 
-use bilan_core::assessment::work::device_energy;
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Ownership, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self, Dimension};
+use bilan_method_kit::terms::{device_energy, host_energy, host_share, idle_energy};
 
 use super::{
     Energy, Run, SCOPE_2_LOCATION, SCOPE_2_MARKET, SCOPE_3_CAT_1, SCOPE_3_CAT_3, Share, SiteCtx,
@@ -45,17 +45,7 @@ impl<'a> Run<'a> {
             slices.push(Slice {
                 aspect: Aspect::IdleElectricity,
                 formula: "E_idle".to_owned(),
-                terms: vec![
-                    Term::new(
-                        "E_idle",
-                        v,
-                        "kWh",
-                        TermSource::Item {
-                            key: "idle-energy".into(),
-                        },
-                    )
-                    .driver(Driver::IdleOverhead),
-                ],
+                terms: vec![idle_energy(v)],
                 presence: Some(Driver::IdleOverhead),
             });
         }
@@ -63,17 +53,7 @@ impl<'a> Run<'a> {
             let slice = if host.dimension() == Dimension::DIMENSIONLESS {
                 e_it += e_dev * host.value();
                 let mut terms = energy_terms;
-                terms.push(
-                    Term::new(
-                        "f_host",
-                        host.value(),
-                        "1",
-                        TermSource::Item {
-                            key: "host-overhead".into(),
-                        },
-                    )
-                    .driver(Driver::IdleOverhead),
-                );
+                terms.push(host_share(host.value()));
                 Slice {
                     aspect: Aspect::HostElectricity,
                     formula: format!("{device_formula} × f_host"),
@@ -86,17 +66,7 @@ impl<'a> Run<'a> {
                 Slice {
                     aspect: Aspect::HostElectricity,
                     formula: "E_host".to_owned(),
-                    terms: vec![
-                        Term::new(
-                            "E_host",
-                            v,
-                            "kWh",
-                            TermSource::Item {
-                                key: "host-overhead".into(),
-                            },
-                        )
-                        .driver(Driver::IdleOverhead),
-                    ],
+                    terms: vec![host_energy(v)],
                     presence: Some(Driver::IdleOverhead),
                 }
             };

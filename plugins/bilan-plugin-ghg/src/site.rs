@@ -3,19 +3,21 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::{Driver, FactorUse, ItemKind, ItemRef, Term, TermSource};
-use bilan_core::factor::{Basis, Boundary, Factor, FactorQuery, Lookup, Quality};
+use bilan_core::assessment::{Driver, FactorUse, ItemKind, ItemRef, Term};
+use bilan_core::factor::{Basis, Boundary, Factor, Lookup};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FactorOverride, Ownership, Site};
 use bilan_core::method::MethodError;
 use bilan_core::region::Region;
+use bilan_method_kit::site;
+use bilan_method_kit::wording::GridNoun;
 
-use super::{Run, SCOPE_2_LOCATION, SiteCtx, input_error, kg_per_kwh};
+use super::{Run, SCOPE_2_LOCATION, SiteCtx, kg_per_kwh};
 
 impl<'a> Run<'a> {
     pub(super) fn site(&mut self, site: &Site) -> Result<SiteCtx, MethodError> {
         let item = ItemRef::new(ItemKind::Site, site.id.as_str());
-        let pue = self.pue(site, &item)?;
+        let pue = self.pue(site)?;
         let scope2 = site.ownership != Ownership::Cloud;
         let (grid, upstream) = if scope2 {
             self.location_factor(site, &item)?
@@ -40,92 +42,28 @@ impl<'a> Run<'a> {
         })
     }
 
-    fn pue(&mut self, site: &Site, item: &ItemRef) -> Result<Term, MethodError> {
-        let term = if let Some(q) = &site.pue {
-            Term::new(
-                "PUE",
-                q.value(),
-                "1",
-                TermSource::Inventory {
-                    path: item.path("pue").into(),
-                },
-            )
-        } else if let Some(v) = self.params.number(self.d, "default-pue") {
-            self.b.assume(
-                "default-pue",
-                format!("PUE not given: parameter `default-pue` = {v}"),
-                Some(item.clone()),
-            );
-            Term::new(
-                "PUE",
-                v,
-                "1",
-                TermSource::Parameter {
-                    name: "default-pue".into(),
-                },
-            )
-        } else {
-            let subject = "datacentre/pue/industry-average";
-            let Some(f) = self
-                .factors
-                .for_subject(subject)
-                .find(|f| f.indicator.is_none() && f.boundary == Boundary::FacilityOverhead)
-            else {
-                return Err(input_error(
-                    item,
-                    format!(
-                        "no PUE given and no default `{subject}` in the factor database; set parameter `default-pue`"
-                    ),
-                ));
-            };
-            self.b.assume(
-                "default-pue",
-                format!(
-                    "PUE not given: default {} from `{}` ({})",
-                    f.value,
-                    f.id,
-                    f.source_line()
-                ),
-                Some(item.clone()),
-            );
-            Term::new(
-                "PUE",
-                f.value.value(),
-                "1",
-                TermSource::Factor {
-                    id: f.id.as_str().into(),
-                },
-            )
+    fn pue(&mut self, site: &Site) -> Result<Term, MethodError> {
+        let defaults = site::Defaults {
+            descriptor: self.d,
+            params: self.params,
+            factors: self.factors,
         };
-        Ok(term.driver(Driver::FacilityOverhead))
+        Ok(site::pue(&mut self.b, defaults, site)?.or_error(site)?.term)
     }
 
     fn grid_lookup(&self, site: &Site, boundary: Boundary) -> Lookup<'a> {
-        self.factors.lookup(&FactorQuery {
-            subject: "electricity/grid",
-            indicator: Some(Indicator::Gwp),
-            region: &site.region,
-            boundaries: &[boundary],
-            preference: &[],
-        })
+        site::grid_lookup(self.factors, site, Indicator::Gwp, boundary)
     }
 
     fn warn_factor(&mut self, site: &Site, f: &Factor, fallback: bool) {
-        if fallback {
-            self.b.warn(format!(
-                "site `{}`: no {} grid factor for {}; used {} (`{}`)",
-                site.id, f.boundary, site.region, f.region, f.id
-            ));
-        }
-        if f.quality != Quality::Ok {
-            self.b.warn(format!(
-                "site `{}`: grid factor `{}` is {}: {}",
-                site.id,
-                f.id,
-                f.quality,
-                f.notes.as_deref().unwrap_or("")
-            ));
-        }
+        site::warn_factor(
+            &mut self.b,
+            site,
+            f,
+            fallback,
+            Indicator::Gwp,
+            GridNoun::Factor,
+        );
     }
 
     fn override_grid(
@@ -149,13 +87,12 @@ impl<'a> Run<'a> {
                 site.id, o.boundary
             ),
         );
-        self.b.override_factor(
-            &item.path("electricity.gwp"),
-            "electricity/grid",
-            Some(Indicator::Gwp),
+        site::register_override(
+            &mut self.b,
+            site,
+            Indicator::Gwp,
             o,
             "F_grid",
-            kg_per_kwh(),
             Some(Driver::ElectricityBoundary),
         )
     }

@@ -74,50 +74,9 @@ fn assess_with(inv: &Inventory, factors: &FactorSet, p: &Parameters) -> Assessme
         .assess(inv, factors, p)
         .unwrap_or_else(|e| panic!("assessment failed: {e}"));
     a.check().unwrap_or_else(|e| panic!("audit trail: {e}"));
-    let mut items: Vec<ItemRef> = Vec::new();
-    let mut add = |kind, ids: Vec<&str>| {
-        items.extend(ids.into_iter().map(|id| ItemRef::new(kind, id)));
-    };
-    add(
-        ItemKind::Fleet,
-        inv.fleets.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Workload,
-        inv.workloads.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Building,
-        inv.buildings.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Transport,
-        inv.transports.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::EndOfLife,
-        inv.end_of_life.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Service,
-        inv.services.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Fuel,
-        inv.fuels.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Refrigerant,
-        inv.refrigerants.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Instrument,
-        inv.instruments.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Offset,
-        inv.offsets.iter().map(|x| x.id.as_str()).collect(),
-    );
+    let items = bilan_method_kit::accounted::items(inv)
+        .into_iter()
+        .map(|(kind, id)| ItemRef::new(kind, id));
     for item in items {
         assert!(
             a.contributions.iter().any(|c| c.item == item)
@@ -1101,4 +1060,49 @@ fn capital_goods_can_be_amortised_as_a_declared_variant() {
         gwp(find(&a, ItemKind::Fleet, "gpus", Aspect::Embodied)),
         0.0
     );
+}
+
+/// The default PUE is resolved and listed as in every method (the method kit): looked up
+/// from the site's region, listed once in the factors, cited by the term, assumed on the
+/// site. ghg-protocol used to cite it without listing it.
+#[test]
+fn a_default_pue_is_listed_cited_and_assumed_like_every_method() {
+    let inv = inventory(&COLO_VA.replace("pue = 1.5\n", ""));
+    let a = assess(&inv);
+    let listed = a
+        .factors
+        .iter()
+        .find(|f| f.subject == "datacentre/pue/industry-average")
+        .expect("the default PUE is listed");
+    assert_eq!(listed.requested_region.as_deref(), Some("US-VA"));
+    let c = a
+        .contributions
+        .iter()
+        .find(|c| c.item.id.as_ref() == "train" && c.aspect == Aspect::Electricity)
+        .expect("electricity");
+    let pue = c
+        .terms
+        .iter()
+        .find(|t| t.symbol == "PUE")
+        .expect("PUE term");
+    assert_eq!(
+        pue.source,
+        TermSource::Factor {
+            id: listed.id.clone()
+        }
+    );
+    let assumed = a
+        .assumptions
+        .iter()
+        .find(|x| x.topic == "default-pue")
+        .expect("assumed");
+    assert!(
+        assumed.text.starts_with(&format!(
+            "PUE not given: default 1.56 from `{}` (region WORLD; ",
+            listed.id
+        )),
+        "{}",
+        assumed.text
+    );
+    assert_eq!(assumed.items, vec![ItemRef::new(ItemKind::Site, "va")]);
 }
