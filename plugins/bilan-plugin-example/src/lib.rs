@@ -35,18 +35,20 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use bilan_core::assessment::work::device_energy;
 use bilan_core::assessment::{
     Aspect, Assessment, Builder, Disclosure, Draft, Driver, ItemKind, ItemRef, Stage, Term,
     TermSource, functional_unit_results,
 };
-use bilan_core::factor::{Boundary, FactorQuery, FactorSet, Lookup, Quality};
+use bilan_core::factor::{Boundary, FactorSet};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Site, Workload};
 use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
 use bilan_core::units::{self, Dimension};
+use bilan_plugin_sdk::kit::site::{self, Grid};
+use bilan_plugin_sdk::kit::terms::{device_energy, host_energy, host_share};
+use bilan_plugin_sdk::kit::wording::GridNoun;
 
 bilan_plugin_sdk::export_plugin!(GreenAlgorithms::default);
 
@@ -58,8 +60,6 @@ pub const DEFAULT_PUE: f64 = 1.67;
 
 /// CO2 a mature tree sequesters in a year, kg (the paper's tree-month equivalent).
 pub const TREE_KG_PER_YEAR: f64 = 11.0;
-
-const GRID: &str = "electricity/grid";
 
 const NOT_COVERED: &str = "Green Algorithms estimates the carbon footprint of computation only";
 
@@ -273,109 +273,60 @@ impl<'a> Run<'a> {
         let site = inv
             .site(id)
             .ok_or_else(|| input_error(item, format!("unknown site `{id}`")))?;
-        let ctx = (self.pue(site), self.intensity(site)?);
+        let ctx = (self.pue(site)?, self.intensity(site)?);
         self.sites.insert(site.id.as_str(), ctx.clone());
         Ok(ctx)
     }
 
-    fn pue(&mut self, site: &Site) -> Term {
-        let item = ItemRef::new(ItemKind::Site, site.id.as_str());
-        let term = match &site.pue {
-            Some(q) => Term::new(
-                "PUE",
-                q.value(),
-                "1",
-                TermSource::Inventory {
-                    path: item.path("pue").into(),
-                },
-            ),
-            None => {
-                let value = self
-                    .params
-                    .number(self.d, "default-pue")
-                    .unwrap_or(DEFAULT_PUE);
-                self.b.assume(
-                    "default-pue",
-                    format!(
-                        "PUE not given: parameter `default-pue` = {value} (Green Algorithms' default for an unknown data centre is 1.67, the Uptime Institute 2019 global average)"
-                    ),
-                    Some(item),
-                );
-                Term::new(
-                    "PUE",
-                    value,
-                    "1",
-                    TermSource::Parameter {
-                        name: "default-pue".into(),
-                    },
-                )
-            }
+    /// `PUE`: the site's, else parameter `default-pue` (1.67 unless set), resolved by the
+    /// kit like every built-in method.
+    fn pue(&mut self, site: &Site) -> Result<Term, MethodError> {
+        let defaults = site::Defaults {
+            descriptor: self.d,
+            params: self.params,
+            factors: self.factors,
         };
-        term.driver(Driver::FacilityOverhead)
+        Ok(site::pue(&mut self.b, defaults, site)?.or_error(site)?.term)
     }
 
     /// `CI`: the site's own location-based figure, else the database's.
     fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
         let item = ItemRef::new(ItemKind::Site, site.id.as_str());
         let driver = Some(Driver::ElectricityBoundary);
-        if let Some(o) = site.electricity.get(&Indicator::Gwp) {
-            let path = item.path("electricity.gwp");
-            if is_market_based(&o.boundary) {
-                return Err(MethodError::Input {
-                    item: path,
-                    message: format!(
-                        "the grid intensity's boundary is `{}`: Green Algorithms uses the location-based intensity of the grid",
-                        o.boundary
-                    ),
-                });
-            }
-            return self.b.override_factor(
-                &path,
-                GRID,
-                Some(Indicator::Gwp),
-                o,
-                "CI",
-                &units::KG_PER_KWH,
-                driver,
-            );
-        }
         let boundary = match self.params.text(self.d, "grid-boundary") {
             Some("combustion") => Boundary::Combustion,
             _ => Boundary::LifeCycle,
         };
-        match self.factors.lookup(&FactorQuery {
-            subject: GRID,
-            indicator: Some(Indicator::Gwp),
-            region: &site.region,
-            boundaries: &[boundary],
-            preference: &[],
-        }) {
-            Lookup::Found(r) => {
-                if !r.fallback.is_empty() {
-                    self.b.warn(format!(
-                        "site `{}`: no {boundary} grid intensity for {}; used {} ({})",
-                        site.id, site.region, r.factor.region, r.factor.id
-                    ));
-                }
-                if r.factor.quality != Quality::Ok {
-                    self.b.warn(format!(
-                        "site `{}`: grid intensity `{}` is {}",
-                        site.id, r.factor.id, r.factor.quality
-                    ));
-                }
-                self.b.database_factor(&r, "CI", &units::KG_PER_KWH, driver)
+        match site::grid(
+            &mut self.b,
+            self.factors,
+            site,
+            Indicator::Gwp,
+            boundary,
+            GridNoun::Intensity,
+        ) {
+            Grid::Override(o) if is_market_based(&o.boundary) => Err(MethodError::Input {
+                item: item.path("electricity.gwp"),
+                message: format!(
+                    "the grid intensity's boundary is `{}`: Green Algorithms uses the location-based intensity of the grid",
+                    o.boundary
+                ),
+            }),
+            Grid::Override(o) => {
+                site::register_override(&mut self.b, site, Indicator::Gwp, o, "CI", driver)
             }
-            Lookup::Absent { reason, region } => Err(input_error(
+            Grid::Found(r) => site::register_found(&mut self.b, &r, Indicator::Gwp, "CI", driver),
+            Grid::Absent { reason, region } => Err(input_error(
                 &item,
                 format!(
                     "no {boundary} grid intensity for {region}: {reason}; give one under [site.electricity.gwp]"
                 ),
             )),
-            Lookup::Missing { .. } => Err(input_error(
+            Grid::Missing { tried } => Err(input_error(
                 &item,
                 format!(
                     "the factor database has no {boundary} grid intensity for {}; give one under [site.electricity.gwp]",
-                    site.region
+                    site::tried_text(&tried)
                 ),
             )),
         }
@@ -455,9 +406,6 @@ impl<'a> Run<'a> {
             .contribute(draft.term(pue.clone()).term(psf.clone()), &grid);
 
         if let Some(host) = &w.host_overhead {
-            let source = || TermSource::Item {
-                key: "host-overhead".into(),
-            };
             let draft = if host.dimension() == Dimension::DIMENSIONLESS {
                 kwh += e_dev * host.value();
                 let mut d = slice(
@@ -470,9 +418,7 @@ impl<'a> Run<'a> {
                 for t in &energy_terms {
                     d = d.term(t.clone());
                 }
-                d.term(
-                    Term::new("f_host", host.value(), "1", source()).driver(Driver::IdleOverhead),
-                )
+                d.term(host_share(host.value()))
             } else {
                 let e = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
                 kwh += e;
@@ -480,7 +426,7 @@ impl<'a> Run<'a> {
                     Aspect::HostElectricity,
                     "E_host × PUE × PSF × CI".to_owned(),
                 )
-                .term(Term::new("E_host", e, "kWh", source()).driver(Driver::IdleOverhead))
+                .term(host_energy(e))
             };
             self.b.contribute(
                 draft

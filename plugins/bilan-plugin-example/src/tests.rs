@@ -47,7 +47,7 @@ fn every_example_is_assessed_with_a_reproducible_trail_and_every_item_accounted(
         let inv = example(&name);
         let a = assess(&inv, &Parameters::default());
         a.check().unwrap_or_else(|e| panic!("{name}: {e}"));
-        let items = bilan_runner::reconcile::items(&inv);
+        let items = bilan_plugin_sdk::kit::accounted::items(&inv);
         let r = bilan_runner::reconcile::reconcile(&items, &a);
         assert!(r.unaccounted.is_empty(), "{name}: {:?}", r.unaccounted);
         assert!(
