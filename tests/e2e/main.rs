@@ -12,5 +12,6 @@ mod hardening;
 mod hardening_cli;
 mod hardening_figures;
 mod plugins;
+mod report_schema;
 mod sci;
 mod support;

@@ -21,10 +21,24 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
     let mut methodology =
         serde_json::to_string_pretty(&schema).context("cannot serialise the schema")?;
     methodology.push('\n');
+    let compare = schema_text(schemars::schema_for!(
+        bilan_report::compare::Report<'static>
+    ))?;
+    let assess = schema_text(schemars::schema_for!(
+        bilan_report::assess::AssessReport<'static>
+    ))?;
     Ok(vec![
         ("docs/inventory.schema.json", text),
         ("docs/methodology.schema.json", methodology),
+        ("docs/compare-report.schema.json", compare),
+        ("docs/assess-report.schema.json", assess),
     ])
+}
+
+fn schema_text(schema: schemars::Schema) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(&schema).context("cannot serialise the schema")?;
+    text.push('\n');
+    Ok(text)
 }
 
 pub(crate) fn run(mode: Mode) -> anyhow::Result<()> {

@@ -135,7 +135,7 @@ impl ItemKind {
 }
 
 /// A reference to one inventory item.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct ItemRef {
     /// Its kind.
@@ -244,7 +244,7 @@ impl fmt::Display for Aspect {
 }
 
 /// Where a term's value comes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "from")]
 pub enum TermSource {
     /// A key of the contribution's own item, e.g. `device-hours`.
@@ -280,7 +280,7 @@ pub enum TermSource {
 }
 
 /// One multiplicative input of a contribution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Term {
     /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
@@ -348,7 +348,7 @@ impl Term {
 }
 
 /// The value of a contribution for one indicator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct IndicatorValue {
     /// The indicator.
@@ -360,7 +360,7 @@ pub struct IndicatorValue {
 }
 
 /// One computed amount: an inventory item's share of one or more indicators.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Contribution {
     /// The inventory item.
@@ -395,7 +395,7 @@ pub struct Contribution {
 }
 
 /// A workload's share of a contribution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Allocation {
     /// The workload.
@@ -495,7 +495,7 @@ impl Contribution {
 }
 
 /// An item, aspect or indicator left out, with the reason.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Exclusion {
     /// The item.
@@ -514,7 +514,7 @@ pub struct Exclusion {
 }
 
 /// A default or assumption the method applied.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Assumption {
     /// Short key, e.g. `default-pue`.
@@ -527,7 +527,7 @@ pub struct Assumption {
 }
 
 /// Whether the method covers an indicator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct IndicatorCoverage {
     /// The indicator.
@@ -544,7 +544,7 @@ pub struct IndicatorCoverage {
 }
 
 /// A result per functional unit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct FunctionalUnitResult {
     /// The functional unit's id.
@@ -562,7 +562,7 @@ pub struct FunctionalUnitResult {
 }
 
 /// A named figure a method discloses besides its totals (e.g. Mistral's inference share).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Disclosure {
     /// Identifier, used in figure paths.
@@ -584,7 +584,7 @@ pub struct Disclosure {
 }
 
 /// A factor used by an assessment, as cited in its audit trail.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct FactorUse {
     /// Factor id (database), `inventory:<path>` (an inventory value or override) or
@@ -640,7 +640,7 @@ pub struct FactorUse {
 }
 
 /// A method's result on one inventory.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Assessment {
     /// The method.
@@ -856,7 +856,7 @@ impl<'a> Tallies<'a> {
 }
 
 /// Totals of one indicator broken down.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Breakdown {
     /// Total.

@@ -15,7 +15,7 @@ use crate::driver::Driver;
 use crate::indicator::Indicator;
 
 /// A method's identity: id and semver version.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct MethodRef {
     /// Identifier, e.g. `ademe-lca`.
@@ -31,7 +31,7 @@ impl fmt::Display for MethodRef {
 }
 
 /// The type of a parameter's value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum ParamKind {
     /// A plain number within bounds.
@@ -121,7 +121,7 @@ impl ParamKind {
 }
 
 /// A parameter's value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", untagged)]
 pub enum ParamValue {
     /// A boolean.
@@ -149,7 +149,7 @@ impl fmt::Display for ParamValue {
 }
 
 /// A parameter a method accepts.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct ParamSpec {
     /// Name, kebab-case.
@@ -176,7 +176,7 @@ impl ParamSpec {
 }
 
 /// A rule a method applies, tagged with the divergence driver it bears on.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct RuleSpec {
     /// The driver.
@@ -199,7 +199,7 @@ impl RuleSpec {
 }
 
 /// What a method says of itself.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Descriptor {
     /// Identifier, e.g. `ademe-lca`.
@@ -243,7 +243,7 @@ impl Descriptor {
 }
 
 /// Parameter values given by the user (unknown names are refused before assessment).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Parameters(pub BTreeMap<String, ParamValue>);
 
@@ -336,7 +336,7 @@ impl Parameters {
 }
 
 /// Why a method could not assess an inventory.
-#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 #[non_exhaustive]
 pub enum MethodError {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::number::{amount, count, significant};
 
 /// What was used to produce a report, so it can be reproduced.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Stamp {
     /// bilan's version.
@@ -28,7 +28,7 @@ pub struct Stamp {
 }
 
 /// A method as used in a report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct MethodStamp {
     /// Id.
@@ -40,7 +40,7 @@ pub struct MethodStamp {
 }
 
 /// A file and its hash.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct FileStamp {
     /// Path as given.
@@ -271,7 +271,7 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
 }
 
 /// JSON form of one assessment with its breakdowns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct AssessmentJson<'a> {
     /// The method.
@@ -283,7 +283,7 @@ pub struct AssessmentJson<'a> {
 }
 
 /// One indicator's totals.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct IndicatorJson {
     /// The indicator.
@@ -295,12 +295,37 @@ pub struct IndicatorJson {
     pub breakdown: Breakdown,
 }
 
+/// The JSON report of `bilan assess` (its JSON Schema is `docs/assess-report.schema.json`).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct AssessReport<'a> {
+    /// What produced it: bilan, the factor database, the inventory's and files' hashes.
+    pub stamp: &'a Stamp,
+    /// One entry per method, in the order given.
+    pub methods: Vec<MethodReport<'a>>,
+}
+
+/// One method's part of the `bilan assess` JSON report.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum MethodReport<'a> {
+    /// The method assessed the inventory.
+    Assessed(AssessmentJson<'a>),
+    /// The method failed.
+    Failed {
+        /// The method.
+        method: &'a MethodRef,
+        /// Why.
+        error: &'a str,
+    },
+}
+
 /// The JSON report of `bilan assess`.
 pub fn render_json(stamp: &Stamp, outcomes: &[Outcome]) -> serde_json::Value {
-    let methods: Vec<serde_json::Value> = outcomes
+    let methods = outcomes
         .iter()
         .map(|o| match o {
-            Outcome::Assessed(a) => serde_json::to_value(AssessmentJson {
+            Outcome::Assessed(a) => MethodReport::Assessed(AssessmentJson {
                 method: &a.method,
                 results: breakdowns(a)
                     .into_iter()
@@ -311,12 +336,10 @@ pub fn render_json(stamp: &Stamp, outcomes: &[Outcome]) -> serde_json::Value {
                     })
                     .collect(),
                 assessment: a,
-            })
-            .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() })),
-            Outcome::Failed { method, error } => {
-                serde_json::json!({ "method": method, "error": error })
-            }
+            }),
+            Outcome::Failed { method, error } => MethodReport::Failed { method, error },
         })
         .collect();
-    serde_json::json!({ "stamp": stamp, "methods": methods })
+    serde_json::to_value(AssessReport { stamp, methods })
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }

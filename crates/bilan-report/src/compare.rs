@@ -13,7 +13,7 @@ use crate::number::{amount, significant};
 use crate::table::Table;
 
 /// Everything a comparison report shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Report<'a> {
     /// What produced it.

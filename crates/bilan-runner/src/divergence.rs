@@ -36,7 +36,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// The part of a difference one driver explains.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct DriverAmount {
     /// The driver.
@@ -44,15 +44,15 @@ pub struct DriverAmount {
     /// Its share of `B − A`, in the indicator's unit.
     pub amount: f64,
     /// Method A's rule for this driver, from its descriptor.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a_rule: Option<String>,
     /// Method B's rule for this driver.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b_rule: Option<String>,
 }
 
 /// The explained difference between two methods for one indicator.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Divergence {
     /// Method A (the reference).

@@ -29,7 +29,7 @@ pub use divergence::{Divergence, DriverAmount};
 pub use reconcile::Reconciliation;
 
 /// Where a method comes from, recorded in every report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Origin {
     /// Linked into bilan.
@@ -190,7 +190,7 @@ fn warn_unused(descriptor: &Descriptor, parameters: &Parameters, a: &mut Assessm
 }
 
 /// A method's column in the comparison.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct MethodColumn {
     /// Id.
@@ -204,12 +204,12 @@ pub struct MethodColumn {
     /// Effective parameters.
     pub parameters: BTreeMap<String, String>,
     /// The error, if the method failed (an error row).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 /// One method's figures for one indicator.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Figures {
     /// Method id.
@@ -218,10 +218,10 @@ pub struct Figures {
     pub covered: bool,
     /// In the method's scope but every contribution was excluded: "not computed", never 0
     /// (`covered` is false too; `note` says why).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_computed: bool,
     /// Why not, or caveats.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Total.
     pub total: Option<f64>,
@@ -238,7 +238,7 @@ pub struct Figures {
 }
 
 /// All methods' figures for one indicator.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct IndicatorComparison {
     /// The indicator.
@@ -250,7 +250,7 @@ pub struct IndicatorComparison {
 }
 
 /// The side-by-side comparison.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Comparison {
     /// The methods, in run order, with their status.

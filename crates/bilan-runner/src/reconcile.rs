@@ -5,7 +5,7 @@ use bilan_core::inventory::{Inventory, Locator};
 use serde::Serialize;
 
 /// One method's reconciliation with the inventory.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Reconciliation {
     /// Method id.
