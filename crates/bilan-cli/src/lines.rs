@@ -17,49 +17,11 @@ pub(crate) struct Lines<'a> {
 impl<'a> Lines<'a> {
     pub(crate) fn new(file: &'a SourceFile, inv: &'a Inventory) -> Lines<'a> {
         let mut index = HashMap::new();
-        let mut add = |kind: ItemKind, ids: &mut dyn Iterator<Item = &'a str>| {
-            for (i, id) in ids.enumerate() {
+        for kind in ItemKind::ALL {
+            for (i, id) in inv.ids(kind).enumerate() {
                 index.entry((kind.key(), id)).or_insert(i);
             }
-        };
-        add(ItemKind::Site, &mut inv.sites.iter().map(|x| x.id.as_str()));
-        add(
-            ItemKind::Fleet,
-            &mut inv.fleets.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::Workload,
-            &mut inv.workloads.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::Building,
-            &mut inv.buildings.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::Transport,
-            &mut inv.transports.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::EndOfLife,
-            &mut inv.end_of_life.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::Service,
-            &mut inv.services.iter().map(|x| x.id.as_str()),
-        );
-        add(ItemKind::Fuel, &mut inv.fuels.iter().map(|x| x.id.as_str()));
-        add(
-            ItemKind::Refrigerant,
-            &mut inv.refrigerants.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::Instrument,
-            &mut inv.instruments.iter().map(|x| x.id.as_str()),
-        );
-        add(
-            ItemKind::Offset,
-            &mut inv.offsets.iter().map(|x| x.id.as_str()),
-        );
+        }
         Lines {
             file,
             locator: Locator::new(file),

@@ -21,6 +21,7 @@ use crate::region::Region;
 mod date;
 mod locator;
 mod number;
+mod usage;
 mod validate;
 
 pub use date::Date;

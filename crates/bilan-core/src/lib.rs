@@ -16,6 +16,7 @@ pub mod factor;
 pub mod figure;
 pub mod indicator;
 pub mod inventory;
+pub mod item;
 pub mod method;
 pub mod region;
 pub mod suggest;

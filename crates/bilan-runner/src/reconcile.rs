@@ -23,49 +23,12 @@ pub struct Reconciliation {
 /// Every item a method must account for: fleets, workloads, buildings, transports, ends of
 /// life, services, fuels, refrigerants, instruments and offsets. (Sites, functional units and
 /// residual mixes are context: they carry no impact of their own.)
-pub fn items<'a>(inv: &'a Inventory) -> Vec<(ItemKind, &'a str)> {
-    let mut out = Vec::new();
-    let mut add = |kind: ItemKind, ids: &mut dyn Iterator<Item = &'a str>| {
-        out.extend(ids.map(|id| (kind, id)));
-    };
-    add(
-        ItemKind::Fleet,
-        &mut inv.fleets.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::Workload,
-        &mut inv.workloads.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::Building,
-        &mut inv.buildings.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::Transport,
-        &mut inv.transports.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::EndOfLife,
-        &mut inv.end_of_life.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::Service,
-        &mut inv.services.iter().map(|x| x.id.as_str()),
-    );
-    add(ItemKind::Fuel, &mut inv.fuels.iter().map(|x| x.id.as_str()));
-    add(
-        ItemKind::Refrigerant,
-        &mut inv.refrigerants.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::Instrument,
-        &mut inv.instruments.iter().map(|x| x.id.as_str()),
-    );
-    add(
-        ItemKind::Offset,
-        &mut inv.offsets.iter().map(|x| x.id.as_str()),
-    );
-    out
+pub fn items(inv: &Inventory) -> Vec<(ItemKind, &str)> {
+    ItemKind::ALL
+        .into_iter()
+        .filter(|k| *k != ItemKind::Site)
+        .flat_map(|kind| inv.ids(kind).map(move |id| (kind, id)))
+        .collect()
 }
 
 /// How many items [`items`] lists, without listing them.

@@ -94,35 +94,14 @@ pub fn device_energy(w: &Workload, item: &ItemRef) -> Result<(Vec<Term>, f64), M
     }
 }
 
-/// Device time a workload reserved on `fleet`, in device-hours, with the assumption made.
+/// Device time a workload reserved on `fleet`, in device-hours, with the assumption made
+/// ([`Workload::device_hours_on`], the rule the inventory's capacity check uses too).
 pub fn device_time(
     w: &Workload,
     fleet: &Fleet,
     item: &ItemRef,
 ) -> Result<Option<(f64, Option<String>)>, MethodError> {
-    if let Some(dh) = &w.device_hours {
-        return Ok(Some((
-            dh.to(&units::DEVICE_HOUR)
-                .map_err(|e| input_error(item, &e))?,
-            None,
-        )));
-    }
-    let (devices, devices_note) = match w.devices {
-        Some(n) => (n, None),
-        None => (
-            fleet.count,
-            Some(format!(
-                "all {} devices of fleet `{}` reserved",
-                fleet.count, fleet.id
-            )),
-        ),
-    };
-    let hours = match (&w.duration, &w.period) {
-        (Some(d), _) => d.to(&units::HOUR).map_err(|e| input_error(item, &e))?,
-        (None, Some(p)) => p.days() as f64 * 24.0,
-        (None, None) => return Ok(None),
-    };
-    Ok(Some((devices * hours, devices_note)))
+    w.device_hours_on(fleet).map_err(|e| input_error(item, &e))
 }
 
 /// The device time a fleet's workloads reserved, and each workload's share of it.

@@ -4,8 +4,6 @@
 use rustc_hash::FxHashMap;
 
 use super::{Checker, KeyPath};
-use crate::assessment::work::device_time;
-use crate::assessment::{ItemKind, ItemRef};
 use crate::inventory::{Date, Fleet, Inventory, Period};
 
 /// Rounding slack: a workload that uses a fleet fully must not fail by one ulp.
@@ -33,8 +31,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         if !fleet.count.is_finite() || fleet.count <= 0.0 {
             continue;
         }
-        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
-        let Ok(Some((demand, _))) = device_time(w, fleet, &item) else {
+        let Ok(Some((demand, _))) = w.device_hours_on(fleet) else {
             continue;
         };
         if !demand.is_finite() {

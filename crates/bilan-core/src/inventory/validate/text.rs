@@ -5,6 +5,7 @@ use bilan_units::text::{clip, first_unsafe};
 
 use super::{Checker, KeyPath};
 use crate::inventory::Inventory;
+use crate::item::ItemKind;
 
 pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     let root = KeyPath::root();
@@ -32,29 +33,9 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         "functional-unit",
         &mut inv.functional_units.iter().map(|x| x.id.as_str()),
     );
-    ids("site", &mut inv.sites.iter().map(|x| x.id.as_str()));
-    ids("fleet", &mut inv.fleets.iter().map(|x| x.id.as_str()));
-    ids("workload", &mut inv.workloads.iter().map(|x| x.id.as_str()));
-    ids("building", &mut inv.buildings.iter().map(|x| x.id.as_str()));
-    ids(
-        "transport",
-        &mut inv.transports.iter().map(|x| x.id.as_str()),
-    );
-    ids(
-        "end-of-life",
-        &mut inv.end_of_life.iter().map(|x| x.id.as_str()),
-    );
-    ids("service", &mut inv.services.iter().map(|x| x.id.as_str()));
-    ids("fuel", &mut inv.fuels.iter().map(|x| x.id.as_str()));
-    ids(
-        "refrigerant",
-        &mut inv.refrigerants.iter().map(|x| x.id.as_str()),
-    );
-    ids(
-        "instrument",
-        &mut inv.instruments.iter().map(|x| x.id.as_str()),
-    );
-    ids("offset", &mut inv.offsets.iter().map(|x| x.id.as_str()));
+    for kind in ItemKind::ALL {
+        ids(kind.key(), &mut inv.ids(kind));
+    }
     for (i, f) in inv.fleets.iter().enumerate() {
         let path = root.key("fleet").index(i);
         c.safe_text(&path.key("model"), &f.model, "a hardware model id");
