@@ -57,6 +57,48 @@ pub struct Query<'a> {
     pub why: Preference,
 }
 
+impl<'a> Query<'a> {
+    /// A query in one boundary tier ([`HARDWARE_BOUNDARIES`]) with no preference among
+    /// bases; the inventory key follows the aspect (`host.embodied` for host servers).
+    pub fn new(
+        item: &'a ItemRef,
+        model: &'a str,
+        aspect: Aspect,
+        indicator: Indicator,
+        symbol: &'static str,
+    ) -> Self {
+        Query {
+            item,
+            model,
+            key: key_of(aspect),
+            aspect,
+            indicator,
+            symbol,
+            tiers: &[&HARDWARE_BOUNDARIES],
+            preference: &[],
+            why: Preference::Parameter,
+        }
+    }
+
+    /// The same query with a preference order among bases, explained as `why`.
+    pub fn by(self, preference: &'a [Basis], why: Preference) -> Self {
+        Query {
+            preference,
+            why,
+            ..self
+        }
+    }
+}
+
+/// The inventory key of a fleet's own figures for `aspect`.
+pub fn key_of(aspect: Aspect) -> &'static str {
+    if aspect == Aspect::HostEmbodied {
+        "host.embodied"
+    } else {
+        "embodied"
+    }
+}
+
 /// The embodied factor of one model and indicator.
 #[derive(Debug)]
 pub enum Embodied<'f> {

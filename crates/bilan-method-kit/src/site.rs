@@ -123,6 +123,26 @@ pub fn grid_lookup<'f>(
     })
 }
 
+/// The factor matching `f` in `boundary`: same subject, indicator, region, year and dataset
+/// (a life-cycle and a combustion-only figure of one source, whose difference is the
+/// upstream). The last one listed wins, as user layers come after the database.
+pub fn matched_pair<'f>(
+    factors: &'f FactorSet,
+    f: &Factor,
+    boundary: Boundary,
+) -> Option<&'f Factor> {
+    factors
+        .for_subject(&f.subject)
+        .filter(|x| {
+            x.indicator == f.indicator
+                && x.boundary == boundary
+                && x.region == f.region
+                && x.year == f.year
+                && x.dataset == f.dataset
+        })
+        .last()
+}
+
 /// Warns that `f` was reached by region fallback, and that its quality is not `ok`.
 pub fn warn_factor(
     b: &mut Builder,
@@ -228,6 +248,42 @@ pub struct Defaults<'a> {
     pub params: &'a Parameters,
     /// The factor snapshot.
     pub factors: &'a FactorSet,
+}
+
+impl<'a> Defaults<'a> {
+    /// The defaults of one run.
+    pub fn new(descriptor: &'a Descriptor, params: &'a Parameters, factors: &'a FactorSet) -> Self {
+        Defaults {
+            descriptor,
+            params,
+            factors,
+        }
+    }
+}
+
+/// The boundary parameter `grid-boundary` asks for: `combustion`, else life-cycle.
+pub fn grid_boundary(d: &Descriptor, params: &Parameters) -> Boundary {
+    match params.text(d, "grid-boundary") {
+        Some("combustion") => Boundary::Combustion,
+        _ => Boundary::LifeCycle,
+    }
+}
+
+/// The site's location-based GWP intensity (a [`grid`] query worded as an intensity).
+pub fn intensity<'f>(
+    b: &mut Builder,
+    factors: &'f FactorSet,
+    site: &'f Site,
+    boundary: Boundary,
+) -> Grid<'f> {
+    grid(
+        b,
+        factors,
+        site,
+        Indicator::Gwp,
+        boundary,
+        GridNoun::Intensity,
+    )
 }
 
 /// The site's PUE: its own, else parameter `default-pue`, else the database default.

@@ -9,9 +9,12 @@ pub use bilan_core::assessment::work::{
 };
 
 use bilan_core::assessment::{Allocation, Builder, Driver, ItemKind, ItemRef, Term, TermSource};
-use bilan_core::inventory::{Building, Period};
-use bilan_core::method::MethodError;
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Building, Fleet, Fuel, Period};
+use bilan_core::method::{Descriptor, MethodError, Parameters};
 use bilan_core::units;
+use bilan_core::units::{Dimension, Quantity, Unit};
+use std::sync::Arc;
 
 use crate::wording;
 
@@ -182,4 +185,119 @@ pub fn building_amortisation(
             },
         ),
     ])
+}
+
+/// The formula of a workload's device energy: `t_dev × P_dev` when [`device_energy`] gave
+/// device time and power, else `E_IT`.
+pub fn device_formula(energy_terms: &[Term]) -> &'static str {
+    if energy_terms.len() == 2 {
+        "t_dev × P_dev"
+    } else {
+        "E_IT"
+    }
+}
+
+/// `N`, the number of devices of a fleet, dividing (driver `capital-goods`): an item tied
+/// to the fleet is amortised per device.
+pub fn fleet_count(fleet: &Fleet) -> Term {
+    Term::new(
+        "N",
+        fleet.count,
+        "device",
+        TermSource::Inventory {
+            path: format!("fleet[{}].count", fleet.id).into(),
+        },
+    )
+    .dividing()
+    .driver(Driver::CapitalGoods)
+}
+
+/// Registers a fuel's own GWP factor (`EF_fuel`, kg per unit of its amount).
+pub fn fuel_factor(b: &mut Builder, fuel: &Fuel) -> Result<Arc<str>, MethodError> {
+    let item = ItemRef::new(ItemKind::Fuel, fuel.id.as_str());
+    let unit = Unit::parse(&format!("kg/{}", fuel.amount.unit().symbol()))
+        .map_err(|e| input_error(&item, &e))?;
+    b.override_factor(
+        &item.path("factor"),
+        &format!("fuel/{}", fuel.fuel),
+        Some(Indicator::Gwp),
+        &fuel.factor,
+        "EF_fuel",
+        &unit,
+        None,
+    )
+}
+
+/// `Q_fuel`, the amount of a fuel burnt, in the unit it was given.
+pub fn fuel_amount(fuel: &Fuel) -> Term {
+    Term::new(
+        "Q_fuel",
+        fuel.amount.value(),
+        fuel.amount.unit().symbol().to_owned(),
+        TermSource::Item {
+            key: "amount".into(),
+        },
+    )
+}
+
+/// `L`, a fleet's lifetime in hours, dividing (driver `capital-goods`): its own, cited as
+/// `own`, else parameter `default-lifetime`, recorded as an assumption naming the lifetime
+/// as `noun` ("lifetime", "expected lifespan").
+pub fn fleet_lifetime(
+    b: &mut Builder,
+    d: &Descriptor,
+    params: &Parameters,
+    fleet: &Fleet,
+    own: TermSource,
+    noun: &str,
+) -> Result<Term, MethodError> {
+    let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
+    let param = "default-lifetime";
+    let term = match &fleet.lifetime {
+        Some(q) => Term::new(
+            "L",
+            q.to(&units::HOUR).map_err(|e| input_error(&item, &e))?,
+            "h",
+            own,
+        ),
+        None => {
+            let q = params
+                .quantity(d, param)
+                .ok_or_else(|| MethodError::Other(format!("parameter `{param}` has no value")))?;
+            b.assume(param, wording::default_lifetime(noun, param, q), Some(item));
+            Term::new(
+                "L",
+                q.to(&units::HOUR)?,
+                "h",
+                TermSource::Parameter { name: param.into() },
+            )
+        }
+    };
+    Ok(term.dividing().driver(Driver::CapitalGoods))
+}
+
+/// A workload's host overhead (`host-overhead`): a share of the devices' energy, or an
+/// amount of energy.
+#[derive(Clone, Debug)]
+pub enum HostOverhead {
+    /// `f_host`: multiplies the device-energy terms.
+    Share(Term),
+    /// `E_host`, kWh: a slice of its own.
+    Energy(Term),
+}
+
+/// The host overhead of a workload whose devices drew `e_dev` kWh, and the kWh it adds.
+pub fn host_overhead(
+    host: &Quantity,
+    e_dev: f64,
+    item: &ItemRef,
+) -> Result<(HostOverhead, f64), MethodError> {
+    if host.dimension() == Dimension::DIMENSIONLESS {
+        return Ok((
+            HostOverhead::Share(host_share(host.value())),
+            e_dev * host.value(),
+        ));
+    }
+    let kwh = host.to(&units::KWH).map_err(|e| input_error(item, &e))?;
+    Ok((HostOverhead::Energy(host_energy(kwh)), kwh))
 }

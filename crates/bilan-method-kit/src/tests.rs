@@ -1,5 +1,5 @@
 use bilan_core::assessment::{Builder, ItemKind};
-use bilan_core::factor::Boundary;
+use bilan_core::factor::{Boundary, FactorSet};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::{Descriptor, ParamKind, ParamSpec, ParamValue, Parameters};
@@ -78,18 +78,17 @@ fn descriptor() -> Descriptor {
     }
 }
 
+fn fixture() -> (Inventory, Descriptor, &'static FactorSet) {
+    let factors = bilan_factors::embedded().expect("embedded factors");
+    (inventory(), descriptor(), factors)
+}
+
 #[test]
 fn a_default_pue_is_looked_up_listed_cited_and_assumed() {
-    let inv = inventory();
-    let d = descriptor();
+    let (inv, d, factors) = fixture();
     let params = Parameters::default();
-    let factors = bilan_factors::embedded().expect("embedded factors");
     let mut b = Builder::new(&d, &params);
-    let defaults = Defaults {
-        descriptor: &d,
-        params: &params,
-        factors,
-    };
+    let defaults = Defaults::new(&d, &params, factors);
     let SiteFigure::Default(pue) = site::pue(&mut b, defaults, &inv.sites[0]).expect("pue") else {
         panic!("the site gives no PUE: a default");
     };
@@ -123,17 +122,11 @@ fn a_default_pue_is_looked_up_listed_cited_and_assumed() {
 
 #[test]
 fn a_parameter_pue_wins_over_the_database_and_lists_no_factor() {
-    let inv = inventory();
-    let d = descriptor();
+    let (inv, d, factors) = fixture();
     let mut params = Parameters::default();
     params.set("default-pue", ParamValue::Number(1.3));
-    let factors = bilan_factors::embedded().expect("embedded factors");
     let mut b = Builder::new(&d, &params);
-    let defaults = Defaults {
-        descriptor: &d,
-        params: &params,
-        factors,
-    };
+    let defaults = Defaults::new(&d, &params, factors);
     let pue = site::pue(&mut b, defaults, &inv.sites[0])
         .expect("pue")
         .or_error(&inv.sites[0])
@@ -147,16 +140,10 @@ fn a_parameter_pue_wins_over_the_database_and_lists_no_factor() {
 
 #[test]
 fn the_default_wue_measured_elsewhere_is_used_and_disclosed() {
-    let inv = inventory();
-    let d = descriptor();
+    let (inv, d, factors) = fixture();
     let params = Parameters::default();
-    let factors = bilan_factors::embedded().expect("embedded factors");
     let mut b = Builder::new(&d, &params);
-    let defaults = Defaults {
-        descriptor: &d,
-        params: &params,
-        factors,
-    };
+    let defaults = Defaults::new(&d, &params, factors);
     // FR's chain (FR, WORLD) holds no WUE: the single US figure is used, its region shown.
     let SiteFigure::Default(wue) = site::wue(&mut b, defaults, &inv.sites[0]).expect("wue") else {
         panic!("a default");
@@ -175,10 +162,8 @@ fn the_default_wue_measured_elsewhere_is_used_and_disclosed() {
 
 #[test]
 fn a_grid_factor_found_by_fallback_is_warned_once_in_the_methods_words() {
-    let inv = inventory();
-    let d = descriptor();
+    let (inv, d, factors) = fixture();
     let params = Parameters::default();
-    let factors = bilan_factors::embedded().expect("embedded factors");
     let mut b = Builder::new(&d, &params);
     let site = &inv.sites[1];
     let Grid::Found(r) = site::grid(
@@ -211,4 +196,23 @@ fn every_item_to_account_for_is_listed_once() {
         items,
         vec![(ItemKind::Workload, "serve"), (ItemKind::Workload, "train")]
     );
+}
+
+#[test]
+fn host_overhead_is_a_share_of_device_energy_or_an_amount() {
+    use crate::terms::{HostOverhead, host_overhead};
+    use bilan_core::assessment::ItemRef;
+    use bilan_core::units::Quantity;
+    let item = ItemRef::new(ItemKind::Workload, "w");
+    let share = Quantity::parse("0.5").expect("parses");
+    let (h, kwh) = host_overhead(&share, 1000.0, &item).expect("a share");
+    assert!(matches!(h, HostOverhead::Share(t) if t.symbol == "f_host" && t.value == 0.5));
+    assert_eq!(kwh, 500.0);
+    let amount = Quantity::parse("2 MWh").expect("parses");
+    let (h, kwh) = host_overhead(&amount, 1000.0, &item).expect("an amount");
+    assert!(matches!(h, HostOverhead::Energy(t) if t.symbol == "E_host"));
+    assert_eq!(kwh, 2000.0);
+    let wrong = Quantity::parse("3 kg").expect("parses");
+    let e = host_overhead(&wrong, 1000.0, &item).expect_err("not energy");
+    assert!(e.to_string().contains("workload `w`"), "{e}");
 }

@@ -86,9 +86,10 @@ pub fn no_default(symbol: &str, key: &str, subject: &str, param: &str) -> String
     )
 }
 
-/// The assumption for a hardware lifetime taken from a method parameter.
-pub fn default_lifetime(param: &str, value: &Quantity) -> String {
-    format!("lifetime not given: parameter `{param}` = {value}")
+/// The assumption for a hardware lifetime (`noun`: "lifetime", "expected lifespan") taken
+/// from a method parameter.
+pub fn default_lifetime(noun: &str, param: &str, value: &Quantity) -> String {
+    format!("{noun} not given: parameter `{param}` = {value}")
 }
 
 /// The assumption for a building used over the whole reporting period.

@@ -7,50 +7,22 @@ use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FactorOverride, Fleet};
 use bilan_core::method::MethodError;
 use bilan_core::units;
-use bilan_method_kit::embodied::{self, HARDWARE_BOUNDARIES, Preference};
+use bilan_method_kit::accounted::transport_and_end_of_life;
+use bilan_method_kit::embodied::{self, Preference};
 use bilan_method_kit::terms::{
-    building_amortisation, devices_per_host, reserved, reserved_time, utilisation_divisor,
+    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
+    utilisation_divisor,
 };
-use bilan_method_kit::wording;
 
 use super::{FleetCtx, Reserved, Run, aspect_of, input_error};
 
 impl<'a> Run<'a> {
     pub(super) fn fleet_ctx(&mut self, fleet: &'a Fleet) -> Result<FleetCtx, MethodError> {
         let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
-        let lifetime = match &fleet.lifetime {
-            Some(q) => Term::new(
-                "L",
-                q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
-                "h",
-                TermSource::Item {
-                    key: "lifetime".into(),
-                },
-            ),
-            None => {
-                let q = self
-                    .params
-                    .quantity(self.d, "default-lifetime")
-                    .ok_or_else(|| {
-                        MethodError::Other("parameter `default-lifetime` has no value".into())
-                    })?;
-                self.b.assume(
-                    "default-lifetime",
-                    wording::default_lifetime("default-lifetime", q),
-                    Some(item.clone()),
-                );
-                Term::new(
-                    "L",
-                    q.to(&units::HOUR)?,
-                    "h",
-                    TermSource::Parameter {
-                        name: "default-lifetime".into(),
-                    },
-                )
-            }
-        }
-        .dividing()
-        .driver(Driver::CapitalGoods);
+        let own = TermSource::Item {
+            key: "lifetime".into(),
+        };
+        let lifetime = fleet_lifetime(&mut self.b, self.d, self.params, fleet, own, "lifetime")?;
         let embodied = self.hardware_factors(
             &item,
             &fleet.model,
@@ -98,17 +70,8 @@ impl<'a> Run<'a> {
     ) -> Result<Vec<(Indicator, Arc<str>)>, MethodError> {
         let mut out = Vec::new();
         for indicator in Indicator::ALL {
-            let query = embodied::Query {
-                item,
-                model,
-                key,
-                aspect: aspect_of(key),
-                indicator,
-                symbol,
-                tiers: &[&HARDWARE_BOUNDARIES],
-                preference: self.preference,
-                why: Preference::Parameter,
-            };
+            let query = embodied::Query::new(item, model, aspect_of(key), indicator, symbol)
+                .by(self.preference, Preference::Parameter);
             let found =
                 embodied::embodied(&mut self.b, self.factors, overrides.get(&indicator), &query)?;
             if let Some(id) = found.id() {
@@ -242,35 +205,7 @@ impl<'a> Run<'a> {
     }
 
     pub(super) fn fleet_bound_items(&mut self) -> Result<(), MethodError> {
-        let items: Vec<(
-            ItemKind,
-            Aspect,
-            Stage,
-            Driver,
-            &'a bilan_core::inventory::ImpactItem,
-        )> = self
-            .inv
-            .transports
-            .iter()
-            .map(|t| {
-                (
-                    ItemKind::Transport,
-                    Aspect::Transport,
-                    Stage::Transport,
-                    Driver::Transport,
-                    t,
-                )
-            })
-            .chain(self.inv.end_of_life.iter().map(|t| {
-                (
-                    ItemKind::EndOfLife,
-                    Aspect::EndOfLife,
-                    Stage::EndOfLife,
-                    Driver::EndOfLife,
-                    t,
-                )
-            }))
-            .collect();
+        let items = transport_and_end_of_life(self.inv);
         for (kind, aspect, stage, driver, it) in items {
             let item = ItemRef::new(kind, it.id.as_str());
             let factors = self.item_impacts(&item, "impacts", &it.impacts)?;
@@ -313,18 +248,7 @@ impl<'a> Run<'a> {
                         .dividing()
                         .driver(Driver::CapitalGoods),
                     )
-                    .term(
-                        Term::new(
-                            "N",
-                            fleet.count,
-                            "device",
-                            TermSource::Inventory {
-                                path: format!("fleet[{}].count", fleet.id).into(),
-                            },
-                        )
-                        .dividing()
-                        .driver(Driver::CapitalGoods),
-                    );
+                    .term(fleet_count(fleet));
             }
             self.b.contribute(draft, &factors);
         }

@@ -7,10 +7,10 @@ use bilan_core::factor::Boundary;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Site, Workload};
 use bilan_core::method::MethodError;
-use bilan_core::units::{self, Dimension};
+use bilan_core::units::{self};
 use bilan_method_kit::site::{self, Grid};
 use bilan_method_kit::terms::{
-    device_energy, host_energy, host_share, idle_energy, period_share, prorated,
+    HostOverhead, device_energy, device_formula, host_overhead, idle_energy, period_share, prorated,
 };
 use bilan_method_kit::wording::GridNoun;
 
@@ -68,11 +68,7 @@ impl<'a> Run<'a> {
     }
 
     pub(super) fn site(&mut self, site: &'a Site) -> Result<SiteCtx, MethodError> {
-        let defaults = site::Defaults {
-            descriptor: self.d,
-            params: self.params,
-            factors: self.factors,
-        };
+        let defaults = site::Defaults::new(self.d, self.params, self.factors);
         let pue = site::pue(&mut self.b, defaults, site)?.or_error(site)?.term;
         let mut electricity = Vec::new();
         for indicator in Indicator::ALL {
@@ -160,23 +156,20 @@ impl<'a> Run<'a> {
                 )
                 .phase(Some(w.phase))
                 .presence(Driver::IdleOverhead);
-                if host.dimension() == Dimension::DIMENSIONLESS {
-                    e_it += e_dev * host.value();
-                    draft.formula = if energy_terms.len() == 2 {
-                        "t_dev × P_dev × f_host × PUE × F_elec"
-                    } else {
-                        "E_IT × f_host × PUE × F_elec"
+                let (host, kwh) = host_overhead(host, e_dev, &item)?;
+                e_it += kwh;
+                draft = match host {
+                    HostOverhead::Share(f_host) => {
+                        draft.formula =
+                            format!("{} × f_host × PUE × F_elec", device_formula(&energy_terms))
+                                .into();
+                        for t in &energy_terms {
+                            draft = draft.term(t.clone());
+                        }
+                        draft.term(f_host)
                     }
-                    .into();
-                    for t in &energy_terms {
-                        draft = draft.term(t.clone());
-                    }
-                    draft = draft.term(host_share(host.value()));
-                } else {
-                    let kwh = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-                    e_it += kwh;
-                    draft = draft.term(host_energy(kwh));
-                }
+                    HostOverhead::Energy(e_host) => draft.term(e_host),
+                };
                 self.b
                     .contribute(prorated(draft.term(pue), share), &electricity);
             } else {

@@ -7,7 +7,9 @@ use bilan_core::assessment::{
 };
 use bilan_core::indicator::Indicator;
 use bilan_core::method::MethodError;
-use bilan_core::units::{self, Unit};
+use bilan_core::units::{self};
+
+use bilan_method_kit::terms::{fuel_amount, fuel_factor};
 
 use super::{Run, absolute, input_error, inventory_factor};
 
@@ -72,18 +74,7 @@ impl<'a> Run<'a> {
         }
         for f in &self.inv.fuels {
             let item = ItemRef::new(ItemKind::Fuel, f.id.as_str());
-            let amount_unit = f.amount.unit().clone();
-            let unit = Unit::parse(&format!("kg/{}", amount_unit.symbol()))
-                .map_err(|e| input_error(&item, e))?;
-            let id = self.b.override_factor(
-                &item.path("factor"),
-                &format!("fuel/{}", f.fuel),
-                Some(Indicator::Gwp),
-                &f.factor,
-                "EF_fuel",
-                &unit,
-                None,
-            )?;
+            let id = fuel_factor(&mut self.b, f)?;
             if !f.factor.boundary.contains("life") {
                 self.b.warn(format!(
                     "fuel `{}`: factor boundary is `{}`; the fuel's upstream is not included",
@@ -92,14 +83,7 @@ impl<'a> Run<'a> {
             }
             let draft = Draft::new(item, Aspect::Fuel, Stage::Use, "Q_fuel × EF_fuel")
                 .presence(Driver::OtherItems)
-                .term(Term::new(
-                    "Q_fuel",
-                    f.amount.value(),
-                    amount_unit.symbol().to_owned(),
-                    TermSource::Item {
-                        key: "amount".into(),
-                    },
-                ));
+                .term(fuel_amount(f));
             self.b.contribute(draft, &[(Indicator::Gwp, id)]);
             for indicator in [Indicator::Water, Indicator::Adpe, Indicator::Adpf] {
                 self.b.exclude(

@@ -39,16 +39,14 @@ use bilan_core::assessment::{
     Aspect, Assessment, Builder, Disclosure, Draft, Driver, ItemKind, ItemRef, Stage, Term,
     TermSource, functional_unit_results,
 };
-use bilan_core::factor::{Boundary, FactorSet};
+use bilan_core::factor::FactorSet;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Site, Workload};
 use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
-use bilan_core::units::{self, Dimension};
 use bilan_plugin_sdk::kit::site::{self, Grid};
-use bilan_plugin_sdk::kit::terms::{device_energy, host_energy, host_share};
-use bilan_plugin_sdk::kit::wording::GridNoun;
+use bilan_plugin_sdk::kit::terms::{HostOverhead, device_energy, host_overhead};
 
 bilan_plugin_sdk::export_plugin!(GreenAlgorithms::default);
 
@@ -281,11 +279,7 @@ impl<'a> Run<'a> {
     /// `PUE`: the site's, else parameter `default-pue` (1.67 unless set), resolved by the
     /// kit like every built-in method.
     fn pue(&mut self, site: &Site) -> Result<Term, MethodError> {
-        let defaults = site::Defaults {
-            descriptor: self.d,
-            params: self.params,
-            factors: self.factors,
-        };
+        let defaults = site::Defaults::new(self.d, self.params, self.factors);
         Ok(site::pue(&mut self.b, defaults, site)?.or_error(site)?.term)
     }
 
@@ -293,18 +287,8 @@ impl<'a> Run<'a> {
     fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
         let item = ItemRef::new(ItemKind::Site, site.id.as_str());
         let driver = Some(Driver::ElectricityBoundary);
-        let boundary = match self.params.text(self.d, "grid-boundary") {
-            Some("combustion") => Boundary::Combustion,
-            _ => Boundary::LifeCycle,
-        };
-        match site::grid(
-            &mut self.b,
-            self.factors,
-            site,
-            Indicator::Gwp,
-            boundary,
-            GridNoun::Intensity,
-        ) {
+        let boundary = site::grid_boundary(self.d, self.params);
+        match site::intensity(&mut self.b, self.factors, site, boundary) {
             Grid::Override(o) if is_market_based(&o.boundary) => Err(MethodError::Input {
                 item: item.path("electricity.gwp"),
                 message: format!(
@@ -406,27 +390,23 @@ impl<'a> Run<'a> {
             .contribute(draft.term(pue.clone()).term(psf.clone()), &grid);
 
         if let Some(host) = &w.host_overhead {
-            let draft = if host.dimension() == Dimension::DIMENSIONLESS {
-                kwh += e_dev * host.value();
-                let mut d = slice(
-                    Aspect::HostElectricity,
-                    format!(
-                        "{} × f_host × PUE × PSF × CI",
-                        if computed { "t_dev × P_dev" } else { "E_IT" }
-                    ),
-                );
-                for t in &energy_terms {
-                    d = d.term(t.clone());
+            let (host, e_host) = host_overhead(host, e_dev, &item)?;
+            kwh += e_host;
+            let draft = match host {
+                HostOverhead::Share(f_host) => {
+                    let device = if computed { "t_dev × P_dev" } else { "E_IT" };
+                    let formula = format!("{device} × f_host × PUE × PSF × CI");
+                    let mut d = slice(Aspect::HostElectricity, formula);
+                    for t in &energy_terms {
+                        d = d.term(t.clone());
+                    }
+                    d.term(f_host)
                 }
-                d.term(host_share(host.value()))
-            } else {
-                let e = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-                kwh += e;
-                slice(
+                HostOverhead::Energy(e_host) => slice(
                     Aspect::HostElectricity,
                     "E_host × PUE × PSF × CI".to_owned(),
                 )
-                .term(host_energy(e))
+                .term(e_host),
             };
             self.b.contribute(
                 draft

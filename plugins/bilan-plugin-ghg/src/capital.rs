@@ -256,16 +256,11 @@ impl<'a> Run<'a> {
         aspect: Aspect,
     ) -> Result<Option<Arc<str>>, MethodError> {
         let query = embodied::Query {
-            item,
-            model,
             key,
-            aspect,
-            indicator: Indicator::Gwp,
-            symbol,
             tiers: &[&[Boundary::CradleToGate], &[Boundary::CradleToGraveExclUse]],
-            preference: &Basis::EMBODIED_PREFERENCE,
-            why: Preference::BoundaryFirst,
-        };
+            ..embodied::Query::new(item, model, aspect, Indicator::Gwp, symbol)
+        }
+        .by(&Basis::EMBODIED_PREFERENCE, Preference::BoundaryFirst);
         let found = embodied::embodied(&mut self.b, self.factors, o, &query)?;
         if let Embodied::Found { factor, .. } = &found
             && factor.boundary == Boundary::CradleToGraveExclUse

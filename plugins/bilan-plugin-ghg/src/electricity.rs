@@ -4,8 +4,10 @@ use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Te
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Ownership, Workload};
 use bilan_core::method::MethodError;
-use bilan_core::units::{self, Dimension};
-use bilan_method_kit::terms::{device_energy, host_energy, host_share, idle_energy};
+use bilan_core::units::{self};
+use bilan_method_kit::terms::{
+    HostOverhead, device_energy, device_formula, host_overhead, idle_energy,
+};
 
 use super::{
     Energy, Run, SCOPE_2_LOCATION, SCOPE_2_MARKET, SCOPE_3_CAT_1, SCOPE_3_CAT_3, Share, SiteCtx,
@@ -27,11 +29,7 @@ impl<'a> Run<'a> {
         let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
         let pue = self.site_ctx(&item, &w.site)?.pue.value;
         let (energy_terms, e_dev) = device_energy(w, &item)?;
-        let device_formula = if energy_terms.len() == 2 {
-            "t_dev × P_dev"
-        } else {
-            "E_IT"
-        };
+        let device_formula = device_formula(&energy_terms);
         let mut e_it = e_dev;
         let mut slices = vec![Slice {
             aspect: Aspect::Electricity,
@@ -50,25 +48,21 @@ impl<'a> Run<'a> {
             });
         }
         if let Some(host) = &w.host_overhead {
-            let slice = if host.dimension() == Dimension::DIMENSIONLESS {
-                e_it += e_dev * host.value();
-                let mut terms = energy_terms;
-                terms.push(host_share(host.value()));
-                Slice {
-                    aspect: Aspect::HostElectricity,
-                    formula: format!("{device_formula} × f_host"),
-                    terms,
-                    presence: Some(Driver::IdleOverhead),
+            let (host, kwh) = host_overhead(host, e_dev, &item)?;
+            e_it += kwh;
+            let (formula, terms) = match host {
+                HostOverhead::Share(f_host) => {
+                    let mut terms = energy_terms;
+                    terms.push(f_host);
+                    (format!("{device_formula} × f_host"), terms)
                 }
-            } else {
-                let v = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-                e_it += v;
-                Slice {
-                    aspect: Aspect::HostElectricity,
-                    formula: "E_host".to_owned(),
-                    terms: vec![host_energy(v)],
-                    presence: Some(Driver::IdleOverhead),
-                }
+                HostOverhead::Energy(e_host) => ("E_host".to_owned(), vec![e_host]),
+            };
+            let slice = Slice {
+                aspect: Aspect::HostElectricity,
+                formula,
+                terms,
+                presence: Some(Driver::IdleOverhead),
             };
             slices.push(slice);
         }

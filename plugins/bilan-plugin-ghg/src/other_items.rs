@@ -5,9 +5,12 @@ use bilan_core::assessment::{
     Allocation, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
 use bilan_core::indicator::Indicator;
-use bilan_core::inventory::{ImpactItem, Ownership};
+use bilan_core::inventory::Ownership;
 use bilan_core::method::MethodError;
-use bilan_core::units::{self, Unit};
+use bilan_core::units::{self};
+
+use bilan_method_kit::accounted::transport_and_end_of_life;
+use bilan_method_kit::terms::{fuel_amount, fuel_factor};
 
 use super::{
     Energy, OFFSETS, Run, SCOPE_1, SCOPE_3_CAT_1, SCOPE_3_CAT_4, SCOPE_3_CAT_5, Share, input_error,
@@ -16,36 +19,12 @@ use super::{
 
 impl<'a> Run<'a> {
     pub(super) fn transport_and_end_of_life(&mut self) -> Result<(), MethodError> {
-        let items: Vec<(ItemKind, &'a ImpactItem)> = self
-            .inv
-            .transports
-            .iter()
-            .map(|t| (ItemKind::Transport, t))
-            .chain(
-                self.inv
-                    .end_of_life
-                    .iter()
-                    .map(|t| (ItemKind::EndOfLife, t)),
-            )
-            .collect();
-        for (kind, it) in items {
+        for (kind, aspect, stage, driver, it) in transport_and_end_of_life(self.inv) {
             let item = ItemRef::new(kind, it.id.as_str());
-            let (aspect, stage, driver, category, what) = if kind == ItemKind::Transport {
-                (
-                    Aspect::Transport,
-                    Stage::Transport,
-                    Driver::Transport,
-                    SCOPE_3_CAT_4,
-                    "shipped",
-                )
+            let (category, what) = if kind == ItemKind::Transport {
+                (SCOPE_3_CAT_4, "shipped")
             } else {
-                (
-                    Aspect::EndOfLife,
-                    Stage::EndOfLife,
-                    Driver::EndOfLife,
-                    SCOPE_3_CAT_5,
-                    "disposed of",
-                )
+                (SCOPE_3_CAT_5, "disposed of")
             };
             let fleet = match &it.fleet {
                 Some(id) => Some(
@@ -222,24 +201,13 @@ impl<'a> Run<'a> {
                 continue;
             }
             let category = self.on_site_category(&item, &f.site)?;
-            let amount_unit = f.amount.unit().clone();
-            let unit = Unit::parse(&format!("kg/{}", amount_unit.symbol()))
-                .map_err(|e| input_error(&item, e))?;
             if f.factor.boundary.to_lowercase().contains("life") {
                 self.b.warn(format!(
                     "fuel `{}`: factor boundary is `{}`; it includes the fuel's upstream, which the GHG Protocol reports in Cat. 3, not Scope 1",
                     f.id, f.factor.boundary
                 ));
             }
-            let id = self.b.override_factor(
-                &item.path("factor"),
-                &format!("fuel/{}", f.fuel),
-                Some(Indicator::Gwp),
-                &f.factor,
-                "EF_fuel",
-                &unit,
-                None,
-            )?;
+            let id = fuel_factor(&mut self.b, f)?;
             let mut draft = Draft::new(
                 item,
                 Aspect::Fuel,
@@ -248,14 +216,7 @@ impl<'a> Run<'a> {
             )
             .category(category)
             .presence(Driver::OtherItems)
-            .term(Term::new(
-                "Q_fuel",
-                f.amount.value(),
-                amount_unit.symbol().to_owned(),
-                TermSource::Item {
-                    key: "amount".into(),
-                },
-            ));
+            .term(fuel_amount(f));
             if let Some(t) = share.term() {
                 draft = draft.term(t);
             }

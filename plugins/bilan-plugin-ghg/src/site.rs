@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use bilan_core::assessment::{Driver, FactorUse, ItemKind, ItemRef, Term};
-use bilan_core::factor::{Basis, Boundary, Factor, Lookup};
+use bilan_core::factor::{Basis, Boundary, Factor, Lookup, Resolved};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FactorOverride, Ownership, Site};
 use bilan_core::method::MethodError;
@@ -43,16 +43,18 @@ impl<'a> Run<'a> {
     }
 
     fn pue(&mut self, site: &Site) -> Result<Term, MethodError> {
-        let defaults = site::Defaults {
-            descriptor: self.d,
-            params: self.params,
-            factors: self.factors,
-        };
+        let defaults = site::Defaults::new(self.d, self.params, self.factors);
         Ok(site::pue(&mut self.b, defaults, site)?.or_error(site)?.term)
     }
 
     fn grid_lookup(&self, site: &Site, boundary: Boundary) -> Lookup<'a> {
         site::grid_lookup(self.factors, site, Indicator::Gwp, boundary)
+    }
+
+    /// Registers a database grid factor as `F_grid`.
+    fn grid_factor(&mut self, r: &Resolved<'_>) -> Result<Arc<str>, MethodError> {
+        let driver = Some(Driver::ElectricityBoundary);
+        site::register_found(&mut self.b, r, Indicator::Gwp, "F_grid", driver)
     }
 
     fn warn_factor(&mut self, site: &Site, f: &Factor, fallback: bool) {
@@ -121,12 +123,7 @@ impl<'a> Run<'a> {
         match self.grid_lookup(site, Boundary::Combustion) {
             Lookup::Found(r) => {
                 self.warn_factor(site, r.factor, !r.fallback.is_empty());
-                let id = self.b.database_factor(
-                    &r,
-                    "F_grid",
-                    kg_per_kwh(),
-                    Some(Driver::ElectricityBoundary),
-                )?;
+                let id = self.grid_factor(&r)?;
                 self.note(
                     SCOPE_2_LOCATION,
                     format!("site `{}`: combustion-only `{}`", site.id, r.factor.id),
@@ -151,12 +148,7 @@ impl<'a> Run<'a> {
                             SCOPE_2_LOCATION,
                             format!("site `{}`: life-cycle fallback `{}`", site.id, r.factor.id),
                         );
-                        let id = self.b.database_factor(
-                            &r,
-                            "F_grid",
-                            kg_per_kwh(),
-                            Some(Driver::ElectricityBoundary),
-                        )?;
+                        let id = self.grid_factor(&r)?;
                         let upstream = format!(
                             "not computed: no combustion-only grid factor for {}; the location-based Scope 2 already uses the life-cycle factor `{}`, which includes the upstream and T&D losses",
                             site.region, r.factor.id
@@ -190,17 +182,7 @@ impl<'a> Run<'a> {
         site: &Site,
         comb: &Factor,
     ) -> Result<Result<Arc<str>, String>, MethodError> {
-        let pair = self
-            .factors
-            .for_subject(&comb.subject)
-            .filter(|f| {
-                f.indicator == comb.indicator
-                    && f.boundary == Boundary::LifeCycle
-                    && f.region == comb.region
-                    && f.year == comb.year
-                    && f.dataset == comb.dataset
-            })
-            .last();
+        let pair = site::matched_pair(self.factors, comb, Boundary::LifeCycle);
         let Some(lc) = pair else {
             let describe =
                 |f: &Factor| format!("`{}` ({}, {}, {})", f.id, f.dataset, f.region, f.year);
@@ -278,14 +260,7 @@ impl<'a> Run<'a> {
         match self.grid_lookup(site, Boundary::LifeCycle) {
             Lookup::Found(r) => {
                 self.warn_factor(site, r.factor, !r.fallback.is_empty());
-                self.b
-                    .database_factor(
-                        &r,
-                        "F_grid",
-                        kg_per_kwh(),
-                        Some(Driver::ElectricityBoundary),
-                    )
-                    .map(Ok)
+                self.grid_factor(&r).map(Ok)
             }
             Lookup::Absent { reason, .. } => Ok(Err(format!("no grid factor: {reason}"))),
             Lookup::Missing { tried, .. } => Ok(Err(format!(

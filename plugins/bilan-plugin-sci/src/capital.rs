@@ -13,8 +13,11 @@ use bilan_core::inventory::{FactorOverride, Fleet, ImpactItem, SourcedQuantity, 
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 
-use bilan_method_kit::embodied::{self, Embodied, HARDWARE_BOUNDARIES, Preference};
-use bilan_method_kit::terms::{building_amortisation, devices_per_host, reserved, reserved_time};
+use bilan_method_kit::accounted::transport_and_end_of_life;
+use bilan_method_kit::embodied::{self, Embodied, Preference};
+use bilan_method_kit::terms::{
+    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
+};
 
 use super::{BUILDING_REASON, FleetCtx, Run, category_of, input_error};
 
@@ -56,38 +59,17 @@ impl<'a> Run<'a> {
     /// `L`, the expected lifespan EL of a fleet, in hours (dividing).
     pub(super) fn lifetime(&mut self, fleet: &Fleet) -> Result<Term, MethodError> {
         let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
-        let term = match &fleet.lifetime {
-            Some(q) => Term::new(
-                "L",
-                q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
-                "h",
-                TermSource::Inventory {
-                    path: item.path("lifetime").into(),
-                },
-            ),
-            None => {
-                let q = self
-                    .params
-                    .quantity(self.d, "default-lifetime")
-                    .ok_or_else(|| {
-                        MethodError::Other("parameter `default-lifetime` has no value".into())
-                    })?;
-                self.b.assume(
-                    "default-lifetime",
-                    format!("expected lifespan not given: parameter `default-lifetime` = {q}"),
-                    Some(item),
-                );
-                Term::new(
-                    "L",
-                    q.to(&units::HOUR)?,
-                    "h",
-                    TermSource::Parameter {
-                        name: "default-lifetime".into(),
-                    },
-                )
-            }
+        let own = TermSource::Inventory {
+            path: item.path("lifetime").into(),
         };
-        Ok(term.dividing().driver(Driver::CapitalGoods))
+        fleet_lifetime(
+            &mut self.b,
+            self.d,
+            self.params,
+            fleet,
+            own,
+            "expected lifespan",
+        )
     }
 
     /// The `T_res` term of a fleet.
@@ -173,22 +155,8 @@ impl<'a> Run<'a> {
         symbol: &'static str,
     ) -> Result<Option<Arc<str>>, MethodError> {
         let subject = format!("hardware/{model}");
-        let key = if aspect == Aspect::HostEmbodied {
-            "host.embodied"
-        } else {
-            "embodied"
-        };
-        let query = embodied::Query {
-            item,
-            model,
-            key,
-            aspect,
-            indicator: Indicator::Gwp,
-            symbol,
-            tiers: &[&HARDWARE_BOUNDARIES],
-            preference: self.preference,
-            why: Preference::Parameter,
-        };
+        let query = embodied::Query::new(item, model, aspect, Indicator::Gwp, symbol)
+            .by(self.preference, Preference::Parameter);
         let found = embodied::embodied(
             &mut self.b,
             self.factors,
@@ -225,27 +193,7 @@ impl<'a> Run<'a> {
     /// Transport and end of life: part of M when tied to a fleet, amortised like it.
     pub(super) fn fleet_bound_items(&mut self) -> Result<(), MethodError> {
         let inv = self.inv;
-        let items = inv
-            .transports
-            .iter()
-            .map(|t| {
-                (
-                    ItemKind::Transport,
-                    Aspect::Transport,
-                    Stage::Transport,
-                    Driver::Transport,
-                    t,
-                )
-            })
-            .chain(inv.end_of_life.iter().map(|t| {
-                (
-                    ItemKind::EndOfLife,
-                    Aspect::EndOfLife,
-                    Stage::EndOfLife,
-                    Driver::EndOfLife,
-                    t,
-                )
-            }));
+        let items = transport_and_end_of_life(inv);
         for (kind, aspect, stage, driver, it) in items {
             self.fleet_bound_item(
                 ItemRef::new(kind, it.id.as_str()),
@@ -313,18 +261,7 @@ impl<'a> Run<'a> {
             .allocation(ctx.allocation)
             .term(Self::reserved_term(fleet, ctx.reserved))
             .term(lifetime)
-            .term(
-                Term::new(
-                    "N",
-                    fleet.count,
-                    "device",
-                    TermSource::Inventory {
-                        path: format!("fleet[{}].count", fleet.id).into(),
-                    },
-                )
-                .dividing()
-                .driver(Driver::CapitalGoods),
-            );
+            .term(fleet_count(fleet));
         self.b.contribute(draft, &[(Indicator::Gwp, te)]);
         Ok(())
     }

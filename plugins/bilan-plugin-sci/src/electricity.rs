@@ -7,12 +7,11 @@ use bilan_core::factor::Boundary;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Site, Workload};
 use bilan_core::method::MethodError;
-use bilan_core::units::{self, Dimension};
+use bilan_core::units::{self};
 use bilan_method_kit::site::{self, Grid};
 use bilan_method_kit::terms::{
-    device_energy, host_energy, host_share, idle_energy, period_share, prorated,
+    HostOverhead, device_energy, device_formula, host_overhead, idle_energy, period_share, prorated,
 };
-use bilan_method_kit::wording::GridNoun;
 
 use super::{Persona, Run, SiteCtx, input_error, is_market_based, with_terms};
 
@@ -53,11 +52,7 @@ impl<'a> Run<'a> {
             )
             .driver(Driver::FacilityOverhead));
         }
-        let defaults = site::Defaults {
-            descriptor: self.d,
-            params: self.params,
-            factors: self.factors,
-        };
+        let defaults = site::Defaults::new(self.d, self.params, self.factors);
         Ok(site::pue(&mut self.b, defaults, site)?.or_error(site)?.term)
     }
 
@@ -65,10 +60,7 @@ impl<'a> Run<'a> {
     pub(super) fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
         let item = ItemRef::new(ItemKind::Site, site.id.as_str());
         let driver = Some(Driver::ElectricityBoundary);
-        let boundary = match self.params.text(self.d, "grid-boundary") {
-            Some("combustion") => Boundary::Combustion,
-            _ => Boundary::LifeCycle,
-        };
+        let boundary = site::grid_boundary(self.d, self.params);
         let missing = |what: String| MethodError::Input {
             item: item.to_string(),
             message: format!(
@@ -80,14 +72,7 @@ impl<'a> Run<'a> {
                 }
             ),
         };
-        match site::grid(
-            &mut self.b,
-            self.factors,
-            site,
-            Indicator::Gwp,
-            boundary,
-            GridNoun::Intensity,
-        ) {
+        match site::intensity(&mut self.b, self.factors, site, boundary) {
             Grid::Override(o) => {
                 if is_market_based(&o.boundary) {
                     return Err(MethodError::Input {
@@ -134,11 +119,7 @@ impl<'a> Run<'a> {
         };
 
         let (energy_terms, e_dev) = device_energy(w, &item)?;
-        let device_formula = if energy_terms.len() == 2 {
-            "t_dev × P_dev"
-        } else {
-            "E_IT"
-        };
+        let device_formula = device_formula(&energy_terms);
         let mut e_it = e_dev;
         let draft = with_terms(
             slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
@@ -158,20 +139,20 @@ impl<'a> Run<'a> {
         }
 
         if let Some(host) = &w.host_overhead {
-            let draft = if host.dimension() == Dimension::DIMENSIONLESS {
-                e_it += e_dev * host.value();
-                with_terms(
+            let (host, kwh) = host_overhead(host, e_dev, &item)?;
+            e_it += kwh;
+            let draft = match host {
+                HostOverhead::Share(f_host) => with_terms(
                     slice(
                         Aspect::HostElectricity,
                         format!("{device_formula} × f_host × PUE × I"),
                     ),
                     &energy_terms,
                 )
-                .term(host_share(host.value()))
-            } else {
-                let kwh = host.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-                e_it += kwh;
-                slice(Aspect::HostElectricity, "E_host × PUE × I".to_owned()).term(host_energy(kwh))
+                .term(f_host),
+                HostOverhead::Energy(e_host) => {
+                    slice(Aspect::HostElectricity, "E_host × PUE × I".to_owned()).term(e_host)
+                }
             };
             self.b.contribute(
                 prorated(
