@@ -7,52 +7,12 @@ use bilan_core::inventory::{ImpactItem, Inventory};
 /// Every item a method must account for: fleets, workloads, buildings, transports, ends of
 /// life, services, fuels, refrigerants, instruments and offsets, in that order. (Sites,
 /// functional units and residual mixes are context: they carry no impact of their own.)
-pub fn items<'a>(inv: &'a Inventory) -> Vec<(ItemKind, &'a str)> {
-    let mut out = Vec::new();
-    let mut add = |kind: ItemKind, ids: Vec<&'a str>| {
-        out.extend(ids.into_iter().map(|id| (kind, id)));
-    };
-    add(
-        ItemKind::Fleet,
-        inv.fleets.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Workload,
-        inv.workloads.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Building,
-        inv.buildings.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Transport,
-        inv.transports.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::EndOfLife,
-        inv.end_of_life.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Service,
-        inv.services.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Fuel,
-        inv.fuels.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Refrigerant,
-        inv.refrigerants.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Instrument,
-        inv.instruments.iter().map(|x| x.id.as_str()).collect(),
-    );
-    add(
-        ItemKind::Offset,
-        inv.offsets.iter().map(|x| x.id.as_str()).collect(),
-    );
-    out
+pub fn items(inv: &Inventory) -> Vec<(ItemKind, &str)> {
+    ItemKind::ALL
+        .into_iter()
+        .filter(|&kind| kind != ItemKind::Site)
+        .flat_map(|kind| inv.ids(kind).map(move |id| (kind, id)))
+        .collect()
 }
 
 /// A transport or end-of-life item with the kind, aspect, stage and driver it is counted
