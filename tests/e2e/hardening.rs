@@ -217,3 +217,51 @@ fn numbers_are_read_as_people_write_them() {
         &["utilisation", "`85 W` is power, expected a fraction"],
     );
 }
+
+#[test]
+fn a_huge_id_is_refused_not_laid_out() {
+    // A 2 MB id once took minutes to lay out in a table.
+    let path = llama(
+        "huge-id.toml",
+        "id = \"training-run-8b\"",
+        &format!("id = \"{}\"", "1".repeat(2_000_000)),
+    );
+    refused(
+        &path,
+        &[
+            "functional-unit[0].id:",
+            "is 2000000 characters long; an id is at most 200",
+        ],
+    );
+}
+
+#[test]
+fn values_nested_too_deep_are_refused_before_parsing() {
+    // Thousands of nested inline tables once kept the parser busy for minutes.
+    let deep = format!("x = {}1{}", "{ a = ".repeat(40_000), " }".repeat(40_000));
+    let path = edited("deep.toml", "examples/llama-3.1.toml", |t| {
+        format!("{t}\n{deep}\n")
+    });
+    let out = bilan(&["validate", &path]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nested more than 64 levels deep") && out.stderr.contains("deep.toml:"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_quantity_beyond_its_base_unit_range_is_refused() {
+    let path = mistral(
+        "huge-transport.toml",
+        "impacts.gwp = { value = \"85 t CO2e\"",
+        "impacts.gwp = { value = \"1e308 t CO2e\"",
+    );
+    refused(
+        &path,
+        &[
+            "transport[0].impacts.gwp.value: `1e308 tCO2e` is out of range: converted to base units (mass) it is beyond the largest 64-bit number",
+        ],
+    );
+}

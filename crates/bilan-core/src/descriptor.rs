@@ -336,7 +336,9 @@ impl Parameters {
 }
 
 /// Why a method could not assess an inventory.
-#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 #[non_exhaustive]
 pub enum MethodError {

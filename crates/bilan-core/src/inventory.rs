@@ -26,7 +26,7 @@ mod validate;
 
 pub use date::Date;
 pub use locator::Locator;
-pub use validate::{KeyPath, Problem};
+pub use validate::{KeyPath, Problem, out_of_range};
 
 /// A whole inventory file.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]

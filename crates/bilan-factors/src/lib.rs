@@ -407,6 +407,9 @@ pub fn check_entries(
         if e.value.value() < 0.0 {
             problem(at("value"), format!("`{}` is negative", e.value));
         }
+        if !e.value.to_base_units().is_finite() {
+            problem(at("value"), bilan_core::inventory::out_of_range(&e.value));
+        }
         if e.uncertainty.is_some_and(|u| !u.is_finite() || u < 0.0) {
             problem(
                 at("uncertainty"),

@@ -112,6 +112,67 @@ pub(crate) fn too_deep_json(text: &str) -> Option<usize> {
     None
 }
 
+/// The byte offset of the first `[` or `{` of a TOML text's values nested deeper than
+/// [`MAX_DEPTH`], found by a scan of the text before it is parsed: the parser, refusing a
+/// deep value, spends time in proportion to the depth at every level of its recovery,
+/// which on a file of megabytes of brackets takes minutes. Strings and comments are
+/// skipped, and a table header (`[a.b]`, `[[a]]` first on its line) is no nesting; the text
+/// need not be valid TOML (the parser reports what else is wrong).
+pub(crate) fn too_deep_toml_text(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut line_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                line_start = false;
+                continue;
+            }
+            b'[' if line_start && depth == 0 => {
+                // A table header: up to its closing bracket, on this line.
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b']' {
+                    if bytes[i] == b'"' || bytes[i] == b'\'' {
+                        i = skip_string(bytes, i);
+                    } else {
+                        i += 1;
+                    }
+                }
+                line_start = false;
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        line_start = false;
+        i += 1;
+    }
+    None
+}
+
 /// The span of the first dotted key of more than [`MAX_DEPTH`] parts in a TOML text. The
 /// TOML parser refuses keys of many parts without saying where; this finds the place. It
 /// skips comments and strings; a run of parts joined by dots outside them is a key (a
@@ -227,6 +288,27 @@ mod tests {
         assert_eq!(too_deep_json(&"[".repeat(MAX_DEPTH + 1)), Some(MAX_DEPTH));
         let s = format!("{{\"a\": \"{}\\\"\"}}", "[".repeat(500));
         assert_eq!(too_deep_json(&s), None);
+    }
+
+    #[test]
+    fn toml_depth_is_found_before_parsing_outside_strings_comments_and_headers() {
+        let deep = format!(
+            "x = {}1{}\n",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        assert_eq!(too_deep_toml_text(&deep), Some(4 + MAX_DEPTH));
+        let inline = format!("x = {}\n", "{ a = ".repeat(MAX_DEPTH + 1));
+        assert!(too_deep_toml_text(&inline).is_some());
+        let fine = format!(
+            "[[workload]]\n[a.\"[[[\"]\nx = \"{}\"\n# {}\ny = [[1, 2], {{ a = [3] }}]\nz = '''\n{}\n'''\n",
+            "[".repeat(500),
+            "{".repeat(500),
+            "[".repeat(500)
+        );
+        assert_eq!(too_deep_toml_text(&fine), None);
+        let at_limit = format!("x = {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(too_deep_toml_text(&at_limit), None);
     }
 
     #[test]

@@ -273,6 +273,7 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, FileErrors> {
 
 /// The TOML document of `file`, parsed and checked for depth, ready to read into types.
 pub(crate) fn toml_document(file: &SourceFile) -> Result<toml::Deserializer<'_>, FileErrors> {
+    toml_depth(file)?;
     let doc = toml::de::DeTable::parse(&file.text).map_err(|e| toml_error(file, &e))?;
     if let Some(span) = depth::too_deep_toml(doc.get_ref()) {
         depth::dismantle(doc.into_inner());
@@ -281,6 +282,21 @@ pub(crate) fn toml_document(file: &SourceFile) -> Result<toml::Deserializer<'_>,
         );
     }
     Ok(toml::Deserializer::from(doc))
+}
+
+/// Refuses a TOML file whose values nest deeper than [`MAX_DEPTH`], with its line, before
+/// the parser sees it.
+fn toml_depth(file: &SourceFile) -> Result<(), FileErrors> {
+    match depth::too_deep_toml_text(&file.text) {
+        None => Ok(()),
+        Some(offset) => Err(FileError::located(
+            file,
+            Some(offset..offset + 1),
+            String::new(),
+            depth::too_deep_message(),
+        )
+        .into()),
+    }
 }
 
 /// Refuses a JSON file nested deeper than [`MAX_DEPTH`], with its line.
@@ -433,6 +449,9 @@ pub fn locate(file: &SourceFile, path: &str) -> Option<std::ops::Range<usize>> {
 /// Reads and checks an inventory: syntax, unknown keys, then semantics (units, references).
 /// The file is parsed once more to locate the problems, however many there are.
 pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
+    if file.format() == Format::Toml {
+        toml_depth(file)?;
+    }
     let inventory: Inventory = match pieces::parse(file, pieces::PIECE_BYTES) {
         Some(inventory) => inventory,
         None => parse(file)?,

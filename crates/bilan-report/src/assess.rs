@@ -70,7 +70,12 @@ fn table() -> Table {
 }
 
 fn right(text: String) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
+    cell(text).set_alignment(CellAlignment::Right)
+}
+
+/// A cell of at most [`crate::table::CELL_CHARS`] characters.
+fn cell(text: impl ToString) -> Cell {
+    Cell::new(crate::table::cell_text(text.to_string()))
 }
 
 /// The per-indicator breakdowns of an assessment, in report order (covered indicators only).
@@ -90,14 +95,11 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
     let b = breakdowns(a);
 
     let mut t = table();
-    let mut header = vec![Cell::new("indicator"), Cell::new("total")];
-    header.extend(Stage::ALL.iter().map(|s| Cell::new(s.id())));
+    let mut header = vec![cell("indicator"), cell("total")];
+    header.extend(Stage::ALL.iter().map(|s| cell(s.id())));
     t.set_header(header);
     for (indicator, br) in &b {
-        let mut row = vec![
-            Cell::new(indicator.id()),
-            right(amount(br.total, *indicator)),
-        ];
+        let mut row = vec![cell(indicator.id()), right(amount(br.total, *indicator))];
         row.extend(Stage::ALL.iter().map(|s| {
             right(
                 br.by_stage
@@ -113,8 +115,8 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
         } else {
             "not covered"
         };
-        let mut row = vec![Cell::new(c.indicator.id()), Cell::new(label)];
-        row.extend(Stage::ALL.iter().map(|_| Cell::new("")));
+        let mut row = vec![cell(c.indicator.id()), cell(label)];
+        row.extend(Stage::ALL.iter().map(|_| cell("")));
         t.add_row(row);
     }
     let _ = writeln!(out, "\nby life-cycle stage\n{t}");
@@ -125,12 +127,12 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
         .collect();
     if !phases.is_empty() {
         let mut t = table();
-        let mut header = vec![Cell::new("indicator")];
-        header.extend(phases.iter().map(|p| Cell::new(p.id())));
-        header.push(Cell::new("not in a phase"));
+        let mut header = vec![cell("indicator")];
+        header.extend(phases.iter().map(|p| cell(p.id())));
+        header.push(cell("not in a phase"));
         t.set_header(header);
         for (indicator, br) in &b {
-            let mut row = vec![Cell::new(indicator.id())];
+            let mut row = vec![cell(indicator.id())];
             row.extend(phases.iter().map(|p| {
                 right(
                     br.by_phase
@@ -167,18 +169,18 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
             for (indicator, br) in &b {
                 if let Some(v) = br.by_category.get(cat) {
                     t.add_row(vec![
-                        Cell::new(cat),
-                        Cell::new(indicator.id()),
+                        cell(cat),
+                        cell(indicator.id()),
                         right(amount(*v, *indicator)),
-                        Cell::new(""),
+                        cell(""),
                     ]);
                 }
                 if let Some(v) = br.memo.get(cat) {
                     t.add_row(vec![
-                        Cell::new(cat),
-                        Cell::new(indicator.id()),
+                        cell(cat),
+                        cell(indicator.id()),
                         right(amount(*v, *indicator)),
-                        Cell::new("memo, not in total"),
+                        cell("memo, not in total"),
                     ]);
                 }
             }
@@ -197,8 +199,8 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
         ]);
         for r in &a.functional_units {
             t.add_row(vec![
-                Cell::new(&r.functional_unit),
-                Cell::new(r.indicator.id()),
+                cell(&r.functional_unit),
+                cell(r.indicator.id()),
                 right(amount(r.value, r.indicator)),
                 right(count(r.count)),
                 right(amount(r.impact, r.indicator)),
@@ -232,8 +234,8 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
                 (None, _) => format!("n/a ({})", d.note.as_deref().unwrap_or("not computable")),
             };
             t.add_row(vec![
-                Cell::new(&d.label),
-                Cell::new(d.indicator.map_or("", |i| i.id())),
+                cell(&d.label),
+                cell(d.indicator.map_or("", |i| i.id())),
                 right(value),
             ]);
         }

@@ -15,6 +15,24 @@ impl Assessment {
                     return Err(describe(self, c, v.indicator, &v.factor));
                 }
             }
+            // A term out of range can hide in a finite product (a divisor of 1e308 years).
+            if let Some(t) = c.terms.iter().find(|t| !t.value.is_finite()) {
+                return Err(format!(
+                    "{}: its {} term {} is not a finite number ({})",
+                    c.item,
+                    c.aspect.id(),
+                    show(t),
+                    origin(&t.source)
+                ));
+            }
+        }
+        if let Some(f) = self.factors.iter().find(|f| !f.canonical.is_finite()) {
+            return Err(format!(
+                "factor `{}` ({}) is out of range once converted to {}",
+                f.id,
+                bilan_units::text::clip(&f.value),
+                f.canonical_unit
+            ));
         }
         for (indicator, total) in Indicator::ALL.iter().zip(self.totals()) {
             if let Some(t) = total
@@ -34,8 +52,8 @@ impl Assessment {
                     "functional unit `{}`: {} per unit is not a finite number ({} over a count of {})",
                     f.functional_unit,
                     f.indicator.id(),
-                    f.impact,
-                    f.count
+                    number(f.impact),
+                    number(f.count)
                 ));
             }
         }
@@ -125,7 +143,11 @@ fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor: &str
         .factor(factor)
         .map(|f| (f.canonical, f.canonical_unit.clone()));
     if let Some((value, unit)) = &canonical {
-        parts.push(format!("factor `{factor}` = {} {unit}", number(*value)));
+        parts.push(if value.is_finite() {
+            format!("factor `{factor}` = {} {unit}", number(*value))
+        } else {
+            format!("factor `{factor}` (out of range)")
+        });
     }
     // The culprit: a term that is not finite itself, else the one farthest from 1.
     let culprit = c
@@ -170,9 +192,12 @@ fn show(t: &Term) -> String {
     format!("{op}{} = {}{unit}", t.symbol, number(t.value))
 }
 
-/// A number as a person reads it: plain when moderate, exponent form when extreme.
+/// A number as a person reads it: plain when moderate, exponent form when extreme, and
+/// words for what is not a number (an error message must not print `inf` either).
 fn number(v: f64) -> String {
-    if v == 0.0 || (1e-4..1e15).contains(&v.abs()) {
+    if !v.is_finite() {
+        "beyond the 64-bit range".to_owned()
+    } else if v == 0.0 || (1e-4..1e15).contains(&v.abs()) {
         format!("{v}")
     } else {
         format!("{v:e}")

@@ -96,6 +96,10 @@ impl Checker {
         expected: &[Dimension],
         non_negative: bool,
     ) -> bool {
+        if !q.to_base_units().is_finite() {
+            self.problem(path, out_of_range(q));
+            return false;
+        }
         if !expected.contains(&q.dimension()) {
             let wanted: Vec<String> = expected
                 .iter()
@@ -279,6 +283,15 @@ impl Checker {
             self.problem(&path.key("source"), "a source is required");
         }
     }
+}
+
+/// Why a quantity too large for its unit's base (`1e308 t`, 1e311 kg) is refused.
+pub fn out_of_range(q: &Quantity) -> String {
+    format!(
+        "`{}` is out of range: converted to base units ({}) it is beyond the largest 64-bit number",
+        bilan_units::text::clip(&format!("{:e} {}", q.value(), q.unit())),
+        q.dimension().name()
+    )
 }
 
 /// The dimension of one unit of an indicator's result.

@@ -10,14 +10,24 @@ use crate::item::ItemKind;
 pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     let root = KeyPath::root();
     let system = root.key("system");
-    c.safe_text(&system.key("name"), &inv.system.name, "the system's name");
+    c.safe_text(
+        &system.key("name"),
+        &inv.system.name,
+        "the system's name",
+        MAX_NAME_CHARS,
+    );
     if let Some(org) = &inv.system.organisation {
-        c.safe_text(&system.key("organisation"), org, "the organisation");
+        c.safe_text(
+            &system.key("organisation"),
+            org,
+            "the organisation",
+            MAX_NAME_CHARS,
+        );
     }
     let mut ids = |key: &str, values: &mut dyn Iterator<Item = &str>| {
         for (i, id) in values.enumerate() {
             let path = root.key(key).index(i).key("id");
-            c.safe_text(&path, id, "an id");
+            c.safe_text(&path, id, "an id", MAX_ID_CHARS);
             if id.contains('@') {
                 c.problem(
                     &path,
@@ -38,20 +48,42 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     }
     for (i, f) in inv.fleets.iter().enumerate() {
         let path = root.key("fleet").index(i);
-        c.safe_text(&path.key("model"), &f.model, "a hardware model id");
+        c.safe_text(
+            &path.key("model"),
+            &f.model,
+            "a hardware model id",
+            MAX_ID_CHARS,
+        );
         if let Some(host) = &f.host {
             c.safe_text(
                 &path.key("host").key("model"),
                 &host.model,
                 "a hardware model id",
+                MAX_ID_CHARS,
             );
         }
     }
 }
 
+/// The longest id or hardware model id, in characters.
+pub(super) const MAX_ID_CHARS: usize = 200;
+/// The longest name (system, organisation), in characters.
+pub(super) const MAX_NAME_CHARS: usize = 1_000;
+
 impl Checker {
-    /// Refuses an id or a name holding a control character or a bidirectional override.
-    fn safe_text(&mut self, path: &KeyPath, text: &str, what: &str) {
+    /// Refuses an id or a name holding a control character or a bidirectional override, or
+    /// longer than an id or a name can usefully be.
+    fn safe_text(&mut self, path: &KeyPath, text: &str, what: &str, max: usize) {
+        if text.chars().nth(max).is_some() {
+            self.problem(
+                path,
+                format!(
+                    "`{}` is {} characters long; {what} is at most {max}",
+                    clip(text),
+                    text.chars().count()
+                ),
+            );
+        }
         if let Some(bad) = first_unsafe(text) {
             self.problem(
                 path,
