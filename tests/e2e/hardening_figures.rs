@@ -283,6 +283,14 @@ fn a_narrowed_method_describes_what_it_computes() {
         .find(|r| r["driver"] == "indicator-coverage")
         .expect("coverage rule");
     assert_eq!(coverage["treatment"], "carbon only", "{coverage}");
+    // The stages its rules exclude are not "included" as in its base.
+    for driver in ["host-embodied", "building", "transport", "end-of-life"] {
+        let rule = rules
+            .iter()
+            .find(|r| r["driver"] == driver)
+            .unwrap_or_else(|| panic!("{driver} rule"));
+        assert_eq!(rule["treatment"], "excluded", "{rule}");
+    }
     let boundary = card["descriptor"]["boundary"].as_str().expect("boundary");
     assert!(
         boundary.contains("excludes stage manufacturing, transport, infrastructure, end-of-life (rule `operational-only`)")

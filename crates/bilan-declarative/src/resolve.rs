@@ -379,6 +379,24 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
             .iter()
             .map(|(d, text)| treatment(*d, text)),
     );
+    // A driver whose contributions the file's rules exclude is no longer "included".
+    for (driver, rule) in crate::summary::excluded_drivers(&p.spec) {
+        if p.spec.treatments.contains_key(&driver) {
+            continue;
+        }
+        let excluded = DriverRule {
+            driver,
+            treatment: "excluded".to_owned(),
+            description: format!(
+                "rule `{rule}` of {} takes out its contributions",
+                p.file.name
+            ),
+        };
+        match rules.iter_mut().find(|r| r.driver == driver) {
+            Some(r) => *r = excluded,
+            None => rules.push(excluded),
+        }
+    }
     // A narrower selection of indicators restates the base's coverage rule, unless the
     // file states its own.
     if let Some(selected) = &p.spec.indicators

@@ -99,3 +99,61 @@ fn describe(m: &Match) -> String {
         parts.join(" and ")
     }
 }
+
+/// The drivers whose every contribution an unconditional exclusion rule of the file takes
+/// out (a rule on stages or aspects only, for every indicator), with the rule's id: the
+/// base's treatment of them ("included") no longer describes this method.
+pub(crate) fn excluded_drivers(spec: &Spec) -> Vec<(Driver, String)> {
+    use bilan_core::assessment::{Aspect, Stage};
+    let mut out: Vec<(Driver, String)> = Vec::new();
+    for rule in spec.rules.iter().filter(|r| r.kind == RuleKind::Exclude) {
+        let m = &rule.matcher;
+        if m.item.is_some()
+            || m.item_kind.is_some()
+            || m.phase.is_some()
+            || m.category.is_some()
+            || m.indicator.is_some()
+        {
+            continue;
+        }
+        let mut drivers: Vec<Driver> = Vec::new();
+        if let Some(stages) = &m.stage {
+            let all: &[Stage] = match stages {
+                OneOrMany::One(s) => std::slice::from_ref(s),
+                OneOrMany::Many(v) => v,
+            };
+            for s in all {
+                drivers.extend(match s {
+                    Stage::Manufacturing => &[Driver::CapitalGoods, Driver::HostEmbodied][..],
+                    Stage::Transport => &[Driver::Transport][..],
+                    Stage::Infrastructure => &[Driver::Building][..],
+                    Stage::EndOfLife => &[Driver::EndOfLife][..],
+                    Stage::Use => &[][..],
+                });
+            }
+        }
+        if m.stage.is_none()
+            && let Some(aspects) = &m.aspect
+        {
+            let all: &[Aspect] = match aspects {
+                OneOrMany::One(a) => std::slice::from_ref(a),
+                OneOrMany::Many(v) => v,
+            };
+            for a in all {
+                drivers.extend(match a {
+                    Aspect::HostEmbodied => &[Driver::HostEmbodied][..],
+                    Aspect::Building => &[Driver::Building][..],
+                    Aspect::Transport => &[Driver::Transport][..],
+                    Aspect::EndOfLife => &[Driver::EndOfLife][..],
+                    _ => &[][..],
+                });
+            }
+        }
+        for d in drivers {
+            if !out.iter().any(|(x, _)| *x == d) {
+                out.push((d, rule.id.clone()));
+            }
+        }
+    }
+    out
+}
