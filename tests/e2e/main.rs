@@ -6,6 +6,7 @@
 mod assess;
 mod cli;
 mod compare;
+mod energy;
 mod figures;
 mod ghg;
 mod hardening;

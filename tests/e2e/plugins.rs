@@ -84,7 +84,7 @@ fn library(name: &str) -> String {
     path.display().to_string()
 }
 
-fn example_plugin() -> String {
+pub(crate) fn example_plugin() -> String {
     library("bilan_plugin_example")
 }
 

@@ -390,9 +390,15 @@ pub struct Workload {
     /// this says `"prorate"` (count the share of days inside, shown in the trail).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outside_period: Option<OutsidePeriod>,
-    /// Measured IT energy of the accelerators (or of the whole servers, see `host-overhead`).
+    /// Measured energy of the accelerators (or of the whole servers, see `host-overhead`):
+    /// IT energy unless `energy-boundary` says `"facility"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy: Option<Quantity>,
+    /// Where `energy` was measured: `"it"` (default; methods multiply it by the PUE) or
+    /// `"facility"` (it already includes the facility overhead, e.g. a model card's power
+    /// "adjusted for power usage efficiency", and is not multiplied again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_boundary: Option<EnergyBoundary>,
     /// Device-time, e.g. `"30.84e6 GPU·h"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_hours: Option<Quantity>,
@@ -414,6 +420,10 @@ pub struct Workload {
     /// Energy of reserved or provisioned hardware while idle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_energy: Option<Quantity>,
+    /// Where `idle-energy` was measured: `"it"` (default) or `"facility"`, as
+    /// `energy-boundary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_energy_boundary: Option<EnergyBoundary>,
     /// Host CPU, memory and network energy: an energy, or a fraction of the device energy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_overhead: Option<Quantity>,
@@ -428,6 +438,47 @@ pub struct Workload {
     /// Work done.
     #[serde(default, skip_serializing_if = "Volume::is_empty")]
     pub volume: Volume,
+}
+
+/// Where a measured energy was measured, which decides whether the facility overhead (PUE)
+/// is still to be applied.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnergyBoundary {
+    /// IT energy (servers, accelerators): methods multiply it by the site's PUE.
+    #[default]
+    It,
+    /// Facility energy: it already includes the facility overhead (cooling, power
+    /// distribution), so no PUE is applied again.
+    Facility,
+}
+
+impl EnergyBoundary {
+    /// Identifier as written in files.
+    pub fn id(self) -> &'static str {
+        match self {
+            EnergyBoundary::It => "it",
+            EnergyBoundary::Facility => "facility",
+        }
+    }
+}
+
+impl Workload {
+    /// Where the device energy was measured: `energy-boundary` for a measured `energy`,
+    /// IT for `device-hours` × `power-per-device`.
+    pub fn energy_boundary(&self) -> EnergyBoundary {
+        match (&self.energy, self.energy_boundary) {
+            (Some(_), Some(b)) => b,
+            _ => EnergyBoundary::It,
+        }
+    }
+
+    /// Where `idle-energy` was measured (`idle-energy-boundary`, default IT).
+    pub fn idle_energy_boundary(&self) -> EnergyBoundary {
+        self.idle_energy_boundary.unwrap_or_default()
+    }
 }
 
 /// What to do with the part of a workload's period outside the reporting period.

@@ -10,7 +10,7 @@ pub use bilan_core::assessment::work::{
 
 use bilan_core::assessment::{Allocation, Builder, Driver, ItemKind, ItemRef, Term, TermSource};
 use bilan_core::indicator::Indicator;
-use bilan_core::inventory::{Building, Fleet, Fuel, Period};
+use bilan_core::inventory::{Building, EnergyBoundary, Fleet, Fuel, Period, Workload};
 use bilan_core::method::{Descriptor, MethodError, Parameters};
 use bilan_core::units;
 use bilan_core::units::{Dimension, Quantity, Unit};
@@ -300,4 +300,95 @@ pub fn host_overhead(
     }
     let kwh = host.to(&units::KWH).map_err(|e| input_error(item, &e))?;
     Ok((HostOverhead::Energy(host_energy(kwh)), kwh))
+}
+
+/// The `PUE` term of a slice of energy measured at `boundary`: the site's `pue` for IT
+/// energy; for facility energy (which already includes the facility overhead) a `PUE` of 1
+/// citing the rule and the inventory `key` that says so. The term keeps its symbol and
+/// driver, so the divergence decomposition still matches it across methods.
+pub fn pue_for(pue: &Term, boundary: EnergyBoundary, key: &str) -> Term {
+    match boundary {
+        EnergyBoundary::It => pue.clone(),
+        EnergyBoundary::Facility => Term {
+            value: 1.0,
+            power: 1,
+            source: TermSource::Rule {
+                rule: wording::facility_boundary(key).into(),
+            },
+            ..pue.clone()
+        },
+    }
+}
+
+/// The `PUE` term of a workload's device energy (and of a host overhead given as a share
+/// of it): [`pue_for`] its `energy-boundary`.
+pub fn device_pue(pue: &Term, w: &Workload) -> Term {
+    pue_for(pue, w.energy_boundary(), "energy-boundary")
+}
+
+/// The `PUE` term of a workload's idle energy: [`pue_for`] its `idle-energy-boundary`.
+pub fn idle_pue(pue: &Term, w: &Workload) -> Term {
+    pue_for(pue, w.idle_energy_boundary(), "idle-energy-boundary")
+}
+
+/// The `PUE` term of a workload's host overhead: a share of the device energy is measured
+/// where the device energy was; an amount of energy is IT energy.
+pub fn host_pue(pue: &Term, w: &Workload, host: &HostOverhead) -> Term {
+    match host_boundary(w, host) {
+        EnergyBoundary::Facility => device_pue(pue, w),
+        EnergyBoundary::It => pue.clone(),
+    }
+}
+
+/// Where a workload's host overhead was measured: a share of the device energy where the
+/// device energy was; an amount of energy at the IT boundary.
+pub fn host_boundary(w: &Workload, host: &HostOverhead) -> EnergyBoundary {
+    match host {
+        HostOverhead::Share(_) => w.energy_boundary(),
+        HostOverhead::Energy(_) => EnergyBoundary::It,
+    }
+}
+
+/// A workload's energy, summed apart by the boundary it was measured at.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EnergySum {
+    /// kWh measured at the IT boundary.
+    pub it: f64,
+    /// kWh measured at the facility boundary.
+    pub facility: f64,
+}
+
+impl EnergySum {
+    /// Adds `kwh` measured at `boundary`.
+    pub fn add(&mut self, kwh: f64, boundary: EnergyBoundary) {
+        match boundary {
+            EnergyBoundary::It => self.it += kwh,
+            EnergyBoundary::Facility => self.facility += kwh,
+        }
+    }
+
+    /// Whether some of it was measured at the facility boundary.
+    pub fn has_facility(&self) -> bool {
+        self.facility != 0.0
+    }
+
+    /// Final electricity on a site of PUE `pue`: IT energy × PUE, plus what was measured
+    /// at the facility boundary.
+    pub fn at_facility(&self, pue: f64) -> f64 {
+        if self.has_facility() {
+            self.it * pue + self.facility
+        } else {
+            self.it * pue
+        }
+    }
+
+    /// IT energy on a site of PUE `pue` (what was measured at the facility boundary
+    /// divided by the PUE), for what is counted per IT kWh (on-site WUE).
+    pub fn at_it(&self, pue: f64) -> f64 {
+        if self.has_facility() {
+            self.it + self.facility / pue
+        } else {
+            self.it
+        }
+    }
 }

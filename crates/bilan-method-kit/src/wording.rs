@@ -99,3 +99,11 @@ pub fn building_period(verb: &str, period: impl Display, days: f64) -> String {
 
 /// The assumption for a workload without utilisation under the utilisation divisor.
 pub const NO_UTILISATION: &str = "utilisation not given: no divisor (u = 1) for this workload";
+
+/// The rule a `PUE` term of 1 cites for energy measured at the facility boundary; `key` is
+/// the inventory key that says so (`energy-boundary`, `idle-energy-boundary`).
+pub fn facility_boundary(key: &str) -> String {
+    format!(
+        "energy measured at the facility boundary: already includes the facility overhead ({key} = \"facility\")"
+    )
+}

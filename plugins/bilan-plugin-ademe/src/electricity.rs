@@ -10,7 +10,8 @@ use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 use bilan_method_kit::site::{self, Grid};
 use bilan_method_kit::terms::{
-    HostOverhead, device_energy, device_formula, host_overhead, idle_energy, period_share, prorated,
+    EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
+    host_overhead, host_pue, idle_energy, idle_pue, period_share, prorated,
 };
 use bilan_method_kit::wording::GridNoun;
 
@@ -102,7 +103,11 @@ impl<'a> Run<'a> {
         let (energy_terms, e_dev) = device_energy(w, &item)?;
         let share = period_share(w, &self.inv.system.period);
         let share = share.as_ref();
-        let mut e_it = e_dev;
+        // IT energy of each slice: energy measured at the facility boundary is divided by
+        // the site's PUE (on-site WUE is per IT kWh).
+        let mut e_it = EnergySum::default();
+        e_it.add(e_dev, w.energy_boundary());
+        let dev_pue = device_pue(&pue, w);
         let mut draft = Draft::new(
             item.clone(),
             Aspect::Electricity,
@@ -118,12 +123,13 @@ impl<'a> Run<'a> {
             draft = draft.term(t.clone());
         }
         self.b
-            .contribute(prorated(draft.term(pue.clone()), share), &electricity);
+            .contribute(prorated(draft.term(dev_pue), share), &electricity);
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
             if self.flag("include-idle") {
-                e_it += kwh;
+                let idle_pue = idle_pue(&pue, w);
+                e_it.add(kwh, w.idle_energy_boundary());
                 let term = idle_energy(kwh);
                 let draft = Draft::new(
                     item.clone(),
@@ -134,7 +140,7 @@ impl<'a> Run<'a> {
                 .phase(Some(w.phase))
                 .presence(Driver::IdleOverhead)
                 .term(term)
-                .term(pue.clone());
+                .term(idle_pue);
                 self.b.contribute(prorated(draft, share), &electricity);
             } else {
                 self.b.exclude(
@@ -157,7 +163,8 @@ impl<'a> Run<'a> {
                 .phase(Some(w.phase))
                 .presence(Driver::IdleOverhead);
                 let (host, kwh) = host_overhead(host, e_dev, &item)?;
-                e_it += kwh;
+                let host_pue = host_pue(&pue, w, &host);
+                e_it.add(kwh, host_boundary(w, &host));
                 draft = match host {
                     HostOverhead::Share(f_host) => {
                         draft.formula =
@@ -171,7 +178,7 @@ impl<'a> Run<'a> {
                     HostOverhead::Energy(e_host) => draft.term(e_host),
                 };
                 self.b
-                    .contribute(prorated(draft.term(pue), share), &electricity);
+                    .contribute(prorated(draft.term(host_pue), share), &electricity);
             } else {
                 self.b.exclude(
                     item.clone(),
@@ -201,10 +208,15 @@ impl<'a> Run<'a> {
         .presence(Driver::IndicatorCoverage)
         .term(Term::new(
             "E_IT_total",
-            e_it,
+            e_it.at_it(pue.value),
             "kWh",
             TermSource::Derived {
-                formula: "device + counted idle + counted host energy".into(),
+                formula: if e_it.has_facility() {
+                    "device + counted idle + counted host energy; energy measured at the facility boundary divided by the site's PUE"
+                } else {
+                    "device + counted idle + counted host energy"
+                }
+                .into(),
             },
         ));
         self.b

@@ -46,7 +46,9 @@ use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
 use bilan_plugin_sdk::kit::site::{self, Grid};
-use bilan_plugin_sdk::kit::terms::{HostOverhead, device_energy, host_overhead};
+use bilan_plugin_sdk::kit::terms::{
+    EnergySum, HostOverhead, device_energy, device_pue, host_boundary, host_overhead, host_pue,
+};
 
 bilan_plugin_sdk::export_plugin!(GreenAlgorithms::default);
 
@@ -386,12 +388,15 @@ impl<'a> Run<'a> {
             kwh *= u.value;
             draft = draft.term(u.driver(Driver::IdleOverhead));
         }
+        let mut sum = EnergySum::default();
+        sum.add(kwh, w.energy_boundary());
         self.b
-            .contribute(draft.term(pue.clone()).term(psf.clone()), &grid);
+            .contribute(draft.term(device_pue(&pue, w)).term(psf.clone()), &grid);
 
         if let Some(host) = &w.host_overhead {
             let (host, e_host) = host_overhead(host, e_dev, &item)?;
-            kwh += e_host;
+            sum.add(e_host, host_boundary(w, &host));
+            let host_pue = host_pue(&pue, w, &host);
             let draft = match host {
                 HostOverhead::Share(f_host) => {
                     let device = if computed { "t_dev × P_dev" } else { "E_IT" };
@@ -411,7 +416,7 @@ impl<'a> Run<'a> {
             self.b.contribute(
                 draft
                     .presence(Driver::IdleOverhead)
-                    .term(pue.clone())
+                    .term(host_pue)
                     .term(psf),
                 &grid,
             );
@@ -425,7 +430,7 @@ impl<'a> Run<'a> {
                 Some(Driver::IdleOverhead),
             );
         }
-        self.energy += kwh * pue.value * self.psf;
+        self.energy += sum.at_facility(pue.value) * self.psf;
         Ok(())
     }
 

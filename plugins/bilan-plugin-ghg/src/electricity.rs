@@ -2,11 +2,13 @@
 
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
 use bilan_core::indicator::Indicator;
+use bilan_core::inventory::EnergyBoundary;
 use bilan_core::inventory::{Ownership, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 use bilan_method_kit::terms::{
-    HostOverhead, device_energy, device_formula, host_overhead, idle_energy,
+    EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
+    host_overhead, host_pue, idle_energy, idle_pue, pue_for,
 };
 
 use super::{
@@ -27,29 +29,34 @@ impl<'a> Run<'a> {
 
     pub(super) fn energy(&mut self, w: &'a Workload) -> Result<Energy<'a>, MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
-        let pue = self.site_ctx(&item, &w.site)?.pue.value;
+        let pue_term = self.site_ctx(&item, &w.site)?.pue.clone();
+        let pue = pue_term.value;
         let (energy_terms, e_dev) = device_energy(w, &item)?;
         let device_formula = device_formula(&energy_terms);
-        let mut e_it = e_dev;
+        let mut sum = EnergySum::default();
+        sum.add(e_dev, w.energy_boundary());
         let mut slices = vec![Slice {
             aspect: Aspect::Electricity,
             formula: device_formula.to_owned(),
             terms: energy_terms.clone(),
             presence: None,
+            pue: device_pue(&pue_term, w),
         }];
         if let Some(idle) = &w.idle_energy {
             let v = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-            e_it += v;
+            sum.add(v, w.idle_energy_boundary());
             slices.push(Slice {
                 aspect: Aspect::IdleElectricity,
                 formula: "E_idle".to_owned(),
                 terms: vec![idle_energy(v)],
                 presence: Some(Driver::IdleOverhead),
+                pue: idle_pue(&pue_term, w),
             });
         }
         if let Some(host) = &w.host_overhead {
             let (host, kwh) = host_overhead(host, e_dev, &item)?;
-            e_it += kwh;
+            sum.add(kwh, host_boundary(w, &host));
+            let host_pue = host_pue(&pue_term, w, &host);
             let (formula, terms) = match host {
                 HostOverhead::Share(f_host) => {
                     let mut terms = energy_terms;
@@ -63,16 +70,22 @@ impl<'a> Run<'a> {
                 formula,
                 terms,
                 presence: Some(Driver::IdleOverhead),
+                pue: host_pue,
             };
             slices.push(slice);
         }
         let share = self.share(&item, w.period.as_ref());
-        let facility = e_it * share.value() * pue;
+        let facility = if sum.has_facility() {
+            sum.at_facility(pue) * share.value()
+        } else {
+            sum.it * share.value() * pue
+        };
         Ok(Energy {
             w,
             item,
             slices,
-            e_it,
+            e_it: sum.at_it(pue),
+            sum,
             share,
             facility,
         })
@@ -106,15 +119,46 @@ impl<'a> Run<'a> {
             .collect()
     }
 
-    fn e_it_total(e: &Energy<'_>) -> Term {
-        Term::new(
-            "E_IT_total",
-            e.e_it,
-            "kWh",
-            TermSource::Derived {
-                formula: "device + idle + host IT energy".into(),
-            },
-        )
+    /// The workload's energy for the contributions charged on its total (Cat. 3 upstream,
+    /// market-based Scope 2), one group per boundary it was measured at: the IT energy
+    /// (`E_IT_total`, × PUE), and what was measured at the facility boundary
+    /// (`E_facility_total`, × a PUE of 1).
+    fn totals(e: &Energy<'_>, pue: &Term) -> Vec<(Term, Term)> {
+        let it = (
+            Term::new(
+                "E_IT_total",
+                e.sum.it,
+                "kWh",
+                TermSource::Derived {
+                    formula: "device + idle + host IT energy".into(),
+                },
+            ),
+            pue.clone(),
+        );
+        if !e.sum.has_facility() {
+            return vec![it];
+        }
+        let key = if e.w.energy_boundary() == EnergyBoundary::Facility {
+            "energy-boundary"
+        } else {
+            "idle-energy-boundary"
+        };
+        let facility = (
+            Term::new(
+                "E_facility_total",
+                e.sum.facility,
+                "kWh",
+                TermSource::Derived {
+                    formula: "device + idle + host energy measured at the facility boundary".into(),
+                },
+            ),
+            pue_for(pue, EnergyBoundary::Facility, key),
+        );
+        if e.sum.it == 0.0 {
+            vec![facility]
+        } else {
+            vec![it, facility]
+        }
     }
 
     pub(super) fn workload(
@@ -178,8 +222,10 @@ impl<'a> Run<'a> {
                     if let Some(t) = &share_term {
                         draft = draft.term(t.clone());
                     }
-                    self.b
-                        .contribute(draft.term(pue.clone()), &[(Indicator::Gwp, grid.clone())]);
+                    self.b.contribute(
+                        draft.term(slice.pue.clone()),
+                        &[(Indicator::Gwp, grid.clone())],
+                    );
                 }
             }
             Err(reason) => {
@@ -197,28 +243,35 @@ impl<'a> Run<'a> {
         if !scope2 {
             return Ok(());
         }
-        let total_draft = |aspect, formula: &'static str| {
-            let mut d = Draft::new(item.clone(), aspect, Stage::Use, formula)
-                .phase(phase)
-                .term(Self::e_it_total(e));
-            if let Some(t) = &share_term {
-                d = d.term(t.clone());
-            }
-            d.term(pue.clone())
+        let totals = Self::totals(e, &pue);
+        let total_drafts = |aspect, factor: &str| {
+            totals
+                .iter()
+                .map(|(energy, pue)| {
+                    let s_period = if share_term.is_some() {
+                        " × s_period"
+                    } else {
+                        ""
+                    };
+                    let formula = format!("{}{s_period} × PUE × {factor}", energy.symbol);
+                    let mut d = Draft::new(item.clone(), aspect, Stage::Use, formula)
+                        .phase(phase)
+                        .term(energy.clone());
+                    if let Some(t) = &share_term {
+                        d = d.term(t.clone());
+                    }
+                    d.term(pue.clone())
+                })
+                .collect::<Vec<_>>()
         };
         match upstream {
             Ok(id) => {
-                let draft = total_draft(
-                    Aspect::ElectricityUpstream,
-                    if e.share.term().is_some() {
-                        "E_IT_total × s_period × PUE × F_upstream"
-                    } else {
-                        "E_IT_total × PUE × F_upstream"
-                    },
-                )
-                .category(SCOPE_3_CAT_3)
-                .presence(Driver::ElectricityBoundary);
-                self.b.contribute(draft, &[(Indicator::Gwp, id)]);
+                for draft in total_drafts(Aspect::ElectricityUpstream, "F_upstream") {
+                    let draft = draft
+                        .category(SCOPE_3_CAT_3)
+                        .presence(Driver::ElectricityBoundary);
+                    self.b.contribute(draft, &[(Indicator::Gwp, id.clone())]);
+                }
             }
             // Once per site, not per workload: the reason is the site's factors.
             Err(reason) => {
@@ -238,20 +291,15 @@ impl<'a> Run<'a> {
         }
         match market {
             Ok(id) => {
-                let mut draft = total_draft(
-                    Aspect::MarketElectricity,
-                    if e.share.term().is_some() {
-                        "E_IT_total × s_period × PUE × F_mb"
-                    } else {
-                        "E_IT_total × PUE × F_mb"
-                    },
-                )
-                .category(SCOPE_2_MARKET)
-                .presence(Driver::ElectricityBasis);
-                if !self.market_in_total {
-                    draft = draft.memo();
+                for draft in total_drafts(Aspect::MarketElectricity, "F_mb") {
+                    let mut draft = draft
+                        .category(SCOPE_2_MARKET)
+                        .presence(Driver::ElectricityBasis);
+                    if !self.market_in_total {
+                        draft = draft.memo();
+                    }
+                    self.b.contribute(draft, &[(Indicator::Gwp, id.clone())]);
                 }
-                self.b.contribute(draft, &[(Indicator::Gwp, id)]);
             }
             Err(reason) => {
                 if self

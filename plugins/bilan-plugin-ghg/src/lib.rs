@@ -91,6 +91,7 @@ use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
 use bilan_core::units::{self, Unit};
+use bilan_method_kit::terms::EnergySum;
 
 /// Method id.
 pub const ID: &str = "ghg-protocol";
@@ -229,6 +230,8 @@ struct Slice {
     formula: String,
     terms: Vec<Term>,
     presence: Option<Driver>,
+    /// `PUE`, or 1 for energy measured at the facility boundary.
+    pue: Term,
 }
 
 /// Whether an item falls in the reporting period, and its share when partly.
@@ -261,8 +264,11 @@ struct Energy<'a> {
     w: &'a Workload,
     item: ItemRef,
     slices: Vec<Slice>,
-    /// IT energy of every slice, kWh.
+    /// IT energy of every slice, kWh (what was measured at the facility boundary divided
+    /// by the site's PUE).
     e_it: f64,
+    /// The slices' energy by the boundary it was measured at.
+    sum: EnergySum,
     share: Share,
     /// Facility energy inside the reporting period, kWh.
     facility: f64,

@@ -10,7 +10,8 @@ use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 use bilan_method_kit::site::{self, Grid};
 use bilan_method_kit::terms::{
-    HostOverhead, device_energy, device_formula, host_overhead, idle_energy, period_share, prorated,
+    EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
+    host_overhead, host_pue, idle_energy, idle_pue, period_share, prorated,
 };
 
 use super::{Persona, Run, SiteCtx, input_error, is_market_based, with_terms};
@@ -120,27 +121,32 @@ impl<'a> Run<'a> {
 
         let (energy_terms, e_dev) = device_energy(w, &item)?;
         let device_formula = device_formula(&energy_terms);
-        let mut e_it = e_dev;
+        // E: each slice at the facility boundary (IT energy × PUE, or as measured there).
+        let mut e = EnergySum::default();
+        e.add(e_dev, w.energy_boundary());
         let draft = with_terms(
             slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
             &energy_terms,
         );
-        self.b
-            .contribute(prorated(draft.term(pue.clone()), share.as_ref()), &grid);
+        self.b.contribute(
+            prorated(draft.term(device_pue(&pue, w)), share.as_ref()),
+            &grid,
+        );
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-            e_it += kwh;
+            e.add(kwh, w.idle_energy_boundary());
             let draft = slice(Aspect::IdleElectricity, "E_idle × PUE × I".to_owned())
                 .presence(Driver::IdleOverhead)
                 .term(idle_energy(kwh))
-                .term(pue.clone());
+                .term(idle_pue(&pue, w));
             self.b.contribute(prorated(draft, share.as_ref()), &grid);
         }
 
         if let Some(host) = &w.host_overhead {
             let (host, kwh) = host_overhead(host, e_dev, &item)?;
-            e_it += kwh;
+            e.add(kwh, host_boundary(w, &host));
+            let host_pue = host_pue(&pue, w, &host);
             let draft = match host {
                 HostOverhead::Share(f_host) => with_terms(
                     slice(
@@ -156,7 +162,7 @@ impl<'a> Run<'a> {
             };
             self.b.contribute(
                 prorated(
-                    draft.presence(Driver::IdleOverhead).term(pue.clone()),
+                    draft.presence(Driver::IdleOverhead).term(host_pue),
                     share.as_ref(),
                 ),
                 &grid,
@@ -174,7 +180,7 @@ impl<'a> Run<'a> {
         }
         let s_period = share.as_ref().map_or(1.0, |t| t.value);
         self.energy
-            .insert(w.id.as_str(), e_it * pue.value * s_period);
+            .insert(w.id.as_str(), e.at_facility(pue.value) * s_period);
         Ok(())
     }
 

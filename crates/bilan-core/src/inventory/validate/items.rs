@@ -226,6 +226,18 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         if let Some(e) = &w.idle_energy {
             c.quantity(&path.key("idle-energy"), e, &[Dimension::ENERGY], true);
         }
+        if w.energy_boundary.is_some() && w.energy.is_none() {
+            c.problem(
+                &path.key("energy-boundary"),
+                "`energy-boundary` says where a measured `energy` was measured, but the workload gives no `energy` (energy from `device-hours` × `power-per-device` is IT energy)",
+            );
+        }
+        if w.idle_energy_boundary.is_some() && w.idle_energy.is_none() {
+            c.problem(
+                &path.key("idle-energy-boundary"),
+                "`idle-energy-boundary` says where `idle-energy` was measured, but the workload gives no `idle-energy`",
+            );
+        }
         if let Some(h) = &w.host_overhead {
             c.quantity(
                 &path.key("host-overhead"),
