@@ -8,11 +8,7 @@ use bilan_core::inventory::{ImpactItem, Inventory};
 /// life, services, fuels, refrigerants, instruments and offsets, in that order. (Sites,
 /// functional units and residual mixes are context: they carry no impact of their own.)
 pub fn items(inv: &Inventory) -> Vec<(ItemKind, &str)> {
-    ItemKind::ALL
-        .into_iter()
-        .filter(|&kind| kind != ItemKind::Site)
-        .flat_map(|kind| inv.ids(kind).map(move |id| (kind, id)))
-        .collect()
+    inv.accountable()
 }
 
 /// A transport or end-of-life item with the kind, aspect, stage and driver it is counted

@@ -24,11 +24,7 @@ pub struct Reconciliation {
 /// life, services, fuels, refrigerants, instruments and offsets. (Sites, functional units and
 /// residual mixes are context: they carry no impact of their own.)
 pub fn items(inv: &Inventory) -> Vec<(ItemKind, &str)> {
-    ItemKind::ALL
-        .into_iter()
-        .filter(|k| *k != ItemKind::Site)
-        .flat_map(|kind| inv.ids(kind).map(move |id| (kind, id)))
-        .collect()
+    inv.accountable()
 }
 
 /// How many items [`items`] lists, without listing them.

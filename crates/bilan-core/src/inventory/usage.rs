@@ -58,3 +58,19 @@ impl super::Inventory {
         }
     }
 }
+
+impl super::Inventory {
+    /// Every item a method must account for, as a contribution or an exclusion: fleets,
+    /// workloads, buildings, transports, ends of life, services, fuels, refrigerants,
+    /// instruments and offsets, in that order. (Sites, functional units and residual mixes
+    /// are context: they carry no impact of their own.) The runner reconciles against this
+    /// list, and methods and plugins read it from here.
+    pub fn accountable(&self) -> Vec<(crate::item::ItemKind, &str)> {
+        use crate::item::ItemKind;
+        ItemKind::ALL
+            .into_iter()
+            .filter(|&kind| kind != ItemKind::Site)
+            .flat_map(|kind| self.ids(kind).map(move |id| (kind, id)))
+            .collect()
+    }
+}
