@@ -265,3 +265,20 @@ fn a_quantity_beyond_its_base_unit_range_is_refused() {
         ],
     );
 }
+
+#[test]
+fn a_dotted_key_of_thousands_of_parts_is_refused_before_parsing() {
+    // The parser's lexer once held one token per part: gigabytes for megabytes of dots.
+    let text = std::fs::read_to_string(root().join("methodologies/conservative-auditor.toml"))
+        .expect("methodology");
+    let key = vec!["a"; 30_000].join(".");
+    let path = std::env::temp_dir().join(format!("bilan-e2e-dotted-{}.toml", std::process::id()));
+    std::fs::write(&path, format!("{text}\n{key} = 1\n")).expect("write");
+    let out = bilan(&["methods", "--method-file", &path.display().to_string()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nested more than 64 levels deep"),
+        "{}",
+        out.stderr
+    );
+}

@@ -286,17 +286,17 @@ pub(crate) fn toml_document(file: &SourceFile) -> Result<toml::Deserializer<'_>,
 
 /// Refuses a TOML file whose values nest deeper than [`MAX_DEPTH`], with its line, before
 /// the parser sees it.
+/// Dotted keys of thousands of parts are refused by the same scan: the parser's lexer
+/// would first hold one token per part (gigabytes for a file of megabytes of dots).
 fn toml_depth(file: &SourceFile) -> Result<(), FileErrors> {
-    match depth::too_deep_toml_text(&file.text) {
-        None => Ok(()),
-        Some(offset) => Err(FileError::located(
-            file,
-            Some(offset..offset + 1),
-            String::new(),
-            depth::too_deep_message(),
-        )
-        .into()),
-    }
+    let span = match depth::too_deep_toml_text(&file.text) {
+        Some(offset) => offset..offset + 1,
+        None => match depth::long_dotted_key(&file.text) {
+            Some(span) => span.start..span.start + 1,
+            None => return Ok(()),
+        },
+    };
+    Err(FileError::located(file, Some(span), String::new(), depth::too_deep_message()).into())
 }
 
 /// Refuses a JSON file nested deeper than [`MAX_DEPTH`], with its line.
