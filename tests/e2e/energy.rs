@@ -163,3 +163,61 @@ fn a_boundary_without_its_energy_is_a_located_error() {
         assert!(out.stderr.contains(key), "{key}: {}", out.stderr);
     }
 }
+
+/// `explain`'s value of `figure` for `method` on `inv`, in JSON.
+fn figure(inv: &str, method: &str, figure: &str) -> f64 {
+    value(inv, method, &[], figure)
+}
+
+#[test]
+fn final_electricity_is_an_indicator_of_every_method() {
+    let llama = "examples/llama-3.1.toml";
+    // Meta's card: 39.3 M GPU·h × 0.7 kW, power already adjusted for PUE (the site's 1.0).
+    let expected = 39.3e6 * 0.7 * 1.0;
+    for method in ["ademe-lca", "ghg-protocol", "sci", "model-card-training"] {
+        let total = figure(llama, method, "energy.total");
+        assert!(
+            (total - expected).abs() <= 1e-9 * expected,
+            "{method}: energy.total {total} kWh, expected {expected}"
+        );
+        let training = figure(llama, method, "energy.phase.training");
+        assert!(close(training, total), "{method}: {training} vs {total}");
+        // A declarative method's rules void the base method's disclosures.
+        if method != "model-card-training" {
+            let it = figure(llama, method, "energy.disclosure.it-energy");
+            assert!(close(it, expected), "{method}: it-energy {it}");
+        }
+    }
+    let items: f64 = ["pretrain-8b", "pretrain-70b", "pretrain-405b"]
+        .iter()
+        .map(|id| figure(llama, "ademe-lca", &format!("energy.item.{id}")))
+        .sum();
+    assert!(close(items, expected), "{items}");
+    let text = explain(llama, "ademe-lca", &[], "energy.total", false);
+    assert!(text.contains("= 27.51 GWh"), "{text}");
+
+    // Energy is IT energy × PUE on every electricity slice, idle included, and its
+    // other indicators are unchanged: 1100 kWh of IT energy on a PUE of 1.5.
+    let inv = write("final.toml", "");
+    for (method, extra) in methods().into_iter().take(3) {
+        let total = value(&inv, method, &extra, "energy.total");
+        assert!(close(total, 1100.0 * 1.5), "{method}: {total}");
+        let idle = value(&inv, method, &extra, "energy.aspect.idle-electricity");
+        assert!(close(idle, 100.0 * 1.5), "{method}: {idle}");
+        let it = value(&inv, method, &extra, "energy.disclosure.it-energy");
+        assert!(close(it, 1100.0), "{method}: {it}");
+        let gwp = value(&inv, method, &extra, "gwp.aspect.electricity");
+        assert!(close(gwp, 1000.0 * 1.5 * 0.1), "{method}: {gwp}");
+    }
+    // Facility-measured energy is final electricity as measured.
+    let inv = write(
+        "final-facility.toml",
+        "energy-boundary = \"facility\"\nidle-energy-boundary = \"facility\"\n",
+    );
+    for (method, extra) in methods().into_iter().take(3) {
+        let total = value(&inv, method, &extra, "energy.total");
+        assert!(close(total, 1100.0), "{method}: {total}");
+        let it = value(&inv, method, &extra, "energy.disclosure.it-energy");
+        assert!(close(it, 1100.0 / 1.5), "{method}: {it}");
+    }
+}

@@ -100,8 +100,8 @@ fn llama_scope_2_is_11390_t_location_based_and_zero_market_based() {
         text.contains("acquired 2023-12-01, outside the reporting period"),
         "{text}"
     );
-    // Water, ADPe and ADPf: not covered, not zero.
-    assert_eq!(m["results"].as_array().map(Vec::len), Some(1));
+    // GWP and final electricity; water, ADPe and ADPf: not covered, not zero.
+    assert_eq!(m["results"].as_array().map(Vec::len), Some(2));
 
     // Without the instrument, the market-based figure falls back to the location-based one.
     let path = edited(

@@ -282,7 +282,7 @@ fn a_narrowed_method_describes_what_it_computes() {
         .iter()
         .find(|r| r["driver"] == "indicator-coverage")
         .expect("coverage rule");
-    assert_eq!(coverage["treatment"], "carbon only", "{coverage}");
+    assert_eq!(coverage["treatment"], "carbon and energy", "{coverage}");
     // The stages its rules exclude are not "included" as in its base.
     for driver in ["host-embodied", "building", "transport", "end-of-life"] {
         let rule = rules

@@ -31,11 +31,24 @@ pub enum Indicator {
     Adpe,
     /// Abiotic depletion of fossil resources (ADPf), in MJ. Not total primary energy.
     Adpf,
+    /// Final electricity, in kWh: the electricity the facility drew for the system (IT
+    /// energy × PUE). An inventory flow, not an impact: not primary energy, not ADPf.
+    Energy,
 }
 
 impl Indicator {
     /// Every indicator, in report order.
-    pub const ALL: [Indicator; 4] = [
+    pub const ALL: [Indicator; 5] = [
+        Indicator::Gwp,
+        Indicator::Water,
+        Indicator::Adpe,
+        Indicator::Adpf,
+        Indicator::Energy,
+    ];
+
+    /// The impact indicators (every one but [`Indicator::Energy`], a flow): those that
+    /// factors per kWh, per device or per item express.
+    pub const IMPACTS: [Indicator; 4] = [
         Indicator::Gwp,
         Indicator::Water,
         Indicator::Adpe,
@@ -54,6 +67,7 @@ impl Indicator {
             Indicator::Water => "water",
             Indicator::Adpe => "adpe",
             Indicator::Adpf => "adpf",
+            Indicator::Energy => "energy",
         }
     }
 
@@ -64,6 +78,7 @@ impl Indicator {
             Indicator::Water => "m3",
             Indicator::Adpe => "kg Sb eq",
             Indicator::Adpf => "MJ",
+            Indicator::Energy => "kWh",
         }
     }
 
@@ -74,6 +89,7 @@ impl Indicator {
             Indicator::Water => "water consumption",
             Indicator::Adpe => "abiotic depletion, minerals and metals (ADPe)",
             Indicator::Adpf => "abiotic depletion, fossil resources (ADPf)",
+            Indicator::Energy => "final electricity",
         }
     }
 }
@@ -92,7 +108,7 @@ impl FromStr for Indicator {
             .into_iter()
             .find(|i| i.id() == s)
             .ok_or_else(|| {
-                format!("unknown indicator `{s}`, expected one of gwp, water, adpe, adpf")
+                format!("unknown indicator `{s}`, expected one of gwp, water, adpe, adpf, energy")
             })
     }
 }

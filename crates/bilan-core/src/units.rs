@@ -24,9 +24,11 @@ canonical! {
     KG_PER_KWH = "kg/kWh";
     M3_PER_KWH = "m3/kWh";
     MJ_PER_KWH = "MJ/kWh";
+    KWH_PER_KWH = "kWh/kWh";
     KG_PER_DEVICE = "kg/device";
     M3_PER_DEVICE = "m3/device";
     MJ_PER_DEVICE = "MJ/device";
+    KWH_PER_DEVICE = "kWh/device";
     L_PER_KWH = "L/kWh";
 }
 

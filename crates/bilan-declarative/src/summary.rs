@@ -19,6 +19,9 @@ pub(crate) fn coverage_rule(selected: &[Indicator], file: &str) -> DriverRule {
         .collect();
     let treatment = match selected {
         [Indicator::Gwp] => "carbon only".to_owned(),
+        [Indicator::Gwp, Indicator::Energy] | [Indicator::Energy, Indicator::Gwp] => {
+            "carbon and energy".to_owned()
+        }
         [only] => format!("{} only", only.id()),
         _ if left_out.is_empty() => "multi-criteria".to_owned(),
         _ => format!("{} indicators", selected.len()),

@@ -293,7 +293,7 @@ fn expected_dimension(subject: &str, indicator: Option<Indicator>) -> Option<Dim
     let impact = match indicator? {
         Indicator::Gwp | Indicator::Adpe => Dimension::MASS,
         Indicator::Water => Dimension::VOLUME,
-        Indicator::Adpf => Dimension::ENERGY,
+        Indicator::Adpf | Indicator::Energy => Dimension::ENERGY,
     };
     if subject.starts_with("electricity/") || subject.starts_with("datacentre/wue") {
         Some(impact.div(Dimension::ENERGY))

@@ -22,6 +22,7 @@ pub fn per_device(indicator: Indicator) -> &'static Unit {
         Indicator::Gwp | Indicator::Adpe => &units::KG_PER_DEVICE,
         Indicator::Water => &units::M3_PER_DEVICE,
         Indicator::Adpf => &units::MJ_PER_DEVICE,
+        Indicator::Energy => &units::KWH_PER_DEVICE,
     }
 }
 

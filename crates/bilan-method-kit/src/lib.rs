@@ -9,6 +9,8 @@
 //!   then the database by the method's preference order.
 //! * [`terms`]: the shared terms (device time, reserved and idle energy, host share,
 //!   utilisation divisor, building amortisation), each with its divergence-driver tag.
+//! * [`energy`]: final electricity as the indicator `energy` (an identity factor on each
+//!   location-based electricity contribution) and the `it-energy` disclosure.
 //! * [`wording`]: the assumption and warning texts.
 //! * [`accounted`]: the items every method must account for.
 //!
@@ -17,6 +19,7 @@
 
 pub mod accounted;
 pub mod embodied;
+pub mod energy;
 pub mod site;
 pub mod terms;
 pub mod wording;

@@ -37,6 +37,7 @@ pub fn per_kwh(indicator: Indicator) -> &'static Unit {
         Indicator::Gwp | Indicator::Adpe => &units::KG_PER_KWH,
         Indicator::Water => &units::M3_PER_KWH,
         Indicator::Adpf => &units::MJ_PER_KWH,
+        Indicator::Energy => &units::KWH_PER_KWH,
     }
 }
 

@@ -78,6 +78,13 @@ fn ladder(indicator: Indicator) -> &'static [(f64, &'static str)] {
             (1e-9, "µg Sb eq"),
         ],
         Indicator::Adpf => &[(1e6, "TJ"), (1e3, "GJ"), (1.0, "MJ"), (1e-3, "kJ")],
+        Indicator::Energy => &[
+            (1e9, "TWh"),
+            (1e6, "GWh"),
+            (1e3, "MWh"),
+            (1.0, "kWh"),
+            (1e-3, "Wh"),
+        ],
     }
 }
 
@@ -139,6 +146,8 @@ mod tests {
         assert_eq!(amount(0.000_045, Indicator::Water), "45.00 mL");
         assert_eq!(amount(1.6e-10, Indicator::Adpe), "0.1600 µg Sb eq");
         assert_eq!(amount(0.0, Indicator::Adpf), "0 MJ");
+        assert_eq!(amount(27_510_000.0, Indicator::Energy), "27.51 GWh");
+        assert_eq!(amount(1500.0, Indicator::Energy), "1.500 MWh");
         assert_eq!(amount(0.0, Indicator::Gwp), "0 kg CO2e");
         assert_eq!(count(2.0e9), "2,000,000,000");
         assert_eq!(count(1.0), "1");

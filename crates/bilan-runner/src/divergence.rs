@@ -146,7 +146,7 @@ struct Index<'a> {
     /// (kind, item) → driver of an exclusion of the whole item.
     excluded_items: FxHashMap<(ItemKind, &'a str), Driver>,
     /// The method's totals, per indicator.
-    totals: [Option<f64>; 4],
+    totals: [Option<f64>; Indicator::ALL.len()],
 }
 
 /// No key: a memo contribution, or an exclusion of a whole item or without a driver.

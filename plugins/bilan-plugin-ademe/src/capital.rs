@@ -69,7 +69,7 @@ impl<'a> Run<'a> {
         symbol: &'static str,
     ) -> Result<Vec<(Indicator, Arc<str>)>, MethodError> {
         let mut out = Vec::new();
-        for indicator in Indicator::ALL {
+        for indicator in Indicator::IMPACTS {
             let query = embodied::Query::new(item, model, aspect_of(key), indicator, symbol)
                 .by(self.preference, Preference::Parameter);
             let found =

@@ -8,6 +8,7 @@ use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Site, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
+use bilan_method_kit::energy;
 use bilan_method_kit::site::{self, Grid};
 use bilan_method_kit::terms::{
     EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
@@ -30,6 +31,7 @@ impl<'a> Run<'a> {
             Indicator::Water => "EWIF",
             Indicator::Adpe => "F_adpe",
             Indicator::Adpf => "F_adpf",
+            Indicator::Energy => "1",
         };
         let driver = (indicator == Indicator::Gwp).then_some(Driver::ElectricityBoundary);
         let boundary = if indicator == Indicator::Water {
@@ -72,11 +74,12 @@ impl<'a> Run<'a> {
         let defaults = site::Defaults::new(self.d, self.params, self.factors);
         let pue = site::pue(&mut self.b, defaults, site)?.or_error(site)?.term;
         let mut electricity = Vec::new();
-        for indicator in Indicator::ALL {
+        for indicator in Indicator::IMPACTS {
             if let Some(id) = self.electricity_factor(site, indicator)? {
                 electricity.push((indicator, id));
             }
         }
+        let electricity = energy::with_energy(&mut self.b, &electricity);
         let wue = site::wue(&mut self.b, defaults, site)?.or_error(site)?;
         let wue = wue.factor.ok_or_else(|| {
             MethodError::Other(format!(
@@ -198,6 +201,8 @@ impl<'a> Run<'a> {
                 Some(Driver::CapitalGoods),
             );
         }
+        let s_period = share.map_or(1.0, |t| t.value);
+        self.it_energy += e_it.at_it(pue.value) * s_period;
         let draft = Draft::new(
             item.clone(),
             Aspect::CoolingWater,

@@ -36,6 +36,7 @@ use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
 use bilan_core::units::{self, Dimension, Quantity, Unit};
+use bilan_method_kit::energy;
 
 /// Method id.
 pub const ID: &str = "ademe-lca";
@@ -108,7 +109,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::Building, "included", "data-centre building amortised over its life × share"),
             RuleSpec::new(Driver::Transport, "included", "transport of hardware, amortised like its fleet"),
             RuleSpec::new(Driver::EndOfLife, "included", "end of life of hardware, amortised like its fleet"),
-            RuleSpec::new(Driver::IndicatorCoverage, "multi-criteria", "GWP100, water consumption, ADPe, ADPf"),
+            RuleSpec::new(Driver::IndicatorCoverage, "multi-criteria", "GWP100, water consumption, ADPe, ADPf, and final electricity"),
             RuleSpec::new(Driver::TimeFrame, "life cycle", "every workload of the inventory, whatever the reporting period"),
             RuleSpec::new(Driver::OtherItems, "included", "purchased services, fuels and refrigerant leakage count"),
         ],
@@ -175,6 +176,8 @@ struct Run<'a> {
     sites: FxHashMap<&'a str, SiteCtx>,
     reserved: FxHashMap<&'a str, Reserved>,
     preference: &'static [Basis],
+    /// Σ IT energy counted, kWh (the `it-energy` disclosure).
+    it_energy: f64,
 }
 
 fn absolute(indicator: Indicator) -> &'static Unit {
@@ -182,6 +185,7 @@ fn absolute(indicator: Indicator) -> &'static Unit {
         Indicator::Gwp | Indicator::Adpe => &units::KG,
         Indicator::Water => &units::M3,
         Indicator::Adpf => &units::MJ,
+        Indicator::Energy => &units::KWH,
     }
 }
 
@@ -211,6 +215,7 @@ impl<'a> Run<'a> {
             sites: FxHashMap::default(),
             reserved: FxHashMap::default(),
             preference,
+            it_energy: 0.0,
         })
     }
 
@@ -279,7 +284,7 @@ impl<'a> Run<'a> {
             .iter()
             .any(|w| w.phase == Phase::Inference);
         let mut out = Vec::new();
-        for indicator in Indicator::ALL {
+        for indicator in Indicator::IMPACTS {
             let b = a.breakdown(indicator);
             let phase = |p: Phase| b.by_phase.get(&p).copied().unwrap_or(0.0);
             let training =
@@ -320,6 +325,7 @@ impl<'a> Run<'a> {
                 note: (!has_inference).then(|| "no inference in this inventory".to_owned()),
             });
         }
+        out.push(energy::it_energy_disclosure(self.it_energy));
         for d in out {
             self.b.disclose(d);
         }

@@ -23,7 +23,7 @@ impl<'a> Run<'a> {
         impacts: &std::collections::BTreeMap<Indicator, bilan_core::inventory::SourcedQuantity>,
     ) -> Result<Vec<(Indicator, Arc<str>)>, MethodError> {
         let mut out = Vec::new();
-        for indicator in Indicator::ALL {
+        for indicator in Indicator::IMPACTS {
             match impacts.get(&indicator) {
                 Some(q) => {
                     let unit = absolute(indicator);

@@ -45,6 +45,7 @@ use bilan_core::inventory::{Inventory, Site, Workload};
 use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
+use bilan_plugin_sdk::kit::energy;
 use bilan_plugin_sdk::kit::site::{self, Grid};
 use bilan_plugin_sdk::kit::terms::{
     EnergySum, HostOverhead, device_energy, device_pue, host_boundary, host_overhead, host_pue,
@@ -112,7 +113,7 @@ fn descriptor() -> Descriptor {
         name: "Green Algorithms (Lannelongue et al. 2021)".to_owned(),
         version: semver::Version::new(0, 1, 0),
         summary: "carbon footprint of computation: runtime × (devices × power × usage factor + memory and host power) × PUE × pragmatic scaling factor × location-based carbon intensity; no embodied impacts".to_owned(),
-        indicators: vec![Indicator::Gwp],
+        indicators: vec![Indicator::Gwp, Indicator::Energy],
         boundary: "the electricity drawn by the computation (accelerators at their usage factor, host CPUs and memory), times the data centre's PUE and the number of times it was run; no hardware manufacturing, building, transport or end of life".to_owned(),
         parameters: vec![
             param(
@@ -135,7 +136,7 @@ fn descriptor() -> Descriptor {
             ),
         ],
         rules: vec![
-            rule(Driver::IndicatorCoverage, "carbon only", "Green Algorithms reports a carbon footprint (and its energy); water and abiotic depletion are outside it"),
+            rule(Driver::IndicatorCoverage, "carbon and energy", "Green Algorithms reports a carbon footprint and its energy (final electricity, `energy`); water and abiotic depletion are outside it"),
             rule(Driver::TimeFrame, "the computation", "the runs of the inventory's workloads, whatever the reporting period, times the pragmatic scaling factor"),
             rule(Driver::CapitalGoods, "excluded", "no embodied impacts: the hardware's manufacturing is outside the method"),
             rule(Driver::UtilisationDivisor, "none", "no embodied impacts, hence nothing to divide by utilisation"),
@@ -321,7 +322,7 @@ impl<'a> Run<'a> {
     fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
         let (pue, ci) = self.site(&w.site, &item)?;
-        let grid = [(Indicator::Gwp, ci)];
+        let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, ci)]);
         let psf = Term::new(
             "PSF",
             self.psf,

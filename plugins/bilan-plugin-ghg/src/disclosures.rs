@@ -109,5 +109,9 @@ impl<'a> Run<'a> {
                 note,
             });
         }
+        self.b
+            .disclose(bilan_method_kit::energy::it_energy_disclosure(
+                self.it_energy,
+            ));
     }
 }

@@ -6,6 +6,7 @@ use bilan_core::inventory::EnergyBoundary;
 use bilan_core::inventory::{Ownership, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
+use bilan_method_kit::energy;
 use bilan_method_kit::terms::{
     EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
     host_overhead, host_pue, idle_energy, idle_pue, pue_for,
@@ -199,6 +200,11 @@ impl<'a> Run<'a> {
             SCOPE_3_CAT_1
         };
         let share_term = e.share.term();
+        // Final electricity is carried once: by the location-based rows, unless the
+        // market-based Scope 2 is the one in totals.
+        let energy_on_market = scope2 && self.market_in_total && market.is_ok();
+        let energy_id = energy::final_electricity(&mut self.b);
+        self.it_energy += e.e_it * e.share.value();
         match &grid {
             Ok(grid) => {
                 for slice in &e.slices {
@@ -222,10 +228,11 @@ impl<'a> Run<'a> {
                     if let Some(t) = &share_term {
                         draft = draft.term(t.clone());
                     }
-                    self.b.contribute(
-                        draft.term(slice.pue.clone()),
-                        &[(Indicator::Gwp, grid.clone())],
-                    );
+                    let mut factors = vec![(Indicator::Gwp, grid.clone())];
+                    if !energy_on_market {
+                        factors.push((Indicator::Energy, energy_id.clone()));
+                    }
+                    self.b.contribute(draft.term(slice.pue.clone()), &factors);
                 }
             }
             Err(reason) => {
@@ -236,6 +243,25 @@ impl<'a> Run<'a> {
                         Some(Indicator::Gwp),
                         reason.clone(),
                         Some(Driver::ElectricityBoundary),
+                    );
+                    // Its energy is known all the same.
+                    let mut draft = Draft::new(
+                        item.clone(),
+                        slice.aspect,
+                        Stage::Use,
+                        format!("{}{} × PUE", slice.formula, sym(&e.share)),
+                    )
+                    .phase(phase)
+                    .category(category);
+                    if let Some(p) = slice.presence {
+                        draft = draft.presence(p);
+                    }
+                    for t in slice.terms.iter().chain(&share_term) {
+                        draft = draft.term(t.clone());
+                    }
+                    self.b.contribute(
+                        draft.term(slice.pue.clone()),
+                        &[(Indicator::Energy, energy_id.clone())],
                     );
                 }
             }
@@ -298,7 +324,11 @@ impl<'a> Run<'a> {
                     if !self.market_in_total {
                         draft = draft.memo();
                     }
-                    self.b.contribute(draft, &[(Indicator::Gwp, id.clone())]);
+                    let mut factors = vec![(Indicator::Gwp, id.clone())];
+                    if energy_on_market {
+                        factors.push((Indicator::Energy, energy_id.clone()));
+                    }
+                    self.b.contribute(draft, &factors);
                 }
             }
             Err(reason) => {

@@ -137,7 +137,7 @@ fn descriptor() -> Descriptor {
         name: "GHG Protocol corporate inventory".to_owned(),
         version: semver::Version::new(1, 0, 0),
         summary: "one reporting year, carbon only: Scope 1, Scope 2 location- and market-based, Scope 3 by category, capital goods expensed in the year of acquisition".to_owned(),
-        indicators: vec![Indicator::Gwp],
+        indicators: vec![Indicator::Gwp, Indicator::Energy],
         boundary: "the organisation's emissions in one reporting year attributable to the inventory: Scope 1 (on-site fuel, refrigerant leakage at owned sites), Scope 2 location-based (combustion-only grid factors) and market-based (qualifying contractual instruments, residual mix), Scope 3 Cat. 1 (services, cloud compute), Cat. 2 (hardware and owned buildings, 100 % of cradle-to-gate in the year of acquisition), Cat. 3 (upstream of electricity, matched factor pairs only), Cat. 4 (transport), Cat. 5 (end of life of own hardware); Cat. 12 needs sold products, which the inventory format does not have. GWP100 in kg CO2e, IPCC AR5 as used by the embedded datasets (Ember, US EPA eGRID2023); inventory overrides keep their own. Offsets reported apart, never netted. Water, ADPe and ADPf are outside the standard".to_owned(),
         parameters: vec![
             ParamSpec::new(
@@ -172,7 +172,7 @@ fn descriptor() -> Descriptor {
             ),
         ],
         rules: vec![
-            RuleSpec::new(Driver::IndicatorCoverage, "carbon only", "GWP100 in kg CO2e (IPCC AR5 as used by the embedded datasets; inventory overrides keep their own); water, ADPe and ADPf are reported as not covered, not as zeros"),
+            RuleSpec::new(Driver::IndicatorCoverage, "carbon and energy", "GWP100 in kg CO2e (IPCC AR5 as used by the embedded datasets; inventory overrides keep their own), and the final electricity behind Scope 2 and Cat. 1 (`energy`, IT energy × PUE); water, ADPe and ADPf are reported as not covered, not as zeros"),
             RuleSpec::new(Driver::TimeFrame, "reporting year", "the calendar year `reporting-year`, else the inventory's period; dated items count pro rata of their days inside it, undated items are taken to lie in the inventory's period"),
             RuleSpec::new(Driver::CapitalGoods, "expensed", "Scope 3 Cat. 2: 100 % of cradle-to-gate in the year of acquisition, never amortised; hardware acquired in another year contributes 0; without an acquisition date it is excluded (parameter `capital-goods = amortised` spreads it over the lifetime instead, a BEGES / ISO 14064-1 variant recorded as an assumption)"),
             RuleSpec::new(Driver::UtilisationDivisor, "not applied", "capital goods are counted whole, whatever their utilisation"),
@@ -290,6 +290,8 @@ struct Run<'a> {
     notes: FxHashMap<&'static str, Vec<String>>,
     /// Records of the instruments used, added after the workloads they cover.
     instrument_records: Vec<(Draft, Arc<str>)>,
+    /// Σ IT energy of the electricity charged, kWh (the `it-energy` disclosure).
+    it_energy: f64,
 }
 
 /// Below this relative difference, energy is taken as fully covered (rounding).
@@ -385,6 +387,7 @@ impl<'a> Run<'a> {
             allocations: FxHashMap::default(),
             notes: FxHashMap::default(),
             instrument_records: Vec::new(),
+            it_energy: 0.0,
         })
     }
 

@@ -162,14 +162,14 @@ fn descriptor_states_the_rules_the_runner_explains() {
     let d = m.descriptor();
     assert_eq!(d.id, "ghg-protocol");
     assert_eq!(d.version, semver::Version::new(1, 0, 0));
-    assert_eq!(d.indicators, vec![Indicator::Gwp]);
+    assert_eq!(d.indicators, vec![Indicator::Gwp, Indicator::Energy]);
     assert!(d.boundary.contains("GWP100") && d.boundary.contains("AR5"));
     for (driver, treatment) in [
         (Driver::CapitalGoods, "expensed"),
         (Driver::ElectricityBasis, "dual reporting"),
         (Driver::ElectricityBoundary, "combustion-only"),
         (Driver::TimeFrame, "reporting year"),
-        (Driver::IndicatorCoverage, "carbon only"),
+        (Driver::IndicatorCoverage, "carbon and energy"),
     ] {
         assert_eq!(
             d.rule(driver).map(|r| r.treatment.as_str()),
@@ -201,11 +201,20 @@ fn water_adpe_and_adpf_are_out_of_scope_not_zero() {
             .unwrap_or_default();
         assert!(note.contains("greenhouse gases only"), "{note}");
     }
-    assert!(
-        a.contributions
+    assert!(a.contributions.iter().all(|c| {
+        c.values
             .iter()
-            .all(|c| c.values.iter().all(|v| v.indicator == Indicator::Gwp))
-    );
+            .all(|v| matches!(v.indicator, Indicator::Gwp | Indicator::Energy))
+    }));
+    // Final electricity: the location-based rows only, IT energy × PUE.
+    assert!(a.covers(Indicator::Energy));
+    assert!(a.contributions.iter().all(|c| {
+        c.value(Indicator::Energy).is_none()
+            || matches!(
+                c.aspect,
+                Aspect::Electricity | Aspect::IdleElectricity | Aspect::HostElectricity
+            )
+    }));
 }
 
 // -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Site, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
+use bilan_method_kit::energy;
 use bilan_method_kit::site::{self, Grid};
 use bilan_method_kit::terms::{
     EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
@@ -110,7 +111,7 @@ impl<'a> Run<'a> {
     pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
         let SiteCtx { pue, intensity } = self.site(&w.site, &item)?;
-        let grid = [(Indicator::Gwp, intensity)];
+        let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, intensity)]);
         let category = Persona::of(w.phase).id();
         let share = period_share(w, &self.inv.system.period);
         let slice = |aspect: Aspect, formula: String| {
@@ -181,6 +182,7 @@ impl<'a> Run<'a> {
         let s_period = share.as_ref().map_or(1.0, |t| t.value);
         self.energy
             .insert(w.id.as_str(), e.at_facility(pue.value) * s_period);
+        self.it_energy += e.at_it(pue.value) * s_period;
         Ok(())
     }
 

@@ -56,6 +56,7 @@ use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
 use bilan_core::units::{Dimension, Quantity};
+use bilan_method_kit::energy;
 
 /// Method id.
 pub const ID: &str = "sci";
@@ -101,7 +102,7 @@ fn descriptor() -> Descriptor {
         name: "Software Carbon Intensity (ISO/IEC 21031)".to_owned(),
         version: semver::Version::new(1, 0, 0),
         summary: "(E × I + M) per R: location-based operational carbon plus the time- and resource-share of hardware embodied carbon, per request, token, training run, training token or FLOP; consumer and provider boundaries apart (SCI for AI)".to_owned(),
-        indicators: vec![Indicator::Gwp],
+        indicators: vec![Indicator::Gwp, Indicator::Energy],
         boundary: "the work of the inventory's workloads: energy of the hardware reserved or provisioned (devices, idle, host servers) × PUE × location-based grid intensity, plus the share of the hardware's embodied carbon (creation and disposal) reserved for the work; consumer boundary (inference) and provider boundary (training, fine-tuning, development) reported apart".to_owned(),
         parameters: vec![
             ParamSpec::new(
@@ -142,7 +143,7 @@ fn descriptor() -> Descriptor {
             ),
         ],
         rules: vec![
-            RuleSpec::new(Driver::IndicatorCoverage, "carbon only", "SCI is a carbon rate (gCO2e per R); water, ADPe and ADPf are outside ISO/IEC 21031"),
+            RuleSpec::new(Driver::IndicatorCoverage, "carbon and energy", "SCI is a carbon rate (gCO2e per R); its E (IT energy × PUE) is reported as final electricity (`energy`); water, ADPe and ADPf are outside ISO/IEC 21031"),
             RuleSpec::new(Driver::TimeFrame, "per functional unit", "a rate per R over the work of the inventory's workloads, whatever the reporting period; consumer (inference) and provider (training, fine-tuning, development) boundaries reported apart, as the SCI-for-AI draft does"),
             RuleSpec::new(Driver::CapitalGoods, "amortised", "M = TE × TiR/EL × RR/ToR: each fleet's embodied carbon × device time reserved ÷ (expected lifespan × devices)"),
             RuleSpec::new(Driver::UtilisationDivisor, "none", "no utilisation divisor: reserved but idle capacity counts through the time reserved and E, not by inflating M"),
@@ -311,6 +312,8 @@ struct Run<'a> {
     /// Facility energy E of each workload, kWh.
     energy: FxHashMap<&'a str, f64>,
     preference: &'static [Basis],
+    /// Σ IT energy of the workloads, kWh (the `it-energy` disclosure).
+    it_energy: f64,
 }
 
 impl<'a> Run<'a> {
@@ -332,6 +335,7 @@ impl<'a> Run<'a> {
             fleets: FxHashMap::default(),
             energy: FxHashMap::default(),
             preference,
+            it_energy: 0.0,
         })
     }
 
@@ -358,6 +362,8 @@ impl<'a> Run<'a> {
         self.not_sci_terms();
         self.market_measures();
         self.functional_units()?;
+        self.b
+            .disclose(energy::it_energy_disclosure(self.it_energy));
         Ok(self.b.finish())
     }
 }

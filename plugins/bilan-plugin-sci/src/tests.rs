@@ -181,11 +181,11 @@ fn input_message(result: Result<Assessment, MethodError>) -> String {
 }
 
 #[test]
-fn descriptor_is_carbon_only_with_its_references() {
+fn descriptor_is_carbon_and_energy_with_its_references() {
     let d = Sci::default().descriptor().clone();
     assert_eq!(d.id, "sci");
     assert_eq!(d.version, semver::Version::new(1, 0, 0));
-    assert_eq!(d.indicators, [Indicator::Gwp]);
+    assert_eq!(d.indicators, [Indicator::Gwp, Indicator::Energy]);
     assert!(
         d.references
             .iter()
@@ -218,7 +218,11 @@ fn water_and_resources_are_not_covered() {
         assert!(!c.covered);
         assert_eq!(c.note.as_deref(), Some(NOT_COVERED));
     }
-    assert!(a.contributions.iter().all(|c| c.values.len() == 1));
+    // One GWP value each; the electricity rows carry final electricity beside it.
+    assert!(a.contributions.iter().all(|c| {
+        let energy = c.value(Indicator::Energy).is_some();
+        c.value(Indicator::Gwp).is_some() && c.values.len() == 1 + usize::from(energy)
+    }));
 }
 
 /// The specification's example: 1,000 kg × 1 h / (4 × 365 × 24 h) = 28.54 g.

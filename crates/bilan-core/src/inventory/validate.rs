@@ -233,7 +233,7 @@ impl Checker {
         let expected = match indicator {
             Indicator::Gwp => Some(Substance::Co2e),
             Indicator::Adpe => Some(Substance::SbEq),
-            Indicator::Water | Indicator::Adpf => None,
+            Indicator::Water | Indicator::Adpf | Indicator::Energy => None,
         };
         match (q.unit().substance(), expected) {
             (Some(found), Some(expected)) if found != expected => self.problem(
@@ -250,6 +250,13 @@ impl Checker {
 
     /// An impact amount for `indicator`, optionally per `per` (device, kWh…).
     fn impact(&mut self, path: &KeyPath, q: &Quantity, indicator: Indicator, per: Dimension) {
+        if indicator == Indicator::Energy {
+            self.problem(
+                path,
+                "`energy` (final electricity) is not an impact an item carries: methods compute it from the workloads' energy and the sites' PUE; give impacts as gwp, water, adpe or adpf",
+            );
+            return;
+        }
         let dimension = indicator_dimension(indicator).div(per);
         if self.quantity(path, q, &[dimension], true) {
             self.substance(path, q, indicator);
@@ -299,7 +306,7 @@ pub(crate) fn indicator_dimension(indicator: Indicator) -> Dimension {
     match indicator {
         Indicator::Gwp | Indicator::Adpe => Dimension::MASS,
         Indicator::Water => Dimension::VOLUME,
-        Indicator::Adpf => Dimension::ENERGY,
+        Indicator::Adpf | Indicator::Energy => Dimension::ENERGY,
     }
 }
 
