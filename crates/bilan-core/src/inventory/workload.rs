@@ -1,0 +1,241 @@
+//! Workloads: what ran, where, on which fleet, drawing how much energy, doing how much work.
+
+use std::fmt;
+
+use bilan_units::Quantity;
+use serde::{Deserialize, Serialize};
+
+use super::{Period, number};
+
+/// The phase of a model's life a workload belongs to.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Pre-training of the released model.
+    Training,
+    /// Fine-tuning and post-training.
+    FineTuning,
+    /// Development, experiments and failed runs.
+    Development,
+    /// Serving requests.
+    Inference,
+}
+
+impl Phase {
+    /// Every phase, in report order.
+    pub const ALL: [Phase; 4] = [
+        Phase::Training,
+        Phase::FineTuning,
+        Phase::Development,
+        Phase::Inference,
+    ];
+
+    /// Identifier as written in files and figure paths.
+    pub fn id(self) -> &'static str {
+        match self {
+            Phase::Training => "training",
+            Phase::FineTuning => "fine-tuning",
+            Phase::Development => "development",
+            Phase::Inference => "inference",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A unit of work: a training run, a batch of experiments or an inference period.
+///
+/// Energy is given either as measured IT energy (`energy`) or as `device-hours` ×
+/// `power-per-device`; idle or reserved energy and host overhead come on top.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct Workload {
+    /// Identifier, unique among workloads.
+    pub id: String,
+    /// Which phase of the model's life.
+    pub phase: Phase,
+    /// Where it ran.
+    pub site: String,
+    /// The fleet it ran on (needed to allocate embodied impacts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<String>,
+    /// When it ran; if absent it is taken to lie in the reporting period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// What to do with the days of `period` outside the reporting period: refused unless
+    /// this says `"prorate"` (count the share of days inside, shown in the trail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside_period: Option<OutsidePeriod>,
+    /// Measured energy of the accelerators (or of the whole servers, see `host-overhead`):
+    /// IT energy unless `energy-boundary` says `"facility"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy: Option<Quantity>,
+    /// Where `energy` was measured: `"it"` (default; methods multiply it by the PUE) or
+    /// `"facility"` (it already includes the facility overhead, e.g. a model card's power
+    /// "adjusted for power usage efficiency", and is not multiplied again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_boundary: Option<EnergyBoundary>,
+    /// Device-time, e.g. `"30.84e6 GPU·h"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_hours: Option<Quantity>,
+    /// Power drawn per device, e.g. `"700 W"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_per_device: Option<Quantity>,
+    /// Devices reserved, when no `device-hours` are given (with `duration` or `period`, to
+    /// allocate embodied impacts).
+    #[serde(
+        default,
+        deserialize_with = "number::devices",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub devices: Option<f64>,
+    /// Wall-clock duration, when no `device-hours` are given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Quantity>,
+    /// Energy of reserved or provisioned hardware while idle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_energy: Option<Quantity>,
+    /// Where `idle-energy` was measured: `"it"` (default) or `"facility"`, as
+    /// `energy-boundary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_energy_boundary: Option<EnergyBoundary>,
+    /// Host CPU, memory and network energy: an energy, or a fraction of the device energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_overhead: Option<Quantity>,
+    /// Average utilisation of the reserved hardware (0 < u ≤ 1): `0.4` or `"40 %"`.
+    #[serde(
+        default,
+        deserialize_with = "number::fraction",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub utilisation: Option<f64>,
+    /// Work done.
+    #[serde(default, skip_serializing_if = "Volume::is_empty")]
+    pub volume: Volume,
+}
+
+/// Where a measured energy was measured, which decides whether the facility overhead (PUE)
+/// is still to be applied.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnergyBoundary {
+    /// IT energy (servers, accelerators): methods multiply it by the site's PUE.
+    #[default]
+    It,
+    /// Facility energy: it already includes the facility overhead (cooling, power
+    /// distribution), so no PUE is applied again.
+    Facility,
+}
+
+impl EnergyBoundary {
+    /// Identifier as written in files.
+    pub fn id(self) -> &'static str {
+        match self {
+            EnergyBoundary::It => "it",
+            EnergyBoundary::Facility => "facility",
+        }
+    }
+}
+
+impl Workload {
+    /// Where the device energy was measured: `energy-boundary` for a measured `energy`,
+    /// IT for `device-hours` × `power-per-device`.
+    pub fn energy_boundary(&self) -> EnergyBoundary {
+        match (&self.energy, self.energy_boundary) {
+            (Some(_), Some(b)) => b,
+            _ => EnergyBoundary::It,
+        }
+    }
+
+    /// Where `idle-energy` was measured (`idle-energy-boundary`, default IT).
+    pub fn idle_energy_boundary(&self) -> EnergyBoundary {
+        self.idle_energy_boundary.unwrap_or_default()
+    }
+}
+
+/// What to do with the part of a workload's period outside the reporting period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutsidePeriod {
+    /// Count the share of the workload's days that lie inside the reporting period.
+    Prorate,
+}
+
+/// Work volume of a workload.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct Volume {
+    /// Requests served.
+    #[serde(
+        default,
+        deserialize_with = "number::requests",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub requests: Option<f64>,
+    /// Input (prompt) tokens.
+    #[serde(
+        default,
+        deserialize_with = "number::tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub tokens_in: Option<f64>,
+    /// Output (generated) tokens.
+    #[serde(
+        default,
+        deserialize_with = "number::tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub tokens_out: Option<f64>,
+    /// Tokens trained on.
+    #[serde(
+        default,
+        deserialize_with = "number::tokens",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub training_tokens: Option<f64>,
+    /// Floating-point operations.
+    #[serde(
+        default,
+        deserialize_with = "number::flops",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<number::NumberOrText>")]
+    pub flops: Option<f64>,
+}
+
+impl Volume {
+    /// Whether no volume is given.
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_none()
+            && self.tokens_in.is_none()
+            && self.tokens_out.is_none()
+            && self.training_tokens.is_none()
+            && self.flops.is_none()
+    }
+}
