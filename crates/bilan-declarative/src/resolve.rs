@@ -334,37 +334,27 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         spec.default = Some(value.clone());
         defaults.set(name.clone(), value);
     }
-    if p.spec.indicators.as_ref().is_some_and(Vec::is_empty) {
-        return Err(boxed(
-            &p.file,
-            "indicators",
-            format!(
-                "`indicators = []` selects no indicator; list at least one of `{}`'s ({}), or remove the key to keep them all",
-                b.id,
-                b.indicators
-                    .iter()
-                    .map(|i| i.id())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    if let Some(selected) = &p.spec.indicators
-        && let Some(bad) = selected.iter().find(|i| !b.indicators.contains(i))
-    {
-        return Err(boxed(
-            &p.file,
-            "indicators",
-            format!(
-                "`{bad}` is not an indicator of `{}` ({})",
-                b.id,
-                b.indicators
-                    .iter()
-                    .map(|i| i.id())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
+    if let Some(selected) = &p.spec.indicators {
+        let known = b
+            .indicators
+            .iter()
+            .map(|i| i.id())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let problem = if selected.is_empty() {
+            Some(format!(
+                "`indicators = []` selects no indicator; list at least one of `{}`'s ({known}), or remove the key to keep them all",
+                b.id
+            ))
+        } else {
+            selected
+                .iter()
+                .find(|i| !b.indicators.contains(i))
+                .map(|bad| format!("`{bad}` is not an indicator of `{}` ({known})", b.id))
+        };
+        if let Some(message) = problem {
+            return Err(boxed(&p.file, "indicators", message));
+        }
     }
     let overrides = p.overrides.clone();
     let mut rules: Vec<DriverRule> = b
