@@ -40,7 +40,7 @@ serde_json.workspace = true
 const LIB_RS: &str = r#"//! {{id}}: a bilan methodology plugin (scaffolded by `cargo xtask new-plugin`).
 //!
 //! Location-based electricity of every workload, `E × PUE × I`: the devices' energy (measured,
-//! or device-hours × power), the site's PUE (1 when not given) and the location-based grid
+//! or device-hours × power), the site's PUE (the database's default when not given) and the location-based grid
 //! intensity (the site's own figure, else the factor database's life-cycle one). Every other
 //! item is excluded, with its reason and the divergence driver `bilan compare` explains it by.
 //! Replace this with your method; see `plugins/bilan-plugin-example` for a complete one.
@@ -49,13 +49,15 @@ use std::sync::Arc;
 
 use bilan_core::assessment::work::device_energy;
 use bilan_core::assessment::{
-    Aspect, Assessment, Builder, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource,
+    Aspect, Assessment, Builder, Draft, Driver, ItemKind, ItemRef, Stage,
 };
-use bilan_core::factor::{Boundary, FactorQuery, FactorSet, Lookup};
+use bilan_core::factor::{Boundary, FactorSet};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Site};
 use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters, RuleSpec};
-use bilan_core::units;
+
+use bilan_plugin_sdk::kit;
+use bilan_plugin_sdk::kit::site::Grid;
 
 bilan_plugin_sdk::export_plugin!({{Type}}::default);
 
@@ -114,31 +116,15 @@ fn input_error(item: &ItemRef, message: impl ToString) -> MethodError {
     }
 }
 
-/// The grid intensity of `site`: its own figure, else the database's life-cycle one.
+/// The grid intensity of `site`: its own figure, else the database's life-cycle one,
+/// resolved by the method kit the built-in methods use (region fallback and data-quality
+/// warnings included).
 fn intensity(b: &mut Builder, factors: &FactorSet, site: &Site) -> Result<Arc<str>, MethodError> {
-    let item = ItemRef::new(ItemKind::Site, site.id.as_str());
-    if let Some(o) = site.electricity.get(&Indicator::Gwp) {
-        let path = item.path("electricity.gwp");
-        return b.override_factor(
-            &path,
-            "electricity/grid",
-            Some(Indicator::Gwp),
-            o,
-            "I",
-            &units::KG_PER_KWH,
-            None,
-        );
-    }
-    match factors.lookup(&FactorQuery {
-        subject: "electricity/grid",
-        indicator: Some(Indicator::Gwp),
-        region: &site.region,
-        boundaries: &[Boundary::LifeCycle],
-        preference: &[],
-    }) {
-        Lookup::Found(r) => b.database_factor(&r, "I", &units::KG_PER_KWH, None),
-        _ => Err(input_error(
-            &item,
+    match kit::site::intensity(b, factors, site, Boundary::LifeCycle) {
+        Grid::Override(o) => kit::site::register_override(b, site, Indicator::Gwp, o, "I", None),
+        Grid::Found(r) => kit::site::register_found(b, &r, Indicator::Gwp, "I", None),
+        Grid::Absent { .. } | Grid::Missing { .. } => Err(input_error(
+            &ItemRef::new(ItemKind::Site, site.id.as_str()),
             "no grid intensity: give one under [site.electricity.gwp]",
         )),
     }
@@ -167,35 +153,16 @@ impl Methodology for {{Type}} {
                 .ok_or_else(|| input_error(&item, format!("unknown site `{}`", w.site)))?;
             let grid = intensity(&mut b, factors, site)?;
             let (terms, _) = device_energy(w, &item)?;
-            let pue = match &site.pue {
-                Some(q) => Term::new(
-                    "PUE",
-                    q.value(),
-                    "1",
-                    TermSource::Inventory {
-                        path: ItemRef::new(ItemKind::Site, site.id.as_str())
-                            .path("pue")
-                            .into(),
-                    },
-                ),
-                None => Term::new(
-                    "PUE",
-                    1.0,
-                    "1",
-                    TermSource::Rule {
-                        rule: "PUE 1 when the site gives none".into(),
-                    },
-                ),
-            };
+            // The site's PUE, else the database's default, listed and stated as the kit does
+            // for every built-in method.
+            let defaults = kit::site::Defaults::new(&self.descriptor, parameters, factors);
+            let pue = kit::site::pue(&mut b, defaults, site)?.or_error(site)?.term;
             let draft = terms.into_iter().fold(
                 Draft::new(item, Aspect::Electricity, Stage::Use, "E × PUE × I")
                     .phase(Some(w.phase)),
                 Draft::term,
             );
-            b.contribute(
-                draft.term(pue.driver(Driver::FacilityOverhead)),
-                &[(Indicator::Gwp, grid)],
-            );
+            b.contribute(draft.term(pue), &[(Indicator::Gwp, grid)]);
         }
         let mut exclude = |kind, ids: Vec<&str>, reason: &'static str, driver| {
             for id in ids {
