@@ -282,3 +282,33 @@ fn a_dotted_key_of_thousands_of_parts_is_refused_before_parsing() {
         out.stderr
     );
 }
+
+#[test]
+fn a_huge_id_is_never_repeated_in_full() {
+    // A 2 MB site id, referenced wrongly by every workload, once put megabytes per error
+    // on stderr (the list of known sites repeated it in full).
+    let text = std::fs::read_to_string(root().join("examples/llama-3.1.toml")).expect("example");
+    let long = "s".repeat(2_000_000);
+    let edited_text = text
+        .replacen(
+            "id = \"meta-research-clusters\"",
+            &format!("id = \"{long}\""),
+            1,
+        )
+        .replace("site = \"meta-research-clusters\"", "site = \"nowhere\"");
+    let path =
+        std::env::temp_dir().join(format!("bilan-e2e-long-site-{}.toml", std::process::id()));
+    std::fs::write(&path, edited_text).expect("write");
+    let out = bilan(&["validate", &path.display().to_string()]);
+    assert_eq!(out.code, 2, "{}", &out.stderr[..out.stderr.len().min(2000)]);
+    assert!(
+        out.stderr.len() < 50_000,
+        "{} bytes on stderr",
+        out.stderr.len()
+    );
+    assert!(
+        out.stderr.contains("unknown site `nowhere`"),
+        "{}",
+        &out.stderr[..2000]
+    );
+}

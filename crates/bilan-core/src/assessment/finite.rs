@@ -29,7 +29,7 @@ impl Assessment {
         if let Some(f) = self.factors.iter().find(|f| !f.canonical.is_finite()) {
             return Err(format!(
                 "factor `{}` ({}) is out of range once converted to {}",
-                f.id,
+                bilan_units::text::clip(&f.id),
                 bilan_units::text::clip(&f.value),
                 f.canonical_unit
             ));
@@ -137,10 +137,12 @@ impl Assessment {
     }
 }
 
-fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor: &str) -> String {
+fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor_id: &str) -> String {
+    let clipped = bilan_units::text::clip(factor_id);
+    let factor: &str = &clipped;
     let mut parts: Vec<String> = c.terms.iter().map(show).collect();
     let canonical = a
-        .factor(factor)
+        .factor(factor_id)
         .map(|f| (f.canonical, f.canonical_unit.clone()));
     if let Some((value, unit)) = &canonical {
         parts.push(if value.is_finite() {
@@ -163,8 +165,13 @@ fn describe(a: &Assessment, c: &Contribution, indicator: Indicator, factor: &str
                     .total_cmp(&y.effect().abs().log10().abs())
             })
         });
+    // The factor is the culprit when it is further from 1 than any term.
+    let magnitude = |v: f64| v.abs().log10().abs();
+    let factor_worse = canonical.as_ref().is_some_and(|(v, _)| {
+        !v.is_finite() || culprit.is_none_or(|t| magnitude(*v) > magnitude(t.effect()))
+    });
     let blame = match culprit {
-        Some(t) if canonical.is_none_or(|(v, _)| v.is_finite()) => {
+        Some(t) if !factor_worse => {
             format!(
                 "; the term out of range is {} ({})",
                 show(t),

@@ -194,14 +194,19 @@ impl Checker {
             } else if known.len() <= 10 {
                 let mut candidates: Vec<&str> = known.iter().copied().collect();
                 candidates.sort_unstable();
-                format!("known {what}s: {}", candidates.join(", "))
+                let shown: Vec<_> = candidates
+                    .iter()
+                    .map(|c| bilan_units::text::clip(c))
+                    .collect();
+                format!("known {what}s: {}", shown.join(", "))
             } else {
                 let mut near = crate::suggest::closest(id, known.iter().copied(), 3);
                 near.sort_unstable();
                 if near.is_empty() {
                     format!("{} {what}s are known", known.len())
                 } else {
-                    format!("did you mean {}?", near.join(", "))
+                    let shown: Vec<_> = near.iter().map(|c| bilan_units::text::clip(c)).collect();
+                    format!("did you mean {}?", shown.join(", "))
                 }
             };
             self.problem(

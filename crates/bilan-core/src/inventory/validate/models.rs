@@ -50,12 +50,17 @@ impl Checker {
     fn unknown_model(&mut self, path: &KeyPath, model: &str, known: &[&str]) {
         let near = closest(model, known.iter().copied(), 3);
         let hint = if near.is_empty() {
-            format!("known models: {}", known.join(", "))
+            let shown: Vec<_> = known
+                .iter()
+                .take(20)
+                .map(|k| bilan_units::text::clip(k))
+                .collect();
+            format!("known models: {}", shown.join(", "))
         } else {
             format!(
                 "did you mean {}?",
                 near.iter()
-                    .map(|n| format!("`{n}`"))
+                    .map(|n| format!("`{}`", bilan_units::text::clip(n)))
                     .collect::<Vec<_>>()
                     .join(" or ")
             )
