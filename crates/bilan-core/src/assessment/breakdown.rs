@@ -1,0 +1,155 @@
+//! An assessment's totals by stage, phase and category, for every indicator in one pass.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Assessment, Stage};
+use crate::indicator::Indicator;
+use crate::inventory::Phase;
+
+impl Assessment {
+    /// Totals by stage, phase, category and item, for `indicator`.
+    pub fn breakdown(&self, indicator: Indicator) -> Breakdown {
+        let k = indicator.index();
+        let mut wanted = [false; Indicator::ALL.len()];
+        wanted[k] = true;
+        self.accumulate(wanted)
+            .into_iter()
+            .nth(k)
+            .map(Tally::finish)
+            .unwrap_or_default()
+    }
+
+    /// [`Assessment::breakdown`] of every indicator the method covers, in
+    /// [`Indicator::ALL`] order (`None`: not covered), from one pass over the contributions.
+    pub fn breakdowns(&self) -> [Option<Breakdown>; Indicator::ALL.len()] {
+        let covered = Indicator::ALL.map(|i| self.covers(i));
+        let tallies = self.accumulate(covered);
+        let mut out: [Option<Breakdown>; Indicator::ALL.len()] = Default::default();
+        for ((slot, tally), covered) in out.iter_mut().zip(tallies).zip(covered) {
+            if covered {
+                *slot = Some(tally.finish());
+            }
+        }
+        out
+    }
+
+    /// Sums the counted contributions (and, apart, the memo items) of the `wanted`
+    /// indicators, each in contribution order.
+    fn accumulate(
+        &self,
+        wanted: [bool; Indicator::ALL.len()],
+    ) -> [Tally<'_>; Indicator::ALL.len()] {
+        let mut tallies: [Tally<'_>; Indicator::ALL.len()] = Default::default();
+        for c in &self.contributions {
+            let mut phase_shares = None;
+            for v in &c.values {
+                let k = v.indicator.index();
+                if !wanted[k] {
+                    continue;
+                }
+                let t = &mut tallies[k];
+                if c.memo {
+                    if let Some(cat) = &c.category {
+                        t.memo.add(cat, v.value);
+                    }
+                    continue;
+                }
+                let v = v.value;
+                t.total += v;
+                let s = Stage::ALL.iter().position(|x| *x == c.stage).unwrap_or(0);
+                t.by_stage[s] += v;
+                t.stage_seen[s] = true;
+                let shares = phase_shares.get_or_insert_with(|| c.phase_shares());
+                for (p, share) in shares.iter().enumerate() {
+                    if *share > 0.0 {
+                        t.by_phase[p] += v * share;
+                        t.phase_seen[p] = true;
+                    }
+                }
+                if let Some(cat) = &c.category {
+                    t.by_category.add(cat, v);
+                }
+            }
+        }
+        tallies
+    }
+}
+
+/// One indicator's sums while a [`Breakdown`] is accumulated.
+#[derive(Default)]
+struct Tally<'a> {
+    total: f64,
+    by_stage: [f64; Stage::ALL.len()],
+    stage_seen: [bool; Stage::ALL.len()],
+    by_phase: [f64; Phase::ALL.len()],
+    phase_seen: [bool; Phase::ALL.len()],
+    by_category: Tallies<'a>,
+    memo: Tallies<'a>,
+}
+
+impl Tally<'_> {
+    fn finish(self) -> Breakdown {
+        let seen = |values: &[f64], seen: &[bool], n: usize| seen[n].then(|| values[n]);
+        Breakdown {
+            total: self.total,
+            by_stage: Stage::ALL
+                .iter()
+                .enumerate()
+                .filter_map(|(n, s)| seen(&self.by_stage, &self.stage_seen, n).map(|v| (*s, v)))
+                .collect(),
+            by_phase: Phase::ALL
+                .iter()
+                .enumerate()
+                .filter_map(|(n, p)| seen(&self.by_phase, &self.phase_seen, n).map(|v| (*p, v)))
+                .collect(),
+            by_category: self.by_category.into_map(),
+            memo: self.memo.into_map(),
+        }
+    }
+}
+
+/// Sums by category name. Methods have a handful of categories, shared by many
+/// contributions (often the same `&'static str`), so a short list searched by address first
+/// beats a map keyed by string.
+#[derive(Default)]
+struct Tallies<'a>(Vec<(&'a str, f64)>);
+
+impl<'a> Tallies<'a> {
+    fn add(&mut self, key: &'a str, v: f64) {
+        let found = self
+            .0
+            .iter()
+            .position(|(k, _)| std::ptr::eq(*k, key))
+            .or_else(|| self.0.iter().position(|(k, _)| *k == key));
+        match found {
+            Some(n) => self.0[n].1 += v,
+            None => self.0.push((key, v)),
+        }
+    }
+
+    fn into_map(self) -> BTreeMap<String, f64> {
+        let mut map = BTreeMap::new();
+        for (k, v) in self.0 {
+            *map.entry(k.to_owned()).or_insert(0.0) += v;
+        }
+        map
+    }
+}
+
+/// Totals of one indicator broken down.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Breakdown {
+    /// Total.
+    pub total: f64,
+    /// By life-cycle stage.
+    pub by_stage: BTreeMap<Stage, f64>,
+    /// By workload phase.
+    pub by_phase: BTreeMap<Phase, f64>,
+    /// By the method's categories.
+    pub by_category: BTreeMap<String, f64>,
+    /// Memo items by category (not in the total).
+    pub memo: BTreeMap<String, f64>,
+}
