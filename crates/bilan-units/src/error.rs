@@ -68,6 +68,14 @@ pub enum UnitError {
         /// The quantity as written.
         text: String,
     },
+    /// A distribution that cannot be: a gsd below 1, a negative sd, min above max, a mode
+    /// outside its range, a pedigree score outside 1–5, a ± as wide as a positive value…
+    InvalidDistribution {
+        /// The uncertain quantity as written (a string, or a table rendered on one line).
+        text: String,
+        /// What is wrong and what to write instead (already clipped where it repeats user text).
+        reason: String,
+    },
 }
 
 impl UnitError {
@@ -81,7 +89,8 @@ impl UnitError {
             | UnitError::UnknownUnit { text, .. }
             | UnitError::DimensionMismatch { text, .. }
             | UnitError::SubstanceMismatch { text, .. }
-            | UnitError::Negative { text } => *text = quoted,
+            | UnitError::Negative { text }
+            | UnitError::InvalidDistribution { text, .. } => *text = quoted,
         }
         self
     }
@@ -151,6 +160,12 @@ impl fmt::Display for UnitError {
                 "`{}` is negative; a negative amount makes no sense here",
                 clip(text)
             ),
+            UnitError::InvalidDistribution { text, reason } if text.is_empty() => {
+                f.write_str(reason)
+            }
+            UnitError::InvalidDistribution { text, reason } => {
+                write!(f, "`{}`: {reason}", clip(text))
+            }
         }
     }
 }

@@ -74,6 +74,16 @@
 //! (dimensionless) or a map `{ value = 12.5, unit = "kWh" }`; it serialises
 //! as the string `"<value> <unit>"`, or as a bare number when dimensionless.
 //! A [`Unit`] (de)serialises as its symbol.
+//!
+//! # Uncertain quantities
+//!
+//! An [`UncertainQuantity`] is a nominal [`Quantity`] with an optional [`Distribution`]:
+//! `"700 W ± 10 %"` (a normal whose 95 % interval is 700 W ± 70 W), or a table
+//! `{ min, mode, max }`, `{ min, max }`, `{ mean, sd }`, `{ median, gsd }`,
+//! `{ value, gsd }` or `{ value, pedigree, basic-gsd }` (a data-quality [`Pedigree`] of
+//! ecoinvent v3). A [`Quantity`] deserialises from every one of these forms too, checks
+//! the distribution and keeps the nominal value, so inventories with uncertain values load
+//! wherever quantities are read. See [`UncertainQuantity`] for the rules.
 
 mod dimension;
 mod error;
@@ -81,12 +91,17 @@ mod factor;
 mod quantity;
 mod table;
 pub mod text;
+mod uncertain;
 mod unit;
 
 pub use dimension::{BaseDim, Dimension};
 pub use error::UnitError;
 pub use quantity::Quantity;
 pub use table::SECONDS_PER_YEAR;
+pub use uncertain::{
+    DEFAULT_BASIC_GSD, Distribution, MAX_GSD, PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, Pedigree,
+    UncertainQuantity,
+};
 pub use unit::{Conversion, Substance, Unit};
 
 #[cfg(test)]

@@ -4,8 +4,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{self, MapAccess, Visitor};
-
 use crate::dimension::Dimension;
 use crate::error::UnitError;
 use crate::unit::{Substance, Unit};
@@ -256,63 +254,17 @@ impl serde::Serialize for Quantity {
 
 /// From a string (`"433196 kWh"`), a plain number (dimensionless), or a map
 /// `{ value = 12.5, unit = "kWh" }` (`unit` may be left out for a plain number).
+///
+/// Every form of an [`UncertainQuantity`](crate::UncertainQuantity) is accepted too
+/// (`"700 W ± 10 %"`, `{ min = "600 W", mode = "700 W", max = "750 W" }`…), checked, and
+/// read as its nominal value.
 impl<'de> serde::Deserialize<'de> for Quantity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Quantity, D::Error> {
-        deserializer.deserialize_any(QuantityVisitor)
-    }
-}
-
-struct QuantityVisitor;
-
-impl<'de> Visitor<'de> for QuantityVisitor {
-    type Value = Quantity;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "a number followed by a unit (e.g. \"433196 kWh\"), a plain number, \
-             or a table with `value` and `unit`",
-        )
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Quantity, E> {
-        Quantity::parse(text).map_err(E::custom)
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Quantity, E> {
-        Quantity::dimensionless(value).map_err(E::custom)
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Quantity, E> {
-        // Integers beyond 2^53 round to the nearest `f64`, as any number does.
-        Quantity::dimensionless(value as f64).map_err(E::custom)
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Quantity, E> {
-        Quantity::dimensionless(value as f64).map_err(E::custom)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Quantity, A::Error> {
-        const FIELDS: &[&str] = &["value", "unit"];
-        let mut value: Option<f64> = None;
-        let mut unit: Option<Cow<'de, str>> = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "value" if value.is_some() => return Err(de::Error::duplicate_field("value")),
-                "value" => value = Some(map.next_value()?),
-                "unit" if unit.is_some() => return Err(de::Error::duplicate_field("unit")),
-                "unit" => unit = Some(map.next_value()?),
-                other => return Err(de::Error::unknown_field(&crate::text::clip(other), FIELDS)),
-            }
-        }
-        let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
-        let unit_text = unit.unwrap_or_default();
-        let text = if unit_text.trim().is_empty() {
-            value.to_string()
-        } else {
-            format!("{value} {unit_text}")
-        };
-        let unit = Unit::parse_in(&unit_text, &text).map_err(de::Error::custom)?;
-        Quantity::new(value, unit).map_err(de::Error::custom)
+        deserializer
+            .deserialize_any(crate::uncertain::UncertainVisitor {
+                expecting: crate::uncertain::QUANTITY_EXPECTING,
+            })
+            .map(|uncertain| uncertain.quantity)
     }
 }
 
