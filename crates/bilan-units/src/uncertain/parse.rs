@@ -282,7 +282,7 @@ pub(super) struct Table<'de> {
     basic_gsd: Option<f64>,
     pedigree: Option<Pedigree>,
     /// `key = value` as written, for messages.
-    written: Vec<String>,
+    written: Vec<(Key, String)>,
 }
 
 /// What a table describes, once its keys are checked.
@@ -311,19 +311,21 @@ impl<'de> Table<'de> {
             Member::Number(v) => v.to_string(),
             Member::Quantity(q) => format!("\"{}\"", shown(q)),
         };
-        self.written.push(format!("{} = {shown}", key.name()));
+        self.written
+            .push((key, format!("{} = {shown}", key.name())));
         if let Some(i) = key.member_index() {
             self.members[i] = Some(member);
         }
     }
 
     pub(super) fn set_unit(&mut self, unit: Cow<'de, str>) {
-        self.written.push(format!("unit = \"{}\"", clip(&unit)));
+        self.written
+            .push((Key::Unit, format!("unit = \"{}\"", clip(&unit))));
         self.unit = Some(unit);
     }
 
     pub(super) fn set_gsd(&mut self, key: Key, gsd: f64) {
-        self.written.push(format!("{} = {gsd}", key.name()));
+        self.written.push((key, format!("{} = {gsd}", key.name())));
         if key == Key::Gsd {
             self.gsd = Some(gsd);
         } else {
@@ -334,7 +336,7 @@ impl<'de> Table<'de> {
     pub(super) fn set_pedigree(&mut self, pedigree: Pedigree) {
         let scores: Vec<String> = pedigree.scores().iter().map(u8::to_string).collect();
         self.written
-            .push(format!("pedigree = [{}]", scores.join(", ")));
+            .push((Key::Pedigree, format!("pedigree = [{}]", scores.join(", "))));
         self.pedigree = Some(pedigree);
     }
 
@@ -342,9 +344,13 @@ impl<'de> Table<'de> {
         key.member_index().and_then(|i| self.members[i].as_ref())
     }
 
-    /// The table rendered on one line, for messages.
+    /// The table rendered on one line, its keys in the order of the forms (a TOML table
+    /// hands them over sorted), for messages.
     fn text(&self) -> String {
-        format!("{{ {} }}", self.written.join(", "))
+        let mut written: Vec<&(Key, String)> = self.written.iter().collect();
+        written.sort_by_key(|(key, _)| Key::ALL.iter().position(|k| k == key));
+        let parts: Vec<&str> = written.iter().map(|(_, part)| part.as_str()).collect();
+        format!("{{ {} }}", parts.join(", "))
     }
 
     /// The uncertain quantity the table describes.

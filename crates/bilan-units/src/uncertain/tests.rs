@@ -378,6 +378,12 @@ fn table_errors_say_what_is_wrong() {
         ),
         (r#"{"unit": "kWh"}"#, "missing field `value`"),
         (r#"{}"#, "missing field `value`"),
+        // The table is quoted with its keys in the order of the forms, whatever the order
+        // they came in (TOML hands them over sorted).
+        (
+            r#"{"mode": "700 W", "max": "600 W", "min": "650 W"}"#,
+            "`{ min = \"650 W\", mode = \"700 W\", max = \"600 W\" }`: min 650 W is above max 600 W",
+        ),
     ];
     for (input, expected) in cases {
         let error = json_err(input);
