@@ -27,8 +27,7 @@ pub const PEDIGREE_INDICATORS: [&str; 5] = [
 /// underlying normal distribution: Ciroth, Muller, Weidema and Lesage (2016), "Empirically
 /// based uncertainty factors for the pedigree matrix in ecoinvent", *Int J Life Cycle Assess*
 /// 21:1338–1348, adopted in the ecoinvent v3 data quality guideline (Weidema et al. 2013,
-/// *Overview and methodology. Data quality guideline for the ecoinvent database version 3*,
-/// table 10.5).
+/// *Overview and methodology. Data quality guideline for the ecoinvent database version 3*).
 pub const PEDIGREE_VARIANCES: [[f64; 5]; 5] = [
     [0.0, 0.0006, 0.002, 0.008, 0.04],
     [0.0, 0.0001, 0.0006, 0.002, 0.008],
@@ -37,9 +36,8 @@ pub const PEDIGREE_VARIANCES: [[f64; 5]; 5] = [
     [0.0, 0.0006, 0.008, 0.04, 0.12],
 ];
 
-/// The basic geometric standard deviation a pedigree adds to when none is written: 1.05,
-/// ecoinvent's basic uncertainty of the best-known flows (e.g. the energy demand of a
-/// process, Weidema et al. 2013, table 10.4).
+/// The basic geometric standard deviation a pedigree adds to when `basic-gsd` is not
+/// written: 1.05, the project's default (docs/uncertainty.md says where it comes from).
 pub const DEFAULT_BASIC_GSD: f64 = 1.05;
 
 /// A data-quality pedigree: five scores from 1 (best) to 5 (worst), as in ecoinvent v3.
