@@ -322,6 +322,9 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
         ]);
     }
     let _ = writeln!(out, "{}\n", t.render());
+    if let Some(u) = &c.uncertainty {
+        out.push_str(&crate::uncertainty::render_text(u, markdown));
+    }
     let s = report.stamp;
     let _ = writeln!(out, "{h2}Reproducibility\n");
     let _ = writeln!(out, "- bilan {}", s.bilan);
@@ -349,7 +352,8 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
     out
 }
 
-/// The comparison as CSV, one figure a row, full precision.
+/// The comparison as CSV, one figure a row, full precision; with uncertainty, its rows come
+/// last (see [`crate::uncertainty`]).
 pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["section", "indicator", "method", "key", "value", "unit"])?;
@@ -441,6 +445,9 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
             &origin,
             &sha256,
         ])?;
+    }
+    if let Some(u) = &c.uncertainty {
+        crate::uncertainty::write_csv_rows(&mut w, u)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -10,6 +10,7 @@ pub mod explain;
 mod html;
 pub mod number;
 pub mod table;
+pub mod uncertainty;
 
 pub use number::{amount, count, significant};
 

@@ -104,13 +104,31 @@ pub fn count(value: f64) -> String {
 
 /// An amount of `indicator` (given in its canonical unit) with a unit scaled to its size.
 pub fn amount(value: f64, indicator: Indicator) -> String {
+    let (scale, unit) = step(value, indicator);
+    format!("{} {unit}", significant(value / scale, 4))
+}
+
+/// Two amounts of `indicator` in the one unit that suits the larger:
+/// `0.9980 to 1.020 kt CO2e`, not `998.0 t CO2e to 1.020 kt CO2e`.
+pub fn amount_range(low: f64, high: f64, indicator: Indicator) -> String {
+    let larger = if low.abs() > high.abs() { low } else { high };
+    let (scale, unit) = step(larger, indicator);
+    format!(
+        "{} to {} {unit}",
+        significant(low / scale, 4),
+        significant(high / scale, 4)
+    )
+}
+
+/// The scale and unit `value` is shown in.
+fn step(value: f64, indicator: Indicator) -> (f64, &'static str) {
     let steps = ladder(indicator);
     let (scale, unit) = steps
         .iter()
         .copied()
         .find(|(s, _)| value.abs() >= *s)
         .unwrap_or_else(|| steps[steps.len() - 1]);
-    let (scale, unit) = if value == 0.0 {
+    if value == 0.0 {
         steps
             .iter()
             .copied()
@@ -118,8 +136,7 @@ pub fn amount(value: f64, indicator: Indicator) -> String {
             .unwrap_or((scale, unit))
     } else {
         (scale, unit)
-    };
-    format!("{} {unit}", significant(value / scale, 4))
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +169,19 @@ mod tests {
         assert_eq!(count(2.0e9), "2,000,000,000");
         assert_eq!(count(1.0), "1");
         assert_eq!(count(2.5), "2.500");
+    }
+
+    #[test]
+    fn a_range_is_in_the_unit_of_its_larger_end() {
+        assert_eq!(
+            amount_range(998_000.0, 1_020_000.0, Indicator::Gwp),
+            "0.9980 to 1.020 kt CO2e"
+        );
+        assert_eq!(
+            amount_range(-2_500.0, 1_000.0, Indicator::Gwp),
+            "-2.500 to 1.000 t CO2e"
+        );
+        assert_eq!(amount_range(0.0, 0.0, Indicator::Energy), "0 to 0 kWh");
     }
 
     #[test]
