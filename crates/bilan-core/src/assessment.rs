@@ -646,7 +646,7 @@ pub use missing::no_factor_warning;
 mod functional;
 pub mod work;
 
-pub use breakdown::Breakdown;
+pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
 pub use functional::{functional_unit_results, workloads_of};
 

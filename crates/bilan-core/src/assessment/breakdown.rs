@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Assessment, Stage};
+use super::{Assessment, Contribution, Stage};
 use crate::indicator::Indicator;
 use crate::inventory::Phase;
 
@@ -50,30 +50,55 @@ impl Assessment {
                     continue;
                 }
                 let t = &mut tallies[k];
-                if c.memo {
-                    if let Some(cat) = &c.category {
-                        t.memo.add(cat, v.value);
-                    }
-                    continue;
-                }
-                let v = v.value;
-                t.total += v;
-                let s = Stage::ALL.iter().position(|x| *x == c.stage).unwrap_or(0);
-                t.by_stage[s] += v;
-                t.stage_seen[s] = true;
                 let shares = phase_shares.get_or_insert_with(|| c.phase_shares());
-                for (p, share) in shares.iter().enumerate() {
-                    if *share > 0.0 {
-                        t.by_phase[p] += v * share;
-                        t.phase_seen[p] = true;
-                    }
-                }
-                if let Some(cat) = &c.category {
-                    t.by_category.add(cat, v);
-                }
+                c.destinations(shares, |d, weight| t.add(d, v.value * weight));
             }
         }
         tallies
+    }
+}
+
+/// Where a contribution's value is counted in its method's figures: the one rule that the
+/// breakdown and the propagation of uncertainty (which sums drawn values the same way) share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Destination<'a> {
+    /// The total.
+    Total,
+    /// A life-cycle stage.
+    Stage(Stage),
+    /// A workload phase (with the contribution's share of that phase).
+    Phase(Phase),
+    /// The method's category.
+    Category(&'a str),
+    /// A memo item of that category (not in the total).
+    Memo(&'a str),
+}
+
+impl Contribution {
+    /// Calls `add` with every destination of this contribution's values and the weight of
+    /// the value there (1, or the phase's share); `phase_shares` are its
+    /// [`Contribution::phase_shares`], computed once by the caller.
+    pub fn destinations<'a>(
+        &'a self,
+        phase_shares: &[f64; Phase::ALL.len()],
+        mut add: impl FnMut(Destination<'a>, f64),
+    ) {
+        if self.memo {
+            if let Some(cat) = &self.category {
+                add(Destination::Memo(cat), 1.0);
+            }
+            return;
+        }
+        add(Destination::Total, 1.0);
+        add(Destination::Stage(self.stage), 1.0);
+        for (p, share) in Phase::ALL.iter().zip(phase_shares) {
+            if *share > 0.0 {
+                add(Destination::Phase(*p), *share);
+            }
+        }
+        if let Some(cat) = &self.category {
+            add(Destination::Category(cat), 1.0);
+        }
     }
 }
 
@@ -89,7 +114,25 @@ struct Tally<'a> {
     memo: Tallies<'a>,
 }
 
-impl Tally<'_> {
+impl<'a> Tally<'a> {
+    fn add(&mut self, d: Destination<'a>, v: f64) {
+        match d {
+            Destination::Total => self.total += v,
+            Destination::Stage(stage) => {
+                let s = Stage::ALL.iter().position(|x| *x == stage).unwrap_or(0);
+                self.by_stage[s] += v;
+                self.stage_seen[s] = true;
+            }
+            Destination::Phase(phase) => {
+                let p = Phase::ALL.iter().position(|x| *x == phase).unwrap_or(0);
+                self.by_phase[p] += v;
+                self.phase_seen[p] = true;
+            }
+            Destination::Category(cat) => self.by_category.add(cat, v),
+            Destination::Memo(cat) => self.memo.add(cat, v),
+        }
+    }
+
     fn finish(self) -> Breakdown {
         let seen = |values: &[f64], seen: &[bool], n: usize| seen[n].then(|| values[n]);
         Breakdown {
