@@ -1,0 +1,173 @@
+//! The walk over the matched keys of a pair of assessments, shared by the nominal
+//! decomposition and the propagation of uncertainty: it decides, once, which contributions
+//! are matched, which are present on one side only and which driver explains that, and hands
+//! each case to a [`Sink`] that does the arithmetic.
+
+use bilan_core::assessment::{Contribution, Driver, IndicatorValue};
+use bilan_core::indicator::Indicator;
+
+use super::index::Index;
+use super::{GROUPS, UNTAGGED, driver_index};
+
+/// One side of a matched key for one indicator: the product of the contribution's terms and
+/// factor by driver group, its value, and where the factor sits.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Side<'c> {
+    /// Products by driver group (the last one holds the untagged terms).
+    pub(crate) groups: [f64; GROUPS],
+    /// The contribution's stored value for the indicator.
+    pub(crate) value: f64,
+    /// The group of the indicator's factor.
+    pub(crate) factor_group: usize,
+    /// The contribution.
+    pub(crate) contribution: &'c Contribution,
+    /// Its value for the indicator (names the factor).
+    pub(crate) indicator_value: &'c IndicatorValue,
+}
+
+/// What the walk reports, for the `k`-th indicator of the list it was given.
+pub(crate) trait Sink {
+    /// One contribution a side: sequential substitution of A's groups by B's.
+    fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>);
+    /// Present on one side only (`sign` is +1 for B, −1 for A), explained by `driver`.
+    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side<'_>]);
+    /// Several contributions on both sides: the difference is left unexplained.
+    fn unmatched(&mut self, k: usize, a: &[Side<'_>], b: &[Side<'_>]);
+}
+
+/// The product of `c`'s terms by driver group; the same for every indicator.
+pub(crate) fn term_groups(c: &Contribution) -> [f64; GROUPS] {
+    let mut g = [1.0; GROUPS];
+    for t in &c.terms {
+        g[term_group(t.driver)] *= t.effect();
+    }
+    g
+}
+
+/// The group of a term tagged with `driver` (untagged terms form the last group).
+pub(crate) fn term_group(driver: Option<Driver>) -> usize {
+    driver.map_or(UNTAGGED, driver_index)
+}
+
+/// The factor last found for each indicator on one side of a pair, by the address of its
+/// id: consecutive contributions mostly share theirs (every workload at a site has the
+/// site's grid factor), so most lookups skip the map. Every contribution outlives the
+/// comparison, so an address cannot be reused for another id meanwhile.
+#[derive(Default)]
+pub(crate) struct Recent(pub(super) [Option<(usize, usize, f64)>; Indicator::ALL.len()]);
+
+/// One side of a key: the contributions' groups and values.
+fn side<'c>(ix: &Index<'c>, key: u32, indicator: Indicator) -> Vec<Side<'c>> {
+    ix.contributions(key)
+        .iter()
+        .filter_map(|&n| ix.groups(&ix.assessment.contributions[n as usize], indicator))
+        .collect()
+}
+
+/// Hands the difference of `key` between `a` and `b` to `sink`, for each indicator in
+/// `indicators` (the term groups of a contribution are the same for every indicator, so they
+/// are computed once per key).
+pub(super) fn key_difference(
+    sink: &mut impl Sink,
+    (a, ra): (&Index<'_>, &mut Recent),
+    (b, rb): (&Index<'_>, &mut Recent),
+    key: u32,
+    indicators: &[Indicator],
+) {
+    let (ca, cb) = (a.contributions(key), b.contributions(key));
+    if ca.len() > 1 || cb.len() > 1 {
+        for (k, &indicator) in indicators.iter().enumerate() {
+            several_difference(sink, k, a, b, key, indicator);
+        }
+        return;
+    }
+    // The common case, at most one contribution a side, without allocating.
+    fn one<'c>(ix: &Index<'c>, c: &[u32]) -> Option<(&'c Contribution, [f64; GROUPS])> {
+        c.first().map(|&n| {
+            let c = &ix.assessment.contributions[n as usize];
+            (c, term_groups(c))
+        })
+    }
+    fn value<'c>(
+        ix: &Index<'_>,
+        side: Option<(&'c Contribution, [f64; GROUPS])>,
+        indicator: Indicator,
+        recent: &mut Recent,
+    ) -> Option<Side<'c>> {
+        side.and_then(|(c, g)| {
+            let v = c.values.iter().find(|v| v.indicator == indicator)?;
+            ix.with_factor(c, g, v, recent)
+        })
+    }
+    let (sa, sb) = (one(a, ca), one(b, cb));
+    for (k, &indicator) in indicators.iter().enumerate() {
+        match (value(a, sa, indicator, ra), value(b, sb, indicator, rb)) {
+            (None, None) => {}
+            (Some(x), Some(y)) => sink.matched(k, &x, &y),
+            (None, Some(y)) => {
+                let driver = y
+                    .contribution
+                    .presence
+                    .or_else(|| a.exclusion_driver(key, y.contribution));
+                sink.one_sided(k, driver, 1.0, &[y]);
+            }
+            (Some(x), None) => {
+                let driver = x
+                    .contribution
+                    .presence
+                    .or_else(|| b.exclusion_driver(key, x.contribution));
+                sink.one_sided(k, driver, -1.0, &[x]);
+            }
+        }
+    }
+}
+
+/// [`key_difference`] for one indicator where a side has several contributions for `key`.
+fn several_difference(
+    sink: &mut impl Sink,
+    k: usize,
+    a: &Index<'_>,
+    b: &Index<'_>,
+    key: u32,
+    indicator: Indicator,
+) {
+    let (sa, sb) = (side(a, key, indicator), side(b, key, indicator));
+    match (sa.as_slice(), sb.as_slice()) {
+        ([], []) => {}
+        ([x], [y]) => sink.matched(k, x, y),
+        ([], present) => {
+            let driver = present
+                .iter()
+                .find_map(|x| x.contribution.presence)
+                .or_else(|| a.exclusion_driver(key, present[0].contribution));
+            sink.one_sided(k, driver, 1.0, present);
+        }
+        (present, []) => {
+            let driver = present
+                .iter()
+                .find_map(|x| x.contribution.presence)
+                .or_else(|| b.exclusion_driver(key, present[0].contribution));
+            sink.one_sided(k, driver, -1.0, present);
+        }
+        // Several contributions for one item and aspect on a side cannot be matched term
+        // by term: their difference is left unexplained.
+        (many_a, many_b) => sink.unmatched(k, many_a, many_b),
+    }
+}
+
+/// Walks every key of the pair (`a`, `b`) for the indicators both cover, in a deterministic
+/// order: A's keys in its contribution order, then B's keys A lacks, in B's order.
+pub(super) fn walk(sink: &mut impl Sink, a: &Index<'_>, b: &Index<'_>, both: &[Indicator]) {
+    if both.is_empty() {
+        return;
+    }
+    let (mut ra, mut rb) = (Recent::default(), Recent::default());
+    for &key in &a.order {
+        key_difference(sink, (a, &mut ra), (b, &mut rb), key, both);
+    }
+    for &key in &b.order {
+        if a.contributions(key).is_empty() {
+            key_difference(sink, (a, &mut ra), (b, &mut rb), key, both);
+        }
+    }
+}
