@@ -13,6 +13,7 @@
 
 pub mod divergence;
 pub mod reconcile;
+pub mod uncertainty;
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -261,6 +262,10 @@ pub struct Comparison {
     pub divergences: Vec<Divergence>,
     /// Per method.
     pub reconciliation: Vec<Reconciliation>,
+    /// Intervals of the figures, differences and drivers, when uncertainty was propagated
+    /// (`--uncertainty`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<uncertainty::UncertaintyReport>,
 }
 
 impl Comparison {
@@ -386,6 +391,7 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
         indicators,
         divergences,
         reconciliation,
+        uncertainty: None,
     }
 }
 

@@ -1,0 +1,336 @@
+//! Propagating the uncertainty of inputs through every method, side by side.
+//!
+//! The methods run once, at the nominal inputs. Their audit trails say what each figure is
+//! made of: every contribution is a product of terms and a factor, and every term and factor
+//! names where it comes from. An uncertain input (an inventory value, a factor, a parameter)
+//! multiplies every contribution that cites it by its ratio to its nominal value, raised to
+//! the term's power. [`propagate`] compiles the trails into sums of monomials of those ratios
+//! ([`plan`]), then either
+//!
+//! * **analytic**: first-order propagation of the logarithms' variances, each figure
+//!   approximated by a lognormal with its median and 95 % interval (a normal where the
+//!   figure is not positive); or
+//! * **Monte Carlo**: seeded draws, the same for every method and every iteration (common
+//!   random numbers), so the difference between two methods has its own interval; only the
+//!   figures' samples are kept, never a per-iteration trail.
+//!
+//! What the trail cannot say is held at its nominal value and reported as a note: a term
+//! `derived` from other numbers (e.g. a fleet's reserved device time, the sum of its
+//! workloads' device-hours) does not vary with the inputs it was derived from, and the
+//! structure of each method (which factor it picked, what it excluded) is that of the nominal
+//! run, as in matrix-based LCA software.
+
+mod analytic;
+mod draw;
+mod drivers;
+mod inputs;
+mod monte_carlo;
+mod plan;
+mod report;
+
+use bilan_core::assessment::{Assessment, Driver};
+use bilan_core::figure::{FigurePath, Selector};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::Inventory;
+use bilan_core::method::Descriptor;
+
+pub use inputs::{Input, InputSource, Inputs, factor_key, inventory_key, parameter_key};
+pub use report::{
+    DifferenceInterval, DriverInterval, FigureInterval, Headline, Histogram, InputReport,
+    InputShare, Interval, Propagation, Sensitivity, UncertaintyReport,
+};
+
+use crate::divergence::{GROUPS, UNTAGGED};
+
+/// How to propagate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// First-order, lognormal approximation.
+    Analytic,
+    /// Seeded Monte Carlo.
+    MonteCarlo {
+        /// Iterations.
+        iterations: usize,
+        /// Seed.
+        seed: u64,
+    },
+}
+
+/// What to propagate, beyond the aggregate figures of every method.
+#[derive(Clone, Copy)]
+pub struct Request<'a> {
+    /// How.
+    pub mode: Mode,
+    /// More figures to give an interval (an item's, for `explain`): method position, path.
+    pub extra: &'a [(usize, FigurePath)],
+    /// Methods whose headline is a percentile: method position, policy (`p95`).
+    pub headlines: &'a [(usize, &'a str)],
+    /// Called with the number of iterations done so far.
+    pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("mode", &self.mode)
+            .field("extra", &self.extra)
+            .field("headlines", &self.headlines)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The interval of every figure of every slot and driver, from either propagation.
+pub(crate) struct Results {
+    /// Per slot of the plan.
+    figures: Vec<Interval>,
+    /// Per total slot: the difference B − A and B / A − 1, per pair and indicator.
+    differences: Vec<(usize, usize, Indicator, Interval, Option<Interval>)>,
+    /// Per pair, indicator and group.
+    drivers: Vec<(usize, Indicator, usize, Interval)>,
+    /// Per ranked slot: the measure and the ranking.
+    sensitivity: Vec<(&'static str, analytic::Ranking)>,
+    /// Per total slot (Monte Carlo).
+    histograms: Vec<(usize, f64, f64, Vec<u32>)>,
+}
+
+/// Propagates `inputs` through the assessments of a run (`assessed`, in run order).
+pub fn propagate(
+    inventory: &Inventory,
+    assessed: &[(&Descriptor, &Assessment)],
+    inputs: &Inputs,
+    request: &Request<'_>,
+) -> UncertaintyReport {
+    let mut plan = plan::compile(inventory, assessed, inputs, request.extra);
+    let mut pairs = drivers::compile(assessed, inputs);
+    for p in &mut pairs {
+        p.merge_into(&mut plan.monomials);
+    }
+    let results = match request.mode {
+        Mode::Analytic => analytic::run(&plan, &pairs, inputs),
+        Mode::MonteCarlo { iterations, seed } => monte_carlo::run(
+            &plan,
+            &pairs,
+            inputs,
+            iterations.max(1),
+            seed,
+            request.progress,
+        ),
+    };
+    assemble(assessed, inputs, &plan, &pairs, results, request)
+}
+
+/// The slots whose inputs are ranked: every total, and the figures asked for.
+fn total_slots(plan: &plan::Plan) -> Vec<usize> {
+    plan.slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.figure.selector == Selector::Total || s.extra)
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// The slot of a method's total for an indicator.
+fn total_slot(plan: &plan::Plan, method: usize, indicator: Indicator) -> Option<usize> {
+    plan.slots.iter().position(|s| {
+        s.method == method
+            && s.figure.indicator == indicator
+            && s.figure.selector == Selector::Total
+    })
+}
+
+/// The driver of a group (`None`: the residual).
+fn group_driver(g: usize) -> Option<Driver> {
+    (g != UNTAGGED).then(|| Driver::ALL[g])
+}
+
+fn assemble(
+    assessed: &[(&Descriptor, &Assessment)],
+    inputs: &Inputs,
+    plan: &plan::Plan,
+    pairs: &[drivers::PairPlan],
+    results: Results,
+    request: &Request<'_>,
+) -> UncertaintyReport {
+    let id = |m: usize| assessed[m].1.method.id.clone();
+    // Which methods each input enters.
+    let mut methods_of: Vec<Vec<usize>> = vec![Vec::new(); inputs.list().len()];
+    for s in &plan.slots {
+        for &(m, _) in &s.sum.terms {
+            for &(n, _) in plan.monomials.list[m as usize].iter() {
+                let list = &mut methods_of[n as usize];
+                if !list.contains(&s.method) {
+                    list.push(s.method);
+                }
+            }
+        }
+    }
+    let mut input_reports: Vec<InputReport> = inputs
+        .list()
+        .iter()
+        .zip(&methods_of)
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(i, m)| {
+            let mut m = m.clone();
+            m.sort_unstable();
+            InputReport {
+                key: i.key.clone(),
+                source: i.source,
+                nominal: i.nominal,
+                unit: i.unit.clone(),
+                distribution: i.distribution.describe(i.nominal, &i.unit),
+                assumed: i.assumed.clone(),
+                methods: m.into_iter().map(id).collect(),
+            }
+        })
+        .collect();
+    input_reports.sort_by(|a, b| a.key.cmp(&b.key));
+    let figures = plan
+        .slots
+        .iter()
+        .zip(&results.figures)
+        .map(|(s, i)| FigureInterval {
+            method: id(s.method),
+            figure: s.figure.to_string(),
+            indicator: s.figure.indicator,
+            nominal: s.nominal(),
+            interval: *i,
+        })
+        .collect();
+    let differences = results
+        .differences
+        .iter()
+        .map(|&(a, b, indicator, d, r)| DifferenceInterval {
+            a: id(a),
+            b: id(b),
+            indicator,
+            difference: d,
+            relative: r,
+            significant: !d.spans_zero(),
+        })
+        .collect();
+    let drivers = results
+        .drivers
+        .iter()
+        .map(|&(p, indicator, g, interval)| {
+            let pair = &pairs[p];
+            let k = pair.both.iter().position(|i| *i == indicator);
+            let nominal = k.map_or(0.0, |k| {
+                pair.merged[k][g].nominal()
+                    + pair
+                        .classes
+                        .iter()
+                        .filter(|c| c.k == k)
+                        .map(|c| c.merged.nominal() * c.amounts(&|_| 1.0)[g])
+                        .sum::<f64>()
+            });
+            DriverInterval {
+                a: id(pair.a),
+                b: id(pair.b),
+                indicator,
+                driver: group_driver(g),
+                nominal,
+                interval,
+                spans_zero: interval.spans_zero(),
+            }
+        })
+        .collect();
+    let key = |n: usize| inputs.list()[n].key.clone();
+    let sensitivity = results
+        .sensitivity
+        .into_iter()
+        .map(|(measure, (slot, shares, of))| Sensitivity {
+            method: id(plan.slots[slot].method),
+            figure: plan.slots[slot].figure.to_string(),
+            measure: measure.to_owned(),
+            inputs: shares
+                .into_iter()
+                .take(10)
+                .map(|(n, share)| InputShare { key: key(n), share })
+                .collect(),
+            of,
+        })
+        .collect();
+    let histograms = results
+        .histograms
+        .into_iter()
+        .map(|(slot, low, high, counts)| Histogram {
+            method: id(plan.slots[slot].method),
+            figure: plan.slots[slot].figure.to_string(),
+            low,
+            high,
+            counts,
+        })
+        .collect();
+    let headlines = request
+        .headlines
+        .iter()
+        .flat_map(|&(m, policy)| {
+            let figures = &results.figures;
+            Indicator::ALL.into_iter().filter_map(move |indicator| {
+                let slot = total_slot(plan, m, indicator)?;
+                let i = figures[slot];
+                Some(Headline {
+                    method: id(m),
+                    indicator,
+                    policy: policy.to_owned(),
+                    value: if policy == "median" { i.median } else { i.p95 },
+                })
+            })
+        })
+        .collect();
+    let mut notes = plan.notes.clone();
+    if assessed.iter().any(|(_, a)| {
+        a.contributions.iter().any(|c| {
+            c.terms
+                .iter()
+                .any(|t| matches!(t.source, bilan_core::assessment::TermSource::Derived { .. }))
+        })
+    }) {
+        notes.push(
+            "terms derived from other numbers (e.g. a fleet's reserved device time) are held at their nominal value"
+                .to_owned(),
+        );
+    }
+    let (iterations, seed) = match request.mode {
+        Mode::Analytic => (None, None),
+        Mode::MonteCarlo { iterations, seed } => (Some(iterations.max(1)), Some(seed)),
+    };
+    UncertaintyReport {
+        propagation: match request.mode {
+            Mode::Analytic => Propagation::Analytic,
+            Mode::MonteCarlo { .. } => Propagation::MonteCarlo,
+        },
+        iterations,
+        seed,
+        inputs: input_reports,
+        figures,
+        differences,
+        drivers,
+        sensitivity,
+        histograms,
+        headlines,
+        notes,
+    }
+}
+
+/// The driver groups a pair's indicator may move: those with a linear part, or where a class's
+/// groups differ or cite an input.
+fn active_groups(pair: &drivers::PairPlan, k: usize) -> [bool; GROUPS] {
+    let mut active = [false; GROUPS];
+    for (g, l) in pair.merged[k].iter().enumerate() {
+        if l.constant != 0.0 || !l.terms.is_empty() {
+            active[g] = true;
+        }
+    }
+    for c in pair.classes.iter().filter(|c| c.k == k) {
+        for (g, flag) in active.iter_mut().enumerate() {
+            if c.ga[g] != c.gb[g] {
+                *flag = true;
+            }
+        }
+        for &(_, _, g) in c.a_inputs.iter().chain(&c.b_inputs) {
+            active[g] = true;
+        }
+    }
+    active
+}

@@ -1,0 +1,259 @@
+//! Divergence drivers under uncertainty.
+//!
+//! The nominal decomposition ([`crate::divergence`]) substitutes, for each matched pair of
+//! contributions, A's driver groups by B's. In a draw, each group is multiplied by the ratios
+//! of the uncertain inputs it holds, and the substitution is done again. The walk over the
+//! pairs is the nominal one ([`crate::divergence::walk_pairs`]), so the matching, the
+//! presence drivers and the order of substitution cannot drift apart.
+//!
+//! To stay linear in the inventory, matched pairs are gathered into classes. Writing `s` for
+//! the product of A's groups, a pair's step amounts are `s` times those of the normalised pair
+//! (A's groups all 1, B's groups `b/a`); an input cited with the same power in the same group
+//! on both sides multiplies every step alike. Pairs with the same normalised groups and the
+//! same other inputs form a class: a draw substitutes once per class, and each class's weight
+//! is a sum of `s × (common inputs' monomial)`, compiled like any figure.
+
+use bilan_core::assessment::{Assessment, Driver};
+use bilan_core::indicator::Indicator;
+use bilan_core::method::Descriptor;
+use rustc_hash::FxHashMap;
+
+use super::inputs::{Inputs, Resolver, merge};
+use super::plan::{Builder, Linear, Monomials, value_monomials};
+use crate::divergence::{
+    GROUPS, Side, Sink, UNTAGGED, product, substitute, term_group, walk_pairs,
+};
+
+/// Inputs of one side of a class: (input, power, group), sorted.
+type Cited = Vec<(u32, u64, usize)>;
+/// What makes a class: indicator position, normalised groups of A and B, and each side's own
+/// inputs.
+type ClassKey = (usize, [u64; GROUPS], [u64; GROUPS], Cited, Cited);
+
+/// Matched pairs with the same normalised groups and inputs.
+#[derive(Debug)]
+pub(super) struct Class {
+    /// Indicator position in the pair's list.
+    pub(super) k: usize,
+    /// A's and B's groups, normalised.
+    pub(super) ga: [f64; GROUPS],
+    pub(super) gb: [f64; GROUPS],
+    /// Inputs only one side cites (or with another power or group): (input, power, group).
+    pub(super) a_inputs: Vec<(u32, f64, usize)>,
+    pub(super) b_inputs: Vec<(u32, f64, usize)>,
+    /// Σ scale × common monomial.
+    pub(super) weight: Builder,
+    /// The same, once merged.
+    pub(super) merged: Linear,
+}
+
+impl Class {
+    /// Step amounts by group, given a ratio per input.
+    pub(super) fn amounts(&self, ratio: &dyn Fn(u32) -> f64) -> [f64; GROUPS] {
+        let (mut ga, mut gb) = (self.ga, self.gb);
+        for &(n, p, g) in &self.a_inputs {
+            ga[g] *= ratio(n).powf(p);
+        }
+        for &(n, p, g) in &self.b_inputs {
+            gb[g] *= ratio(n).powf(p);
+        }
+        let mut out = [0.0; GROUPS];
+        // Rounding of the recomputed products is not a driver: only the steps count.
+        let _ = substitute(&ga, &gb, |g, amount| out[g] += amount);
+        out
+    }
+}
+
+/// One pair of methods.
+#[derive(Debug)]
+pub(super) struct PairPlan {
+    /// Positions of A and B in the run.
+    pub(super) a: usize,
+    pub(super) b: usize,
+    /// The indicators both cover.
+    pub(super) both: Vec<Indicator>,
+    /// Per indicator position and group: the part linear in the monomials (one-sided
+    /// contributions, unmatched ones).
+    pub(super) linear: Vec<[Builder; GROUPS]>,
+    /// The same, once merged.
+    pub(super) merged: Vec<[Linear; GROUPS]>,
+    /// Classes of matched pairs.
+    pub(super) classes: Vec<Class>,
+    /// The pair's monomials, before they are merged into the run's table.
+    pub(super) monomials: Monomials,
+}
+
+struct Compiler<'i> {
+    plan: PairPlan,
+    resolver: Resolver<'i>,
+    method_a: String,
+    method_b: String,
+    index: FxHashMap<ClassKey, usize>,
+    scratch: Vec<(usize, f64)>,
+}
+
+impl Compiler<'_> {
+    /// The inputs of one side: terms in their groups, the factor in the factor's group.
+    fn cited(&mut self, method_a: bool, x: &Side<'_>) -> Vec<(usize, f64, usize)> {
+        let method = if method_a {
+            &self.method_a
+        } else {
+            &self.method_b
+        };
+        let mut grouped = Vec::new();
+        self.resolver
+            .grouped_terms(method, x.contribution, &mut grouped);
+        let mut out: Vec<(usize, f64, usize)> = grouped
+            .into_iter()
+            .map(|(n, p, t)| (n, p, term_group(x.contribution.terms[t].driver)))
+            .collect();
+        if let Some(n) = self.resolver.factor(x.indicator_value) {
+            out.push((n, 1.0, x.factor_group));
+        }
+        out.sort_by(|l, r| (l.0, l.2).cmp(&(r.0, r.2)).then(l.1.total_cmp(&r.1)));
+        out
+    }
+
+    fn value_monomial(&mut self, method_a: bool, x: &Side<'_>) -> Option<u32> {
+        let method = if method_a {
+            self.method_a.clone()
+        } else {
+            self.method_b.clone()
+        };
+        let all = value_monomials(
+            &mut self.resolver,
+            &mut self.plan.monomials,
+            &method,
+            x.contribution,
+            &mut self.scratch,
+        );
+        let position = x
+            .contribution
+            .values
+            .iter()
+            .position(|v| std::ptr::eq(v, x.indicator_value))?;
+        all[position]
+    }
+}
+
+fn bits(g: &[f64; GROUPS]) -> [u64; GROUPS] {
+    g.map(f64::to_bits)
+}
+
+impl Sink for Compiler<'_> {
+    fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>) {
+        let (ca, cb) = (self.cited(true, a), self.cited(false, b));
+        let common: Vec<(usize, f64, usize)> =
+            ca.iter().filter(|x| cb.contains(x)).copied().collect();
+        let only = |list: &[(usize, f64, usize)]| -> Vec<(u32, f64, usize)> {
+            list.iter()
+                .filter(|x| !common.contains(x))
+                .map(|&(n, p, g)| (u32::try_from(n).unwrap_or(u32::MAX), p, g))
+                .collect()
+        };
+        let (a_inputs, b_inputs) = (only(&ca), only(&cb));
+        let scale = product(&a.groups);
+        let normalise = scale != 0.0 && scale.is_finite() && a.groups.iter().all(|g| *g != 0.0);
+        let (ga, gb, scale) = if normalise {
+            let mut gb = b.groups;
+            for (x, y) in gb.iter_mut().zip(&a.groups) {
+                *x /= y;
+            }
+            ([1.0; GROUPS], gb, scale)
+        } else {
+            (a.groups, b.groups, 1.0)
+        };
+        let key_inputs = |l: &[(u32, f64, usize)]| -> Cited {
+            l.iter().map(|&(n, p, g)| (n, p.to_bits(), g)).collect()
+        };
+        let key = (
+            k,
+            bits(&ga),
+            bits(&gb),
+            key_inputs(&a_inputs),
+            key_inputs(&b_inputs),
+        );
+        let next = self.plan.classes.len();
+        let class = *self.index.entry(key).or_insert(next);
+        if class == next {
+            self.plan.classes.push(Class {
+                k,
+                ga,
+                gb,
+                a_inputs,
+                b_inputs,
+                weight: Builder::default(),
+                merged: Linear::default(),
+            });
+        }
+        self.scratch.clear();
+        self.scratch.extend(common.iter().map(|&(n, p, _)| (n, p)));
+        merge(&mut self.scratch);
+        let mono = (!self.scratch.is_empty()).then(|| self.plan.monomials.intern(&self.scratch));
+        self.plan.classes[class].weight.add(mono, scale);
+    }
+
+    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side<'_>]) {
+        let g = term_group(driver);
+        for x in present {
+            let mono = self.value_monomial(sign < 0.0, x);
+            self.plan.linear[k][g].add(mono, sign * x.value);
+        }
+    }
+
+    fn unmatched(&mut self, k: usize, a: &[Side<'_>], b: &[Side<'_>]) {
+        for x in b {
+            let mono = self.value_monomial(false, x);
+            self.plan.linear[k][UNTAGGED].add(mono, x.value);
+        }
+        for x in a {
+            let mono = self.value_monomial(true, x);
+            self.plan.linear[k][UNTAGGED].add(mono, -x.value);
+        }
+    }
+}
+
+/// Compiles the drivers of every pair of methods.
+pub(super) fn compile(assessed: &[(&Descriptor, &Assessment)], inputs: &Inputs) -> Vec<PairPlan> {
+    walk_pairs(assessed, |i, j, both| Compiler {
+        plan: PairPlan {
+            a: i,
+            b: j,
+            both: both.to_vec(),
+            linear: both.iter().map(|_| Default::default()).collect(),
+            merged: Vec::new(),
+            classes: Vec::new(),
+            monomials: Monomials::default(),
+        },
+        resolver: Resolver::new(inputs),
+        method_a: assessed[i].1.method.id.clone(),
+        method_b: assessed[j].1.method.id.clone(),
+        index: FxHashMap::default(),
+        scratch: Vec::new(),
+    })
+    .into_iter()
+    .map(|c| c.plan)
+    .collect()
+}
+
+impl PairPlan {
+    /// Moves the pair's monomials into the run's table and compiles its sums.
+    pub(super) fn merge_into(&mut self, run: &mut Monomials) {
+        let remap: Vec<u32> = std::mem::take(&mut self.monomials)
+            .list
+            .iter()
+            .map(|m| {
+                let list: Vec<(usize, f64)> = m.iter().map(|&(n, p)| (n as usize, p)).collect();
+                run.intern(&list)
+            })
+            .collect();
+        let at = |m: u32| remap[m as usize];
+        self.merged = std::mem::take(&mut self.linear)
+            .into_iter()
+            .map(|groups| groups.map(|b| b.linear(at)))
+            .collect();
+        for c in &mut self.classes {
+            c.merged = std::mem::take(&mut c.weight).linear(at);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The uncertain inputs of a run, and how a term or factor of an audit trail names one.
+//!
+//! An input is keyed by where it was written, so that every method, every contribution and
+//! every iteration that uses it shares one draw:
+//!
+//! * an inventory value: its key path with the item's id, `site[eu-dc].pue`,
+//!   `workload[pretrain].device-hours`, `fleet[h100].host.devices-per-host`;
+//! * a factor: `factor:ID` (embedded or from a `--factors` file);
+//! * a method parameter: `parameter:NAME` (given for every method that has it) or
+//!   `parameter:METHOD:NAME`.
+
+use std::fmt::Write as _;
+
+use bilan_core::assessment::{Contribution, IndicatorValue, TermSource};
+use bilan_units::Distribution;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// Where an uncertain input was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputSource {
+    /// A value of the inventory.
+    Inventory,
+    /// An impact factor (embedded or from a factor file).
+    Factor,
+    /// A method parameter.
+    Parameter,
+}
+
+/// One uncertain input.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Its key (see the module documentation).
+    pub key: String,
+    /// The value the methods used, in `unit`.
+    pub nominal: f64,
+    /// The unit of `nominal` and of the distribution.
+    pub unit: String,
+    /// Its distribution.
+    pub distribution: Distribution,
+    /// Where it was written.
+    pub source: InputSource,
+    /// Why a default distribution was assumed (the source gives none), if so.
+    pub assumed: Option<String>,
+}
+
+/// The uncertain inputs of a run, by key.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    list: Vec<Input>,
+    index: FxHashMap<String, usize>,
+}
+
+impl Inputs {
+    /// No uncertain input.
+    pub fn new() -> Inputs {
+        Inputs::default()
+    }
+
+    /// Adds `input`; a later input with the same key replaces the earlier one (a user's
+    /// factor file over the embedded database).
+    pub fn add(&mut self, input: Input) {
+        match self.index.get(&input.key) {
+            Some(&n) => self.list[n] = input,
+            None => {
+                self.index.insert(input.key.clone(), self.list.len());
+                self.list.push(input);
+            }
+        }
+    }
+
+    /// Every input, in the order they were first added.
+    pub fn list(&self) -> &[Input] {
+        &self.list
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The input with `key`.
+    pub fn get(&self, key: &str) -> Option<&Input> {
+        self.index.get(key).map(|&n| &self.list[n])
+    }
+
+    pub(super) fn position(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+}
+
+/// The key of an inventory value.
+pub fn inventory_key(table: &str, id: &str, key: &str) -> String {
+    format!("{table}[{id}].{key}")
+}
+
+/// The key of a factor.
+pub fn factor_key(id: &str) -> String {
+    format!("factor:{id}")
+}
+
+/// The key of a method parameter, for every method (`method` = `None`) or for one.
+pub fn parameter_key(method: Option<&str>, name: &str) -> String {
+    match method {
+        Some(m) => format!("parameter:{m}:{name}"),
+        None => format!("parameter:{name}"),
+    }
+}
+
+/// Finds the inputs a contribution's terms and factors cite, reusing one buffer for keys.
+pub(super) struct Resolver<'i> {
+    inputs: &'i Inputs,
+    buffer: String,
+}
+
+impl<'i> Resolver<'i> {
+    pub(super) fn new(inputs: &'i Inputs) -> Resolver<'i> {
+        Resolver {
+            inputs,
+            buffer: String::new(),
+        }
+    }
+
+    fn find(&mut self, write: impl FnOnce(&mut String)) -> Option<usize> {
+        self.buffer.clear();
+        write(&mut self.buffer);
+        self.inputs.position(&self.buffer)
+    }
+
+    /// The uncertain inputs of `c`'s terms, with their powers, for method `method`.
+    pub(super) fn terms(&mut self, method: &str, c: &Contribution, out: &mut Vec<(usize, f64)>) {
+        let mut grouped = Vec::new();
+        self.grouped_terms(method, c, &mut grouped);
+        out.clear();
+        out.extend(grouped.iter().map(|&(n, p, _)| (n, p)));
+    }
+
+    /// [`Resolver::terms`] with the position of each term in `c.terms`.
+    pub(super) fn grouped_terms(
+        &mut self,
+        method: &str,
+        c: &Contribution,
+        out: &mut Vec<(usize, f64, usize)>,
+    ) {
+        out.clear();
+        for (position, t) in c.terms.iter().enumerate() {
+            let power = f64::from(t.power.signum());
+            let found = match &t.source {
+                TermSource::Item { key } => self.find(|b| {
+                    let _ = write!(b, "{}[{}].{key}", c.item.kind.key(), c.item.id);
+                }),
+                TermSource::Inventory { path } => self.inputs.position(path),
+                TermSource::Parameter { name } => self
+                    .find(|b| {
+                        let _ = write!(b, "parameter:{method}:{name}");
+                    })
+                    .or_else(|| {
+                        self.find(|b| {
+                            let _ = write!(b, "parameter:{name}");
+                        })
+                    }),
+                TermSource::Factor { id } => self.find(|b| {
+                    let _ = write!(b, "factor:{id}");
+                }),
+                TermSource::Rule { .. } | TermSource::Derived { .. } => None,
+            };
+            if let Some(n) = found {
+                out.push((n, power, position));
+            }
+        }
+    }
+
+    /// The uncertain input behind the factor of `v`, if any: an inventory value for a factor
+    /// the inventory gave (`inventory:PATH`), else the factor itself.
+    pub(super) fn factor(&mut self, v: &IndicatorValue) -> Option<usize> {
+        match v.factor.strip_prefix("inventory:") {
+            Some(path) => self.inputs.position(path),
+            None => self.find(|b| {
+                let _ = write!(b, "factor:{}", v.factor);
+            }),
+        }
+    }
+}
+
+/// Sorts `list` by input and merges the powers of an input cited twice, dropping those that
+/// cancel.
+pub(super) fn merge(list: &mut Vec<(usize, f64)>) {
+    list.sort_by_key(|x| x.0);
+    let mut out: Vec<(usize, f64)> = Vec::with_capacity(list.len());
+    for &(n, p) in list.iter() {
+        match out.last_mut() {
+            Some(last) if last.0 == n => last.1 += p,
+            _ => out.push((n, p)),
+        }
+    }
+    out.retain(|x| x.1 != 0.0);
+    *list = out;
+}
