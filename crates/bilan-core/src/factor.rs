@@ -224,9 +224,14 @@ pub struct Factor {
     /// How far it was checked.
     #[serde(default)]
     pub quality: Quality,
-    /// Relative half-width of its uncertainty (0.3 = ±30 %), when known or assumed.
+    /// Relative half-width of the 95 % interval of a lognormal (0.3 = ±30 %), as factor
+    /// files wrote it before distributions; read into `distribution`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<f64>,
+    /// The distribution its source gives (or the file's `uncertainty`, as a lognormal), in
+    /// the unit of `value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<bilan_units::Distribution>,
     /// Caveats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,

@@ -22,7 +22,7 @@ use bilan_core::factor::{Absence, Basis, Boundary, Factor, FactorOrigin, FactorS
 use bilan_core::indicator::Indicator;
 use bilan_core::region::Region;
 use bilan_io::{FileError, FileErrors, SourceFile};
-use bilan_units::{Dimension, Quantity};
+use bilan_units::{Dimension, Distribution, Quantity, UncertainQuantity};
 use serde::Deserialize;
 
 /// Version of the embedded database: year and month of the data compilation, then a serial.
@@ -142,6 +142,7 @@ fn lifecycle_grid(name: &str, text: &str) -> Result<Vec<Factor>, String> {
                 attribution: EMBER_ATTRIBUTION.to_owned(),
                 quality: if suspect { Quality::Suspect } else { Quality::Ok },
                 uncertainty: None,
+                distribution: None,
                 notes: Some(format!(
                     "{}: production mix{}",
                     row.country,
@@ -188,6 +189,7 @@ fn egrid(name: &str, text: &str) -> Result<Vec<Factor>, String> {
                 attribution: EGRID_ATTRIBUTION.to_owned(),
                 quality: Quality::Ok,
                 uncertainty: None,
+                distribution: None,
                 notes: Some(format!(
                     "{}: generation-based output rate (lb/MWh × 0.45359237)",
                     row.state
@@ -230,6 +232,7 @@ fn wri(name: &str, text: &str) -> Result<Vec<Factor>, String> {
                 attribution: WRI_ATTRIBUTION.to_owned(),
                 quality: if world { Quality::Unverified } else { Quality::Ok },
                 uncertainty: None,
+                distribution: None,
                 notes: Some(if world {
                     format!("{}; world value whose derivation is undocumented (WRI's own 47-country generation-weighted average is reported as 4.81 L/kWh)", row.basis)
                 } else {
@@ -261,7 +264,8 @@ pub struct FactorEntry {
     pub subject: String,
     #[serde(default)]
     pub indicator: Option<Indicator>,
-    pub value: Quantity,
+    #[schemars(with = "Quantity")]
+    pub value: UncertainQuantity,
     pub boundary: Boundary,
     pub region: Region,
     pub year: i32,
@@ -358,10 +362,13 @@ pub fn check_entries(
                     "a PUE is a ratio, not an impact: omit `indicator`".into(),
                 );
             }
-            if !e.value.dimension().is_dimensionless() || e.value.value() < 1.0 {
+            if !e.value.quantity.dimension().is_dimensionless() || e.value.quantity.value() < 1.0 {
                 problem(
                     at("value"),
-                    format!("`{}`: a PUE is a plain number of at least 1", e.value),
+                    format!(
+                        "`{}`: a PUE is a plain number of at least 1",
+                        e.value.quantity
+                    ),
                 );
             }
         } else if e.indicator.is_none() {
@@ -387,14 +394,14 @@ pub fn check_entries(
             );
         }
         if let Some(expected) = expected_dimension(&e.subject, e.indicator)
-            && e.value.dimension() != expected
+            && e.value.quantity.dimension() != expected
         {
             problem(
                 at("value"),
                 format!(
                     "`{}` is {}, expected {}{} for subject `{}`",
-                    e.value,
-                    e.value.dimension().name(),
+                    e.value.quantity,
+                    e.value.quantity.dimension().name(),
                     expected.name(),
                     expected
                         .example_unit()
@@ -404,18 +411,37 @@ pub fn check_entries(
                 ),
             );
         }
-        if e.value.value() < 0.0 {
-            problem(at("value"), format!("`{}` is negative", e.value));
+        if e.value.quantity.value() < 0.0 {
+            problem(at("value"), format!("`{}` is negative", e.value.quantity));
         }
-        if !e.value.to_base_units().is_finite() {
-            problem(at("value"), bilan_core::inventory::out_of_range(&e.value));
-        }
-        if e.uncertainty.is_some_and(|u| !u.is_finite() || u < 0.0) {
+        if !e.value.quantity.to_base_units().is_finite() {
             problem(
-                at("uncertainty"),
-                "a relative half-width, 0 or more (0.3 = ±30 %)".into(),
+                at("value"),
+                bilan_core::inventory::out_of_range(&e.value.quantity),
             );
         }
+        let legacy = match e.uncertainty {
+            None => None,
+            Some(u) => match Distribution::from_relative_half_width(u) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    problem(
+                        at("uncertainty"),
+                        "the relative half-width of a 95 % interval, 0 or more (0.3 = ±30 %)"
+                            .into(),
+                    );
+                    None
+                }
+            },
+        };
+        if legacy.is_some() && e.value.distribution.is_some() {
+            problem(
+                at("uncertainty"),
+                "give the uncertainty once: either `uncertainty` or a distribution in `value`"
+                    .into(),
+            );
+        }
+        let distribution = e.value.distribution.or(legacy);
         for (field, text) in [
             ("dataset", &e.dataset),
             ("citation", &e.citation),
@@ -433,7 +459,7 @@ pub fn check_entries(
             id: e.id,
             subject: e.subject,
             indicator: e.indicator,
-            value: e.value,
+            value: e.value.quantity,
             boundary: e.boundary,
             region: e.region,
             year: e.year,
@@ -445,6 +471,7 @@ pub fn check_entries(
             attribution: e.attribution,
             quality: e.quality,
             uncertainty: e.uncertainty,
+            distribution,
             notes: e.notes,
             origin: FactorOrigin::Embedded,
         });
@@ -455,6 +482,8 @@ pub fn check_entries(
         Err(FileErrors { errors })
     }
 }
+
+pub mod uncertainty;
 
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 
 pub use depth::MAX_DEPTH;
 pub use locate::Locator;
+pub use uncertain::{UncertainValue, uncertain_values};
 
 /// A file's text and the name to show for it.
 #[derive(Clone, Debug)]
@@ -490,6 +491,7 @@ mod depth;
 mod locate;
 mod pieces;
 mod read;
+mod uncertain;
 
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,7 @@ fn factor(id: &str, region: &str, boundary: Boundary, basis: Basis, value: &str)
         attribution: "a".to_owned(),
         quality: Quality::Ok,
         uncertainty: None,
+        distribution: None,
         notes: None,
         origin: FactorOrigin::Embedded,
     }

@@ -1,0 +1,166 @@
+//! The uncertain values of a file: every quantity written with a distribution
+//! (`"700 W ± 10 %"`, `{ min, mode, max }`, `{ median, gsd }`, `{ value, pedigree }`…), by key
+//! path with items named by id (`workload[pretrain].device-hours`, `site[eu-dc].pue`), as
+//! the audit trail names them.
+//!
+//! The typed reading of the file ([`crate::parse`]) already accepted these forms (taking
+//! their nominal value) and refused bad distributions with their line; this scan, made only
+//! when uncertainty is propagated, records the distributions.
+
+use bilan_units::UncertainQuantity;
+use serde::Deserialize as _;
+
+use crate::{FileError, FileErrors, Format, SourceFile};
+
+/// An uncertain value at a key path.
+#[derive(Clone, Debug)]
+pub struct UncertainValue {
+    /// Key path, items named by id.
+    pub path: String,
+    /// The value and its distribution.
+    pub value: UncertainQuantity,
+}
+
+/// Keys that make a table a distribution rather than a table of the file's own.
+const DISTRIBUTION_KEYS: [&str; 7] = ["min", "max", "mean", "sd", "median", "gsd", "pedigree"];
+/// Every key a distribution table may have.
+const ALLOWED_KEYS: [&str; 11] = [
+    "min",
+    "mode",
+    "max",
+    "mean",
+    "sd",
+    "median",
+    "gsd",
+    "pedigree",
+    "basic-gsd",
+    "value",
+    "unit",
+];
+
+/// A document, as either format's tree.
+enum Node<'a> {
+    Toml(&'a toml::Value),
+    Json(&'a serde_json::Value),
+}
+
+impl<'a> Node<'a> {
+    fn as_str(&self) -> Option<&'a str> {
+        match self {
+            Node::Toml(v) => v.as_str(),
+            Node::Json(v) => v.as_str(),
+        }
+    }
+
+    fn entries(&self) -> Option<Vec<(&'a str, Node<'a>)>> {
+        match self {
+            Node::Toml(v) => v
+                .as_table()
+                .map(|t| t.iter().map(|(k, v)| (k.as_str(), Node::Toml(v))).collect()),
+            Node::Json(v) => v
+                .as_object()
+                .map(|t| t.iter().map(|(k, v)| (k.as_str(), Node::Json(v))).collect()),
+        }
+    }
+
+    fn items(&self) -> Option<Vec<Node<'a>>> {
+        match self {
+            Node::Toml(v) => v.as_array().map(|a| a.iter().map(Node::Toml).collect()),
+            Node::Json(v) => v.as_array().map(|a| a.iter().map(Node::Json).collect()),
+        }
+    }
+
+    fn read(&self) -> Result<UncertainQuantity, String> {
+        match self {
+            Node::Toml(v) => {
+                UncertainQuantity::deserialize((*v).clone()).map_err(|e| e.to_string())
+            }
+            Node::Json(v) => UncertainQuantity::deserialize(*v).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+fn is_distribution(entries: &[(&str, Node<'_>)]) -> bool {
+    entries.iter().any(|(k, _)| DISTRIBUTION_KEYS.contains(k))
+        && entries.iter().all(|(k, _)| ALLOWED_KEYS.contains(k))
+}
+
+fn walk(
+    node: &Node<'_>,
+    path: &mut String,
+    out: &mut Vec<(String, Result<UncertainQuantity, String>)>,
+) {
+    if let Some(text) = node.as_str() {
+        if text.contains('±') || text.contains("+/-") {
+            out.push((path.clone(), node.read()));
+        }
+        return;
+    }
+    if let Some(entries) = node.entries() {
+        if is_distribution(&entries) {
+            out.push((path.clone(), node.read()));
+            return;
+        }
+        for (key, child) in entries {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            walk(&child, path, out);
+            path.truncate(len);
+        }
+        return;
+    }
+    if let Some(items) = node.items() {
+        for (n, item) in items.iter().enumerate() {
+            let id = item.entries().and_then(|e| {
+                e.iter()
+                    .find(|(k, _)| *k == "id")
+                    .and_then(|(_, v)| v.as_str())
+            });
+            let len = path.len();
+            match id {
+                Some(id) => path.push_str(&format!("[{id}]")),
+                None => path.push_str(&format!("[{n}]")),
+            }
+            walk(item, path, out);
+            path.truncate(len);
+        }
+    }
+}
+
+/// Every uncertain value of `file`, in file order. A file the typed reading accepted has no
+/// bad distribution; one that slipped through is an error at its key path.
+pub fn uncertain_values(file: &SourceFile) -> Result<Vec<UncertainValue>, FileErrors> {
+    let mut found = Vec::new();
+    match file.format() {
+        Format::Toml => {
+            let doc: toml::Value = toml::from_str(&file.text)
+                .map_err(|e| FileError::plain(&file.name, e.to_string()))?;
+            walk(&Node::Toml(&doc), &mut String::new(), &mut found);
+        }
+        Format::Json => {
+            let doc: serde_json::Value = serde_json::from_str(&file.text)
+                .map_err(|e| FileError::plain(&file.name, e.to_string()))?;
+            walk(&Node::Json(&doc), &mut String::new(), &mut found);
+        }
+    }
+    let locator = crate::Locator::new(file);
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for (path, read) in found {
+        match read {
+            Ok(value) if value.distribution.is_some() => {
+                values.push(UncertainValue { path, value })
+            }
+            Ok(_) => {}
+            Err(message) => errors.push(locator.error(&path, message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(FileErrors { errors })
+    }
+}
