@@ -28,4 +28,10 @@ pub trait Methodology: Send + Sync {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError>;
+
+    /// The percentile the method reports as its headline figure when uncertainty is
+    /// propagated (`p95`, `median`), if it has such a policy; the point value otherwise.
+    fn headline(&self) -> Option<&str> {
+        None
+    }
 }

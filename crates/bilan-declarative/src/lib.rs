@@ -99,6 +99,13 @@ impl Methodology for Declarative {
         &self.descriptor
     }
 
+    fn headline(&self) -> Option<&str> {
+        match &self.spec.uncertainty {
+            Some(policy) => Some(policy.headline.id()),
+            None => self.base.headline(),
+        }
+    }
+
     fn assess(
         &self,
         inventory: &Inventory,

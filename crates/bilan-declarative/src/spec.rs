@@ -48,6 +48,38 @@ pub struct Spec {
     /// Rules applied to the base method's results, in order.
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleSpec>,
+    /// What the methodology reports when uncertainty is propagated (`--uncertainty`).
+    #[serde(default)]
+    pub uncertainty: Option<UncertaintyPolicy>,
+}
+
+/// A methodology's uncertainty policy.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct UncertaintyPolicy {
+    /// The figure reported as the headline when uncertainty is propagated: `p95` (the 95th
+    /// percentile, a conservative figure) or `median`; the point value otherwise.
+    pub headline: Headline,
+}
+
+/// A headline percentile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Headline {
+    /// The 95th percentile.
+    P95,
+    /// The median.
+    Median,
+}
+
+impl Headline {
+    /// As written in files and reports.
+    pub fn id(self) -> &'static str {
+        match self {
+            Headline::P95 => "p95",
+            Headline::Median => "median",
+        }
+    }
 }
 
 /// A parameter value as written in TOML.
