@@ -98,6 +98,34 @@ pub(crate) struct Common {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) uncertainty: UncertaintyArgs,
+}
+
+/// How uncertain inputs are propagated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum UncertaintyMode {
+    /// First-order propagation: a lognormal approximation of each figure (fast, any size)
+    Analytic,
+    /// Seeded Monte Carlo with common random numbers across methods (--iterations, --seed)
+    Mc,
+}
+
+/// `--uncertainty` and its settings.
+#[derive(Debug, Args)]
+pub(crate) struct UncertaintyArgs {
+    /// Propagate the uncertainty of inputs (written as "700 W ± 10 %", { min, mode, max },
+    /// { median, gsd }, { value, pedigree }…) to every figure: intervals, differences between
+    /// methods, drivers and sensitivity. Without it, reports show point values only
+    #[arg(long = "uncertainty", value_enum, value_name = "HOW")]
+    pub(crate) mode: Option<UncertaintyMode>,
+    /// Monte Carlo iterations
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub(crate) iterations: u64,
+    /// Monte Carlo seed: the same seed gives the same report, byte for byte, on any number of
+    /// threads
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub(crate) seed: u64,
 }
 
 #[derive(Debug, Args)]

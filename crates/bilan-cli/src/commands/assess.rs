@@ -19,8 +19,9 @@ pub(crate) fn assess(
         )));
     }
     let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
-    let outcomes: Vec<Outcome> = session
-        .run()
+    let ran = session.run();
+    let uncertainty = super::uncertainty::report(&cmd.common.uncertainty, &session, &ran, &[])?;
+    let outcomes: Vec<Outcome> = ran
         .into_iter()
         .map(|o| {
             let method = o.method();
@@ -37,11 +38,15 @@ pub(crate) fn assess(
     );
     let text = match cmd.common.format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&bilan_report::assess::render_json(
-                &session.stamp,
-                &outcomes,
-            ))
-            .context("cannot serialise the report")?;
+            let mut json = bilan_report::assess::render_json(&session.stamp, &outcomes);
+            if let (Some(u), Some(object)) = (&uncertainty, json.as_object_mut()) {
+                object.insert(
+                    "uncertainty".to_owned(),
+                    serde_json::to_value(u).context("cannot serialise the report")?,
+                );
+            }
+            let mut s =
+                serde_json::to_string_pretty(&json).context("cannot serialise the report")?;
             s.push('\n');
             s
         }
@@ -56,6 +61,13 @@ pub(crate) fn assess(
                         s.push_str(&format!("{method}: FAILED: {error}\n"))
                     }
                 }
+                s.push('\n');
+            }
+            if let Some(u) = &uncertainty {
+                s.push_str(&bilan_report::uncertainty::render_text(
+                    u,
+                    cmd.common.format == Format::Md,
+                ));
                 s.push('\n');
             }
             s.push_str(&format!(

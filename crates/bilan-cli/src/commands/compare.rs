@@ -19,12 +19,21 @@ pub(crate) fn compare(
         item_count(&session.inventory) * session.methods.len(),
         "item-assessments",
     );
-    let comparison = bilan_runner::compare(&session.inventory, &mut outcomes);
+    let mut comparison = bilan_runner::compare(&session.inventory, &mut outcomes);
     timings.phase(
         "compare",
         item_count(&session.inventory) * session.methods.len(),
         "item-assessments",
     );
+    comparison.uncertainty =
+        super::uncertainty::report(&cmd.common.uncertainty, &session, &outcomes, &[])?;
+    if comparison.uncertainty.is_some() {
+        timings.phase(
+            "uncertainty",
+            cmd.common.uncertainty.iterations as usize,
+            "iterations",
+        );
+    }
     let assessments: Vec<_> = outcomes
         .iter()
         .filter_map(|o| o.result.as_ref().ok())

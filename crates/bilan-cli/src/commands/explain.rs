@@ -24,8 +24,14 @@ pub(crate) fn explain(
         .parse()
         .map_err(|e: String| Failure::Usage(anyhow!("--figure: {e}")))?;
     let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
-    let outcome = session
-        .run()
+    let ran = session.run();
+    let uncertainty = super::uncertainty::report(
+        &cmd.common.uncertainty,
+        &session,
+        &ran,
+        &[(0, path.clone())],
+    )?;
+    let outcome = ran
         .into_iter()
         .next()
         .ok_or_else(|| Failure::Usage(anyhow!("no method selected")))?;
@@ -45,7 +51,7 @@ pub(crate) fn explain(
                 .iter()
                 .filter(|f| factor_ids.contains(&*f.id))
                 .collect();
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "stamp": session.stamp,
                 "method": a.method,
                 "figure": path.to_string(),
@@ -54,15 +60,29 @@ pub(crate) fn explain(
                 "contributions": selected,
                 "factors": factors,
             });
+            if let (Some(u), Some(object)) = (&uncertainty, v.as_object_mut()) {
+                object.insert(
+                    "uncertainty".to_owned(),
+                    serde_json::to_value(u.of_figure(&path.to_string()))
+                        .context("cannot serialise")?,
+                );
+            }
             serde_json::to_string_pretty(&v).context("cannot serialise")? + "\n"
         }
         Format::Table | Format::Md => {
             let lines = crate::lines::Lines::new(&session.file, &session.inventory);
             let item_loc = |item: &ItemRef, key: &str| lines.item(item, key);
             let path_loc = |p: &str| lines.id_path(p);
-            bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
-                .map_err(|e| Failure::Usage(anyhow!(e)))?
-                + &stamp_lines(&session.stamp)
+            let mut text = bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
+                .map_err(|e| Failure::Usage(anyhow!(e)))?;
+            if let Some(u) = &uncertainty {
+                text.push('\n');
+                text.push_str(&bilan_report::uncertainty::render_text(
+                    &u.of_figure(&path.to_string()),
+                    cmd.common.format == Format::Md,
+                ));
+            }
+            text + &stamp_lines(&session.stamp)
         }
         Format::Csv | Format::Html => {
             return Err(Failure::Usage(anyhow!(

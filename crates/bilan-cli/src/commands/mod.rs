@@ -9,6 +9,7 @@ mod factors;
 mod methods;
 mod plugins;
 mod session;
+mod uncertainty;
 mod validate;
 
 use std::io::Write;

@@ -113,11 +113,27 @@ pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
     Ok(chosen)
 }
 
+/// A `--param` value written with a distribution (`-p pue="1.3 ± 0.1"`): the methods get its
+/// nominal value, the propagation of uncertainty its distribution.
+#[derive(Clone, Debug)]
+pub(crate) struct UncertainParam {
+    /// The method it is for (`None`: every method that has it).
+    pub(crate) method: Option<String>,
+    /// The parameter.
+    pub(crate) key: String,
+    /// Its value and distribution.
+    pub(crate) value: bilan_units::UncertainQuantity,
+}
+
 /// Splits `--param` values among the methods: `KEY=VALUE` goes to every method declaring
 /// KEY, `METHOD:KEY=VALUE` to that method only. A key no selected method declares is an
-/// error.
-pub(crate) fn parameters(common: &Common, methods: &[Entry]) -> Result<Vec<Parameters>, Failure> {
+/// error. A value with a distribution gives the methods its nominal value.
+pub(crate) fn parameters(
+    common: &Common,
+    methods: &[Entry],
+) -> Result<(Vec<Parameters>, Vec<UncertainParam>), Failure> {
     let mut out = vec![Parameters::default(); methods.len()];
+    let mut uncertain = Vec::new();
     for raw in &common.params {
         let (target, assignment) = match raw.split_once(':') {
             Some((m, rest)) if !m.contains('=') => (Some(m), rest),
@@ -128,7 +144,18 @@ pub(crate) fn parameters(common: &Common, methods: &[Entry]) -> Result<Vec<Param
                 "`--param {raw}`: expected KEY=VALUE or METHOD:KEY=VALUE"
             ))
         })?;
-        let (key, value) = (key.trim(), value.trim());
+        let (key, mut value) = (key.trim(), value.trim().to_owned());
+        if value.contains('±') || value.contains("+/-") {
+            let parsed = bilan_units::UncertainQuantity::parse(&value)
+                .map_err(|e| Failure::Usage(anyhow!("`--param {raw}`: {e}")))?;
+            value = parsed.quantity.to_string();
+            uncertain.push(UncertainParam {
+                method: target.map(str::to_owned),
+                key: key.to_owned(),
+                value: parsed,
+            });
+        }
+        let value = value.as_str();
         if let Some(t) = target
             && !methods.iter().any(|m| m.method.descriptor().id == t)
         {
@@ -157,7 +184,7 @@ pub(crate) fn parameters(common: &Common, methods: &[Entry]) -> Result<Vec<Param
             )));
         }
     }
-    Ok(out)
+    Ok((out, uncertain))
 }
 
 /// An inventory, factors and methods, ready to run.
@@ -167,6 +194,8 @@ pub(crate) struct Session {
     pub(crate) factors: FactorSet,
     pub(crate) methods: Vec<Entry>,
     pub(crate) params: Vec<Parameters>,
+    /// `--param` values given with a distribution.
+    pub(crate) uncertain_params: Vec<UncertainParam>,
     pub(crate) stamp: Stamp,
 }
 
@@ -179,7 +208,7 @@ impl Session {
     ) -> Result<Session, Failure> {
         crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
-        let params = parameters(common, &methods)?;
+        let (params, uncertain_params) = parameters(common, &methods)?;
         let file = bilan_io::SourceFile::read(inventory)?;
         // The stamp's hash of the inventory is taken while the inventory is parsed.
         let (inv, inventory_sha256) = rayon::join(
@@ -227,6 +256,7 @@ impl Session {
             factors,
             methods,
             params,
+            uncertain_params,
             stamp,
         })
     }
