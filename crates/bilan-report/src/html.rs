@@ -3,6 +3,8 @@
 //! and that no script error occurred, and records the verdict on `<body data-render-check>`
 //! for `cargo xtask html-check`.
 
+mod uncertainty;
+
 use std::fmt::Write as _;
 
 use bilan_core::assessment::{Assessment, Stage, TermSource};
@@ -51,10 +53,16 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
         return;
     };
     let rows: Vec<_> = ic.rows.iter().filter(|r| r.covered).collect();
+    let u = c.uncertainty.as_ref();
     let max = rows
         .iter()
         .filter_map(|r| r.total)
         .fold(0.0_f64, |m, v| m.max(v.abs()));
+    // Room for the whiskers: the scale reaches the highest 97.5th percentile.
+    let max = rows.iter().fold(max, |m, r| {
+        uncertainty::total_interval(u, &r.method, indicator)
+            .map_or(m, |i| m.max(i.high.abs()).max(i.low.abs()))
+    });
     let (label_w, bar_w, row_h) = (150.0, 600.0, 28.0);
     let height = row_h * rows.len().max(1) as f64 + 10.0;
     let empty = if max > 0.0 { "" } else { " data-empty=\"\"" };
@@ -92,6 +100,13 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
                 esc(&amount(v, indicator))
             );
             x += w;
+        }
+        if let Some(i) = uncertainty::total_interval(u, &row.method, indicator)
+            && max > 0.0
+        {
+            let y_mid = y + (row_h - 8.0) / 2.0;
+            let end = uncertainty::whisker(out, &i, indicator, label_w, bar_w, max, y_mid);
+            x = x.max(end);
         }
         let total = row.total.unwrap_or(0.0);
         let _ = write!(
@@ -252,9 +267,13 @@ pub(crate) fn render(report: &Report<'_>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>bilan comparison — {}</title><script>{CHECK}</script><style>{STYLE}</style></head><body>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>bilan comparison — {}</title><script>{CHECK}</script><style>{STYLE}</style>",
         esc(report.system)
     );
+    if c.uncertainty.is_some() {
+        let _ = write!(out, "<style>{}</style>", uncertainty::STYLE);
+    }
+    out.push_str("</head><body>");
     let _ = write!(
         out,
         "<h1>{}</h1><p>reporting period: {}</p>",
@@ -276,6 +295,9 @@ pub(crate) fn render(report: &Report<'_>) -> String {
         );
     }
     out.push_str("</table>");
+    if let Some(u) = &c.uncertainty {
+        uncertainty::overview(&mut out, u);
+    }
     for ic in c
         .indicators
         .iter()
@@ -290,6 +312,9 @@ pub(crate) fn render(report: &Report<'_>) -> String {
             esc(i.unit())
         );
         bar_chart(&mut out, report, i);
+        if let Some(u) = &c.uncertainty {
+            uncertainty::section(&mut out, u, i);
+        }
         out.push_str("<h3>Divergence by driver</h3>");
         divergence_tables(&mut out, report, i);
         out.push_str("<h3>Audit trail</h3>");
@@ -376,3 +401,6 @@ fn serde_json_origin(o: &bilan_runner::Origin) -> String {
         } => format!("plugin {plugin}, {path}, sha256 {sha256}"),
     }
 }
+
+#[cfg(test)]
+mod tests;

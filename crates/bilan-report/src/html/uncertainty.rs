@@ -1,0 +1,372 @@
+//! The propagation of uncertainty in the HTML page: whiskers on the total bars, a histogram
+//! and a tornado chart per total, the intervals of every figure, the differences between
+//! methods and the drivers whose interval spans zero. Inline SVG, like the other charts.
+
+use std::fmt::Write as _;
+
+use bilan_core::indicator::Indicator;
+use bilan_runner::uncertainty::{Histogram, Interval, Sensitivity, UncertaintyReport};
+
+use super::esc;
+use crate::compare::percent;
+use crate::number::{amount, amount_range, significant};
+use crate::uncertainty::{
+    difference_sentence, figures_of, measure_text, propagation_text, selector,
+    sensitivity_sentence, spread, total_of,
+};
+
+/// Styles added to the page's only when it shows uncertainty.
+pub(super) const STYLE: &str = ".u-totals{display:flex;flex-wrap:wrap;gap:1.5rem}.u-total{flex:0 1 auto}\
+.u-total h4{margin:.5rem 0 .2rem}.spans-zero{color:#b00;font-weight:600}.significant{color:#2a6}";
+
+/// At most this many uncertain inputs are listed; the JSON report has all.
+const INPUT_LIMIT: usize = 300;
+
+/// Input keys longer than this are cut in a tornado chart's labels (the full key is in the
+/// bar's tooltip).
+const LABEL_CHARS: usize = 34;
+
+/// The 95 % interval of a method's total, for the whisker on its bar.
+pub(super) fn total_interval(
+    u: Option<&UncertaintyReport>,
+    method: &str,
+    indicator: Indicator,
+) -> Option<Interval> {
+    u.and_then(|u| total_of(u, method, indicator))
+        .map(|f| f.interval)
+}
+
+/// A whisker from the 2.5th to the 97.5th percentile over a bar whose scale is `max` per
+/// `width` pixels from `x0`; returns the x of its right end. Ends below zero are drawn at
+/// zero (the tooltip gives the values).
+pub(super) fn whisker(
+    out: &mut String,
+    i: &Interval,
+    indicator: Indicator,
+    x0: f64,
+    width: f64,
+    max: f64,
+    y_mid: f64,
+) -> f64 {
+    let at = |v: f64| x0 + v.max(0.0) / max * width;
+    let (x1, x2, xm) = (at(i.low), at(i.high), at(i.median));
+    let (top, bottom) = (y_mid - 6.0, y_mid + 6.0);
+    let _ = write!(
+        out,
+        "<g class=\"whisker\" stroke=\"#222\" stroke-width=\"1.5\"><title>95 % interval: {}; median {}</title>\
+<line x1=\"{x1:.2}\" y1=\"{y_mid}\" x2=\"{x2:.2}\" y2=\"{y_mid}\"/>\
+<line x1=\"{x1:.2}\" y1=\"{top}\" x2=\"{x1:.2}\" y2=\"{bottom}\"/>\
+<line x1=\"{x2:.2}\" y1=\"{top}\" x2=\"{x2:.2}\" y2=\"{bottom}\"/>\
+<circle cx=\"{xm:.2}\" cy=\"{y_mid}\" r=\"2.5\" fill=\"#222\"/></g>",
+        esc(&amount_range(i.low, i.high, indicator)),
+        esc(&amount(i.median, indicator))
+    );
+    x2
+}
+
+/// How it was propagated, the headlines, the uncertain inputs and the notes.
+pub(super) fn overview(out: &mut String, u: &UncertaintyReport) {
+    let _ = write!(
+        out,
+        "<section id=\"uncertainty\"><h2>Uncertainty</h2><p>propagation: {}. Intervals are 95 % \
+(2.5th to 97.5th percentile), drawn as whiskers on the bars; ± is half the interval's width as a \
+share of the median.</p>",
+        esc(&propagation_text(u))
+    );
+    if !u.headlines.is_empty() {
+        out.push_str("<ul class=\"headlines\">");
+        for h in &u.headlines {
+            let point = total_of(u, &h.method, h.indicator)
+                .map(|f| format!(" (point value {})", amount(f.nominal, h.indicator)))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong> reports {}: {}.total = {}{}</li>",
+                esc(&h.method),
+                esc(&h.policy),
+                h.indicator.id(),
+                esc(&amount(h.value, h.indicator)),
+                esc(&point)
+            );
+        }
+        out.push_str("</ul>");
+    }
+    let assumed = u.inputs.iter().filter(|x| x.assumed.is_some()).count();
+    let _ = write!(
+        out,
+        "<details><summary>{} uncertain inputs ({assumed} with an assumed distribution)</summary>\
+<table class=\"inputs\"><tr><th>input</th><th>source</th><th>nominal</th><th>distribution</th><th>methods</th></tr>",
+        u.inputs.len()
+    );
+    for x in u.inputs.iter().take(INPUT_LIMIT) {
+        let source = serde_json::to_value(x.source)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let assumed = x
+            .assumed
+            .as_ref()
+            .map(|why| format!(" <em>(assumption: {})</em>", esc(why)))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td>{source}</td><td class=\"num\">{} {}</td><td>{}{assumed}</td><td>{}</td></tr>",
+            esc(&x.key),
+            esc(&significant(x.nominal, 4)),
+            esc(&x.unit),
+            esc(&x.distribution),
+            esc(&x.methods.join(", "))
+        );
+    }
+    if u.inputs.len() > INPUT_LIMIT {
+        let _ = write!(
+            out,
+            "<tr><td colspan=\"5\" class=\"muted\">… {} more uncertain inputs: see the JSON report</td></tr>",
+            u.inputs.len() - INPUT_LIMIT
+        );
+    }
+    out.push_str("</table></details>");
+    if !u.notes.is_empty() {
+        out.push_str("<p>Not propagated:</p><ul>");
+        for n in &u.notes {
+            let _ = write!(out, "<li>{}</li>", esc(n));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
+}
+
+/// A small histogram of a total over the iterations, with its 95 % interval and point value.
+fn histogram(out: &mut String, h: &Histogram, indicator: Indicator, f: Option<(f64, &Interval)>) {
+    let (w, plot_h, pad) = (280.0, 70.0, 4.0);
+    let height = plot_h + 2.0 * pad + 16.0;
+    let peak = h.counts.iter().copied().max().unwrap_or(0);
+    let empty = if peak > 0 { "" } else { " data-empty=\"\"" };
+    let _ = write!(
+        out,
+        "<svg class=\"chart histogram\" data-figure=\"{} {} histogram\"{empty} role=\"img\" aria-label=\"distribution of {} under {}\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\">",
+        esc(&h.method),
+        esc(&h.figure),
+        esc(&h.figure),
+        esc(&h.method)
+    );
+    let bins = h.counts.len().max(1) as f64;
+    let bin_w = w / bins;
+    let span = h.high - h.low;
+    for (k, &n) in h.counts.iter().enumerate() {
+        if n == 0 || peak == 0 {
+            continue;
+        }
+        let bh = f64::from(n) / f64::from(peak) * plot_h;
+        let from = h.low + span * k as f64 / bins;
+        let to = h.low + span * (k + 1) as f64 / bins;
+        let _ = write!(
+            out,
+            "<rect class=\"bar\" x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{bh:.2}\" fill=\"#4e79a7\"><title>{}: {n} iterations</title></rect>",
+            k as f64 * bin_w + 0.5,
+            pad + plot_h - bh,
+            (bin_w - 1.0).max(0.5),
+            esc(&amount_range(from, to, indicator))
+        );
+    }
+    if let Some((nominal, i)) = f
+        && span > 0.0
+    {
+        let at = |v: f64| ((v - h.low) / span * w).clamp(0.0, w);
+        for (v, dash, what) in [
+            (i.low, "3 2", "2.5th percentile"),
+            (i.high, "3 2", "97.5th percentile"),
+            (nominal, "", "point value"),
+        ] {
+            let _ = write!(
+                out,
+                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" stroke=\"#222\" stroke-dasharray=\"{dash}\"><title>{what}: {}</title></line>",
+                pad + plot_h,
+                esc(&amount(v, indicator)),
+                x = at(v)
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<text x=\"0\" y=\"{y}\" font-size=\"11\">{}</text><text x=\"{w}\" y=\"{y}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>",
+        esc(&amount(h.low, indicator)),
+        esc(&amount(h.high, indicator)),
+        y = height - 3.0
+    );
+}
+
+/// `key` cut to [`LABEL_CHARS`] characters.
+fn label(key: &str) -> String {
+    match key.char_indices().nth(LABEL_CHARS) {
+        None => key.to_owned(),
+        Some((end, _)) => format!("{}…", &key[..end]),
+    }
+}
+
+/// A tornado chart: the ten inputs with the largest share of the variance, largest on top.
+fn tornado(out: &mut String, s: &Sensitivity) {
+    if s.inputs.is_empty() {
+        return;
+    }
+    let (label_w, bar_w, row_h) = (230.0, 220.0, 20.0);
+    let width = label_w + bar_w + 60.0;
+    let height = row_h * s.inputs.len() as f64 + 4.0;
+    let peak = s.inputs.iter().fold(0.0_f64, |m, x| m.max(x.share));
+    let empty = if peak > 0.0 { "" } else { " data-empty=\"\"" };
+    let _ = write!(
+        out,
+        "<svg class=\"chart tornado\" data-figure=\"{} {} sensitivity\"{empty} role=\"img\" aria-label=\"inputs by share of the variance of {} under {}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
+        esc(&s.method),
+        esc(&s.figure),
+        esc(&s.figure),
+        esc(&s.method)
+    );
+    for (n, x) in s.inputs.iter().enumerate() {
+        let y = 2.0 + n as f64 * row_h;
+        let w = if peak > 0.0 {
+            x.share.max(0.0) / peak * bar_w
+        } else {
+            0.0
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"12\" text-anchor=\"end\">{}</text>\
+<rect class=\"bar\" x=\"{label_w}\" y=\"{y:.2}\" width=\"{w:.2}\" height=\"{:.2}\" fill=\"#e15759\"><title>{}: {} of the variance</title></rect>\
+<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"11\">{}</text>",
+            label_w - 6.0,
+            y + 13.0,
+            esc(&label(&x.key)),
+            row_h - 5.0,
+            esc(&x.key),
+            percent(x.share),
+            label_w + w + 4.0,
+            y + 13.0,
+            percent(x.share)
+        );
+    }
+    out.push_str("</svg>");
+}
+
+/// Everything uncertainty adds to an indicator's section.
+pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indicator) {
+    let figures = figures_of(u, indicator);
+    if figures.is_empty() {
+        return;
+    }
+    out.push_str("<h3>Uncertainty</h3><div class=\"u-totals\">");
+    for f in figures.iter().filter(|f| selector(&f.figure) == "total") {
+        let i = &f.interval;
+        let _ = write!(
+            out,
+            "<div class=\"u-total\"><h4>{}</h4><p>{}: median {}, 95 %: {} ({})</p>",
+            esc(&f.method),
+            esc(&f.figure),
+            esc(&amount(i.median, indicator)),
+            esc(&amount_range(i.low, i.high, indicator)),
+            esc(&spread(i))
+        );
+        if let Some(h) = u
+            .histograms
+            .iter()
+            .find(|h| h.method == f.method && h.figure == f.figure)
+        {
+            histogram(out, h, indicator, Some((f.nominal, i)));
+        }
+        if let Some(s) = u
+            .sensitivity
+            .iter()
+            .find(|s| s.method == f.method && s.figure == f.figure)
+        {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">sensitivity ({}, {} of {} inputs):</p>",
+                esc(measure_text(&s.measure)),
+                s.inputs.len(),
+                s.of
+            );
+            tornado(out, s);
+            let _ = write!(out, "<p>{}</p>", esc(&sensitivity_sentence(s)));
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("</div>");
+    let _ = write!(
+        out,
+        "<details><summary>intervals of every figure ({})</summary><table class=\"intervals\"><tr><th>method</th><th>figure</th><th>point value</th><th>median</th><th>95 % interval</th><th>± of median</th></tr>",
+        figures.len()
+    );
+    let mut last: Option<&str> = None;
+    for f in &figures {
+        let first = last != Some(f.method.as_str());
+        last = Some(&f.method);
+        let i = &f.interval;
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            if first { esc(&f.method) } else { String::new() },
+            esc(selector(&f.figure)),
+            esc(&amount(f.nominal, indicator)),
+            esc(&amount(i.median, indicator)),
+            esc(&amount_range(i.low, i.high, indicator)),
+            esc(&spread(i))
+        );
+    }
+    out.push_str("</table></details>");
+    let differences: Vec<_> = u
+        .differences
+        .iter()
+        .filter(|d| d.indicator == indicator)
+        .collect();
+    if !differences.is_empty() {
+        out.push_str("<table class=\"differences\"><caption>differences between methods (B − A, common random numbers)</caption><tr><th>A → B</th><th>B − A (median)</th><th>95 % interval</th><th>verdict</th></tr>");
+        for d in differences {
+            let verdict = if d.significant {
+                format!(
+                    "<span class=\"significant\">significant</span>: {}",
+                    esc(&difference_sentence(d))
+                )
+            } else {
+                "<span class=\"spans-zero\">spans 0</span>: not significantly different".to_owned()
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{} → {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{verdict}</td></tr>",
+                esc(&d.a),
+                esc(&d.b),
+                esc(&amount(d.difference.median, indicator)),
+                esc(&amount_range(
+                    d.difference.low,
+                    d.difference.high,
+                    indicator
+                ))
+            );
+        }
+        out.push_str("</table>");
+    }
+    let drivers: Vec<_> = u
+        .drivers
+        .iter()
+        .filter(|d| d.indicator == indicator)
+        .collect();
+    if !drivers.is_empty() {
+        out.push_str("<table class=\"driver-intervals\"><caption>divergence drivers: intervals</caption><tr><th>A → B</th><th>driver</th><th>nominal</th><th>95 % interval</th><th></th></tr>");
+        for d in drivers {
+            let _ = write!(
+                out,
+                "<tr><td>{} → {}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(&d.a),
+                esc(&d.b),
+                d.driver.map_or("residual", |x| x.id()),
+                esc(&amount(d.nominal, indicator)),
+                esc(&amount_range(d.interval.low, d.interval.high, indicator)),
+                if d.spans_zero {
+                    "<span class=\"spans-zero\">spans 0</span>: may explain nothing"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push_str("</table>");
+    }
+}
