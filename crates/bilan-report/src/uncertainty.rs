@@ -119,6 +119,12 @@ pub(crate) fn spread(i: &Interval) -> String {
 pub(crate) fn difference_sentence(d: &DifferenceInterval) -> String {
     let i = d.indicator;
     let x = &d.difference;
+    if x.low == 0.0 && x.high == 0.0 {
+        return format!(
+            "{} and {}: the same figure (B − A is 0 in the whole interval)",
+            d.b, d.a
+        );
+    }
     if !d.significant {
         return format!(
             "{} and {}: not significantly different (95 % interval of B − A spans 0: {})",
@@ -237,6 +243,7 @@ fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str) {
         );
         return;
     }
+    let reasons = assumptions(u);
     let mut t = Table::new();
     t.set_header(vec![
         "input",
@@ -256,7 +263,10 @@ fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str) {
             format!("{} {}", significant(x.nominal, 4), x.unit)
         };
         let distribution = match &x.assumed {
-            Some(why) => format!("{} (assumption: {why})", x.distribution),
+            Some(why) => {
+                let n = reasons.iter().position(|r| r == why).map_or(0, |n| n + 1);
+                format!("{} (assumed [{n}])", x.distribution)
+            }
             None => x.distribution.clone(),
         };
         t.add_row(vec![
@@ -282,7 +292,27 @@ fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str) {
             "{assumed} of {} distributions are assumptions: their source gives none.\n",
             u.inputs.len()
         );
+        for (n, why) in reasons.iter().enumerate() {
+            let _ = writeln!(out, "- [{}] {why}", n + 1);
+        }
+        out.push('\n');
     }
+}
+
+/// The distinct reasons distributions were assumed, in the order of the inputs listed.
+pub(crate) fn assumptions(u: &UncertaintyReport) -> Vec<&str> {
+    let mut reasons: Vec<&str> = Vec::new();
+    for why in u
+        .inputs
+        .iter()
+        .take(INPUT_LIMIT)
+        .filter_map(|x| x.assumed.as_deref())
+    {
+        if !reasons.contains(&why) {
+            reasons.push(why);
+        }
+    }
+    reasons
 }
 
 fn indicator_section(out: &mut String, u: &UncertaintyReport, h: &str, indicator: Indicator) {

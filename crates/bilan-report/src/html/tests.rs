@@ -131,7 +131,7 @@ fn uncertainty_draws_whiskers_histograms_tornados_and_marks() {
         tornado.find("factor:grid-fr") < tornado.find("site[eu-dc].pue"),
         "{tornado}"
     );
-    assert!(tornado.contains("width=\"220.00\""), "{tornado}");
+    assert!(tornado.contains("width=\"200.00\""), "{tornado}");
     assert!(
         html.contains("2 inputs make 95.0 % of the variance"),
         "{html}"

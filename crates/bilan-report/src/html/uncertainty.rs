@@ -24,7 +24,7 @@ const INPUT_LIMIT: usize = 300;
 
 /// Input keys longer than this are cut in a tornado chart's labels (the full key is in the
 /// bar's tooltip).
-const LABEL_CHARS: usize = 34;
+const LABEL_CHARS: usize = 44;
 
 /// The 95 % interval of a method's total, for the whisker on its bar.
 pub(super) fn total_interval(
@@ -173,14 +173,26 @@ fn histogram(out: &mut String, h: &Histogram, indicator: Indicator, f: Option<(f
         && span > 0.0
     {
         let at = |v: f64| ((v - h.low) / span * w).clamp(0.0, w);
-        for (v, dash, what) in [
-            (i.low, "3 2", "2.5th percentile"),
-            (i.high, "3 2", "97.5th percentile"),
-            (nominal, "", "point value"),
+        for (v, style, what) in [
+            (
+                i.low,
+                "stroke=\"#222\" stroke-dasharray=\"3 2\"",
+                "2.5th percentile",
+            ),
+            (
+                i.high,
+                "stroke=\"#222\" stroke-dasharray=\"3 2\"",
+                "97.5th percentile",
+            ),
+            (
+                nominal,
+                "stroke=\"#e15759\" stroke-width=\"2\"",
+                "point value",
+            ),
         ] {
             let _ = write!(
                 out,
-                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" stroke=\"#222\" stroke-dasharray=\"{dash}\"><title>{what}: {}</title></line>",
+                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" {style}><title>{what}: {}</title></line>",
                 pad + plot_h,
                 esc(&amount(v, indicator)),
                 x = at(v)
@@ -209,7 +221,7 @@ fn tornado(out: &mut String, s: &Sensitivity) {
     if s.inputs.is_empty() {
         return;
     }
-    let (label_w, bar_w, row_h) = (230.0, 220.0, 20.0);
+    let (label_w, bar_w, row_h) = (300.0, 200.0, 20.0);
     let width = label_w + bar_w + 60.0;
     let height = row_h * s.inputs.len() as f64 + 4.0;
     let peak = s.inputs.iter().fold(0.0_f64, |m, x| m.max(x.share));
@@ -272,6 +284,9 @@ pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indica
             .find(|h| h.method == f.method && h.figure == f.figure)
         {
             histogram(out, h, indicator, Some((f.nominal, i)));
+            out.push_str(
+                "<p class=\"muted\">over the iterations; dashed: the 95 % interval, red: the point value</p>",
+            );
         }
         if let Some(s) = u
             .sensitivity
@@ -326,6 +341,8 @@ pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indica
                     "<span class=\"significant\">significant</span>: {}",
                     esc(&difference_sentence(d))
                 )
+            } else if d.difference.low == 0.0 && d.difference.high == 0.0 {
+                "the same figure".to_owned()
             } else {
                 "<span class=\"spans-zero\">spans 0</span>: not significantly different".to_owned()
             };

@@ -28,8 +28,9 @@ fn lists_inputs_and_marks_assumed_distributions() {
     let text = render_text(&report(), true);
     assert!(text.contains("| factor:grid-fr "), "{text}");
     assert!(text.contains("0.05200 kg/kWh"), "{text}");
+    assert!(text.contains("| GSD 1.2 (assumed [1]) "), "{text}");
     assert!(
-        text.contains("GSD 1.2 (assumption: pedigree default"),
+        text.contains("\n- [1] pedigree default (2, 3, 2, 1, 2): the source gives none\n"),
         "{text}"
     );
     assert!(
@@ -70,6 +71,12 @@ fn a_difference_reads_as_above_below_or_not_significant() {
             "- sci and ademe-lca: not significantly different (95 % interval of B − A spans 0: -30.00 to 50.00 t CO2e)"
         ),
         "{text}"
+    );
+    let mut same = report().differences.remove(1);
+    same.difference = sample::interval(0.0, 0.0, 0.0);
+    assert_eq!(
+        difference_sentence(&same),
+        "sci and ademe-lca: the same figure (B − A is 0 in the whole interval)"
     );
     // B below A: positive amounts, the interval's ends swapped.
     let mut below = report().differences.remove(0);
