@@ -42,9 +42,9 @@ pub(super) fn ratios(seed: u64, input: &Input, chunk: usize, out: &mut [f64]) {
     let rng = RefCell::new(generator(seed, &input.key, chunk));
     let mut z = || -> f64 { StandardNormal.sample(&mut *rng.borrow_mut()) };
     let mut u = || -> f64 { rng.borrow_mut().random::<f64>() };
-    for x in out.iter_mut() {
-        *x = input.distribution.draw_ratio(input.nominal, &mut z, &mut u);
-    }
+    input
+        .distribution
+        .draw_ratios(input.nominal, &mut z, &mut u, out);
 }
 
 /// The value of every monomial for `len` iterations, monomial-major, from the ratios of the

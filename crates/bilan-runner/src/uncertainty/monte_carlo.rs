@@ -93,16 +93,16 @@ pub(super) fn run(
             }
             let mut mono = Vec::new();
             draw::monomials(&plan.monomials.list, &ratios, len, &mut mono);
-            let mut figures = Vec::with_capacity(plan.slots.len() * len);
-            for s in &plan.slots {
-                figures.extend((0..len).map(|t| s.sum.eval(&mono, len, t) / s.divisor));
+            let mut figures = vec![0.0; plan.slots.len() * len];
+            for (s, out) in plan.slots.iter().zip(figures.chunks_mut(len)) {
+                s.sum.eval_rows(&mono, out);
+                if s.divisor != 1.0 {
+                    out.iter_mut().for_each(|x| *x /= s.divisor);
+                }
             }
             let mut drivers = vec![0.0; driver_slots.len() * len];
-            for (d, slot) in driver_slots.iter().enumerate() {
-                let l = &pairs[slot.pair].merged[slot.k][slot.g];
-                for t in 0..len {
-                    drivers[d * len + t] = l.eval(&mono, len, t);
-                }
+            for (slot, out) in driver_slots.iter().zip(drivers.chunks_mut(len)) {
+                pairs[slot.pair].merged[slot.k][slot.g].eval_rows(&mono, out);
             }
             for (p, pair) in pairs.iter().enumerate() {
                 for class in &pair.classes {

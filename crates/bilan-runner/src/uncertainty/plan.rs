@@ -43,6 +43,20 @@ impl Linear {
         sum
     }
 
+    /// The value for every iteration of a chunk (`out`, one per iteration), from the
+    /// monomials' values (monomial-major, `out.len()` each): term by term over contiguous
+    /// rows, in the same order of additions as [`Linear::eval`].
+    pub(super) fn eval_rows(&self, monomials: &[f64], out: &mut [f64]) {
+        let len = out.len();
+        out.fill(self.constant);
+        for &(m, coef) in &self.terms {
+            let row = &monomials[m as usize * len..(m as usize + 1) * len];
+            for (o, x) in out.iter_mut().zip(row) {
+                *o += coef * x;
+            }
+        }
+    }
+
     /// The derivative of the value with respect to the logarithm of each input, at the
     /// nominal inputs: Σ coefficient × power, by input.
     pub(super) fn gradient(&self, monomials: &Monomials, out: &mut FxHashMap<u32, f64>) {

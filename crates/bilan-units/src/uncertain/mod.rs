@@ -194,6 +194,32 @@ impl Distribution {
         }
     }
 
+    /// [`Distribution::draw_ratio`] for every element of `out`, in order, with what does not
+    /// change from one draw to the next (a lognormal's σ) computed once.
+    pub fn draw_ratios(
+        &self,
+        nominal: f64,
+        z: &mut dyn FnMut() -> f64,
+        u: &mut dyn FnMut() -> f64,
+        out: &mut [f64],
+    ) {
+        if let Distribution::Lognormal { gsd } = *self {
+            let sigma = ln_gsd(gsd);
+            for x in out.iter_mut() {
+                let ratio = (finite_or_zero(z()) * sigma).exp();
+                *x = if ratio.is_nan() {
+                    1.0
+                } else {
+                    ratio.clamp(-f64::MAX, f64::MAX)
+                };
+            }
+            return;
+        }
+        for x in out.iter_mut() {
+            *x = self.draw_ratio(nominal, z, u);
+        }
+    }
+
     /// What people read, in `unit`: `± 10 %`, `GSD 1.2`, `triangular 600–750 W`,
     /// `uniform 600–750 W` (three significant digits).
     ///

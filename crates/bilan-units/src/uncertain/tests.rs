@@ -467,3 +467,38 @@ fn into_deserializer_keeps_working() {
         serde::Deserialize::deserialize(de).unwrap_or_else(|e: ValueError| panic!("{e}"));
     assert_eq!(nominal(&parsed), "700 W");
 }
+
+#[test]
+fn draw_ratios_draws_what_draw_ratio_draws() {
+    // The batch form must not change a single draw: reports are reproducible from the seed.
+    for d in [
+        Distribution::Lognormal { gsd: 1.3 },
+        Distribution::Normal { sd: 10.0 },
+        Distribution::Triangular {
+            min: 80.0,
+            max: 130.0,
+        },
+        Distribution::Uniform {
+            min: 90.0,
+            max: 110.0,
+        },
+    ] {
+        let stream = |seed: u64| {
+            let mut state = seed;
+            move || {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 11) as f64 / (1u64 << 53) as f64
+            }
+        };
+        let (mut z1, mut u1) = (stream(1), stream(2));
+        let one: Vec<f64> = (0..50)
+            .map(|_| d.draw_ratio(100.0, &mut || z1() * 4.0 - 2.0, &mut u1))
+            .collect();
+        let (mut z2, mut u2) = (stream(1), stream(2));
+        let mut batch = vec![0.0; 50];
+        d.draw_ratios(100.0, &mut || z2() * 4.0 - 2.0, &mut u2, &mut batch);
+        assert_eq!(one, batch, "{d:?}");
+    }
+}
