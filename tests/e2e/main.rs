@@ -16,3 +16,4 @@ mod plugins;
 mod report_schema;
 mod sci;
 mod support;
+mod uncertainty;

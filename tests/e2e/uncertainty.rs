@@ -1,0 +1,279 @@
+//! `--uncertainty`: intervals in every format on every example (snapshotted with a fixed
+//! seed), the analytic estimate against Monte Carlo and a closed form, determinism whatever
+//! the number of threads, drivers whose interval spans zero, and bad distributions.
+
+use crate::support::{bilan, root, settings};
+
+const PRODUCT: &str = "tests/fixtures/uncertainty/product.toml";
+const PRODUCT_FACTORS: &str = "tests/fixtures/uncertainty/product-factors.toml";
+
+fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = bilan(args);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("valid JSON")
+}
+
+/// The interval of `figure` under `method` in an uncertainty report.
+fn interval(u: &serde_json::Value, method: &str, figure: &str) -> serde_json::Value {
+    u["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["method"] == method && f["figure"] == figure)
+        .unwrap_or_else(|| panic!("no {figure} for {method}"))["interval"]
+        .clone()
+}
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().expect("a number")
+}
+
+const MC: [&str; 6] = ["--uncertainty", "mc", "--iterations", "2000", "--seed", "7"];
+
+#[test]
+fn every_example_has_intervals_in_every_format() {
+    for name in examples() {
+        let inventory = format!("examples/{name}.toml");
+        let run = |format: &str| {
+            let mut args = vec!["compare", inventory.as_str(), "-f", format];
+            args.extend(MC);
+            let out = bilan(&args);
+            assert_eq!(out.code, 0, "{name} {format}: {}", out.stderr);
+            out.stdout
+        };
+        let md = run("md");
+        let start = md
+            .find("\n## Uncertainty")
+            .expect("an uncertainty section in Markdown");
+        let end = md
+            .find("\n## Reproducibility")
+            .expect("reproducibility last");
+        let csv = run("csv");
+        let first = csv
+            .find("\nuncertainty,")
+            .expect("CSV rows of the uncertainty after the others");
+        let html = run("html");
+        assert!(
+            html.contains("class=\"whisker\""),
+            "{name}: whiskers on the bars"
+        );
+        assert!(
+            html.contains("class=\"chart histogram\""),
+            "{name}: a histogram per total"
+        );
+        assert!(
+            html.contains("class=\"chart tornado\""),
+            "{name}: a tornado chart"
+        );
+        let v: serde_json::Value = serde_json::from_str(&run("json")).expect("JSON");
+        let u = &v["comparison"]["uncertainty"];
+        assert_eq!(u["propagation"], "monte-carlo");
+        settings().bind(|| {
+            insta::assert_snapshot!(format!("uncertainty-md@{name}"), &md[start..end]);
+            insta::assert_snapshot!(format!("uncertainty-csv@{name}"), &csv[first + 1..]);
+            insta::assert_json_snapshot!(format!("uncertainty-json@{name}"), u);
+        });
+    }
+}
+
+#[test]
+fn without_the_flag_reports_have_no_uncertainty() {
+    let v = json(&["compare", "examples/llama-3.1.toml", "-f", "json"]);
+    assert!(v["comparison"].get("uncertainty").is_none());
+}
+
+#[test]
+fn analytic_is_exact_and_monte_carlo_close_on_a_product_of_lognormals() {
+    // gwp = E × PUE × F_grid, three lognormals: ln gwp is normal.
+    let sigma = (1.3f64.ln().powi(2) + 1.1f64.ln().powi(2) + 1.2f64.ln().powi(2)).sqrt();
+    let median = 100_000.0 * 1.2 * 0.05;
+    let z = 1.959_963_984_540_054;
+    let (low, high) = (median * (-z * sigma).exp(), median * (z * sigma).exp());
+    let mean = median * (sigma * sigma / 2.0).exp();
+    let base = [
+        "assess",
+        PRODUCT,
+        "--factors",
+        PRODUCT_FACTORS,
+        "-m",
+        "ademe-lca",
+        "-f",
+        "json",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--uncertainty", "analytic"]);
+    let a = interval(&json(&args)["uncertainty"], "ademe-lca", "gwp.stage.use");
+    let close = |x: f64, y: f64, tol: f64| (x - y).abs() <= tol * y.abs();
+    assert!(close(num(&a["median"]), median, 1e-12), "{a}");
+    assert!(close(num(&a["low"]), low, 1e-9), "{a} vs {low}");
+    assert!(close(num(&a["high"]), high, 1e-9), "{a} vs {high}");
+    assert!(close(num(&a["mean"]), mean, 1e-9), "{a} vs {mean}");
+    let mut args = base.to_vec();
+    args.extend([
+        "--uncertainty",
+        "mc",
+        "--iterations",
+        "40000",
+        "--seed",
+        "3",
+    ]);
+    let m = interval(&json(&args)["uncertainty"], "ademe-lca", "gwp.stage.use");
+    assert!(close(num(&m["median"]), median, 0.01), "{m} vs {median}");
+    assert!(close(num(&m["mean"]), mean, 0.01), "{m} vs {mean}");
+    assert!(close(num(&m["low"]), low, 0.03), "{m} vs {low}");
+    assert!(close(num(&m["high"]), high, 0.03), "{m} vs {high}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report_whatever_the_threads() {
+    let args = [
+        "compare",
+        "examples/mistral-large-2-illustrative.toml",
+        "-f",
+        "json",
+        "--uncertainty",
+        "mc",
+        "--iterations",
+        "3000",
+        "--seed",
+        "11",
+    ];
+    let run_on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        pool.install(|| bilan(&args).stdout)
+    };
+    let one = run_on(1);
+    assert!(one.contains("\"uncertainty\""));
+    assert_eq!(one, run_on(3), "1 thread and 3 threads differ");
+    let mut other = args;
+    other[9] = "12";
+    assert_ne!(one, bilan(&other).stdout, "another seed gives other draws");
+}
+
+#[test]
+fn a_driver_whose_interval_spans_zero_is_marked() {
+    // ademe-lca and a methodology that differs from it only by its choice of hardware factor
+    // (vendor PCF or parametric model, 10 % apart): with very uncertain factors the
+    // factor-choice driver may be either sign; with precise ones it is clearly positive.
+    let run = |factors: &str, format: &str| {
+        bilan(&[
+            "compare",
+            "tests/fixtures/uncertainty/choice.toml",
+            "--method-file",
+            "tests/fixtures/uncertainty/choice-method.toml",
+            "--factors",
+            factors,
+            "-m",
+            "ademe-lca",
+            "-m",
+            "parametric-lca",
+            "-f",
+            format,
+            "--uncertainty",
+            "mc",
+            "--iterations",
+            "4000",
+        ])
+    };
+    let driver = |factors: &str| -> serde_json::Value {
+        let out = run(factors, "json");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        v["comparison"]["uncertainty"]["drivers"]
+            .as_array()
+            .expect("drivers")
+            .iter()
+            .find(|d| d["indicator"] == "gwp" && d["driver"] == "factor-choice")
+            .expect("a factor-choice driver")
+            .clone()
+    };
+    let wide = driver("tests/fixtures/uncertainty/choice-wide.toml");
+    assert!(num(&wide["nominal"]) > 0.0, "{wide}");
+    assert_eq!(wide["spans-zero"], true, "{wide}");
+    let narrow = driver("tests/fixtures/uncertainty/choice-narrow.toml");
+    assert_eq!(narrow["spans-zero"], false, "{narrow}");
+    let md = run("tests/fixtures/uncertainty/choice-wide.toml", "md");
+    assert!(md.stdout.contains("spans 0"), "{}", md.stdout);
+    let md = run("tests/fixtures/uncertainty/choice-narrow.toml", "md");
+    assert!(!md.stdout.contains("spans 0"), "{}", md.stdout);
+}
+
+#[test]
+fn a_bad_distribution_is_a_located_error() {
+    let dir = std::env::temp_dir().join(format!("bilan-e2e-uncertain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let text = std::fs::read_to_string(root().join(PRODUCT))
+        .expect("fixture")
+        .replace("gsd = 1.1", "gsd = 0.5");
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, text).expect("written");
+    let out = bilan(&["validate", path.to_str().expect("utf-8")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("bad.toml:14"), "{}", out.stderr);
+    assert!(out.stderr.contains("site[0].pue"), "{}", out.stderr);
+    assert!(out.stderr.contains("gsd"), "{}", out.stderr);
+}
+
+#[test]
+fn explain_gives_an_item_its_interval_and_its_uncertain_inputs() {
+    let out = bilan(&[
+        "explain",
+        PRODUCT,
+        "--factors",
+        PRODUCT_FACTORS,
+        "-m",
+        "ademe-lca",
+        "--figure",
+        "gwp.item.serve",
+        "--uncertainty",
+        "analytic",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for input in [
+        "workload[serve].energy",
+        "site[dc].pue",
+        "factor:test-fr-grid-lognormal",
+    ] {
+        assert!(out.stdout.contains(input), "{input} in {}", out.stdout);
+    }
+}
+
+#[test]
+fn a_p95_headline_is_reported_as_such() {
+    let v = json(&[
+        "compare",
+        "examples/mistral-large-2-illustrative.toml",
+        "-m",
+        "conservative-auditor",
+        "-f",
+        "json",
+        "--uncertainty",
+        "analytic",
+    ]);
+    let u = &v["comparison"]["uncertainty"];
+    let headline = u["headlines"]
+        .as_array()
+        .expect("headlines")
+        .iter()
+        .find(|h| h["indicator"] == "gwp")
+        .expect("a gwp headline")
+        .clone();
+    assert_eq!(headline["policy"], "p95");
+    let total = interval(u, "conservative-auditor", "gwp.total");
+    assert_eq!(headline["value"], total["p95"]);
+}
