@@ -11,6 +11,8 @@
 //!
 //! It reports the ratio of the whole `bilan compare` to the parse floor. Targets (2-core
 //! machine, release build): under 2 s, under 1 GiB, within 3× of the floor.
+//!
+//! `--uncertainty` measures the propagation of uncertainty instead ([`uncertainty`]).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,8 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 
 use crate::root;
+
+mod uncertainty;
 
 /// A deterministic pseudo-random sequence (64-bit LCG), so the inventory is the same on
 /// every run.
@@ -222,6 +226,15 @@ pub(crate) fn bench(args: &[&str]) -> anyhow::Result<()> {
         size as f64 / 1e6
     );
 
+    if args.contains(&"--uncertainty") {
+        let (report, ok) = uncertainty::bench(&binary, workloads, args)?;
+        print!("{report}");
+        std::fs::write(dir.join("bench-uncertainty.txt"), &report)?;
+        if args.contains(&"--check") && !ok {
+            bail!("a target was missed");
+        }
+        return Ok(());
+    }
     let floor = best(&binary, &["validate", &path], RUNS)?;
     let table = best(&binary, &["compare", &path, "-o", "/dev/null"], RUNS)?;
     let json_out = dir.join("report.json").display().to_string();

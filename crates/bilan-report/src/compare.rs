@@ -9,7 +9,7 @@ use bilan_runner::{Comparison, IndicatorComparison};
 use serde::Serialize;
 
 use crate::assess::Stamp;
-use crate::number::{amount, significant};
+use crate::number::amount;
 use crate::table::Table;
 
 /// Everything a comparison report shows.
@@ -451,9 +451,4 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// A percentage for display.
-pub(crate) fn percent(share: f64) -> String {
-    format!("{} %", significant(share * 100.0, 3))
 }

@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 use bilan_core::assessment::{Assessment, Stage, TermSource};
 use bilan_core::indicator::Indicator;
 
-use crate::compare::{Report, percent};
+use crate::compare::Report;
 use crate::number::amount;
+use crate::number::percent;
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

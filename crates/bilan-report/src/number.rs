@@ -139,6 +139,11 @@ fn step(value: f64, indicator: Indicator) -> (f64, &'static str) {
     }
 }
 
+/// A share as a percentage, three significant digits: `0.0591` is `5.91 %`.
+pub(crate) fn percent(share: f64) -> String {
+    format!("{} %", significant(share * 100.0, 3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use bilan_runner::uncertainty::{
     DifferenceInterval, FigureInterval, Interval, Propagation, Sensitivity, UncertaintyReport,
 };
 
-use crate::compare::percent;
+use crate::number::percent;
 use crate::number::{amount, amount_range, count, significant};
 use crate::table::Table;
 

@@ -32,9 +32,11 @@ use bilan_core::method::Descriptor;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub(crate) use groups::{Side, term_group};
 use index::{Index, key_ids};
-pub(crate) use walk::{Side, Sink, term_group};
+pub(crate) use walk::Sink;
 
+mod groups;
 mod index;
 mod walk;
 

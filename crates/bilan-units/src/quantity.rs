@@ -252,22 +252,6 @@ impl serde::Serialize for Quantity {
     }
 }
 
-/// From a string (`"433196 kWh"`), a plain number (dimensionless), or a map
-/// `{ value = 12.5, unit = "kWh" }` (`unit` may be left out for a plain number).
-///
-/// Every form of an [`UncertainQuantity`](crate::UncertainQuantity) is accepted too
-/// (`"700 W ± 10 %"`, `{ min = "600 W", mode = "700 W", max = "750 W" }`…), checked, and
-/// read as its nominal value.
-impl<'de> serde::Deserialize<'de> for Quantity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Quantity, D::Error> {
-        deserializer
-            .deserialize_any(crate::uncertain::UncertainVisitor {
-                expecting: crate::uncertain::QUANTITY_EXPECTING,
-            })
-            .map(|uncertain| uncertain.quantity)
-    }
-}
-
 impl schemars::JsonSchema for Quantity {
     fn schema_name() -> Cow<'static, str> {
         "Quantity".into()

@@ -8,7 +8,7 @@ use bilan_core::indicator::Indicator;
 use bilan_runner::uncertainty::{Histogram, Interval, Sensitivity, UncertaintyReport};
 
 use super::esc;
-use crate::compare::percent;
+use crate::number::percent;
 use crate::number::{amount, amount_range, significant};
 use crate::uncertainty::{
     difference_sentence, figures_of, measure_text, propagation_text, selector,

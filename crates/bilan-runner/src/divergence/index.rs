@@ -9,7 +9,7 @@ use bilan_core::method::Descriptor;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::walk::{Recent, Side, term_groups};
+use super::groups::{Recent, Side, term_groups};
 use super::{GROUPS, driver_index};
 
 /// What contributions are matched on: inventory item and aspect.

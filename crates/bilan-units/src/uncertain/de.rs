@@ -19,6 +19,22 @@ pub(crate) const QUANTITY_EXPECTING: &str = "a number followed by a unit (e.g. \
 const UNCERTAIN_EXPECTING: &str = "a number followed by a unit (e.g. \"433196 kWh\" or \
      \"700 W ± 10 %\"), a plain number, or a table (`value` and `unit`, or a distribution)";
 
+/// From a string (`"433196 kWh"`), a plain number (dimensionless), or a map
+/// `{ value = 12.5, unit = "kWh" }` (`unit` may be left out for a plain number).
+///
+/// Every form of an [`UncertainQuantity`](crate::UncertainQuantity) is accepted too
+/// (`"700 W ± 10 %"`, `{ min = "600 W", mode = "700 W", max = "750 W" }`…), checked, and
+/// read as its nominal value.
+impl<'de> serde::Deserialize<'de> for Quantity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Quantity, D::Error> {
+        deserializer
+            .deserialize_any(UncertainVisitor {
+                expecting: QUANTITY_EXPECTING,
+            })
+            .map(|uncertain| uncertain.quantity)
+    }
+}
+
 /// From a string (`"700 W ± 10 %"`, `"433196 kWh"`), a plain number (dimensionless), or a
 /// table: `{ value = 12.5, unit = "kWh" }` or one of the distribution forms (see the module
 /// documentation).

@@ -1,7 +1,6 @@
 //! Uncertain quantities: a nominal [`Quantity`] with an optional [`Distribution`].
 
 mod de;
-pub(crate) use de::{QUANTITY_EXPECTING, UncertainVisitor};
 mod parse;
 mod pedigree;
 #[cfg(test)]
