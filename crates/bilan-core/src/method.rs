@@ -29,6 +29,12 @@ pub trait Methodology: Send + Sync {
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError>;
 
+    /// The parameter defaults the method gives with a distribution (a declarative file's
+    /// `default-pue = "2.0 ± 0.2"`): their nominal values are its defaults.
+    fn uncertain_parameters(&self) -> Vec<(String, bilan_units::UncertainQuantity)> {
+        Vec::new()
+    }
+
     /// The percentile the method reports as its headline figure when uncertainty is
     /// propagated (`p95`, `median`), if it has such a policy; the point value otherwise.
     fn headline(&self) -> Option<&str> {

@@ -48,6 +48,8 @@ pub struct Declarative {
     rule_lines: HashMap<String, usize>,
     /// Parameter values the file sets (defaults for this method).
     defaults: Parameters,
+    /// Those the file gives with a distribution.
+    uncertain_parameters: Vec<(String, bilan_units::UncertainQuantity)>,
     /// Factors the file gives inline, and the database factors it prefers.
     overrides: Vec<Factor>,
 }
@@ -97,6 +99,16 @@ impl Declarative {
 impl Methodology for Declarative {
     fn descriptor(&self) -> &Descriptor {
         &self.descriptor
+    }
+
+    fn uncertain_parameters(&self) -> Vec<(String, bilan_units::UncertainQuantity)> {
+        let mut own = self.uncertain_parameters.clone();
+        for (name, value) in self.base.uncertain_parameters() {
+            if !self.spec.parameters.contains_key(&name) {
+                own.push((name, value));
+            }
+        }
+        own
     }
 
     fn headline(&self) -> Option<&str> {

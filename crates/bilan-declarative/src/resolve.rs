@@ -308,6 +308,7 @@ pub fn resolve(
 fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<FileError>> {
     let b = base.descriptor();
     let mut defaults = Parameters::default();
+    let mut uncertain_parameters = Vec::new();
     let mut parameters = b.parameters.clone();
     for (name, input) in &p.spec.parameters {
         let path = format!("parameters.{name}");
@@ -327,9 +328,18 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
                 ),
             ));
         };
+        // A value with a distribution (`"2.0 ± 0.2"`): the method gets its nominal value,
+        // the propagation of uncertainty its distribution.
+        let mut text = input.text();
+        if text.contains('±') || text.contains("+/-") {
+            let uncertain = bilan_units::UncertainQuantity::parse(&text)
+                .map_err(|e| boxed(&p.file, &path, e.to_string()))?;
+            text = uncertain.quantity.to_string();
+            uncertain_parameters.push((name.clone(), uncertain));
+        }
         let value = spec
             .kind
-            .parse(&input.text())
+            .parse(&text)
             .map_err(|e| boxed(&p.file, &path, e))?;
         spec.default = Some(value.clone());
         defaults.set(name.clone(), value);
@@ -473,6 +483,7 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         file: p.file.name.clone(),
         rule_lines,
         defaults,
+        uncertain_parameters,
         overrides,
     })
 }

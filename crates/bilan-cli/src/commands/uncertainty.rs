@@ -52,6 +52,32 @@ fn inputs(session: &Session, assessed: &[(&Descriptor, &Assessment)]) -> Result<
             assumed,
         });
     }
+    // Defaults a methodology file gives with a distribution, unless --param set the value.
+    for (_, a) in assessed {
+        let id = &a.method.id;
+        let Some(n) = session
+            .methods
+            .iter()
+            .position(|m| &m.method.descriptor().id == id)
+        else {
+            continue;
+        };
+        for (name, value) in session.methods[n].method.uncertain_parameters() {
+            if session.params[n].get(&name).is_some() {
+                continue;
+            }
+            if let Some(distribution) = value.distribution {
+                inputs.add(Input {
+                    key: parameter_key(Some(id), &name),
+                    nominal: value.quantity.value(),
+                    unit: value.quantity.unit().to_string(),
+                    distribution,
+                    source: InputSource::Parameter,
+                    assumed: None,
+                });
+            }
+        }
+    }
     for p in &session.uncertain_params {
         if let Some(distribution) = p.value.distribution {
             inputs.add(Input {
