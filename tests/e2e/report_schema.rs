@@ -35,12 +35,22 @@ fn every_json_report_follows_its_schema() {
             ("compare", &compare_schemas, compare),
             ("assess", &assess_schemas, assess),
         ] {
-            let out = bilan(&[command, &path, "-f", "json"]);
-            assert_eq!(out.code, 0, "{command} {path}: {}", out.stderr);
-            let report: serde_json::Value =
-                serde_json::from_str(&out.stdout).expect("report is JSON");
-            if let Err(e) = schemas.validate(&report, index) {
-                panic!("{command} {path} does not follow its schema: {e:#}");
+            // With and without the propagation of uncertainty.
+            for extra in [&[][..], &["--uncertainty", "mc", "--iterations", "200"][..]] {
+                let mut args = vec![command, path.as_str(), "-f", "json"];
+                args.extend(extra);
+                let out = bilan(&args);
+                assert_eq!(out.code, 0, "{command} {path}: {}", out.stderr);
+                let report: serde_json::Value =
+                    serde_json::from_str(&out.stdout).expect("report is JSON");
+                assert_eq!(
+                    report.get("uncertainty").is_some()
+                        || report["comparison"].get("uncertainty").is_some(),
+                    !extra.is_empty()
+                );
+                if let Err(e) = schemas.validate(&report, index) {
+                    panic!("{command} {path} {extra:?} does not follow its schema: {e:#}");
+                }
             }
         }
     }

@@ -305,6 +305,9 @@ pub struct AssessReport<'a> {
     pub stamp: &'a Stamp,
     /// One entry per method, in the order given.
     pub methods: Vec<MethodReport<'a>>,
+    /// Intervals of the figures, when uncertainty was propagated (`--uncertainty`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<&'a bilan_runner::uncertainty::UncertaintyReport>,
 }
 
 /// One method's part of the `bilan assess` JSON report.
@@ -322,8 +325,12 @@ pub enum MethodReport<'a> {
     },
 }
 
-/// The JSON report of `bilan assess`.
-pub fn render_json(stamp: &Stamp, outcomes: &[Outcome]) -> serde_json::Value {
+/// The JSON report of `bilan assess`, with the propagation of uncertainty if there was one.
+pub fn render_json(
+    stamp: &Stamp,
+    outcomes: &[Outcome],
+    uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
+) -> serde_json::Value {
     let methods = outcomes
         .iter()
         .map(|o| match o {
@@ -342,6 +349,10 @@ pub fn render_json(stamp: &Stamp, outcomes: &[Outcome]) -> serde_json::Value {
             Outcome::Failed { method, error } => MethodReport::Failed { method, error },
         })
         .collect();
-    serde_json::to_value(AssessReport { stamp, methods })
-        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+    serde_json::to_value(AssessReport {
+        stamp,
+        methods,
+        uncertainty,
+    })
+    .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }

@@ -38,13 +38,8 @@ pub(crate) fn assess(
     );
     let text = match cmd.common.format {
         Format::Json => {
-            let mut json = bilan_report::assess::render_json(&session.stamp, &outcomes);
-            if let (Some(u), Some(object)) = (&uncertainty, json.as_object_mut()) {
-                object.insert(
-                    "uncertainty".to_owned(),
-                    serde_json::to_value(u).context("cannot serialise the report")?,
-                );
-            }
+            let json =
+                bilan_report::assess::render_json(&session.stamp, &outcomes, uncertainty.as_ref());
             let mut s =
                 serde_json::to_string_pretty(&json).context("cannot serialise the report")?;
             s.push('\n');
