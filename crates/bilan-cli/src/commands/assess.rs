@@ -20,7 +20,16 @@ pub(crate) fn assess(
     }
     let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
     let ran = session.run();
+    timings.phase(
+        "assess",
+        item_count(&session.inventory) * session.methods.len(),
+        "item-assessments",
+    );
     let uncertainty = super::uncertainty::report(&cmd.common.uncertainty, &session, &ran, &[])?;
+    if uncertainty.is_some() {
+        let (count, what) = super::uncertainty::timed(&cmd.common.uncertainty);
+        timings.phase("uncertainty", count, what);
+    }
     let outcomes: Vec<Outcome> = ran
         .into_iter()
         .map(|o| {
@@ -31,11 +40,6 @@ pub(crate) fn assess(
             }
         })
         .collect();
-    timings.phase(
-        "assess",
-        item_count(&session.inventory) * session.methods.len(),
-        "item-assessments",
-    );
     let text = match cmd.common.format {
         Format::Json => {
             let json =

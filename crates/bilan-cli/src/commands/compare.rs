@@ -28,11 +28,8 @@ pub(crate) fn compare(
     comparison.uncertainty =
         super::uncertainty::report(&cmd.common.uncertainty, &session, &outcomes, &[])?;
     if comparison.uncertainty.is_some() {
-        timings.phase(
-            "uncertainty",
-            cmd.common.uncertainty.iterations as usize,
-            "iterations",
-        );
+        let (count, what) = super::uncertainty::timed(&cmd.common.uncertainty);
+        timings.phase("uncertainty", count, what);
     }
     let assessments: Vec<_> = outcomes
         .iter()

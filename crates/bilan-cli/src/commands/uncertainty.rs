@@ -174,3 +174,14 @@ pub(crate) fn report(
     progress.bar.finish_and_clear();
     Ok(Some(report))
 }
+
+/// What `--timings` counts for the propagation: Monte Carlo iterations, or one analytic pass.
+pub(crate) fn timed(args: &UncertaintyArgs) -> (usize, &'static str) {
+    match args.mode {
+        Some(UncertaintyMode::Mc) => (
+            usize::try_from(args.iterations).unwrap_or(usize::MAX),
+            "iterations",
+        ),
+        _ => (1, "analytic propagations"),
+    }
+}
