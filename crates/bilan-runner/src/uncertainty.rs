@@ -143,15 +143,59 @@ fn group_driver(g: usize) -> Option<Driver> {
     (g != UNTAGGED).then(|| Driver::ALL[g])
 }
 
+/// Whether every number of an interval is finite.
+fn finite(i: &Interval) -> bool {
+    [i.mean, i.median, i.low, i.high, i.p95]
+        .iter()
+        .all(|x| x.is_finite())
+}
+
+/// A draw can divide by an input that reached zero (a normal truncated at zero, a range from
+/// zero, under a term of power −1): the figure then has no interval, never an infinite one.
+const NOT_FINITE: &str = "has no interval: in some draws it divides by an uncertain input that reached zero (a normal truncated at zero or a range starting at zero, under a divisor)";
+
 fn assemble(
     assessed: &[(&Descriptor, &Assessment)],
     inputs: &Inputs,
     plan: &plan::Plan,
     pairs: &[drivers::PairPlan],
-    results: Results,
+    mut results: Results,
     request: &Request<'_>,
 ) -> UncertaintyReport {
     let id = |m: usize| assessed[m].1.method.id.clone();
+    let mut notes = plan.notes.clone();
+    let unbounded: Vec<bool> = results.figures.iter().map(|i| !finite(i)).collect();
+    for (s, _) in plan.slots.iter().zip(&unbounded).filter(|x| *x.1) {
+        notes.push(format!("{}: {} {NOT_FINITE}", id(s.method), s.figure));
+    }
+    results.differences.retain(|d| {
+        finite(&d.3) || {
+            notes.push(format!("{} − {}: {} {NOT_FINITE}", id(d.1), id(d.0), d.2));
+            false
+        }
+    });
+    for d in &mut results.differences {
+        if d.4.as_ref().is_some_and(|r| !finite(r)) {
+            d.4 = None;
+        }
+    }
+    results.drivers.retain(|d| {
+        finite(&d.3) || {
+            let pair = &pairs[d.0];
+            let driver = group_driver(d.2).map_or("residual".to_owned(), |x| x.to_string());
+            notes.push(format!(
+                "{} − {}: {} driver {driver} {NOT_FINITE}",
+                id(pair.b),
+                id(pair.a),
+                d.1
+            ));
+            false
+        }
+    });
+    results
+        .histograms
+        .retain(|h| !unbounded[h.0] && h.1.is_finite() && h.2.is_finite());
+    results.sensitivity.retain(|s| !unbounded[s.1.0]);
     // Which methods each input enters.
     let mut methods_of: Vec<Vec<usize>> = vec![Vec::new(); inputs.list().len()];
     for s in &plan.slots {
@@ -188,6 +232,9 @@ fn assemble(
         .slots
         .iter()
         .zip(&results.figures)
+        .zip(&unbounded)
+        .filter(|x| !*x.1)
+        .map(|x| x.0)
         .map(|(s, i)| FigureInterval {
             method: id(s.method),
             figure: s.figure.to_string(),
@@ -269,6 +316,9 @@ fn assemble(
             Indicator::ALL.into_iter().filter_map(move |indicator| {
                 let slot = total_slot(plan, m, indicator)?;
                 let i = figures[slot];
+                if !finite(&i) {
+                    return None;
+                }
                 Some(Headline {
                     method: id(m),
                     indicator,
@@ -278,7 +328,6 @@ fn assemble(
             })
         })
         .collect();
-    let mut notes = plan.notes.clone();
     if assessed.iter().any(|(_, a)| {
         a.contributions.iter().any(|c| {
             c.terms

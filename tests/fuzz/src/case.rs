@@ -89,6 +89,16 @@ impl Case {
         all.push(words(&format!(
             "explain --figure {figure} -m {method} {flag}{target}"
         )));
+        // The propagation of uncertainty, on few iterations.
+        all.push(words(&format!(
+            "compare -f json --uncertainty mc --iterations 40 {flag}{target}"
+        )));
+        all.push(words(&format!(
+            "compare -f html --uncertainty analytic {flag}{target}"
+        )));
+        all.push(words(&format!(
+            "explain --figure {figure} -m {method} --uncertainty analytic {flag}{target}"
+        )));
         all
     }
 

@@ -36,8 +36,8 @@ pub struct Seed {
     pub method_id: Option<&'static str>,
 }
 
-/// The example inventories.
-pub const INVENTORIES: [Seed; 3] = [
+/// The example inventories, and one written with uncertain values.
+pub const INVENTORIES: [Seed; 4] = [
     Seed {
         name: "examples/gpu-cluster-purchase.toml",
         role: Role::Inventory,
@@ -54,6 +54,12 @@ pub const INVENTORIES: [Seed; 3] = [
         name: "examples/mistral-large-2-illustrative.toml",
         role: Role::Inventory,
         text: include_str!("../../../examples/mistral-large-2-illustrative.toml"),
+        method_id: None,
+    },
+    Seed {
+        name: "tests/fixtures/uncertainty/product.toml",
+        role: Role::Inventory,
+        text: include_str!("../../fixtures/uncertainty/product.toml"),
         method_id: None,
     },
 ];
@@ -80,10 +86,18 @@ pub const METHODOLOGIES: [Seed; 3] = [
     },
 ];
 
-/// The user factor file of the corpus.
-pub const FACTORS: [Seed; 1] = [Seed {
-    name: "tests/fuzz/corpus/factors.toml",
-    role: Role::Factors,
-    text: include_str!("../corpus/factors.toml"),
-    method_id: None,
-}];
+/// The user factor files of the corpus: one plain, one with distributions.
+pub const FACTORS: [Seed; 2] = [
+    Seed {
+        name: "tests/fuzz/corpus/factors.toml",
+        role: Role::Factors,
+        text: include_str!("../corpus/factors.toml"),
+        method_id: None,
+    },
+    Seed {
+        name: "tests/fixtures/uncertainty/product-factors.toml",
+        role: Role::Factors,
+        text: include_str!("../../fixtures/uncertainty/product-factors.toml"),
+        method_id: None,
+    },
+];
