@@ -383,3 +383,6 @@ fn active_groups(pair: &drivers::PairPlan, k: usize) -> [bool; GROUPS] {
     }
     active
 }
+
+#[cfg(test)]
+mod tests;
