@@ -23,7 +23,6 @@ pub fn significant(value: f64, digits: i32) -> String {
         let precision = (digits - 1).max(0) as usize;
         return format!("{value:.precision$e}");
     }
-    let decimals = (digits - magnitude).max(0) as usize;
     let scale = 10f64.powi(magnitude - digits);
     // Half away from zero, as people round (Rust's formatter rounds exact ties to even).
     let rounded = if magnitude > digits {
@@ -32,6 +31,14 @@ pub fn significant(value: f64, digits: i32) -> String {
         let factor = 10f64.powi(digits - magnitude);
         (value * factor).round() / factor
     };
+    // Rounding may carry into the next power of ten (99.96 → 100.0 at three digits): the
+    // digits are then counted from that power.
+    let magnitude = if rounded.abs() >= 10f64.powi(magnitude) {
+        magnitude + 1
+    } else {
+        magnitude
+    };
+    let decimals = (digits - magnitude).max(0) as usize;
     let text = format!("{rounded:.decimals$}");
     let (sign, text) = match text.strip_prefix('-') {
         Some(t) => ("-", t),
@@ -146,6 +153,14 @@ pub(crate) fn percent(share: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rounding_that_carries_keeps_the_number_of_significant_digits() {
+        assert_eq!(super::significant(99.99999999999788, 3), "100");
+        assert_eq!(super::significant(9.9996, 4), "10.00");
+        assert_eq!(super::significant(0.099996, 3), "0.100");
+        assert_eq!(super::significant(-999.96, 4), "-1,000");
+    }
+
     use super::*;
 
     #[test]
