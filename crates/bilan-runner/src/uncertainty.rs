@@ -27,6 +27,7 @@ mod inputs;
 mod monte_carlo;
 mod plan;
 mod report;
+mod sums;
 
 use bilan_core::assessment::{Assessment, Driver};
 use bilan_core::figure::{FigurePath, Selector};
@@ -105,6 +106,7 @@ pub fn propagate(
     for p in &mut pairs {
         p.merge_into(&mut plan.monomials);
     }
+    plan.monomials.seal();
     let results = match request.mode {
         Mode::Analytic => analytic::run(&plan, &pairs, inputs),
         Mode::MonteCarlo { iterations, seed } => monte_carlo::run(

@@ -172,11 +172,15 @@ pub(super) fn run(plan: &Plan, pairs: &[PairPlan], inputs: &Inputs) -> Results {
                 class_gradient(c, &mut du);
                 for g in 0..GROUPS {
                     nominal[g] += w0 * u0[g];
-                    for (&n, &d) in &dw {
-                        *grads[g].entry(n).or_insert(0.0) += d * u0[g];
+                    if u0[g] != 0.0 {
+                        for (&n, &d) in &dw {
+                            *grads[g].entry(n).or_insert(0.0) += d * u0[g];
+                        }
                     }
                     for (&n, d) in &du {
-                        *grads[g].entry(n).or_insert(0.0) += w0 * d[g];
+                        if d[g] != 0.0 {
+                            *grads[g].entry(n).or_insert(0.0) += w0 * d[g];
+                        }
                     }
                 }
             }

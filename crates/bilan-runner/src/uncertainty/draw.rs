@@ -47,30 +47,6 @@ pub(super) fn ratios(seed: u64, input: &Input, chunk: usize, out: &mut [f64]) {
         .draw_ratios(input.nominal, &mut z, &mut u, out);
 }
 
-/// The value of every monomial for `len` iterations, monomial-major, from the ratios of the
-/// inputs (input-major, `len` each).
-pub(super) fn monomials(
-    monomials: &[super::plan::Monomial],
-    ratios: &[f64],
-    len: usize,
-    out: &mut Vec<f64>,
-) {
-    out.clear();
-    out.resize(monomials.len() * len, 1.0);
-    for (m, row) in monomials.iter().zip(out.chunks_mut(len)) {
-        for &(input, power) in m.iter() {
-            let r = &ratios[input as usize * len..(input as usize + 1) * len];
-            if power == 1.0 {
-                row.iter_mut().zip(r).for_each(|(x, r)| *x *= r);
-            } else if power == -1.0 {
-                row.iter_mut().zip(r).for_each(|(x, r)| *x /= r);
-            } else {
-                row.iter_mut().zip(r).for_each(|(x, r)| *x *= r.powf(power));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

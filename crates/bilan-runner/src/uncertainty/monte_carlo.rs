@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::draw::{self, CHUNK};
-use super::drivers::PairPlan;
+use super::drivers::{Class, PairPlan};
 use super::inputs::Inputs;
 use super::plan::Plan;
 use super::report::{histogram, sample_interval};
+use super::sums::Sums;
 use super::{Results, active_groups, analytic, total_slots};
 use crate::divergence::GROUPS;
 
@@ -79,6 +80,21 @@ pub(super) fn run(
         .iter()
         .map(|(_, shares, _)| shares.iter().take(CANDIDATES).map(|x| x.0).collect())
         .collect();
+    // Figures, then drivers' linear parts, then classes' weights: one transposed table.
+    let classes: Vec<(usize, &Class)> = pairs
+        .iter()
+        .enumerate()
+        .flat_map(|(p, pair)| pair.classes.iter().map(move |c| (p, c)))
+        .collect();
+    let sums = Sums::new(
+        plan.monomials.list.len(),
+        plan.slots
+            .iter()
+            .map(|s| &s.sum)
+            .chain(driver_slots.iter().map(|d| &pairs[d.pair].merged[d.k][d.g]))
+            .chain(classes.iter().map(|(_, c)| &c.merged)),
+    );
+    let (n_slots, n_drivers) = (plan.slots.len(), driver_slots.len());
     let chunks = iterations.div_ceil(CHUNK);
     let done = AtomicUsize::new(0);
     let results: Vec<Chunk> = (0..chunks)
@@ -91,31 +107,25 @@ pub(super) fn run(
                     draw::ratios(seed, input, c, &mut ratios[n * len..(n + 1) * len]);
                 }
             }
-            let mut mono = Vec::new();
-            draw::monomials(&plan.monomials.list, &ratios, len, &mut mono);
-            let mut figures = vec![0.0; plan.slots.len() * len];
+            let all = sums.eval(&plan.monomials.list, &ratios, len);
+            let (figures, rest) = all.split_at(n_slots * len);
+            let (drivers, weights) = rest.split_at(n_drivers * len);
+            let mut figures = figures.to_vec();
             for (s, out) in plan.slots.iter().zip(figures.chunks_mut(len)) {
-                s.sum.eval_rows(&mono, out);
                 if s.divisor != 1.0 {
                     out.iter_mut().for_each(|x| *x /= s.divisor);
                 }
             }
-            let mut drivers = vec![0.0; driver_slots.len() * len];
-            for (slot, out) in driver_slots.iter().zip(drivers.chunks_mut(len)) {
-                pairs[slot.pair].merged[slot.k][slot.g].eval_rows(&mono, out);
-            }
-            for (p, pair) in pairs.iter().enumerate() {
-                for class in &pair.classes {
-                    for t in 0..len {
-                        let w = class.merged.eval(&mono, len, t);
-                        if w == 0.0 {
-                            continue;
-                        }
-                        let amounts = class.amounts(&|n| ratios[n as usize * len + t]);
-                        for (g, a) in amounts.iter().enumerate() {
-                            if let Some(d) = slot_of[p][class.k][g] {
-                                drivers[d * len + t] += w * a;
-                            }
+            let mut drivers = drivers.to_vec();
+            for ((p, class), w) in classes.iter().zip(weights.chunks(len)) {
+                for (t, &w) in w.iter().enumerate() {
+                    if w == 0.0 {
+                        continue;
+                    }
+                    let amounts = class.amounts(&|n| ratios[n as usize * len + t]);
+                    for (g, a) in amounts.iter().enumerate() {
+                        if let Some(d) = slot_of[*p][class.k][g] {
+                            drivers[d * len + t] += w * a;
                         }
                     }
                 }

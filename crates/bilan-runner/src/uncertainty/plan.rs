@@ -34,29 +34,6 @@ impl Linear {
         self.constant + self.terms.iter().map(|t| t.1).sum::<f64>()
     }
 
-    /// The value given every monomial's value (one iteration: `monomials[m * stride + t]`).
-    pub(super) fn eval(&self, monomials: &[f64], stride: usize, t: usize) -> f64 {
-        let mut sum = self.constant;
-        for &(m, coef) in &self.terms {
-            sum += coef * monomials[m as usize * stride + t];
-        }
-        sum
-    }
-
-    /// The value for every iteration of a chunk (`out`, one per iteration), from the
-    /// monomials' values (monomial-major, `out.len()` each): term by term over contiguous
-    /// rows, in the same order of additions as [`Linear::eval`].
-    pub(super) fn eval_rows(&self, monomials: &[f64], out: &mut [f64]) {
-        let len = out.len();
-        out.fill(self.constant);
-        for &(m, coef) in &self.terms {
-            let row = &monomials[m as usize * len..(m as usize + 1) * len];
-            for (o, x) in out.iter_mut().zip(row) {
-                *o += coef * x;
-            }
-        }
-    }
-
     /// The derivative of the value with respect to the logarithm of each input, at the
     /// nominal inputs: Σ coefficient × power, by input.
     pub(super) fn gradient(&self, monomials: &Monomials, out: &mut FxHashMap<u32, f64>) {
@@ -94,17 +71,21 @@ impl Slot {
 #[derive(Debug, Default)]
 pub(super) struct Monomials {
     pub(super) list: Vec<Monomial>,
-    index: FxHashMap<Vec<(u32, u64)>, u32>,
+    index: FxHashMap<Box<[(u32, u64)]>, u32>,
+    /// The key being looked up, reused so that a lookup allocates nothing.
+    scratch: Vec<(u32, u64)>,
 }
 
 impl Monomials {
     /// The id of the monomial `inputs` (sorted, merged), interned.
     pub(super) fn intern(&mut self, inputs: &[(usize, f64)]) -> u32 {
-        let key: Vec<(u32, u64)> = inputs
-            .iter()
-            .map(|&(n, p)| (u32::try_from(n).unwrap_or(u32::MAX), p.to_bits()))
-            .collect();
-        if let Some(&id) = self.index.get(&key) {
+        self.scratch.clear();
+        self.scratch.extend(
+            inputs
+                .iter()
+                .map(|&(n, p)| (u32::try_from(n).unwrap_or(u32::MAX), p.to_bits())),
+        );
+        if let Some(&id) = self.index.get(self.scratch.as_slice()) {
             return id;
         }
         let id = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
@@ -114,8 +95,14 @@ impl Monomials {
                 .map(|&(n, p)| (u32::try_from(n).unwrap_or(u32::MAX), p))
                 .collect(),
         );
-        self.index.insert(key, id);
+        self.index.insert(self.scratch.as_slice().into(), id);
         id
+    }
+
+    /// Frees the index once every monomial is known.
+    pub(super) fn seal(&mut self) {
+        self.index = FxHashMap::default();
+        self.scratch = Vec::new();
     }
 }
 
@@ -128,26 +115,30 @@ pub(super) struct Plan {
     pub(super) notes: Vec<String>,
 }
 
-/// A sum being compiled: constant and coefficients by monomial.
+/// A sum being compiled: a constant, and a coefficient per monomial occurrence, in the order
+/// the contributions come (a monomial may occur twice: the sum is the same, and no map is
+/// needed for a figure of 100,000 terms).
 #[derive(Clone, Debug, Default)]
 pub(super) struct Builder {
     constant: f64,
-    terms: FxHashMap<u32, f64>,
+    terms: Vec<(u32, f64)>,
 }
 
 impl Builder {
     pub(super) fn add(&mut self, monomial: Option<u32>, amount: f64) {
         match monomial {
             None => self.constant += amount,
-            Some(m) => *self.terms.entry(m).or_insert(0.0) += amount,
+            Some(m) => self.terms.push((m, amount)),
         }
     }
 
     /// The sum, its monomials renumbered by `remap`.
     pub(super) fn linear(self, remap: impl Fn(u32) -> u32) -> Linear {
-        let mut terms: Vec<(u32, f64)> =
-            self.terms.into_iter().map(|(m, c)| (remap(m), c)).collect();
-        terms.sort_by_key(|t| t.0);
+        let mut terms = self.terms;
+        for t in &mut terms {
+            t.0 = remap(t.0);
+        }
+        terms.shrink_to_fit();
         Linear {
             constant: self.constant,
             terms,
