@@ -78,6 +78,25 @@ pub(crate) fn parse(file: &SourceFile, piece_bytes: usize) -> Option<Inventory> 
     Some(inventory)
 }
 
+/// The text of `file` cut as [`parse`] cuts it: what comes before the first cut, then the
+/// pieces; `None` for a small or JSON file, or one with no cut.
+pub(crate) fn split(file: &SourceFile, piece_bytes: usize) -> Option<(&str, Vec<&str>)> {
+    if file.format() != Format::Toml || file.text.len() < 2 * piece_bytes {
+        return None;
+    }
+    let cuts = cuts(&file.text, piece_bytes);
+    let (&first_cut, _) = cuts.split_first()?;
+    let mut ends = cuts[1..].to_vec();
+    ends.push(file.text.len());
+    Some((
+        &file.text[..first_cut],
+        cuts.iter()
+            .zip(&ends)
+            .map(|(&start, &end)| &file.text[start..end])
+            .collect(),
+    ))
+}
+
 /// `text` as `T`, or `None` if it does not parse or has a key `T` does not know.
 fn strict<T: DeserializeOwned>(text: &str) -> Option<T> {
     let mut unknown = false;

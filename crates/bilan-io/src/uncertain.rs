@@ -130,11 +130,32 @@ fn walk(
     }
 }
 
+/// The uncertain values of one TOML document (a whole file, or a piece of one).
+fn scan_toml(text: &str) -> Result<Vec<(String, Result<UncertainQuantity, String>)>, String> {
+    let doc: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut found = Vec::new();
+    walk(&Node::Toml(&doc), &mut String::new(), &mut found);
+    Ok(found)
+}
+
 /// Every uncertain value of `file`, in file order. A file the typed reading accepted has no
 /// bad distribution; one that slipped through is an error at its key path.
+///
+/// A large TOML inventory is scanned in the pieces it is read in ([`crate::pieces`]), in
+/// parallel: no tree of the whole document is ever held (for 100,000 workloads it would be
+/// hundreds of megabytes). Items are named by id, so the pieces' paths are the document's.
 pub fn uncertain_values(file: &SourceFile) -> Result<Vec<UncertainValue>, FileErrors> {
+    let pieces = crate::pieces::split(file, crate::pieces::PIECE_BYTES).and_then(|(head, rest)| {
+        use rayon::prelude::*;
+        let mut all = vec![head];
+        all.extend(rest);
+        all.par_iter()
+            .map(|text| scan_toml(text).ok())
+            .collect::<Option<Vec<_>>>()
+    });
     let mut found = Vec::new();
     match file.format() {
+        _ if pieces.is_some() => found = pieces.into_iter().flatten().flatten().collect(),
         Format::Toml => {
             let doc: toml::Value = toml::from_str(&file.text)
                 .map_err(|e| FileError::plain(&file.name, e.to_string()))?;
