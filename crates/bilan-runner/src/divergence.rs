@@ -259,25 +259,25 @@ pub(crate) fn covered(totals: &[Option<f64>; Indicator::ALL.len()], i: Indicator
     totals[i.index()].is_some()
 }
 
-/// Walks every pair of `assessed` with a sink made by `make(i, j, both)`, where `both` are
-/// the indicators the pair both covers; returns the sinks in pair order. The propagation of
-/// uncertainty uses it to follow exactly the nominal decomposition's matching.
-pub(crate) fn walk_pairs<S: Sink + Send>(
+/// Walks every pair of `assessed` in run order, one after the other: `start(i, j, both)`
+/// makes a pair's state, and `each(state, walk)` runs the walk with a sink built on it
+/// (`walk(&mut sink)`). Where the sinks share what they build (the propagation of
+/// uncertainty interns into one table), pairs cannot run at once.
+pub(crate) fn walk_pairs_each<T>(
     assessed: &[(&Descriptor, &Assessment)],
-    make: impl Fn(usize, usize, &[Indicator]) -> S + Sync,
-) -> Vec<S> {
+    start: impl Fn(usize, usize, &[Indicator]) -> T,
+    mut each: impl FnMut(T, &mut dyn FnMut(&mut dyn Sink)),
+) {
     let indices = indices(assessed);
-    pairs(indices.len())
-        .par_iter()
-        .map(|&(i, j)| {
-            let (a, b) = (&indices[i], &indices[j]);
-            let both: Vec<Indicator> = Indicator::ALL
-                .into_iter()
-                .filter(|&k| covered(&a.totals, k) && covered(&b.totals, k))
-                .collect();
-            let mut sink = make(i, j, &both);
-            walk::walk(&mut sink, a, b, &both);
-            sink
-        })
-        .collect()
+    for (i, j) in pairs(indices.len()) {
+        let (a, b) = (&indices[i], &indices[j]);
+        let both: Vec<Indicator> = Indicator::ALL
+            .into_iter()
+            .filter(|&k| covered(&a.totals, k) && covered(&b.totals, k))
+            .collect();
+        let state = start(i, j, &both);
+        each(state, &mut |sink: &mut dyn Sink| {
+            walk::walk(sink, a, b, &both)
+        });
+    }
 }

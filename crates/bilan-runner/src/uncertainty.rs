@@ -102,10 +102,7 @@ pub fn propagate(
     request: &Request<'_>,
 ) -> UncertaintyReport {
     let mut plan = plan::compile(inventory, assessed, inputs, request.extra);
-    let mut pairs = drivers::compile(assessed, inputs);
-    for p in &mut pairs {
-        p.merge_into(&mut plan.monomials);
-    }
+    let pairs = drivers::compile(assessed, inputs, &mut plan.monomials);
     plan.monomials.seal();
     let results = match request.mode {
         Mode::Analytic => analytic::run(&plan, &pairs, inputs),
@@ -201,12 +198,10 @@ fn assemble(
     // Which methods each input enters.
     let mut methods_of: Vec<Vec<usize>> = vec![Vec::new(); inputs.list().len()];
     for s in &plan.slots {
-        for &(m, _) in &s.sum.terms {
-            for &(n, _) in plan.monomials.list[m as usize].iter() {
-                let list = &mut methods_of[n as usize];
-                if !list.contains(&s.method) {
-                    list.push(s.method);
-                }
+        for n in s.inputs(plan) {
+            let list = &mut methods_of[n as usize];
+            if !list.contains(&s.method) {
+                list.push(s.method);
             }
         }
     }
@@ -241,7 +236,7 @@ fn assemble(
             method: id(s.method),
             figure: s.figure.to_string(),
             indicator: s.figure.indicator,
-            nominal: s.nominal(),
+            nominal: s.nominal(&plan.groups),
             interval: *i,
         })
         .collect();

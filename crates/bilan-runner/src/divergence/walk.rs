@@ -32,7 +32,7 @@ fn side<'c>(ix: &Index<'c>, key: u32, indicator: Indicator) -> Vec<Side<'c>> {
 /// `indicators` (the term groups of a contribution are the same for every indicator, so they
 /// are computed once per key).
 pub(super) fn key_difference(
-    sink: &mut impl Sink,
+    sink: &mut (impl Sink + ?Sized),
     (a, ra): (&Index<'_>, &mut Recent),
     (b, rb): (&Index<'_>, &mut Recent),
     key: u32,
@@ -88,7 +88,7 @@ pub(super) fn key_difference(
 
 /// [`key_difference`] for one indicator where a side has several contributions for `key`.
 fn several_difference(
-    sink: &mut impl Sink,
+    sink: &mut (impl Sink + ?Sized),
     k: usize,
     a: &Index<'_>,
     b: &Index<'_>,
@@ -121,7 +121,12 @@ fn several_difference(
 
 /// Walks every key of the pair (`a`, `b`) for the indicators both cover, in a deterministic
 /// order: A's keys in its contribution order, then B's keys A lacks, in B's order.
-pub(super) fn walk(sink: &mut impl Sink, a: &Index<'_>, b: &Index<'_>, both: &[Indicator]) {
+pub(super) fn walk(
+    sink: &mut (impl Sink + ?Sized),
+    a: &Index<'_>,
+    b: &Index<'_>,
+    both: &[Indicator],
+) {
     if both.is_empty() {
         return;
     }

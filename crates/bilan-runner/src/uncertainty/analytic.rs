@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::drivers::PairPlan;
 use super::inputs::Inputs;
-use super::plan::{Linear, Plan};
+use super::plan::Plan;
 use super::report::{Interval, lognormal_interval, normal_interval};
 use super::{Results, active_groups, total_slot, total_slots};
 use crate::divergence::GROUPS;
@@ -21,15 +21,6 @@ fn moments(inputs: &Inputs) -> Vec<(f64, f64)> {
         .iter()
         .map(|i| i.distribution.ln_moments(i.nominal))
         .collect()
-}
-
-/// Sorted (input, gradient) of a linear sum, divided by `divisor`.
-fn gradient(plan: &Plan, sum: &Linear, divisor: f64) -> Vec<(u32, f64)> {
-    let mut g = FxHashMap::default();
-    sum.gradient(&plan.monomials, &mut g);
-    let mut g: Vec<(u32, f64)> = g.into_iter().map(|(n, v)| (n, v / divisor)).collect();
-    g.sort_by_key(|x| x.0);
-    g
 }
 
 /// The interval of a figure of nominal value `f0` and absolute gradient `g` (∂F/∂ln x).
@@ -79,8 +70,7 @@ pub(super) fn first_order_shares(plan: &Plan, inputs: &Inputs, totals: &[usize])
     totals
         .iter()
         .map(|&slot| {
-            let s = &plan.slots[slot];
-            let g = gradient(plan, &s.sum, s.divisor);
+            let g = plan.slots[slot].gradient(plan);
             let parts: Vec<(usize, f64)> = g
                 .iter()
                 .map(|&(n, d)| (n as usize, d * d * m[n as usize].1))
@@ -115,16 +105,12 @@ fn class_gradient(c: &super::drivers::Class, out: &mut FxHashMap<u32, [f64; GROU
 
 pub(super) fn run(plan: &Plan, pairs: &[PairPlan], inputs: &Inputs) -> Results {
     let m = moments(inputs);
-    let gradients: Vec<Vec<(u32, f64)>> = plan
-        .slots
-        .iter()
-        .map(|s| gradient(plan, &s.sum, s.divisor))
-        .collect();
+    let gradients: Vec<Vec<(u32, f64)>> = plan.slots.iter().map(|s| s.gradient(plan)).collect();
     let figures = plan
         .slots
         .iter()
         .zip(&gradients)
-        .map(|(s, g)| interval(s.nominal(), g, &m))
+        .map(|(s, g)| interval(s.nominal(&plan.groups), g, &m))
         .collect();
     let mut differences = Vec::new();
     let mut drivers = Vec::new();
@@ -134,7 +120,10 @@ pub(super) fn run(plan: &Plan, pairs: &[PairPlan], inputs: &Inputs) -> Results {
                 total_slot(plan, pair.a, indicator),
                 total_slot(plan, pair.b, indicator),
             ) {
-                let (a0, b0) = (plan.slots[sa].nominal(), plan.slots[sb].nominal());
+                let (a0, b0) = (
+                    plan.slots[sa].nominal(&plan.groups),
+                    plan.slots[sb].nominal(&plan.groups),
+                );
                 let (ga, gb) = (&gradients[sa], &gradients[sb]);
                 let d = normal_around(b0 - a0, &minus(gb, ga), &m);
                 let relative = (a0 > 0.0 && b0 > 0.0).then(|| {

@@ -35,16 +35,28 @@ fn generator(seed: u64, key: &str, chunk: usize) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(mixed)
 }
 
-/// Draws of `input`'s ratio to its nominal value for chunk `chunk`, one per element of `out`.
-pub(super) fn ratios(seed: u64, input: &Input, chunk: usize, out: &mut [f64]) {
-    // The distribution asks for standard normal or uniform draws; both come from one
-    // generator, shared by the two closures.
-    let rng = RefCell::new(generator(seed, &input.key, chunk));
-    let mut z = || -> f64 { StandardNormal.sample(&mut *rng.borrow_mut()) };
-    let mut u = || -> f64 { rng.borrow_mut().random::<f64>() };
-    input
-        .distribution
-        .draw_ratios(input.nominal, &mut z, &mut u, out);
+/// The draws of one input in one chunk, taken a few iterations at a time: a chunk's draws of
+/// every input need not be held at once, and the draws are the same however they are taken.
+#[derive(Debug)]
+pub(super) struct Stream(Xoshiro256PlusPlus);
+
+impl Stream {
+    /// The stream of `input` for chunk `chunk`.
+    pub(super) fn new(seed: u64, input: &Input, chunk: usize) -> Stream {
+        Stream(generator(seed, &input.key, chunk))
+    }
+
+    /// The next draws of `input`'s ratio to its nominal value, one per element of `out`.
+    pub(super) fn fill(&mut self, input: &Input, out: &mut [f64]) {
+        // The distribution asks for standard normal or uniform draws; both come from the
+        // one generator, shared by the two closures.
+        let rng = RefCell::new(&mut self.0);
+        let mut z = || -> f64 { StandardNormal.sample(&mut **rng.borrow_mut()) };
+        let mut u = || -> f64 { rng.borrow_mut().random::<f64>() };
+        input
+            .distribution
+            .draw_ratios(input.nominal, &mut z, &mut u, out);
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! The nominal decomposition ([`crate::divergence`]) substitutes, for each matched pair of
 //! contributions, A's driver groups by B's. In a draw, each group is multiplied by the ratios
 //! of the uncertain inputs it holds, and the substitution is done again. The walk over the
-//! pairs is the nominal one ([`crate::divergence::walk_pairs`]), so the matching, the
+//! pairs is the nominal one ([`crate::divergence::walk_pairs_each`]), so the matching, the
 //! presence drivers and the order of substitution cannot drift apart.
 //!
 //! To stay linear in the inventory, matched pairs are gathered into classes. Writing `s` for
@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use super::inputs::{Inputs, Resolver, merge};
 use super::plan::{Builder, Linear, Monomials, value_monomials};
 use crate::divergence::{
-    GROUPS, Side, Sink, UNTAGGED, product, substitute, term_group, walk_pairs,
+    GROUPS, Side, Sink, UNTAGGED, product, substitute, term_group, walk_pairs_each,
 };
 
 /// Inputs of one side of a class: (input, power, group), sorted.
@@ -79,12 +79,13 @@ pub(super) struct PairPlan {
     pub(super) merged: Vec<[Linear; GROUPS]>,
     /// Classes of matched pairs.
     pub(super) classes: Vec<Class>,
-    /// The pair's monomials, before they are merged into the run's table.
-    pub(super) monomials: Monomials,
 }
 
-struct Compiler<'i> {
+struct Compiler<'i, 'm> {
     plan: PairPlan,
+    /// The run's monomials: pairs are compiled one after the other, each interning into
+    /// the one table, so no pair holds a table of its own.
+    monomials: &'m mut Monomials,
     resolver: Resolver<'i>,
     method_a: String,
     method_b: String,
@@ -92,7 +93,7 @@ struct Compiler<'i> {
     scratch: Vec<(usize, f64)>,
 }
 
-impl Compiler<'_> {
+impl Compiler<'_, '_> {
     /// The inputs of one side: terms in their groups, the factor in the factor's group.
     fn cited(&mut self, method_a: bool, x: &Side<'_>) -> Vec<(usize, f64, usize)> {
         let method = if method_a {
@@ -122,7 +123,7 @@ impl Compiler<'_> {
         };
         let all = value_monomials(
             &mut self.resolver,
-            &mut self.plan.monomials,
+            self.monomials,
             &method,
             x.contribution,
             &mut self.scratch,
@@ -140,7 +141,7 @@ fn bits(g: &[f64; GROUPS]) -> [u64; GROUPS] {
     g.map(f64::to_bits)
 }
 
-impl Sink for Compiler<'_> {
+impl Sink for Compiler<'_, '_> {
     fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>) {
         let (ca, cb) = (self.cited(true, a), self.cited(false, b));
         let common: Vec<(usize, f64, usize)> =
@@ -189,7 +190,7 @@ impl Sink for Compiler<'_> {
         self.scratch.clear();
         self.scratch.extend(common.iter().map(|&(n, p, _)| (n, p)));
         merge(&mut self.scratch);
-        let mono = (!self.scratch.is_empty()).then(|| self.plan.monomials.intern(&self.scratch));
+        let mono = (!self.scratch.is_empty()).then(|| self.monomials.intern(&self.scratch));
         self.plan.classes[class].weight.add(mono, scale);
     }
 
@@ -213,47 +214,46 @@ impl Sink for Compiler<'_> {
     }
 }
 
-/// Compiles the drivers of every pair of methods.
-pub(super) fn compile(assessed: &[(&Descriptor, &Assessment)], inputs: &Inputs) -> Vec<PairPlan> {
-    walk_pairs(assessed, |i, j, both| Compiler {
-        plan: PairPlan {
+/// Compiles the drivers of every pair of methods, one pair after the other, interning their
+/// monomials into the run's table.
+pub(super) fn compile(
+    assessed: &[(&Descriptor, &Assessment)],
+    inputs: &Inputs,
+    monomials: &mut Monomials,
+) -> Vec<PairPlan> {
+    let mut plans = Vec::new();
+    walk_pairs_each(
+        assessed,
+        |i, j, both| PairPlan {
             a: i,
             b: j,
             both: both.to_vec(),
             linear: both.iter().map(|_| Default::default()).collect(),
             merged: Vec::new(),
             classes: Vec::new(),
-            monomials: Monomials::default(),
         },
-        resolver: Resolver::new(inputs),
-        method_a: assessed[i].1.method.id.clone(),
-        method_b: assessed[j].1.method.id.clone(),
-        index: FxHashMap::default(),
-        scratch: Vec::new(),
-    })
-    .into_iter()
-    .map(|c| c.plan)
-    .collect()
-}
-
-impl PairPlan {
-    /// Moves the pair's monomials into the run's table and compiles its sums.
-    pub(super) fn merge_into(&mut self, run: &mut Monomials) {
-        let remap: Vec<u32> = std::mem::take(&mut self.monomials)
-            .list
-            .iter()
-            .map(|m| {
-                let list: Vec<(usize, f64)> = m.iter().map(|&(n, p)| (n as usize, p)).collect();
-                run.intern(&list)
-            })
-            .collect();
-        let at = |m: u32| remap[m as usize];
-        self.merged = std::mem::take(&mut self.linear)
-            .into_iter()
-            .map(|groups| groups.map(|b| b.linear(at)))
-            .collect();
-        for c in &mut self.classes {
-            c.merged = std::mem::take(&mut c.weight).linear(at);
-        }
-    }
+        |plan, walk| {
+            let (i, j) = (plan.a, plan.b);
+            let mut compiler = Compiler {
+                plan,
+                monomials: &mut *monomials,
+                resolver: Resolver::new(inputs),
+                method_a: assessed[i].1.method.id.clone(),
+                method_b: assessed[j].1.method.id.clone(),
+                index: FxHashMap::default(),
+                scratch: Vec::new(),
+            };
+            walk(&mut compiler);
+            let mut plan = compiler.plan;
+            plan.merged = std::mem::take(&mut plan.linear)
+                .into_iter()
+                .map(|groups| groups.map(|b| b.linear(|m| m)))
+                .collect();
+            for c in &mut plan.classes {
+                c.merged = std::mem::take(&mut c.weight).linear(|m| m);
+            }
+            plans.push(plan);
+        },
+    );
+    plans
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::draw::{self, CHUNK};
+use super::draw::{CHUNK, Stream};
 use super::drivers::{Class, PairPlan};
 use super::inputs::Inputs;
 use super::plan::Plan;
@@ -19,6 +19,9 @@ use crate::divergence::GROUPS;
 const CANDIDATES: usize = 32;
 /// Bins of a histogram.
 const BINS: usize = 24;
+/// Iterations evaluated at once within a chunk: the draws of every input for this many
+/// iterations are held, not for the whole chunk.
+const SUB: usize = 16;
 
 /// A driver amount to sample: pair, indicator position, group.
 #[derive(Clone, Copy)]
@@ -88,63 +91,78 @@ pub(super) fn run(
         .collect();
     let sums = Sums::new(
         plan.monomials.list.len(),
-        plan.slots
+        plan.groups
             .iter()
-            .map(|s| &s.sum)
             .chain(driver_slots.iter().map(|d| &pairs[d.pair].merged[d.k][d.g]))
             .chain(classes.iter().map(|(_, c)| &c.merged)),
     );
-    let (n_slots, n_drivers) = (plan.slots.len(), driver_slots.len());
+    let (n_groups, n_drivers) = (plan.groups.len(), driver_slots.len());
     let chunks = iterations.div_ceil(CHUNK);
     let done = AtomicUsize::new(0);
     let results: Vec<Chunk> = (0..chunks)
         .into_par_iter()
         .map(|c| {
             let len = CHUNK.min(iterations - c * CHUNK);
-            let mut ratios = vec![1.0; n_inputs * len];
-            for (n, input) in inputs.list().iter().enumerate() {
-                if referenced[n] {
-                    draw::ratios(seed, input, c, &mut ratios[n * len..(n + 1) * len]);
-                }
-            }
-            let all = sums.eval(&plan.monomials.list, &ratios, len);
-            let (figures, rest) = all.split_at(n_slots * len);
-            let (drivers, weights) = rest.split_at(n_drivers * len);
-            let mut figures = figures.to_vec();
-            for (s, out) in plan.slots.iter().zip(figures.chunks_mut(len)) {
-                if s.divisor != 1.0 {
-                    out.iter_mut().for_each(|x| *x /= s.divisor);
-                }
-            }
-            let mut drivers = drivers.to_vec();
-            for ((p, class), w) in classes.iter().zip(weights.chunks(len)) {
-                for (t, &w) in w.iter().enumerate() {
-                    if w == 0.0 {
-                        continue;
+            let mut streams: Vec<Option<Stream>> = inputs
+                .list()
+                .iter()
+                .zip(&referenced)
+                .map(|(input, r)| r.then(|| Stream::new(seed, input, c)))
+                .collect();
+            let mut figures = vec![0.0; plan.slots.len() * len];
+            let mut drivers = vec![0.0; driver_slots.len() * len];
+            let mut moments = vec![[0.0; 5]; candidates.iter().map(Vec::len).sum()];
+            let mut ratios = vec![1.0; n_inputs * SUB];
+            let mut start = 0;
+            while start < len {
+                let sub = SUB.min(len - start);
+                let ratios = &mut ratios[..n_inputs * sub];
+                for ((n, stream), input) in streams.iter_mut().enumerate().zip(inputs.list()) {
+                    if let Some(stream) = stream {
+                        stream.fill(input, &mut ratios[n * sub..(n + 1) * sub]);
                     }
-                    let amounts = class.amounts(&|n| ratios[n as usize * len + t]);
-                    for (g, a) in amounts.iter().enumerate() {
-                        if let Some(d) = slot_of[*p][class.k][g] {
-                            drivers[d * len + t] += w * a;
+                }
+                let all = sums.eval(&plan.monomials.list, ratios, sub);
+                let (groups, rest) = all.split_at(n_groups * sub);
+                let (linear, weights) = rest.split_at(n_drivers * sub);
+                for (s, out) in plan.slots.iter().zip(figures.chunks_mut(len)) {
+                    for (t, x) in out[start..start + sub].iter_mut().enumerate() {
+                        *x = s.combine(|g| groups[g as usize * sub + t]);
+                    }
+                }
+                for (out, l) in drivers.chunks_mut(len).zip(linear.chunks(sub)) {
+                    out[start..start + sub].copy_from_slice(l);
+                }
+                for ((p, class), w) in classes.iter().zip(weights.chunks(sub)) {
+                    for (t, &w) in w.iter().enumerate() {
+                        if w == 0.0 {
+                            continue;
+                        }
+                        let amounts = class.amounts(&|n| ratios[n as usize * sub + t]);
+                        for (g, a) in amounts.iter().enumerate() {
+                            if let Some(d) = slot_of[*p][class.k][g] {
+                                drivers[d * len + start + t] += w * a;
+                            }
                         }
                     }
                 }
-            }
-            let mut moments = Vec::new();
-            for (slot, cands) in totals.iter().zip(&candidates) {
-                let y = &figures[slot * len..(slot + 1) * len];
-                for &n in cands {
-                    let x = &ratios[n * len..(n + 1) * len];
-                    let mut m = [0.0; 5];
-                    for (x, y) in x.iter().zip(y) {
-                        m[0] += x;
-                        m[1] += y;
-                        m[2] += x * x;
-                        m[3] += y * y;
-                        m[4] += x * y;
+                let mut m = moments.iter_mut();
+                for (slot, cands) in totals.iter().zip(&candidates) {
+                    let y = &figures[slot * len + start..slot * len + start + sub];
+                    for &n in cands {
+                        let x = &ratios[n * sub..(n + 1) * sub];
+                        if let Some(m) = m.next() {
+                            for (x, y) in x.iter().zip(y) {
+                                m[0] += x;
+                                m[1] += y;
+                                m[2] += x * x;
+                                m[3] += y * y;
+                                m[4] += x * y;
+                            }
+                        }
                     }
-                    moments.push(m);
                 }
+                start += sub;
             }
             let so_far = done.fetch_add(len, Ordering::Relaxed) + len;
             if let Some(progress) = progress {
@@ -253,13 +271,7 @@ fn finish(
         }
         offset += cands.len();
         shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let of = plan.slots[slot]
-            .sum
-            .terms
-            .iter()
-            .flat_map(|(m, _)| plan.monomials.list[*m as usize].iter().map(|x| x.0))
-            .collect::<std::collections::BTreeSet<u32>>()
-            .len();
+        let of = plan.slots[slot].inputs(plan).len();
         sensitivity.push(("src2", (slot, shares, of)));
     }
     let figures: Vec<_> = figure_samples

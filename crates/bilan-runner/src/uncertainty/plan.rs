@@ -45,15 +45,16 @@ impl Linear {
     }
 }
 
-/// One figure of one method.
+/// One figure of one method: a weighted sum of groups (see [`Plan::groups`]), divided by
+/// `divisor`.
 #[derive(Debug)]
 pub(super) struct Slot {
     /// The method's position in the run.
     pub(super) method: usize,
     /// The figure.
     pub(super) figure: FigurePath,
-    /// Its numerator.
-    pub(super) sum: Linear,
+    /// (group, weight): the groups of contributions it counts, and the share it counts.
+    pub(super) parts: Vec<(u32, f64)>,
     /// What the sum is divided by (R of a functional unit; 1 otherwise).
     pub(super) divisor: f64,
     /// Asked for beyond the aggregate figures (an item's, for `explain`).
@@ -62,8 +63,41 @@ pub(super) struct Slot {
 
 impl Slot {
     /// The figure at the nominal inputs.
-    pub(super) fn nominal(&self) -> f64 {
-        self.sum.nominal() / self.divisor
+    pub(super) fn nominal(&self, groups: &[Linear]) -> f64 {
+        self.parts
+            .iter()
+            .map(|&(g, w)| w * groups[g as usize].nominal())
+            .sum::<f64>()
+            / self.divisor
+    }
+
+    /// The figure from its groups' values.
+    pub(super) fn combine(&self, group: impl Fn(u32) -> f64) -> f64 {
+        self.parts.iter().map(|&(g, w)| w * group(g)).sum::<f64>() / self.divisor
+    }
+
+    /// ∂F/∂ln x for every input the figure depends on, sorted by input.
+    pub(super) fn gradient(&self, plan: &Plan) -> Vec<(u32, f64)> {
+        let mut g = FxHashMap::default();
+        for &(group, w) in &self.parts {
+            let mut part = FxHashMap::default();
+            plan.groups[group as usize].gradient(&plan.monomials, &mut part);
+            for (n, d) in part {
+                *g.entry(n).or_insert(0.0) += w * d;
+            }
+        }
+        let mut g: Vec<(u32, f64)> = g.into_iter().map(|(n, v)| (n, v / self.divisor)).collect();
+        g.sort_by_key(|x| x.0);
+        g
+    }
+
+    /// The inputs the figure depends on.
+    pub(super) fn inputs(&self, plan: &Plan) -> std::collections::BTreeSet<u32> {
+        self.parts
+            .iter()
+            .flat_map(|&(g, _)| plan.groups[g as usize].terms.iter())
+            .flat_map(|&(m, _)| plan.monomials.list[m as usize].iter().map(|x| x.0))
+            .collect()
     }
 }
 
@@ -107,9 +141,16 @@ impl Monomials {
 }
 
 /// What every figure of every method is made of.
+///
+/// Contributions that count towards the same figures with the same weights (a workload's
+/// electricity and its host electricity: total, use stage, its phase, the method's
+/// category) form one group, summed once; each figure is a weighted sum of a few groups. A
+/// contribution's value is thus stored once, not once per figure it counts towards.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     pub(super) monomials: Monomials,
+    /// Sums of contribution values, one per method, indicator and set of destinations.
+    pub(super) groups: Vec<Linear>,
     pub(super) slots: Vec<Slot>,
     /// Figures that could not be given an interval, and why.
     pub(super) notes: Vec<String>,
@@ -142,16 +183,6 @@ impl Builder {
         Linear {
             constant: self.constant,
             terms,
-        }
-    }
-
-    fn finish(self, method: usize, figure: FigurePath, divisor: f64) -> Slot {
-        Slot {
-            method,
-            figure,
-            sum: self.linear(|m| m),
-            divisor,
-            extra: false,
         }
     }
 }
@@ -195,6 +226,15 @@ pub(super) fn value_monomials(
         .collect()
 }
 
+/// Where a contribution's value counts: a figure of the breakdown, a functional unit (by
+/// position in the assessment's results) or a figure asked for (by position in `extra`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Target<'a> {
+    Breakdown(Destination<'a>),
+    Unit(usize),
+    Extra(usize),
+}
+
 /// Compiles every figure of every assessment: totals, stages, phases, categories and
 /// functional units, plus the `extra` figures asked for (method position, figure).
 pub(super) fn compile(
@@ -207,8 +247,6 @@ pub(super) fn compile(
     let mut resolver = Resolver::new(inputs);
     let mut scratch = Vec::new();
     for (m, (_, a)) in assessed.iter().enumerate() {
-        let mut figures: FxHashMap<(usize, Destination<'_>), Builder> = FxHashMap::default();
-        let mut order: Vec<(usize, Destination<'_>)> = Vec::new();
         let fus: Vec<(usize, FxHashSet<&str>)> = a
             .functional_units
             .iter()
@@ -227,8 +265,11 @@ pub(super) fn compile(
                 ))
             })
             .collect();
-        let mut per_unit: Vec<Builder> = fus.iter().map(|_| Builder::default()).collect();
-        let mut extras: Vec<Builder> = extra.iter().map(|_| Builder::default()).collect();
+        // Groups of this method, by indicator and destinations with their weights.
+        let mut index: FxHashMap<(usize, Box<[(Target<'_>, u64)]>), u32> = FxHashMap::default();
+        let mut signatures: Vec<(usize, Box<[(Target<'_>, u64)]>)> = Vec::new();
+        let mut builders: Vec<Builder> = Vec::new();
+        let mut targets: Vec<(Target<'_>, u64)> = Vec::new();
         for c in &a.contributions {
             let mono = value_monomials(
                 &mut resolver,
@@ -238,61 +279,105 @@ pub(super) fn compile(
                 &mut scratch,
             );
             let shares = c.phase_shares();
+            let selected: Vec<(usize, f64)> = extra
+                .iter()
+                .enumerate()
+                .filter(|(_, (em, path))| *em == m && path.selects(c))
+                .map(|(i, (_, path))| (i, path.share(c)))
+                .collect();
             for (v, &mono) in c.values.iter().zip(&mono) {
                 let k = v.indicator.index();
+                targets.clear();
                 c.destinations(&shares, |d, weight| {
-                    let b = figures.entry((k, d)).or_insert_with(|| {
-                        order.push((k, d));
-                        Builder::default()
-                    });
-                    b.add(mono, v.value * weight);
+                    if !matches!(d, Destination::Memo(_)) {
+                        targets.push((Target::Breakdown(d), weight.to_bits()));
+                    }
                 });
-                if c.memo {
+                if !c.memo {
+                    for (n, ids) in &fus {
+                        if a.functional_units[*n].indicator == v.indicator {
+                            let share = c.workload_share(ids);
+                            if share > 0.0 {
+                                targets.push((Target::Unit(*n), share.to_bits()));
+                            }
+                        }
+                    }
+                }
+                for &(i, share) in &selected {
+                    if extra[i].1.indicator == v.indicator {
+                        targets.push((Target::Extra(i), share.to_bits()));
+                    }
+                }
+                if targets.is_empty() {
                     continue;
                 }
-                for ((n, ids), b) in fus.iter().zip(&mut per_unit) {
-                    if a.functional_units[*n].indicator == v.indicator {
-                        let share = c.workload_share(ids);
-                        if share > 0.0 {
-                            b.add(mono, v.value * share);
-                        }
-                    }
-                }
-            }
-            for ((em, path), b) in extra.iter().zip(&mut extras) {
-                if *em == m && path.selects(c) {
-                    let share = path.share(c);
-                    for (v, &mono) in c.values.iter().zip(&mono) {
-                        if v.indicator == path.indicator {
-                            b.add(mono, v.value * share);
-                        }
-                    }
-                }
+                let key = (k, targets.clone().into_boxed_slice());
+                let next = u32::try_from(builders.len()).unwrap_or(u32::MAX);
+                let group = *index.entry(key.clone()).or_insert_with(|| {
+                    signatures.push(key);
+                    builders.push(Builder::default());
+                    next
+                });
+                builders[group as usize].add(mono, v.value);
             }
         }
-        order.sort_by_key(|(k, d)| (*k, rank(d)));
-        for key in order {
-            if let (Some(b), Some(path)) =
-                (figures.remove(&key), figure(Indicator::ALL[key.0], key.1))
+        // Each group's value goes, with its weight, to the figures it counts towards.
+        let offset = u32::try_from(plan.groups.len()).unwrap_or(u32::MAX);
+        let mut figures: FxHashMap<(usize, Target<'_>), Vec<(u32, f64)>> = FxHashMap::default();
+        for (g, (k, targets)) in signatures.iter().enumerate() {
+            let g = offset + u32::try_from(g).unwrap_or(u32::MAX);
+            for &(t, w) in targets.iter() {
+                figures
+                    .entry((*k, t))
+                    .or_default()
+                    .push((g, f64::from_bits(w)));
+            }
+        }
+        plan.groups
+            .extend(builders.into_iter().map(|b| b.linear(|x| x)));
+        let mut breakdown: Vec<(usize, Destination<'_>)> = figures
+            .keys()
+            .filter_map(|(k, t)| match t {
+                Target::Breakdown(d) => Some((*k, *d)),
+                _ => None,
+            })
+            .collect();
+        breakdown.sort_by_key(|(k, d)| (*k, rank(d)));
+        for (k, d) in breakdown {
+            let Some(parts) = figures.remove(&(k, Target::Breakdown(d))) else {
+                continue;
+            };
+            if let Some(path) = figure(Indicator::ALL[k], d)
                 && a.covers(path.indicator)
             {
-                plan.slots.push(b.finish(m, path, 1.0));
+                plan.slots.push(Slot {
+                    method: m,
+                    figure: path,
+                    parts,
+                    divisor: 1.0,
+                    extra: false,
+                });
             }
         }
-        for ((n, _), b) in fus.iter().zip(per_unit) {
+        for (n, _) in &fus {
             let r = &a.functional_units[*n];
-            let slot = b.finish(
-                m,
-                FigurePath {
+            let parts = figures
+                .remove(&(r.indicator.index(), Target::Unit(*n)))
+                .unwrap_or_default();
+            let slot = Slot {
+                method: m,
+                figure: FigurePath {
                     indicator: r.indicator,
                     selector: Selector::Unit(r.functional_unit.clone()),
                 },
-                r.count,
-            );
+                parts,
+                divisor: r.count,
+                extra: false,
+            };
             // The interval is given only where the workloads' shares reproduce the method's
             // own numerator; a method that attributes otherwise keeps its point value.
             let tolerance = 1e-9 * r.impact.abs().max(1e-300);
-            if (slot.nominal() * r.count - r.impact).abs() <= tolerance.max(1e-12) {
+            if (slot.nominal(&plan.groups) * r.count - r.impact).abs() <= tolerance.max(1e-12) {
                 plan.slots.push(slot);
             } else {
                 plan.notes.push(format!(
@@ -303,11 +388,17 @@ pub(super) fn compile(
                 ));
             }
         }
-        for ((em, path), b) in extra.iter().zip(extras) {
+        for (i, (em, path)) in extra.iter().enumerate() {
             if *em == m {
-                let mut slot = b.finish(m, path.clone(), 1.0);
-                slot.extra = true;
-                plan.slots.push(slot);
+                plan.slots.push(Slot {
+                    method: m,
+                    figure: path.clone(),
+                    parts: figures
+                        .remove(&(path.indicator.index(), Target::Extra(i)))
+                        .unwrap_or_default(),
+                    divisor: 1.0,
+                    extra: true,
+                });
             }
         }
     }

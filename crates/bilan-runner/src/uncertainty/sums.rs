@@ -11,9 +11,11 @@ use super::plan::{Linear, Monomial};
 pub(super) struct Sums {
     /// Each sum's constant.
     constants: Vec<f64>,
-    /// `uses[starts[m]..starts[m + 1]]`: (sum, coefficient) of monomial `m`.
+    /// `sums[starts[m]..starts[m + 1]]` and `coefficients[…]`: the sums monomial `m` is
+    /// used by, and its coefficient in each (two lists: 12 bytes a use rather than 16).
     starts: Vec<usize>,
-    uses: Vec<(u32, f64)>,
+    sums: Vec<u32>,
+    coefficients: Vec<f64>,
 }
 
 impl Sums {
@@ -33,20 +35,23 @@ impl Sums {
         }
         let starts = counts.clone();
         let mut next = counts;
-        let mut uses = vec![(0u32, 0.0); starts[monomials]];
+        let mut used_by = vec![0u32; starts[monomials]];
+        let mut coefficients = vec![0.0; starts[monomials]];
         let mut constants = Vec::new();
         for (s, l) in sums.enumerate() {
             constants.push(l.constant);
             let s = u32::try_from(s).unwrap_or(u32::MAX);
             for &(m, coef) in &l.terms {
-                uses[next[m as usize]] = (s, coef);
+                used_by[next[m as usize]] = s;
+                coefficients[next[m as usize]] = coef;
                 next[m as usize] += 1;
             }
         }
         Sums {
             constants,
             starts,
-            uses,
+            sums: used_by,
+            coefficients,
         }
     }
 
@@ -59,8 +64,8 @@ impl Sums {
         }
         let mut value = vec![1.0; len];
         for (m, inputs) in monomials.iter().enumerate() {
-            let uses = &self.uses[self.starts[m]..self.starts[m + 1]];
-            if uses.is_empty() {
+            let range = self.starts[m]..self.starts[m + 1];
+            if range.is_empty() {
                 continue;
             }
             value.fill(1.0);
@@ -77,7 +82,10 @@ impl Sums {
                         .for_each(|(x, r)| *x *= r.powf(power));
                 }
             }
-            for &(s, coef) in uses {
+            for (&s, &coef) in self.sums[range.clone()]
+                .iter()
+                .zip(&self.coefficients[range])
+            {
                 let row = &mut out[s as usize * len..(s as usize + 1) * len];
                 row.iter_mut().zip(&value).for_each(|(o, v)| *o += coef * v);
             }

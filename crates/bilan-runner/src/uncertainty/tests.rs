@@ -42,7 +42,7 @@ fn the_plan_at_nominal_values_is_the_breakdown() {
                 | Selector::Category(_) => s.figure.value(&a).expect("a value"),
                 other => panic!("unexpected figure {other:?}"),
             };
-            let got = s.nominal();
+            let got = s.nominal(&plan.groups);
             assert!(
                 (got - expected).abs() <= 1e-9 * expected.abs().max(1.0),
                 "{name} {}: {got} vs {expected}",
