@@ -80,6 +80,9 @@ impl<'a> Node<'a> {
     }
 }
 
+/// A value found at a key path: its distribution, or why it could not be read.
+type Found = (String, Result<UncertainQuantity, String>);
+
 fn is_distribution(entries: &[(&str, Node<'_>)]) -> bool {
     entries.iter().any(|(k, _)| DISTRIBUTION_KEYS.contains(k))
         && entries.iter().all(|(k, _)| ALLOWED_KEYS.contains(k))
@@ -131,7 +134,7 @@ fn walk(
 }
 
 /// The uncertain values of one TOML document (a whole file, or a piece of one).
-fn scan_toml(text: &str) -> Result<Vec<(String, Result<UncertainQuantity, String>)>, String> {
+fn scan_toml(text: &str) -> Result<Vec<Found>, String> {
     let doc: toml::Value = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut found = Vec::new();
     walk(&Node::Toml(&doc), &mut String::new(), &mut found);

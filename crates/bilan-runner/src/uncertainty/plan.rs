@@ -235,6 +235,10 @@ enum Target<'a> {
     Extra(usize),
 }
 
+/// What makes a group: the indicator, and every target with the weight (as bits) of the
+/// contribution's value there.
+type Signature<'a> = (usize, Box<[(Target<'a>, u64)]>);
+
 /// Compiles every figure of every assessment: totals, stages, phases, categories and
 /// functional units, plus the `extra` figures asked for (method position, figure).
 pub(super) fn compile(
@@ -266,8 +270,8 @@ pub(super) fn compile(
             })
             .collect();
         // Groups of this method, by indicator and destinations with their weights.
-        let mut index: FxHashMap<(usize, Box<[(Target<'_>, u64)]>), u32> = FxHashMap::default();
-        let mut signatures: Vec<(usize, Box<[(Target<'_>, u64)]>)> = Vec::new();
+        let mut index: FxHashMap<Signature<'_>, u32> = FxHashMap::default();
+        let mut signatures: Vec<Signature<'_>> = Vec::new();
         let mut builders: Vec<Builder> = Vec::new();
         let mut targets: Vec<(Target<'_>, u64)> = Vec::new();
         for c in &a.contributions {
