@@ -259,7 +259,7 @@ impl schemars::JsonSchema for Quantity {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "a quantity: a number followed by a unit, e.g. \"433196 kWh\" or \"0.36 L/kWh\"; a plain number when dimensionless",
+            "description": "a quantity: a number followed by a unit, e.g. \"433196 kWh\" or \"0.36 L/kWh\"; a plain number when dimensionless; with its uncertainty, \"700 W ± 10 %\" or a distribution table",
             "oneOf": [
                 {
                     "type": "string",
@@ -273,7 +273,7 @@ impl schemars::JsonSchema for Quantity {
                 {
                     "type": "object",
                     "properties": {
-                        "value": { "type": "number" },
+                        "value": { "type": ["number", "string"] },
                         "unit": {
                             "type": "string",
                             "description": "a unit, e.g. \"kWh\"; empty or absent for a plain number"
@@ -281,6 +281,37 @@ impl schemars::JsonSchema for Quantity {
                     },
                     "required": ["value"],
                     "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "description": "an uncertain quantity (docs/uncertainty.md): { min, mode, max } triangular, { min, max } uniform, { mean, sd } normal, { median, gsd } or { value, gsd } lognormal, { value, pedigree } from a data-quality pedigree; members are quantities (numbers, or strings with a unit; plain numbers take `unit`)",
+                    "properties": {
+                        "value": { "type": ["number", "string"] },
+                        "unit": { "type": "string" },
+                        "min": { "type": ["number", "string"] },
+                        "mode": { "type": ["number", "string"] },
+                        "max": { "type": ["number", "string"] },
+                        "mean": { "type": ["number", "string"] },
+                        "sd": { "type": ["number", "string"] },
+                        "median": { "type": ["number", "string"] },
+                        "gsd": { "type": ["number", "string"] },
+                        "basic-gsd": { "type": ["number", "string"] },
+                        "pedigree": {
+                            "type": "array",
+                            "items": { "type": "integer", "minimum": 1, "maximum": 5 },
+                            "minItems": 5,
+                            "maxItems": 5,
+                            "description": "reliability, completeness, temporal, geographical and technological correlation, each 1 (best) to 5"
+                        }
+                    },
+                    "additionalProperties": false,
+                    "anyOf": [
+                        { "required": ["min", "max"] },
+                        { "required": ["mean", "sd"] },
+                        { "required": ["median"] },
+                        { "required": ["value", "gsd"] },
+                        { "required": ["value", "pedigree"] }
+                    ]
                 }
             ]
         })
