@@ -136,16 +136,17 @@ pub(super) fn bench(
         if !out.status.success() {
             bail!("{}", String::from_utf8_lossy(&out.stderr));
         }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let ratio = text
+        // The script prints the comparison as JSON on stdout and a summary on stderr.
+        let json = String::from_utf8_lossy(&out.stdout);
+        let summary = String::from_utf8_lossy(&out.stderr);
+        let ratio = json
             .lines()
-            .find_map(|l| l.strip_prefix("ratio"))
-            .and_then(|r| r.trim().trim_end_matches('x').parse::<f64>().ok());
-        for l in text
-            .lines()
-            .filter(|l| !l.starts_with([' ', '{', '}', '"']))
-        {
-            let _ = writeln!(report, "brightway: {l}");
+            .find_map(|l| l.trim().strip_prefix("\"ratio\":"))
+            .and_then(|r| r.trim().trim_end_matches(',').parse::<f64>().ok());
+        for l in summary.lines().filter(|l| {
+            l.starts_with("brightway ") || l.starts_with("bilan ") || l.starts_with("ratio")
+        }) {
+            let _ = writeln!(report, "brightway comparison: {l}");
         }
         let met = ratio.is_some_and(|r| r >= 100.0);
         ok &= met;
