@@ -764,10 +764,14 @@ fn json_schemas() {
     let schema = schemars::schema_for!(Quantity);
     let json = serde_json::to_value(&schema).unwrap_or_default();
     let variants = json["oneOf"].as_array().map(Vec::len);
-    assert_eq!(variants, Some(3));
+    assert_eq!(variants, Some(4));
     assert_eq!(json["oneOf"][0]["pattern"], "^[+-]?[.]?[0-9]");
     assert_eq!(json["oneOf"][1]["type"], "number");
     assert_eq!(json["oneOf"][2]["required"][0], "value");
+    // The distribution forms: each needs the members that make it one.
+    let forms = json["oneOf"][3]["anyOf"].as_array().map(Vec::len);
+    assert_eq!(forms, Some(5));
+    assert_eq!(json["oneOf"][3]["properties"]["pedigree"]["maxItems"], 5);
     let schema = schemars::schema_for!(Unit);
     let json = serde_json::to_value(&schema).unwrap_or_default();
     assert_eq!(json["type"], "string");
