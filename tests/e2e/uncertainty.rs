@@ -277,3 +277,37 @@ fn a_p95_headline_is_reported_as_such() {
     let total = interval(u, "conservative-auditor", "gwp.total");
     assert_eq!(headline["value"], total["p95"]);
 }
+
+#[test]
+fn an_impact_given_with_its_source_carries_its_uncertainty() {
+    // `impacts.gwp = { value = "…", source = "…" }`: the uncertainty is on `value`, the trail
+    // names the impact.
+    let dir = std::env::temp_dir().join(format!("bilan-e2e-impact-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let text = std::fs::read_to_string(root().join("examples/mistral-large-2-illustrative.toml"))
+        .expect("example")
+        .replace(
+            "impacts.gwp = { value = \"12000 t CO2e\",",
+            "impacts.gwp = { value = \"12000 t CO2e ± 30 %\",",
+        );
+    assert!(text.contains("± 30 %"));
+    let path = dir.join("building.toml");
+    std::fs::write(&path, text).expect("written");
+    let v = json(&[
+        "compare",
+        path.to_str().expect("utf-8"),
+        "-m",
+        "ademe-lca",
+        "-f",
+        "json",
+        "--uncertainty",
+        "analytic",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let u = &v["comparison"]["uncertainty"];
+    let building = interval(u, "ademe-lca", "gwp.stage.infrastructure");
+    assert!(
+        num(&building["high"]) > num(&building["low"]) * 1.5,
+        "{building}"
+    );
+}

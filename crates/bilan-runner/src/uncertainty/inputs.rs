@@ -175,7 +175,13 @@ impl<'i> Resolver<'i> {
     /// the inventory gave (`inventory:PATH`), else the factor itself.
     pub(super) fn factor(&mut self, v: &IndicatorValue) -> Option<usize> {
         match v.factor.strip_prefix("inventory:") {
-            Some(path) => self.inputs.position(path),
+            // An impact the inventory gives with its source is a table whose `value` carries
+            // the quantity: `building[dc].impacts.gwp = { value = "…", source = "…" }`.
+            Some(path) => self.inputs.position(path).or_else(|| {
+                self.find(|b| {
+                    let _ = write!(b, "{path}.value");
+                })
+            }),
             None => self.find(|b| {
                 let _ = write!(b, "factor:{}", v.factor);
             }),
