@@ -39,6 +39,37 @@ fn num(v: &serde_json::Value) -> f64 {
     v.as_f64().expect("a number")
 }
 
+/// The parts of the HTML page the propagation adds: the overview section, each indicator's
+/// uncertainty part (intervals, histograms, tornado charts, differences, drivers) and the
+/// whiskers of its bars.
+fn html_parts(html: &str) -> String {
+    let mut out = String::new();
+    if let Some(start) = html.find("<section id=\"uncertainty\">") {
+        let end = html[start..]
+            .find("</section>")
+            .map_or(html.len(), |e| start + e + "</section>".len());
+        out.push_str(&html[start..end]);
+        out.push('\n');
+    }
+    let mut rest = html;
+    while let Some(start) = rest.find("<h3>Uncertainty") {
+        let part = &rest[start..];
+        let end = part.find("<h3>Divergence by driver").unwrap_or(part.len());
+        out.push_str(&part[..end]);
+        out.push('\n');
+        rest = &part[end..];
+    }
+    let mut rest = html;
+    while let Some(start) = rest.find("<g class=\"whisker\"") {
+        let part = &rest[start..];
+        let end = part.find("</g>").map_or(part.len(), |e| e + "</g>".len());
+        out.push_str(&part[..end]);
+        out.push('\n');
+        rest = &part[end..];
+    }
+    out
+}
+
 const MC: [&str; 6] = ["--uncertainty", "mc", "--iterations", "2000", "--seed", "7"];
 
 #[test]
@@ -63,6 +94,13 @@ fn every_example_has_intervals_in_every_format() {
         let first = csv
             .find("\nuncertainty,")
             .expect("CSV rows of the uncertainty after the others");
+        let table = run("table");
+        let table_start = table
+            .find("\nUncertainty\n")
+            .expect("an uncertainty section in the table");
+        let table_end = table
+            .find("\nReproducibility")
+            .expect("reproducibility last");
         let html = run("html");
         assert!(
             html.contains("class=\"whisker\""),
@@ -83,6 +121,11 @@ fn every_example_has_intervals_in_every_format() {
             insta::assert_snapshot!(format!("uncertainty-md@{name}"), &md[start..end]);
             insta::assert_snapshot!(format!("uncertainty-csv@{name}"), &csv[first + 1..]);
             insta::assert_json_snapshot!(format!("uncertainty-json@{name}"), u);
+            insta::assert_snapshot!(
+                format!("uncertainty-table@{name}"),
+                &table[table_start..table_end]
+            );
+            insta::assert_snapshot!(format!("uncertainty-html@{name}"), html_parts(&html));
         });
     }
 }
