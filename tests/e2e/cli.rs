@@ -4,7 +4,7 @@ use crate::support::{bilan, root};
 
 fn write_broken(name: &str, from: &str, edit: impl Fn(String) -> String) -> String {
     let text = std::fs::read_to_string(root().join(from)).expect("example readable");
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     let edited = edit(text.clone());
@@ -120,7 +120,7 @@ fn syntax_errors_do_not_panic() {
 
 #[test]
 fn json_inventories_read_like_toml() {
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-json-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-json-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("tiny.json");
     std::fs::write(
@@ -221,7 +221,7 @@ fn parameters_change_results_and_are_recorded() {
 
 #[test]
 fn output_file_and_listing_commands() {
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-out-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-out-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("report.json");
     let out = bilan(&[

@@ -6,7 +6,7 @@ use crate::support::{bilan, root};
 /// Writes `from` with `edit` applied under a fresh name; the edit must change the text.
 fn edited(name: &str, from: &str, edit: impl Fn(String) -> String) -> String {
     let text = std::fs::read_to_string(root().join(from)).expect("example readable");
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-hardening-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-hardening-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     let out = edit(text.clone());
@@ -272,7 +272,8 @@ fn a_dotted_key_of_thousands_of_parts_is_refused_before_parsing() {
     let text = std::fs::read_to_string(root().join("methodologies/conservative-auditor.toml"))
         .expect("methodology");
     let key = vec!["a"; 30_000].join(".");
-    let path = std::env::temp_dir().join(format!("bilan-e2e-dotted-{}.toml", std::process::id()));
+    let path =
+        crate::support::scratch().join(format!("bilan-e2e-dotted-{}.toml", std::process::id()));
     std::fs::write(&path, format!("{text}\n{key} = 1\n")).expect("write");
     let out = bilan(&["methods", "--method-file", &path.display().to_string()]);
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -297,7 +298,7 @@ fn a_huge_id_is_never_repeated_in_full() {
         )
         .replace("site = \"meta-research-clusters\"", "site = \"nowhere\"");
     let path =
-        std::env::temp_dir().join(format!("bilan-e2e-long-site-{}.toml", std::process::id()));
+        crate::support::scratch().join(format!("bilan-e2e-long-site-{}.toml", std::process::id()));
     std::fs::write(&path, edited_text).expect("write");
     let out = bilan(&["validate", &path.display().to_string()]);
     assert_eq!(out.code, 2, "{}", &out.stderr[..out.stderr.len().min(2000)]);

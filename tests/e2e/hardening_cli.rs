@@ -8,8 +8,8 @@ use crate::support::{Output, bilan, root};
 
 /// A fresh directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("bilan-e2e-hardening-{}-{name}", std::process::id()));
+    let dir = crate::support::scratch()
+        .join(format!("bilan-e2e-hardening-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
@@ -202,8 +202,11 @@ fn devices_and_directories_are_refused_where_a_file_is_expected() {
         for path in ["/dev/zero".to_owned(), arg(&dir)] {
             let out = bilan(&["compare", "examples/llama-3.1.toml", flag, &path]);
             assert_eq!(out.code, 2, "{flag} {path}: {}", out.stderr);
+            // `bilan()` shows paths under the repository relative to it, as a user would.
+            let root = format!("{}/", crate::support::root().display());
+            let shown = path.strip_prefix(&root).unwrap_or(&path);
             assert!(
-                out.stderr.contains(&path) && out.stderr.contains("expected a regular file"),
+                out.stderr.contains(shown) && out.stderr.contains("expected a regular file"),
                 "{flag} {path}: {}",
                 out.stderr
             );

@@ -5,7 +5,7 @@
 use crate::support::{bilan, root};
 
 fn scratch(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-figures-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-figures-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write");

@@ -18,6 +18,13 @@ pub(crate) fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where a test writes its scratch files: cargo's temporary directory for integration tests
+/// (under `target/`, removed by `cargo clean`), never the system's `/tmp`, where every run
+/// would leave its files behind.
+pub(crate) fn scratch() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+}
+
 /// Runs `bilan ARGS` from the repository root.
 pub(crate) fn bilan(args: &[&str]) -> Output {
     let root = root();

@@ -257,7 +257,7 @@ fn a_driver_whose_interval_spans_zero_is_marked() {
 
 #[test]
 fn a_bad_distribution_is_a_located_error() {
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-uncertain-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-uncertain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let text = std::fs::read_to_string(root().join(PRODUCT))
         .expect("fixture")
@@ -325,7 +325,7 @@ fn a_p95_headline_is_reported_as_such() {
 fn an_impact_given_with_its_source_carries_its_uncertainty() {
     // `impacts.gwp = { value = "…", source = "…" }`: the uncertainty is on `value`, the trail
     // names the impact.
-    let dir = std::env::temp_dir().join(format!("bilan-e2e-impact-{}", std::process::id()));
+    let dir = crate::support::scratch().join(format!("bilan-e2e-impact-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let text = std::fs::read_to_string(root().join("examples/mistral-large-2-illustrative.toml"))
         .expect("example")
