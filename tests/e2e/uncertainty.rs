@@ -354,3 +354,63 @@ fn an_impact_given_with_its_source_carries_its_uncertainty() {
         "{building}"
     );
 }
+
+#[test]
+fn explain_of_an_aggregate_figure_ranks_it_once() {
+    // A per-unit or total figure is the slot already compiled: one row, ranked inputs.
+    for figure in ["gwp.total", "gwp.stage.use"] {
+        let out = bilan(&[
+            "explain",
+            PRODUCT,
+            "--factors",
+            PRODUCT_FACTORS,
+            "-m",
+            "ademe-lca",
+            "--figure",
+            figure,
+            "--uncertainty",
+            "analytic",
+            "-f",
+            "json",
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let u = &v["uncertainty"];
+        assert_eq!(
+            u["figures"].as_array().map(Vec::len),
+            Some(1),
+            "{figure}: {u}"
+        );
+        assert_eq!(
+            u["sensitivity"].as_array().map(Vec::len),
+            Some(1),
+            "{figure}: {u}"
+        );
+        let ranked = u["sensitivity"][0]["inputs"].as_array().map(Vec::len);
+        assert_eq!(ranked, Some(3), "{figure}: energy, PUE and grid factor");
+    }
+}
+
+#[test]
+fn an_uncertain_input_that_reaches_no_figure_is_named() {
+    // The site gives its PUE, so the default PUE enters no figure: it is named, not dropped.
+    let v = json(&[
+        "assess",
+        PRODUCT,
+        "--factors",
+        PRODUCT_FACTORS,
+        "-m",
+        "ademe-lca",
+        "-p",
+        "default-pue=1.5 ± 0.2",
+        "-f",
+        "json",
+        "--uncertainty",
+        "analytic",
+    ]);
+    let notes = v["uncertainty"]["notes"].to_string();
+    assert!(
+        notes.contains("parameter:default-pue reaches no figure"),
+        "{notes}"
+    );
+}

@@ -327,15 +327,38 @@ fn assemble(
         .collect();
     if assessed.iter().any(|(_, a)| {
         a.contributions.iter().any(|c| {
-            c.terms
-                .iter()
-                .any(|t| matches!(t.source, bilan_core::assessment::TermSource::Derived { .. }))
+            c.terms.iter().any(|t| {
+                matches!(
+                    t.source,
+                    bilan_core::assessment::TermSource::Derived { .. }
+                        | bilan_core::assessment::TermSource::Rule { .. }
+                )
+            })
         })
     }) {
         notes.push(
-            "terms derived from other numbers (e.g. a fleet's reserved device time) are held at their nominal value"
+            "terms derived from other numbers or set by a rule (a fleet's reserved device time, an amortisation share, the energy a market instrument covers) are held at their nominal value"
                 .to_owned(),
         );
+    }
+    // An input no term or factor cites reaches no figure: say so rather than drop it.
+    let unused: Vec<&str> = inputs
+        .list()
+        .iter()
+        .zip(&methods_of)
+        .filter(|(i, m)| m.is_empty() && i.source != InputSource::Factor)
+        .map(|(i, _)| i.key.as_str())
+        .collect();
+    if !unused.is_empty() {
+        let shown: Vec<&str> = unused.iter().take(10).copied().collect();
+        let more = unused.len() - shown.len();
+        notes.push(format!(
+            "{}{} reach{} no figure: no method's trail cites {} as a term or factor (an input can enter only through a derived term, a rule, or R, the count a per-unit figure divides by, which hold their nominal value)",
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() },
+            if unused.len() == 1 { "es" } else { "" },
+            if unused.len() == 1 { "it" } else { "them" }
+        ));
     }
     let (iterations, seed) = match request.mode {
         Mode::Analytic => (None, None),

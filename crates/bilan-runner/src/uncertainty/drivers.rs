@@ -144,15 +144,26 @@ fn bits(g: &[f64; GROUPS]) -> [u64; GROUPS] {
 impl Sink for Compiler<'_, '_> {
     fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>) {
         let (ca, cb) = (self.cited(true, a), self.cited(false, b));
-        let common: Vec<(usize, f64, usize)> =
-            ca.iter().filter(|x| cb.contains(x)).copied().collect();
-        let only = |list: &[(usize, f64, usize)]| -> Vec<(u32, f64, usize)> {
-            list.iter()
-                .filter(|x| !common.contains(x))
-                .map(|&(n, p, g)| (u32::try_from(n).unwrap_or(u32::MAX), p, g))
+        // What both sides cite alike, counted as a multiset: an input cited twice on one
+        // side and once on the other is common once.
+        let mut common: Vec<(usize, f64, usize)> = Vec::new();
+        let mut b_rest = cb.clone();
+        let mut a_rest = Vec::new();
+        for x in &ca {
+            match b_rest.iter().position(|y| y == x) {
+                Some(i) => {
+                    b_rest.remove(i);
+                    common.push(*x);
+                }
+                None => a_rest.push(*x),
+            }
+        }
+        let ids = |list: Vec<(usize, f64, usize)>| -> Vec<(u32, f64, usize)> {
+            list.into_iter()
+                .map(|(n, p, g)| (u32::try_from(n).unwrap_or(u32::MAX), p, g))
                 .collect()
         };
-        let (a_inputs, b_inputs) = (only(&ca), only(&cb));
+        let (a_inputs, b_inputs) = (ids(a_rest), ids(b_rest));
         let scale = product(&a.groups);
         let normalise = scale != 0.0 && scale.is_finite() && a.groups.iter().all(|g| *g != 0.0);
         let (ga, gb, scale) = if normalise {

@@ -4,7 +4,7 @@
 //! every iteration that uses it shares one draw:
 //!
 //! * an inventory value: its key path with the item's id, `site[eu-dc].pue`,
-//!   `workload[pretrain].device-hours`, `fleet[h100].host.devices-per-host`;
+//!   `workload[pretrain].device-hours`, `building[dc].impacts.gwp.value`;
 //! * a factor: `factor:ID` (embedded or from a `--factors` file);
 //! * a method parameter: `parameter:NAME` (given for every method that has it) or
 //!   `parameter:METHOD:NAME`.

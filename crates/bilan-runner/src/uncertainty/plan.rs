@@ -393,16 +393,38 @@ pub(super) fn compile(
             }
         }
         for (i, (em, path)) in extra.iter().enumerate() {
-            if *em == m {
-                plan.slots.push(Slot {
-                    method: m,
-                    figure: path.clone(),
-                    parts: figures
+            if *em != m {
+                continue;
+            }
+            // An aggregate figure asked for is the slot already compiled: it is ranked too.
+            if let Some(slot) = plan
+                .slots
+                .iter_mut()
+                .find(|s| s.method == m && s.figure == *path)
+            {
+                slot.extra = true;
+                continue;
+            }
+            match path.selector {
+                Selector::Item(_) | Selector::ItemAspect(..) | Selector::Aspect(_) => {
+                    let parts = figures
                         .remove(&(path.indicator.index(), Target::Extra(i)))
-                        .unwrap_or_default(),
-                    divisor: 1.0,
-                    extra: true,
-                });
+                        .unwrap_or_default();
+                    // A figure that selects nothing has no value, hence no interval.
+                    if !parts.is_empty() {
+                        plan.slots.push(Slot {
+                            method: m,
+                            figure: path.clone(),
+                            parts,
+                            divisor: 1.0,
+                            extra: true,
+                        });
+                    }
+                }
+                _ => plan.notes.push(format!(
+                    "{}: {path} has no interval: a method's own disclosures, and per-unit figures its attribution does not reproduce, keep their point value",
+                    a.method.id
+                )),
             }
         }
     }
