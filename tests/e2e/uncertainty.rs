@@ -414,3 +414,33 @@ fn an_uncertain_input_that_reaches_no_figure_is_named() {
         "{notes}"
     );
 }
+
+#[test]
+fn a_building_share_and_servers_per_host_can_be_uncertain() {
+    let dir = crate::support::scratch().join(format!("bilan-e2e-share-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch dir");
+    let text = std::fs::read_to_string(root().join("examples/mistral-large-2-illustrative.toml"))
+        .expect("example")
+        .replace("share = 0.15", "share = \"0.15 ± 0.05\"")
+        .replace("devices-per-host = 8 }", "devices-per-host = \"8 ± 1\" }");
+    let path = dir.join("share.toml");
+    std::fs::write(&path, text).expect("written");
+    let v = json(&[
+        "compare",
+        path.to_str().expect("utf-8"),
+        "-m",
+        "ademe-lca",
+        "-f",
+        "json",
+        "--uncertainty",
+        "analytic",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let keys = v["comparison"]["uncertainty"]["inputs"].to_string();
+    for key in [
+        "building[eu-dc-building].share",
+        "fleet[h100-training].host.devices-per-host",
+    ] {
+        assert!(keys.contains(key), "{key} in {keys}");
+    }
+}

@@ -314,7 +314,9 @@ pub struct Fleet {
 pub struct Host {
     /// Server model id without its accelerators, e.g. `gpu-server-8gpu-base`.
     pub model: String,
-    /// Accelerators per server, to share one server's impacts among them.
+    /// Accelerators per server, to share one server's impacts among them: `8` or `"8 GPU"`.
+    #[serde(deserialize_with = "number::required_devices")]
+    #[schemars(with = "number::NumberOrText")]
     pub devices_per_host: f64,
     /// Per-server embodied impacts, per indicator; they win over the database.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -33,6 +33,12 @@ pub(super) fn fraction<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D
     read(d, "1", "a fraction (e.g. 0.4 or \"40 %\")")
 }
 
+/// A fraction that must be given: `0.15`, `"15 %"`, `"0.15 ± 0.05"`.
+pub(super) fn required_fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    fraction(d)?
+        .ok_or_else(|| serde::de::Error::custom("expected a fraction (e.g. 0.4 or \"40 %\")"))
+}
+
 /// A number of requests: `2e9`, `"2e9 request"`.
 pub(super) fn requests<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     read(d, "request", "a number of requests")

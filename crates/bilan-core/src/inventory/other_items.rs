@@ -23,7 +23,10 @@ pub struct Building {
     pub impacts: BTreeMap<Indicator, SourcedQuantity>,
     /// Service life of the building.
     pub lifetime: Quantity,
-    /// Share of the building used by the system (0 < share ≤ 1), e.g. its share of IT power.
+    /// Share of the building used by the system (0 < share ≤ 1), e.g. its share of IT power:
+    /// `0.15` or `"15 %"`.
+    #[serde(deserialize_with = "super::number::required_fraction")]
+    #[schemars(with = "super::number::NumberOrText")]
     pub share: f64,
     /// Time the share is used for; default: the reporting period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
