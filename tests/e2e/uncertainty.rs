@@ -444,3 +444,22 @@ fn a_building_share_and_servers_per_host_can_be_uncertain() {
         assert!(keys.contains(key), "{key} in {keys}");
     }
 }
+
+#[test]
+fn more_iterations_than_memory_allows_are_refused_before_any_draw() {
+    let out = bilan(&[
+        "compare",
+        "examples/mistral-large-2-illustrative.toml",
+        "--uncertainty",
+        "mc",
+        "--iterations",
+        "10000000",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("iterations fit in 2 GiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -95,15 +95,32 @@ pub(crate) struct Results {
 }
 
 /// Propagates `inputs` through the assessments of a run (`assessed`, in run order).
+///
+/// Monte Carlo keeps every figure's samples (for the percentiles): a run whose samples would
+/// not fit in [`SAMPLE_BYTES`] is refused before any draw, with the number of iterations
+/// that would fit, rather than exhausting the machine's memory.
 pub fn propagate(
     inventory: &Inventory,
     assessed: &[(&Descriptor, &Assessment)],
     inputs: &Inputs,
     request: &Request<'_>,
-) -> UncertaintyReport {
+) -> Result<UncertaintyReport, String> {
     let mut plan = plan::compile(inventory, assessed, inputs, request.extra);
     let pairs = drivers::compile(assessed, inputs, &mut plan.monomials);
     plan.monomials.seal();
+    if let Mode::MonteCarlo { iterations, .. } = request.mode {
+        let kept = monte_carlo::kept_per_iteration(&plan, &pairs);
+        // Each sample is held twice at most while the chunks are gathered.
+        let per_iteration = 2 * 8 * kept.max(1);
+        let fit = SAMPLE_BYTES / per_iteration;
+        if iterations > fit {
+            return Err(format!(
+                "{iterations} Monte Carlo iterations would keep {:.1} GiB of samples ({kept} figures and driver amounts, each sample kept for its percentiles); at most {fit} iterations fit in {} GiB: ask for fewer, or use --uncertainty analytic",
+                (iterations as f64 * per_iteration as f64) / (1u64 << 30) as f64,
+                SAMPLE_BYTES >> 30
+            ));
+        }
+    }
     let results = match request.mode {
         Mode::Analytic => analytic::run(&plan, &pairs, inputs),
         Mode::MonteCarlo { iterations, seed } => monte_carlo::run(
@@ -115,8 +132,11 @@ pub fn propagate(
             request.progress,
         ),
     };
-    assemble(assessed, inputs, &plan, &pairs, results, request)
+    Ok(assemble(assessed, inputs, &plan, &pairs, results, request))
 }
+
+/// The memory Monte Carlo may spend on samples.
+pub const SAMPLE_BYTES: usize = 2 << 30;
 
 /// The slots whose inputs are ranked: every total, and the figures asked for.
 fn total_slots(plan: &plan::Plan) -> Vec<usize> {

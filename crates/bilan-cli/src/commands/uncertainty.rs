@@ -170,8 +170,10 @@ pub(crate) fn report(
         headlines: &headlines,
         progress: Some(&update),
     };
-    let report = propagate(&session.inventory, &assessed, &inputs, &request);
+    let report = propagate(&session.inventory, &assessed, &inputs, &request)
+        .map_err(|e| Failure::Usage(anyhow::anyhow!("--iterations: {e}")));
     progress.bar.finish_and_clear();
+    let report = report?;
     Ok(Some(report))
 }
 

@@ -39,6 +39,19 @@ struct Chunk {
     moments: Vec<[f64; 5]>,
 }
 
+/// How many figures and driver amounts a run keeps a sample of, per iteration.
+pub(super) fn kept_per_iteration(plan: &Plan, pairs: &[PairPlan]) -> usize {
+    plan.slots.len()
+        + pairs
+            .iter()
+            .map(|p| {
+                (0..p.both.len())
+                    .map(|k| active_groups(p, k).iter().filter(|a| **a).count())
+                    .sum::<usize>()
+            })
+            .sum::<usize>()
+}
+
 pub(super) fn run(
     plan: &Plan,
     pairs: &[PairPlan],

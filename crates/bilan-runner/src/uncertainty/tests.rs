@@ -66,7 +66,7 @@ fn certain_inputs_give_a_point_interval() {
         headlines: &[],
         progress: None,
     };
-    let r = propagate(&inventory, &[(&d, &a)], &Inputs::new(), &request);
+    let r = propagate(&inventory, &[(&d, &a)], &Inputs::new(), &request).expect("fits");
     for f in &r.figures {
         let i = f.interval;
         for x in [i.mean, i.median, i.low, i.high, i.p95] {
@@ -108,7 +108,7 @@ fn a_shared_input_is_one_draw_for_every_method() {
         headlines: &[],
         progress: None,
     };
-    let r = propagate(&inventory, &[(&d, &a), (&d, &b)], &inputs, &request);
+    let r = propagate(&inventory, &[(&d, &a), (&d, &b)], &inputs, &request).expect("fits");
     let total = r
         .figures
         .iter()
