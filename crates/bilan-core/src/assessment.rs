@@ -154,110 +154,6 @@ impl fmt::Display for Aspect {
     }
 }
 
-/// Where a term's value comes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case", tag = "from")]
-pub enum TermSource {
-    /// A key of the contribution's own item, e.g. `device-hours`.
-    Item {
-        /// The key.
-        key: Cow<'static, str>,
-    },
-    /// A key elsewhere in the inventory, e.g. `site[paris].pue`.
-    Inventory {
-        /// Key path.
-        path: Arc<str>,
-    },
-    /// A factor listed in [`Assessment::factors`].
-    Factor {
-        /// Its id there.
-        id: Arc<str>,
-    },
-    /// A method parameter (given or default).
-    Parameter {
-        /// Its name.
-        name: Cow<'static, str>,
-    },
-    /// A rule of the method (e.g. "expensed: 100 % in the year of acquisition").
-    Rule {
-        /// The rule in words.
-        rule: Cow<'static, str>,
-    },
-    /// Computed from other numbers.
-    Derived {
-        /// How.
-        formula: Cow<'static, str>,
-    },
-}
-
-/// One multiplicative input of a contribution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub struct Term {
-    /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
-    pub symbol: Cow<'static, str>,
-    /// Value, in `unit`.
-    pub value: f64,
-    /// Unit of `value`.
-    pub unit: Cow<'static, str>,
-    /// Exponent: 1 multiplies, -1 divides.
-    #[serde(default = "one", skip_serializing_if = "is_one")]
-    pub power: i8,
-    /// Which divergence driver this term bears on, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub driver: Option<Driver>,
-    /// Where it comes from.
-    pub source: TermSource,
-}
-
-fn one() -> i8 {
-    1
-}
-
-fn is_one(p: &i8) -> bool {
-    *p == 1
-}
-
-impl Term {
-    /// A multiplying term.
-    pub fn new(
-        symbol: impl Into<Cow<'static, str>>,
-        value: f64,
-        unit: impl Into<Cow<'static, str>>,
-        source: TermSource,
-    ) -> Term {
-        Term {
-            symbol: symbol.into(),
-            value,
-            unit: unit.into(),
-            power: 1,
-            driver: None,
-            source,
-        }
-    }
-
-    /// This term as a divisor.
-    pub fn dividing(mut self) -> Term {
-        self.power = -1;
-        self
-    }
-
-    /// This term tagged with `driver`.
-    pub fn driver(mut self, driver: Driver) -> Term {
-        self.driver = Some(driver);
-        self
-    }
-
-    /// Its multiplicative effect: `value` or `1 / value`.
-    pub fn effect(&self) -> f64 {
-        if self.power < 0 {
-            1.0 / self.value
-        } else {
-            self.value
-        }
-    }
-}
-
 /// The value of a contribution for one indicator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -642,6 +538,7 @@ mod breakdown;
 mod builder;
 mod finite;
 mod missing;
+mod term;
 pub use missing::no_factor_warning;
 mod functional;
 pub mod work;
@@ -649,6 +546,7 @@ pub mod work;
 pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
 pub use functional::{functional_unit_results, workloads_of};
+pub use term::{Term, TermSource};
 
 #[cfg(test)]
 mod tests;
