@@ -39,6 +39,48 @@ fn num(v: &serde_json::Value) -> f64 {
     v.as_f64().expect("a number")
 }
 
+/// A copy of a repository file with edits, in a scratch directory removed when dropped.
+struct Edited {
+    dir: std::path::PathBuf,
+    path: String,
+}
+
+impl Drop for Edited {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `from` with every `(old, new)` of `edits` replaced (each must occur), written as `name`.
+fn edited(name: &str, from: &str, edits: &[(&str, &str)]) -> Edited {
+    let dir = crate::support::scratch()
+        .join(format!("bilan-e2e-uncertain-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch dir");
+    let mut text = std::fs::read_to_string(root().join(from)).expect("repository file");
+    for (old, new) in edits {
+        assert!(text.contains(old), "{from} has `{old}`");
+        text = text.replace(old, new);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_str().expect("utf-8").to_owned();
+    Edited { dir, path }
+}
+
+/// `compare -m ademe-lca --uncertainty analytic` of `path`, as JSON.
+fn ademe_analytic(path: &str) -> serde_json::Value {
+    json(&[
+        "compare",
+        path,
+        "-m",
+        "ademe-lca",
+        "-f",
+        "json",
+        "--uncertainty",
+        "analytic",
+    ])
+}
+
 /// The parts of the HTML page the propagation adds: the overview section, each indicator's
 /// uncertainty part (intervals, histograms, tornado charts, differences, drivers) and the
 /// whiskers of its bars.
@@ -257,15 +299,8 @@ fn a_driver_whose_interval_spans_zero_is_marked() {
 
 #[test]
 fn a_bad_distribution_is_a_located_error() {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-uncertain-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let text = std::fs::read_to_string(root().join(PRODUCT))
-        .expect("fixture")
-        .replace("gsd = 1.1", "gsd = 0.5");
-    let path = dir.join("bad.toml");
-    std::fs::write(&path, text).expect("written");
-    let out = bilan(&["validate", path.to_str().expect("utf-8")]);
-    let _ = std::fs::remove_dir_all(&dir);
+    let bad = edited("bad.toml", PRODUCT, &[("gsd = 1.1", "gsd = 0.5")]);
+    let out = bilan(&["validate", &bad.path]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("bad.toml:14"), "{}", out.stderr);
     assert!(out.stderr.contains("site[0].pue"), "{}", out.stderr);
@@ -325,28 +360,15 @@ fn a_p95_headline_is_reported_as_such() {
 fn an_impact_given_with_its_source_carries_its_uncertainty() {
     // `impacts.gwp = { value = "…", source = "…" }`: the uncertainty is on `value`, the trail
     // names the impact.
-    let dir = crate::support::scratch().join(format!("bilan-e2e-impact-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let text = std::fs::read_to_string(root().join("examples/mistral-large-2-illustrative.toml"))
-        .expect("example")
-        .replace(
+    let file = edited(
+        "building.toml",
+        "examples/mistral-large-2-illustrative.toml",
+        &[(
             "impacts.gwp = { value = \"12000 t CO2e\",",
             "impacts.gwp = { value = \"12000 t CO2e ± 30 %\",",
-        );
-    assert!(text.contains("± 30 %"));
-    let path = dir.join("building.toml");
-    std::fs::write(&path, text).expect("written");
-    let v = json(&[
-        "compare",
-        path.to_str().expect("utf-8"),
-        "-m",
-        "ademe-lca",
-        "-f",
-        "json",
-        "--uncertainty",
-        "analytic",
-    ]);
-    let _ = std::fs::remove_dir_all(&dir);
+        )],
+    );
+    let v = ademe_analytic(&file.path);
     let u = &v["comparison"]["uncertainty"];
     let building = interval(u, "ademe-lca", "gwp.stage.infrastructure");
     assert!(
@@ -417,25 +439,15 @@ fn an_uncertain_input_that_reaches_no_figure_is_named() {
 
 #[test]
 fn a_building_share_and_servers_per_host_can_be_uncertain() {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-share-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a scratch dir");
-    let text = std::fs::read_to_string(root().join("examples/mistral-large-2-illustrative.toml"))
-        .expect("example")
-        .replace("share = 0.15", "share = \"0.15 ± 0.05\"")
-        .replace("devices-per-host = 8 }", "devices-per-host = \"8 ± 1\" }");
-    let path = dir.join("share.toml");
-    std::fs::write(&path, text).expect("written");
-    let v = json(&[
-        "compare",
-        path.to_str().expect("utf-8"),
-        "-m",
-        "ademe-lca",
-        "-f",
-        "json",
-        "--uncertainty",
-        "analytic",
-    ]);
-    let _ = std::fs::remove_dir_all(&dir);
+    let share = edited(
+        "share.toml",
+        "examples/mistral-large-2-illustrative.toml",
+        &[
+            ("share = 0.15", "share = \"0.15 ± 0.05\""),
+            ("devices-per-host = 8 }", "devices-per-host = \"8 ± 1\" }"),
+        ],
+    );
+    let v = ademe_analytic(&share.path);
     let keys = v["comparison"]["uncertainty"]["inputs"].to_string();
     for key in [
         "building[eu-dc-building].share",

@@ -19,7 +19,7 @@ use bilan_core::method::Descriptor;
 use rustc_hash::FxHashMap;
 
 use super::inputs::{Inputs, Resolver, merge};
-use super::plan::{Builder, Linear, Monomials, value_monomials};
+use super::plan::{Builder, Linear, Monomials, term_inputs, value_monomial};
 use crate::divergence::{
     GROUPS, Side, Sink, UNTAGGED, product, substitute, term_group, walk_pairs_each,
 };
@@ -102,8 +102,7 @@ impl Compiler<'_, '_> {
             &self.method_b
         };
         let mut grouped = Vec::new();
-        self.resolver
-            .grouped_terms(method, x.contribution, &mut grouped);
+        self.resolver.terms(method, x.contribution, &mut grouped);
         let mut out: Vec<(usize, f64, usize)> = grouped
             .into_iter()
             .map(|(n, p, t)| (n, p, term_group(x.contribution.terms[t].driver)))
@@ -117,23 +116,18 @@ impl Compiler<'_, '_> {
 
     fn value_monomial(&mut self, method_a: bool, x: &Side<'_>) -> Option<u32> {
         let method = if method_a {
-            self.method_a.clone()
+            &self.method_a
         } else {
-            self.method_b.clone()
+            &self.method_b
         };
-        let all = value_monomials(
+        let terms = term_inputs(&mut self.resolver, method, x.contribution);
+        value_monomial(
             &mut self.resolver,
             self.monomials,
-            &method,
-            x.contribution,
+            &terms,
+            x.indicator_value,
             &mut self.scratch,
-        );
-        let position = x
-            .contribution
-            .values
-            .iter()
-            .position(|v| std::ptr::eq(v, x.indicator_value))?;
-        all[position]
+        )
     }
 }
 

@@ -128,16 +128,9 @@ impl<'i> Resolver<'i> {
         self.inputs.position(&self.buffer)
     }
 
-    /// The uncertain inputs of `c`'s terms, with their powers, for method `method`.
-    pub(super) fn terms(&mut self, method: &str, c: &Contribution, out: &mut Vec<(usize, f64)>) {
-        let mut grouped = Vec::new();
-        self.grouped_terms(method, c, &mut grouped);
-        out.clear();
-        out.extend(grouped.iter().map(|&(n, p, _)| (n, p)));
-    }
-
-    /// [`Resolver::terms`] with the position of each term in `c.terms`.
-    pub(super) fn grouped_terms(
+    /// The uncertain inputs of `c`'s terms for method `method`: (input, power, position of
+    /// the term in `c.terms`).
+    pub(super) fn terms(
         &mut self,
         method: &str,
         c: &Contribution,
@@ -145,7 +138,7 @@ impl<'i> Resolver<'i> {
     ) {
         out.clear();
         for (position, t) in c.terms.iter().enumerate() {
-            let power = f64::from(t.power.signum());
+            let power = t.exponent();
             let found = match &t.source {
                 TermSource::Item { key } => self.find(|b| {
                     let _ = write!(b, "{}[{}].{key}", c.item.kind.key(), c.item.id);

@@ -7,7 +7,7 @@
 //! per figure, the coefficient of each. One iteration then costs the number of monomials plus
 //! the number of coefficients, whatever the number of contributions that share them.
 
-use bilan_core::assessment::{Assessment, Contribution, Destination, workloads_of};
+use bilan_core::assessment::{Assessment, Contribution, Destination, IndicatorValue, workloads_of};
 use bilan_core::figure::{FigurePath, Selector};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
@@ -202,28 +202,32 @@ fn figure(indicator: Indicator, d: Destination<'_>) -> Option<FigurePath> {
     })
 }
 
-/// The monomial of every value of a contribution, per indicator (`None`: certain).
-pub(super) fn value_monomials(
+/// The uncertain inputs of a contribution's terms, with their powers.
+pub(super) fn term_inputs(
     resolver: &mut Resolver<'_>,
-    monomials: &mut Monomials,
     method: &str,
     c: &Contribution,
+) -> Vec<(usize, f64)> {
+    let mut cited = Vec::new();
+    resolver.terms(method, c, &mut cited);
+    cited.into_iter().map(|(n, p, _)| (n, p)).collect()
+}
+
+/// The monomial of one value of a contribution, given its terms' inputs (`None`: certain).
+pub(super) fn value_monomial(
+    resolver: &mut Resolver<'_>,
+    monomials: &mut Monomials,
+    terms: &[(usize, f64)],
+    v: &IndicatorValue,
     scratch: &mut Vec<(usize, f64)>,
-) -> Vec<Option<u32>> {
-    let mut terms = Vec::new();
-    resolver.terms(method, c, &mut terms);
-    c.values
-        .iter()
-        .map(|v| {
-            scratch.clear();
-            scratch.extend_from_slice(&terms);
-            if let Some(n) = resolver.factor(v) {
-                scratch.push((n, 1.0));
-            }
-            merge(scratch);
-            (!scratch.is_empty()).then(|| monomials.intern(scratch))
-        })
-        .collect()
+) -> Option<u32> {
+    scratch.clear();
+    scratch.extend_from_slice(terms);
+    if let Some(n) = resolver.factor(v) {
+        scratch.push((n, 1.0));
+    }
+    merge(scratch);
+    (!scratch.is_empty()).then(|| monomials.intern(scratch))
 }
 
 /// Where a contribution's value counts: a figure of the breakdown, a functional unit (by
@@ -237,7 +241,10 @@ enum Target<'a> {
 
 /// What makes a group: the indicator, and every target with the weight (as bits) of the
 /// contribution's value there.
-type Signature<'a> = (usize, Box<[(Target<'a>, u64)]>);
+type Signature<'a> = (usize, Targets<'a>);
+
+/// Every target of a contribution's value, with its weight as bits.
+type Targets<'a> = Box<[(Target<'a>, u64)]>;
 
 /// Compiles every figure of every assessment: totals, stages, phases, categories and
 /// functional units, plus the `extra` figures asked for (method position, figure).
@@ -270,18 +277,14 @@ pub(super) fn compile(
             })
             .collect();
         // Groups of this method, by indicator and destinations with their weights.
-        let mut index: FxHashMap<Signature<'_>, u32> = FxHashMap::default();
+        // Per indicator: groups by their targets, looked up by slice (no allocation on a hit).
+        let mut index: Vec<FxHashMap<Targets<'_>, u32>> =
+            vec![FxHashMap::default(); Indicator::ALL.len()];
         let mut signatures: Vec<Signature<'_>> = Vec::new();
         let mut builders: Vec<Builder> = Vec::new();
         let mut targets: Vec<(Target<'_>, u64)> = Vec::new();
         for c in &a.contributions {
-            let mono = value_monomials(
-                &mut resolver,
-                &mut plan.monomials,
-                &a.method.id,
-                c,
-                &mut scratch,
-            );
+            let terms = term_inputs(&mut resolver, &a.method.id, c);
             let shares = c.phase_shares();
             let selected: Vec<(usize, f64)> = extra
                 .iter()
@@ -289,7 +292,9 @@ pub(super) fn compile(
                 .filter(|(_, (em, path))| *em == m && path.selects(c))
                 .map(|(i, (_, path))| (i, path.share(c)))
                 .collect();
-            for (v, &mono) in c.values.iter().zip(&mono) {
+            for v in &c.values {
+                let mono =
+                    value_monomial(&mut resolver, &mut plan.monomials, &terms, v, &mut scratch);
                 let k = v.indicator.index();
                 targets.clear();
                 c.destinations(&shares, |d, weight| {
@@ -315,13 +320,17 @@ pub(super) fn compile(
                 if targets.is_empty() {
                     continue;
                 }
-                let key = (k, targets.clone().into_boxed_slice());
-                let next = u32::try_from(builders.len()).unwrap_or(u32::MAX);
-                let group = *index.entry(key.clone()).or_insert_with(|| {
-                    signatures.push(key);
-                    builders.push(Builder::default());
-                    next
-                });
+                let group = match index[k].get(targets.as_slice()) {
+                    Some(&g) => g,
+                    None => {
+                        let g = u32::try_from(builders.len()).unwrap_or(u32::MAX);
+                        let key: Targets<'_> = targets.as_slice().into();
+                        index[k].insert(key.clone(), g);
+                        signatures.push((k, key));
+                        builders.push(Builder::default());
+                        g
+                    }
+                };
                 builders[group as usize].add(mono, v.value);
             }
         }
