@@ -20,6 +20,7 @@ use crate::region::Region;
 
 mod date;
 mod locator;
+mod measurement;
 mod number;
 mod other_items;
 mod usage;
@@ -28,6 +29,7 @@ mod workload;
 
 pub use date::Date;
 pub use locator::Locator;
+pub use measurement::{MeasuredDevice, Measurement, RaplDomain};
 pub use other_items::{
     Building, Fuel, ImpactItem, Instrument, InstrumentKind, Offset, Refrigerant, ResidualMix,
     Service, SourcedQuantity,

@@ -131,6 +131,9 @@ pub struct Workload {
     /// Work done.
     #[serde(default, skip_serializing_if = "Volume::is_empty")]
     pub volume: Volume,
+    /// How `energy` was measured, when a tool measured it (`bilan measure` writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<super::Measurement>,
 }
 
 /// Where a measured energy was measured, which decides whether the facility overhead (PUE)
