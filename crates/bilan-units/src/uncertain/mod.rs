@@ -476,22 +476,7 @@ fn sig4(x: f64) -> String {
 }
 
 fn sig_digits(x: f64, digits: i32) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return if x.is_finite() {
-            "0".to_owned()
-        } else {
-            x.to_string()
-        };
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = usize::try_from((digits - 1 - magnitude).clamp(0, 17)).unwrap_or(0);
-    let text = format!("{x:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    };
-    if text == "-0" { "0".to_owned() } else { text }
+    crate::text::significant(x, digits)
 }
 
 /// `v` in full (shortest round-trip), with an exponent when very large or very small (`1e300`).
