@@ -67,6 +67,27 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{grouped} {word}")
 }
 
+/// `x` with `digits` significant digits, trailing zeros dropped: `10`, `1.2`, `0.0123`,
+/// `433196` (for messages and formulas; reports have their own number formatting).
+pub fn significant(x: f64, digits: i32) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return if x.is_finite() {
+            "0".to_owned()
+        } else {
+            x.to_string()
+        };
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = usize::try_from((digits - 1 - magnitude).clamp(0, 17)).unwrap_or(0);
+    let text = format!("{x:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    };
+    if text == "-0" { "0".to_owned() } else { text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,23 +118,3 @@ mod tests {
     }
 }
 
-/// `x` with `digits` significant digits, trailing zeros dropped: `10`, `1.2`, `0.0123`,
-/// `433196` (for messages and formulas; reports have their own number formatting).
-pub fn significant(x: f64, digits: i32) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return if x.is_finite() {
-            "0".to_owned()
-        } else {
-            x.to_string()
-        };
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = usize::try_from((digits - 1 - magnitude).clamp(0, 17)).unwrap_or(0);
-    let text = format!("{x:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    };
-    if text == "-0" { "0".to_owned() } else { text }
-}
