@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use bilan_io::{FileError, FileErrors, SourceFile};
-use bilan_units::{Dimension, Distribution, Quantity, UncertainQuantity, Unit};
+use bilan_units::{Dimension, Quantity, UncertainQuantity, Unit};
 use serde::{Deserialize, Serialize};
 
 pub mod power;
@@ -324,17 +324,17 @@ pub fn parse_file(file: &SourceFile) -> Result<Vec<Device>, FileErrors> {
             problem(at("id"), format!("duplicate device id `{}`", d.id));
         }
         let max = check_power(&mut problem, at("max-power"), &d.max_power);
-        if let Some(idle) = &d.idle_power {
-            if let (Some(idle), Some(max)) = (
+        if let Some(idle) = &d.idle_power
+            && let (Some(idle), Some(max)) = (
                 check_power(&mut problem, at("idle-power"), &idle.quantity),
                 max,
-            ) && idle > max
-            {
-                problem(
-                    at("idle-power"),
-                    format!("idle power {idle} W is above the maximum power {max} W"),
-                );
-            }
+            )
+            && idle > max
+        {
+            problem(
+                at("idle-power"),
+                format!("idle power {idle} W is above the maximum power {max} W"),
+            );
         }
         if !(d.memory_gb.is_finite() && d.memory_gb > 0.0) {
             problem(

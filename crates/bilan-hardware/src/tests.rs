@@ -1,5 +1,6 @@
 use super::power::{PowerModel, power};
 use super::*;
+use bilan_units::Distribution;
 
 fn file(text: &str) -> SourceFile {
     SourceFile {
