@@ -117,4 +117,3 @@ mod tests {
         assert_eq!(first_unsafe("plain id"), None);
     }
 }
-

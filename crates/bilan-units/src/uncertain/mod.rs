@@ -5,6 +5,7 @@ mod parse;
 mod pedigree;
 #[cfg(test)]
 mod property_tests;
+mod ser;
 #[cfg(test)]
 mod tests;
 
