@@ -19,6 +19,7 @@ use crate::indicator::Indicator;
 use crate::region::Region;
 
 mod date;
+mod estimate;
 mod locator;
 mod measurement;
 mod number;
@@ -28,6 +29,7 @@ mod validate;
 mod workload;
 
 pub use date::Date;
+pub use estimate::{EstimateSpec, Estimated, Estimator};
 pub use locator::Locator;
 pub use measurement::{MeasuredDevice, Measurement, RaplDomain};
 pub use other_items::{

@@ -64,6 +64,11 @@ pub struct Term {
     pub driver: Option<Driver>,
     /// Where it comes from.
     pub source: TermSource,
+    /// The estimator that produced the value (`training-compute`, `power-model`…), when
+    /// the value was estimated rather than given or measured; see the workload's
+    /// `[workload.estimate]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated: Option<Arc<str>>,
 }
 
 fn one() -> i8 {
@@ -89,6 +94,7 @@ impl Term {
             power: 1,
             driver: None,
             source,
+            estimated: None,
         }
     }
 

@@ -134,6 +134,14 @@ pub struct Workload {
     /// How `energy` was measured, when a tool measured it (`bilan measure` writes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<super::Measurement>,
+    /// The estimator that estimates the energy of a workload that was not measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<super::EstimateSpec>,
+    /// The values an estimator or the power model filled in (not read from files: the
+    /// estimation step records them, and reports mark the terms they feed as estimated).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub estimated: Vec<super::Estimated>,
 }
 
 /// Where a measured energy was measured, which decides whether the facility overhead (PUE)

@@ -190,21 +190,45 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         if let Some(p) = &w.power_per_device {
             c.quantity(&path.key("power-per-device"), p, &[Dimension::POWER], true);
         }
-        match (&w.energy, &w.device_hours, &w.power_per_device) {
-            (Some(_), _, Some(_)) => c.problem(
-                &path.key("power-per-device"),
-                "give either measured `energy` or `device-hours` × `power-per-device`, not both",
-            ),
-            (None, Some(_), None) => c.problem(
-                &path.key("power-per-device"),
-                "`device-hours` without `power-per-device` (or a measured `energy`) gives no energy",
-            ),
-            (None, None, Some(_)) => c.problem(&path.key("device-hours"), "`power-per-device` needs `device-hours`"),
-            (None, None, None) => c.problem(
-                &path,
-                format!("workload `{}` has no energy: give `energy`, or `device-hours` and `power-per-device`", w.id),
-            ),
-            _ => {}
+        if let Some(spec) = &w.estimate {
+            let training = spec.estimator == crate::inventory::Estimator::TrainingCompute;
+            for (key, given) in [
+                ("energy", w.energy.is_some()),
+                ("device-hours", w.device_hours.is_some()),
+                ("power-per-device", w.power_per_device.is_some() && !training),
+            ] {
+                if given {
+                    c.problem(
+                        &path.key(key),
+                        format!(
+                            "`{key}` is what the estimator `{}` computes: give either `{key}` or `[workload.estimate]`, not both",
+                            spec.estimator.id()
+                        ),
+                    );
+                }
+            }
+        } else {
+            match (&w.energy, &w.device_hours, &w.power_per_device) {
+                (Some(_), _, Some(_)) => c.problem(
+                    &path.key("power-per-device"),
+                    "give either measured `energy` or `device-hours` × `power-per-device`, not both",
+                ),
+                (None, Some(_), None) if w.fleet.is_none() => c.problem(
+                    &path.key("power-per-device"),
+                    "`device-hours` without `power-per-device` gives no energy: give `power-per-device`, or a `fleet` whose model the hardware catalogue knows (the power model then estimates the power)",
+                ),
+                (None, None, Some(_)) => c.problem(&path.key("device-hours"), "`power-per-device` needs `device-hours`"),
+                (None, None, None)
+                    if w.fleet.is_none()
+                        || (w.devices.is_none() && w.duration.is_none() && w.period.is_none()) =>
+                {
+                    c.problem(
+                        &path,
+                        format!("workload `{}` has no energy: give `energy`, or `device-hours` (with `power-per-device`, or a fleet the power model knows), or an estimator in `[workload.estimate]`", w.id),
+                    )
+                }
+                _ => {}
+            }
         }
         if let Some(n) = w.devices {
             c.device_count(&path.key("devices"), n);
