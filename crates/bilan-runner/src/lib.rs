@@ -12,6 +12,7 @@
 //! * explains every difference between two methods by driver ([`divergence`]).
 
 pub mod divergence;
+mod estimated;
 pub mod reconcile;
 pub mod uncertainty;
 
@@ -117,15 +118,22 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// methods while the other idles).
 pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = methods.iter().map(|_| None).collect();
+    let estimated = estimated::index(inventory);
+    let estimated = &estimated;
     rayon::scope_fifo(|s| {
         for (slot, m) in outcomes.iter_mut().zip(methods) {
-            s.spawn_fifo(move |_| *slot = Some(run_one(inventory, factors, m)));
+            s.spawn_fifo(move |_| *slot = Some(run_one(inventory, factors, m, estimated)));
         }
     });
     outcomes.into_iter().flatten().collect()
 }
 
-fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Outcome {
+fn run_one(
+    inventory: &Inventory,
+    factors: &FactorSet,
+    m: &MethodRun<'_>,
+    estimated: &rustc_hash::FxHashMap<&str, &[bilan_core::inventory::Estimated]>,
+) -> Outcome {
     let descriptor = m.method.descriptor().clone();
     let _span =
         tracing::info_span!("methodology", id = %descriptor.id, version = %descriptor.version)
@@ -137,6 +145,7 @@ fn run_one(inventory: &Inventory, factors: &FactorSet, m: &MethodRun<'_>) -> Out
         // term, never `inf` in a report.
         Ok(Ok(mut a)) => {
             a.mark_not_computed();
+            estimated::mark(&mut a, estimated);
             warn_unused(&descriptor, &m.parameters, &mut a);
             a.check_finite().map(|()| a)
         }

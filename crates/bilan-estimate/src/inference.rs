@@ -1,0 +1,323 @@
+//! LLM inference per request.
+//!
+//! Two estimators share the serving model of EcoLogits (GenAI Impact, `ecologits` ≥ 0.9,
+//! `ecologits/impacts/llm.py` and `docs/methodology/llm_inference.md`, MPL-2.0; the
+//! formulas and coefficients are cited, no code is copied):
+//!
+//! * GPUs per replica from the memory footprint: `M = 1.2 × P_tot × Q / 8` GB, `n =
+//!   2^⌈log2 ⌈M / memory⌉⌉`;
+//! * generation time per output token `f_L = α_L · P_act + β_L · B + γ_L` s;
+//! * the server without its GPUs drawing 1.2 kW per 8 GPUs, shared by the `B` requests
+//!   of a batch.
+//!
+//! They differ in the GPU energy per output token:
+//!
+//! * `llm-inference-ecologits`: EcoLogits' fit, `f_E = α · exp(β · B) · P_act + γ` Wh per
+//!   GPU, times `n`;
+//! * `llm-inference-calibrated`: [`crate::calibration`], fitted on measurements.
+//!
+//! A workload's requests and output tokens come from its `volume`; the estimate fills
+//! `energy` (GPU energy, IT), `host-overhead` (the server without GPUs) and
+//! `device-hours` (GPU time allocated to the requests, `n × generation time ÷ B`, which
+//! allocates embodied impacts). Methods apply the site's PUE as for any workload.
+
+use std::sync::Arc;
+
+use bilan_core::inventory::{Estimator, Fleet, Workload};
+use bilan_hardware::Catalogue;
+
+use crate::spread::{ln_variance, lognormal};
+use crate::training::{count, hardware_id};
+use crate::{Path, Problem, calibration, device, set};
+
+/// EcoLogits' GPU energy coefficients (≥ 0.9.0): α, Wh per token per GPU per billion
+/// active parameters.
+pub const ENERGY_ALPHA: f64 = 1.166_527_317_045_191_4e-6;
+/// EcoLogits: β, per request of batch.
+pub const ENERGY_BETA: f64 = -0.011_205_921_025_579_175;
+/// EcoLogits: γ, Wh per token per GPU.
+pub const ENERGY_GAMMA: f64 = 4.052_928_146_734_005e-5;
+/// EcoLogits' latency coefficients: α_L, s per token per billion active parameters.
+pub const LATENCY_ALPHA: f64 = 6.785_088_094_353_663e-4;
+/// EcoLogits: β_L, s per token per request of batch.
+pub const LATENCY_BETA: f64 = 3.119_310_311_688_259e-4;
+/// EcoLogits: γ_L, s per token.
+pub const LATENCY_GAMMA: f64 = 1.947_371_757_947_338_7e-2;
+/// Memory overhead over the weights (EleutherAI, "Transformer Math 101").
+pub const MEMORY_OVERHEAD: f64 = 1.2;
+/// Power of a GPU server without its GPUs, kW (BoaviztAPI's mean for an AWS
+/// p5.48xlarge, as EcoLogits uses it).
+pub const SERVER_POWER_KW: f64 = 1.2;
+/// GPUs per server.
+pub const SERVER_GPUS: f64 = 8.0;
+/// Default serving batch (EcoLogits).
+pub const DEFAULT_BATCH: f64 = 64.0;
+/// Default bits per weight.
+pub const DEFAULT_BITS: f64 = 16.0;
+/// Hardware when none is named: EcoLogits' reference GPU.
+pub const DEFAULT_HARDWARE: &str = "nvidia-h100-sxm-80gb";
+
+/// GPUs per model replica: the memory footprint over one GPU's memory, rounded up to a
+/// power of two.
+pub fn gpus(total_b: f64, bits: f64, memory_gb: f64) -> f64 {
+    let memory = MEMORY_OVERHEAD * total_b * bits / 8.0;
+    let needed = (memory / memory_gb).ceil().max(1.0);
+    2f64.powf(needed.log2().ceil())
+}
+
+/// EcoLogits' GPU energy per output token per GPU, Wh.
+pub fn ecologits_wh_per_token_per_gpu(active_b: f64, batch: f64) -> f64 {
+    ENERGY_ALPHA * (ENERGY_BETA * batch).exp() * active_b + ENERGY_GAMMA
+}
+
+/// Generation time per output token, s.
+pub fn seconds_per_token(active_b: f64, batch: f64) -> f64 {
+    LATENCY_ALPHA * active_b + LATENCY_BETA * batch + LATENCY_GAMMA
+}
+
+/// The GPU energy per output token, all GPUs of a replica, J, by `estimator`.
+pub fn joules_per_token(
+    estimator: Estimator,
+    active_b: f64,
+    total_b: f64,
+    n: f64,
+    batch: f64,
+) -> Option<f64> {
+    match estimator {
+        Estimator::LlmInferenceEcologits => {
+            Some(n * ecologits_wh_per_token_per_gpu(active_b, batch) * 3600.0)
+        }
+        Estimator::LlmInferenceCalibrated => {
+            calibration::model().map(|f| f.joules_per_token(active_b, total_b))
+        }
+        Estimator::TrainingCompute => None,
+    }
+}
+
+/// The log variance of an estimator's GPU energy per token against the measurements.
+pub fn model_variance(estimator: Estimator) -> f64 {
+    match estimator {
+        Estimator::LlmInferenceEcologits => crate::validation::ecologits_ln_variance(),
+        Estimator::LlmInferenceCalibrated => calibration::ln_variance(),
+        Estimator::TrainingCompute => 0.0,
+    }
+}
+
+/// Runs an inference estimator on `w`.
+pub(crate) fn estimate(
+    w: &mut Workload,
+    estimator: Estimator,
+    fleet: Option<&Fleet>,
+    catalogue: &Catalogue,
+    at: &Path,
+) -> Result<(), Vec<Problem>> {
+    let Some(spec) = w.estimate.clone() else {
+        return Ok(());
+    };
+    let key = |k: &str| format!("estimate.{k}");
+    let mut problems = Vec::new();
+    for (name, given) in [
+        ("flops", spec.flops.is_some()),
+        ("training-tokens", spec.training_tokens.is_some()),
+        ("mfu", spec.mfu.is_some()),
+        ("precision", spec.precision.is_some()),
+    ] {
+        if given {
+            problems.push(at.problem(
+                &key(name),
+                format!(
+                    "`{name}` is a training input; `{}` does not read it (give `quantisation-bits` for the weights' precision)",
+                    estimator.id()
+                ),
+            ));
+        }
+    }
+    let hardware = hardware_id(&spec, fleet, at).unwrap_or_else(|_| DEFAULT_HARDWARE.to_owned());
+    let device = match device(catalogue, &hardware, at, &key("hardware")) {
+        Ok(d) => Some(d),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    let active = match &spec.active_parameters {
+        Some(q) => count(
+            q,
+            bilan_units::Dimension::DIMENSIONLESS,
+            "",
+            at,
+            &key("active-parameters"),
+        )
+        .map(|v| (v / 1e9, ln_variance(q))),
+        None => Err(at.problem(
+            &key("active-parameters"),
+            "the inference estimators need the model's active parameters (e.g. 70e9)",
+        )),
+    };
+    let total = match &spec.total_parameters {
+        Some(q) => count(
+            q,
+            bilan_units::Dimension::DIMENSIONLESS,
+            "",
+            at,
+            &key("total-parameters"),
+        )
+        .map(|v| Some(v / 1e9)),
+        None => Ok(None),
+    };
+    let bits = spec.quantisation_bits.unwrap_or(DEFAULT_BITS);
+    if !(bits.is_finite() && bits > 0.0 && bits <= 32.0) {
+        problems.push(at.problem(
+            &key("quantisation-bits"),
+            format!("`{bits}`: expected bits per weight, 1 to 32 (16 for BF16)"),
+        ));
+    }
+    let batch = spec.batch_size.unwrap_or(DEFAULT_BATCH);
+    if !(batch.is_finite() && batch >= 1.0) {
+        problems.push(at.problem(
+            &key("batch-size"),
+            format!("`{batch}`: expected requests per batch, at least 1"),
+        ));
+    }
+    let requests = w.volume.requests.filter(|r| *r > 0.0);
+    let tokens_out = w.volume.tokens_out.filter(|t| *t > 0.0);
+    if requests.is_none() {
+        problems.push(at.problem(
+            "volume.requests",
+            "the inference estimators need the requests served (`volume.requests`)",
+        ));
+    }
+    if tokens_out.is_none() {
+        problems.push(at.problem(
+            "volume.tokens-out",
+            "the inference estimators need the output tokens generated (`volume.tokens-out`)",
+        ));
+    }
+    let (active, active_variance) = match active {
+        Ok(a) => a,
+        Err(p) => {
+            problems.push(p);
+            (0.0, 0.0)
+        }
+    };
+    let total = match total {
+        Ok(t) => t.unwrap_or(active),
+        Err(p) => {
+            problems.push(p);
+            active
+        }
+    };
+    if total < active {
+        problems.push(at.problem(
+            &key("total-parameters"),
+            "total parameters are fewer than the active ones",
+        ));
+    }
+    let (Some(device), Some(requests), Some(tokens_out), true) =
+        (device, requests, tokens_out, problems.is_empty())
+    else {
+        return Err(problems);
+    };
+    let n = gpus(total, bits, device.memory_gb);
+    let Some(j_per_token) = joules_per_token(estimator, active, total, n, batch) else {
+        return Err(vec![at.problem(
+            &key("estimator"),
+            "the calibrated model could not be fitted on the embedded measurements",
+        )]);
+    };
+    let s = |x: f64| bilan_units::text::significant(x, 4);
+    let gpu_kwh = tokens_out * j_per_token / 3.6e6;
+    // Elasticity of the energy per token to the active parameters, for their spread.
+    let elasticity = match estimator {
+        Estimator::LlmInferenceEcologits => {
+            let slope = ENERGY_ALPHA * (ENERGY_BETA * batch).exp() * active;
+            slope / (slope + ENERGY_GAMMA)
+        }
+        _ => calibration::model().map_or(1.0, |f| f.b),
+    };
+    let energy_variance = model_variance(estimator) + elasticity * elasticity * active_variance;
+    let validity =
+        if device.id == DEFAULT_HARDWARE || estimator == Estimator::LlmInferenceCalibrated {
+            String::new()
+        } else {
+            format!("; coefficients fitted on H100, applied to {}", device.id)
+        };
+    let (model_text, per_token) = match estimator {
+        Estimator::LlmInferenceEcologits => (
+            format!(
+                "EcoLogits ≥ 0.9: f_E = α·exp(β·B)·P_act + γ = {} Wh per token per GPU (P_act {} B, B {}), × n {} GPU",
+                s(ecologits_wh_per_token_per_gpu(active, batch)),
+                s(active),
+                s(batch),
+                s(n)
+            ),
+            j_per_token,
+        ),
+        _ => (
+            calibration::model().map_or_else(String::new, |f| {
+                format!(
+                    "calibrated: E_tok = exp({}) · P_act^{} · P_tot^{} J (P_act {} B, P_tot {} B; fitted on {} ML.ENERGY measurements, leave-one-out GSD {})",
+                    s(f.a),
+                    s(f.b),
+                    s(f.c),
+                    s(active),
+                    s(total),
+                    calibration::measurements().len(),
+                    s(calibration::ln_variance().sqrt().exp())
+                )
+            }),
+            j_per_token,
+        ),
+    };
+    let id: Arc<str> = Arc::from(estimator.id());
+    set(
+        w,
+        "energy",
+        id.clone(),
+        format!(
+            "E_GPU = tokens out × E_tok = {} token × {} J ÷ 3.6e6 J/kWh = {} kWh; {model_text}{validity}",
+            s(tokens_out),
+            s(per_token),
+            s(gpu_kwh)
+        ),
+        gpu_kwh,
+        lognormal(energy_variance),
+    );
+    let per_request = tokens_out / requests;
+    let generation_s = per_request * seconds_per_token(active, batch);
+    let gpu_hours = requests * generation_s / 3600.0 * n / batch;
+    let server_kwh = requests * generation_s / 3600.0 * SERVER_POWER_KW * (n / SERVER_GPUS) / batch;
+    let timing = format!(
+        "generation time per request = {} token × f_L = {} s (f_L = α_L·P_act + β_L·B + γ_L, EcoLogits)",
+        s(per_request),
+        s(generation_s)
+    );
+    let latency_variance = crate::validation::LATENCY_LN_VARIANCE;
+    set(
+        w,
+        "device-hours",
+        id.clone(),
+        format!(
+            "t_dev = requests × generation time × n ÷ B = {} × {} s × {} GPU ÷ {} ÷ 3600 s/h = {} GPU·h; {timing}",
+            s(requests),
+            s(generation_s),
+            s(n),
+            s(batch),
+            s(gpu_hours)
+        ),
+        gpu_hours,
+        lognormal(latency_variance),
+    );
+    set(
+        w,
+        "host-overhead",
+        id,
+        format!(
+            "E_server = requests × generation time × 1.2 kW × (n ÷ 8) ÷ B = {} kWh (the server without its GPUs, EcoLogits)",
+            s(server_kwh)
+        ),
+        server_kwh,
+        lognormal(latency_variance),
+    );
+    Ok(())
+}

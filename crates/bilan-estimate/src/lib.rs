@@ -1,0 +1,210 @@
+//! Estimating what was not measured, once, before any method runs.
+//!
+//! [`resolve`] walks an inventory's workloads and fills in what their estimator or the
+//! power model gives:
+//!
+//! * a workload with `[workload.estimate]` gets its `device-hours`, `energy`,
+//!   `power-per-device` or `host-overhead` from the estimator it names ([`training`],
+//!   [`inference`]);
+//! * a workload with device time on a catalogued fleet and no `power-per-device` gets the
+//!   power the [`bilan_hardware::power`] model gives at its `utilisation`.
+//!
+//! Each value filled in is recorded in the workload's `estimated` list with its formula
+//! and spread, so every method sees the same numbers, reports mark them *estimated*, and
+//! the uncertainty engine draws them. Existing figures do not move: a workload that gives
+//! its energy or its power is left as it is.
+
+use std::sync::Arc;
+
+use bilan_core::inventory::{Estimated, Estimator, Fleet, Inventory, Workload};
+use bilan_core::units;
+use bilan_hardware::power::{PowerModel, power};
+use bilan_hardware::{Catalogue, Device};
+use bilan_units::{Quantity, Unit};
+
+pub mod calibration;
+pub mod inference;
+mod spread;
+pub mod training;
+pub mod validation;
+
+pub use spread::{ln_variance, lognormal};
+
+/// What could not be estimated: the key path of the workload (e.g. `workload[2].estimate.
+/// hardware`) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Key path into the inventory.
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// Fills in every estimated value of `inventory` (see the crate documentation), with the
+/// hardware `catalogue` and the power `model`. All problems are returned together.
+pub fn resolve(
+    inventory: &mut Inventory,
+    catalogue: &Catalogue,
+    model: PowerModel,
+) -> Result<(), Vec<Problem>> {
+    let mut problems = Vec::new();
+    let fleets: Vec<Fleet> = inventory.fleets.clone();
+    for (i, w) in inventory.workloads.iter_mut().enumerate() {
+        let at = Path { index: i };
+        let fleet = w
+            .fleet
+            .as_deref()
+            .and_then(|id| fleets.iter().find(|f| f.id == id));
+        let result = match w.estimate.as_ref().map(|s| s.estimator) {
+            Some(Estimator::TrainingCompute) => training::estimate(w, fleet, catalogue, model, &at),
+            Some(e @ (Estimator::LlmInferenceEcologits | Estimator::LlmInferenceCalibrated)) => {
+                inference::estimate(w, e, fleet, catalogue, &at)
+            }
+            None => power_only(w, fleet, catalogue, model, &at),
+        };
+        if let Err(mut p) = result {
+            problems.append(&mut p);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Key paths of workload `index`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Path {
+    index: usize,
+}
+
+impl Path {
+    pub(crate) fn key(&self, key: &str) -> String {
+        format!("workload[{}].{key}", self.index)
+    }
+
+    pub(crate) fn problem(&self, key: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            path: self.key(key),
+            message: message.into(),
+        }
+    }
+}
+
+/// The power model alone: device time on a catalogued fleet, no energy, no power.
+fn power_only(
+    w: &mut Workload,
+    fleet: Option<&Fleet>,
+    catalogue: &Catalogue,
+    model: PowerModel,
+    at: &Path,
+) -> Result<(), Vec<Problem>> {
+    if w.energy.is_some() || w.power_per_device.is_some() {
+        return Ok(());
+    }
+    let Some(fleet) = fleet else {
+        return Ok(()); // validation already refused a workload with no way to its energy
+    };
+    let device = device(catalogue, &fleet.model, at, "fleet").map_err(|p| vec![p])?;
+    if w.device_hours.is_none() {
+        let (hours, note) = match w.device_hours_on(fleet) {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                return Err(vec![at.problem(
+                    "device-hours",
+                    format!(
+                        "workload `{}` gives no energy and no device time: give `device-hours`, or `devices` with `duration` or `period`",
+                        w.id
+                    ),
+                )]);
+            }
+            Err(e) => return Err(vec![at.problem("device-hours", e.to_string())]),
+        };
+        let formula = note.unwrap_or_else(|| "devices × duration".to_owned());
+        set(
+            w,
+            "device-hours",
+            Arc::from("power-model"),
+            formula,
+            hours,
+            None,
+        );
+    }
+    set_power(w, device, model);
+    Ok(())
+}
+
+/// Sets `power-per-device` from the power model for `device` at the workload's
+/// utilisation, recorded as estimated by `power-model`.
+pub(crate) fn set_power(w: &mut Workload, device: &Device, model: PowerModel) {
+    let p = power(device, w.utilisation, model);
+    set(
+        w,
+        "power-per-device",
+        Arc::from("power-model"),
+        format!("{}; {}", p.formula, p.reason),
+        p.watts,
+        p.distribution,
+    );
+}
+
+/// The catalogue entry `id`, or a problem at `key` naming the closest ids.
+pub(crate) fn device<'c>(
+    catalogue: &'c Catalogue,
+    id: &str,
+    at: &Path,
+    key: &str,
+) -> Result<&'c Device, Problem> {
+    catalogue.get(id).ok_or_else(|| {
+        let mut ids: Vec<&str> = catalogue.ids().collect();
+        ids.sort_unstable();
+        at.problem(
+            key,
+            format!(
+                "the hardware catalogue has no `{}`, so its power and throughput are unknown: give `power-per-device`, or add the device in a catalogue file (--hardware); known: {}",
+                bilan_units::text::clip(id),
+                ids.join(", ")
+            ),
+        )
+    })
+}
+
+/// Writes an estimated value into the workload and records it.
+pub(crate) fn set(
+    w: &mut Workload,
+    key: &'static str,
+    estimator: Arc<str>,
+    formula: String,
+    value: f64,
+    distribution: Option<bilan_units::Distribution>,
+) {
+    let (unit, quantity) = match key {
+        "energy" | "host-overhead" => ("kWh", &*units::KWH),
+        "device-hours" => ("GPU·h", &*units::DEVICE_HOUR),
+        _ => ("W", &*units::WATT),
+    };
+    let q = quantity_of(value, quantity);
+    match key {
+        "energy" => w.energy = q,
+        "host-overhead" => w.host_overhead = q,
+        "device-hours" => w.device_hours = q,
+        _ => w.power_per_device = q,
+    }
+    w.estimated.retain(|e| e.key != key);
+    w.estimated.push(Estimated {
+        key,
+        estimator,
+        formula,
+        value,
+        unit,
+        distribution,
+    });
+}
+
+fn quantity_of(value: f64, unit: &Unit) -> Option<Quantity> {
+    Quantity::new(value, unit.clone()).ok()
+}
+
+#[cfg(test)]
+mod tests;
