@@ -225,7 +225,7 @@ pub(crate) fn estimate(
             "the calibrated model could not be fitted on the embedded measurements",
         )]);
     };
-    let s = |x: f64| bilan_units::text::significant(x, 4);
+    let s = |x: f64| bilan_units::text::compact(x, 4);
     let gpu_kwh = tokens_out * j_per_token / 3.6e6;
     // Elasticity of the energy per token to the active parameters, for their spread.
     let elasticity = match estimator {

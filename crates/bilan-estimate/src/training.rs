@@ -73,7 +73,7 @@ pub struct Inputs {
 pub fn device_hours(inputs: &Inputs) -> Estimate {
     let seconds = inputs.flops / (inputs.peak * inputs.mfu);
     let hours = seconds / 3600.0;
-    let s = |x: f64| bilan_units::text::significant(x, 4);
+    let s = |x: f64| bilan_units::text::compact(x, 4);
     Estimate {
         device_hours: hours,
         ln_variance: inputs.flops_variance + inputs.mfu_variance,
@@ -230,7 +230,7 @@ fn compute(
     at: &Path,
 ) -> Result<(f64, f64, String), Vec<Problem>> {
     let key = |k: &str| format!("estimate.{k}");
-    let s = |x: f64| bilan_units::text::significant(x, 4);
+    let s = |x: f64| bilan_units::text::compact(x, 4);
     if let Some(c) = &spec.flops {
         if spec.active_parameters.is_some() || spec.training_tokens.is_some() {
             return Err(vec![at.problem(

@@ -141,7 +141,7 @@ pub fn training_rows() -> Vec<TrainingRow> {
 }
 
 fn sig(x: f64) -> String {
-    bilan_units::text::significant(x, 3)
+    bilan_units::text::compact(x, 3)
 }
 
 fn error(estimate: f64, measured: f64) -> String {

@@ -88,8 +88,33 @@ pub fn significant(x: f64, digits: i32) -> String {
     if text == "-0" { "0".to_owned() } else { text }
 }
 
+/// `x` with `digits` significant digits, in scientific notation (`6.3e24`, `1.2e-5`) when
+/// its magnitude is 10⁶ or more or below 10⁻³, else as [`significant`] writes it.
+pub fn compact(x: f64, digits: i32) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-3..1e6).contains(&x.abs()) {
+        return significant(x, digits);
+    }
+    let exponent = x.abs().log10().floor() as i32;
+    let mantissa = x / 10f64.powi(exponent);
+    // Rounding may carry the mantissa to 10.
+    let text = significant(mantissa, digits);
+    if text == "10" || text == "-10" {
+        return format!("{}e{}", if x < 0.0 { "-1" } else { "1" }, exponent + 1);
+    }
+    format!("{text}e{exponent}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compact_numbers_switch_to_an_exponent_when_large_or_small() {
+        assert_eq!(super::compact(6.3e24, 4), "6.3e24");
+        assert_eq!(super::compact(9.99999e6, 3), "1e7");
+        assert_eq!(super::compact(1.234e-5, 3), "1.23e-5");
+        assert_eq!(super::compact(4421872.0, 4), "4.422e6");
+        assert_eq!(super::compact(372.75, 4), "372.8");
+    }
+
     use super::*;
 
     #[test]

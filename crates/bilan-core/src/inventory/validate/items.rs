@@ -195,9 +195,12 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             for (key, given) in [
                 ("energy", w.energy.is_some()),
                 ("device-hours", w.device_hours.is_some()),
-                ("power-per-device", w.power_per_device.is_some() && !training),
+                (
+                    "power-per-device",
+                    w.power_per_device.is_some() && !training,
+                ),
             ] {
-                if given {
+                if given && !w.estimated.iter().any(|e| e.key == key) {
                     c.problem(
                         &path.key(key),
                         format!(
