@@ -48,6 +48,9 @@ pub(crate) enum Command {
     /// Methodology plugins (compiled libraries loaded with --plugin)
     #[command(subcommand)]
     Plugins(PluginsCommand),
+    /// Run a command and add the energy it drew (GPUs through NVML, CPU and DRAM through
+    /// RAPL) to an inventory as a measured workload; exits with the command's exit code
+    Measure(MeasureCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,4 +174,65 @@ pub(crate) struct FactorsCommand {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+}
+
+/// `bilan measure`; see docs/measure.md.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example: bilan measure --inventory runs.toml --region FR -- python train.py"
+)]
+pub(crate) struct MeasureCommand {
+    /// The inventory the measured workload is added to (TOML, or JSON with a .json
+    /// extension); created if it does not exist. Its comments and layout are kept
+    #[arg(long, value_name = "FILE")]
+    pub(crate) inventory: PathBuf,
+    /// The workload's id [default: measure-YYYYMMDD-HHMMSS, the start in UTC]
+    #[arg(long, value_name = "ID")]
+    pub(crate) workload: Option<String>,
+    /// The phase of the model's life the workload belongs to
+    #[arg(long, value_name = "PHASE", default_value = "development",
+          value_parser = ["training", "fine-tuning", "development", "inference"])]
+    pub(crate) phase: String,
+    /// The site the command runs on [default: the inventory's only site, or `local` for a
+    /// site created with --region]
+    #[arg(long, value_name = "ID")]
+    pub(crate) site: Option<String>,
+    /// The region of the site to create (FR, US-VA…), for a new inventory or a --site the
+    /// inventory does not have yet
+    #[arg(long, value_name = "CODE")]
+    pub(crate) region: Option<String>,
+    /// Who controls the site to create
+    #[arg(long, value_name = "WHO", default_value = "owned",
+          value_parser = ["owned", "colocation", "cloud"])]
+    pub(crate) ownership: String,
+    /// The inventory's fleet the GPUs belong to
+    #[arg(long, value_name = "ID")]
+    pub(crate) fleet: Option<String>,
+    /// Seconds between two samples (energy comes from cumulative counters whatever the
+    /// interval; sampling gives the peak power and when a GPU stopped answering)
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub(crate) interval: f64,
+    /// Measure the CPU package and DRAM alone (RAPL), no GPU
+    #[arg(long)]
+    pub(crate) cpu_only: bool,
+    /// Only these GPUs, by index as nvidia-smi numbers them (e.g. 0,1) [default: all]
+    #[arg(long, value_name = "INDICES", value_delimiter = ',')]
+    pub(crate) gpus: Vec<u32>,
+    /// Test only: read the GPUs from this simulation script instead of NVML
+    #[arg(long, value_name = "SCRIPT", hide = true)]
+    pub(crate) simulate: Option<PathBuf>,
+    /// Test only: the powercap directory RAPL zones are read from
+    #[arg(
+        long,
+        value_name = "DIR",
+        hide = true,
+        default_value = "/sys/class/powercap"
+    )]
+    pub(crate) powercap: PathBuf,
+    /// Test only: seconds a command is given to stop after Ctrl-C before SIGTERM
+    #[arg(long, value_name = "SECONDS", hide = true, default_value_t = 5.0)]
+    pub(crate) grace: f64,
+    /// The command to measure and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub(crate) command: Vec<std::ffi::OsString>,
 }

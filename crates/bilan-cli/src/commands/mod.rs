@@ -6,6 +6,7 @@ mod assess;
 mod compare;
 mod explain;
 mod factors;
+mod measure;
 mod methods;
 mod plugins;
 mod session;
@@ -40,6 +41,7 @@ pub(crate) fn run(
             validate::validate(&inventory, &factors, &mut io, &mut timings)
         }
         Command::Plugins(cmd) => plugins::command(&cmd, &mut io),
+        Command::Measure(cmd) => measure::measure(&cmd, &mut io),
     };
     timings.print(&mut io);
     result
