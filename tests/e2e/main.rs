@@ -7,6 +7,7 @@ mod assess;
 mod cli;
 mod compare;
 mod energy;
+mod estimate;
 mod figures;
 mod ghg;
 mod hardening;

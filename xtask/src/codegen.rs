@@ -27,12 +27,48 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
     let assess = schema_text(schemars::schema_for!(
         bilan_report::assess::AssessReport<'static>
     ))?;
+    let hardware = schema_text(bilan_hardware::schema())?;
+    let estimators = with_regions(
+        "docs/estimators.md",
+        &[
+            (
+                "inference-validation",
+                bilan_estimate::validation::inference_table(),
+            ),
+            (
+                "training-validation",
+                bilan_estimate::validation::training_table(),
+            ),
+        ],
+    )?;
     Ok(vec![
         ("docs/inventory.schema.json", text),
+        ("docs/hardware.schema.json", hardware),
+        ("docs/estimators.md", estimators),
         ("docs/methodology.schema.json", methodology),
         ("docs/compare-report.schema.json", compare),
         ("docs/assess-report.schema.json", assess),
     ])
+}
+
+/// The hand-written file at `path` with each generated region replaced: the text between
+/// `<!-- generated: NAME -->` and `<!-- end: NAME -->`.
+fn with_regions(path: &str, regions: &[(&str, String)]) -> anyhow::Result<String> {
+    let mut text = std::fs::read_to_string(root().join(path))
+        .with_context(|| format!("cannot read {path}"))?;
+    for (name, body) in regions {
+        let start = format!("<!-- generated: {name} -->\n");
+        let end = format!("<!-- end: {name} -->");
+        let (Some(a), Some(b)) = (text.find(&start), text.find(&end)) else {
+            bail!("{path} has no region `{name}` (`{start}` … `{end}`)");
+        };
+        let from = a + start.len();
+        if b < from {
+            bail!("{path}: region `{name}` ends before it starts");
+        }
+        text.replace_range(from..b, &format!("{body}\n"));
+    }
+    Ok(text)
 }
 
 fn schema_text(schema: schemars::Schema) -> anyhow::Result<String> {

@@ -36,6 +36,9 @@ pub(crate) enum Command {
     Methods(ListArgs),
     /// List impact factors of the embedded database (and of --factors files), with sources
     Factors(FactorsCommand),
+    /// List the hardware catalogue (and --hardware files): power, memory, peak throughput,
+    /// sources
+    Hardware(HardwareCommand),
     /// Check an inventory: syntax, unknown keys, units, references
     Validate {
         /// The inventory (TOML, or JSON with a .json extension)
@@ -44,6 +47,10 @@ pub(crate) enum Command {
         /// models it defines are known
         #[arg(long = "factors", value_name = "FILE")]
         factors: Vec<PathBuf>,
+        /// Hardware catalogue file layered on top of the embedded catalogue (repeatable), for
+        /// the estimators and the power model
+        #[arg(long = "hardware", value_name = "FILE")]
+        hardware: Vec<PathBuf>,
     },
     /// Methodology plugins (compiled libraries loaded with --plugin)
     #[command(subcommand)]
@@ -92,6 +99,15 @@ pub(crate) struct Common {
     /// Factor file layered on top of the embedded database (repeatable; later files win)
     #[arg(long = "factors", value_name = "FILE")]
     pub(crate) factors: Vec<PathBuf>,
+    /// Hardware catalogue file layered on top of the embedded catalogue (repeatable; later
+    /// files win), for estimators and the power model
+    #[arg(long = "hardware", value_name = "FILE")]
+    pub(crate) hardware: Vec<PathBuf>,
+    /// Power of a device whose workload gives none: `curve` (idle plus the utilisation's
+    /// share of the dynamic range; maximum power without a utilisation) or `max` (maximum
+    /// power always, the conservative bound)
+    #[arg(long = "power-model", value_enum, value_name = "MODEL", default_value_t = PowerModelArg::Curve)]
+    pub(crate) power_model: PowerModelArg,
     /// Methodology parameter, KEY=VALUE for every method that has KEY, or METHOD:KEY=VALUE
     #[arg(long = "param", short = 'p', value_name = "KEY=VALUE")]
     pub(crate) params: Vec<String>,
@@ -103,6 +119,24 @@ pub(crate) struct Common {
     pub(crate) output: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) uncertainty: UncertaintyArgs,
+}
+
+/// `--power-model`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PowerModelArg {
+    /// Idle plus a dynamic part linear in the utilisation
+    Curve,
+    /// Maximum power: the conservative upper bound
+    Max,
+}
+
+impl PowerModelArg {
+    pub(crate) fn model(self) -> bilan_hardware::power::PowerModel {
+        match self {
+            PowerModelArg::Curve => bilan_hardware::power::PowerModel::Curve,
+            PowerModelArg::Max => bilan_hardware::power::PowerModel::Max,
+        }
+    }
 }
 
 /// How uncertain inputs are propagated.
@@ -156,6 +190,18 @@ pub(crate) struct ListArgs {
     #[command(flatten)]
     pub(crate) sources: Sources,
     /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HardwareCommand {
+    /// Show this device's every figure and source
+    pub(crate) id: Option<String>,
+    /// Hardware catalogue file layered on top of the embedded catalogue (repeatable)
+    #[arg(long = "hardware", value_name = "FILE")]
+    pub(crate) hardware: Vec<PathBuf>,
+    /// Output format (table or json)
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
 }

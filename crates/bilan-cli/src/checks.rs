@@ -35,6 +35,35 @@ pub(crate) fn against_factors(
     }))
 }
 
+/// Runs the estimators and the power model on `inventory` (with the embedded hardware
+/// catalogue and the `hardware` files), then checks again what estimated values can break
+/// (a fleet's capacity). Problems are located in the inventory file; exit 2.
+pub(crate) fn estimate(
+    file: &SourceFile,
+    inventory: &mut Inventory,
+    hardware: &[std::path::PathBuf],
+    model: bilan_hardware::power::PowerModel,
+) -> Result<(), Failure> {
+    let catalogue = bilan_hardware::Catalogue::load(hardware)?;
+    if let Err(problems) = bilan_estimate::resolve(inventory, &catalogue, model) {
+        let locator = Locator::new(file);
+        let errors = problems
+            .into_iter()
+            .map(|p| locator.error(&p.path, p.message))
+            .collect();
+        return Err(Failure::Input(FileErrors { errors }));
+    }
+    if inventory.workloads.iter().any(|w| !w.estimated.is_empty()) {
+        let problems = inventory.validate();
+        if !problems.is_empty() {
+            return Err(Failure::Input(FileErrors {
+                errors: located(file, problems),
+            }));
+        }
+    }
+    Ok(())
+}
+
 /// Writes one `warning:` line per implausible value to `stderr`.
 pub(crate) fn warn(file: &SourceFile, inventory: &Inventory, stderr: &mut dyn Write) {
     let warnings = inventory.warnings();

@@ -132,6 +132,10 @@ pub(crate) fn check(inventory: &Path, common: &Common) -> Result<(), Failure> {
         role: "--factors",
         path: p.clone(),
     }));
+    inputs.extend(common.hardware.iter().map(|p| Input {
+        role: "--hardware",
+        path: p.clone(),
+    }));
     for input in &inputs {
         regular_file(input.role, &input.path)?;
     }

@@ -6,6 +6,7 @@ mod assess;
 mod compare;
 mod explain;
 mod factors;
+mod hardware;
 mod measure;
 mod methods;
 mod plugins;
@@ -37,9 +38,12 @@ pub(crate) fn run(
         Command::Explain(cmd) => explain::explain(cmd, &mut io, &mut timings),
         Command::Methods(args) => methods::methods(&args, &mut io),
         Command::Factors(cmd) => factors::factors(&cmd, &mut io),
-        Command::Validate { inventory, factors } => {
-            validate::validate(&inventory, &factors, &mut io, &mut timings)
-        }
+        Command::Hardware(cmd) => hardware::hardware(&cmd, &mut io),
+        Command::Validate {
+            inventory,
+            factors,
+            hardware,
+        } => validate::validate(&inventory, &factors, &hardware, &mut io, &mut timings),
         Command::Plugins(cmd) => plugins::command(&cmd, &mut io),
         Command::Measure(cmd) => measure::measure(&cmd, &mut io),
     };

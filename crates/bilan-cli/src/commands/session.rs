@@ -215,10 +215,16 @@ impl Session {
             || bilan_io::load_inventory(&file),
             || sha256_hex(file.text.as_bytes()),
         );
-        let inv = inv?;
+        let mut inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
         let factors = bilan_factors::load(&common.factors)?;
         crate::checks::against_factors(&file, &inv, &factors)?;
+        crate::checks::estimate(
+            &file,
+            &mut inv,
+            &common.hardware,
+            common.power_model.model(),
+        )?;
         crate::checks::warn(&file, &inv, io.stderr);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
             .iter()

@@ -23,6 +23,11 @@ use crate::errors::Failure;
 fn inputs(session: &Session, assessed: &[(&Descriptor, &Assessment)]) -> Result<Inputs, Failure> {
     let mut inputs = Inputs::new();
     for v in bilan_io::uncertain_values(&session.file)? {
+        // An estimator's inputs reach the figures through the values it estimates, whose
+        // spread already carries theirs (added below).
+        if v.path.contains("].estimate.") {
+            continue;
+        }
         if let Some(distribution) = v.value.distribution {
             inputs.add(Input {
                 key: v.path,
@@ -32,6 +37,20 @@ fn inputs(session: &Session, assessed: &[(&Descriptor, &Assessment)]) -> Result<
                 source: InputSource::Inventory,
                 assumed: None,
             });
+        }
+    }
+    for w in &session.inventory.workloads {
+        for e in &w.estimated {
+            if let Some(distribution) = e.distribution {
+                inputs.add(Input {
+                    key: bilan_runner::uncertainty::inventory_key("workload", &w.id, e.key),
+                    nominal: e.value,
+                    unit: e.unit.to_owned(),
+                    distribution,
+                    source: InputSource::Inventory,
+                    assumed: Some(format!("estimated by {}: {}", e.estimator, e.formula)),
+                });
+            }
         }
     }
     let used: BTreeSet<&str> = assessed

@@ -10,18 +10,32 @@ use crate::output::{Io, emit};
 pub(crate) fn validate(
     path: &Path,
     factors: &[std::path::PathBuf],
+    hardware: &[std::path::PathBuf],
     io: &mut Io<'_>,
     timings: &mut Timings,
 ) -> Result<(), Failure> {
     crate::inputs::regular_file("the inventory", path)?;
     crate::inputs::regular_files("--factors", factors)?;
-    let (file, inv) = bilan_io::read_inventory(path)?;
+    crate::inputs::regular_files("--hardware", hardware)?;
+    let (file, mut inv) = bilan_io::read_inventory(path)?;
     timings.phase("parse", item_count(&inv), "items");
     let factors = bilan_factors::load(factors)?;
     crate::checks::against_factors(&file, &inv, &factors)?;
+    crate::checks::estimate(
+        &file,
+        &mut inv,
+        hardware,
+        bilan_hardware::power::PowerModel::Curve,
+    )?;
     crate::checks::warn(&file, &inv, io.stderr);
+    let estimated: usize = inv.workloads.iter().map(|w| w.estimated.len()).sum();
+    let estimated = if estimated == 0 {
+        String::new()
+    } else {
+        format!(", {estimated} estimated values")
+    };
     let text = format!(
-        "{}: ok (schema {}, {} sites, {} fleets, {} workloads, {} other items, {} instruments)\n",
+        "{}: ok (schema {}, {} sites, {} fleets, {} workloads, {} other items, {} instruments{estimated})\n",
         path.display(),
         inv.schema,
         inv.sites.len(),

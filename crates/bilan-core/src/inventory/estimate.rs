@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::number;
 
 /// Which estimator.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Estimator {
     /// Training from compute: FLOPs (or 6·N·D) ÷ (peak FLOP/s × model FLOP utilisation)
