@@ -160,3 +160,37 @@ pub fn ln_variance() -> f64 {
     });
     *VARIANCE
 }
+
+/// Log variance of EcoLogits' generation time per token against the ML.ENERGY V2 H100
+/// measurements it was fitted on (9.3 % mean absolute percentage error, recomputed for
+/// bilan from `ml-energy/leaderboard-v2@c3af7f3`; σ ≈ 1.25 × MAPE for a normal error).
+pub const LATENCY_LN_VARIANCE: f64 = 0.116 * 0.116;
+
+/// The GPUs EcoLogits' memory rule gives for a measurement (the memory of its hardware,
+/// 80 GB when the catalogue does not know it).
+pub fn ecologits_gpus(m: &Measurement) -> f64 {
+    let memory = bilan_hardware::Catalogue::embedded()
+        .ok()
+        .and_then(|c| c.get(&m.hardware))
+        .map_or(80.0, |d| d.memory_gb);
+    crate::serving::gpus(m.total_params_b, m.bits, memory)
+}
+
+/// EcoLogits' energy per output token for a measurement's model, batch and GPU count, J.
+pub fn ecologits_joules(m: &Measurement) -> f64 {
+    ecologits_gpus(m)
+        * crate::serving::ecologits_wh_per_token_per_gpu(m.active_params_b, m.max_batch)
+        * 3600.0
+}
+
+/// Log variance of EcoLogits' energy per token against the measurements (its spread).
+pub fn ecologits_ln_variance() -> f64 {
+    static V: LazyLock<f64> = LazyLock::new(|| {
+        let ratios: Vec<f64> = measurements()
+            .iter()
+            .map(|m| ecologits_joules(m) / m.energy_per_output_token_j)
+            .collect();
+        ratio_variance(&ratios)
+    });
+    *V
+}

@@ -24,6 +24,7 @@ use bilan_units::{Quantity, Unit};
 
 pub mod calibration;
 pub mod inference;
+pub mod serving;
 mod spread;
 pub mod training;
 pub mod validation;

@@ -151,13 +151,13 @@ fn ecologits_inference_follows_its_published_model() {
     let keys: Vec<&str> = w.estimated.iter().map(|e| e.key).collect();
     assert_eq!(keys, ["energy", "device-hours", "host-overhead"]);
     // 70 B at 16 bits: 168 GB → 3 GPUs → 4 (power of two).
-    assert_eq!(inference::gpus(70.0, 16.0, 80.0), 4.0);
+    assert_eq!(serving::gpus(70.0, 16.0, 80.0), 4.0);
     let f_e = 1.166_527_317_045_191_4e-6 * (-0.011_205_921_025_579_175f64 * 64.0).exp() * 70.0
         + 4.052_928_146_734_005e-5;
     let kwh = 4e8 * 4.0 * f_e / 1000.0;
     assert!((w.estimated[0].value / kwh - 1.0).abs() < 1e-12);
     // The published example: Mistral Small (24 B), 400 tokens: 0.0217 Wh on one GPU.
-    let wh = 400.0 * inference::ecologits_wh_per_token_per_gpu(24.0, 64.0);
+    let wh = 400.0 * serving::ecologits_wh_per_token_per_gpu(24.0, 64.0);
     assert!((wh - 0.02168).abs() < 5e-5, "{wh}");
     for e in &w.estimated {
         assert!(e.distribution.is_some(), "{}", e.key);

@@ -2,21 +2,15 @@
 //! computed here so the documentation cannot drift from the code (a test compares them).
 
 use std::fmt::Write as _;
-use std::sync::LazyLock;
 
 use bilan_core::inventory::Estimator;
 use bilan_hardware::{Catalogue, Precision};
 use serde::Deserialize;
 
+use crate::calibration::ecologits_ln_variance;
 use crate::calibration::{self, Measurement};
-use crate::inference::{gpus, joules_per_token};
-use crate::spread::ratio_variance;
+use crate::inference::joules_per_token;
 use crate::training::{self, FLOP_PER_PARAMETER_TOKEN};
-
-/// Log variance of EcoLogits' generation time per token against the ML.ENERGY V2 H100
-/// measurements it was fitted on (9.3 % mean absolute percentage error, recomputed for
-/// bilan from `ml-energy/leaderboard-v2@c3af7f3`; σ ≈ 1.25 × MAPE for a normal error).
-pub const LATENCY_LN_VARIANCE: f64 = 0.116 * 0.116;
 
 /// One inference validation row.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,15 +27,11 @@ pub struct InferenceRow {
 
 /// Every inference validation row, in file order.
 pub fn inference_rows() -> Vec<InferenceRow> {
-    let catalogue = Catalogue::embedded().ok();
     let loo = calibration::leave_one_out();
     calibration::measurements()
         .iter()
         .map(|m| {
-            let memory = catalogue
-                .and_then(|c| c.get(&m.hardware))
-                .map_or(80.0, |d| d.memory_gb);
-            let n = gpus(m.total_params_b, m.bits, memory);
+            let n = calibration::ecologits_gpus(m);
             InferenceRow {
                 measurement: m.clone(),
                 ecologits_gpus: n,
@@ -60,18 +50,6 @@ pub fn inference_rows() -> Vec<InferenceRow> {
             }
         })
         .collect()
-}
-
-/// Log variance of EcoLogits' energy per token against the measurements (its spread).
-pub fn ecologits_ln_variance() -> f64 {
-    static V: LazyLock<f64> = LazyLock::new(|| {
-        let ratios: Vec<f64> = inference_rows()
-            .iter()
-            .map(|r| r.ecologits / r.measurement.energy_per_output_token_j)
-            .collect();
-        ratio_variance(&ratios)
-    });
-    *V
 }
 
 /// A published training run.

@@ -18,6 +18,12 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
     ("bilan-runner", &["bilan-core", "bilan-units"]),
     ("bilan-plugin-abi", &["bilan-core"]),
     ("bilan-factors", &["bilan-core", "bilan-io", "bilan-units"]),
+    ("bilan-hardware", &["bilan-io", "bilan-units"]),
+    (
+        "bilan-estimate",
+        &["bilan-core", "bilan-hardware", "bilan-units"],
+    ),
+    ("bilan-measure", &["bilan-core", "bilan-io", "bilan-units"]),
     (
         "bilan-declarative",
         &["bilan-core", "bilan-factors", "bilan-io", "bilan-units"],
@@ -71,8 +77,11 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "bilan-core",
             "bilan-declarative",
+            "bilan-estimate",
             "bilan-factors",
+            "bilan-hardware",
             "bilan-io",
+            "bilan-measure",
             "bilan-plugin-ademe",
             "bilan-plugin-ghg",
             "bilan-plugin-host",
@@ -107,7 +116,9 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "bilan-core",
             "bilan-declarative",
+            "bilan-estimate",
             "bilan-factors",
+            "bilan-hardware",
             "bilan-io",
             "bilan-report",
             "bilan-runner",
