@@ -12,6 +12,8 @@
 //! * `cargo xtask new-plugin NAME`: scaffolds a methodology plugin crate in `plugins/NAME`.
 //! * `cargo xtask fuzz [--minutes N] [--seed S]`: the mutation fuzzer (`tests/fuzz`) in
 //!   release; fails when it finds anything.
+//! * `cargo xtask measure-check [--seconds N] [--gpu I]`: on a machine with an NVIDIA GPU,
+//!   `bilan measure` of a PyTorch training loop against nvidia-smi's own readings.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -19,6 +21,7 @@ mod bench;
 mod codegen;
 mod fuzz;
 mod html_check;
+mod measure_check;
 mod new_plugin;
 mod tidy;
 
@@ -42,9 +45,10 @@ fn main() -> anyhow::Result<()> {
         Some("html-check") => html_check::run(&rest),
         Some("new-plugin") => new_plugin::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("measure-check") => measure_check::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html] | new-plugin NAME | fuzz [--minutes N] [--seed S]>"
+                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html] | new-plugin NAME | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
             );
             bail!("unknown or missing task")
         }
