@@ -15,8 +15,8 @@
 //! It fails when nvidia-smi's counter differs from bilan's by more than [`COUNTER_TOLERANCE`]
 //! (the same counter: only the window's alignment differs), or the power integral by more
 //! than [`POWER_TOLERANCE`] (sampled power misses what happens between samples; on A100
-//! and H100 the sensor itself averages only part of the time, Yang et al., SC24,
-//! "Accurate and Convenient Energy Measurements for GPUs").
+//! and H100 the sensor itself averages only part of the time: "Accurate and Convenient
+//! Energy Measurements for GPUs", SC24, arXiv:2312.02741).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
