@@ -9,6 +9,7 @@ use bilan_core::method::MethodRef;
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use serde::Serialize;
 
+use crate::estimated::EstimatedValue;
 use crate::number::{amount, count, significant};
 
 /// What was used to produce a report, so it can be reproduced.
@@ -266,6 +267,10 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
         };
         let _ = writeln!(out, "assumption: {}{items}", assumption.text);
     }
+    let estimated = crate::estimated::collect(inventory);
+    for v in crate::estimated::used_by(&estimated, a) {
+        let _ = writeln!(out, "estimated: {}", crate::estimated::line(v));
+    }
     for w in &a.warnings {
         let _ = writeln!(out, "warning: {w}");
     }
@@ -308,6 +313,10 @@ pub struct AssessReport<'a> {
     /// Intervals of the figures, when uncertainty was propagated (`--uncertainty`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<&'a bilan_runner::uncertainty::UncertaintyReport>,
+    /// The values estimators filled in the inventory's workloads (absent when none was
+    /// estimated); the terms they feed carry `estimated` in each assessment's trail.
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub estimated: &'a [EstimatedValue],
 }
 
 /// One method's part of the `bilan assess` JSON report.
@@ -331,6 +340,18 @@ pub fn render_json(
     outcomes: &[Outcome],
     uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
 ) -> serde_json::Value {
+    render_json_with_estimates(stamp, outcomes, uncertainty, &[])
+}
+
+/// As [`render_json`], with the values estimators filled in (`estimated` from
+/// [`crate::estimated::collect`] on the inventory assessed) as an `estimated` array, absent
+/// when empty.
+pub fn render_json_with_estimates(
+    stamp: &Stamp,
+    outcomes: &[Outcome],
+    uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
+    estimated: &[EstimatedValue],
+) -> serde_json::Value {
     let methods = outcomes
         .iter()
         .map(|o| match o {
@@ -353,6 +374,7 @@ pub fn render_json(
         stamp,
         methods,
         uncertainty,
+        estimated,
     })
     .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }

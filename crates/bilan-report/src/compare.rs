@@ -9,6 +9,7 @@ use bilan_runner::{Comparison, IndicatorComparison};
 use serde::Serialize;
 
 use crate::assess::Stamp;
+use crate::estimated::EstimatedValue;
 use crate::number::amount;
 use crate::table::Table;
 
@@ -26,6 +27,10 @@ pub struct Report<'a> {
     pub comparison: &'a Comparison,
     /// Each method's full assessment: the audit trail behind every figure.
     pub assessments: Vec<&'a bilan_core::assessment::Assessment>,
+    /// The values estimators filled in the inventory's workloads (absent when none was
+    /// estimated); the terms they feed carry `estimated` in the trail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub estimated: Vec<EstimatedValue>,
 }
 
 impl<'a> Report<'a> {
@@ -42,6 +47,7 @@ impl<'a> Report<'a> {
             period: inventory.system.period.to_string(),
             comparison,
             assessments,
+            estimated: crate::estimated::collect(inventory),
         }
     }
 }
@@ -322,6 +328,7 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
         ]);
     }
     let _ = writeln!(out, "{}\n", t.render());
+    out.push_str(&crate::estimated::render_text(&report.estimated, markdown));
     if let Some(u) = &c.uncertainty {
         out.push_str(&crate::uncertainty::render_text(u, markdown));
     }
@@ -352,8 +359,9 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
     out
 }
 
-/// The comparison as CSV, one figure a row, full precision; with uncertainty, its rows come
-/// last (see [`crate::uncertainty`]).
+/// The comparison as CSV, one figure a row, full precision; estimated inputs, if any, as
+/// `estimated` rows (see [`crate::estimated::write_csv_rows`]) before the stamp; with
+/// uncertainty, its rows come last (see [`crate::uncertainty`]).
 pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["section", "indicator", "method", "key", "value", "unit"])?;
@@ -412,6 +420,7 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     for m in c.methods.iter().filter(|m| m.error.is_some()) {
         w.write_record(["error", "", &m.id, "", m.error.as_deref().unwrap_or(""), ""])?;
     }
+    crate::estimated::write_csv_rows(&mut w, &report.estimated)?;
     // The reproducibility stamp, as rows too: a CSV travels without its command line.
     let st = report.stamp;
     w.write_record(["stamp", "", "", "bilan", &st.bilan, ""])?;

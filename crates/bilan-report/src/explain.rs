@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use bilan_core::assessment::{Assessment, Contribution, ItemRef, TermSource};
 use bilan_core::figure::{FigurePath, Selector};
 
+use crate::estimated::{self, EstimatedValue};
 use crate::number::amount;
 
 /// Where an inventory key was read: its line and the line's text.
@@ -21,15 +22,22 @@ fn line(found: Option<(usize, String)>) -> String {
     })
 }
 
+/// Where the explanation finds inventory lines and estimated values.
+struct Sources<'s, 'l> {
+    item_line: &'s Locator<'l>,
+    path_line: &'s PathLocator<'l>,
+    estimated: &'s [EstimatedValue],
+}
+
 fn contribution(
     out: &mut String,
     n: usize,
     a: &Assessment,
     c: &Contribution,
     path: &FigurePath,
-    item_line: &Locator<'_>,
-    path_line: &PathLocator<'_>,
+    sources: &Sources<'_, '_>,
 ) {
+    let (item_line, path_line) = (sources.item_line, sources.path_line);
     let indicator = path.indicator;
     let share = path.share(c);
     let value = c.value(indicator).unwrap_or(0.0);
@@ -72,9 +80,14 @@ fn contribution(
         };
         let _ = writeln!(
             out,
-            "    {op}{} = {}{unit}{driver} ← {origin}",
-            t.symbol, t.value
+            "    {op}{} = {}{unit}{driver} ← {origin}{}",
+            t.symbol,
+            t.value,
+            estimated::term_mark(t)
         );
+        for v in estimated::behind(sources.estimated, c, t) {
+            let _ = writeln!(out, "      estimate: {}", estimated::detail(v));
+        }
     }
     if let Some(v) = c.values.iter().find(|v| v.indicator == indicator) {
         match a.factor(&v.factor) {
@@ -140,12 +153,32 @@ fn contribution(
 }
 
 /// Explains `path` in assessment `a`. `item_line` and `path_line` find inventory lines.
+/// Estimated terms are marked `estimated by <estimator>`; see [`render_with_estimates`] for
+/// their formulas too.
 pub fn render(
     a: &Assessment,
     path: &FigurePath,
     item_line: &Locator<'_>,
     path_line: &PathLocator<'_>,
 ) -> Result<String, String> {
+    render_with_estimates(a, path, item_line, path_line, &[])
+}
+
+/// As [`render`], with, under each estimated term, the value its estimator put in the
+/// inventory and the formula it used (`estimated` from [`estimated::collect`] on the
+/// inventory assessed).
+pub fn render_with_estimates(
+    a: &Assessment,
+    path: &FigurePath,
+    item_line: &Locator<'_>,
+    path_line: &PathLocator<'_>,
+    estimated: &[EstimatedValue],
+) -> Result<String, String> {
+    let sources = Sources {
+        item_line,
+        path_line,
+        estimated,
+    };
     let indicator = path.indicator;
     let mut out = String::new();
     if !a.covers(indicator) {
@@ -217,7 +250,7 @@ pub fn render(
         bilan_units::text::count(selected.len(), "contribution", "contributions")
     );
     for (n, c) in selected.iter().take(DETAIL_LIMIT).enumerate() {
-        contribution(&mut out, n + 1, a, c, path, item_line, path_line);
+        contribution(&mut out, n + 1, a, c, path, &sources);
         out.push('\n');
     }
     if selected.len() > DETAIL_LIMIT {

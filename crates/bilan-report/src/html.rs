@@ -3,6 +3,7 @@
 //! and that no script error occurred, and records the verdict on `<body data-render-check>`
 //! for `cargo xtask html-check`.
 
+mod estimated;
 mod uncertainty;
 
 use std::fmt::Write as _;
@@ -213,18 +214,20 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
             rows.len()
         );
         for (c, v) in rows.iter().take(TRAIL_LIMIT) {
+            // Each term escaped on its own, so an estimated one can carry its tag.
             let terms: Vec<String> = c
                 .terms
                 .iter()
                 .map(|t| {
-                    format!(
-                        "{}{} = {} {} ({})",
+                    let text = esc(&format!(
+                        "{}{} = {} {} ({}",
                         if t.power < 0 { "÷ " } else { "" },
                         t.symbol,
                         t.value,
                         t.unit,
                         source_text(&t.source)
-                    )
+                    ));
+                    format!("{text}{})", estimated::tag(t))
                 })
                 .collect();
             let factor = c
@@ -245,7 +248,7 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
                 esc(&c.item.to_string()),
                 c.aspect.id(),
                 esc(&c.formula),
-                esc(&terms.join("; ")),
+                terms.join("; "),
                 esc(&factor),
                 esc(&amount(*v, indicator))
             );
@@ -274,6 +277,9 @@ pub(crate) fn render(report: &Report<'_>) -> String {
     if c.uncertainty.is_some() {
         let _ = write!(out, "<style>{}</style>", uncertainty::STYLE);
     }
+    if !report.estimated.is_empty() || assessments.iter().any(|a| crate::estimated::any_term(a)) {
+        let _ = write!(out, "<style>{}</style>", estimated::STYLE);
+    }
     out.push_str("</head><body>");
     let _ = write!(
         out,
@@ -296,6 +302,7 @@ pub(crate) fn render(report: &Report<'_>) -> String {
         );
     }
     out.push_str("</table>");
+    estimated::section(&mut out, &report.estimated);
     if let Some(u) = &c.uncertainty {
         uncertainty::overview(&mut out, u);
     }
@@ -404,4 +411,4 @@ fn serde_json_origin(o: &bilan_runner::Origin) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -6,6 +6,7 @@
 
 pub mod assess;
 pub mod compare;
+pub mod estimated;
 pub mod explain;
 mod html;
 pub mod number;

@@ -8,7 +8,7 @@ use crate::assess::{FileStamp, Stamp};
 use crate::compare::Report;
 use crate::uncertainty::sample;
 
-fn comparison() -> Comparison {
+pub(crate) fn comparison() -> Comparison {
     let methods = [
         ("ademe-lca", 2_000_000.0),
         ("ghg-protocol", 2_120_000.0),
@@ -51,7 +51,7 @@ fn comparison() -> Comparison {
     }
 }
 
-fn stamp() -> Stamp {
+pub(crate) fn stamp() -> Stamp {
     Stamp {
         bilan: "0".to_owned(),
         inventory: FileStamp {
@@ -72,6 +72,7 @@ fn page(c: &Comparison) -> String {
         period: "2024".to_owned(),
         comparison: c,
         assessments: Vec::new(),
+        estimated: Vec::new(),
     };
     super::render(&report)
 }
