@@ -400,6 +400,10 @@ fn errors_come_before_the_command_runs_and_leave_the_inventory_untouched() {
             &["--interval", "0"],
             "--interval 0: expected a number of seconds",
         ),
+        (
+            &["--interval", "3600"],
+            "--interval 3600 s is too long for the RAPL counters here",
+        ),
         (&["--region", "France"], "--region: unknown region `France`"),
     ];
     for (extra, expected) in cases {

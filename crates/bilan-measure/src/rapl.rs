@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 /// The directory the kernel lists powercap zones in.
 pub const POWERCAP: &str = "/sys/class/powercap";
 
+/// The most power one RAPL domain is taken to draw, for [`Rapl::longest_interval`]: above
+/// the thermal design power of server processors (up to about 400 W).
+pub const MAX_DOMAIN_WATTS: f64 = 500.0;
+
 /// One zone bilan counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Domain {
@@ -172,6 +176,18 @@ impl Rapl {
             );
         }
         Ok(Rapl { domains, notes })
+    }
+
+    /// The longest interval between two readings that cannot miss a wrap: half the time the
+    /// smallest counter takes to wrap at [`MAX_DOMAIN_WATTS`]. A longer interval could see
+    /// a counter wrap twice between two readings and count one wrap only.
+    pub fn longest_interval(&self) -> std::time::Duration {
+        let joules = self
+            .domains
+            .iter()
+            .map(|d| d.range as f64 / 1e6)
+            .fold(f64::INFINITY, f64::min);
+        std::time::Duration::from_secs_f64((joules / MAX_DOMAIN_WATTS / 2.0).clamp(0.0, 1e9))
     }
 
     /// The counter of `domain`, in microjoules.

@@ -149,6 +149,15 @@ pub(crate) fn measure(cmd: &MeasureCommand, io: &mut Io<'_>) -> Result<(), Failu
     }
     let mut notes = Vec::new();
     let rapl = match Rapl::discover(&cmd.powercap) {
+        Ok(rapl) if interval > rapl.longest_interval() => {
+            return Err(usage(format!(
+                "--interval {} s is too long for the RAPL counters here: the smallest wraps \
+                 after {:.0} J, so it must be read at least every {:.1} s",
+                cmd.interval,
+                rapl.longest_interval().as_secs_f64() * 2.0 * bilan_measure::rapl::MAX_DOMAIN_WATTS,
+                rapl.longest_interval().as_secs_f64()
+            )));
+        }
         Ok(rapl) => Some(rapl),
         Err(e) if cmd.cpu_only => return Err(measure_failure(e.into())),
         Err(e) => {

@@ -114,3 +114,14 @@ fn permission_denied_says_what_to_do() {
         "{text}"
     );
 }
+
+#[test]
+fn the_longest_interval_cannot_miss_a_wrap() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A 32-bit counter: 4,295 J, 8.6 s at 500 W; half of it.
+    zone(dir.path(), "intel-rapl:0", "package-0", 1, (1 << 32) - 1);
+    zone(dir.path(), "intel-rapl:0:0", "dram", 1, 262_143_328_850);
+    let rapl = Rapl::discover(dir.path()).expect("discovered");
+    let longest = rapl.longest_interval().as_secs_f64();
+    assert!((longest - 4.294_967_296).abs() < 1e-6, "{longest}");
+}
