@@ -42,8 +42,12 @@ pub(crate) fn assess(
         .collect();
     let text = match cmd.common.format {
         Format::Json => {
-            let json =
-                bilan_report::assess::render_json(&session.stamp, &outcomes, uncertainty.as_ref());
+            let json = bilan_report::assess::render_json_with_estimates(
+                &session.stamp,
+                &outcomes,
+                uncertainty.as_ref(),
+                &bilan_report::estimated::collect(&session.inventory),
+            );
             let mut s =
                 serde_json::to_string_pretty(&json).context("cannot serialise the report")?;
             s.push('\n');

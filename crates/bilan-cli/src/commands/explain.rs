@@ -73,8 +73,14 @@ pub(crate) fn explain(
             let lines = crate::lines::Lines::new(&session.file, &session.inventory);
             let item_loc = |item: &ItemRef, key: &str| lines.item(item, key);
             let path_loc = |p: &str| lines.id_path(p);
-            let mut text = bilan_report::explain::render(&a, &path, &item_loc, &path_loc)
-                .map_err(|e| Failure::Usage(anyhow!(e)))?;
+            let mut text = bilan_report::explain::render_with_estimates(
+                &a,
+                &path,
+                &item_loc,
+                &path_loc,
+                &bilan_report::estimated::collect(&session.inventory),
+            )
+            .map_err(|e| Failure::Usage(anyhow!(e)))?;
             if let Some(u) = &uncertainty {
                 text.push('\n');
                 text.push_str(&bilan_report::uncertainty::render_text(
