@@ -237,9 +237,8 @@ fn the_commands_exit_code_is_reported_and_the_measurement_kept() {
         &["--region", "FR"],
         &["sh", "-c", "exit 3"],
     );
-    // In process, bilan cannot end with the command's code; the `bilan` process does (see
-    // `pass_through` in the command), and the message names it.
-    assert_ne!(out.code, 0);
+    // bilan ends with the command's code, and says so.
+    assert_eq!(out.code, 3);
     assert!(
         out.stderr
             .contains("the command exited with code 3 (bilan exits with code 3)"),

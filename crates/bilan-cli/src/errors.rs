@@ -19,6 +19,8 @@ pub(crate) enum Failure {
     Usage(anyhow::Error),
     /// Anything else, e.g. an output file that cannot be written (exit 2).
     Other(anyhow::Error),
+    /// Exit with this code, nothing printed: `bilan measure` passing its command's code on.
+    Exit(u8),
 }
 
 impl From<anyhow::Error> for Failure {

@@ -70,6 +70,7 @@ fn run_with(
     match commands::run(cli, stdout, stderr, exiting) {
         Ok(()) => 0,
         Err(Failure::Assessment) => 1,
+        Err(Failure::Exit(code)) => code,
         Err(Failure::Input(errors)) => {
             errors::print(stderr, &errors::render_file_errors(&errors, all_errors));
             2

@@ -335,12 +335,9 @@ fn pass_through(exit: Exit, io: &mut Io<'_>) -> Result<(), Failure> {
     if code == 0 {
         return Ok(());
     }
-    if io.exiting {
-        let _ = io.stdout.flush();
-        let _ = io.stderr.flush();
-        std::process::exit(i32::from(code));
-    }
-    Err(Failure::Other(anyhow!(
-        "the command {exit} (bilan exits with code {code})"
-    )))
+    let _ = writeln!(
+        io.stderr,
+        "bilan: the command {exit} (bilan exits with code {code})"
+    );
+    Err(Failure::Exit(code))
 }
