@@ -1,8 +1,10 @@
 //! The calibrated inference model: energy per output token from public measurements.
 //!
-//! `ln E_tok = a + b · ln P_act + c · ln P_tot`, with E_tok the GPU energy per output
-//! token summed over the GPUs serving the model (J, prefill included, as the ML.ENERGY
-//! leaderboard measures it), P_act and P_tot the active and total parameters in billions.
+//! `ln E_tok = a + b · ln P_act + c · ln n`, with E_tok the GPU energy per output token
+//! summed over the GPUs serving the model (J, prefill included, as the ML.ENERGY
+//! leaderboard measures it), P_act the active parameters in billions and n the GPUs whose
+//! memory holds the weights (`⌈1.2 × P_tot × Q / 8 ÷ memory⌉`, from the total parameters,
+//! the bits per weight and the GPU's memory, all of which a user knows).
 //! It is fitted by least squares on the measurements embedded in
 //! `data/inference-measurements.csv` (ML.ENERGY leaderboard V2 and V3, H100 and A100,
 //! serving batch 64–192, vLLM) each time it is used, so the coefficients are always those
@@ -59,6 +61,19 @@ pub fn measurements() -> &'static [Measurement] {
     &MEASUREMENTS
 }
 
+/// The GPUs whose memory holds a measurement's model (its hardware's memory from the
+/// catalogue; 80 GB when the catalogue does not know it).
+pub fn memory_gpus(m: &Measurement) -> f64 {
+    crate::serving::memory_gpus(m.total_params_b, m.bits, memory_of(&m.hardware))
+}
+
+fn memory_of(hardware: &str) -> f64 {
+    bilan_hardware::Catalogue::embedded()
+        .ok()
+        .and_then(|c| c.get(hardware))
+        .map_or(80.0, |d| d.memory_gb)
+}
+
 /// The fitted coefficients `(a, b, c)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Fit {
@@ -66,14 +81,14 @@ pub struct Fit {
     pub a: f64,
     /// Exponent of the active parameters.
     pub b: f64,
-    /// Exponent of the total parameters.
+    /// Exponent of the GPU count.
     pub c: f64,
 }
 
 impl Fit {
     /// GPU energy per output token, all GPUs, J.
-    pub fn joules_per_token(&self, active_b: f64, total_b: f64) -> f64 {
-        (self.a + self.b * active_b.ln() + self.c * total_b.ln()).exp()
+    pub fn joules_per_token(&self, active_b: f64, gpus: f64) -> f64 {
+        (self.a + self.b * active_b.ln() + self.c * gpus.ln()).exp()
     }
 }
 
@@ -83,7 +98,7 @@ pub fn fit(rows: &[&Measurement]) -> Option<Fit> {
     let mut m = [[0.0f64; 3]; 3];
     let mut v = [0.0f64; 3];
     for r in rows {
-        let x = [1.0, r.active_params_b.ln(), r.total_params_b.ln()];
+        let x = [1.0, r.active_params_b.ln(), memory_gpus(r).ln()];
         let y = r.energy_per_output_token_j.ln();
         for i in 0..3 {
             for j in 0..3 {
@@ -137,7 +152,7 @@ pub fn leave_one_out() -> Vec<(u32, f64)> {
             let f = fit(&rest)?;
             Some((
                 held.id,
-                f.joules_per_token(held.active_params_b, held.total_params_b),
+                f.joules_per_token(held.active_params_b, memory_gpus(held)),
             ))
         })
         .collect()
@@ -169,11 +184,7 @@ pub const LATENCY_LN_VARIANCE: f64 = 0.116 * 0.116;
 /// The GPUs EcoLogits' memory rule gives for a measurement (the memory of its hardware,
 /// 80 GB when the catalogue does not know it).
 pub fn ecologits_gpus(m: &Measurement) -> f64 {
-    let memory = bilan_hardware::Catalogue::embedded()
-        .ok()
-        .and_then(|c| c.get(&m.hardware))
-        .map_or(80.0, |d| d.memory_gb);
-    crate::serving::gpus(m.total_params_b, m.bits, memory)
+    crate::serving::gpus(m.total_params_b, m.bits, memory_of(&m.hardware))
 }
 
 /// EcoLogits' energy per output token for a measurement's model, batch and GPU count, J.

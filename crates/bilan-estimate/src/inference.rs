@@ -28,26 +28,35 @@ use bilan_hardware::Catalogue;
 
 use crate::serving::{
     DEFAULT_BATCH, DEFAULT_BITS, DEFAULT_HARDWARE, ENERGY_ALPHA, ENERGY_BETA, ENERGY_GAMMA,
-    SERVER_GPUS, SERVER_POWER_KW, ecologits_wh_per_token_per_gpu, gpus, seconds_per_token,
+    SERVER_GPUS, SERVER_POWER_KW, ecologits_wh_per_token_per_gpu, gpus, memory_gpus,
+    seconds_per_token,
 };
 use crate::spread::{ln_variance, lognormal};
 use crate::training::{count, hardware_id};
 use crate::{Path, Problem, calibration, device, set};
 
-/// The GPU energy per output token, all GPUs of a replica, J, by `estimator`.
+/// The GPUs of a replica and the GPU energy per output token over them (J), by
+/// `estimator`: EcoLogits' memory rule rounded to a power of two and its fit, or the GPUs
+/// whose memory holds the weights and the calibrated model.
 pub fn joules_per_token(
     estimator: Estimator,
     active_b: f64,
     total_b: f64,
-    n: f64,
+    bits: f64,
+    memory_gb: f64,
     batch: f64,
-) -> Option<f64> {
+) -> Option<(f64, f64)> {
     match estimator {
         Estimator::LlmInferenceEcologits => {
-            Some(n * ecologits_wh_per_token_per_gpu(active_b, batch) * 3600.0)
+            let n = gpus(total_b, bits, memory_gb);
+            Some((
+                n * ecologits_wh_per_token_per_gpu(active_b, batch) * 3600.0,
+                n,
+            ))
         }
         Estimator::LlmInferenceCalibrated => {
-            calibration::model().map(|f| f.joules_per_token(active_b, total_b))
+            let n = memory_gpus(total_b, bits, memory_gb);
+            calibration::model().map(|f| (f.joules_per_token(active_b, n), n))
         }
         Estimator::TrainingCompute => None,
     }
@@ -177,8 +186,9 @@ pub(crate) fn estimate(
     else {
         return Err(problems);
     };
-    let n = gpus(total, bits, device.memory_gb);
-    let Some(j_per_token) = joules_per_token(estimator, active, total, n, batch) else {
+    let Some((j_per_token, n)) =
+        joules_per_token(estimator, active, total, bits, device.memory_gb, batch)
+    else {
         return Err(vec![at.problem(
             &key("estimator"),
             "the calibrated model could not be fitted on the embedded measurements",
@@ -215,12 +225,15 @@ pub(crate) fn estimate(
         _ => (
             calibration::model().map_or_else(String::new, |f| {
                 format!(
-                    "calibrated: E_tok = exp({}) · P_act^{} · P_tot^{} J (P_act {} B, P_tot {} B; fitted on {} ML.ENERGY measurements, leave-one-out GSD {})",
+                    "calibrated: E_tok = exp({}) · P_act^{} · n^{} J (P_act {} B; n = ⌈1.2 × {} B × {} bit ÷ 8 ÷ {} GB⌉ = {} GPU; fitted on {} ML.ENERGY measurements, leave-one-out GSD {})",
                     s(f.a),
                     s(f.b),
                     s(f.c),
                     s(active),
                     s(total),
+                    s(bits),
+                    s(device.memory_gb),
+                    s(n),
                     calibration::measurements().len(),
                     s(calibration::ln_variance().sqrt().exp())
                 )

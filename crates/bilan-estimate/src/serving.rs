@@ -32,9 +32,14 @@ pub const DEFAULT_HARDWARE: &str = "nvidia-h100-sxm-80gb";
 /// GPUs per model replica: the memory footprint over one GPU's memory, rounded up to a
 /// power of two.
 pub fn gpus(total_b: f64, bits: f64, memory_gb: f64) -> f64 {
+    2f64.powf(memory_gpus(total_b, bits, memory_gb).log2().ceil())
+}
+
+/// GPUs whose memory holds the weights with their overhead, `⌈1.2 × P_tot × Q / 8 ÷
+/// memory⌉`, not rounded to a power of two (the calibrated model's input).
+pub fn memory_gpus(total_b: f64, bits: f64, memory_gb: f64) -> f64 {
     let memory = MEMORY_OVERHEAD * total_b * bits / 8.0;
-    let needed = (memory / memory_gb).ceil().max(1.0);
-    2f64.powf(needed.log2().ceil())
+    (memory / memory_gb).ceil().max(1.0)
 }
 
 /// EcoLogits' GPU energy per output token per GPU, Wh.

@@ -171,7 +171,7 @@ fn the_calibrated_model_is_fitted_on_the_shipped_measurements() {
     let e = &inv.workloads[0].estimated[0];
     assert_eq!(&*e.estimator, "llm-inference-calibrated");
     let f = calibration::model().expect("fitted");
-    assert!((e.value / (4e8 * f.joules_per_token(70.0, 70.0) / 3.6e6) - 1.0).abs() < 1e-12);
+    assert!((e.value / (4e8 * f.joules_per_token(70.0, 3.0) / 3.6e6) - 1.0).abs() < 1e-12);
     // Leave-one-out errors exist for every row, and the spread is a real one.
     assert_eq!(
         calibration::leave_one_out().len(),

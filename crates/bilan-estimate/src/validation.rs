@@ -3,13 +3,11 @@
 
 use std::fmt::Write as _;
 
-use bilan_core::inventory::Estimator;
 use bilan_hardware::{Catalogue, Precision};
 use serde::Deserialize;
 
 use crate::calibration::ecologits_ln_variance;
 use crate::calibration::{self, Measurement};
-use crate::inference::joules_per_token;
 use crate::training::{self, FLOP_PER_PARAMETER_TOKEN};
 
 /// One inference validation row.
@@ -35,14 +33,7 @@ pub fn inference_rows() -> Vec<InferenceRow> {
             InferenceRow {
                 measurement: m.clone(),
                 ecologits_gpus: n,
-                ecologits: joules_per_token(
-                    Estimator::LlmInferenceEcologits,
-                    m.active_params_b,
-                    m.total_params_b,
-                    n,
-                    m.max_batch,
-                )
-                .unwrap_or(f64::NAN),
+                ecologits: calibration::ecologits_joules(m),
                 calibrated_loo: loo
                     .iter()
                     .find(|(id, _)| *id == m.id)
@@ -171,7 +162,7 @@ pub fn inference_table() -> String {
     if let Some(f) = calibration::model() {
         let _ = writeln!(
             out,
-            "\nCalibrated model fitted on all {} rows: E_tok = exp({}) · P_act^{} · P_tot^{} J per output token.",
+            "\nCalibrated model fitted on all {} rows: E_tok = exp({}) · P_act^{} · n^{} J per output token, n the GPUs whose memory holds the weights.",
             rows.len(),
             bilan_units::text::significant(f.a, 4),
             bilan_units::text::significant(f.b, 4),
