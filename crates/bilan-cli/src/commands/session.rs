@@ -239,6 +239,20 @@ impl Session {
                 sha256: crate::inputs::sha256_file(path)?,
             });
         }
+        // Estimates read the hardware catalogue: it is part of what the figures rest on.
+        if inv.workloads.iter().any(|w| !w.estimated.is_empty()) {
+            let (name, text) = bilan_hardware::EMBEDDED_FILE;
+            factor_files.push(FileStamp {
+                path: format!("<embedded>/{name}"),
+                sha256: sha256_hex(text.as_bytes()),
+            });
+            for path in &common.hardware {
+                factor_files.push(FileStamp {
+                    path: path.display().to_string(),
+                    sha256: crate::inputs::sha256_file(path)?,
+                });
+            }
+        }
         let stamp = Stamp {
             bilan: env!("CARGO_PKG_VERSION").to_owned(),
             inventory: FileStamp {

@@ -47,7 +47,7 @@ fn inputs(session: &Session, assessed: &[(&Descriptor, &Assessment)]) -> Result<
                     nominal: e.value,
                     unit: e.unit.to_owned(),
                     distribution,
-                    source: InputSource::Inventory,
+                    source: InputSource::Estimated,
                     assumed: Some(format!("estimated by {}: {}", e.estimator, e.formula)),
                 });
             }

@@ -26,6 +26,9 @@ pub enum InputSource {
     Factor,
     /// A method parameter.
     Parameter,
+    /// A value an estimator or the power model filled into the inventory (its spread is
+    /// the estimator's).
+    Estimated,
 }
 
 /// One uncertain input.
