@@ -394,7 +394,14 @@ fn the_shipped_methodologies_load_and_assess_every_example() {
     let dir = format!("{}/../../examples", env!("CARGO_MANIFEST_DIR"));
     for entry in std::fs::read_dir(dir).expect("examples") {
         let path = entry.expect("entry").path();
-        let inv = load_inventory(&SourceFile::read(&path).expect("read")).expect("valid");
+        let mut inv = load_inventory(&SourceFile::read(&path).expect("read")).expect("valid");
+        // What the CLI does before any method runs: the estimators and the power model.
+        bilan_estimate::resolve(
+            &mut inv,
+            bilan_hardware::Catalogue::embedded().expect("catalogue"),
+            bilan_hardware::power::PowerModel::Curve,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         for m in &loaded {
             run(m.method.as_ref(), &inv);
         }

@@ -13,9 +13,17 @@ fn root() -> &'static Path {
 }
 
 fn example(name: &str) -> Inventory {
-    bilan_io::read_inventory(&root().join("examples").join(name))
+    let mut inv = bilan_io::read_inventory(&root().join("examples").join(name))
         .expect("the example reads")
-        .1
+        .1;
+    // What bilan does before any method runs: the estimators and the power model.
+    bilan_estimate::resolve(
+        &mut inv,
+        bilan_hardware::Catalogue::embedded().expect("catalogue"),
+        bilan_hardware::power::PowerModel::Curve,
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    inv
 }
 
 fn factors() -> FactorSet {

@@ -36,8 +36,15 @@ pub struct Seed {
     pub method_id: Option<&'static str>,
 }
 
-/// The example inventories, and one written with uncertain values.
-pub const INVENTORIES: [Seed; 4] = [
+/// The example inventories (one with no measured energy, all estimated), and one written
+/// with uncertain values.
+pub const INVENTORIES: [Seed; 5] = [
+    Seed {
+        name: "examples/estimated-open-model.toml",
+        role: Role::Inventory,
+        text: include_str!("../../../examples/estimated-open-model.toml"),
+        method_id: None,
+    },
     Seed {
         name: "examples/gpu-cluster-purchase.toml",
         role: Role::Inventory,
