@@ -112,7 +112,7 @@ fn the_hardware_catalogue_is_listed_with_its_sources() {
     let one = bilan(&["hardware", "nvidia-h100-sxm-80gb"]);
     assert_eq!(one.code, 0, "{}", one.stderr);
     assert!(
-        one.stdout.contains("sources:") && one.stdout.contains("arXiv 2503.05804"),
+        one.stdout.contains("sources:") && one.stdout.contains("arXiv 2605.23918"),
         "{}",
         one.stdout
     );
@@ -143,7 +143,7 @@ fn the_conservative_power_model_takes_the_maximum_power() {
             .expect("the experiments' power")
     };
     let curve = energy(&[]);
-    assert!((curve - (105.0 + 0.45 * 595.0)).abs() < 1e-9, "{curve}");
+    assert!((curve - (122.0 + 0.45 * 578.0)).abs() < 1e-9, "{curve}");
     assert_eq!(energy(&["--power-model", "max"]), 700.0);
 }
 

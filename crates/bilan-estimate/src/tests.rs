@@ -83,7 +83,7 @@ fn a_given_utilisation_takes_the_power_models_curve() {
     let inv = resolved(&text, PowerModel::Curve).expect("resolves");
     let p = &inv.workloads[0].estimated[1];
     assert!(
-        (p.value - (105.0 + 0.4 * 595.0)).abs() < 1e-9,
+        (p.value - (122.0 + 0.4 * 578.0)).abs() < 1e-9,
         "{}",
         p.value
     );
@@ -125,7 +125,7 @@ utilisation = 0.5
     let w = &inv.workloads[0];
     assert_eq!(w.estimated.len(), 1);
     assert_eq!(w.estimated[0].key, "power-per-device");
-    assert!((w.estimated[0].value - 402.5).abs() < 1e-9);
+    assert!((w.estimated[0].value - (122.0 + 0.5 * 578.0)).abs() < 1e-9);
     // A measured workload is left alone.
     let measured = text.replace("utilisation = 0.5", "power-per-device = \"500 W\"");
     let inv = resolved(&measured, PowerModel::Curve).expect("resolves");
