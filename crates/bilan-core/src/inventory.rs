@@ -24,6 +24,7 @@ mod locator;
 mod measurement;
 mod number;
 mod other_items;
+mod provenance;
 mod usage;
 mod validate;
 mod workload;
@@ -36,6 +37,7 @@ pub use other_items::{
     Building, Fuel, ImpactItem, Instrument, InstrumentKind, Offset, Refrigerant, ResidualMix,
     Service, SourcedQuantity,
 };
+pub use provenance::{Provenance, ProvenanceClass, Reported};
 pub use validate::{KeyPath, Problem, out_of_range};
 pub use workload::{EnergyBoundary, OutsidePeriod, Phase, Volume, Workload};
 
@@ -279,6 +281,9 @@ pub struct Site {
     /// Electricity factors for this site, per indicator (e.g. `gwp`); they win over the database.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub electricity: BTreeMap<Indicator, FactorOverride>,
+    /// Where its values were read from, when imported from another tool's file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// A fleet of identical accelerators.
@@ -309,6 +314,9 @@ pub struct Fleet {
     /// Host servers the devices sit in (their non-accelerator parts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
+    /// Where its values were read from, when imported from another tool's file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// The host servers of a fleet.

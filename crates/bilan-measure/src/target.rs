@@ -247,6 +247,7 @@ impl Target {
                     ownership: request.ownership,
                     provider: None,
                     electricity: BTreeMap::new(),
+                    provenance: None,
                 }),
             )),
             (None, None) if self.existing.is_none() => Err(usage(format!(

@@ -134,6 +134,12 @@ pub struct Workload {
     /// How `energy` was measured, when a tool measured it (`bilan measure` writes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<super::Measurement>,
+    /// Where its values were read from, when imported from another tool's file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<super::Provenance>,
+    /// Figures another tool reported for it, kept as a reference beside bilan's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported: Option<super::Reported>,
     /// The estimator that estimates the energy of a workload that was not measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<super::EstimateSpec>,

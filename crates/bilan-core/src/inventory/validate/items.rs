@@ -190,6 +190,35 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         if let Some(p) = &w.power_per_device {
             c.quantity(&path.key("power-per-device"), p, &[Dimension::POWER], true);
         }
+        if let Some(r) = &w.reported {
+            let at = path.key("reported");
+            for (key, q, dim) in [
+                ("gwp", &r.gwp, Dimension::MASS),
+                (
+                    "gwp-rate",
+                    &r.gwp_rate,
+                    Dimension::MASS.div(Dimension::TIME),
+                ),
+                ("energy", &r.energy, Dimension::ENERGY),
+                (
+                    "grid-intensity",
+                    &r.grid_intensity,
+                    Dimension::MASS_PER_ENERGY,
+                ),
+            ] {
+                if let Some(q) = q {
+                    c.quantity(&at.key(key), q, &[dim], true);
+                }
+            }
+            if let Some(pue) = r.pue
+                && !(pue.is_finite() && pue >= 1.0)
+            {
+                c.problem(
+                    &at.key("pue"),
+                    format!("`{pue}`: a PUE is facility energy over IT energy, at least 1"),
+                );
+            }
+        }
         if let Some(spec) = &w.estimate {
             let training = spec.estimator == crate::inventory::Estimator::TrainingCompute;
             for (key, given) in [

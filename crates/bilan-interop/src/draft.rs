@@ -1,0 +1,190 @@
+//! Building an imported inventory: the items importers add, the reporting period from the
+//! data, and the checks every imported inventory passes (it is written, read back and
+//! validated exactly as `bilan validate` would).
+
+use std::collections::BTreeMap;
+
+use bilan_core::inventory::{
+    Date, Fleet, Inventory, Ownership, Period, Phase, Provenance, Site, System, Volume, Workload,
+};
+use bilan_core::region::Region;
+use bilan_io::{FileError, FileErrors, Format, SourceFile};
+
+/// An inventory under construction.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    name: String,
+    description: Option<String>,
+    sites: Vec<Site>,
+    fleets: Vec<Fleet>,
+    workloads: Vec<Workload>,
+}
+
+impl Draft {
+    /// An empty inventory for the system `name`.
+    pub fn new(name: impl Into<String>, description: impl Into<String>) -> Draft {
+        Draft {
+            name: name.into(),
+            description: Some(description.into()),
+            sites: Vec::new(),
+            fleets: Vec::new(),
+            workloads: Vec::new(),
+        }
+    }
+
+    /// The id of a site in `region` with this PUE and provider: an existing one when the
+    /// same, else a new one (`site-1`, `site-2`…) carrying `provenance`.
+    pub fn site(
+        &mut self,
+        region: Region,
+        pue: Option<f64>,
+        provider: Option<String>,
+        ownership: Ownership,
+        provenance: Option<Provenance>,
+    ) -> String {
+        let pue_q = pue.and_then(|p| bilan_units::Quantity::dimensionless(p).ok());
+        if let Some(s) = self.sites.iter().find(|s| {
+            s.region == region
+                && s.pue.as_ref().map(|q| q.value()) == pue_q.as_ref().map(|q| q.value())
+                && s.provider == provider
+                && s.ownership == ownership
+        }) {
+            return s.id.clone();
+        }
+        let id = format!("site-{}", self.sites.len() + 1);
+        self.sites.push(Site {
+            id: id.clone(),
+            region,
+            pue: pue_q,
+            wue: None,
+            ownership,
+            provider,
+            electricity: BTreeMap::new(),
+            provenance,
+        });
+        id
+    }
+
+    /// Sites added so far, to set electricity factors on one.
+    pub fn sites_mut(&mut self) -> &mut [Site] {
+        &mut self.sites
+    }
+
+    /// Adds a fleet.
+    pub fn fleet(&mut self, fleet: Fleet) {
+        self.fleets.push(fleet);
+    }
+
+    /// Adds a workload.
+    pub fn workload(&mut self, workload: Workload) {
+        self.workloads.push(workload);
+    }
+
+    /// Workloads added so far.
+    pub fn workloads(&self) -> &[Workload] {
+        &self.workloads
+    }
+
+    /// The inventory, its reporting period the calendar years the workloads' periods span
+    /// (`fallback` when no workload is dated).
+    pub fn finish(self, fallback: Period) -> Inventory {
+        let dates: Vec<(Date, Date)> = self
+            .workloads
+            .iter()
+            .filter_map(|w| w.period.map(|p| (p.start, p.end)))
+            .collect();
+        let period = match (
+            dates.iter().map(|d| d.0).min(),
+            dates.iter().map(|d| d.1).max(),
+        ) {
+            (Some(first), Some(last)) => year_span(first.year(), last.year()).unwrap_or(fallback),
+            _ => fallback,
+        };
+        Inventory {
+            schema: 1,
+            system: System {
+                name: self.name,
+                description: self.description,
+                organisation: None,
+                period,
+            },
+            functional_units: Vec::new(),
+            sites: self.sites,
+            fleets: self.fleets,
+            workloads: self.workloads,
+            buildings: Vec::new(),
+            transports: Vec::new(),
+            end_of_life: Vec::new(),
+            services: Vec::new(),
+            fuels: Vec::new(),
+            refrigerants: Vec::new(),
+            instruments: Vec::new(),
+            residual_mixes: Vec::new(),
+            offsets: Vec::new(),
+        }
+    }
+}
+
+/// A workload with only its id, phase and site.
+pub fn workload(id: impl Into<String>, phase: Phase, site: impl Into<String>) -> Workload {
+    Workload {
+        id: id.into(),
+        phase,
+        site: site.into(),
+        fleet: None,
+        period: None,
+        outside_period: None,
+        energy: None,
+        energy_boundary: None,
+        device_hours: None,
+        power_per_device: None,
+        devices: None,
+        duration: None,
+        idle_energy: None,
+        idle_energy_boundary: None,
+        host_overhead: None,
+        utilisation: None,
+        volume: Volume::default(),
+        measurement: None,
+        provenance: None,
+        reported: None,
+        estimate: None,
+        estimated: Vec::new(),
+    }
+}
+
+/// 1 January of `first` to 31 December of `last`.
+pub fn year_span(first: i32, last: i32) -> Option<Period> {
+    Some(Period {
+        start: Date::new(i16::try_from(first).ok()?, 1, 1)?,
+        end: Date::new(i16::try_from(last).ok()?, 12, 31)?,
+    })
+}
+
+/// The inventory as a file in `format`.
+pub fn write(inventory: &Inventory, format: Format) -> Result<String, String> {
+    match format {
+        Format::Toml => toml::to_string(inventory).map_err(|e| e.to_string()),
+        Format::Json => serde_json::to_string_pretty(inventory)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Writes the inventory as TOML, reads it back and validates it as `bilan validate` would:
+/// an import that fails here is a defect of the importer, reported against the files read.
+pub fn check(inventory: &Inventory, files: &[SourceFile]) -> Result<(), FileErrors> {
+    let origin = files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = write(inventory, Format::Toml).map_err(|e| {
+        FileError::plain(&origin, format!("cannot write the imported inventory: {e}"))
+    })?;
+    let file = SourceFile {
+        name: format!("<inventory imported from {origin}>"),
+        text,
+    };
+    bilan_io::load_inventory(&file).map(drop)
+}
