@@ -25,6 +25,10 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("bilan-measure", &["bilan-core", "bilan-io", "bilan-units"]),
     (
+        "bilan-interop",
+        &["bilan-core", "bilan-hardware", "bilan-io", "bilan-units"],
+    ),
+    (
         "bilan-declarative",
         &["bilan-core", "bilan-factors", "bilan-io", "bilan-units"],
     ),
@@ -80,6 +84,7 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
             "bilan-estimate",
             "bilan-factors",
             "bilan-hardware",
+            "bilan-interop",
             "bilan-io",
             "bilan-measure",
             "bilan-plugin-ademe",
