@@ -6,7 +6,9 @@
 //!
 //! * the workload's `energy` is the GPUs' energy when the run used GPUs (`gpu_energy`),
 //!   with the CPU and RAM energy as `host-overhead`; a CPU-only run's `energy` is the CPU
-//!   energy and RAM is the host overhead. The split stays in the provenance;
+//!   energy and RAM is the host overhead. The split stays in the provenance. CodeCarbon
+//!   records every energy already multiplied by its PUE, so each is divided by the row's
+//!   `pue` to give IT energy (the site keeps the PUE, which methods apply);
 //! * its `duration` and the day(s) it ran (`timestamp` is the end; the start is the end
 //!   minus `duration`);
 //! * a site per country or region, cloud provider and region, and PUE as recorded;
@@ -415,25 +417,41 @@ fn workload(
         _ => format!("run-{n}"),
     };
     let mut w = draft::workload(id, Phase::Development, site.clone());
-    let (gpu, cpu, ram) = (gpu.unwrap_or(0.0), cpu.unwrap_or(0.0), ram.unwrap_or(0.0));
+    // CodeCarbon multiplies every energy it records by the PUE (`energy.kWh * self._pue`
+    // in its tracker), so the IT energy bilan's methods take is the record ÷ PUE.
+    let k = pue.unwrap_or(1.0);
+    let (gpu, cpu, ram) = (
+        gpu.unwrap_or(0.0) / k,
+        cpu.unwrap_or(0.0) / k,
+        ram.unwrap_or(0.0) / k,
+    );
+    let it_total = total / k;
+    let per_pue = if k == 1.0 {
+        String::new()
+    } else {
+        format!(" ÷ pue {k}")
+    };
     let mut fields = BTreeMap::new();
     if gpu > 0.0 {
         w.energy = kwh(gpu);
         w.host_overhead = kwh(cpu + ram);
-        fields.insert("energy".to_owned(), format!("gpu_energy = {gpu} kWh"));
+        fields.insert(
+            "energy".to_owned(),
+            format!("gpu_energy{per_pue} = {gpu} kWh"),
+        );
         fields.insert(
             "host-overhead".to_owned(),
-            format!("cpu_energy + ram_energy = {cpu} + {ram} kWh"),
+            format!("(cpu_energy + ram_energy){per_pue} = {cpu} + {ram} kWh"),
         );
     } else {
-        w.energy = kwh(if cpu + ram > 0.0 { cpu } else { total });
+        w.energy = kwh(if cpu + ram > 0.0 { cpu } else { it_total });
         w.host_overhead = (ram > 0.0).then(|| kwh(ram)).flatten();
         fields.insert(
             "energy".to_owned(),
             if cpu + ram > 0.0 {
-                format!("cpu_energy = {cpu} kWh (no GPU energy)")
+                format!("cpu_energy{per_pue} = {cpu} kWh (no GPU energy)")
             } else {
-                format!("energy_consumed = {total} kWh (no split in this layout)")
+                format!("energy_consumed{per_pue} = {it_total} kWh (no split in this layout)")
             },
         );
         if ram > 0.0 {

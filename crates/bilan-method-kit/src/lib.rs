@@ -13,6 +13,8 @@
 //!   location-based electricity contribution) and the `it-energy` disclosure.
 //! * [`wording`]: the assumption and warning texts.
 //! * [`accounted`]: the items every method must account for.
+//! * [`scope`]: for methods that count only the electricity of computation, every other item
+//!   excluded with the method's reasons.
 //!
 //! The kit depends on `bilan-core` only; third-party plugins reach it through the plugin
 //! SDK (`bilan_plugin_sdk::kit`).
@@ -20,6 +22,7 @@
 pub mod accounted;
 pub mod embodied;
 pub mod energy;
+pub mod scope;
 pub mod site;
 pub mod terms;
 pub mod wording;

@@ -45,11 +45,11 @@ use bilan_core::inventory::{Inventory, Site, Workload};
 use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
-use bilan_plugin_sdk::kit::energy;
 use bilan_plugin_sdk::kit::site::{self, Grid};
 use bilan_plugin_sdk::kit::terms::{
     EnergySum, HostOverhead, device_energy, device_pue, host_boundary, host_overhead, host_pue,
 };
+use bilan_plugin_sdk::kit::{energy, scope};
 
 bilan_plugin_sdk::export_plugin!(GreenAlgorithms::default);
 
@@ -437,89 +437,17 @@ impl<'a> Run<'a> {
 
     /// Everything the method leaves out, each with its reason and driver.
     fn exclusions(&mut self) {
-        let inv = self.inv;
-        let b = &mut self.b;
-        for f in &inv.fleets {
-            let item = ItemRef::new(ItemKind::Fleet, f.id.as_str());
-            b.exclude(
-                item.clone(),
-                Some(Aspect::Embodied),
-                None,
-                EMBODIED_REASON,
-                Some(Driver::CapitalGoods),
-            );
-            if f.host.is_some() {
-                b.exclude(
-                    item,
-                    Some(Aspect::HostEmbodied),
-                    None,
-                    HOST_EMBODIED_REASON,
-                    Some(Driver::HostEmbodied),
-                );
-            }
-        }
-        let mut whole = |kind: ItemKind, ids: Vec<&str>, reason: &'static str, driver| {
-            for id in ids {
-                b.exclude(ItemRef::new(kind, id), None, None, reason, driver);
-            }
+        let reasons = scope::Reasons {
+            embodied: EMBODIED_REASON,
+            host_embodied: HOST_EMBODIED_REASON,
+            building: BUILDING_REASON,
+            transport: TRANSPORT_REASON,
+            end_of_life: END_OF_LIFE_REASON,
+            other: OTHER_REASON,
+            instrument: INSTRUMENT_REASON,
+            offset: OFFSET_REASON,
         };
-        let ids = |v: &'a [bilan_core::inventory::ImpactItem]| -> Vec<&'a str> {
-            v.iter().map(|x| x.id.as_str()).collect()
-        };
-        whole(
-            ItemKind::Building,
-            inv.buildings.iter().map(|x| x.id.as_str()).collect(),
-            BUILDING_REASON,
-            Some(Driver::Building),
-        );
-        whole(
-            ItemKind::Transport,
-            ids(&inv.transports),
-            TRANSPORT_REASON,
-            Some(Driver::Transport),
-        );
-        whole(
-            ItemKind::EndOfLife,
-            ids(&inv.end_of_life),
-            END_OF_LIFE_REASON,
-            Some(Driver::EndOfLife),
-        );
-        whole(
-            ItemKind::Service,
-            inv.services.iter().map(|x| x.id.as_str()).collect(),
-            OTHER_REASON,
-            Some(Driver::OtherItems),
-        );
-        whole(
-            ItemKind::Fuel,
-            inv.fuels.iter().map(|x| x.id.as_str()).collect(),
-            OTHER_REASON,
-            Some(Driver::OtherItems),
-        );
-        whole(
-            ItemKind::Refrigerant,
-            inv.refrigerants.iter().map(|x| x.id.as_str()).collect(),
-            OTHER_REASON,
-            Some(Driver::OtherItems),
-        );
-        for ins in &inv.instruments {
-            b.exclude(
-                ItemRef::new(ItemKind::Instrument, ins.id.as_str()),
-                Some(Aspect::MarketElectricity),
-                None,
-                INSTRUMENT_REASON,
-                Some(Driver::ElectricityBasis),
-            );
-        }
-        for o in &inv.offsets {
-            b.exclude(
-                ItemRef::new(ItemKind::Offset, o.id.as_str()),
-                Some(Aspect::Offset),
-                None,
-                OFFSET_REASON,
-                None,
-            );
-        }
+        scope::exclude_all_but_electricity(&mut self.b, self.inv, &reasons);
     }
 }
 
