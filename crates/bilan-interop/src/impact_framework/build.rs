@@ -1,0 +1,457 @@
+//! The inventory an import builds: one workload per observation, a site per region, PUE
+//! and grid intensity (the intensity as the site's `electricity.gwp`, so bilan uses exactly
+//! the manifest's), a fleet per leaf and embodied figure (TE per device as
+//! `fleet.embodied.gwp`, EL as `lifetime`, the devices or device-hours reserved as the
+//! workload's), and a functional unit per IF functional-unit parameter.
+
+use std::collections::{BTreeMap, HashSet};
+
+use bilan_core::inventory::{
+    Date, EnergyBoundary, FactorOverride, Fleet, FunctionalUnit, FunctionalUnitKind, Inventory,
+    Ownership, Period, Phase, Provenance, ProvenanceClass, Reported, Site, Workload,
+};
+use bilan_core::region::Region;
+use bilan_units::Quantity;
+
+use super::evaluate::{Obs, Origin};
+use super::map::{Model, Share};
+use crate::draft::{self, Draft};
+
+/// Where an observation is and what the file says about its tool.
+#[derive(Debug)]
+pub(crate) struct Context<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) tool: Option<&'a str>,
+    /// The leaf's names, joined: the workloads' id stem.
+    pub(crate) leaf: String,
+    pub(crate) leaf_at: &'a str,
+    pub(crate) defaults_at: Option<&'a str>,
+    /// The observation's key path.
+    pub(crate) at: String,
+    /// The observation's start and duration (s).
+    pub(crate) start: jiff::Timestamp,
+    pub(crate) duration: f64,
+    /// Whether the leaf has more than one observation.
+    pub(crate) many: bool,
+    pub(crate) index: usize,
+}
+
+/// The inventory under construction.
+#[derive(Debug, Default)]
+pub(crate) struct Build {
+    sites: Vec<(String, Site)>,
+    fleets: Vec<(String, Fleet)>,
+    workloads: Vec<Workload>,
+    units: Vec<(String, FunctionalUnit)>,
+    ids: HashSet<String>,
+}
+
+fn q(text: String) -> Option<Quantity> {
+    Quantity::parse(&text).ok()
+}
+
+fn provenance(
+    ctx: &Context<'_>,
+    class: ProvenanceClass,
+    at: String,
+    fields: BTreeMap<String, String>,
+) -> Provenance {
+    Provenance {
+        class,
+        file: ctx.file.to_owned(),
+        at,
+        tool: ctx.tool.map(str::to_owned),
+        fields,
+    }
+}
+
+/// Where a parameter of the observation was written.
+fn written_at(ctx: &Context<'_>, obs: &Obs, key: &str) -> String {
+    match (obs.origin.get(key), ctx.defaults_at) {
+        (Some(Origin::Default), Some(d)) => format!("{d}.{key}"),
+        (Some(Origin::Plugin { plugin, .. }), _) => format!("initialize.plugins.{plugin}"),
+        _ => format!("{}.{key}", ctx.at),
+    }
+}
+
+impl Build {
+    /// An id not used yet: `stem`, else `stem-2`, `stem-3`…
+    fn unique(&mut self, stem: &str) -> String {
+        let mut id = stem.to_owned();
+        let mut n = 2;
+        while self.ids.contains(&id) {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    /// Adds the observation's workload, and the site, fleet and functional unit it needs.
+    pub(crate) fn add(
+        &mut self,
+        ctx: &Context<'_>,
+        obs: &Obs,
+        model: &Model,
+        reported: Option<Reported>,
+    ) {
+        let site = self.site(ctx, obs, model);
+        let stem = if ctx.many {
+            format!("{}-{}", ctx.leaf, ctx.index + 1)
+        } else {
+            ctx.leaf.clone()
+        };
+        let id = self.unique(&stem);
+        let phase = match model.unit.as_ref().map(|u| u.kind) {
+            Some(
+                FunctionalUnitKind::TrainingToken
+                | FunctionalUnitKind::TrainingRun
+                | FunctionalUnitKind::Flop,
+            ) => Phase::Training,
+            _ => Phase::Inference,
+        };
+        let mut w = draft::workload(id.clone(), phase, site);
+        let mut fields = BTreeMap::new();
+        match &model.it {
+            Some((it, _, key)) => {
+                w.energy = q(format!("{it} kWh"));
+                fields.insert(
+                    "energy".to_owned(),
+                    format!(
+                        "{key} (IT energy; the site's PUE is the manifest's `pue`): {}",
+                        obs.explain(key)
+                    ),
+                );
+            }
+            None => {
+                w.energy = q(format!("{} kWh", model.energy));
+                w.energy_boundary = Some(EnergyBoundary::Facility);
+                fields.insert(
+                    "energy".to_owned(),
+                    format!(
+                        "energy, SCI's E as the manifest gives it (no PUE applied on top): {}",
+                        obs.explain("energy")
+                    ),
+                );
+            }
+        }
+        w.duration = q(format!("{} s", ctx.duration));
+        fields.insert("duration".to_owned(), "duration (s)".to_owned());
+        w.period = period(ctx.start, ctx.duration);
+        fields.insert(
+            "period".to_owned(),
+            format!("timestamp {} + duration (UTC days)", ctx.start),
+        );
+        if let Some(e) = &model.embodied {
+            let fleet = self.fleet(ctx, obs, model, e);
+            w.fleet = Some(fleet);
+            match &e.share {
+                Share::Resources { reserved, total }
+                    if e.time_is_duration
+                        && reserved.fract() == 0.0
+                        && *reserved >= 1.0
+                        && total.fract() == 0.0 =>
+                {
+                    w.devices = Some(*reserved);
+                    fields.insert("devices".to_owned(), "resources-reserved".to_owned());
+                }
+                share => {
+                    let count = match share {
+                        Share::Resources { total, .. } if total.fract() == 0.0 && *total >= 1.0 => {
+                            *total
+                        }
+                        _ => 1.0,
+                    };
+                    w.device_hours = q(format!(
+                        "{} device·h",
+                        share.value() * count * e.time / 3600.0
+                    ));
+                    fields.insert(
+                        "device-hours".to_owned(),
+                        format!("the share reserved × the time reserved: {}", e.source),
+                    );
+                }
+            }
+        }
+        if let Some(u) = &model.unit {
+            let v = Some(u.count);
+            match u.kind {
+                FunctionalUnitKind::Request => w.volume.requests = v,
+                FunctionalUnitKind::Token => w.volume.tokens_in = v,
+                FunctionalUnitKind::OutputToken => w.volume.tokens_out = v,
+                FunctionalUnitKind::TrainingToken => w.volume.training_tokens = v,
+                FunctionalUnitKind::Flop => w.volume.flops = v,
+                FunctionalUnitKind::TrainingRun => {}
+            }
+            let key = match u.kind {
+                FunctionalUnitKind::Token => "volume.tokens-in (IF counts tokens in and out together; bilan's token unit adds both, so R is the same)".to_owned(),
+                _ => format!("volume.{}", volume_key(u.kind)),
+            };
+            fields.insert(key, u.param.clone());
+            self.unit(ctx, u, &id);
+        }
+        if reported.is_some() {
+            fields.insert(
+                "reported".to_owned(),
+                format!(
+                    "IF's own outputs: {}",
+                    ctx.at.replace(".inputs[", ".outputs[")
+                ),
+            );
+        }
+        w.reported = reported;
+        let class = if obs.observed("energy", &["pue"]) {
+            ProvenanceClass::Measured
+        } else {
+            ProvenanceClass::Disclosed
+        };
+        w.provenance = Some(provenance(ctx, class, ctx.at.clone(), fields));
+        self.workloads.push(w);
+    }
+
+    fn site(&mut self, ctx: &Context<'_>, obs: &Obs, model: &Model) -> String {
+        let text = |k: &str| match obs.values.get(k) {
+            Some(super::evaluate::V::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let (region, region_key) = ["cloud/region", "region", "country"]
+            .into_iter()
+            .find_map(|k| text(k).and_then(|t| Region::parse(t.trim()).ok().map(|r| (r, k))))
+            .map_or((Region::world(), None), |(r, k)| (r, Some(k)));
+        let provider = text("cloud/vendor");
+        let ownership = if provider.is_some() {
+            Ownership::Cloud
+        } else {
+            Ownership::Owned
+        };
+        let pue = model.it.as_ref().map(|(_, p, _)| *p);
+        let intensity = model.intensity.as_ref().map(|(i, _)| *i);
+        let key = format!(
+            "{}|{:?}|{:?}|{:?}|{ownership:?}",
+            region.code(),
+            pue.map(f64::to_bits),
+            intensity.map(f64::to_bits),
+            provider
+        );
+        if let Some((_, s)) = self.sites.iter().find(|(k, _)| *k == key) {
+            return s.id.clone();
+        }
+        let id = self.unique(&format!("site-{}", self.sites.len() + 1));
+        let mut fields = BTreeMap::new();
+        if let Some(k) = region_key {
+            fields.insert("region".to_owned(), k.to_owned());
+        }
+        if pue.is_some() {
+            fields.insert("pue".to_owned(), "pue".to_owned());
+        }
+        if provider.is_some() {
+            fields.insert("provider".to_owned(), "cloud/vendor".to_owned());
+        }
+        let mut electricity = BTreeMap::new();
+        let mut at = ctx
+            .defaults_at
+            .map_or_else(|| ctx.at.clone(), str::to_owned);
+        if let Some((i, param)) = &model.intensity {
+            at = if obs.values.contains_key(param.as_str()) {
+                written_at(ctx, obs, param)
+            } else {
+                ctx.at.clone()
+            };
+            fields.insert("electricity.gwp".to_owned(), param.clone());
+            if let Some(value) = q(format!("{i} gCO2e/kWh")) {
+                electricity.insert(
+                    bilan_core::indicator::Indicator::Gwp,
+                    FactorOverride {
+                        value,
+                        source: format!("Impact Framework manifest {}: {param} at {at}", ctx.file),
+                        boundary: "as given in the manifest (IF's grid/carbon-intensity)"
+                            .to_owned(),
+                        year: None,
+                        url: None,
+                    },
+                );
+            }
+        }
+        let site = Site {
+            id: id.clone(),
+            region,
+            pue: pue.and_then(|p| Quantity::dimensionless(p).ok()),
+            wue: None,
+            ownership,
+            provider,
+            electricity,
+            provenance: Some(provenance(ctx, ProvenanceClass::Disclosed, at, fields)),
+        };
+        self.sites.push((key, site));
+        id
+    }
+
+    fn fleet(
+        &mut self,
+        ctx: &Context<'_>,
+        obs: &Obs,
+        model: &Model,
+        e: &super::map::Embodied,
+    ) -> String {
+        let count = match e.share {
+            Share::Resources { total, .. } if total.fract() == 0.0 && total >= 1.0 => total,
+            _ => 1.0,
+        };
+        let per_device = e.total / count;
+        let key = format!(
+            "{}|{}|{}|{}",
+            ctx.leaf_at,
+            per_device.to_bits(),
+            e.lifespan.to_bits(),
+            count.to_bits()
+        );
+        if let Some((_, f)) = self.fleets.iter().find(|(k, _)| *k == key) {
+            return f.id.clone();
+        }
+        let id = self.unique(&format!("{}-fleet", ctx.leaf));
+        let at = ctx
+            .defaults_at
+            .map_or_else(|| ctx.at.clone(), str::to_owned);
+        let mut fields = BTreeMap::from([
+            (
+                "embodied.gwp".to_owned(),
+                format!("TE / count: {}", e.source),
+            ),
+            (
+                "lifetime".to_owned(),
+                "device/expected-lifespan (s), or SciEmbodied's lifespan".to_owned(),
+            ),
+        ]);
+        fields.insert(
+            "count".to_owned(),
+            if count > 1.0 {
+                "resources-total".to_owned()
+            } else {
+                "one device: the share reserved is in the workloads' device-hours".to_owned()
+            },
+        );
+        let mut embodied = BTreeMap::new();
+        if let Some(value) = q(format!("{per_device} gCO2e/device")) {
+            embodied.insert(
+                bilan_core::indicator::Indicator::Gwp,
+                FactorOverride {
+                    value,
+                    source: match &e.te {
+                        Ok(key) => format!("Impact Framework manifest {}: {key} at {}, per resource (÷ {count})", ctx.file, written_at(ctx, obs, key)),
+                        Err(plugin) => format!("Impact Framework manifest {}: the device's total from IF's SciEmbodied builtin (CCF-derived constants), initialize.plugins.{plugin}", ctx.file),
+                    },
+                    boundary: "as given in the manifest (IF's device/emissions-embodied or SciEmbodied)".to_owned(),
+                    year: None,
+                    url: None,
+                },
+            );
+        }
+        let site = self.site(ctx, obs, model);
+        self.fleets.push((
+            key,
+            Fleet {
+                id: id.clone(),
+                model: format!("if-{}", slug(&ctx.leaf)),
+                count,
+                acquired: None,
+                lifetime: q(format!("{} s", e.lifespan)),
+                site,
+                embodied,
+                host: None,
+                provenance: Some(provenance(ctx, ProvenanceClass::Disclosed, at, fields)),
+            },
+        ));
+        id
+    }
+
+    fn unit(&mut self, ctx: &Context<'_>, u: &super::map::Unit, workload: &str) {
+        let key = format!("{}|{}", u.param, u.kind.id());
+        if let Some((_, fu)) = self.units.iter_mut().find(|(k, _)| *k == key) {
+            fu.workloads.push(workload.to_owned());
+            return;
+        }
+        let id = self.unique(&slug(&u.param));
+        self.units.push((
+            key,
+            FunctionalUnit {
+                id,
+                kind: u.kind,
+                workloads: vec![workload.to_owned()],
+                description: Some(format!(
+                    "R of the manifest's Sci plugin `{}` (functional-unit: {}), {}",
+                    u.plugin, u.param, ctx.file
+                )),
+            },
+        ));
+    }
+
+    /// Whether any observation was imported.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.workloads.is_empty()
+    }
+
+    /// The inventory (`None` only if no reporting period can be formed).
+    pub(crate) fn finish(self, name: String, description: String) -> Option<Inventory> {
+        let fallback = draft::year_span(2000, 2000)?;
+        let mut d = Draft::new(name, description);
+        for (_, f) in self.fleets {
+            d.fleet(f);
+        }
+        for w in self.workloads {
+            d.workload(w);
+        }
+        let mut inv = d.finish(fallback);
+        inv.sites = self.sites.into_iter().map(|(_, s)| s).collect();
+        inv.functional_units = self.units.into_iter().map(|(_, u)| u).collect();
+        Some(inv)
+    }
+}
+
+fn volume_key(kind: FunctionalUnitKind) -> &'static str {
+    match kind {
+        FunctionalUnitKind::Request => "requests",
+        FunctionalUnitKind::Token => "tokens-in",
+        FunctionalUnitKind::OutputToken => "tokens-out",
+        FunctionalUnitKind::TrainingToken => "training-tokens",
+        FunctionalUnitKind::Flop => "flops",
+        FunctionalUnitKind::TrainingRun => "training-run",
+    }
+}
+
+/// The UTC days from `start` to `start + duration` (the end instant excluded).
+pub(crate) fn period(start: jiff::Timestamp, duration: f64) -> Option<Period> {
+    let length = jiff::SignedDuration::try_from_secs_f64((duration - 0.001).max(0.0)).ok()?;
+    let end = start.checked_add(length).ok()?;
+    let day = |t: jiff::Timestamp| {
+        let d = jiff::tz::Offset::UTC.to_datetime(t).date();
+        Date::new(d.year(), d.month(), d.day())
+    };
+    Some(Period {
+        start: day(start)?,
+        end: day(end)?,
+    })
+}
+
+/// `text` as an id part: lowercase letters, digits and dashes.
+pub(crate) fn slug(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if s.is_empty() {
+        "unit".to_owned()
+    } else {
+        s.chars().take(60).collect()
+    }
+}
