@@ -196,7 +196,7 @@ fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
         let out = bilan(&args);
         assert_eq!(out.code, 2, "{}", out.stderr);
         assert!(
-            out.stderr.contains("fleet[0].model: `H100`: unknown hardware model; did you mean `nvidia-h100-sxm-80gb`?"),
+            out.stderr.contains("fleet[0].model: `H100`: unknown hardware model; did you mean `nvidia-h100-sxm-80gb` or `nvidia-h100-pcie-80gb`?"),
             "{}",
             out.stderr
         );

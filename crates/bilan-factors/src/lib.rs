@@ -26,7 +26,7 @@ use bilan_units::{Dimension, Distribution, Quantity, UncertainQuantity};
 use serde::Deserialize;
 
 /// Version of the embedded database: year and month of the data compilation, then a serial.
-pub const DB_VERSION: &str = "2026.11.1";
+pub const DB_VERSION: &str = "2026.12.1";
 
 /// The embedded files, with the names shown in errors and reproducibility stamps.
 pub const EMBEDDED_FILES: [(&str, &str); 4] = [

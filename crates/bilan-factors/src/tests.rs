@@ -260,3 +260,33 @@ fn factors_for_subjects_no_method_looks_up_are_refused() {
         err.errors[0]
     );
 }
+
+#[test]
+fn every_catalogued_device_has_embodied_figures_or_stated_absences() {
+    // An import or an estimator names catalogue ids: each must be a hardware model the
+    // methods know (a figure or an explicit absence per indicator), or the inventory would
+    // be refused or treated differently by each method.
+    let db = embedded().expect("database");
+    let catalogue = bilan_hardware::Catalogue::embedded().expect("catalogue");
+    for device in catalogue.devices() {
+        let subject = format!("hardware/{}", device.id);
+        for indicator in [
+            Indicator::Gwp,
+            Indicator::Adpe,
+            Indicator::Adpf,
+            Indicator::Water,
+        ] {
+            let found = db
+                .for_subject(&subject)
+                .any(|f| f.indicator == Some(indicator))
+                || db
+                    .absences()
+                    .iter()
+                    .any(|a| a.subject == subject && a.indicator == indicator);
+            assert!(
+                found,
+                "{subject} {indicator}: neither a figure nor an absence"
+            );
+        }
+    }
+}
