@@ -31,7 +31,7 @@ use crate::draft::{self, Draft};
 use crate::{Import, ImportReport};
 
 /// Columns bilan reads.
-const READ: [&str; 19] = [
+const READ: [&str; 20] = [
     "timestamp",
     "project_name",
     "run_id",
@@ -51,10 +51,11 @@ const READ: [&str; 19] = [
     "gpu_model",
     "on_cloud",
     "pue",
+    "tracking_mode",
 ];
 
 /// Columns bilan knows and does not keep, with why.
-const NOT_KEPT: [(&str, &str); 20] = [
+const NOT_KEPT: [(&str, &str); 19] = [
     (
         "experiment_id",
         "an identifier of CodeCarbon's dashboard, not a property of the run",
@@ -92,10 +93,6 @@ const NOT_KEPT: [(&str, &str); 20] = [
     (
         "ram_total_size",
         "RAM energy is kept; its size has no use without embodied data",
-    ),
-    (
-        "tracking_mode",
-        "CodeCarbon's scope (machine or process), recorded in the provenance",
     ),
     (
         "cpu_utilization_percent",
@@ -412,8 +409,8 @@ fn workload(
         ]))),
     );
     let id = match (row.text("project_name"), row.text("run_id")) {
-        (Some(p), _) => format!("{}-{n}", slug(p)),
-        (None, Some(r)) => format!("run-{}", slug(r)),
+        (Some(p), _) => format!("{}-{n}", crate::draft::slug(p, "run", 40)),
+        (None, Some(r)) => format!("run-{}", crate::draft::slug(r, "run", 40)),
         _ => format!("run-{n}"),
     };
     let mut w = draft::workload(id, Phase::Development, site.clone());
@@ -462,6 +459,12 @@ fn workload(
         }
     }
     fields.insert("duration".to_owned(), "duration (s)".to_owned());
+    if let Some(mode) = row.text("tracking_mode") {
+        fields.insert(
+            "scope".to_owned(),
+            format!("tracking_mode = {mode} (CodeCarbon measured the whole machine, or only the process's share of RAM)"),
+        );
+    }
     fields.insert("period".to_owned(), "timestamp (end) − duration".to_owned());
     w.duration = Quantity::parse(&format!("{duration} s")).ok();
     w.period = match (
@@ -519,26 +522,6 @@ fn workload(
 
 fn kwh(v: f64) -> Option<Quantity> {
     Quantity::parse(&format!("{v} kWh")).ok()
-}
-
-/// `text` as an id: lowercase letters, digits and dashes.
-fn slug(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let s = s.trim_matches('-').to_owned();
-    if s.is_empty() {
-        "run".to_owned()
-    } else {
-        s.chars().take(40).collect()
-    }
 }
 
 /// The region of a CodeCarbon row: a US state or Canadian province by name where the row

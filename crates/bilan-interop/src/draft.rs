@@ -125,6 +125,36 @@ impl Draft {
     }
 }
 
+/// `text` as an id: lowercase ASCII letters and digits, other characters as single dashes,
+/// at most `max` characters; `fallback` when nothing is left.
+pub fn slug(text: &str, fallback: &str, max: usize) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let joined = mapped
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if joined.is_empty() {
+        fallback.to_owned()
+    } else {
+        joined
+            .chars()
+            .take(max)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
+    }
+}
+
 /// A workload with only its id, phase and site.
 pub fn workload(id: impl Into<String>, phase: Phase, site: impl Into<String>) -> Workload {
     Workload {

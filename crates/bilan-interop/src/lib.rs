@@ -21,6 +21,7 @@ pub mod export;
 pub mod hardware;
 pub mod impact_framework;
 pub mod model_card;
+mod yaml_depth;
 
 /// What can be imported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

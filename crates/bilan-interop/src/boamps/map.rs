@@ -96,7 +96,7 @@ pub(super) fn map(
         ));
     }
     let measures = doc.len("/measures");
-    let base = format!("{}-{}", slug(&name), phase.id());
+    let base = format!("{}-{}", crate::draft::slug(&name, "task", 40), phase.id());
     for k in 0..measures {
         let at = format!("/measures/{k}");
         let Some(energy) = doc.number(&format!("{at}/powerConsumption")) else {
@@ -442,7 +442,10 @@ fn fleet(
             doc.lose(report, &p, "the catalogue id describes the device");
         }
     }
-    let id = unique(ids, &format!("{}-{model}", slug(name)));
+    let id = unique(
+        ids,
+        &format!("{}-{model}", crate::draft::slug(name, "task", 40)),
+    );
     draft.fleet(Fleet {
         id: id.clone(),
         model,
@@ -491,28 +494,4 @@ fn stem(name: &str) -> &str {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("boamps")
-}
-
-/// `text` as an id: lowercase letters, digits and single dashes.
-pub fn slug(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let joined = s
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if joined.is_empty() {
-        "task".to_owned()
-    } else {
-        joined.chars().take(40).collect()
-    }
 }

@@ -351,7 +351,7 @@ impl Build {
             key,
             Fleet {
                 id: id.clone(),
-                model: format!("if-{}", slug(&ctx.leaf)),
+                model: format!("if-{}", crate::draft::slug(&ctx.leaf, "unit", 60)),
                 count,
                 acquired: None,
                 lifetime: q(format!("{} s", e.lifespan)),
@@ -370,7 +370,7 @@ impl Build {
             fu.workloads.push(workload.to_owned());
             return;
         }
-        let id = self.unique(&slug(&u.param));
+        let id = self.unique(&crate::draft::slug(&u.param, "unit", 60));
         self.units.push((
             key,
             FunctionalUnit {
@@ -430,28 +430,4 @@ pub(crate) fn period(start: jiff::Timestamp, duration: f64) -> Option<Period> {
         start: day(start)?,
         end: day(end)?,
     })
-}
-
-/// `text` as an id part: lowercase letters, digits and dashes.
-pub(crate) fn slug(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let s = s
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if s.is_empty() {
-        "unit".to_owned()
-    } else {
-        s.chars().take(60).collect()
-    }
 }

@@ -104,7 +104,7 @@ impl Node {
 /// Reads `file` as one YAML document.
 pub(crate) fn parse(file: &SourceFile) -> Result<Node, Box<FileError>> {
     // Checked on the text first: saphyr's tree (and dropping it) recurses per level.
-    if let Some(line) = too_deep(&file.text) {
+    if let Some(line) = crate::yaml_depth::too_deep(&file.text, TEXT_DEPTH) {
         let start = file
             .text
             .lines()
@@ -154,47 +154,6 @@ const DEPTH: usize = 128;
 /// The deepest nesting the text may show: indentation, compact `- ` indicators and open
 /// flow brackets together, counted generously.
 const TEXT_DEPTH: usize = 512;
-
-/// The 1-based line where the text's nesting passes [`TEXT_DEPTH`], if any.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut flow = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (n, line) in text.lines().enumerate() {
-        let body = line.trim_start_matches([' ', '\t']);
-        let indent = line.len() - body.len();
-        let mut compact = 0;
-        let mut rest = body;
-        while let Some(r) = rest.strip_prefix("- ") {
-            compact += 1;
-            rest = r.trim_start();
-        }
-        let mut deepest = flow;
-        for (i, c) in line.char_indices() {
-            if let Some(q) = quote {
-                if c == q && !escaped {
-                    quote = None;
-                }
-                escaped = q == '"' && c == '\\' && !escaped;
-                continue;
-            }
-            match c {
-                '#' if i == 0 || line[..i].ends_with([' ', '\t']) => break,
-                '"' | '\'' if flow > 0 => quote = Some(c),
-                '[' | '{' => {
-                    flow += 1;
-                    deepest = deepest.max(flow);
-                }
-                ']' | '}' => flow = flow.saturating_sub(1),
-                _ => {}
-            }
-        }
-        if indent + compact + deepest > TEXT_DEPTH {
-            return Some(n + 1);
-        }
-    }
-    None
-}
 
 fn convert(file: &SourceFile, y: &MarkedYaml<'_>, depth: usize) -> Result<Node, Box<FileError>> {
     let start = y.span.start.index();

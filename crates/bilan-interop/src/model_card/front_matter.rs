@@ -146,7 +146,7 @@ fn split(file: &SourceFile) -> Result<Card<'_>, Box<FileError>> {
             ),
         )));
     }
-    if let Some(line) = too_deep(yaml) {
+    if let Some(line) = crate::yaml_depth::too_deep(yaml, MAX_DEPTH) {
         let mut e = FileError::plain(
             &file.name,
             format!("the front matter nests deeper than {MAX_DEPTH} levels"),
@@ -287,65 +287,6 @@ fn key_text(key: &MarkedYaml<'_>) -> String {
         YamlData::Representation(t, _, _) => t.to_string(),
         _ => "<complex key>".to_owned(),
     }
-}
-
-/// The 1-based line (of `yaml`) where the nesting may pass [`MAX_DEPTH`], counted
-/// generously: indentation, compact `- `/`? ` indicators and open flow brackets together.
-fn too_deep(yaml: &str) -> Option<usize> {
-    let mut flow = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (n, line) in yaml.lines().enumerate() {
-        let body = line.trim_start_matches([' ', '\t']);
-        let indent = line.len() - body.len();
-        let mut rest = body;
-        let mut compact = 0;
-        while let Some(r) = rest
-            .strip_prefix("- ")
-            .or_else(|| rest.strip_prefix("? "))
-            .or_else(|| (rest == "-").then_some(""))
-        {
-            compact += 1;
-            rest = r.trim_start();
-        }
-        let mut deepest = flow;
-        for (i, c) in line.char_indices() {
-            if let Some(q) = quote {
-                if c == q && !escaped {
-                    quote = None;
-                }
-                escaped = q == '"' && c == '\\' && !escaped;
-                continue;
-            }
-            if c == '#' && (i == 0 || line[..i].ends_with([' ', '\t'])) {
-                break;
-            }
-            if flow > 0 {
-                match c {
-                    '"' | '\'' => quote = Some(c),
-                    '[' | '{' => {
-                        flow += 1;
-                        deepest = deepest.max(flow);
-                    }
-                    ']' | '}' => flow -= 1,
-                    _ => {}
-                }
-            } else if matches!(c, '[' | '{')
-                && line[..i]
-                    .trim_end()
-                    .chars()
-                    .next_back()
-                    .is_none_or(|l| matches!(l, ':' | '-' | '?'))
-            {
-                flow = 1;
-                deepest = deepest.max(flow);
-            }
-        }
-        if indent + compact + deepest > MAX_DEPTH {
-            return Some(n + 1);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -485,7 +485,7 @@ fn service(
     if let Some(s) = &d.source {
         description.push_str(&format!("; source: {s}"));
     }
-    let mut id = slug(&d.name);
+    let mut id = crate::draft::slug(&d.name, "model-card", 48);
     let base = id.clone();
     let mut n = 1;
     while !ids.insert(id.clone()) {
@@ -527,32 +527,6 @@ pub fn number(v: f64) -> String {
         v
     };
     format!("{rounded}")
-}
-
-/// `text` as an id: lowercase letters, digits and dashes.
-fn slug(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut out = String::new();
-    for part in s.split('-').filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(part);
-    }
-    if out.is_empty() {
-        "model-card".to_owned()
-    } else {
-        out.chars().take(48).collect()
-    }
 }
 
 /// The 1-based line of byte `offset` in `text`.
