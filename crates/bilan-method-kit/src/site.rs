@@ -183,6 +183,53 @@ pub fn register_override(
     )
 }
 
+/// The location-based grid intensity (GWP) of `site` for a method that takes a site's own
+/// figure, else the database's of `boundary`, registered under `symbol` with `driver`; a
+/// site figure whose boundary says market-based or residual is refused, since the method
+/// is location-based. `method` names the method in the errors.
+pub fn location_intensity(
+    b: &mut Builder,
+    factors: &FactorSet,
+    site: &Site,
+    boundary: Boundary,
+    symbol: &'static str,
+    driver: Option<Driver>,
+    method: &str,
+) -> Result<Arc<str>, MethodError> {
+    let item = ItemRef::new(ItemKind::Site, site.id.as_str());
+    match intensity(b, factors, site, boundary) {
+        Grid::Override(o) if is_market_based(&o.boundary) => Err(MethodError::Input {
+            item: item.path("electricity.gwp"),
+            message: format!(
+                "the grid intensity's boundary is `{}`: {method} uses the location-based intensity of the grid",
+                o.boundary
+            ),
+        }),
+        Grid::Override(o) => register_override(b, site, Indicator::Gwp, o, symbol, driver),
+        Grid::Found(r) => register_found(b, &r, Indicator::Gwp, symbol, driver),
+        Grid::Absent { reason, region } => Err(MethodError::Input {
+            item: item.to_string(),
+            message: format!(
+                "no {boundary} grid intensity for {region}: {reason}; give one under [site.electricity.gwp]"
+            ),
+        }),
+        Grid::Missing { tried } => Err(MethodError::Input {
+            item: item.to_string(),
+            message: format!(
+                "the factor database has no {boundary} grid intensity for {}; give one under [site.electricity.gwp]",
+                tried_text(&tried)
+            ),
+        }),
+    }
+}
+
+/// Whether a site figure's stated boundary is market-based (or a residual mix), which a
+/// location-based method refuses.
+pub fn is_market_based(boundary: &str) -> bool {
+    let b = boundary.to_lowercase();
+    b.contains("market") || b.contains("residual")
+}
+
 /// Registers a database grid factor.
 pub fn register_found(
     b: &mut Builder,
@@ -260,6 +307,19 @@ impl<'a> Defaults<'a> {
             factors,
         }
     }
+}
+
+/// The parameter `grid-boundary` (`life-cycle`, the default, or `combustion`) that
+/// [`grid_boundary`] reads, documented with `doc`.
+pub fn grid_boundary_param(doc: &str) -> bilan_core::method::ParamSpec {
+    bilan_core::method::ParamSpec::new(
+        "grid-boundary",
+        bilan_core::method::ParamKind::Choice {
+            values: vec!["life-cycle".to_owned(), "combustion".to_owned()],
+        },
+        Some(ParamValue::Text("life-cycle".to_owned())),
+        doc,
+    )
 }
 
 /// The boundary parameter `grid-boundary` asks for: `combustion`, else life-cycle.

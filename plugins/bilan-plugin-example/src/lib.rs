@@ -45,7 +45,7 @@ use bilan_core::inventory::{Inventory, Site, Workload};
 use bilan_core::method::{
     Descriptor, MethodError, Methodology, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
-use bilan_plugin_sdk::kit::site::{self, Grid};
+use bilan_plugin_sdk::kit::site;
 use bilan_plugin_sdk::kit::terms::{
     EnergySum, HostOverhead, device_energy, device_pue, host_boundary, host_overhead, host_pue,
 };
@@ -90,23 +90,6 @@ impl Default for GreenAlgorithms {
     }
 }
 
-fn param(name: &str, kind: ParamKind, default: Option<ParamValue>, doc: &str) -> ParamSpec {
-    ParamSpec {
-        name: name.to_owned(),
-        kind,
-        default,
-        doc: doc.to_owned(),
-    }
-}
-
-fn rule(driver: Driver, treatment: &str, description: &str) -> RuleSpec {
-    RuleSpec {
-        driver,
-        treatment: treatment.to_owned(),
-        description: description.to_owned(),
-    }
-}
-
 fn descriptor() -> Descriptor {
     Descriptor {
         id: ID.to_owned(),
@@ -116,40 +99,35 @@ fn descriptor() -> Descriptor {
         indicators: vec![Indicator::Gwp, Indicator::Energy],
         boundary: "the electricity drawn by the computation (accelerators at their usage factor, host CPUs and memory), times the data centre's PUE and the number of times it was run; no hardware manufacturing, building, transport or end of life".to_owned(),
         parameters: vec![
-            param(
+            ParamSpec::new(
                 "default-pue",
                 ParamKind::Number { min: Some(1.0), max: None },
                 Some(ParamValue::Number(DEFAULT_PUE)),
                 "PUE for sites that give none; 1.67 is the global average (Uptime Institute 2019) Green Algorithms uses for an unknown data centre",
             ),
-            param(
+            ParamSpec::new(
                 "pragmatic-scaling-factor",
                 ParamKind::Number { min: Some(1.0), max: None },
                 Some(ParamValue::Number(1.0)),
                 "PSF: how many times the computation was run (hyper-parameter search, restarts); every workload's energy is multiplied by it",
             ),
-            param(
-                "grid-boundary",
-                ParamKind::Choice { values: vec!["life-cycle".to_owned(), "combustion".to_owned()] },
-                Some(ParamValue::Text("life-cycle".to_owned())),
-                "which database carbon intensity CI is when the site gives none: life-cycle or combustion only",
-            ),
+            site::grid_boundary_param("which database carbon intensity CI is when the site gives none: life-cycle or combustion only"),
         ],
         rules: vec![
-            rule(Driver::IndicatorCoverage, "carbon and energy", "Green Algorithms reports a carbon footprint and its energy (final electricity, `energy`); water and abiotic depletion are outside it"),
-            rule(Driver::TimeFrame, "the computation", "the runs of the inventory's workloads, whatever the reporting period, times the pragmatic scaling factor"),
-            rule(Driver::CapitalGoods, "excluded", "no embodied impacts: the hardware's manufacturing is outside the method"),
-            rule(Driver::UtilisationDivisor, "none", "no embodied impacts, hence nothing to divide by utilisation"),
-            rule(Driver::ElectricityBasis, "location-based", "the average carbon intensity of the site's grid; contractual instruments do not change it"),
-            rule(Driver::ElectricityBoundary, "parameter", "the site's own intensity, else the database's life-cycle figure (parameter `grid-boundary`)"),
-            rule(Driver::FacilityOverhead, "PUE, default 1.67", "energy × PUE; the site's PUE, else 1.67, the global average the paper uses (parameter `default-pue`)"),
-            rule(Driver::IdleOverhead, "usage factor", "devices draw power × usage factor (the workload's utilisation); memory and host CPUs are counted through the host overhead; idle energy of reserved hardware is left out"),
-            rule(Driver::HostEmbodied, "excluded", "no embodied impacts of host servers"),
-            rule(Driver::Building, "excluded", "the building enters through PUE only"),
-            rule(Driver::Transport, "excluded", "not electricity of the computation"),
-            rule(Driver::EndOfLife, "excluded", "not electricity of the computation"),
-            rule(Driver::OtherItems, "excluded", "purchased services, fuels and refrigerants are not electricity of the computation"),
-            rule(Driver::AuditorRule, "pragmatic scaling factor", "every workload's energy × PSF, the number of times the computation was run"),
+            RuleSpec::new(Driver::IndicatorCoverage, "carbon and energy", "Green Algorithms reports a carbon footprint and its energy (final electricity, `energy`); water and abiotic depletion are outside it"),
+            RuleSpec::new(Driver::TimeFrame, "the computation", "the runs of the inventory's workloads, whatever the reporting period, times the pragmatic scaling factor"),
+            RuleSpec::new(Driver::CapitalGoods, "excluded", "no embodied impacts: the hardware's manufacturing is outside the method"),
+            RuleSpec::new(Driver::UtilisationDivisor, "none", "no embodied impacts, hence nothing to divide by utilisation"),
+            RuleSpec::new(Driver::ElectricityBasis, "location-based", "the average carbon intensity of the site's grid; contractual instruments do not change it"),
+            RuleSpec::new(Driver::ElectricityBoundary, "parameter", "the site's own intensity, else the database's life-cycle figure (parameter `grid-boundary`)"),
+            RuleSpec::new(Driver::FacilityOverhead, "PUE, default 1.67", "energy × PUE; the site's PUE, else 1.67, the global average the paper uses (parameter `default-pue`)"),
+            RuleSpec::new(Driver::IdleOverhead, "usage factor", "devices draw power × usage factor (the workload's utilisation); memory and host CPUs are counted through the host overhead; idle energy of reserved hardware is left out"),
+            RuleSpec::new(Driver::HostEmbodied, "excluded", "no embodied impacts of host servers"),
+            RuleSpec::new(Driver::Building, "excluded", "the building enters through PUE only"),
+            RuleSpec::new(Driver::Transport, "excluded", "not electricity of the computation"),
+            RuleSpec::new(Driver::EndOfLife, "excluded", "not electricity of the computation"),
+            RuleSpec::new(Driver::OtherItems, "excluded", "purchased services, fuels and refrigerants are not electricity of the computation"),
+            RuleSpec::new(Driver::AuditorRule, "pragmatic scaling factor", "every workload's energy × PSF, the number of times the computation was run"),
         ],
         references: vec![
             "Lannelongue L., Grealey J., Inouye M. (2021), Green Algorithms: Quantifying the Carbon Footprint of Computation, Advanced Science 8(12), 2100707, doi:10.1002/advs.202100707".to_owned(),
@@ -192,13 +170,6 @@ fn input_error(item: &ItemRef, e: impl ToString) -> MethodError {
         item: item.to_string(),
         message: e.to_string(),
     }
-}
-
-/// Whether a site's own figure says it is market-based (which a location-based method
-/// refuses).
-fn is_market_based(boundary: &str) -> bool {
-    let b = boundary.to_lowercase();
-    b.contains("market") || b.contains("residual")
 }
 
 struct Run<'a> {
@@ -288,35 +259,16 @@ impl<'a> Run<'a> {
 
     /// `CI`: the site's own location-based figure, else the database's.
     fn intensity(&mut self, site: &Site) -> Result<Arc<str>, MethodError> {
-        let item = ItemRef::new(ItemKind::Site, site.id.as_str());
-        let driver = Some(Driver::ElectricityBoundary);
         let boundary = site::grid_boundary(self.d, self.params);
-        match site::intensity(&mut self.b, self.factors, site, boundary) {
-            Grid::Override(o) if is_market_based(&o.boundary) => Err(MethodError::Input {
-                item: item.path("electricity.gwp"),
-                message: format!(
-                    "the grid intensity's boundary is `{}`: Green Algorithms uses the location-based intensity of the grid",
-                    o.boundary
-                ),
-            }),
-            Grid::Override(o) => {
-                site::register_override(&mut self.b, site, Indicator::Gwp, o, "CI", driver)
-            }
-            Grid::Found(r) => site::register_found(&mut self.b, &r, Indicator::Gwp, "CI", driver),
-            Grid::Absent { reason, region } => Err(input_error(
-                &item,
-                format!(
-                    "no {boundary} grid intensity for {region}: {reason}; give one under [site.electricity.gwp]"
-                ),
-            )),
-            Grid::Missing { tried } => Err(input_error(
-                &item,
-                format!(
-                    "the factor database has no {boundary} grid intensity for {}; give one under [site.electricity.gwp]",
-                    site::tried_text(&tried)
-                ),
-            )),
-        }
+        site::location_intensity(
+            &mut self.b,
+            self.factors,
+            site,
+            boundary,
+            "CI",
+            Some(Driver::ElectricityBoundary),
+            "Green Algorithms",
+        )
     }
 
     fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {

@@ -15,7 +15,8 @@ use bilan_method_kit::terms::{
     host_overhead, host_pue, idle_energy, idle_pue, period_share, prorated,
 };
 
-use super::{Persona, Run, SiteCtx, input_error, is_market_based, with_terms};
+use super::{Persona, Run, SiteCtx, input_error, with_terms};
+use bilan_method_kit::site::is_market_based;
 
 impl<'a> Run<'a> {
     // --- E × I -------------------------------------------------------------------------

@@ -105,12 +105,7 @@ fn descriptor() -> Descriptor {
         indicators: vec![Indicator::Gwp, Indicator::Energy],
         boundary: "the work of the inventory's workloads: energy of the hardware reserved or provisioned (devices, idle, host servers) × PUE × location-based grid intensity, plus the share of the hardware's embodied carbon (creation and disposal) reserved for the work; consumer boundary (inference) and provider boundary (training, fine-tuning, development) reported apart".to_owned(),
         parameters: vec![
-            ParamSpec::new(
-                "grid-boundary",
-                choice(&["life-cycle", "combustion"]),
-                Some(ParamValue::Text("life-cycle".into())),
-                "which database grid intensity I is: life-cycle (upstream and T&D losses in) or combustion only; the specification does not say, and a site's own figure always wins",
-            ),
+            bilan_method_kit::site::grid_boundary_param("which database grid intensity I is: life-cycle (upstream and T&D losses in) or combustion only; the specification does not say, and a site's own figure always wins"),
             ParamSpec::new(
                 "include-datacentre",
                 ParamKind::Bool,
@@ -268,12 +263,6 @@ fn input_error(item: &ItemRef, e: impl ToString) -> MethodError {
         item: item.to_string(),
         message: e.to_string(),
     }
-}
-
-/// Whether a site's own figure says it is market-based (which SCI refuses).
-fn is_market_based(boundary: &str) -> bool {
-    let b = boundary.to_lowercase();
-    b.contains("market") || b.contains("residual")
 }
 
 /// R as written in formulas.

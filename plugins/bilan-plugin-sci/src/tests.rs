@@ -891,8 +891,10 @@ fn helpers_name_phases_and_boundaries() {
         Some(Persona::Provider)
     );
     assert_eq!(persona_of([Phase::Training, Phase::Inference]), None);
-    assert!(is_market_based("Market-based, residual mix"));
-    assert!(!is_market_based("location-based"));
+    assert!(bilan_method_kit::site::is_market_based(
+        "Market-based, residual mix"
+    ));
+    assert!(!bilan_method_kit::site::is_market_based("location-based"));
     assert_eq!(r_text(2e9), "2000000000");
     assert_eq!(r_text(8.9e24), "8.9e24");
 }
