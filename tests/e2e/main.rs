@@ -13,6 +13,7 @@ mod ghg;
 mod hardening;
 mod hardening_cli;
 mod hardening_figures;
+mod interop;
 mod measure;
 mod plugins;
 mod report_schema;

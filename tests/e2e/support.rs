@@ -69,10 +69,12 @@ pub(crate) fn builtin_ids() -> Vec<String> {
     let out = bilan(&["methods", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let listed: serde_json::Value = serde_json::from_str(&out.stdout).expect("methods JSON");
+    // A reference method (CodeCarbon's calculation) runs only on its tool's records.
     listed
         .as_array()
         .expect("a list")
         .iter()
+        .filter(|m| m.get("runs-by-default-on-records-of").is_none())
         .map(|m| m["descriptor"]["id"].as_str().expect("an id").to_owned())
         .collect()
 }

@@ -39,6 +39,9 @@ pub(crate) enum Command {
     /// List the hardware catalogue (and --hardware files): power, memory, peak throughput,
     /// sources
     Hardware(HardwareCommand),
+    /// Write an inventory from other tools' files: CodeCarbon's emissions.csv, Impact
+    /// Framework manifests, BoAmps reports, Hugging Face model cards
+    Import(ImportCommand),
     /// Check an inventory: syntax, unknown keys, units, references
     Validate {
         /// The inventory (TOML, or JSON with a .json extension)
@@ -86,6 +89,53 @@ pub(crate) enum Format {
     Md,
     /// One self-contained HTML file with charts and the browsable audit trail (compare)
     Html,
+    /// The co2_eq_emissions block of a Hugging Face model card, with a paragraph citing the
+    /// method (assess, one method)
+    #[value(name = "model-card")]
+    ModelCard,
+    /// A BoAmps report, Boavizta's JSON format for the energy of AI tasks (assess, one
+    /// method)
+    Boamps,
+    /// An Impact Framework manifest whose outputs carry bilan's figures (assess, one method)
+    #[value(name = "if-manifest")]
+    IfManifest,
+}
+
+impl Format {
+    /// Whether this is an export to another tool's format (written by `bilan assess` for one
+    /// method).
+    pub(crate) fn is_export(self) -> bool {
+        matches!(
+            self,
+            Format::ModelCard | Format::Boamps | Format::IfManifest
+        )
+    }
+
+    /// Refuses an export format in a command that does not write it.
+    pub(crate) fn not_export(self, command: &str) -> Result<(), crate::errors::Failure> {
+        if self.is_export() {
+            return Err(crate::errors::Failure::Usage(anyhow::anyhow!(
+                "`bilan {command}` does not write {}: exports to other tools' formats are written by `bilan assess INVENTORY -m METHOD -f {}`",
+                self.id(),
+                self.id()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The name as written on the command line.
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::ModelCard => "model-card",
+            Format::Boamps => "boamps",
+            Format::IfManifest => "if-manifest",
+        }
+    }
 }
 
 /// The flags shared by every command that assesses.
@@ -192,6 +242,50 @@ pub(crate) struct ListArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example: bilan import codecarbon emissions.csv -o runs.toml && bilan compare runs.toml"
+)]
+pub(crate) struct ImportCommand {
+    /// What the files are
+    #[arg(value_enum)]
+    pub(crate) kind: ImportKind,
+    /// The files (all of one kind; their items go into one inventory)
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Write the inventory to FILE (TOML, or JSON with a .json extension) instead of
+    /// standard output; never one of the files read
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Hardware catalogue file layered on top of the embedded one, to recognise devices
+    #[arg(long = "hardware", value_name = "FILE")]
+    pub(crate) hardware: Vec<PathBuf>,
+}
+
+/// What `bilan import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportKind {
+    /// CodeCarbon's emissions.csv (3.x and 2.x layouts)
+    Codecarbon,
+    /// An Impact Framework manifest (YAML), computed or not
+    ImpactFramework,
+    /// A BoAmps report (JSON)
+    Boamps,
+    /// A Hugging Face model card (README.md with co2_eq_emissions in its front matter)
+    ModelCard,
+}
+
+impl ImportKind {
+    pub(crate) fn kind(self) -> bilan_interop::Kind {
+        match self {
+            ImportKind::Codecarbon => bilan_interop::Kind::Codecarbon,
+            ImportKind::ImpactFramework => bilan_interop::Kind::ImpactFramework,
+            ImportKind::Boamps => bilan_interop::Kind::Boamps,
+            ImportKind::ModelCard => bilan_interop::Kind::ModelCard,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

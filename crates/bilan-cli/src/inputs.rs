@@ -146,6 +146,22 @@ pub(crate) fn check(inventory: &Path, common: &Common) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Refuses an `output` that is one of the files `paths` (read as `role`).
+pub(crate) fn output_not_among(
+    output: &Path,
+    role: &'static str,
+    paths: &[PathBuf],
+) -> Result<(), Failure> {
+    let inputs: Vec<Input> = paths
+        .iter()
+        .map(|p| Input {
+            role,
+            path: p.clone(),
+        })
+        .collect();
+    not_an_input(output, &inputs)
+}
+
 /// Refuses an `output` that is the same file as one of `inputs` (same device and inode).
 fn not_an_input(output: &Path, inputs: &[Input]) -> Result<(), Failure> {
     // An output that does not exist yet cannot be an input.

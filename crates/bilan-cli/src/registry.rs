@@ -10,3 +10,13 @@ pub fn builtin() -> Vec<Box<dyn Methodology>> {
         Box::new(bilan_plugin_sci::Sci::default()),
     ]
 }
+
+/// Reference methods: a tool's own calculation reproduced, run by default only when the
+/// inventory holds that tool's records (`[workload.reported] tool` starting with the
+/// tool's name), and always when named with `--method`.
+pub fn references() -> Vec<(Box<dyn Methodology>, &'static str)> {
+    vec![(
+        Box::new(bilan_plugin_codecarbon::CodeCarbon::default()),
+        bilan_plugin_codecarbon::TOOL,
+    )]
+}

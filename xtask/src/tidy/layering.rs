@@ -59,6 +59,10 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
         &["bilan-core", "bilan-method-kit", "bilan-units"],
     ),
     (
+        "bilan-plugin-codecarbon",
+        &["bilan-core", "bilan-method-kit"],
+    ),
+    (
         "plugins/*",
         &[
             "bilan-core",
@@ -88,6 +92,7 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
             "bilan-io",
             "bilan-measure",
             "bilan-plugin-ademe",
+            "bilan-plugin-codecarbon",
             "bilan-plugin-ghg",
             "bilan-plugin-host",
             "bilan-plugin-sci",

@@ -29,6 +29,7 @@ impl Catalogue {
         crate::inputs::check_sources(sources)?;
         let mut entries: Vec<Entry> = registry::builtin()
             .into_iter()
+            .chain(registry::references().into_iter().map(|(m, _)| m))
             .map(|method| Entry {
                 method: Arc::from(method),
                 origin: Origin::Builtin,

@@ -8,6 +8,41 @@ use crate::args::{AssessCommand, Format};
 use crate::errors::Failure;
 use crate::output::{Io, emit};
 
+/// `-f model-card|boamps|if-manifest`: one method's assessment in another tool's format.
+fn export(
+    cmd: &AssessCommand,
+    session: &Session,
+    outcomes: &[Outcome],
+    io: &mut Io<'_>,
+) -> Result<(), Failure> {
+    let format = cmd.common.format;
+    let [outcome] = outcomes else {
+        return Err(Failure::Usage(anyhow!(
+            "`-f {}` writes one method's figures: choose it with -m (e.g. -m ademe-lca)",
+            format.id()
+        )));
+    };
+    let assessment = match outcome {
+        Outcome::Assessed(a) => a,
+        Outcome::Failed { method, error } => {
+            return report_failures(io, &[(method.to_string(), error.clone())]);
+        }
+    };
+    let source = bilan_interop::export::Source {
+        inventory: &session.inventory,
+        assessment,
+        bilan_version: &session.stamp.bilan,
+        inventory_file: &session.file.name,
+    };
+    let written = match format {
+        Format::ModelCard => bilan_interop::export::model_card::write(&source),
+        Format::Boamps => bilan_interop::export::boamps::write(&source),
+        _ => bilan_interop::export::if_manifest::write(&source),
+    }
+    .map_err(|e| Failure::Other(anyhow!("cannot write {}: {e}", format.id())))?;
+    emit(io, cmd.common.output.as_deref(), &written, format)
+}
+
 pub(crate) fn assess(
     cmd: AssessCommand,
     io: &mut Io<'_>,
@@ -40,6 +75,9 @@ pub(crate) fn assess(
             }
         })
         .collect();
+    if cmd.common.format.is_export() {
+        return export(&cmd, &session, &outcomes, io);
+    }
     let text = match cmd.common.format {
         Format::Json => {
             let json = bilan_report::assess::render_json_with_estimates(

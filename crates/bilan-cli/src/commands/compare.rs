@@ -12,6 +12,7 @@ pub(crate) fn compare(
     io: &mut Io<'_>,
     timings: &mut Timings,
 ) -> Result<(), Failure> {
+    cmd.common.format.not_export("compare")?;
     let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
     let mut outcomes = session.run();
     timings.phase(
@@ -51,7 +52,11 @@ pub(crate) fn compare(
                 bilan_report::compare::render_csv(&report).context("cannot write CSV")?
             }
             Format::Html => bilan_report::render_html(&report),
-            Format::Table | Format::Json => bilan_report::compare::render_text(&report, false),
+            Format::Table
+            | Format::Json
+            | Format::ModelCard
+            | Format::Boamps
+            | Format::IfManifest => bilan_report::compare::render_text(&report, false),
         };
         emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
         text.len()

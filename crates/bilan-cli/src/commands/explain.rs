@@ -14,6 +14,7 @@ pub(crate) fn explain(
     io: &mut Io<'_>,
     timings: &mut Timings,
 ) -> Result<(), Failure> {
+    cmd.common.format.not_export("explain")?;
     if cmd.common.methods.len() != 1 {
         return Err(Failure::Usage(anyhow!(
             "`bilan explain` explains one method's figure: give exactly one --method"
@@ -90,7 +91,7 @@ pub(crate) fn explain(
             }
             text + &stamp_lines(&session.stamp)
         }
-        Format::Csv | Format::Html => {
+        Format::Csv | Format::Html | Format::ModelCard | Format::Boamps | Format::IfManifest => {
             return Err(Failure::Usage(anyhow!(
                 "`bilan explain` writes table, md or json"
             )));

@@ -9,13 +9,31 @@ use crate::errors::Failure;
 use crate::output::{Io, emit};
 
 pub(crate) fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
+    args.format.not_export("methods")?;
     let catalogue = Catalogue::load(&args.sources)?;
     let methods: Vec<&Entry> = catalogue.entries().iter().collect();
+    // A reference method runs by default only on its tool's records.
+    let reference = |id: &str| {
+        crate::registry::references()
+            .into_iter()
+            .find(|(m, _)| m.descriptor().id == id)
+            .map(|(_, tool)| tool)
+    };
     let text = match args.format {
         Format::Json => {
             let listed: Vec<_> = methods
                 .iter()
-                .map(|m| serde_json::json!({ "descriptor": m.method.descriptor(), "origin": m.origin }))
+                .map(|m| {
+                    let d = m.method.descriptor();
+                    match reference(&d.id) {
+                        None => serde_json::json!({ "descriptor": d, "origin": m.origin }),
+                        Some(tool) => serde_json::json!({
+                            "descriptor": d,
+                            "origin": m.origin,
+                            "runs-by-default-on-records-of": tool,
+                        }),
+                    }
+                })
                 .collect();
             serde_json::to_string_pretty(&listed).context("cannot serialise")? + "\n"
         }
@@ -29,6 +47,12 @@ pub(crate) fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
                     crate::catalogue::describe(&m.origin)
                 ));
                 out.push_str(&format!("  {}\n", d.summary));
+                if let Some(tool) = reference(&d.id) {
+                    out.push_str(&format!(
+                        "  runs: by default only when the inventory holds {tool} records; always with -m {}\n",
+                        d.id
+                    ));
+                }
                 out.push_str(&format!(
                     "  indicators: {}\n",
                     d.indicators

@@ -7,6 +7,7 @@ mod compare;
 mod explain;
 mod factors;
 mod hardware;
+mod import;
 mod measure;
 mod methods;
 mod plugins;
@@ -39,6 +40,7 @@ pub(crate) fn run(
         Command::Methods(args) => methods::methods(&args, &mut io),
         Command::Factors(cmd) => factors::factors(&cmd, &mut io),
         Command::Hardware(cmd) => hardware::hardware(&cmd, &mut io),
+        Command::Import(cmd) => import::import(&cmd, &mut io),
         Command::Validate {
             inventory,
             factors,

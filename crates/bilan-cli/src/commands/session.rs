@@ -84,7 +84,16 @@ fn peak_rss_mib() -> Option<f64> {
 pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
     let all = Catalogue::load(&common.sources)?.into_entries();
     if common.methods.is_empty() {
-        return Ok(all);
+        // Reference methods run by default only where the inventory holds their tool's
+        // records (see `with_references`).
+        let references: Vec<String> = crate::registry::references()
+            .iter()
+            .map(|(m, _)| m.descriptor().id.clone())
+            .collect();
+        return Ok(all
+            .into_iter()
+            .filter(|e| !references.contains(&e.method.descriptor().id))
+            .collect());
     }
     let known: Vec<String> = all
         .iter()
@@ -111,6 +120,38 @@ pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
             .filter(crate::catalogue::is_unloaded),
     );
     Ok(chosen)
+}
+
+/// `methods` with the reference methods whose tool's records `inventory` holds, when no
+/// method was named.
+pub(crate) fn with_references(
+    common: &Common,
+    mut methods: Vec<Entry>,
+    inventory: &Inventory,
+) -> Result<Vec<Entry>, Failure> {
+    if !common.methods.is_empty() {
+        return Ok(methods);
+    }
+    let tools: Vec<String> = inventory
+        .workloads
+        .iter()
+        .filter_map(|w| w.reported.as_ref().map(|r| r.tool.to_ascii_lowercase()))
+        .collect();
+    let wanted: Vec<String> = crate::registry::references()
+        .into_iter()
+        .filter(|(_, tool)| tools.iter().any(|t| t.starts_with(tool)))
+        .map(|(m, _)| m.descriptor().id.clone())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(methods);
+    }
+    methods.extend(
+        Catalogue::load(&common.sources)?
+            .into_entries()
+            .into_iter()
+            .filter(|e| wanted.contains(&e.method.descriptor().id)),
+    );
+    Ok(methods)
 }
 
 /// A `--param` value written with a distribution (`-p pue="1.3 ± 0.1"`): the methods get its
@@ -208,7 +249,6 @@ impl Session {
     ) -> Result<Session, Failure> {
         crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
-        let (params, uncertain_params) = parameters(common, &methods)?;
         let file = bilan_io::SourceFile::read(inventory)?;
         // The stamp's hash of the inventory is taken while the inventory is parsed.
         let (inv, inventory_sha256) = rayon::join(
@@ -225,6 +265,8 @@ impl Session {
             &common.hardware,
             common.power_model.model(),
         )?;
+        let methods = with_references(common, methods, &inv)?;
+        let (params, uncertain_params) = parameters(common, &methods)?;
         crate::checks::warn(&file, &inv, io.stderr);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
             .iter()

@@ -1,0 +1,67 @@
+//! `bilan import KIND FILE…`: an inventory from other tools' files, with a report of what
+//! could not be kept on standard error.
+
+use anyhow::anyhow;
+use bilan_io::{Format, SourceFile};
+
+use crate::args::ImportCommand;
+use crate::errors::Failure;
+use crate::output::{Io, write_file};
+
+pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure> {
+    crate::inputs::regular_files("the file to import", &cmd.files)?;
+    crate::inputs::regular_files("--hardware", &cmd.hardware)?;
+    if let Some(out) = &cmd.output {
+        crate::inputs::output_not_among(out, "a file to import", &cmd.files)?;
+        crate::inputs::output_not_among(out, "--hardware", &cmd.hardware)?;
+    }
+    let files = cmd
+        .files
+        .iter()
+        .map(|p| SourceFile::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let catalogue = bilan_hardware::Catalogue::load(&cmd.hardware)?;
+    let imported = bilan_interop::import(cmd.kind.kind(), &files, &catalogue)?;
+    let format = match &cmd.output {
+        Some(p) if p.extension().is_some_and(|e| e == "json") => Format::Json,
+        _ => Format::Toml,
+    };
+    let header = format!(
+        "# Imported by bilan {} from {} ({}): {} workloads, {} sites, {} fleets.\n# Every item's provenance says where its values come from; `bilan validate` checks it.\n\n",
+        env!("CARGO_PKG_VERSION"),
+        files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        cmd.kind.kind().id(),
+        imported.inventory.workloads.len(),
+        imported.inventory.sites.len(),
+        imported.inventory.fleets.len(),
+    );
+    let body = bilan_interop::draft::write(&imported.inventory, format)
+        .map_err(|e| Failure::Other(anyhow!("cannot write the inventory: {e}")))?;
+    let text = match format {
+        Format::Toml => header + &body,
+        Format::Json => body,
+    };
+    let report = imported.report.render();
+    if !report.is_empty() {
+        let _ = write!(io.stderr, "{}", bilan_units::text::escape(&report));
+    }
+    match &cmd.output {
+        Some(path) => {
+            write_file(path, |w| w.write_all(text.as_bytes())).map_err(Failure::Other)?;
+            let _ = writeln!(
+                io.stderr,
+                "wrote {} ({} workloads)",
+                bilan_units::text::escape(&path.display().to_string()),
+                imported.inventory.workloads.len()
+            );
+        }
+        None => {
+            let _ = write!(io.stdout, "{}", bilan_units::text::escape(&text));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! `bilan import` end to end: CodeCarbon's own files imported and compared, CodeCarbon's
+//! figure reproduced beside every method with the difference explained by driver.
+
+use crate::support::{bilan, root, scratch};
+
+struct Dir(std::path::PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn dir(name: &str) -> Dir {
+    let d = scratch().join(format!("bilan-e2e-interop-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    Dir(d)
+}
+
+fn fixture(rel: &str) -> String {
+    root()
+        .join("tests/fixtures/interop")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_codecarbon_file_is_imported_and_compared_with_codecarbons_own_figure_beside() {
+    let d = dir("codecarbon");
+    let out = d.0.join("runs.toml").display().to_string();
+    let import = bilan(&[
+        "import",
+        "codecarbon",
+        &fixture("codecarbon/emissions-3x.csv"),
+        "-o",
+        &out,
+    ]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert!(
+        import.stderr.contains("not imported:") && import.stderr.contains("`cpu_model`"),
+        "{}",
+        import.stderr
+    );
+    let validate = bilan(&["validate", &out]);
+    assert_eq!(validate.code, 0, "{}", validate.stderr);
+
+    let report = bilan(&["compare", &out, "-f", "json"]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let json: serde_json::Value = serde_json::from_str(&report.stdout).expect("json");
+    let cc = json["assessments"]
+        .as_array()
+        .expect("assessments")
+        .iter()
+        .find(|a| a["method"]["id"] == "codecarbon")
+        .expect("the CodeCarbon reference runs by default on CodeCarbon records");
+    let reported = cc["disclosures"]
+        .as_array()
+        .expect("disclosures")
+        .iter()
+        .find(|d| d["id"] == "codecarbon-reported")
+        .and_then(|d| d["value"].as_f64())
+        .expect("CodeCarbon's own figure");
+    let total: f64 = cc["contributions"]
+        .as_array()
+        .expect("contributions")
+        .iter()
+        .flat_map(|c| c["values"].as_array().cloned().unwrap_or_default())
+        .filter(|v| v["indicator"] == "gwp")
+        .filter_map(|v| v["value"].as_f64())
+        .sum();
+    assert!(
+        (total / reported - 1.0).abs() < 1e-9,
+        "{total} vs {reported}"
+    );
+    // The difference from each method is decomposed by driver.
+    let text = bilan(&["compare", &out]);
+    assert!(
+        text.stdout.contains("ademe-lca → codecarbon")
+            && text.stdout.contains("electricity-boundary"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn the_older_layout_and_standard_output_work_and_inputs_are_never_overwritten() {
+    let stdout = bilan(&[
+        "import",
+        "codecarbon",
+        &fixture("codecarbon/emissions-2x.csv"),
+    ]);
+    assert_eq!(stdout.code, 0, "{}", stdout.stderr);
+    assert!(
+        stdout.stdout.contains("tool = \"codecarbon 2.8.4\""),
+        "{}",
+        stdout.stdout
+    );
+    let input = fixture("codecarbon/emissions-2x.csv");
+    let before = std::fs::read(&input).expect("fixture");
+    let refused = bilan(&["import", "codecarbon", &input, "-o", &input]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(std::fs::read(&input).expect("fixture"), before);
+    let bad = bilan(&[
+        "import",
+        "codecarbon",
+        &fixture("codecarbon/emissions-malformed-non-numeric.csv"),
+    ]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("energy_consumed") && bad.stderr.contains("n/a"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn an_impact_framework_sci_manifest_gives_ifs_own_sci() {
+    let d = dir("if");
+    let out = d.0.join("service.toml").display().to_string();
+    let import = bilan(&[
+        "import",
+        "impact-framework",
+        &fixture("impact-framework/sci-output.yml"),
+        "-o",
+        &out,
+    ]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    let report = bilan(&["assess", &out, "-m", "sci", "-f", "json"]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let json: serde_json::Value = serde_json::from_str(&report.stdout).expect("json");
+    let sci = json["methods"][0]["assessment"]["functional-units"]
+        .as_array()
+        .expect("functional units")
+        .iter()
+        .find(|f| f["indicator"] == "gwp")
+        .and_then(|f| f["value"].as_f64())
+        .expect("SCI per request");
+    // IF 1.1.0's own output: 2338.8522 gCO2e over 19,400 requests (fixture README).
+    let if_sci_g = 0.120_559_393_8;
+    assert!(
+        (sci * 1000.0 / if_sci_g - 1.0).abs() < 1e-3,
+        "{sci} kg per request"
+    );
+    let refused = bilan(&[
+        "import",
+        "impact-framework",
+        &fixture("impact-framework/refused-time-sync.yml"),
+    ]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(
+        refused.stderr.to_lowercase().contains("timesync") || refused.stderr.contains("time-sync"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn exports_are_written_for_one_method_and_refused_elsewhere() {
+    let example = root().join("examples/llama-3.1.toml").display().to_string();
+    let card = bilan(&["assess", &example, "-m", "ademe-lca", "-f", "model-card"]);
+    assert_eq!(card.code, 0, "{}", card.stderr);
+    assert!(
+        card.stdout.contains("co2_eq_emissions:") && card.stdout.contains("emissions:"),
+        "{}",
+        card.stdout
+    );
+    let boamps = bilan(&["assess", &example, "-m", "sci", "-f", "boamps"]);
+    assert_eq!(boamps.code, 0, "{}", boamps.stderr);
+    let report: serde_json::Value = serde_json::from_str(&boamps.stdout).expect("BoAmps is JSON");
+    assert!(
+        report.get("header").is_some() && report.get("measures").is_some(),
+        "{report}"
+    );
+    let manifest = bilan(&["assess", &example, "-m", "sci", "-f", "if-manifest"]);
+    assert_eq!(manifest.code, 0, "{}", manifest.stderr);
+    assert!(
+        manifest.stdout.contains("tree:") && manifest.stdout.contains("carbon"),
+        "{}",
+        manifest.stdout
+    );
+    let two = bilan(&["assess", &example, "-f", "model-card"]);
+    assert_eq!(two.code, 2);
+    assert!(two.stderr.contains("choose it with -m"), "{}", two.stderr);
+    let compare = bilan(&["compare", &example, "-f", "boamps"]);
+    assert_eq!(compare.code, 2);
+    assert!(
+        compare
+            .stderr
+            .contains("bilan assess INVENTORY -m METHOD -f boamps"),
+        "{}",
+        compare.stderr
+    );
+}
