@@ -95,6 +95,10 @@ pub struct Service {
     /// When it was bought; default: within the reporting period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
+    /// Where its values were read from, when imported from another tool's file (a model
+    /// card's disclosed emissions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<super::Provenance>,
 }
 
 /// Fuel burnt on site.

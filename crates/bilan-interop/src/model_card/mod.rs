@@ -511,6 +511,16 @@ fn service(
         )]),
         phase: Some(phase),
         period: None,
+        provenance: Some(bilan_core::inventory::Provenance {
+            class: bilan_core::inventory::ProvenanceClass::Disclosed,
+            file: file.name.clone(),
+            at: format!("co2_eq_emissions (line {})", d.line),
+            tool: d.source.clone(),
+            fields: BTreeMap::from([(
+                "allocated.gwp".to_owned(),
+                "co2_eq_emissions.emissions (grams)".to_owned(),
+            )]),
+        }),
     })
 }
 

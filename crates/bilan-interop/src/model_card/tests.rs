@@ -260,3 +260,17 @@ fn a_card_round_trips_through_the_export() {
         file.text
     );
 }
+
+#[test]
+fn the_disclosed_emissions_carry_their_provenance() {
+    for name in ["full-codecarbon.md", "short-form.md", "emissions-only.md"] {
+        let import = import(name);
+        let p = import.inventory.services[0]
+            .provenance
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no provenance"));
+        assert_eq!(p.class, ProvenanceClass::Disclosed, "{name}");
+        assert_eq!(p.file, name);
+        assert!(p.at.starts_with("co2_eq_emissions"), "{name}: {}", p.at);
+    }
+}
