@@ -42,6 +42,12 @@ pub(crate) enum Command {
     /// Write an inventory from other tools' files: CodeCarbon's emissions.csv, Impact
     /// Framework manifests, BoAmps reports, Hugging Face model cards
     Import(ImportCommand),
+    /// Check figures against an expectations file, for CI: exit 3 with the figures that
+    /// drifted (--update rewrites the file from the current run)
+    Check(CheckCommand),
+    /// What changed between two versions of an inventory (or two JSON reports), per method
+    /// and figure, explained by item and by driver
+    Diff(DiffCommand),
     /// Check an inventory: syntax, unknown keys, units, references
     Validate {
         /// The inventory (TOML, or JSON with a .json extension)
@@ -219,6 +225,34 @@ pub(crate) struct UncertaintyArgs {
 pub(crate) struct AssessCommand {
     /// The inventory (TOML, or JSON with a .json extension)
     pub(crate) inventory: PathBuf,
+    #[command(flatten)]
+    pub(crate) common: Common,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckCommand {
+    /// The expectations file (TOML): figure paths per method and system, each with a value
+    /// and a tolerance
+    pub(crate) expectations: PathBuf,
+    /// The inventories checked (each a system of the expectations file)
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub(crate) inventories: Vec<PathBuf>,
+    /// Rewrite the expectations file from the current run (atomically) and print what changed
+    #[arg(long)]
+    pub(crate) update: bool,
+    #[command(flatten)]
+    pub(crate) common: Common,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffCommand {
+    /// The old version: an inventory, or a JSON report of `bilan compare` / `bilan assess`
+    pub(crate) old: PathBuf,
+    /// The new version, of the same kind as OLD
+    pub(crate) new: PathBuf,
+    /// Factor files for OLD only (an inventory; repeatable), when the factors changed
+    #[arg(long = "old-factors", value_name = "FILE")]
+    pub(crate) old_factors: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) common: Common,
 }

@@ -3,7 +3,9 @@
 //! [`crate::output::Io`].
 
 mod assess;
+mod check;
 mod compare;
+mod diff;
 mod explain;
 mod factors;
 mod hardware;
@@ -41,6 +43,8 @@ pub(crate) fn run(
         Command::Factors(cmd) => factors::factors(&cmd, &mut io),
         Command::Hardware(cmd) => hardware::hardware(&cmd, &mut io),
         Command::Import(cmd) => import::import(&cmd, &mut io),
+        Command::Check(cmd) => check::check(cmd, &mut io, &mut timings),
+        Command::Diff(cmd) => diff::diff(cmd, &mut io, &mut timings),
         Command::Validate {
             inventory,
             factors,
