@@ -5,6 +5,7 @@
 
 mod assess;
 mod cli;
+mod diff;
 mod compare;
 mod energy;
 mod estimate;

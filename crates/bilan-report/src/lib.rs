@@ -6,6 +6,7 @@
 
 pub mod assess;
 pub mod compare;
+pub mod diff;
 pub mod estimated;
 pub mod explain;
 mod html;
