@@ -4,9 +4,10 @@
 //! `tests/e2e/snapshots/`. Adding a file to `examples/` adds its snapshots.
 
 mod assess;
+mod check;
 mod cli;
-mod diff;
 mod compare;
+mod diff;
 mod energy;
 mod estimate;
 mod figures;
