@@ -473,6 +473,22 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// An assessment by `method` with no contribution yet (what a builder starts from).
+    pub fn empty(method: MethodRef) -> Assessment {
+        Assessment {
+            method,
+            parameters: Default::default(),
+            coverage: Vec::new(),
+            contributions: Vec::new(),
+            exclusions: Vec::new(),
+            assumptions: Vec::new(),
+            warnings: Vec::new(),
+            functional_units: Vec::new(),
+            disclosures: Vec::new(),
+            factors: Vec::new(),
+        }
+    }
+
     /// Whether the method covers `indicator`.
     pub fn covers(&self, indicator: Indicator) -> bool {
         self.coverage

@@ -141,16 +141,9 @@ impl Builder {
             .collect();
         Builder {
             assessment: Assessment {
-                method: descriptor.method_ref(),
                 parameters: effective,
                 coverage,
-                contributions: Vec::new(),
-                exclusions: Vec::new(),
-                assumptions: Vec::new(),
-                warnings: Vec::new(),
-                functional_units: Vec::new(),
-                disclosures: Vec::new(),
-                factors: Vec::new(),
+                ..Assessment::empty(descriptor.method_ref())
             },
             factor_index: FxHashMap::default(),
             assumption_index: FxHashMap::default(),

@@ -218,21 +218,10 @@ fn failed_run(
                 format!("method `{id}`: expected a semver version"),
             )
         })?;
-    let probe = Assessment {
-        method: bilan_core::method::MethodRef {
-            id: id.to_owned(),
-            version,
-        },
-        parameters: Default::default(),
-        coverage: Vec::new(),
-        contributions: Vec::new(),
-        exclusions: Vec::new(),
-        assumptions: Vec::new(),
-        warnings: Vec::new(),
-        functional_units: Vec::new(),
-        disclosures: Vec::new(),
-        factors: Vec::new(),
-    };
+    let probe = Assessment::empty(bilan_core::method::MethodRef {
+        id: id.to_owned(),
+        version,
+    });
     Ok(Run {
         descriptor: bare_descriptor(&probe),
         result: Err(error.to_owned()),
