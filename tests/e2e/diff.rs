@@ -257,6 +257,40 @@ fn a_parameter_given_with_p_applies_to_new_only() {
     );
 }
 
+#[test]
+fn old_param_gives_old_its_own_parameters() {
+    let d = dir("old-param");
+    let old = arg(&d.join("old.toml"));
+    // The same parameter on both sides: nothing changes.
+    let same = json(&[
+        &old,
+        &old,
+        "-m",
+        "sci",
+        "--old-param",
+        "grid-boundary=combustion",
+        "-p",
+        "grid-boundary=combustion",
+    ]);
+    assert_eq!(same["changed"], false, "{same}");
+    // On OLD only: the change is the reverse of `-p` on NEW.
+    let v = json(&[
+        &old,
+        &old,
+        "-m",
+        "sci",
+        "--old-param",
+        "grid-boundary=combustion",
+    ]);
+    let f = figure(&v, "sci", "gwp");
+    let change = f["change"].as_f64().expect("change");
+    assert!(change != 0.0, "{f}");
+    assert!(
+        close(driver(f, "electricity-boundary"), change, change),
+        "{f}"
+    );
+}
+
 const FACTORS: &str = r#"schema = 1
 
 [[factor]]

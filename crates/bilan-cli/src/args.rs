@@ -253,6 +253,10 @@ pub(crate) struct DiffCommand {
     /// Factor files for OLD only (an inventory; repeatable), when the factors changed
     #[arg(long = "old-factors", value_name = "FILE")]
     pub(crate) old_factors: Vec<PathBuf>,
+    /// Methodology parameter for OLD only (KEY=VALUE or METHOD:KEY=VALUE; repeatable); `-p`
+    /// applies to NEW only
+    #[arg(long = "old-param", value_name = "KEY=VALUE")]
+    pub(crate) old_params: Vec<String>,
     #[command(flatten)]
     pub(crate) common: Common,
 }

@@ -269,6 +269,7 @@ fn reports_only(cmd: &DiffCommand) -> Result<(), Failure> {
     let c = &cmd.common;
     let given: Vec<&str> = [
         (!c.params.is_empty(), "-p/--param"),
+        (!cmd.old_params.is_empty(), "--old-param"),
         (!c.factors.is_empty(), "--factors"),
         (!cmd.old_factors.is_empty(), "--old-factors"),
         (!c.hardware.is_empty(), "--hardware"),
@@ -317,12 +318,13 @@ pub(crate) fn diff(
         }
         (Sniffed::Inventory, Sniffed::Inventory) => {
             let new_session = Session::open(&cmd.new, &cmd.common, io, timings)?;
-            // OLD: its own factor files and the methods' default parameters.
+            // OLD: its own factor files and parameters (`--old-factors`, `--old-param`).
             let new_factors = std::mem::replace(
                 &mut cmd.common.factors,
                 std::mem::take(&mut cmd.old_factors),
             );
-            let new_params = std::mem::take(&mut cmd.common.params);
+            let new_params =
+                std::mem::replace(&mut cmd.common.params, std::mem::take(&mut cmd.old_params));
             let old_session = Session::open(&cmd.old, &cmd.common, io, timings)?;
             cmd.common.factors = new_factors;
             cmd.common.params = new_params;
