@@ -33,7 +33,7 @@ use crate::serving::{
 };
 use crate::spread::{ln_variance, lognormal};
 use crate::training::{count, hardware_id};
-use crate::{Path, Problem, calibration, device, set};
+use crate::{Key, Path, Problem, calibration, device, set};
 
 /// The GPUs of a replica and the GPU energy per output token over them (J), by
 /// `estimator`: EcoLogits' memory rule rounded to a power of two and its fit, or the GPUs
@@ -244,7 +244,7 @@ pub(crate) fn estimate(
     let id: Arc<str> = Arc::from(estimator.id());
     set(
         w,
-        "energy",
+        Key::Energy,
         id.clone(),
         format!(
             "E_GPU = tokens out × E_tok = {} token × {} J ÷ 3.6e6 J/kWh = {} kWh; {model_text}{validity}",
@@ -267,7 +267,7 @@ pub(crate) fn estimate(
     let latency_variance = calibration::LATENCY_LN_VARIANCE;
     set(
         w,
-        "device-hours",
+        Key::DeviceHours,
         id.clone(),
         format!(
             "t_dev = requests × generation time × n ÷ B = {} × {} s × {} GPU ÷ {} ÷ 3600 s/h = {} GPU·h; {timing}",
@@ -282,7 +282,7 @@ pub(crate) fn estimate(
     );
     set(
         w,
-        "host-overhead",
+        Key::HostOverhead,
         id,
         format!(
             "E_server = requests × generation time × 1.2 kW × (n ÷ 8) ÷ B = {} kWh (the server without its GPUs, EcoLogits)",

@@ -49,8 +49,10 @@ pub fn resolve(
     model: PowerModel,
 ) -> Result<(), Vec<Problem>> {
     let mut problems = Vec::new();
-    let fleets: Vec<Fleet> = inventory.fleets.clone();
-    for (i, w) in inventory.workloads.iter_mut().enumerate() {
+    let Inventory {
+        fleets, workloads, ..
+    } = inventory;
+    for (i, w) in workloads.iter_mut().enumerate() {
         let at = Path { index: i };
         let fleet = w
             .fleet
@@ -125,7 +127,7 @@ fn power_only(
         let formula = note.unwrap_or_else(|| "devices × duration".to_owned());
         set(
             w,
-            "device-hours",
+            Key::DeviceHours,
             Arc::from("power-model"),
             formula,
             hours,
@@ -142,7 +144,7 @@ pub(crate) fn set_power(w: &mut Workload, device: &Device, model: PowerModel) {
     let p = power(device, w.utilisation, model);
     set(
         w,
-        "power-per-device",
+        Key::PowerPerDevice,
         Arc::from("power-model"),
         format!("{}; {}", p.formula, p.reason),
         p.watts,
@@ -171,30 +173,51 @@ pub(crate) fn device<'c>(
     })
 }
 
+/// A workload key an estimate fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// `energy`, kWh.
+    Energy,
+    /// `host-overhead` (an energy), kWh.
+    HostOverhead,
+    /// `device-hours`, GPU·h.
+    DeviceHours,
+    /// `power-per-device`, W.
+    PowerPerDevice,
+}
+
+impl Key {
+    /// The key as written in inventories, and the unit of its value.
+    fn id_and_unit(self) -> (&'static str, &'static str, &'static Unit) {
+        match self {
+            Key::Energy => ("energy", "kWh", &units::KWH),
+            Key::HostOverhead => ("host-overhead", "kWh", &units::KWH),
+            Key::DeviceHours => ("device-hours", "GPU·h", &units::DEVICE_HOUR),
+            Key::PowerPerDevice => ("power-per-device", "W", &units::WATT),
+        }
+    }
+}
+
 /// Writes an estimated value into the workload and records it.
 pub(crate) fn set(
     w: &mut Workload,
-    key: &'static str,
+    key: Key,
     estimator: Arc<str>,
     formula: String,
     value: f64,
     distribution: Option<bilan_units::Distribution>,
 ) {
-    let (unit, quantity) = match key {
-        "energy" | "host-overhead" => ("kWh", &*units::KWH),
-        "device-hours" => ("GPU·h", &*units::DEVICE_HOUR),
-        _ => ("W", &*units::WATT),
-    };
+    let (id, unit, quantity) = key.id_and_unit();
     let q = quantity_of(value, quantity);
     match key {
-        "energy" => w.energy = q,
-        "host-overhead" => w.host_overhead = q,
-        "device-hours" => w.device_hours = q,
-        _ => w.power_per_device = q,
+        Key::Energy => w.energy = q,
+        Key::HostOverhead => w.host_overhead = q,
+        Key::DeviceHours => w.device_hours = q,
+        Key::PowerPerDevice => w.power_per_device = q,
     }
-    w.estimated.retain(|e| e.key != key);
+    w.estimated.retain(|e| e.key != id);
     w.estimated.push(Estimated {
-        key,
+        key: id,
         estimator,
         formula,
         value,

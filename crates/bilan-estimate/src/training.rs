@@ -16,7 +16,7 @@ use bilan_hardware::{Catalogue, Precision};
 use bilan_units::{Dimension, Distribution, Quantity, UncertainQuantity};
 
 use crate::spread::{ln_variance, lognormal};
-use crate::{Path, Problem, device, set, set_power};
+use crate::{Key, Path, Problem, device, set, set_power};
 
 /// The default model FLOP utilisation: 0.40, triangular from 0.30 to 0.55.
 ///
@@ -99,14 +99,10 @@ pub fn device_hours(inputs: &Inputs) -> Estimate {
 pub fn default_mfu() -> UncertainQuantity {
     let (min, mode, max) = DEFAULT_MFU;
     UncertainQuantity {
-        quantity: Quantity::dimensionless(mode).unwrap_or_else(|_| unreachable_quantity()),
+        quantity: Quantity::dimensionless(mode)
+            .unwrap_or_else(|_| unreachable!("the default MFU is finite")),
         distribution: Some(Distribution::Triangular { min, max }),
     }
-}
-
-fn unreachable_quantity() -> Quantity {
-    // `Quantity::dimensionless` fails only for a non-finite value; the defaults are finite.
-    Quantity::parse("1").unwrap_or_else(|_| unreachable!("`1` parses"))
 }
 
 /// Reads and checks the estimator's inputs from a workload.
@@ -336,7 +332,7 @@ pub(crate) fn estimate(
     let e = device_hours(&inputs);
     set(
         w,
-        "device-hours",
+        Key::DeviceHours,
         Arc::from(Estimator::TrainingCompute.id()),
         e.formula,
         e.device_hours,

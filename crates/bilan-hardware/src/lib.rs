@@ -114,7 +114,7 @@ impl Peak {
     /// The peak at `precision` in FLOP/s.
     pub fn flop_per_second(&self, precision: Precision) -> Option<f64> {
         self.at(precision)
-            .and_then(|q| q.to(&flop_per_second()).ok())
+            .and_then(|q| q.to(flop_per_second()).ok())
     }
 }
 
@@ -174,14 +174,14 @@ pub struct Device {
 impl Device {
     /// Maximum power in watts.
     pub fn max_watts(&self) -> f64 {
-        self.max_power.to(&watt()).unwrap_or(f64::NAN)
+        self.max_power.to(watt()).unwrap_or(f64::NAN)
     }
 
     /// Idle power in watts (nominal), if known.
     pub fn idle_watts(&self) -> Option<f64> {
         self.idle_power
             .as_ref()
-            .and_then(|q| q.quantity.to(&watt()).ok())
+            .and_then(|q| q.quantity.to(watt()).ok())
     }
 }
 
@@ -286,12 +286,19 @@ impl Catalogue {
     }
 }
 
-fn watt() -> Unit {
-    Unit::parse("W").unwrap_or_else(|_| Unit::dimensionless())
+static WATT: LazyLock<Unit> = LazyLock::new(|| unit("W"));
+static FLOP_PER_SECOND: LazyLock<Unit> = LazyLock::new(|| unit("FLOP/s"));
+
+fn unit(symbol: &str) -> Unit {
+    Unit::parse(symbol).unwrap_or_else(|e| unreachable!("`{symbol}` is in the unit table: {e}"))
 }
 
-fn flop_per_second() -> Unit {
-    Unit::parse("FLOP/s").unwrap_or_else(|_| Unit::dimensionless())
+fn watt() -> &'static Unit {
+    &WATT
+}
+
+fn flop_per_second() -> &'static Unit {
+    &FLOP_PER_SECOND
 }
 
 /// Reads and checks a catalogue file: syntax, unknown keys, then each entry's figures.
@@ -387,7 +394,7 @@ fn check_power(
         );
         return None;
     }
-    let watts = q.to(&watt()).ok()?;
+    let watts = q.to(watt()).ok()?;
     if !(watts.is_finite() && watts > 0.0) {
         problem(path, format!("`{q}`: expected a positive power"));
         return None;

@@ -80,7 +80,7 @@ pub fn power(device: &Device, utilisation: Option<f64>, model: PowerModel) -> Po
         ));
     };
     let Some((idle, idle_spread)) = device.idle_power.as_ref().and_then(|q| {
-        let w = q.quantity.to(&crate::watt()).ok()?;
+        let w = q.quantity.to(crate::watt()).ok()?;
         let var = q
             .distribution
             .map_or(0.0, |d| d.scaled(w / q.quantity.value()).ln_moments(w).1);

@@ -13,11 +13,15 @@ pub(crate) fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
     let catalogue = Catalogue::load(&args.sources)?;
     let methods: Vec<&Entry> = catalogue.entries().iter().collect();
     // A reference method runs by default only on its tool's records.
+    let references: Vec<(String, &'static str)> = crate::registry::references()
+        .into_iter()
+        .map(|(m, tool)| (m.descriptor().id.clone(), tool))
+        .collect();
     let reference = |id: &str| {
-        crate::registry::references()
-            .into_iter()
-            .find(|(m, _)| m.descriptor().id == id)
-            .map(|(_, tool)| tool)
+        references
+            .iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, tool)| *tool)
     };
     let text = match args.format {
         Format::Json => {

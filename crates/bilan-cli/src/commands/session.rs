@@ -81,19 +81,23 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 /// The methods named by `--method` (in that order), or every available one.
-pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
+pub(crate) fn select_methods(common: &Common) -> Result<Selection, Failure> {
     let all = Catalogue::load(&common.sources)?.into_entries();
     if common.methods.is_empty() {
         // Reference methods run by default only where the inventory holds their tool's
-        // records (see `with_references`).
-        let references: Vec<String> = crate::registry::references()
-            .iter()
-            .map(|(m, _)| m.descriptor().id.clone())
-            .collect();
-        return Ok(all
+        // records: set aside, with their tool, until the inventory is read.
+        let tools: Vec<(String, &'static str)> = crate::registry::references()
             .into_iter()
-            .filter(|e| !references.contains(&e.method.descriptor().id))
-            .collect());
+            .map(|(m, tool)| (m.descriptor().id.clone(), tool))
+            .collect();
+        let mut selection = Selection::default();
+        for e in all {
+            match tools.iter().find(|(id, _)| *id == e.method.descriptor().id) {
+                Some((_, tool)) => selection.references.push((e, tool)),
+                None => selection.methods.push(e),
+            }
+        }
+        return Ok(selection);
     }
     let known: Vec<String> = all
         .iter()
@@ -119,39 +123,37 @@ pub(crate) fn select_methods(common: &Common) -> Result<Vec<Entry>, Failure> {
             .flatten()
             .filter(crate::catalogue::is_unloaded),
     );
-    Ok(chosen)
+    Ok(Selection {
+        methods: chosen,
+        references: Vec::new(),
+    })
 }
 
-/// `methods` with the reference methods whose tool's records `inventory` holds, when no
-/// method was named.
-pub(crate) fn with_references(
-    common: &Common,
-    mut methods: Vec<Entry>,
-    inventory: &Inventory,
-) -> Result<Vec<Entry>, Failure> {
-    if !common.methods.is_empty() {
-        return Ok(methods);
+/// The methods of a run, and the reference methods set aside (with their tool) to run only
+/// if the inventory holds that tool's records.
+#[derive(Default)]
+pub(crate) struct Selection {
+    pub(crate) methods: Vec<Entry>,
+    references: Vec<(Entry, &'static str)>,
+}
+
+impl Selection {
+    /// The methods, with the reference methods whose tool's records `inventory` holds.
+    pub(crate) fn with_references(self, inventory: &Inventory) -> Vec<Entry> {
+        let mut methods = self.methods;
+        let tools: Vec<String> = inventory
+            .workloads
+            .iter()
+            .filter_map(|w| w.reported.as_ref().map(|r| r.tool.to_ascii_lowercase()))
+            .collect();
+        methods.extend(
+            self.references
+                .into_iter()
+                .filter(|(_, tool)| tools.iter().any(|t| t.starts_with(tool)))
+                .map(|(e, _)| e),
+        );
+        methods
     }
-    let tools: Vec<String> = inventory
-        .workloads
-        .iter()
-        .filter_map(|w| w.reported.as_ref().map(|r| r.tool.to_ascii_lowercase()))
-        .collect();
-    let wanted: Vec<String> = crate::registry::references()
-        .into_iter()
-        .filter(|(_, tool)| tools.iter().any(|t| t.starts_with(tool)))
-        .map(|(m, _)| m.descriptor().id.clone())
-        .collect();
-    if wanted.is_empty() {
-        return Ok(methods);
-    }
-    methods.extend(
-        Catalogue::load(&common.sources)?
-            .into_entries()
-            .into_iter()
-            .filter(|e| wanted.contains(&e.method.descriptor().id)),
-    );
-    Ok(methods)
 }
 
 /// A `--param` value written with a distribution (`-p pue="1.3 ± 0.1"`): the methods get its
@@ -265,7 +267,7 @@ impl Session {
             &common.hardware,
             common.power_model.model(),
         )?;
-        let methods = with_references(common, methods, &inv)?;
+        let methods = methods.with_references(&inv);
         let (params, uncertain_params) = parameters(common, &methods)?;
         crate::checks::warn(&file, &inv, io.stderr);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
