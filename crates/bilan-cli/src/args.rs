@@ -28,8 +28,10 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Assess an inventory with one or more methodologies, each on its own
     Assess(AssessCommand),
-    /// Compare methodologies side by side on one inventory, with the divergence explained by driver
-    Compare(AssessCommand),
+    /// Compare methodologies side by side on one inventory, with the divergence explained by
+    /// driver; given several inventories, compare the systems under each method (a league
+    /// table)
+    Compare(CompareCommand),
     /// Explain how one figure was computed: contributions, formulas, inputs, factors, sources
     Explain(ExplainCommand),
     /// List the available methodologies with their versions, indicators and parameters
@@ -105,6 +107,14 @@ pub(crate) enum Format {
     /// An Impact Framework manifest whose outputs carry bilan's figures (assess, one method)
     #[value(name = "if-manifest")]
     IfManifest,
+    /// The disclosure a vendor publishes, as JSON (assess, one method; see docs/disclosure.md)
+    Disclosure,
+    /// The disclosure as Markdown (assess, one method)
+    #[value(name = "disclosure-md")]
+    DisclosureMd,
+    /// The disclosure as a one-page HTML document (assess, one method)
+    #[value(name = "disclosure-html")]
+    DisclosureHtml,
 }
 
 impl Format {
@@ -113,7 +123,12 @@ impl Format {
     pub(crate) fn is_export(self) -> bool {
         matches!(
             self,
-            Format::ModelCard | Format::Boamps | Format::IfManifest
+            Format::ModelCard
+                | Format::Boamps
+                | Format::IfManifest
+                | Format::Disclosure
+                | Format::DisclosureMd
+                | Format::DisclosureHtml
         )
     }
 
@@ -121,7 +136,7 @@ impl Format {
     pub(crate) fn not_export(self, command: &str) -> Result<(), crate::errors::Failure> {
         if self.is_export() {
             return Err(crate::errors::Failure::Usage(anyhow::anyhow!(
-                "`bilan {command}` does not write {}: exports to other tools' formats are written by `bilan assess INVENTORY -m METHOD -f {}`",
+                "`bilan {command}` does not write {}: it holds one method's figures, written by `bilan assess INVENTORY -m METHOD -f {}`",
                 self.id(),
                 self.id()
             )));
@@ -140,6 +155,9 @@ impl Format {
             Format::ModelCard => "model-card",
             Format::Boamps => "boamps",
             Format::IfManifest => "if-manifest",
+            Format::Disclosure => "disclosure",
+            Format::DisclosureMd => "disclosure-md",
+            Format::DisclosureHtml => "disclosure-html",
         }
     }
 }
@@ -225,6 +243,16 @@ pub(crate) struct UncertaintyArgs {
 pub(crate) struct AssessCommand {
     /// The inventory (TOML, or JSON with a .json extension)
     pub(crate) inventory: PathBuf,
+    #[command(flatten)]
+    pub(crate) common: Common,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareCommand {
+    /// The inventories (TOML, or JSON with a .json extension): one compares the methods on
+    /// it; several compare the systems side by side under each method
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub(crate) inventories: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) common: Common,
 }

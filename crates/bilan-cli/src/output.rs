@@ -46,13 +46,15 @@ pub(crate) fn emit(
     match output {
         Some(path) => write_file(path, |w| w.write_all(text.as_bytes())).map_err(Failure::Other),
         None => match format {
-            Format::Json | Format::Boamps => to_stdout(io, &json_escape(text)),
+            Format::Json | Format::Boamps | Format::Disclosure => to_stdout(io, &json_escape(text)),
             Format::Table
             | Format::Md
             | Format::Csv
             | Format::Html
             | Format::ModelCard
-            | Format::IfManifest => to_stdout(io, &bilan_units::text::escape(text)),
+            | Format::IfManifest
+            | Format::DisclosureMd
+            | Format::DisclosureHtml => to_stdout(io, &bilan_units::text::escape(text)),
         },
     }
 }

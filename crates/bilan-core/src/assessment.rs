@@ -356,6 +356,9 @@ pub struct IndicatorCoverage {
 pub struct FunctionalUnitResult {
     /// The functional unit's id.
     pub functional_unit: String,
+    /// What it counts (absent in reports written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::inventory::FunctionalUnitKind>,
     /// The indicator.
     pub indicator: Indicator,
     /// The impact counted (numerator), in the indicator's unit.
@@ -470,6 +473,30 @@ pub struct Assessment {
     pub disclosures: Vec<Disclosure>,
     /// Every factor used.
     pub factors: Vec<FactorUse>,
+    /// The comparability profile the method declares (required stages, functional units,
+    /// grid basis), when it declares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::quality::Profile>,
+    /// Stages the method's boundary requires and this assessment does not cover, with the
+    /// reason (empty for a method that declares no boundary).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_stages: Vec<crate::quality::MissingStage>,
+    /// Functional units the method requires and cannot compute on this inventory, with the
+    /// reason (a missing volume): reported as missing, never as a number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_units: Vec<MissingUnit>,
+}
+
+/// A functional unit a method requires and cannot compute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct MissingUnit {
+    /// The functional unit's id.
+    pub functional_unit: String,
+    /// What it counts.
+    pub kind: crate::inventory::FunctionalUnitKind,
+    /// Why it cannot be computed.
+    pub reason: String,
 }
 
 impl Assessment {
@@ -486,6 +513,9 @@ impl Assessment {
             functional_units: Vec::new(),
             disclosures: Vec::new(),
             factors: Vec::new(),
+            profile: None,
+            missing_stages: Vec::new(),
+            missing_units: Vec::new(),
         }
     }
 

@@ -107,6 +107,9 @@ pub struct Inventory {
 pub struct System {
     /// Name of the AI system (model, service).
     pub name: String,
+    /// The system's version (model release, service version), as its publisher names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

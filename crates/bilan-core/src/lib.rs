@@ -18,6 +18,7 @@ pub mod indicator;
 pub mod inventory;
 pub mod item;
 pub mod method;
+pub mod quality;
 pub mod region;
 pub mod suggest;
 pub mod units;

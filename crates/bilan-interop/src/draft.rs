@@ -104,6 +104,7 @@ impl Draft {
             schema: 1,
             system: System {
                 name: self.name,
+                version: None,
                 description: self.description,
                 organisation: None,
                 period,

@@ -7,10 +7,12 @@
 pub mod assess;
 pub mod compare;
 pub mod diff;
+pub mod disclosure;
 pub mod estimated;
 pub mod explain;
 mod html;
 pub mod number;
+pub mod systems;
 pub mod table;
 pub mod uncertainty;
 

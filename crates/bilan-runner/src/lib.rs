@@ -14,6 +14,7 @@
 pub mod divergence;
 mod estimated;
 pub mod reconcile;
+pub mod systems;
 pub mod uncertainty;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use bilan_core::factor::FactorSet;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
 use bilan_core::method::{Descriptor, MethodRef, Methodology, ParamKind, Parameters};
+use bilan_core::quality::{FigureQuality, MissingStage, Quality};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -216,6 +218,9 @@ pub struct MethodColumn {
     /// The error, if the method failed (an error row).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Stages the method's boundary requires and the inventory does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_stages: Vec<MissingStage>,
 }
 
 /// One method's figures for one indicator.
@@ -245,6 +250,10 @@ pub struct Figures {
     pub memo: BTreeMap<String, f64>,
     /// Per functional unit.
     pub per_unit: BTreeMap<String, f64>,
+    /// Data quality of the total: shares by class of input and grade (`docs/quality.md`);
+    /// absent when the total is not a non-zero figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<FigureQuality>,
 }
 
 /// All methods' figures for one indicator.
@@ -285,7 +294,12 @@ impl Comparison {
 }
 
 /// `a`'s figures for `indicator`, from its breakdown (`None`: not covered).
-fn figures(a: &Assessment, indicator: Indicator, breakdown: Option<Breakdown>) -> Figures {
+fn figures(
+    a: &Assessment,
+    indicator: Indicator,
+    breakdown: Option<Breakdown>,
+    quality: &Quality,
+) -> Figures {
     let method = a.method.id.clone();
     let coverage = a.coverage.iter().find(|c| c.indicator == indicator);
     let note = coverage.and_then(|c| c.note.clone());
@@ -302,6 +316,7 @@ fn figures(a: &Assessment, indicator: Indicator, breakdown: Option<Breakdown>) -
             by_category: BTreeMap::new(),
             memo: BTreeMap::new(),
             per_unit: BTreeMap::new(),
+            quality: None,
         };
     };
     Figures {
@@ -320,6 +335,7 @@ fn figures(a: &Assessment, indicator: Indicator, breakdown: Option<Breakdown>) -
             .filter(|r| r.indicator == indicator)
             .map(|r| (r.functional_unit.clone(), r.value))
             .collect(),
+        quality: quality.total(indicator).cloned(),
     }
 }
 
@@ -374,6 +390,11 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
                 .map(|a| a.parameters.clone())
                 .unwrap_or_default(),
             error: o.result.as_ref().err().cloned(),
+            missing_stages: o
+                .result
+                .as_ref()
+                .map(|a| a.missing_stages.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let assessed: Vec<(&Descriptor, &Assessment)> = outcomes
@@ -381,6 +402,10 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
         .filter_map(|o| o.result.as_ref().ok().map(|a| (&o.descriptor, a)))
         .collect();
     let mut breakdowns: Vec<_> = assessed.par_iter().map(|(_, a)| a.breakdowns()).collect();
+    let quality: Vec<Quality> = assessed
+        .par_iter()
+        .map(|(_, a)| bilan_core::quality::assess(inventory, a))
+        .collect();
     let indicators = Indicator::ALL
         .into_iter()
         .enumerate()
@@ -390,7 +415,8 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
             rows: assessed
                 .iter()
                 .zip(&mut breakdowns)
-                .map(|((_, a), b)| figures(a, indicator, b[k].take()))
+                .zip(&quality)
+                .map(|(((_, a), b), q)| figures(a, indicator, b[k].take(), q))
                 .collect(),
         })
         .collect();

@@ -37,6 +37,9 @@ fn export(
     let written = match format {
         Format::ModelCard => bilan_interop::export::model_card::write(&source),
         Format::Boamps => bilan_interop::export::boamps::write(&source),
+        Format::Disclosure | Format::DisclosureMd | Format::DisclosureHtml => {
+            return super::disclosure::write(cmd, session, assessment, io);
+        }
         _ => bilan_interop::export::if_manifest::write(&source),
     }
     .map_err(|e| Failure::Other(anyhow!("cannot write {}: {e}", format.id())))?;

@@ -3,17 +3,20 @@
 use anyhow::Context as _;
 
 use super::session::{Session, Timings, item_count, report_failures};
-use crate::args::{AssessCommand, Format};
+use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
 use crate::output::{Io, emit, stream_json};
 
 pub(crate) fn compare(
-    cmd: AssessCommand,
+    cmd: CompareCommand,
     io: &mut Io<'_>,
     timings: &mut Timings,
 ) -> Result<(), Failure> {
     cmd.common.format.not_export("compare")?;
-    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
+    let [inventory] = cmd.inventories.as_slice() else {
+        return super::systems::compare(&cmd, io, timings);
+    };
+    let session = Session::open(inventory, &cmd.common, io, timings)?;
     let mut outcomes = session.run();
     timings.phase(
         "assess",
@@ -56,7 +59,10 @@ pub(crate) fn compare(
             | Format::Json
             | Format::ModelCard
             | Format::Boamps
-            | Format::IfManifest => bilan_report::compare::render_text(&report, false),
+            | Format::IfManifest
+            | Format::Disclosure
+            | Format::DisclosureMd
+            | Format::DisclosureHtml => bilan_report::compare::render_text(&report, false),
         };
         emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
         text.len()

@@ -91,7 +91,14 @@ pub(crate) fn explain(
             }
             text + &stamp_lines(&session.stamp)
         }
-        Format::Csv | Format::Html | Format::ModelCard | Format::Boamps | Format::IfManifest => {
+        Format::Csv
+        | Format::Html
+        | Format::ModelCard
+        | Format::Boamps
+        | Format::IfManifest
+        | Format::Disclosure
+        | Format::DisclosureMd
+        | Format::DisclosureHtml => {
             return Err(Failure::Usage(anyhow!(
                 "`bilan explain` writes table, md or json"
             )));

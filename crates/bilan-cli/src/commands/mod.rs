@@ -6,6 +6,7 @@ mod assess;
 mod check;
 mod compare;
 mod diff;
+mod disclosure;
 mod explain;
 mod factors;
 mod hardware;
@@ -14,6 +15,7 @@ mod measure;
 mod methods;
 mod plugins;
 mod session;
+mod systems;
 mod uncertainty;
 mod validate;
 

@@ -20,7 +20,14 @@ fn inspect(path: &Path, format: Format, io: &mut Io<'_>) -> Result<(), Failure> 
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&i).context("cannot serialise")? + "\n",
         Format::Table | Format::Md => render(&i),
-        Format::Csv | Format::Html | Format::ModelCard | Format::Boamps | Format::IfManifest => {
+        Format::Csv
+        | Format::Html
+        | Format::ModelCard
+        | Format::Boamps
+        | Format::IfManifest
+        | Format::Disclosure
+        | Format::DisclosureMd
+        | Format::DisclosureHtml => {
             return Err(Failure::Usage(anyhow!(
                 "`bilan plugins inspect` writes table or json"
             )));

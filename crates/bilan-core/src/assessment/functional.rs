@@ -195,6 +195,7 @@ pub fn functional_unit_results(
         {
             results.push(FunctionalUnitResult {
                 functional_unit: fu.id.clone(),
+                kind: Some(fu.kind),
                 indicator,
                 impact: impact[k],
                 count: r,

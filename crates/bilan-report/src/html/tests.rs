@@ -24,6 +24,7 @@ pub(crate) fn comparison() -> Comparison {
                 origin: Origin::Builtin,
                 parameters: BTreeMap::new(),
                 error: None,
+                missing_stages: Vec::new(),
             })
             .collect(),
         indicators: vec![IndicatorComparison {
@@ -42,6 +43,7 @@ pub(crate) fn comparison() -> Comparison {
                     by_category: BTreeMap::new(),
                     memo: BTreeMap::new(),
                     per_unit: BTreeMap::new(),
+                    quality: None,
                 })
                 .collect(),
         }],

@@ -1,0 +1,387 @@
+//! Data quality and completeness of a method's figures: which share of each figure rests on
+//! measured, disclosed, estimated or default inputs, the stages a method's boundary requires
+//! and the inventory does not cover, and a grade (A–E) derived from both.
+//!
+//! The rule, documented for users in `docs/quality.md`:
+//! - each term of a contribution is classed by where its value comes from: a workload's
+//!   measured energy or a key imported from a measuring tool is *measured*; a key stated in
+//!   the inventory (by its author or a publisher's disclosure) is *disclosed*; a value an
+//!   estimator or the power model filled in is *estimated*; a method's `default-*` parameter
+//!   applied because the inventory is silent is *default*. Emission factors, method rules
+//!   and derived numbers are not classed: they are the method's and the factor database's,
+//!   not the inventory's (the factor's own basis and quality flag are in the trail);
+//! - a contribution takes the class of its weakest term (measured > disclosed > estimated >
+//!   default); with no classed term it is *disclosed* (an amount stated in the inventory);
+//! - a figure's shares are its contributions' absolute values summed by class, over the
+//!   figure's absolute total;
+//! - the score weighs the shares 1, 0.7, 0.4 and 0; the grade is A from 0.9, B from 0.7, C
+//!   from 0.5, D from 0.3, E below, then one grade lower (down to E) per stage the method's
+//!   boundary requires and the assessment does not cover.
+
+mod stages;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{Assessment, Contribution, Stage, Term, TermSource};
+use crate::indicator::Indicator;
+use crate::inventory::{Inventory, Provenance, ProvenanceClass};
+use crate::item::ItemKind;
+
+pub use stages::{GridBasis, MissingStage, Profile, RequiredStage, missing_stages};
+
+/// Where an input's value comes from, strongest first.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataClass {
+    /// Measured on the running system (`bilan measure`, an imported CodeCarbon or metered
+    /// Impact Framework observation).
+    Measured,
+    /// Stated in the inventory: by its author or a publisher's disclosure (model card,
+    /// BoAmps report).
+    Disclosed,
+    /// Filled in by an estimator or the power model (`[workload.estimate]`).
+    Estimated,
+    /// A method's default, applied because the inventory is silent (`default-pue`…).
+    Default,
+}
+
+impl DataClass {
+    /// Every class, strongest first.
+    pub const ALL: [DataClass; 4] = [
+        DataClass::Measured,
+        DataClass::Disclosed,
+        DataClass::Estimated,
+        DataClass::Default,
+    ];
+
+    /// Identifier as written in reports.
+    pub fn id(self) -> &'static str {
+        match self {
+            DataClass::Measured => "measured",
+            DataClass::Disclosed => "disclosed",
+            DataClass::Estimated => "estimated",
+            DataClass::Default => "default",
+        }
+    }
+
+    /// Its weight in the score.
+    fn weight(self) -> f64 {
+        match self {
+            DataClass::Measured => 1.0,
+            DataClass::Disclosed => 0.7,
+            DataClass::Estimated => 0.4,
+            DataClass::Default => 0.0,
+        }
+    }
+}
+
+/// The share of a figure's value in each class; they sum to 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct ClassShares {
+    /// Share from measured inputs.
+    pub measured: f64,
+    /// Share from disclosed inputs.
+    pub disclosed: f64,
+    /// Share from estimated inputs.
+    pub estimated: f64,
+    /// Share from defaults.
+    pub default: f64,
+}
+
+impl ClassShares {
+    /// The share of `class`.
+    pub fn get(&self, class: DataClass) -> f64 {
+        match class {
+            DataClass::Measured => self.measured,
+            DataClass::Disclosed => self.disclosed,
+            DataClass::Estimated => self.estimated,
+            DataClass::Default => self.default,
+        }
+    }
+
+    fn slot(&mut self, class: DataClass) -> &mut f64 {
+        match class {
+            DataClass::Measured => &mut self.measured,
+            DataClass::Disclosed => &mut self.disclosed,
+            DataClass::Estimated => &mut self.estimated,
+            DataClass::Default => &mut self.default,
+        }
+    }
+
+    /// The weighted score, 0 to 1.
+    pub fn score(&self) -> f64 {
+        DataClass::ALL
+            .iter()
+            .map(|c| self.get(*c) * c.weight())
+            .sum()
+    }
+
+    /// `measured 40 %, disclosed 60 %`: the non-zero shares, strongest first.
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = DataClass::ALL
+            .iter()
+            .filter(|c| self.get(**c) > 0.0)
+            .map(|c| format!("{} {:.0} %", c.id(), self.get(*c) * 100.0))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// A data-quality grade, A (best) to E.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub enum Grade {
+    /// Score ≥ 0.9: mostly measured.
+    A,
+    /// Score ≥ 0.7: measured or disclosed.
+    B,
+    /// Score ≥ 0.5.
+    C,
+    /// Score ≥ 0.3.
+    D,
+    /// Below 0.3: mostly defaults.
+    E,
+}
+
+impl Grade {
+    /// The grade of `score`, before missing stages.
+    pub fn of_score(score: f64) -> Grade {
+        if score >= 0.9 {
+            Grade::A
+        } else if score >= 0.7 {
+            Grade::B
+        } else if score >= 0.5 {
+            Grade::C
+        } else if score >= 0.3 {
+            Grade::D
+        } else {
+            Grade::E
+        }
+    }
+
+    /// `steps` grades lower, down to E.
+    pub fn lowered(self, steps: usize) -> Grade {
+        const ORDER: [Grade; 5] = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E];
+        let at = ORDER.iter().position(|g| *g == self).unwrap_or(4);
+        ORDER[(at + steps).min(4)]
+    }
+
+    /// The letter.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+            Grade::E => "E",
+        }
+    }
+}
+
+/// The quality of one figure: an indicator's total, or one stage of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct FigureQuality {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The stage, or `None` for the indicator's total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    /// Share of the figure's value by class of its weakest input.
+    pub shares: ClassShares,
+    /// The weighted score of the shares, 0 to 1.
+    pub score: f64,
+    /// The grade: from the score, lowered once per missing mandatory stage.
+    pub grade: Grade,
+}
+
+/// Data quality and completeness of one assessment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Quality {
+    /// Each non-zero figure: totals first, then stages, in indicator order.
+    pub figures: Vec<FigureQuality>,
+    /// Stages the method's boundary requires and the assessment does not cover (empty for a
+    /// method that declares no boundary).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_stages: Vec<MissingStage>,
+}
+
+impl Quality {
+    /// The quality of `indicator`'s total, when it is a non-zero figure.
+    pub fn total(&self, indicator: Indicator) -> Option<&FigureQuality> {
+        self.figures
+            .iter()
+            .find(|f| f.indicator == indicator && f.stage.is_none())
+    }
+}
+
+/// Where to find an item's provenance: by kind and id.
+struct Sources<'a> {
+    provenance: HashMap<(ItemKind, &'a str), &'a Provenance>,
+    measured_energy: HashMap<&'a str, ()>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(inv: &'a Inventory) -> Sources<'a> {
+        let mut provenance = HashMap::new();
+        for s in &inv.sites {
+            if let Some(p) = &s.provenance {
+                provenance.insert((ItemKind::Site, s.id.as_str()), p);
+            }
+        }
+        for f in &inv.fleets {
+            if let Some(p) = &f.provenance {
+                provenance.insert((ItemKind::Fleet, f.id.as_str()), p);
+            }
+        }
+        for w in &inv.workloads {
+            if let Some(p) = &w.provenance {
+                provenance.insert((ItemKind::Workload, w.id.as_str()), p);
+            }
+        }
+        for s in &inv.services {
+            if let Some(p) = &s.provenance {
+                provenance.insert((ItemKind::Service, s.id.as_str()), p);
+            }
+        }
+        let measured_energy = inv
+            .workloads
+            .iter()
+            .filter(|w| w.measurement.is_some())
+            .map(|w| (w.id.as_str(), ()))
+            .collect();
+        Sources {
+            provenance,
+            measured_energy,
+        }
+    }
+
+    /// The class of `key` of item `kind[id]`.
+    fn key(&self, kind: ItemKind, id: &str, key: &str) -> DataClass {
+        if kind == ItemKind::Workload && key == "energy" && self.measured_energy.contains_key(id) {
+            return DataClass::Measured;
+        }
+        match self.provenance.get(&(kind, id)) {
+            Some(p)
+                if p.class == ProvenanceClass::Measured
+                    && (p.fields.is_empty() || p.fields.contains_key(key)) =>
+            {
+                DataClass::Measured
+            }
+            _ => DataClass::Disclosed,
+        }
+    }
+
+    /// The class of one term of `c`, or `None` for a term that is not an inventory input.
+    fn term(&self, c: &Contribution, t: &Term) -> Option<DataClass> {
+        if t.estimated.is_some() {
+            return Some(DataClass::Estimated);
+        }
+        match &t.source {
+            TermSource::Item { key } => Some(self.key(c.item.kind, &c.item.id, key)),
+            TermSource::Inventory { path } => Some(match parse_path(path) {
+                Some((kind, id, key)) => self.key(kind, id, key),
+                None => DataClass::Disclosed,
+            }),
+            TermSource::Parameter { name } if name.starts_with("default-") => {
+                Some(DataClass::Default)
+            }
+            TermSource::Parameter { .. }
+            | TermSource::Factor { .. }
+            | TermSource::Rule { .. }
+            | TermSource::Derived { .. } => None,
+        }
+    }
+
+    /// A contribution's class: its weakest term's, or disclosed when no term is classed.
+    fn contribution(&self, c: &Contribution) -> DataClass {
+        c.terms
+            .iter()
+            .filter_map(|t| self.term(c, t))
+            .max()
+            .unwrap_or(DataClass::Disclosed)
+    }
+}
+
+/// `site[eu-dc].pue` → (site, `eu-dc`, `pue`).
+fn parse_path(path: &str) -> Option<(ItemKind, &str, &str)> {
+    let (kind, rest) = path.split_once('[')?;
+    let (id, rest) = rest.split_once(']')?;
+    let key = rest.strip_prefix('.').unwrap_or(rest);
+    let kind = ItemKind::ALL.into_iter().find(|k| k.key() == kind)?;
+    Some((kind, id, key))
+}
+
+/// The class of each counted contribution of `a`, in order (memo contributions are `None`).
+pub fn contribution_classes(inventory: &Inventory, a: &Assessment) -> Vec<Option<DataClass>> {
+    let sources = Sources::new(inventory);
+    a.contributions
+        .iter()
+        .map(|c| (!c.memo).then(|| sources.contribution(c)))
+        .collect()
+}
+
+/// The data quality of every non-zero total and stage figure of `a`, with the stages its
+/// boundary requires and it does not cover ([`Assessment::missing_stages`]).
+pub fn assess(inventory: &Inventory, a: &Assessment) -> Quality {
+    let classes = contribution_classes(inventory, a);
+    let missing = a.missing_stages.len();
+    let mut figures = Vec::new();
+    for indicator in Indicator::ALL {
+        if !a.covers(indicator) {
+            continue;
+        }
+        let stages = std::iter::once(None).chain(Stage::ALL.into_iter().map(Some));
+        for stage in stages {
+            let mut sums = ClassShares::default();
+            let mut total = 0.0;
+            for (c, class) in a.contributions.iter().zip(&classes) {
+                let (Some(class), Some(v)) = (class, c.value(indicator)) else {
+                    continue;
+                };
+                if stage.is_some_and(|s| s != c.stage) {
+                    continue;
+                }
+                *sums.slot(*class) += v.abs();
+                total += v.abs();
+            }
+            if !(total > 0.0 && total.is_finite()) {
+                continue;
+            }
+            for class in DataClass::ALL {
+                *sums.slot(class) /= total;
+            }
+            let score = sums.score();
+            figures.push(FigureQuality {
+                indicator,
+                stage,
+                shares: sums,
+                score,
+                grade: Grade::of_score(score).lowered(missing),
+            });
+        }
+    }
+    Quality {
+        figures,
+        missing_stages: a.missing_stages.clone(),
+    }
+}

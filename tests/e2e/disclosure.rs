@@ -1,0 +1,1 @@
+//! `bilan assess -m harmonised-ai -f disclosure`: the document a vendor publishes.

@@ -1,0 +1,1 @@
+//! `bilan compare A B C…`: systems side by side (league table).
