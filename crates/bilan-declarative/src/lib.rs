@@ -9,11 +9,17 @@
 //! parameters and factors; the rules then apply to its results, in the file's order, each
 //! fired rule recorded in the audit trail with its id and file. Files are data, never code.
 //!
+//! A file of schema 2 may declare a comparability profile (`[profile]`, [`profile`]): the
+//! stages its boundary requires, the functional units every assessment reports and the
+//! grid basis of electricity; the profile is checked against the base and the inventory,
+//! and applied after the rules.
+//!
 //! [`resolve`] loads files (deduplicating identical ones), checks them with file, line and
 //! key path in every error, orders `extends` chains and refuses cycles.
 
 pub mod spec;
 
+mod profile;
 mod resolve;
 mod rules;
 mod summary;
@@ -52,6 +58,8 @@ pub struct Declarative {
     uncertain_parameters: Vec<(String, bilan_units::UncertainQuantity)>,
     /// Factors the file gives inline, and the database factors it prefers.
     overrides: Vec<Factor>,
+    /// The file's comparability profile, if it declares one.
+    profile: Option<bilan_core::quality::Profile>,
 }
 
 impl std::fmt::Debug for Declarative {
@@ -129,8 +137,24 @@ impl Methodology for Declarative {
         for (name, value) in &parameters.0 {
             effective.set(name.clone(), value.clone());
         }
+        let grid = match self.profile.as_ref().and_then(|p| p.grid_basis) {
+            Some(basis) => Some(profile::GridCheck::run(
+                basis,
+                &self.descriptor.id,
+                &self.file,
+                self.base.descriptor(),
+                &effective,
+                inventory,
+            )?),
+            None => None,
+        };
         let factors = self.factors(factors);
         let mut a = self.base.assess(inventory, &factors, &effective)?;
+        // A base declarative method's profile is this one's unless the file declares its
+        // own; either is applied again below, after this file's rules.
+        let inherited = a.profile.take();
+        a.missing_stages.clear();
+        a.missing_units.clear();
         a.method = self.descriptor.method_ref();
         let base = self.base.descriptor();
         a.assumptions.insert(
@@ -144,6 +168,9 @@ impl Methodology for Declarative {
                 items: Vec::new(),
             },
         );
+        if let Some(grid) = grid {
+            a.assumptions.extend(grid.assumptions);
+        }
         for (name, value) in &self.defaults.0 {
             if !parameters.0.contains_key(name) {
                 a.assumptions.push(Assumption {
@@ -195,6 +222,14 @@ impl Methodology for Declarative {
             if !a.warnings.contains(&note) {
                 a.warnings.push(note);
             }
+        }
+        match (&self.profile, inherited) {
+            (Some(own), _) => profile::apply(own, &self.file, inventory, &mut a)?,
+            (None, Some(base)) => {
+                let from = format!("{}'s base", self.file);
+                profile::apply(&base, &from, inventory, &mut a)?;
+            }
+            (None, None) => {}
         }
         Ok(a)
     }

@@ -17,7 +17,7 @@ use bilan_io::{FileError, FileErrors, Locator, SourceFile};
 use bilan_units::text::clip;
 use sha2::{Digest as _, Sha256};
 
-use crate::spec::{RuleKind, Spec};
+use crate::spec::{RuleKind, SCHEMA, Spec};
 use crate::{Declarative, treatment};
 
 /// A declarative methodology ready to run, with its file's identity.
@@ -63,15 +63,16 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
     let spec: Spec = bilan_io::parse(&file)?;
     let loc = Locator::new(&file);
     let mut errors = Vec::new();
-    if spec.schema != 1 {
+    if !(1..=SCHEMA).contains(&spec.schema) {
         errors.push(loc.error(
             "schema",
             format!(
-                "schema {} is not supported; this build reads methodology files of schema 1",
+                "schema {} is not supported; this build reads methodology files of schema 1 to {SCHEMA}",
                 spec.schema
             ),
         ));
     }
+    crate::profile::check(&spec, &loc, &mut errors);
     if spec.id.is_empty()
         || !spec
             .id
@@ -344,6 +345,7 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         spec.default = Some(value.clone());
         defaults.set(name.clone(), value);
     }
+    crate::profile::check_base(&p.file, &p.spec, b, &parameters)?;
     if let Some(selected) = &p.spec.indicators {
         let known = b
             .indicators
@@ -485,5 +487,6 @@ fn declare(p: &Parsed, base: Arc<dyn Methodology>) -> Result<Declarative, Box<Fi
         defaults,
         uncertain_parameters,
         overrides,
+        profile: crate::profile::record(&p.spec),
     })
 }

@@ -59,6 +59,24 @@ pub(crate) fn boundary(base: &str, spec: &Spec, file: &str) -> String {
                 .join(", ")
         ));
     }
+    if let Some(p) = &spec.profile {
+        let ids = |v: Vec<&str>| v.join(", ");
+        if !p.required_stages.is_empty() {
+            out.push(format!(
+                "requires {}",
+                ids(p.required_stages.iter().map(|s| s.id()).collect())
+            ));
+        }
+        if !p.functional_units.is_empty() {
+            out.push(format!(
+                "reported per {}",
+                ids(p.functional_units.iter().map(|k| k.id()).collect())
+            ));
+        }
+        if let Some(basis) = p.grid_basis {
+            out.push(format!("{}-based grid", basis.id()));
+        }
+    }
     if out.is_empty() {
         format!("{base} — as adjusted by {file}")
     } else {

@@ -9,14 +9,14 @@ use bilan_io::{SourceFile, load_inventory};
 
 use crate::{Loaded, resolve};
 
-fn bases() -> Vec<Arc<dyn Methodology>> {
+pub(crate) fn bases() -> Vec<Arc<dyn Methodology>> {
     vec![
         Arc::new(bilan_plugin_ademe::AdemeLca::default()),
         Arc::new(bilan_plugin_ghg::GhgProtocol::default()),
     ]
 }
 
-fn file(name: &str, text: &str) -> SourceFile {
+pub(crate) fn file(name: &str, text: &str) -> SourceFile {
     SourceFile {
         name: name.to_owned(),
         text: text.to_owned(),
@@ -29,11 +29,11 @@ fn method(body: &str) -> String {
     )
 }
 
-fn load(text: &str) -> Vec<Loaded> {
+pub(crate) fn load(text: &str) -> Vec<Loaded> {
     resolve(vec![file("m.toml", text)], &bases()).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn load_err(files: Vec<SourceFile>) -> String {
+pub(crate) fn load_err(files: Vec<SourceFile>) -> String {
     let e = resolve(files, &bases()).expect_err("refused");
     e.errors
         .iter()
@@ -42,7 +42,7 @@ fn load_err(files: Vec<SourceFile>) -> String {
         .join("\n")
 }
 
-fn inventory() -> Inventory {
+pub(crate) fn inventory() -> Inventory {
     let path = format!(
         "{}/../../examples/mistral-large-2-illustrative.toml",
         env!("CARGO_MANIFEST_DIR")
@@ -51,7 +51,7 @@ fn inventory() -> Inventory {
     load_inventory(&f).expect("valid")
 }
 
-fn run(m: &dyn Methodology, inv: &Inventory) -> Assessment {
+pub(crate) fn run(m: &dyn Methodology, inv: &Inventory) -> Assessment {
     let a = m
         .assess(
             inv,
