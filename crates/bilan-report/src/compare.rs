@@ -5,12 +5,14 @@ use std::fmt::Write as _;
 use bilan_core::assessment::{Driver, Stage};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
+use bilan_core::quality::FigureQuality;
 use bilan_runner::{Comparison, IndicatorComparison};
 use serde::Serialize;
 
 use crate::assess::Stamp;
 use crate::estimated::EstimatedValue;
 use crate::number::amount;
+use crate::quality;
 use crate::table::Table;
 
 /// Everything a comparison report shows.
@@ -68,21 +70,35 @@ fn active_drivers(c: &Comparison, indicator: Indicator) -> Vec<Driver> {
         .collect()
 }
 
-fn indicator_section(out: &mut String, h: &str, c: &Comparison, ic: &IndicatorComparison) {
+fn indicator_section(
+    out: &mut String,
+    h: &str,
+    md: bool,
+    c: &Comparison,
+    ic: &IndicatorComparison,
+) {
     let i = ic.indicator;
     let _ = writeln!(out, "{h} {} — {} ({})\n", i.id(), i.name(), i.unit());
     let mut t = Table::new();
-    let mut header = vec!["method".to_owned(), "total".to_owned()];
+    let mut header = vec!["method".to_owned(), "total".to_owned(), "grade".to_owned()];
     header.extend(Stage::ALL.iter().map(|s| s.id().to_owned()));
     t.set_header(header);
     for row in &ic.rows {
         if !row.covered {
-            let mut cells = vec![row.method.clone(), row.missing_label().to_owned()];
+            let mut cells = vec![
+                row.method.clone(),
+                row.missing_label().to_owned(),
+                String::new(),
+            ];
             cells.extend(Stage::ALL.iter().map(|_| String::new()));
             t.add_row(cells);
             continue;
         }
-        let mut cells = vec![row.method.clone(), cell(row.total, i)];
+        let mut cells = vec![
+            row.method.clone(),
+            cell(row.total, i),
+            quality::grade(row.quality.as_ref()).to_owned(),
+        ];
         cells.extend(
             Stage::ALL
                 .iter()
@@ -91,11 +107,22 @@ fn indicator_section(out: &mut String, h: &str, c: &Comparison, ic: &IndicatorCo
         t.add_row(cells);
     }
     for m in c.methods.iter().filter(|m| m.error.is_some()) {
-        let mut cells = vec![m.id.clone(), "error".to_owned()];
+        let mut cells = vec![m.id.clone(), "error".to_owned(), String::new()];
         cells.extend(Stage::ALL.iter().map(|_| String::new()));
         t.add_row(cells);
     }
     let _ = writeln!(out, "{}\n", t.render());
+    if md {
+        let rows: Vec<(String, &FigureQuality)> = ic
+            .rows
+            .iter()
+            .filter_map(|r| r.quality.as_ref().map(|q| (r.method.clone(), q)))
+            .collect();
+        if !rows.is_empty() {
+            let t = quality::shares_table("method (data quality of the total)", &rows);
+            let _ = writeln!(out, "{}\n", t.render());
+        }
+    }
 
     let phases: Vec<Phase> = Phase::ALL
         .into_iter()
@@ -226,8 +253,19 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
     let _ = writeln!(out, "{}\n", t.render());
     for ic in &c.indicators {
         if ic.rows.iter().any(|r| r.covered) {
-            indicator_section(&mut out, h3, c, ic);
+            indicator_section(&mut out, h3, markdown, c, ic);
         }
+    }
+    let _ = writeln!(out, "data quality: {}\n", quality::RULE);
+    let before = out.len();
+    quality::missing_lines(
+        &mut out,
+        c.methods
+            .iter()
+            .map(|m| (m.id.as_str(), m.missing_stages.as_slice())),
+    );
+    if out.len() > before {
+        out.push('\n');
     }
     let not_covered: Vec<String> = c
         .indicators
@@ -392,6 +430,9 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
             }
             for (k, v) in &row.per_unit {
                 w.write_record(["per-unit", ind, &row.method, k, &num(*v), unit])?;
+            }
+            if let Some(q) = &row.quality {
+                quality::csv_rows(&mut w, ind, &row.method, q)?;
             }
         }
         for d in c.divergences.iter().filter(|d| d.indicator == ic.indicator) {

@@ -33,6 +33,7 @@ fn esc(s: &str) -> String {
 const STAGE_COLOURS: [&str; 5] = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f"];
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}\
+td.grade{font-weight:700;text-align:center}.grade-A,.grade-B{color:#1a7f37}.grade-C{color:#9a6700}.grade-D,.grade-E{color:#cf222e}p.missing{color:#9a6700}\
 table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{text-align:left;font-weight:600}h2{border-bottom:2px solid #4e79a7;margin-top:2.5rem}\
 .legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}\
@@ -265,6 +266,41 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
 }
 
 /// The self-contained HTML report.
+/// Each method's grade and shares for `ic`'s total (`docs/quality.md`).
+fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
+    let rows: Vec<_> = ic
+        .rows
+        .iter()
+        .filter_map(|r| r.quality.as_ref().map(|q| (&r.method, q)))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("<table class=\"quality\"><caption>data quality of the total</caption><tr><th>method</th><th>grade</th>");
+    for h in crate::quality::share_headers() {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr>");
+    for (method, q) in rows {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"grade grade-{}\">{}</td>",
+            esc(method),
+            q.grade.letter(),
+            q.grade.letter()
+        );
+        for s in crate::quality::share_cells(&q.shares) {
+            let _ = write!(out, "<td>{s}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    let _ = write!(
+        out,
+        "</table><p class=\"note\">{}</p>",
+        esc(crate::quality::RULE)
+    );
+}
+
 pub(crate) fn render(report: &Report<'_>) -> String {
     let assessments = &report.assessments;
     let c = report.comparison;
@@ -302,6 +338,16 @@ pub(crate) fn render(report: &Report<'_>) -> String {
         );
     }
     out.push_str("</table>");
+    let mut missing = String::new();
+    crate::quality::missing_lines(
+        &mut missing,
+        c.methods
+            .iter()
+            .map(|m| (m.id.as_str(), m.missing_stages.as_slice())),
+    );
+    for line in missing.lines() {
+        let _ = write!(out, "<p class=\"missing\">{}</p>", esc(line));
+    }
     estimated::section(&mut out, &report.estimated);
     if let Some(u) = &c.uncertainty {
         uncertainty::overview(&mut out, u);
@@ -320,6 +366,7 @@ pub(crate) fn render(report: &Report<'_>) -> String {
             esc(i.unit())
         );
         bar_chart(&mut out, report, i);
+        quality_table(&mut out, ic);
         if let Some(u) = &c.uncertainty {
             uncertainty::section(&mut out, u, i);
         }

@@ -12,6 +12,7 @@ pub mod estimated;
 pub mod explain;
 mod html;
 pub mod number;
+pub mod quality;
 pub mod systems;
 pub mod table;
 pub mod uncertainty;
