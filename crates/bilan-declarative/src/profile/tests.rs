@@ -381,3 +381,55 @@ fn a_file_extending_a_profiled_file_keeps_its_profile() {
         .count();
     assert_eq!(n, 1);
 }
+
+#[test]
+fn the_shipped_harmonised_profile_loads_and_fixes_what_it_says() {
+    let files: Vec<_> = crate::embedded::EMBEDDED
+        .iter()
+        .map(|(name, text)| file(&format!("<embedded>/{name}"), text))
+        .collect();
+    let loaded = crate::resolve(files, &crate::tests::bases()).expect("shipped files");
+    let h = loaded
+        .iter()
+        .find(|l| l.method.descriptor().id == "harmonised-ai")
+        .expect("harmonised-ai is shipped");
+    let d = h.method.descriptor();
+    assert_eq!(
+        d.indicators,
+        vec![
+            Indicator::Gwp,
+            Indicator::Water,
+            Indicator::Adpe,
+            Indicator::Energy
+        ]
+    );
+    for framework in [
+        "ISO 14040",
+        "Product Life Cycle",
+        "AFNOR Spec 2314",
+        "SCI for AI",
+    ] {
+        assert!(
+            d.references.iter().any(|r| r.contains(framework)),
+            "{framework}"
+        );
+    }
+    let a = run(h.method.as_ref(), &inventory());
+    let p = a.profile.as_ref().expect("profile");
+    assert_eq!(p.required_stages, RequiredStage::ALL.to_vec());
+    assert_eq!(
+        p.functional_units,
+        vec![
+            FunctionalUnitKind::TrainingRun,
+            FunctionalUnitKind::Request,
+            FunctionalUnitKind::OutputToken
+        ]
+    );
+    assert_eq!(p.grid_basis, Some(GridBasis::Location));
+    assert!(a.missing_stages.is_empty(), "{:?}", a.missing_stages);
+    assert!(a.missing_units.is_empty(), "{:?}", a.missing_units);
+    for unit in ["training-run", "request", "output-token"] {
+        assert!(result(&a, unit, Indicator::Water).is_some(), "{unit}");
+        assert!(result(&a, unit, Indicator::Adpf).is_none(), "{unit}");
+    }
+}
