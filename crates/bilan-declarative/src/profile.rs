@@ -135,14 +135,20 @@ pub(crate) fn record(spec: &Spec) -> Option<Profile> {
 }
 
 /// Whether a site figure's stated boundary makes it a market-based figure: market-based or
-/// residual (as location-based built-in methods read it), or supplier- or utility-specific
-/// (the GHG Protocol's Scope 2 Guidance ranks supplier-specific emission rates among the
-/// market-based instruments).
+/// residual (the words `bilan_method_kit::site::is_market_based` reads, by which
+/// location-based built-in methods refuse a figure; this crate may not depend on the kit),
+/// or supplier- or utility-specific (the GHG Protocol's Scope 2 Guidance ranks
+/// supplier-specific emission rates among the market-based instruments).
 fn market_like(boundary: &str) -> bool {
     let b = boundary.to_lowercase();
-    bilan_method_kit::site::is_market_based(&b)
-        || b.contains("supplier-specific")
-        || b.contains("utility-specific")
+    [
+        "market",
+        "residual",
+        "supplier-specific",
+        "utility-specific",
+    ]
+    .iter()
+    .any(|word| b.contains(word))
 }
 
 /// What the grid basis of a profile requires of a run, checked before the base method runs.
