@@ -156,28 +156,29 @@ pub struct Systems {
     /// The difference of each system from the baseline (or every pair), per method and
     /// indicator both systems have a figure for.
     pub divergences: Vec<SystemDivergence>,
+    /// Methods that failed on a system, or were not run there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<MethodFailure>,
+}
+
+/// A method that gave no assessment on a system.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct MethodFailure {
+    /// The system.
+    pub system: String,
+    /// The method's id.
+    pub method: String,
+    /// [`Status::Error`] or [`Status::NotRun`].
+    pub status: Status,
+    /// Why.
+    pub reason: String,
 }
 
 impl Systems {
     /// Every (system, method, error) where a method failed on a system.
-    pub fn failures(&self) -> Vec<(&str, &str, &str)> {
-        let mut out = Vec::new();
-        for t in &self.tables {
-            for r in &t.rows {
-                if r.status == Status::Error
-                    && !out
-                        .iter()
-                        .any(|(s, m, _): &(&str, &str, &str)| *s == r.system && *m == t.method)
-                {
-                    out.push((
-                        r.system.as_str(),
-                        t.method.as_str(),
-                        r.note.as_deref().unwrap_or(""),
-                    ));
-                }
-            }
-        }
-        out
+    pub fn errors(&self) -> impl Iterator<Item = &MethodFailure> {
+        self.failures.iter().filter(|f| f.status == Status::Error)
     }
 }
 
@@ -193,6 +194,31 @@ fn methods(systems: &[SystemRun<'_>]) -> Vec<MethodInfo> {
                     name: m.name.clone(),
                 });
             }
+        }
+    }
+    out
+}
+
+fn failures(systems: &[SystemRun<'_>], methods: &[MethodInfo]) -> Vec<MethodFailure> {
+    let mut out = Vec::new();
+    for m in methods {
+        for s in systems {
+            let (status, reason) = match s.comparison.methods.iter().find(|c| c.id == m.id) {
+                None => (
+                    Status::NotRun,
+                    format!("{} was not run on this inventory", m.id),
+                ),
+                Some(c) => match &c.error {
+                    Some(e) => (Status::Error, e.clone()),
+                    None => continue,
+                },
+            };
+            out.push(MethodFailure {
+                system: s.name.clone(),
+                method: m.id.clone(),
+                status,
+                reason,
+            });
         }
     }
     out
@@ -303,6 +329,7 @@ pub fn compare(systems: &[SystemRun<'_>], pairs: Pairs) -> Systems {
                 period: s.inventory.system.period.to_string(),
             })
             .collect(),
+        failures: failures(systems, &methods),
         methods,
         tables,
         divergences,

@@ -1,19 +1,124 @@
 //! `bilan compare A B C…`: several systems side by side under each method (a league table).
+//!
+//! Each inventory is opened as `bilan compare A` would open it, with the same options,
+//! assessed and reconciled; [`bilan_runner::systems::compare`] then lays the systems side by
+//! side, the first being the baseline the others' differences are explained against.
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
+use bilan_runner::systems::{Pairs, SystemRun};
 
-use super::session::Timings;
-use crate::args::CompareCommand;
+use super::session::{Session, Timings, item_count, report_failures};
+use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
-use crate::output::Io;
+use crate::output::{Io, emit, stream_json};
+
+/// The names reports use: each inventory's system name, followed by its file name where two
+/// systems share a name (and by its position where the files' names are the same too).
+fn names(sessions: &[Session]) -> Vec<String> {
+    let plain: Vec<&str> = sessions
+        .iter()
+        .map(|s| s.inventory.system.name.as_str())
+        .collect();
+    let with_file: Vec<String> = sessions
+        .iter()
+        .zip(&plain)
+        .map(|(s, name)| {
+            if plain.iter().filter(|n| *n == name).count() > 1 {
+                let file = std::path::Path::new(&s.file.name)
+                    .file_name()
+                    .map_or(s.file.name.clone(), |f| f.to_string_lossy().into_owned());
+                format!("{name} ({file})")
+            } else {
+                (*name).to_owned()
+            }
+        })
+        .collect();
+    with_file
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            if with_file.iter().filter(|x| *x == name).count() > 1 {
+                format!("{name} #{}", n + 1)
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
 
 pub(crate) fn compare(
     cmd: &CompareCommand,
-    _io: &mut Io<'_>,
-    _timings: &mut Timings,
+    io: &mut Io<'_>,
+    timings: &mut Timings,
 ) -> Result<(), Failure> {
-    Err(Failure::Usage(anyhow!(
-        "comparing {} systems is not available yet",
-        cmd.inventories.len()
-    )))
+    if cmd.common.uncertainty.mode.is_some() {
+        return Err(Failure::Usage(anyhow!(
+            "--uncertainty compares the methods of one inventory; give one inventory, or leave it out to compare {} systems",
+            cmd.inventories.len()
+        )));
+    }
+    let mut sessions = Vec::with_capacity(cmd.inventories.len());
+    let mut runs = Vec::with_capacity(cmd.inventories.len());
+    for path in &cmd.inventories {
+        let session = Session::open(path, &cmd.common, io, timings)?;
+        let mut outcomes = session.run();
+        let comparison = bilan_runner::compare(&session.inventory, &mut outcomes);
+        timings.phase(
+            "assess",
+            item_count(&session.inventory) * session.methods.len(),
+            "item-assessments",
+        );
+        sessions.push(session);
+        runs.push((outcomes, comparison));
+    }
+    let names = names(&sessions);
+    let systems: Vec<SystemRun<'_>> = sessions
+        .iter()
+        .zip(&runs)
+        .zip(names)
+        .map(|((s, (outcomes, comparison)), name)| SystemRun {
+            name,
+            inventory: &s.inventory,
+            outcomes,
+            comparison,
+        })
+        .collect();
+    // The JSON report is for machines: it holds every pair; the others show each system
+    // against the baseline.
+    let pairs = if cmd.common.format == Format::Json {
+        Pairs::All
+    } else {
+        Pairs::Baseline
+    };
+    let league = bilan_runner::systems::compare(&systems, pairs);
+    timings.phase("compare", systems.len(), "systems");
+    let stamps: Vec<_> = sessions.iter().map(|s| &s.stamp).collect();
+    let report = bilan_report::systems::Report::new(&league, &stamps);
+    let written = if cmd.common.format == Format::Json {
+        stream_json(io, cmd.common.output.as_deref(), &report)?
+    } else {
+        let text = match cmd.common.format {
+            Format::Md => bilan_report::systems::render_text(&report, true),
+            Format::Csv => {
+                bilan_report::systems::render_csv(&report).context("cannot write CSV")?
+            }
+            Format::Html => bilan_report::systems::render_html(&report),
+            Format::Table
+            | Format::Json
+            | Format::ModelCard
+            | Format::Boamps
+            | Format::IfManifest
+            | Format::Disclosure
+            | Format::DisclosureMd
+            | Format::DisclosureHtml => bilan_report::systems::render_text(&report, false),
+        };
+        emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
+        text.len()
+    };
+    timings.phase("render", written, "bytes");
+    let failures: Vec<(String, String)> = league
+        .errors()
+        .map(|f| (format!("{} on {}", f.method, f.system), f.reason.clone()))
+        .collect();
+    report_failures(io, &failures)
 }

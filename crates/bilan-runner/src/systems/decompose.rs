@@ -377,7 +377,14 @@ pub(super) fn lmdi(
             return None;
         }
         // ln(1 + (kb − ka)/ka): exact for nearby values, where ln(kb/ka) loses digits.
-        logs.push((d, ((kb - ka) / ka).ln_1p()));
+        // A factor equal to rounding (the same grid read through different sums) did not
+        // change: its logarithm is 0, not noise.
+        let l = if (kb - ka).abs() <= 1e-12 * ka.abs() {
+            0.0
+        } else {
+            ((kb - ka) / ka).ln_1p()
+        };
+        logs.push((d, l));
     }
     let sum: f64 = logs.iter().map(|(_, l)| l).sum();
     let change = xb - xa;

@@ -1,0 +1,387 @@
+//! The league table as one self-contained HTML page: inline SVG bars per system with grade
+//! badges, the tables of the text report, and the difference from the baseline by driver as
+//! a diverging bar chart. Like the comparison page, a small inline script checks once the
+//! page is laid out that every chart drew bars and records its verdict on
+//! `<body data-render-check>` for `cargo xtask html-check`.
+
+use std::fmt::Write as _;
+
+use bilan_core::indicator::Indicator;
+use bilan_runner::systems::{LeagueTable, Status, SystemDivergence};
+
+use super::Report;
+use super::text::{active_drivers, ratio_text, residual_text, total_text};
+use crate::number::{amount, percent, significant};
+
+// The escaping, style and render check of `crate::html`, which keeps them private; the
+// check must stay the same script (`cargo xtask html-check` reads its verdict).
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}\
+table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{text-align:left;font-weight:600}h2{border-bottom:2px solid #4e79a7;margin-top:2.5rem}\
+.badge{display:inline-block;min-width:1.2rem;text-align:center;border-radius:.3rem;color:#fff;font-weight:700;padding:0 .3rem}\
+.grade-A,.grade-B{background:#1a7f37}.grade-C{background:#9a6700}.grade-D,.grade-E{background:#cf222e}.grade-none{background:#999}\
+.muted{color:#666}.error{color:#b00}.missing{color:#9a6700}code{font-size:.85rem}";
+
+const CHECK: &str = "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message))});\
+var oe=console.error;console.error=function(){errs.push(Array.prototype.join.call(arguments,' '));return oe.apply(console,arguments)};\
+window.addEventListener('load',function(){var blank=[];document.querySelectorAll('svg.chart').forEach(function(svg){var drawn=false;\
+svg.querySelectorAll('rect.bar').forEach(function(r){var b=r.getBoundingClientRect();if(b.width>0.5&&b.height>0.5){drawn=true}});\
+if(!drawn&&!svg.hasAttribute('data-empty')){blank.push(svg.getAttribute('data-figure'))}});\
+document.body.setAttribute('data-render-check',errs.length?'errors: '+errs.join(' | '):blank.length?'blank: '+blank.join(','):'ok')})})();";
+
+const GRADE_COLOURS: [(&str, &str); 5] = [
+    ("A", "#1a7f37"),
+    ("B", "#1a7f37"),
+    ("C", "#9a6700"),
+    ("D", "#cf222e"),
+    ("E", "#cf222e"),
+];
+
+fn badge(grade: Option<&str>) -> String {
+    match grade {
+        Some(g) => format!("<span class=\"badge grade-{g}\">{g}</span>"),
+        None => "<span class=\"badge grade-none\">-</span>".to_owned(),
+    }
+}
+
+/// One bar per system, the grade as a badge beside its name.
+fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
+    let i = t.indicator;
+    let max = t
+        .rows
+        .iter()
+        .filter_map(|r| r.total)
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    let (label_w, bar_w, row_h) = (260.0, 520.0, 28.0);
+    let width = label_w + bar_w + 150.0;
+    let height = row_h * t.rows.len().max(1) as f64 + 10.0;
+    let empty = if max > 0.0 { "" } else { " data-empty=\"\"" };
+    let _ = write!(
+        out,
+        "<svg class=\"chart\" data-figure=\"{figure}\"{empty} role=\"img\" aria-label=\"{} by system\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
+        esc(i.name())
+    );
+    for (n, r) in t.rows.iter().enumerate() {
+        let y = 5.0 + n as f64 * row_h;
+        let grade = r.quality.as_ref().map(|q| q.grade.letter());
+        let colour = grade
+            .and_then(|g| GRADE_COLOURS.iter().find(|(x, _)| *x == g))
+            .map_or("#999", |(_, c)| c);
+        let _ = write!(
+            out,
+            "<rect x=\"0\" y=\"{}\" width=\"18\" height=\"18\" rx=\"3\" fill=\"{colour}\"></rect><text x=\"9\" y=\"{}\" font-size=\"12\" fill=\"#fff\" text-anchor=\"middle\" font-weight=\"700\">{}</text>",
+            y + 2.0,
+            y + 15.5,
+            grade.unwrap_or("-")
+        );
+        let mut name = r.system.clone();
+        if name.chars().count() > 34 {
+            name = format!("{}…", name.chars().take(33).collect::<String>());
+        }
+        let _ = write!(
+            out,
+            "<text x=\"24\" y=\"{}\" font-size=\"13\"><title>{}</title>{}</text>",
+            y + 15.0,
+            esc(&r.system),
+            esc(&name)
+        );
+        let v = r.total.unwrap_or(0.0);
+        let w = if max > 0.0 {
+            v.abs() / max * bar_w
+        } else {
+            0.0
+        };
+        if r.status == Status::Ok && w > 0.0 {
+            let _ = write!(
+                out,
+                "<rect class=\"bar\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"#4e79a7\"{}><title>{}: {}</title></rect>",
+                row_h - 8.0,
+                if v < 0.0 { " fill-opacity=\"0.4\"" } else { "" },
+                esc(&r.system),
+                esc(&amount(v, i))
+            );
+        }
+        let _ = write!(
+            out,
+            "<text x=\"{:.2}\" y=\"{}\" font-size=\"12\">{}</text>",
+            label_w + w + 6.0,
+            y + 15.0,
+            esc(&total_text(r, i))
+        );
+    }
+    out.push_str("</svg>");
+}
+
+fn league_table(out: &mut String, t: &LeagueTable) {
+    let i = t.indicator;
+    out.push_str("<table><tr><th>system</th><th>total</th><th>grade</th><th>vs baseline</th>");
+    for h in crate::quality::share_headers() {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr>");
+    for (n, r) in t.rows.iter().enumerate() {
+        let total = match r.status {
+            Status::Ok => esc(&total_text(r, i)),
+            _ => format!(
+                "<span class=\"{}\" title=\"{}\">{}</span>",
+                if r.status == Status::Error {
+                    "error"
+                } else {
+                    "muted"
+                },
+                esc(r.note.as_deref().unwrap_or("")),
+                esc(r.status.label())
+            ),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{total}</td><td>{}</td><td class=\"num\">{}</td>",
+            esc(&r.system),
+            badge(r.quality.as_ref().map(|q| q.grade.letter())),
+            esc(&ratio_text(r, &t.rows[0], n == 0))
+        );
+        for class in bilan_core::quality::DataClass::ALL {
+            let cell = r
+                .quality
+                .as_ref()
+                .map_or(String::new(), |q| percent(q.shares.get(class)));
+            let _ = write!(out, "<td class=\"num\">{cell}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
+    if t.units.is_empty() {
+        return;
+    }
+    out.push_str("<table><caption>per functional unit (matched by kind)</caption><tr><th>functional unit</th><th>system</th><th>unit</th><th>figure</th><th>grade of the total</th><th>note</th></tr>");
+    for u in &t.units {
+        for c in &u.cells {
+            let (figure, note) = match (c.value, &c.missing) {
+                (Some(v), _) => (
+                    esc(&amount(v, i)),
+                    c.output_tokens_per_request.map_or(String::new(), |l| {
+                        format!("{} output tokens per request", significant(l, 4))
+                    }),
+                ),
+                (None, m) => (
+                    "<span class=\"missing\">missing</span>".to_owned(),
+                    m.clone().unwrap_or_default(),
+                ),
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{figure}</td><td>{}</td><td>{}</td></tr>",
+                esc(&u.label),
+                esc(&c.system),
+                esc(c.functional_unit.as_deref().unwrap_or("")),
+                badge(c.total_grade.map(|g| g.letter())),
+                esc(&note)
+            );
+        }
+    }
+    out.push_str("</table>");
+}
+
+/// A diverging bar chart of one pair's drivers and residual around a zero axis.
+fn divergence_chart(out: &mut String, d: &SystemDivergence, figure: &str) {
+    let i: Indicator = d.indicator;
+    let mut rows: Vec<(String, f64)> = d
+        .drivers
+        .iter()
+        .map(|a| (a.driver.id().to_owned(), a.amount))
+        .collect();
+    if residual_text(d.residual, d) != "0" {
+        rows.push(("residual".to_owned(), d.residual));
+    }
+    let max = rows.iter().fold(0.0_f64, |m, (_, v)| m.max(v.abs()));
+    let (label_w, half, row_h) = (140.0, 260.0, 24.0);
+    let width = label_w + 2.0 * half + 120.0;
+    let height = row_h * rows.len().max(1) as f64 + 10.0;
+    let empty = if max > 0.0 { "" } else { " data-empty=\"\"" };
+    let axis = label_w + half;
+    let _ = write!(
+        out,
+        "<svg class=\"chart\" data-figure=\"{figure}\"{empty} role=\"img\" aria-label=\"difference by driver\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"><line x1=\"{axis}\" y1=\"0\" x2=\"{axis}\" y2=\"{height}\" stroke=\"#888\"></line>"
+    );
+    for (n, (label, v)) in rows.iter().enumerate() {
+        let y = 5.0 + n as f64 * row_h;
+        let w = if max > 0.0 { v.abs() / max * half } else { 0.0 };
+        let x = if *v < 0.0 { axis - w } else { axis };
+        let _ = write!(
+            out,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect class=\"bar\" x=\"{x:.2}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect><text x=\"{:.2}\" y=\"{}\" font-size=\"11\">{}</text>",
+            y + 14.0,
+            esc(label),
+            row_h - 6.0,
+            if *v < 0.0 { "#59a14f" } else { "#e15759" },
+            esc(label),
+            esc(&amount(*v, i)),
+            axis + half + 6.0,
+            y + 14.0,
+            esc(&amount(*v, i))
+        );
+    }
+    out.push_str("</svg>");
+}
+
+fn divergences(out: &mut String, report: &Report<'_>, t: &LeagueTable, id: &str) {
+    let i = t.indicator;
+    let divs: Vec<&SystemDivergence> = report
+        .from_baseline()
+        .filter(|d| d.method == t.method && d.indicator == i)
+        .collect();
+    if divs.is_empty() {
+        return;
+    }
+    out.push_str("<h4>Difference from the baseline, by driver</h4>");
+    let drivers = active_drivers(&divs);
+    out.push_str("<table><tr><th>system B</th><th>B − baseline</th>");
+    for x in &drivers {
+        let _ = write!(out, "<th>{}</th>", x.id());
+    }
+    out.push_str("<th>residual</th></tr>");
+    for d in &divs {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td>",
+            esc(&d.system),
+            esc(&amount(d.difference, i))
+        );
+        for x in &drivers {
+            let cell = d
+                .drivers
+                .iter()
+                .find(|a| a.driver == *x)
+                .map_or("-".to_owned(), |a| amount(a.amount, i));
+            let _ = write!(out, "<td class=\"num\">{}</td>", esc(&cell));
+        }
+        let _ = write!(
+            out,
+            "<td class=\"num\">{}</td></tr>",
+            esc(&residual_text(d.residual, d))
+        );
+    }
+    out.push_str("</table>");
+    for (n, d) in divs.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<details><summary>{} → {}: {} by driver, by item kind, by phase</summary>",
+            esc(&d.baseline),
+            esc(&d.system),
+            esc(&amount(d.difference, i))
+        );
+        divergence_chart(out, d, &format!("{id}.divergence.{n}"));
+        out.push_str("<table><caption>by item kind</caption><tr><th>kind</th><th>B − A</th></tr>");
+        for k in &d.by_kind {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                k.kind.key(),
+                esc(&amount(k.amount, i))
+            );
+        }
+        let _ = write!(
+            out,
+            "<tr><td>residual</td><td class=\"num\">{}</td></tr></table>",
+            esc(&residual_text(d.by_kind_residual, d))
+        );
+        for note in &d.notes {
+            let _ = write!(out, "<p class=\"muted\">{}</p>", esc(note));
+        }
+        out.push_str("</details>");
+    }
+}
+
+pub(super) fn render(report: &Report<'_>) -> String {
+    let s = report.systems;
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>bilan league table — {} systems</title><script>{CHECK}</script><style>{STYLE}</style></head><body>",
+        s.systems.len()
+    );
+    let _ = write!(
+        out,
+        "<h1>Systems compared — {} systems</h1><table><tr><th>system</th><th>inventory's name</th><th>reporting period</th></tr>",
+        s.systems.len()
+    );
+    for (n, x) in s.systems.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&x.name),
+            if n == 0 { " (baseline)" } else { "" },
+            esc(&x.title),
+            esc(&x.period)
+        );
+    }
+    out.push_str("</table>");
+    for (k, m) in s.methods.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<section id=\"method-{k}\"><h2>{} {} — {}</h2>",
+            esc(&m.id),
+            esc(&m.version),
+            esc(&m.name)
+        );
+        for f in s.failures.iter().filter(|f| f.method == m.id) {
+            let _ = write!(
+                out,
+                "<p class=\"{}\">{} on {}: {}</p>",
+                if f.status == Status::Error {
+                    "error"
+                } else {
+                    "muted"
+                },
+                esc(f.status.label()),
+                esc(&f.system),
+                esc(&f.reason)
+            );
+        }
+        for t in s.tables.iter().filter(|t| t.method == m.id) {
+            let i = t.indicator;
+            let id = format!("method-{k}.{}", i.id());
+            let _ = write!(
+                out,
+                "<h3>{} — {} ({})</h3>",
+                i.id(),
+                esc(i.name()),
+                esc(i.unit())
+            );
+            league_chart(&mut out, t, &format!("{id}.total"));
+            league_table(&mut out, t);
+            divergences(&mut out, report, t, &id);
+        }
+        out.push_str("</section>");
+    }
+    let _ = write!(
+        out,
+        "<p class=\"muted\">data quality: {}</p><p class=\"muted\">differences: each system against the baseline, by driver (LMDI per phase over volume × IT energy per unit × PUE × grid; hardware, building and other items additive) and by item kind, each with its residual: docs/systems.md</p>",
+        esc(crate::quality::RULE)
+    );
+    out.push_str("<footer><h2>Reproducibility</h2>");
+    for st in &report.stamps {
+        let _ = write!(out, "<h3>{}</h3><ul>", esc(st.system));
+        for line in super::stamp_lines(st.stamp) {
+            let _ = write!(out, "<li>{}</li>", esc(&line));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</footer></body></html>\n");
+    out
+}
