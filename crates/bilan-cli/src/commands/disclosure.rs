@@ -1,22 +1,59 @@
 //! `bilan assess INVENTORY -m METHOD -f disclosure|disclosure-md|disclosure-html`: the
-//! document a vendor publishes.
+//! document a vendor publishes (`docs/disclosure.md`), as JSON, Markdown or one HTML page.
+//!
+//! `assess` checks that one method was chosen and that it did not fail; this writes that
+//! method's disclosure. With `--uncertainty`, the figures get their intervals: the
+//! propagation is run here on the one assessment, with the same inputs, mode and seed as
+//! `assess` itself would use.
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use bilan_core::assessment::Assessment;
 
 use super::session::Session;
-use crate::args::AssessCommand;
+use crate::args::{AssessCommand, Format};
 use crate::errors::Failure;
-use crate::output::Io;
+use crate::output::{Io, emit};
 
 pub(crate) fn write(
     cmd: &AssessCommand,
-    _session: &Session,
-    _assessment: &Assessment,
-    _io: &mut Io<'_>,
+    session: &Session,
+    assessment: &Assessment,
+    io: &mut Io<'_>,
 ) -> Result<(), Failure> {
-    Err(Failure::Usage(anyhow!(
-        "-f {} is not available yet",
-        cmd.common.format.id()
-    )))
+    let entry = session
+        .methods
+        .iter()
+        .find(|m| m.method.descriptor().id == assessment.method.id)
+        .ok_or_else(|| {
+            Failure::Other(anyhow!(
+                "method `{}` is not among the session's methods",
+                assessment.method.id
+            ))
+        })?;
+    let descriptor = entry.method.descriptor();
+    let uncertainty = if cmd.common.uncertainty.mode.is_some() {
+        let outcome = bilan_runner::Outcome {
+            descriptor: descriptor.clone(),
+            origin: entry.origin.clone(),
+            result: Ok(assessment.clone()),
+        };
+        super::uncertainty::report(&cmd.common.uncertainty, session, &[outcome], &[])?
+    } else {
+        None
+    };
+    let document = bilan_report::disclosure::build(&bilan_report::disclosure::Source {
+        inventory: &session.inventory,
+        assessment,
+        descriptor,
+        stamp: &session.stamp,
+        uncertainty: uncertainty.as_ref(),
+    });
+    let format = cmd.common.format;
+    let text = match format {
+        Format::DisclosureMd => bilan_report::disclosure::render_markdown(&document),
+        Format::DisclosureHtml => bilan_report::disclosure::render_html(&document),
+        _ => bilan_report::disclosure::render_json(&document)
+            .context("cannot serialise the disclosure")?,
+    };
+    emit(io, cmd.common.output.as_deref(), &text, format)
 }
