@@ -90,7 +90,11 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
     let mut noted = false;
     for r in t.rows.iter().filter(|r| r.status != Status::Ok) {
         if let Some(note) = &r.note {
-            let _ = writeln!(out, "- {}: {}: {note}", r.system, r.status.label());
+            if note.starts_with(r.status.label()) {
+                let _ = writeln!(out, "- {}: {note}", r.system);
+            } else {
+                let _ = writeln!(out, "- {}: {}: {note}", r.system, r.status.label());
+            }
             noted = true;
         }
     }
@@ -226,7 +230,7 @@ fn phases(out: &mut String, divs: &[&SystemDivergence], i: Indicator) {
                 d.system.clone(),
                 p.phase.map_or("none".to_owned(), |x| x.id().to_owned()),
                 p.unit.map_or("-".to_owned(), |u| u.id().to_owned()),
-                format!("{:?}", p.rule).to_lowercase(),
+                p.rule.id().to_owned(),
                 format!("{va} → {vb}"),
                 format!("{ea} → {eb}"),
                 format!("{ua} → {ub}"),

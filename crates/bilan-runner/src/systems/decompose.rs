@@ -158,6 +158,18 @@ pub enum SplitRule {
     Residual,
 }
 
+impl SplitRule {
+    /// Identifier.
+    pub fn id(self) -> &'static str {
+        match self {
+            SplitRule::Lmdi => "lmdi",
+            SplitRule::ZeroFactor => "zero-factor",
+            SplitRule::OneSided => "one-sided",
+            SplitRule::Residual => "residual",
+        }
+    }
+}
+
 /// One phase's electricity change, split.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
