@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::{Aspect, Assessment, Contribution};
+use crate::assessment::{Aspect, Assessment, Contribution, Exclusion};
 use crate::inventory::{Inventory, Phase};
 use crate::item::ItemKind;
 
-/// A stage a method's boundary can require (`[boundary] required-stages`).
+/// A stage a method's profile can require (`[profile] required-stages`).
 #[derive(
     Clone,
     Copy,
@@ -161,10 +161,16 @@ fn reason(inventory: &Inventory, a: &Assessment, stage: RequiredStage) -> String
         return format!("the inventory has no {what}");
     }
     let aspects = stage.aspects();
+    let relevant =
+        |e: &&Exclusion| e.item.kind == kind && e.aspect.is_none_or(|asp| aspects.contains(&asp));
+    // An exclusion of the whole item (every indicator) says why better than one of a single
+    // indicator.
     let excluded = a
         .exclusions
         .iter()
-        .find(|e| e.item.kind == kind && e.aspect.is_none_or(|asp| aspects.contains(&asp)));
+        .filter(relevant)
+        .find(|e| e.indicator.is_none())
+        .or_else(|| a.exclusions.iter().find(relevant));
     match excluded {
         Some(e) => format!("excluded: {}: {}", e.item, e.reason),
         None => format!("no counted {} impact", stage.id()),
