@@ -68,13 +68,19 @@ fn figure(out: &mut String, f: &Figure) {
 
 /// What an indicator with no total shows in place of a figure.
 fn absent(i: &IndicatorFigures) -> String {
-    let note = match &i.note {
-        Some(n) if i.status != Status::Covered => {
-            format!(" <span class=\"muted\">({})</span>", esc(n))
+    let label = i.status.label();
+    match i.note.as_deref().filter(|_| i.status != Status::Covered) {
+        // A note that starts with the status says it in full.
+        Some(n) if n.starts_with(label) => {
+            let rest = &n[label.len()..];
+            format!("<span class=\"missing\">{label}</span>{}", esc(rest))
         }
-        _ => String::new(),
-    };
-    format!("<span class=\"missing\">{}</span>{note}", i.status.label())
+        Some(n) => format!(
+            "<span class=\"missing\">{label}</span> <span class=\"muted\">({})</span>",
+            esc(n)
+        ),
+        None => format!("<span class=\"missing\">{label}</span>"),
+    }
 }
 
 /// How a method's origin is printed.
@@ -477,6 +483,42 @@ pub fn render(d: &Disclosure) -> String {
     quality(&mut out, d);
     exclusions(&mut out, d);
     stamp(&mut out, d);
-    out.push_str("</body></html>\n");
+    out.push_str("</body></html>");
+    lines(&out)
+}
+
+/// `page` with a line break after each block, so a change reads as a line in a diff.
+/// Text never holds a tag (`<` is escaped), so only markup is split.
+fn lines(page: &str) -> String {
+    let mut out = String::with_capacity(page.len() + page.len() / 16);
+    let mut rest = page;
+    while let Some(at) = rest.find("</") {
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        out.push_str(&rest[..end]);
+        let tag = &rest[at + 2..end.saturating_sub(1)];
+        if matches!(
+            tag,
+            "script"
+                | "style"
+                | "head"
+                | "header"
+                | "section"
+                | "footer"
+                | "table"
+                | "tr"
+                | "caption"
+                | "p"
+                | "h1"
+                | "h2"
+                | "ul"
+                | "li"
+                | "body"
+                | "html"
+        ) {
+            out.push('\n');
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }

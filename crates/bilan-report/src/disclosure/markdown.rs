@@ -28,9 +28,12 @@ fn with_interval(f: &Figure) -> String {
 
 /// What a table shows for an indicator that has no total.
 fn absent(i: &IndicatorFigures) -> String {
-    match &i.note {
-        Some(n) if i.status != Status::Covered => format!("{} ({})", i.status.label(), cell(n)),
-        _ => i.status.label().to_owned(),
+    let label = i.status.label();
+    match i.note.as_deref().filter(|_| i.status != Status::Covered) {
+        // A note that starts with the status says it in full.
+        Some(n) if n.starts_with(label) => cell(n),
+        Some(n) => format!("{label} ({})", cell(n)),
+        None => label.to_owned(),
     }
 }
 
