@@ -165,6 +165,16 @@ fn league_table(out: &mut String, t: &LeagueTable) {
         out.push_str("</tr>");
     }
     out.push_str("</table>");
+    let mut missing = String::new();
+    crate::quality::missing_lines(
+        &mut missing,
+        t.rows
+            .iter()
+            .map(|r| (r.system.as_str(), r.missing_stages.as_slice())),
+    );
+    for line in missing.lines() {
+        let _ = write!(out, "<p class=\"missing\">{}</p>", esc(line));
+    }
     if t.units.is_empty() {
         return;
     }

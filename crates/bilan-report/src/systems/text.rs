@@ -87,7 +87,14 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
         ]);
     }
     let _ = writeln!(out, "{}\n", table.render());
-    let mut noted = false;
+    let before = out.len();
+    quality::missing_lines(
+        out,
+        t.rows
+            .iter()
+            .map(|r| (r.system.as_str(), r.missing_stages.as_slice())),
+    );
+    let mut noted = out.len() > before;
     for r in t.rows.iter().filter(|r| r.status != Status::Ok) {
         if let Some(note) = &r.note {
             if note.starts_with(r.status.label()) {
