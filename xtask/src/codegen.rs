@@ -27,6 +27,7 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
     let assess = schema_text(schemars::schema_for!(
         bilan_report::assess::AssessReport<'static>
     ))?;
+    let disclosure = schema_text(schemars::schema_for!(bilan_report::disclosure::Disclosure))?;
     let hardware = schema_text(bilan_hardware::schema())?;
     let estimators = with_regions(
         "docs/estimators.md",
@@ -48,6 +49,7 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
         ("docs/methodology.schema.json", methodology),
         ("docs/compare-report.schema.json", compare),
         ("docs/assess-report.schema.json", assess),
+        ("docs/disclosure.schema.json", disclosure),
     ])
 }
 

@@ -1,12 +1,18 @@
 //! `cargo xtask html-check [FILE.html…]`: renders HTML reports in a real headless browser
-//! (Debian's Chromium) and fails on a script error or a blank chart.
+//! (Debian's Chromium) and fails on a script error, a blank chart or a missing figure.
 //!
-//! Without files, it renders the comparison of every example. The page's own inline check
-//! runs once the page is laid out and records its verdict on `<body data-render-check>`;
-//! Chromium's `--dump-dom` gives the DOM after scripts ran. A screenshot of each page is
-//! written next to it for people to look at.
+//! Without files, it renders the comparison of every example, and the disclosure of every
+//! example under [`disclosure::METHOD`] (or [`disclosure::FALLBACK`] where that method is not
+//! available): each disclosure is also checked to show every figure of its JSON form, and is
+//! printed to PDF next to its page. The page's own inline check runs once the page is laid
+//! out and records its verdict on `<body data-render-check>`; Chromium's `--dump-dom` gives
+//! the DOM after scripts ran. A screenshot of each comparison is written next to it for
+//! people to look at. A FILE given whose JSON form lies next to it (`X.html`, `X.json`) is
+//! checked as a disclosure.
 //!
 //! Chromium is not installed by CI. On Debian: `apt-get install chromium`.
+
+mod disclosure;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,7 +21,7 @@ use anyhow::{Context as _, bail};
 
 use crate::root;
 
-fn chromium() -> anyhow::Result<PathBuf> {
+pub(crate) fn chromium() -> anyhow::Result<PathBuf> {
     if let Ok(path) = std::env::var("CHROMIUM") {
         return Ok(PathBuf::from(path));
     }
@@ -33,7 +39,7 @@ fn chromium() -> anyhow::Result<PathBuf> {
     )
 }
 
-fn browser_args(profile: &Path) -> Vec<String> {
+pub(crate) fn browser_args(profile: &Path) -> Vec<String> {
     [
         "--headless",
         "--no-sandbox",
@@ -68,14 +74,40 @@ pub(crate) fn verdict(dom: &str) -> Result<(), String> {
     }
 }
 
-fn check(browser: &Path, page: &Path) -> anyhow::Result<()> {
-    let profile = std::env::temp_dir().join(format!("bilan-html-check-{}", std::process::id()));
-    std::fs::create_dir_all(&profile)?;
-    let url = format!("file://{}", page.canonicalize()?.display());
+/// A scratch Chromium profile, removed when dropped.
+pub(crate) struct Profile(PathBuf);
+
+impl Profile {
+    pub(crate) fn new() -> anyhow::Result<Profile> {
+        let path = std::env::temp_dir().join(format!("bilan-html-check-{}", std::process::id()));
+        std::fs::create_dir_all(&path)?;
+        Ok(Profile(path))
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn url(page: &Path) -> anyhow::Result<String> {
+    let path = page
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", page.display()))?;
+    Ok(format!("file://{}", path.display()))
+}
+
+/// The page's DOM once its scripts ran, after checking the verdict its inline check recorded.
+pub(crate) fn rendered_dom(
+    browser: &Path,
+    profile: &Profile,
+    page: &Path,
+) -> anyhow::Result<String> {
     let out = Command::new(browser)
-        .args(browser_args(&profile))
+        .args(browser_args(&profile.0))
         .arg("--dump-dom")
-        .arg(&url)
+        .arg(url(page)?)
         .output()
         .context("cannot run Chromium")?;
     if !out.status.success() {
@@ -85,22 +117,41 @@ fn check(browser: &Path, page: &Path) -> anyhow::Result<()> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
     verdict(&dom).map_err(|e| anyhow::anyhow!("{}: {e}", page.display()))?;
+    Ok(dom)
+}
+
+fn check(browser: &Path, page: &Path) -> anyhow::Result<()> {
+    if page.with_extension("json").exists() {
+        return disclosure::check(browser, page, &page.with_extension("json"));
+    }
+    let profile = Profile::new()?;
+    rendered_dom(browser, &profile, page)?;
+    let url = url(page)?;
     let shot = page.with_extension("png");
     let _ = Command::new(browser)
-        .args(browser_args(&profile))
+        .args(browser_args(&profile.0))
         .arg("--window-size=1200,2400")
         .arg(format!("--screenshot={}", shot.display()))
         .arg(&url)
         .output();
-    let _ = std::fs::remove_dir_all(&profile);
     eprintln!(
         "html-check: {} ok (screenshot {})",
         page.display(),
         shot.display()
     );
     Ok(())
+}
+
+/// Every example inventory, in name order.
+pub(crate) fn examples() -> anyhow::Result<Vec<PathBuf>> {
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    examples.sort();
+    Ok(examples)
 }
 
 pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
@@ -110,12 +161,7 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
         let out_dir = root().join("target/html-check");
         std::fs::create_dir_all(&out_dir)?;
         let mut pages = Vec::new();
-        let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        examples.sort();
-        for example in examples {
+        for example in examples()? {
             let name = example
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -140,6 +186,7 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
             }
             pages.push(page);
         }
+        pages.extend(disclosure::pages(&out_dir)?);
         pages
     } else {
         args.iter().map(PathBuf::from).collect()
