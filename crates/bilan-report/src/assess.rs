@@ -28,6 +28,46 @@ pub struct Stamp {
     pub methods: Vec<MethodStamp>,
 }
 
+impl Stamp {
+    /// The stamp as lines of text, without bullets: bilan, the inventory, the factor database
+    /// and files, each method with its origin.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![
+            format!("bilan {}", self.bilan),
+            format!(
+                "inventory {} sha256 {}",
+                self.inventory.path, self.inventory.sha256
+            ),
+            format!("factor database {}", self.factor_database),
+        ];
+        for f in &self.factor_files {
+            out.push(format!("factor file {} sha256 {}", f.path, f.sha256));
+        }
+        for m in &self.methods {
+            out.push(format!(
+                "method {} {} ({})",
+                m.id,
+                m.version,
+                origin_text(&m.origin)
+            ));
+        }
+        out
+    }
+}
+
+/// A method's origin in words: built in, a declarative file or a plugin, with its hash.
+pub fn origin_text(o: &bilan_runner::Origin) -> String {
+    match o {
+        bilan_runner::Origin::Builtin => "built in".to_owned(),
+        bilan_runner::Origin::File { path, sha256 } => format!("file {path} sha256 {sha256}"),
+        bilan_runner::Origin::Plugin {
+            path,
+            sha256,
+            plugin,
+        } => format!("plugin {plugin} at {path} sha256 {sha256}"),
+    }
+}
+
 /// A method as used in a report.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]

@@ -370,29 +370,9 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
     if let Some(u) = &c.uncertainty {
         out.push_str(&crate::uncertainty::render_text(u, markdown));
     }
-    let s = report.stamp;
     let _ = writeln!(out, "{h2}Reproducibility\n");
-    let _ = writeln!(out, "- bilan {}", s.bilan);
-    let _ = writeln!(
-        out,
-        "- inventory {} sha256 {}",
-        s.inventory.path, s.inventory.sha256
-    );
-    let _ = writeln!(out, "- factor database {}", s.factor_database);
-    for f in &s.factor_files {
-        let _ = writeln!(out, "- factor file {} sha256 {}", f.path, f.sha256);
-    }
-    for m in &s.methods {
-        let origin = match &m.origin {
-            bilan_runner::Origin::Builtin => "built in".to_owned(),
-            bilan_runner::Origin::File { path, sha256 } => format!("file {path} sha256 {sha256}"),
-            bilan_runner::Origin::Plugin {
-                path,
-                sha256,
-                plugin,
-            } => format!("plugin {plugin} at {path} sha256 {sha256}"),
-        };
-        let _ = writeln!(out, "- method {} {} ({origin})", m.id, m.version);
+    for line in report.stamp.lines() {
+        let _ = writeln!(out, "- {line}");
     }
     out
 }

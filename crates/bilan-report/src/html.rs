@@ -15,7 +15,8 @@ use crate::compare::Report;
 use crate::number::amount;
 use crate::number::percent;
 
-fn esc(s: &str) -> String {
+/// `s` escaped for HTML text and attribute values.
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -32,15 +33,19 @@ fn esc(s: &str) -> String {
 
 const STAGE_COLOURS: [&str; 5] = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f"];
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}\
-td.grade{font-weight:700;text-align:center}.grade-A,.grade-B{color:#1a7f37}.grade-C{color:#9a6700}.grade-D,.grade-E{color:#cf222e}p.missing{color:#9a6700}\
+/// The style of bilan's HTML pages (comparison and league table).
+pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}\
+.badge{display:inline-block;min-width:1.2rem;text-align:center;border-radius:.3rem;color:#fff;font-weight:700;padding:0 .3rem}\
+.grade-A,.grade-B{background:#1a7f37}.grade-C{background:#9a6700}.grade-D,.grade-E{background:#cf222e}.grade-none{background:#999}.missing{color:#9a6700}\
 table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{text-align:left;font-weight:600}h2{border-bottom:2px solid #4e79a7;margin-top:2.5rem}\
 .legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}\
 details{margin:.3rem 0}summary{cursor:pointer}.trail td{font-size:.85rem;text-align:left;vertical-align:top}.muted{color:#666}.error{color:#b00}\
 code{font-size:.85rem}";
 
-const CHECK: &str = "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message))});\
+/// The inline render check every chart-bearing page runs; `cargo xtask html-check` reads its
+/// verdict on `<body data-render-check>`.
+pub(crate) const CHECK: &str = "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message))});\
 var oe=console.error;console.error=function(){errs.push(Array.prototype.join.call(arguments,' '));return oe.apply(console,arguments)};\
 window.addEventListener('load',function(){var blank=[];document.querySelectorAll('svg.chart').forEach(function(svg){var drawn=false;\
 svg.querySelectorAll('rect.bar').forEach(function(r){var b=r.getBoundingClientRect();if(b.width>0.5&&b.height>0.5){drawn=true}});\
@@ -266,6 +271,14 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
 }
 
 /// The self-contained HTML report.
+/// A data-quality grade as a coloured badge; `-` for a figure with none.
+pub(crate) fn badge(grade: Option<&str>) -> String {
+    match grade {
+        Some(g) => format!("<span class=\"badge grade-{g}\">{g}</span>"),
+        None => "<span class=\"badge grade-none\">-</span>".to_owned(),
+    }
+}
+
 /// Each method's grade and shares for `ic`'s total (`docs/quality.md`).
 fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
     let rows: Vec<_> = ic
@@ -284,10 +297,9 @@ fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
     for (method, q) in rows {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td class=\"grade grade-{}\">{}</td>",
+            "<tr><td>{}</td><td>{}</td>",
             esc(method),
-            q.grade.letter(),
-            q.grade.letter()
+            badge(Some(q.grade.letter()))
         );
         for s in crate::quality::share_cells(&q.shares) {
             let _ = write!(out, "<td>{s}</td>");
@@ -438,23 +450,11 @@ pub(crate) fn render(report: &Report<'_>) -> String {
             "<li>method {} {} ({})</li>",
             esc(&m.id),
             esc(&m.version),
-            esc(&serde_json_origin(&m.origin))
+            esc(&crate::assess::origin_text(&m.origin))
         );
     }
     out.push_str("</ul></footer></body></html>\n");
     out
-}
-
-fn serde_json_origin(o: &bilan_runner::Origin) -> String {
-    match o {
-        bilan_runner::Origin::Builtin => "built in".to_owned(),
-        bilan_runner::Origin::File { path, sha256 } => format!("file {path}, sha256 {sha256}"),
-        bilan_runner::Origin::Plugin {
-            path,
-            sha256,
-            plugin,
-        } => format!("plugin {plugin}, {path}, sha256 {sha256}"),
-    }
 }
 
 #[cfg(test)]

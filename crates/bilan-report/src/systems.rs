@@ -66,43 +66,6 @@ pub fn render_html(report: &Report<'_>) -> String {
     html::render(report)
 }
 
-/// A method's origin in words, for the stamp lines.
-fn origin_text(o: &bilan_runner::Origin) -> String {
-    match o {
-        bilan_runner::Origin::Builtin => "built in".to_owned(),
-        bilan_runner::Origin::File { path, sha256 } => format!("file {path} sha256 {sha256}"),
-        bilan_runner::Origin::Plugin {
-            path,
-            sha256,
-            plugin,
-        } => format!("plugin {plugin} at {path} sha256 {sha256}"),
-    }
-}
-
-/// A stamp as lines of text (no bullet).
-fn stamp_lines(s: &Stamp) -> Vec<String> {
-    let mut out = vec![
-        format!("bilan {}", s.bilan),
-        format!(
-            "inventory {} sha256 {}",
-            s.inventory.path, s.inventory.sha256
-        ),
-        format!("factor database {}", s.factor_database),
-    ];
-    for f in &s.factor_files {
-        out.push(format!("factor file {} sha256 {}", f.path, f.sha256));
-    }
-    for m in &s.methods {
-        out.push(format!(
-            "method {} {} ({})",
-            m.id,
-            m.version,
-            origin_text(&m.origin)
-        ));
-    }
-    out
-}
-
 /// The league table as CSV: one figure a row, full precision.
 pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     use bilan_core::quality::DataClass;
@@ -233,7 +196,7 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
         }
     }
     for s in &report.stamps {
-        for line in stamp_lines(s.stamp) {
+        for line in s.stamp.lines() {
             w.write_record(["stamp", "", "", s.system, "", &line, ""])?;
         }
     }

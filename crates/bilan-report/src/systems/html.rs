@@ -11,38 +11,8 @@ use bilan_runner::systems::{LeagueTable, Status, SystemDivergence};
 
 use super::Report;
 use super::text::{active_drivers, ratio_text, residual_text, total_text};
+use crate::html::{CHECK, STYLE, badge, esc};
 use crate::number::{amount, percent, significant};
-
-// The escaping, style and render check of `crate::html`, which keeps them private; the
-// check must stay the same script (`cargo xtask html-check` reads its verdict).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-const STYLE: &str = "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;line-height:1.4}\
-table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}\
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}caption{text-align:left;font-weight:600}h2{border-bottom:2px solid #4e79a7;margin-top:2.5rem}\
-.badge{display:inline-block;min-width:1.2rem;text-align:center;border-radius:.3rem;color:#fff;font-weight:700;padding:0 .3rem}\
-.grade-A,.grade-B{background:#1a7f37}.grade-C{background:#9a6700}.grade-D,.grade-E{background:#cf222e}.grade-none{background:#999}\
-.muted{color:#666}.error{color:#b00}.missing{color:#9a6700}code{font-size:.85rem}";
-
-const CHECK: &str = "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message))});\
-var oe=console.error;console.error=function(){errs.push(Array.prototype.join.call(arguments,' '));return oe.apply(console,arguments)};\
-window.addEventListener('load',function(){var blank=[];document.querySelectorAll('svg.chart').forEach(function(svg){var drawn=false;\
-svg.querySelectorAll('rect.bar').forEach(function(r){var b=r.getBoundingClientRect();if(b.width>0.5&&b.height>0.5){drawn=true}});\
-if(!drawn&&!svg.hasAttribute('data-empty')){blank.push(svg.getAttribute('data-figure'))}});\
-document.body.setAttribute('data-render-check',errs.length?'errors: '+errs.join(' | '):blank.length?'blank: '+blank.join(','):'ok')})})();";
 
 const GRADE_COLOURS: [(&str, &str); 5] = [
     ("A", "#1a7f37"),
@@ -51,13 +21,6 @@ const GRADE_COLOURS: [(&str, &str); 5] = [
     ("D", "#cf222e"),
     ("E", "#cf222e"),
 ];
-
-fn badge(grade: Option<&str>) -> String {
-    match grade {
-        Some(g) => format!("<span class=\"badge grade-{g}\">{g}</span>"),
-        None => "<span class=\"badge grade-none\">-</span>".to_owned(),
-    }
-}
 
 /// One bar per system, the grade as a badge beside its name.
 fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
@@ -387,7 +350,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
     out.push_str("<footer><h2>Reproducibility</h2>");
     for st in &report.stamps {
         let _ = write!(out, "<h3>{}</h3><ul>", esc(st.system));
-        for line in super::stamp_lines(st.stamp) {
+        for line in st.stamp.lines() {
             let _ = write!(out, "<li>{}</li>", esc(&line));
         }
         out.push_str("</ul>");

@@ -9,7 +9,7 @@ use bilan_runner::systems::{
     LeagueTable, PhaseFactors, Status, SystemDivergence, SystemDriver, SystemFigure,
 };
 
-use super::{Report, stamp_lines};
+use super::Report;
 use crate::number::{amount, count, significant};
 use crate::quality;
 use crate::table::Table;
@@ -301,7 +301,7 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
     let _ = writeln!(out, "{h2}Reproducibility\n");
     for st in &report.stamps {
         let _ = writeln!(out, "{}:", st.system);
-        for line in stamp_lines(st.stamp) {
+        for line in st.stamp.lines() {
             let _ = writeln!(out, "- {line}");
         }
         out.push('\n');
