@@ -34,7 +34,8 @@ th{background:#f2f5f9}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .grade{display:inline-block;font-weight:700;border:2px solid #4e79a7;border-radius:4px;padding:0 .4rem}\
 .muted{color:#666}.missing{color:#b00}.small{font-size:.85em}code{font-size:.85em;word-break:break-all}\
 ul{margin:.2rem 0 .5rem;padding-left:1.2rem}\
-@media print{body{margin:0;max-width:none;font-size:9pt}h2{break-after:avoid}tr,li{break-inside:avoid}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+@media print{body{margin:0;max-width:none;font-size:8pt;line-height:1.25}h1{font-size:13pt}h2{font-size:9.5pt;margin:.5rem 0 .2rem;break-after:avoid}\
+table{margin:.15rem 0 .3rem}th,td{padding:.05rem .25rem}.small{font-size:7pt}tr,li{break-inside:avoid}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 const CHECK: &str = "(function(){var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message))});\
 var oe=console.error;console.error=function(){errs.push(Array.prototype.join.call(arguments,' '));return oe.apply(console,arguments)};\
