@@ -9,21 +9,8 @@ use std::fmt::Write as _;
 use bilan_core::assessment::Stage;
 
 use super::{Disclosure, Figure, IndicatorFigures, Status, item_text};
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::assess::origin_text;
+use crate::html::esc;
 
 const STYLE: &str = "@page{size:A4;margin:12mm}\
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem auto;max-width:60rem;color:#222;line-height:1.35;font-size:14px}\
@@ -81,19 +68,6 @@ fn absent(i: &IndicatorFigures) -> String {
             esc(n)
         ),
         None => format!("<span class=\"missing\">{label}</span>"),
-    }
-}
-
-/// How a method's origin is printed.
-pub(super) fn origin_text(o: &bilan_runner::Origin) -> String {
-    match o {
-        bilan_runner::Origin::Builtin => "built in".to_owned(),
-        bilan_runner::Origin::File { path, sha256 } => format!("file {path}, sha256 {sha256}"),
-        bilan_runner::Origin::Plugin {
-            path,
-            sha256,
-            plugin,
-        } => format!("plugin {plugin}, {path}, sha256 {sha256}"),
     }
 }
 
