@@ -28,6 +28,9 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
         bilan_report::assess::AssessReport<'static>
     ))?;
     let disclosure = schema_text(schemars::schema_for!(bilan_report::disclosure::Disclosure))?;
+    let systems = schema_text(schemars::schema_for!(
+        bilan_report::systems::Report<'static>
+    ))?;
     let hardware = schema_text(bilan_hardware::schema())?;
     let estimators = with_regions(
         "docs/estimators.md",
@@ -50,6 +53,7 @@ pub(crate) fn generated() -> anyhow::Result<Vec<(&'static str, String)>> {
         ("docs/compare-report.schema.json", compare),
         ("docs/assess-report.schema.json", assess),
         ("docs/disclosure.schema.json", disclosure),
+        ("docs/systems-report.schema.json", systems),
     ])
 }
 

@@ -476,11 +476,11 @@ pub struct Assessment {
     /// The comparability profile the method declares (required stages, functional units,
     /// grid basis), when it declares one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<crate::quality::Profile>,
+    pub profile: Option<Profile>,
     /// Stages the method's boundary requires and this assessment does not cover, with the
     /// reason (empty for a method that declares no boundary).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub missing_stages: Vec<crate::quality::MissingStage>,
+    pub missing_stages: Vec<MissingStage>,
     /// Functional units the method requires and cannot compute on this inventory, with the
     /// reason (a missing volume): reported as missing, never as a number.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -584,6 +584,7 @@ mod breakdown;
 mod builder;
 mod finite;
 mod missing;
+mod profile;
 mod term;
 pub use missing::no_factor_warning;
 mod functional;
@@ -592,6 +593,7 @@ pub mod work;
 pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
 pub use functional::{functional_unit_results, workloads_of};
+pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermSource};
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 //!   measured energy or a key imported from a measuring tool is *measured*; a key stated in
 //!   the inventory (by its author or a publisher's disclosure) is *disclosed*; a value an
 //!   estimator or the power model filled in is *estimated*; a method's `default-*` parameter
-//!   applied because the inventory is silent is *default*. Emission factors, method rules
+//!   applied because the inventory is silent is *default*, and so is a database figure that
+//!   stands in for a missing inventory value (a default PUE or WUE, which the method records
+//!   as a `default-*` assumption citing the factor). Emission factors, method rules
 //!   and derived numbers are not classed: they are the method's and the factor database's,
 //!   not the inventory's (the factor's own basis and quality flag are in the trail);
 //! - a contribution takes the class of its weakest term (measured > disclosed > estimated >
@@ -31,7 +33,8 @@ use crate::indicator::Indicator;
 use crate::inventory::{Inventory, Provenance, ProvenanceClass};
 use crate::item::ItemKind;
 
-pub use stages::{GridBasis, MissingStage, Profile, RequiredStage, missing_stages};
+pub use crate::assessment::{GridBasis, MissingStage, Profile, RequiredStage};
+pub use stages::missing_stages;
 
 /// Where an input's value comes from, strongest first.
 #[derive(
@@ -234,14 +237,35 @@ impl Quality {
     }
 }
 
-/// Where to find an item's provenance: by kind and id.
+/// Where to find an item's provenance: by kind and id; and which factors stand in for a
+/// missing inventory value.
 struct Sources<'a> {
     provenance: HashMap<(ItemKind, &'a str), &'a Provenance>,
     measured_energy: HashMap<&'a str, ()>,
+    defaults: Vec<&'a str>,
+}
+
+/// The factors of `a` that a `default-*` assumption cites (`` `id` ``): database figures used
+/// because the inventory gives none (a default PUE or WUE).
+fn default_factors(a: &Assessment) -> Vec<&str> {
+    let cited: Vec<&str> = a
+        .assumptions
+        .iter()
+        .filter(|x| x.topic.starts_with("default-"))
+        .map(|x| x.text.as_str())
+        .collect();
+    if cited.is_empty() {
+        return Vec::new();
+    }
+    a.factors
+        .iter()
+        .map(|f| &*f.id)
+        .filter(|id| cited.iter().any(|t| t.contains(&format!("`{id}`"))))
+        .collect()
 }
 
 impl<'a> Sources<'a> {
-    fn new(inv: &'a Inventory) -> Sources<'a> {
+    fn new(inv: &'a Inventory, a: &'a Assessment) -> Sources<'a> {
         let mut provenance = HashMap::new();
         for s in &inv.sites {
             if let Some(p) = &s.provenance {
@@ -272,6 +296,7 @@ impl<'a> Sources<'a> {
         Sources {
             provenance,
             measured_energy,
+            defaults: default_factors(a),
         }
     }
 
@@ -305,10 +330,21 @@ impl<'a> Sources<'a> {
             TermSource::Parameter { name } if name.starts_with("default-") => {
                 Some(DataClass::Default)
             }
+            TermSource::Factor { id } if self.defaults.contains(&&**id) => Some(DataClass::Default),
             TermSource::Parameter { .. }
             | TermSource::Factor { .. }
             | TermSource::Rule { .. }
             | TermSource::Derived { .. } => None,
+        }
+    }
+
+    /// The class of a value of a contribution of class `base` whose factor is `factor`:
+    /// default when the factor stands in for a missing inventory value.
+    fn value(&self, base: DataClass, factor: &str) -> DataClass {
+        if self.defaults.contains(&factor) {
+            DataClass::Default
+        } else {
+            base
         }
     }
 
@@ -331,50 +367,57 @@ fn parse_path(path: &str) -> Option<(ItemKind, &str, &str)> {
     Some((kind, id, key))
 }
 
-/// The class of each counted contribution of `a`, in order (memo contributions are `None`).
-pub fn contribution_classes(inventory: &Inventory, a: &Assessment) -> Vec<Option<DataClass>> {
-    let sources = Sources::new(inventory);
+/// The class of each counted contribution of `a` for `indicator`, in order (`None` for a memo
+/// contribution or one without a value for it): the weakest of its terms and of the factor
+/// of its value.
+pub fn contribution_classes(
+    inventory: &Inventory,
+    a: &Assessment,
+    indicator: Indicator,
+) -> Vec<Option<DataClass>> {
+    let sources = Sources::new(inventory, a);
     a.contributions
         .iter()
-        .map(|c| (!c.memo).then(|| sources.contribution(c)))
+        .map(|c| {
+            let v = c.values.iter().find(|v| v.indicator == indicator)?;
+            (!c.memo).then(|| sources.value(sources.contribution(c), &v.factor))
+        })
         .collect()
 }
 
 /// The data quality of every non-zero total and stage figure of `a`, with the stages its
-/// boundary requires and it does not cover ([`Assessment::missing_stages`]).
+/// profile requires and it does not cover ([`Assessment::missing_stages`]).
 pub fn assess(inventory: &Inventory, a: &Assessment) -> Quality {
-    let classes = contribution_classes(inventory, a);
+    let sources = Sources::new(inventory, a);
+    // One pass: per indicator, per figure (the total, then each stage), per class.
+    const FIGURES: usize = Stage::ALL.len() + 1;
+    let mut sums = [[ClassShares::default(); FIGURES]; Indicator::ALL.len()];
+    for c in a.contributions.iter().filter(|c| !c.memo) {
+        let base = sources.contribution(c);
+        let stage = 1 + Stage::ALL.iter().position(|s| *s == c.stage).unwrap_or(0);
+        for v in &c.values {
+            let class = sources.value(base, &v.factor);
+            let figures = &mut sums[v.indicator.index()];
+            *figures[0].slot(class) += v.value.abs();
+            *figures[stage].slot(class) += v.value.abs();
+        }
+    }
     let missing = a.missing_stages.len();
     let mut figures = Vec::new();
-    for indicator in Indicator::ALL {
-        if !a.covers(indicator) {
-            continue;
-        }
-        let stages = std::iter::once(None).chain(Stage::ALL.into_iter().map(Some));
-        for stage in stages {
-            let mut sums = ClassShares::default();
-            let mut total = 0.0;
-            for (c, class) in a.contributions.iter().zip(&classes) {
-                let (Some(class), Some(v)) = (class, c.value(indicator)) else {
-                    continue;
-                };
-                if stage.is_some_and(|s| s != c.stage) {
-                    continue;
-                }
-                *sums.slot(*class) += v.abs();
-                total += v.abs();
-            }
+    for indicator in Indicator::ALL.into_iter().filter(|i| a.covers(*i)) {
+        for (k, mut shares) in sums[indicator.index()].into_iter().enumerate() {
+            let total: f64 = DataClass::ALL.iter().map(|c| shares.get(*c)).sum();
             if !(total > 0.0 && total.is_finite()) {
                 continue;
             }
             for class in DataClass::ALL {
-                *sums.slot(class) /= total;
+                *shares.slot(class) /= total;
             }
-            let score = sums.score();
+            let score = shares.score();
             figures.push(FigureQuality {
                 indicator,
-                stage,
-                shares: sums,
+                stage: k.checked_sub(1).map(|n| Stage::ALL[n]),
+                shares,
                 score,
                 grade: Grade::of_score(score).lowered(missing),
             });

@@ -6,6 +6,7 @@ use bilan_core::assessment::{Assessment, Breakdown, Stage};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
 use bilan_core::method::MethodRef;
+use bilan_core::quality::Quality;
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use serde::Serialize;
 
@@ -161,6 +162,7 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
         t.add_row(row);
     }
     let _ = writeln!(out, "\nby life-cycle stage\n{t}");
+    quality_section(&mut out, inventory, a);
 
     let phases: Vec<Phase> = Phase::ALL
         .into_iter()
@@ -317,6 +319,37 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
     out
 }
 
+/// The data quality of each total (grade and shares), the mandatory stages not covered and
+/// the functional units that could not be computed.
+fn quality_section(out: &mut String, inventory: &Inventory, a: &Assessment) {
+    let q = bilan_core::quality::assess(inventory, a);
+    let rows: Vec<(String, &bilan_core::quality::FigureQuality)> = q
+        .figures
+        .iter()
+        .filter(|f| f.stage.is_none())
+        .map(|f| (f.indicator.id().to_owned(), f))
+        .collect();
+    if !rows.is_empty() {
+        let t = crate::quality::shares_table("data quality", &rows);
+        let _ = writeln!(out, "\n{}", t.render());
+    }
+    let mut missing = String::new();
+    crate::quality::missing_lines(
+        &mut missing,
+        [(a.method.id.as_str(), q.missing_stages.as_slice())],
+    );
+    out.push_str(&missing);
+    for m in &a.missing_units {
+        let _ = writeln!(
+            out,
+            "functional unit `{}` ({}) missing: {}",
+            m.functional_unit,
+            m.kind.id(),
+            m.reason
+        );
+    }
+}
+
 /// JSON form of one assessment with its breakdowns.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -325,6 +358,9 @@ pub struct AssessmentJson<'a> {
     pub method: &'a MethodRef,
     /// Totals and breakdowns per covered indicator.
     pub results: Vec<IndicatorJson>,
+    /// Data quality of each figure (shares by class of input, grade) and the mandatory
+    /// stages not covered (`docs/quality.md`).
+    pub quality: Quality,
     /// The full assessment, audit trail included.
     pub assessment: &'a Assessment,
 }
@@ -374,13 +410,15 @@ pub enum MethodReport<'a> {
     },
 }
 
-/// The JSON report of `bilan assess`, with the propagation of uncertainty if there was one.
+/// The JSON report of `bilan assess` on `inventory`, with the propagation of uncertainty if
+/// there was one.
 pub fn render_json(
     stamp: &Stamp,
+    inventory: &Inventory,
     outcomes: &[Outcome],
     uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
 ) -> serde_json::Value {
-    render_json_with_estimates(stamp, outcomes, uncertainty, &[])
+    render_json_with_estimates(stamp, inventory, outcomes, uncertainty, &[])
 }
 
 /// As [`render_json`], with the values estimators filled in (`estimated` from
@@ -388,6 +426,7 @@ pub fn render_json(
 /// when empty.
 pub fn render_json_with_estimates(
     stamp: &Stamp,
+    inventory: &Inventory,
     outcomes: &[Outcome],
     uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
     estimated: &[EstimatedValue],
@@ -405,6 +444,7 @@ pub fn render_json_with_estimates(
                         breakdown,
                     })
                     .collect(),
+                quality: bilan_core::quality::assess(inventory, a),
                 assessment: a,
             }),
             Outcome::Failed { method, error } => MethodReport::Failed { method, error },

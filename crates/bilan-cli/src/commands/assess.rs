@@ -13,6 +13,7 @@ fn export(
     cmd: &AssessCommand,
     session: &Session,
     outcomes: &[Outcome],
+    uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
     io: &mut Io<'_>,
 ) -> Result<(), Failure> {
     let format = cmd.common.format;
@@ -38,7 +39,7 @@ fn export(
         Format::ModelCard => bilan_interop::export::model_card::write(&source),
         Format::Boamps => bilan_interop::export::boamps::write(&source),
         Format::Disclosure | Format::DisclosureMd | Format::DisclosureHtml => {
-            return super::disclosure::write(cmd, session, assessment, io);
+            return super::disclosure::write(cmd, session, assessment, uncertainty, io);
         }
         _ => bilan_interop::export::if_manifest::write(&source),
     }
@@ -79,12 +80,13 @@ pub(crate) fn assess(
         })
         .collect();
     if cmd.common.format.is_export() {
-        return export(&cmd, &session, &outcomes, io);
+        return export(&cmd, &session, &outcomes, uncertainty.as_ref(), io);
     }
     let text = match cmd.common.format {
         Format::Json => {
             let json = bilan_report::assess::render_json_with_estimates(
                 &session.stamp,
+                &session.inventory,
                 &outcomes,
                 uncertainty.as_ref(),
                 &bilan_report::estimated::collect(&session.inventory),

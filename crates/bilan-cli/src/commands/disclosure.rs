@@ -2,12 +2,12 @@
 //! document a vendor publishes (`docs/disclosure.md`), as JSON, Markdown or one HTML page.
 //!
 //! `assess` checks that one method was chosen and that it did not fail; this writes that
-//! method's disclosure. With `--uncertainty`, the figures get their intervals: the
-//! propagation is run here on the one assessment, with the same inputs, mode and seed as
-//! `assess` itself would use.
+//! method's disclosure. With `--uncertainty`, the figures get the intervals `assess`
+//! propagated for that one method.
 
 use anyhow::{Context as _, anyhow};
 use bilan_core::assessment::Assessment;
+use bilan_runner::uncertainty::UncertaintyReport;
 
 use super::session::Session;
 use crate::args::{AssessCommand, Format};
@@ -18,6 +18,7 @@ pub(crate) fn write(
     cmd: &AssessCommand,
     session: &Session,
     assessment: &Assessment,
+    uncertainty: Option<&UncertaintyReport>,
     io: &mut Io<'_>,
 ) -> Result<(), Failure> {
     let entry = session
@@ -31,22 +32,12 @@ pub(crate) fn write(
             ))
         })?;
     let descriptor = entry.method.descriptor();
-    let uncertainty = if cmd.common.uncertainty.mode.is_some() {
-        let outcome = bilan_runner::Outcome {
-            descriptor: descriptor.clone(),
-            origin: entry.origin.clone(),
-            result: Ok(assessment.clone()),
-        };
-        super::uncertainty::report(&cmd.common.uncertainty, session, &[outcome], &[])?
-    } else {
-        None
-    };
     let document = bilan_report::disclosure::build(&bilan_report::disclosure::Source {
         inventory: &session.inventory,
         assessment,
         descriptor,
         stamp: &session.stamp,
-        uncertainty: uncertainty.as_ref(),
+        uncertainty,
     });
     let format = cmd.common.format;
     let text = match format {

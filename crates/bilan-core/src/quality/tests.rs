@@ -144,7 +144,7 @@ fn shares_weigh_contributions_by_their_weakest_input() {
     assert!((total.shares.disclosed - 0.75).abs() < 1e-12);
     assert!((total.score - (0.25 + 0.75 * 0.7)).abs() < 1e-12);
     assert_eq!(total.grade, Grade::B);
-    let classes = contribution_classes(&inventory(), &a);
+    let classes = contribution_classes(&inventory(), &a, Indicator::Gwp);
     assert_eq!(
         classes,
         vec![Some(DataClass::Measured), Some(DataClass::Disclosed)]
@@ -226,4 +226,75 @@ fn inventory_paths_name_their_item() {
         Some((ItemKind::Fleet, "h100", "lifetime"))
     );
     assert_eq!(parse_path("system.period"), None);
+}
+
+#[test]
+fn a_database_figure_standing_in_for_a_missing_pue_is_default() {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    let f = b.factor(grid());
+    let mut pue = grid();
+    pue.id = "pue-industry-average".into();
+    pue.indicator = None;
+    let pue = b.factor(pue);
+    b.assume(
+        "default-pue",
+        "PUE not given: default 1.56 from `pue-industry-average`".to_owned(),
+        Some(ItemRef::new(ItemKind::Site, "dc")),
+    );
+    let term = Term::new("PUE", 1.56, "1", TermSource::Factor { id: pue });
+    b.contribute(energy("metered", 100.0, term), &[(Indicator::Gwp, f)]);
+    let a = b.finish();
+    let q = assess(&inventory(), &a);
+    assert_eq!(q.total(Indicator::Gwp).unwrap().shares.default, 1.0);
+    // The grid factor itself is not classed: with an inventory PUE the figure is measured.
+    let a = assessment(vec![energy("metered", 100.0, boundary_pue())]);
+    assert_eq!(
+        assess(&inventory(), &a)
+            .total(Indicator::Gwp)
+            .unwrap()
+            .shares
+            .measured,
+        1.0
+    );
+}
+
+#[test]
+fn a_value_whose_factor_is_a_default_wue_is_default() {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    let mut wue = grid();
+    wue.id = "wue-us-average".into();
+    let wue = b.factor(wue);
+    b.assume(
+        "default-wue",
+        "WUE not given: default 0.36 L/kWh from `wue-us-average`".to_owned(),
+        Some(ItemRef::new(ItemKind::Site, "dc")),
+    );
+    let water = Draft::new(
+        ItemRef::new(ItemKind::Workload, "metered"),
+        Aspect::CoolingWater,
+        Stage::Use,
+        "E_IT_total × WUE",
+    )
+    .term(Term::new(
+        "E_IT_total",
+        100.0,
+        "kWh",
+        TermSource::Derived {
+            formula: "device energy".into(),
+        },
+    ));
+    b.contribute(water, &[(Indicator::Gwp, wue)]);
+    let a = b.finish();
+    assert_eq!(
+        contribution_classes(&inventory(), &a, Indicator::Gwp),
+        vec![Some(DataClass::Default)]
+    );
+    assert_eq!(
+        assess(&inventory(), &a)
+            .total(Indicator::Gwp)
+            .unwrap()
+            .shares
+            .default,
+        1.0
+    );
 }

@@ -208,11 +208,17 @@ fn html_tags_an_estimated_term_even_without_the_list() {
 
 #[test]
 fn reports_without_estimates_say_nothing_of_them() {
+    // "estimated" is also a data-quality class (a column of the quality tables, a share in
+    // JSON): what must be absent is the section, the marks and the style.
     let (html, text, json) = report_page(&assessment(false), collect(&inventory(false)));
-    assert!(!html.contains("estimated"), "{html}");
-    assert!(!text.contains("estimated"), "{text}");
+    assert!(!html.contains(".estimated{"), "{html}");
+    assert!(!html.contains("estimated by"), "{html}");
+    assert!(!html.contains("Estimated"), "{html}");
+    assert!(!text.contains("estimated by"), "{text}");
     assert!(!text.contains("Estimated"), "{text}");
-    assert!(!json.contains("estimated"), "{json}");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(value.get("estimated").is_none(), "{json}");
+    assert!(!json.contains("\"estimated\": \""), "{json}");
 }
 
 #[test]
@@ -272,7 +278,8 @@ fn assess_lists_the_values_its_items_used() {
         "{table}"
     );
     let plain = crate::assess::render_table(&inventory(false), &assessment(false));
-    assert!(!plain.contains("estimated"), "{plain}");
+    assert!(!plain.contains("estimated:"), "{plain}");
+    assert!(!plain.contains("estimated by"), "{plain}");
     // A method that assessed none of the estimated workloads does not list them.
     let mut other = assessment(true);
     other.contributions[0].item.id = "serve".into();
@@ -285,13 +292,14 @@ fn assess_json_has_an_estimated_array_only_when_something_was_estimated() {
     let s = stamp();
     let outcomes = [Outcome::Assessed(Box::new(assessment(true)))];
     let values = collect(&inventory(true));
-    let json = crate::assess::render_json_with_estimates(&s, &outcomes, None, &values);
+    let json =
+        crate::assess::render_json_with_estimates(&s, &inventory(true), &outcomes, None, &values);
     assert_eq!(json["estimated"][0]["key"], "device-hours");
     assert_eq!(
         json["methods"][0]["assessment"]["contributions"][0]["terms"][0]["estimated"],
         "training-compute"
     );
-    let json = crate::assess::render_json(&s, &outcomes, None);
+    let json = crate::assess::render_json(&s, &inventory(true), &outcomes, None);
     assert!(json.get("estimated").is_none());
 }
 
