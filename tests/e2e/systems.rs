@@ -54,6 +54,47 @@ fn the_league_table_of_the_examples_in_every_format() {
     });
 }
 
+/// The flagship of the README: every example under the harmonised profile, in every format,
+/// with grades, the profile's units and the stages each system misses.
+#[test]
+fn the_flagship_league_table_under_the_harmonised_profile() {
+    let mut examples: Vec<String> = std::fs::read_dir(crate::support::root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    examples.sort();
+    let run = |format: &str| {
+        let mut args: Vec<&str> = vec!["compare"];
+        args.extend(examples.iter().map(String::as_str));
+        args.extend(["--method", "harmonised-ai", "-f", format]);
+        let out = bilan(&args);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        out.stdout
+    };
+    let md = run("md");
+    assert!(md.contains("harmonised-ai 0.1.0"), "{md}");
+    assert!(md.contains("mandatory stages not covered"), "{md}");
+    assert!(md.contains("per 1,000 output tokens"), "{md}");
+    assert!(run("table").contains("| grade |"));
+    assert!(run("csv").contains(",grade,"));
+    assert!(run("html").contains("class=\"badge grade-"));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("valid JSON");
+    let rows = json["tables"][0]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), examples.len());
+    assert!(
+        rows.iter().all(|r| r["quality"]["grade"].is_string()),
+        "{rows:?}"
+    );
+    let md = md
+        .lines()
+        .filter(|l| !l.contains("sha256"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    settings().bind(|| insta::assert_snapshot!("systems-harmonised-md", md));
+}
+
 fn close(a: f64, b: f64, scale: f64) -> bool {
     (a - b).abs() <= 1e-9 * scale.max(f64::MIN_POSITIVE)
 }
