@@ -6,7 +6,9 @@
 //!   inventory model (or checks it is up to date).
 //! * `cargo xtask tidy`: repository conventions (crate docs, `unsafe` only where allowed,
 //!   every crate in ARCHITECTURE.md).
-//! * `cargo xtask bench [--workloads N] [--check]`: the scale benchmark of `bilan compare`.
+//! * `cargo xtask bench [--workloads N | --sizes N,N,… [--runs R]] [--check]`: the scale
+//!   benchmark of `bilan compare` (`--sizes`: several sizes, TOML and JSON, against a plain
+//!   parse floor, with the scale targets).
 //! * `cargo xtask html-check [FILE]`: renders HTML reports in headless Chromium and fails on
 //!   script errors or a blank chart.
 //! * `cargo xtask new-plugin NAME`: scaffolds a methodology plugin crate in `plugins/NAME`.
@@ -42,13 +44,15 @@ fn main() -> anyhow::Result<()> {
         }),
         Some("tidy") => tidy::run(&root()),
         Some("bench") => bench::bench(&rest),
+        // Hidden: the parse floor that `bench --sizes` runs in release.
+        Some("bench-floor") => bench::floor::run(&rest),
         Some("html-check") => html_check::run(&rest),
         Some("new-plugin") => new_plugin::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("measure-check") => measure_check::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N] [--check] | html-check [FILE.html] | new-plugin NAME | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
+                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N | --sizes N,N,… [--runs R]] [--check] | html-check [FILE.html] | new-plugin NAME | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
             );
             bail!("unknown or missing task")
         }

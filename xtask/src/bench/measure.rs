@@ -1,0 +1,204 @@
+//! Measuring one command: wall time from outside, peak memory of that process alone.
+//!
+//! Peak memory is the child's `ru_maxrss`, read by GNU `/usr/bin/time -f %M` (each run is its
+//! own child, so the figure is that run's); where `/usr/bin/time` is missing, the peak the
+//! process reports itself (`VmHWM`: bilan's `--timings`, the floor's own line).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+
+use super::table::Cell;
+
+/// GNU time, when installed.
+const TIME: &str = "/usr/bin/time";
+
+/// A cell whose first run takes longer than this many seconds is run twice at most, not
+/// `--runs` times (the table says how many runs each figure is the best of).
+pub(super) const LONG_SECONDS: f64 = 30.0;
+
+/// One run of a command.
+#[derive(Debug)]
+pub(super) struct Sample {
+    pub(super) seconds: f64,
+    /// From `ru_maxrss`, when `/usr/bin/time` is there.
+    pub(super) maxrss_mib: Option<f64>,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
+}
+
+/// Runs `program args` once. Exit status 1 is bilan's "some method failed", still a result;
+/// anything else is an error.
+pub(super) fn sample(program: &Path, args: &[&str], scratch: &Path) -> anyhow::Result<Sample> {
+    let gnu_time = Path::new(TIME).is_file();
+    let mut cmd = if gnu_time {
+        let mut c = Command::new(TIME);
+        c.arg("-f").arg("%M").arg("-o").arg(scratch).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args);
+    let start = Instant::now();
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {}", program.display()))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() && out.status.code() != Some(1) {
+        bail!(
+            "{} {} failed ({}): {}",
+            program.display(),
+            args.join(" "),
+            out.status,
+            stderr.trim_end()
+        );
+    }
+    let maxrss_mib = if gnu_time {
+        std::fs::read_to_string(scratch)
+            .ok()
+            .as_deref()
+            .and_then(maxrss_kib)
+            .map(|kib| kib / 1024.0)
+    } else {
+        None
+    };
+    Ok(Sample {
+        seconds,
+        maxrss_mib,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+    })
+}
+
+/// The `%M` figure of GNU time's output file: its last line (a line before it says when the
+/// command exited with a non-zero status).
+pub(super) fn maxrss_kib(text: &str) -> Option<f64> {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The seconds of phase `name` in bilan's `--timings` lines.
+pub(super) fn phase_seconds(stderr: &str, name: &str) -> Option<f64> {
+    let prefix = format!("timings: {name}: ");
+    stderr.lines().find_map(|l| {
+        l.strip_prefix(&prefix)?
+            .split(" s,")
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    })
+}
+
+/// The bytes bilan wrote, from the `render` phase of `--timings`.
+pub(super) fn rendered_bytes(stderr: &str) -> Option<u64> {
+    let prefix = "timings: render: ";
+    stderr.lines().find_map(|l| {
+        l.strip_prefix(prefix)?
+            .split(", ")
+            .nth(1)?
+            .strip_suffix(" bytes")?
+            .parse()
+            .ok()
+    })
+}
+
+/// The highest `peak memory N MiB` of bilan's `--timings` lines, or of the floor's line.
+pub(super) fn reported_peak_mib(text: &str) -> Option<f64> {
+    text.lines()
+        .filter_map(|l| {
+            l.rsplit("peak memory ")
+                .next()
+                .filter(|_| l.contains("peak memory "))?
+                .trim_end_matches(" MiB")
+                .parse::<f64>()
+                .ok()
+        })
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+}
+
+/// How many runs a cell gets, once its first run took `first` seconds.
+pub(super) fn runs_for(first: f64, runs: usize) -> usize {
+    if first > LONG_SECONDS {
+        runs.min(2)
+    } else {
+        runs
+    }
+}
+
+/// The best (lowest wall time) of up to `runs` runs of `program args`, as a cell. The
+/// memory is that of the best run.
+pub(super) fn cell(
+    program: &Path,
+    args: &[&str],
+    runs: usize,
+    scratch: &Path,
+) -> anyhow::Result<Cell> {
+    let first = sample(program, args, scratch)?;
+    let runs = runs_for(first.seconds, runs.max(1));
+    let mut best = first;
+    for _ in 1..runs {
+        let s = sample(program, args, scratch)?;
+        if s.seconds < best.seconds {
+            best = s;
+        }
+    }
+    let reported = reported_peak_mib(&best.stderr).or_else(|| reported_peak_mib(&best.stdout));
+    Ok(Cell {
+        seconds: best.seconds,
+        peak_mib: best.maxrss_mib.or(reported),
+        runs,
+        parse_seconds: phase_seconds(&best.stderr, "parse")
+            .or_else(|| phase_seconds(&best.stdout, "parse")),
+        output_bytes: rendered_bytes(&best.stderr),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TIMINGS: &str = "\
+timings: parse: 1.250 s, 1000000 items, 800000 items/s, peak memory 2100.5 MiB
+timings: assess: 3.000 s, 6000000 item-assessments, 2000000 item-assessments/s, peak memory 4000.0 MiB
+timings: render: 0.125 s, 123456 bytes, 987648 bytes/s, peak memory 3900.0 MiB
+";
+
+    #[test]
+    fn timings_lines_are_read() {
+        assert_eq!(phase_seconds(TIMINGS, "parse"), Some(1.25));
+        assert_eq!(phase_seconds(TIMINGS, "assess"), Some(3.0));
+        assert_eq!(phase_seconds(TIMINGS, "compare"), None);
+        assert_eq!(rendered_bytes(TIMINGS), Some(123_456));
+        assert_eq!(reported_peak_mib(TIMINGS), Some(4000.0));
+        assert_eq!(reported_peak_mib("nothing here\n"), None);
+        assert_eq!(
+            phase_seconds("timings: parse: 0.5 s, peak memory 12.0 MiB\n", "parse"),
+            Some(0.5)
+        );
+    }
+
+    #[test]
+    fn gnu_time_output_is_read() {
+        assert_eq!(maxrss_kib("123456\n"), Some(123_456.0));
+        assert_eq!(
+            maxrss_kib("Command exited with non-zero status 1\n2048\n"),
+            Some(2048.0)
+        );
+        assert_eq!(maxrss_kib(""), None);
+    }
+
+    #[test]
+    fn long_cells_are_run_twice() {
+        assert_eq!(runs_for(1.0, 3), 3);
+        assert_eq!(runs_for(LONG_SECONDS + 1.0, 3), 2);
+        assert_eq!(runs_for(LONG_SECONDS + 1.0, 1), 1);
+    }
+}
