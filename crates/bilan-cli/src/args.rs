@@ -191,8 +191,36 @@ pub(crate) struct Common {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// How much of the audit trail `compare` and `assess` write in JSON (and `compare` in
+    /// HTML): `full`, every contribution with its formula and terms; `summary`, contributions
+    /// without their terms, with the factors, exclusions and assumptions; `none`, the figures
+    /// only (totals, breakdowns, per-unit results, data quality, divergences, warnings, the
+    /// stamp). Tables, Markdown and CSV carry no per-term trail either way
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = TrailArg::Full)]
+    pub(crate) trail: TrailArg,
     #[command(flatten)]
     pub(crate) uncertainty: UncertaintyArgs,
+}
+
+/// `--trail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TrailArg {
+    /// The figures only, no contribution, factor, exclusion or assumption
+    None,
+    /// Contributions without their formula and terms; factors, exclusions, assumptions
+    Summary,
+    /// Everything: every contribution with its formula and terms
+    Full,
+}
+
+impl TrailArg {
+    pub(crate) fn trail(self) -> bilan_report::trail::Trail {
+        match self {
+            TrailArg::None => bilan_report::trail::Trail::None,
+            TrailArg::Summary => bilan_report::trail::Trail::Summary,
+            TrailArg::Full => bilan_report::trail::Trail::Full,
+        }
+    }
 }
 
 /// `--power-model`.

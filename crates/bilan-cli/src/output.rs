@@ -167,6 +167,115 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
+/// Writes a report in `format` with `fill`, as it goes: to the output file (atomically, as
+/// is: a failure half-way leaves the previous file), or to standard output with its unsafe
+/// characters escaped as [`emit`] escapes them, through a buffer; returns the bytes `fill`
+/// wrote (before escaping). A closed pipe is not an error.
+pub(crate) fn stream(
+    io: &mut Io<'_>,
+    output: Option<&Path>,
+    format: Format,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<usize, Failure> {
+    let write = |w: &mut dyn Write| -> std::io::Result<usize> {
+        let mut out = Counting { inner: w, bytes: 0 };
+        fill(&mut out)?;
+        out.flush()?;
+        Ok(out.bytes)
+    };
+    let result = match output {
+        Some(path) => {
+            let mut bytes = 0;
+            write_file(path, |w| {
+                bytes = write(w)?;
+                Ok(())
+            })
+            .map(|()| bytes)
+        }
+        None => {
+            let mut escaped = Escaping {
+                inner: std::io::BufWriter::new(&mut io.stdout),
+                json: is_json(format),
+                pending: Vec::new(),
+            };
+            match write(&mut escaped) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+                other => other.context("cannot write to standard output"),
+            }
+        }
+    };
+    result.map_err(Failure::Other)
+}
+
+/// Whether text in `format` is JSON (escaped as `\uXXXX` on a terminal).
+fn is_json(format: Format) -> bool {
+    matches!(format, Format::Json | Format::Boamps | Format::Disclosure)
+}
+
+/// Escapes what it passes on as [`emit`] escapes a whole text for standard output: as JSON
+/// escapes ([`json_escape`]) or as `\u{…}` ([`bilan_units::text::escape`]). A character
+/// split across two writes (a CSV writer's buffer ends anywhere) is held until it is whole.
+struct Escaping<W: Write> {
+    inner: W,
+    json: bool,
+    /// The first bytes of a character whose end is still to come.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Escaping<W> {
+    fn text(&mut self, text: &str) -> std::io::Result<()> {
+        if self.json {
+            write_json_escaped(&mut self.inner, text)
+        } else {
+            self.inner
+                .write_all(bilan_units::text::escape(text).as_bytes())
+        }
+    }
+}
+
+impl<W: Write> Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined;
+        let mut rest: &[u8] = if self.pending.is_empty() {
+            buf
+        } else {
+            joined = [std::mem::take(&mut self.pending).as_slice(), buf].concat();
+            &joined
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.text(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.text(std::str::from_utf8(valid).unwrap_or_default())?;
+                    match e.error_len() {
+                        // The start of a character: wait for its end.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        // Not UTF-8 (no report writes it): passed on as is.
+                        Some(n) => {
+                            self.inner.write_all(&after[..n])?;
+                            rest = &after[n..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.flush()
+    }
+}
+
 /// Writes `value` as pretty JSON to the output file (atomically) or standard output without
 /// building the text in memory first, with the characters of strings that a terminal would
 /// act on escaped (see [`json_escape`]); returns the bytes written.
@@ -330,6 +439,84 @@ mod tests {
             "previous report\n"
         );
         assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+    }
+
+    /// A sink that takes `room` bytes, then fails as a full disk does.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::other("no space left on device"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stream_that_fails_half_way_leaves_no_partial_file_and_says_why() {
+        let dir = temp_dir("streamed");
+        let path = dir.join("report.md");
+        std::fs::write(&path, "previous report\n").expect("write");
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut io = Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            exiting: false,
+        };
+        // Sections are written one by one; the sink fills up after the first few.
+        let e = stream(&mut io, Some(&path), Format::Md, |w| {
+            let mut full = Full { room: 100 };
+            for n in 0..1000 {
+                let line = format!("section {n}\n");
+                w.write_all(line.as_bytes())?;
+                full.write_all(line.as_bytes())?;
+            }
+            Ok(())
+        })
+        .expect_err("fails");
+        let Failure::Other(e) = e else {
+            panic!("an I/O failure")
+        };
+        let text = format!("{e:#}");
+        assert!(text.contains("no space left on device"), "{text}");
+        assert!(text.contains("report.md"), "{text}");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "previous report\n"
+        );
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+        assert!(stdout.is_empty());
+    }
+
+    #[test]
+    fn a_stream_to_standard_output_is_escaped_as_a_whole_text_would_be() {
+        let text = "système\u{1b}[2J ü\u{202e}é\tend\n".repeat(3);
+        for (format, expected) in [
+            (Format::Md, bilan_units::text::escape(&text).into_owned()),
+            (Format::Json, json_escape(&text).into_owned()),
+        ] {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let mut io = Io {
+                stdout: &mut stdout,
+                stderr: &mut stderr,
+                exiting: false,
+            };
+            // One byte at a time: every multi-byte character is split across writes.
+            let written = stream(&mut io, None, format, |w| {
+                text.as_bytes().iter().try_for_each(|b| w.write_all(&[*b]))
+            })
+            .expect("written");
+            assert_eq!(written, text.len());
+            assert_eq!(String::from_utf8(stdout).expect("utf-8"), expected);
+        }
     }
 
     #[test]

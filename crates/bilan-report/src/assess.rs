@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::estimated::EstimatedValue;
 use crate::number::{amount, count, significant};
+use crate::trail::{Trail, TrailedAssessment};
 
 /// What was used to produce a report, so it can be reproduced.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -361,8 +362,10 @@ pub struct AssessmentJson<'a> {
     /// Data quality of each figure (shares by class of input, grade) and the mandatory
     /// stages not covered (`docs/quality.md`).
     pub quality: Quality,
-    /// The full assessment, audit trail included.
-    pub assessment: &'a Assessment,
+    /// The assessment, with its audit trail in full unless `--trail` asked for less
+    /// (`summary`: contributions without their terms; `none`: no contribution, factor,
+    /// exclusion or assumption).
+    pub assessment: TrailedAssessment<'a>,
 }
 
 /// One indicator's totals.
@@ -431,6 +434,29 @@ pub fn render_json_with_estimates(
     uncertainty: Option<&bilan_runner::uncertainty::UncertaintyReport>,
     estimated: &[EstimatedValue],
 ) -> serde_json::Value {
+    serde_json::to_value(report(
+        stamp,
+        inventory,
+        outcomes,
+        uncertainty,
+        estimated,
+        Trail::Full,
+    ))
+    .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+}
+
+/// The JSON report of `bilan assess` on `inventory`, to serialise as it is (the
+/// assessments are borrowed, never copied): each method's figures, data quality and as much
+/// of its audit trail as `trail` asks for; the propagation of uncertainty if there was one;
+/// the values estimators filled in.
+pub fn report<'a>(
+    stamp: &'a Stamp,
+    inventory: &Inventory,
+    outcomes: &'a [Outcome],
+    uncertainty: Option<&'a bilan_runner::uncertainty::UncertaintyReport>,
+    estimated: &'a [EstimatedValue],
+    trail: Trail,
+) -> AssessReport<'a> {
     let methods = outcomes
         .iter()
         .map(|o| match o {
@@ -445,16 +471,15 @@ pub fn render_json_with_estimates(
                     })
                     .collect(),
                 quality: bilan_core::quality::assess(inventory, a),
-                assessment: a,
+                assessment: TrailedAssessment::new(a, trail),
             }),
             Outcome::Failed { method, error } => MethodReport::Failed { method, error },
         })
         .collect();
-    serde_json::to_value(AssessReport {
+    AssessReport {
         stamp,
         methods,
         uncertainty,
         estimated,
-    })
-    .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+    }
 }

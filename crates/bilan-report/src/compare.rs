@@ -14,6 +14,7 @@ use crate::estimated::EstimatedValue;
 use crate::number::amount;
 use crate::quality;
 use crate::table::Table;
+use crate::trail::{Assessments, Trail};
 
 /// Everything a comparison report shows.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -27,8 +28,11 @@ pub struct Report<'a> {
     pub period: String,
     /// The comparison.
     pub comparison: &'a Comparison,
-    /// Each method's full assessment: the audit trail behind every figure.
-    pub assessments: Vec<&'a bilan_core::assessment::Assessment>,
+    /// Each method's assessment: the audit trail behind every figure, in full unless
+    /// `--trail` asked for less (`summary`: contributions without their terms; `none`: no
+    /// contribution, factor, exclusion or assumption).
+    #[schemars(with = "Vec<crate::trail::TrailedAssessment<'static>>")]
+    pub assessments: Assessments<'a>,
     /// The values estimators filled in the inventory's workloads (absent when none was
     /// estimated); the terms they feed carry `estimated` in the trail.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -48,9 +52,16 @@ impl<'a> Report<'a> {
             system: &inventory.system.name,
             period: inventory.system.period.to_string(),
             comparison,
-            assessments,
+            assessments: assessments.into(),
             estimated: crate::estimated::collect(inventory),
         }
+    }
+
+    /// The report with `trail` of each assessment's audit trail in its JSON form (the
+    /// browsable trail of its HTML page too).
+    pub fn with_trail(mut self, trail: Trail) -> Report<'a> {
+        self.assessments.trail = trail;
+        self
     }
 }
 
@@ -229,6 +240,16 @@ fn indicator_section(
 
 /// The comparison as Markdown (`markdown = true`) or as terminal text.
 pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
+    crate::to_string(|w| write_text(report, markdown, w))
+}
+
+/// Writes the comparison as Markdown (`markdown = true`) or as terminal text into `w`, one
+/// section at a time.
+pub fn write_text(
+    report: &Report<'_>,
+    markdown: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let (h1, h2, h3) = if markdown {
         ("# ", "## ", "###")
     } else {
@@ -251,9 +272,11 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
         ]);
     }
     let _ = writeln!(out, "{}\n", t.render());
+    crate::drain(&mut out, w)?;
     for ic in &c.indicators {
         if ic.rows.iter().any(|r| r.covered) {
             indicator_section(&mut out, h3, markdown, c, ic);
+            crate::drain(&mut out, w)?;
         }
     }
     let _ = writeln!(out, "data quality: {}\n", quality::RULE);
@@ -374,14 +397,21 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
     for line in report.stamp.lines() {
         let _ = writeln!(out, "- {line}");
     }
-    out
+    crate::drain(&mut out, w)
 }
 
 /// The comparison as CSV, one figure a row, full precision; estimated inputs, if any, as
 /// `estimated` rows (see [`crate::estimated::write_csv_rows`]) before the stamp; with
 /// uncertainty, its rows come last (see [`crate::uncertainty`]).
 pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut bytes = Vec::new();
+    write_csv(report, &mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Writes the comparison as CSV (see [`render_csv`]) into `out`, row by row.
+pub fn write_csv(report: &Report<'_>, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(["section", "indicator", "method", "key", "value", "unit"])?;
     let c = report.comparison;
     let num = |v: f64| v.to_string();
@@ -479,6 +509,6 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
     if let Some(u) = &c.uncertainty {
         crate::uncertainty::write_csv_rows(&mut w, u)?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.flush()?;
+    Ok(())
 }

@@ -14,6 +14,7 @@ use bilan_core::indicator::Indicator;
 use crate::compare::Report;
 use crate::number::amount;
 use crate::number::percent;
+use crate::trail::Trail;
 
 /// `s` escaped for HTML text and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -313,8 +314,10 @@ fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
     );
 }
 
-pub(crate) fn render(report: &Report<'_>) -> String {
+/// Writes the page into `w`, one section (and one method's audit trail) at a time.
+pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let assessments = &report.assessments;
+    let trail_kept = assessments.trail;
     let c = report.comparison;
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
@@ -384,6 +387,11 @@ pub(crate) fn render(report: &Report<'_>) -> String {
         }
         out.push_str("<h3>Divergence by driver</h3>");
         divergence_tables(&mut out, report, i);
+        crate::drain(&mut out, w)?;
+        if trail_kept == Trail::None {
+            out.push_str("</section>");
+            continue;
+        }
         out.push_str("<h3>Audit trail</h3>");
         for a in assessments.iter().filter(|a| a.covers(i)) {
             let _ = write!(
@@ -393,7 +401,9 @@ pub(crate) fn render(report: &Report<'_>) -> String {
                 i.id(),
                 esc(&amount(a.total(i).unwrap_or(0.0), i))
             );
-            trail(&mut out, a, i);
+            if trail_kept == Trail::Full {
+                trail(&mut out, a, i);
+            }
             let exclusions: Vec<_> = a
                 .exclusions
                 .iter()
@@ -424,6 +434,7 @@ pub(crate) fn render(report: &Report<'_>) -> String {
                 out.push_str("</ul></details>");
             }
             out.push_str("</details>");
+            crate::drain(&mut out, w)?;
         }
         out.push_str("</section>");
     }
@@ -454,7 +465,7 @@ pub(crate) fn render(report: &Report<'_>) -> String {
         );
     }
     out.push_str("</ul></footer></body></html>\n");
-    out
+    crate::drain(&mut out, w)
 }
 
 #[cfg(test)]

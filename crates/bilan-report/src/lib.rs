@@ -15,6 +15,7 @@ pub mod number;
 pub mod quality;
 pub mod systems;
 pub mod table;
+pub mod trail;
 pub mod uncertainty;
 
 pub use number::{amount, count, significant};
@@ -24,5 +25,28 @@ pub use number::{amount, count, significant};
 /// Here rather than in [`compare`]: the HTML page renders a [`compare::Report`], so `html`
 /// depends on `compare` and not the other way round.
 pub fn render_html(report: &compare::Report<'_>) -> String {
-    html::render(report)
+    to_string(|w| html::write(report, w))
+}
+
+/// Writes the comparison's HTML page (see [`render_html`]) into `w`, one section at a time.
+pub fn write_html(report: &compare::Report<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    html::write(report, w)
+}
+
+/// Writes `out` into `w` and empties it: how the text renderers hand each finished section
+/// on instead of holding the whole report.
+pub(crate) fn drain(out: &mut String, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(out.as_bytes())?;
+    out.clear();
+    Ok(())
+}
+
+/// The text `write` writes, as one string (for callers that want the whole report).
+pub(crate) fn to_string(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> String {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(&mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::assess::Stamp;
 
-pub use text::render_text;
+pub use text::{render_text, write_text};
 
 /// One system's reproducibility stamp.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -66,10 +66,23 @@ pub fn render_html(report: &Report<'_>) -> String {
     html::render(report)
 }
 
+/// Writes the league table's HTML page into `w` (one page, sized by systems and methods,
+/// rendered whole).
+pub fn write_html(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(html::render(report).as_bytes())
+}
+
 /// The league table as CSV: one figure a row, full precision.
 pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
+    let mut bytes = Vec::new();
+    write_csv(report, &mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Writes the league table as CSV (see [`render_csv`]) into `out`, row by row.
+pub fn write_csv(report: &Report<'_>, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
     use bilan_core::quality::DataClass;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "section",
         "method",
@@ -200,6 +213,6 @@ pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
             w.write_record(["stamp", "", "", s.system, "", &line, ""])?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.flush()?;
+    Ok(())
 }

@@ -1,12 +1,12 @@
 //! `bilan assess`: each method on its own.
 
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use bilan_report::assess::Outcome;
 
 use super::session::{Session, Timings, item_count, report_failures, stamp_lines};
 use crate::args::{AssessCommand, Format};
 use crate::errors::Failure;
-use crate::output::{Io, emit};
+use crate::output::{Io, emit, stream, stream_json};
 
 /// `-f model-card|boamps|if-manifest`: one method's assessment in another tool's format.
 fn export(
@@ -82,50 +82,47 @@ pub(crate) fn assess(
     if cmd.common.format.is_export() {
         return export(&cmd, &session, &outcomes, uncertainty.as_ref(), io);
     }
-    let text = match cmd.common.format {
-        Format::Json => {
-            let json = bilan_report::assess::render_json_with_estimates(
-                &session.stamp,
-                &session.inventory,
-                &outcomes,
-                uncertainty.as_ref(),
-                &bilan_report::estimated::collect(&session.inventory),
-            );
-            let mut s =
-                serde_json::to_string_pretty(&json).context("cannot serialise the report")?;
-            s.push('\n');
-            s
-        }
-        _ => {
-            let mut s = String::new();
+    let output = cmd.common.output.as_deref();
+    let format = cmd.common.format;
+    // Written as it is rendered, never held whole: with the full audit trail of a large
+    // inventory the JSON report is large.
+    let written = if format == Format::Json {
+        let estimated = bilan_report::estimated::collect(&session.inventory);
+        let report = bilan_report::assess::report(
+            &session.stamp,
+            &session.inventory,
+            &outcomes,
+            uncertainty.as_ref(),
+            &estimated,
+            cmd.common.trail.trail(),
+        );
+        stream_json(io, output, &report)?
+    } else {
+        stream(io, output, format, |w| {
             for o in &outcomes {
                 match o {
-                    Outcome::Assessed(a) => {
-                        s.push_str(&bilan_report::assess::render_table(&session.inventory, a))
-                    }
-                    Outcome::Failed { method, error } => {
-                        s.push_str(&format!("{method}: FAILED: {error}\n"))
-                    }
+                    Outcome::Assessed(a) => w.write_all(
+                        bilan_report::assess::render_table(&session.inventory, a).as_bytes(),
+                    )?,
+                    Outcome::Failed { method, error } => writeln!(w, "{method}: FAILED: {error}")?,
                 }
-                s.push('\n');
+                w.write_all(b"\n")?;
             }
             if let Some(u) = &uncertainty {
-                s.push_str(&bilan_report::uncertainty::render_text(
-                    u,
-                    cmd.common.format == Format::Md,
-                ));
-                s.push('\n');
+                w.write_all(
+                    bilan_report::uncertainty::render_text(u, format == Format::Md).as_bytes(),
+                )?;
+                w.write_all(b"\n")?;
             }
-            s.push_str(&format!(
-                "bilan {} · factor database {} · inventory sha256 {}\n",
+            writeln!(
+                w,
+                "bilan {} · factor database {} · inventory sha256 {}",
                 session.stamp.bilan, session.stamp.factor_database, session.stamp.inventory.sha256
-            ));
-            s.push_str(&stamp_lines(&session.stamp));
-            s
-        }
+            )?;
+            w.write_all(stamp_lines(&session.stamp).as_bytes())
+        })?
     };
-    emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
-    timings.phase("render", text.len(), "bytes");
+    timings.phase("render", written, "bytes");
     let failures: Vec<(String, String)> = outcomes
         .iter()
         .filter_map(|o| match o {

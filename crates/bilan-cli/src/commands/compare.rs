@@ -1,11 +1,9 @@
 //! `bilan compare`: every method side by side, with the divergence explained by driver.
 
-use anyhow::Context as _;
-
 use super::session::{Session, Timings, item_count, report_failures};
 use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
-use crate::output::{Io, emit, stream_json};
+use crate::output::{Io, stream, stream_json};
 
 pub(crate) fn compare(
     cmd: CompareCommand,
@@ -44,28 +42,30 @@ pub(crate) fn compare(
         &session.inventory,
         &comparison,
         assessments,
-    );
-    let written = if cmd.common.format == Format::Json {
-        // Streamed: with the full audit trail of a large inventory the report is large.
-        stream_json(io, cmd.common.output.as_deref(), &report)?
-    } else {
-        let text = match cmd.common.format {
-            Format::Md => bilan_report::compare::render_text(&report, true),
-            Format::Csv => {
-                bilan_report::compare::render_csv(&report).context("cannot write CSV")?
-            }
-            Format::Html => bilan_report::render_html(&report),
-            Format::Table
-            | Format::Json
-            | Format::ModelCard
-            | Format::Boamps
-            | Format::IfManifest
-            | Format::Disclosure
-            | Format::DisclosureMd
-            | Format::DisclosureHtml => bilan_report::compare::render_text(&report, false),
-        };
-        emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
-        text.len()
+    )
+    .with_trail(cmd.common.trail.trail());
+    let output = cmd.common.output.as_deref();
+    let format = cmd.common.format;
+    // Every format is written as it is rendered: with the full audit trail of a large
+    // inventory the report is large.
+    let written = match format {
+        Format::Json => stream_json(io, output, &report)?,
+        Format::Md => stream(io, output, format, |w| {
+            bilan_report::compare::write_text(&report, true, w)
+        })?,
+        Format::Csv => stream(io, output, format, |w| {
+            bilan_report::compare::write_csv(&report, w).map_err(std::io::Error::from)
+        })?,
+        Format::Html => stream(io, output, format, |w| bilan_report::write_html(&report, w))?,
+        Format::Table
+        | Format::ModelCard
+        | Format::Boamps
+        | Format::IfManifest
+        | Format::Disclosure
+        | Format::DisclosureMd
+        | Format::DisclosureHtml => stream(io, output, format, |w| {
+            bilan_report::compare::write_text(&report, false, w)
+        })?,
     };
     timings.phase("render", written, "bytes");
     let failures: Vec<(String, String)> = comparison

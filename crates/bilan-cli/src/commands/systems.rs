@@ -4,13 +4,13 @@
 //! assessed and reconciled; [`bilan_runner::systems::compare`] then lays the systems side by
 //! side, the first being the baseline the others' differences are explained against.
 
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use bilan_runner::systems::{Pairs, SystemRun};
 
 use super::session::{Session, Timings, item_count, report_failures};
 use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
-use crate::output::{Io, emit, stream_json};
+use crate::output::{Io, stream, stream_json};
 
 /// The names reports use: each inventory's system name, followed by its file name where two
 /// systems share a name (and by its position where the files' names are the same too).
@@ -94,26 +94,28 @@ pub(crate) fn compare(
     timings.phase("compare", systems.len(), "systems");
     let stamps: Vec<_> = sessions.iter().map(|s| &s.stamp).collect();
     let report = bilan_report::systems::Report::new(&league, &stamps);
-    let written = if cmd.common.format == Format::Json {
-        stream_json(io, cmd.common.output.as_deref(), &report)?
-    } else {
-        let text = match cmd.common.format {
-            Format::Md => bilan_report::systems::render_text(&report, true),
-            Format::Csv => {
-                bilan_report::systems::render_csv(&report).context("cannot write CSV")?
-            }
-            Format::Html => bilan_report::systems::render_html(&report),
-            Format::Table
-            | Format::Json
-            | Format::ModelCard
-            | Format::Boamps
-            | Format::IfManifest
-            | Format::Disclosure
-            | Format::DisclosureMd
-            | Format::DisclosureHtml => bilan_report::systems::render_text(&report, false),
-        };
-        emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)?;
-        text.len()
+    let output = cmd.common.output.as_deref();
+    let format = cmd.common.format;
+    let written = match format {
+        Format::Json => stream_json(io, output, &report)?,
+        Format::Md => stream(io, output, format, |w| {
+            bilan_report::systems::write_text(&report, true, w)
+        })?,
+        Format::Csv => stream(io, output, format, |w| {
+            bilan_report::systems::write_csv(&report, w).map_err(std::io::Error::from)
+        })?,
+        Format::Html => stream(io, output, format, |w| {
+            bilan_report::systems::write_html(&report, w)
+        })?,
+        Format::Table
+        | Format::ModelCard
+        | Format::Boamps
+        | Format::IfManifest
+        | Format::Disclosure
+        | Format::DisclosureMd
+        | Format::DisclosureHtml => stream(io, output, format, |w| {
+            bilan_report::systems::write_text(&report, false, w)
+        })?,
     };
     timings.phase("render", written, "bytes");
     let failures: Vec<(String, String)> = league

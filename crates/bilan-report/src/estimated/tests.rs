@@ -171,7 +171,7 @@ fn report_page(a: &Assessment, values: Vec<EstimatedValue>) -> (String, String, 
         system: "test",
         period: "2024".to_owned(),
         comparison: &c,
-        assessments: vec![a],
+        assessments: vec![a].into(),
         estimated: values,
     };
     let csv = crate::compare::render_csv(&report).expect("csv");

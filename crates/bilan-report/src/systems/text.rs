@@ -250,6 +250,16 @@ fn phases(out: &mut String, divs: &[&SystemDivergence], i: Indicator) {
 
 /// The league table as Markdown (`markdown = true`) or terminal text.
 pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
+    crate::to_string(|w| write_text(report, markdown, w))
+}
+
+/// Writes the league table as Markdown (`markdown = true`) or terminal text into `w`, one
+/// method at a time.
+pub fn write_text(
+    report: &Report<'_>,
+    markdown: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let (h1, h2, h3) = if markdown {
         ("# ", "## ", "###")
     } else {
@@ -292,6 +302,7 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
         if !s.tables.iter().any(|t| t.method == m.id) {
             let _ = writeln!(out, "no figure on any system\n");
         }
+        crate::drain(&mut out, w)?;
     }
     let _ = writeln!(out, "data quality: {}\n", quality::RULE);
     let _ = writeln!(
@@ -306,5 +317,5 @@ pub fn render_text(report: &Report<'_>, markdown: bool) -> String {
         }
         out.push('\n');
     }
-    out
+    crate::drain(&mut out, w)
 }

@@ -21,8 +21,8 @@ fn stats(i: &Interval) -> [(&'static str, f64); 5] {
     ]
 }
 
-fn interval_rows(
-    w: &mut Writer<Vec<u8>>,
+fn interval_rows<W: std::io::Write>(
+    w: &mut Writer<W>,
     section: &str,
     indicator: &str,
     method: &str,
@@ -44,7 +44,10 @@ fn interval_rows(
 }
 
 /// Writes `u` as rows after a comparison's.
-pub(crate) fn write_rows(w: &mut Writer<Vec<u8>>, u: &UncertaintyReport) -> Result<(), csv::Error> {
+pub(crate) fn write_rows<W: std::io::Write>(
+    w: &mut Writer<W>,
+    u: &UncertaintyReport,
+) -> Result<(), csv::Error> {
     let propagation = match u.propagation {
         Propagation::MonteCarlo => "monte-carlo",
         Propagation::Analytic => "analytic",
