@@ -23,4 +23,5 @@ mod report_schema;
 mod sci;
 mod support;
 mod systems;
+mod trail;
 mod uncertainty;
