@@ -503,20 +503,20 @@ fn workload(
     let intensity = (total > 0.0)
         .then(|| emissions.map(|e| e / total))
         .flatten();
-    w.reported = Some(Reported {
+    w.reported = Some(Box::new(Reported {
         tool: tool.clone(),
         gwp: emissions.and_then(|e| Quantity::parse(&format!("{e} kg")).ok()),
         gwp_rate: rate.and_then(|r| Quantity::parse(&format!("{r} kg/s")).ok()),
         energy: kwh(total),
         grid_intensity: intensity.and_then(|i| Quantity::parse(&format!("{i} kg/kWh")).ok()),
         pue,
-    });
+    }));
     fields.insert(
         "reported".to_owned(),
         "emissions, emissions_rate, energy_consumed; grid-intensity = emissions ÷ energy_consumed"
             .to_owned(),
     );
-    w.provenance = Some(provenance(fields));
+    w.provenance = Some(Box::new(provenance(fields)));
     Some(w)
 }
 

@@ -221,7 +221,7 @@ pub fn workload(
     w.devices = gpus.then_some(count as f64);
     w.duration = Some(time(duration));
     w.host_overhead = (gpus && !r.rapl.is_empty()).then(|| energy(rapl_j));
-    w.measurement = Some(measurement);
+    w.measurement = Some(Box::new(measurement));
     w
 }
 

@@ -133,16 +133,16 @@ pub struct Workload {
     pub volume: Volume,
     /// How `energy` was measured, when a tool measured it (`bilan measure` writes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measurement: Option<super::Measurement>,
+    pub measurement: Option<Box<super::Measurement>>,
     /// Where its values were read from, when imported from another tool's file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provenance: Option<super::Provenance>,
+    pub provenance: Option<Box<super::Provenance>>,
     /// Figures another tool reported for it, kept as a reference beside bilan's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reported: Option<super::Reported>,
+    pub reported: Option<Box<super::Reported>>,
     /// The estimator that estimates the energy of a workload that was not measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimate: Option<super::EstimateSpec>,
+    pub estimate: Option<Box<super::EstimateSpec>>,
     /// The values an estimator or the power model filled in (not read from files: the
     /// estimation step records them, and reports mark the terms they feed as estimated).
     #[serde(skip)]

@@ -191,26 +191,26 @@ pub(super) fn map(
             // The figures are the report's (its publisher states the intensity), not the
             // measuring tool's: the tool named is the report, so that a reference method
             // reproducing that tool's own calculation does not take them for its records.
-            w.reported = Some(Reported {
+            w.reported = Some(Box::new(Reported {
                 tool: format!("{format} (energy measured by {})", tool_only(&tool)),
                 gwp: None,
                 gwp_rate: None,
                 energy: w.energy.clone(),
                 grid_intensity: Quantity::parse(&format!("{i} g/kWh")).ok(),
                 pue: None,
-            });
+            }));
             fields.insert(
                 "reported".to_owned(),
                 format!("grid-intensity = /environment/powerSourceCarbonIntensity (gCO2eq/kWh); energy = {at}/powerConsumption"),
             );
         }
-        w.provenance = Some(Provenance {
+        w.provenance = Some(Box::new(Provenance {
             class: ProvenanceClass::Measured,
             file: file.name.clone(),
             at,
             tool: Some(tool),
             fields,
-        });
+        }));
         draft.workload(w);
     }
     about

@@ -199,13 +199,13 @@ impl Build {
                 ),
             );
         }
-        w.reported = reported;
+        w.reported = reported.map(Box::new);
         let class = if obs.observed("energy", &["pue"]) {
             ProvenanceClass::Measured
         } else {
             ProvenanceClass::Disclosed
         };
-        w.provenance = Some(provenance(ctx, class, ctx.at.clone(), fields));
+        w.provenance = Some(Box::new(provenance(ctx, class, ctx.at.clone(), fields)));
         self.workloads.push(w);
     }
 
