@@ -39,7 +39,7 @@ fn compare_without_the_trail_is_much_smaller_and_has_the_same_figures() {
     let (summary, summary_len) = json(&with_trail("compare", "json", Some("summary")));
     let (none, none_len) = json(&with_trail("compare", "json", Some("none")));
     // The comparison is most of a small inventory's `none`; the trail is what grows with
-    // the inventory (at 100,000 workloads `none` is a few hundredths of `full`).
+    // the inventory (at 100,000 workloads `none` is 79 kB, `full` 1.6 GB).
     let (full_trail, none_trail) = (size(&full["assessments"]), size(&none["assessments"]));
     assert!(
         none_trail * 2 < full_trail,
