@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
-use super::table::Cell;
+use super::table::{Cell, Phase};
 
 /// GNU time, when installed.
 const TIME: &str = "/usr/bin/time";
@@ -97,6 +97,21 @@ pub(super) fn phase_seconds(stderr: &str, name: &str) -> Option<f64> {
     })
 }
 
+/// Every phase of bilan's `--timings` lines (`timings: NAME: S s, …, peak memory M MiB`).
+pub(super) fn phases(text: &str) -> Vec<Phase> {
+    text.lines()
+        .filter_map(|l| {
+            let (name, rest) = l.strip_prefix("timings: ")?.split_once(": ")?;
+            let seconds = rest.split(" s,").next()?.trim().parse().ok()?;
+            Some(Phase {
+                name: name.to_owned(),
+                seconds,
+                peak_mib: reported_peak_mib(l),
+            })
+        })
+        .collect()
+}
+
 /// The bytes bilan wrote, from the `render` phase of `--timings`.
 pub(super) fn rendered_bytes(stderr: &str) -> Option<u64> {
     let prefix = "timings: render: ";
@@ -158,6 +173,10 @@ pub(super) fn cell(
         parse_seconds: phase_seconds(&best.stderr, "parse")
             .or_else(|| phase_seconds(&best.stdout, "parse")),
         output_bytes: rendered_bytes(&best.stderr),
+        phases: phases(&best.stderr)
+            .into_iter()
+            .chain(phases(&best.stdout))
+            .collect(),
     })
 }
 
@@ -179,6 +198,12 @@ timings: render: 0.125 s, 123456 bytes, 987648 bytes/s, peak memory 3900.0 MiB
         assert_eq!(rendered_bytes(TIMINGS), Some(123_456));
         assert_eq!(reported_peak_mib(TIMINGS), Some(4000.0));
         assert_eq!(reported_peak_mib("nothing here\n"), None);
+        let p = phases(TIMINGS);
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            (p[1].name.as_str(), p[1].seconds, p[1].peak_mib),
+            ("assess", 3.0, Some(4000.0))
+        );
         assert_eq!(
             phase_seconds("timings: parse: 0.5 s, peak memory 12.0 MiB\n", "parse"),
             Some(0.5)

@@ -16,7 +16,8 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 
 use super::table::{
-    Cell, Cmd, Input, Outcome, Results, render_measurements, render_ratios, thousands,
+    Cell, Cmd, Input, Outcome, Results, render_measurements, render_phases, render_ratios,
+    thousands,
 };
 use super::{generate, measure, targets};
 use crate::root;
@@ -252,6 +253,8 @@ pub(super) fn bench(opts: &Options) -> anyhow::Result<()> {
     report.push_str(&render_measurements(&results));
     report.push('\n');
     report.push_str(&render_ratios(&results));
+    report.push_str("\nPhases (the best run's `--timings`):\n\n");
+    report.push_str(&render_phases(&results));
     report.push_str("\nTargets:\n\n");
     for v in &verdicts {
         report.push_str(&v.line());
@@ -315,6 +318,7 @@ mod tests {
             runs: 3,
             parse_seconds: None,
             output_bytes: None,
+            phases: Vec::new(),
         };
         // 1 GiB at 100,000: about 11 GiB at 1,000,000.
         let why = too_big(Some((100_000, &cell)), 1_000_000, Some(8.0 * 1024.0));

@@ -67,6 +67,16 @@ pub(super) struct Cell {
     pub(super) parse_seconds: Option<f64>,
     /// Bytes written (bilan's `render` phase).
     pub(super) output_bytes: Option<u64>,
+    /// The phases of the best run, in order (bilan's `--timings`, the floor's own line).
+    pub(super) phases: Vec<Phase>,
+}
+
+/// One phase of a run: its time and the process's peak memory at its end.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Phase {
+    pub(super) name: String,
+    pub(super) seconds: f64,
+    pub(super) peak_mib: Option<f64>,
 }
 
 /// A measurement, or why there is none.
@@ -272,6 +282,56 @@ pub(super) fn render_ratios(r: &Results) -> String {
     s
 }
 
+/// Each phase of each command (bilan's `--timings` of the best run): time, workloads per
+/// second and the process's peak memory at the phase's end.
+pub(super) fn render_phases(r: &Results) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for row in &r.rows {
+        if let Outcome::Measured(c) = &row.outcome {
+            for p in &c.phases {
+                if !names.contains(&p.name.as_str()) {
+                    names.push(&p.name);
+                }
+            }
+        }
+    }
+    let mut s = String::from("| workloads | input | command |");
+    for n in &names {
+        let _ = write!(s, " {n}: s, workloads/s, MiB |");
+    }
+    s.push_str("\n| ---: | --- | --- |");
+    s.push_str(&" ---: |".repeat(names.len()));
+    s.push('\n');
+    for row in &r.rows {
+        let Outcome::Measured(c) = &row.outcome else {
+            continue;
+        };
+        let _ = write!(
+            s,
+            "| {} | {} | {} |",
+            thousands(row.size as u64),
+            row.input.ext(),
+            row.cmd.label(row.input)
+        );
+        for n in &names {
+            match c.phases.iter().find(|p| p.name == *n) {
+                Some(p) => {
+                    let _ = write!(
+                        s,
+                        " {:.3}, {}, {} |",
+                        p.seconds,
+                        thousands((row.size as f64 / p.seconds.max(1e-6)).round() as u64),
+                        fixed(p.peak_mib, 0)
+                    );
+                }
+                None => s.push_str(" |"),
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -283,6 +343,18 @@ pub(super) mod tests {
             runs: 3,
             parse_seconds: Some(seconds / 2.0),
             output_bytes: None,
+            phases: vec![
+                Phase {
+                    name: "parse".into(),
+                    seconds: seconds / 2.0,
+                    peak_mib: Some(peak / 2.0),
+                },
+                Phase {
+                    name: "render".into(),
+                    seconds: seconds / 4.0,
+                    peak_mib: None,
+                },
+            ],
         })
     }
 
@@ -347,6 +419,15 @@ pub(super) mod tests {
             m.contains("| 100,000 | json | `assess -m sci -f json` | – | skipped: no memory |"),
             "{m}"
         );
+        let p = render_phases(&r);
+        assert!(p.starts_with("| workloads | input | command | parse: s, workloads/s, MiB | render: s, workloads/s, MiB |\n| ---: | --- | --- | ---: | ---: |\n"), "{p}");
+        assert!(
+            p.contains(
+                "| 1,000,000 | toml | `compare` | 24.000, 41,667, 450 | 12.000, 83,333, – |"
+            ),
+            "{p}"
+        );
+        assert!(!p.contains("skipped"), "{p}");
         let t = render_ratios(&r);
         assert!(
             t.contains("| 10,000 | toml | 2.00× | 4.00× | 2.00× | – | – | – | 4.00× | 4.00× |"),
