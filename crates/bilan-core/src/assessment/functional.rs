@@ -15,6 +15,28 @@ pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'
         .collect()
 }
 
+/// The functional unit a result is for: the inventory's unit of that id, else (a unit a
+/// method's profile adds, named by its kind) a unit of the result's kind over the kind's
+/// default phases, as the profile computes it. `None` for a result of neither.
+pub fn unit_of(
+    inventory: &Inventory,
+    result: &super::FunctionalUnitResult,
+) -> Option<FunctionalUnit> {
+    if let Some(fu) = inventory
+        .functional_units
+        .iter()
+        .find(|f| f.id == result.functional_unit)
+    {
+        return Some(fu.clone());
+    }
+    result.kind.map(|kind| FunctionalUnit {
+        id: result.functional_unit.clone(),
+        kind,
+        workloads: Vec::new(),
+        description: None,
+    })
+}
+
 /// Whether `fu` covers `w` (see [`workloads_of`]).
 fn covers(fu: &FunctionalUnit, w: &Workload) -> bool {
     if fu.workloads.is_empty() {

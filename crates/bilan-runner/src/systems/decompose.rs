@@ -349,12 +349,8 @@ fn volume(
         .iter()
         .filter(|r| r.kind == Some(kind) && r.indicator == indicator)
         .filter_map(|r| {
-            let fu = s
-                .inventory
-                .functional_units
-                .iter()
-                .find(|f| f.id == r.functional_unit)?;
-            let ws = bilan_core::assessment::workloads_of(s.inventory, fu);
+            let fu = bilan_core::assessment::unit_of(s.inventory, r)?;
+            let ws = bilan_core::assessment::workloads_of(s.inventory, &fu);
             (!ws.is_empty() && ws.iter().all(|w| w.phase == phase))
                 .then(|| (ws.iter().map(|w| w.id.as_str()).collect(), r.count))
         })
@@ -369,7 +365,15 @@ fn volume(
         taken.extend(ws);
         total = Some(total.unwrap_or(0.0) + count);
     }
-    total.filter(|v: &f64| *v > 0.0 && v.is_finite())
+    // Units that leave some of the phase's work out would charge its energy to fewer units:
+    // the split by unit holds only when they cover every workload of the phase.
+    let covered = s
+        .inventory
+        .workloads
+        .iter()
+        .filter(|w| w.phase == phase)
+        .all(|w| taken.contains(&w.id.as_str()));
+    total.filter(|v: &f64| covered && *v > 0.0 && v.is_finite())
 }
 
 /// `L(x, y)`-weighted LMDI pieces of a change from `xa` to `xb` over `components`

@@ -1,7 +1,7 @@
 //! Figures per functional unit, matched across systems by kind: a system without a unit of
 //! that kind gets a missing cell with the reason, never a converted figure.
 
-use bilan_core::assessment::{Assessment, workloads_of};
+use bilan_core::assessment::{Assessment, FunctionalUnitResult, workloads_of};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FunctionalUnitKind, Inventory};
 use bilan_core::quality::Grade;
@@ -82,15 +82,12 @@ pub struct UnitFigures {
     pub cells: Vec<UnitCell>,
 }
 
-/// Mean output tokens per request over the workloads of `functional_unit`, when every one
-/// gives both volumes.
-fn request_length(inventory: &Inventory, functional_unit: &str) -> Option<f64> {
-    let fu = inventory
-        .functional_units
-        .iter()
-        .find(|f| f.id == functional_unit)?;
+/// Mean output tokens per request over the workloads of the unit of `result` (the
+/// inventory's, or a profile's), when every one gives both volumes.
+fn request_length(inventory: &Inventory, result: &FunctionalUnitResult) -> Option<f64> {
+    let fu = bilan_core::assessment::unit_of(inventory, result)?;
     let (mut requests, mut tokens) = (0.0, 0.0);
-    for w in workloads_of(inventory, fu) {
+    for w in workloads_of(inventory, &fu) {
         requests += w.volume.requests?;
         tokens += w.volume.tokens_out?;
     }
@@ -191,7 +188,7 @@ fn cells(
             value: Some(r.value * per(kind)),
             count: Some(r.count),
             output_tokens_per_request: (kind == FunctionalUnitKind::Request)
-                .then(|| request_length(s.inventory, &r.functional_unit))
+                .then(|| request_length(s.inventory, r))
                 .flatten(),
             total_grade: row.quality.as_ref().map(|q| q.grade),
             missing: None,
