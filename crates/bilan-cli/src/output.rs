@@ -294,7 +294,8 @@ pub(crate) fn stream_json<T: serde::Serialize>(
             value,
             &mut serde_json::Serializer::with_formatter(&mut out, formatter),
         )
-        .map_err(std::io::Error::other)?;
+        // serde_json keeps an I/O error's kind, so a closed pipe is still told apart.
+        .map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
         out.flush()?;
         Ok(out.bytes)
@@ -378,6 +379,18 @@ fn resolve(path: &Path) -> PathBuf {
             std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
         }
         _ => path.to_path_buf(),
+    }
+}
+
+/// A CSV writer's error as an I/O error, keeping an I/O error's kind (a closed pipe is not a
+/// failure: see [`stream`]).
+pub(crate) fn csv_io(e: csv::Error) -> std::io::Error {
+    if !e.is_io_error() {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
     }
 }
 

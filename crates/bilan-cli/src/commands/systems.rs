@@ -102,7 +102,7 @@ pub(crate) fn compare(
             bilan_report::systems::write_text(&report, true, w)
         })?,
         Format::Csv => stream(io, output, format, |w| {
-            bilan_report::systems::write_csv(&report, w).map_err(std::io::Error::from)
+            bilan_report::systems::write_csv(&report, w).map_err(crate::output::csv_io)
         })?,
         Format::Html => stream(io, output, format, |w| {
             bilan_report::systems::write_html(&report, w)
