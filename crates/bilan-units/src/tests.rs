@@ -846,3 +846,16 @@ fn display_then_parse_round_trips() {
         }
     }
 }
+
+#[test]
+fn a_unit_parsed_again_is_the_same_and_errors_still_name_their_text() {
+    let first = Quantity::parse("433196 kWh").expect("parses");
+    let again = Quantity::parse("12 kWh").expect("parses from the remembered unit");
+    assert_eq!(first.unit(), again.unit());
+    assert_eq!(again.value(), 12.0);
+    assert_eq!(again.to_string(), "12 kWh");
+    for text in ["1 kWhh", "2 kWhh"] {
+        let e = Quantity::parse(text).expect_err("unknown unit");
+        assert!(e.to_string().contains(text), "{e}");
+    }
+}

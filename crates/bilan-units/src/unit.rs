@@ -61,6 +61,14 @@ pub struct Unit {
     substance: Option<Substance>,
 }
 
+/// How many parsed units each thread remembers ([`Unit::parse_in`]).
+const PARSED_MAX: usize = 256;
+
+thread_local! {
+    static PARSED: std::cell::RefCell<std::collections::HashMap<Box<str>, Unit>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// An exact conversion factor between two units of the same dimension.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Conversion {
@@ -164,7 +172,22 @@ impl Unit {
 
     /// Parses `unit_text`, quoting `context` (the whole quantity as written) in errors.
     pub(crate) fn parse_in(unit_text: &str, context: &str) -> Result<Unit, UnitError> {
-        Parser { context }.parse(unit_text.trim())
+        let unit_text = unit_text.trim();
+        // An inventory writes the same few units a million times: each thread remembers the
+        // units it parsed (a bounded number, so hostile input cannot grow it), and a known
+        // one costs a lookup and a copy instead of a parse. Errors are not remembered: they
+        // name their context.
+        if let Some(unit) = PARSED.with(|p| p.borrow().get(unit_text).cloned()) {
+            return Ok(unit);
+        }
+        let unit = Parser { context }.parse(unit_text)?;
+        PARSED.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.len() < PARSED_MAX {
+                p.insert(unit_text.into(), unit.clone());
+            }
+        });
+        Ok(unit)
     }
 }
 
