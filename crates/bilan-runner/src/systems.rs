@@ -12,6 +12,7 @@
 //! missing with the reason, never converted.
 
 pub mod decompose;
+pub mod explained;
 #[cfg(test)]
 mod tests;
 pub mod units;
@@ -21,7 +22,7 @@ use bilan_core::inventory::Inventory;
 use bilan_core::quality::{FigureQuality, MissingStage};
 use serde::Serialize;
 
-pub use decompose::{
+pub use explained::{
     DriverAmount, KindAmount, PhaseFactors, PhaseSplit, SplitRule, SystemDivergence, SystemDriver,
 };
 pub use units::{UnitCell, UnitFigures};

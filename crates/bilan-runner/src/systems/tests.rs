@@ -1,4 +1,5 @@
-use super::decompose::{DriverAmount, SystemDriver, lmdi};
+use super::decompose::lmdi;
+use super::explained::{DriverAmount, SystemDriver};
 
 fn sum(p: &[DriverAmount]) -> f64 {
     p.iter().map(|d| d.amount).sum()
