@@ -139,8 +139,13 @@ pub(crate) fn record(spec: &Spec) -> Option<Profile> {
 /// location-based built-in methods refuse a figure; this crate may not depend on the kit),
 /// or supplier- or utility-specific (the GHG Protocol's Scope 2 Guidance ranks
 /// supplier-specific emission rates among the market-based instruments).
-fn market_like(boundary: &str) -> bool {
-    let b = boundary.to_lowercase();
+pub(crate) fn market_like(boundary: &str) -> bool {
+    let b = boundary.trim().to_lowercase();
+    // A boundary that says it is location-based is, whatever it adds after
+    // (`location-based (not market-based)`).
+    if b.starts_with("location") {
+        return false;
+    }
     [
         "market",
         "residual",

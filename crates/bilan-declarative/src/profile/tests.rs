@@ -433,3 +433,14 @@ fn the_shipped_harmonised_profile_loads_and_fixes_what_it_says() {
         assert!(result(&a, unit, Indicator::Adpf).is_none(), "{unit}");
     }
 }
+
+#[test]
+fn a_boundary_is_market_like_by_what_it_says_first() {
+    use crate::profile::market_like;
+    assert!(market_like("market-based"));
+    assert!(market_like("supplier-specific emission rate"));
+    assert!(market_like("Residual mix"));
+    assert!(!market_like("location-based"));
+    assert!(!market_like("location-based (not market-based)"));
+    assert!(!market_like("life-cycle"));
+}
