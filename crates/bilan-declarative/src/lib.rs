@@ -155,6 +155,17 @@ impl Methodology for Declarative {
         let inherited = a.profile.take();
         a.missing_stages.clear();
         a.missing_units.clear();
+        // The notes the base profile's units left are written again by whichever profile
+        // applies below (and only for the units it reports).
+        if let Some(base) = &inherited {
+            let prefixes: Vec<String> = base
+                .functional_units
+                .iter()
+                .map(|k| format!("functional unit `{}`", k.id()))
+                .collect();
+            a.warnings
+                .retain(|w| !prefixes.iter().any(|p| w.starts_with(p.as_str())));
+        }
         a.method = self.descriptor.method_ref();
         let base = self.base.descriptor();
         a.assumptions.insert(
@@ -224,7 +235,15 @@ impl Methodology for Declarative {
             }
         }
         match (&self.profile, inherited) {
-            (Some(own), _) => profile::apply(own, &self.file, inventory, &mut a)?,
+            (Some(own), base) => {
+                // The base's grid basis still holds (the base enforced it as it ran) unless
+                // this file fixes its own: record it.
+                let mut own = own.clone();
+                if own.grid_basis.is_none() {
+                    own.grid_basis = base.and_then(|b| b.grid_basis);
+                }
+                profile::apply(&own, &self.file, inventory, &mut a)?
+            }
             (None, Some(base)) => {
                 let from = format!("{}'s base", self.file);
                 profile::apply(&base, &from, inventory, &mut a)?;

@@ -444,3 +444,50 @@ fn a_boundary_is_market_like_by_what_it_says_first() {
     assert!(!market_like("location-based (not market-based)"));
     assert!(!market_like("life-cycle"));
 }
+
+#[test]
+fn a_file_with_its_own_profile_drops_the_base_profiles_unit_notes_and_keeps_its_grid_basis() {
+    let a_text = profiled(&format!(
+        "[profile]\n{ALL_STAGES}functional-units = [\"training-run\"]\ngrid-basis = \"location\"\n"
+    ))
+    .replace("id = \"p\"", "id = \"a\"");
+    let b_text = method(2, "a@^1", "[profile]\nrequired-stages = [\"training\"]\n")
+        .replace("id = \"p\"", "id = \"b\"");
+    let loaded = crate::resolve(
+        vec![file("a.toml", &a_text), file("b.toml", &b_text)],
+        &crate::tests::bases(),
+    )
+    .expect("chain");
+    let mut inv = inventory();
+    inv.functional_units.clear();
+    // Two training workloads: the training-run unit then notes that R = 1 for both.
+    let mut second = inv
+        .workloads
+        .iter()
+        .find(|w| w.phase == bilan_core::inventory::Phase::Training)
+        .expect("a training workload")
+        .clone();
+    second.id = "second-training".into();
+    inv.workloads.push(second);
+    let base = loaded.iter().find(|l| l.file == "a.toml").expect("a");
+    let a = run(base.method.as_ref(), &inv);
+    let note = |a: &Assessment| {
+        a.warnings
+            .iter()
+            .any(|w| w.starts_with("functional unit `training-run`"))
+    };
+    let has_unit = |a: &Assessment| {
+        a.functional_units
+            .iter()
+            .any(|r| r.functional_unit == "training-run")
+    };
+    assert!(has_unit(&a));
+    assert!(note(&a), "{:?}", a.warnings);
+    let child = loaded.iter().find(|l| l.file == "b.toml").expect("b");
+    let b = run(child.method.as_ref(), &inv);
+    assert!(!has_unit(&b), "{:?}", b.functional_units);
+    assert!(!note(&b), "{:?}", b.warnings);
+    let profile = b.profile.expect("profile");
+    assert_eq!(profile.required_stages, vec![RequiredStage::Training]);
+    assert_eq!(profile.grid_basis, Some(GridBasis::Location));
+}
