@@ -597,4 +597,4 @@ pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermSource};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

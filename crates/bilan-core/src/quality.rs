@@ -34,7 +34,7 @@ use crate::inventory::{Inventory, Provenance, ProvenanceClass};
 use crate::item::ItemKind;
 
 pub use crate::assessment::{GridBasis, MissingStage, Profile, RequiredStage};
-pub use stages::missing_stages;
+pub use stages::{missing_stages, no_workload};
 
 /// Where an input's value comes from, strongest first.
 #[derive(
@@ -260,7 +260,10 @@ fn default_factors(a: &Assessment) -> Vec<&str> {
     a.factors
         .iter()
         .map(|f| &*f.id)
-        .filter(|id| cited.iter().any(|t| t.contains(&format!("`{id}`"))))
+        .filter(|id| {
+            let quoted = format!("`{id}`");
+            cited.iter().any(|t| t.contains(&quoted))
+        })
         .collect()
 }
 
@@ -365,24 +368,6 @@ fn parse_path(path: &str) -> Option<(ItemKind, &str, &str)> {
     let key = rest.strip_prefix('.').unwrap_or(rest);
     let kind = ItemKind::ALL.into_iter().find(|k| k.key() == kind)?;
     Some((kind, id, key))
-}
-
-/// The class of each counted contribution of `a` for `indicator`, in order (`None` for a memo
-/// contribution or one without a value for it): the weakest of its terms and of the factor
-/// of its value.
-pub fn contribution_classes(
-    inventory: &Inventory,
-    a: &Assessment,
-    indicator: Indicator,
-) -> Vec<Option<DataClass>> {
-    let sources = Sources::new(inventory, a);
-    a.contributions
-        .iter()
-        .map(|c| {
-            let v = c.values.iter().find(|v| v.indicator == indicator)?;
-            (!c.memo).then(|| sources.value(sources.contribution(c), &v.factor))
-        })
-        .collect()
 }
 
 /// The data quality of every non-zero total and stage figure of `a`, with the stages its

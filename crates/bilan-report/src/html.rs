@@ -272,6 +272,36 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
 }
 
 /// The self-contained HTML report.
+/// The reproducibility stamp as list items: bilan, the inventory and factor files with their
+/// hashes, each method with its origin.
+pub(crate) fn stamp_items(out: &mut String, s: &crate::assess::Stamp) {
+    let _ = write!(
+        out,
+        "<li>bilan {}</li><li>inventory {} sha256 <code>{}</code></li><li>factor database {}</li>",
+        esc(&s.bilan),
+        esc(&s.inventory.path),
+        esc(&s.inventory.sha256),
+        esc(&s.factor_database)
+    );
+    for f in &s.factor_files {
+        let _ = write!(
+            out,
+            "<li>factor file {} sha256 <code>{}</code></li>",
+            esc(&f.path),
+            esc(&f.sha256)
+        );
+    }
+    for m in &s.methods {
+        let _ = write!(
+            out,
+            "<li>method {} {} ({})</li>",
+            esc(&m.id),
+            esc(&m.version),
+            esc(&crate::assess::origin_text(&m.origin))
+        );
+    }
+}
+
 /// A data-quality grade as a coloured badge; `-` for a figure with none.
 pub(crate) fn badge(grade: Option<&str>) -> String {
     match grade {
@@ -438,32 +468,8 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
         }
         out.push_str("</section>");
     }
-    let s = report.stamp;
-    let _ = write!(
-        out,
-        "<footer><h2>Reproducibility</h2><ul><li>bilan {}</li><li>inventory {} sha256 <code>{}</code></li><li>factor database {}</li>",
-        esc(&s.bilan),
-        esc(&s.inventory.path),
-        esc(&s.inventory.sha256),
-        esc(&s.factor_database)
-    );
-    for f in &s.factor_files {
-        let _ = write!(
-            out,
-            "<li>factor file {} sha256 <code>{}</code></li>",
-            esc(&f.path),
-            esc(&f.sha256)
-        );
-    }
-    for m in &s.methods {
-        let _ = write!(
-            out,
-            "<li>method {} {} ({})</li>",
-            esc(&m.id),
-            esc(&m.version),
-            esc(&crate::assess::origin_text(&m.origin))
-        );
-    }
+    out.push_str("<footer><h2>Reproducibility</h2><ul>");
+    stamp_items(&mut out, report.stamp);
     out.push_str("</ul></footer></body></html>\n");
     crate::drain(&mut out, w)
 }

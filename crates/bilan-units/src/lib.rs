@@ -89,6 +89,7 @@ mod dimension;
 mod error;
 mod factor;
 mod quantity;
+mod remembered;
 mod table;
 pub mod text;
 mod uncertain;

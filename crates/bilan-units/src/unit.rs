@@ -61,12 +61,10 @@ pub struct Unit {
     substance: Option<Substance>,
 }
 
-/// How many parsed units each thread remembers ([`Unit::parse_in`]).
-const PARSED_MAX: usize = 256;
-
 thread_local! {
-    static PARSED: std::cell::RefCell<std::collections::HashMap<Box<str>, Unit>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    /// The units this thread parsed ([`Unit::parse_in`]), at most 256.
+    static PARSED: std::cell::RefCell<crate::remembered::Remembered<Unit>> =
+        std::cell::RefCell::new(crate::remembered::Remembered::new(256));
 }
 
 /// An exact conversion factor between two units of the same dimension.
@@ -173,20 +171,11 @@ impl Unit {
     /// Parses `unit_text`, quoting `context` (the whole quantity as written) in errors.
     pub(crate) fn parse_in(unit_text: &str, context: &str) -> Result<Unit, UnitError> {
         let unit_text = unit_text.trim();
-        // An inventory writes the same few units a million times: each thread remembers the
-        // units it parsed (a bounded number, so hostile input cannot grow it), and a known
-        // one costs a lookup and a copy instead of a parse. Errors are not remembered: they
-        // name their context.
-        if let Some(unit) = PARSED.with(|p| p.borrow().get(unit_text).cloned()) {
+        if let Some(unit) = PARSED.with(|p| p.borrow().get(unit_text)) {
             return Ok(unit);
         }
         let unit = Parser { context }.parse(unit_text)?;
-        PARSED.with(|p| {
-            let mut p = p.borrow_mut();
-            if p.len() < PARSED_MAX {
-                p.insert(unit_text.into(), unit.clone());
-            }
-        });
+        PARSED.with(|p| p.borrow_mut().keep(unit_text, &unit));
         Ok(unit)
     }
 }

@@ -2,7 +2,8 @@ use super::builder::Draft;
 use super::*;
 use crate::method::{Descriptor, Parameters};
 
-fn descriptor() -> Descriptor {
+/// A method descriptor for tests (also used by the quality tests).
+pub(crate) fn descriptor() -> Descriptor {
     Descriptor {
         id: "t".into(),
         name: "test".into(),
@@ -16,7 +17,8 @@ fn descriptor() -> Descriptor {
     }
 }
 
-fn factor(id: &str, canonical: f64) -> FactorUse {
+/// A GWP factor per kWh for tests (also used by the quality tests).
+pub(crate) fn factor(id: &str, canonical: f64) -> FactorUse {
     FactorUse {
         id: id.into(),
         symbol: "F".into(),

@@ -2,7 +2,7 @@
 //! why.
 
 use crate::assessment::{Assessment, Exclusion, MissingStage, RequiredStage};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Phase};
 use crate::item::ItemKind;
 
 /// The stages of `required` that no counted contribution of `a` covers, each with the reason:
@@ -22,6 +22,13 @@ pub fn missing_stages(
         .collect()
 }
 
+/// Why nothing of `phases` is there: `the inventory has no training or fine-tuning workload`
+/// (one wording for a missing stage and a missing functional unit).
+pub fn no_workload(phases: &[Phase]) -> String {
+    let names: Vec<&str> = phases.iter().map(|p| p.id()).collect();
+    format!("the inventory has no {} workload", names.join(" or "))
+}
+
 fn reason(inventory: &Inventory, a: &Assessment, stage: RequiredStage) -> String {
     let phases = stage.phases();
     if !phases.is_empty() {
@@ -33,7 +40,7 @@ fn reason(inventory: &Inventory, a: &Assessment, stage: RequiredStage) -> String
             .collect();
         let names: Vec<&str> = phases.iter().map(|p| p.id()).collect();
         if held.is_empty() {
-            return format!("the inventory has no {} workload", names.join(" or "));
+            return no_workload(phases);
         }
         let excluded = a.exclusions.iter().find(|e| {
             e.item.kind == ItemKind::Workload && held.iter().any(|id| *id == &*e.item.id)

@@ -1,44 +1,29 @@
 use super::*;
+use crate::assessment::tests::{descriptor, factor};
 use crate::assessment::{Aspect, Builder, Draft, FactorUse, ItemRef};
 use crate::inventory::Phase;
-use crate::method::{Descriptor, Parameters};
+use crate::method::Parameters;
 
-fn descriptor() -> Descriptor {
-    Descriptor {
-        id: "t".into(),
-        name: "test".into(),
-        version: semver::Version::new(1, 0, 0),
-        summary: String::new(),
-        indicators: vec![Indicator::Gwp],
-        boundary: String::new(),
-        parameters: Vec::new(),
-        rules: Vec::new(),
-        references: Vec::new(),
-    }
+/// The class of each counted contribution of `a` for `indicator`, in order (`None` for a memo
+/// contribution or one without a value for it): the weakest of its terms and of the factor
+/// of its value.
+fn contribution_classes(
+    inventory: &Inventory,
+    a: &Assessment,
+    indicator: Indicator,
+) -> Vec<Option<DataClass>> {
+    let sources = Sources::new(inventory, a);
+    a.contributions
+        .iter()
+        .map(|c| {
+            let v = c.values.iter().find(|v| v.indicator == indicator)?;
+            (!c.memo).then(|| sources.value(sources.contribution(c), &v.factor))
+        })
+        .collect()
 }
 
 fn grid() -> FactorUse {
-    FactorUse {
-        id: "grid".into(),
-        symbol: "F".into(),
-        canonical: 0.5,
-        canonical_unit: "kg/kWh".into(),
-        driver: None,
-        subject: "electricity/grid".into(),
-        indicator: Some(Indicator::Gwp),
-        value: "0.5 kg/kWh".into(),
-        boundary: "life-cycle".into(),
-        region: None,
-        requested_region: None,
-        fallback: Vec::new(),
-        year: None,
-        source: "test".into(),
-        licence: None,
-        basis: None,
-        quality: None,
-        alternatives: Vec::new(),
-        from_inventory: false,
-    }
+    factor("grid", 0.5)
 }
 
 /// Two training workloads on one site: `metered` measured by `bilan measure`, `stated` not.

@@ -123,11 +123,7 @@ fn unit(
         .iter()
         .any(|w| phases.contains(&w.phase))
     {
-        let names: Vec<&str> = phases.iter().map(|p| p.id()).collect();
-        return Err(format!(
-            "the inventory has no {} workload",
-            names.join(" or ")
-        ));
+        return Err(bilan_core::quality::no_workload(phases));
     }
     let (results, notes) = functional_unit_results(inventory, a).map_err(|e| match e {
         MethodError::Input { message, .. } => message,

@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use bilan_core::assessment::Stage;
 
 use super::{Disclosure, Figure, IndicatorFigures, Status, item_text};
-use crate::assess::origin_text;
 use crate::html::esc;
 
 const STYLE: &str = "@page{size:A4;margin:12mm}\
@@ -414,32 +413,8 @@ fn exclusions(out: &mut String, d: &Disclosure) {
 }
 
 fn stamp(out: &mut String, d: &Disclosure) {
-    let s = &d.stamp;
-    let _ = write!(
-        out,
-        "<footer id=\"reproducibility\"><h2>Reproducibility</h2><ul class=\"small\"><li>bilan {}</li><li>inventory {} sha256 <code>{}</code></li><li>factor database {}</li>",
-        esc(&s.bilan),
-        esc(&s.inventory.path),
-        esc(&s.inventory.sha256),
-        esc(&s.factor_database)
-    );
-    for f in &s.factor_files {
-        let _ = write!(
-            out,
-            "<li>factor file {} sha256 <code>{}</code></li>",
-            esc(&f.path),
-            esc(&f.sha256)
-        );
-    }
-    for m in &s.methods {
-        let _ = write!(
-            out,
-            "<li>method {} {} ({})</li>",
-            esc(&m.id),
-            esc(&m.version),
-            esc(&origin_text(&m.origin))
-        );
-    }
+    out.push_str("<footer id=\"reproducibility\"><h2>Reproducibility</h2><ul class=\"small\">");
+    crate::html::stamp_items(out, &d.stamp);
     out.push_str("</ul></footer>");
 }
 
