@@ -594,7 +594,7 @@ pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
 pub use functional::{functional_unit_results, unit_of, workloads_of};
 pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
-pub use term::{Term, TermSource};
+pub use term::{Term, TermMeta, TermSource};
 
 #[cfg(test)]
 pub(crate) mod tests;

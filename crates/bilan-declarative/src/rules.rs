@@ -87,6 +87,11 @@ pub(crate) fn apply(d: &Declarative, a: &mut Assessment) {
             items,
         });
     }
+    if fired_any {
+        // A scaled contribution gained a term: its description is shared again and its
+        // list trimmed.
+        a.share_terms();
+    }
     if fired_any && !a.disclosures.is_empty() {
         a.disclosures.clear();
         a.warnings.push(format!(

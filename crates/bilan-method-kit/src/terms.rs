@@ -309,14 +309,16 @@ pub fn host_overhead(
 pub fn pue_for(pue: &Term, boundary: EnergyBoundary, key: &str) -> Term {
     match boundary {
         EnergyBoundary::It => pue.clone(),
-        EnergyBoundary::Facility => Term {
-            value: 1.0,
-            power: 1,
-            source: TermSource::Rule {
+        EnergyBoundary::Facility => {
+            let mut term = pue.clone();
+            term.value = 1.0;
+            let meta = term.meta_mut();
+            meta.power = 1;
+            meta.source = TermSource::Rule {
                 rule: wording::facility_boundary(key).into(),
-            },
-            ..pue.clone()
-        },
+            };
+            term
+        }
     }
 }
 

@@ -19,11 +19,13 @@ pub(crate) fn index(inventory: &Inventory) -> FxHashMap<&str, &[Estimated]> {
         .collect()
 }
 
-/// Marks the terms of `a` that read an estimated workload key.
+/// Marks the terms of `a` that read an estimated workload key, then shares the marked
+/// terms' descriptions again.
 pub(crate) fn mark(a: &mut Assessment, estimated: &FxHashMap<&str, &[Estimated]>) {
     if estimated.is_empty() {
         return;
     }
+    let mut marked = false;
     for c in &mut a.contributions {
         if c.item.kind != ItemKind::Workload {
             continue;
@@ -35,8 +37,12 @@ pub(crate) fn mark(a: &mut Assessment, estimated: &FxHashMap<&str, &[Estimated]>
             if let TermSource::Item { key } = &term.source
                 && let Some(e) = list.iter().find(|e| e.key == key.as_ref())
             {
-                term.estimated = Some(e.estimator.clone());
+                term.meta_mut().estimated = Some(e.estimator.clone());
+                marked = true;
             }
         }
+    }
+    if marked {
+        a.share_terms();
     }
 }

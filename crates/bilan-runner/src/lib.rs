@@ -147,6 +147,10 @@ fn run_one(
         // term, never `inf` in a report.
         Ok(Ok(mut a)) => {
             a.mark_not_computed();
+            if matches!(m.origin, Origin::Plugin { .. }) {
+                // Read from the plugin's JSON: every term has a description of its own.
+                a.share_terms();
+            }
             estimated::mark(&mut a, estimated);
             warn_unused(&descriptor, &m.parameters, &mut a);
             a.check_finite().map(|()| a)

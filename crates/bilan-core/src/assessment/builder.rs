@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use bilan_units::Unit;
 
+use super::term::{TermPool, exact};
 use super::{
     Aspect, Assessment, Assumption, Contribution, Disclosure, Driver, Exclusion, FactorUse,
     IndicatorCoverage, IndicatorValue, ItemRef, Stage, Term,
@@ -23,6 +24,8 @@ pub struct Builder {
     assessment: Assessment,
     factor_index: FxHashMap<Arc<str>, usize>,
     assumption_index: FxHashMap<(Cow<'static, str>, String), usize>,
+    /// Every distinct term description, shared by the terms that have it.
+    terms: TermPool,
 }
 
 /// What a contribution is about, before its values are computed.
@@ -147,6 +150,7 @@ impl Builder {
             },
             factor_index: FxHashMap::default(),
             assumption_index: FxHashMap::default(),
+            terms: TermPool::default(),
         }
     }
 
@@ -353,10 +357,12 @@ impl Builder {
                 }
             })
             .collect();
-        let mut terms = draft.terms;
         // Drafts grow their terms a few at a time; an assessment keeps hundreds of thousands
         // of contributions, so the spare capacity would be most of its memory.
-        terms.shrink_to_fit();
+        let terms = exact(draft.terms)
+            .into_iter()
+            .map(|t| self.terms.share(t))
+            .collect();
         self.assessment.contributions.push(Contribution {
             item: draft.item,
             aspect: draft.aspect,
@@ -368,7 +374,7 @@ impl Builder {
             terms,
             values,
             presence: draft.presence,
-            allocation: draft.allocation,
+            allocation: exact(draft.allocation),
         });
     }
 

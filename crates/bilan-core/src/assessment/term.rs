@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-#[cfg(doc)]
 use super::Assessment;
 use crate::driver::Driver;
 
 /// Where a term's value comes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "from")]
 pub enum TermSource {
     /// A key of the contribution's own item, e.g. `device-hours`.
@@ -46,29 +45,135 @@ pub enum TermSource {
     },
 }
 
-/// One multiplicative input of a contribution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
+/// One multiplicative input of a contribution: its value, and what it is (a [`TermMeta`],
+/// read through `Deref`: `term.symbol`, `term.driver`…).
+///
+/// What a term is (symbol, unit, power, driver, source, estimator) repeats across the
+/// contributions of a large inventory (every workload's `E_IT` read from the same key), while
+/// its value does not. So the description is shared: an [`Assessment`] built by the
+/// [`Builder`](super::Builder) holds one [`TermMeta`] per distinct description and 16 bytes
+/// per term, where a term with its own strings took 112. The serialised form is unchanged.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Term {
-    /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
-    pub symbol: Cow<'static, str>,
     /// Value, in `unit`.
     pub value: f64,
-    /// Unit of `value`.
+    meta: Arc<TermMeta>,
+}
+
+/// What a term is, apart from its value; shared by every term with the same description.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TermMeta {
+    /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
+    pub symbol: Cow<'static, str>,
+    /// Unit of the value.
     pub unit: Cow<'static, str>,
     /// Exponent: 1 multiplies, -1 divides.
-    #[serde(default = "one", skip_serializing_if = "is_one")]
     pub power: i8,
     /// Which divergence driver this term bears on, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<Driver>,
     /// Where it comes from.
     pub source: TermSource,
     /// The estimator that produced the value (`training-compute`, `power-model`…), when
     /// the value was estimated rather than given or measured; see the workload's
     /// `[workload.estimate]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated: Option<Arc<str>>,
+}
+
+impl std::ops::Deref for Term {
+    type Target = TermMeta;
+
+    fn deref(&self) -> &TermMeta {
+        &self.meta
+    }
+}
+
+// What a `Term` is serialised as: the layout of reports and of the plugin interface.
+/// One multiplicative input of a contribution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(rename = "Term")]
+struct TermData {
+    /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
+    symbol: Cow<'static, str>,
+    /// Value, in `unit`.
+    value: f64,
+    /// Unit of `value`.
+    unit: Cow<'static, str>,
+    /// Exponent: 1 multiplies, -1 divides.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    power: i8,
+    /// Which divergence driver this term bears on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    driver: Option<Driver>,
+    /// Where it comes from.
+    source: TermSource,
+    /// The estimator that produced the value (`training-compute`, `power-model`…), when
+    /// the value was estimated rather than given or measured; see the workload's
+    /// `[workload.estimate]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    estimated: Option<Arc<str>>,
+}
+
+/// [`TermData`] borrowed from a [`Term`], for writing without copying its strings.
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct TermOut<'a> {
+    symbol: &'a str,
+    value: f64,
+    unit: &'a str,
+    #[serde(skip_serializing_if = "is_one")]
+    power: i8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    driver: Option<Driver>,
+    source: &'a TermSource,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    estimated: Option<&'a str>,
+}
+
+impl Serialize for Term {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        TermOut {
+            symbol: &self.symbol,
+            value: self.value,
+            unit: &self.unit,
+            power: self.power,
+            driver: self.driver,
+            source: &self.source,
+            estimated: self.estimated.as_deref(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Term {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Term, D::Error> {
+        let d = TermData::deserialize(deserializer)?;
+        Ok(Term {
+            value: d.value,
+            meta: Arc::new(TermMeta {
+                symbol: d.symbol,
+                unit: d.unit,
+                power: d.power,
+                driver: d.driver,
+                source: d.source,
+                estimated: d.estimated,
+            }),
+        })
+    }
+}
+
+impl schemars::JsonSchema for Term {
+    fn schema_name() -> Cow<'static, str> {
+        TermData::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        TermData::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        TermData::json_schema(generator)
+    }
 }
 
 fn one() -> i8 {
@@ -88,25 +193,37 @@ impl Term {
         source: TermSource,
     ) -> Term {
         Term {
-            symbol: symbol.into(),
             value,
-            unit: unit.into(),
-            power: 1,
-            driver: None,
-            source,
-            estimated: None,
+            meta: Arc::new(TermMeta {
+                symbol: symbol.into(),
+                unit: unit.into(),
+                power: 1,
+                driver: None,
+                source,
+                estimated: None,
+            }),
         }
+    }
+
+    /// What the term is, to change it (copied first if another term shares it).
+    pub fn meta_mut(&mut self) -> &mut TermMeta {
+        Arc::make_mut(&mut self.meta)
+    }
+
+    /// The shared description, to compare or intern by address.
+    pub fn meta(&self) -> &Arc<TermMeta> {
+        &self.meta
     }
 
     /// This term as a divisor.
     pub fn dividing(mut self) -> Term {
-        self.power = -1;
+        self.meta_mut().power = -1;
         self
     }
 
     /// This term tagged with `driver`.
     pub fn driver(mut self, driver: Driver) -> Term {
-        self.driver = Some(driver);
+        self.meta_mut().driver = Some(driver);
         self
     }
 
@@ -123,4 +240,50 @@ impl Term {
     pub fn exponent(&self) -> f64 {
         if self.power < 0 { -1.0 } else { 1.0 }
     }
+}
+
+/// The term descriptions of one assessment, each kept once.
+#[derive(Debug, Default)]
+pub(crate) struct TermPool(rustc_hash::FxHashSet<Arc<TermMeta>>);
+
+impl TermPool {
+    /// `term` with the description an earlier term shares, if any.
+    pub(crate) fn share(&mut self, term: Term) -> Term {
+        match self.0.get(&*term.meta) {
+            Some(meta) if !Arc::ptr_eq(meta, &term.meta) => Term {
+                meta: meta.clone(),
+                ..term
+            },
+            Some(_) => term,
+            None => {
+                self.0.insert(term.meta.clone());
+                term
+            }
+        }
+    }
+}
+
+impl Assessment {
+    /// Shares equal term descriptions and trims every term list to its length: for an
+    /// assessment whose terms were changed after the [`Builder`](super::Builder) built them
+    /// (marked as estimated, scaled by a rule) or that was read from a plugin's JSON.
+    pub fn share_terms(&mut self) {
+        let mut pool = TermPool::default();
+        for c in &mut self.contributions {
+            let terms = exact(std::mem::take(&mut c.terms));
+            c.terms = terms.into_iter().map(|t| pool.share(t)).collect();
+        }
+    }
+}
+
+/// `v` in an allocation of exactly its length. `Vec::shrink_to_fit` asks the allocator to
+/// shrink in place, which mimalloc declines while the block is at most half empty: a draft
+/// that pushed two terms (capacity 4) kept all four slots.
+pub(crate) fn exact<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut out = Vec::with_capacity(v.len());
+    out.extend(v);
+    out
 }

@@ -144,3 +144,53 @@ fn totals_are_each_indicators_total() {
         }
     }
 }
+
+#[test]
+fn equal_term_descriptions_are_shared_and_term_lists_trimmed() {
+    let mut a = sample();
+    let shared = |a: &Assessment| {
+        Arc::ptr_eq(
+            a.contributions[0].terms[0].meta(),
+            a.contributions[1].terms[0].meta(),
+        )
+    };
+    // Both contributions read `E` from the same key: one description, two values.
+    assert!(shared(&a));
+    assert_ne!(
+        a.contributions[0].terms[0].value,
+        a.contributions[1].terms[0].value
+    );
+    // A change after building copies the description it changes…
+    for c in &mut a.contributions {
+        c.terms[0].meta_mut().estimated = Some("power-model".into());
+    }
+    assert!(!shared(&a));
+    a.contributions[1].terms.push(Term::new(
+        "k",
+        1.0,
+        "1",
+        TermSource::Rule { rule: "r".into() },
+    ));
+    // …and sharing again finds the equal ones and trims the lists.
+    a.share_terms();
+    assert!(shared(&a));
+    assert!(
+        a.contributions
+            .iter()
+            .all(|c| c.terms.capacity() == c.terms.len())
+    );
+    // The serialised form is the term's fields, as before the descriptions were shared.
+    let json = serde_json::to_value(&a.contributions[0].terms[0]).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "symbol": "E",
+            "value": 100.0,
+            "unit": "kWh",
+            "source": { "from": "item", "key": "energy" },
+            "estimated": "power-model"
+        })
+    );
+    let back: Term = serde_json::from_value(json).unwrap();
+    assert_eq!(back, a.contributions[0].terms[0]);
+}

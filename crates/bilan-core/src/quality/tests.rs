@@ -146,7 +146,7 @@ fn a_measured_energy_times_a_stated_pue_is_disclosed() {
 #[test]
 fn an_estimated_term_makes_its_contribution_estimated() {
     let mut pue = site_pue();
-    pue.estimated = Some("power-model".into());
+    pue.meta_mut().estimated = Some("power-model".into());
     let a = assessment(vec![energy("metered", 100.0, pue)]);
     let q = assess(&inventory(), &a);
     assert_eq!(q.total(Indicator::Gwp).unwrap().shares.estimated, 1.0);

@@ -312,11 +312,11 @@ fn behind_finds_the_value_by_key_or_by_estimator() {
     assert!(behind(&values, c, &c.terms[1]).is_empty());
     // A derived term the estimator fed: every value it put in the item.
     let mut derived = c.terms[0].clone();
-    derived.source = TermSource::Derived {
+    derived.meta_mut().source = TermSource::Derived {
         formula: "t_dev × P".into(),
     };
     assert_eq!(behind(&values, c, &derived).len(), 1);
-    derived.estimated = Some("power-model".into());
+    derived.meta_mut().estimated = Some("power-model".into());
     assert!(behind(&values, c, &derived).is_empty());
     assert!(any_term(&a));
     assert!(!any_term(&assessment(false)));
