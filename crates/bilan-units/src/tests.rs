@@ -859,3 +859,18 @@ fn a_unit_parsed_again_is_the_same_and_errors_still_name_their_text() {
         assert!(e.to_string().contains(text), "{e}");
     }
 }
+
+#[test]
+fn a_quantity_shares_its_unit_and_takes_sixteen_bytes() {
+    // An inventory of a million workloads holds several quantities per workload: the unit is
+    // shared, not copied with each.
+    assert_eq!(std::mem::size_of::<Quantity>(), 16);
+    assert_eq!(std::mem::size_of::<Option<Quantity>>(), 16);
+    let q = Quantity::parse("3 kWh").expect("parses");
+    let copy = q.clone();
+    assert_eq!(copy.unit().symbol(), "kWh");
+    assert_eq!(
+        format!("{:?}", Unit::dimensionless()).split('{').next(),
+        Some("Unit ")
+    );
+}

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::dimension::Dimension;
 use crate::error::UnitError;
@@ -53,12 +54,30 @@ impl fmt::Display for Substance {
 /// and the empty string for a plain number), its dimension, its exact factor
 /// to the SI-coherent base units (kg, m, s, device, request, token, FLOP) and
 /// an optional [`Substance`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct Unit {
+///
+/// A unit is shared, not copied: every quantity read in `kWh` holds the same parsed unit, so
+/// a quantity takes 16 bytes (an inventory of a million workloads holds millions of them).
+#[derive(Clone, PartialEq)]
+pub struct Unit(Arc<Parts>);
+
+/// What a [`Unit`] is.
+#[derive(PartialEq)]
+struct Parts {
     symbol: String,
     dimension: Dimension,
     factor: Factor,
     substance: Option<Substance>,
+}
+
+impl fmt::Debug for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unit")
+            .field("symbol", &self.0.symbol)
+            .field("dimension", &self.0.dimension)
+            .field("factor", &self.0.factor)
+            .field("substance", &self.0.substance)
+            .finish()
+    }
 }
 
 thread_local! {
@@ -104,32 +123,35 @@ impl Unit {
 
     /// The unit of plain numbers.
     pub fn dimensionless() -> Unit {
-        Unit {
-            symbol: String::new(),
-            dimension: Dimension::DIMENSIONLESS,
-            factor: Factor::ONE,
-            substance: None,
-        }
+        static DIMENSIONLESS: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| {
+            Unit(Arc::new(Parts {
+                symbol: String::new(),
+                dimension: Dimension::DIMENSIONLESS,
+                factor: Factor::ONE,
+                substance: None,
+            }))
+        });
+        DIMENSIONLESS.clone()
     }
 
     /// The normalised symbol: `kWh`, `GPU·h`, `kgCO2e/kWh`, `kg Sb eq`; empty when dimensionless.
     pub fn symbol(&self) -> &str {
-        &self.symbol
+        &self.0.symbol
     }
 
     /// The dimension.
     pub fn dimension(&self) -> Dimension {
-        self.dimension
+        self.0.dimension
     }
 
     /// The substance qualifying the mass in this unit, if any.
     pub fn substance(&self) -> Option<Substance> {
-        self.substance
+        self.0.substance
     }
 
     /// Whether this unit has no dimension (`""`, `1`, `%`).
     pub fn is_dimensionless(&self) -> bool {
-        self.dimension.is_dimensionless()
+        self.0.dimension.is_dimensionless()
     }
 
     /// The factor from this unit to `other`: `value_in_other = value_in_self * ratio`.
@@ -137,26 +159,26 @@ impl Unit {
     /// Fails if the dimensions differ, or if both units name a substance and
     /// they differ (a unit without substance converts to and from any substance).
     pub fn conversion_to(&self, other: &Unit) -> Result<Conversion, UnitError> {
-        if self.dimension != other.dimension {
+        if self.0.dimension != other.0.dimension {
             return Err(UnitError::DimensionMismatch {
-                text: self.symbol.clone(),
-                unit: self.symbol.clone(),
-                expected: other.dimension,
-                found: self.dimension,
+                text: self.0.symbol.clone(),
+                unit: self.0.symbol.clone(),
+                expected: other.0.dimension,
+                found: self.0.dimension,
             });
         }
-        if let (Some(found), Some(expected)) = (self.substance, other.substance)
+        if let (Some(found), Some(expected)) = (self.0.substance, other.0.substance)
             && found != expected
         {
             return Err(UnitError::SubstanceMismatch {
-                text: self.symbol.clone(),
-                unit: self.symbol.clone(),
+                text: self.0.symbol.clone(),
+                unit: self.0.symbol.clone(),
                 expected,
                 found,
             });
         }
         Ok(Conversion {
-            factor: self.factor.div(other.factor),
+            factor: self.0.factor.div(other.0.factor),
         })
     }
 
@@ -164,7 +186,7 @@ impl Unit {
     /// (kg, m, s, device, request, token, FLOP and their products).
     pub fn base_conversion(&self) -> Conversion {
         Conversion {
-            factor: self.factor,
+            factor: self.0.factor,
         }
     }
 
@@ -182,7 +204,7 @@ impl Unit {
 
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.symbol)
+        f.write_str(&self.0.symbol)
     }
 }
 
@@ -196,7 +218,7 @@ impl FromStr for Unit {
 
 impl serde::Serialize for Unit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.symbol)
+        serializer.serialize_str(&self.0.symbol)
     }
 }
 
@@ -385,12 +407,12 @@ impl Parser<'_> {
             (_, 1) => format!("{}/{}", join(&numerator_terms), join(&denominator_terms)),
             _ => format!("{}/({})", join(&numerator_terms), join(&denominator_terms)),
         };
-        Ok(Unit {
+        Ok(Unit(Arc::new(Parts {
             symbol,
             dimension,
             factor,
             substance,
-        })
+        })))
     }
 
     fn tokenize<'a>(&self, text: &'a str) -> Result<Vec<Token<'a>>, UnitError> {
