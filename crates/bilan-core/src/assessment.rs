@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use crate::descriptor::MethodRef;
 pub use crate::driver::Driver;
 use crate::indicator::Indicator;
-use crate::inventory::Phase;
 pub use crate::item::{ItemKind, ItemRef};
 
 /// A life-cycle stage.
@@ -164,141 +163,6 @@ pub struct IndicatorValue {
     pub factor: Arc<str>,
     /// The result, in the indicator's unit: the product of the terms times the factor.
     pub value: f64,
-}
-
-/// One computed amount: an inventory item's share of one or more indicators.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub struct Contribution {
-    /// The inventory item.
-    pub item: ItemRef,
-    /// Which part of it.
-    pub aspect: Aspect,
-    /// Life-cycle stage.
-    pub stage: Stage,
-    /// Workload phase, when it belongs to one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<Phase>,
-    /// The method's own category (e.g. `scope-2-location`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Cow<'static, str>>,
-    /// A memo item is reported but not added to totals (e.g. the market-based Scope 2 when
-    /// the headline is location-based, or offsets).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub memo: bool,
-    /// The formula in symbols, e.g. `E_IT × PUE × F_grid`.
-    pub formula: Cow<'static, str>,
-    /// Terms shared by every indicator.
-    pub terms: Vec<Term>,
-    /// One value per indicator.
-    pub values: Vec<IndicatorValue>,
-    /// The driver that explains this contribution's presence when another method has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presence: Option<Driver>,
-    /// For an item's impact shared among workloads (a fleet's embodied impacts): each
-    /// workload's share, summing to 1. Phase totals and functional units split by it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allocation: Vec<Allocation>,
-}
-
-/// A workload's share of a contribution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub struct Allocation {
-    /// The workload.
-    pub workload: Arc<str>,
-    /// Its phase.
-    pub phase: Phase,
-    /// Its share (0 to 1).
-    pub share: f64,
-}
-
-impl Contribution {
-    /// The share of this contribution that belongs to `phase`.
-    pub fn phase_share(&self, phase: Phase) -> f64 {
-        if self.allocation.is_empty() {
-            if self.phase == Some(phase) { 1.0 } else { 0.0 }
-        } else {
-            self.allocation
-                .iter()
-                .filter(|a| a.phase == phase)
-                .map(|a| a.share)
-                .sum()
-        }
-    }
-
-    /// The share of this contribution that belongs to each phase, in the order of
-    /// [`Phase::ALL`], in one pass over its allocation.
-    pub fn phase_shares(&self) -> [f64; Phase::ALL.len()] {
-        let mut shares = [0.0; Phase::ALL.len()];
-        let index = |p: Phase| Phase::ALL.iter().position(|x| *x == p).unwrap_or(0);
-        if self.allocation.is_empty() {
-            if let Some(p) = self.phase {
-                shares[index(p)] = 1.0;
-            }
-        } else {
-            for a in &self.allocation {
-                shares[index(a.phase)] += a.share;
-            }
-        }
-        shares
-    }
-
-    /// The share of this contribution that belongs to the workloads `ids`.
-    pub fn workload_share<S: std::hash::BuildHasher>(
-        &self,
-        ids: &std::collections::HashSet<&str, S>,
-    ) -> f64 {
-        if self.item.kind == ItemKind::Workload {
-            if ids.contains(&*self.item.id) {
-                1.0
-            } else {
-                0.0
-            }
-        } else {
-            self.allocation
-                .iter()
-                .filter(|a| ids.contains(&*a.workload))
-                .map(|a| a.share)
-                .sum()
-        }
-    }
-
-    /// The value for `indicator`, if this contribution has one.
-    pub fn value(&self, indicator: Indicator) -> Option<f64> {
-        self.values
-            .iter()
-            .find(|v| v.indicator == indicator)
-            .map(|v| v.value)
-    }
-
-    /// Product of the shared terms.
-    pub fn base(&self) -> f64 {
-        self.terms.iter().map(Term::effect).product()
-    }
-
-    /// Checks the audit-trail invariant: each value equals the product of its terms and
-    /// its factor, looked up in `factors`.
-    pub fn check(&self, factors: &[FactorUse]) -> Result<(), String> {
-        let base = self.base();
-        for v in &self.values {
-            let factor = factors.iter().find(|f| f.id == v.factor).ok_or_else(|| {
-                format!(
-                    "{} {}: factor `{}` is not listed",
-                    self.item, self.aspect, v.factor
-                )
-            })?;
-            let expected = base * factor.canonical;
-            let tolerance = 1e-9 * expected.abs().max(v.value.abs()).max(f64::MIN_POSITIVE);
-            if (expected - v.value).abs() > tolerance {
-                return Err(format!(
-                    "{} {} {}: value {} but terms give {expected}",
-                    self.item, self.aspect, v.indicator, v.value
-                ));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// An item, aspect or indicator left out, with the reason.
@@ -582,9 +446,11 @@ impl Assessment {
 
 mod breakdown;
 mod builder;
+mod contribution;
 mod finite;
 mod missing;
 mod profile;
+mod shared;
 mod term;
 pub use missing::no_factor_warning;
 mod functional;
@@ -592,6 +458,7 @@ pub mod work;
 
 pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
+pub use contribution::{Allocation, Contribution, ContributionMeta};
 pub use functional::{functional_unit_results, unit_of, workloads_of};
 pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermMeta, TermSource};

@@ -90,7 +90,7 @@ pub(crate) fn apply(d: &Declarative, a: &mut Assessment) {
     if fired_any {
         // A scaled contribution gained a term: its description is shared again and its
         // list trimmed.
-        a.share_terms();
+        a.share();
     }
     if fired_any && !a.disclosures.is_empty() {
         a.disclosures.clear();

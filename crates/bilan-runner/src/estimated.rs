@@ -43,6 +43,6 @@ pub(crate) fn mark(a: &mut Assessment, estimated: &FxHashMap<&str, &[Estimated]>
         }
     }
     if marked {
-        a.share_terms();
+        a.share();
     }
 }

@@ -149,7 +149,7 @@ fn run_one(
             a.mark_not_computed();
             if matches!(m.origin, Origin::Plugin { .. }) {
                 // Read from the plugin's JSON: every term has a description of its own.
-                a.share_terms();
+                a.share();
             }
             estimated::mark(&mut a, estimated);
             warn_unused(&descriptor, &m.parameters, &mut a);

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use bilan_units::Unit;
 
-use super::term::{TermPool, exact};
+use super::shared::{Pool, exact};
 use super::{
-    Aspect, Assessment, Assumption, Contribution, Disclosure, Driver, Exclusion, FactorUse,
-    IndicatorCoverage, IndicatorValue, ItemRef, Stage, Term,
+    Aspect, Assessment, Assumption, Contribution, ContributionMeta, Disclosure, Driver, Exclusion,
+    FactorUse, IndicatorCoverage, IndicatorValue, ItemRef, Stage, Term, TermMeta,
 };
 use crate::descriptor::{Descriptor, MethodError, Parameters};
 use crate::factor::{Factor, Resolved};
@@ -25,7 +25,9 @@ pub struct Builder {
     factor_index: FxHashMap<Arc<str>, usize>,
     assumption_index: FxHashMap<(Cow<'static, str>, String), usize>,
     /// Every distinct term description, shared by the terms that have it.
-    terms: TermPool,
+    terms: Pool<TermMeta>,
+    /// Every distinct contribution description, likewise.
+    metas: Pool<ContributionMeta>,
 }
 
 /// What a contribution is about, before its values are computed.
@@ -150,7 +152,8 @@ impl Builder {
             },
             factor_index: FxHashMap::default(),
             assumption_index: FxHashMap::default(),
-            terms: TermPool::default(),
+            terms: Pool::default(),
+            metas: Pool::default(),
         }
     }
 
@@ -361,21 +364,27 @@ impl Builder {
         // of contributions, so the spare capacity would be most of its memory.
         let terms = exact(draft.terms)
             .into_iter()
-            .map(|t| self.terms.share(t))
+            .map(|mut t| {
+                self.terms.share(t.meta_arc_mut());
+                t
+            })
             .collect();
-        self.assessment.contributions.push(Contribution {
-            item: draft.item,
+        let meta = self.metas.intern(ContributionMeta {
             aspect: draft.aspect,
             stage: draft.stage,
             phase: draft.phase,
             category: draft.category,
             memo: draft.memo,
             formula: draft.formula,
+            presence: draft.presence,
+        });
+        self.assessment.contributions.push(Contribution::shared(
+            draft.item,
+            meta,
             terms,
             values,
-            presence: draft.presence,
-            allocation: exact(draft.allocation),
-        });
+            exact(draft.allocation),
+        ));
     }
 
     /// Adds a disclosure.

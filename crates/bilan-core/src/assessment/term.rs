@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(doc)]
 use super::Assessment;
 use crate::driver::Driver;
 
@@ -215,6 +216,11 @@ impl Term {
         &self.meta
     }
 
+    /// The shared description, to replace it by an equal one.
+    pub(crate) fn meta_arc_mut(&mut self) -> &mut Arc<TermMeta> {
+        &mut self.meta
+    }
+
     /// This term as a divisor.
     pub fn dividing(mut self) -> Term {
         self.meta_mut().power = -1;
@@ -240,50 +246,4 @@ impl Term {
     pub fn exponent(&self) -> f64 {
         if self.power < 0 { -1.0 } else { 1.0 }
     }
-}
-
-/// The term descriptions of one assessment, each kept once.
-#[derive(Debug, Default)]
-pub(crate) struct TermPool(rustc_hash::FxHashSet<Arc<TermMeta>>);
-
-impl TermPool {
-    /// `term` with the description an earlier term shares, if any.
-    pub(crate) fn share(&mut self, term: Term) -> Term {
-        match self.0.get(&*term.meta) {
-            Some(meta) if !Arc::ptr_eq(meta, &term.meta) => Term {
-                meta: meta.clone(),
-                ..term
-            },
-            Some(_) => term,
-            None => {
-                self.0.insert(term.meta.clone());
-                term
-            }
-        }
-    }
-}
-
-impl Assessment {
-    /// Shares equal term descriptions and trims every term list to its length: for an
-    /// assessment whose terms were changed after the [`Builder`](super::Builder) built them
-    /// (marked as estimated, scaled by a rule) or that was read from a plugin's JSON.
-    pub fn share_terms(&mut self) {
-        let mut pool = TermPool::default();
-        for c in &mut self.contributions {
-            let terms = exact(std::mem::take(&mut c.terms));
-            c.terms = terms.into_iter().map(|t| pool.share(t)).collect();
-        }
-    }
-}
-
-/// `v` in an allocation of exactly its length. `Vec::shrink_to_fit` asks the allocator to
-/// shrink in place, which mimalloc declines while the block is at most half empty: a draft
-/// that pushed two terms (capacity 4) kept all four slots.
-pub(crate) fn exact<T>(v: Vec<T>) -> Vec<T> {
-    if v.capacity() == v.len() {
-        return v;
-    }
-    let mut out = Vec::with_capacity(v.len());
-    out.extend(v);
-    out
 }

@@ -1,5 +1,6 @@
 use super::builder::Draft;
 use super::*;
+use crate::inventory::Phase;
 use crate::method::{Descriptor, Parameters};
 
 /// A method descriptor for tests (also used by the quality tests).
@@ -172,7 +173,7 @@ fn equal_term_descriptions_are_shared_and_term_lists_trimmed() {
         TermSource::Rule { rule: "r".into() },
     ));
     // …and sharing again finds the equal ones and trims the lists.
-    a.share_terms();
+    a.share();
     assert!(shared(&a));
     assert!(
         a.contributions
