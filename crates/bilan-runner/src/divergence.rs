@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub(crate) use groups::{Side, term_group};
-use index::{Index, key_ids};
+pub(crate) use index::{Index, ItemIds, contribution};
 pub(crate) use walk::Sink;
 
 mod groups;
@@ -149,7 +149,7 @@ pub(crate) fn substitute(
 struct Tallies(Vec<Tally>);
 
 impl Sink for Tallies {
-    fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>) {
+    fn matched(&mut self, k: usize, a: &Side, b: &Side) {
         let tally = &mut self.0[k];
         // Rounding between the stored values and the recomputed products goes to the residual.
         tally.drivers[UNTAGGED] += product(&a.groups) - a.value;
@@ -157,21 +157,21 @@ impl Sink for Tallies {
         tally.drivers[UNTAGGED] += b.value - last;
     }
 
-    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side<'_>]) {
+    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side]) {
         let sum: f64 = present.iter().map(|x| x.value).sum();
         self.0[k].add(driver, sign * sum);
     }
 
-    fn unmatched(&mut self, k: usize, a: &[Side<'_>], b: &[Side<'_>]) {
-        let sum = |s: &[Side<'_>]| s.iter().map(|x| x.value).sum::<f64>();
+    fn unmatched(&mut self, k: usize, a: &[Side], b: &[Side]) {
+        let sum = |s: &[Side]| s.iter().map(|x| x.value).sum::<f64>();
         self.0[k].add(None, sum(b) - sum(a));
     }
 }
 
 /// The divergences of `b` from `a`, for every indicator either covers, in
 /// [`Indicator::ALL`] order: one pass over the matched keys for all indicators.
-fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
-    let covered = |ix: &Index<'_>, i: Indicator| ix.totals[i.index()].is_some();
+fn decompose(a: &Index, b: &Index) -> Vec<Divergence> {
+    let covered = |ix: &Index, i: Indicator| ix.totals[i.index()].is_some();
     // Indicators both cover are decomposed key by key, all in one pass.
     let both: Vec<Indicator> = Indicator::ALL
         .into_iter()
@@ -200,7 +200,7 @@ fn decompose(a: &Index<'_>, b: &Index<'_>) -> Vec<Divergence> {
         .collect()
 }
 
-fn divergence(a: &Index<'_>, b: &Index<'_>, indicator: Indicator, tally: &Tally) -> Divergence {
+fn divergence(a: &Index, b: &Index, indicator: Indicator, tally: &Tally) -> Divergence {
     let a_total = a.totals[indicator.index()];
     let b_total = b.totals[indicator.index()];
     let difference = b_total.unwrap_or(0.0) - a_total.unwrap_or(0.0);
@@ -216,8 +216,8 @@ fn divergence(a: &Index<'_>, b: &Index<'_>, indicator: Indicator, tally: &Tally)
         })
         .collect();
     Divergence {
-        a: a.assessment.method.id.clone(),
-        b: b.assessment.method.id.clone(),
+        a: a.method.clone(),
+        b: b.method.clone(),
         indicator,
         a_total,
         b_total,
@@ -230,19 +230,22 @@ fn divergence(a: &Index<'_>, b: &Index<'_>, indicator: Indicator, tally: &Tally)
 /// The divergence of every pair of methods (in run order: A before B) for every indicator at
 /// least one of them covers.
 pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
-    let indices = indices(assessed);
+    let indices = indices(assessed, &ItemIds::new([]));
+    pairs_of(&indices.iter().collect::<Vec<_>>())
+}
+
+/// [`all_pairs`] of assessments already indexed.
+pub(crate) fn pairs_of(indices: &[&Index]) -> Vec<Divergence> {
     pairs(indices.len())
         .par_iter()
-        .flat_map_iter(|&(i, j)| decompose(&indices[i], &indices[j]))
+        .flat_map_iter(|&(i, j)| decompose(indices[i], indices[j]))
         .collect()
 }
 
-fn indices<'a>(assessed: &[(&'a Descriptor, &'a Assessment)]) -> Vec<Index<'a>> {
-    let ids = key_ids(assessed);
+pub(crate) fn indices(assessed: &[(&Descriptor, &Assessment)], ids: &ItemIds<'_>) -> Vec<Index> {
     assessed
         .par_iter()
-        .zip(&ids)
-        .map(|((d, a), ids)| Index::new(d, a, ids))
+        .map(|(d, a)| Index::new(d, a, ids))
         .collect()
 }
 
@@ -268,7 +271,7 @@ pub(crate) fn walk_pairs_each<T>(
     start: impl Fn(usize, usize, &[Indicator]) -> T,
     mut each: impl FnMut(T, &mut dyn FnMut(&mut dyn Sink)),
 ) {
-    let indices = indices(assessed);
+    let indices = indices(assessed, &ItemIds::new([]));
     for (i, j) in pairs(indices.len()) {
         let (a, b) = (&indices[i], &indices[j]);
         let both: Vec<Indicator> = Indicator::ALL

@@ -13,6 +13,7 @@
 
 pub mod divergence;
 mod estimated;
+mod prepared;
 pub mod reconcile;
 pub mod systems;
 pub mod uncertainty;
@@ -30,7 +31,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use divergence::{Divergence, DriverAmount};
+pub use prepared::Items;
 pub use reconcile::Reconciliation;
+
+use prepared::{Prepared, prepare};
 
 /// Where a method comes from, recorded in every report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -82,8 +86,13 @@ pub struct Outcome {
     pub descriptor: Descriptor,
     /// Where it comes from.
     pub origin: Origin,
-    /// The assessment, or why there is none.
+    /// The assessment, or why there is none. After [`run_figures`], the assessment has no
+    /// contributions: see [`Outcome::trail_dropped`].
     pub result: Result<Assessment, String>,
+    /// What the comparison needs of the assessment, once prepared.
+    prepared: Option<Box<Prepared>>,
+    /// Whether the assessment's contributions were dropped once prepared.
+    trail_dropped: bool,
 }
 
 impl Figures {
@@ -102,6 +111,13 @@ impl Outcome {
     pub fn method(&self) -> MethodRef {
         self.descriptor.method_ref()
     }
+
+    /// Whether the assessment's audit trail was dropped once the comparison had what it
+    /// needs of it ([`run_figures`]): its contributions are gone, so only its figures, as
+    /// the comparison holds them, may be reported.
+    pub fn trail_dropped(&self) -> bool {
+        self.trail_dropped
+    }
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -119,12 +135,40 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// halving the list between threads, which can leave one thread with the three longest
 /// methods while the other idles).
 pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]) -> Vec<Outcome> {
+    run_each(inventory, factors, methods, |o| o)
+}
+
+/// [`run`] for a comparison that reports figures only: as each method finishes, what the
+/// comparison needs of its assessment is prepared and the assessment's audit trail (its
+/// contributions) is dropped, so at most one trail per thread is held at a time. Compare the
+/// outcomes with [`compare_with`] and the same `items`.
+pub fn run_figures(
+    items: &Items<'_>,
+    factors: &FactorSet,
+    methods: &[MethodRun<'_>],
+) -> Vec<Outcome> {
+    run_each(items.inventory, factors, methods, |mut o| {
+        if let Ok(a) = &mut o.result {
+            o.prepared = Some(Box::new(prepare(items, &o.descriptor, a)));
+            a.contributions = Vec::new();
+            o.trail_dropped = true;
+        }
+        o
+    })
+}
+
+fn run_each(
+    inventory: &Inventory,
+    factors: &FactorSet,
+    methods: &[MethodRun<'_>],
+    then: impl Fn(Outcome) -> Outcome + Sync,
+) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = methods.iter().map(|_| None).collect();
     let estimated = estimated::index(inventory);
-    let estimated = &estimated;
+    let (estimated, then) = (&estimated, &then);
     rayon::scope_fifo(|s| {
         for (slot, m) in outcomes.iter_mut().zip(methods) {
-            s.spawn_fifo(move |_| *slot = Some(run_one(inventory, factors, m, estimated)));
+            s.spawn_fifo(move |_| *slot = Some(then(run_one(inventory, factors, m, estimated))));
         }
     });
     outcomes.into_iter().flatten().collect()
@@ -169,6 +213,8 @@ fn run_one(
         descriptor,
         origin: m.origin.clone(),
         result,
+        prepared: None,
+        trail_dropped: false,
     }
 }
 
@@ -346,40 +392,43 @@ fn figures(
 /// Builds the comparison of `outcomes` on `inventory`. Methods that failed, or whose
 /// assessment leaves an inventory item unaccounted, become error rows.
 pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
-    let items = reconcile::items(inventory);
-    let reconciled: Vec<Option<Reconciliation>> = outcomes
-        .par_iter()
-        .map(|o| {
-            o.result
-                .as_ref()
-                .ok()
-                .map(|a| reconcile::reconcile(&items, a))
-        })
-        .collect();
-    let mut reconciliation = Vec::new();
-    for (o, r) in outcomes.iter_mut().zip(reconciled) {
-        if let Some(r) = r {
-            if !r.unaccounted.is_empty() {
-                let list: Vec<String> = r
-                    .unaccounted
-                    .iter()
-                    .take(10)
-                    .map(|i| i.to_string())
-                    .collect();
-                let more = r.unaccounted.len().saturating_sub(10);
-                o.result = Err(format!(
-                    "reconciliation failed: {} inventory item(s) neither included nor excluded: {}{}",
-                    r.unaccounted.len(),
-                    list.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                ));
+    compare_with(&Items::of(inventory), outcomes)
+}
+
+/// [`compare`] with the inventory's items already numbered: those [`run_figures`] used.
+pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
+    outcomes
+        .par_iter_mut()
+        .filter(|o| o.prepared.is_none())
+        .for_each(|o| {
+            if let Ok(a) = &o.result {
+                o.prepared = Some(Box::new(prepare(items, &o.descriptor, a)));
             }
-            reconciliation.push(r);
+        });
+    let mut reconciliation = Vec::new();
+    for o in outcomes.iter_mut() {
+        let Some(p) = &o.prepared else { continue };
+        let r = &p.reconciliation;
+        if !r.unaccounted.is_empty() {
+            let list: Vec<String> = r
+                .unaccounted
+                .iter()
+                .take(10)
+                .map(|i| i.to_string())
+                .collect();
+            let more = r.unaccounted.len().saturating_sub(10);
+            o.result = Err(format!(
+                "reconciliation failed: {} inventory item(s) neither included nor excluded: {}{}",
+                r.unaccounted.len(),
+                list.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
         }
+        reconciliation.push(r.clone());
     }
     let methods = outcomes
         .iter()
@@ -401,14 +450,12 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
                 .unwrap_or_default(),
         })
         .collect();
-    let assessed: Vec<(&Descriptor, &Assessment)> = outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().ok().map(|a| (&o.descriptor, a)))
-        .collect();
-    let mut breakdowns: Vec<_> = assessed.par_iter().map(|(_, a)| a.breakdowns()).collect();
-    let quality: Vec<Quality> = assessed
-        .par_iter()
-        .map(|(_, a)| bilan_core::quality::assess(inventory, a))
+    let mut assessed: Vec<(&Assessment, &mut Prepared)> = outcomes
+        .iter_mut()
+        .filter_map(|o| match (&o.result, &mut o.prepared) {
+            (Ok(a), Some(p)) => Some((a, &mut **p)),
+            _ => None,
+        })
         .collect();
     let indicators = Indicator::ALL
         .into_iter()
@@ -417,14 +464,13 @@ pub fn compare(inventory: &Inventory, outcomes: &mut [Outcome]) -> Comparison {
             indicator,
             unit: indicator.unit(),
             rows: assessed
-                .iter()
-                .zip(&mut breakdowns)
-                .zip(&quality)
-                .map(|(((_, a), b), q)| figures(a, indicator, b[k].take(), q))
+                .iter_mut()
+                .map(|(a, p)| figures(a, indicator, p.breakdowns[k].take(), &p.quality))
                 .collect(),
         })
         .collect();
-    let divergences = divergence::all_pairs(&assessed);
+    let indices: Vec<&divergence::Index> = assessed.iter().map(|(_, p)| &p.index).collect();
+    let divergences = divergence::pairs_of(&indices);
     Comparison {
         methods,
         indicators,

@@ -331,3 +331,43 @@ fn drivers_are_declared_in_decomposition_order() {
         assert_eq!(divergence::driver_index(*d), n, "{d}");
     }
 }
+
+#[test]
+fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
+    let factors = bilan_factors::embedded().expect("factors");
+    let ademe = bilan_plugin_ademe::AdemeLca::default();
+    let ghg = bilan_plugin_ghg::GhgProtocol::default();
+    let sci = bilan_plugin_sci::Sci::default();
+    let forgetful = Forgetful(
+        bilan_plugin_ademe::AdemeLca::default(),
+        renamed("forgetful"),
+    );
+    let methods: Vec<MethodRun<'_>> = [&ademe as &dyn Methodology, &ghg, &sci, &forgetful]
+        .into_iter()
+        .map(|method| MethodRun {
+            method,
+            parameters: Parameters::default(),
+            origin: Origin::Builtin,
+        })
+        .collect();
+    for name in [
+        "llama-3.1.toml",
+        "gpu-cluster-purchase.toml",
+        "estimated-open-model.toml",
+    ] {
+        let inv = example(name);
+        let mut full = run(&inv, factors, &methods);
+        let expected = serde_json::to_value(compare(&inv, &mut full)).expect("serialises");
+        let items = Items::of(&inv);
+        let mut lean = run_figures(&items, factors, &methods);
+        for o in &lean {
+            if let Ok(a) = &o.result {
+                assert!(o.trail_dropped(), "{name}");
+                assert!(a.contributions.is_empty(), "{name}: the trail is dropped");
+            }
+        }
+        let actual = serde_json::to_value(compare_with(&items, &mut lean)).expect("serialises");
+        assert_eq!(actual, expected, "{name}");
+        assert!(full.iter().all(|o| !o.trail_dropped()));
+    }
+}

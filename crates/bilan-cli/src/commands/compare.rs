@@ -15,13 +15,29 @@ pub(crate) fn compare(
         return super::systems::compare(&cmd, io, timings);
     };
     let session = Session::open(inventory, &cmd.common, io, timings)?;
-    let mut outcomes = session.run();
+    let items = bilan_runner::Items::of(&session.inventory);
+    let format = cmd.common.format;
+    let trail = cmd.common.trail.trail();
+    // A report of figures only drops each method's audit trail as soon as the comparison
+    // has what it needs of it; the JSON report with a trail, the HTML page (whose audit
+    // trail sections read the contributions) and the propagation of uncertainty keep it.
+    let figures_only = cmd.common.uncertainty.mode.is_none()
+        && match format {
+            Format::Table | Format::Md | Format::Csv => true,
+            Format::Json => trail == bilan_report::trail::Trail::None,
+            _ => false,
+        };
+    let mut outcomes = if figures_only {
+        session.run_figures(&items)
+    } else {
+        session.run()
+    };
     timings.phase(
         "assess",
         item_count(&session.inventory) * session.methods.len(),
         "item-assessments",
     );
-    let mut comparison = bilan_runner::compare(&session.inventory, &mut outcomes);
+    let mut comparison = bilan_runner::compare_with(&items, &mut outcomes);
     timings.phase(
         "compare",
         item_count(&session.inventory) * session.methods.len(),
@@ -43,9 +59,8 @@ pub(crate) fn compare(
         &comparison,
         assessments,
     )
-    .with_trail(cmd.common.trail.trail());
+    .with_trail(trail);
     let output = cmd.common.output.as_deref();
-    let format = cmd.common.format;
     // Every format is written as it is rendered: with the full audit trail of a large
     // inventory the report is large.
     let written = match format {
@@ -78,6 +93,7 @@ pub(crate) fn compare(
         })
         .collect();
     drop(report);
+    io.release(items);
     io.release((session, outcomes, comparison));
     report_failures(io, &failures)
 }

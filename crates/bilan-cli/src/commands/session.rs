@@ -326,8 +326,20 @@ impl Session {
     }
 
     pub(crate) fn run(&self) -> Vec<bilan_runner::Outcome> {
-        let runs: Vec<MethodRun<'_>> = self
-            .methods
+        bilan_runner::run(&self.inventory, &self.factors, &self.method_runs())
+    }
+
+    /// [`Session::run`] for a report of figures only: each assessment's audit trail is
+    /// dropped once the comparison has what it needs of it.
+    pub(crate) fn run_figures(
+        &self,
+        items: &bilan_runner::Items<'_>,
+    ) -> Vec<bilan_runner::Outcome> {
+        bilan_runner::run_figures(items, &self.factors, &self.method_runs())
+    }
+
+    fn method_runs(&self) -> Vec<MethodRun<'_>> {
+        self.methods
             .iter()
             .zip(&self.params)
             .map(|(m, p)| MethodRun {
@@ -335,8 +347,7 @@ impl Session {
                 parameters: p.clone(),
                 origin: m.origin.clone(),
             })
-            .collect();
-        bilan_runner::run(&self.inventory, &self.factors, &runs)
+            .collect()
     }
 }
 

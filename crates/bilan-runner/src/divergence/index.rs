@@ -1,262 +1,373 @@
-//! Indexing assessments for the decomposition: contributions matched by item and aspect
-//! through dense key ids, factors found by the address of their id.
+//! Indexing assessments for the decomposition. An [`Index`] keeps, for each counted
+//! contribution, only what the walk needs: its item and aspect, the driver of its presence,
+//! its terms' effects by driver group, and each value with its factor's canonical value and
+//! group. It owns all of it, so an assessment's audit trail can be dropped once its index is
+//! built, and it is built from one assessment alone (items are numbered by a shared
+//! [`ItemIds`]), so each method's index is built as soon as that method has run.
+
+use std::sync::{Mutex, PoisonError};
 
 use bilan_core::assessment::{
-    Aspect, Assessment, Contribution, Driver, Exclusion, FactorUse, IndicatorValue, ItemKind,
+    Aspect, Assessment, Contribution, Driver, FactorUse, IndicatorValue, ItemKind,
 };
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::groups::{Recent, Side, term_groups};
+use super::groups::{Side, term_group};
 use super::{GROUPS, driver_index};
 
-/// What contributions are matched on: inventory item and aspect.
-pub(super) type Key<'a> = (ItemKind, &'a str, Aspect);
+/// No entry.
+pub(super) const NONE: u32 = u32::MAX;
 
-/// Dense ids for the keys of every assessment, so that pairs are matched by index rather
-/// than by hashing or sorting strings (the comparison of 100,000 workloads under many
-/// methods does this for every pair).
-struct Keys<'a> {
-    ids: FxHashMap<Key<'a>, u32>,
+/// Dense numbers for the items of every assessment of a comparison, so that contributions of
+/// two methods are matched by number rather than by hashing their ids again for every pair.
+/// The inventory's items are numbered up front, without a lock; an item no inventory lists
+/// (a plugin's own) is numbered on first sight, under one.
+pub(crate) struct ItemIds<'a> {
+    known: FxHashMap<(ItemKind, &'a str), u32>,
+    other: Mutex<FxHashMap<(ItemKind, Box<str>), u32>>,
 }
 
-impl<'a> Keys<'a> {
-    fn id(&mut self, key: Key<'a>) -> u32 {
-        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        *self.ids.entry(key).or_insert(next)
+impl<'a> ItemIds<'a> {
+    /// Numbers `items` in order.
+    pub(crate) fn new(items: impl IntoIterator<Item = (ItemKind, &'a str)>) -> ItemIds<'a> {
+        let mut known = FxHashMap::default();
+        for item in items {
+            let next = u32::try_from(known.len()).unwrap_or(NONE);
+            known.entry(item).or_insert(next);
+        }
+        ItemIds {
+            known,
+            other: Mutex::default(),
+        }
+    }
+
+    fn id(&self, kind: ItemKind, id: &str) -> u32 {
+        if let Some(&n) = self.known.get(&(kind, id)) {
+            return n;
+        }
+        let mut other = self.other.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&n) = other.get(&(kind, id) as &dyn Lookup) {
+            return n;
+        }
+        let next = u32::try_from(self.known.len() + other.len()).unwrap_or(NONE);
+        other.insert((kind, id.into()), next);
+        next
     }
 }
 
-/// No contribution for a key.
-pub(super) const NONE: u32 = u32::MAX;
-/// Several contributions for a key (listed in `Index::multi`).
-const MANY: u32 = u32::MAX - 1;
+/// Looking up an owned `(kind, id)` key by a borrowed one.
+trait Lookup {
+    fn key(&self) -> (ItemKind, &str);
+}
+
+impl Lookup for (ItemKind, Box<str>) {
+    fn key(&self) -> (ItemKind, &str) {
+        (self.0, &self.1)
+    }
+}
+
+impl Lookup for (ItemKind, &str) {
+    fn key(&self) -> (ItemKind, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'b> std::borrow::Borrow<dyn Lookup + 'b> for (ItemKind, Box<str>) {
+    fn borrow(&self) -> &(dyn Lookup + 'b) {
+        self
+    }
+}
+
+impl PartialEq for dyn Lookup + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for dyn Lookup + '_ {}
+
+impl std::hash::Hash for dyn Lookup + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+/// A counted contribution, as the walk reads it.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Its position in the assessment's contributions.
+    contribution: u32,
+    /// Its item's number.
+    item: u32,
+    /// The next entry of the same item, or `NONE`.
+    next: u32,
+    /// Its terms' effects: `effects[effects..effects + n_effects]`.
+    effects: u32,
+    /// Its values: `values[values..values + n_values]`.
+    values: u32,
+    n_effects: u16,
+    n_values: u8,
+    aspect: Aspect,
+    presence: Option<Driver>,
+}
+
+/// One value of a contribution, with what the walk needs of its factor.
+#[derive(Clone, Copy, Debug)]
+struct Value {
+    value: f64,
+    /// The factor's value in the indicator's unit per reference unit.
+    canonical: f64,
+    indicator: Indicator,
+    /// The factor's driver group.
+    group: u8,
+    /// Its position in the contribution's values.
+    position: u8,
+}
 
 /// An assessment indexed for comparison.
-pub(super) struct Index<'a> {
-    pub(super) descriptor: &'a Descriptor,
-    pub(super) assessment: &'a Assessment,
-    /// Key ids of the counted contributions, in contribution order.
-    pub(super) order: Vec<u32>,
-    /// Key id → contribution index, `NONE` or `MANY`.
-    by_key: Vec<u32>,
-    /// Contributions of keys with several.
-    multi: FxHashMap<u32, Vec<u32>>,
-    /// Factors by the address of their id (contributions share the `Arc` of the factor
-    /// list), with a lookup by text for assessments that crossed a serialisation boundary.
-    factors_by_ptr: FxHashMap<usize, &'a FactorUse>,
-    factors_by_id: FxHashMap<&'a str, &'a FactorUse>,
-    /// Key id → driver of the exclusion that explains its absence.
-    excluded: FxHashMap<u32, Driver>,
-    /// (kind, item) → driver of an exclusion of the whole item.
-    excluded_items: FxHashMap<(ItemKind, &'a str), Driver>,
+#[derive(Clone)]
+pub(crate) struct Index {
+    /// The method's id.
+    pub(super) method: String,
+    /// The method's rule for each driver, in [`Driver::ALL`] order.
+    rules: Vec<Option<String>>,
     /// The method's totals, per indicator.
     pub(super) totals: [Option<f64>; Indicator::ALL.len()],
+    /// The first entry of each key (item and aspect), in contribution order.
+    pub(super) order: Vec<u32>,
+    /// Item number → its first entry, or `NONE`.
+    by_item: Vec<u32>,
+    entries: Vec<Entry>,
+    /// Each entry's terms as (driver group, multiplicative effect), in term order.
+    effects: Vec<(u8, f64)>,
+    values: Vec<Value>,
+    /// (item, aspect) → driver of the exclusion that explains its absence.
+    excluded: FxHashMap<(u32, Aspect), Driver>,
+    /// Item → driver of an exclusion of the whole item.
+    excluded_items: FxHashMap<u32, Driver>,
 }
 
-/// No key: a memo contribution, or an exclusion of a whole item or without a driver.
-const NO_KEY: u32 = u32::MAX;
-/// A key the first assessment does not have, numbered in a second, serial pass.
-const UNKNOWN: u32 = u32::MAX - 1;
-
-fn contribution_key(c: &Contribution) -> Option<Key<'_>> {
-    (!c.memo).then(|| (c.item.kind, &*c.item.id, c.aspect))
+fn group_index(group: usize) -> u8 {
+    u8::try_from(group).unwrap_or(u8::MAX)
 }
 
-/// Exclusions with a driver and an aspect explain a key's absence; see [`Index::new`].
-fn exclusion_key(e: &Exclusion) -> Option<Key<'_>> {
-    e.driver?;
-    e.aspect.map(|aspect| (e.item.kind, &*e.item.id, aspect))
-}
-
-/// The key ids of an assessment's contributions and exclusions, `NO_KEY` where there is none.
-pub(super) struct KeyIds {
-    contributions: Vec<u32>,
-    exclusions: Vec<u32>,
-}
-
-impl KeyIds {
-    fn new<'a>(a: &'a Assessment, mut id: impl FnMut(Key<'a>) -> u32) -> KeyIds {
-        KeyIds {
-            contributions: a
-                .contributions
+impl Index {
+    /// The index of `assessment` by the method `descriptor` describes.
+    pub(crate) fn new(
+        descriptor: &Descriptor,
+        assessment: &Assessment,
+        ids: &ItemIds<'_>,
+    ) -> Index {
+        let factors: FxHashMap<&str, &FactorUse> =
+            assessment.factors.iter().map(|f| (&*f.id, f)).collect();
+        let mut index = Index {
+            method: assessment.method.id.clone(),
+            rules: Driver::ALL
                 .iter()
-                .map(|c| contribution_key(c).map_or(NO_KEY, &mut id))
+                .map(|d| {
+                    descriptor
+                        .rule(*d)
+                        .map(|r| format!("{}: {}", r.treatment, r.description))
+                })
                 .collect(),
-            exclusions: a
-                .exclusions
-                .iter()
-                .map(|e| exclusion_key(e).map_or(NO_KEY, &mut id))
-                .collect(),
-        }
-    }
-}
-
-/// Key ids for every assessment, numbered in assessment order, contributions before
-/// exclusions. The first assessment's keys are numbered serially; the others look theirs
-/// up in parallel, and only the keys the first one lacks (few: methods account for the same
-/// items) are numbered afterwards, serially, in the same order.
-pub(super) fn key_ids(assessed: &[(&Descriptor, &Assessment)]) -> Vec<KeyIds> {
-    let Some(((_, first), rest)) = assessed.split_first() else {
-        return Vec::new();
-    };
-    // Sized for the first assessment's keys up front, so that the map is not rehashed (and
-    // every id string hashed again) while it grows.
-    let mut keys = Keys {
-        ids: FxHashMap::with_capacity_and_hasher(
-            first.contributions.len() + first.exclusions.len(),
-            Default::default(),
-        ),
-    };
-    let mut all = vec![KeyIds::new(first, |k| keys.id(k))];
-    let looked_up: Vec<KeyIds> = rest
-        .par_iter()
-        .map(|(_, a)| KeyIds::new(a, |k| keys.ids.get(&k).copied().unwrap_or(UNKNOWN)))
-        .collect();
-    for (mut ids, (_, a)) in looked_up.into_iter().zip(rest) {
-        for (id, c) in ids.contributions.iter_mut().zip(&a.contributions) {
-            if let (UNKNOWN, Some(k)) = (*id, contribution_key(c)) {
-                *id = keys.id(k);
-            }
-        }
-        for (id, e) in ids.exclusions.iter_mut().zip(&a.exclusions) {
-            if let (UNKNOWN, Some(k)) = (*id, exclusion_key(e)) {
-                *id = keys.id(k);
-            }
-        }
-        all.push(ids);
-    }
-    all
-}
-
-impl<'a> Index<'a> {
-    pub(super) fn new(
-        descriptor: &'a Descriptor,
-        assessment: &'a Assessment,
-        ids: &KeyIds,
-    ) -> Index<'a> {
-        let mut order = Vec::with_capacity(assessment.contributions.len());
-        let mut by_key: Vec<u32> = Vec::new();
-        let mut multi: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (n, &k) in ids.contributions.iter().enumerate() {
-            if k == NO_KEY {
+            totals: assessment.totals(),
+            order: Vec::new(),
+            by_item: Vec::new(),
+            entries: Vec::with_capacity(assessment.contributions.len()),
+            effects: Vec::new(),
+            values: Vec::new(),
+            excluded: FxHashMap::default(),
+            excluded_items: FxHashMap::default(),
+        };
+        // The last entry of each item while the chains are built.
+        let mut last: Vec<u32> = Vec::new();
+        let mut recent = [None; Indicator::ALL.len()];
+        for (n, c) in assessment.contributions.iter().enumerate() {
+            if c.memo {
                 continue;
             }
-            let n = u32::try_from(n).unwrap_or(NONE);
-            if by_key.len() <= k as usize {
-                by_key.resize(k as usize + 1, NONE);
+            let item = ids.id(c.item.kind, &c.item.id);
+            let entry = u32::try_from(index.entries.len()).unwrap_or(NONE);
+            let slot = item as usize;
+            if index.by_item.len() <= slot {
+                index.by_item.resize(slot + 1, NONE);
+                last.resize(slot + 1, NONE);
             }
-            match by_key[k as usize] {
-                NONE => {
-                    by_key[k as usize] = n;
-                    order.push(k);
-                }
-                MANY => multi.entry(k).or_default().push(n),
-                first => {
-                    by_key[k as usize] = MANY;
-                    multi.insert(k, vec![first, n]);
+            if index.first(item, c.aspect) == NONE {
+                index.order.push(entry);
+            }
+            match last[slot] {
+                NONE => index.by_item[slot] = entry,
+                previous => index.entries[previous as usize].next = entry,
+            }
+            last[slot] = entry;
+            let effects = u32::try_from(index.effects.len()).unwrap_or(NONE);
+            index.effects.extend(
+                c.terms
+                    .iter()
+                    .map(|t| (group_index(term_group(t.driver)), t.effect())),
+            );
+            let values = u32::try_from(index.values.len()).unwrap_or(NONE);
+            for (position, v) in c.values.iter().enumerate() {
+                if let Some((group, canonical)) = factor_of(&factors, v, &mut recent) {
+                    index.values.push(Value {
+                        value: v.value,
+                        canonical,
+                        indicator: v.indicator,
+                        group,
+                        position: u8::try_from(position).unwrap_or(u8::MAX),
+                    });
                 }
             }
+            index.entries.push(Entry {
+                contribution: u32::try_from(n).unwrap_or(NONE),
+                item,
+                next: NONE,
+                effects,
+                values,
+                n_effects: u16::try_from(c.terms.len()).unwrap_or(u16::MAX),
+                n_values: u8::try_from(index.values.len() - values as usize).unwrap_or(u8::MAX),
+                aspect: c.aspect,
+                presence: c.presence,
+            });
         }
-        let mut excluded = FxHashMap::default();
-        let mut excluded_items = FxHashMap::default();
-        for (e, &k) in assessment.exclusions.iter().zip(&ids.exclusions) {
+        for e in &assessment.exclusions {
             let Some(d) = e.driver else { continue };
-            if k != NO_KEY {
-                excluded.entry(k).or_insert(d);
-            } else if e.aspect.is_none() {
-                excluded_items
-                    .entry((e.item.kind, &*e.item.id))
-                    .or_insert(d);
+            let item = ids.id(e.item.kind, &e.item.id);
+            match e.aspect {
+                Some(aspect) => {
+                    index.excluded.entry((item, aspect)).or_insert(d);
+                }
+                None => {
+                    index.excluded_items.entry(item).or_insert(d);
+                }
             }
         }
-        let totals = assessment.totals();
-        Index {
-            descriptor,
-            assessment,
-            order,
-            by_key,
-            multi,
-            factors_by_ptr: assessment
-                .factors
-                .iter()
-                .map(|f| (f.id.as_ptr() as usize, f))
-                .collect(),
-            factors_by_id: assessment.factors.iter().map(|f| (&*f.id, f)).collect(),
-            excluded,
-            excluded_items,
-            totals,
-        }
+        index
     }
 
-    pub(super) fn contributions(&self, key: u32) -> &[u32] {
-        match self.by_key.get(key as usize).copied().unwrap_or(NONE) {
-            NONE => &[],
-            MANY => self.multi.get(&key).map_or(&[], Vec::as_slice),
-            _ => std::slice::from_ref(&self.by_key[key as usize]),
-        }
-    }
-
-    pub(super) fn exclusion_driver(&self, key: u32, c: &Contribution) -> Option<Driver> {
-        self.excluded
-            .get(&key)
-            .or_else(|| self.excluded_items.get(&(c.item.kind, &*c.item.id)))
-            .copied()
-    }
-
-    fn factor(&self, id: &std::sync::Arc<str>) -> Option<&'a FactorUse> {
-        // Two live `Arc`s at one address are the same allocation, so the address identifies
-        // the factor; the text lookup serves ids that were not shared (deserialised trails).
-        self.factors_by_ptr
-            .get(&(id.as_ptr() as usize))
-            .filter(|f| std::sync::Arc::ptr_eq(&f.id, id))
-            .or_else(|| self.factors_by_id.get(&**id))
-            .copied()
-    }
-
-    /// The driver groups of `c` for `indicator`, or `None` if it has no value for it.
-    pub(super) fn groups<'c>(&self, c: &'c Contribution, indicator: Indicator) -> Option<Side<'c>> {
-        let v = c.values.iter().find(|v| v.indicator == indicator)?;
-        self.with_factor(c, term_groups(c), v, &mut Recent::default())
-    }
-
-    /// `terms` (a contribution's [`term_groups`]) times the factor of `v`, with `v`'s value.
-    pub(super) fn with_factor<'c>(
-        &self,
-        c: &'c Contribution,
-        mut terms: [f64; GROUPS],
-        v: &'c IndicatorValue,
-        recent: &mut Recent,
-    ) -> Option<Side<'c>> {
-        let slot = &mut recent.0[v.indicator.index()];
-        let ptr = v.factor.as_ptr() as usize;
-        let (group, canonical) = match *slot {
-            Some((p, group, canonical)) if p == ptr => (group, canonical),
-            _ => {
-                let factor = self.factor(&v.factor)?;
-                let found = (
-                    driver_index(factor.driver.unwrap_or(Driver::FactorChoice)),
-                    factor.canonical,
-                );
-                *slot = Some((ptr, found.0, found.1));
-                found
+    /// The first entry of `item`'s `aspect`, or `NONE`.
+    fn first(&self, item: u32, aspect: Aspect) -> u32 {
+        let mut e = self.by_item.get(item as usize).copied().unwrap_or(NONE);
+        while e != NONE {
+            let entry = &self.entries[e as usize];
+            if entry.aspect == aspect {
+                return e;
             }
-        };
-        terms[group] *= canonical;
-        Some(Side {
-            groups: terms,
-            value: v.value,
-            factor_group: group,
-            contribution: c,
-            indicator_value: v,
+            e = entry.next;
+        }
+        NONE
+    }
+
+    /// The key (item and aspect) of entry `e`.
+    pub(super) fn key(&self, e: u32) -> (u32, Aspect) {
+        let entry = &self.entries[e as usize];
+        (entry.item, entry.aspect)
+    }
+
+    /// The entries of `key`, in contribution order.
+    pub(super) fn entries(&self, (item, aspect): (u32, Aspect)) -> impl Iterator<Item = u32> + '_ {
+        let mut e = self.by_item.get(item as usize).copied().unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            while e != NONE {
+                let entry = &self.entries[e as usize];
+                let this = e;
+                e = entry.next;
+                if entry.aspect == aspect {
+                    return Some(this);
+                }
+            }
+            None
         })
     }
 
-    pub(super) fn rule(&self, d: Driver) -> Option<String> {
-        self.descriptor
-            .rule(d)
-            .map(|r| format!("{}: {}", r.treatment, r.description))
+    /// Whether `key` has an entry.
+    pub(super) fn has(&self, (item, aspect): (u32, Aspect)) -> bool {
+        self.first(item, aspect) != NONE
     }
+
+    /// The driver of the exclusion that explains the absence of `key` from this assessment.
+    pub(super) fn exclusion_driver(&self, (item, aspect): (u32, Aspect)) -> Option<Driver> {
+        self.excluded
+            .get(&(item, aspect))
+            .or_else(|| self.excluded_items.get(&item))
+            .copied()
+    }
+
+    /// The product of entry `e`'s terms by driver group; the same for every indicator.
+    pub(super) fn term_groups(&self, e: u32) -> [f64; GROUPS] {
+        let entry = &self.entries[e as usize];
+        let start = entry.effects as usize;
+        let mut g = [1.0; GROUPS];
+        for &(group, effect) in &self.effects[start..start + entry.n_effects as usize] {
+            g[group as usize] *= effect;
+        }
+        g
+    }
+
+    /// Entry `e`'s side for `indicator`: `terms` (its [`Index::term_groups`]) times the
+    /// factor, with the value; `None` if it has no value for the indicator.
+    pub(super) fn side(
+        &self,
+        e: u32,
+        mut terms: [f64; GROUPS],
+        indicator: Indicator,
+    ) -> Option<Side> {
+        let entry = &self.entries[e as usize];
+        let start = entry.values as usize;
+        let v = self.values[start..start + entry.n_values as usize]
+            .iter()
+            .find(|v| v.indicator == indicator)?;
+        terms[v.group as usize] *= v.canonical;
+        Some(Side {
+            groups: terms,
+            value: v.value,
+            factor_group: v.group as usize,
+            presence: entry.presence,
+            contribution: entry.contribution,
+            position: v.position,
+        })
+    }
+
+    /// The method's rule for `d`.
+    pub(super) fn rule(&self, d: Driver) -> Option<String> {
+        self.rules[driver_index(d)].clone()
+    }
+}
+
+/// The factor last found for each indicator, by the address of its id.
+type Recent = [Option<(usize, u8, f64)>; Indicator::ALL.len()];
+
+/// The driver group and canonical value of `v`'s factor, `None` when the factor is not
+/// listed. Consecutive values mostly share their factor (every workload at a site has the
+/// site's grid factor), so the last one found for the indicator is checked first, by the
+/// address of its id (every value of the assessment is alive meanwhile, so an address is not
+/// reused for another id).
+fn factor_of(
+    factors: &FxHashMap<&str, &FactorUse>,
+    v: &IndicatorValue,
+    recent: &mut Recent,
+) -> Option<(u8, f64)> {
+    let ptr = v.factor.as_ptr() as usize;
+    let recent = &mut recent[v.indicator.index()];
+    if let Some((p, group, canonical)) = *recent
+        && p == ptr
+    {
+        return Some((group, canonical));
+    }
+    let factor = factors.get(&*v.factor)?;
+    let group = group_index(driver_index(factor.driver.unwrap_or(Driver::FactorChoice)));
+    *recent = Some((ptr, group, factor.canonical));
+    Some((group, factor.canonical))
+}
+
+/// The contribution of `a` behind `side`, and its value, for a sink that reads the trail.
+pub(crate) fn contribution<'a>(
+    a: &'a Assessment,
+    side: &Side,
+) -> (&'a Contribution, &'a IndicatorValue) {
+    let c = &a.contributions[side.contribution as usize];
+    (c, &c.values[side.position as usize])
 }

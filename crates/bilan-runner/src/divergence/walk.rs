@@ -3,28 +3,29 @@
 //! are matched, which are present on one side only and which driver explains that, and hands
 //! each case to a [`Sink`] that does the arithmetic.
 
-use bilan_core::assessment::{Contribution, Driver};
+use bilan_core::assessment::{Aspect, Driver};
 use bilan_core::indicator::Indicator;
 
-use super::GROUPS;
-use super::groups::{Recent, Side, term_groups};
+use super::groups::Side;
 use super::index::Index;
 
 /// What the walk reports, for the `k`-th indicator of the list it was given.
 pub(crate) trait Sink {
     /// One contribution a side: sequential substitution of A's groups by B's.
-    fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>);
+    fn matched(&mut self, k: usize, a: &Side, b: &Side);
     /// Present on one side only (`sign` is +1 for B, −1 for A), explained by `driver`.
-    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side<'_>]);
+    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side]);
     /// Several contributions on both sides: the difference is left unexplained.
-    fn unmatched(&mut self, k: usize, a: &[Side<'_>], b: &[Side<'_>]);
+    fn unmatched(&mut self, k: usize, a: &[Side], b: &[Side]);
 }
 
+/// A key: an item's number and an aspect.
+type Key = (u32, Aspect);
+
 /// One side of a key: the contributions' groups and values.
-fn side<'c>(ix: &Index<'c>, key: u32, indicator: Indicator) -> Vec<Side<'c>> {
-    ix.contributions(key)
-        .iter()
-        .filter_map(|&n| ix.groups(&ix.assessment.contributions[n as usize], indicator))
+fn sides(ix: &Index, key: Key, indicator: Indicator) -> Vec<Side> {
+    ix.entries(key)
+        .filter_map(|e| ix.side(e, ix.term_groups(e), indicator))
         .collect()
 }
 
@@ -33,53 +34,35 @@ fn side<'c>(ix: &Index<'c>, key: u32, indicator: Indicator) -> Vec<Side<'c>> {
 /// are computed once per key).
 pub(super) fn key_difference(
     sink: &mut (impl Sink + ?Sized),
-    (a, ra): (&Index<'_>, &mut Recent),
-    (b, rb): (&Index<'_>, &mut Recent),
-    key: u32,
+    a: &Index,
+    b: &Index,
+    key: Key,
     indicators: &[Indicator],
 ) {
-    let (ca, cb) = (a.contributions(key), b.contributions(key));
-    if ca.len() > 1 || cb.len() > 1 {
+    let (mut ea, mut eb) = (a.entries(key), b.entries(key));
+    let (first_a, first_b) = (ea.next(), eb.next());
+    if ea.next().is_some() || eb.next().is_some() {
         for (k, &indicator) in indicators.iter().enumerate() {
             several_difference(sink, k, a, b, key, indicator);
         }
         return;
     }
     // The common case, at most one contribution a side, without allocating.
-    fn one<'c>(ix: &Index<'c>, c: &[u32]) -> Option<(&'c Contribution, [f64; GROUPS])> {
-        c.first().map(|&n| {
-            let c = &ix.assessment.contributions[n as usize];
-            (c, term_groups(c))
-        })
-    }
-    fn value<'c>(
-        ix: &Index<'_>,
-        side: Option<(&'c Contribution, [f64; GROUPS])>,
-        indicator: Indicator,
-        recent: &mut Recent,
-    ) -> Option<Side<'c>> {
-        side.and_then(|(c, g)| {
-            let v = c.values.iter().find(|v| v.indicator == indicator)?;
-            ix.with_factor(c, g, v, recent)
-        })
-    }
-    let (sa, sb) = (one(a, ca), one(b, cb));
+    let one = |ix: &Index, e: Option<u32>| e.map(|e| (e, ix.term_groups(e)));
+    let (sa, sb) = (one(a, first_a), one(b, first_b));
+    let value = |ix: &Index, side: Option<(u32, [f64; super::GROUPS])>, indicator| {
+        side.and_then(|(e, g)| ix.side(e, g, indicator))
+    };
     for (k, &indicator) in indicators.iter().enumerate() {
-        match (value(a, sa, indicator, ra), value(b, sb, indicator, rb)) {
+        match (value(a, sa, indicator), value(b, sb, indicator)) {
             (None, None) => {}
             (Some(x), Some(y)) => sink.matched(k, &x, &y),
             (None, Some(y)) => {
-                let driver = y
-                    .contribution
-                    .presence
-                    .or_else(|| a.exclusion_driver(key, y.contribution));
+                let driver = y.presence.or_else(|| a.exclusion_driver(key));
                 sink.one_sided(k, driver, 1.0, &[y]);
             }
             (Some(x), None) => {
-                let driver = x
-                    .contribution
-                    .presence
-                    .or_else(|| b.exclusion_driver(key, x.contribution));
+                let driver = x.presence.or_else(|| b.exclusion_driver(key));
                 sink.one_sided(k, driver, -1.0, &[x]);
             }
         }
@@ -90,27 +73,27 @@ pub(super) fn key_difference(
 fn several_difference(
     sink: &mut (impl Sink + ?Sized),
     k: usize,
-    a: &Index<'_>,
-    b: &Index<'_>,
-    key: u32,
+    a: &Index,
+    b: &Index,
+    key: Key,
     indicator: Indicator,
 ) {
-    let (sa, sb) = (side(a, key, indicator), side(b, key, indicator));
+    let (sa, sb) = (sides(a, key, indicator), sides(b, key, indicator));
     match (sa.as_slice(), sb.as_slice()) {
         ([], []) => {}
         ([x], [y]) => sink.matched(k, x, y),
         ([], present) => {
             let driver = present
                 .iter()
-                .find_map(|x| x.contribution.presence)
-                .or_else(|| a.exclusion_driver(key, present[0].contribution));
+                .find_map(|x| x.presence)
+                .or_else(|| a.exclusion_driver(key));
             sink.one_sided(k, driver, 1.0, present);
         }
         (present, []) => {
             let driver = present
                 .iter()
-                .find_map(|x| x.contribution.presence)
-                .or_else(|| b.exclusion_driver(key, present[0].contribution));
+                .find_map(|x| x.presence)
+                .or_else(|| b.exclusion_driver(key));
             sink.one_sided(k, driver, -1.0, present);
         }
         // Several contributions for one item and aspect on a side cannot be matched term
@@ -121,22 +104,17 @@ fn several_difference(
 
 /// Walks every key of the pair (`a`, `b`) for the indicators both cover, in a deterministic
 /// order: A's keys in its contribution order, then B's keys A lacks, in B's order.
-pub(super) fn walk(
-    sink: &mut (impl Sink + ?Sized),
-    a: &Index<'_>,
-    b: &Index<'_>,
-    both: &[Indicator],
-) {
+pub(super) fn walk(sink: &mut (impl Sink + ?Sized), a: &Index, b: &Index, both: &[Indicator]) {
     if both.is_empty() {
         return;
     }
-    let (mut ra, mut rb) = (Recent::default(), Recent::default());
-    for &key in &a.order {
-        key_difference(sink, (a, &mut ra), (b, &mut rb), key, both);
+    for &e in &a.order {
+        key_difference(sink, a, b, a.key(e), both);
     }
-    for &key in &b.order {
-        if a.contributions(key).is_empty() {
-            key_difference(sink, (a, &mut ra), (b, &mut rb), key, both);
+    for &e in &b.order {
+        let key = b.key(e);
+        if !a.has(key) {
+            key_difference(sink, a, b, key, both);
         }
     }
 }

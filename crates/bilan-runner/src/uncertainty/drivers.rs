@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use super::inputs::{Inputs, Resolver, merge};
 use super::plan::{Builder, Linear, Monomials, term_inputs, value_monomial};
 use crate::divergence::{
-    GROUPS, Side, Sink, UNTAGGED, product, substitute, term_group, walk_pairs_each,
+    GROUPS, Side, Sink, UNTAGGED, contribution, product, substitute, term_group, walk_pairs_each,
 };
 
 /// Inputs of one side of a class: (input, power, group), sorted.
@@ -89,43 +89,48 @@ struct Compiler<'i, 'm> {
     resolver: Resolver<'i>,
     method_a: String,
     method_b: String,
+    /// The assessments of A and B, whose trail the sides point into.
+    a: &'i Assessment,
+    b: &'i Assessment,
     index: FxHashMap<ClassKey, usize>,
     scratch: Vec<(usize, f64)>,
 }
 
 impl Compiler<'_, '_> {
     /// The inputs of one side: terms in their groups, the factor in the factor's group.
-    fn cited(&mut self, method_a: bool, x: &Side<'_>) -> Vec<(usize, f64, usize)> {
+    fn cited(&mut self, method_a: bool, x: &Side) -> Vec<(usize, f64, usize)> {
         let method = if method_a {
             &self.method_a
         } else {
             &self.method_b
         };
+        let (c, value) = contribution(if method_a { self.a } else { self.b }, x);
         let mut grouped = Vec::new();
-        self.resolver.terms(method, x.contribution, &mut grouped);
+        self.resolver.terms(method, c, &mut grouped);
         let mut out: Vec<(usize, f64, usize)> = grouped
             .into_iter()
-            .map(|(n, p, t)| (n, p, term_group(x.contribution.terms[t].driver)))
+            .map(|(n, p, t)| (n, p, term_group(c.terms[t].driver)))
             .collect();
-        if let Some(n) = self.resolver.factor(x.indicator_value) {
+        if let Some(n) = self.resolver.factor(value) {
             out.push((n, 1.0, x.factor_group));
         }
         out.sort_by(|l, r| (l.0, l.2).cmp(&(r.0, r.2)).then(l.1.total_cmp(&r.1)));
         out
     }
 
-    fn value_monomial(&mut self, method_a: bool, x: &Side<'_>) -> Option<u32> {
+    fn value_monomial(&mut self, method_a: bool, x: &Side) -> Option<u32> {
         let method = if method_a {
             &self.method_a
         } else {
             &self.method_b
         };
-        let terms = term_inputs(&mut self.resolver, method, x.contribution);
+        let (c, value) = contribution(if method_a { self.a } else { self.b }, x);
+        let terms = term_inputs(&mut self.resolver, method, c);
         value_monomial(
             &mut self.resolver,
             self.monomials,
             &terms,
-            x.indicator_value,
+            value,
             &mut self.scratch,
         )
     }
@@ -136,7 +141,7 @@ fn bits(g: &[f64; GROUPS]) -> [u64; GROUPS] {
 }
 
 impl Sink for Compiler<'_, '_> {
-    fn matched(&mut self, k: usize, a: &Side<'_>, b: &Side<'_>) {
+    fn matched(&mut self, k: usize, a: &Side, b: &Side) {
         let (ca, cb) = (self.cited(true, a), self.cited(false, b));
         // What both sides cite alike, counted as a multiset: an input cited twice on one
         // side and once on the other is common once.
@@ -199,7 +204,7 @@ impl Sink for Compiler<'_, '_> {
         self.plan.classes[class].weight.add(mono, scale);
     }
 
-    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side<'_>]) {
+    fn one_sided(&mut self, k: usize, driver: Option<Driver>, sign: f64, present: &[Side]) {
         let g = term_group(driver);
         for x in present {
             let mono = self.value_monomial(sign < 0.0, x);
@@ -207,7 +212,7 @@ impl Sink for Compiler<'_, '_> {
         }
     }
 
-    fn unmatched(&mut self, k: usize, a: &[Side<'_>], b: &[Side<'_>]) {
+    fn unmatched(&mut self, k: usize, a: &[Side], b: &[Side]) {
         for x in b {
             let mono = self.value_monomial(false, x);
             self.plan.linear[k][UNTAGGED].add(mono, x.value);
@@ -245,6 +250,8 @@ pub(super) fn compile(
                 resolver: Resolver::new(inputs),
                 method_a: assessed[i].1.method.id.clone(),
                 method_b: assessed[j].1.method.id.clone(),
+                a: assessed[i].1,
+                b: assessed[j].1,
                 index: FxHashMap::default(),
                 scratch: Vec::new(),
             };

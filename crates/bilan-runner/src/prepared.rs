@@ -1,0 +1,70 @@
+//! What the comparison reads of each method's assessment besides its figures: the
+//! reconciliation, the breakdowns, the data quality and the divergence index. Prepared as
+//! soon as a method has run, they let [`crate::run_figures`] drop the method's audit trail
+//! (its contributions) at once, so a comparison keeps per workload only what its figures,
+//! reconciliation and divergence need.
+
+use bilan_core::assessment::{Assessment, Breakdown, ItemKind};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::Inventory;
+use bilan_core::method::Descriptor;
+use bilan_core::quality::Quality;
+
+use crate::divergence::{Index, ItemIds};
+use crate::reconcile::{self, Reconciliation};
+
+/// One method's assessment, prepared for the comparison.
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    pub(crate) reconciliation: Reconciliation,
+    pub(crate) breakdowns: [Option<Breakdown>; Indicator::ALL.len()],
+    pub(crate) quality: Quality,
+    pub(crate) index: Index,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("reconciliation", &self.reconciliation)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything of the inventory the preparation reads: the items to reconcile, numbered for
+/// matching contributions across methods.
+pub struct Items<'a> {
+    pub(crate) inventory: &'a Inventory,
+    pub(crate) list: Vec<(ItemKind, &'a str)>,
+    pub(crate) ids: ItemIds<'a>,
+}
+
+impl std::fmt::Debug for Items<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items")
+            .field("items", &self.list.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Items<'a> {
+    /// The items of `inventory`, numbered.
+    pub fn of(inventory: &'a Inventory) -> Items<'a> {
+        let list = reconcile::items(inventory);
+        let ids = ItemIds::new(list.iter().copied());
+        Items {
+            inventory,
+            list,
+            ids,
+        }
+    }
+}
+
+/// `a`, by the method `descriptor` describes, prepared for the comparison.
+pub(crate) fn prepare(items: &Items<'_>, descriptor: &Descriptor, a: &Assessment) -> Prepared {
+    Prepared {
+        reconciliation: reconcile::reconcile(&items.list, a),
+        breakdowns: a.breakdowns(),
+        quality: bilan_core::quality::assess(items.inventory, a),
+        index: Index::new(descriptor, a, &items.ids),
+    }
+}
