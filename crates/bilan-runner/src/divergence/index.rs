@@ -26,6 +26,8 @@ pub(super) const NONE: u32 = u32::MAX;
 /// (a plugin's own) is numbered on first sight, under one.
 pub(crate) struct ItemIds<'a> {
     known: FxHashMap<(ItemKind, &'a str), u32>,
+    /// The known items in number order.
+    order: Vec<(ItemKind, &'a str)>,
     other: Mutex<FxHashMap<(ItemKind, Box<str>), u32>>,
 }
 
@@ -33,14 +35,35 @@ impl<'a> ItemIds<'a> {
     /// Numbers `items` in order.
     pub(crate) fn new(items: impl IntoIterator<Item = (ItemKind, &'a str)>) -> ItemIds<'a> {
         let mut known = FxHashMap::default();
+        let mut order = Vec::new();
         for item in items {
             let next = u32::try_from(known.len()).unwrap_or(NONE);
-            known.entry(item).or_insert(next);
+            known.entry(item).or_insert_with(|| {
+                order.push(item);
+                next
+            });
         }
         ItemIds {
             known,
+            order,
             other: Mutex::default(),
         }
+    }
+
+    /// [`ItemIds::id`], trying first `hint` (the item before) and the one after it: a
+    /// method mostly accounts for the items in inventory order, one or a few contributions
+    /// each, so most items are found without hashing their id.
+    fn id_near(&self, kind: ItemKind, id: &str, hint: u32) -> u32 {
+        let at = hint as usize;
+        for n in [at, at + 1] {
+            if let Some(&(k, known)) = self.order.get(n)
+                && k == kind
+                && known == id
+            {
+                return u32::try_from(n).unwrap_or(NONE);
+            }
+        }
+        self.id(kind, id)
     }
 
     fn id(&self, kind: ItemKind, id: &str) -> u32 {
@@ -184,11 +207,13 @@ impl Index {
         // The last entry of each item while the chains are built.
         let mut last: Vec<u32> = Vec::new();
         let mut recent = [None; Indicator::ALL.len()];
+        let mut hint = 0;
         for (n, c) in assessment.contributions.iter().enumerate() {
             if c.memo {
                 continue;
             }
-            let item = ids.id(c.item.kind, &c.item.id);
+            let item = ids.id_near(c.item.kind, &c.item.id, hint);
+            hint = item;
             let entry = u32::try_from(index.entries.len()).unwrap_or(NONE);
             let slot = item as usize;
             if index.by_item.len() <= slot {
