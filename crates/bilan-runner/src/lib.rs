@@ -450,10 +450,10 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
                 .unwrap_or_default(),
         })
         .collect();
-    let mut assessed: Vec<(&Assessment, &mut Prepared)> = outcomes
-        .iter_mut()
-        .filter_map(|o| match (&o.result, &mut o.prepared) {
-            (Ok(a), Some(p)) => Some((a, &mut **p)),
+    let assessed: Vec<(&Assessment, &Prepared)> = outcomes
+        .iter()
+        .filter_map(|o| match (&o.result, &o.prepared) {
+            (Ok(a), Some(p)) => Some((a, &**p)),
             _ => None,
         })
         .collect();
@@ -464,8 +464,8 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
             indicator,
             unit: indicator.unit(),
             rows: assessed
-                .iter_mut()
-                .map(|(a, p)| figures(a, indicator, p.breakdowns[k].take(), &p.quality))
+                .iter()
+                .map(|(a, p)| figures(a, indicator, p.breakdowns[k].clone(), &p.quality))
                 .collect(),
         })
         .collect();
