@@ -75,6 +75,10 @@ pub(crate) fn json_escape(text: &str) -> Cow<'_, str> {
 }
 
 fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> std::io::Result<()> {
+    // Printable ASCII, what almost every string of a report is, has nothing to escape.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return w.write_all(text.as_bytes());
+    }
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if bilan_units::text::is_unsafe_char(c) && c != '\n' && c != '\t' {
@@ -285,10 +289,10 @@ pub(crate) fn stream_json<T: serde::Serialize>(
     value: &T,
 ) -> Result<usize, Failure> {
     let write = |w: &mut dyn Write| -> std::io::Result<usize> {
-        let mut out = Counting {
-            inner: std::io::BufWriter::new(w),
-            bytes: 0,
-        };
+        // The buffer comes first: the pretty formatter writes a few bytes at a time (an
+        // indentation step, a comma), which a buffer takes in place while every layer
+        // behind it would be called for each.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, Counting { inner: w, bytes: 0 });
         let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
         serde::Serialize::serialize(
             value,
@@ -298,7 +302,7 @@ pub(crate) fn stream_json<T: serde::Serialize>(
         .map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
         out.flush()?;
-        Ok(out.bytes)
+        Ok(out.get_ref().bytes)
     };
     let result = match output {
         Some(path) => {
