@@ -7,9 +7,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use bilan_core::assessment::{
-    Aspect, Assessment, Contribution, Driver, FactorUse, IndicatorValue, ItemKind,
-};
+use bilan_core::assessment::{Aspect, Assessment, Contribution, Driver, IndicatorValue, ItemKind};
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
 use rustc_hash::FxHashMap;
@@ -140,11 +138,9 @@ struct Entry {
 #[derive(Clone, Copy, Debug)]
 struct Value {
     value: f64,
-    /// The factor's value in the indicator's unit per reference unit.
-    canonical: f64,
+    /// Its factor's position in [`Index::factors`].
+    factor: u32,
     indicator: Indicator,
-    /// The factor's driver group.
-    group: u8,
     /// Its position in the contribution's values.
     position: u8,
 }
@@ -163,9 +159,13 @@ pub(crate) struct Index {
     /// Item number → its first entry, or `NONE`.
     by_item: Vec<u32>,
     entries: Vec<Entry>,
-    /// Each entry's terms as (driver group, multiplicative effect), in term order.
-    effects: Vec<(u8, f64)>,
+    /// Each entry's terms' driver groups, in term order…
+    effect_groups: Vec<u8>,
+    /// …and their multiplicative effects.
+    effects: Vec<f64>,
     values: Vec<Value>,
+    /// Each factor of the assessment, in its order: driver group and canonical value.
+    factors: Vec<(u8, f64)>,
     /// (item, aspect) → driver of the exclusion that explains its absence.
     excluded: FxHashMap<(u32, Aspect), Driver>,
     /// Item → driver of an exclusion of the whole item.
@@ -183,8 +183,12 @@ impl Index {
         assessment: &Assessment,
         ids: &ItemIds<'_>,
     ) -> Index {
-        let factors: FxHashMap<&str, &FactorUse> =
-            assessment.factors.iter().map(|f| (&*f.id, f)).collect();
+        let factors: FxHashMap<&str, u32> = assessment
+            .factors
+            .iter()
+            .enumerate()
+            .map(|(n, f)| (&*f.id, u32::try_from(n).unwrap_or(NONE)))
+            .collect();
         let mut index = Index {
             method: assessment.method.id.clone(),
             rules: Driver::ALL
@@ -199,8 +203,17 @@ impl Index {
             order: Vec::new(),
             by_item: Vec::new(),
             entries: Vec::with_capacity(assessment.contributions.len()),
+            effect_groups: Vec::new(),
             effects: Vec::new(),
             values: Vec::new(),
+            factors: assessment
+                .factors
+                .iter()
+                .map(|f| {
+                    let driver = f.driver.unwrap_or(Driver::FactorChoice);
+                    (group_index(driver_index(driver)), f.canonical)
+                })
+                .collect(),
             excluded: FxHashMap::default(),
             excluded_items: FxHashMap::default(),
         };
@@ -229,19 +242,17 @@ impl Index {
             }
             last[slot] = entry;
             let effects = u32::try_from(index.effects.len()).unwrap_or(NONE);
-            index.effects.extend(
-                c.terms
-                    .iter()
-                    .map(|t| (group_index(term_group(t.driver)), t.effect())),
-            );
+            index
+                .effect_groups
+                .extend(c.terms.iter().map(|t| group_index(term_group(t.driver))));
+            index.effects.extend(c.terms.iter().map(|t| t.effect()));
             let values = u32::try_from(index.values.len()).unwrap_or(NONE);
             for (position, v) in c.values.iter().enumerate() {
-                if let Some((group, canonical)) = factor_of(&factors, v, &mut recent) {
+                if let Some(factor) = factor_of(&factors, v, &mut recent) {
                     index.values.push(Value {
                         value: v.value,
-                        canonical,
+                        factor,
                         indicator: v.indicator,
-                        group,
                         position: u8::try_from(position).unwrap_or(u8::MAX),
                     });
                 }
@@ -324,9 +335,12 @@ impl Index {
     /// The product of entry `e`'s terms by driver group; the same for every indicator.
     pub(super) fn term_groups(&self, e: u32) -> [f64; GROUPS] {
         let entry = &self.entries[e as usize];
-        let start = entry.effects as usize;
+        let terms = entry.effects as usize..entry.effects as usize + entry.n_effects as usize;
         let mut g = [1.0; GROUPS];
-        for &(group, effect) in &self.effects[start..start + entry.n_effects as usize] {
+        for (&group, &effect) in self.effect_groups[terms.clone()]
+            .iter()
+            .zip(&self.effects[terms])
+        {
             g[group as usize] *= effect;
         }
         g
@@ -345,11 +359,12 @@ impl Index {
         let v = self.values[start..start + entry.n_values as usize]
             .iter()
             .find(|v| v.indicator == indicator)?;
-        terms[v.group as usize] *= v.canonical;
+        let (group, canonical) = self.factors[v.factor as usize];
+        terms[group as usize] *= canonical;
         Some(Side {
             groups: terms,
             value: v.value,
-            factor_group: v.group as usize,
+            factor_group: group as usize,
             presence: entry.presence,
             contribution: entry.contribution,
             position: v.position,
@@ -363,29 +378,28 @@ impl Index {
 }
 
 /// The factor last found for each indicator, by the address of its id.
-type Recent = [Option<(usize, u8, f64)>; Indicator::ALL.len()];
+type Recent = [Option<(usize, u32)>; Indicator::ALL.len()];
 
-/// The driver group and canonical value of `v`'s factor, `None` when the factor is not
+/// The position of `v`'s factor among the assessment's factors, `None` when it is not
 /// listed. Consecutive values mostly share their factor (every workload at a site has the
 /// site's grid factor), so the last one found for the indicator is checked first, by the
 /// address of its id (every value of the assessment is alive meanwhile, so an address is not
 /// reused for another id).
 fn factor_of(
-    factors: &FxHashMap<&str, &FactorUse>,
+    factors: &FxHashMap<&str, u32>,
     v: &IndicatorValue,
     recent: &mut Recent,
-) -> Option<(u8, f64)> {
+) -> Option<u32> {
     let ptr = v.factor.as_ptr() as usize;
     let recent = &mut recent[v.indicator.index()];
-    if let Some((p, group, canonical)) = *recent
+    if let Some((p, factor)) = *recent
         && p == ptr
     {
-        return Some((group, canonical));
+        return Some(factor);
     }
-    let factor = factors.get(&*v.factor)?;
-    let group = group_index(driver_index(factor.driver.unwrap_or(Driver::FactorChoice)));
-    *recent = Some((ptr, group, factor.canonical));
-    Some((group, factor.canonical))
+    let factor = *factors.get(&*v.factor)?;
+    *recent = Some((ptr, factor));
+    Some(factor)
 }
 
 /// The contribution of `a` behind `side`, and its value, for a sink that reads the trail.
