@@ -63,6 +63,13 @@ impl<'a> Report<'a> {
         self.assessments.trail = trail;
         self
     }
+
+    /// The report of assessments whose contributions were dropped once compared: the JSON
+    /// report's trail is rebuilt with `rebuild`, one assessment at a time, as it is written.
+    pub fn with_rebuild(mut self, rebuild: crate::trail::Rebuild<'a>) -> Report<'a> {
+        self.assessments.rebuild = Some(rebuild);
+        self
+    }
 }
 
 fn cell(value: Option<f64>, indicator: Indicator) -> String {

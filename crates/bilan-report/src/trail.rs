@@ -204,14 +204,32 @@ impl<'a> ContributionSummary<'a> {
     }
 }
 
+/// Rebuilds the `n`-th assessment of a report whose assessments' trails were dropped: runs
+/// its method again.
+pub type Rebuild<'a> = &'a (dyn Fn(usize) -> Result<Assessment, String> + Sync);
+
 /// The assessments of a comparison report, written with the trail asked for; reads as the
 /// list of assessments.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Assessments<'a> {
     /// The assessments, in method order.
     pub list: Vec<&'a Assessment>,
     /// How much of their trail the JSON report carries.
     pub trail: Trail,
+    /// When the assessments' contributions were dropped once compared, how to rebuild each
+    /// for the JSON report's trail: one at a time as it is written, the next rebuilt while
+    /// one is written, so at most two are held.
+    pub rebuild: Option<Rebuild<'a>>,
+}
+
+impl std::fmt::Debug for Assessments<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Assessments")
+            .field("list", &self.list)
+            .field("trail", &self.trail)
+            .field("rebuild", &self.rebuild.is_some())
+            .finish()
+    }
 }
 
 impl<'a> Deref for Assessments<'a> {
@@ -223,11 +241,39 @@ impl<'a> Deref for Assessments<'a> {
 
 impl Serialize for Assessments<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.list
-                .iter()
-                .map(|a| TrailedAssessment::new(a, self.trail)),
-        )
+        let Some(rebuild) = self.rebuild.filter(|_| self.trail != Trail::None) else {
+            return s.collect_seq(
+                self.list
+                    .iter()
+                    .map(|a| TrailedAssessment::new(a, self.trail)),
+            );
+        };
+        std::thread::scope(|scope| {
+            // A rendezvous channel: the next assessment is rebuilt while one is written.
+            let (tx, rx) = std::sync::mpsc::sync_channel(0);
+            let count = self.list.len();
+            scope.spawn(move || {
+                for n in 0..count {
+                    if tx.send(rebuild(n)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut seq = s.serialize_seq(Some(count))?;
+            for (n, rebuilt) in rx.iter().enumerate() {
+                let a = rebuilt.map_err(|e| {
+                    serde::ser::Error::custom(format!(
+                        "the audit trail of {} could not be rebuilt: {e}",
+                        self.list[n].method
+                    ))
+                })?;
+                serde::ser::SerializeSeq::serialize_element(
+                    &mut seq,
+                    &TrailedAssessment::new(&a, self.trail),
+                )?;
+            }
+            serde::ser::SerializeSeq::end(seq)
+        })
     }
 }
 
@@ -236,6 +282,7 @@ impl<'a> From<Vec<&'a Assessment>> for Assessments<'a> {
         Assessments {
             list,
             trail: Trail::Full,
+            rebuild: None,
         }
     }
 }

@@ -157,6 +157,16 @@ pub fn run_figures(
     })
 }
 
+/// `method`'s assessment of `inventory` again, as [`run`] gives it: for a report that writes
+/// the audit trail of an outcome of [`run_figures`], one method at a time.
+pub fn rerun(
+    inventory: &Inventory,
+    factors: &FactorSet,
+    method: &MethodRun<'_>,
+) -> Result<Assessment, String> {
+    run_one(inventory, factors, method, &estimated::index(inventory)).result
+}
+
 fn run_each(
     inventory: &Inventory,
     factors: &FactorSet,
@@ -401,7 +411,14 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
         .par_iter_mut()
         .filter(|o| o.prepared.is_none())
         .for_each(|o| {
-            if let Ok(a) = &o.result {
+            if o.trail_dropped {
+                // Compared once already: what it was prepared into is spent, and its trail
+                // is gone, so it cannot be prepared again.
+                o.result = Err(
+                    "its audit trail was dropped after an earlier comparison; run it again"
+                        .to_owned(),
+                );
+            } else if let Ok(a) = &o.result {
                 o.prepared = Some(Box::new(prepare(items, &o.descriptor, a)));
             }
         });
@@ -471,6 +488,11 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
         .collect();
     let indices: Vec<&divergence::Index> = assessed.iter().map(|(_, p)| &p.index).collect();
     let divergences = divergence::pairs_of(&indices);
+    // What was prepared is spent: a report writes from the comparison (and, for outcomes
+    // that keep their trail, from the assessments).
+    for o in outcomes.iter_mut() {
+        o.prepared = None;
+    }
     Comparison {
         methods,
         indicators,

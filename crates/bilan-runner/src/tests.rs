@@ -369,5 +369,10 @@ fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
         let actual = serde_json::to_value(compare_with(&items, &mut lean)).expect("serialises");
         assert_eq!(actual, expected, "{name}");
         assert!(full.iter().all(|o| !o.trail_dropped()));
+        // Compared again, an outcome whose trail is gone is an error row, never figures
+        // from an empty trail.
+        let again = compare_with(&items, &mut lean);
+        assert!(again.indicators.iter().all(|i| i.rows.is_empty()), "{name}");
+        assert!(again.methods.iter().all(|m| m.error.is_some()), "{name}");
     }
 }

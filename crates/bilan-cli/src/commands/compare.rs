@@ -18,15 +18,15 @@ pub(crate) fn compare(
     let items = bilan_runner::Items::of(&session.inventory);
     let format = cmd.common.format;
     let trail = cmd.common.trail.trail();
-    // A report of figures only drops each method's audit trail as soon as the comparison
-    // has what it needs of it; the JSON report with a trail, the HTML page (whose audit
-    // trail sections read the contributions) and the propagation of uncertainty keep it.
+    // Each method's audit trail is dropped as soon as the comparison has what it needs of
+    // it; the JSON report runs the methods again, one at a time, to write their trails. The
+    // HTML page (whose audit trail sections read the contributions) and the propagation of
+    // uncertainty keep them.
     let figures_only = cmd.common.uncertainty.mode.is_none()
-        && match format {
-            Format::Table | Format::Md | Format::Csv => true,
-            Format::Json => trail == bilan_report::trail::Trail::None,
-            _ => false,
-        };
+        && matches!(
+            format,
+            Format::Table | Format::Md | Format::Csv | Format::Json
+        );
     let mut outcomes = if figures_only {
         session.run_figures(&items)
     } else {
@@ -53,13 +53,23 @@ pub(crate) fn compare(
         .iter()
         .filter_map(|o| o.result.as_ref().ok())
         .collect();
-    let report = bilan_report::compare::Report::new(
+    // The methods whose assessments the report lists, for rebuilding their trails.
+    let runs = session.method_runs();
+    let listed: Vec<usize> = (0..outcomes.len())
+        .filter(|&k| outcomes[k].result.is_ok())
+        .collect();
+    let rebuild =
+        |n: usize| bilan_runner::rerun(&session.inventory, &session.factors, &runs[listed[n]]);
+    let mut report = bilan_report::compare::Report::new(
         &session.stamp,
         &session.inventory,
         &comparison,
         assessments,
     )
     .with_trail(trail);
+    if figures_only {
+        report = report.with_rebuild(&rebuild);
+    }
     let output = cmd.common.output.as_deref();
     // Every format is written as it is rendered: with the full audit trail of a large
     // inventory the report is large.
@@ -93,6 +103,7 @@ pub(crate) fn compare(
         })
         .collect();
     drop(report);
+    drop(runs);
     io.release(items);
     io.release((session, outcomes, comparison));
     report_failures(io, &failures)

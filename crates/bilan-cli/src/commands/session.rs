@@ -338,7 +338,8 @@ impl Session {
         bilan_runner::run_figures(items, &self.factors, &self.method_runs())
     }
 
-    fn method_runs(&self) -> Vec<MethodRun<'_>> {
+    /// The session's methods with their parameters, as the runner takes them.
+    pub(crate) fn method_runs(&self) -> Vec<MethodRun<'_>> {
         self.methods
             .iter()
             .zip(&self.params)
