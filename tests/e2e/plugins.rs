@@ -495,6 +495,34 @@ fn the_misbehaving_fixture_itself_works_when_it_behaves() {
 }
 
 #[test]
+fn a_trail_rebuilt_for_the_json_report_must_give_the_figures_compared() {
+    // The comparison drops each method's trail and the JSON report runs the method again to
+    // write it: a plugin whose results change from one run to the next is refused there,
+    // not written with a trail that is not the one behind its figures.
+    let plugin = library("bilan_fixture_misbehaving");
+    let args = [
+        "compare",
+        "examples/llama-3.1.toml",
+        "-m",
+        "fixture-unsteady",
+        "--plugin",
+        &plugin,
+    ];
+    let table = bilan(&args);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let json = bilan(&[&args[..], &["-f", "json"]].concat());
+    assert_ne!(json.code, 0, "{}", json.stdout);
+    assert!(
+        json.stderr.contains("the audit trail of fixture-unsteady")
+            && json
+                .stderr
+                .contains("gave other figures than those compared"),
+        "{}",
+        json.stderr
+    );
+}
+
+#[test]
 fn a_plugin_that_panics_is_an_error_row() {
     assert_misbehaves(
         "fixture-panic",
