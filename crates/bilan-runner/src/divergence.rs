@@ -230,7 +230,10 @@ fn divergence(a: &Index, b: &Index, indicator: Indicator, tally: &Tally) -> Dive
 /// The divergence of every pair of methods (in run order: A before B) for every indicator at
 /// least one of them covers.
 pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
-    let indices = indices(assessed, &ItemIds::new([]));
+    let indices = indices(
+        assessed,
+        &ItemIds::of_assessment(assessed.first().map(|(_, a)| *a)),
+    );
     pairs_of(&indices.iter().collect::<Vec<_>>())
 }
 
@@ -271,7 +274,10 @@ pub(crate) fn walk_pairs_each<T>(
     start: impl Fn(usize, usize, &[Indicator]) -> T,
     mut each: impl FnMut(T, &mut dyn FnMut(&mut dyn Sink)),
 ) {
-    let indices = indices(assessed, &ItemIds::new([]));
+    let indices = indices(
+        assessed,
+        &ItemIds::of_assessment(assessed.first().map(|(_, a)| *a)),
+    );
     for (i, j) in pairs(indices.len()) {
         let (a, b) = (&indices[i], &indices[j]);
         let both: Vec<Indicator> = Indicator::ALL

@@ -411,7 +411,7 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
         .par_iter_mut()
         .filter(|o| o.prepared.is_none())
         .for_each(|o| {
-            if o.trail_dropped {
+            if o.trail_dropped && o.result.is_ok() {
                 // Compared once already: what it was prepared into is spent, and its trail
                 // is gone, so it cannot be prepared again.
                 o.result = Err(

@@ -55,8 +55,9 @@ impl fmt::Display for Substance {
 /// to the SI-coherent base units (kg, m, s, device, request, token, FLOP) and
 /// an optional [`Substance`].
 ///
-/// A unit is shared, not copied: every quantity read in `kWh` holds the same parsed unit, so
-/// a quantity takes 16 bytes (an inventory of a million workloads holds millions of them).
+/// A unit is shared, not copied: a copy shares its parsed form, and quantities a thread
+/// reads in a unit it recently parsed share it too, so a quantity takes 16 bytes (an
+/// inventory of a million workloads holds millions of them).
 #[derive(Clone, PartialEq)]
 pub struct Unit(Arc<Parts>);
 

@@ -85,7 +85,7 @@ pub(crate) fn compare(
         if same {
             Ok(a)
         } else {
-            Err("run again, the method gave other figures than those compared".to_owned())
+            Err("run again, the method gave other figures than those compared: its results change from one run to the next (a table, or `--trail none`, runs it once)".to_owned())
         }
     };
     let mut report = bilan_report::compare::Report::new(

@@ -1,7 +1,8 @@
 //! Indexing assessments for the decomposition. An [`Index`] keeps, for each counted
 //! contribution, only what the walk needs: its item and aspect, the driver of its presence,
-//! its terms' effects by driver group, and each value with its factor's canonical value and
-//! group. It owns all of it, so an assessment's audit trail can be dropped once its index is
+//! each term's effect and driver group, and each value with its factor (a position in the
+//! index's table of the assessment's factors, which holds each one's canonical value and
+//! group). It owns all of it, so an assessment's audit trail can be dropped once its index is
 //! built, and it is built from one assessment alone (items are numbered by a shared
 //! [`ItemIds`]), so each method's index is built as soon as that method has run.
 
@@ -46,6 +47,19 @@ impl<'a> ItemIds<'a> {
             order,
             other: Mutex::default(),
         }
+    }
+
+    /// The items of `a` numbered up front, for indexing assessments of an inventory not at
+    /// hand: other assessments of the same inventory account for the same items, so they
+    /// are found without the lock.
+    pub(crate) fn of_assessment(a: Option<&'a Assessment>) -> ItemIds<'a> {
+        let items = a.into_iter().flat_map(|a| {
+            a.contributions
+                .iter()
+                .map(|c| (c.item.kind, &*c.item.id))
+                .chain(a.exclusions.iter().map(|e| (e.item.kind, &*e.item.id)))
+        });
+        ItemIds::new(items)
     }
 
     /// [`ItemIds::id`], trying first `hint` (the item before) and the one after it: a
@@ -248,7 +262,10 @@ impl Index {
             index.effects.extend(c.terms.iter().map(|t| t.effect()));
             let values = u32::try_from(index.values.len()).unwrap_or(NONE);
             for (position, v) in c.values.iter().enumerate() {
-                if let Some(factor) = factor_of(&factors, v, &mut recent) {
+                // A value whose factor is not listed stays, with no factor: the walk finds it
+                // first for its indicator and, as before, has no side for it.
+                {
+                    let factor = factor_of(&factors, v, &mut recent).unwrap_or(NONE);
                     index.values.push(Value {
                         value: v.value,
                         factor,
@@ -359,7 +376,7 @@ impl Index {
         let v = self.values[start..start + entry.n_values as usize]
             .iter()
             .find(|v| v.indicator == indicator)?;
-        let (group, canonical) = self.factors[v.factor as usize];
+        let &(group, canonical) = self.factors.get(v.factor as usize)?;
         terms[group as usize] *= canonical;
         Some(Side {
             groups: terms,
