@@ -61,27 +61,15 @@ pub(crate) fn compare(
     // Each listed method's totals as compared: a rebuilt trail must give them again (a
     // plugin whose results change from one run to the next is refused, not reported with a
     // trail that is not the one behind its figures).
-    let compared: Vec<Vec<Option<f64>>> = (0..listed.len())
-        .map(|n| {
-            comparison
-                .indicators
-                .iter()
-                .map(|i| i.rows.get(n).and_then(|r| r.total))
-                .collect()
-        })
-        .collect();
     let rebuild = |n: usize| {
         let a = bilan_runner::rerun(&session.inventory, &session.factors, &runs[listed[n]])?;
         // Totals as the comparison computed them: from the breakdowns.
         let breakdowns = a.breakdowns();
-        let same = comparison
-            .indicators
-            .iter()
-            .zip(&compared[n])
-            .all(|(i, t)| {
-                let total = breakdowns[i.indicator.index()].as_ref().map(|b| b.total);
-                total.map(f64::to_bits) == t.map(f64::to_bits)
-            });
+        let same = comparison.indicators.iter().all(|i| {
+            let total = breakdowns[i.indicator.index()].as_ref().map(|b| b.total);
+            let compared = i.rows.get(n).and_then(|r| r.total);
+            total.map(f64::to_bits) == compared.map(f64::to_bits)
+        });
         if same {
             Ok(a)
         } else {

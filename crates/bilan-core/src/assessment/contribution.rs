@@ -67,13 +67,7 @@ impl Contribution {
         values: Vec<IndicatorValue>,
         allocation: Vec<Allocation>,
     ) -> Contribution {
-        Contribution {
-            item,
-            meta: Arc::new(meta),
-            terms,
-            values,
-            allocation,
-        }
+        Contribution::shared(item, Arc::new(meta), terms, values, allocation)
     }
 
     /// What the contribution is about, to change it (copied first if another shares it).
