@@ -45,10 +45,14 @@ struct Probe {
 }
 
 /// Reads `file` in pieces of about `piece_bytes`, or `None` when it is not worth it (a small
-/// or JSON file) or when the pieces do not read cleanly (see the module documentation).
+/// file) or when the pieces do not read cleanly (see the module documentation, and
+/// [`json`]'s for a JSON file).
 pub(crate) fn parse(file: &SourceFile, piece_bytes: usize) -> Option<Inventory> {
-    if file.format() != Format::Toml || file.text.len() < 2 * piece_bytes {
+    if file.text.len() < 2 * piece_bytes {
         return None;
+    }
+    if file.format() == Format::Json {
+        return json::parse(&file.text, piece_bytes);
     }
     let cuts = cuts(&file.text, piece_bytes);
     let (&first_cut, _) = cuts.split_first()?;
@@ -74,8 +78,19 @@ pub(crate) fn parse(file: &SourceFile, piece_bytes: usize) -> Option<Inventory> 
         },
     );
     let mut inventory = inventory?;
-    inventory.workloads = workloads?.into_iter().flatten().collect();
+    inventory.workloads = concat(workloads?);
     Some(inventory)
+}
+
+/// The workloads of every piece, in order, in one list of the exact size: collecting them
+/// through an iterator of unknown length would grow the list by doubling, copying a million
+/// workloads several times over into fresh memory.
+fn concat(pieces: Vec<Vec<Workload>>) -> Vec<Workload> {
+    let mut all = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        all.extend(piece);
+    }
+    all
 }
 
 /// The text of `file` cut as [`parse`] cuts it: what comes before the first cut, then the
@@ -142,6 +157,8 @@ fn is_header(line: &str) -> bool {
     let rest = rest.trim_start_matches([' ', '\t']);
     rest.is_empty() || rest.starts_with(['\n', '\r', '#'])
 }
+
+mod json;
 
 #[cfg(test)]
 mod tests {
@@ -214,14 +231,54 @@ ownership = "owned"
     }
 
     #[test]
-    fn small_and_json_files_are_read_whole() {
+    fn small_files_are_read_whole() {
         let text = inventory(3, &|_| String::new());
         assert!(parse(&file(&text), text.len()).is_none());
         let json = SourceFile {
             name: "inventory.json".to_owned(),
             text: "{}".repeat(100),
         };
-        assert!(parse(&json, 1).is_none());
+        assert!(parse(&json, 1).is_none(), "not one object");
+    }
+
+    #[test]
+    fn a_json_inventory_in_pieces_is_the_whole_document() {
+        let toml = inventory(40, &|i| {
+            if i % 7 == 0 {
+                "[workload.volume]\nrequests = 10\n".to_owned()
+            } else {
+                String::new()
+            }
+        });
+        let read = crate::parse::<Inventory>(&file(&toml)).expect("the TOML inventory reads");
+        let json = |text: String| SourceFile {
+            name: "inventory.json".to_owned(),
+            text,
+        };
+        let text = serde_json::to_string_pretty(&read).expect("serialises");
+        let whole = crate::parse::<Inventory>(&json(text.clone())).expect("the JSON reads");
+        let whole = serde_json::to_string(&whole).expect("serialises");
+        for piece in [1, 300, text.len() / 2] {
+            let pieces = parse(&json(text.clone()), piece).expect("read in pieces");
+            assert_eq!(pieces.workloads.len(), 40);
+            assert_eq!(
+                serde_json::to_string(&pieces).ok().as_deref(),
+                Some(&*whole)
+            );
+        }
+        // What the whole reading refuses, the pieces give up on.
+        let typo = text.replacen("\"phase\"", "\"phasee\"", 1);
+        assert!(parse(&json(typo.clone()), 1).is_none());
+        assert!(crate::parse::<Inventory>(&json(typo)).is_err());
+        let extra = text.replacen("\"schema\"", "\"extra\": 1, \"schema\"", 1);
+        assert!(parse(&json(extra.clone()), 1).is_none());
+        assert!(crate::parse::<Inventory>(&json(extra)).is_err());
+        let twice = text.replacen("\"schema\"", "\"work\\u006coad\": [], \"schema\"", 1);
+        assert!(parse(&json(twice.clone()), 1).is_none());
+        assert!(crate::parse::<Inventory>(&json(twice)).is_err());
+        let trailing = format!("{text} {{}}");
+        assert!(parse(&json(trailing.clone()), 1).is_none());
+        assert!(crate::parse::<Inventory>(&json(trailing)).is_err());
     }
 
     #[test]

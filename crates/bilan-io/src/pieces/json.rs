@@ -1,0 +1,255 @@
+//! A JSON inventory read in pieces, on every core.
+//!
+//! A machine-written inventory is one object whose `workload` array holds nearly all of the
+//! file. One scan of the text finds that array and where each of its elements starts and
+//! ends (strings and nesting are followed, so a comma or bracket inside a string or a nested
+//! value is not a boundary); the scan also refuses anything nested deeper than
+//! [`crate::MAX_DEPTH`]. The rest of the document, with the array emptied, is read as an
+//! inventory; the elements are read as workloads, in parallel tasks of about
+//! [`super::PIECE_BYTES`] of text each, straight into their places in a list of the exact
+//! size.
+//!
+//! As for TOML, the split is checked rather than trusted: a document that is not one
+//! object, a `workload` key written twice (or once escaped and once not), an element that
+//! is not a valid workload, an unknown key anywhere or text after the document make
+//! [`parse`] give up, and the caller reads the whole file as one document, which also gives
+//! the located error messages. A file read in pieces gives exactly the inventory the
+//! whole-document reading gives.
+
+use bilan_core::inventory::{Inventory, Workload};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+/// The key of the array read in pieces, as written (unescaped) in the file.
+const KEY: &[u8] = b"workload";
+
+/// Where the `workload` array lies: its brackets, and each element's span.
+#[derive(Debug, PartialEq, Eq)]
+struct Split {
+    open: usize,
+    close: usize,
+    elements: Vec<(usize, usize)>,
+}
+
+/// Reads the JSON inventory `text` in pieces of about `piece_bytes`, or `None` when the
+/// pieces do not read cleanly (see the module documentation).
+pub(super) fn parse(text: &str, piece_bytes: usize) -> Option<Inventory> {
+    let split = scan(text.as_bytes())?;
+    let mut head = String::with_capacity(text.len() - (split.close - split.open));
+    head.push_str(&text[..=split.open]);
+    head.push_str(&text[split.close..]);
+    // Elements per task: about `piece_bytes` of text each.
+    let per_element = (split.close - split.open) / split.elements.len().max(1);
+    let min_len = (piece_bytes / per_element.max(1)).max(1);
+    let mut read: Vec<Option<Workload>> = Vec::new();
+    let ((), inventory) = rayon::join(
+        || {
+            split
+                .elements
+                .par_iter()
+                .with_min_len(min_len)
+                .map(|&(start, end)| strict::<Workload>(&text[start..end]))
+                .collect_into_vec(&mut read);
+        },
+        || strict::<Inventory>(&head),
+    );
+    let mut inventory = inventory?;
+    if !inventory.workloads.is_empty() {
+        return None;
+    }
+    // Collected in place: the list of the exact size is reused.
+    inventory.workloads = read.into_iter().collect::<Option<Vec<Workload>>>()?;
+    Some(inventory)
+}
+
+/// `text` as `T`, or `None` if it does not parse, has text after the value, or has a key `T`
+/// does not know.
+fn strict<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let mut unknown = false;
+    let mut record = |_: serde_ignored::Path<'_>| unknown = true;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut record)).ok()?;
+    de.end().ok()?;
+    (!unknown).then_some(value)
+}
+
+/// The `workload` array of a document that is one object, or `None` when there is none, when
+/// the key is written more than once, or when the text nests deeper than
+/// [`crate::MAX_DEPTH`] or is plainly not JSON (unbalanced brackets, an unterminated string).
+fn scan(bytes: &[u8]) -> Option<Split> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    // At depth 1: whether the next string is a key, and whether the last key was `workload`.
+    let mut expect_key = false;
+    let mut after_key = false;
+    let mut found: Option<Split> = None;
+    // Inside the array (its depth is 2): where the current element started.
+    let mut element: Option<usize> = None;
+    let mut in_array = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_array
+            && depth == 2
+            && element.is_none()
+            && !b.is_ascii_whitespace()
+            && b != b']'
+            && b != b','
+        {
+            element = Some(i);
+        }
+        match b {
+            b'"' => {
+                let end = string_end(bytes, i)?;
+                if depth == 1 && expect_key {
+                    if &bytes[i + 1..end - 1] == KEY {
+                        if found.is_some() || after_key {
+                            return None;
+                        }
+                        after_key = true;
+                    }
+                    expect_key = false;
+                }
+                i = end;
+                continue;
+            }
+            b'{' | b'[' => {
+                if depth == 0 && (b != b'{' || i != first_non_space(bytes)) {
+                    return None;
+                }
+                depth += 1;
+                if depth > crate::MAX_DEPTH {
+                    return None;
+                }
+                if depth == 1 {
+                    expect_key = true;
+                } else if depth == 2 && after_key {
+                    if b != b'[' {
+                        return None;
+                    }
+                    after_key = false;
+                    in_array = true;
+                    found = Some(Split {
+                        open: i,
+                        close: 0,
+                        elements: Vec::new(),
+                    });
+                }
+            }
+            b'}' | b']' => {
+                if depth == 2 && in_array {
+                    let split = found.as_mut()?;
+                    if let Some(start) = element.take() {
+                        split.elements.push((start, trim_end(bytes, start, i)));
+                    }
+                    split.close = i;
+                    in_array = false;
+                }
+                depth = depth.checked_sub(1)?;
+            }
+            b',' => {
+                if depth == 1 {
+                    expect_key = true;
+                    if after_key {
+                        // `"workload": 3,`: not an array; the whole reading says so.
+                        return None;
+                    }
+                } else if depth == 2 && in_array {
+                    let start = element.take()?;
+                    found
+                        .as_mut()?
+                        .elements
+                        .push((start, trim_end(bytes, start, i)));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth != 0 || after_key {
+        return None;
+    }
+    found.filter(|s| s.close > s.open)
+}
+
+/// The offset just past the string that starts at `start` (a `"`), or `None` when it is not
+/// terminated.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return Some(i + 1),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn first_non_space(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len())
+}
+
+/// `end` moved back over white space, not before `start`.
+fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Option<Vec<&str>> {
+        scan(text.as_bytes()).map(|s| s.elements.iter().map(|&(a, b)| &text[a..b]).collect())
+    }
+
+    #[test]
+    fn the_scan_finds_each_element_of_the_top_level_array() {
+        let text = r#" {"a": {"workload": [9]}, "workload" : [ {"id": "x,]\"}"} , {"b": [1, {"c": 2}]}
+ ], "z": "workload"} "#;
+        assert_eq!(
+            split(text),
+            Some(vec![r#"{"id": "x,]\"}"}"#, r#"{"b": [1, {"c": 2}]}"#])
+        );
+        assert_eq!(split(r#"{"workload": []}"#), Some(vec![]));
+    }
+
+    #[test]
+    fn the_scan_gives_up_on_what_the_whole_reading_must_judge() {
+        for text in [
+            r#"[{"workload": []}]"#,
+            r#"{"workload": [], "workload": []}"#,
+            r#"{"workload": 3, "x": []}"#,
+            r#"{"workload": {"a": 1}}"#,
+            r#"{"workload": [1,, 2]}"#,
+            r#"{"workload": [1, 2}"#,
+            r#"{"workload": ["open]}"#,
+            r#"{"site": []}"#,
+            r#"{"workload": [] "#,
+            r#"{"workload""#,
+        ] {
+            assert_eq!(split(text), None, "{text}");
+        }
+        let deep = format!(
+            r#"{{"workload": [{}1{}]}}"#,
+            "[".repeat(crate::MAX_DEPTH),
+            "]".repeat(crate::MAX_DEPTH)
+        );
+        assert_eq!(split(&deep), None);
+    }
+
+    #[test]
+    fn workloads_are_collected_in_place() {
+        // An `Option<Workload>` takes no more room than a workload, so the list read in
+        // parallel becomes the inventory's list without a second one.
+        assert_eq!(
+            std::mem::size_of::<Option<Workload>>(),
+            std::mem::size_of::<Workload>()
+        );
+    }
+}
