@@ -1,10 +1,11 @@
 //! Repository conventions, checked by `cargo xtask tidy` and by `cargo test`: crate docs,
 //! `unsafe` only where allowed, every crate in ARCHITECTURE.md, no module cycle inside a
-//! crate ([`cycles`]), and every crate's dependencies within the layering table
-//! ([`layering`]).
+//! crate ([`cycles`]), every crate's dependencies within the layering table
+//! ([`layering`]), and metadata fit for publishing ([`metadata`]).
 
 mod cycles;
 mod layering;
+mod metadata;
 
 use std::path::{Path, PathBuf};
 
@@ -111,6 +112,8 @@ fn structure_problems(root: &Path, architecture: &str) -> Vec<String> {
 pub(crate) fn problems(root: &Path) -> Vec<String> {
     let architecture = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap_or_default();
     let mut problems = structure_problems(root, &architecture);
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    problems.extend(metadata::workspace_problems(&workspace));
     for dir in crate_dirs(root) {
         let name = dir
             .file_name()
@@ -133,6 +136,7 @@ pub(crate) fn problems(root: &Path) -> Vec<String> {
             )),
         }
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        problems.extend(metadata::problems(&name, &manifest, &workspace));
         if !manifest.contains("[lints]") || !manifest.contains("workspace = true") {
             problems.push(format!(
                 "{name}: Cargo.toml must inherit the workspace lints (`[lints] workspace = true`)"
