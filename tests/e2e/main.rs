@@ -21,6 +21,7 @@ mod measure;
 mod plugins;
 mod report_schema;
 mod sci;
+mod setup;
 mod support;
 mod systems;
 mod trail;

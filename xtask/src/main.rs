@@ -1,7 +1,9 @@
 //! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
 //!
-//! * `cargo xtask ci`: formatting check, clippy with warnings denied, the whole test suite
-//!   (which includes the codegen and tidy checks), as CI runs it.
+//! * `cargo xtask test`: everything CI runs (`.ci/run` calls it): the workspace's tests
+//!   (which include the codegen and tidy checks), then `cargo install` of the CLI as the
+//!   README says, and the installed binary run.
+//! * `cargo xtask ci`: formatting check and clippy with warnings denied, then `test`.
 //! * `cargo xtask codegen [--check]`: regenerates `docs/inventory.schema.json` from the
 //!   inventory model (or checks it is up to date).
 //! * `cargo xtask tidy`: repository conventions (crate docs, `unsafe` only where allowed,
@@ -12,6 +14,8 @@
 //! * `cargo xtask html-check [FILE]`: renders HTML reports in headless Chromium and fails on
 //!   script errors or a blank chart.
 //! * `cargo xtask new-plugin NAME`: scaffolds a methodology plugin crate in `plugins/NAME`.
+//! * `cargo xtask man [--out DIR]`: the manual pages of `bilan` and its commands, from its
+//!   command-line definition, into `target/man`.
 //! * `cargo xtask fuzz [--minutes N] [--seed S]`: the mutation fuzzer (`tests/fuzz`) in
 //!   release; fails when it finds anything.
 //! * `cargo xtask measure-check [--seconds N] [--gpu I]`: on a machine with an NVIDIA GPU,
@@ -23,8 +27,10 @@ mod bench;
 mod codegen;
 mod fuzz;
 mod html_check;
+mod man;
 mod measure_check;
 mod new_plugin;
+mod test;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -42,17 +48,19 @@ fn main() -> anyhow::Result<()> {
         } else {
             codegen::Mode::Write
         }),
+        Some("test") => test::run(&rest),
         Some("tidy") => tidy::run(&root()),
         Some("bench") => bench::bench(&rest),
         // Hidden: the parse floor that `bench --sizes` runs in release.
         Some("bench-floor") => bench::floor::run(&rest),
         Some("html-check") => html_check::run(&rest),
         Some("new-plugin") => new_plugin::run(&rest),
+        Some("man") => man::run(&root(), &rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("measure-check") => measure_check::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | codegen [--check] | tidy | bench [--workloads N | --sizes N,N,… [--runs R]] [--check] | html-check [FILE.html] | new-plugin NAME | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
+                "usage: cargo xtask <test | ci | codegen [--check] | tidy | bench [--workloads N | --sizes N,N,… [--runs R]] [--check] | html-check [FILE.html] | new-plugin NAME | man [--out DIR] | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
             );
             bail!("unknown or missing task")
         }
@@ -91,7 +99,7 @@ fn ci() -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
-    cargo(&["test", "--workspace"])?;
+    test::run(&[])?;
     eprintln!("ci: all checks passed");
     Ok(())
 }

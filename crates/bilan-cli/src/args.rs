@@ -9,7 +9,7 @@ use crate::catalogue::sources::Sources;
 /// The environmental footprint of AI systems under several accounting methodologies, side by
 /// side, with every number traceable.
 #[derive(Debug, Parser)]
-#[command(name = "bilan", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "bilan", version = version_text(), about, long_about = None, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -22,6 +22,21 @@ pub(crate) struct Cli {
     /// Show every problem of a file with many (by default the first 50, then how many more)
     #[arg(long, global = true)]
     pub(crate) all_errors: bool,
+}
+
+/// What `bilan --version` prints after `bilan`: its version, then those of the embedded
+/// factor database and of the inventory schema it reads, the three things a report's
+/// figures depend on besides the inputs.
+pub(crate) fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nfactor database {}\ninventory schema {}",
+            env!("CARGO_PKG_VERSION"),
+            bilan_factors::DB_VERSION,
+            bilan_core::INVENTORY_SCHEMA
+        )
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +84,13 @@ pub(crate) enum Command {
     /// Run a command and add the energy it drew (GPUs through NVML, CPU and DRAM through
     /// RAPL) to an inventory as a measured workload; exits with the command's exit code
     Measure(MeasureCommand),
+    /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish); bash,
+    /// zsh and fish also offer the ids of the available methods and the fixed figure paths,
+    /// e.g. `bilan completions bash > ~/.local/share/bash-completion/completions/bilan`
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]

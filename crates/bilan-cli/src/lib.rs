@@ -46,6 +46,12 @@ pub fn run_process(
     run_with(args, stdout, stderr, true)
 }
 
+/// The command line's definition: its arguments, help and subcommands, for generating
+/// completions and the manual (`cargo xtask man`).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 fn run_with(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
     stdout: &mut dyn Write,

@@ -146,6 +146,21 @@ fn parse_aspect(text: &str) -> Result<Aspect, String> {
 }
 
 impl FigurePath {
+    /// Every figure path that names no item, category, functional unit or disclosure (those
+    /// depend on the inventory and the method): each indicator's total, stages, phases and
+    /// aspects. Shell completions offer them.
+    pub fn fixed() -> Vec<String> {
+        let mut out = Vec::new();
+        for indicator in Indicator::ALL {
+            let i = indicator.id();
+            out.push(format!("{i}.total"));
+            out.extend(Stage::ALL.map(|s| format!("{i}.stage.{}", s.id())));
+            out.extend(Phase::ALL.map(|p| format!("{i}.phase.{}", p.id())));
+            out.extend(ASPECTS.map(|a| format!("{i}.aspect.{}", a.id())));
+        }
+        out
+    }
+
     /// Whether `c` counts towards this figure (memo contributions count only for categories).
     pub fn selects(&self, c: &Contribution) -> bool {
         if c.value(self.indicator).is_none() {

@@ -124,6 +124,7 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
     (
         "xtask",
         &[
+            "bilan-cli",
             "bilan-core",
             "bilan-declarative",
             "bilan-estimate",

@@ -5,6 +5,7 @@
 mod assess;
 mod check;
 mod compare;
+mod completions;
 mod diff;
 mod disclosure;
 mod explain;
@@ -54,6 +55,7 @@ pub(crate) fn run(
         } => validate::validate(&inventory, &factors, &hardware, &mut io, &mut timings),
         Command::Plugins(cmd) => plugins::command(&cmd, &mut io),
         Command::Measure(cmd) => measure::measure(&cmd, &mut io),
+        Command::Completions { shell } => completions::completions(shell, &mut io),
     };
     timings.print(&mut io);
     result

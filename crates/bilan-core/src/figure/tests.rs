@@ -84,3 +84,14 @@ fn the_aspect_list_is_complete() {
         );
     }
 }
+
+#[test]
+fn every_fixed_path_parses_and_prints_back() {
+    let fixed = FigurePath::fixed();
+    assert!(fixed.contains(&"gwp.stage.use".to_owned()));
+    assert!(fixed.contains(&"water.phase.inference".to_owned()));
+    for path in fixed {
+        let parsed: FigurePath = path.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(parsed.to_string(), path);
+    }
+}

@@ -1,0 +1,75 @@
+//! Setting bilan up where users are: versions, shell completions.
+
+use crate::support::{bilan, builtin_ids};
+
+#[test]
+fn the_version_names_the_factor_database_and_the_inventory_schema() {
+    let out = bilan(&["--version"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let version = lines.first().and_then(|l| l.strip_prefix("bilan "));
+    assert!(
+        version.is_some_and(|v| semver::Version::parse(v).is_ok()),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            format!("factor database {}", bilan_factors::DB_VERSION).as_str(),
+            format!("inventory schema {}", bilan_core::INVENTORY_SCHEMA).as_str(),
+        ]
+    );
+}
+
+#[test]
+fn completions_offer_the_methods_and_figure_paths_in_every_shell() {
+    // PowerShell's script completes commands and options, not their values.
+    let out = bilan(&["completions", "powershell"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("'compare'") && out.stdout.contains("'--method'"));
+    for shell in ["bash", "zsh", "fish"] {
+        let out = bilan(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        for id in builtin_ids() {
+            assert!(out.stdout.contains(&id), "{shell}: {id} not offered");
+        }
+        assert!(
+            out.stdout.contains("harmonised-ai"),
+            "{shell}: shipped methods"
+        );
+        assert!(
+            out.stdout.contains("gwp.stage.use"),
+            "{shell}: figure paths"
+        );
+        assert!(out.stdout.contains("compare"), "{shell}: subcommands");
+    }
+    let out = bilan(&["completions", "tcsh"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("possible values"), "{}", out.stderr);
+}
+
+#[test]
+fn the_bash_script_completes_a_method_id() {
+    let script = bilan(&["completions", "bash"]).stdout;
+    let dir = crate::support::scratch().join(format!("bilan-completions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bilan.bash");
+    std::fs::write(&path, script).expect("write");
+    let probe = format!(
+        "source {}; COMP_WORDS=(bilan compare x.toml --method ademe); COMP_CWORD=4; \
+         COMP_LINE='bilan compare x.toml --method ademe'; COMP_POINT=${{#COMP_LINE}}; \
+         _bilan bilan ademe --method; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &probe])
+        .output()
+        .expect("bash runs");
+    let offered = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        offered.lines().any(|l| l == "ademe-lca"),
+        "{offered}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
