@@ -233,7 +233,9 @@ fn devices_and_directories_are_refused_where_a_file_is_expected() {
 fn raw(args: &[&str]) -> (u8, Vec<u8>, Vec<u8>) {
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
-    let args = std::iter::once("bilan").chain(args.iter().copied());
+    let args = ["bilan", "--no-config"]
+        .into_iter()
+        .chain(args.iter().copied());
     let code = bilan_cli::run(args, &mut stdout, &mut stderr);
     (code, stdout, stderr)
 }

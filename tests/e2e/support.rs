@@ -28,7 +28,9 @@ pub(crate) fn scratch() -> PathBuf {
 /// Runs `bilan ARGS` from the repository root.
 pub(crate) fn bilan(args: &[&str]) -> Output {
     let root = root();
-    let args: Vec<String> = std::iter::once("bilan".to_owned())
+    // Never the user's configuration: every test sees the same defaults.
+    let args: Vec<String> = ["bilan".to_owned(), "--no-config".to_owned()]
+        .into_iter()
         .chain(args.iter().map(|a| {
             // Paths in the arguments are relative to the repository root.
             if a.ends_with(".toml") || a.ends_with(".json") {

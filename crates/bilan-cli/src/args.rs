@@ -22,6 +22,10 @@ pub(crate) struct Cli {
     /// Show every problem of a file with many (by default the first 50, then how many more)
     #[arg(long, global = true)]
     pub(crate) all_errors: bool,
+    /// Ignore the configuration file ($XDG_CONFIG_HOME/bilan/config.toml) and the BILAN_*
+    /// environment variables, for reproducible runs (CI)
+    #[arg(long, global = true)]
+    pub(crate) no_config: bool,
 }
 
 /// What `bilan --version` prints after `bilan`: its version, then those of the embedded
@@ -189,10 +193,15 @@ impl Format {
 pub(crate) struct Common {
     #[command(flatten)]
     pub(crate) sources: Sources,
-    /// Methodology to apply (repeatable); default: every available methodology
+    /// Settings applied from the configuration file or the environment, for the stamp.
+    #[arg(skip)]
+    pub(crate) settings: Vec<bilan_report::assess::SettingStamp>,
+    /// Methodology to apply (repeatable); default: the configuration's `methods`
+    /// (BILAN_METHODS), else every available methodology
     #[arg(long = "method", short = 'm', value_name = "ID")]
     pub(crate) methods: Vec<String>,
-    /// Factor file layered on top of the embedded database (repeatable; later files win)
+    /// Factor file layered on top of the embedded database (repeatable; later files win),
+    /// after the configuration's `factors` (BILAN_FACTORS)
     #[arg(long = "factors", value_name = "FILE")]
     pub(crate) factors: Vec<PathBuf>,
     /// Hardware catalogue file layered on top of the embedded catalogue (repeatable; later

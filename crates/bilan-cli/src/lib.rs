@@ -16,6 +16,7 @@ mod inputs;
 mod lines;
 mod output;
 pub mod registry;
+mod settings;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal as _, Write};

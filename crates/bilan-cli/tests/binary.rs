@@ -5,7 +5,9 @@ use std::path::Path;
 use std::process::Command;
 
 fn bilan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bilan"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bilan"));
+    command.arg("--no-config");
+    command
 }
 
 fn examples() -> std::path::PathBuf {

@@ -18,6 +18,7 @@ fn root() -> PathBuf {
 fn bilan(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bilan"));
     command
+        .arg("--no-config")
         .args(args)
         .current_dir(root())
         .env_remove("RUST_LOG")

@@ -28,6 +28,10 @@ pub struct Stamp {
     pub factor_files: Vec<FileStamp>,
     /// Methods, with versions and origins.
     pub methods: Vec<MethodStamp>,
+    /// Settings loaded from the user's configuration file or `BILAN_*` environment
+    /// variables, each with where it came from (none under `--no-config`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<SettingStamp>,
 }
 
 impl Stamp {
@@ -53,6 +57,12 @@ impl Stamp {
                 origin_text(&m.origin)
             ));
         }
+        for s in &self.settings {
+            out.push(format!(
+                "setting {} = {} (from {})",
+                s.name, s.value, s.from
+            ));
+        }
         out
     }
 }
@@ -68,6 +78,18 @@ pub fn origin_text(o: &bilan_runner::Origin) -> String {
             plugin,
         } => format!("plugin {plugin} at {path} sha256 {sha256}"),
     }
+}
+
+/// A setting that did not come from the command line.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct SettingStamp {
+    /// The setting (`methods`, `factors`, `methodologies`, `lang`).
+    pub name: String,
+    /// Its value as it was applied.
+    pub value: String,
+    /// Where it was read: the configuration file's path or the environment variable.
+    pub from: String,
 }
 
 /// A method as used in a report.

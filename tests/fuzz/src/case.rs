@@ -150,7 +150,8 @@ impl Case {
         self.commands
             .iter()
             .map(|t| {
-                std::iter::once("bilan".to_owned())
+                ["bilan".to_owned(), "--no-config".to_owned()]
+                    .into_iter()
                     .chain(t.iter().map(|w| match w.as_str() {
                         "{file}" => file.clone(),
                         "{inv}" => inv.clone(),

@@ -96,7 +96,8 @@ impl Probe {
         std::fs::write(&file, text)?;
         std::fs::write(dir.join("small-inventory.toml"), generate::valid(2))?;
         let _ = inv;
-        Ok(std::iter::once("bilan")
+        Ok(["bilan", "--no-config"]
+            .into_iter()
             .chain(args)
             .map(str::to_owned)
             .collect())

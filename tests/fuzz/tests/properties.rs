@@ -98,7 +98,8 @@ fn scratch(text: &str) -> PathBuf {
 fn bilan(args: &[&str], path: &Path) -> (u8, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let mut all: Vec<String> = std::iter::once("bilan")
+    let mut all: Vec<String> = ["bilan", "--no-config"]
+        .into_iter()
         .chain(args.iter().copied())
         .map(str::to_owned)
         .collect();

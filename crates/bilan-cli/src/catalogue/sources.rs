@@ -14,7 +14,8 @@ use crate::errors::Failure;
 #[derive(Debug, Default, Args)]
 pub(crate) struct Sources {
     /// Read declarative methodologies from this directory's *.toml files (repeatable), after
-    /// the shipped ones and those of ./methodologies
+    /// the shipped ones, those of ./methodologies and the configuration's `methodologies`
+    /// (BILAN_METHODOLOGIES)
     #[arg(long = "methodologies", value_name = "DIR")]
     pub(crate) methodology_dirs: Vec<PathBuf>,
     /// Read a declarative methodology file (repeatable), after every directory
@@ -24,8 +25,8 @@ pub(crate) struct Sources {
     /// SHA-256 is HEX. Loading a library runs its code: name only libraries you trust
     #[arg(long = "plugin", value_name = "PATH[#sha256=HEX]", value_parser = parse_plugin_arg)]
     pub(crate) plugins: Vec<PluginArg>,
-    /// Read plugins from FILE (TOML: [[plugin]] path = "…", sha256 = "…"); bilan never reads
-    /// a configuration file it is not given
+    /// Read plugins from FILE (TOML: [[plugin]] path = "…", sha256 = "…"); plugins are never
+    /// loaded from a file not named here (~/.config/bilan/config.toml refuses them)
     #[arg(long = "config", value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
 }

@@ -25,6 +25,7 @@ use std::io::Write;
 use crate::args::{Cli, Command};
 use crate::errors::Failure;
 use crate::output::Io;
+use crate::settings::Settings;
 
 pub(crate) fn run(
     cli: Cli,
@@ -38,7 +39,14 @@ pub(crate) fn run(
         exiting,
     };
     let mut timings = session::Timings::new(cli.timings);
-    let result = match cli.command {
+    let settings = if cli.no_config {
+        Settings::default()
+    } else {
+        Settings::load(&|name| std::env::var_os(name))?
+    };
+    let mut command = cli.command;
+    apply(&settings, &mut command);
+    let result = match command {
         Command::Assess(cmd) => assess::assess(cmd, &mut io, &mut timings),
         Command::Compare(cmd) => compare::compare(cmd, &mut io, &mut timings),
         Command::Explain(cmd) => explain::explain(cmd, &mut io, &mut timings),
@@ -59,4 +67,25 @@ pub(crate) fn run(
     };
     timings.print(&mut io);
     result
+}
+
+/// The settings of the configuration and environment, under the command line's.
+fn apply(settings: &Settings, command: &mut Command) {
+    match command {
+        Command::Assess(cmd) => settings.apply(&mut cmd.common),
+        Command::Compare(cmd) => settings.apply(&mut cmd.common),
+        Command::Explain(cmd) => settings.apply(&mut cmd.common),
+        Command::Check(cmd) => settings.apply(&mut cmd.common),
+        Command::Diff(cmd) => settings.apply(&mut cmd.common),
+        Command::Methods(args) => {
+            settings.apply_methodologies(&mut args.sources.methodology_dirs, &mut Vec::new());
+        }
+        Command::Validate { factors, .. } => settings.apply_factors(factors),
+        Command::Factors(cmd) => settings.apply_factors(&mut cmd.factors),
+        Command::Hardware(_)
+        | Command::Import(_)
+        | Command::Plugins(_)
+        | Command::Measure(_)
+        | Command::Completions { .. } => {}
+    }
 }

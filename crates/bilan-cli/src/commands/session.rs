@@ -313,6 +313,7 @@ impl Session {
                     origin: m.origin.clone(),
                 })
                 .collect(),
+            settings: common.settings.clone(),
         };
         Ok(Session {
             file,

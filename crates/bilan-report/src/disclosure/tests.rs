@@ -169,6 +169,7 @@ fn document() -> Disclosure {
             factor_database: "db".to_owned(),
             factor_files: Vec::new(),
             methods: Vec::new(),
+            settings: Vec::new(),
         },
     }
 }

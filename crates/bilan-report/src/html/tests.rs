@@ -63,6 +63,7 @@ pub(crate) fn stamp() -> Stamp {
         factor_database: "0".to_owned(),
         factor_files: Vec::new(),
         methods: Vec::new(),
+        settings: Vec::new(),
     }
 }
 
