@@ -102,7 +102,14 @@ fn unmutated_corpus_gives_no_finding() {
             }
             let runs = run_case(&case, &dir.join(index.to_string())).expect("write the case");
             let codes: Vec<_> = runs.iter().map(|r| (r.args.clone(), r.code)).collect();
-            let explain = |r: &bilan_fuzz::case::Ran| r.args.get(1).is_some_and(|c| c == "explain");
+            // The command is the first argument after the global flags (`--no-config`).
+            let explain = |r: &bilan_fuzz::case::Ran| {
+                r.args
+                    .iter()
+                    .skip(1)
+                    .find(|a| !a.starts_with('-'))
+                    .is_some_and(|c| c == "explain")
+            };
             assert!(
                 runs.iter()
                     .all(|r| r.code == Some(0) || (explain(r) && r.code == Some(2))),
