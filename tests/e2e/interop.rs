@@ -73,8 +73,8 @@ fn a_codecarbon_file_is_imported_and_compared_with_codecarbons_own_figure_beside
         (total / reported - 1.0).abs() < 1e-9,
         "{total} vs {reported}"
     );
-    // The difference from each method is decomposed by driver.
-    let text = bilan(&["compare", &out]);
+    // The difference from each method is decomposed by driver (every pair: Markdown).
+    let text = bilan(&["compare", &out, "-f", "md"]);
     assert!(
         text.stdout.contains("ademe-lca → codecarbon")
             && text.stdout.contains("electricity-boundary"),

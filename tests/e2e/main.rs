@@ -24,5 +24,6 @@ mod sci;
 mod setup;
 mod support;
 mod systems;
+mod terminal;
 mod trail;
 mod uncertainty;

@@ -312,6 +312,10 @@ pub(crate) struct CompareCommand {
     /// it; several compare the systems side by side under each method
     #[arg(required = true, value_name = "INVENTORY")]
     pub(crate) inventories: Vec<PathBuf>,
+    /// The method every other one is compared with in the table (default: the first); md,
+    /// html, csv and json keep the divergence of every pair
+    #[arg(long, value_name = "ID")]
+    pub(crate) baseline: Option<String>,
     #[command(flatten)]
     pub(crate) common: Common,
 }

@@ -13,8 +13,15 @@ use crate::assess::Stamp;
 use crate::estimated::EstimatedValue;
 use crate::number::amount;
 use crate::quality;
-use crate::table::Table;
+use crate::table::{Pivot, Table};
 use crate::trail::{Assessments, Trail};
+
+mod assumptions;
+mod csv_rows;
+mod terminal;
+
+pub use csv_rows::{render_csv, write_csv};
+pub use terminal::{MIN_WIDTH, Terminal};
 
 /// Everything a comparison report shows.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -37,6 +44,11 @@ pub struct Report<'a> {
     /// estimated); the terms they feed carry `estimated` in the trail.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estimated: Vec<EstimatedValue>,
+    /// The terminal layout of the text report (`None`: every table at its natural width,
+    /// every pair of methods; Markdown ignores it).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub terminal: Option<Terminal>,
 }
 
 impl<'a> Report<'a> {
@@ -54,7 +66,14 @@ impl<'a> Report<'a> {
             comparison,
             assessments: assessments.into(),
             estimated: crate::estimated::collect(inventory),
+            terminal: None,
         }
+    }
+
+    /// The report laid out for a terminal by `terminal` when written as text.
+    pub fn with_terminal(mut self, terminal: Terminal) -> Report<'a> {
+        self.terminal = Some(terminal);
+        self
     }
 
     /// The report with `trail` of each assessment's audit trail in its JSON form (the
@@ -69,6 +88,14 @@ impl<'a> Report<'a> {
     pub fn with_rebuild(mut self, rebuild: crate::trail::Rebuild<'a>) -> Report<'a> {
         self.assessments.rebuild = Some(rebuild);
         self
+    }
+}
+
+/// `t` rendered: within the terminal's width when there is one, else at its natural width.
+fn show(t: &Table, term: Option<&Terminal>, pivot: Option<Pivot<'_>>) -> String {
+    match term {
+        Some(term) => term.table(t, pivot),
+        None => t.render(),
     }
 }
 
@@ -92,6 +119,7 @@ fn indicator_section(
     out: &mut String,
     h: &str,
     md: bool,
+    term: Option<&Terminal>,
     c: &Comparison,
     ic: &IndicatorComparison,
 ) {
@@ -129,7 +157,18 @@ fn indicator_section(
         cells.extend(Stage::ALL.iter().map(|_| String::new()));
         t.add_row(cells);
     }
-    let _ = writeln!(out, "{}\n", t.render());
+    let _ = writeln!(
+        out,
+        "{}\n",
+        show(
+            &t,
+            term,
+            Some(Pivot {
+                keep: 3,
+                names: ("stage", "amount"),
+            }),
+        )
+    );
     if md {
         let rows: Vec<(String, &FigureQuality)> = ic
             .rows
@@ -156,7 +195,18 @@ fn indicator_section(
             cells.extend(phases.iter().map(|p| cell(row.by_phase.get(p).copied(), i)));
             t.add_row(cells);
         }
-        let _ = writeln!(out, "{}\n", t.render());
+        let _ = writeln!(
+            out,
+            "{}\n",
+            show(
+                &t,
+                term,
+                Some(Pivot {
+                    keep: 1,
+                    names: ("phase", "amount"),
+                }),
+            )
+        );
     }
 
     let units: Vec<&String> = {
@@ -175,7 +225,18 @@ fn indicator_section(
             cells.extend(units.iter().map(|u| cell(row.per_unit.get(*u).copied(), i)));
             t.add_row(cells);
         }
-        let _ = writeln!(out, "{}\n", t.render());
+        let _ = writeln!(
+            out,
+            "{}\n",
+            show(
+                &t,
+                term,
+                Some(Pivot {
+                    keep: 1,
+                    names: ("functional unit", "amount"),
+                }),
+            )
+        );
     }
 
     let categorised: Vec<_> = ic
@@ -204,9 +265,13 @@ fn indicator_section(
                 ]);
             }
         }
-        let _ = writeln!(out, "{}\n", t.render());
+        let _ = writeln!(out, "{}\n", show(&t, term, None));
     }
 
+    if let Some(term) = term {
+        terminal::divergence(out, c, i, term);
+        return;
+    }
     let pairs: Vec<_> = c.divergences.iter().filter(|d| d.indicator == i).collect();
     if !pairs.is_empty() {
         let drivers = active_drivers(c, i);
@@ -263,6 +328,11 @@ pub fn write_text(
         ("", "", "==")
     };
     let c = report.comparison;
+    let term = if markdown {
+        None
+    } else {
+        report.terminal.as_ref()
+    };
     let mut out = String::new();
     let _ = writeln!(out, "{h1}Comparison — {}\n", report.system);
     let _ = writeln!(out, "reporting period: {}\n", report.period);
@@ -278,12 +348,12 @@ pub fn write_text(
                 .map_or("ok".to_owned(), |e| format!("ERROR: {e}")),
         ]);
     }
-    let _ = writeln!(out, "{}\n", t.render());
-    crate::drain(&mut out, w)?;
+    let _ = writeln!(out, "{}\n", show(&t, term, None));
+    drain(&mut out, term, w)?;
     for ic in &c.indicators {
         if ic.rows.iter().any(|r| r.covered) {
-            indicator_section(&mut out, h3, markdown, c, ic);
-            crate::drain(&mut out, w)?;
+            indicator_section(&mut out, h3, markdown, term, c, ic);
+            drain(&mut out, term, w)?;
         }
     }
     let _ = writeln!(out, "data quality: {}\n", quality::RULE);
@@ -340,6 +410,7 @@ pub fn write_text(
         }
         out.push('\n');
     }
+    assumptions::section(&mut out, h2, &report.assessments);
     let _ = writeln!(out, "{h2}Drivers\n");
     let mut t = Table::new();
     t.set_header(vec!["driver", "method", "rule"]);
@@ -368,7 +439,7 @@ pub fn write_text(
             }
         }
     }
-    let _ = writeln!(out, "{}\n", t.render());
+    let _ = writeln!(out, "{}\n", show(&t, term, None));
     let _ = writeln!(out, "{h2}Reconciliation\n");
     let mut t = Table::new();
     t.set_header(vec![
@@ -395,7 +466,7 @@ pub fn write_text(
             },
         ]);
     }
-    let _ = writeln!(out, "{}\n", t.render());
+    let _ = writeln!(out, "{}\n", show(&t, term, None));
     out.push_str(&crate::estimated::render_text(&report.estimated, markdown));
     if let Some(u) = &c.uncertainty {
         out.push_str(&crate::uncertainty::render_text(u, markdown));
@@ -404,118 +475,17 @@ pub fn write_text(
     for line in report.stamp.lines() {
         let _ = writeln!(out, "- {line}");
     }
-    crate::drain(&mut out, w)
+    drain(&mut out, term, w)
 }
 
-/// The comparison as CSV, one figure a row, full precision; estimated inputs, if any, as
-/// `estimated` rows (see [`crate::estimated::write_csv_rows`]) before the stamp; with
-/// uncertainty, its rows come last (see [`crate::uncertainty`]).
-pub fn render_csv(report: &Report<'_>) -> Result<String, csv::Error> {
-    let mut bytes = Vec::new();
-    write_csv(report, &mut bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Writes the comparison as CSV (see [`render_csv`]) into `out`, row by row.
-pub fn write_csv(report: &Report<'_>, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(["section", "indicator", "method", "key", "value", "unit"])?;
-    let c = report.comparison;
-    let num = |v: f64| v.to_string();
-    for ic in &c.indicators {
-        let unit = ic.indicator.unit();
-        let ind = ic.indicator.id();
-        for row in &ic.rows {
-            if !row.covered {
-                w.write_record(["total", ind, &row.method, "", row.missing_label(), ""])?;
-                continue;
-            }
-            if let Some(total) = row.total {
-                w.write_record(["total", ind, &row.method, "", &num(total), unit])?;
-            }
-            for (s, v) in &row.by_stage {
-                w.write_record(["stage", ind, &row.method, s.id(), &num(*v), unit])?;
-            }
-            for (p, v) in &row.by_phase {
-                w.write_record(["phase", ind, &row.method, p.id(), &num(*v), unit])?;
-            }
-            for (k, v) in &row.by_category {
-                w.write_record(["category", ind, &row.method, k, &num(*v), unit])?;
-            }
-            for (k, v) in &row.memo {
-                w.write_record(["memo", ind, &row.method, k, &num(*v), unit])?;
-            }
-            for (k, v) in &row.per_unit {
-                w.write_record(["per-unit", ind, &row.method, k, &num(*v), unit])?;
-            }
-            if let Some(q) = &row.quality {
-                quality::csv_rows(&mut w, ind, &row.method, q)?;
-            }
-        }
-        for d in c.divergences.iter().filter(|d| d.indicator == ic.indicator) {
-            let pair = format!("{} → {}", d.a, d.b);
-            w.write_record([
-                "divergence",
-                ind,
-                &pair,
-                "difference",
-                &num(d.difference),
-                unit,
-            ])?;
-            for a in &d.drivers {
-                w.write_record([
-                    "divergence",
-                    ind,
-                    &pair,
-                    a.driver.id(),
-                    &num(a.amount),
-                    unit,
-                ])?;
-            }
-            w.write_record(["divergence", ind, &pair, "residual", &num(d.residual), unit])?;
-        }
+/// Writes `out` into `w` and empties it; on a terminal, its long lines wrapped first.
+fn drain(
+    out: &mut String,
+    term: Option<&Terminal>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if let Some(term) = term {
+        *out = term.wrap_lines(out);
     }
-    for m in c.methods.iter().filter(|m| m.error.is_some()) {
-        w.write_record(["error", "", &m.id, "", m.error.as_deref().unwrap_or(""), ""])?;
-    }
-    crate::estimated::write_csv_rows(&mut w, &report.estimated)?;
-    // The reproducibility stamp, as rows too: a CSV travels without its command line.
-    let st = report.stamp;
-    w.write_record(["stamp", "", "", "bilan", &st.bilan, ""])?;
-    w.write_record([
-        "stamp",
-        "",
-        "",
-        "inventory",
-        &st.inventory.path,
-        &st.inventory.sha256,
-    ])?;
-    w.write_record(["stamp", "", "", "factor-database", &st.factor_database, ""])?;
-    for f in &st.factor_files {
-        w.write_record(["stamp", "", "", "factor-file", &f.path, &f.sha256])?;
-    }
-    for m in &st.methods {
-        let (origin, sha256) = match &m.origin {
-            bilan_runner::Origin::Builtin => ("built in".to_owned(), String::new()),
-            bilan_runner::Origin::File { path, sha256 } => (format!("file {path}"), sha256.clone()),
-            bilan_runner::Origin::Plugin {
-                path,
-                sha256,
-                plugin,
-            } => (format!("plugin {plugin} at {path}"), sha256.clone()),
-        };
-        w.write_record([
-            "stamp",
-            "",
-            &format!("{}@{}", m.id, m.version),
-            "method",
-            &origin,
-            &sha256,
-        ])?;
-    }
-    if let Some(u) = &c.uncertainty {
-        crate::uncertainty::write_csv_rows(&mut w, u)?;
-    }
-    w.flush()?;
-    Ok(())
+    crate::drain(out, w)
 }

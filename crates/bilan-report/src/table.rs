@@ -16,47 +16,157 @@ pub fn cell_text(text: String) -> String {
 }
 
 /// A table of strings.
-#[derive(Debug)]
-pub struct Table(comfy_table::Table);
-
-impl Default for Table {
-    fn default() -> Self {
-        Table::new()
-    }
+#[derive(Debug, Default)]
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
 }
 
 impl Table {
     /// An empty table.
     pub fn new() -> Table {
-        let mut t = comfy_table::Table::new();
-        t.load_preset(presets::ASCII_MARKDOWN);
-        Table(t)
+        Table::default()
     }
 
     /// Sets the header row.
     pub fn set_header<S: ToString>(&mut self, cells: Vec<S>) {
-        self.0.set_header(
-            cells
-                .into_iter()
-                .map(|c| cell_text(c.to_string()))
-                .collect::<Vec<_>>(),
-        );
+        self.header = cells
+            .into_iter()
+            .map(|c| cell_text(c.to_string()))
+            .collect();
     }
 
     /// Adds a row.
     pub fn add_row<S: ToString>(&mut self, cells: Vec<S>) {
-        self.0.add_row(
+        self.rows.push(
             cells
                 .into_iter()
                 .map(|c| cell_text(c.to_string()))
-                .collect::<Vec<_>>(),
+                .collect(),
         );
     }
 
-    /// The table as text.
+    /// The table as text, each column as wide as its widest cell.
     pub fn render(&self) -> String {
-        self.0.to_string()
+        layout(&self.header, &self.rows, None)
     }
+
+    /// The table within `width` columns, for a terminal:
+    ///
+    /// 1. with a `pivot`, the columns after its first `pivot.keep` with nothing in any row
+    ///    (empty or `-`) are left out;
+    /// 2. if it is still too wide, every column after those becomes a row: the table keeps
+    ///    its first `pivot.keep` columns, then `pivot.names.0` (the former column's header)
+    ///    and `pivot.names.1` (its value), with the empty cells left out;
+    /// 3. a table still too wide (long texts) has its cells wrapped to fit.
+    pub fn render_fit(&self, width: usize, pivot: Option<Pivot<'_>>) -> String {
+        let fixed = pivot.map_or(self.header.len(), |p| p.keep.max(1));
+        let said = |j: usize, empty: fn(&str) -> bool| {
+            self.rows
+                .iter()
+                .any(|r| r.get(j).is_some_and(|c| !empty(c)))
+        };
+        // A column with neither header nor content is left out in any case.
+        let keep: Vec<usize> = (0..self.header.len())
+            .filter(|&j| {
+                let nameless_and_empty = self.header[j].is_empty() && !said(j, str::is_empty);
+                !nameless_and_empty && (j < fixed || said(j, blank))
+            })
+            .collect();
+        let pick = |cells: &[String]| -> Vec<String> {
+            keep.iter()
+                .map(|&j| cells.get(j).cloned().unwrap_or_default())
+                .collect()
+        };
+        let header = pick(&self.header);
+        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| pick(r)).collect();
+        let natural = layout(&header, &rows, None);
+        if fits(&natural, width) {
+            return natural;
+        }
+        let (header, rows) = match pivot {
+            Some(p) if header.len() > fixed + 1 => pivoted(&header, &rows, fixed, p.names),
+            _ => (header, rows),
+        };
+        let long = layout(&header, &rows, None);
+        if fits(&long, width) {
+            long
+        } else {
+            layout(&header, &rows, Some(width))
+        }
+    }
+}
+
+/// How [`Table::render_fit`] may turn columns into rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Pivot<'a> {
+    /// The leading columns that stay columns.
+    pub keep: usize,
+    /// The headers of the two columns the others become: their name, their value.
+    pub names: (&'a str, &'a str),
+}
+
+/// Whether a cell says nothing.
+fn blank(cell: &str) -> bool {
+    cell.is_empty() || cell == "-"
+}
+
+fn fits(text: &str, width: usize) -> bool {
+    text.lines().all(|l| l.chars().count() <= width)
+}
+
+/// `rows` with every column after the first `keep` turned into a row of its own.
+fn pivoted(
+    header: &[String],
+    rows: &[Vec<String>],
+    keep: usize,
+    names: (&str, &str),
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut new_header: Vec<String> = header.iter().take(keep).cloned().collect();
+    new_header.extend([names.0.to_owned(), names.1.to_owned()]);
+    let mut out = Vec::new();
+    for row in rows {
+        let lead: Vec<String> = (0..keep)
+            .map(|j| row.get(j).cloned().unwrap_or_default())
+            .collect();
+        let mut first = true;
+        for (j, cell) in row.iter().enumerate().skip(keep) {
+            if blank(cell) {
+                continue;
+            }
+            let mut cells = if first {
+                lead.clone()
+            } else {
+                vec![String::new(); keep]
+            };
+            cells.extend([header.get(j).cloned().unwrap_or_default(), cell.clone()]);
+            out.push(cells);
+            first = false;
+        }
+        if first {
+            let mut cells = lead;
+            cells.extend([String::new(), String::new()]);
+            out.push(cells);
+        }
+    }
+    (new_header, out)
+}
+
+/// The Markdown pipe table of `header` and `rows`; with `width`, cells wrapped to fit it.
+fn layout(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(presets::ASCII_MARKDOWN);
+    if let Some(width) = width {
+        t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+        t.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
+    if !header.is_empty() {
+        t.set_header(header.to_vec());
+    }
+    for row in rows {
+        t.add_row(row.clone());
+    }
+    t.to_string()
 }
 
 #[cfg(test)]
@@ -71,5 +181,69 @@ mod tests {
         let text = t.render();
         assert!(text.len() < 4 * CELL_CHARS, "{}", text.len());
         assert!(text.contains('…'));
+    }
+
+    const STAGES: Pivot<'static> = Pivot {
+        keep: 2,
+        names: ("stage", "amount"),
+    };
+
+    fn wide() -> Table {
+        let mut t = Table::new();
+        t.set_header(vec![
+            "method",
+            "total",
+            "unused",
+            "manufacturing",
+            "transport",
+            "use",
+        ]);
+        t.add_row(vec![
+            "ademe-lca",
+            "11.57 kt CO2e",
+            "-",
+            "183.9 t CO2e",
+            "1.000 t CO2e",
+            "11.39 kt CO2e",
+        ]);
+        t.add_row(vec![
+            "ghg-protocol",
+            "11.39 kt CO2e",
+            "-",
+            "-",
+            "-",
+            "11.39 kt CO2e",
+        ]);
+        t
+    }
+
+    #[test]
+    fn empty_columns_are_left_out_when_fitting() {
+        let text = wide().render_fit(100, Some(STAGES));
+        assert!(!text.contains("unused"), "{text}");
+        assert!(text.contains("manufacturing"), "{text}");
+        assert!(wide().render().contains("unused"));
+    }
+
+    #[test]
+    fn a_table_too_wide_turns_its_columns_into_rows_then_wraps() {
+        assert!(wide().render_fit(100, Some(STAGES)).contains("transport"));
+        let text = wide().render_fit(70, Some(STAGES));
+        assert!(text.lines().all(|l| l.chars().count() <= 70), "{text}");
+        assert!(
+            text.contains("| method       | total         | stage         | amount        |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| ghg-protocol | 11.39 kt CO2e | use           | 11.39 kt CO2e |"),
+            "{text}"
+        );
+        assert!(!text.contains("| manufacturing | -"), "{text}");
+        let mut long = Table::new();
+        long.set_header(vec!["method", "rule"]);
+        long.add_row(vec!["sci", &"a rule with many words ".repeat(10)]);
+        let text = long.render_fit(60, None);
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        assert!(text.lines().count() > 4, "wrapped: {text}");
     }
 }

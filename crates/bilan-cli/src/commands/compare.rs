@@ -15,6 +15,23 @@ pub(crate) fn compare(
         return super::systems::compare(&cmd, io, timings);
     };
     let session = Session::open(inventory, &cmd.common, io, timings)?;
+    if let Some(baseline) = &cmd.baseline
+        && !session
+            .methods
+            .iter()
+            .any(|m| &m.method.descriptor().id == baseline)
+    {
+        let ids: Vec<String> = session
+            .methods
+            .iter()
+            .map(|m| m.method.descriptor().id.clone())
+            .collect();
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "--baseline: `{}` is not one of the methods compared ({})",
+            bilan_units::text::clip(baseline),
+            ids.join(", ")
+        )));
+    }
     let items = bilan_runner::Items::of(&session.inventory);
     let format = cmd.common.format;
     let trail = cmd.common.trail.trail();
@@ -87,6 +104,12 @@ pub(crate) fn compare(
         report = report.with_rebuild(&rebuild);
     }
     let output = cmd.common.output.as_deref();
+    if format == Format::Table {
+        report = report.with_terminal(bilan_report::compare::Terminal::new(
+            table_width(io, output),
+            cmd.baseline.clone(),
+        ));
+    }
     // Every format is written as it is rendered: with the full audit trail of a large
     // inventory the report is large.
     let written = match format {
@@ -123,4 +146,15 @@ pub(crate) fn compare(
     io.release(items);
     io.release((session, outcomes, comparison));
     report_failures(io, &failures)
+}
+
+/// The width the table is laid out in: the terminal's when the table goes to one, else 100
+/// columns (a file, a pipe, a test: the same text wherever it is made).
+fn table_width(io: &Io<'_>, output: Option<&std::path::Path>) -> usize {
+    use std::io::IsTerminal as _;
+    const DEFAULT: usize = 100;
+    if !io.exiting || output.is_some() || !std::io::stdout().is_terminal() {
+        return DEFAULT;
+    }
+    terminal_size::terminal_size().map_or(DEFAULT, |(w, _)| usize::from(w.0))
 }

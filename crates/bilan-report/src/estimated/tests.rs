@@ -173,6 +173,7 @@ fn report_page(a: &Assessment, values: Vec<EstimatedValue>) -> (String, String, 
         comparison: &c,
         assessments: vec![a].into(),
         estimated: values,
+        terminal: None,
     };
     let csv = crate::compare::render_csv(&report).expect("csv");
     let json = serde_json::to_string(&report).expect("json");

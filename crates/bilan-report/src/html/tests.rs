@@ -76,6 +76,7 @@ fn page(c: &Comparison) -> String {
         comparison: c,
         assessments: Vec::new().into(),
         estimated: Vec::new(),
+        terminal: None,
     };
     crate::render_html(&report)
 }

@@ -1,0 +1,159 @@
+//! The comparison on a terminal: every table within the terminal's width, the divergence
+//! against one baseline method instead of every pair (the full pairwise matrix stays in md,
+//! html, csv and json), and lines longer than the width wrapped.
+
+use std::fmt::Write as _;
+
+use bilan_core::indicator::Indicator;
+use bilan_runner::{Comparison, Divergence};
+
+use crate::number::amount;
+use crate::table::{Pivot, Table};
+
+/// How a comparison is laid out on a terminal.
+#[derive(Clone, Debug)]
+pub struct Terminal {
+    /// The most columns a line takes.
+    pub width: usize,
+    /// The method every other one is compared with (`--baseline`); `None`: the first.
+    pub baseline: Option<String>,
+}
+
+/// The fewest columns a terminal layout is given: below, tables wrap into illegibility.
+pub const MIN_WIDTH: usize = 60;
+
+impl Terminal {
+    /// A layout `width` columns wide (at least [`MIN_WIDTH`]), against `baseline`.
+    pub fn new(width: usize, baseline: Option<String>) -> Terminal {
+        Terminal {
+            width: width.max(MIN_WIDTH),
+            baseline,
+        }
+    }
+
+    /// `t` within the width (see [`Table::render_fit`]).
+    pub(crate) fn table(&self, t: &Table, pivot: Option<Pivot<'_>>) -> String {
+        t.render_fit(self.width, pivot)
+    }
+
+    /// The baseline's id: the one asked for, else the comparison's first method.
+    pub(crate) fn baseline<'c>(&'c self, c: &'c Comparison) -> Option<&'c str> {
+        self.baseline
+            .as_deref()
+            .or_else(|| c.methods.first().map(|m| m.id.as_str()))
+    }
+
+    /// Every line of `text` longer than the width, outside tables, wrapped with its
+    /// continuation indented.
+    pub(crate) fn wrap_lines(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            if body.starts_with('|') || body.chars().count() <= self.width {
+                out.push_str(line);
+                continue;
+            }
+            let indent = if body.starts_with("- ") { "  " } else { "    " };
+            // Broken at spaces only: a path or a hash stays whole, to be copied.
+            let options = textwrap::Options::new(self.width)
+                .subsequent_indent(indent)
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .break_words(false);
+            for (n, part) in textwrap::wrap(body, options).iter().enumerate() {
+                if n > 0 {
+                    out.push('\n');
+                }
+                out.push_str(part);
+            }
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// A divergence seen from the baseline: the other method, its total, and its difference
+/// from the baseline by driver.
+struct FromBaseline {
+    other: String,
+    total: Option<f64>,
+    difference: f64,
+    drivers: Vec<(&'static str, f64)>,
+    residual: f64,
+}
+
+/// `d` seen from `baseline`: as it is when the baseline is its A, reversed (B − A negated)
+/// when it is its B; `None` when the baseline is neither.
+fn from_baseline(d: &Divergence, baseline: &str) -> Option<FromBaseline> {
+    let (sign, other, total) = if d.a == baseline {
+        (1.0, &d.b, d.b_total)
+    } else if d.b == baseline {
+        (-1.0, &d.a, d.a_total)
+    } else {
+        return None;
+    };
+    Some(FromBaseline {
+        other: other.clone(),
+        total,
+        difference: sign * d.difference,
+        drivers: d
+            .drivers
+            .iter()
+            .map(|x| (x.driver.id(), sign * x.amount))
+            .collect(),
+        residual: sign * d.residual_shown(),
+    })
+}
+
+/// The divergence of every method from the baseline for `indicator`, by driver.
+pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator, term: &Terminal) {
+    let Some(baseline) = term.baseline(c) else {
+        return;
+    };
+    let pairs: Vec<FromBaseline> = c
+        .divergences
+        .iter()
+        .filter(|d| d.indicator == indicator)
+        .filter_map(|d| from_baseline(d, baseline))
+        .collect();
+    if pairs.is_empty() {
+        return;
+    }
+    let drivers = super::active_drivers(c, indicator);
+    let mut t = Table::new();
+    let mut header = vec![
+        format!("divergence from {baseline}"),
+        "total".to_owned(),
+        "− baseline".to_owned(),
+    ];
+    header.extend(drivers.iter().map(|d| d.id().to_owned()));
+    header.push("residual".to_owned());
+    t.set_header(header);
+    for p in pairs {
+        let mut cells = vec![
+            p.other,
+            p.total
+                .map_or("not covered".to_owned(), |v| amount(v, indicator)),
+            amount(p.difference, indicator),
+        ];
+        cells.extend(drivers.iter().map(|d| {
+            p.drivers
+                .iter()
+                .find(|(id, _)| *id == d.id())
+                .map_or("-".to_owned(), |(_, v)| amount(*v, indicator))
+        }));
+        cells.push(if p.residual == 0.0 {
+            "0".to_owned()
+        } else {
+            amount(p.residual, indicator)
+        });
+        t.add_row(cells);
+    }
+    let pivot = Pivot {
+        keep: 3,
+        names: ("driver", "amount"),
+    };
+    let _ = writeln!(out, "{}\n", term.table(&t, Some(pivot)));
+}

@@ -1,0 +1,78 @@
+//! The default `bilan compare` table, as a terminal shows it: within 100 columns whatever
+//! the number of methods, the divergence against one baseline method.
+
+use crate::support::{bilan, builtin_ids, root, settings};
+
+fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_default_compare_of_every_example_fits_100_columns() {
+    for name in examples() {
+        let out = bilan(&["compare", &format!("examples/{name}.toml")]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        for line in out.stdout.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{name}: {} columns: {line}",
+                line.chars().count()
+            );
+        }
+        settings().bind(|| insta::assert_snapshot!(format!("compare-table@{name}"), out.stdout));
+    }
+}
+
+#[test]
+fn the_table_shows_the_divergence_from_the_baseline_and_markdown_every_pair() {
+    let ids = builtin_ids();
+    let (first, second) = (&ids[0], &ids[1]);
+    let table = bilan(&["compare", "examples/llama-3.1.toml"]);
+    assert!(table.stdout.contains(&format!("divergence from {first}")));
+    assert!(
+        !table.stdout.contains(" → "),
+        "no pairwise rows in the table"
+    );
+    let baseline = bilan(&["compare", "examples/llama-3.1.toml", "--baseline", second]);
+    assert_eq!(baseline.code, 0, "{}", baseline.stderr);
+    assert!(
+        baseline
+            .stdout
+            .contains(&format!("divergence from {second}"))
+    );
+    assert!(
+        baseline
+            .stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("| {first} "))),
+        "the first method is compared with the baseline, reversed"
+    );
+    let md = bilan(&[
+        "compare",
+        "examples/llama-3.1.toml",
+        "--baseline",
+        second,
+        "-f",
+        "md",
+    ]);
+    assert!(
+        md.stdout.contains(&format!("{first} → {second}")),
+        "every pair in md"
+    );
+    let wrong = bilan(&["compare", "examples/llama-3.1.toml", "--baseline", "nope"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong
+            .stderr
+            .contains("`nope` is not one of the methods compared"),
+        "{}",
+        wrong.stderr
+    );
+}
