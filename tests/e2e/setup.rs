@@ -73,3 +73,32 @@ fn the_bash_script_completes_a_method_id() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn quiet_silences_warnings_but_not_errors() {
+    let text = std::fs::read_to_string(crate::support::root().join("examples/llama-3.1.toml"))
+        .expect("example");
+    let edited = text.replacen("pue = ", "pue = 5.0 # was ", 1);
+    assert_ne!(edited, text);
+    let dir = crate::support::scratch().join(format!("bilan-quiet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("high-pue.toml");
+    std::fs::write(&path, edited).expect("write");
+    let path = path.display().to_string();
+    let loud = bilan(&["validate", &path]);
+    assert!(loud.stderr.contains("warning: "), "{}", loud.stderr);
+    let quiet = bilan(&["-q", "validate", &path]);
+    assert_eq!(quiet.code, 0);
+    assert_eq!(quiet.stderr, "");
+    let missing = bilan(&["-q", "validate", "no-such-inventory.toml"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no-such-inventory.toml"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        bilan(&["-q", "-v", "validate", &path]).code == 2,
+        "-q and -v conflict"
+    );
+}

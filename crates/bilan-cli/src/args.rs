@@ -14,8 +14,11 @@ pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
     pub(crate) verbose: u8,
+    /// Nothing on stderr but errors: no warnings, notes, logs or progress
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
     /// Print the time, items per second and peak memory of each phase on stderr
     #[arg(long, global = true)]
     pub(crate) timings: bool,

@@ -2,8 +2,6 @@
 //! factors the run uses, and the warnings for plausible-but-suspicious values. Both are
 //! located in the inventory file like its other problems.
 
-use std::io::Write;
-
 use bilan_core::factor::FactorSet;
 use bilan_core::inventory::{Inventory, Problem};
 use bilan_io::{FileError, FileErrors, Locator, SourceFile};
@@ -64,14 +62,13 @@ pub(crate) fn estimate(
     Ok(())
 }
 
-/// Writes one `warning:` line per implausible value to `stderr`.
-pub(crate) fn warn(file: &SourceFile, inventory: &Inventory, stderr: &mut dyn Write) {
+/// Writes one `warning:` line per implausible value (none under `-q`).
+pub(crate) fn warn(file: &SourceFile, inventory: &Inventory, io: &mut crate::output::Io<'_>) {
     let warnings = inventory.warnings();
     if warnings.is_empty() {
         return;
     }
     for w in located(file, warnings) {
-        let line = format!("warning: {w}");
-        let _ = writeln!(stderr, "{}", bilan_units::text::escape(&line));
+        crate::notices::warning(io, &w.to_string());
     }
 }

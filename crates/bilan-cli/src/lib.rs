@@ -14,6 +14,7 @@ mod commands;
 mod errors;
 mod inputs;
 mod lines;
+mod notices;
 mod output;
 pub mod registry;
 mod settings;
@@ -72,7 +73,7 @@ fn run_with(
             return 0;
         }
     };
-    init_tracing(cli.verbose);
+    init_tracing(cli.verbose, cli.quiet);
     let all_errors = cli.all_errors;
     match commands::run(cli, stdout, stderr, exiting) {
         Ok(()) => 0,
@@ -95,14 +96,19 @@ fn log_colours(stderr_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> 
     stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
-fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8, quiet: bool) {
     let default = match verbose {
         0 => "bilan=warn",
         1 => "bilan=info",
         _ => "bilan=debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // `-q` leaves errors only, whatever RUST_LOG says.
+    let filter = if quiet {
+        tracing_subscriber::EnvFilter::new("bilan=error")
+    } else {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default))
+    };
     let ansi = log_colours(
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
@@ -110,6 +116,9 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(ansi)
+        // A short human line: the level and the message, no timestamp or module path.
+        .without_time()
+        .with_target(false)
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -22,6 +22,8 @@ pub(crate) struct Io<'a> {
     pub(crate) stderr: &'a mut dyn Write,
     /// The process exits after this command: large results need not be freed.
     pub(crate) exiting: bool,
+    /// `-q`: nothing on stderr but errors.
+    pub(crate) quiet: bool,
 }
 
 impl Io<'_> {
@@ -487,6 +489,7 @@ mod tests {
             stdout: &mut stdout,
             stderr: &mut stderr,
             exiting: false,
+            quiet: false,
         };
         // Sections are written one by one; the sink fills up after the first few.
         let e = stream(&mut io, Some(&path), Format::Md, |w| {
@@ -525,6 +528,7 @@ mod tests {
                 stdout: &mut stdout,
                 stderr: &mut stderr,
                 exiting: false,
+                quiet: false,
             };
             // One byte at a time: every multi-byte character is split across writes.
             let written = stream(&mut io, None, format, |w| {

@@ -71,4 +71,29 @@ fn logs_on_a_pipe_have_no_colours() {
         !stderr.contains('\u{1b}'),
         "ANSI escapes in logs:\n{stderr:?}"
     );
+    // A short human line: the level first, no timestamp, no module path.
+    for line in stderr
+        .lines()
+        .filter(|l| l.contains("DEBUG") || l.contains("INFO"))
+    {
+        let level = line.trim_start().split(' ').next().unwrap_or("");
+        assert!(["DEBUG", "INFO", "WARN"].contains(&level), "{line}");
+        assert!(!line.contains("bilan_"), "module path in {line}");
+    }
+}
+
+#[test]
+fn quiet_leaves_errors_only() {
+    let mut args = vec!["-q"];
+    args.extend(FAILING);
+    let (code, stderr) = bilan(&args, &[("RUST_LOG", "bilan=debug")]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("DEBUG") && !stderr.contains("INFO"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error"),
+        "the error is still shown:\n{stderr}"
+    );
 }

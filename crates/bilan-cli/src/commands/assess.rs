@@ -58,7 +58,9 @@ pub(crate) fn assess(
         )));
     }
     let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
+    let spinner = crate::notices::Spinner::start(io, session.assessing());
     let ran = session.run();
+    drop(spinner);
     timings.phase(
         "assess",
         item_count(&session.inventory) * session.methods.len(),

@@ -3,6 +3,7 @@
 use super::session::{Session, Timings, item_count, report_failures};
 use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
+use crate::notices::Spinner;
 use crate::output::{Io, stream, stream_json};
 
 pub(crate) fn compare(
@@ -44,11 +45,13 @@ pub(crate) fn compare(
             format,
             Format::Table | Format::Md | Format::Csv | Format::Json
         );
+    let spinner = Spinner::start(io, session.assessing());
     let mut outcomes = if figures_only {
         session.run_figures(&items)
     } else {
         session.run()
     };
+    drop(spinner);
     timings.phase(
         "assess",
         item_count(&session.inventory) * session.methods.len(),

@@ -273,9 +273,9 @@ fn announce(
         plan.identity.site,
         inventory.display()
     );
-    crate::errors::print(io.stderr, &line);
+    crate::notices::note(io, &line);
     for note in notes {
-        crate::errors::print(io.stderr, &format!("bilan measure: {note}"));
+        crate::notices::note(io, &format!("bilan measure: {note}"));
     }
 }
 
@@ -322,7 +322,7 @@ fn report(io: &mut Io<'_>, workload: &Workload, exit: Exit, inventory: &Path) {
             n => format!(" ({n} notes in its measurement)"),
         }
     );
-    crate::errors::print(io.stderr, &line);
+    crate::notices::note(io, &line);
 }
 
 /// bilan's exit code is the command's (128 + the signal that killed it).

@@ -37,6 +37,7 @@ pub(crate) fn run(
         stdout,
         stderr,
         exiting,
+        quiet: cli.quiet,
     };
     let mut timings = session::Timings::new(cli.timings);
     let settings = if cli.no_config {

@@ -11,6 +11,8 @@ use bilan_core::inventory::Inventory;
 use bilan_core::method::Parameters;
 use bilan_io::SourceFile;
 use bilan_report::assess::{FileStamp, MethodStamp, Stamp};
+
+use crate::notices::Spinner;
 use bilan_runner::{MethodRun, Origin};
 use sha2::{Digest as _, Sha256};
 
@@ -251,12 +253,14 @@ impl Session {
     ) -> Result<Session, Failure> {
         crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
+        let spinner = Spinner::start(io, format!("reading {}", inventory.display()));
         let file = bilan_io::SourceFile::read(inventory)?;
         // The stamp's hash of the inventory is taken while the inventory is parsed.
         let (inv, inventory_sha256) = rayon::join(
             || bilan_io::load_inventory(&file),
             || sha256_hex(file.text.as_bytes()),
         );
+        drop(spinner);
         let mut inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
         let factors = bilan_factors::load(&common.factors)?;
@@ -269,7 +273,7 @@ impl Session {
         )?;
         let methods = methods.with_references(&inv);
         let (params, uncertain_params) = parameters(common, &methods)?;
-        crate::checks::warn(&file, &inv, io.stderr);
+        crate::checks::warn(&file, &inv, io);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
             .iter()
             .map(|(name, text)| FileStamp {
@@ -324,6 +328,16 @@ impl Session {
             uncertain_params,
             stamp,
         })
+    }
+
+    /// What a spinner says while the session's methods run.
+    pub(crate) fn assessing(&self) -> String {
+        let n = self.methods.len();
+        format!(
+            "assessing {} items under {n} method{}",
+            item_count(&self.inventory),
+            if n == 1 { "" } else { "s" }
+        )
     }
 
     pub(crate) fn run(&self) -> Vec<bilan_runner::Outcome> {

@@ -27,7 +27,7 @@ pub(crate) fn validate(
         hardware,
         bilan_hardware::power::PowerModel::Curve,
     )?;
-    crate::checks::warn(&file, &inv, io.stderr);
+    crate::checks::warn(&file, &inv, io);
     let estimated: usize = inv.workloads.iter().map(|w| w.estimated.len()).sum();
     let estimated = if estimated == 0 {
         String::new()
