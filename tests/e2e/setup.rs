@@ -102,3 +102,38 @@ fn quiet_silences_warnings_but_not_errors() {
         "-q and -v conflict"
     );
 }
+
+#[test]
+fn errors_can_be_read_by_programs_as_json_lines() {
+    let bad =
+        crate::support::scratch().join(format!("bilan-json-errors-{}.toml", std::process::id()));
+    std::fs::write(&bad, "schema = 1\n[system]\nname = 3\n").expect("write");
+    let path = bad.display().to_string();
+    let out = bilan(&["--error-format", "json", "validate", &path]);
+    assert_eq!(out.code, 2);
+    let first: serde_json::Value =
+        serde_json::from_str(out.stderr.lines().next().unwrap_or("")).expect("a JSON line");
+    assert_eq!(first["kind"], "input");
+    // (The helper shows paths relative to the repository.)
+    assert!(
+        first["file"].as_str().is_some_and(|f| path.ends_with(f)),
+        "{first}"
+    );
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["key-path"], "system.name");
+    let usage = bilan(&[
+        "--error-format",
+        "json",
+        "compare",
+        "examples/llama-3.1.toml",
+        "-m",
+        "nope",
+    ]);
+    assert_eq!(usage.code, 2);
+    let line: serde_json::Value = serde_json::from_str(usage.stderr.trim()).expect("JSON");
+    assert_eq!(line["kind"], "usage");
+    assert!(
+        line["message"].as_str().is_some_and(|m| m.contains("nope")),
+        "{line}"
+    );
+}

@@ -19,6 +19,10 @@ pub(crate) struct Cli {
     /// Nothing on stderr but errors: no warnings, notes, logs or progress
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,
+    /// How errors are written on stderr: `human` (located, with the file's line) or `json`
+    /// (one object a line: kind, file, line, key-path, message), for programs
+    #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Human)]
+    pub(crate) error_format: ErrorFormat,
     /// Print the time, items per second and peak memory of each phase on stderr
     #[arg(long, global = true)]
     pub(crate) timings: bool,
@@ -111,6 +115,15 @@ pub(crate) enum PluginsCommand {
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// How errors are written on stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ErrorFormat {
+    /// For people: each problem located, with the line of the file.
+    Human,
+    /// For programs: one JSON object a line.
+    Json,
 }
 
 /// Output formats.

@@ -96,6 +96,31 @@ pub(crate) fn render_file_errors(errors: &FileErrors, all: bool) -> String {
     text
 }
 
+/// Each of a file's problems as one line of JSON: `{"kind": "input", "file", "line",
+/// "key-path", "message"}` (`line` and `key-path` null where unknown).
+pub(crate) fn file_errors_json(errors: &FileErrors) -> String {
+    errors
+        .errors
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "kind": "input",
+                "file": e.file,
+                "line": e.line,
+                "key-path": e.key_path,
+                "message": e.message,
+            })
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An error that is not about a file's content, as one line of JSON: `{"kind", "message"}`.
+pub(crate) fn error_json(kind: &str, message: &str) -> String {
+    serde_json::json!({ "kind": kind, "message": message }).to_string()
+}
+
 /// Writes `text` and a newline to `stderr`, its control characters escaped.
 pub(crate) fn print(stderr: &mut dyn Write, text: &str) {
     let _ = writeln!(stderr, "{}", bilan_units::text::escape(text));

@@ -75,16 +75,36 @@ fn run_with(
     };
     init_tracing(cli.verbose, cli.quiet);
     let all_errors = cli.all_errors;
+    let json = cli.error_format == args::ErrorFormat::Json;
     match commands::run(cli, stdout, stderr, exiting) {
         Ok(()) => 0,
         Err(Failure::Assessment) => 1,
         Err(Failure::Exit(code)) => code,
         Err(Failure::Input(errors)) => {
-            errors::print(stderr, &errors::render_file_errors(&errors, all_errors));
+            let text = if json {
+                errors::file_errors_json(&errors)
+            } else {
+                errors::render_file_errors(&errors, all_errors)
+            };
+            errors::print(stderr, &text);
             2
         }
-        Err(Failure::Usage(e)) | Err(Failure::Other(e)) => {
-            errors::print(stderr, &format!("error: {e:#}"));
+        Err(Failure::Usage(e)) => {
+            let text = format!("{e:#}");
+            if json {
+                errors::print(stderr, &errors::error_json("usage", &text));
+            } else {
+                errors::print(stderr, &format!("error: {text}"));
+            }
+            2
+        }
+        Err(Failure::Other(e)) => {
+            let text = format!("{e:#}");
+            if json {
+                errors::print(stderr, &errors::error_json("other", &text));
+            } else {
+                errors::print(stderr, &format!("error: {text}"));
+            }
             2
         }
     }

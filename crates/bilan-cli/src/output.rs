@@ -24,6 +24,8 @@ pub(crate) struct Io<'a> {
     pub(crate) exiting: bool,
     /// `-q`: nothing on stderr but errors.
     pub(crate) quiet: bool,
+    /// `--error-format json`: errors as JSON lines.
+    pub(crate) json_errors: bool,
 }
 
 impl Io<'_> {
@@ -490,6 +492,7 @@ mod tests {
             stderr: &mut stderr,
             exiting: false,
             quiet: false,
+            json_errors: false,
         };
         // Sections are written one by one; the sink fills up after the first few.
         let e = stream(&mut io, Some(&path), Format::Md, |w| {
@@ -529,6 +532,7 @@ mod tests {
                 stderr: &mut stderr,
                 exiting: false,
                 quiet: false,
+                json_errors: false,
             };
             // One byte at a time: every multi-byte character is split across writes.
             let written = stream(&mut io, None, format, |w| {

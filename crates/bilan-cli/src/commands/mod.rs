@@ -38,6 +38,7 @@ pub(crate) fn run(
         stderr,
         exiting,
         quiet: cli.quiet,
+        json_errors: cli.error_format == crate::args::ErrorFormat::Json,
     };
     let mut timings = session::Timings::new(cli.timings);
     let settings = if cli.no_config {

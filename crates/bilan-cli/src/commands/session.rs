@@ -375,7 +375,12 @@ pub(crate) fn report_failures(
         return Ok(());
     }
     for (method, error) in failures {
-        crate::errors::print(io.stderr, &format!("error: {method}: {error}"));
+        let line = if io.json_errors {
+            serde_json::json!({ "kind": "method", "method": method, "message": error }).to_string()
+        } else {
+            format!("error: {method}: {error}")
+        };
+        crate::errors::print(io.stderr, &line);
     }
     Err(Failure::Assessment)
 }
