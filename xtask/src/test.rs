@@ -3,9 +3,14 @@
 //! 1. the workspace's tests, `cargo test --workspace --locked`;
 //! 2. the install check: `cargo install --locked --path crates/bilan-cli`, as the README
 //!    tells users, into a scratch root under `target/`; the installed `bilan` must print its
-//!    versions and compare a bundled example.
+//!    versions and compare a bundled example;
+//! 3. the Python package: a virtual environment under `target/`, maturin and pytest from
+//!    the Python package registry, `pip install crates/bilan-python` (a release wheel, as
+//!    users install it), then its pytest suite, which also checks that Python gets the
+//!    installed command line's figures. It needs Python 3.9 or later (`PYTHON`, else
+//!    `python3`); on a machine without one it is skipped, and says so.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context as _, bail};
@@ -17,13 +22,15 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
         bail!("usage: cargo xtask test");
     }
     cargo(&["test", "--workspace", "--locked"])?;
-    install_check(&root())?;
+    let bilan = install_check(&root())?;
+    python_check(&root(), &bilan)?;
     eprintln!("test: all passed");
     Ok(())
 }
 
-/// Installs `bilan` as the README says and runs it from the installed place.
-fn install_check(root: &Path) -> anyhow::Result<()> {
+/// Installs `bilan` as the README says and runs it from the installed place; the installed
+/// binary.
+fn install_check(root: &Path) -> anyhow::Result<PathBuf> {
     let prefix = root.join("target/install-check");
     let prefix_text = prefix.display().to_string();
     cargo(&[
@@ -49,6 +56,68 @@ fn install_check(root: &Path) -> anyhow::Result<()> {
         bail!("the installed `bilan compare` did not list the methods:\n{compare}");
     }
     eprintln!("test: the installed bilan runs ({})", bilan.display());
+    Ok(bilan)
+}
+
+/// Builds and installs the Python package in a fresh virtual environment and runs its
+/// tests.
+fn python_check(root: &Path, bilan: &Path) -> anyhow::Result<()> {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let found = Command::new(&python)
+        .args(["-c", "import sys, venv; assert sys.version_info >= (3, 9)"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        // A machine with only the Rust toolchain still runs every Rust test; it says so.
+        eprintln!(
+            "test: SKIPPED the Python package's tests: no Python 3.9 or later with venv as `{python}` (set PYTHON to choose one)"
+        );
+        return Ok(());
+    }
+    let venv = root.join("target/python-check");
+    if venv.exists() {
+        std::fs::remove_dir_all(&venv)
+            .with_context(|| format!("cannot remove {}", venv.display()))?;
+    }
+    step(
+        Command::new(&python).args(["-m", "venv"]).arg(&venv),
+        &format!(
+            "{python} -m venv (Python 3.9 or later is needed for the Python package's tests; set PYTHON to choose one)"
+        ),
+    )?;
+    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    let pip = |args: &[&str]| -> anyhow::Result<()> {
+        step(
+            Command::new(bin.join("python"))
+                .args(["-m", "pip", "install", "--disable-pip-version-check", "-q"])
+                .args(args)
+                .current_dir(root),
+            &format!("pip install {}", args.join(" ")),
+        )
+    };
+    pip(&["maturin>=1.5,<2", "pytest"])?;
+    // As a user installs it: a release wheel built by maturin, into the environment.
+    pip(&["--no-build-isolation", "crates/bilan-python"])?;
+    step(
+        Command::new(bin.join("python"))
+            .args(["-m", "pytest", "-q", "crates/bilan-python/tests"])
+            .env("BILAN_EXE", bilan)
+            .current_dir(root),
+        "pytest crates/bilan-python/tests",
+    )?;
+    eprintln!("test: the Python package's tests pass");
+    Ok(())
+}
+
+/// Runs `command`, an error naming `what` unless it succeeds.
+fn step(command: &mut Command, what: &str) -> anyhow::Result<()> {
+    eprintln!("$ {what}");
+    let status = command
+        .status()
+        .with_context(|| format!("cannot run {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
     Ok(())
 }
 

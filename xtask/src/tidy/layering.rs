@@ -101,6 +101,7 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
             "bilan-units",
         ],
     ),
+    ("bilan-python", &["bilan-cli"]),
     (
         "bilan-plugin-fixtures",
         &[
