@@ -54,6 +54,24 @@ fn the_table_shows_the_divergence_from_the_baseline_and_markdown_every_pair() {
             .any(|l| l.starts_with(&format!("| {first} "))),
         "the first method is compared with the baseline, reversed"
     );
+    // ghg-protocol expenses no capital goods this year: 183.9 t CO2e below ademe-lca, so
+    // ademe-lca is as much above it.
+    let row = |text: &str, id: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(&format!("| {id} ")) && l.contains("capital-goods"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row(&table.stdout, second).contains("| -183.9 t CO2e |"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        row(&baseline.stdout, first).contains("| 183.9 t CO2e |"),
+        "{}",
+        baseline.stdout
+    );
     let md = bilan(&[
         "compare",
         "examples/llama-3.1.toml",
@@ -65,6 +83,19 @@ fn the_table_shows_the_divergence_from_the_baseline_and_markdown_every_pair() {
     assert!(
         md.stdout.contains(&format!("{first} → {second}")),
         "every pair in md"
+    );
+    let systems = bilan(&[
+        "compare",
+        "examples/llama-3.1.toml",
+        "examples/llama-2.toml",
+        "--baseline",
+        first,
+    ]);
+    assert_eq!(systems.code, 2);
+    assert!(
+        systems
+            .stderr
+            .contains("--baseline compares methods on one inventory")
     );
     let wrong = bilan(&["compare", "examples/llama-3.1.toml", "--baseline", "nope"]);
     assert_eq!(wrong.code, 2);

@@ -45,13 +45,17 @@ fn install_check(root: &Path) -> anyhow::Result<PathBuf> {
     let bilan = prefix
         .join("bin")
         .join(format!("bilan{}", std::env::consts::EXE_SUFFIX));
-    let version = installed(&bilan, &["--version"], root)?;
+    let version = installed(&bilan, &["--no-config", "--version"], root)?;
     for expected in ["bilan ", "factor database ", "inventory schema "] {
         if !version.contains(expected) {
             bail!("the installed `bilan --version` does not say `{expected}…`:\n{version}");
         }
     }
-    let compare = installed(&bilan, &["compare", "examples/llama-3.1.toml"], root)?;
+    let compare = installed(
+        &bilan,
+        &["--no-config", "compare", "examples/llama-3.1.toml"],
+        root,
+    )?;
     if !compare.contains("ademe-lca") {
         bail!("the installed `bilan compare` did not list the methods:\n{compare}");
     }
@@ -64,13 +68,16 @@ fn install_check(root: &Path) -> anyhow::Result<PathBuf> {
 fn python_check(root: &Path, bilan: &Path) -> anyhow::Result<()> {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let found = Command::new(&python)
-        .args(["-c", "import sys, venv; assert sys.version_info >= (3, 9)"])
+        .args([
+            "-c",
+            "import sys, venv, ensurepip; assert sys.version_info >= (3, 9)",
+        ])
         .status()
         .is_ok_and(|s| s.success());
     if !found {
         // A machine with only the Rust toolchain still runs every Rust test; it says so.
         eprintln!(
-            "test: SKIPPED the Python package's tests: no Python 3.9 or later with venv as `{python}` (set PYTHON to choose one)"
+            "test: SKIPPED the Python package's tests: no Python 3.9 or later with venv and ensurepip as `{python}` (set PYTHON to choose one)"
         );
         return Ok(());
     }

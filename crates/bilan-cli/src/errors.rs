@@ -103,14 +103,13 @@ pub(crate) fn file_errors_json(errors: &FileErrors) -> String {
         .errors
         .iter()
         .map(|e| {
-            serde_json::json!({
+            json_line(&serde_json::json!({
                 "kind": "input",
                 "file": e.file,
                 "line": e.line,
                 "key-path": e.key_path,
                 "message": e.message,
-            })
-            .to_string()
+            }))
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -118,7 +117,30 @@ pub(crate) fn file_errors_json(errors: &FileErrors) -> String {
 
 /// An error that is not about a file's content, as one line of JSON: `{"kind", "message"}`.
 pub(crate) fn error_json(kind: &str, message: &str) -> String {
-    serde_json::json!({ "kind": kind, "message": message }).to_string()
+    json_line(&serde_json::json!({ "kind": kind, "message": message }))
+}
+
+/// `value` as one line of JSON in which every character a terminal could act on is a
+/// `\uXXXX` escape: serde_json leaves DEL, C1 controls and bidirectional marks as they are,
+/// and the text escaping of [`print`] would make the line invalid JSON. Write it with
+/// [`print_json`].
+pub(crate) fn json_line(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for c in value.to_string().chars() {
+        if bilan_units::text::is_unsafe_char(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes lines made by [`json_line`] to `stderr`, as they are.
+pub(crate) fn print_json(stderr: &mut dyn Write, lines: &str) {
+    let _ = writeln!(stderr, "{lines}");
 }
 
 /// Writes `text` and a newline to `stderr`, its control characters escaped.
@@ -136,6 +158,17 @@ mod tests {
                 .map(|i| FileError::plain("inv.toml", format!("problem number {i}")))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn json_lines_escape_what_a_terminal_acts_on_and_stay_json() {
+        let line = json_line(&serde_json::json!({ "message": "a\u{7f}b\u{202e}c\u{1b}d" }));
+        assert!(
+            !line.chars().any(bilan_units::text::is_unsafe_char),
+            "{line}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&line).expect("valid JSON");
+        assert_eq!(back["message"], "a\u{7f}b\u{202e}c\u{1b}d");
     }
 
     #[test]

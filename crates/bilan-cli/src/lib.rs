@@ -81,18 +81,17 @@ fn run_with(
         Err(Failure::Assessment) => 1,
         Err(Failure::Exit(code)) => code,
         Err(Failure::Input(errors)) => {
-            let text = if json {
-                errors::file_errors_json(&errors)
+            if json {
+                errors::print_json(stderr, &errors::file_errors_json(&errors));
             } else {
-                errors::render_file_errors(&errors, all_errors)
-            };
-            errors::print(stderr, &text);
+                errors::print(stderr, &errors::render_file_errors(&errors, all_errors));
+            }
             2
         }
         Err(Failure::Usage(e)) => {
             let text = format!("{e:#}");
             if json {
-                errors::print(stderr, &errors::error_json("usage", &text));
+                errors::print_json(stderr, &errors::error_json("usage", &text));
             } else {
                 errors::print(stderr, &format!("error: {text}"));
             }
@@ -101,7 +100,7 @@ fn run_with(
         Err(Failure::Other(e)) => {
             let text = format!("{e:#}");
             if json {
-                errors::print(stderr, &errors::error_json("other", &text));
+                errors::print_json(stderr, &errors::error_json("other", &text));
             } else {
                 errors::print(stderr, &format!("error: {text}"));
             }

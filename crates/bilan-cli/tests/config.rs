@@ -92,5 +92,18 @@ fn the_configuration_gives_default_methods_and_is_stamped_unless_ignored() {
     let (code, _, err) = bilan(&compare, &xdg, &[]);
     assert_eq!(code, 2);
     assert!(err.contains("only from --plugin"), "{err}");
+    // Commands that take no setting do not read it.
+    let (code, out, err) = bilan(&["completions", "bash"], &xdg, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("_bilan"));
+
+    // An unknown method from the environment names where it came from.
+    std::fs::write(home.join("bilan/config.toml"), "").expect("write");
+    let (code, _, err) = bilan(&compare, &xdg, &[("BILAN_METHODS", "nope")]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown method `nope` (methods from BILAN_METHODS)"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&home);
 }

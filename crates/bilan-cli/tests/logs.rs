@@ -72,10 +72,12 @@ fn logs_on_a_pipe_have_no_colours() {
         "ANSI escapes in logs:\n{stderr:?}"
     );
     // A short human line: the level first, no timestamp, no module path.
-    for line in stderr
+    let logged: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("DEBUG") || l.contains("INFO"))
-    {
+        .collect();
+    assert!(!logged.is_empty(), "no debug line:\n{stderr}");
+    for line in logged {
         let level = line.trim_start().split(' ').next().unwrap_or("");
         assert!(["DEBUG", "INFO", "WARN"].contains(&level), "{line}");
         assert!(!line.contains("bilan_"), "module path in {line}");

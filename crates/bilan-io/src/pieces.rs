@@ -276,6 +276,14 @@ ownership = "owned"
         let twice = text.replacen("\"schema\"", "\"work\\u006coad\": [], \"schema\"", 1);
         assert!(parse(&json(twice.clone()), 1).is_none());
         assert!(crate::parse::<Inventory>(&json(twice)).is_err());
+        let last = text.rfind('}').unwrap_or(0);
+        let array_end = text[..last].rfind(']').unwrap_or(0);
+        let comma = format!("{},{}", &text[..array_end], &text[array_end..]);
+        assert!(parse(&json(comma.clone()), 1).is_none(), "a trailing comma");
+        assert!(crate::parse::<Inventory>(&json(comma)).is_err());
+        let form_feed = text.replacen("},\n", "},\u{c}\n", 1);
+        assert!(parse(&json(form_feed.clone()), 1).is_none(), "a form feed");
+        assert!(crate::parse::<Inventory>(&json(form_feed)).is_err());
         let trailing = format!("{text} {{}}");
         assert!(parse(&json(trailing.clone()), 1).is_none());
         assert!(crate::parse::<Inventory>(&json(trailing)).is_err());

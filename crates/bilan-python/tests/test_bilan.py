@@ -32,16 +32,20 @@ def test_compare_gives_plain_data_with_every_method():
     assert ("ademe-lca", "ghg-protocol") in pairs
 
 
-def test_a_path_a_string_and_a_dict_give_the_same_figures():
+def test_a_path_a_string_and_a_dict_give_the_same_figures(tmp_path):
     from_path = totals(bilan.compare(str(LLAMA), methods=["sci"]))
     from_text = totals(bilan.compare(LLAMA.read_text(), methods="sci"))
     assert from_path == from_text
-    # A dict: the same inventory, read as JSON.
-    import tomllib  # Python 3.11+; the CI interpreter
-
+    # A dict: the same inventory as TOML reads it (dates included).
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
     doc = tomllib.loads(LLAMA.read_text())
-    from_dict = totals(bilan.compare(json.loads(json.dumps(doc, default=str)), methods="sci"))
+    from_dict = totals(bilan.compare(doc, methods="sci"))
     assert from_dict == from_path
+    # A path whose name looks like TOML text is still a path.
+    odd = tmp_path / "k=v"
+    odd.mkdir()
+    (odd / "inv.toml").write_text(LLAMA.read_text())
+    assert totals(bilan.compare(str(odd / "inv.toml"), methods="sci")) == from_path
 
 
 def test_methods_and_params_are_applied():
@@ -98,6 +102,13 @@ def test_usage_errors_are_typed():
     assert "no-such-method" in str(e.value)
     with pytest.raises(TypeError):
         bilan.compare(42)
+
+
+def test_warnings_are_python_warnings(tmp_path):
+    odd = tmp_path / "high-pue.toml"
+    odd.write_text(LLAMA.read_text().replace("pue = 1.0", "pue = 5.0", 1))
+    with pytest.warns(bilan.BilanWarning, match="PUE"):
+        bilan.validate(odd)
 
 
 def test_validate_says_what_it_read():

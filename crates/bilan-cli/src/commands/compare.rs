@@ -13,6 +13,11 @@ pub(crate) fn compare(
 ) -> Result<(), Failure> {
     cmd.common.format.not_export("compare")?;
     let [inventory] = cmd.inventories.as_slice() else {
+        if cmd.baseline.is_some() {
+            return Err(Failure::Usage(anyhow::anyhow!(
+                "--baseline compares methods on one inventory; several inventories compare systems under each method"
+            )));
+        }
         return super::systems::compare(&cmd, io, timings);
     };
     let session = Session::open(inventory, &cmd.common, io, timings)?;

@@ -47,17 +47,17 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
     };
     let report = imported.report.render();
     if !report.is_empty() {
-        let _ = write!(io.stderr, "{}", bilan_units::text::escape(&report));
+        crate::notices::note(io, report.trim_end());
     }
     match &cmd.output {
         Some(path) => {
             write_file(path, |w| w.write_all(text.as_bytes())).map_err(Failure::Other)?;
-            let _ = writeln!(
-                io.stderr,
+            let line = format!(
                 "wrote {} ({} workloads)",
-                bilan_units::text::escape(&path.display().to_string()),
+                path.display(),
                 imported.inventory.workloads.len()
             );
+            crate::notices::note(io, &line);
         }
         None => {
             let _ = write!(io.stdout, "{}", bilan_units::text::escape(&text));

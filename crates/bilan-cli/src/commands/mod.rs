@@ -41,13 +41,13 @@ pub(crate) fn run(
         json_errors: cli.error_format == crate::args::ErrorFormat::Json,
     };
     let mut timings = session::Timings::new(cli.timings);
-    let settings = if cli.no_config {
-        Settings::default()
-    } else {
-        Settings::load(&|name| std::env::var_os(name))?
-    };
     let mut command = cli.command;
-    apply(&settings, &mut command);
+    // Only the commands that take a setting read the configuration: a bad one cannot stop
+    // `completions`, `plugins inspect` or `measure`.
+    if !cli.no_config && takes_settings(&command) {
+        let settings = Settings::load(&|name| std::env::var_os(name))?;
+        apply(&settings, &mut command);
+    }
     let result = match command {
         Command::Assess(cmd) => assess::assess(cmd, &mut io, &mut timings),
         Command::Compare(cmd) => compare::compare(cmd, &mut io, &mut timings),
@@ -69,6 +69,21 @@ pub(crate) fn run(
     };
     timings.print(&mut io);
     result
+}
+
+/// Whether `command` takes a setting of the configuration or the environment.
+fn takes_settings(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Assess(_)
+            | Command::Compare(_)
+            | Command::Explain(_)
+            | Command::Check(_)
+            | Command::Diff(_)
+            | Command::Methods(_)
+            | Command::Validate { .. }
+            | Command::Factors(_)
+    )
 }
 
 /// The settings of the configuration and environment, under the command line's.

@@ -107,16 +107,26 @@ pub(crate) fn select_methods(common: &Common) -> Result<Selection, Failure> {
         .collect();
     let mut pool: Vec<Option<Entry>> = all.into_iter().map(Some).collect();
     let mut chosen = Vec::new();
+    // Methods that came from the configuration or the environment say where from.
+    let origin = common
+        .settings
+        .iter()
+        .find(|s| s.name == "methods")
+        .map_or(String::new(), |s| format!(" (methods from {})", s.from));
     for id in &common.methods {
         let index = known.iter().position(|k| k == id).ok_or_else(|| {
             Failure::Usage(anyhow!(
-                "unknown method `{id}`; available: {}",
+                "unknown method `{id}`{origin}; available: {}",
                 known.join(", ")
             ))
         })?;
         match pool[index].take() {
             Some(m) => chosen.push(m),
-            None => return Err(Failure::Usage(anyhow!("method `{id}` is given twice"))),
+            None => {
+                return Err(Failure::Usage(anyhow!(
+                    "method `{id}` is given twice{origin}"
+                )));
+            }
         }
     }
     // Plugins that could not be loaded stay in as error rows: the user named them.
@@ -375,12 +385,12 @@ pub(crate) fn report_failures(
         return Ok(());
     }
     for (method, error) in failures {
-        let line = if io.json_errors {
-            serde_json::json!({ "kind": "method", "method": method, "message": error }).to_string()
+        if io.json_errors {
+            let line = serde_json::json!({ "kind": "method", "method": method, "message": error });
+            crate::errors::print_json(io.stderr, &crate::errors::json_line(&line));
         } else {
-            format!("error: {method}: {error}")
-        };
-        crate::errors::print(io.stderr, &line);
+            crate::errors::print(io.stderr, &format!("error: {method}: {error}"));
+        }
     }
     Err(Failure::Assessment)
 }

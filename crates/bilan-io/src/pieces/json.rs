@@ -88,13 +88,7 @@ fn scan(bytes: &[u8]) -> Option<Split> {
     let mut in_array = false;
     while i < bytes.len() {
         let b = bytes[i];
-        if in_array
-            && depth == 2
-            && element.is_none()
-            && !b.is_ascii_whitespace()
-            && b != b']'
-            && b != b','
-        {
+        if in_array && depth == 2 && element.is_none() && !is_space(b) && b != b']' && b != b',' {
             element = Some(i);
         }
         match b {
@@ -138,8 +132,11 @@ fn scan(bytes: &[u8]) -> Option<Split> {
             b'}' | b']' => {
                 if depth == 2 && in_array {
                     let split = found.as_mut()?;
-                    if let Some(start) = element.take() {
-                        split.elements.push((start, trim_end(bytes, start, i)));
+                    match element.take() {
+                        Some(start) => split.elements.push((start, trim_end(bytes, start, i))),
+                        // `[a, ]`: a trailing comma, which JSON refuses.
+                        None if !split.elements.is_empty() => return None,
+                        None => {}
                     }
                     split.close = i;
                     in_array = false;
@@ -185,16 +182,21 @@ fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     None
 }
 
+/// JSON's white space: space, tab, line feed, carriage return (not form feed).
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 fn first_non_space(bytes: &[u8]) -> usize {
     bytes
         .iter()
-        .position(|b| !b.is_ascii_whitespace())
+        .position(|&b| !is_space(b))
         .unwrap_or(bytes.len())
 }
 
 /// `end` moved back over white space, not before `start`.
 fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
-    while end > start && bytes[end - 1].is_ascii_whitespace() {
+    while end > start && is_space(bytes[end - 1]) {
         end -= 1;
     }
     end
@@ -227,6 +229,8 @@ mod tests {
             r#"{"workload": 3, "x": []}"#,
             r#"{"workload": {"a": 1}}"#,
             r#"{"workload": [1,, 2]}"#,
+            r#"{"workload": [1, 2, ]}"#,
+            r#"{"workload": [1, 2,]}"#,
             r#"{"workload": [1, 2}"#,
             r#"{"workload": ["open]}"#,
             r#"{"site": []}"#,

@@ -16,9 +16,11 @@ unless ``config=True``: a script gives the same figures on every machine.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import tempfile
+import warnings
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _native
@@ -36,6 +38,7 @@ __all__ = [
     "InventoryError",
     "UsageError",
     "AssessmentError",
+    "BilanWarning",
 ]
 
 Inventory = Union[str, "os.PathLike[str]", Mapping[str, Any]]
@@ -58,6 +61,10 @@ class BilanError(Exception):
         self.key_path = first.get("key-path")
         self.message = first.get("message", "")
         super().__init__(_describe(first) + _more(errors))
+
+
+class BilanWarning(UserWarning):
+    """What bilan warns of without failing: an implausible value, a default applied."""
 
 
 class InventoryError(BilanError):
@@ -96,6 +103,13 @@ def _more(errors: list) -> str:
     return "" if n <= 0 else f" (and {n} more problem{'s' if n > 1 else ''})"
 
 
+def _json_value(value: Any) -> Any:
+    """Dates and times (as ``tomllib`` reads them) in the form inventories write them."""
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a value an inventory holds")
+
+
 class _Input:
     """An inventory as a path for the command line: a string or dict is written to a
     temporary file, whose name in errors is replaced by ``<string>`` or ``<dict>``."""
@@ -104,12 +118,15 @@ class _Input:
         self.dir: Optional[tempfile.TemporaryDirectory] = None
         self.label: Optional[str] = None
         if isinstance(inventory, Mapping):
-            self.path = self._write(json.dumps(inventory), "inventory.json", "<dict>")
+            text = json.dumps(inventory, default=_json_value)
+            self.path = self._write(text, "inventory.json", "<dict>")
         elif isinstance(inventory, os.PathLike):
             self.path = os.fspath(inventory)
         elif isinstance(inventory, str):
             text = inventory.strip()
-            if "\n" in text or text.startswith("{") or "=" in text:
+            if os.path.exists(inventory):
+                self.path = inventory
+            elif "\n" in text or text.startswith("{") or "=" in text:
                 name = "inventory.json" if text.startswith("{") else "inventory.toml"
                 self.path = self._write(inventory, name, "<string>")
             else:
@@ -145,22 +162,33 @@ class _Input:
 
 
 def _run(args: list, config: bool, inputs: Iterable[_Input] = ()) -> tuple:
-    argv = ["--error-format", "json", "-q"]
+    argv = ["--error-format", "json"]
     if not config:
         argv.append("--no-config")
     code, out, err = _native.run(argv + [str(a) for a in args])
-    errors = []
+    errors, other = [], []
     for line in err.splitlines():
         line = line.strip()
         if not line:
             continue
-        try:
-            error = json.loads(line)
-        except ValueError:
-            error = {"kind": "other", "message": line}
-        for i in inputs:
-            error = i.relabel(error)
-        errors.append(error)
+        if line.startswith("{"):
+            try:
+                error = json.loads(line)
+            except ValueError:
+                error = {"kind": "other", "message": line}
+            for i in inputs:
+                error = i.relabel(error)
+            errors.append(error)
+        elif line.startswith("warning: "):
+            text = line[len("warning: "):]
+            for i in inputs:
+                if i.label:
+                    text = text.replace(i.path, i.label)
+            warnings.warn(text, BilanWarning, stacklevel=4)
+        else:
+            other.append(line)
+    if code != 0 and not errors:
+        errors = [{"kind": "other", "message": line} for line in other]
     return code, out, errors
 
 
@@ -191,10 +219,13 @@ def _report(command: str, inventory: Inventory, methods, params, config: bool, e
             config,
             [i],
         )
-    report = json.loads(out) if out.strip() else None
     if code != 0:
+        try:
+            report = json.loads(out) if out.strip() else None
+        except ValueError:
+            report = None
         _raise(code, errors, report)
-    return report
+    return json.loads(out)
 
 
 def assess(

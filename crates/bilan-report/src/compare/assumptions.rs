@@ -5,28 +5,44 @@
 
 use std::fmt::Write as _;
 
+use std::collections::{HashMap, HashSet};
+
 use bilan_core::assessment::{Assessment, ItemRef};
+
+/// One assumption's text, the methods that made it and the items it applied to.
+struct Seen<'a> {
+    text: &'a str,
+    methods: Vec<&'a str>,
+    items: Vec<&'a ItemRef>,
+    known: HashSet<&'a ItemRef>,
+}
 
 /// Writes the section, headed by `h2`; nothing when no method assumed anything.
 pub(super) fn section(out: &mut String, h2: &str, assessments: &[&Assessment]) {
-    // (text, methods, items), in first-seen order.
-    let mut seen: Vec<(&str, Vec<&str>, Vec<&ItemRef>)> = Vec::new();
+    // (text, methods, items), in first-seen order; found by text, and each item's presence
+    // by a set: a method may record one item per workload, a million of them.
+    let mut seen: Vec<Seen<'_>> = Vec::new();
+    let mut by_text: HashMap<&str, usize> = HashMap::new();
     for a in assessments {
         for assumption in &a.assumptions {
-            let at = match seen.iter().position(|(t, _, _)| *t == assumption.text) {
-                Some(at) => at,
-                None => {
-                    seen.push((&assumption.text, Vec::new(), Vec::new()));
-                    seen.len() - 1
-                }
-            };
-            let (_, methods, items) = &mut seen[at];
-            if !methods.contains(&a.method.id.as_str()) {
-                methods.push(&a.method.id);
+            let at = *by_text.entry(&assumption.text).or_insert_with(|| {
+                seen.push(Seen {
+                    text: &assumption.text,
+                    methods: Vec::new(),
+                    items: Vec::new(),
+                    known: HashSet::new(),
+                });
+                seen.len() - 1
+            });
+            let entry = &mut seen[at];
+            if entry.methods.last() != Some(&a.method.id.as_str())
+                && !entry.methods.contains(&a.method.id.as_str())
+            {
+                entry.methods.push(&a.method.id);
             }
             for item in &assumption.items {
-                if !items.contains(&item) {
-                    items.push(item);
+                if entry.known.insert(item) {
+                    entry.items.push(item);
                 }
             }
         }
@@ -35,7 +51,13 @@ pub(super) fn section(out: &mut String, h2: &str, assessments: &[&Assessment]) {
         return;
     }
     let _ = writeln!(out, "{h2}Defaults and assumptions\n");
-    for (text, methods, items) in seen {
+    for Seen {
+        text,
+        methods,
+        items,
+        ..
+    } in seen
+    {
         let items = match items.len() {
             0 => String::new(),
             1..=3 => format!(

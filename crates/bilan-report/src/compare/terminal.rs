@@ -36,11 +36,15 @@ impl Terminal {
         t.render_fit(self.width, pivot)
     }
 
-    /// The baseline's id: the one asked for, else the comparison's first method.
+    /// The baseline's id: the one asked for, else the comparison's first method that did
+    /// not fail.
     pub(crate) fn baseline<'c>(&'c self, c: &'c Comparison) -> Option<&'c str> {
-        self.baseline
-            .as_deref()
-            .or_else(|| c.methods.first().map(|m| m.id.as_str()))
+        self.baseline.as_deref().or_else(|| {
+            c.methods
+                .iter()
+                .find(|m| m.error.is_none())
+                .map(|m| m.id.as_str())
+        })
     }
 
     /// Every line of `text` longer than the width, outside tables, wrapped with its
@@ -119,6 +123,15 @@ pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator,
         .filter_map(|d| from_baseline(d, baseline))
         .collect();
     if pairs.is_empty() {
+        if c.methods
+            .iter()
+            .any(|m| m.id == baseline && m.error.is_some())
+        {
+            let _ = writeln!(
+                out,
+                "divergence from {baseline}: none, the baseline failed (see its error above; --baseline names another)\n"
+            );
+        }
         return;
     }
     let drivers = super::active_drivers(c, indicator);
