@@ -93,12 +93,24 @@ fn python_check(root: &Path, bilan: &Path) -> anyhow::Result<()> {
         ),
     )?;
     let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    // The environment as `activate` sets it: maturin's build hook runs `maturin` from PATH.
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .context("PATH cannot hold the virtual environment's folder")?;
+    let activated = |program: &str| -> Command {
+        let mut command = Command::new(bin.join(program));
+        command
+            .env("PATH", &path)
+            .env("VIRTUAL_ENV", &venv)
+            .current_dir(root);
+        command
+    };
     let pip = |args: &[&str]| -> anyhow::Result<()> {
         step(
-            Command::new(bin.join("python"))
+            activated("python")
                 .args(["-m", "pip", "install", "--disable-pip-version-check", "-q"])
-                .args(args)
-                .current_dir(root),
+                .args(args),
             &format!("pip install {}", args.join(" ")),
         )
     };
@@ -106,10 +118,9 @@ fn python_check(root: &Path, bilan: &Path) -> anyhow::Result<()> {
     // As a user installs it: a release wheel built by maturin, into the environment.
     pip(&["--no-build-isolation", "crates/bilan-python"])?;
     step(
-        Command::new(bin.join("python"))
+        activated("python")
             .args(["-m", "pytest", "-q", "crates/bilan-python/tests"])
-            .env("BILAN_EXE", bilan)
-            .current_dir(root),
+            .env("BILAN_EXE", bilan),
         "pytest crates/bilan-python/tests",
     )?;
     eprintln!("test: the Python package's tests pass");
