@@ -1,18 +1,7 @@
 //! `bilan compare` and `bilan explain` on every example: snapshots (Markdown and JSON), the
 //! divergence identity, reconciliation, and the HTML report's structure.
 
-use crate::support::{bilan, root, settings};
-
-fn examples() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
-        .collect();
-    names.sort();
-    names
-}
+use crate::support::{bilan, examples, settings};
 
 fn compare_json(example: &str) -> serde_json::Value {
     let out = bilan(&["compare", &format!("examples/{example}.toml"), "-f", "json"]);

@@ -1,18 +1,7 @@
 //! The default `bilan compare` table, as a terminal shows it: within 100 columns whatever
 //! the number of methods, the divergence against one baseline method.
 
-use crate::support::{bilan, builtin_ids, root, settings};
-
-fn examples() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
-        .collect();
-    names.sort();
-    names
-}
+use crate::support::{bilan, builtin_ids, examples, settings};
 
 #[test]
 fn the_default_compare_of_every_example_fits_100_columns() {

@@ -2,21 +2,10 @@
 //! seed), the analytic estimate against Monte Carlo and a closed form, determinism whatever
 //! the number of threads, drivers whose interval spans zero, and bad distributions.
 
-use crate::support::{bilan, root, settings};
+use crate::support::{bilan, examples, root, settings};
 
 const PRODUCT: &str = "tests/fixtures/uncertainty/product.toml";
 const PRODUCT_FACTORS: &str = "tests/fixtures/uncertainty/product-factors.toml";
-
-fn examples() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
-        .collect();
-    names.sort();
-    names
-}
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = bilan(args);

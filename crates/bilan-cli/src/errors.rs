@@ -138,6 +138,17 @@ pub(crate) fn json_line(value: &serde_json::Value) -> String {
     out
 }
 
+/// Writes an error that is not about a file's content: `error: …`, or with `json` a line of
+/// [`error_json`] of that `kind`.
+pub(crate) fn print_error(stderr: &mut dyn Write, json: bool, kind: &str, e: &anyhow::Error) {
+    let text = format!("{e:#}");
+    if json {
+        print_json(stderr, &error_json(kind, &text));
+    } else {
+        print(stderr, &format!("error: {text}"));
+    }
+}
+
 /// Writes lines made by [`json_line`] to `stderr`, as they are.
 pub(crate) fn print_json(stderr: &mut dyn Write, lines: &str) {
     let _ = writeln!(stderr, "{lines}");

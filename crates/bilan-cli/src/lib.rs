@@ -89,21 +89,11 @@ fn run_with(
             2
         }
         Err(Failure::Usage(e)) => {
-            let text = format!("{e:#}");
-            if json {
-                errors::print_json(stderr, &errors::error_json("usage", &text));
-            } else {
-                errors::print(stderr, &format!("error: {text}"));
-            }
+            errors::print_error(stderr, json, "usage", &e);
             2
         }
         Err(Failure::Other(e)) => {
-            let text = format!("{e:#}");
-            if json {
-                errors::print_json(stderr, &errors::error_json("other", &text));
-            } else {
-                errors::print(stderr, &format!("error: {text}"));
-            }
+            errors::print_error(stderr, json, "other", &e);
             2
         }
     }

@@ -99,6 +99,32 @@ fn show(t: &Table, term: Option<&Terminal>, pivot: Option<Pivot<'_>>) -> String 
     }
 }
 
+/// A table of each covered method's figures by `keys` (phases, functional units), headed by
+/// `names.0`; on a terminal too narrow for a column per key, a row per key named `names.1`.
+fn keyed_table(
+    out: &mut String,
+    term: Option<&Terminal>,
+    ic: &IndicatorComparison,
+    names: (&str, &str),
+    keys: &[&str],
+    value: impl Fn(&bilan_runner::Figures, &str) -> Option<f64>,
+) {
+    let mut t = Table::new();
+    let mut header = vec![names.0.to_owned()];
+    header.extend(keys.iter().map(|k| (*k).to_owned()));
+    t.set_header(header);
+    for row in ic.rows.iter().filter(|r| r.covered) {
+        let mut cells = vec![row.method.clone()];
+        cells.extend(keys.iter().map(|k| cell(value(row, k), ic.indicator)));
+        t.add_row(cells);
+    }
+    let pivot = Pivot {
+        keep: 1,
+        names: (names.1, "amount"),
+    };
+    let _ = writeln!(out, "{}\n", show(&t, term, Some(pivot)));
+}
+
 fn cell(value: Option<f64>, indicator: Indicator) -> String {
     value.map_or("-".to_owned(), |v| amount(v, indicator))
 }
@@ -186,26 +212,19 @@ fn indicator_section(
         .filter(|p| ic.rows.iter().any(|r| r.by_phase.contains_key(p)))
         .collect();
     if !phases.is_empty() {
-        let mut t = Table::new();
-        let mut header = vec!["method (by phase)".to_owned()];
-        header.extend(phases.iter().map(|p| p.id().to_owned()));
-        t.set_header(header);
-        for row in ic.rows.iter().filter(|r| r.covered) {
-            let mut cells = vec![row.method.clone()];
-            cells.extend(phases.iter().map(|p| cell(row.by_phase.get(p).copied(), i)));
-            t.add_row(cells);
-        }
-        let _ = writeln!(
+        let keys: Vec<&str> = phases.iter().map(|p| p.id()).collect();
+        keyed_table(
             out,
-            "{}\n",
-            show(
-                &t,
-                term,
-                Some(Pivot {
-                    keep: 1,
-                    names: ("phase", "amount"),
-                }),
-            )
+            term,
+            ic,
+            ("method (by phase)", "phase"),
+            &keys,
+            |row, k| {
+                phases
+                    .iter()
+                    .find(|p| p.id() == k)
+                    .and_then(|p| row.by_phase.get(p).copied())
+            },
         );
     }
 
@@ -216,26 +235,14 @@ fn indicator_section(
         v
     };
     if !units.is_empty() {
-        let mut t = Table::new();
-        let mut header = vec!["method (per functional unit)".to_owned()];
-        header.extend(units.iter().map(|u| (*u).clone()));
-        t.set_header(header);
-        for row in ic.rows.iter().filter(|r| r.covered) {
-            let mut cells = vec![row.method.clone()];
-            cells.extend(units.iter().map(|u| cell(row.per_unit.get(*u).copied(), i)));
-            t.add_row(cells);
-        }
-        let _ = writeln!(
+        let keys: Vec<&str> = units.iter().map(|u| u.as_str()).collect();
+        keyed_table(
             out,
-            "{}\n",
-            show(
-                &t,
-                term,
-                Some(Pivot {
-                    keep: 1,
-                    names: ("functional unit", "amount"),
-                }),
-            )
+            term,
+            ic,
+            ("method (per functional unit)", "functional unit"),
+            &keys,
+            |row, k| row.per_unit.get(k).copied(),
         );
     }
 
