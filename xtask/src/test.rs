@@ -88,9 +88,7 @@ fn python_check(root: &Path, bilan: &Path) -> anyhow::Result<()> {
     }
     step(
         Command::new(&python).args(["-m", "venv"]).arg(&venv),
-        &format!(
-            "{python} -m venv (Python 3.9 or later is needed for the Python package's tests; set PYTHON to choose one)"
-        ),
+        &format!("{python} -m venv {}", venv.display()),
     )?;
     let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
     // The environment as `activate` sets it: maturin's build hook runs `maturin` from PATH.
