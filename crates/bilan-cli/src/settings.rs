@@ -115,31 +115,34 @@ impl Settings {
             common.methods = ids.clone();
             common.settings.push(stamp("methods", ids.join(", "), from));
         }
-        if let Some((files, from)) = &self.factors {
-            common.factors.splice(0..0, files.iter().cloned());
-            common
-                .settings
-                .push(stamp("factors", paths_text(files), from));
-        }
+        self.apply_factors(&mut common.factors, &mut common.settings);
         self.apply_methodologies(&mut common.sources.methodology_dirs, &mut common.settings);
         if let Some((lang, from)) = &self.lang {
             common.settings.push(stamp("lang", lang.clone(), from));
         }
     }
 
-    /// Applies the methodology folders before `dirs` (the command line's).
+    /// Applies the methodology folders before `dirs` (the command line's), stamped in `out`.
     pub(crate) fn apply_methodologies(&self, dirs: &mut Vec<PathBuf>, out: &mut Vec<SettingStamp>) {
-        if let Some((list, from)) = &self.methodologies {
-            dirs.splice(0..0, list.iter().cloned());
-            out.push(stamp("methodologies", paths_text(list), from));
-        }
+        prepend("methodologies", &self.methodologies, dirs, out);
     }
 
-    /// The factor files, before `files` (the command line's), for commands without a stamp.
-    pub(crate) fn apply_factors(&self, files: &mut Vec<PathBuf>) {
-        if let Some((list, _)) = &self.factors {
-            files.splice(0..0, list.iter().cloned());
-        }
+    /// Applies the factor files before `files` (the command line's), stamped in `out`.
+    pub(crate) fn apply_factors(&self, files: &mut Vec<PathBuf>, out: &mut Vec<SettingStamp>) {
+        prepend("factors", &self.factors, files, out);
+    }
+}
+
+/// The paths of setting `name`, if set, put before `paths` and stamped in `out`.
+fn prepend(
+    name: &str,
+    setting: &Option<(Vec<PathBuf>, String)>,
+    paths: &mut Vec<PathBuf>,
+    out: &mut Vec<SettingStamp>,
+) {
+    if let Some((list, from)) = setting {
+        paths.splice(0..0, list.iter().cloned());
+        out.push(stamp(name, paths_text(list), from));
     }
 }
 

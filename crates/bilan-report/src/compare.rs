@@ -125,6 +125,39 @@ fn keyed_table(
     let _ = writeln!(out, "{}\n", show(&t, term, Some(pivot)));
 }
 
+/// The headers of a divergence table's driver columns: each driver, then the residual.
+fn driver_header(drivers: &[Driver]) -> impl Iterator<Item = String> + '_ {
+    drivers
+        .iter()
+        .map(|d| d.id().to_owned())
+        .chain(std::iter::once("residual".to_owned()))
+}
+
+/// A divergence's cells under [`driver_header`]: each driver's amount (`-` where it has
+/// none), then the residual (`0` when it is only rounding).
+fn driver_cells(
+    drivers: &[Driver],
+    amounts: impl Iterator<Item = (Driver, f64)> + Clone,
+    residual: f64,
+    i: Indicator,
+) -> Vec<String> {
+    let mut cells: Vec<String> = drivers
+        .iter()
+        .map(|drv| {
+            amounts
+                .clone()
+                .find(|(d, _)| d == drv)
+                .map_or("-".to_owned(), |(_, v)| amount(v, i))
+        })
+        .collect();
+    cells.push(if residual == 0.0 {
+        "0".to_owned()
+    } else {
+        amount(residual, i)
+    });
+    cells
+}
+
 fn cell(value: Option<f64>, indicator: Indicator) -> String {
     value.map_or("-".to_owned(), |v| amount(v, indicator))
 }
@@ -289,8 +322,7 @@ fn indicator_section(
             "B".to_owned(),
             "B − A".to_owned(),
         ];
-        header.extend(drivers.iter().map(|d| d.id().to_owned()));
-        header.push("residual".to_owned());
+        header.extend(driver_header(&drivers));
         t.set_header(header);
         for d in pairs {
             let mut cells = vec![
@@ -299,18 +331,8 @@ fn indicator_section(
                 d.b_total.map_or("not covered".to_owned(), |v| amount(v, i)),
                 amount(d.difference, i),
             ];
-            cells.extend(drivers.iter().map(|drv| {
-                d.drivers
-                    .iter()
-                    .find(|x| x.driver == *drv)
-                    .map_or("-".to_owned(), |x| amount(x.amount, i))
-            }));
-            let residual = d.residual_shown();
-            cells.push(if residual == 0.0 {
-                "0".to_owned()
-            } else {
-                amount(residual, i)
-            });
+            let by_driver = d.drivers.iter().map(|x| (x.driver, x.amount));
+            cells.extend(driver_cells(&drivers, by_driver, d.residual_shown(), i));
             t.add_row(cells);
         }
         let _ = writeln!(out, "{}\n", t.render());

@@ -97,8 +97,8 @@ fn apply(settings: &Settings, command: &mut Command) {
         Command::Methods(args) => {
             settings.apply_methodologies(&mut args.sources.methodology_dirs, &mut Vec::new());
         }
-        Command::Validate { factors, .. } => settings.apply_factors(factors),
-        Command::Factors(cmd) => settings.apply_factors(&mut cmd.factors),
+        Command::Validate { factors, .. } => settings.apply_factors(factors, &mut Vec::new()),
+        Command::Factors(cmd) => settings.apply_factors(&mut cmd.factors, &mut Vec::new()),
         Command::Hardware(_)
         | Command::Import(_)
         | Command::Plugins(_)

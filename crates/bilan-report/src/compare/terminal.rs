@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use bilan_core::assessment::Driver;
 use bilan_core::indicator::Indicator;
 use bilan_runner::{Comparison, Divergence};
 
@@ -84,7 +85,7 @@ struct FromBaseline {
     other: String,
     total: Option<f64>,
     difference: f64,
-    drivers: Vec<(&'static str, f64)>,
+    drivers: Vec<(Driver, f64)>,
     residual: f64,
 }
 
@@ -105,7 +106,7 @@ fn from_baseline(d: &Divergence, baseline: &str) -> Option<FromBaseline> {
         drivers: d
             .drivers
             .iter()
-            .map(|x| (x.driver.id(), sign * x.amount))
+            .map(|x| (x.driver, sign * x.amount))
             .collect(),
         residual: sign * d.residual_shown(),
     })
@@ -141,8 +142,7 @@ pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator,
         "total".to_owned(),
         "− baseline".to_owned(),
     ];
-    header.extend(drivers.iter().map(|d| d.id().to_owned()));
-    header.push("residual".to_owned());
+    header.extend(super::driver_header(&drivers));
     t.set_header(header);
     for p in pairs {
         let mut cells = vec![
@@ -151,17 +151,10 @@ pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator,
                 .map_or("not covered".to_owned(), |v| amount(v, indicator)),
             amount(p.difference, indicator),
         ];
-        cells.extend(drivers.iter().map(|d| {
-            p.drivers
-                .iter()
-                .find(|(id, _)| *id == d.id())
-                .map_or("-".to_owned(), |(_, v)| amount(*v, indicator))
-        }));
-        cells.push(if p.residual == 0.0 {
-            "0".to_owned()
-        } else {
-            amount(p.residual, indicator)
-        });
+        let by_driver = p.drivers.iter().copied();
+        cells.extend(super::driver_cells(
+            &drivers, by_driver, p.residual, indicator,
+        ));
         t.add_row(cells);
     }
     let pivot = Pivot {
