@@ -12,6 +12,7 @@ mod disclosure;
 mod energy;
 mod estimate;
 mod figures;
+mod french;
 mod ghg;
 mod hardening;
 mod hardening_cli;

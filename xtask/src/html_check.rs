@@ -161,30 +161,36 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
         let out_dir = root().join("target/html-check");
         std::fs::create_dir_all(&out_dir)?;
         let mut pages = Vec::new();
+        // Every example's page in each report language.
         for example in examples()? {
             let name = example
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let page = out_dir.join(format!("{name}.html"));
-            let status = Command::new(root().join("target/release/bilan"))
-                .args([
-                    "compare",
-                    &example.display().to_string(),
-                    "-f",
-                    "html",
-                    "-o",
-                    &page.display().to_string(),
-                ])
-                .status()
-                .context("cannot run bilan")?;
-            if !page.exists() {
-                bail!(
-                    "bilan compare {} wrote no report ({status})",
-                    example.display()
-                );
+            for lang in ["en", "fr"] {
+                let page = out_dir.join(format!("{name}.{lang}.html"));
+                let status = Command::new(root().join("target/release/bilan"))
+                    .args([
+                        "--no-config",
+                        "compare",
+                        &example.display().to_string(),
+                        "--lang",
+                        lang,
+                        "-f",
+                        "html",
+                        "-o",
+                        &page.display().to_string(),
+                    ])
+                    .status()
+                    .context("cannot run bilan")?;
+                if !page.exists() {
+                    bail!(
+                        "bilan compare {} --lang {lang} wrote no report ({status})",
+                        example.display()
+                    );
+                }
+                pages.push(page);
             }
-            pages.push(page);
         }
         pages.extend(disclosure::pages(&out_dir)?);
         pages

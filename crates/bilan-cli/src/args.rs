@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bilan_report::lang::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalogue::sources::Sources;
@@ -332,8 +333,35 @@ pub(crate) struct CompareCommand {
     /// html, csv and json keep the divergence of every pair
     #[arg(long, value_name = "ID")]
     pub(crate) baseline: Option<String>,
+    /// The language of the labels of the table, md and html reports (default: `lang` of the
+    /// configuration, else en; never the process locale). JSON and CSV keys stay English
+    #[arg(long, value_name = "LANG")]
+    pub(crate) lang: Option<LangArg>,
     #[command(flatten)]
     pub(crate) common: Common,
+}
+
+/// A report language as `--lang` takes it: one of [`Lang::ALL`], by its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LangArg(pub(crate) Lang);
+
+impl ValueEnum for LangArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [LangArg; Lang::ALL.len()] = {
+            let mut all = [LangArg(Lang::En); Lang::ALL.len()];
+            let mut n = 0;
+            while n < all.len() {
+                all[n] = LangArg(Lang::ALL[n]);
+                n += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.id()))
+    }
 }
 
 #[derive(Debug, Args)]

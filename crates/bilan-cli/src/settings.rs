@@ -14,11 +14,10 @@ use anyhow::anyhow;
 use bilan_report::assess::SettingStamp;
 use serde::Deserialize;
 
-use crate::args::Common;
-use crate::errors::Failure;
+use bilan_report::lang::Lang;
 
-/// The languages reports can be written in.
-pub(crate) const LANGUAGES: [&str; 1] = ["en"];
+use crate::args::{Common, LangArg};
+use crate::errors::Failure;
 
 /// The configuration file's keys.
 #[derive(Debug, Default, Deserialize)]
@@ -42,7 +41,7 @@ pub(crate) struct Settings {
     methods: Option<(Vec<String>, String)>,
     factors: Option<(Vec<PathBuf>, String)>,
     methodologies: Option<(Vec<PathBuf>, String)>,
-    lang: Option<(String, String)>,
+    lang: Option<(Lang, String)>,
 }
 
 impl Settings {
@@ -72,8 +71,7 @@ impl Settings {
             settings.methodologies = Some((dirs, "BILAN_METHODOLOGIES".into()));
         }
         if let Some(v) = var("BILAN_LANG") {
-            let lang = v.to_string_lossy().trim().to_owned();
-            check_lang(&lang, "BILAN_LANG")?;
+            let lang = check_lang(v.to_string_lossy().trim(), "BILAN_LANG")?;
             settings.lang = Some((lang, "BILAN_LANG".into()));
         }
         Ok(settings)
@@ -95,13 +93,14 @@ impl Settings {
                 .map(|p| if p.is_absolute() { p } else { dir.join(p) })
                 .collect()
         };
-        if let Some(lang) = &read.lang {
-            check_lang(lang, &format!("{from}: lang"))?;
-        }
+        let lang = match &read.lang {
+            Some(lang) => Some(check_lang(lang, &format!("{from}: lang"))?),
+            None => None,
+        };
         self.methods = read.methods.map(|m| (m, from.clone()));
         self.factors = read.factors.map(|f| (relative(f), from.clone()));
         self.methodologies = read.methodologies.map(|d| (relative(d), from.clone()));
-        self.lang = read.lang.map(|l| (l, from));
+        self.lang = lang.map(|l| (l, from));
         Ok(())
     }
 
@@ -117,8 +116,16 @@ impl Settings {
         }
         self.apply_factors(&mut common.factors, &mut common.settings);
         self.apply_methodologies(&mut common.sources.methodology_dirs, &mut common.settings);
-        if let Some((lang, from)) = &self.lang {
-            common.settings.push(stamp("lang", lang.clone(), from));
+    }
+
+    /// Applies the report language when the command line gives none (`--lang`), stamped in
+    /// `out`.
+    pub(crate) fn apply_lang(&self, lang: &mut Option<LangArg>, out: &mut Vec<SettingStamp>) {
+        if let Some((l, from)) = &self.lang
+            && lang.is_none()
+        {
+            *lang = Some(LangArg(*l));
+            out.push(stamp("lang", l.id().to_owned(), from));
         }
     }
 
@@ -160,16 +167,15 @@ fn config_path(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     Some(base.join("bilan").join("config.toml"))
 }
 
-fn check_lang(lang: &str, what: &str) -> Result<(), Failure> {
-    if LANGUAGES.contains(&lang) {
-        Ok(())
-    } else {
-        Err(Failure::Usage(anyhow!(
+fn check_lang(lang: &str, what: &str) -> Result<Lang, Failure> {
+    Lang::from_id(lang).ok_or_else(|| {
+        let ids: Vec<&str> = Lang::ALL.iter().map(|l| l.id()).collect();
+        Failure::Usage(anyhow!(
             "{what}: `{}` is not a report language (available: {})",
             bilan_units::text::clip(lang),
-            LANGUAGES.join(", ")
-        )))
-    }
+            ids.join(", ")
+        ))
+    })
 }
 
 fn stamp(name: &str, value: String, from: &str) -> SettingStamp {

@@ -107,3 +107,55 @@ fn the_configuration_gives_default_methods_and_is_stamped_unless_ignored() {
     );
     let _ = std::fs::remove_dir_all(&home);
 }
+
+#[test]
+fn the_configured_language_writes_compare_in_french_unless_the_command_line_says_otherwise() {
+    let home = std::env::temp_dir().join(format!("bilan-config-lang-{}", std::process::id()));
+    std::fs::create_dir_all(home.join("bilan")).expect("temp dir");
+    std::fs::write(home.join("bilan/config.toml"), "lang = \"fr\"\n").expect("write");
+    let xdg = [("XDG_CONFIG_HOME", home.as_path())];
+    let md = [
+        "compare",
+        "examples/llama-3.1.toml",
+        "-m",
+        "sci",
+        "-f",
+        "md",
+    ];
+
+    let (code, out, err) = bilan(&md, &xdg, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# Comparaison — "), "{out}");
+    assert!(
+        out.contains("- réglage lang = fr (de ") && out.contains("bilan/config.toml)"),
+        "the language and where it came from are stamped: {out}"
+    );
+    // The process locale is never read; --lang wins over the configuration.
+    let (code, out, err) = bilan(&md, &xdg, &[("LANG", "en_US.UTF-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# Comparaison — "), "{out}");
+    let mut english = md.to_vec();
+    english.extend(["--lang", "en"]);
+    let (code, out, err) = bilan(&english, &xdg, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# Comparison — "), "{out}");
+    assert!(
+        !out.contains("setting lang"),
+        "a setting not applied is not stamped: {out}"
+    );
+    // BILAN_LANG wins over the file, and a language bilan cannot write is refused.
+    let (code, out, err) = bilan(&md, &xdg, &[("BILAN_LANG", "en")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# Comparison — "), "{out}");
+    assert!(
+        out.contains("- setting lang = en (from BILAN_LANG)"),
+        "{out}"
+    );
+    let (code, _, err) = bilan(&md, &xdg, &[("BILAN_LANG", "xx")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("BILAN_LANG: `xx` is not a report language (available: en, fr)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}

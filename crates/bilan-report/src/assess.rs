@@ -11,6 +11,7 @@ use comfy_table::{Cell, CellAlignment, Table, presets};
 use serde::Serialize;
 
 use crate::estimated::EstimatedValue;
+use crate::lang::Lang;
 use crate::number::{amount, count, significant};
 use crate::trail::{Trail, TrailedAssessment};
 
@@ -38,29 +39,42 @@ impl Stamp {
     /// The stamp as lines of text, without bullets: bilan, the inventory, the factor database
     /// and files, each method with its origin.
     pub fn lines(&self) -> Vec<String> {
+        self.lines_in(Lang::En)
+    }
+
+    /// [`Stamp::lines`] worded in `l`.
+    pub fn lines_in(&self, l: Lang) -> Vec<String> {
+        let file =
+            |id: &str, path: &str, sha256: &str| l.msg(id, &[("path", path), ("sha256", sha256)]);
         let mut out = vec![
-            format!("bilan {}", self.bilan),
-            format!(
-                "inventory {} sha256 {}",
-                self.inventory.path, self.inventory.sha256
+            l.msg("stamp-bilan", &[("version", &self.bilan)]),
+            file(
+                "stamp-inventory",
+                &self.inventory.path,
+                &self.inventory.sha256,
             ),
-            format!("factor database {}", self.factor_database),
+            l.msg(
+                "stamp-factor-database",
+                &[("version", &self.factor_database)],
+            ),
         ];
         for f in &self.factor_files {
-            out.push(format!("factor file {} sha256 {}", f.path, f.sha256));
+            out.push(file("stamp-factor-file", &f.path, &f.sha256));
         }
         for m in &self.methods {
-            out.push(format!(
-                "method {} {} ({})",
-                m.id,
-                m.version,
-                origin_text(&m.origin)
+            out.push(l.msg(
+                "stamp-method",
+                &[
+                    ("id", &m.id),
+                    ("version", &m.version),
+                    ("origin", &origin_text(&m.origin, l)),
+                ],
             ));
         }
         for s in &self.settings {
-            out.push(format!(
-                "setting {} = {} (from {})",
-                s.name, s.value, s.from
+            out.push(l.msg(
+                "stamp-setting",
+                &[("name", &s.name), ("value", &s.value), ("from", &s.from)],
             ));
         }
         out
@@ -68,15 +82,20 @@ impl Stamp {
 }
 
 /// A method's origin in words: built in, a declarative file or a plugin, with its hash.
-pub fn origin_text(o: &bilan_runner::Origin) -> String {
+pub fn origin_text(o: &bilan_runner::Origin, l: Lang) -> String {
     match o {
-        bilan_runner::Origin::Builtin => "built in".to_owned(),
-        bilan_runner::Origin::File { path, sha256 } => format!("file {path} sha256 {sha256}"),
+        bilan_runner::Origin::Builtin => l.t("origin-builtin"),
+        bilan_runner::Origin::File { path, sha256 } => {
+            l.msg("origin-file", &[("path", path), ("sha256", sha256)])
+        }
         bilan_runner::Origin::Plugin {
             path,
             sha256,
             plugin,
-        } => format!("plugin {plugin} at {path} sha256 {sha256}"),
+        } => l.msg(
+            "origin-plugin",
+            &[("plugin", plugin), ("path", path), ("sha256", sha256)],
+        ),
     }
 }
 
@@ -334,7 +353,7 @@ pub fn render_table(inventory: &Inventory, a: &Assessment) -> String {
     }
     let estimated = crate::estimated::collect(inventory);
     for v in crate::estimated::used_by(&estimated, a) {
-        let _ = writeln!(out, "estimated: {}", crate::estimated::line(v));
+        let _ = writeln!(out, "estimated: {}", crate::estimated::line(v, Lang::En));
     }
     for w in &a.warnings {
         let _ = writeln!(out, "warning: {w}");
@@ -353,12 +372,13 @@ fn quality_section(out: &mut String, inventory: &Inventory, a: &Assessment) {
         .map(|f| (f.indicator.id().to_owned(), f))
         .collect();
     if !rows.is_empty() {
-        let t = crate::quality::shares_table("data quality", &rows);
+        let t = crate::quality::shares_table(Lang::En, "data quality", &rows);
         let _ = writeln!(out, "\n{}", t.render());
     }
     let mut missing = String::new();
     crate::quality::missing_lines(
         &mut missing,
+        Lang::En,
         [(a.method.id.as_str(), q.missing_stages.as_slice())],
     );
     out.push_str(&missing);

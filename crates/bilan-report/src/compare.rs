@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::assess::Stamp;
 use crate::estimated::EstimatedValue;
-use crate::number::amount;
+use crate::lang::Lang;
 use crate::quality;
 use crate::table::{Pivot, Table};
 use crate::trail::{Assessments, Trail};
@@ -33,6 +33,10 @@ pub struct Report<'a> {
     pub system: &'a str,
     /// The reporting period.
     pub period: String,
+    /// The period's first and last days, for the labels of a language.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub period_days: (String, String),
     /// The comparison.
     pub comparison: &'a Comparison,
     /// Each method's assessment: the audit trail behind every figure, in full unless
@@ -49,6 +53,11 @@ pub struct Report<'a> {
     #[serde(skip)]
     #[schemars(skip)]
     pub terminal: Option<Terminal>,
+    /// The language of the labels of the text, Markdown and HTML reports (JSON and CSV keys
+    /// stay English).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub lang: Lang,
 }
 
 impl<'a> Report<'a> {
@@ -63,11 +72,28 @@ impl<'a> Report<'a> {
             stamp,
             system: &inventory.system.name,
             period: inventory.system.period.to_string(),
+            period_days: (
+                inventory.system.period.start.to_string(),
+                inventory.system.period.end.to_string(),
+            ),
             comparison,
             assessments: assessments.into(),
             estimated: crate::estimated::collect(inventory),
             terminal: None,
+            lang: Lang::En,
         }
+    }
+
+    /// The reporting period in the report's language.
+    pub(crate) fn period_text(&self) -> String {
+        let (start, end) = &self.period_days;
+        self.lang.msg("period", &[("start", start), ("end", end)])
+    }
+
+    /// The report with its labels in `lang`.
+    pub fn with_lang(mut self, lang: Lang) -> Report<'a> {
+        self.lang = lang;
+        self
     }
 
     /// The report laid out for a terminal by `terminal` when written as text.
@@ -101,41 +127,46 @@ fn show(t: &Table, term: Option<&Terminal>, pivot: Option<Pivot<'_>>) -> String 
 
 /// A table of each covered method's figures by `keys` (phases, functional units), headed by
 /// `names.0`; on a terminal too narrow for a column per key, a row per key named `names.1`.
-fn keyed_table(
+fn keyed_table<K>(
     out: &mut String,
-    term: Option<&Terminal>,
+    (l, term): (Lang, Option<&Terminal>),
     ic: &IndicatorComparison,
     names: (&str, &str),
-    keys: &[&str],
-    value: impl Fn(&bilan_runner::Figures, &str) -> Option<f64>,
+    keys: &[(K, String)],
+    value: impl Fn(&bilan_runner::Figures, &K) -> Option<f64>,
 ) {
     let mut t = Table::new();
-    let mut header = vec![names.0.to_owned()];
-    header.extend(keys.iter().map(|k| (*k).to_owned()));
+    let mut header = vec![l.t(names.0)];
+    header.extend(keys.iter().map(|(_, label)| label.clone()));
     t.set_header(header);
     for row in ic.rows.iter().filter(|r| r.covered) {
         let mut cells = vec![row.method.clone()];
-        cells.extend(keys.iter().map(|k| cell(value(row, k), ic.indicator)));
+        cells.extend(
+            keys.iter()
+                .map(|(k, _)| cell(l, value(row, k), ic.indicator)),
+        );
         t.add_row(cells);
     }
+    let (name, amount) = (l.t(names.1), l.t("col-amount"));
     let pivot = Pivot {
         keep: 1,
-        names: (names.1, "amount"),
+        names: (&name, &amount),
     };
     let _ = writeln!(out, "{}\n", show(&t, term, Some(pivot)));
 }
 
 /// The headers of a divergence table's driver columns: each driver, then the residual.
-fn driver_header(drivers: &[Driver]) -> impl Iterator<Item = String> + '_ {
+fn driver_header(l: Lang, drivers: &[Driver]) -> impl Iterator<Item = String> + '_ {
     drivers
         .iter()
-        .map(|d| d.id().to_owned())
-        .chain(std::iter::once("residual".to_owned()))
+        .map(move |d| l.driver(*d))
+        .chain(std::iter::once(l.t("residual")))
 }
 
 /// A divergence's cells under [`driver_header`]: each driver's amount (`-` where it has
 /// none), then the residual (`0` when it is only rounding).
 fn driver_cells(
+    l: Lang,
     drivers: &[Driver],
     amounts: impl Iterator<Item = (Driver, f64)> + Clone,
     residual: f64,
@@ -147,19 +178,28 @@ fn driver_cells(
             amounts
                 .clone()
                 .find(|(d, _)| d == drv)
-                .map_or("-".to_owned(), |(_, v)| amount(v, i))
+                .map_or("-".to_owned(), |(_, v)| l.amount(v, i))
         })
         .collect();
     cells.push(if residual == 0.0 {
         "0".to_owned()
     } else {
-        amount(residual, i)
+        l.amount(residual, i)
     });
     cells
 }
 
-fn cell(value: Option<f64>, indicator: Indicator) -> String {
-    value.map_or("-".to_owned(), |v| amount(v, indicator))
+fn cell(l: Lang, value: Option<f64>, indicator: Indicator) -> String {
+    value.map_or("-".to_owned(), |v| l.amount(v, indicator))
+}
+
+/// `not covered` or `not computed`, for a method that has no figure of an indicator.
+fn missing_label(l: Lang, row: &bilan_runner::Figures) -> String {
+    l.t(if row.not_computed {
+        "not-computed"
+    } else {
+        "not-covered"
+    })
 }
 
 /// Drivers that explain something in at least one pair, in decomposition order.
@@ -176,46 +216,42 @@ fn active_drivers(c: &Comparison, indicator: Indicator) -> Vec<Driver> {
 
 fn indicator_section(
     out: &mut String,
-    h: &str,
-    md: bool,
-    term: Option<&Terminal>,
+    (h, md): (&str, bool),
+    (l, term): (Lang, Option<&Terminal>),
     c: &Comparison,
     ic: &IndicatorComparison,
 ) {
     let i = ic.indicator;
-    let _ = writeln!(out, "{h} {} — {} ({})\n", i.id(), i.name(), i.unit());
+    let _ = writeln!(out, "{h} {} — {} ({})\n", i.id(), l.indicator(i), i.unit());
     let mut t = Table::new();
-    let mut header = vec!["method".to_owned(), "total".to_owned(), "grade".to_owned()];
-    header.extend(Stage::ALL.iter().map(|s| s.id().to_owned()));
+    let mut header = vec![l.t("col-method"), l.t("col-total"), l.t("col-grade")];
+    header.extend(Stage::ALL.iter().map(|s| l.stage(*s)));
     t.set_header(header);
     for row in &ic.rows {
         if !row.covered {
-            let mut cells = vec![
-                row.method.clone(),
-                row.missing_label().to_owned(),
-                String::new(),
-            ];
+            let mut cells = vec![row.method.clone(), missing_label(l, row), String::new()];
             cells.extend(Stage::ALL.iter().map(|_| String::new()));
             t.add_row(cells);
             continue;
         }
         let mut cells = vec![
             row.method.clone(),
-            cell(row.total, i),
+            cell(l, row.total, i),
             quality::grade(row.quality.as_ref()).to_owned(),
         ];
         cells.extend(
             Stage::ALL
                 .iter()
-                .map(|s| cell(row.by_stage.get(s).copied(), i)),
+                .map(|s| cell(l, row.by_stage.get(s).copied(), i)),
         );
         t.add_row(cells);
     }
     for m in c.methods.iter().filter(|m| m.error.is_some()) {
-        let mut cells = vec![m.id.clone(), "error".to_owned(), String::new()];
+        let mut cells = vec![m.id.clone(), l.t("status-error-short"), String::new()];
         cells.extend(Stage::ALL.iter().map(|_| String::new()));
         t.add_row(cells);
     }
+    let (stage, amount) = (l.t("col-stage"), l.t("col-amount"));
     let _ = writeln!(
         out,
         "{}\n",
@@ -224,7 +260,7 @@ fn indicator_section(
             term,
             Some(Pivot {
                 keep: 3,
-                names: ("stage", "amount"),
+                names: (&stage, &amount),
             }),
         )
     );
@@ -235,47 +271,41 @@ fn indicator_section(
             .filter_map(|r| r.quality.as_ref().map(|q| (r.method.clone(), q)))
             .collect();
         if !rows.is_empty() {
-            let t = quality::shares_table("method (data quality of the total)", &rows);
+            let t = quality::shares_table(l, &l.t("quality-of-total"), &rows);
             let _ = writeln!(out, "{}\n", t.render());
         }
     }
 
-    let phases: Vec<Phase> = Phase::ALL
+    let phases: Vec<(Phase, String)> = Phase::ALL
         .into_iter()
         .filter(|p| ic.rows.iter().any(|r| r.by_phase.contains_key(p)))
+        .map(|p| (p, l.phase(p)))
         .collect();
     if !phases.is_empty() {
-        let keys: Vec<&str> = phases.iter().map(|p| p.id()).collect();
         keyed_table(
             out,
-            term,
+            (l, term),
             ic,
-            ("method (by phase)", "phase"),
-            &keys,
-            |row, k| {
-                phases
-                    .iter()
-                    .find(|p| p.id() == k)
-                    .and_then(|p| row.by_phase.get(p).copied())
-            },
+            ("by-phase", "col-phase"),
+            &phases,
+            |row, p| row.by_phase.get(p).copied(),
         );
     }
 
-    let units: Vec<&String> = {
+    let units: Vec<(&String, String)> = {
         let mut v: Vec<&String> = ic.rows.iter().flat_map(|r| r.per_unit.keys()).collect();
         v.sort();
         v.dedup();
-        v
+        v.into_iter().map(|u| (u, u.clone())).collect()
     };
     if !units.is_empty() {
-        let keys: Vec<&str> = units.iter().map(|u| u.as_str()).collect();
         keyed_table(
             out,
-            term,
+            (l, term),
             ic,
-            ("method (per functional unit)", "functional unit"),
-            &keys,
-            |row, k| row.per_unit.get(k).copied(),
+            ("per-functional-unit", "col-functional-unit"),
+            &units,
+            |row, u| row.per_unit.get(*u).copied(),
         );
     }
 
@@ -286,22 +316,27 @@ fn indicator_section(
         .collect();
     if !categorised.is_empty() {
         let mut t = Table::new();
-        t.set_header(vec!["method", "category", "amount", ""]);
+        t.set_header(vec![
+            l.t("col-method"),
+            l.t("col-category"),
+            l.t("col-amount"),
+            String::new(),
+        ]);
         for row in categorised {
             for (cat, v) in &row.by_category {
                 t.add_row(vec![
                     row.method.clone(),
-                    cat.clone(),
-                    amount(*v, i),
+                    l.category(cat),
+                    l.amount(*v, i),
                     String::new(),
                 ]);
             }
             for (cat, v) in &row.memo {
                 t.add_row(vec![
                     row.method.clone(),
-                    cat.clone(),
-                    amount(*v, i),
-                    "memo, not in total".to_owned(),
+                    l.category(cat),
+                    l.amount(*v, i),
+                    l.t("memo-not-in-total"),
                 ]);
             }
         }
@@ -309,7 +344,7 @@ fn indicator_section(
     }
 
     if let Some(term) = term {
-        terminal::divergence(out, c, i, term);
+        terminal::divergence(out, c, (l, i), term);
         return;
     }
     let pairs: Vec<_> = c.divergences.iter().filter(|d| d.indicator == i).collect();
@@ -317,22 +352,23 @@ fn indicator_section(
         let drivers = active_drivers(c, i);
         let mut t = Table::new();
         let mut header = vec![
-            "divergence (B − A)".to_owned(),
-            "A".to_owned(),
-            "B".to_owned(),
-            "B − A".to_owned(),
+            l.t("divergence-pairs"),
+            l.t("col-a"),
+            l.t("col-b"),
+            l.t("b-minus-a"),
         ];
-        header.extend(driver_header(&drivers));
+        header.extend(driver_header(l, &drivers));
         t.set_header(header);
+        let total = |v: Option<f64>| v.map_or_else(|| l.t("not-covered"), |v| l.amount(v, i));
         for d in pairs {
             let mut cells = vec![
                 format!("{} → {}", d.a, d.b),
-                d.a_total.map_or("not covered".to_owned(), |v| amount(v, i)),
-                d.b_total.map_or("not covered".to_owned(), |v| amount(v, i)),
-                amount(d.difference, i),
+                total(d.a_total),
+                total(d.b_total),
+                l.amount(d.difference, i),
             ];
             let by_driver = d.drivers.iter().map(|x| (x.driver, x.amount));
-            cells.extend(driver_cells(&drivers, by_driver, d.residual_shown(), i));
+            cells.extend(driver_cells(l, &drivers, by_driver, d.residual_shown(), i));
             t.add_row(cells);
         }
         let _ = writeln!(out, "{}\n", t.render());
@@ -362,33 +398,56 @@ pub fn write_text(
     } else {
         report.terminal.as_ref()
     };
+    let l = report.lang;
     let mut out = String::new();
-    let _ = writeln!(out, "{h1}Comparison — {}\n", report.system);
-    let _ = writeln!(out, "reporting period: {}\n", report.period);
+    let _ = writeln!(
+        out,
+        "{h1}{}\n",
+        l.msg("compare-title", &[("system", report.system)])
+    );
+    let _ = writeln!(
+        out,
+        "{}\n",
+        l.msg("reporting-period", &[("period", &report.period_text())])
+    );
+    if l != Lang::En {
+        let _ = writeln!(out, "{}\n", l.t("method-texts"));
+    }
     let mut t = Table::new();
-    t.set_header(vec!["method", "version", "name", "status"]);
+    t.set_header(vec![
+        l.t("col-method"),
+        l.t("col-version"),
+        l.t("col-name"),
+        l.t("col-status"),
+    ]);
     for m in &c.methods {
         t.add_row(vec![
             m.id.clone(),
             m.version.clone(),
             m.name.clone(),
-            m.error
-                .as_ref()
-                .map_or("ok".to_owned(), |e| format!("ERROR: {e}")),
+            m.error.as_ref().map_or_else(
+                || l.t("status-ok"),
+                |e| l.msg("status-error", &[("error", e)]),
+            ),
         ]);
     }
     let _ = writeln!(out, "{}\n", show(&t, term, None));
     drain(&mut out, term, w)?;
     for ic in &c.indicators {
         if ic.rows.iter().any(|r| r.covered) {
-            indicator_section(&mut out, h3, markdown, term, c, ic);
+            indicator_section(&mut out, (h3, markdown), (l, term), c, ic);
             drain(&mut out, term, w)?;
         }
     }
-    let _ = writeln!(out, "data quality: {}\n", quality::RULE);
+    let _ = writeln!(
+        out,
+        "{}\n",
+        l.msg("data-quality", &[("rule", &quality::rule(l))])
+    );
     let before = out.len();
     quality::missing_lines(
         &mut out,
+        l,
         c.methods
             .iter()
             .map(|m| (m.id.as_str(), m.missing_stages.as_slice())),
@@ -410,10 +469,12 @@ pub fn write_text(
             if uncomputed.is_empty() {
                 ic.indicator.id().to_owned()
             } else {
-                format!(
-                    "{} (not computed by {}: every contribution excluded)",
-                    ic.indicator.id(),
-                    uncomputed.join(", ")
+                l.msg(
+                    "not-computed-by",
+                    &[
+                        ("indicator", ic.indicator.id()),
+                        ("methods", &uncomputed.join(", ")),
+                    ],
                 )
             }
         })
@@ -421,8 +482,11 @@ pub fn write_text(
     if !not_covered.is_empty() {
         let _ = writeln!(
             out,
-            "not covered by any selected method: {}\n",
-            not_covered.join(", ")
+            "{}\n",
+            l.msg(
+                "not-covered-by-any",
+                &[("indicators", &not_covered.join(", "))]
+            )
         );
     }
     let warned: Vec<_> = report
@@ -431,7 +495,7 @@ pub fn write_text(
         .filter(|a| !a.warnings.is_empty())
         .collect();
     if !warned.is_empty() {
-        let _ = writeln!(out, "{h2}Warnings\n");
+        let _ = writeln!(out, "{h2}{}\n", l.t("warnings"));
         for a in warned {
             for w in &a.warnings {
                 let _ = writeln!(out, "- {}: {w}", a.method.id);
@@ -439,10 +503,10 @@ pub fn write_text(
         }
         out.push('\n');
     }
-    assumptions::section(&mut out, h2, &report.assessments);
-    let _ = writeln!(out, "{h2}Drivers\n");
+    assumptions::section(&mut out, (l, h2), &report.assessments);
+    let _ = writeln!(out, "{h2}{}\n", l.t("drivers"));
     let mut t = Table::new();
-    t.set_header(vec!["driver", "method", "rule"]);
+    t.set_header(vec![l.t("col-driver"), l.t("col-method"), l.t("col-rule")]);
     for m in &c.methods {
         for d in Driver::ALL {
             let rule = c
@@ -464,19 +528,19 @@ pub fn write_text(
                     }
                 });
             if let Some(rule) = rule {
-                t.add_row(vec![d.id().to_owned(), m.id.clone(), rule]);
+                t.add_row(vec![l.driver(d), m.id.clone(), rule]);
             }
         }
     }
     let _ = writeln!(out, "{}\n", show(&t, term, None));
-    let _ = writeln!(out, "{h2}Reconciliation\n");
+    let _ = writeln!(out, "{h2}{}\n", l.t("reconciliation"));
     let mut t = Table::new();
     t.set_header(vec![
-        "method",
-        "items",
-        "included",
-        "excluded",
-        "unaccounted",
+        l.t("col-method"),
+        l.t("col-items"),
+        l.t("col-included"),
+        l.t("col-excluded"),
+        l.t("col-unaccounted"),
     ]);
     for r in &c.reconciliation {
         t.add_row(vec![
@@ -496,12 +560,16 @@ pub fn write_text(
         ]);
     }
     let _ = writeln!(out, "{}\n", show(&t, term, None));
-    out.push_str(&crate::estimated::render_text(&report.estimated, markdown));
+    out.push_str(&crate::estimated::render_text(
+        &report.estimated,
+        markdown,
+        l,
+    ));
     if let Some(u) = &c.uncertainty {
         out.push_str(&crate::uncertainty::render_text(u, markdown));
     }
-    let _ = writeln!(out, "{h2}Reproducibility\n");
-    for line in report.stamp.lines() {
+    let _ = writeln!(out, "{h2}{}\n", l.t("reproducibility"));
+    for line in report.stamp.lines_in(l) {
         let _ = writeln!(out, "- {line}");
     }
     drain(&mut out, term, w)

@@ -15,6 +15,7 @@ use bilan_core::item::ItemKind;
 use bilan_units::Distribution;
 use serde::Serialize;
 
+use crate::lang::Lang;
 use crate::number::significant;
 
 /// One value an estimator (or the power model) put in a workload, as reports show it.
@@ -44,7 +45,12 @@ pub struct EstimatedValue {
 impl EstimatedValue {
     /// `26.67e6 GPU·h`-style value with its unit (four significant digits).
     pub fn value_text(&self) -> String {
-        format!("{} {}", significant(self.value, 4), self.unit)
+        self.value_text_in(Lang::En)
+    }
+
+    /// [`EstimatedValue::value_text`] written in `l`.
+    pub fn value_text_in(&self, l: Lang) -> String {
+        l.with_unit(&significant(self.value, 4), &self.unit)
     }
 
     /// The spread in words, e.g. `lognormal, gsd 1.3`; empty without one.
@@ -155,19 +161,22 @@ pub fn used_by<'v>(values: &'v [EstimatedValue], a: &Assessment) -> Vec<&'v Esti
 
 /// One line: `workload[pretrain].device-hours = 4,422,000 GPU·h (spread: lognormal, gsd
 /// 1.13) by training-compute: <formula>`.
-pub fn line(v: &EstimatedValue) -> String {
+pub fn line(v: &EstimatedValue, l: Lang) -> String {
     let spread = v.spread_text();
-    format!(
-        "{} = {}{} by {}: {}",
-        v.path,
-        v.value_text(),
-        if spread.is_empty() {
-            String::new()
-        } else {
-            format!(" (spread: {spread})")
-        },
-        v.estimator,
-        v.formula,
+    let spread = if spread.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", l.msg("estimated-spread", &[("spread", &spread)]))
+    };
+    l.msg(
+        "estimated-line",
+        &[
+            ("path", &v.path),
+            ("value", &v.value_text_in(l)),
+            ("spread", &spread),
+            ("estimator", &v.estimator),
+            ("formula", &v.formula),
+        ],
     )
 }
 
@@ -191,19 +200,16 @@ pub fn detail(v: &EstimatedValue) -> String {
 /// The "Estimated values" section of a text (`markdown = false`) or Markdown report, one
 /// [`line`] a value (a list: the formulas are too long for a table); empty when nothing
 /// was estimated.
-pub fn render_text(values: &[EstimatedValue], markdown: bool) -> String {
+pub fn render_text(values: &[EstimatedValue], markdown: bool, l: Lang) -> String {
     if values.is_empty() {
         return String::new();
     }
     let h2 = if markdown { "## " } else { "" };
     let mut out = String::new();
-    let _ = writeln!(out, "{h2}Estimated values\n");
-    let _ = writeln!(
-        out,
-        "Not given or measured in the inventory but estimated; the terms they feed are marked \"estimated by\" in the trail.\n"
-    );
+    let _ = writeln!(out, "{h2}{}\n", l.t("estimated-values"));
+    let _ = writeln!(out, "{}\n", l.t("estimated-intro"));
     for v in values {
-        let _ = writeln!(out, "- {}", line(v));
+        let _ = writeln!(out, "- {}", line(v, l));
     }
     out.push('\n');
     out

@@ -12,8 +12,7 @@ use bilan_core::assessment::{Assessment, Stage, TermSource};
 use bilan_core::indicator::Indicator;
 
 use crate::compare::Report;
-use crate::number::amount;
-use crate::number::percent;
+use crate::lang::Lang;
 use crate::trail::Trail;
 
 /// `s` escaped for HTML text and attribute values.
@@ -28,6 +27,32 @@ pub(crate) fn esc(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
+    }
+    out
+}
+
+/// Message `id` of `l` escaped for HTML, its `text` arguments escaped with it and its
+/// `markup` arguments (HTML already) put in as they are.
+pub(crate) fn msg_html(
+    l: Lang,
+    id: &str,
+    text: &[(&str, &str)],
+    markup: &[(&str, &str)],
+) -> String {
+    // Each markup argument stands as a private-use marker while the message is escaped.
+    let markers: Vec<String> = (0..markup.len())
+        .map(|k| format!("\u{E000}{k}\u{E001}"))
+        .collect();
+    let mut args: Vec<(&str, &str)> = text.to_vec();
+    args.extend(
+        markup
+            .iter()
+            .zip(&markers)
+            .map(|((name, _), m)| (*name, m.as_str())),
+    );
+    let mut out = esc(&l.msg(id, &args));
+    for ((_, html), marker) in markup.iter().zip(&markers) {
+        out = out.replace(marker.as_str(), html);
     }
     out
 }
@@ -57,6 +82,7 @@ document.body.setAttribute('data-render-check',errs.length?'errors: '+errs.join(
 const TRAIL_LIMIT: usize = 300;
 
 fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
+    let l = report.lang;
     let c = report.comparison;
     let Some(ic) = c.indicators.iter().find(|i| i.indicator == indicator) else {
         return;
@@ -77,9 +103,9 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
     let empty = if max > 0.0 { "" } else { " data-empty=\"\"" };
     let _ = write!(
         out,
-        "<svg class=\"chart\" data-figure=\"{}.total\"{empty} role=\"img\" aria-label=\"{} by method and stage\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\">",
+        "<svg class=\"chart\" data-figure=\"{}.total\"{empty} role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\">",
         indicator.id(),
-        esc(indicator.name()),
+        esc(&l.msg("chart-label", &[("indicator", &l.indicator(indicator))])),
         label_w + bar_w + 160.0,
         label_w + bar_w + 160.0
     );
@@ -105,8 +131,8 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
                 STAGE_COLOURS[k],
                 if v < 0.0 { " fill-opacity=\"0.4\"" } else { "" },
                 esc(&row.method),
-                stage.id(),
-                esc(&amount(v, indicator))
+                esc(&l.stage(*stage)),
+                esc(&l.amount(v, indicator))
             );
             x += w;
         }
@@ -123,7 +149,7 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
             "<text x=\"{:.2}\" y=\"{}\" font-size=\"12\">{}</text>",
             x + 6.0,
             y + 17.0,
-            esc(&amount(total, indicator))
+            esc(&l.amount(total, indicator))
         );
     }
     out.push_str("</svg>");
@@ -133,76 +159,95 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
             out,
             "<span><i style=\"background:{}\"></i>{}</span>",
             STAGE_COLOURS[k],
-            stage.id()
+            esc(&l.stage(*stage))
         );
     }
     out.push_str("</div>");
-    for label in ["not covered", "not computed"] {
+    for (not_computed, id) in [(false, "not-covered-by"), (true, "not-computed-by-methods")] {
         let missing: Vec<&str> = ic
             .rows
             .iter()
-            .filter(|r| !r.covered && r.missing_label() == label)
+            .filter(|r| !r.covered && r.not_computed == not_computed)
             .map(|r| r.method.as_str())
             .collect();
         if !missing.is_empty() {
             let _ = write!(
                 out,
-                "<p class=\"muted\">{label} by: {}</p>",
-                esc(&missing.join(", "))
+                "<p class=\"muted\">{}</p>",
+                esc(&l.msg(id, &[("methods", &missing.join(", "))]))
             );
         }
     }
 }
 
 fn divergence_tables(out: &mut String, report: &Report<'_>, indicator: Indicator) {
+    let l = report.lang;
     for d in report
         .comparison
         .divergences
         .iter()
         .filter(|d| d.indicator == indicator)
     {
+        let caption = l.msg(
+            "divergence-caption",
+            &[
+                ("a", &d.a),
+                ("b", &d.b),
+                ("difference", &l.amount(d.difference, indicator)),
+            ],
+        );
         let _ = write!(
             out,
-            "<table class=\"divergence\"><caption>{} → {}: B − A = {}</caption><tr><th>driver</th><th>amount</th><th>share of |B − A|</th><th>A's rule</th><th>B's rule</th></tr>",
-            esc(&d.a),
-            esc(&d.b),
-            esc(&amount(d.difference, indicator))
+            "<table class=\"divergence\"><caption>{}</caption><tr>",
+            esc(&caption)
         );
+        for h in [
+            "col-driver",
+            "col-amount",
+            "col-share-of-difference",
+            "col-a-rule",
+            "col-b-rule",
+        ] {
+            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+        }
+        out.push_str("</tr>");
         for a in &d.drivers {
             let share = if d.difference != 0.0 {
-                percent(a.amount / d.difference.abs())
+                l.percent(a.amount / d.difference.abs())
             } else {
                 "-".to_owned()
             };
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{share}</td><td>{}</td><td>{}</td></tr>",
-                a.driver.id(),
-                esc(&amount(a.amount, indicator)),
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&l.driver(a.driver)),
+                esc(&l.amount(a.amount, indicator)),
+                esc(&share),
                 esc(a.a_rule.as_deref().unwrap_or("")),
                 esc(a.b_rule.as_deref().unwrap_or(""))
             );
         }
         let _ = write!(
             out,
-            "<tr><td>residual</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr></table>",
-            esc(&amount(d.residual_shown(), indicator))
+            "<tr><td>{}</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr></table>",
+            esc(&l.t("residual")),
+            esc(&l.amount(d.residual_shown(), indicator))
         );
     }
 }
 
-fn source_text(s: &TermSource) -> String {
+fn source_text(l: Lang, s: &TermSource) -> String {
     match s {
-        TermSource::Item { key } => format!("item key `{key}`"),
-        TermSource::Inventory { path } => format!("inventory `{path}`"),
-        TermSource::Factor { id } => format!("factor `{id}`"),
-        TermSource::Parameter { name } => format!("parameter `{name}`"),
-        TermSource::Rule { rule } => format!("rule: {rule}"),
-        TermSource::Derived { formula } => format!("derived: {formula}"),
+        TermSource::Item { key } => l.msg("source-item", &[("key", key)]),
+        TermSource::Inventory { path } => l.msg("source-inventory", &[("path", path)]),
+        TermSource::Factor { id } => l.msg("source-factor", &[("id", id)]),
+        TermSource::Parameter { name } => l.msg("source-parameter", &[("name", name)]),
+        TermSource::Rule { rule } => l.msg("source-rule", &[("rule", rule)]),
+        TermSource::Derived { formula } => l.msg("source-derived", &[("formula", formula)]),
     }
 }
 
-fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
+fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
     for stage in Stage::ALL {
         let rows: Vec<_> = a
             .counted(indicator)
@@ -212,14 +257,32 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
             continue;
         }
         let sum: f64 = rows.iter().map(|(_, v)| v).sum();
+        let summary = l.msg(
+            "stage-contributions",
+            &[
+                (
+                    "figure",
+                    &format!("{}.stage.{}", indicator.id(), stage.id()),
+                ),
+                ("amount", &l.amount(sum, indicator)),
+                ("count", &rows.len().to_string()),
+            ],
+        );
         let _ = write!(
             out,
-            "<details><summary>{}.stage.{} = {} ({} contributions)</summary><table class=\"trail\"><tr><th>item</th><th>aspect</th><th>formula and terms</th><th>factor</th><th>value</th></tr>",
-            indicator.id(),
-            stage.id(),
-            esc(&amount(sum, indicator)),
-            rows.len()
+            "<details><summary>{}</summary><table class=\"trail\"><tr>",
+            esc(&summary)
         );
+        for h in [
+            "col-item",
+            "col-aspect",
+            "col-formula-and-terms",
+            "col-factor",
+            "col-value",
+        ] {
+            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+        }
+        out.push_str("</tr>");
         for (c, v) in rows.iter().take(TRAIL_LIMIT) {
             // Each term escaped on its own, so an estimated one can carry its tag.
             let terms: Vec<String> = c
@@ -232,9 +295,9 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
                         t.symbol,
                         t.value,
                         t.unit,
-                        source_text(&t.source)
+                        source_text(l, &t.source)
                     ));
-                    format!("{text}{})", estimated::tag(t))
+                    format!("{text}{})", estimated::tag(l, t))
                 })
                 .collect();
             let factor = c
@@ -257,14 +320,15 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
                 esc(&c.formula),
                 terms.join("; "),
                 esc(&factor),
-                esc(&amount(*v, indicator))
+                esc(&l.amount(*v, indicator))
             );
         }
         if rows.len() > TRAIL_LIMIT {
+            let more = (rows.len() - TRAIL_LIMIT).to_string();
             let _ = write!(
                 out,
-                "<tr><td colspan=\"5\" class=\"muted\">… {} more contributions: see the JSON report or `bilan explain`</td></tr>",
-                rows.len() - TRAIL_LIMIT
+                "<tr><td colspan=\"5\" class=\"muted\">{}</td></tr>",
+                esc(&l.msg("more-contributions", &[("count", &more)]))
             );
         }
         out.push_str("</table></details>");
@@ -274,30 +338,34 @@ fn trail(out: &mut String, a: &Assessment, indicator: Indicator) {
 /// The self-contained HTML report.
 /// The reproducibility stamp as list items: bilan, the inventory and factor files with their
 /// hashes, each method with its origin.
-pub(crate) fn stamp_items(out: &mut String, s: &crate::assess::Stamp) {
+pub(crate) fn stamp_items(out: &mut String, s: &crate::assess::Stamp, l: Lang) {
+    let file = |id: &str, path: &str, sha256: &str| {
+        let code = format!("<code>{}</code>", esc(sha256));
+        msg_html(l, id, &[("path", path)], &[("sha256", &code)])
+    };
     let _ = write!(
         out,
-        "<li>bilan {}</li><li>inventory {} sha256 <code>{}</code></li><li>factor database {}</li>",
-        esc(&s.bilan),
-        esc(&s.inventory.path),
-        esc(&s.inventory.sha256),
-        esc(&s.factor_database)
+        "<li>{}</li><li>{}</li><li>{}</li>",
+        esc(&l.msg("stamp-bilan", &[("version", &s.bilan)])),
+        file("stamp-inventory", &s.inventory.path, &s.inventory.sha256),
+        esc(&l.msg("stamp-factor-database", &[("version", &s.factor_database)]))
     );
     for f in &s.factor_files {
         let _ = write!(
             out,
-            "<li>factor file {} sha256 <code>{}</code></li>",
-            esc(&f.path),
-            esc(&f.sha256)
+            "<li>{}</li>",
+            file("stamp-factor-file", &f.path, &f.sha256)
         );
     }
     for m in &s.methods {
+        let origin = crate::assess::origin_text(&m.origin, l);
         let _ = write!(
             out,
-            "<li>method {} {} ({})</li>",
-            esc(&m.id),
-            esc(&m.version),
-            esc(&crate::assess::origin_text(&m.origin))
+            "<li>{}</li>",
+            esc(&l.msg(
+                "stamp-method",
+                &[("id", &m.id), ("version", &m.version), ("origin", &origin)]
+            ))
         );
     }
 }
@@ -311,7 +379,7 @@ pub(crate) fn badge(grade: Option<&str>) -> String {
 }
 
 /// Each method's grade and shares for `ic`'s total (`docs/quality.md`).
-fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
+fn quality_table(out: &mut String, l: Lang, ic: &bilan_runner::IndicatorComparison) {
     let rows: Vec<_> = ic
         .rows
         .iter()
@@ -320,9 +388,15 @@ fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
     if rows.is_empty() {
         return;
     }
-    out.push_str("<table class=\"quality\"><caption>data quality of the total</caption><tr><th>method</th><th>grade</th>");
-    for h in crate::quality::share_headers() {
-        let _ = write!(out, "<th>{h}</th>");
+    let _ = write!(
+        out,
+        "<table class=\"quality\"><caption>{}</caption><tr><th>{}</th><th>{}</th>",
+        esc(&l.t("quality-caption")),
+        esc(&l.t("col-method")),
+        esc(&l.t("col-grade"))
+    );
+    for h in crate::quality::share_headers(l) {
+        let _ = write!(out, "<th>{}</th>", esc(&h));
     }
     out.push_str("</tr>");
     for (method, q) in rows {
@@ -332,15 +406,15 @@ fn quality_table(out: &mut String, ic: &bilan_runner::IndicatorComparison) {
             esc(method),
             badge(Some(q.grade.letter()))
         );
-        for s in crate::quality::share_cells(&q.shares) {
-            let _ = write!(out, "<td>{s}</td>");
+        for s in crate::quality::share_cells(l, &q.shares) {
+            let _ = write!(out, "<td>{}</td>", esc(&s));
         }
         out.push_str("</tr>");
     }
     let _ = write!(
         out,
         "</table><p class=\"note\">{}</p>",
-        esc(crate::quality::RULE)
+        esc(&crate::quality::rule(l))
     );
 }
 
@@ -349,11 +423,12 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     let assessments = &report.assessments;
     let trail_kept = assessments.trail;
     let c = report.comparison;
+    let l = report.lang;
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>bilan comparison — {}</title><script>{CHECK}</script><style>{STYLE}</style>",
-        esc(report.system)
+        "<!doctype html><html lang=\"{l}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><script>{CHECK}</script><style>{STYLE}</style>",
+        esc(&l.msg("html-title", &[("system", report.system)]))
     );
     if c.uncertainty.is_some() {
         let _ = write!(out, "<style>{}</style>", uncertainty::STYLE);
@@ -364,15 +439,30 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     out.push_str("</head><body>");
     let _ = write!(
         out,
-        "<h1>{}</h1><p>reporting period: {}</p>",
+        "<h1>{}</h1><p>{}</p>",
         esc(report.system),
-        esc(&report.period)
+        esc(&l.msg("reporting-period", &[("period", &report.period_text())]))
     );
-    out.push_str("<table><caption>methods</caption><tr><th>method</th><th>version</th><th>name</th><th>status</th></tr>");
+    if l != Lang::En {
+        let _ = write!(out, "<p class=\"muted\">{}</p>", esc(&l.t("method-texts")));
+    }
+    let _ = write!(
+        out,
+        "<table><caption>{}</caption><tr>",
+        esc(&l.t("caption-methods"))
+    );
+    for h in ["col-method", "col-version", "col-name", "col-status"] {
+        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+    }
+    out.push_str("</tr>");
     for m in &c.methods {
         let status = match &m.error {
-            Some(e) => format!("<span class=\"error\">error: {}</span>", esc(e)),
-            None => "ok".to_owned(),
+            Some(e) => format!(
+                "<span class=\"error\">{}: {}</span>",
+                esc(&l.t("status-error-short")),
+                esc(e)
+            ),
+            None => esc(&l.t("status-ok")),
         };
         let _ = write!(
             out,
@@ -386,6 +476,7 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     let mut missing = String::new();
     crate::quality::missing_lines(
         &mut missing,
+        l,
         c.methods
             .iter()
             .map(|m| (m.id.as_str(), m.missing_stages.as_slice())),
@@ -393,7 +484,7 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     for line in missing.lines() {
         let _ = write!(out, "<p class=\"missing\">{}</p>", esc(line));
     }
-    estimated::section(&mut out, &report.estimated);
+    estimated::section(&mut out, l, &report.estimated);
     if let Some(u) = &c.uncertainty {
         uncertainty::overview(&mut out, u);
     }
@@ -407,32 +498,32 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
             out,
             "<section id=\"{0}\"><h2>{1} ({2})</h2>",
             i.id(),
-            esc(i.name()),
+            esc(&l.indicator(i)),
             esc(i.unit())
         );
         bar_chart(&mut out, report, i);
-        quality_table(&mut out, ic);
+        quality_table(&mut out, l, ic);
         if let Some(u) = &c.uncertainty {
             uncertainty::section(&mut out, u, i);
         }
-        out.push_str("<h3>Divergence by driver</h3>");
+        let _ = write!(out, "<h3>{}</h3>", esc(&l.t("divergence-by-driver")));
         divergence_tables(&mut out, report, i);
         crate::drain(&mut out, w)?;
         if trail_kept == Trail::None {
             out.push_str("</section>");
             continue;
         }
-        out.push_str("<h3>Audit trail</h3>");
+        let _ = write!(out, "<h3>{}</h3>", esc(&l.t("audit-trail")));
         for a in assessments.iter().filter(|a| a.covers(i)) {
             let _ = write!(
                 out,
                 "<details><summary><strong>{}</strong>: {}.total = {}</summary>",
                 esc(&a.method.to_string()),
                 i.id(),
-                esc(&amount(a.total(i).unwrap_or(0.0), i))
+                esc(&l.amount(a.total(i).unwrap_or(0.0), i))
             );
             if trail_kept == Trail::Full {
-                trail(&mut out, a, i);
+                trail(&mut out, l, a, i);
             }
             let exclusions: Vec<_> = a
                 .exclusions
@@ -440,10 +531,11 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
                 .filter(|e| e.indicator.is_none_or(|x| x == i))
                 .collect();
             if !exclusions.is_empty() {
+                let count = exclusions.len().to_string();
                 let _ = write!(
                     out,
-                    "<details><summary>exclusions ({})</summary><ul>",
-                    exclusions.len()
+                    "<details><summary>{}</summary><ul>",
+                    esc(&l.msg("exclusions-count", &[("count", &count)]))
                 );
                 for e in exclusions.iter().take(TRAIL_LIMIT) {
                     let _ = write!(
@@ -457,9 +549,18 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
                 out.push_str("</ul></details>");
             }
             if !a.assumptions.is_empty() {
-                out.push_str("<details><summary>assumptions</summary><ul>");
+                let _ = write!(
+                    out,
+                    "<details><summary>{}</summary><ul>",
+                    esc(&l.t("assumptions-list"))
+                );
                 for x in &a.assumptions {
-                    let _ = write!(out, "<li>{} ({} items)</li>", esc(&x.text), x.items.len());
+                    let count = x.items.len().to_string();
+                    let _ = write!(
+                        out,
+                        "<li>{}</li>",
+                        esc(&l.msg("assumption-items", &[("text", &x.text), ("count", &count)]))
+                    );
                 }
                 out.push_str("</ul></details>");
             }
@@ -468,8 +569,8 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
         }
         out.push_str("</section>");
     }
-    out.push_str("<footer><h2>Reproducibility</h2><ul>");
-    stamp_items(&mut out, report.stamp);
+    let _ = write!(out, "<footer><h2>{}</h2><ul>", esc(&l.t("reproducibility")));
+    stamp_items(&mut out, report.stamp, l);
     out.push_str("</ul></footer></body></html>\n");
     crate::drain(&mut out, w)
 }

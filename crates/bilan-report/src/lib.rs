@@ -11,6 +11,7 @@ pub mod disclosure;
 pub mod estimated;
 pub mod explain;
 mod html;
+pub mod lang;
 pub mod number;
 pub mod quality;
 pub mod systems;

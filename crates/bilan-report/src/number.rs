@@ -111,8 +111,15 @@ pub fn count(value: f64) -> String {
 
 /// An amount of `indicator` (given in its canonical unit) with a unit scaled to its size.
 pub fn amount(value: f64, indicator: Indicator) -> String {
+    let (number, unit) = amount_parts(value, indicator);
+    format!("{number} {unit}")
+}
+
+/// An amount's number (four significant digits, as [`significant`] writes it) and the unit
+/// scaled to its size, for a renderer to join as its language does.
+pub fn amount_parts(value: f64, indicator: Indicator) -> (String, &'static str) {
     let (scale, unit) = step(value, indicator);
-    format!("{} {unit}", significant(value / scale, 4))
+    (significant(value / scale, 4), unit)
 }
 
 /// Two amounts of `indicator` in the one unit that suits the larger:

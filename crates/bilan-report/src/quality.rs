@@ -5,11 +5,13 @@ use std::fmt::Write as _;
 
 use bilan_core::quality::{ClassShares, DataClass, FigureQuality, MissingStage};
 
-use crate::number::percent;
+use crate::lang::Lang;
 use crate::table::Table;
 
-/// Where the grading rule is documented, for report footers.
-pub const RULE: &str = "grade A–E from the shares of each figure's value by its weakest input (measured > disclosed > estimated > default), one grade lower per missing mandatory stage: docs/quality.md";
+/// The grading rule in a sentence, with where it is documented, for report footers.
+pub fn rule(l: Lang) -> String {
+    l.t("quality-rule")
+}
 
 /// The grade of a figure, or `-` when it has none (not covered, or zero).
 pub fn grade(q: Option<&FigureQuality>) -> &'static str {
@@ -17,24 +19,26 @@ pub fn grade(q: Option<&FigureQuality>) -> &'static str {
 }
 
 /// The header of a shares table, after the leading columns.
-pub fn share_headers() -> impl Iterator<Item = String> {
-    DataClass::ALL.iter().map(|c| c.id().to_owned())
+pub fn share_headers(l: Lang) -> impl Iterator<Item = String> {
+    DataClass::ALL.iter().map(move |c| l.data_class(*c))
 }
 
 /// One cell per class of `shares`.
-pub fn share_cells(shares: &ClassShares) -> impl Iterator<Item = String> + '_ {
-    DataClass::ALL.iter().map(|c| percent(shares.get(*c)))
+pub fn share_cells(l: Lang, shares: &ClassShares) -> impl Iterator<Item = String> + '_ {
+    DataClass::ALL
+        .iter()
+        .map(move |c| l.percent(shares.get(*c)))
 }
 
 /// A table of `(label, quality)` rows: grade and shares by class.
-pub fn shares_table(first: &str, rows: &[(String, &FigureQuality)]) -> Table {
+pub fn shares_table(l: Lang, first: &str, rows: &[(String, &FigureQuality)]) -> Table {
     let mut t = Table::new();
-    let mut header = vec![first.to_owned(), "grade".to_owned()];
-    header.extend(share_headers());
+    let mut header = vec![first.to_owned(), l.t("col-grade")];
+    header.extend(share_headers(l));
     t.set_header(header);
     for (label, q) in rows {
         let mut cells = vec![label.clone(), q.grade.letter().to_owned()];
-        cells.extend(share_cells(&q.shares));
+        cells.extend(share_cells(l, &q.shares));
         t.add_row(cells);
     }
     t
@@ -44,6 +48,7 @@ pub fn shares_table(first: &str, rows: &[(String, &FigureQuality)]) -> Table {
 /// method that misses a required stage.
 pub fn missing_lines<'a>(
     out: &mut String,
+    l: Lang,
     methods: impl IntoIterator<Item = (&'a str, &'a [MissingStage])>,
 ) {
     for (method, missing) in methods {
@@ -52,12 +57,15 @@ pub fn missing_lines<'a>(
         }
         let list: Vec<String> = missing
             .iter()
-            .map(|m| format!("{} ({})", m.stage, m.reason))
+            .map(|m| format!("{} ({})", l.required_stage(m.stage), m.reason))
             .collect();
         let _ = writeln!(
             out,
-            "{method}: mandatory stages not covered: {}",
-            list.join("; ")
+            "{}",
+            l.msg(
+                "missing-stages",
+                &[("method", method), ("stages", &list.join("; "))]
+            )
         );
     }
 }

@@ -90,7 +90,10 @@ fn takes_settings(command: &Command) -> bool {
 fn apply(settings: &Settings, command: &mut Command) {
     match command {
         Command::Assess(cmd) => settings.apply(&mut cmd.common),
-        Command::Compare(cmd) => settings.apply(&mut cmd.common),
+        Command::Compare(cmd) => {
+            settings.apply(&mut cmd.common);
+            settings.apply_lang(&mut cmd.lang, &mut cmd.common.settings);
+        }
         Command::Explain(cmd) => settings.apply(&mut cmd.common),
         Command::Check(cmd) => settings.apply(&mut cmd.common),
         Command::Diff(cmd) => settings.apply(&mut cmd.common),

@@ -33,12 +33,20 @@ fn common(args: &[&str]) -> Common {
 fn the_file_gives_defaults_under_the_command_line_and_is_stamped() {
     let home = config_home(
         "file",
-        "methods = [\"sci\"]\nfactors = [\"site.toml\"]\nmethodologies = [\"/m\"]\nlang = \"en\"\n",
+        "methods = [\"sci\"]\nfactors = [\"site.toml\"]\nmethodologies = [\"/m\"]\nlang = \"fr\"\n",
     );
     let home_text = home.display().to_string();
     let settings = load(&[("XDG_CONFIG_HOME", &home_text)]).expect("loads");
     let mut plain = common(&["--factors", "mine.toml"]);
     settings.apply(&mut plain);
+    let mut lang = None;
+    settings.apply_lang(&mut lang, &mut plain.settings);
+    assert_eq!(lang, Some(LangArg(Lang::Fr)));
+    let mut given = Some(LangArg(Lang::En));
+    let mut stamped = Vec::new();
+    settings.apply_lang(&mut given, &mut stamped);
+    assert_eq!(given, Some(LangArg(Lang::En)), "--lang wins");
+    assert!(stamped.is_empty(), "a setting not applied is not stamped");
     assert_eq!(plain.methods, ["sci"]);
     assert_eq!(
         plain.factors,
@@ -52,7 +60,7 @@ fn the_file_gives_defaults_under_the_command_line_and_is_stamped() {
         .map(|s| (s.name.as_str(), s.value.as_str()))
         .collect();
     assert_eq!(names[0], ("methods", "sci"));
-    assert_eq!(names[3], ("lang", "en"));
+    assert_eq!(names[3], ("lang", "fr"));
     assert!(
         plain
             .settings

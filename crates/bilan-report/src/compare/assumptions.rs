@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use bilan_core::assessment::{Assessment, ItemRef};
 
+use crate::lang::Lang;
+
 /// One assumption's text, the methods that made it and the items it applied to.
 struct Seen<'a> {
     text: &'a str,
@@ -18,7 +20,7 @@ struct Seen<'a> {
 }
 
 /// Writes the section, headed by `h2`; nothing when no method assumed anything.
-pub(super) fn section(out: &mut String, h2: &str, assessments: &[&Assessment]) {
+pub(super) fn section(out: &mut String, (l, h2): (Lang, &str), assessments: &[&Assessment]) {
     // (text, methods, items), in first-seen order; found by text, and each item's presence
     // by a set: a method may record one item per workload, a million of them.
     let mut seen: Vec<Seen<'_>> = Vec::new();
@@ -50,7 +52,7 @@ pub(super) fn section(out: &mut String, h2: &str, assessments: &[&Assessment]) {
     if seen.is_empty() {
         return;
     }
-    let _ = writeln!(out, "{h2}Defaults and assumptions\n");
+    let _ = writeln!(out, "{h2}{}\n", l.t("assumptions"));
     for Seen {
         text,
         methods,
@@ -68,7 +70,7 @@ pub(super) fn section(out: &mut String, h2: &str, assessments: &[&Assessment]) {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            n => format!(" [{n} items]"),
+            n => format!(" [{}]", l.msg("items-count", &[("count", &n.to_string())])),
         };
         let _ = writeln!(out, "- {text}{items} ({})", methods.join(", "));
     }

@@ -8,7 +8,7 @@ use bilan_core::assessment::Driver;
 use bilan_core::indicator::Indicator;
 use bilan_runner::{Comparison, Divergence};
 
-use crate::number::amount;
+use crate::lang::Lang;
 use crate::table::{Pivot, Table};
 
 /// How a comparison is laid out on a terminal.
@@ -113,7 +113,12 @@ fn from_baseline(d: &Divergence, baseline: &str) -> Option<FromBaseline> {
 }
 
 /// The divergence of every method from the baseline for `indicator`, by driver.
-pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator, term: &Terminal) {
+pub(crate) fn divergence(
+    out: &mut String,
+    c: &Comparison,
+    (l, indicator): (Lang, Indicator),
+    term: &Terminal,
+) {
     let Some(baseline) = term.baseline(c) else {
         return;
     };
@@ -130,7 +135,8 @@ pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator,
         {
             let _ = writeln!(
                 out,
-                "divergence from {baseline}: none, the baseline failed (see its error above; --baseline names another)\n"
+                "{}\n",
+                l.msg("baseline-failed", &[("baseline", baseline)])
             );
         }
         return;
@@ -138,28 +144,29 @@ pub(crate) fn divergence(out: &mut String, c: &Comparison, indicator: Indicator,
     let drivers = super::active_drivers(c, indicator);
     let mut t = Table::new();
     let mut header = vec![
-        format!("divergence from {baseline}"),
-        "total".to_owned(),
-        "− baseline".to_owned(),
+        l.msg("divergence-from", &[("baseline", baseline)]),
+        l.t("col-total"),
+        l.t("minus-baseline"),
     ];
-    header.extend(super::driver_header(&drivers));
+    header.extend(super::driver_header(l, &drivers));
     t.set_header(header);
     for p in pairs {
         let mut cells = vec![
             p.other,
             p.total
-                .map_or("not covered".to_owned(), |v| amount(v, indicator)),
-            amount(p.difference, indicator),
+                .map_or_else(|| l.t("not-covered"), |v| l.amount(v, indicator)),
+            l.amount(p.difference, indicator),
         ];
         let by_driver = p.drivers.iter().copied();
         cells.extend(super::driver_cells(
-            &drivers, by_driver, p.residual, indicator,
+            l, &drivers, by_driver, p.residual, indicator,
         ));
         t.add_row(cells);
     }
+    let (driver, amount) = (l.t("col-driver"), l.t("col-amount"));
     let pivot = Pivot {
         keep: 3,
-        names: ("driver", "amount"),
+        names: (&driver, &amount),
     };
     let _ = writeln!(out, "{}\n", term.table(&t, Some(pivot)));
 }

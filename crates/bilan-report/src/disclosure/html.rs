@@ -414,7 +414,7 @@ fn exclusions(out: &mut String, d: &Disclosure) {
 
 fn stamp(out: &mut String, d: &Disclosure) {
     out.push_str("<footer id=\"reproducibility\"><h2>Reproducibility</h2><ul class=\"small\">");
-    crate::html::stamp_items(out, &d.stamp);
+    crate::html::stamp_items(out, &d.stamp, crate::lang::Lang::En);
     out.push_str("</ul></footer>");
 }
 

@@ -296,7 +296,7 @@ pub fn render(d: &Disclosure) -> String {
             "- method {} {} ({})",
             m.id,
             m.version,
-            crate::assess::origin_text(&m.origin)
+            crate::assess::origin_text(&m.origin, crate::lang::Lang::En)
         );
     }
     out

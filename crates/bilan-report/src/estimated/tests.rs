@@ -11,6 +11,7 @@ use super::*;
 use crate::assess::Outcome;
 use crate::compare::Report;
 use crate::html::tests::{comparison, stamp};
+use crate::lang::Lang;
 
 /// An assessment of one workload whose device-hours were estimated; `estimated = false`
 /// gives the same assessment with nothing estimated.
@@ -99,8 +100,12 @@ fn collect_lists_each_workloads_estimated_values() {
     assert_eq!(v.value_text(), "26,670,000 GPU·h");
     assert_eq!(v.spread_text(), "lognormal, gsd 1.30");
     assert_eq!(
-        line(v),
+        line(v, Lang::En),
         "workload[pretrain].device-hours = 26,670,000 GPU·h (spread: lognormal, gsd 1.30) by training-compute: 6 × 405e9 × 15.6e12 FLOP ÷ (989 TFLOP/s × 0.4) = 26.67e6 GPU·h"
+    );
+    assert_eq!(
+        line(v, Lang::Fr),
+        "workload[pretrain].device-hours = 26\u{202F}670\u{202F}000\u{A0}GPU·h (dispersion\u{A0}: lognormal, gsd 1.30) par training-compute\u{A0}: 6 × 405e9 × 15.6e12 FLOP ÷ (989 TFLOP/s × 0.4) = 26.67e6 GPU·h"
     );
 }
 
@@ -169,7 +174,9 @@ fn report_page(a: &Assessment, values: Vec<EstimatedValue>) -> (String, String, 
     let report = Report {
         stamp: &s,
         system: "test",
-        period: "2024".to_owned(),
+        period: "2024-01-01 to 2024-12-31".to_owned(),
+        period_days: ("2024-01-01".to_owned(), "2024-12-31".to_owned()),
+        lang: Lang::En,
         comparison: &c,
         assessments: vec![a].into(),
         estimated: values,
@@ -263,9 +270,11 @@ fn markdown_csv_and_json_list_the_estimated_values() {
 #[test]
 fn the_text_section_reads_without_markdown_too() {
     let values = collect(&inventory(true));
-    let text = render_text(&values, false);
+    let text = render_text(&values, false, Lang::En);
     assert!(text.starts_with("Estimated values\n\n"), "{text}");
-    assert!(render_text(&[], false).is_empty());
+    assert!(render_text(&[], false, Lang::En).is_empty());
+    let text = render_text(&values, true, Lang::Fr);
+    assert!(text.starts_with("## Valeurs estimées\n\n"), "{text}");
 }
 
 #[test]

@@ -6,35 +6,58 @@ use std::fmt::Write as _;
 
 use bilan_core::assessment::Term;
 
-use super::esc;
+use super::{esc, msg_html};
 use crate::estimated::EstimatedValue;
+use crate::lang::Lang;
 
 pub(super) const STYLE: &str = ".estimated{display:inline-block;background:#fff4d6;border:1px solid #d9a400;border-radius:3px;padding:0 .3rem;font-size:.8rem;color:#6b4f00}";
 
 /// `; <span class="estimated">estimated by training-compute</span>` for an estimated term
 /// (it goes inside the term's source parentheses); empty otherwise.
-pub(super) fn tag(t: &Term) -> String {
+pub(super) fn tag(l: Lang, t: &Term) -> String {
     t.estimated.as_ref().map_or(String::new(), |id| {
+        let args = [("estimator", &**id)];
         format!(
-            "; <span class=\"estimated\" title=\"not given or measured: estimated by {0}\">estimated by {0}</span>",
-            esc(id)
+            "; <span class=\"estimated\" title=\"{}\">{}</span>",
+            esc(&l.msg("estimated-by-title", &args)),
+            esc(&l.msg("estimated-by", &args))
         )
     })
 }
 
 /// The "Estimated values" section; nothing when nothing was estimated.
-pub(super) fn section(out: &mut String, values: &[EstimatedValue]) {
+pub(super) fn section(out: &mut String, l: Lang, values: &[EstimatedValue]) {
     if values.is_empty() {
         return;
     }
-    out.push_str("<section id=\"estimated\"><h2>Estimated values</h2><p class=\"muted\">Not given or measured in the inventory but estimated; the terms they feed are tagged <span class=\"estimated\">estimated by</span> in the audit trail.</p><table class=\"estimated-values\"><tr><th>workload</th><th>key</th><th>value</th><th>estimator</th><th>spread</th><th>formula</th></tr>");
+    let tag = format!(
+        "<span class=\"estimated\">{}</span>",
+        esc(&l.t("estimated-tag"))
+    );
+    let _ = write!(
+        out,
+        "<section id=\"estimated\"><h2>{}</h2><p class=\"muted\">{}</p><table class=\"estimated-values\"><tr>",
+        esc(&l.t("estimated-values")),
+        msg_html(l, "estimated-intro-html", &[], &[("tag", &tag)])
+    );
+    for h in [
+        "col-workload",
+        "col-key",
+        "col-value",
+        "col-estimator",
+        "col-spread",
+        "col-formula",
+    ] {
+        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+    }
+    out.push_str("</tr>");
     for v in values {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td><span class=\"estimated\">{}</span></td><td>{}</td><td><code>{}</code></td></tr>",
             esc(&v.workload),
             esc(&v.key),
-            esc(&v.value_text()),
+            esc(&v.value_text_in(l)),
             esc(&v.estimator),
             esc(&v.spread_text()),
             esc(&v.formula)

@@ -72,11 +72,13 @@ fn page(c: &Comparison) -> String {
     let report = Report {
         stamp: &s,
         system: "test",
-        period: "2024".to_owned(),
+        period: "2024-01-01 to 2024-12-31".to_owned(),
+        period_days: ("2024-01-01".to_owned(), "2024-12-31".to_owned()),
         comparison: c,
         assessments: Vec::new().into(),
         estimated: Vec::new(),
         terminal: None,
+        lang: crate::lang::Lang::En,
     };
     crate::render_html(&report)
 }

@@ -93,7 +93,7 @@ fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
 fn league_table(out: &mut String, t: &LeagueTable) {
     let i = t.indicator;
     out.push_str("<table><tr><th>system</th><th>total</th><th>grade</th><th>vs baseline</th>");
-    for h in crate::quality::share_headers() {
+    for h in crate::quality::share_headers(crate::lang::Lang::En) {
         let _ = write!(out, "<th>{h}</th>");
     }
     out.push_str("</tr>");
@@ -131,6 +131,7 @@ fn league_table(out: &mut String, t: &LeagueTable) {
     let mut missing = String::new();
     crate::quality::missing_lines(
         &mut missing,
+        crate::lang::Lang::En,
         t.rows
             .iter()
             .map(|r| (r.system.as_str(), r.missing_stages.as_slice())),
@@ -345,7 +346,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
     let _ = write!(
         out,
         "<p class=\"muted\">data quality: {}</p><p class=\"muted\">differences: each system against the baseline, by driver (LMDI per phase over volume × IT energy per unit × PUE × grid; hardware, building and other items additive) and by item kind, each with its residual: docs/systems.md</p>",
-        esc(crate::quality::RULE)
+        esc(&crate::quality::rule(crate::lang::Lang::En))
     );
     out.push_str("<footer><h2>Reproducibility</h2>");
     for st in &report.stamps {

@@ -90,6 +90,7 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
     let before = out.len();
     quality::missing_lines(
         out,
+        crate::lang::Lang::En,
         t.rows
             .iter()
             .map(|r| (r.system.as_str(), r.missing_stages.as_slice())),
@@ -115,7 +116,11 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
             .filter_map(|r| r.quality.as_ref().map(|q| (r.system.clone(), q)))
             .collect();
         if !rows.is_empty() {
-            let q = quality::shares_table("system (data quality of the total)", &rows);
+            let q = quality::shares_table(
+                crate::lang::Lang::En,
+                "system (data quality of the total)",
+                &rows,
+            );
             let _ = writeln!(out, "{}\n", q.render());
         }
     }
@@ -304,7 +309,11 @@ pub fn write_text(
         }
         crate::drain(&mut out, w)?;
     }
-    let _ = writeln!(out, "data quality: {}\n", quality::RULE);
+    let _ = writeln!(
+        out,
+        "data quality: {}\n",
+        quality::rule(crate::lang::Lang::En)
+    );
     let _ = writeln!(
         out,
         "differences: each system against the baseline, by driver (LMDI per phase over volume × IT energy per unit × PUE × grid; hardware, building and other items additive) and by item kind, each with its residual: docs/systems.md\n"
