@@ -566,7 +566,8 @@ pub fn write_text(
         l,
     ));
     if let Some(u) = &c.uncertainty {
-        out.push_str(&crate::uncertainty::render_text(u, markdown));
+        let width = term.map(|t| t.width);
+        out.push_str(&crate::uncertainty::render_text(u, markdown, width));
     }
     let _ = writeln!(out, "{h2}{}\n", l.t("reproducibility"));
     for line in report.stamp.lines_in(l) {

@@ -1,6 +1,6 @@
 //! A plain table in Markdown pipe style, deterministic whatever the terminal.
 
-use comfy_table::presets;
+use comfy_table::{ColumnConstraint, Width, presets};
 
 /// The most characters a table cell shows; a longer text (a megabyte of hostile input in a
 /// name or a source) is cut with `…`, since laying out a long unbroken word takes time in
@@ -51,6 +51,12 @@ impl Table {
         layout(&self.header, &self.rows, None)
     }
 
+    /// The table within `width` columns when there is a width (see [`Table::render_fit`]);
+    /// at its natural width when there is none.
+    pub fn render_within(&self, width: Option<usize>, pivot: Option<Pivot<'_>>) -> String {
+        width.map_or_else(|| self.render(), |w| self.render_fit(w, pivot))
+    }
+
     /// The table within `width` columns, for a terminal:
     ///
     /// 1. with a `pivot`, the columns after its first `pivot.keep` with nothing in any row
@@ -58,7 +64,8 @@ impl Table {
     /// 2. if it is still too wide, every column after those becomes a row: the table keeps
     ///    its first `pivot.keep` columns, then `pivot.names.0` (the former column's header)
     ///    and `pivot.names.1` (its value), with the empty cells left out;
-    /// 3. a table still too wide (long texts) has its cells wrapped to fit.
+    /// 3. a table still too wide (long texts) has its cells wrapped to fit, between words
+    ///    (an id, a path or an amount stays whole) while that is enough, else anywhere.
     pub fn render_fit(&self, width: usize, pivot: Option<Pivot<'_>>) -> String {
         let fixed = pivot.map_or(self.header.len(), |p| p.keep.max(1));
         let said = |j: usize, empty: fn(&str) -> bool| {
@@ -90,9 +97,17 @@ impl Table {
         };
         let long = layout(&header, &rows, None);
         if fits(&long, width) {
-            long
+            return long;
+        }
+        let wrapped = layout(&header, &rows, Some((width, false)));
+        if words_whole(&wrapped, &header, &rows) {
+            return wrapped;
+        }
+        let between_words = layout(&header, &rows, Some((width, true)));
+        if fits(&between_words, width) {
+            between_words
         } else {
-            layout(&header, &rows, Some(width))
+            wrapped
         }
     }
 }
@@ -113,6 +128,16 @@ fn blank(cell: &str) -> bool {
 
 fn fits(text: &str, width: usize) -> bool {
     text.lines().all(|l| l.chars().count() <= width)
+}
+
+/// Whether every word of `header` and `rows` is whole in their layout `text`: no id, path
+/// or amount was cut to wrap its cell.
+fn words_whole(text: &str, header: &[String], rows: &[Vec<String>]) -> bool {
+    rows.iter()
+        .chain([&header.to_vec()])
+        .flatten()
+        .flat_map(|c| c.split(' '))
+        .all(|w| text.contains(w))
 }
 
 /// `rows` with every column after the first `keep` turned into a row of its own.
@@ -152,11 +177,13 @@ fn pivoted(
     (new_header, out)
 }
 
-/// The Markdown pipe table of `header` and `rows`; with `width`, cells wrapped to fit it.
-fn layout(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> String {
+/// The Markdown pipe table of `header` and `rows`; with `wrap = (width, whole_words)`, cells
+/// wrapped to fit `width`, each column at least as wide as its longest word when
+/// `whole_words` (the table may then be wider).
+fn layout(header: &[String], rows: &[Vec<String>], wrap: Option<(usize, bool)>) -> String {
     let mut t = comfy_table::Table::new();
     t.load_preset(presets::ASCII_MARKDOWN);
-    if let Some(width) = width {
+    if let Some((width, _)) = wrap {
         t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
         t.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     }
@@ -165,6 +192,24 @@ fn layout(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> Stri
     }
     for row in rows {
         t.add_row(row.clone());
+    }
+    if let Some((_, true)) = wrap {
+        let columns = rows.iter().map(Vec::len).chain([header.len()]).max();
+        for j in 0..columns.unwrap_or(0) {
+            let longest = rows
+                .iter()
+                .chain([&header.to_vec()])
+                .filter_map(|r| r.get(j))
+                .flat_map(|c| c.split(' '))
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            if let Some(column) = t.column_mut(j) {
+                // The boundary counts the cell's padding, one space each side.
+                let at_least = u16::try_from(longest + 2).unwrap_or(u16::MAX);
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(at_least)));
+            }
+        }
     }
     t.to_string()
 }
@@ -245,5 +290,26 @@ mod tests {
         let text = long.render_fit(60, None);
         assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
         assert!(text.lines().count() > 4, "wrapped: {text}");
+    }
+
+    #[test]
+    fn a_wrapped_table_keeps_ids_whole_while_it_can() {
+        let mut t = Table::new();
+        t.set_header(vec!["input", "methods"]);
+        t.add_row(vec![
+            "factor:ecologits-hubblo-h100-80gb-adpe".to_owned(),
+            "ademe-lca, conservative-auditor, harmonised-ai, ghg-protocol, beges-amortised"
+                .to_owned(),
+        ]);
+        let text = t.render_fit(70, None);
+        assert!(fits(&text, 70), "{text}");
+        assert!(
+            text.contains("factor:ecologits-hubblo-h100-80gb-adpe"),
+            "{text}"
+        );
+        assert!(text.contains("conservative-auditor"), "{text}");
+        // Narrower than the longest id: cut anywhere rather than overflow.
+        let text = t.render_fit(30, None);
+        assert!(fits(&text, 30), "{text}");
     }
 }

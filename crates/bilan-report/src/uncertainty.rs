@@ -18,7 +18,7 @@ use bilan_runner::uncertainty::{
 
 use crate::number::percent;
 use crate::number::{amount, amount_range, count, significant};
-use crate::table::Table;
+use crate::table::{Pivot, Table};
 
 pub(crate) use csv_rows::write_rows as write_csv_rows;
 
@@ -213,7 +213,16 @@ pub(crate) fn sensitivity_sentence(s: &Sensitivity) -> String {
 }
 
 /// The inputs that make `s` most of its variance, and the sentence that says how few.
-fn sensitivity_block(out: &mut String, s: &Sensitivity) {
+/// On a terminal too narrow for a table, every column after the first `keep` becomes a row
+/// of its own, named by its header.
+fn fields(keep: usize) -> Pivot<'static> {
+    Pivot {
+        keep,
+        names: ("", ""),
+    }
+}
+
+fn sensitivity_block(out: &mut String, s: &Sensitivity, width: Option<usize>) {
     let _ = writeln!(
         out,
         "{} {} ({}, {} of {} uncertain inputs shown):\n",
@@ -230,11 +239,11 @@ fn sensitivity_block(out: &mut String, s: &Sensitivity) {
         cumulative += x.share;
         t.add_row(vec![x.key.clone(), percent(x.share), percent(cumulative)]);
     }
-    let _ = writeln!(out, "{}\n", t.render());
+    let _ = writeln!(out, "{}\n", t.render_within(width, None));
     let _ = writeln!(out, "{}\n", sensitivity_sentence(s));
 }
 
-fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str) {
+fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str, width: Option<usize>) {
     let _ = writeln!(out, "{h} Uncertain inputs\n");
     if u.inputs.is_empty() {
         let _ = writeln!(
@@ -277,7 +286,7 @@ fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str) {
             x.methods.join(", "),
         ]);
     }
-    let _ = writeln!(out, "{}\n", t.render());
+    let _ = writeln!(out, "{}\n", t.render_within(width, Some(fields(1))));
     if u.inputs.len() > INPUT_LIMIT {
         let _ = writeln!(
             out,
@@ -315,7 +324,12 @@ pub(crate) fn assumptions(u: &UncertaintyReport) -> Vec<&str> {
     reasons
 }
 
-fn indicator_section(out: &mut String, u: &UncertaintyReport, h: &str, indicator: Indicator) {
+fn indicator_section(
+    out: &mut String,
+    u: &UncertaintyReport,
+    (h, width): (&str, Option<usize>),
+    indicator: Indicator,
+) {
     let figures = figures_of(u, indicator);
     let differences: Vec<_> = u
         .differences
@@ -375,7 +389,7 @@ fn indicator_section(out: &mut String, u: &UncertaintyReport, h: &str, indicator
                 spread(i),
             ]);
         }
-        let _ = writeln!(out, "{}\n", t.render());
+        let _ = writeln!(out, "{}\n", t.render_within(width, Some(fields(2))));
     }
     if !differences.is_empty() {
         let _ = writeln!(
@@ -409,19 +423,19 @@ fn indicator_section(out: &mut String, u: &UncertaintyReport, h: &str, indicator
                 },
             ]);
         }
-        let _ = writeln!(out, "{}\n", t.render());
+        let _ = writeln!(out, "{}\n", t.render_within(width, Some(fields(2))));
     }
     if !totals.is_empty() {
         let _ = writeln!(out, "Sensitivity: the inputs to measure first\n");
         for s in totals {
-            sensitivity_block(out, s);
+            sensitivity_block(out, s, width);
         }
     }
 }
 
 /// The uncertainty section of a comparison, as Markdown (`markdown = true`) or as terminal
 /// text.
-pub fn render_text(u: &UncertaintyReport, markdown: bool) -> String {
+pub fn render_text(u: &UncertaintyReport, markdown: bool, width: Option<usize>) -> String {
     let (h2, h3) = if markdown { ("## ", "###") } else { ("", "==") };
     let mut out = String::new();
     let _ = writeln!(out, "{h2}Uncertainty\n");
@@ -448,9 +462,9 @@ pub fn render_text(u: &UncertaintyReport, markdown: bool) -> String {
         }
         out.push('\n');
     }
-    inputs_section(&mut out, u, h3);
+    inputs_section(&mut out, u, h3, width);
     for indicator in Indicator::ALL {
-        indicator_section(&mut out, u, h3, indicator);
+        indicator_section(&mut out, u, (h3, width), indicator);
     }
     if !u.notes.is_empty() {
         let _ = writeln!(out, "{h3} Not propagated\n");

@@ -112,7 +112,8 @@ pub(crate) fn assess(
             }
             if let Some(u) = &uncertainty {
                 w.write_all(
-                    bilan_report::uncertainty::render_text(u, format == Format::Md).as_bytes(),
+                    bilan_report::uncertainty::render_text(u, format == Format::Md, None)
+                        .as_bytes(),
                 )?;
                 w.write_all(b"\n")?;
             }

@@ -65,11 +65,13 @@ impl Terminal {
                 .word_separator(textwrap::WordSeparator::AsciiSpace)
                 .word_splitter(textwrap::WordSplitter::NoHyphenation)
                 .break_words(false);
-            for (n, part) in textwrap::wrap(body, options).iter().enumerate() {
+            // Nor between a number and its `%` (`95 %`): held by a no-break space meanwhile.
+            let held = body.replace(" %", "\u{A0}%");
+            for (n, part) in textwrap::wrap(&held, options).iter().enumerate() {
                 if n > 0 {
                     out.push('\n');
                 }
-                out.push_str(part);
+                out.push_str(&part.replace("\u{A0}%", " %"));
             }
             if line.ends_with('\n') {
                 out.push('\n');
@@ -169,4 +171,32 @@ pub(crate) fn divergence(
         names: (&driver, &amount),
     };
     let _ = writeln!(out, "{}\n", term.table(&t, Some(pivot)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Terminal;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_but_never_inside_a_percentage_or_a_path() {
+        let term = Terminal::new(60, None);
+        let line = format!(
+            "{} the 95 % interval of <embedded>/a/b.toml",
+            "word ".repeat(9)
+        );
+        let wrapped = term.wrap_lines(&format!("{line}\n"));
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 60),
+            "{wrapped}"
+        );
+        assert!(
+            !wrapped.lines().any(|l| l.trim_start().starts_with('%')),
+            "{wrapped}"
+        );
+        assert!(wrapped.contains("95 %"), "{wrapped}");
+        assert!(wrapped.contains("<embedded>/a/b.toml"), "{wrapped}");
+        // Tables are left to their own layout.
+        let table = format!("| {} |\n", "x".repeat(80));
+        assert_eq!(term.wrap_lines(&table), table);
+    }
 }
