@@ -199,7 +199,7 @@ fn french_uses_the_beges_scope_2_terms_and_french_headings() {
 }
 
 #[test]
-fn a_language_bilan_cannot_write_is_refused_and_untranslated_sections_are_said() {
+fn a_language_bilan_cannot_write_is_refused() {
     let out = bilan(&["compare", "examples/llama-3.1.toml", "--lang", "de"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
@@ -207,19 +207,81 @@ fn a_language_bilan_cannot_write_is_refused_and_untranslated_sections_are_said()
         "{}",
         out.stderr
     );
-    let systems = bilan(&[
+}
+
+#[test]
+fn the_league_table_of_every_example_is_french_too() {
+    let mut args = vec!["compare".to_owned()];
+    args.extend(examples().iter().map(|n| format!("examples/{n}.toml")));
+    args.extend(["--lang", "fr", "-f"].map(str::to_owned));
+    let run = |format: &str| {
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.push(format);
+        let out = bilan(&a);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stderr.is_empty(), "{}", out.stderr);
+        out.stdout
+    };
+    let (md, html) = (run("md"), run("html"));
+    assert!(html.starts_with("<!doctype html><html lang=\"fr\">"));
+    for text in [&md, &html] {
+        for french in [
+            "Systèmes comparés — 7 systèmes",
+            "(référence)",
+            "par rapport à la référence",
+        ] {
+            assert!(text.contains(french), "{french}");
+        }
+        for english in [
+            "Systems compared",
+            "(baseline)",
+            "vs baseline",
+            "reporting period",
+        ] {
+            assert!(!text.contains(english), "{english} left in English");
+        }
+    }
+    settings().bind(|| insta::assert_snapshot!("systems-fr-md", md));
+}
+
+#[test]
+fn the_uncertainty_sections_are_french_too() {
+    let path = "examples/mistral-large-2-illustrative.toml";
+    let args = [
         "compare",
-        "examples/llama-3.1.toml",
-        "examples/llama-2.toml",
+        path,
         "--lang",
         "fr",
-    ]);
-    assert_eq!(systems.code, 0, "{}", systems.stderr);
-    assert!(
-        systems
-            .stderr
-            .contains("several systems is written in English for now"),
-        "{}",
-        systems.stderr
-    );
+        "--uncertainty",
+        "mc",
+        "--iterations",
+        "500",
+    ];
+    let table = bilan(&args);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stderr.is_empty(), "{}", table.stderr);
+    for line in table.stdout.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+    let md = bilan(&[&args[..], &["-f", "md"]].concat());
+    let html = bilan(&[&args[..], &["-f", "html", "--trail", "none"]].concat());
+    assert!(md.stdout.contains("### Données d’entrée incertaines"));
+    assert!(html.stdout.contains("données incertaines (dont "));
+    for text in [&md.stdout, &html.stdout] {
+        for french in [
+            "Incertitude",
+            "intervalle à 95\u{202F}%",
+            "Monte-Carlo, 500 itérations",
+        ] {
+            assert!(text.contains(french), "{french}");
+        }
+        for english in [
+            "Uncertain inputs",
+            "point value",
+            "Monte Carlo",
+            "iterations",
+        ] {
+            assert!(!text.contains(english), "{english} left in English");
+        }
+    }
 }

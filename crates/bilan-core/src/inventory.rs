@@ -184,6 +184,16 @@ pub enum FunctionalUnitKind {
 }
 
 impl FunctionalUnitKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FunctionalUnitKind; 6] = [
+        FunctionalUnitKind::TrainingRun,
+        FunctionalUnitKind::Request,
+        FunctionalUnitKind::Token,
+        FunctionalUnitKind::OutputToken,
+        FunctionalUnitKind::TrainingToken,
+        FunctionalUnitKind::Flop,
+    ];
+
     /// Identifier as written in files.
     pub fn id(self) -> &'static str {
         match self {

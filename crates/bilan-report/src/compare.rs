@@ -86,8 +86,7 @@ impl<'a> Report<'a> {
 
     /// The reporting period in the report's language.
     pub(crate) fn period_text(&self) -> String {
-        let (start, end) = &self.period_days;
-        self.lang.msg("period", &[("start", start), ("end", end)])
+        self.lang.period(&self.period_days)
     }
 
     /// The report with its labels in `lang`.
@@ -567,7 +566,7 @@ pub fn write_text(
     ));
     if let Some(u) = &c.uncertainty {
         let width = term.map(|t| t.width);
-        out.push_str(&crate::uncertainty::render_text(u, markdown, width));
+        out.push_str(&crate::uncertainty::render_text(u, markdown, (l, width)));
     }
     let _ = writeln!(out, "{h2}{}\n", l.t("reproducibility"));
     for line in report.stamp.lines_in(l) {

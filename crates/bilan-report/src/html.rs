@@ -140,7 +140,7 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
             && max > 0.0
         {
             let y_mid = y + (row_h - 8.0) / 2.0;
-            let end = uncertainty::whisker(out, &i, indicator, label_w, bar_w, max, y_mid);
+            let end = uncertainty::whisker(out, &i, (l, indicator), label_w, bar_w, max, y_mid);
             x = x.max(end);
         }
         let total = row.total.unwrap_or(0.0);
@@ -486,7 +486,7 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     }
     estimated::section(&mut out, l, &report.estimated);
     if let Some(u) = &c.uncertainty {
-        uncertainty::overview(&mut out, u);
+        uncertainty::overview(&mut out, l, u);
     }
     for ic in c
         .indicators
@@ -504,7 +504,7 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
         bar_chart(&mut out, report, i);
         quality_table(&mut out, l, ic);
         if let Some(u) = &c.uncertainty {
-            uncertainty::section(&mut out, u, i);
+            uncertainty::section(&mut out, l, u, i);
         }
         let _ = write!(out, "<h3>{}</h3>", esc(&l.t("divergence-by-driver")));
         divergence_tables(&mut out, report, i);

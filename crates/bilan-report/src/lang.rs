@@ -9,10 +9,11 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use bilan_core::assessment::{Driver, RequiredStage, Stage};
+use bilan_core::assessment::{Driver, ItemKind, RequiredStage, Stage};
 use bilan_core::indicator::Indicator;
-use bilan_core::inventory::Phase;
+use bilan_core::inventory::{FunctionalUnitKind, Phase};
 use bilan_core::quality::DataClass;
+use bilan_runner::systems::{SplitRule, Status, SystemDriver};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 
@@ -120,6 +121,42 @@ impl Lang {
         self.keyed("required", s.id())
     }
 
+    /// A driver of the difference between two systems (`grid`, `pue`).
+    pub fn system_driver(self, d: SystemDriver) -> String {
+        self.keyed("sdriver", d.id())
+    }
+
+    /// How a difference between systems was split among its drivers (`lmdi`).
+    pub fn split_rule(self, r: SplitRule) -> String {
+        self.keyed("split", r.id())
+    }
+
+    /// A kind of inventory item (`fleet`, `site`).
+    pub fn item_kind(self, k: ItemKind) -> String {
+        self.keyed("kind", k.key())
+    }
+
+    /// The reporting period from `start` to `end` (`2024-01-01 to 2024-12-31`).
+    pub fn period(self, (start, end): &(String, String)) -> String {
+        self.msg("period", &[("start", start), ("end", end)])
+    }
+
+    /// What a functional unit counts, as a league table names it (`per training run`).
+    pub fn unit_kind(self, k: FunctionalUnitKind) -> String {
+        self.keyed("unit-kind", k.id())
+    }
+
+    /// Why a system has no figure (`not covered`), or `ok`.
+    pub fn status(self, s: Status) -> String {
+        self.t(match s {
+            Status::Ok => "status-ok",
+            Status::NotCovered => "not-covered",
+            Status::NotComputed => "not-computed",
+            Status::Error => "status-error-short",
+            Status::NotRun => "status-not-run",
+        })
+    }
+
     /// A divergence driver as a table header.
     pub fn driver(self, d: Driver) -> String {
         self.keyed("driver", d.id())
@@ -164,9 +201,26 @@ impl Lang {
         self.with_unit(&number, unit)
     }
 
+    /// Two amounts of `indicator` in the one unit that suits the larger (see
+    /// [`crate::number::amount_range`]): `0.9980 to 1.020 kt CO2e`.
+    pub fn amount_range(self, low: f64, high: f64, indicator: Indicator) -> String {
+        let (low, high, unit) = crate::number::amount_range_parts(low, high, indicator);
+        let range = self.msg(
+            "range",
+            &[("low", &self.number(&low)), ("high", &self.number(&high))],
+        );
+        match self {
+            Lang::En => format!("{range} {unit}"),
+            Lang::Fr => format!("{range}\u{A0}{unit}"),
+        }
+    }
+
     /// `number` (English) and `unit`, joined as this language does: a no-break space in
-    /// French, so a figure never wraps away from its unit.
+    /// French, so a figure never wraps away from its unit; the number alone without a unit.
     pub fn with_unit(self, number: &str, unit: &str) -> String {
+        if unit.is_empty() {
+            return self.number(number).into_owned();
+        }
         match self {
             Lang::En => format!("{number} {unit}"),
             Lang::Fr => format!("{}\u{A0}{unit}", self.number(number)),
@@ -178,7 +232,7 @@ impl Lang {
         self.number(&crate::number::count(value)).into_owned()
     }
 
-    /// A share as a percentage (see [`crate::number::percent`]).
+    /// A share as a percentage, three significant digits: `0.0591` is `5.91 %`.
     pub fn percent(self, share: f64) -> String {
         let english = crate::number::significant(share * 100.0, 3);
         match self {

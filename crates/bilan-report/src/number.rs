@@ -125,12 +125,23 @@ pub fn amount_parts(value: f64, indicator: Indicator) -> (String, &'static str) 
 /// Two amounts of `indicator` in the one unit that suits the larger:
 /// `0.9980 to 1.020 kt CO2e`, not `998.0 t CO2e to 1.020 kt CO2e`.
 pub fn amount_range(low: f64, high: f64, indicator: Indicator) -> String {
+    let (low, high, unit) = amount_range_parts(low, high, indicator);
+    format!("{low} to {high} {unit}")
+}
+
+/// The two numbers of [`amount_range`] and their unit, for a renderer to join as its
+/// language does.
+pub fn amount_range_parts(
+    low: f64,
+    high: f64,
+    indicator: Indicator,
+) -> (String, String, &'static str) {
     let larger = if low.abs() > high.abs() { low } else { high };
     let (scale, unit) = step(larger, indicator);
-    format!(
-        "{} to {} {unit}",
+    (
         significant(low / scale, 4),
-        significant(high / scale, 4)
+        significant(high / scale, 4),
+        unit,
     )
 }
 
@@ -151,11 +162,6 @@ fn step(value: f64, indicator: Indicator) -> (f64, &'static str) {
     } else {
         (scale, unit)
     }
-}
-
-/// A share as a percentage, three significant digits: `0.0591` is `5.91 %`.
-pub(crate) fn percent(share: f64) -> String {
-    format!("{} %", significant(share * 100.0, 3))
 }
 
 #[cfg(test)]

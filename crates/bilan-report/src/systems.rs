@@ -9,6 +9,7 @@ use bilan_runner::systems::{SystemDivergence, Systems};
 use serde::Serialize;
 
 use crate::assess::Stamp;
+use crate::lang::Lang;
 
 pub use text::{render_text, write_text};
 
@@ -31,6 +32,10 @@ pub struct Report<'a> {
     pub systems: &'a Systems,
     /// Each system's stamp, in system order.
     pub stamps: Vec<SystemStamp<'a>>,
+    /// The language of the labels of the text, Markdown and HTML reports.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub lang: Lang,
 }
 
 impl<'a> Report<'a> {
@@ -47,7 +52,14 @@ impl<'a> Report<'a> {
                     stamp,
                 })
                 .collect(),
+            lang: Lang::En,
         }
+    }
+
+    /// The report with its labels in `lang`.
+    pub fn with_lang(mut self, lang: Lang) -> Report<'a> {
+        self.lang = lang;
+        self
     }
 
     /// The divergences of each system from the baseline (the text formats show these; the

@@ -13,11 +13,12 @@ use std::fmt::Write as _;
 
 use bilan_core::indicator::Indicator;
 use bilan_runner::uncertainty::{
-    DifferenceInterval, FigureInterval, Interval, Propagation, Sensitivity, UncertaintyReport,
+    DifferenceInterval, FigureInterval, Headline, Interval, Propagation, Sensitivity,
+    UncertaintyReport,
 };
 
-use crate::number::percent;
-use crate::number::{amount, amount_range, count, significant};
+use crate::lang::Lang;
+use crate::number::significant;
 use crate::table::{Pivot, Table};
 
 pub(crate) use csv_rows::write_rows as write_csv_rows;
@@ -29,33 +30,52 @@ const INPUT_LIMIT: usize = 100;
 const VARIANCE_TARGET: f64 = 0.9;
 
 /// How the uncertainty was propagated, in words.
-pub(crate) fn propagation_text(u: &UncertaintyReport) -> String {
+pub(crate) fn propagation_text(u: &UncertaintyReport, l: Lang) -> String {
     match u.propagation {
         Propagation::MonteCarlo => {
-            let mut text = "Monte Carlo".to_owned();
+            let mut parts = vec![l.t("u-monte-carlo")];
             if let Some(n) = u.iterations {
-                let _ = write!(text, ", {} iterations", count(n as f64));
+                parts.push(l.msg("u-iterations", &[("count", &l.count(n as f64))]));
             }
             if let Some(seed) = u.seed {
-                let _ = write!(text, ", seed {seed}");
+                parts.push(l.msg("u-seed", &[("seed", &seed.to_string())]));
             }
-            text.push_str(", common random numbers across methods");
-            text
+            parts.push(l.t("u-common-numbers"));
+            parts.join(", ")
         }
-        Propagation::Analytic => {
-            "analytic: first-order, lognormal approximation (a normal where a figure is not positive)"
-                .to_owned()
-        }
+        Propagation::Analytic => l.t("u-analytic"),
     }
 }
 
 /// What a sensitivity measure is, in words.
-pub(crate) fn measure_text(measure: &str) -> &str {
+pub(crate) fn measure_text(measure: &str, l: Lang) -> String {
     match measure {
-        "first-order" => "first-order variance shares",
-        "src2" => "squared standardised regression coefficients",
-        other => other,
+        "first-order" => l.t("u-measure-first-order"),
+        "src2" => l.t("u-measure-src2"),
+        other => other.to_owned(),
     }
+}
+
+/// What a method reports under its uncertainty policy, with the point value when known:
+/// `m reports p95: gwp.total = 12.4 t CO2e (point value 11.0 t CO2e)`.
+/// `method` is what stands for the method: its id, or a marker for markup.
+pub(crate) fn headline(u: &UncertaintyReport, x: &Headline, l: Lang, method: &str) -> String {
+    let figure = format!("{}.total", x.indicator.id());
+    let mut text = l.msg(
+        "u-headline",
+        &[
+            ("method", method),
+            ("policy", &x.policy),
+            ("figure", &figure),
+            ("amount", &l.amount(x.value, x.indicator)),
+        ],
+    );
+    if let Some(f) = total_of(u, &x.method, x.indicator) {
+        let point = l.amount(f.nominal, x.indicator);
+        text.push(' ');
+        text.push_str(&l.msg("u-point-value", &[("amount", &point)]));
+    }
+    text
 }
 
 /// A figure path without its indicator: `stage.use` for `gwp.stage.use`.
@@ -107,34 +127,27 @@ pub(crate) fn total_of<'u>(
 }
 
 /// Half the interval's width as a share of the median: `± 6.12 %`.
-pub(crate) fn spread(i: &Interval) -> String {
+pub(crate) fn spread(i: &Interval, l: Lang) -> String {
     if i.median == 0.0 || !i.median.is_finite() {
         "-".to_owned()
     } else {
-        format!("± {}", percent(i.half_width() / i.median.abs()))
+        format!("± {}", l.percent(i.half_width() / i.median.abs()))
     }
 }
 
 /// One sentence on the difference between two methods' totals.
-pub(crate) fn difference_sentence(d: &DifferenceInterval) -> String {
+pub(crate) fn difference_sentence(d: &DifferenceInterval, l: Lang) -> String {
     let i = d.indicator;
     let x = &d.difference;
+    let (a, b) = (("a", d.a.as_str()), ("b", d.b.as_str()));
     if x.low == 0.0 && x.high == 0.0 {
-        return format!(
-            "{} and {}: the same figure (B − A is 0 in the whole interval)",
-            d.b, d.a
-        );
+        return l.msg("u-same", &[a, b]);
     }
     if !d.significant {
-        return format!(
-            "{} and {}: not significantly different (95 % interval of B − A spans 0: {})",
-            d.b,
-            d.a,
-            amount_range(x.low, x.high, i)
-        );
+        let range = l.amount_range(x.low, x.high, i);
+        return l.msg("u-not-significant", &[a, b, ("range", &range)]);
     }
     let above = x.median >= 0.0;
-    let side = if above { "above" } else { "below" };
     // Below: the interval of A − B, so that both ends read as positive amounts.
     let flip = |v: &Interval| {
         if above {
@@ -144,39 +157,33 @@ pub(crate) fn difference_sentence(d: &DifferenceInterval) -> String {
         }
     };
     let (m, lo, hi) = flip(x);
+    let (amount, range) = (l.amount(m, i), l.amount_range(lo, hi, i));
+    let (amount, range) = (("amount", amount.as_str()), ("range", range.as_str()));
     match &d.relative {
         Some(r) => {
             let (rm, rlo, rhi) = flip(r);
-            format!(
-                "{} is {} {side} {} (95 %: {} to {}), by {} (95 %: {})",
-                d.b,
-                percent(rm),
-                d.a,
-                percent(rlo),
-                percent(rhi),
-                amount(m, i),
-                amount_range(lo, hi, i)
-            )
+            let (share, low, high) = (l.percent(rm), l.percent(rlo), l.percent(rhi));
+            let id = if above {
+                "u-above-share"
+            } else {
+                "u-below-share"
+            };
+            let shares = [("share", &*share), ("low", &*low), ("high", &*high)];
+            l.msg(id, &[&[a, b, amount, range][..], &shares[..]].concat())
         }
-        None => format!(
-            "{} is {} {side} {} (95 %: {})",
-            d.b,
-            amount(m, i),
-            d.a,
-            amount_range(lo, hi, i)
+        None => l.msg(
+            if above { "u-above" } else { "u-below" },
+            &[a, b, amount, range],
         ),
     }
 }
 
 /// How few inputs make 90 % of the variance of `s`'s figure: "2 inputs make 95.0 % of the
 /// variance of gwp.total under ademe-lca: measure them first."
-pub(crate) fn sensitivity_sentence(s: &Sensitivity) -> String {
+pub(crate) fn sensitivity_sentence(s: &Sensitivity, l: Lang) -> String {
+    let (figure, method) = (("figure", s.figure.as_str()), ("method", s.method.as_str()));
     if s.inputs.is_empty() {
-        return format!(
-            "no uncertain input enters {} under {}: it is known exactly, given the nominal \
-             structure.",
-            s.figure, s.method
-        );
+        return l.msg("u-exact", &[figure, method]);
     }
     let mut cumulative = 0.0;
     let mut needed = None;
@@ -188,31 +195,32 @@ pub(crate) fn sensitivity_sentence(s: &Sensitivity) -> String {
         }
     }
     match needed {
-        Some((1, share)) => format!(
-            "1 input makes {} of the variance of {} under {}: measure it first.",
-            percent(share),
-            s.figure,
-            s.method
+        Some((1, share)) => l.msg(
+            "u-one-input",
+            &[("share", &l.percent(share)), figure, method],
         ),
-        Some((n, share)) => format!(
-            "{n} inputs make {} of the variance of {} under {}: measure them first.",
-            percent(share),
-            s.figure,
-            s.method
+        Some((n, share)) => l.msg(
+            "u-n-inputs",
+            &[
+                ("count", &n.to_string()),
+                ("share", &l.percent(share)),
+                figure,
+                method,
+            ],
         ),
-        None => format!(
-            "the {} largest of {} inputs make {} of the variance of {} under {}: no small set \
-             of inputs dominates; measure these first.",
-            s.inputs.len(),
-            s.of,
-            percent(cumulative),
-            s.figure,
-            s.method
+        None => l.msg(
+            "u-no-small-set",
+            &[
+                ("count", &s.inputs.len().to_string()),
+                ("of", &s.of.to_string()),
+                ("share", &l.percent(cumulative)),
+                figure,
+                method,
+            ],
         ),
     }
 }
 
-/// The inputs that make `s` most of its variance, and the sentence that says how few.
 /// On a terminal too narrow for a table, every column after the first `keep` becomes a row
 /// of its own, named by its header.
 fn fields(keep: usize) -> Pivot<'static> {
@@ -222,44 +230,60 @@ fn fields(keep: usize) -> Pivot<'static> {
     }
 }
 
-fn sensitivity_block(out: &mut String, s: &Sensitivity, width: Option<usize>) {
+/// The inputs that make `s` most of its variance, and the sentence that says how few.
+fn sensitivity_block(out: &mut String, s: &Sensitivity, (l, width): (Lang, Option<usize>)) {
     let _ = writeln!(
         out,
-        "{} {} ({}, {} of {} uncertain inputs shown):\n",
-        s.method,
-        s.figure,
-        measure_text(&s.measure),
-        s.inputs.len(),
-        s.of
+        "{}\n",
+        l.msg(
+            "u-sensitivity-block",
+            &[
+                ("method", &s.method),
+                ("figure", &s.figure),
+                ("measure", &measure_text(&s.measure, l)),
+                ("shown", &s.inputs.len().to_string()),
+                ("of", &s.of.to_string()),
+            ],
+        )
     );
     let mut t = Table::new();
-    t.set_header(vec!["input", "share of variance", "cumulative"]);
+    t.set_header(vec![
+        l.t("col-input"),
+        l.t("col-share-of-variance"),
+        l.t("col-cumulative"),
+    ]);
     let mut cumulative = 0.0;
     for x in &s.inputs {
         cumulative += x.share;
-        t.add_row(vec![x.key.clone(), percent(x.share), percent(cumulative)]);
+        t.add_row(vec![
+            x.key.clone(),
+            l.percent(x.share),
+            l.percent(cumulative),
+        ]);
     }
     let _ = writeln!(out, "{}\n", t.render_within(width, None));
-    let _ = writeln!(out, "{}\n", sensitivity_sentence(s));
+    let _ = writeln!(out, "{}\n", sensitivity_sentence(s, l));
 }
 
-fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str, width: Option<usize>) {
-    let _ = writeln!(out, "{h} Uncertain inputs\n");
+fn inputs_section(
+    out: &mut String,
+    u: &UncertaintyReport,
+    h: &str,
+    (l, width): (Lang, Option<usize>),
+) {
+    let _ = writeln!(out, "{h} {}\n", l.t("u-inputs"));
     if u.inputs.is_empty() {
-        let _ = writeln!(
-            out,
-            "no input of the figures carries an uncertainty: every interval is a point.\n"
-        );
+        let _ = writeln!(out, "{}\n", l.t("u-no-inputs"));
         return;
     }
     let reasons = assumptions(u);
     let mut t = Table::new();
     t.set_header(vec![
-        "input",
-        "source",
-        "nominal",
-        "distribution",
-        "methods",
+        l.t("col-input"),
+        l.t("col-source"),
+        l.t("col-nominal"),
+        l.t("col-distribution"),
+        l.t("col-methods"),
     ]);
     for x in u.inputs.iter().take(INPUT_LIMIT) {
         let source = serde_json::to_value(x.source)
@@ -267,14 +291,17 @@ fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str, width: Optio
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
         let nominal = if x.unit.is_empty() {
-            significant(x.nominal, 4)
+            l.number(&significant(x.nominal, 4)).into_owned()
         } else {
-            format!("{} {}", significant(x.nominal, 4), x.unit)
+            l.with_unit(&significant(x.nominal, 4), &x.unit)
         };
         let distribution = match &x.assumed {
             Some(why) => {
                 let n = reasons.iter().position(|r| r == why).map_or(0, |n| n + 1);
-                format!("{} (assumed [{n}])", x.distribution)
+                l.msg(
+                    "u-assumed-ref",
+                    &[("distribution", &x.distribution), ("n", &n.to_string())],
+                )
             }
             None => x.distribution.clone(),
         };
@@ -288,18 +315,21 @@ fn inputs_section(out: &mut String, u: &UncertaintyReport, h: &str, width: Optio
     }
     let _ = writeln!(out, "{}\n", t.render_within(width, Some(fields(1))));
     if u.inputs.len() > INPUT_LIMIT {
-        let _ = writeln!(
-            out,
-            "… and {} more uncertain inputs: see the JSON report (`-f json`).\n",
-            u.inputs.len() - INPUT_LIMIT
-        );
+        let more = (u.inputs.len() - INPUT_LIMIT).to_string();
+        let _ = writeln!(out, "{}\n", l.msg("u-more-inputs", &[("count", &more)]));
     }
     let assumed = u.inputs.iter().filter(|x| x.assumed.is_some()).count();
     if assumed > 0 {
         let _ = writeln!(
             out,
-            "{assumed} of {} distributions are assumptions: their source gives none.\n",
-            u.inputs.len()
+            "{}\n",
+            l.msg(
+                "u-assumed-count",
+                &[
+                    ("assumed", &assumed.to_string()),
+                    ("count", &u.inputs.len().to_string())
+                ]
+            )
         );
         for (n, why) in reasons.iter().enumerate() {
             let _ = writeln!(out, "- [{}] {why}", n + 1);
@@ -327,7 +357,7 @@ pub(crate) fn assumptions(u: &UncertaintyReport) -> Vec<&str> {
 fn indicator_section(
     out: &mut String,
     u: &UncertaintyReport,
-    (h, width): (&str, Option<usize>),
+    (h, l, width): (&str, Lang, Option<usize>),
     indicator: Indicator,
 ) {
     let figures = figures_of(u, indicator);
@@ -349,22 +379,24 @@ fn indicator_section(
     if figures.is_empty() && differences.is_empty() && drivers.is_empty() && totals.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "{h} {} — {}: intervals ({})\n",
-        indicator.id(),
-        indicator.name(),
-        indicator.unit()
+    let heading = l.msg(
+        "u-intervals-heading",
+        &[
+            ("indicator", indicator.id()),
+            ("name", &l.indicator(indicator)),
+            ("unit", indicator.unit()),
+        ],
     );
+    let _ = writeln!(out, "{h} {heading}\n");
     if !figures.is_empty() {
         let mut t = Table::new();
         t.set_header(vec![
-            "method",
-            "figure",
-            "point value",
-            "median",
-            "95 % interval",
-            "± of median",
+            l.t("col-method"),
+            l.t("col-figure"),
+            l.t("col-point-value"),
+            l.t("col-median"),
+            l.t("col-interval"),
+            l.t("col-spread-of-median"),
         ]);
         let mut last: Option<&str> = None;
         for f in figures {
@@ -383,41 +415,38 @@ fn indicator_section(
                 } else {
                     format!("· {figure}")
                 },
-                amount(f.nominal, indicator),
-                amount(i.median, indicator),
-                amount_range(i.low, i.high, indicator),
-                spread(i),
+                l.amount(f.nominal, indicator),
+                l.amount(i.median, indicator),
+                l.amount_range(i.low, i.high, indicator),
+                spread(i, l),
             ]);
         }
         let _ = writeln!(out, "{}\n", t.render_within(width, Some(fields(2))));
     }
     if !differences.is_empty() {
-        let _ = writeln!(
-            out,
-            "Differences between methods (B − A, common random numbers):\n"
-        );
+        let _ = writeln!(out, "{}\n", l.t("u-differences"));
         for d in differences {
-            let _ = writeln!(out, "- {}", difference_sentence(d));
+            let _ = writeln!(out, "- {}", difference_sentence(d, l));
         }
         out.push('\n');
     }
     if !drivers.is_empty() {
         let mut t = Table::new();
         t.set_header(vec![
-            "divergence (B − A)",
-            "driver",
-            "nominal",
-            "95 % interval",
-            "",
+            l.t("divergence-pairs"),
+            l.t("col-driver"),
+            l.t("col-nominal"),
+            l.t("col-interval"),
+            String::new(),
         ]);
         for d in drivers {
             t.add_row(vec![
                 format!("{} → {}", d.a, d.b),
-                d.driver.map_or("residual", |x| x.id()).to_owned(),
-                amount(d.nominal, indicator),
-                amount_range(d.interval.low, d.interval.high, indicator),
+                d.driver.map_or_else(|| l.t("residual"), |x| l.driver(x)),
+                l.amount(d.nominal, indicator),
+                l.amount_range(d.interval.low, d.interval.high, indicator),
                 if d.spans_zero {
-                    "spans 0: may explain nothing".to_owned()
+                    l.t("u-spans-zero-driver")
                 } else {
                     String::new()
                 },
@@ -426,48 +455,39 @@ fn indicator_section(
         let _ = writeln!(out, "{}\n", t.render_within(width, Some(fields(2))));
     }
     if !totals.is_empty() {
-        let _ = writeln!(out, "Sensitivity: the inputs to measure first\n");
+        let _ = writeln!(out, "{}\n", l.t("u-sensitivity"));
         for s in totals {
-            sensitivity_block(out, s, width);
+            sensitivity_block(out, s, (l, width));
         }
     }
 }
 
 /// The uncertainty section of a comparison, as Markdown (`markdown = true`) or as terminal
 /// text.
-pub fn render_text(u: &UncertaintyReport, markdown: bool, width: Option<usize>) -> String {
+pub fn render_text(
+    u: &UncertaintyReport,
+    markdown: bool,
+    (l, width): (Lang, Option<usize>),
+) -> String {
     let (h2, h3) = if markdown { ("## ", "###") } else { ("", "==") };
     let mut out = String::new();
-    let _ = writeln!(out, "{h2}Uncertainty\n");
-    let _ = writeln!(out, "propagation: {}\n", propagation_text(u));
-    let _ = writeln!(
-        out,
-        "Intervals are 95 % (2.5th to 97.5th percentile); ± is half the interval's width as a \
-         share of the median; the point value is the figure at the nominal inputs.\n"
-    );
+    let _ = writeln!(out, "{h2}{}\n", l.t("u-title"));
+    let how = propagation_text(u, l);
+    let _ = writeln!(out, "{}\n", l.msg("u-propagation", &[("how", &how)]));
+    let _ = writeln!(out, "{}\n", l.t("u-intervals-explained"));
     if !u.headlines.is_empty() {
-        let _ = writeln!(out, "{h3} Headlines set by an uncertainty policy\n");
+        let _ = writeln!(out, "{h3} {}\n", l.t("u-headlines"));
         for x in &u.headlines {
-            let point = total_of(u, &x.method, x.indicator)
-                .map(|f| format!(" (point value {})", amount(f.nominal, x.indicator)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "- {} reports {}: {}.total = {}{point}",
-                x.method,
-                x.policy,
-                x.indicator.id(),
-                amount(x.value, x.indicator)
-            );
+            let _ = writeln!(out, "- {}", headline(u, x, l, &x.method));
         }
         out.push('\n');
     }
-    inputs_section(&mut out, u, h3, width);
+    inputs_section(&mut out, u, h3, (l, width));
     for indicator in Indicator::ALL {
-        indicator_section(&mut out, u, (h3, width), indicator);
+        indicator_section(&mut out, u, (h3, l, width), indicator);
     }
     if !u.notes.is_empty() {
-        let _ = writeln!(out, "{h3} Not propagated\n");
+        let _ = writeln!(out, "{h3} {}\n", l.t("u-not-propagated"));
         for n in &u.notes {
             let _ = writeln!(out, "- {n}");
         }

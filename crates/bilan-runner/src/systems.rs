@@ -62,6 +62,10 @@ pub struct SystemInfo {
     pub title: String,
     /// Its reporting period.
     pub period: String,
+    /// The period's first and last days, for reports in another language.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub period_days: (String, String),
 }
 
 /// A method in the league table.
@@ -328,6 +332,10 @@ pub fn compare(systems: &[SystemRun<'_>], pairs: Pairs) -> Systems {
                 name: s.name.clone(),
                 title: s.inventory.system.name.clone(),
                 period: s.inventory.system.period.to_string(),
+                period_days: (
+                    s.inventory.system.period.start.to_string(),
+                    s.inventory.system.period.end.to_string(),
+                ),
             })
             .collect(),
         failures: failures(systems, &methods),

@@ -112,8 +112,12 @@ pub(crate) fn assess(
             }
             if let Some(u) = &uncertainty {
                 w.write_all(
-                    bilan_report::uncertainty::render_text(u, format == Format::Md, None)
-                        .as_bytes(),
+                    bilan_report::uncertainty::render_text(
+                        u,
+                        format == Format::Md,
+                        (bilan_report::lang::Lang::En, None),
+                    )
+                    .as_bytes(),
                 )?;
                 w.write_all(b"\n")?;
             }

@@ -5,7 +5,7 @@ use bilan_report::lang::Lang;
 use super::session::{Session, Timings, item_count, report_failures};
 use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
-use crate::notices::{Spinner, warning};
+use crate::notices::Spinner;
 use crate::output::{Io, stream, stream_json};
 
 pub(crate) fn compare(
@@ -15,22 +15,6 @@ pub(crate) fn compare(
 ) -> Result<(), Failure> {
     cmd.common.format.not_export("compare")?;
     let lang = cmd.lang.map_or_else(Lang::default, |l| l.0);
-    let labelled = matches!(cmd.common.format, Format::Table | Format::Md | Format::Html);
-    if lang != Lang::En && labelled {
-        if cmd.inventories.len() > 1 {
-            warning(
-                io,
-                &format!(
-                    "lang {lang}: the comparison of several systems is written in English for now"
-                ),
-            );
-        } else if cmd.common.uncertainty.mode.is_some() {
-            warning(
-                io,
-                &format!("lang {lang}: the uncertainty sections are written in English for now"),
-            );
-        }
-    }
     let [inventory] = cmd.inventories.as_slice() else {
         if cmd.baseline.is_some() {
             return Err(Failure::Usage(anyhow::anyhow!(

@@ -87,7 +87,7 @@ pub(crate) fn explain(
                 text.push_str(&bilan_report::uncertainty::render_text(
                     &u.of_figure(&path.to_string()),
                     cmd.common.format == Format::Md,
-                    None,
+                    (bilan_report::lang::Lang::En, None),
                 ));
             }
             text + &stamp_lines(&session.stamp)

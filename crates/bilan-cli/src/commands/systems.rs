@@ -93,7 +93,8 @@ pub(crate) fn compare(
     let league = bilan_runner::systems::compare(&systems, pairs);
     timings.phase("compare", systems.len(), "systems");
     let stamps: Vec<_> = sessions.iter().map(|s| &s.stamp).collect();
-    let report = bilan_report::systems::Report::new(&league, &stamps);
+    let lang = cmd.lang.map_or_else(Default::default, |l| l.0);
+    let report = bilan_report::systems::Report::new(&league, &stamps).with_lang(lang);
     let output = cmd.common.output.as_deref();
     let format = cmd.common.format;
     let written = match format {

@@ -8,16 +8,19 @@ use bilan_core::indicator::Indicator;
 use bilan_runner::uncertainty::{Histogram, Interval, Sensitivity, UncertaintyReport};
 
 use super::esc;
-use crate::number::percent;
-use crate::number::{amount, amount_range, significant};
+use crate::lang::Lang;
+use crate::number::significant;
 use crate::uncertainty::{
-    difference_sentence, figures_of, measure_text, propagation_text, selector,
+    difference_sentence, figures_of, headline, measure_text, propagation_text, selector,
     sensitivity_sentence, spread, total_of,
 };
 
 /// Styles added to the page's only when it shows uncertainty.
 pub(super) const STYLE: &str = ".u-totals{display:flex;flex-wrap:wrap;gap:1.5rem}.u-total{flex:0 1 auto}\
 .u-total h4{margin:.5rem 0 .2rem}.spans-zero{color:#b00;font-weight:600}.significant{color:#2a6}";
+
+/// A private-use character that stands for markup while a sentence is escaped.
+const MARK: &str = "\u{E000}";
 
 /// At most this many uncertain inputs are listed; the JSON report has all.
 const INPUT_LIMIT: usize = 300;
@@ -42,7 +45,7 @@ pub(super) fn total_interval(
 pub(super) fn whisker(
     out: &mut String,
     i: &Interval,
-    indicator: Indicator,
+    (l, indicator): (Lang, Indicator),
     x0: f64,
     width: f64,
     max: f64,
@@ -53,51 +56,65 @@ pub(super) fn whisker(
     let (top, bottom) = (y_mid - 6.0, y_mid + 6.0);
     let _ = write!(
         out,
-        "<g class=\"whisker\" stroke=\"#222\" stroke-width=\"1.5\"><title>95 % interval: {}; median {}</title>\
+        "<g class=\"whisker\" stroke=\"#222\" stroke-width=\"1.5\"><title>{}</title>\
 <line x1=\"{x1:.2}\" y1=\"{y_mid}\" x2=\"{x2:.2}\" y2=\"{y_mid}\"/>\
 <line x1=\"{x1:.2}\" y1=\"{top}\" x2=\"{x1:.2}\" y2=\"{bottom}\"/>\
 <line x1=\"{x2:.2}\" y1=\"{top}\" x2=\"{x2:.2}\" y2=\"{bottom}\"/>\
 <circle cx=\"{xm:.2}\" cy=\"{y_mid}\" r=\"2.5\" fill=\"#222\"/></g>",
-        esc(&amount_range(i.low, i.high, indicator)),
-        esc(&amount(i.median, indicator))
+        esc(&l.msg(
+            "u-whisker",
+            &[
+                ("range", &l.amount_range(i.low, i.high, indicator)),
+                ("median", &l.amount(i.median, indicator)),
+            ]
+        ))
     );
     x2
 }
 
 /// How it was propagated, the headlines, the uncertain inputs and the notes.
-pub(super) fn overview(out: &mut String, u: &UncertaintyReport) {
+pub(super) fn overview(out: &mut String, l: Lang, u: &UncertaintyReport) {
+    let how = propagation_text(u, l);
     let _ = write!(
         out,
-        "<section id=\"uncertainty\"><h2>Uncertainty</h2><p>propagation: {}. Intervals are 95 % \
-(2.5th to 97.5th percentile), drawn as whiskers on the bars; ± is half the interval's width as a \
-share of the median.</p>",
-        esc(&propagation_text(u))
+        "<section id=\"uncertainty\"><h2>{}</h2><p>{}. {}</p>",
+        esc(&l.t("u-title")),
+        esc(&l.msg("u-propagation", &[("how", &how)])),
+        esc(&l.t("u-intervals-explained-html"))
     );
     if !u.headlines.is_empty() {
         out.push_str("<ul class=\"headlines\">");
         for h in &u.headlines {
-            let point = total_of(u, &h.method, h.indicator)
-                .map(|f| format!(" (point value {})", amount(f.nominal, h.indicator)))
-                .unwrap_or_default();
-            let _ = write!(
-                out,
-                "<li><strong>{}</strong> reports {}: {}.total = {}{}</li>",
-                esc(&h.method),
-                esc(&h.policy),
-                h.indicator.id(),
-                esc(&amount(h.value, h.indicator)),
-                esc(&point)
-            );
+            // The method in bold: it stands as a marker while the sentence is escaped.
+            let strong = format!("<strong>{}</strong>", esc(&h.method));
+            let text = esc(&headline(u, h, l, MARK)).replace(MARK, &strong);
+            let _ = write!(out, "<li>{text}</li>");
         }
         out.push_str("</ul>");
     }
     let assumed = u.inputs.iter().filter(|x| x.assumed.is_some()).count();
+    let summary = l.msg(
+        "u-inputs-summary",
+        &[
+            ("count", &u.inputs.len().to_string()),
+            ("assumed", &assumed.to_string()),
+        ],
+    );
     let _ = write!(
         out,
-        "<details><summary>{} uncertain inputs ({assumed} with an assumed distribution)</summary>\
-<table class=\"inputs\"><tr><th>input</th><th>source</th><th>nominal</th><th>distribution</th><th>methods</th></tr>",
-        u.inputs.len()
+        "<details><summary>{}</summary><table class=\"inputs\"><tr>",
+        esc(&summary)
     );
+    for h in [
+        "col-input",
+        "col-source",
+        "col-nominal",
+        "col-distribution",
+        "col-methods",
+    ] {
+        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+    }
+    out.push_str("</tr>");
     for x in u.inputs.iter().take(INPUT_LIMIT) {
         let source = serde_json::to_value(x.source)
             .ok()
@@ -106,28 +123,31 @@ share of the median.</p>",
         let assumed = x
             .assumed
             .as_ref()
-            .map(|why| format!(" <em>(assumption: {})</em>", esc(why)))
+            .map(|why| {
+                let text = l.msg("u-assumption", &[("why", why)]);
+                format!(" <em>{}</em>", esc(&text))
+            })
             .unwrap_or_default();
         let _ = write!(
             out,
-            "<tr><td><code>{}</code></td><td>{source}</td><td class=\"num\">{} {}</td><td>{}{assumed}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{source}</td><td class=\"num\">{}</td><td>{}{assumed}</td><td>{}</td></tr>",
             esc(&x.key),
-            esc(&significant(x.nominal, 4)),
-            esc(&x.unit),
+            esc(&l.with_unit(&significant(x.nominal, 4), &x.unit)),
             esc(&x.distribution),
             esc(&x.methods.join(", "))
         );
     }
     if u.inputs.len() > INPUT_LIMIT {
+        let more = (u.inputs.len() - INPUT_LIMIT).to_string();
         let _ = write!(
             out,
-            "<tr><td colspan=\"5\" class=\"muted\">… {} more uncertain inputs: see the JSON report</td></tr>",
-            u.inputs.len() - INPUT_LIMIT
+            "<tr><td colspan=\"5\" class=\"muted\">{}</td></tr>",
+            esc(&l.msg("u-more-inputs-html", &[("count", &more)]))
         );
     }
     out.push_str("</table></details>");
     if !u.notes.is_empty() {
-        out.push_str("<p>Not propagated:</p><ul>");
+        let _ = write!(out, "<p>{}</p><ul>", esc(&l.t("u-not-propagated-html")));
         for n in &u.notes {
             let _ = write!(out, "<li>{}</li>", esc(n));
         }
@@ -137,18 +157,25 @@ share of the median.</p>",
 }
 
 /// A small histogram of a total over the iterations, with its 95 % interval and point value.
-fn histogram(out: &mut String, h: &Histogram, indicator: Indicator, f: Option<(f64, &Interval)>) {
+fn histogram(
+    out: &mut String,
+    h: &Histogram,
+    (l, indicator): (Lang, Indicator),
+    f: Option<(f64, &Interval)>,
+) {
     let (w, plot_h, pad) = (280.0, 70.0, 4.0);
     let height = plot_h + 2.0 * pad + 16.0;
     let peak = h.counts.iter().copied().max().unwrap_or(0);
     let empty = if peak > 0 { "" } else { " data-empty=\"\"" };
     let _ = write!(
         out,
-        "<svg class=\"chart histogram\" data-figure=\"{} {} histogram\"{empty} role=\"img\" aria-label=\"distribution of {} under {}\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\">",
+        "<svg class=\"chart histogram\" data-figure=\"{} {} histogram\"{empty} role=\"img\" aria-label=\"{}\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\">",
         esc(&h.method),
         esc(&h.figure),
-        esc(&h.figure),
-        esc(&h.method)
+        esc(&l.msg(
+            "u-histogram-label",
+            &[("figure", &h.figure), ("method", &h.method)]
+        ))
     );
     let bins = h.counts.len().max(1) as f64;
     let bin_w = w / bins;
@@ -162,11 +189,17 @@ fn histogram(out: &mut String, h: &Histogram, indicator: Indicator, f: Option<(f
         let to = h.low + span * (k + 1) as f64 / bins;
         let _ = write!(
             out,
-            "<rect class=\"bar\" x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{bh:.2}\" fill=\"#4e79a7\"><title>{}: {n} iterations</title></rect>",
+            "<rect class=\"bar\" x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{bh:.2}\" fill=\"#4e79a7\"><title>{}</title></rect>",
             k as f64 * bin_w + 0.5,
             pad + plot_h - bh,
             (bin_w - 1.0).max(0.5),
-            esc(&amount_range(from, to, indicator))
+            esc(&l.msg(
+                "u-iterations-in-bin",
+                &[
+                    ("range", &l.amount_range(from, to, indicator)),
+                    ("count", &n.to_string())
+                ]
+            ))
         );
     }
     if let Some((nominal, i)) = f
@@ -177,24 +210,25 @@ fn histogram(out: &mut String, h: &Histogram, indicator: Indicator, f: Option<(f
             (
                 i.low,
                 "stroke=\"#222\" stroke-dasharray=\"3 2\"",
-                "2.5th percentile",
+                "u-percentile-low",
             ),
             (
                 i.high,
                 "stroke=\"#222\" stroke-dasharray=\"3 2\"",
-                "97.5th percentile",
+                "u-percentile-high",
             ),
             (
                 nominal,
                 "stroke=\"#e15759\" stroke-width=\"2\"",
-                "point value",
+                "col-point-value",
             ),
         ] {
             let _ = write!(
                 out,
-                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" {style}><title>{what}: {}</title></line>",
+                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" {style}><title>{}: {}</title></line>",
                 pad + plot_h,
-                esc(&amount(v, indicator)),
+                esc(&l.t(what)),
+                esc(&l.amount(v, indicator)),
                 x = at(v)
             );
         }
@@ -202,8 +236,8 @@ fn histogram(out: &mut String, h: &Histogram, indicator: Indicator, f: Option<(f
     let _ = write!(
         out,
         "<text x=\"0\" y=\"{y}\" font-size=\"11\">{}</text><text x=\"{w}\" y=\"{y}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>",
-        esc(&amount(h.low, indicator)),
-        esc(&amount(h.high, indicator)),
+        esc(&l.amount(h.low, indicator)),
+        esc(&l.amount(h.high, indicator)),
         y = height - 3.0
     );
 }
@@ -217,7 +251,7 @@ fn label(key: &str) -> String {
 }
 
 /// A tornado chart: the ten inputs with the largest share of the variance, largest on top.
-fn tornado(out: &mut String, s: &Sensitivity) {
+fn tornado(out: &mut String, l: Lang, s: &Sensitivity) {
     if s.inputs.is_empty() {
         return;
     }
@@ -228,11 +262,13 @@ fn tornado(out: &mut String, s: &Sensitivity) {
     let empty = if peak > 0.0 { "" } else { " data-empty=\"\"" };
     let _ = write!(
         out,
-        "<svg class=\"chart tornado\" data-figure=\"{} {} sensitivity\"{empty} role=\"img\" aria-label=\"inputs by share of the variance of {} under {}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
+        "<svg class=\"chart tornado\" data-figure=\"{} {} sensitivity\"{empty} role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
         esc(&s.method),
         esc(&s.figure),
-        esc(&s.figure),
-        esc(&s.method)
+        esc(&l.msg(
+            "u-tornado-label",
+            &[("figure", &s.figure), ("method", &s.method)]
+        ))
     );
     for (n, x) in s.inputs.iter().enumerate() {
         let y = 2.0 + n as f64 * row_h;
@@ -244,48 +280,62 @@ fn tornado(out: &mut String, s: &Sensitivity) {
         let _ = write!(
             out,
             "<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"12\" text-anchor=\"end\">{}</text>\
-<rect class=\"bar\" x=\"{label_w}\" y=\"{y:.2}\" width=\"{w:.2}\" height=\"{:.2}\" fill=\"#e15759\"><title>{}: {} of the variance</title></rect>\
+<rect class=\"bar\" x=\"{label_w}\" y=\"{y:.2}\" width=\"{w:.2}\" height=\"{:.2}\" fill=\"#e15759\"><title>{}</title></rect>\
 <text x=\"{:.2}\" y=\"{:.2}\" font-size=\"11\">{}</text>",
             label_w - 6.0,
             y + 13.0,
             esc(&label(&x.key)),
             row_h - 5.0,
-            esc(&x.key),
-            percent(x.share),
+            esc(&l.msg(
+                "u-share-of-variance",
+                &[("key", &x.key), ("share", &l.percent(x.share))]
+            )),
             label_w + w + 4.0,
             y + 13.0,
-            percent(x.share)
+            esc(&l.percent(x.share))
         );
     }
     out.push_str("</svg>");
 }
 
 /// Everything uncertainty adds to an indicator's section.
-pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indicator) {
+pub(super) fn section(out: &mut String, l: Lang, u: &UncertaintyReport, indicator: Indicator) {
     let figures = figures_of(u, indicator);
     if figures.is_empty() {
         return;
     }
-    out.push_str("<h3>Uncertainty</h3><div class=\"u-totals\">");
+    let _ = write!(
+        out,
+        "<h3>{}</h3><div class=\"u-totals\">",
+        esc(&l.t("u-title"))
+    );
     for f in figures.iter().filter(|f| selector(&f.figure) == "total") {
         let i = &f.interval;
+        let line = l.msg(
+            "u-total-line",
+            &[
+                ("figure", &f.figure),
+                ("median", &l.amount(i.median, indicator)),
+                ("range", &l.amount_range(i.low, i.high, indicator)),
+                ("spread", &spread(i, l)),
+            ],
+        );
         let _ = write!(
             out,
-            "<div class=\"u-total\"><h4>{}</h4><p>{}: median {}, 95 %: {} ({})</p>",
+            "<div class=\"u-total\"><h4>{}</h4><p>{}</p>",
             esc(&f.method),
-            esc(&f.figure),
-            esc(&amount(i.median, indicator)),
-            esc(&amount_range(i.low, i.high, indicator)),
-            esc(&spread(i))
+            esc(&line)
         );
         if let Some(h) = u
             .histograms
             .iter()
             .find(|h| h.method == f.method && h.figure == f.figure)
         {
-            histogram(out, h, indicator, Some((f.nominal, i)));
-            out.push_str(
-                "<p class=\"muted\">over the iterations; dashed: the 95 % interval, red: the point value</p>",
+            histogram(out, h, (l, indicator), Some((f.nominal, i)));
+            let _ = write!(
+                out,
+                "<p class=\"muted\">{}</p>",
+                esc(&l.t("u-histogram-note"))
             );
         }
         if let Some(s) = u
@@ -293,24 +343,41 @@ pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indica
             .iter()
             .find(|s| s.method == f.method && s.figure == f.figure)
         {
-            let _ = write!(
-                out,
-                "<p class=\"muted\">sensitivity ({}, {} of {} inputs):</p>",
-                esc(measure_text(&s.measure)),
-                s.inputs.len(),
-                s.of
+            let text = l.msg(
+                "u-sensitivity-html",
+                &[
+                    ("measure", &measure_text(&s.measure, l)),
+                    ("shown", &s.inputs.len().to_string()),
+                    ("of", &s.of.to_string()),
+                ],
             );
-            tornado(out, s);
-            let _ = write!(out, "<p>{}</p>", esc(&sensitivity_sentence(s)));
+            let _ = write!(out, "<p class=\"muted\">{}</p>", esc(&text));
+            tornado(out, l, s);
+            let _ = write!(out, "<p>{}</p>", esc(&sensitivity_sentence(s, l)));
         }
         out.push_str("</div>");
     }
     out.push_str("</div>");
+    let summary = l.msg(
+        "u-intervals-summary",
+        &[("count", &figures.len().to_string())],
+    );
     let _ = write!(
         out,
-        "<details><summary>intervals of every figure ({})</summary><table class=\"intervals\"><tr><th>method</th><th>figure</th><th>point value</th><th>median</th><th>95 % interval</th><th>± of median</th></tr>",
-        figures.len()
+        "<details><summary>{}</summary><table class=\"intervals\"><tr>",
+        esc(&summary)
     );
+    for h in [
+        "col-method",
+        "col-figure",
+        "col-point-value",
+        "col-median",
+        "col-interval",
+        "col-spread-of-median",
+    ] {
+        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+    }
+    out.push_str("</tr>");
     let mut last: Option<&str> = None;
     for f in &figures {
         let first = last != Some(f.method.as_str());
@@ -321,10 +388,10 @@ pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indica
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             if first { esc(&f.method) } else { String::new() },
             esc(selector(&f.figure)),
-            esc(&amount(f.nominal, indicator)),
-            esc(&amount(i.median, indicator)),
-            esc(&amount_range(i.low, i.high, indicator)),
-            esc(&spread(i))
+            esc(&l.amount(f.nominal, indicator)),
+            esc(&l.amount(i.median, indicator)),
+            esc(&l.amount_range(i.low, i.high, indicator)),
+            esc(&spread(i, l))
         );
     }
     out.push_str("</table></details>");
@@ -334,29 +401,43 @@ pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indica
         .filter(|d| d.indicator == indicator)
         .collect();
     if !differences.is_empty() {
-        out.push_str("<table class=\"differences\"><caption>differences between methods (B − A, common random numbers)</caption><tr><th>A → B</th><th>B − A (median)</th><th>95 % interval</th><th>verdict</th></tr>");
+        let _ = write!(
+            out,
+            "<table class=\"differences\"><caption>{}</caption><tr>",
+            esc(&l.t("u-differences-caption"))
+        );
+        for h in [
+            "col-a-to-b",
+            "col-median-difference",
+            "col-interval",
+            "col-verdict",
+        ] {
+            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+        }
+        out.push_str("</tr>");
         for d in differences {
             let verdict = if d.significant {
                 format!(
-                    "<span class=\"significant\">significant</span>: {}",
-                    esc(&difference_sentence(d))
+                    "<span class=\"significant\">{}</span>: {}",
+                    esc(&l.t("u-significant")),
+                    esc(&difference_sentence(d, l))
                 )
             } else if d.difference.low == 0.0 && d.difference.high == 0.0 {
-                "the same figure".to_owned()
+                esc(&l.t("u-same-figure"))
             } else {
-                "<span class=\"spans-zero\">spans 0</span>: not significantly different".to_owned()
+                format!(
+                    "<span class=\"spans-zero\">{}</span>: {}",
+                    esc(&l.t("u-spans-zero")),
+                    esc(&l.t("u-not-significant-short"))
+                )
             };
             let _ = write!(
                 out,
                 "<tr><td>{} → {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{verdict}</td></tr>",
                 esc(&d.a),
                 esc(&d.b),
-                esc(&amount(d.difference.median, indicator)),
-                esc(&amount_range(
-                    d.difference.low,
-                    d.difference.high,
-                    indicator
-                ))
+                esc(&l.amount(d.difference.median, indicator)),
+                esc(&l.amount_range(d.difference.low, d.difference.high, indicator))
             );
         }
         out.push_str("</table>");
@@ -367,18 +448,31 @@ pub(super) fn section(out: &mut String, u: &UncertaintyReport, indicator: Indica
         .filter(|d| d.indicator == indicator)
         .collect();
     if !drivers.is_empty() {
-        out.push_str("<table class=\"driver-intervals\"><caption>divergence drivers: intervals</caption><tr><th>A → B</th><th>driver</th><th>nominal</th><th>95 % interval</th><th></th></tr>");
+        let _ = write!(
+            out,
+            "<table class=\"driver-intervals\"><caption>{}</caption><tr>",
+            esc(&l.t("u-drivers-caption"))
+        );
+        for h in ["col-a-to-b", "col-driver", "col-nominal", "col-interval"] {
+            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
+        }
+        out.push_str("<th></th></tr>");
+        let spans_zero = format!(
+            "<span class=\"spans-zero\">{}</span>: {}",
+            esc(&l.t("u-spans-zero")),
+            esc(&l.t("u-may-explain-nothing"))
+        );
         for d in drivers {
             let _ = write!(
                 out,
                 "<tr><td>{} → {}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 esc(&d.a),
                 esc(&d.b),
-                d.driver.map_or("residual", |x| x.id()),
-                esc(&amount(d.nominal, indicator)),
-                esc(&amount_range(d.interval.low, d.interval.high, indicator)),
+                esc(&d.driver.map_or_else(|| l.t("residual"), |x| l.driver(x))),
+                esc(&l.amount(d.nominal, indicator)),
+                esc(&l.amount_range(d.interval.low, d.interval.high, indicator)),
                 if d.spans_zero {
-                    "<span class=\"spans-zero\">spans 0</span>: may explain nothing"
+                    spans_zero.as_str()
                 } else {
                     ""
                 }

@@ -1,9 +1,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use bilan_core::assessment::{Driver, RequiredStage, Stage};
+use bilan_core::assessment::{Driver, ItemKind, RequiredStage, Stage};
 use bilan_core::indicator::Indicator;
-use bilan_core::inventory::Phase;
+use bilan_core::inventory::{FunctionalUnitKind, Phase};
 use bilan_core::quality::DataClass;
+use bilan_runner::systems::{Status, SystemDriver};
 use fluent_syntax::ast;
 
 use super::{CATALOGUES, Lang};
@@ -97,6 +98,24 @@ fn every_stage_phase_driver_class_and_indicator_has_a_label_in_every_language() 
     }
     for s in RequiredStage::ALL {
         assert_eq!(en.required_stage(s), s.id());
+    }
+    for d in SystemDriver::ALL {
+        assert_eq!(en.system_driver(d), d.id());
+    }
+    for k in ItemKind::ALL {
+        assert_eq!(en.item_kind(k), k.key());
+    }
+    for k in FunctionalUnitKind::ALL {
+        assert_eq!(en.unit_kind(k), bilan_runner::systems::units::label(k));
+    }
+    for s in [
+        Status::Ok,
+        Status::NotCovered,
+        Status::NotComputed,
+        Status::Error,
+        Status::NotRun,
+    ] {
+        assert_eq!(en.status(s), s.label());
     }
     for c in DataClass::ALL {
         assert_eq!(en.data_class(c), c.id());

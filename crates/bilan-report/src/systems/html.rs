@@ -10,9 +10,9 @@ use bilan_core::indicator::Indicator;
 use bilan_runner::systems::{LeagueTable, Status, SystemDivergence};
 
 use super::Report;
-use super::text::{active_drivers, ratio_text, residual_text, total_text};
+use super::text::{active_drivers, is_noise, output_tokens, ratio_text, residual_text, total_text};
 use crate::html::{CHECK, STYLE, badge, esc};
-use crate::number::{amount, percent, significant};
+use crate::lang::Lang;
 
 const GRADE_COLOURS: [(&str, &str); 5] = [
     ("A", "#1a7f37"),
@@ -23,7 +23,7 @@ const GRADE_COLOURS: [(&str, &str); 5] = [
 ];
 
 /// One bar per system, the grade as a badge beside its name.
-fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
+fn league_chart(out: &mut String, l: Lang, t: &LeagueTable, figure: &str) {
     let i = t.indicator;
     let max = t
         .rows
@@ -36,8 +36,8 @@ fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
     let empty = if max > 0.0 { "" } else { " data-empty=\"\"" };
     let _ = write!(
         out,
-        "<svg class=\"chart\" data-figure=\"{figure}\"{empty} role=\"img\" aria-label=\"{} by system\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
-        esc(i.name())
+        "<svg class=\"chart\" data-figure=\"{figure}\"{empty} role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
+        esc(&l.msg("chart-by-system", &[("indicator", &l.indicator(i))]))
     );
     for (n, r) in t.rows.iter().enumerate() {
         let y = 5.0 + n as f64 * row_h;
@@ -76,7 +76,7 @@ fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
                 row_h - 8.0,
                 if v < 0.0 { " fill-opacity=\"0.4\"" } else { "" },
                 esc(&r.system),
-                esc(&amount(v, i))
+                esc(&l.amount(v, i))
             );
         }
         let _ = write!(
@@ -84,22 +84,34 @@ fn league_chart(out: &mut String, t: &LeagueTable, figure: &str) {
             "<text x=\"{:.2}\" y=\"{}\" font-size=\"12\">{}</text>",
             label_w + w + 6.0,
             y + 15.0,
-            esc(&total_text(r, i))
+            esc(&total_text(l, r, i))
         );
     }
     out.push_str("</svg>");
 }
 
-fn league_table(out: &mut String, t: &LeagueTable) {
+/// A header row of `ids`' labels.
+fn header_row(out: &mut String, l: Lang, ids: &[&str]) {
+    for id in ids {
+        let _ = write!(out, "<th>{}</th>", esc(&l.t(id)));
+    }
+}
+
+fn league_table(out: &mut String, l: Lang, t: &LeagueTable) {
     let i = t.indicator;
-    out.push_str("<table><tr><th>system</th><th>total</th><th>grade</th><th>vs baseline</th>");
-    for h in crate::quality::share_headers(crate::lang::Lang::En) {
-        let _ = write!(out, "<th>{h}</th>");
+    out.push_str("<table><tr>");
+    header_row(
+        out,
+        l,
+        &["col-system", "col-total", "col-grade", "col-vs-baseline"],
+    );
+    for h in crate::quality::share_headers(l) {
+        let _ = write!(out, "<th>{}</th>", esc(&h));
     }
     out.push_str("</tr>");
     for (n, r) in t.rows.iter().enumerate() {
         let total = match r.status {
-            Status::Ok => esc(&total_text(r, i)),
+            Status::Ok => esc(&total_text(l, r, i)),
             _ => format!(
                 "<span class=\"{}\" title=\"{}\">{}</span>",
                 if r.status == Status::Error {
@@ -108,7 +120,7 @@ fn league_table(out: &mut String, t: &LeagueTable) {
                     "muted"
                 },
                 esc(r.note.as_deref().unwrap_or("")),
-                esc(r.status.label())
+                esc(&l.status(r.status))
             ),
         };
         let _ = write!(
@@ -116,14 +128,14 @@ fn league_table(out: &mut String, t: &LeagueTable) {
             "<tr><td>{}</td><td class=\"num\">{total}</td><td>{}</td><td class=\"num\">{}</td>",
             esc(&r.system),
             badge(r.quality.as_ref().map(|q| q.grade.letter())),
-            esc(&ratio_text(r, &t.rows[0], n == 0))
+            esc(&ratio_text(l, r, &t.rows[0], n == 0))
         );
         for class in bilan_core::quality::DataClass::ALL {
             let cell = r
                 .quality
                 .as_ref()
-                .map_or(String::new(), |q| percent(q.shares.get(class)));
-            let _ = write!(out, "<td class=\"num\">{cell}</td>");
+                .map_or(String::new(), |q| l.percent(q.shares.get(class)));
+            let _ = write!(out, "<td class=\"num\">{}</td>", esc(&cell));
         }
         out.push_str("</tr>");
     }
@@ -131,7 +143,7 @@ fn league_table(out: &mut String, t: &LeagueTable) {
     let mut missing = String::new();
     crate::quality::missing_lines(
         &mut missing,
-        crate::lang::Lang::En,
+        l,
         t.rows
             .iter()
             .map(|r| (r.system.as_str(), r.missing_stages.as_slice())),
@@ -142,25 +154,40 @@ fn league_table(out: &mut String, t: &LeagueTable) {
     if t.units.is_empty() {
         return;
     }
-    out.push_str("<table><caption>per functional unit (matched by kind)</caption><tr><th>functional unit</th><th>system</th><th>unit</th><th>figure</th><th>grade of the total</th><th>note</th></tr>");
+    let _ = write!(
+        out,
+        "<table><caption>{}</caption><tr>",
+        esc(&l.t("caption-per-unit-matched"))
+    );
+    header_row(
+        out,
+        l,
+        &[
+            "col-functional-unit",
+            "col-system",
+            "col-unit",
+            "col-figure",
+            "col-grade-of-total",
+            "col-note",
+        ],
+    );
+    out.push_str("</tr>");
     for u in &t.units {
         for c in &u.cells {
             let (figure, note) = match (c.value, &c.missing) {
                 (Some(v), _) => (
-                    esc(&amount(v, i)),
-                    c.output_tokens_per_request.map_or(String::new(), |l| {
-                        format!("{} output tokens per request", significant(l, 4))
-                    }),
+                    esc(&l.amount(v, i)),
+                    output_tokens(l, c.output_tokens_per_request),
                 ),
                 (None, m) => (
-                    "<span class=\"missing\">missing</span>".to_owned(),
+                    format!("<span class=\"missing\">{}</span>", esc(&l.t("missing"))),
                     m.clone().unwrap_or_default(),
                 ),
             };
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{figure}</td><td>{}</td><td>{}</td></tr>",
-                esc(&u.label),
+                esc(&l.unit_kind(u.kind)),
                 esc(&c.system),
                 esc(c.functional_unit.as_deref().unwrap_or("")),
                 badge(c.total_grade.map(|g| g.letter())),
@@ -172,15 +199,15 @@ fn league_table(out: &mut String, t: &LeagueTable) {
 }
 
 /// A diverging bar chart of one pair's drivers and residual around a zero axis.
-fn divergence_chart(out: &mut String, d: &SystemDivergence, figure: &str) {
+fn divergence_chart(out: &mut String, l: Lang, d: &SystemDivergence, figure: &str) {
     let i: Indicator = d.indicator;
     let mut rows: Vec<(String, f64)> = d
         .drivers
         .iter()
-        .map(|a| (a.driver.id().to_owned(), a.amount))
+        .map(|a| (l.system_driver(a.driver), a.amount))
         .collect();
-    if residual_text(d.residual, d) != "0" {
-        rows.push(("residual".to_owned(), d.residual));
+    if !is_noise(d.residual, d) {
+        rows.push((l.t("residual"), d.residual));
     }
     let max = rows.iter().fold(0.0_f64, |m, (_, v)| m.max(v.abs()));
     let (label_w, half, row_h) = (140.0, 260.0, 24.0);
@@ -190,7 +217,8 @@ fn divergence_chart(out: &mut String, d: &SystemDivergence, figure: &str) {
     let axis = label_w + half;
     let _ = write!(
         out,
-        "<svg class=\"chart\" data-figure=\"{figure}\"{empty} role=\"img\" aria-label=\"difference by driver\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"><line x1=\"{axis}\" y1=\"0\" x2=\"{axis}\" y2=\"{height}\" stroke=\"#888\"></line>"
+        "<svg class=\"chart\" data-figure=\"{figure}\"{empty} role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"><line x1=\"{axis}\" y1=\"0\" x2=\"{axis}\" y2=\"{height}\" stroke=\"#888\"></line>",
+        esc(&l.t("chart-difference-by-driver"))
     );
     for (n, (label, v)) in rows.iter().enumerate() {
         let y = 5.0 + n as f64 * row_h;
@@ -204,16 +232,17 @@ fn divergence_chart(out: &mut String, d: &SystemDivergence, figure: &str) {
             row_h - 6.0,
             if *v < 0.0 { "#59a14f" } else { "#e15759" },
             esc(label),
-            esc(&amount(*v, i)),
+            esc(&l.amount(*v, i)),
             axis + half + 6.0,
             y + 14.0,
-            esc(&amount(*v, i))
+            esc(&l.amount(*v, i))
         );
     }
     out.push_str("</svg>");
 }
 
 fn divergences(out: &mut String, report: &Report<'_>, t: &LeagueTable, id: &str) {
+    let l = report.lang;
     let i = t.indicator;
     let divs: Vec<&SystemDivergence> = report
         .from_baseline()
@@ -222,57 +251,71 @@ fn divergences(out: &mut String, report: &Report<'_>, t: &LeagueTable, id: &str)
     if divs.is_empty() {
         return;
     }
-    out.push_str("<h4>Difference from the baseline, by driver</h4>");
+    let _ = write!(
+        out,
+        "<h4>{}</h4><table><tr>",
+        esc(&l.t("difference-from-baseline"))
+    );
+    header_row(out, l, &["col-system-b", "col-b-minus-baseline"]);
     let drivers = active_drivers(&divs);
-    out.push_str("<table><tr><th>system B</th><th>B − baseline</th>");
     for x in &drivers {
-        let _ = write!(out, "<th>{}</th>", x.id());
+        let _ = write!(out, "<th>{}</th>", esc(&l.system_driver(*x)));
     }
-    out.push_str("<th>residual</th></tr>");
+    header_row(out, l, &["residual"]);
+    out.push_str("</tr>");
     for d in &divs {
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td>",
             esc(&d.system),
-            esc(&amount(d.difference, i))
+            esc(&l.amount(d.difference, i))
         );
         for x in &drivers {
             let cell = d
                 .drivers
                 .iter()
                 .find(|a| a.driver == *x)
-                .map_or("-".to_owned(), |a| amount(a.amount, i));
+                .map_or("-".to_owned(), |a| l.amount(a.amount, i));
             let _ = write!(out, "<td class=\"num\">{}</td>", esc(&cell));
         }
         let _ = write!(
             out,
             "<td class=\"num\">{}</td></tr>",
-            esc(&residual_text(d.residual, d))
+            esc(&residual_text(l, d.residual, d))
         );
     }
     out.push_str("</table>");
     for (n, d) in divs.iter().enumerate() {
+        let summary = l.msg(
+            "divergence-details",
+            &[
+                ("a", &d.baseline),
+                ("b", &d.system),
+                ("amount", &l.amount(d.difference, i)),
+            ],
+        );
+        let _ = write!(out, "<details><summary>{}</summary>", esc(&summary));
+        divergence_chart(out, l, d, &format!("{id}.divergence.{n}"));
         let _ = write!(
             out,
-            "<details><summary>{} → {}: {} by driver, by item kind, by phase</summary>",
-            esc(&d.baseline),
-            esc(&d.system),
-            esc(&amount(d.difference, i))
+            "<table><caption>{}</caption><tr>",
+            esc(&l.t("caption-by-kind"))
         );
-        divergence_chart(out, d, &format!("{id}.divergence.{n}"));
-        out.push_str("<table><caption>by item kind</caption><tr><th>kind</th><th>B − A</th></tr>");
+        header_row(out, l, &["col-kind", "b-minus-a"]);
+        out.push_str("</tr>");
         for k in &d.by_kind {
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-                k.kind.key(),
-                esc(&amount(k.amount, i))
+                esc(&l.item_kind(k.kind)),
+                esc(&l.amount(k.amount, i))
             );
         }
         let _ = write!(
             out,
-            "<tr><td>residual</td><td class=\"num\">{}</td></tr></table>",
-            esc(&residual_text(d.by_kind_residual, d))
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr></table>",
+            esc(&l.t("residual")),
+            esc(&residual_text(l, d.by_kind_residual, d))
         );
         for note in &d.notes {
             let _ = write!(out, "<p class=\"muted\">{}</p>", esc(note));
@@ -283,25 +326,37 @@ fn divergences(out: &mut String, report: &Report<'_>, t: &LeagueTable, id: &str)
 
 pub(super) fn render(report: &Report<'_>) -> String {
     let s = report.systems;
+    let l = report.lang;
     let mut out = String::with_capacity(64 * 1024);
+    let count = s.systems.len().to_string();
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>bilan league table — {} systems</title><script>{CHECK}</script><style>{STYLE}</style></head><body>",
-        s.systems.len()
+        "<!doctype html><html lang=\"{l}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><script>{CHECK}</script><style>{STYLE}</style></head><body>",
+        esc(&l.msg("league-title", &[("count", &count)]))
     );
     let _ = write!(
         out,
-        "<h1>Systems compared — {} systems</h1><table><tr><th>system</th><th>inventory's name</th><th>reporting period</th></tr>",
-        s.systems.len()
+        "<h1>{}</h1><table><tr>",
+        esc(&l.msg("systems-title", &[("count", &count)]))
     );
+    header_row(
+        &mut out,
+        l,
+        &["col-system", "col-inventory-name", "col-reporting-period"],
+    );
+    out.push_str("</tr>");
     for (n, x) in s.systems.iter().enumerate() {
+        let name = if n == 0 {
+            l.msg("baseline-mark", &[("name", &x.name)])
+        } else {
+            x.name.clone()
+        };
         let _ = write!(
             out,
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&x.name),
-            if n == 0 { " (baseline)" } else { "" },
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&name),
             esc(&x.title),
-            esc(&x.period)
+            esc(&l.period(&x.period_days))
         );
     }
     out.push_str("</table>");
@@ -316,15 +371,20 @@ pub(super) fn render(report: &Report<'_>) -> String {
         for f in s.failures.iter().filter(|f| f.method == m.id) {
             let _ = write!(
                 out,
-                "<p class=\"{}\">{} on {}: {}</p>",
+                "<p class=\"{}\">{}</p>",
                 if f.status == Status::Error {
                     "error"
                 } else {
                     "muted"
                 },
-                esc(f.status.label()),
-                esc(&f.system),
-                esc(&f.reason)
+                esc(&l.msg(
+                    "status-on-system",
+                    &[
+                        ("status", &l.status(f.status)),
+                        ("system", &f.system),
+                        ("reason", &f.reason)
+                    ]
+                ))
             );
         }
         for t in s.tables.iter().filter(|t| t.method == m.id) {
@@ -334,24 +394,26 @@ pub(super) fn render(report: &Report<'_>) -> String {
                 out,
                 "<h3>{} — {} ({})</h3>",
                 i.id(),
-                esc(i.name()),
+                esc(&l.indicator(i)),
                 esc(i.unit())
             );
-            league_chart(&mut out, t, &format!("{id}.total"));
-            league_table(&mut out, t);
+            league_chart(&mut out, l, t, &format!("{id}.total"));
+            league_table(&mut out, l, t);
             divergences(&mut out, report, t, &id);
         }
         out.push_str("</section>");
     }
+    let rule = crate::quality::rule(l);
     let _ = write!(
         out,
-        "<p class=\"muted\">data quality: {}</p><p class=\"muted\">differences: each system against the baseline, by driver (LMDI per phase over volume × IT energy per unit × PUE × grid; hardware, building and other items additive) and by item kind, each with its residual: docs/systems.md</p>",
-        esc(&crate::quality::rule(crate::lang::Lang::En))
+        "<p class=\"muted\">{}</p><p class=\"muted\">{}</p><footer><h2>{}</h2>",
+        esc(&l.msg("data-quality", &[("rule", &rule)])),
+        esc(&l.t("differences-rule")),
+        esc(&l.t("reproducibility"))
     );
-    out.push_str("<footer><h2>Reproducibility</h2>");
     for st in &report.stamps {
         let _ = write!(out, "<h3>{}</h3><ul>", esc(st.system));
-        for line in st.stamp.lines() {
+        for line in st.stamp.lines_in(l) {
             let _ = write!(out, "<li>{}</li>", esc(&line));
         }
         out.push_str("</ul>");

@@ -1,10 +1,11 @@
 use super::sample::report;
 use super::*;
+use crate::lang::Lang;
 
 #[test]
 fn says_how_it_was_propagated() {
     let u = report();
-    let text = render_text(&u, false, None);
+    let text = render_text(&u, false, (Lang::En, None));
     assert!(
         text.contains(
             "propagation: Monte Carlo, 10,000 iterations, seed 1, common random numbers across methods"
@@ -15,7 +16,7 @@ fn says_how_it_was_propagated() {
     analytic.propagation = Propagation::Analytic;
     analytic.iterations = None;
     analytic.seed = None;
-    let text = render_text(&analytic, true, None);
+    let text = render_text(&analytic, true, (Lang::En, None));
     assert!(text.starts_with("## Uncertainty\n"), "{text}");
     assert!(
         text.contains("propagation: analytic: first-order, lognormal approximation"),
@@ -25,7 +26,7 @@ fn says_how_it_was_propagated() {
 
 #[test]
 fn lists_inputs_and_marks_assumed_distributions() {
-    let text = render_text(&report(), true, None);
+    let text = render_text(&report(), true, (Lang::En, None));
     assert!(text.contains("| factor:grid-fr "), "{text}");
     assert!(text.contains("0.05200 kg/kWh"), "{text}");
     assert!(text.contains("| GSD 1.2 (assumed [1]) "), "{text}");
@@ -45,7 +46,7 @@ fn lists_inputs_and_marks_assumed_distributions() {
 
 #[test]
 fn every_figure_has_its_interval_grouped_by_method_total_first() {
-    let text = render_text(&report(), false, None);
+    let text = render_text(&report(), false, (Lang::En, None));
     // ademe-lca's total before its stage, though listed after it; sub-figures indented.
     let total = text.find("| ademe-lca    | total").unwrap_or(usize::MAX);
     let stage = text.find("· stage.use").unwrap_or(0);
@@ -59,7 +60,7 @@ fn every_figure_has_its_interval_grouped_by_method_total_first() {
 
 #[test]
 fn a_difference_reads_as_above_below_or_not_significant() {
-    let text = render_text(&report(), false, None);
+    let text = render_text(&report(), false, (Lang::En, None));
     assert!(
         text.contains(
             "- ghg-protocol is 6.10 % above ademe-lca (95 %: 4.00 % to 8.20 %), by 120.0 t CO2e (95 %: 80.00 to 164.0 t CO2e)"
@@ -75,7 +76,7 @@ fn a_difference_reads_as_above_below_or_not_significant() {
     let mut same = report().differences.remove(1);
     same.difference = sample::interval(0.0, 0.0, 0.0);
     assert_eq!(
-        difference_sentence(&same),
+        difference_sentence(&same, Lang::En),
         "sci and ademe-lca: the same figure (B − A is 0 in the whole interval)"
     );
     // B below A: positive amounts, the interval's ends swapped.
@@ -83,14 +84,14 @@ fn a_difference_reads_as_above_below_or_not_significant() {
     below.difference = sample::interval(-164_000.0, -120_000.0, -80_000.0);
     below.relative = Some(sample::interval(-0.082, -0.061, -0.04));
     assert_eq!(
-        difference_sentence(&below),
+        difference_sentence(&below, Lang::En),
         "ghg-protocol is 6.10 % below ademe-lca (95 %: 4.00 % to 8.20 %), by 120.0 t CO2e (95 %: 80.00 to 164.0 t CO2e)"
     );
 }
 
 #[test]
 fn a_driver_whose_interval_spans_zero_is_marked() {
-    let text = render_text(&report(), false, None);
+    let text = render_text(&report(), false, (Lang::En, None));
     let line = |driver: &str| {
         text.lines()
             .find(|l| l.contains(&format!("| {driver} ")))
@@ -104,7 +105,7 @@ fn a_driver_whose_interval_spans_zero_is_marked() {
 
 #[test]
 fn sensitivity_names_the_few_inputs_to_measure_first() {
-    let text = render_text(&report(), false, None);
+    let text = render_text(&report(), false, (Lang::En, None));
     assert!(
         text.contains(
             "squared standardised regression coefficients, 2 of 2 uncertain inputs shown"
@@ -123,7 +124,7 @@ fn sensitivity_names_the_few_inputs_to_measure_first() {
     );
     let mut one = report();
     one.sensitivity[0].inputs[0].share = 0.92;
-    let text = render_text(&one, false, None);
+    let text = render_text(&one, false, (Lang::En, None));
     assert!(
         text.contains(
             "1 input makes 92.0 % of the variance of gwp.total under ademe-lca: measure it first."
@@ -133,7 +134,7 @@ fn sensitivity_names_the_few_inputs_to_measure_first() {
     let mut flat = report();
     flat.sensitivity[0].inputs[0].share = 0.3;
     flat.sensitivity[0].of = 40;
-    let text = render_text(&flat, false, None);
+    let text = render_text(&flat, false, (Lang::En, None));
     assert!(
         text.contains("the 2 largest of 40 inputs make 55.0 % of the variance"),
         "{text}"
@@ -142,7 +143,7 @@ fn sensitivity_names_the_few_inputs_to_measure_first() {
 
 #[test]
 fn headlines_and_notes_are_shown() {
-    let text = render_text(&report(), true, None);
+    let text = render_text(&report(), true, (Lang::En, None));
     assert!(
         text.contains(
             "- ademe-lca reports p95: gwp.total = 2.200 kt CO2e (point value 2.000 kt CO2e)"
