@@ -483,6 +483,7 @@ pub fn check_entries(
     }
 }
 
+pub mod series;
 pub mod uncertainty;
 
 #[cfg(test)]
