@@ -20,6 +20,7 @@ pub mod item;
 pub mod method;
 pub mod quality;
 pub mod region;
+pub mod series;
 pub mod suggest;
 pub mod units;
 

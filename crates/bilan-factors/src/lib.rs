@@ -483,7 +483,6 @@ pub fn check_entries(
     }
 }
 
-pub mod series;
 pub mod uncertainty;
 
 #[cfg(test)]

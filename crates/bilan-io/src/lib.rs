@@ -491,6 +491,7 @@ mod depth;
 mod locate;
 mod pieces;
 mod read;
+pub mod series;
 mod uncertain;
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
-use bilan_io::SourceFile;
+use crate::SourceFile;
 use jiff::{SignedDuration, Timestamp};
 
-use super::{IntensitySeries, Uncovered, read};
+use super::read;
 
 fn file(text: &str) -> SourceFile {
     SourceFile {
@@ -144,45 +144,4 @@ fn bad_values_units_headers_and_intervals_are_refused() {
         let p = problems(&text);
         assert!(p[0].starts_with(expected), "{expected}\n{p:?}");
     }
-}
-
-#[test]
-fn the_mean_over_an_interval_weighs_the_hours_it_covers_in_part() {
-    let s = IntensitySeries {
-        file: "grid.csv".to_owned(),
-        start: at("2024-01-01T00:00:00Z"),
-        step: SignedDuration::from_hours(1),
-        values: vec![0.1, 0.2, 0.4, 0.8],
-    };
-    let mean = |from: &str, to: &str| s.mean_over(at(from), at(to));
-    assert_eq!(
-        mean("2024-01-01T01:00:00Z", "2024-01-01T02:00:00Z"),
-        Ok((0.2, 1))
-    );
-    // Half of 00:00–01:00 and half of 01:00–02:00: (0.1 + 0.2) / 2.
-    let (m, n) = mean("2024-01-01T00:30:00Z", "2024-01-01T01:30:00Z").expect("covered");
-    assert!((m - 0.15).abs() < 1e-12, "{m}");
-    assert_eq!(n, 2);
-    // The whole span is the plain mean.
-    let (m, _) = mean("2024-01-01T00:00:00Z", "2024-01-01T04:00:00Z").expect("covered");
-    assert!((m - s.mean()).abs() < 1e-12);
-    let uncovered = Err(Uncovered {
-        covered: (at("2024-01-01T00:00:00Z"), at("2024-01-01T04:00:00Z")),
-    });
-    assert_eq!(
-        mean("2023-12-31T23:00:00Z", "2024-01-01T01:00:00Z"),
-        uncovered
-    );
-    assert_eq!(
-        mean("2024-01-01T03:00:00Z", "2024-01-01T05:00:00Z"),
-        uncovered
-    );
-    assert_eq!(
-        mean("2024-01-01T02:00:00Z", "2024-01-01T02:00:00Z"),
-        uncovered
-    );
-    assert_eq!(
-        mean("2024-01-01T02:00:00Z", "2024-01-01T01:00:00Z"),
-        uncovered
-    );
 }

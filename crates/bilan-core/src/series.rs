@@ -1,0 +1,76 @@
+//! Grid carbon intensity as a time series: hourly (or finer) values of one region's grid,
+//! and the time-weighted mean they give over any interval they cover. `bilan_io::series`
+//! reads and checks the files they come from.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::indicator::Indicator;
+
+/// The canonical unit of every value of a series.
+pub const UNIT: &str = "kgCO2e/kWh";
+
+/// A checked series of grid intensity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntensitySeries {
+    /// The file it was read from.
+    pub file: String,
+    /// The start of its first interval.
+    pub start: Timestamp,
+    /// The length of each interval.
+    pub step: SignedDuration,
+    /// One value per interval, in [`UNIT`].
+    pub values: Vec<f64>,
+}
+
+/// An interval a series does not cover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uncovered {
+    /// The series' own span, `[start, end)`.
+    pub covered: (Timestamp, Timestamp),
+}
+
+impl IntensitySeries {
+    /// The indicator its values are a factor of.
+    pub const INDICATOR: Indicator = Indicator::Gwp;
+
+    /// The end of its last interval.
+    pub fn end(&self) -> Timestamp {
+        let n = i32::try_from(self.values.len()).unwrap_or(i32::MAX);
+        self.start
+            .saturating_add(self.step * n)
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// The time-weighted mean intensity over `[from, to)`, in [`UNIT`], with the number of
+    /// intervals it draws on: an interval that `[from, to)` covers in part weighs by the
+    /// part covered. An empty or reversed interval, or one the series does not cover
+    /// entirely, is [`Uncovered`].
+    pub fn mean_over(&self, from: Timestamp, to: Timestamp) -> Result<(f64, usize), Uncovered> {
+        let uncovered = || Uncovered {
+            covered: (self.start, self.end()),
+        };
+        if from >= to || from < self.start || to > self.end() {
+            return Err(uncovered());
+        }
+        let step = self.step.as_secs_f64();
+        let offset = |t: Timestamp| t.duration_since(self.start).as_secs_f64() / step;
+        let (a, b) = (offset(from), offset(to));
+        let first = a.floor() as usize;
+        let last = (b.ceil() as usize).min(self.values.len());
+        let mut sum = 0.0;
+        for (k, v) in self.values[first..last].iter().enumerate() {
+            let k = (first + k) as f64;
+            let weight = (b.min(k + 1.0) - a.max(k)).max(0.0);
+            sum += v * weight;
+        }
+        Ok((sum / (b - a), last - first))
+    }
+
+    /// The plain mean of every value: the series' own average over its span.
+    pub fn mean(&self) -> f64 {
+        self.values.iter().sum::<f64>() / self.values.len().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests;
