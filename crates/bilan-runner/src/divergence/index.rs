@@ -8,7 +8,9 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use bilan_core::assessment::{Aspect, Assessment, Contribution, Driver, IndicatorValue, ItemKind};
+use bilan_core::assessment::{
+    Aspect, Assessment, Contribution, Driver, IndicatorValue, ItemKind, Term,
+};
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
 use rustc_hash::FxHashMap;
@@ -148,15 +150,20 @@ struct Entry {
     presence: Option<Driver>,
 }
 
-/// One value of a contribution, with what the walk needs of its factor.
+/// One value of a contribution, with what the walk needs of its factor. The value itself is
+/// not kept when it is, bit for bit, its terms' product times its factor (as the builder
+/// computes it), which is nearly always: it is computed again when asked for. Only the others
+/// (a value a rule changed afterwards, one whose factor is not listed) are kept, in
+/// [`Index::kept`].
 #[derive(Clone, Copy, Debug)]
 struct Value {
-    value: f64,
     /// Its factor's position in [`Index::factors`].
     factor: u32,
     indicator: Indicator,
     /// Its position in the contribution's values.
     position: u8,
+    /// Whether the value is in [`Index::kept`] rather than computed again.
+    kept: bool,
 }
 
 /// An assessment indexed for comparison.
@@ -178,6 +185,8 @@ pub(crate) struct Index {
     /// …and their multiplicative effects.
     effects: Vec<f64>,
     values: Vec<Value>,
+    /// The values not computed again (see [`Value`]), by their position in `values`.
+    kept: FxHashMap<u32, f64>,
     /// Each factor of the assessment, in its order: driver group and canonical value.
     factors: Vec<(u8, f64)>,
     /// (item, aspect) → driver of the exclusion that explains its absence.
@@ -220,6 +229,7 @@ impl Index {
             effect_groups: Vec::new(),
             effects: Vec::new(),
             values: Vec::new(),
+            kept: FxHashMap::default(),
             factors: assessment
                 .factors
                 .iter()
@@ -261,18 +271,23 @@ impl Index {
                 .extend(c.terms.iter().map(|t| group_index(term_group(t.driver))));
             index.effects.extend(c.terms.iter().map(|t| t.effect()));
             let values = u32::try_from(index.values.len()).unwrap_or(NONE);
+            let product: f64 = c.terms.iter().map(Term::effect).product();
             for (position, v) in c.values.iter().enumerate() {
                 // A value whose factor is not listed stays, with no factor: the walk finds it
                 // first for its indicator and, as before, has no side for it.
-                {
-                    let factor = factor_of(&factors, v, &mut recent).unwrap_or(NONE);
-                    index.values.push(Value {
-                        value: v.value,
-                        factor,
-                        indicator: v.indicator,
-                        position: u8::try_from(position).unwrap_or(u8::MAX),
-                    });
+                let factor = factor_of(&factors, v, &mut recent).unwrap_or(NONE);
+                let again = index.factors.get(factor as usize).map(|f| product * f.1);
+                let kept = again.is_none_or(|x| x.to_bits() != v.value.to_bits());
+                if kept {
+                    let at = u32::try_from(index.values.len()).unwrap_or(NONE);
+                    index.kept.insert(at, v.value);
                 }
+                index.values.push(Value {
+                    factor,
+                    indicator: v.indicator,
+                    position: u8::try_from(position).unwrap_or(u8::MAX),
+                    kept,
+                });
             }
             index.entries.push(Entry {
                 contribution: u32::try_from(n).unwrap_or(NONE),
@@ -373,14 +388,23 @@ impl Index {
     ) -> Option<Side> {
         let entry = &self.entries[e as usize];
         let start = entry.values as usize;
-        let v = self.values[start..start + entry.n_values as usize]
+        let at = self.values[start..start + entry.n_values as usize]
             .iter()
-            .find(|v| v.indicator == indicator)?;
+            .position(|v| v.indicator == indicator)?
+            + start;
+        let v = &self.values[at];
         let &(group, canonical) = self.factors.get(v.factor as usize)?;
         terms[group as usize] *= canonical;
+        let value = if v.kept {
+            self.kept.get(&(at as u32)).copied().unwrap_or(f64::NAN)
+        } else {
+            // As the builder computed it: the terms' product, in their order, times the factor.
+            let effects = entry.effects as usize..entry.effects as usize + entry.n_effects as usize;
+            self.effects[effects].iter().product::<f64>() * canonical
+        };
         Some(Side {
             groups: terms,
-            value: v.value,
+            value,
             factor_group: group as usize,
             presence: entry.presence,
             contribution: entry.contribution,
@@ -427,3 +451,6 @@ pub(crate) fn contribution<'a>(
     let c = &a.contributions[side.contribution as usize];
     (c, &c.values[side.position as usize])
 }
+
+#[cfg(test)]
+mod tests;

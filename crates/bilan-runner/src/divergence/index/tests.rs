@@ -1,0 +1,77 @@
+use bilan_core::assessment::Assessment;
+use bilan_core::indicator::Indicator;
+use bilan_core::method::{Methodology, Parameters};
+use bilan_io::{SourceFile, load_inventory};
+
+use super::{Index, ItemIds, NONE, contribution};
+
+fn assessments(example: &str) -> Vec<(bilan_core::method::Descriptor, Assessment)> {
+    let path = format!("{}/../../examples/{example}", env!("CARGO_MANIFEST_DIR"));
+    let file = SourceFile::read(std::path::Path::new(&path)).expect("example readable");
+    let inv = load_inventory(&file).expect("example valid");
+    let factors = bilan_factors::embedded().expect("factors");
+    let methods: Vec<Box<dyn Methodology>> = vec![
+        Box::new(bilan_plugin_ademe::AdemeLca::default()),
+        Box::new(bilan_plugin_ghg::GhgProtocol::default()),
+        Box::new(bilan_plugin_sci::Sci::default()),
+    ];
+    methods
+        .iter()
+        .map(|m| {
+            let a = m
+                .assess(&inv, factors, &Parameters::default())
+                .expect("assessed");
+            (m.descriptor().clone(), a)
+        })
+        .collect()
+}
+
+/// Every value the index gives is the contribution's own, bit for bit, whether it was kept
+/// or computed again; and nearly none is kept.
+#[test]
+fn values_computed_again_are_the_stored_ones_bit_for_bit() {
+    for example in [
+        "llama-3.1.toml",
+        "mistral-large-2-illustrative.toml",
+        "olmo-2.toml",
+    ] {
+        for (descriptor, mut a) in assessments(example) {
+            // A value a rule changes after the builder computed it must be kept as it is.
+            let changed = a.contributions.iter().position(|c| !c.values.is_empty());
+            if let Some(n) = changed {
+                a.contributions[n].values[0].value *= 1.05;
+            }
+            let ids = ItemIds::of_assessment(Some(&a));
+            let index = Index::new(&descriptor, &a, &ids);
+            let mut sides = 0;
+            for e in 0..u32::try_from(index.entries.len()).expect("fits") {
+                for indicator in Indicator::ALL {
+                    let Some(side) = index.side(e, index.term_groups(e), indicator) else {
+                        continue;
+                    };
+                    let (_, v) = contribution(&a, &side);
+                    assert_eq!(side.value.to_bits(), v.value.to_bits(), "{example} {e}");
+                    sides += 1;
+                }
+            }
+            assert!(sides > 0, "{example}: {}", descriptor.id);
+            assert!(
+                changed.is_none() || !index.kept.is_empty(),
+                "{example}: the changed value is kept"
+            );
+            let natural = index.kept.len() - usize::from(changed.is_some());
+            assert!(
+                natural * 10 <= index.values.len(),
+                "{example} {}: {natural} of {} values kept",
+                descriptor.id,
+                index.values.len()
+            );
+            assert!(index.values.iter().all(|v| v.factor != NONE || v.kept));
+        }
+    }
+}
+
+#[test]
+fn a_value_is_eight_bytes() {
+    assert_eq!(size_of::<super::Value>(), 8);
+}
