@@ -79,7 +79,7 @@ compare-title = Comparison — { $system }
 reporting-period = reporting period: { $period }
 period = { $start } to { $end }
 # Shown only in a language other than the methods' own (English for those bilan ships).
-method-texts = The methods' own texts (names, rules, assumptions, warnings) are shown as the methods wrote them.
+method-texts = The methods' own texts and bilan's detailed explanations (method names, rules, assumptions, warnings, reasons, notes) are quoted in English.
 col-method = method
 col-version = version
 col-name = name
@@ -117,13 +117,17 @@ not-covered-by-any = not covered by any selected method: { $indicators }
 not-computed-by = { $indicator } (not computed by { $methods }: every contribution excluded)
 warnings = Warnings
 assumptions = Defaults and assumptions
-items-count = { $count } items
+items-count = { $count ->
+    [one] { $n } item
+   *[other] { $n } items
+}
 drivers = Drivers
 reconciliation = Reconciliation
 col-items = items
 col-included = included
 col-excluded = excluded
 col-unaccounted = unaccounted
+label-value = { $label }: { $value }
 reproducibility = Reproducibility
 
 ## The reproducibility stamp
@@ -169,7 +173,10 @@ col-a-rule = A's rule
 col-b-rule = B's rule
 audit-trail = Audit trail
 quality-caption = data quality of the total
-stage-contributions = { $figure } = { $amount } ({ $count } contributions)
+stage-contributions = { $figure } = { $amount } ({ $count ->
+    [one] { $n } contribution
+   *[other] { $n } contributions
+})
 col-item = item
 col-aspect = aspect
 col-formula-and-terms = formula and terms
@@ -177,7 +184,10 @@ col-factor = factor
 more-contributions = … { $count } more contributions: see the JSON report or `bilan explain`
 exclusions-count = exclusions ({ $count })
 assumptions-list = assumptions
-assumption-items = { $text } ({ $count } items)
+assumption-items = { $text } ({ $count ->
+    [one] { $n } item
+   *[other] { $n } items
+})
 source-item = item key `{ $key }`
 source-inventory = inventory `{ $path }`
 source-factor = factor `{ $id }`
@@ -208,9 +218,13 @@ col-source = source
 col-nominal = nominal
 col-distribution = distribution
 col-methods = methods
+source-kind-inventory = inventory
+source-kind-factor = factor
+source-kind-parameter = parameter
+source-kind-estimated = estimated
 u-assumed-ref = { $distribution } (assumed [{ $n }])
 u-more-inputs = … and { $count } more uncertain inputs: see the JSON report (`-f json`).
-u-assumed-count = { $assumed } of { $count } distributions are assumptions: their source gives none.
+u-assumed-count = { $n } of { $total } distributions are assumptions: their source gives none.
 u-intervals-heading = { $indicator } — { $name }: intervals ({ $unit })
 col-figure = figure
 col-point-value = point value
@@ -220,7 +234,7 @@ col-spread-of-median = ± of median
 u-differences = Differences between methods (B − A, common random numbers):
 u-spans-zero-driver = spans 0: may explain nothing
 u-sensitivity = Sensitivity: the inputs to measure first
-u-sensitivity-block = { $method } { $figure } ({ $measure }, { $shown } of { $of } uncertain inputs shown):
+u-sensitivity-block = { $method } { $figure } ({ $measure }, { $shown } of { $n } uncertain inputs shown):
 col-share-of-variance = share of variance
 col-cumulative = cumulative
 u-not-propagated = Not propagated
@@ -236,19 +250,25 @@ u-one-input = 1 input makes { $share } of the variance of { $figure } under { $m
 u-n-inputs = { $count } inputs make { $share } of the variance of { $figure } under { $method }: measure them first.
 u-no-small-set = the { $count } largest of { $of } inputs make { $share } of the variance of { $figure } under { $method }: no small set of inputs dominates; measure these first.
 u-whisker = 95 % interval: { $range }; median { $median }
-u-inputs-summary = { $count } uncertain inputs ({ $assumed } with an assumed distribution)
+u-inputs-summary = { $count ->
+    [one] { $n } uncertain input
+   *[other] { $n } uncertain inputs
+} ({ $assumed } with an assumed distribution)
 u-assumption = (assumption: { $why })
 u-more-inputs-html = … { $count } more uncertain inputs: see the JSON report
 u-not-propagated-html = Not propagated:
 u-histogram-label = distribution of { $figure } under { $method }
-u-iterations-in-bin = { $range }: { $count } iterations
+u-iterations-in-bin = { $range }: { $count ->
+    [one] { $n } iteration
+   *[other] { $n } iterations
+}
 u-percentile-low = 2.5th percentile
 u-percentile-high = 97.5th percentile
 u-tornado-label = inputs by share of the variance of { $figure } under { $method }
 u-share-of-variance = { $key }: { $share } of the variance
 u-total-line = { $figure }: median { $median }, 95 %: { $range } ({ $spread })
 u-histogram-note = over the iterations; dashed: the 95 % interval, red: the point value
-u-sensitivity-html = sensitivity ({ $measure }, { $shown } of { $of } inputs):
+u-sensitivity-html = sensitivity ({ $measure }, { $shown } of { $n } inputs):
 u-intervals-summary = intervals of every figure ({ $count })
 u-differences-caption = differences between methods (B − A, common random numbers)
 col-a-to-b = A → B

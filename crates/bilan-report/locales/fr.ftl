@@ -42,7 +42,7 @@ driver-capital-goods = immobilisations
 driver-utilisation-divisor = diviseur d’utilisation
 driver-electricity-basis = électricité : localisation ou marché
 driver-electricity-boundary = périmètre de l’électricité
-driver-facility-overhead = surconsommation du site (PUE)
+driver-facility-overhead = consommation des infrastructures du site (PUE)
 driver-idle-overhead = consommation au repos
 driver-host-embodied = fabrication des serveurs hôtes
 driver-building = bâtiment
@@ -50,7 +50,7 @@ driver-transport = transport
 driver-end-of-life = fin de vie
 driver-other-items = autres postes
 driver-factor-choice = choix des facteurs
-driver-auditor-rule = règle d’auditeur
+driver-auditor-rule = règle de l’auditeur
 
 ## Classes de données d’entrée
 
@@ -79,7 +79,7 @@ category-consumer = consommateur
 compare-title = Comparaison — { $system }
 reporting-period = période de déclaration : { $period }
 period = du { $start } au { $end }
-method-texts = Textes des méthodes (noms, règles, hypothèses, avertissements) cités tels qu’elles les écrivent.
+method-texts = Les textes propres aux méthodes et les explications détaillées de bilan (noms, règles, hypothèses, avertissements, raisons, remarques) sont cités en anglais.
 col-method = méthode
 col-version = version
 col-name = nom
@@ -117,13 +117,17 @@ not-covered-by-any = non couvert par les méthodes choisies : { $indicators }
 not-computed-by = { $indicator } (non calculé par { $methods } : toutes les contributions exclues)
 warnings = Avertissements
 assumptions = Valeurs par défaut et hypothèses
-items-count = { $count } éléments
+items-count = { $count ->
+    [one] { $n } élément
+   *[other] { $n } éléments
+}
 drivers = Facteurs d’écart
 reconciliation = Rapprochement
 col-items = éléments
 col-included = inclus
 col-excluded = exclus
 col-unaccounted = non rapprochés
+label-value = { $label } : { $value }
 reproducibility = Reproductibilité
 
 ## Le tampon de reproductibilité
@@ -169,7 +173,10 @@ col-a-rule = règle de A
 col-b-rule = règle de B
 audit-trail = Piste d’audit
 quality-caption = qualité des données du total
-stage-contributions = { $figure } = { $amount } ({ $count } contributions)
+stage-contributions = { $figure } = { $amount } ({ $count ->
+    [one] { $n } contribution
+   *[other] { $n } contributions
+})
 col-item = élément
 col-aspect = aspect
 col-formula-and-terms = formule et termes
@@ -177,7 +184,10 @@ col-factor = facteur
 more-contributions = … { $count } contributions de plus : voir le rapport JSON ou `bilan explain`
 exclusions-count = exclusions ({ $count })
 assumptions-list = hypothèses
-assumption-items = { $text } ({ $count } éléments)
+assumption-items = { $text } ({ $count ->
+    [one] { $n } élément
+   *[other] { $n } éléments
+})
 source-item = clé d’élément `{ $key }`
 source-inventory = inventaire `{ $path }`
 source-factor = facteur `{ $id }`
@@ -208,19 +218,29 @@ col-source = source
 col-nominal = valeur nominale
 col-distribution = distribution
 col-methods = méthodes
+source-kind-inventory = inventaire
+source-kind-factor = facteur
+source-kind-parameter = paramètre
+source-kind-estimated = estimée
 u-assumed-ref = { $distribution } (supposée [{ $n }])
 u-more-inputs = … et { $count } autres données incertaines : voir le rapport JSON (`-f json`).
-u-assumed-count = { $assumed } des { $count } distributions sont supposées : leur source n’en donne pas.
+u-assumed-count = { $count ->
+    [one] { $n } des { $total } distributions est supposée : sa source n’en donne pas.
+   *[other] { $n } des { $total } distributions sont supposées : leur source n’en donne pas.
+}
 u-intervals-heading = { $indicator } — { $name } : intervalles ({ $unit })
 col-figure = résultat
 col-point-value = valeur ponctuelle
 col-median = médiane
 col-interval = intervalle à 95 %
-col-spread-of-median = ± de la médiane
+col-spread-of-median = ± (part de la médiane)
 u-differences = Écarts entre méthodes (B − A, mêmes tirages) :
 u-spans-zero-driver = contient 0 : peut ne rien expliquer
 u-sensitivity = Sensibilité : les données à mesurer en premier
-u-sensitivity-block = { $method } { $figure } ({ $measure }, { $shown } des { $of } données incertaines) :
+u-sensitivity-block = { $method } { $figure } ({ $measure }, { $shown } sur { $count ->
+    [one] { $n } donnée incertaine
+   *[other] { $n } données incertaines
+}) :
 col-share-of-variance = part de la variance
 col-cumulative = cumul
 u-not-propagated = Non propagé
@@ -231,24 +251,33 @@ u-above-share = { $b } dépasse { $a } de { $share } (95 % : { $low } à { $h
 u-below-share = { $b } est inférieur à { $a } de { $share } (95 % : { $low } à { $high }), soit { $amount } (95 % : { $range })
 u-above = { $b } dépasse { $a } de { $amount } (95 % : { $range })
 u-below = { $b } est inférieur à { $a } de { $amount } (95 % : { $range })
-u-exact = aucune donnée incertaine n’entre dans { $figure } selon { $method } : il est connu exactement, à structure nominale.
-u-one-input = 1 donnée fait { $share } de la variance de { $figure } selon { $method } : à mesurer en premier.
-u-n-inputs = { $count } données font { $share } de la variance de { $figure } selon { $method } : à mesurer en premier.
-u-no-small-set = les { $count } plus grandes des { $of } données font { $share } de la variance de { $figure } selon { $method } : aucun petit groupe ne domine ; mesurer celles-ci en premier.
+u-exact = aucune donnée incertaine n’entre dans le résultat { $figure } selon { $method } : il est exact, à structure nominale fixée.
+u-one-input = 1 donnée explique { $share } de la variance du résultat { $figure } selon { $method } : à mesurer en premier.
+u-n-inputs = { $count } données expliquent { $share } de la variance du résultat { $figure } selon { $method } : à mesurer en premier.
+u-no-small-set = les { $count } plus grandes des { $of } données expliquent { $share } de la variance du résultat { $figure } selon { $method } : aucun petit groupe ne domine ; mesurer celles-ci en premier.
 u-whisker = intervalle à 95 % : { $range } ; médiane { $median }
-u-inputs-summary = { $count } données incertaines (dont { $assumed } de distribution supposée)
+u-inputs-summary = { $count ->
+    [one] { $n } donnée incertaine
+   *[other] { $n } données incertaines
+} (dont { $assumed } de distribution supposée)
 u-assumption = (hypothèse : { $why })
 u-more-inputs-html = … { $count } autres données incertaines : voir le rapport JSON
 u-not-propagated-html = Non propagé :
 u-histogram-label = distribution de { $figure } selon { $method }
-u-iterations-in-bin = { $range } : { $count } itérations
+u-iterations-in-bin = { $range } : { $count ->
+    [one] { $n } itération
+   *[other] { $n } itérations
+}
 u-percentile-low = 2,5e centile
 u-percentile-high = 97,5e centile
 u-tornado-label = données par part de la variance de { $figure } selon { $method }
 u-share-of-variance = { $key } : { $share } de la variance
 u-total-line = { $figure } : médiane { $median }, 95 % : { $range } ({ $spread })
 u-histogram-note = sur les itérations ; en tirets : l’intervalle à 95 %, en rouge : la valeur ponctuelle
-u-sensitivity-html = sensibilité ({ $measure }, { $shown } des { $of } données) :
+u-sensitivity-html = sensibilité ({ $measure }, { $shown } sur { $count ->
+    [one] { $n } donnée
+   *[other] { $n } données
+}) :
 u-intervals-summary = intervalles de chaque résultat ({ $count })
 u-differences-caption = écarts entre méthodes (B − A, mêmes tirages)
 col-a-to-b = A → B

@@ -497,7 +497,7 @@ pub fn write_text(
         let _ = writeln!(out, "{h2}{}\n", l.t("warnings"));
         for a in warned {
             for w in &a.warnings {
-                let _ = writeln!(out, "- {}: {w}", a.method.id);
+                let _ = writeln!(out, "- {}", l.label_value(&a.method.id, w));
             }
         }
         out.push('\n');

@@ -50,7 +50,7 @@ impl EstimatedValue {
 
     /// [`EstimatedValue::value_text`] written in `l`.
     pub fn value_text_in(&self, l: Lang) -> String {
-        l.with_unit(&significant(self.value, 4), &self.unit)
+        l.with_unit(self.value, &self.unit)
     }
 
     /// The spread in words, e.g. `lognormal, gsd 1.3`; empty without one.

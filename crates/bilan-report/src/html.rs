@@ -257,15 +257,15 @@ fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
             continue;
         }
         let sum: f64 = rows.iter().map(|(_, v)| v).sum();
-        let summary = l.msg(
+        let summary = l.msg_count(
             "stage-contributions",
+            rows.len(),
             &[
                 (
                     "figure",
                     &format!("{}.stage.{}", indicator.id(), stage.id()),
                 ),
                 ("amount", &l.amount(sum, indicator)),
-                ("count", &rows.len().to_string()),
             ],
         );
         let _ = write!(
@@ -555,12 +555,8 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
                     esc(&l.t("assumptions-list"))
                 );
                 for x in &a.assumptions {
-                    let count = x.items.len().to_string();
-                    let _ = write!(
-                        out,
-                        "<li>{}</li>",
-                        esc(&l.msg("assumption-items", &[("text", &x.text), ("count", &count)]))
-                    );
+                    let text = l.msg_count("assumption-items", x.items.len(), &[("text", &x.text)]);
+                    let _ = write!(out, "<li>{}</li>", esc(&text));
                 }
                 out.push_str("</ul></details>");
             }

@@ -6,7 +6,6 @@
 //! report's machine-readable parts do not depend on it; what methods write themselves (their
 //! names, rules, assumptions and warnings) is shown as they wrote it.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use bilan_core::assessment::{Driver, ItemKind, RequiredStage, Stage};
@@ -75,8 +74,35 @@ impl Lang {
             }
             a
         });
-        self.format(id, args.as_ref())
-            .or_else(|| Lang::En.format(id, args.as_ref()))
+        self.formatted(id, args.as_ref())
+    }
+
+    /// The message `id` with `count` as its `{ $count }`, a number the catalogue chooses
+    /// the plural by (`1 élément`, `2 éléments`), and as its `{ $n }`, the count written in
+    /// this language; its other placeables from `args`.
+    pub fn msg_count(self, id: &str, count: usize, args: &[(&str, &str)]) -> String {
+        let mut a = FluentArgs::new();
+        for (name, value) in args {
+            a.set(*name, *value);
+        }
+        a.set("count", fluent_bundle::FluentValue::from(count as f64));
+        a.set("n", self.count(count as f64));
+        self.formatted(id, Some(&a))
+    }
+
+    /// `label: value`, with the space this language puts before a colon.
+    pub fn label_value(self, label: &str, value: &str) -> String {
+        self.msg("label-value", &[("label", label), ("value", value)])
+    }
+
+    /// Where an uncertain input comes from (`factor`, `inventory`…).
+    pub fn input_source(self, id: &str) -> String {
+        self.keyed("source-kind", id)
+    }
+
+    fn formatted(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        self.format(id, args)
+            .or_else(|| Lang::En.format(id, args))
             .unwrap_or_else(|| {
                 debug_assert!(false, "no message {id} in locales/en.ftl");
                 id.to_owned()
@@ -178,11 +204,17 @@ impl Lang {
         self.keyed("category", id)
     }
 
-    /// A number as [`crate::number`] writes it in English, written in this language: in
-    /// French, a narrow no-break space between thousands and a decimal comma.
-    pub fn number(self, english: &str) -> Cow<'_, str> {
+    /// `value` with `digits` significant digits (see [`crate::number::significant`]),
+    /// written in this language: in French, a narrow no-break space between thousands and a
+    /// decimal comma.
+    pub fn number(self, value: f64, digits: i32) -> String {
+        self.local(&crate::number::significant(value, digits))
+    }
+
+    /// A number [`crate::number`] wrote in English, written in this language.
+    fn local(self, english: &str) -> String {
         match self {
-            Lang::En => Cow::Borrowed(english),
+            Lang::En => english.to_owned(),
             Lang::Fr => english
                 .chars()
                 .map(|c| match c {
@@ -190,54 +222,58 @@ impl Lang {
                     '.' => ',',
                     c => c,
                 })
-                .collect::<String>()
-                .into(),
+                .collect(),
+        }
+    }
+
+    /// What separates a figure from its unit: a no-break space in French, so a figure never
+    /// wraps away from it.
+    fn unit_space(self) -> &'static str {
+        match self {
+            Lang::En => " ",
+            Lang::Fr => "\u{A0}",
         }
     }
 
     /// An amount of `indicator` in a unit scaled to its size (see [`crate::number::amount`]).
     pub fn amount(self, value: f64, indicator: Indicator) -> String {
         let (number, unit) = crate::number::amount_parts(value, indicator);
-        self.with_unit(&number, unit)
+        format!("{}{}{unit}", self.local(&number), self.unit_space())
     }
 
-    /// Two amounts of `indicator` in the one unit that suits the larger (see
-    /// [`crate::number::amount_range`]): `0.9980 to 1.020 kt CO2e`.
+    /// Two amounts of `indicator` in the one unit that suits the larger: `0.9980 to 1.020 kt
+    /// CO2e`, not `998.0 t CO2e to 1.020 kt CO2e`.
     pub fn amount_range(self, low: f64, high: f64, indicator: Indicator) -> String {
         let (low, high, unit) = crate::number::amount_range_parts(low, high, indicator);
         let range = self.msg(
             "range",
-            &[("low", &self.number(&low)), ("high", &self.number(&high))],
+            &[("low", &self.local(&low)), ("high", &self.local(&high))],
         );
-        match self {
-            Lang::En => format!("{range} {unit}"),
-            Lang::Fr => format!("{range}\u{A0}{unit}"),
-        }
+        format!("{range}{}{unit}", self.unit_space())
     }
 
-    /// `number` (English) and `unit`, joined as this language does: a no-break space in
-    /// French, so a figure never wraps away from its unit; the number alone without a unit.
-    pub fn with_unit(self, number: &str, unit: &str) -> String {
+    /// `value` with four significant digits and `unit` (`4,422,000 GPU·h`); the number
+    /// alone without a unit.
+    pub fn with_unit(self, value: f64, unit: &str) -> String {
+        let number = self.number(value, 4);
         if unit.is_empty() {
-            return self.number(number).into_owned();
-        }
-        match self {
-            Lang::En => format!("{number} {unit}"),
-            Lang::Fr => format!("{}\u{A0}{unit}", self.number(number)),
+            number
+        } else {
+            format!("{number}{}{unit}", self.unit_space())
         }
     }
 
     /// A count (see [`crate::number::count`]).
     pub fn count(self, value: f64) -> String {
-        self.number(&crate::number::count(value)).into_owned()
+        self.local(&crate::number::count(value))
     }
 
     /// A share as a percentage, three significant digits: `0.0591` is `5.91 %`.
     pub fn percent(self, share: f64) -> String {
-        let english = crate::number::significant(share * 100.0, 3);
+        let number = self.number(share * 100.0, 3);
         match self {
-            Lang::En => format!("{english} %"),
-            Lang::Fr => format!("{}\u{202F}%", self.number(&english)),
+            Lang::En => format!("{number} %"),
+            Lang::Fr => format!("{number}\u{202F}%"),
         }
     }
 }

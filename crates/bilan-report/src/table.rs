@@ -131,13 +131,21 @@ fn fits(text: &str, width: usize) -> bool {
 }
 
 /// Whether every word of `header` and `rows` is whole in their layout `text`: no id, path
-/// or amount was cut to wrap its cell.
+/// or amount was cut to wrap its cell. Each word longer than a character must appear in
+/// `text` at least as often as in the cells (a word cut in one row and whole in another
+/// is found missing).
 fn words_whole(text: &str, header: &[String], rows: &[Vec<String>]) -> bool {
-    rows.iter()
-        .chain([&header.to_vec()])
+    let mut words: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for w in rows
+        .iter()
         .flatten()
+        .chain(header)
         .flat_map(|c| c.split(' '))
-        .all(|w| text.contains(w))
+        .filter(|w| w.chars().count() > 1)
+    {
+        *words.entry(w).or_default() += 1;
+    }
+    words.into_iter().all(|(w, n)| text.matches(w).count() >= n)
 }
 
 /// `rows` with every column after the first `keep` turned into a row of its own.

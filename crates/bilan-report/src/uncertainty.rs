@@ -18,7 +18,6 @@ use bilan_runner::uncertainty::{
 };
 
 use crate::lang::Lang;
-use crate::number::significant;
 use crate::table::{Pivot, Table};
 
 pub(crate) use csv_rows::write_rows as write_csv_rows;
@@ -45,6 +44,14 @@ pub(crate) fn propagation_text(u: &UncertaintyReport, l: Lang) -> String {
         }
         Propagation::Analytic => l.t("u-analytic"),
     }
+}
+
+/// The id of where an uncertain input comes from, as the JSON report writes it.
+pub(crate) fn source_id(source: bilan_runner::uncertainty::InputSource) -> String {
+    serde_json::to_value(source)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// What a sensitivity measure is, in words.
@@ -235,14 +242,14 @@ fn sensitivity_block(out: &mut String, s: &Sensitivity, (l, width): (Lang, Optio
     let _ = writeln!(
         out,
         "{}\n",
-        l.msg(
+        l.msg_count(
             "u-sensitivity-block",
+            s.of,
             &[
                 ("method", &s.method),
                 ("figure", &s.figure),
                 ("measure", &measure_text(&s.measure, l)),
                 ("shown", &s.inputs.len().to_string()),
-                ("of", &s.of.to_string()),
             ],
         )
     );
@@ -286,15 +293,8 @@ fn inputs_section(
         l.t("col-methods"),
     ]);
     for x in u.inputs.iter().take(INPUT_LIMIT) {
-        let source = serde_json::to_value(x.source)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let nominal = if x.unit.is_empty() {
-            l.number(&significant(x.nominal, 4)).into_owned()
-        } else {
-            l.with_unit(&significant(x.nominal, 4), &x.unit)
-        };
+        let source = l.input_source(&source_id(x.source));
+        let nominal = l.with_unit(x.nominal, &x.unit);
         let distribution = match &x.assumed {
             Some(why) => {
                 let n = reasons.iter().position(|r| r == why).map_or(0, |n| n + 1);
@@ -323,12 +323,10 @@ fn inputs_section(
         let _ = writeln!(
             out,
             "{}\n",
-            l.msg(
+            l.msg_count(
                 "u-assumed-count",
-                &[
-                    ("assumed", &assumed.to_string()),
-                    ("count", &u.inputs.len().to_string())
-                ]
+                assumed,
+                &[("total", &l.count(u.inputs.len() as f64))]
             )
         );
         for (n, why) in reasons.iter().enumerate() {

@@ -70,7 +70,7 @@ pub(super) fn section(out: &mut String, (l, h2): (Lang, &str), assessments: &[&A
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            n => format!(" [{}]", l.msg("items-count", &[("count", &n.to_string())])),
+            n => format!(" [{}]", l.msg_count("items-count", n, &[])),
         };
         let _ = writeln!(out, "- {text}{items} ({})", methods.join(", "));
     }

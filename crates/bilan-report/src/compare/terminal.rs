@@ -65,13 +65,14 @@ impl Terminal {
                 .word_separator(textwrap::WordSeparator::AsciiSpace)
                 .word_splitter(textwrap::WordSplitter::NoHyphenation)
                 .break_words(false);
-            // Nor between a number and its `%` (`95 %`): held by a no-break space meanwhile.
-            let held = body.replace(" %", "\u{A0}%");
+            // Nor between a number and its `%` (`95 %`): the space is held by a private-use
+            // character meanwhile, which no text contains.
+            let held = body.replace(" %", "\u{E002}%");
             for (n, part) in textwrap::wrap(&held, options).iter().enumerate() {
                 if n > 0 {
                     out.push('\n');
                 }
-                out.push_str(&part.replace("\u{A0}%", " %"));
+                out.push_str(&part.replace('\u{E002}', " "));
             }
             if line.ends_with('\n') {
                 out.push('\n');

@@ -9,7 +9,6 @@ use bilan_runner::uncertainty::{Histogram, Interval, Sensitivity, UncertaintyRep
 
 use super::esc;
 use crate::lang::Lang;
-use crate::number::significant;
 use crate::uncertainty::{
     difference_sentence, figures_of, headline, measure_text, propagation_text, selector,
     sensitivity_sentence, spread, total_of,
@@ -93,12 +92,10 @@ pub(super) fn overview(out: &mut String, l: Lang, u: &UncertaintyReport) {
         out.push_str("</ul>");
     }
     let assumed = u.inputs.iter().filter(|x| x.assumed.is_some()).count();
-    let summary = l.msg(
+    let summary = l.msg_count(
         "u-inputs-summary",
-        &[
-            ("count", &u.inputs.len().to_string()),
-            ("assumed", &assumed.to_string()),
-        ],
+        u.inputs.len(),
+        &[("assumed", &l.count(assumed as f64))],
     );
     let _ = write!(
         out,
@@ -116,10 +113,7 @@ pub(super) fn overview(out: &mut String, l: Lang, u: &UncertaintyReport) {
     }
     out.push_str("</tr>");
     for x in u.inputs.iter().take(INPUT_LIMIT) {
-        let source = serde_json::to_value(x.source)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let source = esc(&l.input_source(&crate::uncertainty::source_id(x.source)));
         let assumed = x
             .assumed
             .as_ref()
@@ -132,7 +126,7 @@ pub(super) fn overview(out: &mut String, l: Lang, u: &UncertaintyReport) {
             out,
             "<tr><td><code>{}</code></td><td>{source}</td><td class=\"num\">{}</td><td>{}{assumed}</td><td>{}</td></tr>",
             esc(&x.key),
-            esc(&l.with_unit(&significant(x.nominal, 4), &x.unit)),
+            esc(&l.with_unit(x.nominal, &x.unit)),
             esc(&x.distribution),
             esc(&x.methods.join(", "))
         );
@@ -193,12 +187,10 @@ fn histogram(
             k as f64 * bin_w + 0.5,
             pad + plot_h - bh,
             (bin_w - 1.0).max(0.5),
-            esc(&l.msg(
+            esc(&l.msg_count(
                 "u-iterations-in-bin",
-                &[
-                    ("range", &l.amount_range(from, to, indicator)),
-                    ("count", &n.to_string())
-                ]
+                n as usize,
+                &[("range", &l.amount_range(from, to, indicator))]
             ))
         );
     }
@@ -343,12 +335,12 @@ pub(super) fn section(out: &mut String, l: Lang, u: &UncertaintyReport, indicato
             .iter()
             .find(|s| s.method == f.method && s.figure == f.figure)
         {
-            let text = l.msg(
+            let text = l.msg_count(
                 "u-sensitivity-html",
+                s.of,
                 &[
                     ("measure", &measure_text(&s.measure, l)),
                     ("shown", &s.inputs.len().to_string()),
-                    ("of", &s.of.to_string()),
                 ],
             );
             let _ = write!(out, "<p class=\"muted\">{}</p>", esc(&text));

@@ -9,7 +9,29 @@ use fluent_syntax::ast;
 
 use super::{CATALOGUES, Lang};
 
-/// Each message of `catalogue` with the variables its value refers to.
+/// The variables `pattern` shows, in every variant of its selections (the variables a
+/// selection chooses by are not counted: a language may choose its plural by the count
+/// another only shows).
+fn shown(pattern: &ast::Pattern<&str>, vars: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        let ast::PatternElement::Placeable { expression } = element else {
+            continue;
+        };
+        match expression {
+            ast::Expression::Inline(ast::InlineExpression::VariableReference { id }) => {
+                vars.insert(id.name.to_owned());
+            }
+            ast::Expression::Select { variants, .. } => {
+                for v in variants {
+                    shown(&v.value, vars);
+                }
+            }
+            ast::Expression::Inline(_) => {}
+        }
+    }
+}
+
+/// Each message of `catalogue` with the variables its value shows.
 fn messages(catalogue: &str) -> BTreeMap<String, BTreeSet<String>> {
     let resource = fluent_syntax::parser::parse(catalogue).unwrap_or_else(|(_, e)| panic!("{e:?}"));
     let mut out = BTreeMap::new();
@@ -17,14 +39,8 @@ fn messages(catalogue: &str) -> BTreeMap<String, BTreeSet<String>> {
         match entry {
             ast::Entry::Message(m) => {
                 let mut vars = BTreeSet::new();
-                for element in m.value.iter().flat_map(|p| &p.elements) {
-                    if let ast::PatternElement::Placeable {
-                        expression:
-                            ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
-                    } = element
-                    {
-                        vars.insert(id.name.to_owned());
-                    }
+                if let Some(p) = &m.value {
+                    shown(p, &mut vars);
                 }
                 let id = m.id.name.to_owned();
                 assert!(
@@ -188,4 +204,38 @@ fn languages_are_named_by_their_codes() {
         assert_eq!(Lang::from_id(lang.id()), Some(lang));
     }
     assert_eq!(Lang::from_id("de"), None);
+}
+
+#[test]
+fn a_range_is_in_the_unit_of_its_larger_end() {
+    let en = Lang::En;
+    assert_eq!(
+        en.amount_range(998_000.0, 1_020_000.0, Indicator::Gwp),
+        "0.9980 to 1.020 kt CO2e"
+    );
+    assert_eq!(
+        en.amount_range(-2_500.0, 1_000.0, Indicator::Gwp),
+        "-2.500 to 1.000 t CO2e"
+    );
+    assert_eq!(en.amount_range(0.0, 0.0, Indicator::Energy), "0 to 0 kWh");
+    assert_eq!(
+        Lang::Fr.amount_range(998_000.0, 1_020_000.0, Indicator::Gwp),
+        "0,9980 à 1,020\u{A0}kt CO2e"
+    );
+}
+
+#[test]
+fn counts_choose_their_plural_in_each_language() {
+    assert_eq!(Lang::Fr.msg_count("items-count", 1, &[]), "1 élément");
+    assert_eq!(Lang::Fr.msg_count("items-count", 0, &[]), "0 élément");
+    assert_eq!(Lang::Fr.msg_count("items-count", 12, &[]), "12 éléments");
+    assert_eq!(Lang::En.msg_count("items-count", 1, &[]), "1 item");
+    assert_eq!(
+        Lang::En.msg_count("items-count", 1234567, &[]),
+        "1,234,567 items"
+    );
+    assert_eq!(
+        Lang::Fr.msg_count("items-count", 1234567, &[]),
+        "1\u{202F}234\u{202F}567 éléments"
+    );
 }

@@ -11,7 +11,6 @@ use bilan_runner::systems::{
 
 use super::Report;
 use crate::lang::Lang;
-use crate::number::significant;
 use crate::quality;
 use crate::table::Table;
 
@@ -34,7 +33,7 @@ pub(super) fn ratio_text(
         return l.t("baseline");
     }
     match (r.total, baseline.total) {
-        (Some(x), Some(b)) if b != 0.0 => format!("×{}", l.number(&significant(x / b, 4))),
+        (Some(x), Some(b)) if b != 0.0 => format!("×{}", l.number(x / b, 4)),
         _ => "-".to_owned(),
     }
 }
@@ -85,10 +84,8 @@ fn factors_text(l: Lang, f: &PhaseFactors, i: Indicator) -> [String; 4] {
     let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or("-".to_owned(), f);
     [
         opt(f.volume, &|v| l.count(v)),
-        opt(f.energy_per_unit(), &|v| {
-            l.with_unit(&significant(v, 4), "kWh")
-        }),
-        opt(f.pue(), &|v| l.number(&significant(v, 4)).into_owned()),
+        opt(f.energy_per_unit(), &|v| l.with_unit(v, "kWh")),
+        opt(f.pue(), &|v| l.number(v, 4)),
         opt(f.grid(), &|v| format!("{}/kWh", l.amount(v, i))),
     ]
 }
@@ -227,7 +224,7 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
 /// `1,200 output tokens per request`, when the functional unit has them.
 pub(super) fn output_tokens(l: Lang, tokens: Option<f64>) -> String {
     tokens.map_or(String::new(), |n| {
-        let count = l.number(&significant(n, 4)).into_owned();
+        let count = l.number(n, 4);
         l.msg("output-tokens", &[("count", &count)])
     })
 }
