@@ -1,7 +1,7 @@
 //! `bilan compare` and `bilan explain` on every example: snapshots (Markdown and JSON), the
 //! divergence identity, reconciliation, and the HTML report's structure.
 
-use crate::support::{bilan, examples, settings};
+use crate::support::{bilan, examples, html_lines, settings};
 
 fn compare_json(example: &str) -> serde_json::Value {
     let out = bilan(&["compare", &format!("examples/{example}.toml"), "-f", "json"]);
@@ -15,8 +15,12 @@ fn every_example_compares_under_every_builtin_method() {
         let md = bilan(&["compare", &format!("examples/{name}.toml"), "-f", "md"]);
         assert_eq!(md.code, 0, "{name}: {}", md.stderr);
         let json = compare_json(&name);
+        let path = format!("examples/{name}.toml");
+        let html = bilan(&["compare", &path, "-f", "html", "--trail", "summary"]);
+        assert_eq!(html.code, 0, "{name}: {}", html.stderr);
         settings().bind(|| {
             insta::assert_snapshot!(format!("compare-md@{name}"), md.stdout);
+            insta::assert_snapshot!(format!("compare-html@{name}"), html_lines(&html.stdout));
             insta::assert_json_snapshot!(format!("compare-json@{name}"), json, {
                 ".assessments" => "[the full assessments: see the assess-json snapshots]"
             });

@@ -1,29 +1,7 @@
 //! `bilan compare --lang fr`: every example's comparison in French as table, md and html,
 //! the same figures as in English written the French way, and JSON and CSV unchanged.
 
-use crate::support::{bilan, examples, settings};
-
-/// `html` with a line break before each block element, so a snapshot reads and diffs by
-/// section, row and list item (the page itself is one line per section).
-fn html_lines(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    for (n, part) in html.split('<').enumerate() {
-        if n > 0 {
-            let block = [
-                "section", "h1", "h2", "h3", "p ", "p>", "table", "tr>", "details", "li>", "ul>",
-                "footer", "svg", "div",
-            ]
-            .iter()
-            .any(|b| part.starts_with(b));
-            if block {
-                out.push('\n');
-            }
-            out.push('<');
-        }
-        out.push_str(part);
-    }
-    out
-}
+use crate::support::{bilan, examples, html_lines, settings};
 
 #[test]
 fn every_example_compares_in_french_as_table_md_and_html() {

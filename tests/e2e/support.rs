@@ -92,3 +92,25 @@ pub(crate) fn builtin_ids() -> Vec<String> {
         .map(|m| m["descriptor"]["id"].as_str().expect("an id").to_owned())
         .collect()
 }
+
+/// `html` with a line break before each block element, so a snapshot reads and diffs by
+/// section, row and list item (the page itself is one line per section).
+pub(crate) fn html_lines(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    for (n, part) in html.split('<').enumerate() {
+        if n > 0 {
+            let block = [
+                "section", "h1", "h2", "h3", "p ", "p>", "table", "tr>", "details", "li>", "ul>",
+                "footer", "svg", "div",
+            ]
+            .iter()
+            .any(|b| part.starts_with(b));
+            if block {
+                out.push('\n');
+            }
+            out.push('<');
+        }
+        out.push_str(part);
+    }
+    out
+}
