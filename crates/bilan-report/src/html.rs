@@ -39,10 +39,8 @@ pub(crate) fn msg_html(
     text: &[(&str, &str)],
     markup: &[(&str, &str)],
 ) -> String {
-    // Each markup argument stands as a private-use marker while the message is escaped.
-    let markers: Vec<String> = (0..markup.len())
-        .map(|k| format!("\u{E000}{k}\u{E001}"))
-        .collect();
+    // Each markup argument stands as a marker while the message is escaped.
+    let markers: Vec<String> = (0..markup.len()).map(marker).collect();
     let mut args: Vec<(&str, &str)> = text.to_vec();
     args.extend(
         markup
@@ -55,6 +53,12 @@ pub(crate) fn msg_html(
         out = out.replace(marker.as_str(), html);
     }
     out
+}
+
+/// The `k`th stand-in for markup while a text is escaped (see [`msg_html`]): private-use
+/// characters, which no text of a report holds.
+pub(crate) fn marker(k: usize) -> String {
+    format!("\u{E000}{k}\u{E001}")
 }
 
 const STAGE_COLOURS: [&str; 5] = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f"];

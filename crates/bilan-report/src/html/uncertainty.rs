@@ -18,9 +18,6 @@ use crate::uncertainty::{
 pub(super) const STYLE: &str = ".u-totals{display:flex;flex-wrap:wrap;gap:1.5rem}.u-total{flex:0 1 auto}\
 .u-total h4{margin:.5rem 0 .2rem}.spans-zero{color:#b00;font-weight:600}.significant{color:#2a6}";
 
-/// A private-use character that stands for markup while a sentence is escaped.
-const MARK: &str = "\u{E000}";
-
 /// At most this many uncertain inputs are listed; the JSON report has all.
 const INPUT_LIMIT: usize = 300;
 
@@ -86,7 +83,8 @@ pub(super) fn overview(out: &mut String, l: Lang, u: &UncertaintyReport) {
         for h in &u.headlines {
             // The method in bold: it stands as a marker while the sentence is escaped.
             let strong = format!("<strong>{}</strong>", esc(&h.method));
-            let text = esc(&headline(u, h, l, MARK)).replace(MARK, &strong);
+            let mark = super::marker(0);
+            let text = esc(&headline(u, h, l, &mark)).replace(&mark, &strong);
             let _ = write!(out, "<li>{text}</li>");
         }
         out.push_str("</ul>");
