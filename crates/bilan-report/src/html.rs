@@ -130,13 +130,14 @@ fn bar_chart(out: &mut String, report: &Report<'_>, indicator: Indicator) {
             let w = v.abs() / max * bar_w;
             let _ = write!(
                 out,
-                "<rect class=\"bar\" x=\"{x:.2}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"{}\"{}><title>{} {}: {}</title></rect>",
+                "<rect class=\"bar\" x=\"{x:.2}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"{}\"{}><title>{}</title></rect>",
                 row_h - 8.0,
                 STAGE_COLOURS[k],
                 if v < 0.0 { " fill-opacity=\"0.4\"" } else { "" },
-                esc(&row.method),
-                esc(&l.stage(*stage)),
-                esc(&l.amount(v, indicator))
+                esc(&l.label_value(
+                    &format!("{} {}", row.method, l.stage(*stage)),
+                    &l.amount(v, indicator)
+                ))
             );
             x += w;
         }
@@ -462,9 +463,8 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     for m in &c.methods {
         let status = match &m.error {
             Some(e) => format!(
-                "<span class=\"error\">{}: {}</span>",
-                esc(&l.t("status-error-short")),
-                esc(e)
+                "<span class=\"error\">{}</span>",
+                esc(&l.label_value(&l.t("status-error-short"), e))
             ),
             None => esc(&l.t("status-ok")),
         };
@@ -519,13 +519,19 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
         }
         let _ = write!(out, "<h3>{}</h3>", esc(&l.t("audit-trail")));
         for a in assessments.iter().filter(|a| a.covers(i)) {
-            let _ = write!(
-                out,
-                "<details><summary><strong>{}</strong>: {}.total = {}</summary>",
-                esc(&a.method.to_string()),
+            let strong = format!("<strong>{}</strong>", esc(&a.method.to_string()));
+            let figure = format!(
+                "{}.total = {}",
                 i.id(),
-                esc(&l.amount(a.total(i).unwrap_or(0.0), i))
+                l.amount(a.total(i).unwrap_or(0.0), i)
             );
+            let summary = msg_html(
+                l,
+                "label-value",
+                &[("value", &figure)],
+                &[("label", &strong)],
+            );
+            let _ = write!(out, "<details><summary>{summary}</summary>");
             if trail_kept == Trail::Full {
                 trail(&mut out, l, a, i);
             }
@@ -542,13 +548,8 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
                     esc(&l.msg("exclusions-count", &[("count", &count)]))
                 );
                 for e in exclusions.iter().take(TRAIL_LIMIT) {
-                    let _ = write!(
-                        out,
-                        "<li>{} {}: {}</li>",
-                        esc(&e.item.to_string()),
-                        e.aspect.map_or("", |x| x.id()),
-                        esc(&e.reason)
-                    );
+                    let what = format!("{} {}", e.item, e.aspect.map_or("", |x| x.id()));
+                    let _ = write!(out, "<li>{}</li>", esc(&l.label_value(&what, &e.reason)));
                 }
                 out.push_str("</ul></details>");
             }

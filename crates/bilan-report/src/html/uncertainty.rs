@@ -215,10 +215,9 @@ fn histogram(
         ] {
             let _ = write!(
                 out,
-                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" {style}><title>{}: {}</title></line>",
+                "<line x1=\"{x:.2}\" y1=\"{pad}\" x2=\"{x:.2}\" y2=\"{}\" {style}><title>{}</title></line>",
                 pad + plot_h,
-                esc(&l.t(what)),
-                esc(&l.amount(v, indicator)),
+                esc(&l.label_value(&l.t(what), &l.amount(v, indicator))),
                 x = at(v)
             );
         }

@@ -72,11 +72,10 @@ fn league_chart(out: &mut String, l: Lang, t: &LeagueTable, figure: &str) {
         if r.status == Status::Ok && w > 0.0 {
             let _ = write!(
                 out,
-                "<rect class=\"bar\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"#4e79a7\"{}><title>{}: {}</title></rect>",
+                "<rect class=\"bar\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"#4e79a7\"{}><title>{}</title></rect>",
                 row_h - 8.0,
                 if v < 0.0 { " fill-opacity=\"0.4\"" } else { "" },
-                esc(&r.system),
-                esc(&l.amount(v, i))
+                esc(&l.label_value(&r.system, &l.amount(v, i)))
             );
         }
         let _ = write!(
@@ -226,13 +225,12 @@ fn divergence_chart(out: &mut String, l: Lang, d: &SystemDivergence, figure: &st
         let x = if *v < 0.0 { axis - w } else { axis };
         let _ = write!(
             out,
-            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect class=\"bar\" x=\"{x:.2}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect><text x=\"{:.2}\" y=\"{}\" font-size=\"11\">{}</text>",
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><rect class=\"bar\" x=\"{x:.2}\" y=\"{y}\" width=\"{w:.2}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect><text x=\"{:.2}\" y=\"{}\" font-size=\"11\">{}</text>",
             y + 14.0,
             esc(label),
             row_h - 6.0,
             if *v < 0.0 { "#59a14f" } else { "#e15759" },
-            esc(label),
-            esc(&l.amount(*v, i)),
+            esc(&l.label_value(label, &l.amount(*v, i))),
             axis + half + 6.0,
             y + 14.0,
             esc(&l.amount(*v, i))

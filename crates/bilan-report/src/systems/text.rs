@@ -130,9 +130,10 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
         if let Some(note) = &r.note {
             // A method's note that starts with the status already says it (in English).
             if note.starts_with(r.status.label()) {
-                let _ = writeln!(out, "- {}: {note}", r.system);
+                let _ = writeln!(out, "- {}", l.label_value(&r.system, note));
             } else {
-                let _ = writeln!(out, "- {}: {}: {note}", r.system, l.status(r.status));
+                let status = l.label_value(&l.status(r.status), note);
+                let _ = writeln!(out, "- {}", l.label_value(&r.system, &status));
             }
             noted = true;
         }
@@ -213,7 +214,7 @@ fn league(out: &mut String, report: &Report<'_>, t: &LeagueTable, h: &str, md: b
     }
     for d in &divs {
         for n in &d.notes {
-            let _ = writeln!(out, "- {}: {n}", d.system);
+            let _ = writeln!(out, "- {}", l.label_value(&d.system, n));
         }
     }
     if divs.iter().any(|d| !d.notes.is_empty()) {
