@@ -128,6 +128,8 @@ col-included = included
 col-excluded = excluded
 col-unaccounted = unaccounted
 label-value = { $label }: { $value }
+# Between the items of a list written on one line (quoted: a value's own spaces are kept).
+list-separator = {"; "}
 reproducibility = Reproducibility
 
 ## The reproducibility stamp

@@ -128,6 +128,7 @@ col-included = inclus
 col-excluded = exclus
 col-unaccounted = non rapprochés
 label-value = { $label } : { $value }
+list-separator = {" ; "}
 reproducibility = Reproductibilité
 
 ## Le tampon de reproductibilité

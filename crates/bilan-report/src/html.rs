@@ -323,7 +323,7 @@ fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
                 esc(&c.item.to_string()),
                 c.aspect.id(),
                 esc(&c.formula),
-                terms.join("; "),
+                terms.join(&l.t("list-separator")),
                 esc(&factor),
                 esc(&l.amount(*v, indicator))
             );

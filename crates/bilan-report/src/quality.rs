@@ -64,7 +64,10 @@ pub fn missing_lines<'a>(
             "{}",
             l.msg(
                 "missing-stages",
-                &[("method", method), ("stages", &list.join("; "))]
+                &[
+                    ("method", method),
+                    ("stages", &list.join(&l.t("list-separator")))
+                ]
             )
         );
     }

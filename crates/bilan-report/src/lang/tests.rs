@@ -239,3 +239,9 @@ fn counts_choose_their_plural_in_each_language() {
         "1\u{202F}234\u{202F}567 éléments"
     );
 }
+
+#[test]
+fn a_list_separator_keeps_its_spaces() {
+    assert_eq!(Lang::En.t("list-separator"), "; ");
+    assert_eq!(Lang::Fr.t("list-separator"), "\u{202F}; ");
+}
