@@ -55,6 +55,13 @@ pub(crate) fn msg_html(
     out
 }
 
+/// A header cell for each of the messages `ids`.
+pub(crate) fn header_cells(out: &mut String, l: Lang, ids: &[&str]) {
+    for id in ids {
+        let _ = write!(out, "<th>{}</th>", esc(&l.t(id)));
+    }
+}
+
 /// The `k`th stand-in for markup while a text is escaped (see [`msg_html`]): private-use
 /// characters, which no text of a report holds.
 pub(crate) fn marker(k: usize) -> String {
@@ -206,15 +213,17 @@ fn divergence_tables(out: &mut String, report: &Report<'_>, indicator: Indicator
             "<table class=\"divergence\"><caption>{}</caption><tr>",
             esc(&caption)
         );
-        for h in [
-            "col-driver",
-            "col-amount",
-            "col-share-of-difference",
-            "col-a-rule",
-            "col-b-rule",
-        ] {
-            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-        }
+        header_cells(
+            out,
+            l,
+            &[
+                "col-driver",
+                "col-amount",
+                "col-share-of-difference",
+                "col-a-rule",
+                "col-b-rule",
+            ],
+        );
         out.push_str("</tr>");
         for a in &d.drivers {
             let share = if d.difference != 0.0 {
@@ -278,15 +287,17 @@ fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
             "<details><summary>{}</summary><table class=\"trail\"><tr>",
             esc(&summary)
         );
-        for h in [
-            "col-item",
-            "col-aspect",
-            "col-formula-and-terms",
-            "col-factor",
-            "col-value",
-        ] {
-            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-        }
+        header_cells(
+            out,
+            l,
+            &[
+                "col-item",
+                "col-aspect",
+                "col-formula-and-terms",
+                "col-factor",
+                "col-value",
+            ],
+        );
         out.push_str("</tr>");
         for (c, v) in rows.iter().take(TRAIL_LIMIT) {
             // Each term escaped on its own, so an estimated one can carry its tag.
@@ -456,9 +467,11 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
         "<table><caption>{}</caption><tr>",
         esc(&l.t("caption-methods"))
     );
-    for h in ["col-method", "col-version", "col-name", "col-status"] {
-        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-    }
+    header_cells(
+        &mut out,
+        l,
+        &["col-method", "col-version", "col-name", "col-status"],
+    );
     out.push_str("</tr>");
     for m in &c.methods {
         let status = match &m.error {

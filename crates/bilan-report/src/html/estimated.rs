@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use bilan_core::assessment::Term;
 
-use super::{esc, msg_html};
+use super::{esc, header_cells, msg_html};
 use crate::estimated::EstimatedValue;
 use crate::lang::Lang;
 
@@ -40,16 +40,18 @@ pub(super) fn section(out: &mut String, l: Lang, values: &[EstimatedValue]) {
         esc(&l.t("estimated-values")),
         msg_html(l, "estimated-intro-html", &[], &[("tag", &tag)])
     );
-    for h in [
-        "col-workload",
-        "col-key",
-        "col-value",
-        "col-estimator",
-        "col-spread",
-        "col-formula",
-    ] {
-        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-    }
+    header_cells(
+        out,
+        l,
+        &[
+            "col-workload",
+            "col-key",
+            "col-value",
+            "col-estimator",
+            "col-spread",
+            "col-formula",
+        ],
+    );
     out.push_str("</tr>");
     for v in values {
         let _ = write!(

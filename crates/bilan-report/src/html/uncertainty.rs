@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use bilan_core::indicator::Indicator;
 use bilan_runner::uncertainty::{Histogram, Interval, Sensitivity, UncertaintyReport};
 
-use super::esc;
+use super::{esc, header_cells};
 use crate::lang::Lang;
 use crate::uncertainty::{
     difference_sentence, figures_of, headline, measure_text, propagation_text, selector,
@@ -100,15 +100,17 @@ pub(super) fn overview(out: &mut String, l: Lang, u: &UncertaintyReport) {
         "<details><summary>{}</summary><table class=\"inputs\"><tr>",
         esc(&summary)
     );
-    for h in [
-        "col-input",
-        "col-source",
-        "col-nominal",
-        "col-distribution",
-        "col-methods",
-    ] {
-        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-    }
+    header_cells(
+        out,
+        l,
+        &[
+            "col-input",
+            "col-source",
+            "col-nominal",
+            "col-distribution",
+            "col-methods",
+        ],
+    );
     out.push_str("</tr>");
     for x in u.inputs.iter().take(INPUT_LIMIT) {
         let source = esc(&l.input_source(&crate::uncertainty::source_id(x.source)));
@@ -356,16 +358,18 @@ pub(super) fn section(out: &mut String, l: Lang, u: &UncertaintyReport, indicato
         "<details><summary>{}</summary><table class=\"intervals\"><tr>",
         esc(&summary)
     );
-    for h in [
-        "col-method",
-        "col-figure",
-        "col-point-value",
-        "col-median",
-        "col-interval",
-        "col-spread-of-median",
-    ] {
-        let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-    }
+    header_cells(
+        out,
+        l,
+        &[
+            "col-method",
+            "col-figure",
+            "col-point-value",
+            "col-median",
+            "col-interval",
+            "col-spread-of-median",
+        ],
+    );
     out.push_str("</tr>");
     let mut last: Option<&str> = None;
     for f in &figures {
@@ -395,14 +399,16 @@ pub(super) fn section(out: &mut String, l: Lang, u: &UncertaintyReport, indicato
             "<table class=\"differences\"><caption>{}</caption><tr>",
             esc(&l.t("u-differences-caption"))
         );
-        for h in [
-            "col-a-to-b",
-            "col-median-difference",
-            "col-interval",
-            "col-verdict",
-        ] {
-            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-        }
+        header_cells(
+            out,
+            l,
+            &[
+                "col-a-to-b",
+                "col-median-difference",
+                "col-interval",
+                "col-verdict",
+            ],
+        );
         out.push_str("</tr>");
         for d in differences {
             let verdict = if d.significant {
@@ -442,9 +448,11 @@ pub(super) fn section(out: &mut String, l: Lang, u: &UncertaintyReport, indicato
             "<table class=\"driver-intervals\"><caption>{}</caption><tr>",
             esc(&l.t("u-drivers-caption"))
         );
-        for h in ["col-a-to-b", "col-driver", "col-nominal", "col-interval"] {
-            let _ = write!(out, "<th>{}</th>", esc(&l.t(h)));
-        }
+        header_cells(
+            out,
+            l,
+            &["col-a-to-b", "col-driver", "col-nominal", "col-interval"],
+        );
         out.push_str("<th></th></tr>");
         let spans_zero = format!(
             "<span class=\"spans-zero\">{}</span>: {}",

@@ -11,7 +11,7 @@ use bilan_runner::systems::{LeagueTable, Status, SystemDivergence};
 
 use super::Report;
 use super::text::{active_drivers, is_noise, output_tokens, ratio_text, residual_text, total_text};
-use crate::html::{CHECK, STYLE, badge, esc};
+use crate::html::{CHECK, STYLE, badge, esc, header_cells};
 use crate::lang::Lang;
 
 const GRADE_COLOURS: [(&str, &str); 5] = [
@@ -89,17 +89,10 @@ fn league_chart(out: &mut String, l: Lang, t: &LeagueTable, figure: &str) {
     out.push_str("</svg>");
 }
 
-/// A header row of `ids`' labels.
-fn header_row(out: &mut String, l: Lang, ids: &[&str]) {
-    for id in ids {
-        let _ = write!(out, "<th>{}</th>", esc(&l.t(id)));
-    }
-}
-
 fn league_table(out: &mut String, l: Lang, t: &LeagueTable) {
     let i = t.indicator;
     out.push_str("<table><tr>");
-    header_row(
+    header_cells(
         out,
         l,
         &["col-system", "col-total", "col-grade", "col-vs-baseline"],
@@ -158,7 +151,7 @@ fn league_table(out: &mut String, l: Lang, t: &LeagueTable) {
         "<table><caption>{}</caption><tr>",
         esc(&l.t("caption-per-unit-matched"))
     );
-    header_row(
+    header_cells(
         out,
         l,
         &[
@@ -254,12 +247,12 @@ fn divergences(out: &mut String, report: &Report<'_>, t: &LeagueTable, id: &str)
         "<h4>{}</h4><table><tr>",
         esc(&l.t("difference-from-baseline"))
     );
-    header_row(out, l, &["col-system-b", "col-b-minus-baseline"]);
+    header_cells(out, l, &["col-system-b", "col-b-minus-baseline"]);
     let drivers = active_drivers(&divs);
     for x in &drivers {
         let _ = write!(out, "<th>{}</th>", esc(&l.system_driver(*x)));
     }
-    header_row(out, l, &["residual"]);
+    header_cells(out, l, &["residual"]);
     out.push_str("</tr>");
     for d in &divs {
         let _ = write!(
@@ -299,7 +292,7 @@ fn divergences(out: &mut String, report: &Report<'_>, t: &LeagueTable, id: &str)
             "<table><caption>{}</caption><tr>",
             esc(&l.t("caption-by-kind"))
         );
-        header_row(out, l, &["col-kind", "b-minus-a"]);
+        header_cells(out, l, &["col-kind", "b-minus-a"]);
         out.push_str("</tr>");
         for k in &d.by_kind {
             let _ = write!(
@@ -337,7 +330,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
         "<h1>{}</h1><table><tr>",
         esc(&l.msg("systems-title", &[("count", &count)]))
     );
-    header_row(
+    header_cells(
         &mut out,
         l,
         &["col-system", "col-inventory-name", "col-reporting-period"],
