@@ -459,7 +459,7 @@ pub mod work;
 pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
 pub use contribution::{Allocation, Contribution, ContributionMeta};
-pub use functional::{functional_unit_results, unit_of, workloads_of};
+pub use functional::{functional_unit_results, results_of, unit_of, workloads_of};
 pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermMeta, TermSource};
 

@@ -80,9 +80,19 @@ pub fn functional_unit_results(
     inventory: &Inventory,
     assessment: &Assessment,
 ) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
+    results_of(inventory, &inventory.functional_units, assessment)
+}
+
+/// [`functional_unit_results`] for the functional units `fus` over `inventory`'s workloads,
+/// in place of the inventory's own: a method profile's units, without copying the inventory
+/// to give it other units.
+pub fn results_of(
+    inventory: &Inventory,
+    fus: &[FunctionalUnit],
+    assessment: &Assessment,
+) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
     let mut results = Vec::new();
     let mut notes = Vec::new();
-    let fus = &inventory.functional_units;
     // Workloads by position: contributions and allocations follow the inventory's order,
     // so the locator mostly finds them without hashing.
     let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_str()));

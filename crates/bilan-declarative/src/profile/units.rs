@@ -7,11 +7,11 @@
 //! never a number and never a failure of the method: the profile asks every system for the
 //! same units, and saying which ones a system cannot give is part of the comparison.
 
-use bilan_core::assessment::{Assessment, MissingUnit, functional_unit_results};
+use bilan_core::assessment::{Assessment, MissingUnit, results_of};
 use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory};
 use bilan_core::method::MethodError;
 
-/// The wording of a note by which `functional_unit_results` skips a unit.
+/// The wording of a note by which `results_of` skips a unit.
 const NOT_APPLICABLE: &str = "is not applicable: ";
 
 /// Adds to `a` the results of the functional units `kinds` (declared by the profile of
@@ -71,11 +71,10 @@ pub(super) fn add(
     if todo.is_empty() {
         return Ok(());
     }
-    // One copy of the inventory, its functional units replaced by each profile unit in turn:
-    // the shared computation then reads the profile's unit as it reads the inventory's own.
-    let mut own_units = inventory.clone();
     for kind in todo {
-        own_units.functional_units = vec![FunctionalUnit {
+        // Each profile unit in turn, over the inventory's workloads: the shared computation
+        // reads it as it reads the inventory's own units.
+        let own = FunctionalUnit {
             id: kind.id().to_owned(),
             kind,
             workloads: Vec::new(),
@@ -83,8 +82,8 @@ pub(super) fn add(
                 "{} (functional unit of the profile of {file})",
                 kind.id()
             )),
-        }];
-        match unit(&own_units, kind, a) {
+        };
+        match unit(inventory, &own, a) {
             Ok((results, notes)) => {
                 for note in notes {
                     if !a.warnings.contains(&note) {
@@ -108,7 +107,7 @@ pub(super) fn add(
 #[allow(clippy::type_complexity)]
 fn unit(
     inventory: &Inventory,
-    kind: FunctionalUnitKind,
+    fu: &FunctionalUnit,
     a: &Assessment,
 ) -> Result<
     (
@@ -117,7 +116,7 @@ fn unit(
     ),
     String,
 > {
-    let phases = kind.default_phases();
+    let phases = fu.kind.default_phases();
     if !inventory
         .workloads
         .iter()
@@ -125,10 +124,11 @@ fn unit(
     {
         return Err(bilan_core::quality::no_workload(phases));
     }
-    let (results, notes) = functional_unit_results(inventory, a).map_err(|e| match e {
-        MethodError::Input { message, .. } => message,
-        other => other.to_string(),
-    })?;
+    let (results, notes) =
+        results_of(inventory, std::slice::from_ref(fu), a).map_err(|e| match e {
+            MethodError::Input { message, .. } => message,
+            other => other.to_string(),
+        })?;
     if results.is_empty() {
         let reason = notes
             .iter()
