@@ -24,7 +24,7 @@ pub(crate) fn explain(
         .figure
         .parse()
         .map_err(|e: String| Failure::Usage(anyhow!("--figure: {e}")))?;
-    let session = Session::open(&cmd.inventory, &cmd.common, io, timings)?;
+    let session = Session::open_with_text(&cmd.inventory, &cmd.common, io, timings)?;
     let ran = session.run();
     let uncertainty = super::uncertainty::report(
         &cmd.common.uncertainty,

@@ -244,6 +244,8 @@ pub(crate) fn parameters(
 
 /// An inventory, factors and methods, ready to run.
 pub(crate) struct Session {
+    /// The inventory's file; its text is empty unless the session was opened to read it
+    /// again ([`Session::open`]).
     pub(crate) file: SourceFile,
     pub(crate) inventory: Inventory,
     pub(crate) factors: FactorSet,
@@ -255,11 +257,35 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// Reads and checks the inventory, factors and methods. The inventory's text is kept only
+    /// when `--uncertainty` will read its distributions again: the text of a large inventory
+    /// is as large as the file, and nothing else reads it once the inventory is checked.
     pub(crate) fn open(
         inventory: &Path,
         common: &Common,
         io: &mut Io<'_>,
         timings: &mut Timings,
+    ) -> Result<Session, Failure> {
+        let keep_text = common.uncertainty.mode.is_some();
+        Session::read(inventory, common, io, timings, keep_text)
+    }
+
+    /// [`Session::open`] keeping the inventory's text, for a command that points at its lines.
+    pub(crate) fn open_with_text(
+        inventory: &Path,
+        common: &Common,
+        io: &mut Io<'_>,
+        timings: &mut Timings,
+    ) -> Result<Session, Failure> {
+        Session::read(inventory, common, io, timings, true)
+    }
+
+    fn read(
+        inventory: &Path,
+        common: &Common,
+        io: &mut Io<'_>,
+        timings: &mut Timings,
+        keep_text: bool,
     ) -> Result<Session, Failure> {
         crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
@@ -329,6 +355,10 @@ impl Session {
                 .collect(),
             settings: common.settings.clone(),
         };
+        let mut file = file;
+        if !keep_text {
+            file.text = String::new();
+        }
         Ok(Session {
             file,
             inventory: inv,
