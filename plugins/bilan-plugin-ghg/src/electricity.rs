@@ -30,51 +30,10 @@ impl<'a> Run<'a> {
 
     pub(super) fn energy(&mut self, w: &'a Workload) -> Result<Energy<'a>, MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
-        let pue_term = self.site_ctx(&item, &w.site)?.pue.clone();
-        let pue = pue_term.value;
-        let (energy_terms, e_dev) = device_energy(w, &item)?;
-        let device_formula = device_formula(&energy_terms);
-        let mut sum = EnergySum::default();
-        sum.add(e_dev, w.energy_boundary());
-        let mut slices = vec![Slice {
-            aspect: Aspect::Electricity,
-            formula: device_formula.to_owned(),
-            terms: energy_terms.clone(),
-            presence: None,
-            pue: device_pue(&pue_term, w),
-        }];
-        if let Some(idle) = &w.idle_energy {
-            let v = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
-            sum.add(v, w.idle_energy_boundary());
-            slices.push(Slice {
-                aspect: Aspect::IdleElectricity,
-                formula: "E_idle".to_owned(),
-                terms: vec![idle_energy(v)],
-                presence: Some(Driver::IdleOverhead),
-                pue: idle_pue(&pue_term, w),
-            });
-        }
-        if let Some(host) = &w.host_overhead {
-            let (host, kwh) = host_overhead(host, e_dev, &item)?;
-            sum.add(kwh, host_boundary(w, &host));
-            let host_pue = host_pue(&pue_term, w, &host);
-            let (formula, terms) = match host {
-                HostOverhead::Share(f_host) => {
-                    let mut terms = energy_terms;
-                    terms.push(f_host);
-                    (format!("{device_formula} × f_host"), terms)
-                }
-                HostOverhead::Energy(e_host) => ("E_host".to_owned(), vec![e_host]),
-            };
-            let slice = Slice {
-                aspect: Aspect::HostElectricity,
-                formula,
-                terms,
-                presence: Some(Driver::IdleOverhead),
-                pue: host_pue,
-            };
-            slices.push(slice);
-        }
+        let pue = self.site_ctx(&item, &w.site)?.pue.value;
+        // The slices' terms are built again when the workload is charged: a large inventory's
+        // workloads are all held until then, and their terms would double what they take.
+        let (_, sum) = self.slices(w, &item)?;
         let share = self.share(&item, w.period.as_ref());
         let facility = if sum.has_facility() {
             sum.at_facility(pue) * share.value()
@@ -84,12 +43,60 @@ impl<'a> Run<'a> {
         Ok(Energy {
             w,
             item,
-            slices,
             e_it: sum.at_it(pue),
             sum,
             share,
             facility,
         })
+    }
+
+    /// `w`'s IT energy in slices (device, idle, host), as terms, and their energy by the
+    /// boundary it was measured at.
+    fn slices(&self, w: &Workload, item: &ItemRef) -> Result<(Vec<Slice>, EnergySum), MethodError> {
+        let pue_term = &self.site_ctx(item, &w.site)?.pue;
+        let (energy_terms, e_dev) = device_energy(w, item)?;
+        let device_formula = device_formula(&energy_terms);
+        let mut sum = EnergySum::default();
+        sum.add(e_dev, w.energy_boundary());
+        let mut slices = vec![Slice {
+            aspect: Aspect::Electricity,
+            formula: device_formula.to_owned(),
+            terms: energy_terms.clone(),
+            presence: None,
+            pue: device_pue(pue_term, w),
+        }];
+        if let Some(idle) = &w.idle_energy {
+            let v = idle.to(&units::KWH).map_err(|e| input_error(item, e))?;
+            sum.add(v, w.idle_energy_boundary());
+            slices.push(Slice {
+                aspect: Aspect::IdleElectricity,
+                formula: "E_idle".to_owned(),
+                terms: vec![idle_energy(v)],
+                presence: Some(Driver::IdleOverhead),
+                pue: idle_pue(pue_term, w),
+            });
+        }
+        if let Some(host) = &w.host_overhead {
+            let (host, kwh) = host_overhead(host, e_dev, item)?;
+            sum.add(kwh, host_boundary(w, &host));
+            let host_pue = host_pue(pue_term, w, &host);
+            let (formula, terms) = match host {
+                HostOverhead::Share(f_host) => {
+                    let mut terms = energy_terms;
+                    terms.push(f_host);
+                    (format!("{device_formula} × f_host"), terms)
+                }
+                HostOverhead::Energy(e_host) => ("E_host".to_owned(), vec![e_host]),
+            };
+            slices.push(Slice {
+                aspect: Aspect::HostElectricity,
+                formula,
+                terms,
+                presence: Some(Driver::IdleOverhead),
+                pue: host_pue,
+            });
+        }
+        Ok((slices, sum))
     }
 
     /// For each workload, the cloud-compute service whose allocated emissions cover it: one
@@ -179,11 +186,12 @@ impl<'a> Run<'a> {
             );
             return Ok(());
         }
+        let (slices, _) = self.slices(e.w, &item)?;
         let ctx = self.site_ctx(&item, &e.w.site)?;
         let (scope2, pue, grid) = (ctx.scope2, ctx.pue.clone(), ctx.grid.clone());
         let (upstream, market) = (ctx.upstream.clone(), ctx.market.clone());
         if let Some(s) = service.and_then(|i| self.inv.services.get(i)) {
-            for slice in &e.slices {
+            for slice in &slices {
                 self.b.exclude(
                     item.clone(),
                     Some(slice.aspect),
@@ -207,7 +215,7 @@ impl<'a> Run<'a> {
         self.it_energy += e.e_it * e.share.value();
         match &grid {
             Ok(grid) => {
-                for slice in &e.slices {
+                for slice in &slices {
                     let mut draft = Draft::new(
                         item.clone(),
                         slice.aspect,
@@ -236,7 +244,7 @@ impl<'a> Run<'a> {
                 }
             }
             Err(reason) => {
-                for slice in &e.slices {
+                for slice in &slices {
                     self.b.exclude(
                         item.clone(),
                         Some(slice.aspect),

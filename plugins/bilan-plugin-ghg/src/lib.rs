@@ -263,7 +263,6 @@ impl Share {
 struct Energy<'a> {
     w: &'a Workload,
     item: ItemRef,
-    slices: Vec<Slice>,
     /// IT energy of every slice, kWh (what was measured at the facility boundary divided
     /// by the site's PUE).
     e_it: f64,
