@@ -4,7 +4,7 @@
 //! (its contributions) at once, so a comparison keeps per workload only what its figures,
 //! reconciliation and divergence need.
 
-use bilan_core::assessment::{Assessment, Breakdown, ItemKind};
+use bilan_core::assessment::{Assessment, Breakdown};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::Descriptor;
@@ -34,14 +34,13 @@ impl std::fmt::Debug for Prepared {
 /// matching contributions across methods.
 pub struct Items<'a> {
     pub(crate) inventory: &'a Inventory,
-    pub(crate) list: Vec<(ItemKind, &'a str)>,
     pub(crate) ids: ItemIds<'a>,
 }
 
 impl std::fmt::Debug for Items<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items")
-            .field("items", &self.list.len())
+            .field("items", &self.ids.items().len())
             .finish_non_exhaustive()
     }
 }
@@ -49,12 +48,9 @@ impl std::fmt::Debug for Items<'_> {
 impl<'a> Items<'a> {
     /// The items of `inventory`, numbered.
     pub fn of(inventory: &'a Inventory) -> Items<'a> {
-        let list = reconcile::items(inventory);
-        let ids = ItemIds::new(list.iter().copied());
         Items {
             inventory,
-            list,
-            ids,
+            ids: ItemIds::new(reconcile::items(inventory)),
         }
     }
 }
@@ -62,7 +58,7 @@ impl<'a> Items<'a> {
 /// `a`, by the method `descriptor` describes, prepared for the comparison.
 pub(crate) fn prepare(items: &Items<'_>, descriptor: &Descriptor, a: &Assessment) -> Prepared {
     Prepared {
-        reconciliation: reconcile::reconcile(&items.list, a),
+        reconciliation: reconcile::reconcile(items.ids.items(), a),
         breakdowns: a.breakdowns(),
         quality: bilan_core::quality::assess(items.inventory, a),
         index: Index::new(descriptor, a, &items.ids),

@@ -6,14 +6,14 @@
 //! built, and it is built from one assessment alone (items are numbered by a shared
 //! [`ItemIds`]), so each method's index is built as soon as that method has run.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use bilan_core::assessment::{
     Aspect, Assessment, Contribution, Driver, IndicatorValue, ItemKind, Term,
 };
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::groups::{Side, term_group};
 use super::{GROUPS, driver_index};
@@ -23,32 +23,49 @@ pub(super) const NONE: u32 = u32::MAX;
 
 /// Dense numbers for the items of every assessment of a comparison, so that contributions of
 /// two methods are matched by number rather than by hashing their ids again for every pair.
-/// The inventory's items are numbered up front, without a lock; an item no inventory lists
-/// (a plugin's own) is numbered on first sight, under one.
+/// The inventory's items are numbered by their place in it; the table from id to number is
+/// built on the first item not found at the place a method's order suggests (a method
+/// mostly accounts for the items in inventory order, so with a large inventory it is often
+/// never built). An item no inventory lists (a plugin's own) is numbered on first sight,
+/// under a lock.
 pub(crate) struct ItemIds<'a> {
-    known: FxHashMap<(ItemKind, &'a str), u32>,
     /// The known items in number order.
     order: Vec<(ItemKind, &'a str)>,
+    known: OnceLock<FxHashMap<(ItemKind, &'a str), u32>>,
     other: Mutex<FxHashMap<(ItemKind, Box<str>), u32>>,
 }
 
 impl<'a> ItemIds<'a> {
-    /// Numbers `items` in order.
+    /// Numbers `items` in order; an item listed twice keeps its first number.
     pub(crate) fn new(items: impl IntoIterator<Item = (ItemKind, &'a str)>) -> ItemIds<'a> {
-        let mut known = FxHashMap::default();
-        let mut order = Vec::new();
-        for item in items {
-            let next = u32::try_from(known.len()).unwrap_or(NONE);
-            known.entry(item).or_insert_with(|| {
-                order.push(item);
-                next
-            });
-        }
+        // The set of those seen is dropped at once: what is kept is the list.
+        let mut seen = FxHashSet::default();
+        let order: Vec<(ItemKind, &'a str)> =
+            items.into_iter().filter(|i| seen.insert(*i)).collect();
         ItemIds {
-            known,
             order,
+            known: OnceLock::new(),
             other: Mutex::default(),
         }
+    }
+
+    /// The items numbered up front, in number order.
+    pub(crate) fn items(&self) -> &[(ItemKind, &'a str)] {
+        &self.order
+    }
+
+    /// The table from item to number, built on first use.
+    fn known(&self) -> &FxHashMap<(ItemKind, &'a str), u32> {
+        self.known.get_or_init(|| {
+            let mut known =
+                FxHashMap::with_capacity_and_hasher(self.order.len(), Default::default());
+            for (n, item) in self.order.iter().enumerate() {
+                known
+                    .entry(*item)
+                    .or_insert_with(|| u32::try_from(n).unwrap_or(NONE));
+            }
+            known
+        })
     }
 
     /// The items of `a` numbered up front, for indexing assessments of an inventory not at
@@ -81,14 +98,14 @@ impl<'a> ItemIds<'a> {
     }
 
     fn id(&self, kind: ItemKind, id: &str) -> u32 {
-        if let Some(&n) = self.known.get(&(kind, id)) {
+        if let Some(&n) = self.known().get(&(kind, id)) {
             return n;
         }
         let mut other = self.other.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(&n) = other.get(&(kind, id) as &dyn Lookup) {
             return n;
         }
-        let next = u32::try_from(self.known.len() + other.len()).unwrap_or(NONE);
+        let next = u32::try_from(self.order.len() + other.len()).unwrap_or(NONE);
         other.insert((kind, id.into()), next);
         next
     }
@@ -140,12 +157,12 @@ struct Entry {
     item: u32,
     /// The next entry of the same item, or `NONE`.
     next: u32,
-    /// Its terms' effects: `effects[effects..effects + n_effects]`.
+    /// Where its terms' effects start in `effects`; they end where the next entry's start
+    /// ([`Index::effects_of`]).
     effects: u32,
-    /// Its values: `values[values..values + n_values]`.
+    /// Where its values start in `values`; they end where the next entry's start
+    /// ([`Index::values_of`]).
     values: u32,
-    n_effects: u16,
-    n_values: u8,
     aspect: Aspect,
     presence: Option<Driver>,
 }
@@ -241,8 +258,22 @@ impl Index {
             excluded: FxHashMap::default(),
             excluded_items: FxHashMap::default(),
         };
+        // Every list at its exact size: grown by doubling, they would keep up to twice what
+        // they hold, for every method of a comparison until it ends.
+        let counted = || assessment.contributions.iter().filter(|c| !c.memo);
+        let entries = counted().count();
+        index.entries.reserve_exact(entries);
+        // A key (item and aspect) has one entry or more.
+        index.order.reserve_exact(entries);
+        let terms = counted().map(|c| c.terms.len()).sum();
+        index.effect_groups.reserve_exact(terms);
+        index.effects.reserve_exact(terms);
+        index
+            .values
+            .reserve_exact(counted().map(|c| c.values.len()).sum());
+        index.by_item.reserve_exact(ids.items().len());
         // The last entry of each item while the chains are built.
-        let mut last: Vec<u32> = Vec::new();
+        let mut last: Vec<u32> = Vec::with_capacity(ids.items().len());
         let mut recent = [None; Indicator::ALL.len()];
         let mut hint = 0;
         for (n, c) in assessment.contributions.iter().enumerate() {
@@ -295,15 +326,15 @@ impl Index {
                 next: NONE,
                 effects,
                 values,
-                n_effects: u16::try_from(c.terms.len()).unwrap_or(u16::MAX),
-                n_values: u8::try_from(index.values.len() - values as usize).unwrap_or(u8::MAX),
                 aspect: c.aspect,
                 presence: c.presence,
             });
         }
+        let mut hint = 0;
         for e in &assessment.exclusions {
             let Some(d) = e.driver else { continue };
-            let item = ids.id(e.item.kind, &e.item.id);
+            let item = ids.id_near(e.item.kind, &e.item.id, hint);
+            hint = item;
             match e.aspect {
                 Some(aspect) => {
                     index.excluded.entry((item, aspect)).or_insert(d);
@@ -364,10 +395,30 @@ impl Index {
             .copied()
     }
 
+    /// Where entry `e`'s terms' effects lie in `effects` (and their groups in
+    /// `effect_groups`): from its start to the next entry's.
+    fn effects_of(&self, e: u32) -> std::ops::Range<usize> {
+        let n = e as usize;
+        let end = self
+            .entries
+            .get(n + 1)
+            .map_or(self.effects.len(), |next| next.effects as usize);
+        self.entries[n].effects as usize..end
+    }
+
+    /// Where entry `e`'s values lie in `values`: from its start to the next entry's.
+    fn values_of(&self, e: u32) -> std::ops::Range<usize> {
+        let n = e as usize;
+        let end = self
+            .entries
+            .get(n + 1)
+            .map_or(self.values.len(), |next| next.values as usize);
+        self.entries[n].values as usize..end
+    }
+
     /// The product of entry `e`'s terms by driver group; the same for every indicator.
     pub(super) fn term_groups(&self, e: u32) -> [f64; GROUPS] {
-        let entry = &self.entries[e as usize];
-        let terms = entry.effects as usize..entry.effects as usize + entry.n_effects as usize;
+        let terms = self.effects_of(e);
         let mut g = [1.0; GROUPS];
         for (&group, &effect) in self.effect_groups[terms.clone()]
             .iter()
@@ -387,8 +438,9 @@ impl Index {
         indicator: Indicator,
     ) -> Option<Side> {
         let entry = &self.entries[e as usize];
-        let start = entry.values as usize;
-        let at = self.values[start..start + entry.n_values as usize]
+        let values = self.values_of(e);
+        let start = values.start;
+        let at = self.values[values]
             .iter()
             .position(|v| v.indicator == indicator)?
             + start;
@@ -399,8 +451,7 @@ impl Index {
             self.kept.get(&(at as u32)).copied().unwrap_or(f64::NAN)
         } else {
             // As the builder computed it: the terms' product, in their order, times the factor.
-            let effects = entry.effects as usize..entry.effects as usize + entry.n_effects as usize;
-            self.effects[effects].iter().product::<f64>() * canonical
+            self.effects[self.effects_of(e)].iter().product::<f64>() * canonical
         };
         Some(Side {
             groups: terms,

@@ -75,3 +75,39 @@ fn values_computed_again_are_the_stored_ones_bit_for_bit() {
 fn a_value_is_eight_bytes() {
     assert_eq!(size_of::<super::Value>(), 8);
 }
+
+#[test]
+fn an_entry_is_twenty_four_bytes() {
+    assert_eq!(size_of::<super::Entry>(), 24);
+}
+
+/// Items are numbered by their place, found in order without the table and out of order
+/// with it; an item listed twice keeps its first number, and one not listed is numbered
+/// after the listed ones, once.
+#[test]
+fn items_are_numbered_by_place_in_any_order() {
+    use bilan_core::assessment::ItemKind::{Fleet, Workload};
+    let ids = ItemIds::new([
+        (Fleet, "f"),
+        (Workload, "a"),
+        (Workload, "b"),
+        (Workload, "a"),
+        (Workload, "c"),
+    ]);
+    assert_eq!(ids.items().len(), 4);
+    assert_eq!(ids.id_near(Workload, "a", 0), 1);
+    assert_eq!(ids.id_near(Workload, "b", 1), 2);
+    assert!(
+        ids.known.get().is_none(),
+        "in order, the table is not built"
+    );
+    assert_eq!(ids.id_near(Workload, "c", 0), 3);
+    assert_eq!(ids.id_near(Fleet, "f", 3), 0);
+    assert_eq!(
+        ids.id_near(Fleet, "a", 0),
+        4,
+        "another kind is another item"
+    );
+    assert_eq!(ids.id(Fleet, "a"), 4);
+    assert_eq!(ids.id(Workload, "d"), 5);
+}
