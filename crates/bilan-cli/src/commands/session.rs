@@ -244,8 +244,8 @@ pub(crate) fn parameters(
 
 /// An inventory, factors and methods, ready to run.
 pub(crate) struct Session {
-    /// The inventory's file; its text is empty unless the session was opened to read it
-    /// again ([`Session::open`]).
+    /// The inventory's file; its text is empty unless `--uncertainty` will read it again
+    /// ([`Session::open`]) or the session was opened with [`Session::open_with_text`].
     pub(crate) file: SourceFile,
     pub(crate) inventory: Inventory,
     pub(crate) factors: FactorSet,

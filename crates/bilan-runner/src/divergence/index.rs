@@ -31,6 +31,9 @@ pub(super) const NONE: u32 = u32::MAX;
 pub(crate) struct ItemIds<'a> {
     /// The known items in number order.
     order: Vec<(ItemKind, &'a str)>,
+    /// The kinds `order` has, one bit each: an item of another kind (a site) is never
+    /// looked up in the table, so it does not build it.
+    kinds: u64,
     known: OnceLock<FxHashMap<(ItemKind, &'a str), u32>>,
     other: Mutex<FxHashMap<(ItemKind, Box<str>), u32>>,
 }
@@ -43,6 +46,9 @@ impl<'a> ItemIds<'a> {
         let order: Vec<(ItemKind, &'a str)> =
             items.into_iter().filter(|i| seen.insert(*i)).collect();
         ItemIds {
+            kinds: order
+                .iter()
+                .fold(0, |bits, (kind, _)| bits | kind_bit(*kind)),
             order,
             known: OnceLock::new(),
             other: Mutex::default(),
@@ -98,7 +104,9 @@ impl<'a> ItemIds<'a> {
     }
 
     fn id(&self, kind: ItemKind, id: &str) -> u32 {
-        if let Some(&n) = self.known().get(&(kind, id)) {
+        if self.kinds & kind_bit(kind) != 0
+            && let Some(&n) = self.known().get(&(kind, id))
+        {
             return n;
         }
         let mut other = self.other.lock().unwrap_or_else(PoisonError::into_inner);
@@ -109,6 +117,11 @@ impl<'a> ItemIds<'a> {
         other.insert((kind, id.into()), next);
         next
     }
+}
+
+/// `kind`'s bit in [`ItemIds::kinds`].
+fn kind_bit(kind: ItemKind) -> u64 {
+    1 << (kind as u32 % 64)
 }
 
 /// Looking up an owned `(kind, id)` key by a borrowed one.
@@ -242,7 +255,7 @@ impl Index {
             totals: assessment.totals(),
             order: Vec::new(),
             by_item: Vec::new(),
-            entries: Vec::with_capacity(assessment.contributions.len()),
+            entries: Vec::new(),
             effect_groups: Vec::new(),
             effects: Vec::new(),
             values: Vec::new(),

@@ -86,7 +86,7 @@ fn an_entry_is_twenty_four_bytes() {
 /// after the listed ones, once.
 #[test]
 fn items_are_numbered_by_place_in_any_order() {
-    use bilan_core::assessment::ItemKind::{Fleet, Workload};
+    use bilan_core::assessment::ItemKind::{Fleet, Site, Workload};
     let ids = ItemIds::new([
         (Fleet, "f"),
         (Workload, "a"),
@@ -101,13 +101,19 @@ fn items_are_numbered_by_place_in_any_order() {
         ids.known.get().is_none(),
         "in order, the table is not built"
     );
+    assert_eq!(ids.id(Site, "s"), 4, "a kind not listed is numbered after");
+    assert!(
+        ids.known.get().is_none(),
+        "nor does a kind not listed build it"
+    );
     assert_eq!(ids.id_near(Workload, "c", 0), 3);
     assert_eq!(ids.id_near(Fleet, "f", 3), 0);
     assert_eq!(
         ids.id_near(Fleet, "a", 0),
-        4,
+        5,
         "another kind is another item"
     );
-    assert_eq!(ids.id(Fleet, "a"), 4);
-    assert_eq!(ids.id(Workload, "d"), 5);
+    assert_eq!(ids.id(Fleet, "a"), 5);
+    assert_eq!(ids.id(Workload, "d"), 6);
+    assert_eq!(ids.id(Site, "s"), 4, "once");
 }
