@@ -411,22 +411,23 @@ impl Index {
     /// Where entry `e`'s terms' effects lie in `effects` (and their groups in
     /// `effect_groups`): from its start to the next entry's.
     fn effects_of(&self, e: u32) -> std::ops::Range<usize> {
-        let n = e as usize;
-        let end = self
-            .entries
-            .get(n + 1)
-            .map_or(self.effects.len(), |next| next.effects as usize);
-        self.entries[n].effects as usize..end
+        self.span(e, |entry| entry.effects, self.effects.len())
     }
 
     /// Where entry `e`'s values lie in `values`: from its start to the next entry's.
     fn values_of(&self, e: u32) -> std::ops::Range<usize> {
+        self.span(e, |entry| entry.values, self.values.len())
+    }
+
+    /// Entry `e`'s part of a list the entries share in order, where `start` says where each
+    /// entry's part starts and the last one ends at `len`.
+    fn span(&self, e: u32, start: impl Fn(&Entry) -> u32, len: usize) -> std::ops::Range<usize> {
         let n = e as usize;
         let end = self
             .entries
             .get(n + 1)
-            .map_or(self.values.len(), |next| next.values as usize);
-        self.entries[n].values as usize..end
+            .map_or(len, |next| start(next) as usize);
+        start(&self.entries[n]) as usize..end
     }
 
     /// The product of entry `e`'s terms by driver group; the same for every indicator.
