@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use bilan_core::assessment::{Assessment, ItemRef};
 
@@ -16,7 +16,7 @@ struct Seen<'a> {
     text: &'a str,
     methods: Vec<&'a str>,
     items: Vec<&'a ItemRef>,
-    known: HashSet<&'a ItemRef>,
+    known: FxHashSet<&'a ItemRef>,
 }
 
 /// Writes the section, headed by `h2`; nothing when no method assumed anything.
@@ -24,7 +24,7 @@ pub(super) fn section(out: &mut String, (l, h2): (Lang, &str), assessments: &[&A
     // (text, methods, items), in first-seen order; found by text, and each item's presence
     // by a set: a method may record one item per workload, a million of them.
     let mut seen: Vec<Seen<'_>> = Vec::new();
-    let mut by_text: HashMap<&str, usize> = HashMap::new();
+    let mut by_text: FxHashMap<&str, usize> = FxHashMap::default();
     for a in assessments {
         for assumption in &a.assumptions {
             let at = *by_text.entry(&assumption.text).or_insert_with(|| {
@@ -32,7 +32,7 @@ pub(super) fn section(out: &mut String, (l, h2): (Lang, &str), assessments: &[&A
                     text: &assumption.text,
                     methods: Vec::new(),
                     items: Vec::new(),
-                    known: HashSet::new(),
+                    known: FxHashSet::default(),
                 });
                 seen.len() - 1
             });
@@ -42,6 +42,7 @@ pub(super) fn section(out: &mut String, (l, h2): (Lang, &str), assessments: &[&A
             {
                 entry.methods.push(&a.method.id);
             }
+            entry.known.reserve(assumption.items.len());
             for item in &assumption.items {
                 if entry.known.insert(item) {
                     entry.items.push(item);
