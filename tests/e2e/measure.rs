@@ -147,7 +147,7 @@ fn a_new_inventory_is_created_and_validates() {
     let inv = load(&inventory);
     assert_eq!(inv.sites[0].id, "local");
     let w = &inv.workloads[0];
-    assert_eq!(w.id, "run-1");
+    assert_eq!(&*w.id, "run-1");
     assert_eq!(w.site, "local");
     assert_eq!(w.devices, Some(2.0));
     assert!(w.host_overhead.is_some());

@@ -147,7 +147,7 @@ impl Methodology for {{Type}} {
             b.not_covered(indicator, "this method counts carbon only");
         }
         for w in &inventory.workloads {
-            let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+            let item = ItemRef::new(ItemKind::Workload, w.id.clone());
             let site = inventory
                 .site(&w.site)
                 .ok_or_else(|| input_error(&item, format!("unknown site `{}`", w.site)))?;

@@ -282,7 +282,7 @@ impl<'a> Sources<'a> {
         }
         for w in &inv.workloads {
             if let Some(p) = &w.provenance {
-                provenance.insert((ItemKind::Workload, w.id.as_str()), p);
+                provenance.insert((ItemKind::Workload, w.id.as_ref()), p);
             }
         }
         for s in &inv.services {
@@ -294,7 +294,7 @@ impl<'a> Sources<'a> {
             .workloads
             .iter()
             .filter(|w| w.measurement.is_some())
-            .map(|w| (w.id.as_str(), ()))
+            .map(|w| (w.id.as_ref(), ()))
             .collect();
         Sources {
             provenance,

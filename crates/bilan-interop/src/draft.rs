@@ -157,7 +157,11 @@ pub fn slug(text: &str, fallback: &str, max: usize) -> String {
 }
 
 /// A workload with only its id, phase and site.
-pub fn workload(id: impl Into<String>, phase: Phase, site: impl Into<String>) -> Workload {
+pub fn workload(
+    id: impl Into<std::sync::Arc<str>>,
+    phase: Phase,
+    site: impl Into<String>,
+) -> Workload {
     Workload {
         id: id.into(),
         phase,

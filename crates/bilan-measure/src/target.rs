@@ -154,7 +154,7 @@ impl Target {
         }
         let workloads: Vec<&str> = self
             .inventory()
-            .map(|inv| inv.workloads.iter().map(|w| w.id.as_str()).collect())
+            .map(|inv| inv.workloads.iter().map(|w| w.id.as_ref()).collect())
             .unwrap_or_default();
         let id = match &request.workload {
             Some(id) if workloads.contains(&id.as_str()) => {

@@ -82,7 +82,7 @@ pub fn collect(inventory: &Inventory) -> Vec<EstimatedValue> {
         .iter()
         .flat_map(|w| {
             w.estimated.iter().map(|e| EstimatedValue {
-                workload: w.id.clone(),
+                workload: w.id.to_string(),
                 key: e.key.to_owned(),
                 path: format!("{}[{}].{}", ItemKind::Workload.key(), w.id, e.key),
                 value: e.value,

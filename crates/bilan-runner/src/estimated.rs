@@ -15,7 +15,7 @@ pub(crate) fn index(inventory: &Inventory) -> FxHashMap<&str, &[Estimated]> {
         .workloads
         .iter()
         .filter(|w| !w.estimated.is_empty())
-        .map(|w| (w.id.as_str(), w.estimated.as_slice()))
+        .map(|w| (w.id.as_ref(), w.estimated.as_slice()))
         .collect()
 }
 

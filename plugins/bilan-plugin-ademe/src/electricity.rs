@@ -95,7 +95,7 @@ impl<'a> Run<'a> {
     }
 
     pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
-        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let site = self
             .sites
             .get(w.site.as_str())

@@ -181,7 +181,7 @@ struct Run<'a> {
 
 impl<'a> Run<'a> {
     fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
-        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let record = w
             .reported
             .as_ref()

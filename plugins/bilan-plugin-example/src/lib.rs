@@ -272,7 +272,7 @@ impl<'a> Run<'a> {
     }
 
     fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
-        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let (pue, ci) = self.site(&w.site, &item)?;
         let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, ci)]);
         let psf = Term::new(

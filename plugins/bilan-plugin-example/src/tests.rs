@@ -121,7 +121,7 @@ fn usage_factor_applies_to_computed_power_and_idle_energy_is_excluded() {
         let c = a
             .contributions
             .iter()
-            .find(|c| *c.item.id == w.id && c.aspect == Aspect::Electricity)
+            .find(|c| c.item.id == w.id && c.aspect == Aspect::Electricity)
             .expect("device electricity");
         let u = c.terms.iter().find(|t| t.symbol == "u");
         match (&w.energy, w.utilisation) {
@@ -130,7 +130,7 @@ fn usage_factor_applies_to_computed_power_and_idle_energy_is_excluded() {
             (None, None) => assert_eq!(u.map(|t| t.value), Some(1.0), "{}", w.id),
         }
         if w.idle_energy.is_some() {
-            assert!(a.exclusions.iter().any(|x| *x.item.id == w.id
+            assert!(a.exclusions.iter().any(|x| x.item.id == w.id
                 && x.aspect == Some(Aspect::IdleElectricity)
                 && x.driver == Some(Driver::IdleOverhead)));
         }

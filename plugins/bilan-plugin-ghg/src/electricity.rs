@@ -29,7 +29,7 @@ impl<'a> Run<'a> {
     }
 
     pub(super) fn energy(&mut self, w: &'a Workload) -> Result<Energy<'a>, MethodError> {
-        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let pue = self.site_ctx(&item, &w.site)?.pue.value;
         // The slices' terms are built again when the workload is charged: a large inventory's
         // workloads are all held until then, and their terms would double what they take.

@@ -136,7 +136,7 @@ impl<'a> Run<'a> {
                 covered
                     .iter()
                     .map(|e| Allocation {
-                        workload: e.w.id.as_str().into(),
+                        workload: e.w.id.clone(),
                         phase: e.w.phase,
                         share: e.e_it / energy,
                     })

@@ -365,7 +365,7 @@ impl<'a> Run<'a> {
             .workloads
             .iter()
             .filter(|w| w.site == site)
-            .map(|w| (w, self.energy.get(w.id.as_str()).copied().unwrap_or(0.0)))
+            .map(|w| (w, self.energy.get(w.id.as_ref()).copied().unwrap_or(0.0)))
             .collect();
         let total: f64 = at_site.iter().map(|(_, e)| e).sum();
         if total <= 0.0 {
@@ -374,7 +374,7 @@ impl<'a> Run<'a> {
         at_site
             .into_iter()
             .map(|(w, e)| Allocation {
-                workload: w.id.as_str().into(),
+                workload: w.id.clone(),
                 phase: w.phase,
                 share: e / total,
             })

@@ -110,7 +110,7 @@ impl<'a> Run<'a> {
     /// The operational contributions of a workload: device, idle and host energy, each
     /// × PUE × I, in its persona's category.
     pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
-        let item = ItemRef::new(ItemKind::Workload, w.id.as_str());
+        let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let SiteCtx { pue, intensity } = self.site(&w.site, &item)?;
         let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, intensity)]);
         let category = Persona::of(w.phase).id();
@@ -182,7 +182,7 @@ impl<'a> Run<'a> {
         }
         let s_period = share.as_ref().map_or(1.0, |t| t.value);
         self.energy
-            .insert(w.id.as_str(), e.at_facility(pue.value) * s_period);
+            .insert(w.id.as_ref(), e.at_facility(pue.value) * s_period);
         self.it_energy += e.at_it(pue.value) * s_period;
         Ok(())
     }

@@ -82,7 +82,7 @@ impl<'a> Run<'a> {
                 "consumer and provider"
             }
         };
-        let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+        let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_ref()).collect();
         let terms = self.split(|c| c.workload_share(&ids));
         let energy: f64 = ids
             .iter()
@@ -156,7 +156,7 @@ impl<'a> Run<'a> {
         let terms = self.split(|c| persona.share(c));
         let energy: f64 = work
             .iter()
-            .map(|w| self.energy.get(w.id.as_str()).copied().unwrap_or(0.0))
+            .map(|w| self.energy.get(w.id.as_ref()).copied().unwrap_or(0.0))
             .sum();
         let value = |v: f64| applicable.then_some(v);
         let name = persona.id();

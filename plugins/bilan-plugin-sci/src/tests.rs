@@ -830,15 +830,27 @@ fn every_item_is_accounted_for_once_per_aspect() {
         let items = inv
             .workloads
             .iter()
-            .map(|x| (ItemKind::Workload, &x.id))
-            .chain(inv.fleets.iter().map(|x| (ItemKind::Fleet, &x.id)))
-            .chain(inv.buildings.iter().map(|x| (ItemKind::Building, &x.id)))
-            .chain(inv.transports.iter().map(|x| (ItemKind::Transport, &x.id)))
-            .chain(inv.end_of_life.iter().map(|x| (ItemKind::EndOfLife, &x.id)))
+            .map(|x| (ItemKind::Workload, &*x.id))
+            .chain(inv.fleets.iter().map(|x| (ItemKind::Fleet, x.id.as_str())))
+            .chain(
+                inv.buildings
+                    .iter()
+                    .map(|x| (ItemKind::Building, x.id.as_str())),
+            )
+            .chain(
+                inv.transports
+                    .iter()
+                    .map(|x| (ItemKind::Transport, x.id.as_str())),
+            )
+            .chain(
+                inv.end_of_life
+                    .iter()
+                    .map(|x| (ItemKind::EndOfLife, x.id.as_str())),
+            )
             .chain(
                 inv.instruments
                     .iter()
-                    .map(|x| (ItemKind::Instrument, &x.id)),
+                    .map(|x| (ItemKind::Instrument, x.id.as_str())),
             );
         for (kind, id) in items {
             assert!(accounted(kind, id), "{} `{id}`", kind.key());

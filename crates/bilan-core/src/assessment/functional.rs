@@ -42,7 +42,7 @@ fn covers(fu: &FunctionalUnit, w: &Workload) -> bool {
     if fu.workloads.is_empty() {
         fu.kind.default_phases().contains(&w.phase)
     } else {
-        fu.workloads.contains(&w.id)
+        fu.workloads.iter().any(|id| **id == *w.id)
     }
 }
 
@@ -95,7 +95,7 @@ pub fn results_of(
     let mut notes = Vec::new();
     // Workloads by position: contributions and allocations follow the inventory's order,
     // so the locator mostly finds them without hashing.
-    let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_str()));
+    let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref()));
     let members: Vec<Vec<bool>> = fus
         .iter()
         .map(|fu| inventory.workloads.iter().map(|w| covers(fu, w)).collect())
@@ -153,7 +153,7 @@ pub fn results_of(
         let left_out: Vec<&str> = all
             .iter()
             .filter(|(n, _)| !counted[*n])
-            .map(|(_, w)| w.id.as_str())
+            .map(|(_, w)| w.id.as_ref())
             .collect();
         let workloads: Vec<&Workload> = all
             .iter()
@@ -212,7 +212,7 @@ pub fn results_of(
             });
         }
         let ids_text = {
-            let mut v: Vec<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
+            let mut v: Vec<&str> = workloads.iter().map(|w| w.id.as_ref()).collect();
             v.sort_unstable();
             if v.len() > 5 {
                 format!("{} workloads", v.len())

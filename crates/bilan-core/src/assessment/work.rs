@@ -132,7 +132,7 @@ pub fn reserved(
         .iter()
         .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
     {
-        let item = ItemRef::new(super::ItemKind::Workload, w.id.as_str());
+        let item = ItemRef::new(super::ItemKind::Workload, w.id.clone());
         match device_time(w, fleet, &item)? {
             Some((hours, note)) => {
                 if let Some(text) = note {
@@ -165,7 +165,7 @@ pub fn reserved(
         out.allocation = per_workload
             .into_iter()
             .map(|(w, h)| super::Allocation {
-                workload: w.id.as_str().into(),
+                workload: w.id.clone(),
                 phase: w.phase,
                 share: h / out.total,
             })

@@ -2,13 +2,19 @@
 
 use rustc_hash::FxHashMap;
 
-/// How many positions after the last hit are tried before the map.
+/// How many positions after the last hit are tried first.
 const WINDOW: usize = 8;
+
+/// How far past the window a miss looks ahead before it asks the map: far enough to step
+/// over a run of items a method skipped (another fleet's workloads, an excluded stretch).
+const REACH: usize = 256;
 
 /// Positions of ids in a list, for lookups that mostly come in list order, as a method's
 /// contributions and allocations follow the inventory: the few positions after the last
-/// hit are compared first, and a hash map, built on the first miss, answers the rest. The
-/// answers are those of the map in every case; only their cost depends on the order.
+/// hit are compared first, then (while the positions scanned past the window stay fewer
+/// than the list's length, the cost of building a map) up to [`REACH`] more, and a hash
+/// map, built on the first miss that still finds nothing, answers the rest. The answers are
+/// those of the map in every case; only their cost depends on the order.
 ///
 /// Ids are expected to be unique (the inventory's validation refuses duplicates); with a
 /// duplicate, either position may be returned.
@@ -16,14 +22,18 @@ const WINDOW: usize = 8;
 pub struct Locator<'a> {
     ids: Vec<&'a str>,
     next: usize,
+    /// Positions the look-ahead past the window may still compare before the map is built.
+    budget: usize,
     map: Option<FxHashMap<&'a str, usize>>,
 }
 
 impl<'a> Locator<'a> {
     /// A locator over `ids`, in order.
     pub fn new(ids: impl IntoIterator<Item = &'a str>) -> Locator<'a> {
+        let ids: Vec<&'a str> = ids.into_iter().collect();
         Locator {
-            ids: ids.into_iter().collect(),
+            budget: ids.len(),
+            ids,
             next: 0,
             map: None,
         }
@@ -44,9 +54,27 @@ impl<'a> Locator<'a> {
         // From the last hit itself (items often come several times in a row).
         let start = self.next.saturating_sub(1).min(self.ids.len());
         let end = (start + WINDOW).min(self.ids.len());
-        if let Some(k) = self.ids[start..end].iter().position(|x| *x == id) {
+        if let Some(k) = position(&self.ids[start..end], id) {
             self.next = start + k + 1;
             return Some(start + k);
+        }
+        if self.map.is_none() && self.budget > 0 {
+            let far = (end + REACH.min(self.budget)).min(self.ids.len());
+            let found = position(&self.ids[end..far], id);
+            self.budget -= found.map_or(far - end, |k| k + 1);
+            if let Some(k) = found {
+                self.next = end + k + 1;
+                return Some(end + k);
+            }
+            // A second pass in list order (a fleet's allocation after its workloads'
+            // contributions) starts again from the top.
+            let top = WINDOW.min(start);
+            let found = position(&self.ids[..top], id);
+            self.budget = self.budget.saturating_sub(top);
+            if let Some(k) = found {
+                self.next = k + 1;
+                return Some(k);
+            }
         }
         let ids = &self.ids;
         let map = self.map.get_or_insert_with(|| {
@@ -60,6 +88,20 @@ impl<'a> Locator<'a> {
         self.next = n + 1;
         Some(n)
     }
+}
+
+/// `a == b` for two ids, without reading either when they are the same text in memory: a
+/// method's items mostly hold the inventory's own ids (shared, not copied), and reading the
+/// text of a million ids is most of the cost of finding them.
+pub fn same_id(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// The position of `id` in `ids`: by address first, which reads no text, then by text.
+fn position(ids: &[&str], id: &str) -> Option<usize> {
+    ids.iter()
+        .position(|x| std::ptr::eq(*x, id))
+        .or_else(|| ids.iter().position(|x| *x == id))
 }
 
 #[cfg(test)]
@@ -82,5 +124,38 @@ mod tests {
         assert_eq!(shuffled.find("nope"), None);
         assert_eq!(Locator::new([]).find("w0"), None);
         assert_eq!(shuffled.len(), 100);
+    }
+
+    #[test]
+    fn steps_over_gaps_without_the_map_until_the_budget_is_spent() {
+        let ids: Vec<String> = (0..2000).map(|n| format!("w{n}")).collect();
+        // Every 50th id: past the window, within reach.
+        let mut gaps = Locator::new(ids.iter().map(String::as_str));
+        for n in (0..2000).step_by(50) {
+            assert_eq!(gaps.find(&ids[n]), Some(n));
+        }
+        assert!(gaps.map.is_none(), "gaps within reach need no map");
+        // Backwards, the first miss scans ahead in vain and builds the map, which answers
+        // the rest.
+        let mut backwards = Locator::new(ids.iter().map(String::as_str));
+        for n in (0..2000).rev() {
+            assert_eq!(backwards.find(&ids[n]), Some(n));
+        }
+        assert!(backwards.map.is_some());
+        assert_eq!(backwards.budget, 2000 - 256, "one scan ahead, in vain");
+        // A second pass in order starts again from the top without the map.
+        let mut twice = Locator::new(ids.iter().map(String::as_str));
+        for n in (0..2000).chain(0..2000) {
+            assert_eq!(twice.find(&ids[n]), Some(n));
+        }
+        assert!(twice.map.is_none(), "a second pass needs no map");
+        // Far hits, each within reach, spend the budget by what they compared: once it is
+        // spent, the map answers.
+        let mut far = Locator::new(ids.iter().map(String::as_str));
+        far.budget = 500;
+        for n in (0..2000).step_by(250) {
+            assert_eq!(far.find(&ids[n]), Some(n));
+        }
+        assert!(far.map.is_some(), "the budget ran out");
     }
 }

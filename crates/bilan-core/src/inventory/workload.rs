@@ -68,7 +68,7 @@ impl fmt::Display for Phase {
 #[schemars(deny_unknown_fields)]
 pub struct Workload {
     /// Identifier, unique among workloads.
-    pub id: String,
+    pub id: std::sync::Arc<str>,
     /// Which phase of the model's life.
     pub phase: Phase,
     /// Where it ran.

@@ -36,7 +36,7 @@ fn reason(inventory: &Inventory, a: &Assessment, stage: RequiredStage) -> String
             .workloads
             .iter()
             .filter(|w| phases.contains(&w.phase))
-            .map(|w| w.id.as_str())
+            .map(|w| w.id.as_ref())
             .collect();
         let names: Vec<&str> = phases.iter().map(|p| p.id()).collect();
         if held.is_empty() {

@@ -172,7 +172,7 @@ fn the_profile_is_recorded_with_the_stages_an_assessment_misses() {
     }));
     // No inference workload: the stage is missing, and so are the units that need it.
     let mut inv = inventory();
-    inv.workloads.retain(|w| w.id != "inference-18-months");
+    inv.workloads.retain(|w| &*w.id != "inference-18-months");
     inv.functional_units.clear();
     let m = &load(&profiled(&format!(
         "[profile]\n{ALL_STAGES}functional-units = [\"training-run\", \"request\", \"output-token\"]\n"
@@ -243,7 +243,7 @@ fn a_unit_that_cannot_be_computed_is_missing_with_the_reason() {
     for w in inv
         .workloads
         .iter_mut()
-        .filter(|w| w.id == "inference-18-months")
+        .filter(|w| &*w.id == "inference-18-months")
     {
         w.volume.requests = None;
     }
@@ -261,7 +261,7 @@ fn a_unit_that_cannot_be_computed_is_missing_with_the_reason() {
     for w in inv
         .workloads
         .iter_mut()
-        .filter(|w| w.id == "inference-18-months")
+        .filter(|w| &*w.id == "inference-18-months")
     {
         w.volume.tokens_out = Some(0.0);
     }

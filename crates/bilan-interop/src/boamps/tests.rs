@@ -82,7 +82,7 @@ fn the_inference_sample_maps_its_measure_hardware_place_and_work() {
     let [w] = inv.workloads.as_slice() else {
         panic!("one workload: {:?}", inv.workloads);
     };
-    assert_eq!(w.id, "llama3-1-70b-inference");
+    assert_eq!(&*w.id, "llama3-1-70b-inference");
     assert_eq!(w.phase, Phase::Inference);
     assert!((kwh(inv, 0) - 3.07).abs() < 1e-12);
     assert_eq!(
@@ -155,7 +155,7 @@ fn several_measures_become_several_workloads() {
     let total: f64 = (0..3).map(|i| kwh(inv, i)).sum();
     assert!((total - 14.9).abs() < 1e-9);
     assert!(inv.workloads.iter().all(|w| w.phase == Phase::FineTuning));
-    assert_eq!(inv.workloads[0].id, "llama3-1-8b-fine-tuning-1");
+    assert_eq!(&*inv.workloads[0].id, "llama3-1-8b-fine-tuning-1");
     assert_eq!(inv.sites[0].region.code(), "SE");
     assert_eq!(inv.sites[0].ownership, Ownership::Cloud);
     assert_eq!(inv.sites[0].provider.as_deref(), Some("aws"));

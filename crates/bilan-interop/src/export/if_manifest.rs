@@ -88,7 +88,7 @@ pub fn write(source: &Source<'_>) -> Result<String, String> {
             let param = param_of(f.kind)?;
             let ids = workloads_of(inv, f)
                 .into_iter()
-                .map(|w| w.id.as_str())
+                .map(|w| w.id.as_ref())
                 .collect();
             Some((f, param, ids))
         });
@@ -116,7 +116,7 @@ pub fn write(source: &Source<'_>) -> Result<String, String> {
             ("carbon", Out::Num(carbon)),
         ]);
         children.push((
-            w.id.clone(),
+            w.id.to_string(),
             Out::map([
                 (
                     "pipeline",
@@ -209,7 +209,7 @@ fn child(
 ) -> Result<Child, String> {
     let inv = source.inventory;
     let a = source.assessment;
-    let ids = HashSet::from([w.id.as_str()]);
+    let ids = HashSet::from([w.id.as_ref()]);
     let (mut energy, mut operational, mut embodied, mut pue) = (0.0, 0.0, 0.0, None);
     for c in a.contributions.iter().filter(|c| !c.memo) {
         let share = c.workload_share(&ids);
@@ -343,7 +343,7 @@ fn child(
     let carbon = operational + embodied;
     computed.push(("carbon".to_owned(), Out::Num(carbon)));
     if let Some((kind, param, covered)) = fu
-        && covered.contains(w.id.as_str())
+        && covered.contains(w.id.as_ref())
         && let Some(r) = count_of(w, kind)
     {
         inputs.push((param.to_owned(), Out::Num(r)));

@@ -95,7 +95,7 @@ impl<'a> ItemIds<'a> {
         for n in [at, at + 1] {
             if let Some(&(k, known)) = self.order.get(n)
                 && k == kind
-                && known == id
+                && bilan_core::inventory::same_id(known, id)
             {
                 return u32::try_from(n).unwrap_or(NONE);
             }

@@ -170,7 +170,7 @@ fn volume(
             let fu = bilan_core::assessment::unit_of(s.inventory, r)?;
             let ws = bilan_core::assessment::workloads_of(s.inventory, &fu);
             (!ws.is_empty() && ws.iter().all(|w| w.phase == phase))
-                .then(|| (ws.iter().map(|w| w.id.as_str()).collect(), r.count))
+                .then(|| (ws.iter().map(|w| w.id.as_ref()).collect(), r.count))
         })
         .collect();
     found.sort_by_key(|(ws, _)| std::cmp::Reverse(ws.len()));
@@ -190,7 +190,7 @@ fn volume(
         .workloads
         .iter()
         .filter(|w| w.phase == phase)
-        .all(|w| taken.contains(&w.id.as_str()));
+        .all(|w| taken.contains(&w.id.as_ref()));
     total.filter(|v: &f64| covered && *v > 0.0 && v.is_finite())
 }
 

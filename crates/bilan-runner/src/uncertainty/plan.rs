@@ -271,7 +271,7 @@ pub(super) fn compile(
                     n,
                     workloads_of(inventory, fu)
                         .into_iter()
-                        .map(|w| w.id.as_str())
+                        .map(|w| w.id.as_ref())
                         .collect(),
                 ))
             })

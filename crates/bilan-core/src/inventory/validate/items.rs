@@ -24,7 +24,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 
     let site_ids: FxHashSet<&str> = inv.sites.iter().map(|s| s.id.as_str()).collect();
     let fleet_ids: FxHashSet<&str> = inv.fleets.iter().map(|f| f.id.as_str()).collect();
-    let workload_ids: FxHashSet<&str> = inv.workloads.iter().map(|w| w.id.as_str()).collect();
+    let workload_ids: FxHashSet<&str> = inv.workloads.iter().map(|w| w.id.as_ref()).collect();
     let fleets: rustc_hash::FxHashMap<&str, &crate::inventory::Fleet> =
         inv.fleets.iter().map(|f| (f.id.as_str(), f)).collect();
 
@@ -45,7 +45,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     );
     c.unique(
         &root.key("workload"),
-        inv.workloads.iter().map(|x| x.id.as_str()),
+        inv.workloads.iter().map(|x| x.id.as_ref()),
         "workload",
     );
     c.unique(

@@ -118,7 +118,7 @@ fn the_sci_manifest_and_its_output_import_into_valid_inventories() {
         let inv = &import.inventory;
         assert_eq!(inv.workloads.len(), 8, "{name}");
         let w = &inv.workloads[2];
-        assert_eq!(w.id, "inference-fr-h100-3");
+        assert_eq!(&*w.id, "inference-fr-h100-3");
         let p = w.provenance.as_ref().expect("provenance");
         assert_eq!(p.class, ProvenanceClass::Measured);
         assert_eq!(p.at, "tree.children.inference-fr-h100.inputs[2]");
@@ -210,11 +210,11 @@ fn bilan_sci_on_the_imported_manifest_equals_if_sci() {
             .workloads
             .iter()
             .filter(|w| w.id.starts_with(name))
-            .map(|w| w.id.clone())
+            .map(|w| w.id.to_string())
             .collect();
         add_unit(&mut inv, name, ids);
     }
-    let ids: Vec<String> = inv.workloads.iter().map(|w| w.id.clone()).collect();
+    let ids: Vec<String> = inv.workloads.iter().map(|w| w.id.to_string()).collect();
     for id in &ids {
         add_unit(&mut inv, &format!("obs-{id}"), vec![id.clone()]);
     }
@@ -285,8 +285,8 @@ fn the_input_manifest_imports_as_its_output_does() {
     assert!(close(sci_g(&a, "requests"), sci_g(&b, "requests"), 1e-15));
     for (x, y) in input.workloads.iter().zip(&output.workloads) {
         assert_eq!(
-            (x.id.as_str(), &x.energy, x.devices),
-            (y.id.as_str(), &y.energy, y.devices)
+            (x.id.as_ref(), &x.energy, x.devices),
+            (y.id.as_ref(), &y.energy, y.devices)
         );
         assert!(x.reported.is_none() && y.reported.is_some());
     }
@@ -377,7 +377,7 @@ tree:
     };
     let import = import_file(&file);
     let inv = &import.inventory;
-    let ids: Vec<&str> = inv.workloads.iter().map(|w| w.id.as_str()).collect();
+    let ids: Vec<&str> = inv.workloads.iter().map(|w| w.id.as_ref()).collect();
     assert_eq!(ids, ["eu/server-a-1", "eu/server-a-2", "eu/server-b"]);
     let intensity = |i: usize| {
         let s = inv.site(&inv.workloads[i].site).expect("site");
