@@ -98,7 +98,39 @@ fn best(binary: &Path, args: &[&str], n: usize) -> anyhow::Result<Run> {
     best.context("no run")
 }
 
+/// What `cargo xtask bench` takes.
+const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R]] [--check]
+
+  --workloads N   one size, TOML, table and JSON reports (default 100000)
+  --uncertainty   with --workloads: the propagation of uncertainty instead
+  --brightway PY  with --uncertainty: also time Brightway's Monte Carlo, with this python
+  --sizes LIST    several sizes, TOML and JSON, against a plain parse floor, with the
+                  scale targets (e.g. 10000,100000,1000000)
+  --runs R        with --sizes: best of R runs (default 3)
+  --check         fail when a target is missed";
+
+/// Refuses an argument `bench` does not take, rather than running a long benchmark the user
+/// did not ask for (`--help` included: it prints the usage).
+fn known_arguments(args: &[&str]) -> anyhow::Result<bool> {
+    let mut rest = args.iter();
+    while let Some(&a) = rest.next() {
+        match a {
+            "--help" | "-h" => return Ok(false),
+            "--workloads" | "--sizes" | "--runs" | "--brightway" => {
+                rest.next();
+            }
+            "--uncertainty" | "--check" => {}
+            other => bail!("bench: unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    Ok(true)
+}
+
 pub(crate) fn bench(args: &[&str]) -> anyhow::Result<()> {
+    if !known_arguments(args)? {
+        println!("{USAGE}");
+        return Ok(());
+    }
     if let Some(opts) = sizes::options(args)? {
         return sizes::bench(&opts);
     }
@@ -187,4 +219,24 @@ pub(crate) fn bench(args: &[&str]) -> anyhow::Result<()> {
         bail!("a target was missed");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::known_arguments;
+
+    #[test]
+    fn help_and_unknown_arguments_run_nothing() {
+        assert!(!known_arguments(&["--help"]).unwrap());
+        assert!(!known_arguments(&["--sizes", "10", "-h"]).unwrap());
+        assert!(known_arguments(&["--sizes", "10,100", "--runs", "1", "--check"]).unwrap());
+        assert!(
+            known_arguments(&["--workloads", "5", "--uncertainty", "--brightway", "py"]).unwrap()
+        );
+        let e = known_arguments(&["--size", "10"]).unwrap_err().to_string();
+        assert!(
+            e.contains("unknown argument `--size`") && e.contains("usage:"),
+            "{e}"
+        );
+    }
 }
