@@ -39,7 +39,7 @@ pub use other_items::{
 };
 pub use provenance::{Provenance, ProvenanceClass, Reported};
 pub use validate::{KeyPath, Problem, out_of_range};
-pub use workload::{EnergyBoundary, OutsidePeriod, Phase, Volume, Workload};
+pub use workload::{EnergyBoundary, OutsidePeriod, Phase, Volume, WorkVolume, Workload};
 
 /// A whole inventory file.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use bilan_core::inventory::{
-    Date, Fleet, Inventory, Ownership, Period, Phase, Provenance, Site, System, Volume, Workload,
+    Date, Fleet, Inventory, Ownership, Period, Phase, Provenance, Site, System, Workload,
 };
 use bilan_core::region::Region;
 use bilan_io::{FileError, FileErrors, Format, SourceFile};
@@ -179,7 +179,7 @@ pub fn workload(
         idle_energy_boundary: None,
         host_overhead: None,
         utilisation: None,
-        volume: Volume::default(),
+        volume: Default::default(),
         measurement: None,
         provenance: None,
         reported: None,

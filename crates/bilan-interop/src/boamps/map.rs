@@ -184,7 +184,7 @@ pub(super) fn map(
             );
         }
         if k == 0 {
-            w.volume = volume.clone();
+            w.volume = volume.clone().into();
             fields.extend(volume_fields.clone());
         }
         if let Some(i) = intensity.filter(|i| i.is_finite() && *i >= 0.0) {
