@@ -206,7 +206,7 @@ impl Methodology for Declarative {
             }
             let keep = |i: &Indicator| selected.contains(i);
             for c in &mut a.contributions {
-                c.values.retain(|v| keep(&v.indicator));
+                c.retain_values(|v| keep(&v.indicator));
             }
             a.contributions.retain(|c| !c.values.is_empty());
             a.functional_units.retain(|r| keep(&r.indicator));

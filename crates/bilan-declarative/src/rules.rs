@@ -33,7 +33,7 @@ fn matches(m: &Match, c: &Contribution) -> bool {
 
 fn scale(c: &mut Contribution, term: Term) {
     let k = term.effect();
-    c.terms.push(term);
+    c.push_term(term);
     for v in &mut c.values {
         v.value *= k;
     }
@@ -141,7 +141,7 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
         touched.push(c.item.clone());
         if let Some(indicator) = m.indicator {
             // One indicator only: drop its value, keep the others.
-            c.values.retain(|v| v.indicator != indicator);
+            c.retain_values(|v| v.indicator != indicator);
             exclusions.push(exclusion(c, Some(indicator), &reason));
             return !c.values.is_empty();
         }
@@ -150,10 +150,14 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                 // A shared item: remove the phase's share through a term, keep the rest.
                 let share = c.phase_share(phase);
                 let rest = 1.0 - share;
-                c.allocation.retain(|x| x.phase != phase);
-                for x in &mut c.allocation {
-                    x.share /= rest;
-                }
+                c.allocation = std::mem::take(&mut c.allocation)
+                    .into_iter()
+                    .filter(|x| x.phase != phase)
+                    .map(|mut x| {
+                        x.share /= rest;
+                        x
+                    })
+                    .collect();
                 scale(
                     c,
                     Term::new(
@@ -260,7 +264,7 @@ fn cut_off(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                 .iter_mut()
                 .filter(|c| !c.memo && c.item == item && matches(&rule.matcher, c))
             {
-                c.values.retain(|x| x.indicator != indicator);
+                c.retain_values(|x| x.indicator != indicator);
             }
             a.exclusions.push(Exclusion {
                 item: item.clone(),

@@ -21,12 +21,12 @@ pub struct Contribution {
     pub item: ItemRef,
     meta: Arc<ContributionMeta>,
     /// Terms shared by every indicator.
-    pub terms: Vec<Term>,
+    pub terms: Box<[Term]>,
     /// One value per indicator.
-    pub values: Vec<IndicatorValue>,
+    pub values: Box<[IndicatorValue]>,
     /// For an item's impact shared among workloads (a fleet's embodied impacts): each
     /// workload's share, summing to 1. Phase totals and functional units split by it.
-    pub allocation: Vec<Allocation>,
+    pub allocation: Box<[Allocation]>,
 }
 
 /// What a contribution is about, apart from its item, terms and values; shared by every
@@ -91,10 +91,24 @@ impl Contribution {
         Contribution {
             item,
             meta,
-            terms,
-            values,
-            allocation,
+            terms: terms.into_boxed_slice(),
+            values: values.into_boxed_slice(),
+            allocation: allocation.into_boxed_slice(),
         }
+    }
+
+    /// Adds a term after the others (the values are not recomputed).
+    pub fn push_term(&mut self, term: Term) {
+        let mut terms = std::mem::take(&mut self.terms).into_vec();
+        terms.push(term);
+        self.terms = terms.into_boxed_slice();
+    }
+
+    /// Keeps only the values `keep` accepts.
+    pub fn retain_values(&mut self, keep: impl FnMut(&IndicatorValue) -> bool) {
+        let mut values = std::mem::take(&mut self.values).into_vec();
+        values.retain(keep);
+        self.values = values.into_boxed_slice();
     }
 
     /// The shared description, to replace it by an equal one.

@@ -45,19 +45,16 @@ impl<T: Hash + Eq> Pool<T> {
 }
 
 impl Assessment {
-    /// Shares equal term and contribution descriptions and trims every term list to its
-    /// length: for an assessment changed after the [`Builder`](super::Builder) built it
-    /// (terms marked as estimated, contributions scaled by a rule) or read from a plugin's
-    /// JSON, where each has a copy of its own.
+    /// Shares equal term and contribution descriptions: for an assessment changed after
+    /// the [`Builder`](super::Builder) built it (terms marked as estimated, contributions
+    /// scaled by a rule) or read from a plugin's JSON, where each has a copy of its own.
     pub fn share(&mut self) {
         let mut terms = Pool::default();
         let mut metas = Pool::default();
         for c in &mut self.contributions {
-            let mut list = exact(std::mem::take(&mut c.terms));
-            for t in &mut list {
+            for t in &mut c.terms {
                 terms.share(t.meta_arc_mut());
             }
-            c.terms = list;
             metas.share(c.meta_arc_mut());
         }
     }
