@@ -31,7 +31,7 @@ mod workload;
 
 pub use date::Date;
 pub use estimate::{EstimateSpec, Estimated, Estimator};
-pub use locator::{Locator, same_id};
+pub use locator::Locator;
 pub use measurement::{MeasuredDevice, Measurement, RaplDomain};
 pub use other_items::{
     Building, Fuel, ImpactItem, Instrument, InstrumentKind, Offset, Refrigerant, ResidualMix,

@@ -90,14 +90,9 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// `a == b` for two ids, without reading either when they are the same text in memory: a
-/// method's items mostly hold the inventory's own ids (shared, not copied), and reading the
-/// text of a million ids is most of the cost of finding them.
-pub fn same_id(a: &str, b: &str) -> bool {
-    std::ptr::eq(a, b) || a == b
-}
-
-/// The position of `id` in `ids`: by address first, which reads no text, then by text.
+/// The position of `id` in `ids`: by address first, then by text. A method's items mostly
+/// hold the inventory's own ids (shared, not copied), and reading the text of a million ids
+/// is most of the cost of finding them.
 fn position(ids: &[&str], id: &str) -> Option<usize> {
     ids.iter()
         .position(|x| std::ptr::eq(*x, id))

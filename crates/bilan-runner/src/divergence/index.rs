@@ -12,6 +12,7 @@ use bilan_core::assessment::{
     Aspect, Assessment, Contribution, Driver, IndicatorValue, ItemKind, Term,
 };
 use bilan_core::indicator::Indicator;
+use bilan_core::inventory::Locator;
 use bilan_core::method::Descriptor;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -87,18 +88,21 @@ impl<'a> ItemIds<'a> {
         ItemIds::new(items)
     }
 
-    /// [`ItemIds::id`], trying first `hint` (the item before) and the one after it: a
-    /// method mostly accounts for the items in inventory order, one or a few contributions
-    /// each, so most items are found without hashing their id.
-    fn id_near(&self, kind: ItemKind, id: &str, hint: u32) -> u32 {
-        let at = hint as usize;
-        for n in [at, at + 1] {
-            if let Some(&(k, known)) = self.order.get(n)
-                && k == kind
-                && bilan_core::inventory::same_id(known, id)
-            {
-                return u32::try_from(n).unwrap_or(NONE);
-            }
+    /// A locator over the ids of the items numbered up front, for one pass of
+    /// [`ItemIds::id_located`].
+    pub(crate) fn locator(&self) -> Locator<'a> {
+        Locator::new(self.order.iter().map(|(_, id)| *id))
+    }
+
+    /// [`ItemIds::id`], found first by `locate` at the place the method's order suggests: a
+    /// method mostly accounts for the items in inventory order, so most items are found
+    /// without hashing their id, and the table is often never built.
+    fn id_located(&self, kind: ItemKind, id: &str, locate: &mut Locator<'_>) -> u32 {
+        if self.kinds & kind_bit(kind) != 0
+            && let Some(n) = locate.find(id)
+            && self.order.get(n).is_some_and(|(k, _)| *k == kind)
+        {
+            return u32::try_from(n).unwrap_or(NONE);
         }
         self.id(kind, id)
     }
@@ -288,13 +292,12 @@ impl Index {
         // The last entry of each item while the chains are built.
         let mut last: Vec<u32> = Vec::with_capacity(ids.items().len());
         let mut recent = [None; Indicator::ALL.len()];
-        let mut hint = 0;
+        let mut locate = ids.locator();
         for (n, c) in assessment.contributions.iter().enumerate() {
             if c.memo {
                 continue;
             }
-            let item = ids.id_near(c.item.kind, &c.item.id, hint);
-            hint = item;
+            let item = ids.id_located(c.item.kind, &c.item.id, &mut locate);
             let entry = u32::try_from(index.entries.len()).unwrap_or(NONE);
             let slot = item as usize;
             if index.by_item.len() <= slot {
@@ -343,11 +346,10 @@ impl Index {
                 presence: c.presence,
             });
         }
-        let mut hint = 0;
+        let mut locate = ids.locator();
         for e in &assessment.exclusions {
             let Some(d) = e.driver else { continue };
-            let item = ids.id_near(e.item.kind, &e.item.id, hint);
-            hint = item;
+            let item = ids.id_located(e.item.kind, &e.item.id, &mut locate);
             match e.aspect {
                 Some(aspect) => {
                     index.excluded.entry((item, aspect)).or_insert(d);

@@ -95,25 +95,56 @@ fn items_are_numbered_by_place_in_any_order() {
         (Workload, "c"),
     ]);
     assert_eq!(ids.items().len(), 4);
-    assert_eq!(ids.id_near(Workload, "a", 0), 1);
-    assert_eq!(ids.id_near(Workload, "b", 1), 2);
+    let mut locate = ids.locator();
+    assert_eq!(ids.id_located(Workload, "a", &mut locate), 1);
+    assert_eq!(ids.id_located(Workload, "b", &mut locate), 2);
     assert!(
         ids.known.get().is_none(),
         "in order, the table is not built"
     );
     assert_eq!(ids.id(Site, "s"), 4, "a kind not listed is numbered after");
+    assert_eq!(ids.id_located(Site, "s", &mut locate), 4);
     assert!(
         ids.known.get().is_none(),
         "nor does a kind not listed build it"
     );
-    assert_eq!(ids.id_near(Workload, "c", 0), 3);
-    assert_eq!(ids.id_near(Fleet, "f", 3), 0);
+    assert_eq!(ids.id_located(Workload, "c", &mut locate), 3);
+    assert_eq!(ids.id_located(Fleet, "f", &mut locate), 0);
+    assert!(
+        ids.known.get().is_none(),
+        "a second pass from the top does not build it"
+    );
     assert_eq!(
-        ids.id_near(Fleet, "a", 0),
+        ids.id_located(Fleet, "a", &mut locate),
         5,
         "another kind is another item"
     );
     assert_eq!(ids.id(Fleet, "a"), 5);
     assert_eq!(ids.id(Workload, "d"), 6);
     assert_eq!(ids.id(Site, "s"), 4, "once");
+}
+
+/// A method's usual order (its fleets' items first in the inventory, then every workload,
+/// then the fleets' embodied impacts, then its exclusions from the top again) finds every
+/// item by place: the table from id to number is never built.
+#[test]
+fn a_method_in_inventory_order_never_builds_the_table() {
+    use bilan_core::assessment::ItemKind::{Fleet, Workload};
+    let names: Vec<String> = (0..1000).map(|n| format!("w{n}")).collect();
+    let ids = ItemIds::new(
+        [(Fleet, "h100"), (Fleet, "a100")]
+            .into_iter()
+            .chain(names.iter().map(|w| (Workload, w.as_str()))),
+    );
+    let mut locate = ids.locator();
+    for (n, w) in names.iter().enumerate() {
+        assert_eq!(ids.id_located(Workload, w, &mut locate) as usize, n + 2);
+    }
+    assert_eq!(ids.id_located(Fleet, "h100", &mut locate), 0);
+    assert_eq!(ids.id_located(Fleet, "a100", &mut locate), 1);
+    let mut again = ids.locator();
+    for (n, w) in names.iter().enumerate().step_by(37) {
+        assert_eq!(ids.id_located(Workload, w, &mut again) as usize, n + 2);
+    }
+    assert!(ids.known.get().is_none());
 }
