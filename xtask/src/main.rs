@@ -8,7 +8,7 @@
 //!   inventory model (or checks it is up to date).
 //! * `cargo xtask tidy`: repository conventions (crate docs, `unsafe` only where allowed,
 //!   every crate in ARCHITECTURE.md).
-//! * `cargo xtask bench [--workloads N | --sizes N,N,… [--runs R]] [--check]`: the scale
+//! * `cargo xtask bench [--workloads N [--uncertainty] | --sizes N,N,… [--runs R]] [--check]`: the scale
 //!   benchmark of `bilan compare` (`--sizes`: several sizes, TOML and JSON, against a plain
 //!   parse floor, with the scale targets).
 //! * `cargo xtask html-check [FILE]`: renders HTML reports in headless Chromium and fails on
@@ -60,7 +60,7 @@ fn main() -> anyhow::Result<()> {
         Some("measure-check") => measure_check::run(&rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | ci | codegen [--check] | tidy | bench [--workloads N | --sizes N,N,… [--runs R]] [--check] | html-check [FILE.html] | new-plugin NAME | man [--out DIR] | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
+                "usage: cargo xtask <test | ci | codegen [--check] | tidy | bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R]] [--check] (--help) | html-check [FILE.html] | new-plugin NAME | man [--out DIR] | fuzz [--minutes N] [--seed S] | measure-check [--seconds N] [--gpu I]>"
             );
             bail!("unknown or missing task")
         }

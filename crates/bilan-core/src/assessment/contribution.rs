@@ -101,14 +101,14 @@ impl Contribution {
     pub fn push_term(&mut self, term: Term) {
         let mut terms = std::mem::take(&mut self.terms).into_vec();
         terms.push(term);
-        self.terms = terms.into_boxed_slice();
+        self.terms = super::shared::exact(terms).into_boxed_slice();
     }
 
     /// Keeps only the values `keep` accepts.
     pub fn retain_values(&mut self, keep: impl FnMut(&IndicatorValue) -> bool) {
         let mut values = std::mem::take(&mut self.values).into_vec();
         values.retain(keep);
-        self.values = values.into_boxed_slice();
+        self.values = super::shared::exact(values).into_boxed_slice();
     }
 
     /// The shared description, to replace it by an equal one.

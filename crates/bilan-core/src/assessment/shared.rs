@@ -1,5 +1,5 @@
-//! Sharing the descriptions of terms and contributions within an assessment, and trimming
-//! the lists a large assessment holds hundreds of thousands of.
+//! Sharing the descriptions of terms and contributions within an assessment, and sizing
+//! the lists a large assessment holds hundreds of thousands of exactly.
 
 use std::hash::Hash;
 use std::sync::Arc;

@@ -147,7 +147,7 @@ fn totals_are_each_indicators_total() {
 }
 
 #[test]
-fn equal_term_descriptions_are_shared_and_term_lists_trimmed() {
+fn equal_term_descriptions_are_shared() {
     let mut a = sample();
     let shared = |a: &Assessment| {
         Arc::ptr_eq(

@@ -10,19 +10,21 @@ const WINDOW: usize = 8;
 const REACH: usize = 256;
 
 /// Positions of ids in a list, for lookups that mostly come in list order, as a method's
-/// contributions and allocations follow the inventory: the few positions after the last
-/// hit are compared first, then (while the positions scanned past the window stay fewer
-/// than the list's length, the cost of building a map) up to [`REACH`] more, and a hash
-/// map, built on the first miss that still finds nothing, answers the rest. The answers are
-/// those of the map in every case; only their cost depends on the order.
+/// contributions and allocations follow the inventory. The few positions after the last
+/// hit are compared first; then, while a budget of the list's length (the cost of building
+/// a map) lasts, up to [`REACH`] more and the few at the top of the list (a second pass in
+/// order); a hash map, built on the first miss that still finds nothing, answers the rest.
+/// Every id in the list is found and every other is not, whatever the order; only the cost
+/// depends on it.
 ///
 /// Ids are expected to be unique (the inventory's validation refuses duplicates); with a
-/// duplicate, either position may be returned.
+/// duplicate, any of its positions may be returned.
 #[derive(Debug)]
 pub struct Locator<'a> {
     ids: Vec<&'a str>,
     next: usize,
-    /// Positions the look-ahead past the window may still compare before the map is built.
+    /// Positions the scans past the window (ahead, and at the top) may still compare before
+    /// the map is built.
     budget: usize,
     map: Option<FxHashMap<&'a str, usize>>,
 }
@@ -47,6 +49,12 @@ impl<'a> Locator<'a> {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// Whether the map was built: every lookup so far past the window that the scans could
+    /// not answer. For tests and diagnostics of the order of a pass.
+    pub fn hashed(&self) -> bool {
+        self.map.is_some()
     }
 
     /// The position of `id`, if it is in the list.

@@ -42,7 +42,10 @@ pub(super) fn section(out: &mut String, (l, h2): (Lang, &str), assessments: &[&A
             {
                 entry.methods.push(&a.method.id);
             }
-            entry.known.reserve(assumption.items.len());
+            if entry.known.is_empty() {
+                // Room for the first method's items; another's are mostly the same ones.
+                entry.known.reserve(assumption.items.len());
+            }
             for item in &assumption.items {
                 if entry.known.insert(item) {
                     entry.items.push(item);

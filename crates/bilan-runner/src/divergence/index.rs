@@ -24,11 +24,11 @@ pub(super) const NONE: u32 = u32::MAX;
 
 /// Dense numbers for the items of every assessment of a comparison, so that contributions of
 /// two methods are matched by number rather than by hashing their ids again for every pair.
-/// The inventory's items are numbered by their place in it; the table from id to number is
-/// built on the first item not found at the place a method's order suggests (a method
-/// mostly accounts for the items in inventory order, so with a large inventory it is often
-/// never built). An item no inventory lists (a plugin's own) is numbered on first sight,
-/// under a lock.
+/// The inventory's items are numbered by their place in it and found there by a
+/// [`Locator`] that follows the method's order; the table from id to number is built only
+/// for an item the locator finds under another kind, or not at all (with a large inventory
+/// it is mostly never built). An item no inventory lists (a plugin's own) is numbered on
+/// first sight, under a lock.
 pub(crate) struct ItemIds<'a> {
     /// The known items in number order.
     order: Vec<(ItemKind, &'a str)>,
@@ -346,7 +346,7 @@ impl Index {
                 presence: c.presence,
             });
         }
-        let mut locate = ids.locator();
+        // The same locator: exclusions follow the inventory's order too, from the top.
         for e in &assessment.exclusions {
             let Some(d) = e.driver else { continue };
             let item = ids.id_located(e.item.kind, &e.item.id, &mut locate);
