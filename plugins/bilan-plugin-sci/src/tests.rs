@@ -827,31 +827,18 @@ fn every_item_is_accounted_for_once_per_aspect() {
                 .chain(a.exclusions.iter().map(|e| &e.item))
                 .any(|i| i.kind == kind && &*i.id == id)
         };
-        let items = inv
-            .workloads
-            .iter()
-            .map(|x| (ItemKind::Workload, &*x.id))
-            .chain(inv.fleets.iter().map(|x| (ItemKind::Fleet, x.id.as_str())))
-            .chain(
-                inv.buildings
-                    .iter()
-                    .map(|x| (ItemKind::Building, x.id.as_str())),
+        // The inventory's accountable items of the kinds SCI accounts for.
+        let items = inv.accountable().into_iter().filter(|(kind, _)| {
+            matches!(
+                kind,
+                ItemKind::Workload
+                    | ItemKind::Fleet
+                    | ItemKind::Building
+                    | ItemKind::Transport
+                    | ItemKind::EndOfLife
+                    | ItemKind::Instrument
             )
-            .chain(
-                inv.transports
-                    .iter()
-                    .map(|x| (ItemKind::Transport, x.id.as_str())),
-            )
-            .chain(
-                inv.end_of_life
-                    .iter()
-                    .map(|x| (ItemKind::EndOfLife, x.id.as_str())),
-            )
-            .chain(
-                inv.instruments
-                    .iter()
-                    .map(|x| (ItemKind::Instrument, x.id.as_str())),
-            );
+        });
         for (kind, id) in items {
             assert!(accounted(kind, id), "{} `{id}`", kind.key());
         }
