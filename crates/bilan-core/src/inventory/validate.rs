@@ -3,6 +3,8 @@
 use rustc_hash::FxHashSet;
 use std::fmt;
 
+use smallvec::SmallVec;
+
 use bilan_units::{Dimension, Quantity, Substance};
 
 use super::{FactorOverride, Inventory, Period, SourcedQuantity};
@@ -16,12 +18,16 @@ mod time;
 use crate::indicator::Indicator;
 
 /// A key path into an inventory, e.g. `workload[2].energy`.
+///
+/// Validation names a path for every value it checks, a million times over in a large
+/// inventory, and keeps one only for a problem: so a path is a few segments held inline
+/// (keys are the format's own names), and extending one copies them rather than allocating.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct KeyPath(Vec<Segment>);
+pub struct KeyPath(SmallVec<[Segment; 6]>);
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Segment {
-    Key(String),
+    Key(&'static str),
     Index(usize),
 }
 
@@ -32,23 +38,27 @@ impl KeyPath {
     }
 
     /// This path followed by a key.
-    pub fn key(&self, key: &str) -> KeyPath {
-        let mut next = self.clone();
-        next.0.push(Segment::Key(key.to_owned()));
-        next
+    pub fn key(&self, key: &'static str) -> KeyPath {
+        self.then(Segment::Key(key))
     }
 
     /// This path followed by an array index.
     pub fn index(&self, index: usize) -> KeyPath {
-        let mut next = self.clone();
-        next.0.push(Segment::Index(index));
-        next
+        self.then(Segment::Index(index))
+    }
+
+    /// This path followed by `segment`: the segments copied as they are, which `clone`
+    /// would do one by one.
+    fn then(&self, segment: Segment) -> KeyPath {
+        let mut next = SmallVec::from_slice(&self.0);
+        next.push(segment);
+        KeyPath(next)
     }
 
     /// The segments, as keys (`"workload"`) and indices, for locating the path in a file.
     pub fn segments(&self) -> impl Iterator<Item = Result<&str, usize>> {
         self.0.iter().map(|s| match s {
-            Segment::Key(k) => Ok(k.as_str()),
+            Segment::Key(k) => Ok(*k),
             Segment::Index(i) => Err(*i),
         })
     }
@@ -170,10 +180,18 @@ impl Checker {
         }
     }
 
-    fn unique<'a>(&mut self, path: &KeyPath, ids: impl Iterator<Item = &'a str>, what: &str) {
-        let mut seen = FxHashSet::default();
+    /// Checks that the ids are given and unique; returns the set of them.
+    fn unique<'a>(
+        &mut self,
+        path: &KeyPath,
+        ids: impl ExactSizeIterator<Item = &'a str>,
+        what: &str,
+    ) -> FxHashSet<&'a str> {
+        let mut seen = FxHashSet::with_capacity_and_hasher(ids.len(), Default::default());
         for (i, id) in ids.enumerate() {
             if id.trim().is_empty() {
+                // Kept in the set all the same: a reference to it is not unknown.
+                seen.insert(id);
                 self.problem(
                     &path.index(i).key("id"),
                     format!("{what} id must not be empty"),
@@ -185,6 +203,7 @@ impl Checker {
                 );
             }
         }
+        seen
     }
 
     fn reference(&mut self, path: &KeyPath, id: &str, known: &FxHashSet<&str>, what: &str) {

@@ -1,7 +1,5 @@
 //! Checks of each item on its own: dimensions, ranges, references and unique ids.
 
-use rustc_hash::FxHashSet;
-
 use bilan_units::Dimension;
 
 use super::{Checker, KeyPath};
@@ -22,9 +20,6 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     }
     c.period(&root.key("system").key("period"), &inv.system.period);
 
-    let site_ids: FxHashSet<&str> = inv.sites.iter().map(|s| s.id.as_str()).collect();
-    let fleet_ids: FxHashSet<&str> = inv.fleets.iter().map(|f| f.id.as_str()).collect();
-    let workload_ids: FxHashSet<&str> = inv.workloads.iter().map(|w| w.id.as_ref()).collect();
     let fleets: rustc_hash::FxHashMap<&str, &crate::inventory::Fleet> =
         inv.fleets.iter().map(|f| (f.id.as_str(), f)).collect();
 
@@ -33,17 +28,18 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         inv.functional_units.iter().map(|x| x.id.as_str()),
         "functional unit",
     );
-    c.unique(
+    // The set of ids, which references below are checked against.
+    let site_ids = c.unique(
         &root.key("site"),
         inv.sites.iter().map(|x| x.id.as_str()),
         "site",
     );
-    c.unique(
+    let fleet_ids = c.unique(
         &root.key("fleet"),
         inv.fleets.iter().map(|x| x.id.as_str()),
         "fleet",
     );
-    c.unique(
+    let workload_ids = c.unique(
         &root.key("workload"),
         inv.workloads.iter().map(|x| x.id.as_ref()),
         "workload",

@@ -24,7 +24,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             MAX_NAME_CHARS,
         );
     }
-    let mut ids = |key: &str, values: &mut dyn Iterator<Item = &str>| {
+    let mut ids = |key: &'static str, values: &mut dyn Iterator<Item = &str>| {
         for (i, id) in values.enumerate() {
             let path = root.key(key).index(i).key("id");
             c.safe_text(&path, id, "an id", MAX_ID_CHARS);
