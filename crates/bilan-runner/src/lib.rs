@@ -131,9 +131,9 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// Runs every method on the same inventory and factor snapshot, in parallel. The order of
 /// the outcomes is the order of `methods`.
 ///
-/// Methods start in that order, each as soon as a thread is free (a FIFO queue rather than
-/// halving the list between threads, which can leave one thread with the three longest
-/// methods while the other idles).
+/// Methods start each as soon as a thread is free (a FIFO queue rather than halving the list
+/// between threads, which can leave one thread with the three longest methods while the
+/// other idles), declarative methods first, then the others, each group in the given order.
 pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]) -> Vec<Outcome> {
     run_each(inventory, factors, methods, |o| o)
 }
@@ -176,8 +176,14 @@ fn run_each(
     let mut outcomes: Vec<Option<Outcome>> = methods.iter().map(|_| None).collect();
     let estimated = estimated::index(inventory);
     let (estimated, then) = (&estimated, &then);
+    // A declarative method runs the method it extends and then its rules: it is started
+    // first, so that the last to run alone, or beside the indexes of all the others, are
+    // the lighter ones.
+    let mut order: Vec<(&mut Option<Outcome>, &MethodRun<'_>)> =
+        outcomes.iter_mut().zip(methods).collect();
+    order.sort_by_key(|(_, m)| !matches!(m.origin, Origin::File { .. }));
     rayon::scope_fifo(|s| {
-        for (slot, m) in outcomes.iter_mut().zip(methods) {
+        for (slot, m) in order {
             s.spawn_fifo(move |_| *slot = Some(then(run_one(inventory, factors, m, estimated))));
         }
     });

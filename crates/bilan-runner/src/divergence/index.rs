@@ -209,8 +209,6 @@ pub(crate) struct Index {
     rules: Vec<Option<String>>,
     /// The method's totals, per indicator.
     pub(super) totals: [Option<f64>; Indicator::ALL.len()],
-    /// The first entry of each key (item and aspect), in contribution order.
-    pub(super) order: Vec<u32>,
     /// Item number → its first entry, or `NONE`.
     by_item: Vec<u32>,
     entries: Vec<Entry>,
@@ -257,7 +255,6 @@ impl Index {
                 })
                 .collect(),
             totals: assessment.totals(),
-            order: Vec::new(),
             by_item: Vec::new(),
             entries: Vec::new(),
             effect_groups: Vec::new(),
@@ -280,8 +277,6 @@ impl Index {
         let counted = || assessment.contributions.iter().filter(|c| !c.memo);
         let entries = counted().count();
         index.entries.reserve_exact(entries);
-        // A key (item and aspect) has one entry or more.
-        index.order.reserve_exact(entries);
         let terms = counted().map(|c| c.terms.len()).sum();
         index.effect_groups.reserve_exact(terms);
         index.effects.reserve_exact(terms);
@@ -297,15 +292,12 @@ impl Index {
             if c.memo {
                 continue;
             }
-            let item = ids.id_located(c.item.kind, &c.item.id, &mut locate);
             let entry = u32::try_from(index.entries.len()).unwrap_or(NONE);
+            let item = ids.id_located(c.item.kind, &c.item.id, &mut locate);
             let slot = item as usize;
             if index.by_item.len() <= slot {
                 index.by_item.resize(slot + 1, NONE);
                 last.resize(slot + 1, NONE);
-            }
-            if index.first(item, c.aspect) == NONE {
-                index.order.push(entry);
             }
             match last[slot] {
                 NONE => index.by_item[slot] = entry,
@@ -373,6 +365,14 @@ impl Index {
             e = entry.next;
         }
         NONE
+    }
+
+    /// The first entry of each key (item and aspect), in contribution order.
+    pub(super) fn keys(&self) -> impl Iterator<Item = (u32, Aspect)> + '_ {
+        (0..u32::try_from(self.entries.len()).unwrap_or(NONE))
+            .map(|e| (e, self.key(e)))
+            .filter(|&(e, (item, aspect))| self.first(item, aspect) == e)
+            .map(|(_, key)| key)
     }
 
     /// The key (item and aspect) of entry `e`.

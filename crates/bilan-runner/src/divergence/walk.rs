@@ -108,11 +108,10 @@ pub(super) fn walk(sink: &mut (impl Sink + ?Sized), a: &Index, b: &Index, both: 
     if both.is_empty() {
         return;
     }
-    for &e in &a.order {
-        key_difference(sink, a, b, a.key(e), both);
+    for key in a.keys() {
+        key_difference(sink, a, b, key, both);
     }
-    for &e in &b.order {
-        let key = b.key(e);
+    for key in b.keys() {
         if !a.has(key) {
             key_difference(sink, a, b, key, both);
         }

@@ -49,7 +49,10 @@ fn values_computed_again_are_the_stored_ones_bit_for_bit() {
                     let Some(side) = index.side(e, index.term_groups(e), indicator) else {
                         continue;
                     };
-                    let (_, v) = contribution(&a, &side);
+                    // The contribution found past the memos is the entry's own.
+                    let (c, v) = contribution(&a, &side);
+                    assert!(!c.memo, "{example} {e}");
+                    assert_eq!(c.aspect, index.key(e).1, "{example} {e}");
                     assert_eq!(side.value.to_bits(), v.value.to_bits(), "{example} {e}");
                     sides += 1;
                 }
