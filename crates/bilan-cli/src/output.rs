@@ -7,7 +7,6 @@
 //! characters escaped ([`bilan_units::text::escape`]): a name in an inventory cannot set the
 //! terminal's title or clear its screen.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +14,11 @@ use anyhow::{Context as _, anyhow};
 
 use crate::args::Format;
 use crate::errors::Failure;
+
+mod json;
+
+pub(crate) use json::json_escape;
+use json::{SafeFormatter, write_json_escaped};
 
 /// The standard streams of one run.
 pub(crate) struct Io<'a> {
@@ -61,86 +65,6 @@ pub(crate) fn emit(
             | Format::DisclosureHtml => to_stdout(io, &bilan_units::text::escape(text)),
         },
     }
-}
-
-/// JSON text with every unsafe character (see [`bilan_units::text::is_unsafe_char`]) but
-/// newline and tab written as a `\uXXXX` escape. serde_json escapes C0 controls itself; DEL,
-/// C1 controls and bidirectional overrides it leaves raw, and they can only be in strings,
-/// where the escape means the same character.
-pub(crate) fn json_escape(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| bilan_units::text::is_unsafe_char(c) && c != '\n' && c != '\t';
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = Vec::with_capacity(text.len() + 8);
-    // Writing to a Vec cannot fail.
-    let _ = write_json_escaped(&mut out, text);
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
-}
-
-fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> std::io::Result<()> {
-    // Printable ASCII, what almost every string of a report is, has nothing to escape.
-    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        return w.write_all(text.as_bytes());
-    }
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if bilan_units::text::is_unsafe_char(c) && c != '\n' && c != '\t' {
-            w.write_all(&text.as_bytes()[start..i])?;
-            // Every unsafe character is below U+FFFF: one escape.
-            write!(w, "\\u{:04x}", u32::from(c))?;
-            start = i + c.len_utf8();
-        }
-    }
-    w.write_all(&text.as_bytes()[start..])
-}
-
-/// serde_json's pretty formatter, with the characters of strings that a terminal would
-/// act on escaped (see [`json_escape`]).
-struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
-
-macro_rules! delegate {
-    ($($name:ident),*) => {$(
-        fn $name<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-            self.0.$name(w)
-        }
-    )*};
-}
-
-impl serde_json::ser::Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        write_json_escaped(w, fragment)
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-
-    delegate!(
-        begin_array,
-        end_array,
-        end_array_value,
-        begin_object,
-        end_object,
-        begin_object_value,
-        end_object_value
-    );
 }
 
 /// Writes `text` as is to standard output; a closed pipe (`bilan … | head`) is not an error.
@@ -297,7 +221,7 @@ pub(crate) fn stream_json<T: serde::Serialize>(
         // indentation step, a comma), which a buffer takes in place while every layer
         // behind it would be called for each.
         let mut out = std::io::BufWriter::with_capacity(1 << 16, Counting { inner: w, bytes: 0 });
-        let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
+        let formatter = SafeFormatter::default();
         serde::Serialize::serialize(
             value,
             &mut serde_json::Serializer::with_formatter(&mut out, formatter),
@@ -435,7 +359,7 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
         assert_eq!(back, value);
         let mut streamed = Vec::new();
-        let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
+        let formatter = SafeFormatter::default();
         serde::Serialize::serialize(
             &value,
             &mut serde_json::Serializer::with_formatter(&mut streamed, formatter),
