@@ -217,9 +217,9 @@ pub(crate) fn stream_json<T: serde::Serialize>(
     value: &T,
 ) -> Result<usize, Failure> {
     let write = |w: &mut dyn Write| -> std::io::Result<usize> {
-        // The buffer comes first: the pretty formatter writes a few bytes at a time (an
-        // indentation step, a comma), which a buffer takes in place while every layer
-        // behind it would be called for each.
+        // The buffer comes first: the pretty formatter writes a few bytes at a time (a
+        // comma, a bracket, a line and its indentation), which a buffer takes in place while
+        // every layer behind it would be called for each.
         let mut out = std::io::BufWriter::with_capacity(1 << 16, Counting { inner: w, bytes: 0 });
         let formatter = SafeFormatter::default();
         serde::Serialize::serialize(

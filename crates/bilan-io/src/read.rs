@@ -1,6 +1,6 @@
 //! Reading a file from disk, safely: only regular files, only UTF-8 text.
 
-use std::io::{Read as _, Seek as _};
+use std::io::Read as _;
 use std::path::Path;
 
 use crate::{FileError, FileErrors, SourceFile};
@@ -43,6 +43,7 @@ impl SourceFile {
 }
 
 /// Below this size a file is read in one call.
+#[cfg(unix)]
 const PARALLEL_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The bytes of `file`, whose size was `len` when it was opened.
@@ -60,14 +61,15 @@ fn read_all(file: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
             Err(e) => return Err(e),
         }
-        file.seek(std::io::SeekFrom::Start(0))?;
+        std::io::Seek::seek(file, std::io::SeekFrom::Start(0))?;
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
-/// The `len` bytes of `file` read in parts in parallel, or `None` when it has more.
+/// The `len` bytes of `file` read in parts in parallel; `None` when it has more, or when
+/// `len` is more than this machine can address (then it is read as a stream, which says so).
 #[cfg(unix)]
 fn read_parts(file: &std::fs::File, len: u64) -> std::io::Result<Option<Vec<u8>>> {
     use rayon::prelude::*;
@@ -81,7 +83,13 @@ fn read_parts(file: &std::fs::File, len: u64) -> std::io::Result<Option<Vec<u8>>
         .enumerate()
         .try_for_each(|(n, chunk)| file.read_exact_at(chunk, PARALLEL_BYTES * n as u64))?;
     let mut probe = [0u8; 1];
-    Ok((file.read_at(&mut probe, len)? == 0).then_some(bytes))
+    loop {
+        match file.read_at(&mut probe, len) {
+            Ok(n) => return Ok((n == 0).then_some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// What a file that is not a regular file is, in words.

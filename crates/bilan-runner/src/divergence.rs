@@ -227,7 +227,7 @@ fn divergence(a: &Index, b: &Index, indicator: Indicator, tally: &Tally) -> Dive
     }
 }
 
-/// The divergence of every pair of methods (in run order: A before B) for every indicator at
+/// The divergence of every pair of methods (in the order of the list: A before B) for every indicator at
 /// least one of them covers.
 pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
     let indices = indices(
@@ -252,7 +252,7 @@ pub(crate) fn indices(assessed: &[(&Descriptor, &Assessment)], ids: &ItemIds<'_>
         .collect()
 }
 
-/// Every pair (i, j), i < j, in run order.
+/// Every pair (i, j), i < j, in the order of the list.
 pub(crate) fn pairs(n: usize) -> Vec<(usize, usize)> {
     (0..n)
         .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
@@ -265,7 +265,7 @@ pub(crate) fn covered(totals: &[Option<f64>; Indicator::ALL.len()], i: Indicator
     totals[i.index()].is_some()
 }
 
-/// Walks every pair of `assessed` in run order, one after the other: `start(i, j, both)`
+/// Walks every pair of `assessed` in the order of the list, one after the other: `start(i, j, both)`
 /// makes a pair's state, and `each(state, walk)` runs the walk with a sink built on it
 /// (`walk(&mut sink)`). Where the sinks share what they build (the propagation of
 /// uncertainty interns into one table), pairs cannot run at once.

@@ -338,7 +338,7 @@ pub struct IndicatorComparison {
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Comparison {
-    /// The methods, in run order, with their status.
+    /// The methods, in the order of the method list, with their status.
     pub methods: Vec<MethodColumn>,
     /// Per indicator.
     pub indicators: Vec<IndicatorComparison>,

@@ -94,7 +94,7 @@ pub(crate) struct Results {
     histograms: Vec<(usize, f64, f64, Vec<u32>)>,
 }
 
-/// Propagates `inputs` through the assessments of a run (`assessed`, in run order).
+/// Propagates `inputs` through the assessments of a run (`assessed`, in the order of the method list).
 ///
 /// Monte Carlo keeps every figure's samples (for the percentiles): a run whose samples would
 /// not fit in [`SAMPLE_BYTES`] is refused before any draw, with the number of iterations

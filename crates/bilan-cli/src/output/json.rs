@@ -39,7 +39,7 @@ pub(super) fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> st
 /// serde_json's pretty formatter (two spaces a level), with the characters of strings that
 /// a terminal would act on escaped (see [`json_escape`]). It writes what `PrettyFormatter`
 /// writes, byte for byte (a test holds it), but each line break and its indentation in one
-/// call: a report of the full audit trail is mostly indented lines, and `PrettyFormatter`
+/// call (up to 64 levels deep; deeper, one more call per 64 levels): a report of the full audit trail is mostly indented lines, and `PrettyFormatter`
 /// writes the indentation two spaces at a time.
 #[derive(Default)]
 pub(super) struct SafeFormatter {
@@ -159,12 +159,12 @@ mod tests {
         String::from_utf8(out).expect("utf-8")
     }
 
-    /// Byte for byte what serde_json's pretty printer writes, down to nesting deeper than
-    /// one call's indentation, and empty arrays and objects.
+    /// Byte for byte what serde_json's pretty printer writes, down to nesting three times
+    /// deeper than one call's indentation, and empty arrays and objects.
     #[test]
     fn the_same_text_as_serde_jsons_pretty_printer() {
         let mut deep = serde_json::json!({"leaf": [1, 2.5, "x"], "empty": [], "none": {}});
-        for level in 0..80 {
+        for level in 0..150 {
             deep = if level % 2 == 0 {
                 serde_json::json!({ "level": level, "inner": deep, "list": [{}, [], [level]] })
             } else {

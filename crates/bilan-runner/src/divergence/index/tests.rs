@@ -155,3 +155,33 @@ fn a_method_in_inventory_order_never_builds_the_table() {
         "nor the locators' maps"
     );
 }
+
+/// The keys the walk visits: each (item, aspect) once, at its first entry, in contribution
+/// order (which decides the order in which the decomposition sums).
+#[test]
+fn keys_are_each_first_entry_in_contribution_order() {
+    let mut several = false;
+    for example in [
+        "llama-3.1.toml",
+        "mistral-large-2-illustrative.toml",
+        "olmo-2.toml",
+    ] {
+        for (descriptor, mut a) in assessments(example) {
+            // A key with a second entry, after the others: listed once, at its first.
+            if let Some(c) = a.contributions.iter().find(|c| !c.memo).cloned() {
+                a.contributions.push(c);
+            }
+            let ids = ItemIds::of_assessment(Some(&a));
+            let index = Index::new(&descriptor, &a, &ids);
+            let mut seen = std::collections::HashSet::new();
+            let expected: Vec<_> = (0..u32::try_from(index.entries.len()).expect("fits"))
+                .map(|e| index.key(e))
+                .filter(|key| seen.insert(*key))
+                .collect();
+            let keys: Vec<_> = index.keys().collect();
+            assert_eq!(keys, expected, "{example} {}", descriptor.id);
+            several |= keys.len() < index.entries.len();
+        }
+    }
+    assert!(several, "some key has several entries, listed once");
+}
