@@ -180,15 +180,16 @@ struct Entry {
     /// Where its values start in `values`; they end where the next entry's start
     /// ([`Index::values_of`]).
     values: u32,
+    /// Where its kept values start in [`Index::kept`], in the order of its values.
+    kept: u32,
     aspect: Aspect,
     presence: Option<Driver>,
 }
 
 /// One value of a contribution, with what the walk needs of its factor. The value itself is
 /// not kept when it is, bit for bit, its terms' product times its factor (as the builder
-/// computes it), which is nearly always: it is computed again when asked for. Only the others
-/// (a value a rule changed afterwards, one whose factor is not listed) are kept, in
-/// [`Index::kept`].
+/// computes it): it is computed again when asked for. The others (a value a rule changed
+/// afterwards, one whose factor is not listed) are kept, in [`Index::kept`].
 #[derive(Clone, Copy, Debug)]
 struct Value {
     /// Its factor's position in [`Index::factors`].
@@ -217,8 +218,10 @@ pub(crate) struct Index {
     /// …and their multiplicative effects.
     effects: Vec<f64>,
     values: Vec<Value>,
-    /// The values not computed again (see [`Value`]), by their position in `values`.
-    kept: FxHashMap<u32, f64>,
+    /// The values not computed again (see [`Value`]), in the order of `values`; each entry
+    /// says where its own start. A scale rule makes them most of a method's values, so
+    /// they are read in place rather than looked up by hashing.
+    kept: Vec<f64>,
     /// Each factor of the assessment, in its order: driver group and canonical value.
     factors: Vec<(u8, f64)>,
     /// (item, aspect) → driver of the exclusion that explains its absence.
@@ -260,7 +263,7 @@ impl Index {
             effect_groups: Vec::new(),
             effects: Vec::new(),
             values: Vec::new(),
-            kept: FxHashMap::default(),
+            kept: Vec::new(),
             factors: assessment
                 .factors
                 .iter()
@@ -310,6 +313,7 @@ impl Index {
                 .extend(c.terms.iter().map(|t| group_index(term_group(t.driver))));
             index.effects.extend(c.terms.iter().map(|t| t.effect()));
             let values = u32::try_from(index.values.len()).unwrap_or(NONE);
+            let kept_from = u32::try_from(index.kept.len()).unwrap_or(NONE);
             let product: f64 = c.terms.iter().map(Term::effect).product();
             for (position, v) in c.values.iter().enumerate() {
                 // A value whose factor is not listed stays, with no factor: the walk finds it
@@ -318,8 +322,7 @@ impl Index {
                 let again = index.factors.get(factor as usize).map(|f| product * f.1);
                 let kept = again.is_none_or(|x| x.to_bits() != v.value.to_bits());
                 if kept {
-                    let at = u32::try_from(index.values.len()).unwrap_or(NONE);
-                    index.kept.insert(at, v.value);
+                    index.kept.push(v.value);
                 }
                 index.values.push(Value {
                     factor,
@@ -334,10 +337,13 @@ impl Index {
                 next: NONE,
                 effects,
                 values,
+                kept: kept_from,
                 aspect: c.aspect,
                 presence: c.presence,
             });
         }
+        // Grown by doubling, as how many values a rule changed is not known up front.
+        index.kept.shrink_to_fit();
         // The same locator: exclusions follow the inventory's order too, from the top.
         for e in &assessment.exclusions {
             let Some(d) = e.driver else { continue };
@@ -464,7 +470,11 @@ impl Index {
         let &(group, canonical) = self.factors.get(v.factor as usize)?;
         terms[group as usize] *= canonical;
         let value = if v.kept {
-            self.kept.get(&(at as u32)).copied().unwrap_or(f64::NAN)
+            let before = self.values[start..at].iter().filter(|v| v.kept).count();
+            self.kept
+                .get(entry.kept as usize + before)
+                .copied()
+                .unwrap_or(f64::NAN)
         } else {
             // As the builder computed it: the terms' product, in their order, times the factor.
             self.effects[self.effects_of(e)].iter().product::<f64>() * canonical
