@@ -211,14 +211,14 @@ pub fn results_of(
                 ),
             });
         }
-        let ids_text = {
+        // Named when there are a few, counted otherwise (sorting a million ids only to
+        // count them cost more than the rest of the pass).
+        let ids_text = if workloads.len() > 5 {
+            format!("{} workloads", workloads.len())
+        } else {
             let mut v: Vec<&str> = workloads.iter().map(|w| w.id.as_ref()).collect();
             v.sort_unstable();
-            if v.len() > 5 {
-                format!("{} workloads", v.len())
-            } else {
-                v.join(", ")
-            }
+            v.join(", ")
         };
         for (k, indicator) in Indicator::ALL
             .into_iter()
