@@ -181,3 +181,74 @@ fn a_report_written_to_a_file_is_the_one_written_to_standard_output() {
         );
     }
 }
+
+/// A scale rule that names an indicator: `explain` shows its term, marked, in that
+/// indicator's figures and not in the others', and the divergence puts the whole change of
+/// that indicator on the auditor rule and none on the others.
+#[test]
+fn a_rule_on_one_indicator_is_in_that_indicator_s_trail_only() {
+    let dir = crate::support::scratch().join(format!("bilan-e2e-trail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let file = dir.join("water-margin.toml");
+    std::fs::write(
+        &file,
+        "schema = 1\nid = \"water-margin\"\nversion = \"1.0.0\"\nname = \"water margin\"\ndescription = \"d\"\nextends = \"ademe-lca@^1\"\n\n[[rule]]\nid = \"water-margin\"\nkind = \"scale\"\nmatch = { stage = \"use\", indicator = \"water\" }\nmultiplier = 1.25\nreason = \"unmetered cooling losses\"\n",
+    )
+    .expect("method file");
+    let file = file.display().to_string();
+    let explain = |figure: &str| {
+        let out = bilan(&[
+            "explain",
+            INVENTORY,
+            "--figure",
+            figure,
+            "-m",
+            "water-margin",
+            "--method-file",
+            &file,
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let water = explain("water.stage.use");
+    assert!(
+        water.contains(
+            "× k_water-margin = 1.25 [auditor-rule] (water only) ← rule: rule `water-margin`"
+        ),
+        "{water}"
+    );
+    assert!(!explain("gwp.stage.use").contains("k_water-margin"));
+
+    let (report, _) = json(&[
+        "compare",
+        INVENTORY,
+        "-f",
+        "json",
+        "-m",
+        "ademe-lca",
+        "-m",
+        "water-margin",
+        "--method-file",
+        &file,
+    ]);
+    let divergences = report["comparison"]["divergences"]
+        .as_array()
+        .expect("divergences");
+    let of = |indicator: &str| {
+        divergences
+            .iter()
+            .find(|d| d["indicator"] == indicator)
+            .unwrap_or_else(|| panic!("{indicator}: {divergences:?}"))
+    };
+    let water = of("water");
+    let difference = water["difference"].as_f64().expect("difference");
+    assert!(difference > 0.0);
+    let drivers = water["drivers"].as_array().expect("drivers");
+    assert_eq!(drivers.len(), 1, "{water}");
+    assert_eq!(drivers[0]["driver"], "auditor-rule");
+    let rule = drivers[0]["amount"].as_f64().expect("amount");
+    assert!((rule / difference - 1.0).abs() < 1e-9, "{water}");
+    for other in ["gwp", "adpe", "energy"] {
+        assert_eq!(of(other)["difference"].as_f64(), Some(0.0), "{other}");
+    }
+}

@@ -182,12 +182,6 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
                 "an `exclude` rule with `phase` removes that phase's share of every indicator: remove `indicator`, or write a second rule".into(),
             ));
         }
-        if r.kind == RuleKind::Scale && r.matcher.indicator.is_some() {
-            errors.push(loc.error(
-                &at("match.indicator"),
-                "a `scale` rule applies to whole contributions (all indicators): remove `indicator`".into(),
-            ));
-        }
     }
     let overrides = match bilan_factors::check_entries(
         &file,

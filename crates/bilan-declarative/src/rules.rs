@@ -2,7 +2,8 @@
 //!
 //! Rules run in the file's order. Every change keeps the audit-trail invariant (each value is
 //! the product of its terms and factor): a scaled contribution gains a term `k_<rule>`
-//! tagged with the auditor-rule driver; an excluded contribution becomes an exclusion naming
+//! tagged with the auditor-rule driver (applying to one indicator only when the rule names
+//! one); an excluded contribution becomes an exclusion naming
 //! the rule and its file; a contribution shared among workloads loses only the excluded
 //! phase's share, through a term. A rule that matches nothing is reported as a warning.
 
@@ -31,12 +32,14 @@ fn matches(m: &Match, c: &Contribution) -> bool {
         && m.indicator.is_none_or(|i| c.value(i).is_some())
 }
 
+/// Multiplies the values `term` applies to (every value, or its indicator's only) by its
+/// effect, and adds it to the contribution's terms.
 fn scale(c: &mut Contribution, term: Term) {
     let k = term.effect();
-    c.push_term(term);
-    for v in &mut c.values {
+    for v in c.values.iter_mut().filter(|v| term.applies_to(v.indicator)) {
         v.value *= k;
     }
+    c.push_term(term);
 }
 
 struct Context<'a> {
@@ -201,7 +204,7 @@ fn scale_matching(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemR
         return Vec::new();
     };
     let mut touched = Vec::new();
-    let term = Term::new(
+    let mut term = Term::new(
         intern(format!("k_{}", rule.id)),
         k,
         "1",
@@ -210,6 +213,10 @@ fn scale_matching(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemR
         },
     )
     .driver(Driver::AuditorRule);
+    if let Some(indicator) = rule.matcher.indicator {
+        // Matched for having the indicator's value, and scaling that value only.
+        term = term.only(indicator);
+    }
     for c in a
         .contributions
         .iter_mut()

@@ -257,7 +257,8 @@ pub struct Match {
     /// The base method's category, e.g. `scope-3-cat-4`.
     #[serde(default)]
     pub category: Option<String>,
-    /// Only this indicator's values (exclude only).
+    /// Only this indicator's values: an exclude rule removes them, a scale rule scales them
+    /// (through a term that applies to this indicator only).
     #[serde(default)]
     pub indicator: Option<Indicator>,
 }

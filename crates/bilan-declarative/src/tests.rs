@@ -187,6 +187,56 @@ fn scale_rules_add_a_term_and_keep_the_trail_exact() {
     assert_eq!(k.driver, Some(Driver::AuditorRule));
 }
 
+/// A scale rule that names an indicator scales that indicator's values only, through a term
+/// that applies to it alone: the other values are the base's, bit for bit, and the audit
+/// trail still reproduces every value.
+#[test]
+fn a_scale_rule_with_an_indicator_scales_that_indicator_only() {
+    let m = &load(&method(
+        "[[rule]]\nid = \"water-margin\"\nkind = \"scale\"\nmatch = { stage = \"use\", indicator = \"water\" }\nmultiplier = 1.25\nreason = \"unmetered cooling losses\"\n",
+    ))[0];
+    let inv = inventory();
+    let (a, b) = (run(m.method.as_ref(), &inv), base(&inv));
+    let ratio = |path: &str| figure(&a, path) / figure(&b, path);
+    assert!((ratio("water.stage.use") - 1.25).abs() < 1e-12);
+    assert_eq!(ratio("gwp.stage.use"), 1.0);
+    assert_eq!(ratio("energy.total"), 1.0);
+    let scaled = a
+        .contributions
+        .iter()
+        .filter(|c| c.terms.iter().any(|t| t.symbol == "k_water-margin"))
+        .collect::<Vec<_>>();
+    assert!(!scaled.is_empty());
+    for c in scaled {
+        let k = c
+            .terms
+            .iter()
+            .find(|t| t.symbol == "k_water-margin")
+            .expect("rule term");
+        assert_eq!(k.indicator, Some(Indicator::Water));
+        let before = b
+            .contributions
+            .iter()
+            .find(|x| x.item == c.item && x.aspect == c.aspect && !x.memo)
+            .expect("the base's contribution");
+        for v in c.values.iter() {
+            let old = before.value(v.indicator).expect("same indicators");
+            if v.indicator == Indicator::Water {
+                assert_eq!(v.value, old * 1.25);
+            } else {
+                assert_eq!(
+                    v.value.to_bits(),
+                    old.to_bits(),
+                    "{} {}",
+                    c.item,
+                    v.indicator
+                );
+            }
+        }
+        assert_eq!(c.base(), before.base(), "the shared product is unchanged");
+    }
+}
+
 #[test]
 fn cut_off_excludes_small_items_per_indicator() {
     let m = &load(&method(

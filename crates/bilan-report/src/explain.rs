@@ -58,7 +58,8 @@ fn contribution(
         }
     );
     let _ = writeln!(out, "    formula: {}", c.formula);
-    for t in &c.terms {
+    // A term that applies to another indicator only has no part in this figure.
+    for t in c.terms.iter().filter(|t| t.applies_to(indicator)) {
         let origin = match &t.source {
             TermSource::Item { key } => format!(
                 "inventory {}{}",
@@ -73,6 +74,9 @@ fn contribution(
         };
         let op = if t.power < 0 { "÷ " } else { "× " };
         let driver = t.driver.map_or(String::new(), |d| format!(" [{d}]"));
+        let only = t
+            .indicator
+            .map_or(String::new(), |i| format!(" ({i} only)"));
         let unit = if t.unit == "1" {
             String::new()
         } else {
@@ -80,7 +84,7 @@ fn contribution(
         };
         let _ = writeln!(
             out,
-            "    {op}{} = {}{unit}{driver} ← {origin}{}",
+            "    {op}{} = {}{unit}{driver}{only} ← {origin}{}",
             t.symbol,
             t.value,
             estimated::term_mark(t)

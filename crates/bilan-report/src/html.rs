@@ -304,6 +304,7 @@ fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
             let terms: Vec<String> = c
                 .terms
                 .iter()
+                .filter(|t| t.applies_to(indicator))
                 .map(|t| {
                     let text = esc(&format!(
                         "{}{} = {} {} ({}",

@@ -349,10 +349,16 @@ impl Builder {
     /// Adds a contribution whose values are its terms times each listed factor.
     pub fn contribute(&mut self, draft: Draft, factors: &[(Indicator, Arc<str>)]) {
         let base: f64 = draft.terms.iter().map(Term::effect).product();
+        let per_indicator = draft.terms.iter().any(|t| t.indicator.is_some());
         let values = factors
             .iter()
             .map(|(indicator, id)| {
                 let canonical = self.factor_use(id).map_or(f64::NAN, |f| f.canonical);
+                let base = if per_indicator {
+                    super::contribution::product_for(&draft.terms, *indicator)
+                } else {
+                    base
+                };
                 IndicatorValue {
                     indicator: *indicator,
                     factor: id.clone(),

@@ -301,16 +301,32 @@ impl Contribution {
             .map(|v| v.value)
     }
 
-    /// Product of the shared terms.
+    /// Product of the terms that bear on every value (all of them, unless one applies to
+    /// a single indicator: see [`Contribution::base_for`]).
     pub fn base(&self) -> f64 {
-        self.terms.iter().map(Term::effect).product()
+        self.terms
+            .iter()
+            .filter(|t| t.indicator.is_none())
+            .map(Term::effect)
+            .product()
     }
 
-    /// Checks the audit-trail invariant: each value equals the product of its terms and
-    /// its factor, looked up in `factors`.
+    /// Product of the terms that bear on `indicator`'s value, in their order: the value is
+    /// this times the indicator's factor.
+    pub fn base_for(&self, indicator: Indicator) -> f64 {
+        product_for(&self.terms, indicator)
+    }
+
+    /// Whether a term applies to one indicator only.
+    pub fn has_indicator_terms(&self) -> bool {
+        self.terms.iter().any(|t| t.indicator.is_some())
+    }
+
+    /// Checks the audit-trail invariant: each value equals the product of the terms that
+    /// bear on it and its factor, looked up in `factors`.
     pub fn check(&self, factors: &[FactorUse]) -> Result<(), String> {
-        let base = self.base();
         for v in &self.values {
+            let base = self.base_for(v.indicator);
             let factor = factors.iter().find(|f| f.id == v.factor).ok_or_else(|| {
                 format!(
                     "{} {}: factor `{}` is not listed",
@@ -328,4 +344,13 @@ impl Contribution {
         }
         Ok(())
     }
+}
+
+/// The product of the effects of `terms` that bear on `indicator`, in their order.
+pub(crate) fn product_for(terms: &[Term], indicator: Indicator) -> f64 {
+    terms
+        .iter()
+        .filter(|t| t.applies_to(indicator))
+        .map(Term::effect)
+        .product()
 }

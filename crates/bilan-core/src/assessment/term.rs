@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(doc)]
 use super::Assessment;
 use crate::driver::Driver;
+use crate::indicator::Indicator;
 
 /// Where a term's value comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -78,6 +79,9 @@ pub struct TermMeta {
     /// the value was estimated rather than given or measured; see the workload's
     /// `[workload.estimate]`.
     pub estimated: Option<Arc<str>>,
+    /// The one indicator the term applies to (a rule scaling only the water figures); `None`,
+    /// nearly always: every value of the contribution.
+    pub indicator: Option<Indicator>,
 }
 
 impl std::ops::Deref for Term {
@@ -113,6 +117,9 @@ struct TermData {
     /// `[workload.estimate]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     estimated: Option<Arc<str>>,
+    /// The one indicator the term applies to; absent: every value of the contribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    indicator: Option<Indicator>,
 }
 
 /// [`TermData`] borrowed from a [`Term`], for writing without copying its strings.
@@ -129,6 +136,8 @@ struct TermOut<'a> {
     source: &'a TermSource,
     #[serde(skip_serializing_if = "Option::is_none")]
     estimated: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indicator: Option<Indicator>,
 }
 
 impl Serialize for Term {
@@ -141,6 +150,7 @@ impl Serialize for Term {
             driver: self.driver,
             source: &self.source,
             estimated: self.estimated.as_deref(),
+            indicator: self.indicator,
         }
         .serialize(serializer)
     }
@@ -158,6 +168,7 @@ impl<'de> Deserialize<'de> for Term {
                 driver: d.driver,
                 source: d.source,
                 estimated: d.estimated,
+                indicator: d.indicator,
             }),
         })
     }
@@ -202,6 +213,7 @@ impl Term {
                 driver: None,
                 source,
                 estimated: None,
+                indicator: None,
             }),
         }
     }
@@ -233,6 +245,12 @@ impl Term {
         self
     }
 
+    /// This term applied to `indicator`'s value only.
+    pub fn only(mut self, indicator: Indicator) -> Term {
+        self.meta_mut().indicator = Some(indicator);
+        self
+    }
+
     /// Its multiplicative effect: `value` or `1 / value`.
     pub fn effect(&self) -> f64 {
         if self.power < 0 {
@@ -240,6 +258,11 @@ impl Term {
         } else {
             self.value
         }
+    }
+
+    /// Whether it bears on `indicator`'s value: always, unless it applies to another one only.
+    pub fn applies_to(&self, indicator: Indicator) -> bool {
+        self.indicator.is_none_or(|i| i == indicator)
     }
 
     /// The exponent the contribution raises it to: 1 or -1.

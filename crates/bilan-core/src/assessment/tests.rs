@@ -112,6 +112,76 @@ fn the_audit_check_catches_a_tampered_value() {
     assert!(a.check().unwrap_err().contains("is not listed"));
 }
 
+/// A term of one indicator bears on that indicator's value only, in the builder, the audit
+/// check and the serialised trail alike.
+#[test]
+fn a_term_of_one_indicator_bears_on_its_value_only() {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    let gwp = b.factor(factor("grid", 0.5));
+    let mut water = factor("ewif", 2.0);
+    water.indicator = Some(Indicator::Water);
+    let water = b.factor(water);
+    let item = ItemRef::new(ItemKind::Workload, "w");
+    let energy = Term::new(
+        "E",
+        100.0,
+        "kWh",
+        TermSource::Item {
+            key: "energy".into(),
+        },
+    );
+    let hourly = Term::new(
+        "k_time",
+        1.5,
+        "1",
+        TermSource::Derived {
+            formula: "test".into(),
+        },
+    )
+    .driver(Driver::AuditorRule)
+    .only(Indicator::Gwp);
+    assert!(hourly.applies_to(Indicator::Gwp) && !hourly.applies_to(Indicator::Water));
+    let draft = Draft::new(item, Aspect::Electricity, Stage::Use, "E × k_time × F")
+        .term(energy)
+        .term(hourly);
+    b.contribute(draft, &[(Indicator::Gwp, gwp), (Indicator::Water, water)]);
+    let a = b.finish();
+    let c = &a.contributions[0];
+    assert_eq!(c.value(Indicator::Gwp), Some(100.0 * 1.5 * 0.5));
+    assert_eq!(c.value(Indicator::Water), Some(100.0 * 2.0));
+    assert_eq!(
+        c.base(),
+        100.0,
+        "the product of the terms every value shares"
+    );
+    assert_eq!(c.base_for(Indicator::Gwp), 150.0);
+    assert_eq!(a.check(), Ok(()));
+    let json = serde_json::to_string(&a).expect("serialised");
+    assert!(json.contains(r#""indicator":"gwp""#), "{json}");
+    let back: Assessment = serde_json::from_str(&json).expect("read back");
+    assert_eq!(
+        back.contributions[0].terms[1].indicator,
+        Some(Indicator::Gwp)
+    );
+    assert_eq!(back.contributions[0].terms[0].indicator, None);
+    assert_eq!(back.check(), Ok(()));
+    // Applied to every value, the same term would break the water value's trail.
+    let mut tampered = a.clone();
+    tampered.contributions[0].terms = vec![
+        tampered.contributions[0].terms[0].clone(),
+        Term::new(
+            "k_time",
+            1.5,
+            "1",
+            TermSource::Derived {
+                formula: "test".into(),
+            },
+        ),
+    ]
+    .into_boxed_slice();
+    assert!(tampered.check().unwrap_err().contains("water"));
+}
+
 #[test]
 fn assumptions_group_items() {
     let mut b = Builder::new(&descriptor(), &Parameters::default());

@@ -184,6 +184,9 @@ struct Entry {
     kept: u32,
     aspect: Aspect,
     presence: Option<Driver>,
+    /// Whether a term applies to one indicator only: it is in [`Index::only`], not in
+    /// `effects`.
+    only: bool,
 }
 
 /// One value of a contribution, with what the walk needs of its factor. The value itself is
@@ -224,6 +227,9 @@ pub(crate) struct Index {
     kept: Vec<f64>,
     /// Each factor of the assessment, in its order: driver group and canonical value.
     factors: Vec<(u8, f64)>,
+    /// The terms that apply to one indicator only, by entry (in entry order): the
+    /// indicator, the driver group and the effect. Rare (a rule scaling one indicator).
+    only: Vec<(u32, Indicator, u8, f64)>,
     /// (item, aspect) → driver of the exclusion that explains its absence.
     excluded: FxHashMap<(u32, Aspect), Driver>,
     /// Item → driver of an exclusion of the whole item.
@@ -272,6 +278,7 @@ impl Index {
                     (group_index(driver_index(driver)), f.canonical)
                 })
                 .collect(),
+            only: Vec::new(),
             excluded: FxHashMap::default(),
             excluded_items: FxHashMap::default(),
         };
@@ -308,19 +315,32 @@ impl Index {
             }
             last[slot] = entry;
             let effects = u32::try_from(index.effects.len()).unwrap_or(NONE);
+            let every = |t: &&Term| t.indicator.is_none();
+            index.effect_groups.extend(
+                c.terms
+                    .iter()
+                    .filter(every)
+                    .map(|t| group_index(term_group(t.driver))),
+            );
             index
-                .effect_groups
-                .extend(c.terms.iter().map(|t| group_index(term_group(t.driver))));
-            index.effects.extend(c.terms.iter().map(|t| t.effect()));
+                .effects
+                .extend(c.terms.iter().filter(every).map(|t| t.effect()));
+            let only = c.has_indicator_terms();
+            for (indicator, t) in c.terms.iter().filter_map(|t| t.indicator.map(|i| (i, t))) {
+                let group = group_index(term_group(t.driver));
+                index.only.push((entry, indicator, group, t.effect()));
+            }
             let values = u32::try_from(index.values.len()).unwrap_or(NONE);
             let kept_from = u32::try_from(index.kept.len()).unwrap_or(NONE);
-            let product: f64 = c.terms.iter().map(Term::effect).product();
+            let product: f64 = c.terms.iter().filter(every).map(Term::effect).product();
             for (position, v) in c.values.iter().enumerate() {
                 // A value whose factor is not listed stays, with no factor: the walk finds it
                 // first for its indicator and, as before, has no side for it.
                 let factor = factor_of(&factors, v, &mut recent).unwrap_or(NONE);
                 let again = index.factors.get(factor as usize).map(|f| product * f.1);
-                let kept = again.is_none_or(|x| x.to_bits() != v.value.to_bits());
+                // A value a term of its indicator alone bears on is kept as it is.
+                let own_term = only && c.terms.iter().any(|t| t.indicator == Some(v.indicator));
+                let kept = own_term || again.is_none_or(|x| x.to_bits() != v.value.to_bits());
                 if kept {
                     index.kept.push(v.value);
                 }
@@ -340,10 +360,12 @@ impl Index {
                 kept: kept_from,
                 aspect: c.aspect,
                 presence: c.presence,
+                only,
             });
         }
         // Grown by doubling, as how many values a rule changed is not known up front.
         index.kept.shrink_to_fit();
+        index.only.shrink_to_fit();
         // The same locator: exclusions follow the inventory's order too, from the top.
         for e in &assessment.exclusions {
             let Some(d) = e.driver else { continue };
@@ -438,7 +460,8 @@ impl Index {
         start(&self.entries[n]) as usize..end
     }
 
-    /// The product of entry `e`'s terms by driver group; the same for every indicator.
+    /// The product of entry `e`'s terms by driver group, those that apply to one indicator
+    /// only left out (see [`Index::side`]).
     pub(super) fn term_groups(&self, e: u32) -> [f64; GROUPS] {
         let terms = self.effects_of(e);
         let mut g = [1.0; GROUPS];
@@ -469,6 +492,16 @@ impl Index {
         let v = &self.values[at];
         let &(group, canonical) = self.factors.get(v.factor as usize)?;
         terms[group as usize] *= canonical;
+        if entry.only {
+            let from = self.only.partition_point(|o| o.0 < e);
+            for &(_, _, g, effect) in self.only[from..]
+                .iter()
+                .take_while(|o| o.0 == e)
+                .filter(|o| o.1 == indicator)
+            {
+                terms[g as usize] *= effect;
+            }
+        }
         let value = if v.kept {
             let before = self.values[start..at].iter().filter(|v| v.kept).count();
             self.kept

@@ -109,8 +109,8 @@ fn buckets(a: &Assessment, indicator: Indicator) -> Buckets {
     b
 }
 
-/// (F, T) of an electricity contribution: the product of its terms, and that over the
-/// product of its terms tagged `facility-overhead`.
+/// (F, T) of an electricity contribution: the product of its terms (those that bear on every
+/// indicator: the energy), and that over the product of its terms tagged `facility-overhead`.
 fn energies(c: &Contribution) -> (f64, f64) {
     let facility = c.base();
     let pue: f64 = c

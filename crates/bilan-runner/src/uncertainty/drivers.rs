@@ -109,6 +109,7 @@ impl Compiler<'_, '_> {
         self.resolver.terms(method, c, &mut grouped);
         let mut out: Vec<(usize, f64, usize)> = grouped
             .into_iter()
+            .filter(|&(_, _, t)| c.terms[t].applies_to(value.indicator))
             .map(|(n, p, t)| (n, p, term_group(c.terms[t].driver)))
             .collect();
         if let Some(n) = self.resolver.factor(value) {

@@ -202,27 +202,36 @@ fn figure(indicator: Indicator, d: Destination<'_>) -> Option<FigurePath> {
     })
 }
 
-/// The uncertain inputs of a contribution's terms, with their powers.
+/// The uncertain inputs of a contribution's terms, with their powers and the one indicator
+/// a term applies to, if it applies to one only.
 pub(super) fn term_inputs(
     resolver: &mut Resolver<'_>,
     method: &str,
     c: &Contribution,
-) -> Vec<(usize, f64)> {
+) -> Vec<(usize, f64, Option<Indicator>)> {
     let mut cited = Vec::new();
     resolver.terms(method, c, &mut cited);
-    cited.into_iter().map(|(n, p, _)| (n, p)).collect()
+    cited
+        .into_iter()
+        .map(|(n, p, t)| (n, p, c.terms[t].indicator))
+        .collect()
 }
 
 /// The monomial of one value of a contribution, given its terms' inputs (`None`: certain).
 pub(super) fn value_monomial(
     resolver: &mut Resolver<'_>,
     monomials: &mut Monomials,
-    terms: &[(usize, f64)],
+    terms: &[(usize, f64, Option<Indicator>)],
     v: &IndicatorValue,
     scratch: &mut Vec<(usize, f64)>,
 ) -> Option<u32> {
     scratch.clear();
-    scratch.extend_from_slice(terms);
+    scratch.extend(
+        terms
+            .iter()
+            .filter(|t| t.2.is_none_or(|i| i == v.indicator))
+            .map(|t| (t.0, t.1)),
+    );
     if let Some(n) = resolver.factor(v) {
         scratch.push((n, 1.0));
     }

@@ -71,7 +71,7 @@ pub(super) fn record(path: &FigurePath, a: &Assessment) -> BTreeMap<String, Item
                 let share = path.share(c);
                 let mut terms = BTreeMap::new();
                 let mut drivers = BTreeMap::new();
-                for t in &c.terms {
+                for t in c.terms.iter().filter(|t| t.applies_to(path.indicator)) {
                     let name = if t.power < 0 {
                         format!("1/{}", t.symbol)
                     } else {
@@ -92,7 +92,10 @@ pub(super) fn record(path: &FigurePath, a: &Assessment) -> BTreeMap<String, Item
                         terms.insert(name, f.canonical);
                     }
                     None => {
-                        terms.insert(unique(&terms, "factor".to_owned()), iv.value / c.base());
+                        terms.insert(
+                            unique(&terms, "factor".to_owned()),
+                            iv.value / c.base_for(path.indicator),
+                        );
                     }
                 }
                 if matches!(path.selector, Selector::Phase(_)) {

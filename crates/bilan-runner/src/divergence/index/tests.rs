@@ -87,6 +87,59 @@ fn values_computed_again_are_the_stored_ones_bit_for_bit() {
     }
 }
 
+/// A term that applies to one indicator only is in that indicator's side (in its driver's
+/// group) and in no other: every side still gives its value, and its groups' product is
+/// that value.
+#[test]
+fn a_term_of_one_indicator_is_in_that_indicator_s_side_only() {
+    use bilan_core::assessment::{Driver, Term, TermSource};
+    let group = super::driver_index(Driver::AuditorRule);
+    for (descriptor, mut a) in assessments("mistral-large-2-illustrative.toml") {
+        let mut touched = 0;
+        for c in a.contributions.iter_mut().filter(|c| !c.memo).step_by(2) {
+            let rule = TermSource::Rule {
+                rule: "a test".into(),
+            };
+            let k = Term::new("k_test", 1.5, "1", rule)
+                .driver(Driver::AuditorRule)
+                .only(Indicator::Water);
+            for v in c
+                .values
+                .iter_mut()
+                .filter(|v| v.indicator == Indicator::Water)
+            {
+                v.value *= 1.5;
+                touched += 1;
+            }
+            c.push_term(k);
+        }
+        a.check().expect("the trail holds");
+        let ids = ItemIds::of_assessment(Some(&a));
+        let index = Index::new(&descriptor, &a, &ids);
+        let mut water = 0;
+        for e in 0..u32::try_from(index.entries.len()).expect("fits") {
+            for indicator in Indicator::ALL {
+                let Some(side) = index.side(e, index.term_groups(e), indicator) else {
+                    continue;
+                };
+                let (c, v) = contribution(&a, &side);
+                assert_eq!(side.value.to_bits(), v.value.to_bits());
+                let product = crate::divergence::product(&side.groups);
+                assert!((product - side.value).abs() <= 1e-12 * side.value.abs());
+                let own = c.terms.iter().any(|t| t.symbol == "k_test");
+                let expected = if own && indicator == Indicator::Water {
+                    water += 1;
+                    1.5
+                } else {
+                    1.0
+                };
+                assert_eq!(side.groups[group], expected, "{} {indicator}", c.item);
+            }
+        }
+        assert_eq!(water, touched, "{}", descriptor.id);
+    }
+}
+
 #[test]
 fn a_value_is_eight_bytes() {
     assert_eq!(size_of::<super::Value>(), 8);
