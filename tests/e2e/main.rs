@@ -14,6 +14,7 @@ mod estimate;
 mod figures;
 mod french;
 mod ghg;
+mod grid_series;
 mod hardening;
 mod hardening_cli;
 mod hardening_figures;

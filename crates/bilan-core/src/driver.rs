@@ -36,6 +36,8 @@ pub enum Driver {
     ElectricityBasis,
     /// Life-cycle vs combustion-only electricity factors.
     ElectricityBoundary,
+    /// Annual average vs hourly (or finer) grid intensity over the time the work ran.
+    TemporalResolution,
     /// Data-centre overhead (PUE).
     FacilityOverhead,
     /// Idle or reserved capacity and host overhead.
@@ -58,13 +60,14 @@ pub enum Driver {
 
 impl Driver {
     /// Every driver, in decomposition order.
-    pub const ALL: [Driver; 15] = [
+    pub const ALL: [Driver; 16] = [
         Driver::IndicatorCoverage,
         Driver::TimeFrame,
         Driver::CapitalGoods,
         Driver::UtilisationDivisor,
         Driver::ElectricityBasis,
         Driver::ElectricityBoundary,
+        Driver::TemporalResolution,
         Driver::FacilityOverhead,
         Driver::IdleOverhead,
         Driver::HostEmbodied,
@@ -85,6 +88,7 @@ impl Driver {
             Driver::UtilisationDivisor => "utilisation-divisor",
             Driver::ElectricityBasis => "electricity-basis",
             Driver::ElectricityBoundary => "electricity-boundary",
+            Driver::TemporalResolution => "temporal-resolution",
             Driver::FacilityOverhead => "facility-overhead",
             Driver::IdleOverhead => "idle-overhead",
             Driver::HostEmbodied => "host-embodied",

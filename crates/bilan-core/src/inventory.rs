@@ -61,6 +61,10 @@ pub struct Inventory {
     /// Data centres.
     #[serde(default, rename = "site", skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<Site>,
+    /// Grid intensity by the hour (or finer), each from a CSV file; a site names the one
+    /// its electricity follows (`grid-series`). See docs/grid-series.md.
+    #[serde(default, rename = "grid-series", skip_serializing_if = "Vec::is_empty")]
+    pub grid_series: Vec<GridSeries>,
     /// Hardware fleets (accelerators and their host servers).
     #[serde(default, rename = "fleet", skip_serializing_if = "Vec::is_empty")]
     pub fleets: Vec<Fleet>,
@@ -294,9 +298,33 @@ pub struct Site {
     /// Electricity factors for this site, per indicator (e.g. `gwp`); they win over the database.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub electricity: BTreeMap<Indicator, FactorOverride>,
+    /// The id of the `[[grid-series]]` its grid's carbon intensity follows hour by hour: the
+    /// methods weight their GWP factor by the series over each workload's period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_series: Option<String>,
     /// Where its values were read from, when imported from another tool's file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+}
+
+/// Grid carbon intensity by the hour (or finer) for one grid, from a CSV file
+/// (`timestamp,intensity,unit`; see docs/grid-series.md).
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(deny_unknown_fields)]
+pub struct GridSeries {
+    /// Identifier, unique among grid series.
+    pub id: String,
+    /// The CSV file, relative to the inventory's directory.
+    pub file: String,
+    /// Where the figures come from (dataset, publisher, emission rates used).
+    pub source: String,
+    /// Their licence, e.g. `public domain (EIA-930)`.
+    pub licence: String,
+    /// The series as read and checked, once the inventory is loaded (not written back).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub data: Option<std::sync::Arc<crate::series::IntensitySeries>>,
 }
 
 /// A fleet of identical accelerators.

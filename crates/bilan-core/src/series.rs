@@ -2,7 +2,7 @@
 //! and the time-weighted mean they give over any interval they cover. `bilan_io::series`
 //! reads and checks the files they come from.
 
-use jiff::{SignedDuration, Timestamp};
+pub use jiff::{SignedDuration, Timestamp};
 
 use crate::indicator::Indicator;
 
@@ -70,6 +70,23 @@ impl IntensitySeries {
     pub fn mean(&self) -> f64 {
         self.values.iter().sum::<f64>() / self.values.len().max(1) as f64
     }
+}
+
+/// The warning for a method that cannot read grid series (a compiled plugin: its interface
+/// carries the inventory's keys, not the series' values), when some site follows one.
+pub fn not_carried(inventory: &crate::Inventory) -> Option<String> {
+    let sites: Vec<String> = inventory
+        .sites
+        .iter()
+        .filter_map(|s| Some(format!("`{}` (`{}`)", s.id, s.grid_series.as_deref()?)))
+        .collect();
+    (!sites.is_empty()).then(|| {
+        format!(
+            "grid series not used: a compiled plugin receives no series, so this method's GWP uses annual factors for {} {}; the built-in methods weight it by the series (driver `temporal-resolution`)",
+            if sites.len() == 1 { "site" } else { "sites" },
+            sites.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ impl Draft {
             ownership,
             provider,
             electricity: BTreeMap::new(),
+            grid_series: None,
             provenance,
         });
         id
@@ -110,6 +111,7 @@ impl Draft {
                 period,
             },
             functional_units: Vec::new(),
+            grid_series: Vec::new(),
             sites: self.sites,
             fleets: self.fleets,
             workloads: self.workloads,

@@ -459,6 +459,8 @@ pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
     };
     let problems = inventory.validate();
     if problems.is_empty() {
+        let mut inventory = inventory;
+        series::attach(file, &mut inventory)?;
         return Ok(inventory);
     }
     let locator = Locator::new(file);

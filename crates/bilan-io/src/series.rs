@@ -19,6 +19,10 @@ use bilan_core::series::{IntensitySeries, UNIT};
 use bilan_units::Quantity;
 use jiff::{SignedDuration, Timestamp};
 
+use std::path::Path;
+
+use bilan_core::Inventory;
+
 use crate::{FileError, FileErrors, SourceFile};
 
 /// The columns of a series file, in order.
@@ -270,6 +274,66 @@ fn one(
 ) -> FileErrors {
     FileErrors {
         errors: vec![FileError::located(file, span, at.to_owned(), message)],
+    }
+}
+
+/// Reads the file of every `[[grid-series]]` of `inventory` (relative to the inventory's
+/// directory) into it, checked, and checks that each covers the reporting period (days in
+/// UTC). A file that cannot be read or does not cover the period is an error at the
+/// series' `file` key in the inventory; a problem inside a file, at its row.
+pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(), FileErrors> {
+    if inventory.grid_series.is_empty() {
+        return Ok(());
+    }
+    let dir = Path::new(&file.name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let period = inventory.system.period;
+    let (from, to) = (period.start.start_utc(), period.end.end_utc());
+    let locator = crate::Locator::new(file);
+    let mut errors = Vec::new();
+    for (i, entry) in inventory.grid_series.iter_mut().enumerate() {
+        let key = format!("grid-series[{i}].file");
+        let at_key = |message: String| {
+            let span = locator.locate(&key);
+            locator.error_at(span, Some(key.clone()), message)
+        };
+        let path = dir.join(&entry.file);
+        let text = match SourceFile::read(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                let why = e
+                    .errors
+                    .first()
+                    .map_or(String::new(), |e| e.message.clone());
+                errors.push(at_key(format!(
+                    "grid series `{}`: cannot read `{}`: {why}",
+                    entry.id,
+                    path.display()
+                )));
+                continue;
+            }
+        };
+        match read(&text) {
+            Ok(series) => {
+                let (start, end) = (series.start, series.end());
+                if from < start || to > end {
+                    errors.push(at_key(format!(
+                        "grid series `{}` covers {start} to {end}; the reporting period {} to {} (whole days, UTC) must lie within it",
+                        entry.id, period.start, period.end
+                    )));
+                    continue;
+                }
+                entry.data = Some(std::sync::Arc::new(series));
+            }
+            Err(e) => errors.extend(e.errors),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(FileErrors { errors })
     }
 }
 

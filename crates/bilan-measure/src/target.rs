@@ -247,6 +247,7 @@ impl Target {
                     ownership: request.ownership,
                     provider: None,
                     electricity: BTreeMap::new(),
+                    grid_series: None,
                     provenance: None,
                 }),
             )),

@@ -11,6 +11,8 @@
 //!   utilisation divisor, building amortisation), each with its divergence-driver tag.
 //! * [`energy`]: final electricity as the indicator `energy` (an identity factor on each
 //!   location-based electricity contribution) and the `it-energy` disclosure.
+//! * [`temporal`]: a site's hourly grid series, weighting its GWP factor by when each
+//!   workload ran (`k_time`, driver `temporal-resolution`).
 //! * [`wording`]: the assumption and warning texts.
 //! * [`accounted`]: the items every method must account for.
 //! * [`scope`]: for methods that count only the electricity of computation, every other item
@@ -24,6 +26,7 @@ pub mod embodied;
 pub mod energy;
 pub mod scope;
 pub mod site;
+pub mod temporal;
 pub mod terms;
 pub mod wording;
 

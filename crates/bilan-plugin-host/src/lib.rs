@@ -615,7 +615,11 @@ impl Methodology for DynamicMethodology {
         let (code, payload) = self.plugin.invoke(OP_ASSESS, &input);
         let payload = payload.map_err(|e| self.fail(format!("returned {e}")))?;
         match Status::from_code(code) {
-            Some(Status::Ok) => self.read_assessment(&payload),
+            Some(Status::Ok) => self.read_assessment(&payload).map(|mut a| {
+                a.warnings
+                    .extend(bilan_core::series::not_carried(inventory));
+                a
+            }),
             Some(Status::Error) => Err(self.read_error(&payload)),
             Some(Status::Panic) => {
                 let message = serde_json::from_slice::<PluginError>(&payload)

@@ -41,6 +41,7 @@ driver-capital-goods = capital-goods
 driver-utilisation-divisor = utilisation-divisor
 driver-electricity-basis = electricity-basis
 driver-electricity-boundary = electricity-boundary
+driver-temporal-resolution = temporal-resolution
 driver-facility-overhead = facility-overhead
 driver-idle-overhead = idle-overhead
 driver-host-embodied = host-embodied

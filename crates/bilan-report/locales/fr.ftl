@@ -42,6 +42,7 @@ driver-capital-goods = immobilisations
 driver-utilisation-divisor = diviseur d’utilisation
 driver-electricity-basis = électricité : localisation ou marché
 driver-electricity-boundary = périmètre de l’électricité
+driver-temporal-resolution = résolution temporelle de l’intensité du réseau
 driver-facility-overhead = consommation des infrastructures du site (PUE)
 driver-idle-overhead = consommation au repos
 driver-host-embodied = fabrication des serveurs hôtes

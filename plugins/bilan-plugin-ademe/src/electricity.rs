@@ -10,6 +10,7 @@ use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 use bilan_method_kit::energy;
 use bilan_method_kit::site::{self, Grid};
+use bilan_method_kit::temporal::{Temporal, with_time};
 use bilan_method_kit::terms::{
     EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
     host_overhead, host_pue, idle_energy, idle_pue, period_share, prorated,
@@ -87,10 +88,12 @@ impl<'a> Run<'a> {
                 site.id
             ))
         })?;
+        let temporal = Temporal::of_site(&mut self.b, self.d, self.params, self.inv, site);
         Ok(SiteCtx {
             pue,
             electricity,
             wue,
+            temporal,
         })
     }
 
@@ -102,6 +105,8 @@ impl<'a> Run<'a> {
             .ok_or_else(|| input_error(&item, format!("unknown site `{}`", w.site)))?;
         let (pue, electricity, wue) =
             (site.pue.clone(), site.electricity.clone(), site.wue.clone());
+        // The GWP of each electricity contribution follows the site's grid series, if any.
+        let k_time = site.temporal.as_ref().and_then(|t| t.term(w));
 
         let (energy_terms, e_dev) = device_energy(w, &item)?;
         let share = period_share(w, &self.inv.system.period);
@@ -125,8 +130,8 @@ impl<'a> Run<'a> {
         for t in &energy_terms {
             draft = draft.term(t.clone());
         }
-        self.b
-            .contribute(prorated(draft.term(dev_pue), share), &electricity);
+        let draft = with_time(draft.term(dev_pue), &k_time);
+        self.b.contribute(prorated(draft, share), &electricity);
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
@@ -144,6 +149,7 @@ impl<'a> Run<'a> {
                 .presence(Driver::IdleOverhead)
                 .term(term)
                 .term(idle_pue);
+                let draft = with_time(draft, &k_time);
                 self.b.contribute(prorated(draft, share), &electricity);
             } else {
                 self.b.exclude(
@@ -180,8 +186,8 @@ impl<'a> Run<'a> {
                     }
                     HostOverhead::Energy(e_host) => draft.term(e_host),
                 };
-                self.b
-                    .contribute(prorated(draft.term(host_pue), share), &electricity);
+                let draft = with_time(draft.term(host_pue), &k_time);
+                self.b.contribute(prorated(draft, share), &electricity);
             } else {
                 self.b.exclude(
                     item.clone(),

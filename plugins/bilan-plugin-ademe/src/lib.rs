@@ -88,6 +88,7 @@ fn descriptor() -> Descriptor {
                 None,
                 "on-site WUE (per IT kWh) for sites that give none; default: the database's US average (LBNL 2024)",
             ),
+            bilan_method_kit::temporal::param("`series` weights the GWP of grid electricity by the site's grid series (`grid-series`) over each workload's period; `annual` keeps the annual average"),
             ParamSpec::new("include-idle", ParamKind::Bool, Some(ParamValue::Bool(true)), "count idle or reserved energy"),
             ParamSpec::new("include-host-overhead", ParamKind::Bool, Some(ParamValue::Bool(true)), "count host CPU, memory and network energy"),
             ParamSpec::new("include-host-embodied", ParamKind::Bool, Some(ParamValue::Bool(true)), "count the embodied impacts of host servers"),
@@ -103,6 +104,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::UtilisationDivisor, "optional", "embodied impacts may be divided by utilisation (parameter `utilisation-divisor`)"),
             RuleSpec::new(Driver::ElectricityBasis, "location-based", "grid-average factors of the site's region; contractual instruments are not used"),
             RuleSpec::new(Driver::ElectricityBoundary, "life-cycle", "electricity factors include upstream, plant construction and T&D losses"),
+            bilan_method_kit::temporal::rule(),
             RuleSpec::new(Driver::FacilityOverhead, "included", "IT energy × PUE"),
             RuleSpec::new(Driver::IdleOverhead, "included", "idle or reserved energy and host overhead count"),
             RuleSpec::new(Driver::HostEmbodied, "included", "host servers' embodied impacts count, shared among their accelerators"),
@@ -147,6 +149,8 @@ struct SiteCtx {
     /// Per indicator: electricity factor id.
     electricity: FactorIds,
     wue: Arc<str>,
+    /// The site's grid series, if its GWP follows one.
+    temporal: Option<bilan_method_kit::temporal::Temporal>,
 }
 
 /// Embodied factors of one fleet.

@@ -7,6 +7,7 @@ use bilan_core::inventory::{Ownership, Workload};
 use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 use bilan_method_kit::energy;
+use bilan_method_kit::temporal::with_time;
 use bilan_method_kit::terms::{
     EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
     host_overhead, host_pue, idle_energy, idle_pue, pue_for,
@@ -190,6 +191,9 @@ impl<'a> Run<'a> {
         let ctx = self.site_ctx(&item, &e.w.site)?;
         let (scope2, pue, grid) = (ctx.scope2, ctx.pue.clone(), ctx.grid.clone());
         let (upstream, market) = (ctx.upstream.clone(), ctx.market.clone());
+        // Location-based rows (grid and upstream) follow the site's grid series, if any; the
+        // market-based rows follow the instruments.
+        let k_time = ctx.temporal.as_ref().and_then(|t| t.term(e.w));
         if let Some(s) = service.and_then(|i| self.inv.services.get(i)) {
             for slice in &slices {
                 self.b.exclude(
@@ -240,7 +244,8 @@ impl<'a> Run<'a> {
                     if !energy_on_market {
                         factors.push((Indicator::Energy, energy_id.clone()));
                     }
-                    self.b.contribute(draft.term(slice.pue.clone()), &factors);
+                    let draft = with_time(draft.term(slice.pue.clone()), &k_time);
+                    self.b.contribute(draft, &factors);
                 }
             }
             Err(reason) => {
@@ -304,6 +309,7 @@ impl<'a> Run<'a> {
                     let draft = draft
                         .category(SCOPE_3_CAT_3)
                         .presence(Driver::ElectricityBoundary);
+                    let draft = with_time(draft, &k_time);
                     self.b.contribute(draft, &[(Indicator::Gwp, id.clone())]);
                 }
             }

@@ -140,6 +140,7 @@ fn descriptor() -> Descriptor {
         indicators: vec![Indicator::Gwp, Indicator::Energy],
         boundary: "the organisation's emissions in one reporting year attributable to the inventory: Scope 1 (on-site fuel, refrigerant leakage at owned sites), Scope 2 location-based (combustion-only grid factors) and market-based (qualifying contractual instruments, residual mix), Scope 3 Cat. 1 (services, cloud compute), Cat. 2 (hardware and owned buildings, 100 % of cradle-to-gate in the year of acquisition), Cat. 3 (upstream of electricity, matched factor pairs only), Cat. 4 (transport), Cat. 5 (end of life of own hardware); Cat. 12 needs sold products, which the inventory format does not have. GWP100 in kg CO2e, IPCC AR5 as used by the embedded datasets (Ember, US EPA eGRID2023); inventory overrides keep their own. Offsets reported apart, never netted. Water, ADPe and ADPf are outside the standard".to_owned(),
         parameters: vec![
+            bilan_method_kit::temporal::param("`series` weights location-based Scope 2 and Cat. 3 by the site's grid series (`grid-series`) over each workload's period, as hourly location-based accounting does; `annual` keeps the annual average factor"),
             ParamSpec::new(
                 "reporting-year",
                 ParamKind::Year,
@@ -177,6 +178,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::CapitalGoods, "expensed", "Scope 3 Cat. 2: 100 % of cradle-to-gate in the year of acquisition, never amortised; hardware acquired in another year contributes 0; without an acquisition date it is excluded (parameter `capital-goods = amortised` spreads it over the lifetime instead, a BEGES / ISO 14064-1 variant recorded as an assumption)"),
             RuleSpec::new(Driver::UtilisationDivisor, "not applied", "capital goods are counted whole, whatever their utilisation"),
             RuleSpec::new(Driver::ElectricityBasis, "dual reporting", "Scope 2 is reported location-based and market-based; the market-based figure uses instruments that are retired on behalf of the organisation, from the site's market, for an overlapping period, allocated once; uncovered energy takes the user's residual mix, else the location-based factor (disclosed); the total uses `scope-2-basis-for-total`"),
+            bilan_method_kit::temporal::rule(),
             RuleSpec::new(Driver::ElectricityBoundary, "combustion-only", "location-based Scope 2 uses combustion-only grid factors where the database has them (eGRID for the US), else the life-cycle factor with a disclosed fallback; a site's factor in the inventory wins; upstream and T&D losses go to Cat. 3, computed only from a matched life-cycle/combustion pair (same region, year and dataset)"),
             RuleSpec::new(Driver::FacilityOverhead, "included", "purchased facility electricity: IT energy × PUE"),
             RuleSpec::new(Driver::IdleOverhead, "included", "all electricity is counted, idle or reserved energy and host overhead included"),
@@ -222,6 +224,8 @@ struct SiteCtx {
     upstream: Result<Arc<str>, String>,
     /// Market-based factor, or why none (set once instruments are allocated).
     market: Result<Arc<str>, String>,
+    /// The site's grid series, if its location-based GWP follows one.
+    temporal: Option<bilan_method_kit::temporal::Temporal>,
 }
 
 /// A part of a workload's IT energy, as terms.

@@ -33,12 +33,20 @@ impl<'a> Run<'a> {
                 Err("cloud site: the upstream of the provider's electricity is part of the service's cradle-to-gate (Cat. 1), not the organisation's Cat. 3".to_owned()),
             )
         };
+        let temporal = bilan_method_kit::temporal::Temporal::of_site(
+            &mut self.b,
+            self.d,
+            self.params,
+            self.inv,
+            site,
+        );
         Ok(SiteCtx {
             scope2,
             pue,
             grid,
             upstream,
             market: Err("no Scope 2 electricity at this site".to_owned()),
+            temporal,
         })
     }
 

@@ -10,6 +10,7 @@ use bilan_core::method::MethodError;
 use bilan_core::units::{self};
 use bilan_method_kit::energy;
 use bilan_method_kit::site::{self, Grid};
+use bilan_method_kit::temporal::{Temporal, with_time};
 use bilan_method_kit::terms::{
     EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
     host_overhead, host_pue, idle_energy, idle_pue, period_share, prorated,
@@ -32,6 +33,7 @@ impl<'a> Run<'a> {
         let ctx = SiteCtx {
             pue: self.pue(site)?,
             intensity: self.intensity(site)?,
+            temporal: Temporal::of_site(&mut self.b, self.d, self.params, inv, site).map(Arc::new),
         };
         self.sites.insert(site.id.as_str(), ctx.clone());
         Ok(ctx)
@@ -111,7 +113,13 @@ impl<'a> Run<'a> {
     /// × PUE × I, in its persona's category.
     pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.clone());
-        let SiteCtx { pue, intensity } = self.site(&w.site, &item)?;
+        let SiteCtx {
+            pue,
+            intensity,
+            temporal,
+        } = self.site(&w.site, &item)?;
+        // I over the time the work ran, when the site follows a grid series.
+        let k_time = temporal.as_ref().and_then(|t| t.term(w));
         let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, intensity)]);
         let category = Persona::of(w.phase).id();
         let share = period_share(w, &self.inv.system.period);
@@ -130,10 +138,8 @@ impl<'a> Run<'a> {
             slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
             &energy_terms,
         );
-        self.b.contribute(
-            prorated(draft.term(device_pue(&pue, w)), share.as_ref()),
-            &grid,
-        );
+        let draft = with_time(draft.term(device_pue(&pue, w)), &k_time);
+        self.b.contribute(prorated(draft, share.as_ref()), &grid);
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
@@ -142,6 +148,7 @@ impl<'a> Run<'a> {
                 .presence(Driver::IdleOverhead)
                 .term(idle_energy(kwh))
                 .term(idle_pue(&pue, w));
+            let draft = with_time(draft, &k_time);
             self.b.contribute(prorated(draft, share.as_ref()), &grid);
         }
 
@@ -162,13 +169,8 @@ impl<'a> Run<'a> {
                     slice(Aspect::HostElectricity, "E_host × PUE × I".to_owned()).term(e_host)
                 }
             };
-            self.b.contribute(
-                prorated(
-                    draft.presence(Driver::IdleOverhead).term(host_pue),
-                    share.as_ref(),
-                ),
-                &grid,
-            );
+            let draft = with_time(draft.presence(Driver::IdleOverhead).term(host_pue), &k_time);
+            self.b.contribute(prorated(draft, share.as_ref()), &grid);
         }
 
         if w.fleet.is_none() {

@@ -106,6 +106,7 @@ fn descriptor() -> Descriptor {
         boundary: "the work of the inventory's workloads: energy of the hardware reserved or provisioned (devices, idle, host servers) × PUE × location-based grid intensity, plus the share of the hardware's embodied carbon (creation and disposal) reserved for the work; consumer boundary (inference) and provider boundary (training, fine-tuning, development) reported apart".to_owned(),
         parameters: vec![
             bilan_method_kit::site::grid_boundary_param("which database grid intensity I is: life-cycle (upstream and T&D losses in) or combustion only; the specification does not say, and a site's own figure always wins"),
+            bilan_method_kit::temporal::param("`series` weights I by the site's grid series (`grid-series`) over each workload's period (the specification asks for the intensity of when the work ran where known); `annual` keeps the annual average"),
             ParamSpec::new(
                 "include-datacentre",
                 ParamKind::Bool,
@@ -143,6 +144,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::CapitalGoods, "amortised", "M = TE × TiR/EL × RR/ToR: each fleet's embodied carbon × device time reserved ÷ (expected lifespan × devices)"),
             RuleSpec::new(Driver::UtilisationDivisor, "none", "no utilisation divisor: reserved but idle capacity counts through the time reserved and E, not by inflating M"),
             RuleSpec::new(Driver::ElectricityBasis, "location-based only", "I is the grid intensity of the site's region; market-based measures (PPAs, guarantees of origin, RECs, offsets) are excluded. Marginal intensities are not in the factor database: give one as the site's figure"),
+            bilan_method_kit::temporal::rule(),
             RuleSpec::new(Driver::ElectricityBoundary, "parameter", "database intensities are life-cycle by default (parameter `grid-boundary`); the specification is silent on life-cycle vs combustion-only"),
             RuleSpec::new(Driver::FacilityOverhead, "included", "E × PUE when the boundary includes the data centre (parameter `include-datacentre`)"),
             RuleSpec::new(Driver::IdleOverhead, "included", "E includes all energy of hardware reserved or provisioned: idle energy and host servers"),
@@ -279,6 +281,8 @@ fn r_text(r: f64) -> String {
 struct SiteCtx {
     pue: Term,
     intensity: Arc<str>,
+    /// The site's grid series, if I follows one (shared: the context is copied per workload).
+    temporal: Option<Arc<bilan_method_kit::temporal::Temporal>>,
 }
 
 /// Device time reserved on one fleet, its shares and the lifespan it is amortised over.

@@ -36,6 +36,19 @@ impl Date {
             .map(Date)
     }
 
+    /// Midnight UTC at its start: dates are whole days in UTC wherever a time is needed (a
+    /// grid series' hours).
+    pub fn start_utc(self) -> jiff::Timestamp {
+        let days = Date::new(1970, 1, 1).map_or(0, |epoch| self.days_since(epoch));
+        jiff::Timestamp::from_second(days.saturating_mul(86_400)).unwrap_or(jiff::Timestamp::MIN)
+    }
+
+    /// Midnight UTC at the end of the day (the start of the next).
+    pub fn end_utc(self) -> jiff::Timestamp {
+        self.add_days(1)
+            .map_or(jiff::Timestamp::MAX, Date::start_utc)
+    }
+
     /// Whole days from `earlier` to `self` (negative if `self` is earlier).
     pub fn days_since(self, earlier: Date) -> i64 {
         // Civil dates have no time zone, so a span between them is a whole number of days.

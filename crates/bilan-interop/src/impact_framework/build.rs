@@ -280,6 +280,7 @@ impl Build {
             ownership,
             provider,
             electricity,
+            grid_series: None,
             provenance: Some(provenance(ctx, ProvenanceClass::Disclosed, at, fields)),
         };
         self.sites.push((key, site));

@@ -34,6 +34,17 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         inv.sites.iter().map(|x| x.id.as_str()),
         "site",
     );
+    let series_ids = c.unique(
+        &root.key("grid-series"),
+        inv.grid_series.iter().map(|x| x.id.as_str()),
+        "grid series",
+    );
+    for (i, s) in inv.grid_series.iter().enumerate() {
+        if s.file.trim().is_empty() {
+            let path = root.key("grid-series").index(i).key("file");
+            c.problem(&path, "no file: name the CSV file of the series".to_owned());
+        }
+    }
     let fleet_ids = c.unique(
         &root.key("fleet"),
         inv.fleets.iter().map(|x| x.id.as_str()),
@@ -112,6 +123,9 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         }
         if let Some(wue) = &site.wue {
             c.quantity(&path.key("wue"), wue, &[Dimension::VOLUME_PER_ENERGY], true);
+        }
+        if let Some(series) = &site.grid_series {
+            c.reference(&path.key("grid-series"), series, &series_ids, "grid series");
         }
         for (indicator, o) in &site.electricity {
             c.override_(

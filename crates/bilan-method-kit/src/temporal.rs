@@ -1,0 +1,266 @@
+//! Grid intensity over time: a site whose electricity follows an hourly (or finer) grid series
+//! weights its GWP factor by the series over the time each workload ran.
+//!
+//! The weight is a term, `k_time` = the series' mean intensity over the workload's period (in
+//! the reporting period, whole days in UTC) ÷ its mean over the reporting period. It applies
+//! to GWP only and carries the `temporal-resolution` driver. The factor itself stays the one
+//! the method resolves (its boundary, its dataset): the series gives the shape of the year,
+//! not its level, so two methods that both follow the series still differ only by their
+//! factors, and a method that keeps the annual average differs by `temporal-resolution`
+//! alone. Energy is taken as spread evenly over the workload's period.
+//!
+//! Every built-in method reads it here, with the parameter `temporal-resolution`
+//! (`series`, the default, or `annual`), so they all weight alike.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use bilan_core::assessment::{Builder, Draft, Driver, ItemKind, ItemRef, Term, TermSource};
+use bilan_core::indicator::Indicator;
+use bilan_core::inventory::{Inventory, Period, Site, Workload};
+use bilan_core::method::{Descriptor, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec};
+use bilan_core::series::{IntensitySeries, Timestamp};
+
+/// The parameter's name.
+pub const PARAM: &str = "temporal-resolution";
+
+/// The parameter `temporal-resolution`, documented with `doc`.
+pub fn param(doc: &str) -> ParamSpec {
+    ParamSpec::new(
+        PARAM,
+        ParamKind::Choice {
+            values: vec!["series".to_owned(), "annual".to_owned()],
+        },
+        Some(ParamValue::Text("series".to_owned())),
+        doc,
+    )
+}
+
+/// The rule every method that reads the parameter states for the `temporal-resolution`
+/// driver.
+pub fn rule() -> RuleSpec {
+    RuleSpec::new(
+        Driver::TemporalResolution,
+        "the site's grid series when it has one (parameter `temporal-resolution`)",
+        "GWP of grid electricity × k_time, the series' mean intensity over the workload's period ÷ its mean over the reporting period; annual average without a series or with `temporal-resolution = \"annual\"`",
+    )
+}
+
+/// A site's grid series, ready to weight its workloads: the series, its running sums and
+/// its mean over the reporting period.
+#[derive(Clone, Debug)]
+pub struct Temporal {
+    id: String,
+    series: Arc<IntensitySeries>,
+    /// `sums[k]`: the sum of the first `k` values.
+    sums: Vec<f64>,
+    reporting: Period,
+    mean: f64,
+    source: Cow<'static, str>,
+}
+
+impl Temporal {
+    /// The series `site` follows, if it has one, the method asks for it and the series was
+    /// read. Records what was used as an assumption of the site (once per site).
+    pub fn of_site(
+        b: &mut Builder,
+        d: &Descriptor,
+        params: &Parameters,
+        inventory: &Inventory,
+        site: &Site,
+    ) -> Option<Temporal> {
+        let id = site.grid_series.as_deref()?;
+        let entry = inventory.grid_series.iter().find(|s| s.id == id)?;
+        let item = Some(ItemRef::new(ItemKind::Site, site.id.as_str()));
+        if params.text(d, PARAM) == Some("annual") {
+            b.assume(
+                "temporal-resolution",
+                format!(
+                    "grid series `{id}` not used: parameter `{PARAM}` is `annual`, so the GWP factor is the annual average"
+                ),
+                item,
+            );
+            return None;
+        }
+        let Some(series) = entry.data.clone() else {
+            b.warn(format!(
+                "site `{}`: grid series `{id}` was not read (the inventory was not loaded from its file): the GWP factor is the annual average",
+                site.id
+            ));
+            return None;
+        };
+        let mut sums = Vec::with_capacity(series.values.len() + 1);
+        let mut sum = 0.0;
+        sums.push(0.0);
+        for v in &series.values {
+            sum += v;
+            sums.push(sum);
+        }
+        let reporting = inventory.system.period;
+        let mut temporal = Temporal {
+            id: id.to_owned(),
+            series,
+            sums,
+            reporting,
+            mean: f64::NAN,
+            source: Cow::Borrowed(""),
+        };
+        temporal.mean = temporal.mean_over(reporting.start.start_utc(), reporting.end.end_utc())?;
+        temporal.source = Cow::Owned(format!(
+            "mean intensity of grid series `{id}` over the workload's period ÷ its mean over the reporting period ({} kgCO2e/kWh)",
+            temporal.mean
+        ));
+        b.assume(
+            "temporal-resolution",
+            format!(
+                "GWP of grid electricity weighted by grid series `{id}` ({} from {}, {} intervals; {}; licence: {}): k_time = its mean over each workload's period, in whole days UTC, ÷ its mean over the reporting period; energy spread evenly over the period; the factor's level stays the method's",
+                interval(&temporal.series),
+                temporal.series.start,
+                temporal.series.values.len(),
+                entry.source,
+                entry.licence
+            ),
+            item,
+        );
+        Some(temporal)
+    }
+
+    /// The series' id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// `k_time` for `w`: `None` when the workload gives no period (it is taken to span the
+    /// reporting period, where the weight is exactly 1).
+    pub fn term(&self, w: &Workload) -> Option<Term> {
+        let period = w.period?;
+        let from = period.start.max(self.reporting.start).start_utc();
+        let to = period.end.min(self.reporting.end).end_utc();
+        let k = self.mean_over(from, to)? / self.mean;
+        if !k.is_finite() {
+            return None;
+        }
+        Some(
+            Term::new(
+                "k_time",
+                k,
+                "1",
+                TermSource::Derived {
+                    formula: self.source.clone(),
+                },
+            )
+            .driver(Driver::TemporalResolution)
+            .only(Indicator::Gwp),
+        )
+    }
+
+    /// The time-weighted mean over `[from, to)`, an interval covered in part weighing by the
+    /// part covered; `None` outside the series or for an empty interval.
+    fn mean_over(&self, from: Timestamp, to: Timestamp) -> Option<f64> {
+        let s = &self.series;
+        if from >= to || from < s.start || to > s.end() {
+            return None;
+        }
+        let step = s.step.as_secs_f64();
+        let offset = |t: Timestamp| t.duration_since(s.start).as_secs_f64() / step;
+        let (a, b) = (offset(from), offset(to));
+        let first = a.floor() as usize;
+        let last = (b.ceil() as usize).min(s.values.len()).max(first + 1) - 1;
+        let value = |k: usize| s.values.get(k).copied().unwrap_or(f64::NAN);
+        // The partial intervals at each end by the part covered, whole ones from the sums.
+        let sum = if first == last {
+            value(first) * (b - a)
+        } else {
+            value(first) * ((first + 1) as f64 - a)
+                + (self.sums[last] - self.sums[first + 1])
+                + value(last) * (b - last as f64)
+        };
+        let mean = sum / (b - a);
+        mean.is_finite().then_some(mean)
+    }
+}
+
+/// `draft` with the term `k_time` (and `× k_time` in its formula), if there is one.
+pub fn with_time(mut draft: Draft, k_time: &Option<Term>) -> Draft {
+    match k_time {
+        Some(k) => {
+            draft.formula = format!("{} × k_time", draft.formula).into();
+            draft.term(k.clone())
+        }
+        None => draft,
+    }
+}
+
+/// `1 h`, `15 min`.
+fn interval(s: &IntensitySeries) -> String {
+    let secs = s.step.as_secs();
+    if secs % 3600 == 0 {
+        format!("{} h", secs / 3600)
+    } else {
+        format!("{} min", secs / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bilan_core::inventory::{Date, Period};
+    use bilan_core::series::{IntensitySeries, SignedDuration, Timestamp};
+
+    use super::Temporal;
+
+    /// The running sums give the same time-weighted mean as the series' own sum, for
+    /// intervals that start and end inside an interval of the series, across many of them
+    /// and within one.
+    #[test]
+    fn the_mean_from_running_sums_is_the_series_own() {
+        let start: Timestamp = "2024-01-01T00:30:00Z".parse().expect("timestamp");
+        let values: Vec<f64> = (0..500)
+            .map(|k| 0.2 + 0.1 * ((k * 37 % 11) as f64))
+            .collect();
+        let series = Arc::new(IntensitySeries {
+            file: "test.csv".into(),
+            start,
+            step: SignedDuration::from_mins(15),
+            values,
+        });
+        let mut sums = vec![0.0];
+        for v in &series.values {
+            sums.push(sums.last().copied().unwrap_or(0.0) + v);
+        }
+        let day = Date::new(2024, 1, 1).expect("date");
+        let t = Temporal {
+            id: "t".into(),
+            series: series.clone(),
+            sums,
+            reporting: Period {
+                start: day,
+                end: day,
+            },
+            mean: 1.0,
+            source: "".into(),
+        };
+        let at = |minutes: i64| start + SignedDuration::from_mins(minutes);
+        for (from, to) in [
+            (0, 15),
+            (7, 11),
+            (7, 400),
+            (15, 7500),
+            (0, 7500),
+            (3, 29),
+            (100, 101),
+        ] {
+            let (from, to) = (at(from), at(to));
+            let (expected, _) = series.mean_over(from, to).expect("covered");
+            let got = t.mean_over(from, to).expect("covered");
+            assert!(
+                (got / expected - 1.0).abs() < 1e-12,
+                "{from} {to}: {got} vs {expected}"
+            );
+        }
+        assert_eq!(t.mean_over(at(-1), at(10)), None, "before the series");
+        assert_eq!(t.mean_over(at(10), at(7501)), None, "after it");
+        assert_eq!(t.mean_over(at(10), at(10)), None, "empty");
+    }
+}
