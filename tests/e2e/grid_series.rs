@@ -98,17 +98,83 @@ fn every_built_in_method_weights_the_gwp_of_grid_electricity_by_the_series() {
             );
         }
     }
-    // The idle energy of the same workload is weighted alike.
-    let idle = contributions(&report, "ademe-lca")
-        .iter()
-        .find(|c| c["item"]["id"] == "short" && c["aspect"] == "idle-electricity")
-        .expect("idle");
-    assert!(
-        idle["terms"]
+    // The idle energy of the same workload is weighted alike, in every method.
+    for method in ["ademe-lca", "ghg-protocol", "sci"] {
+        let idle = contributions(&report, method)
+            .iter()
+            .find(|c| c["item"]["id"] == "short" && c["aspect"] == "idle-electricity")
+            .unwrap_or_else(|| panic!("{method}: idle"));
+        let k = idle["terms"]
             .as_array()
             .expect("terms")
             .iter()
-            .any(|t| t["symbol"] == "k_time")
+            .find(|t| t["symbol"] == "k_time")
+            .unwrap_or_else(|| panic!("{method}: idle k_time"));
+        let value = k["value"].as_f64().expect("value");
+        assert!((value / expected_k(0, 1) - 1.0).abs() < 1e-12, "{method}");
+        assert!(
+            idle["formula"]
+                .as_str()
+                .expect("formula")
+                .ends_with("× k_time[gwp]")
+        );
+    }
+}
+
+/// A series that does not cover a method's reporting period, or whose mean is 0, is not
+/// used: the method warns, naming the site and the series, and keeps the annual average.
+#[test]
+fn a_series_a_method_cannot_use_is_a_warning_not_a_silent_average() {
+    let warnings_and_weights = |path: &str, args: &[&str]| {
+        let mut all = vec!["compare", path, "-f", "json"];
+        all.extend_from_slice(args);
+        let report = json(&all);
+        let a = report["assessments"]
+            .as_array()
+            .expect("assessments")
+            .iter()
+            .find(|a| a["method"]["id"] == "ghg-protocol")
+            .expect("ghg")
+            .clone();
+        let weighted = a["contributions"].to_string().contains("k_time");
+        (a["warnings"].to_string(), weighted)
+    };
+    // The GHG Protocol's reporting year 2024 is longer than the series' January.
+    let (warnings, weighted) = warnings_and_weights(
+        INVENTORY,
+        &[
+            "-m",
+            "ghg-protocol",
+            "--param",
+            "ghg-protocol:reporting-year=2024",
+        ],
+    );
+    assert!(!weighted);
+    assert!(
+        warnings.contains("site `dc`: grid series `test-grid` not used, it covers 2024-01-01T00:00:00Z to 2024-02-01T00:00:00Z, not the reporting period 2024-01-01 to 2024-12-31"),
+        "{warnings}"
+    );
+    // A series of zeros has no shape to weight by.
+    let zeros = edited("zeros", |t| t);
+    let csv = std::path::Path::new(&zeros).with_file_name("january-2024.csv");
+    let text = std::fs::read_to_string(&csv).expect("series");
+    let flat: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(
+            |(n, l)| match (n, l.split(',').collect::<Vec<_>>().as_slice()) {
+                (0, _) => l.to_owned(),
+                (_, [t, _, unit]) => format!("{t},0,{unit}"),
+                _ => panic!("row {n}"),
+            },
+        )
+        .collect();
+    std::fs::write(&csv, flat.join("\n")).expect("write");
+    let (warnings, weighted) = warnings_and_weights(&zeros, &[]);
+    assert!(!weighted);
+    assert!(
+        warnings.contains("its mean over the reporting period 2024-01-01 to 2024-01-31 is 0"),
+        "{warnings}"
     );
 }
 
@@ -193,7 +259,7 @@ type Case = (&'static str, fn(String) -> String, &'static [&'static str]);
 
 #[test]
 fn a_series_that_is_missing_short_or_unknown_is_an_error_naming_its_key() {
-    let cases: [Case; 3] = [
+    let cases: [Case; 4] = [
         (
             "missing",
             |t| t.replace("file = \"january-2024.csv\"", "file = \"no-such.csv\""),
@@ -216,6 +282,16 @@ fn a_series_that_is_missing_short_or_unknown_is_an_error_naming_its_key() {
             "unknown",
             |t| t.replace("grid-series = \"test-grid\"", "grid-series = \"other\""),
             &["site[0].grid-series", "unknown grid series `other`"],
+        ),
+        (
+            "no-licence",
+            |t| {
+                t.replace(
+                    "licence = \"CC0-1.0 (bilan test fixture)\"",
+                    "licence = \" \"",
+                )
+            },
+            &["grid-series[0].licence", "no licence"],
         ),
     ];
     for (name, edit, expected) in cases {

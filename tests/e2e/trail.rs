@@ -248,7 +248,7 @@ fn a_rule_on_one_indicator_is_in_that_indicator_s_trail_only() {
     assert_eq!(drivers[0]["driver"], "auditor-rule");
     let rule = drivers[0]["amount"].as_f64().expect("amount");
     assert!((rule / difference - 1.0).abs() < 1e-9, "{water}");
-    for other in ["gwp", "adpe", "energy"] {
+    for other in ["gwp", "adpe", "adpf", "energy"] {
         assert_eq!(of(other)["difference"].as_f64(), Some(0.0), "{other}");
     }
 }

@@ -61,13 +61,16 @@ pub struct Temporal {
 
 impl Temporal {
     /// The series `site` follows, if it has one, the method asks for it and the series was
-    /// read. Records what was used as an assumption of the site (once per site).
+    /// read, for a method whose reporting period is `reporting` (the inventory's, or a
+    /// reporting year). Records what was used as an assumption of the site, and why a series
+    /// the site names is not used as a warning, never silently.
     pub fn of_site(
         b: &mut Builder,
         d: &Descriptor,
         params: &Parameters,
         inventory: &Inventory,
         site: &Site,
+        reporting: Period,
     ) -> Option<Temporal> {
         let id = site.grid_series.as_deref()?;
         let entry = inventory.grid_series.iter().find(|s| s.id == id)?;
@@ -82,10 +85,15 @@ impl Temporal {
             );
             return None;
         }
-        let Some(series) = entry.data.clone() else {
-            b.warn(format!(
-                "site `{}`: grid series `{id}` was not read (the inventory was not loaded from its file): the GWP factor is the annual average",
+        let annual = |why: String| {
+            format!(
+                "site `{}`: grid series `{id}` not used, {why}: the GWP factor is the annual average",
                 site.id
+            )
+        };
+        let Some(series) = entry.data.clone() else {
+            b.warn(annual(
+                "its values are not at hand (a compiled plugin receives the series' keys, not its values)".to_owned(),
             ));
             return None;
         };
@@ -96,7 +104,6 @@ impl Temporal {
             sum += v;
             sums.push(sum);
         }
-        let reporting = inventory.system.period;
         let mut temporal = Temporal {
             id: id.to_owned(),
             series,
@@ -105,7 +112,27 @@ impl Temporal {
             mean: f64::NAN,
             source: Cow::Borrowed(""),
         };
-        temporal.mean = temporal.mean_over(reporting.start.start_utc(), reporting.end.end_utc())?;
+        let (from, to) = (reporting.start.start_utc(), reporting.end.end_utc());
+        match temporal.mean_over(from, to) {
+            Some(mean) if mean > 0.0 => temporal.mean = mean,
+            Some(_) => {
+                b.warn(annual(format!(
+                    "its mean over the reporting period {} to {} is 0, so no weight can be formed",
+                    reporting.start, reporting.end
+                )));
+                return None;
+            }
+            None => {
+                b.warn(annual(format!(
+                    "it covers {} to {}, not the reporting period {} to {} (whole days, UTC)",
+                    temporal.series.start,
+                    temporal.series.end(),
+                    reporting.start,
+                    reporting.end
+                )));
+                return None;
+            }
+        }
         temporal.source = Cow::Owned(format!(
             "mean intensity of grid series `{id}` over the workload's period ÷ its mean over the reporting period ({} kgCO2e/kWh)",
             temporal.mean
@@ -180,11 +207,12 @@ impl Temporal {
     }
 }
 
-/// `draft` with the term `k_time` (and `× k_time` in its formula), if there is one.
+/// `draft` with the term `k_time` (and `× k_time[gwp]` in its formula: it bears on GWP
+/// only), if there is one.
 pub fn with_time(mut draft: Draft, k_time: &Option<Term>) -> Draft {
     match k_time {
         Some(k) => {
-            draft.formula = format!("{} × k_time", draft.formula).into();
+            draft.formula = format!("{} × k_time[gwp]", draft.formula).into();
             draft.term(k.clone())
         }
         None => draft,
@@ -210,9 +238,9 @@ mod tests {
 
     use super::Temporal;
 
-    /// The running sums give the same time-weighted mean as the series' own sum, for
-    /// intervals that start and end inside an interval of the series, across many of them
-    /// and within one.
+    /// The running sums give the time-weighted mean, counted minute by minute and as the
+    /// series' own sum gives it, for intervals that start and end inside an interval of the
+    /// series, across many of them and within one.
     #[test]
     fn the_mean_from_running_sums_is_the_series_own() {
         let start: Timestamp = "2024-01-01T00:30:00Z".parse().expect("timestamp");
@@ -251,12 +279,21 @@ mod tests {
             (3, 29),
             (100, 101),
         ] {
+            // Minute by minute, each minute at the value of the interval it falls in.
+            let minutes: Vec<f64> = (from..to)
+                .map(|m| series.values[usize::try_from(m / 15).expect("index")])
+                .collect();
+            let by_minute = minutes.iter().sum::<f64>() / minutes.len() as f64;
             let (from, to) = (at(from), at(to));
-            let (expected, _) = series.mean_over(from, to).expect("covered");
+            let (own, _) = series.mean_over(from, to).expect("covered");
             let got = t.mean_over(from, to).expect("covered");
             assert!(
-                (got / expected - 1.0).abs() < 1e-12,
-                "{from} {to}: {got} vs {expected}"
+                (got / by_minute - 1.0).abs() < 1e-12,
+                "{from} {to}: {got} vs {by_minute}"
+            );
+            assert!(
+                (got / own - 1.0).abs() < 1e-12,
+                "{from} {to}: {got} vs {own}"
             );
         }
         assert_eq!(t.mean_over(at(-1), at(10)), None, "before the series");

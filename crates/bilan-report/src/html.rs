@@ -306,8 +306,11 @@ fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
                 .iter()
                 .filter(|t| t.applies_to(indicator))
                 .map(|t| {
+                    let only = t
+                        .indicator
+                        .map_or(String::new(), |i| format!(" ({i} only)"));
                     let text = esc(&format!(
-                        "{}{} = {} {} ({}",
+                        "{}{} = {} {}{only} ({}",
                         if t.power < 0 { "÷ " } else { "" },
                         t.symbol,
                         t.value,

@@ -88,7 +88,9 @@ impl<'a> Run<'a> {
                 site.id
             ))
         })?;
-        let temporal = Temporal::of_site(&mut self.b, self.d, self.params, self.inv, site);
+        let reporting = self.inv.system.period;
+        let temporal =
+            Temporal::of_site(&mut self.b, self.d, self.params, self.inv, site, reporting);
         Ok(SiteCtx {
             pue,
             electricity,

@@ -39,6 +39,8 @@ impl<'a> Run<'a> {
             self.params,
             self.inv,
             site,
+            // The reporting year when one is asked for.
+            self.period,
         );
         Ok(SiteCtx {
             scope2,

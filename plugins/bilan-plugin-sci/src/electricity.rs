@@ -33,7 +33,15 @@ impl<'a> Run<'a> {
         let ctx = SiteCtx {
             pue: self.pue(site)?,
             intensity: self.intensity(site)?,
-            temporal: Temporal::of_site(&mut self.b, self.d, self.params, inv, site).map(Arc::new),
+            temporal: Temporal::of_site(
+                &mut self.b,
+                self.d,
+                self.params,
+                inv,
+                site,
+                inv.system.period,
+            )
+            .map(Arc::new),
         };
         self.sites.insert(site.id.as_str(), ctx.clone());
         Ok(ctx)

@@ -40,7 +40,11 @@ impl Date {
     /// grid series' hours).
     pub fn start_utc(self) -> jiff::Timestamp {
         let days = Date::new(1970, 1, 1).map_or(0, |epoch| self.days_since(epoch));
-        jiff::Timestamp::from_second(days.saturating_mul(86_400)).unwrap_or(jiff::Timestamp::MIN)
+        jiff::Timestamp::from_second(days.saturating_mul(86_400)).unwrap_or(if days < 0 {
+            jiff::Timestamp::MIN
+        } else {
+            jiff::Timestamp::MAX
+        })
     }
 
     /// Midnight UTC at the end of the day (the start of the next).

@@ -40,9 +40,23 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         "grid series",
     );
     for (i, s) in inv.grid_series.iter().enumerate() {
-        if s.file.trim().is_empty() {
-            let path = root.key("grid-series").index(i).key("file");
-            c.problem(&path, "no file: name the CSV file of the series".to_owned());
+        let path = root.key("grid-series").index(i);
+        for (key, text, what) in [
+            ("file", &s.file, "no file: name the CSV file of the series"),
+            (
+                "source",
+                &s.source,
+                "no source: name the dataset, its publisher and the emission rates used",
+            ),
+            (
+                "licence",
+                &s.licence,
+                "no licence: name the licence the figures are used under",
+            ),
+        ] {
+            if text.trim().is_empty() {
+                c.problem(&path.key(key), what.to_owned());
+            }
         }
     }
     let fleet_ids = c.unique(
