@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::support::{bilan, root, scratch};
+use crate::support::{bilan, edited_fixture, root, scratch};
 
 const INVENTORY: &str = "tests/fixtures/grid-series/inventory.toml";
 
@@ -237,21 +237,7 @@ fn annual_and_hourly_differ_by_temporal_resolution_only() {
 
 /// Writes the fixture's inventory with `edit` applied, beside a copy of its series.
 fn edited(name: &str, edit: impl Fn(String) -> String) -> String {
-    let dir = scratch().join(format!(
-        "bilan-e2e-grid-series-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch");
-    let fixture = root().join("tests/fixtures/grid-series");
-    std::fs::copy(
-        fixture.join("january-2024.csv"),
-        dir.join("january-2024.csv"),
-    )
-    .expect("copy");
-    let text = std::fs::read_to_string(fixture.join("inventory.toml")).expect("fixture");
-    let path = dir.join("inventory.toml");
-    std::fs::write(&path, edit(text)).expect("write");
-    path.display().to_string()
+    edited_fixture("tests/fixtures/grid-series", name, edit)
 }
 
 /// A broken copy of the fixture: its name, the edit, what the error must say.

@@ -18,6 +18,7 @@ mod grid_series;
 mod hardening;
 mod hardening_cli;
 mod hardening_figures;
+mod hourly_matching;
 mod interop;
 mod measure;
 mod plugins;

@@ -25,6 +25,30 @@ pub(crate) fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
 }
 
+/// A copy of fixture directory `fixture` (its files, not its subdirectories) in a scratch
+/// directory of its own, named after `name`, with `edit` applied to its `inventory.toml`:
+/// the copy's inventory path.
+pub(crate) fn edited_fixture(fixture: &str, name: &str, edit: impl Fn(String) -> String) -> String {
+    let from = root().join(fixture);
+    let tag = fixture
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(fixture);
+    let dir = scratch().join(format!("bilan-e2e-{tag}-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch");
+    for entry in std::fs::read_dir(&from).expect("fixture") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let path = dir.join("inventory.toml");
+    let text = std::fs::read_to_string(&path).expect("inventory");
+    std::fs::write(&path, edit(text)).expect("write");
+    path.display().to_string()
+}
+
 /// The bundled examples' names (`examples/NAME.toml`), sorted.
 pub(crate) fn examples() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))

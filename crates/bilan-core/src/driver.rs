@@ -38,6 +38,9 @@ pub enum Driver {
     ElectricityBoundary,
     /// Annual average vs hourly (or finer) grid intensity over the time the work ran.
     TemporalResolution,
+    /// Market-based Scope 2: instruments matched to consumption over the year vs hour by
+    /// hour.
+    MarketMatching,
     /// Data-centre overhead (PUE).
     FacilityOverhead,
     /// Idle or reserved capacity and host overhead.
@@ -60,7 +63,7 @@ pub enum Driver {
 
 impl Driver {
     /// Every driver, in decomposition order.
-    pub const ALL: [Driver; 16] = [
+    pub const ALL: [Driver; 17] = [
         Driver::IndicatorCoverage,
         Driver::TimeFrame,
         Driver::CapitalGoods,
@@ -68,6 +71,7 @@ impl Driver {
         Driver::ElectricityBasis,
         Driver::ElectricityBoundary,
         Driver::TemporalResolution,
+        Driver::MarketMatching,
         Driver::FacilityOverhead,
         Driver::IdleOverhead,
         Driver::HostEmbodied,
@@ -89,6 +93,7 @@ impl Driver {
             Driver::ElectricityBasis => "electricity-basis",
             Driver::ElectricityBoundary => "electricity-boundary",
             Driver::TemporalResolution => "temporal-resolution",
+            Driver::MarketMatching => "market-matching",
             Driver::FacilityOverhead => "facility-overhead",
             Driver::IdleOverhead => "idle-overhead",
             Driver::HostEmbodied => "host-embodied",

@@ -324,7 +324,7 @@ pub struct GridSeries {
     /// The series as read and checked, once the inventory is loaded (not written back).
     #[serde(skip)]
     #[schemars(skip)]
-    pub data: Option<std::sync::Arc<crate::series::IntensitySeries>>,
+    pub data: Option<std::sync::Arc<crate::series::Series>>,
 }
 
 /// A fleet of identical accelerators.

@@ -1,24 +1,68 @@
-//! Grid carbon intensity as a time series: hourly (or finer) values of one region's grid,
-//! and the time-weighted mean they give over any interval they cover. `bilan_io::series`
-//! reads and checks the files they come from.
+//! Time series at regular intervals: the carbon intensity of one region's grid hour by hour
+//! (or finer), with the time-weighted mean it gives over any interval it covers, and the
+//! hourly generation profile of a contractual instrument. `bilan_io::series` reads and checks
+//! the files they come from.
 
 pub use jiff::{SignedDuration, Timestamp};
 
 use crate::indicator::Indicator;
 
-/// The canonical unit of every value of a series.
+/// The canonical unit of every value of a grid intensity series.
 pub const UNIT: &str = "kgCO2e/kWh";
 
-/// A checked series of grid intensity.
+/// What a series measures: its value column and canonical unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Grid carbon intensity, in [`UNIT`].
+    Intensity,
+    /// Electricity generated in each interval, in kWh (an instrument's profile).
+    Generation,
+}
+
+impl Kind {
+    /// The name of its value column.
+    pub fn column(self) -> &'static str {
+        match self {
+            Kind::Intensity => "intensity",
+            Kind::Generation => "energy",
+        }
+    }
+
+    /// The canonical unit of its values.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Kind::Intensity => UNIT,
+            Kind::Generation => "kWh",
+        }
+    }
+
+    /// What its unit must be, in words, with examples.
+    pub fn unit_words(self) -> &'static str {
+        match self {
+            Kind::Intensity => "an emission per energy (expected e.g. gCO2e/kWh or kgCO2e/MWh)",
+            Kind::Generation => "an energy (expected e.g. kWh or MWh)",
+        }
+    }
+
+    /// The series in words: `a grid intensity series`.
+    pub fn what(self) -> &'static str {
+        match self {
+            Kind::Intensity => "a grid intensity series",
+            Kind::Generation => "a generation profile",
+        }
+    }
+}
+
+/// A checked series: one value per interval, in the canonical unit of its [`Kind`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct IntensitySeries {
+pub struct Series {
     /// The file it was read from.
     pub file: String,
     /// The start of its first interval.
     pub start: Timestamp,
     /// The length of each interval.
     pub step: SignedDuration,
-    /// One value per interval, in [`UNIT`].
+    /// One value per interval, in the canonical unit of its kind.
     pub values: Vec<f64>,
 }
 
@@ -29,7 +73,7 @@ pub struct Uncovered {
     pub covered: (Timestamp, Timestamp),
 }
 
-impl IntensitySeries {
+impl Series {
     /// The indicator its values are a factor of.
     pub const INDICATOR: Indicator = Indicator::Gwp;
 

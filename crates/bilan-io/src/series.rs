@@ -1,5 +1,5 @@
-//! Reading a grid intensity series (`bilan_core::series`) from a CSV file, checked row by
-//! row.
+//! Reading a series (`bilan_core::series`) from a CSV file, checked row by row: a grid
+//! intensity series, or the generation profile of a contractual instrument.
 //!
 //! The file has a header and three columns, one row per interval, in time order:
 //!
@@ -9,24 +9,24 @@
 //! 2024-01-01T01:00:00Z,398.0,gCO2e/kWh
 //! ```
 //!
+//! A generation profile names its value column `energy`, in an energy unit (`kWh`, `MWh`).
+//!
 //! `timestamp` is the start of the interval, in RFC 3339 with `Z` or an offset (a time
 //! without a zone is refused: the same file must mean the same hours on every machine).
 //! Every interval lasts as long as the first one, which must divide an hour (1 h, 30 min,
 //! 15 min…). Gaps, overlaps, duplicate or unordered timestamps, negative or non-finite
 //! values and units that are not an emission per energy are errors naming the row.
 
-use bilan_core::series::{IntensitySeries, UNIT};
+use bilan_core::series::{Kind, Series};
 use bilan_units::Quantity;
 use jiff::{SignedDuration, Timestamp};
 
-use std::path::Path;
-
-use bilan_core::Inventory;
-
 use crate::{FileError, FileErrors, SourceFile};
 
-/// The columns of a series file, in order.
-const COLUMNS: [&str; 3] = ["timestamp", "intensity", "unit"];
+/// The columns of a series file of `kind`, in order.
+fn columns(kind: Kind) -> [&'static str; 3] {
+    ["timestamp", kind.column(), "unit"]
+}
 
 /// At most this many problems are listed for one file; the rest are counted.
 const MAX_ERRORS: usize = 20;
@@ -39,8 +39,10 @@ struct Row {
     value: f64,
 }
 
-/// Reads and checks the series in `file`; every problem found is reported, each with its row.
-pub fn read(file: &SourceFile) -> Result<IntensitySeries, FileErrors> {
+/// Reads and checks the series of `kind` in `file`; every problem found is reported, each
+/// with its row.
+pub fn read(file: &SourceFile, kind: Kind) -> Result<Series, FileErrors> {
+    let columns = columns(kind);
     let mut errors = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -56,15 +58,16 @@ pub fn read(file: &SourceFile) -> Result<IntensitySeries, FileErrors> {
             ));
         }
     };
-    if header != COLUMNS {
+    if header != columns {
         return Err(one(
             file,
             Some(0..file.text.find('\n').unwrap_or(file.text.len())),
             "header",
             format!(
-                "the columns are `{}`; a grid intensity series has `{}`",
+                "the columns are `{}`; {} has `{}`",
                 header.join(","),
-                COLUMNS.join(",")
+                kind.what(),
+                columns.join(",")
             ),
         ));
     }
@@ -85,7 +88,7 @@ pub fn read(file: &SourceFile) -> Result<IntensitySeries, FileErrors> {
             .find('\n')
             .map_or(file.text.len(), |n| at_byte + n);
         let span = at_byte..end.max(at_byte + 1).min(file.text.len().max(1));
-        match parse_row(&record) {
+        match parse_row(&record, kind) {
             Ok((at, value)) => rows.push(Row {
                 line,
                 span,
@@ -114,7 +117,7 @@ pub fn read(file: &SourceFile) -> Result<IntensitySeries, FileErrors> {
         ));
     }
     match step {
-        Some(step) if errors.is_empty() => Ok(IntensitySeries {
+        Some(step) if errors.is_empty() => Ok(Series {
             file: file.name.clone(),
             start: rows[0].at,
             step,
@@ -124,35 +127,35 @@ pub fn read(file: &SourceFile) -> Result<IntensitySeries, FileErrors> {
     }
 }
 
-/// The timestamp and the value in [`UNIT`] of one record, or what is wrong with it.
-fn parse_row(record: &csv::StringRecord) -> Result<(Timestamp, f64), String> {
+/// The timestamp and the value in the canonical unit of `kind` of one record, or what is
+/// wrong with it.
+fn parse_row(record: &csv::StringRecord, kind: Kind) -> Result<(Timestamp, f64), String> {
     let field = |n: usize| record.get(n).map(str::trim).unwrap_or("");
-    if record.len() != COLUMNS.len() {
+    let columns = columns(kind);
+    if record.len() != columns.len() {
         return Err(format!(
             "{} fields; expected {} ({})",
             record.len(),
-            COLUMNS.len(),
-            COLUMNS.join(", ")
+            columns.len(),
+            columns.join(", ")
         ));
     }
     let at = timestamp(field(0))?;
+    let column = kind.column();
     let value: f64 = field(1)
         .parse()
-        .map_err(|_| format!("intensity `{}` is not a number", clip(field(1))))?;
+        .map_err(|_| format!("{column} `{}` is not a number", clip(field(1))))?;
     if !value.is_finite() || value < 0.0 {
         return Err(format!(
-            "intensity `{}` must be a finite number, zero or more",
+            "{column} `{}` must be a finite number, zero or more",
             clip(field(1))
         ));
     }
     let quantity = Quantity::parse(&format!("{value} {}", field(2)))
         .map_err(|e| format!("unit `{}`: {e}", clip(field(2))))?;
-    let canonical = quantity.to_str_unit(UNIT).map_err(|_| {
-        format!(
-            "unit `{}` is not an emission per energy (expected e.g. gCO2e/kWh or kgCO2e/MWh)",
-            clip(field(2))
-        )
-    })?;
+    let canonical = quantity
+        .to_str_unit(kind.unit())
+        .map_err(|_| format!("unit `{}` is not {}", clip(field(2)), kind.unit_words()))?;
     Ok((at, canonical))
 }
 
@@ -277,65 +280,9 @@ fn one(
     }
 }
 
-/// Reads the file of every `[[grid-series]]` of `inventory` (relative to the inventory's
-/// directory) into it, checked, and checks that each covers the reporting period (days in
-/// UTC). A file that cannot be read or does not cover the period is an error at the
-/// series' `file` key in the inventory; a problem inside a file, at its row.
-pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(), FileErrors> {
-    if inventory.grid_series.is_empty() {
-        return Ok(());
-    }
-    let dir = Path::new(&file.name)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let period = inventory.system.period;
-    let (from, to) = (period.start.start_utc(), period.end.end_utc());
-    let locator = crate::Locator::new(file);
-    let mut errors = Vec::new();
-    for (i, entry) in inventory.grid_series.iter_mut().enumerate() {
-        let key = format!("grid-series[{i}].file");
-        let at_key = |message: String| {
-            let span = locator.locate(&key);
-            locator.error_at(span, Some(key.clone()), message)
-        };
-        let path = dir.join(&entry.file);
-        let text = match SourceFile::read(&path) {
-            Ok(text) => text,
-            Err(e) => {
-                let why = e
-                    .errors
-                    .first()
-                    .map_or(String::new(), |e| e.message.clone());
-                errors.push(at_key(format!(
-                    "grid series `{}`: cannot read `{}`: {why}",
-                    entry.id,
-                    path.display()
-                )));
-                continue;
-            }
-        };
-        match read(&text) {
-            Ok(series) => {
-                let (start, end) = (series.start, series.end());
-                if from < start || to > end {
-                    errors.push(at_key(format!(
-                        "grid series `{}` covers {start} to {end}; the reporting period {} to {} (whole days, UTC) must lie within it",
-                        entry.id, period.start, period.end
-                    )));
-                    continue;
-                }
-                entry.data = Some(std::sync::Arc::new(series));
-            }
-            Err(e) => errors.extend(e.errors),
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(FileErrors { errors })
-    }
-}
+mod attach;
+
+pub(crate) use attach::attach;
 
 #[cfg(test)]
 mod tests;

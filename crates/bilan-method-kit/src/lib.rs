@@ -13,6 +13,8 @@
 //!   location-based electricity contribution) and the `it-energy` disclosure.
 //! * [`temporal`]: a site's hourly grid series, weighting its GWP factor by when each
 //!   workload ran (`k_time`, driver `temporal-resolution`).
+//! * [`matching`]: hourly matching of contractual instruments to consumption, for
+//!   market-based Scope 2 (`k_match`, driver `market-matching`).
 //! * [`wording`]: the assumption and warning texts.
 //! * [`accounted`]: the items every method must account for.
 //! * [`scope`]: for methods that count only the electricity of computation, every other item
@@ -24,6 +26,7 @@
 pub mod accounted;
 pub mod embodied;
 pub mod energy;
+pub mod matching;
 pub mod scope;
 pub mod site;
 pub mod temporal;

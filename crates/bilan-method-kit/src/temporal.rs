@@ -19,7 +19,7 @@ use bilan_core::assessment::{Builder, Draft, Driver, ItemKind, ItemRef, Term, Te
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Period, Site, Workload};
 use bilan_core::method::{Descriptor, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec};
-use bilan_core::series::{IntensitySeries, Timestamp};
+use bilan_core::series::{Series, Timestamp};
 
 /// The parameter's name.
 pub const PARAM: &str = "temporal-resolution";
@@ -51,7 +51,7 @@ pub fn rule() -> RuleSpec {
 #[derive(Clone, Debug)]
 pub struct Temporal {
     id: String,
-    series: Arc<IntensitySeries>,
+    series: Arc<Series>,
     /// `sums[k]`: the sum of the first `k` values.
     sums: Vec<f64>,
     reporting: Period,
@@ -207,12 +207,12 @@ impl Temporal {
     }
 }
 
-/// `draft` with the term `k_time` (and `× k_time[gwp]` in its formula: it bears on GWP
-/// only), if there is one.
-pub fn with_time(mut draft: Draft, k_time: &Option<Term>) -> Draft {
-    match k_time {
+/// `draft` with the weight `k` (`k_time`, or hourly matching's `k_match`) and `× k[gwp]` in
+/// its formula (it bears on GWP only), if there is one.
+pub fn with_time(mut draft: Draft, k: &Option<Term>) -> Draft {
+    match k {
         Some(k) => {
-            draft.formula = format!("{} × k_time[gwp]", draft.formula).into();
+            draft.formula = format!("{} × {}[gwp]", draft.formula, k.symbol).into();
             draft.term(k.clone())
         }
         None => draft,
@@ -220,7 +220,7 @@ pub fn with_time(mut draft: Draft, k_time: &Option<Term>) -> Draft {
 }
 
 /// `1 h`, `15 min`.
-fn interval(s: &IntensitySeries) -> String {
+fn interval(s: &Series) -> String {
     let secs = s.step.as_secs();
     if secs % 3600 == 0 {
         format!("{} h", secs / 3600)
@@ -234,7 +234,7 @@ mod tests {
     use std::sync::Arc;
 
     use bilan_core::inventory::{Date, Period};
-    use bilan_core::series::{IntensitySeries, SignedDuration, Timestamp};
+    use bilan_core::series::{Series, SignedDuration, Timestamp};
 
     use super::Temporal;
 
@@ -247,7 +247,7 @@ mod tests {
         let values: Vec<f64> = (0..500)
             .map(|k| 0.2 + 0.1 * ((k * 37 % 11) as f64))
             .collect();
-        let series = Arc::new(IntensitySeries {
+        let series = Arc::new(Series {
             file: "test.csv".into(),
             start,
             step: SignedDuration::from_mins(15),

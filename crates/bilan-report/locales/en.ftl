@@ -42,6 +42,7 @@ driver-utilisation-divisor = utilisation-divisor
 driver-electricity-basis = electricity-basis
 driver-electricity-boundary = electricity-boundary
 driver-temporal-resolution = temporal-resolution
+driver-market-matching = market-matching
 driver-facility-overhead = facility-overhead
 driver-idle-overhead = idle-overhead
 driver-host-embodied = host-embodied

@@ -43,6 +43,7 @@ driver-utilisation-divisor = diviseur d’utilisation
 driver-electricity-basis = électricité : localisation ou marché
 driver-electricity-boundary = périmètre de l’électricité
 driver-temporal-resolution = résolution temporelle de l’intensité du réseau
+driver-market-matching = appariement horaire ou annuel des instruments
 driver-facility-overhead = consommation des infrastructures du site (PUE)
 driver-idle-overhead = consommation au repos
 driver-host-embodied = fabrication des serveurs hôtes

@@ -105,6 +105,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::ElectricityBasis, "location-based", "grid-average factors of the site's region; contractual instruments are not used"),
             RuleSpec::new(Driver::ElectricityBoundary, "life-cycle", "electricity factors include upstream, plant construction and T&D losses"),
             bilan_method_kit::temporal::rule(),
+            bilan_method_kit::matching::rule_location_only("a life-cycle assessment uses location-based factors only"),
             RuleSpec::new(Driver::FacilityOverhead, "included", "IT energy × PUE"),
             RuleSpec::new(Driver::IdleOverhead, "included", "idle or reserved energy and host overhead count"),
             RuleSpec::new(Driver::HostEmbodied, "included", "host servers' embodied impacts count, shared among their accelerators"),

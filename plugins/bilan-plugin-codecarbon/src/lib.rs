@@ -97,6 +97,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::UtilisationDivisor, "none", "no embodied impacts, hence nothing to divide"),
             RuleSpec::new(Driver::ElectricityBasis, "location-based", "the average intensity of the country's or region's grid"),
             RuleSpec::new(Driver::TemporalResolution, "annual, as CodeCarbon applies it", "CodeCarbon's intensity for the run's country or region, an annual mix; a site's grid series is not used"),
+            bilan_method_kit::matching::rule_location_only("CodeCarbon applies a grid intensity, never contractual instruments"),
             RuleSpec::new(Driver::ElectricityBoundary, "as recorded", "the intensity CodeCarbon applied (its emissions ÷ its energy), else the database's life-cycle figure"),
             RuleSpec::new(Driver::FacilityOverhead, "PUE as recorded, default 1", "the PUE CodeCarbon applied, else 1 (CodeCarbon's default)"),
             RuleSpec::new(Driver::IdleOverhead, "the machine", "GPU, CPU and RAM of the machine during the run (CPU and RAM as host overhead); no idle capacity"),

@@ -194,6 +194,10 @@ impl<'a> Run<'a> {
         // Location-based rows (grid and upstream) follow the site's grid series, if any; the
         // market-based rows follow the instruments.
         let k_time = ctx.temporal.as_ref().and_then(|t| t.term(e.w));
+        let k_match = ctx
+            .matching
+            .as_ref()
+            .and_then(|c| c.term(self.hours.range(e.w.period)?));
         if let Some(s) = service.and_then(|i| self.inv.services.get(i)) {
             for slice in &slices {
                 self.b.exclude(
@@ -338,6 +342,7 @@ impl<'a> Run<'a> {
                     if !self.market_in_total {
                         draft = draft.memo();
                     }
+                    let draft = with_time(draft, &k_match);
                     let mut factors = vec![(Indicator::Gwp, id.clone())];
                     if energy_on_market {
                         factors.push((Indicator::Energy, energy_id.clone()));

@@ -153,6 +153,7 @@ fn descriptor() -> Descriptor {
                 Some(ParamValue::Text("location".into())),
                 "which Scope 2 enters the total; the other is reported as a memo item (both are always reported)",
             ),
+            bilan_method_kit::matching::param("`annual` (the Scope 2 Guidance of 2015): instruments cover the site's consumption over the reporting period; `hourly` (the direction of the Scope 2 revision, 24/7 matching): each instrument's generation profile (`profile`) covers consumption in the same hour and market only, the rest takes the residual mix, and the 24/7 carbon-free energy score is disclosed"),
             ParamSpec::new(
                 "capital-goods",
                 ParamKind::Choice { values: vec!["expensed".into(), "amortised".into()] },
@@ -179,6 +180,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::UtilisationDivisor, "not applied", "capital goods are counted whole, whatever their utilisation"),
             RuleSpec::new(Driver::ElectricityBasis, "dual reporting", "Scope 2 is reported location-based and market-based; the market-based figure uses instruments that are retired on behalf of the organisation, from the site's market, for an overlapping period, allocated once; uncovered energy takes the user's residual mix, else the location-based factor (disclosed); the total uses `scope-2-basis-for-total`"),
             bilan_method_kit::temporal::rule(),
+            RuleSpec::new(Driver::MarketMatching, "parameter, annual by default", "market-based Scope 2 matches instruments to consumption over the reporting period; with `market-matching = hourly`, hour by hour within the same market, from each instrument's generation profile: generation in an hour without consumption left is surplus, unmatched consumption takes the residual mix, each workload weighted by the hours it ran (k_match), and the 24/7 carbon-free energy score is disclosed"),
             RuleSpec::new(Driver::ElectricityBoundary, "combustion-only", "location-based Scope 2 uses combustion-only grid factors where the database has them (eGRID for the US), else the life-cycle factor with a disclosed fallback; a site's factor in the inventory wins; upstream and T&D losses go to Cat. 3, computed only from a matched life-cycle/combustion pair (same region, year and dataset)"),
             RuleSpec::new(Driver::FacilityOverhead, "included", "purchased facility electricity: IT energy × PUE"),
             RuleSpec::new(Driver::IdleOverhead, "included", "all electricity is counted, idle or reserved energy and host overhead included"),
@@ -226,6 +228,8 @@ struct SiteCtx {
     market: Result<Arc<str>, String>,
     /// The site's grid series, if its location-based GWP follows one.
     temporal: Option<bilan_method_kit::temporal::Temporal>,
+    /// Its market-based factor hour by hour, under hourly matching.
+    matching: Option<bilan_method_kit::matching::Curve>,
 }
 
 /// A part of a workload's IT energy, as terms.
@@ -295,6 +299,12 @@ struct Run<'a> {
     instrument_records: Vec<(Draft, Arc<str>)>,
     /// Σ IT energy of the electricity charged, kWh (the `it-energy` disclosure).
     it_energy: f64,
+    /// The reporting period's hours, for hourly matching.
+    hours: bilan_method_kit::matching::Hours,
+    /// Whether market-based Scope 2 is matched hour by hour (`market-matching = hourly`).
+    hourly: bool,
+    /// The hourly matching's totals, once matched.
+    hourly_totals: Option<hourly::Totals>,
 }
 
 /// Below this relative difference, energy is taken as fully covered (rounding).
@@ -391,6 +401,9 @@ impl<'a> Run<'a> {
             notes: FxHashMap::default(),
             instrument_records: Vec::new(),
             it_energy: 0.0,
+            hours: bilan_method_kit::matching::Hours::of(period),
+            hourly: params.text(d, bilan_method_kit::matching::PARAM) == Some("hourly"),
+            hourly_totals: None,
         })
     }
 
@@ -421,7 +434,11 @@ impl<'a> Run<'a> {
             energies.push(self.energy(w)?);
         }
         let covering = self.cloud_coverage(&energies);
-        self.market_based(&energies)?;
+        if self.hourly {
+            self.market_hourly(&energies)?;
+        } else {
+            self.market_based(&energies)?;
+        }
         for (e, service) in energies.iter().zip(&covering) {
             self.workload(e, *service)?;
         }
@@ -442,6 +459,7 @@ impl<'a> Run<'a> {
             self.b.warn(note);
         }
         self.disclosures();
+        self.hourly_disclosures();
         Ok(self.b.finish())
     }
 
@@ -509,6 +527,7 @@ impl<'a> Run<'a> {
 mod capital;
 mod disclosures;
 mod electricity;
+mod hourly;
 mod market;
 mod other_items;
 mod site;

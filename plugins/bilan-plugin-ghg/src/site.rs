@@ -49,6 +49,7 @@ impl<'a> Run<'a> {
             upstream,
             market: Err("no Scope 2 electricity at this site".to_owned()),
             temporal,
+            matching: None,
         })
     }
 

@@ -145,6 +145,7 @@ fn descriptor() -> Descriptor {
             RuleSpec::new(Driver::UtilisationDivisor, "none", "no utilisation divisor: reserved but idle capacity counts through the time reserved and E, not by inflating M"),
             RuleSpec::new(Driver::ElectricityBasis, "location-based only", "I is the grid intensity of the site's region; market-based measures (PPAs, guarantees of origin, RECs, offsets) are excluded. Marginal intensities are not in the factor database: give one as the site's figure"),
             bilan_method_kit::temporal::rule(),
+            bilan_method_kit::matching::rule_location_only("the SCI specification forbids market-based instruments (RECs, GOs, PPAs)"),
             RuleSpec::new(Driver::ElectricityBoundary, "parameter", "database intensities are life-cycle by default (parameter `grid-boundary`); the specification is silent on life-cycle vs combustion-only"),
             RuleSpec::new(Driver::FacilityOverhead, "included", "E × PUE when the boundary includes the data centre (parameter `include-datacentre`)"),
             RuleSpec::new(Driver::IdleOverhead, "included", "E includes all energy of hardware reserved or provisioned: idle energy and host servers"),

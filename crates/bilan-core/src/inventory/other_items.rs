@@ -172,6 +172,15 @@ pub struct Instrument {
     pub retired: bool,
     /// On whose behalf it was retired.
     pub on_behalf_of: String,
+    /// Its generation hour by hour: a CSV file (`timestamp,energy,unit`, relative to the
+    /// inventory's directory) within its period, summing to its `energy`. Hourly matching of
+    /// market-based Scope 2 needs it (docs/hourly-matching.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The profile as read and checked, once the inventory is loaded (not written back).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub profile_data: Option<std::sync::Arc<crate::series::Series>>,
 }
 
 /// A residual-mix factor supplied by the user for a region.

@@ -1,6 +1,6 @@
 use jiff::{SignedDuration, Timestamp};
 
-use super::{IntensitySeries, Uncovered};
+use super::{Series, Uncovered};
 
 fn at(text: &str) -> Timestamp {
     text.parse().expect("timestamp")
@@ -8,7 +8,7 @@ fn at(text: &str) -> Timestamp {
 
 #[test]
 fn the_mean_over_an_interval_weighs_the_hours_it_covers_in_part() {
-    let s = IntensitySeries {
+    let s = Series {
         file: "grid.csv".to_owned(),
         start: at("2024-01-01T00:00:00Z"),
         step: SignedDuration::from_hours(1),

@@ -1,7 +1,13 @@
 use crate::SourceFile;
 use jiff::{SignedDuration, Timestamp};
 
-use super::read;
+use bilan_core::series::Kind;
+
+use super::read as read_any;
+
+fn read(file: &SourceFile) -> Result<bilan_core::series::Series, crate::FileErrors> {
+    read_any(file, Kind::Intensity)
+}
 
 fn file(text: &str) -> SourceFile {
     SourceFile {

@@ -463,6 +463,12 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             );
         }
         c.period(&path.key("period"), &ins.period);
+        if ins.profile.as_deref().is_some_and(|f| f.trim().is_empty()) {
+            c.problem(
+                &path.key("profile"),
+                "no file: name the CSV file of the instrument's hourly generation".to_owned(),
+            );
+        }
     }
 
     for (i, m) in inv.residual_mixes.iter().enumerate() {

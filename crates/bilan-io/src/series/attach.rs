@@ -1,0 +1,151 @@
+//! Reading the series files an inventory names, once it is loaded: each `[[grid-series]]`
+//! and each instrument's generation `profile`, relative to the inventory's directory.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bilan_core::Inventory;
+use bilan_core::series::{Kind, Series};
+
+use super::read;
+use crate::{FileError, FileErrors, Locator, SourceFile};
+
+/// Within this relative difference, a profile's total and its instrument's `energy` agree.
+const PROFILE_TOLERANCE: f64 = 1e-3;
+
+/// Reads the file of every `[[grid-series]]` of `inventory` into it, checked, and checks that
+/// each covers the reporting period (days in UTC); reads each instrument's generation
+/// profile and checks that it lies within the instrument's period and sums to its energy.
+/// A file that cannot be read, or does not fit, is an error at its key in the inventory; a
+/// problem inside a file, at its row.
+pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(), FileErrors> {
+    if inventory.grid_series.is_empty() && inventory.instruments.iter().all(|i| i.profile.is_none())
+    {
+        return Ok(());
+    }
+    let dir = Path::new(&file.name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let reader = Reader {
+        dir,
+        locator: Locator::new(file),
+    };
+    let mut errors = Vec::new();
+    let period = inventory.system.period;
+    let (from, to) = (period.start.start_utc(), period.end.end_utc());
+    for (i, entry) in inventory.grid_series.iter_mut().enumerate() {
+        let key = format!("grid-series[{i}].file");
+        let what = format!("grid series `{}`", entry.id);
+        let Some(series) = reader.series(&key, &what, &entry.file, Kind::Intensity, &mut errors)
+        else {
+            continue;
+        };
+        let (start, end) = (series.start, series.end());
+        if from < start || to > end {
+            errors.push(reader.at_key(
+                &key,
+                format!(
+                    "{what} covers {start} to {end}; the reporting period {} to {} (whole days, UTC) must lie within it",
+                    period.start, period.end
+                ),
+            ));
+            continue;
+        }
+        entry.data = Some(Arc::new(series));
+    }
+    for (i, ins) in inventory.instruments.iter_mut().enumerate() {
+        let Some(name) = &ins.profile else { continue };
+        let key = format!("instrument[{i}].profile");
+        let what = format!("the generation profile of instrument `{}`", ins.id);
+        let Some(series) = reader.series(&key, &what, name, Kind::Generation, &mut errors) else {
+            continue;
+        };
+        let (start, end) = (series.start, series.end());
+        let (own_from, own_to) = (ins.period.start.start_utc(), ins.period.end.end_utc());
+        if start < own_from || end > own_to {
+            errors.push(reader.at_key(
+                &key,
+                format!(
+                    "{what} covers {start} to {end}, outside the instrument's period {} (whole days, UTC): a certificate conveys the generation of its own period only",
+                    ins.period
+                ),
+            ));
+            continue;
+        }
+        let total: f64 = series.values.iter().sum();
+        let energy = ins.energy.to_str_unit(Kind::Generation.unit()).ok();
+        if let Some(energy) = energy
+            && (total - energy).abs() > PROFILE_TOLERANCE * energy.abs().max(f64::MIN_POSITIVE)
+        {
+            errors.push(reader.at_key(
+                &key,
+                format!(
+                    "{what} sums to {} kWh, but the instrument's `energy` is {}: the profile is the hour-by-hour split of that energy, so they must agree (within 0.1 %)",
+                    to_the_watt_hour(total),
+                    ins.energy
+                ),
+            ));
+            continue;
+        }
+        ins.profile_data = Some(Arc::new(series));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(FileErrors { errors })
+    }
+}
+
+/// `total` to the watt-hour, without trailing zeros.
+fn to_the_watt_hour(total: f64) -> String {
+    let text = format!("{total:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Where the inventory's series files are, and how to point at a key of it.
+struct Reader<'f> {
+    dir: PathBuf,
+    locator: Locator<'f>,
+}
+
+impl Reader<'_> {
+    fn at_key(&self, key: &str, message: String) -> FileError {
+        let span = self.locator.locate(key);
+        self.locator.error_at(span, Some(key.to_owned()), message)
+    }
+
+    /// The series of `kind` in `name` (relative to the inventory's directory), checked; what
+    /// is wrong is added to `errors`.
+    fn series(
+        &self,
+        key: &str,
+        what: &str,
+        name: &str,
+        kind: Kind,
+        errors: &mut Vec<FileError>,
+    ) -> Option<Series> {
+        let path = self.dir.join(name);
+        let text = match SourceFile::read(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                let why = e
+                    .errors
+                    .first()
+                    .map_or(String::new(), |e| e.message.clone());
+                errors.push(self.at_key(
+                    key,
+                    format!("{what}: cannot read `{}`: {why}", path.display()),
+                ));
+                return None;
+            }
+        };
+        match read(&text, kind) {
+            Ok(series) => Some(series),
+            Err(e) => {
+                errors.extend(e.errors);
+                None
+            }
+        }
+    }
+}
