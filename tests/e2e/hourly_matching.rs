@@ -142,6 +142,32 @@ fn hourly_matching_covers_each_hour_from_the_same_hours_generation_only() {
     );
 }
 
+/// With a calendar reporting year longer than the inventory's period, an undated workload
+/// still lies in the inventory's period: the figures are those of the month.
+#[test]
+fn an_undated_workload_lies_in_the_inventorys_period_under_a_reporting_year() {
+    let report = json(&[
+        "compare",
+        INVENTORY,
+        "-f",
+        "json",
+        "-m",
+        "ghg-protocol",
+        "--param",
+        "ghg-protocol:market-matching=hourly",
+        "--param",
+        "ghg-protocol:reporting-year=2024",
+    ]);
+    let a = assessment(&report, "ghg-protocol");
+    let (consumption, matched, emissions) = expected();
+    close(disclosure(a, "scope-2-market"), emissions, "scope-2-market");
+    close(
+        disclosure(a, "cfe-score"),
+        100.0 * matched / consumption,
+        "CFE score",
+    );
+}
+
 #[test]
 fn annual_and_hourly_matching_differ_by_market_matching_only() {
     let methods = root().join(METHODS).display().to_string();

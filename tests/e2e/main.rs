@@ -27,6 +27,7 @@ mod sci;
 mod setup;
 mod support;
 mod systems;
+mod telemetry;
 mod terminal;
 mod trail;
 mod uncertainty;

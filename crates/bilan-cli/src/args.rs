@@ -404,6 +404,10 @@ pub(crate) struct ExplainCommand {
     /// gwp.category.scope-2-location, gwp.unit.request (see docs/figures.md)
     #[arg(long, value_name = "PATH")]
     pub(crate) figure: String,
+    /// List the telemetry rows behind each metered workload of the figure, read again from
+    /// its file, with each row's share of the figure (docs/telemetry.md)
+    #[arg(long)]
+    pub(crate) rows: bool,
     #[command(flatten)]
     pub(crate) common: Common,
 }

@@ -25,6 +25,7 @@ mod measurement;
 mod number;
 mod other_items;
 mod provenance;
+mod telemetry;
 mod usage;
 mod validate;
 mod workload;
@@ -38,6 +39,7 @@ pub use other_items::{
     Service, SourcedQuantity,
 };
 pub use provenance::{Provenance, ProvenanceClass, Reported};
+pub use telemetry::{Aggregate, Metered, Telemetry};
 pub use validate::{KeyPath, Problem, out_of_range};
 pub use workload::{EnergyBoundary, OutsidePeriod, Phase, Volume, WorkVolume, Workload};
 
@@ -65,10 +67,15 @@ pub struct Inventory {
     /// its electricity follows (`grid-series`). See docs/grid-series.md.
     #[serde(default, rename = "grid-series", skip_serializing_if = "Vec::is_empty")]
     pub grid_series: Vec<GridSeries>,
+    /// Metered telemetry files, each assessed as workloads that aggregate its rows (see
+    /// docs/telemetry.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub telemetry: Vec<Telemetry>,
     /// Hardware fleets (accelerators and their host servers).
     #[serde(default, rename = "fleet", skip_serializing_if = "Vec::is_empty")]
     pub fleets: Vec<Fleet>,
     /// Training, fine-tuning, development and inference workloads.
+    /// Once the inventory is loaded, those aggregated from `[[telemetry]]` follow its own.
     #[serde(default, rename = "workload", skip_serializing_if = "Vec::is_empty")]
     pub workloads: Vec<Workload>,
     /// Data-centre building shares.

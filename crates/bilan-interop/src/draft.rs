@@ -112,6 +112,7 @@ impl Draft {
             },
             functional_units: Vec::new(),
             grid_series: Vec::new(),
+            telemetry: Vec::new(),
             sites: self.sites,
             fleets: self.fleets,
             workloads: self.workloads,
@@ -164,30 +165,7 @@ pub fn workload(
     phase: Phase,
     site: impl Into<String>,
 ) -> Workload {
-    Workload {
-        id: id.into(),
-        phase,
-        site: site.into(),
-        fleet: None,
-        period: None,
-        outside_period: None,
-        energy: None,
-        energy_boundary: None,
-        device_hours: None,
-        power_per_device: None,
-        devices: None,
-        duration: None,
-        idle_energy: None,
-        idle_energy_boundary: None,
-        host_overhead: None,
-        utilisation: None,
-        volume: Default::default(),
-        measurement: None,
-        provenance: None,
-        reported: None,
-        estimate: None,
-        estimated: Vec::new(),
-    }
+    Workload::new(id, phase, site)
 }
 
 /// 1 January of `first` to 31 December of `last`.

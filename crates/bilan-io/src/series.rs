@@ -13,7 +13,7 @@
 //!
 //! `timestamp` is the start of the interval, in RFC 3339 with `Z` or an offset (a time
 //! without a zone is refused: the same file must mean the same hours on every machine).
-//! Every interval lasts as long as the first one, which must divide an hour (1 h, 30 min,
+//! Every interval lasts as long as the first one, which must be whole seconds that divide an hour (1 h, 30 min,
 //! 15 min…). Gaps, overlaps, duplicate or unordered timestamps, negative or non-finite
 //! values and units that are not an emission per energy are errors naming the row.
 
@@ -189,14 +189,15 @@ fn check_order(
     };
     let step = second.at.duration_since(first.at);
     let hour = SignedDuration::from_hours(1);
-    let divides_an_hour = step.is_positive() && hour.as_nanos() % step.as_nanos() == 0;
+    let divides_an_hour =
+        step.is_positive() && step.subsec_nanos() == 0 && hour.as_nanos() % step.as_nanos() == 0;
     if !divides_an_hour {
         errors.push(located(
             file,
             second.span.clone(),
             &format!("row {}", second.line),
             format!(
-                "{} after row {}: the interval of a series is set by its first two rows and must divide an hour (1 h, 30 min, 15 min…)",
+                "{} after row {}: the interval of a series is set by its first two rows and must be whole seconds that divide an hour (1 h, 30 min, 15 min…)",
                 span_text(step),
                 first.line
             ),

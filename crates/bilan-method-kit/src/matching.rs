@@ -96,6 +96,24 @@ impl Hours {
         (lo < hi).then_some(lo..hi)
     }
 
+    /// The hour of the period that `t` falls in.
+    fn index(&self, t: Timestamp) -> Option<usize> {
+        let h = (t.as_second() - self.from.as_second()).div_euclid(HOUR);
+        usize::try_from(h).ok().filter(|&h| h < self.count)
+    }
+
+    /// A metered workload's energy by hour (`hourly`, hourly values) as (hour of the period,
+    /// kWh), the hours outside the period left out.
+    pub fn metered<'s>(&'s self, hourly: &'s Series) -> impl Iterator<Item = (usize, f64)> + 's {
+        let step = hourly.step.as_secs();
+        hourly.values.iter().enumerate().filter_map(move |(k, v)| {
+            let at = hourly.start.as_second()
+                + i64::try_from(k).unwrap_or(i64::MAX).saturating_mul(step);
+            let t = Timestamp::from_second(at).ok()?;
+            Some((self.index(t)?, *v))
+        })
+    }
+
     /// `series`' values summed into the period's hours (an interval counts in the hour it
     /// starts in; a series' interval divides an hour); what lies outside the period is left
     /// out. Returns the hours and the sum inside the period.
@@ -140,6 +158,19 @@ impl Load {
         let rate = kwh / n as f64;
         self.delta[range.start] += rate;
         self.delta[range.end] -= rate;
+    }
+
+    /// Adds a metered workload's `kwh`, in the shape of its energy by hour (`hourly`).
+    pub fn add_metered(&mut self, hours: &Hours, hourly: &Series, kwh: f64) {
+        let inside: f64 = hours.metered(hourly).map(|(_, v)| v).sum();
+        if inside <= 0.0 {
+            return;
+        }
+        for (h, v) in hours.metered(hourly) {
+            let x = kwh * v / inside;
+            self.delta[h] += x;
+            self.delta[h + 1] -= x;
+        }
     }
 
     /// The consumption of each hour.
@@ -281,10 +312,30 @@ impl Curve {
     /// `k_match` for a workload over `range` of the period's hours: `None` when the site's
     /// factor is 0 (every hour then has a factor of 0, and so has the workload).
     pub fn term(&self, range: Range<usize>) -> Option<Term> {
-        if self.factor <= 0.0 || range.is_empty() || range.end >= self.sums.len() {
+        if range.is_empty() || range.end >= self.sums.len() {
             return None;
         }
         let mean = (self.sums[range.end] - self.sums[range.start]) / range.len() as f64;
+        self.weight(mean)
+    }
+
+    /// `k_match` for a metered workload: the mean of `f` over its hours weighted by its
+    /// energy in each (`hourly`), ÷ `F_mb`.
+    pub fn term_metered(&self, hours: &Hours, hourly: &Series) -> Option<Term> {
+        let (mut weighted, mut energy) = (0.0, 0.0);
+        for (h, v) in hours.metered(hourly) {
+            let f = self.sums.get(h + 1)? - self.sums.get(h)?;
+            weighted += v * f;
+            energy += v;
+        }
+        (energy > 0.0).then_some(())?;
+        self.weight(weighted / energy)
+    }
+
+    fn weight(&self, mean: f64) -> Option<Term> {
+        if self.factor <= 0.0 {
+            return None;
+        }
         let k = mean / self.factor;
         k.is_finite().then(|| {
             Term::new(

@@ -55,6 +55,8 @@ pub struct Temporal {
     /// `sums[k]`: the sum of the first `k` values.
     sums: Vec<f64>,
     reporting: Period,
+    /// Where an undated workload lies: the inventory's period.
+    undated: Period,
     mean: f64,
     source: Cow<'static, str>,
 }
@@ -109,6 +111,7 @@ impl Temporal {
             series,
             sums,
             reporting,
+            undated: inventory.system.period,
             mean: f64::NAN,
             source: Cow::Borrowed(""),
         };
@@ -157,10 +160,18 @@ impl Temporal {
         &self.id
     }
 
-    /// `k_time` for `w`: `None` when the workload gives no period (it is taken to span the
-    /// reporting period, where the weight is exactly 1).
+    /// `k_time` for `w`: `None` when the workload gives no period and the inventory's period
+    /// is the reporting period (an undated workload lies in the inventory's period; over the
+    /// reporting period the weight is exactly 1).
     pub fn term(&self, w: &Workload) -> Option<Term> {
-        let period = w.period?;
+        if let Some(m) = &w.metered {
+            return self.term_metered(&m.hourly);
+        }
+        let period = match w.period {
+            Some(p) => p,
+            None if self.undated == self.reporting => return None,
+            None => self.undated,
+        };
         let from = period.start.max(self.reporting.start).start_utc();
         let to = period.end.min(self.reporting.end).end_utc();
         let k = self.mean_over(from, to)? / self.mean;
@@ -174,6 +185,46 @@ impl Temporal {
                 "1",
                 TermSource::Derived {
                     formula: self.source.clone(),
+                },
+            )
+            .driver(Driver::TemporalResolution)
+            .only(Indicator::Gwp),
+        )
+    }
+
+    /// `k_time` for a workload metered hour by hour (`hourly`, kWh per hour): the series'
+    /// mean over each hour weighted by the energy drawn in it, ÷ its mean over the reporting
+    /// period; the hours outside the reporting period left out.
+    fn term_metered(&self, hourly: &Series) -> Option<Term> {
+        let (from, to) = (
+            self.reporting.start.start_utc(),
+            self.reporting.end.end_utc(),
+        );
+        let (mut weighted, mut energy) = (0.0, 0.0);
+        let mut at = hourly.start;
+        for v in &hourly.values {
+            let next = at.checked_add(hourly.step).ok()?;
+            if at >= from && next <= to && *v > 0.0 {
+                weighted += v * self.mean_over(at, next)?;
+                energy += v;
+            }
+            at = next;
+        }
+        let k = weighted / energy / self.mean;
+        if !(energy > 0.0 && k.is_finite()) {
+            return None;
+        }
+        Some(
+            Term::new(
+                "k_time",
+                k,
+                "1",
+                TermSource::Derived {
+                    formula: format!(
+                        "the mean intensity of grid series `{}` over the workload's metered hours, weighted by its energy in each, ÷ its mean over the reporting period ({} kgCO2e/kWh)",
+                        self.id, self.mean
+                    )
+                    .into(),
                 },
             )
             .driver(Driver::TemporalResolution)
@@ -263,6 +314,10 @@ mod tests {
             series: series.clone(),
             sums,
             reporting: Period {
+                start: day,
+                end: day,
+            },
+            undated: Period {
                 start: day,
                 end: day,
             },

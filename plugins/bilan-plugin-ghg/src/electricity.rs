@@ -194,10 +194,13 @@ impl<'a> Run<'a> {
         // Location-based rows (grid and upstream) follow the site's grid series, if any; the
         // market-based rows follow the instruments.
         let k_time = ctx.temporal.as_ref().and_then(|t| t.term(e.w));
-        let k_match = ctx
-            .matching
-            .as_ref()
-            .and_then(|c| c.term(self.hours.range(e.w.period)?));
+        let k_match = ctx.matching.as_ref().and_then(|c| match &e.w.metered {
+            Some(m) => c.term_metered(&self.hours, &m.hourly),
+            None => c.term(
+                self.hours
+                    .range(e.w.period.or(Some(self.inv.system.period)))?,
+            ),
+        });
         if let Some(s) = service.and_then(|i| self.inv.services.get(i)) {
             for slice in &slices {
                 self.b.exclude(

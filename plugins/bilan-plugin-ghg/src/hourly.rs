@@ -52,7 +52,9 @@ impl<'a> Run<'a> {
             if !scope2[s] || e.facility <= 0.0 {
                 continue;
             }
-            if let Some(range) = hours.range(e.w.period) {
+            if let Some(m) = &e.w.metered {
+                loads[s].add_metered(&hours, &m.hourly, e.facility);
+            } else if let Some(range) = hours.range(e.w.period.or(Some(self.inv.system.period))) {
                 loads[s].spread(range, e.facility);
             }
         }
@@ -74,7 +76,7 @@ impl<'a> Run<'a> {
                         matching::PARAM
                     ),
                 };
-                refuse(&mut self.b, &item, reason);
+                refuse(&mut self.b, &item, reason, Driver::MarketMatching);
                 continue;
             };
             let (generation, inside) = hours.bins(profile);
@@ -86,6 +88,7 @@ impl<'a> Run<'a> {
                         "its profile `{}` has no generation inside the reporting period {}",
                         profile.file, self.period
                     ),
+                    Driver::MarketMatching,
                 );
                 continue;
             }
@@ -132,11 +135,18 @@ impl<'a> Run<'a> {
                 item,
                 &allocated,
                 "matched hour by hour",
-                &format!(
-                    "of its {} generated in the reporting period, {} came in hours whose consumption was already covered: surplus, not claimable under hourly matching",
-                    kwh(inside),
-                    kwh(surplus)
-                ),
+                &if surplus > 0.0 {
+                    format!(
+                        "of its {} generated in the reporting period, {} came in hours whose consumption was already covered: surplus, not claimable under hourly matching",
+                        kwh(inside),
+                        kwh(surplus)
+                    )
+                } else {
+                    format!(
+                        "all of its {} generated in the reporting period matched",
+                        kwh(inside)
+                    )
+                },
             )?;
         }
         let mut totals = Totals::default();
@@ -146,14 +156,19 @@ impl<'a> Run<'a> {
                 continue;
             }
             let unmatched = (matched.consumption - matched.matched).max(0.0);
-            let (residual, label) = match self.residual(site, unmatched)? {
-                Ok(found) => found,
-                Err(reason) => {
-                    if let Some(ctx) = self.sites.get_mut(site.id.as_str()) {
-                        ctx.market = Err(reason);
+            let (residual, label) = if unmatched > 0.0 {
+                match self.residual(site, unmatched)? {
+                    Ok(found) => found,
+                    Err(reason) => {
+                        if let Some(ctx) = self.sites.get_mut(site.id.as_str()) {
+                            ctx.market = Err(reason);
+                        }
+                        continue;
                     }
-                    continue;
                 }
+            } else {
+                // Every hour's consumption matched: no residual is drawn on.
+                (0.0, "no residual mix (all consumption matched)".to_owned())
             };
             let Some(curve) = Curve::new(&loads[s], matched, residual) else {
                 continue;
@@ -241,7 +256,7 @@ impl<'a> Run<'a> {
                 value,
                 unit: unit.into(),
                 formula: formula.into(),
-                note: (value.is_none())
+                note: (t.consumption <= 0.0)
                     .then(|| "no consumption at a Scope 2 site in the reporting period".to_owned()),
             });
         }

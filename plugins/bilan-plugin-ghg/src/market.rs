@@ -25,14 +25,14 @@ fn kind_label(kind: InstrumentKind) -> &'static str {
     }
 }
 
-/// Refuses instrument `item` for `reason`, in the trail.
-pub(super) fn refuse(b: &mut Builder, item: &ItemRef, reason: String) {
+/// Refuses instrument `item` for `reason`, in the trail, explained by `driver`.
+pub(super) fn refuse(b: &mut Builder, item: &ItemRef, reason: String, driver: Driver) {
     b.exclude(
         item.clone(),
         Some(Aspect::MarketElectricity),
         None,
         format!("refused: {reason}"),
-        Some(Driver::ElectricityBasis),
+        Some(driver),
     );
 }
 
@@ -216,7 +216,8 @@ impl<'a> Run<'a> {
         scope2: &[bool],
     ) -> Option<Vec<usize>> {
         let sites = &self.inv.sites;
-        let refuse = |b: &mut Builder, reason: String| refuse(b, item, reason);
+        let refuse =
+            |b: &mut Builder, reason: String| refuse(b, item, reason, Driver::ElectricityBasis);
         if !ins.retired {
             refuse(&mut self.b, "not retired or cancelled; Scope 2 quality criteria: an instrument must be retired, redeemed or cancelled by or on behalf of the reporting entity".into());
             return None;

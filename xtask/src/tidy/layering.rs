@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
     ("bilan-units", &[]),
     ("bilan-core", &["bilan-units"]),
-    ("bilan-io", &["bilan-core", "bilan-units"]),
+    ("bilan-telemetry", &["bilan-core", "bilan-units"]),
+    ("bilan-io", &["bilan-core", "bilan-telemetry", "bilan-units"]),
     ("bilan-method-kit", &["bilan-core", "bilan-units"]),
     ("bilan-runner", &["bilan-core", "bilan-units"]),
     ("bilan-plugin-abi", &["bilan-core"]),
@@ -98,6 +99,7 @@ pub(crate) const ALLOWED: &[(&str, &[&str])] = &[
             "bilan-plugin-sci",
             "bilan-report",
             "bilan-runner",
+            "bilan-telemetry",
             "bilan-units",
         ],
     ),

@@ -1,5 +1,7 @@
 //! `bilan explain`: how one figure was computed.
 
+use std::path::Path;
+
 use anyhow::{Context as _, anyhow};
 use bilan_core::assessment::ItemRef;
 use bilan_core::figure::FigurePath;
@@ -40,6 +42,14 @@ pub(crate) fn explain(
         Ok(a) => a,
         Err(e) => return report_failures(io, &[(outcome.descriptor.method_ref().to_string(), e)]),
     };
+    let metered = super::metered::of_figure(
+        &session.inventory,
+        Path::new(&session.file.name),
+        &a,
+        &path,
+        cmd.rows,
+    )
+    .map_err(|e| Failure::Usage(anyhow!("--rows: {e}")))?;
     let text = match cmd.common.format {
         Format::Json => {
             let selected: Vec<_> = a.contributions.iter().filter(|c| path.selects(c)).collect();
@@ -61,6 +71,9 @@ pub(crate) fn explain(
                 "contributions": selected,
                 "factors": factors,
             });
+            if let (false, Some(object)) = (metered.is_empty(), v.as_object_mut()) {
+                object.insert("metered".to_owned(), super::metered::json(&metered));
+            }
             if let (Some(u), Some(object)) = (&uncertainty, v.as_object_mut()) {
                 object.insert(
                     "uncertainty".to_owned(),
@@ -82,6 +95,7 @@ pub(crate) fn explain(
                 &bilan_report::estimated::collect(&session.inventory),
             )
             .map_err(|e| Failure::Usage(anyhow!(e)))?;
+            text.push_str(&super::metered::text(&metered, path.indicator.unit()));
             if let Some(u) = &uncertainty {
                 text.push('\n');
                 text.push_str(&bilan_report::uncertainty::render_text(

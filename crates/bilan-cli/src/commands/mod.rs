@@ -13,6 +13,7 @@ mod factors;
 mod hardware;
 mod import;
 mod measure;
+mod metered;
 mod methods;
 mod plugins;
 mod session;

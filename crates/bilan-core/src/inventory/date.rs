@@ -27,6 +27,11 @@ impl Date {
         i32::from(self.0.year())
     }
 
+    /// The month, 1 to 12.
+    pub fn month(self) -> i8 {
+        self.0.month()
+    }
+
     /// The date `days` days later (earlier when negative); `None` past the calendar's range.
     pub fn add_days(self, days: i64) -> Option<Date> {
         let days = i32::try_from(days).ok()?;

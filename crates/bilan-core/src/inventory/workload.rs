@@ -149,6 +149,11 @@ pub struct Workload {
     #[serde(skip)]
     #[schemars(skip)]
     pub estimated: Vec<super::Estimated>,
+    /// For a workload aggregated from `[[telemetry]]`: its energy by hour and its rows (not
+    /// serialised: a compiled plugin sees the workload with its total energy).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub metered: Option<std::sync::Arc<super::Metered>>,
 }
 
 /// Where a measured energy was measured, which decides whether the facility overhead (PUE)
@@ -177,6 +182,39 @@ impl EnergyBoundary {
 }
 
 impl Workload {
+    /// A workload with only its id, phase and site.
+    pub fn new(
+        id: impl Into<std::sync::Arc<str>>,
+        phase: Phase,
+        site: impl Into<String>,
+    ) -> Workload {
+        Workload {
+            id: id.into(),
+            phase,
+            site: site.into(),
+            fleet: None,
+            period: None,
+            outside_period: None,
+            energy: None,
+            energy_boundary: None,
+            device_hours: None,
+            power_per_device: None,
+            devices: None,
+            duration: None,
+            idle_energy: None,
+            idle_energy_boundary: None,
+            host_overhead: None,
+            utilisation: None,
+            volume: Default::default(),
+            measurement: None,
+            provenance: None,
+            reported: None,
+            estimate: None,
+            estimated: Vec::new(),
+            metered: None,
+        }
+    }
+
     /// Where the device energy was measured: `energy-boundary` for a measured `energy`,
     /// IT for `device-hours` × `power-per-device`.
     pub fn energy_boundary(&self) -> EnergyBoundary {

@@ -90,11 +90,57 @@ pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(),
         }
         ins.profile_data = Some(Arc::new(series));
     }
+    telemetry(&reader, inventory, &mut errors);
     if errors.is_empty() {
         Ok(())
     } else {
         Err(FileErrors { errors })
     }
+}
+
+/// Reads each `[[telemetry]]` file into workloads appended to the inventory's; a problem of
+/// a row names the file and the row, one of the file its key.
+fn telemetry(reader: &Reader<'_>, inventory: &mut Inventory, errors: &mut Vec<FileError>) {
+    let mut ids: rustc_hash::FxHashSet<std::sync::Arc<str>> =
+        inventory.workloads.iter().map(|w| w.id.clone()).collect();
+    let mut added = Vec::new();
+    for (i, t) in inventory.telemetry.iter().enumerate() {
+        let key = format!("telemetry[{i}].file");
+        let path = reader.dir.join(&t.file);
+        match bilan_telemetry::read(&path, t, &inventory.fleets) {
+            Ok(workloads) => {
+                for w in workloads {
+                    if !ids.insert(w.id.clone()) {
+                        errors.push(reader.at_key(
+                            &format!("telemetry[{i}].id"),
+                            format!(
+                                "telemetry `{}` makes workload `{}`, an id the inventory already has",
+                                t.id, w.id
+                            ),
+                        ));
+                        return;
+                    }
+                    added.push(w);
+                }
+            }
+            Err(problems) => {
+                let name = path.display().to_string();
+                for p in problems {
+                    errors.push(match p.row {
+                        Some(row) => FileError::plain(
+                            &name,
+                            format!("telemetry `{}`, row {row}: {}", t.id, p.message),
+                        ),
+                        None => reader.at_key(
+                            &key,
+                            format!("telemetry `{}` (`{name}`): {}", t.id, p.message),
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    inventory.workloads.extend(added);
 }
 
 /// `total` to the watt-hour, without trailing zeros.

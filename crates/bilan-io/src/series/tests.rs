@@ -135,7 +135,7 @@ fn bad_values_units_headers_and_intervals_are_refused() {
         ),
         (
             format!("{HEADER}2024-01-01T00:00:00Z,1,gCO2e/kWh\n2024-01-01T00:40:00Z,1,gCO2e/kWh\n"),
-            "3: 40 min after row 2: the interval of a series is set by its first two rows and must divide an hour",
+            "3: 40 min after row 2: the interval of a series is set by its first two rows and must be whole seconds that divide an hour",
         ),
         (
             format!("{HEADER}2024-01-01T00:00:00Z,1,gCO2e/kWh\n"),

@@ -64,6 +64,27 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         inv.fleets.iter().map(|x| x.id.as_str()),
         "fleet",
     );
+    c.unique(
+        &root.key("telemetry"),
+        inv.telemetry.iter().map(|x| x.id.as_str()),
+        "telemetry file",
+    );
+    for (i, t) in inv.telemetry.iter().enumerate() {
+        let path = root.key("telemetry").index(i);
+        c.reference(&path.key("fleet"), &t.fleet, &fleet_ids, "fleet");
+        if t.file.trim().is_empty() {
+            c.problem(
+                &path.key("file"),
+                "no file: name the CSV or Parquet file of the telemetry",
+            );
+        }
+        if t.id.contains('/') {
+            c.problem(
+                &path.key("id"),
+                "an id without `/`: its workloads are named `ID/FLEET/DATE`",
+            );
+        }
+    }
     let workload_ids = c.unique(
         &root.key("workload"),
         inv.workloads.iter().map(|x| x.id.as_ref()),

@@ -1,0 +1,238 @@
+//! Rows summed into aggregates, one per fleet and day (or month, in UTC), each with its
+//! energy hour by hour; then each aggregate as a workload.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use bilan_core::inventory::{
+    Aggregate, Date, Fleet, Metered, Period, Provenance, ProvenanceClass, Telemetry, Workload,
+};
+use bilan_core::series::{Series, SignedDuration, Timestamp};
+use bilan_units::{Quantity, Unit};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// One aggregate's sums.
+struct Acc {
+    kwh: f64,
+    /// The hour (since the epoch) of `hours[0]`.
+    base_hour: i64,
+    hours: Vec<f64>,
+    rows: u64,
+    first_row: u64,
+    last_row: u64,
+    devices: FxHashSet<u32>,
+    /// Rows that follow a gap in their device's intervals.
+    gaps: u64,
+}
+
+/// A row kept for `bilan explain --rows`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// 1-based, the header not counted.
+    pub row: u64,
+    /// The interval's start, ms since the epoch (UTC).
+    pub start_ms: i64,
+    pub device: Option<String>,
+    pub kwh: f64,
+}
+
+pub(crate) struct Aggregates<'a> {
+    telemetry: &'a Telemetry,
+    fleets: &'a [Fleet],
+    /// The aggregate whose rows are kept, and its rows.
+    pub(crate) capture: Option<((u32, i64), Vec<Row>)>,
+    /// (fleet, bucket) → sums; a bucket is a day since the epoch, or a month (year × 12 +
+    /// month − 1).
+    acc: FxHashMap<(u32, i64), Acc>,
+}
+
+/// The UTC date of `ms` since the epoch.
+fn date_of_day(day: i64) -> Option<Date> {
+    Date::new(1970, 1, 1)?.add_days(day)
+}
+
+impl<'a> Aggregates<'a> {
+    pub(crate) fn new(telemetry: &'a Telemetry, fleets: &'a [Fleet]) -> Aggregates<'a> {
+        Aggregates {
+            telemetry,
+            fleets,
+            capture: None,
+            acc: FxHashMap::default(),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.acc.is_empty()
+    }
+
+    /// Keeps the rows of the aggregate of `fleet` that holds `day` (days since the epoch).
+    pub(crate) fn keep(&mut self, fleet: u32, day: i64) {
+        let (bucket, _) = self.bucket(day * DAY_MS);
+        self.capture = Some(((fleet, bucket), Vec::new()));
+    }
+
+    /// The bucket of a row starting at `start` (ms), and the hour its bucket starts at.
+    fn bucket(&self, start: i64) -> (i64, i64) {
+        let day = start.div_euclid(DAY_MS);
+        match self.telemetry.aggregate {
+            Aggregate::FleetDay => (day, day * 24),
+            Aggregate::FleetMonth => {
+                let Some(date) = date_of_day(day) else {
+                    return (day, day * 24);
+                };
+                let month = i64::from(date.year()) * 12 + i64::from(date.month()) - 1;
+                let first = i16::try_from(date.year())
+                    .ok()
+                    .and_then(|y| Date::new(y, date.month(), 1))
+                    .and_then(|d| Date::new(1970, 1, 1).map(|e| d.days_since(e)))
+                    .unwrap_or(day);
+                (month, first * 24)
+            }
+        }
+    }
+
+    /// Adds a row's `kwh` over `[start, end)` (ms) to its fleet's aggregate; `gap` when a
+    /// gap in its device's intervals precedes it.
+    pub(crate) fn add(
+        &mut self,
+        fleet: u32,
+        (start, end): (i64, i64),
+        kwh: f64,
+        row: u64,
+        device: Option<(u32, &str)>,
+        gap: bool,
+    ) {
+        let (bucket, base_hour) = self.bucket(start);
+        if let Some((key, rows)) = &mut self.capture
+            && *key == (fleet, bucket)
+        {
+            rows.push(Row {
+                row,
+                start_ms: start,
+                device: device.map(|(_, name)| name.to_owned()),
+                kwh,
+            });
+        }
+        let device = device.map(|(k, _)| k);
+        let acc = self.acc.entry((fleet, bucket)).or_insert_with(|| Acc {
+            kwh: 0.0,
+            base_hour,
+            hours: Vec::new(),
+            rows: 0,
+            first_row: row,
+            last_row: row,
+            devices: FxHashSet::default(),
+            gaps: 0,
+        });
+        acc.gaps += u64::from(gap);
+        acc.kwh += kwh;
+        acc.rows += 1;
+        acc.first_row = acc.first_row.min(row);
+        acc.last_row = acc.last_row.max(row);
+        if let Some(d) = device {
+            acc.devices.insert(d);
+        }
+        // Spread over the hours the interval covers, by the part of it in each.
+        let length = (end - start).max(1) as f64;
+        let (h0, h1) = (start.div_euclid(HOUR_MS), (end - 1).div_euclid(HOUR_MS));
+        for h in h0..=h1.max(h0) {
+            let from = start.max(h * HOUR_MS);
+            let to = end.min((h + 1) * HOUR_MS);
+            let part = if h0 == h1 {
+                kwh
+            } else {
+                kwh * (to - from).max(0) as f64 / length
+            };
+            let Ok(k) = usize::try_from(h - acc.base_hour) else {
+                continue;
+            };
+            if acc.hours.len() <= k {
+                acc.hours.resize(k + 1, 0.0);
+            }
+            acc.hours[k] += part;
+        }
+    }
+
+    /// The aggregates as workloads, by fleet then date.
+    pub(crate) fn workloads(self) -> Vec<Workload> {
+        let t = self.telemetry;
+        let ordered: BTreeMap<(u32, i64), Acc> = self.acc.into_iter().collect();
+        let tid: Arc<str> = Arc::from(t.id.as_str());
+        let kwh_unit = Unit::parse("kWh").ok();
+        ordered
+            .into_iter()
+            .filter_map(|((fleet, bucket), acc)| {
+                let fleet = self.fleets.get(fleet as usize)?;
+                let (label, period) = match t.aggregate {
+                    Aggregate::FleetDay => {
+                        let d = date_of_day(bucket)?;
+                        (d.to_string(), Period { start: d, end: d })
+                    }
+                    Aggregate::FleetMonth => {
+                        let year = i16::try_from(bucket.div_euclid(12)).ok()?;
+                        let month = i8::try_from(bucket.rem_euclid(12) + 1).ok()?;
+                        let start = Date::new(year, month, 1)?;
+                        let next = if month == 12 {
+                            Date::new(year.checked_add(1)?, 1, 1)?
+                        } else {
+                            Date::new(year, month + 1, 1)?
+                        };
+                        let end = next.add_days(-1)?;
+                        (format!("{year:04}-{month:02}"), Period { start, end })
+                    }
+                };
+                let mut w = Workload::new(
+                    format!("{}/{}/{label}", t.id, fleet.id),
+                    t.phase,
+                    fleet.site.clone(),
+                );
+                w.fleet = Some(fleet.id.clone());
+                w.period = Some(period);
+                w.energy = Quantity::new(acc.kwh, kwh_unit.clone()?).ok();
+                w.energy_boundary = t.energy_boundary;
+                let devices = u32::try_from(acc.devices.len()).unwrap_or(u32::MAX);
+                let gap_note = if acc.gaps > 0 {
+                    format!(
+                        "; {} gap(s) in a device's intervals, with no energy counted for them",
+                        acc.gaps
+                    )
+                } else {
+                    String::new()
+                };
+                w.provenance = Some(Box::new(Provenance {
+                    class: ProvenanceClass::Measured,
+                    file: t.file.clone(),
+                    at: format!(
+                        "rows {} to {}: {} rows of fleet `{}`, {devices} device(s){gap_note}",
+                        acc.first_row, acc.last_row, acc.rows, fleet.id
+                    ),
+                    tool: t.source.clone(),
+                    fields: [(
+                        "energy".to_owned(),
+                        "Σ `energy` (or `power` × `interval`) of its rows, in kWh".to_owned(),
+                    )]
+                    .into_iter()
+                    .collect(),
+                }));
+                let start = Timestamp::from_second(acc.base_hour.checked_mul(3600)?).ok()?;
+                w.metered = Some(Arc::new(Metered {
+                    telemetry: tid.clone(),
+                    hourly: Series {
+                        file: t.file.clone(),
+                        start,
+                        step: SignedDuration::from_hours(1),
+                        values: acc.hours,
+                    },
+                    rows: acc.rows,
+                    devices,
+                    first_row: acc.first_row,
+                    last_row: acc.last_row,
+                }));
+                Some(w)
+            })
+            .collect()
+    }
+}

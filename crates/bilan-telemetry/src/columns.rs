@@ -1,0 +1,119 @@
+//! The file's columns: CSV (through `arrow-csv`) or Parquet (through `parquet`'s Arrow
+//! reader), handed on in record batches, each with the row number of its first row.
+
+use std::fs::File;
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Field, Schema};
+
+use crate::Problem;
+
+/// Rows per batch.
+const BATCH: usize = 64 * 1024;
+
+/// The columns a telemetry file may have.
+pub(crate) const KNOWN: [&str; 7] = [
+    "timestamp",
+    "interval",
+    "energy",
+    "power",
+    "unit",
+    "device",
+    "fleet",
+];
+
+fn cannot(path: &Path, e: impl std::fmt::Display) -> Vec<Problem> {
+    vec![Problem::file(format!(
+        "cannot read `{}`: {e}",
+        path.display()
+    ))]
+}
+
+/// Checks the column names of a header: every one known, none twice.
+fn check_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Vec<Problem>> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if !KNOWN.contains(&name) {
+            return Err(vec![Problem::file(format!(
+                "unknown column `{name}`: a telemetry file has `timestamp`, `interval`, `energy` or `power`, `unit`, and optionally `device` and `fleet`"
+            ))]);
+        }
+        if seen.contains(&name) {
+            return Err(vec![Problem::file(format!(
+                "column `{name}` appears twice"
+            ))]);
+        }
+        seen.push(name);
+    }
+    Ok(())
+}
+
+/// Reads a CSV file in batches: text columns as text, numbers as 64-bit floats.
+pub(crate) fn csv_batches(
+    path: &Path,
+    mut each: impl FnMut(&RecordBatch, u64) -> Result<(), Vec<Problem>>,
+) -> Result<(), Vec<Problem>> {
+    let file = File::open(path).map_err(|e| cannot(path, e))?;
+    let mut header = String::new();
+    BufReader::new(&file)
+        .read_line(&mut header)
+        .map_err(|e| cannot(path, e))?;
+    let names: Vec<String> = header
+        .trim_end_matches(['\r', '\n'])
+        .split(',')
+        .map(|n| n.trim().trim_matches('"').to_owned())
+        .collect();
+    check_names(names.iter().map(String::as_str))?;
+    let fields: Vec<Field> = names
+        .iter()
+        .map(|n| {
+            let numeric = matches!(n.as_str(), "interval" | "energy" | "power");
+            let kind = if numeric {
+                DataType::Float64
+            } else {
+                DataType::Utf8
+            };
+            Field::new(n, kind, true)
+        })
+        .collect();
+    let file = File::open(path).map_err(|e| cannot(path, e))?;
+    let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
+        .with_header(true)
+        .with_batch_size(BATCH)
+        .build(file)
+        .map_err(|e| cannot(path, e))?;
+    let mut first = 1u64;
+    for batch in reader {
+        // arrow-csv names the line of a value it cannot parse (the header is line 1 there
+        // as here… its count is of records, the header excluded).
+        let batch = batch.map_err(|e| vec![Problem::file(e.to_string())])?;
+        each(&batch, first)?;
+        first += batch.num_rows() as u64;
+    }
+    Ok(())
+}
+
+/// Reads a Parquet file in batches, as its schema types it.
+pub(crate) fn parquet_batches(
+    path: &Path,
+    mut each: impl FnMut(&RecordBatch, u64) -> Result<(), Vec<Problem>>,
+) -> Result<(), Vec<Problem>> {
+    let file = File::open(path).map_err(|e| cannot(path, e))?;
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| cannot(path, e))?;
+    check_names(builder.schema().fields().iter().map(|f| f.name().as_str()))?;
+    let reader = builder
+        .with_batch_size(BATCH)
+        .build()
+        .map_err(|e| cannot(path, e))?;
+    let mut first = 1u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| cannot(path, e))?;
+        each(&batch, first)?;
+        first += batch.num_rows() as u64;
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! Metered telemetry as input: a CSV or Parquet file of energy (or power) per device per
+//! interval, read in column batches through Arrow, checked row by row, and aggregated into
+//! workloads (one per fleet and day, or month) that keep their energy hour by hour and the
+//! rows they hold. A year of hourly rows of a large fleet becomes a few hundred workloads,
+//! never one item per row.
+//!
+//! Columns, by name (any order; others are refused):
+//!
+//! | column | type | |
+//! | --- | --- | --- |
+//! | `timestamp` | RFC 3339 text with its zone, or a Parquet timestamp with a time zone | the interval's start |
+//! | `interval` | number of seconds | the interval's length |
+//! | `energy` or `power` | number | what was metered in the interval, or its mean power |
+//! | `unit` | text | `kWh`, `Wh`, `MJ`… for `energy`; `W`, `kW` for `power` |
+//! | `device` | text, optional | the device metered: its rows must not overlap |
+//! | `fleet` | text, optional | the fleet, else the telemetry's `fleet` |
+//!
+//! Every problem is reported with its row (1-based, the header not counted): a timestamp
+//! without a zone, a missing or negative value, a unit of the wrong kind, an unknown fleet, a
+//! device's row that repeats, overlaps or precedes its previous one. Gaps between a device's
+//! intervals are not errors (a device may be off); they are counted in the workload's
+//! provenance.
+
+mod aggregate;
+mod columns;
+mod rows;
+
+use std::path::Path;
+
+use bilan_core::inventory::{Fleet, Telemetry, Workload};
+
+pub use aggregate::Row;
+pub use rows::MAX_PROBLEMS;
+
+/// A problem of a telemetry file: its row when it has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based, the header not counted.
+    pub row: Option<u64>,
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn file(message: impl Into<String>) -> Problem {
+        Problem {
+            row: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn at(row: u64, message: impl Into<String>) -> Problem {
+        Problem {
+            row: Some(row),
+            message: message.into(),
+        }
+    }
+}
+
+/// The workloads of `telemetry`, read from `path` (`.csv` or `.parquet`): one per fleet and
+/// aggregate period, each with its energy by hour and its rows; `fleets` are the inventory's.
+pub fn read(
+    path: &Path,
+    telemetry: &Telemetry,
+    fleets: &[Fleet],
+) -> Result<Vec<Workload>, Vec<Problem>> {
+    let acc = aggregate::Aggregates::new(telemetry, fleets);
+    Ok(scan(path, telemetry, fleets, acc)?.workloads())
+}
+
+/// The rows of `workload`, one of the workloads [`read`] makes of `telemetry`, read again
+/// from `path`: what `bilan explain --rows` lists.
+pub fn rows(
+    path: &Path,
+    telemetry: &Telemetry,
+    fleets: &[Fleet],
+    workload: &Workload,
+) -> Result<Vec<Row>, Vec<Problem>> {
+    let fleet = fleets
+        .iter()
+        .position(|f| Some(&f.id) == workload.fleet.as_ref())
+        .and_then(|k| u32::try_from(k).ok());
+    let Some((fleet, period)) = fleet.zip(workload.period) else {
+        return Err(vec![Problem::file(format!(
+            "workload `{}` is not one of telemetry `{}`'s",
+            workload.id, telemetry.id
+        ))]);
+    };
+    let epoch =
+        bilan_core::inventory::Date::new(1970, 1, 1).map_or(0, |e| period.start.days_since(e));
+    let mut acc = aggregate::Aggregates::new(telemetry, fleets);
+    acc.keep(fleet, epoch);
+    let mut acc = scan(path, telemetry, fleets, acc)?;
+    Ok(acc.capture.take().map(|(_, rows)| rows).unwrap_or_default())
+}
+
+/// Reads and checks every row of `path` into `acc`.
+fn scan<'a>(
+    path: &Path,
+    telemetry: &Telemetry,
+    fleets: &'a [Fleet],
+    mut acc: aggregate::Aggregates<'a>,
+) -> Result<aggregate::Aggregates<'a>, Vec<Problem>> {
+    let mut checker = rows::Checker::new(fleets, &telemetry.fleet);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let result = match extension.as_deref() {
+        Some("csv") => {
+            columns::csv_batches(path, |batch, first| checker.batch(batch, first, &mut acc))
+        }
+        Some("parquet") | Some("pq") => {
+            columns::parquet_batches(path, |batch, first| checker.batch(batch, first, &mut acc))
+        }
+        _ => Err(vec![Problem::file(format!(
+            "`{}`: a telemetry file is CSV (`.csv`) or Parquet (`.parquet`)",
+            path.display()
+        ))]),
+    };
+    result?;
+    let problems = checker.finish();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if acc.is_empty() {
+        return Err(vec![Problem::file(
+            "no rows: a telemetry file needs at least one",
+        )]);
+    }
+    Ok(acc)
+}
+
+#[cfg(test)]
+mod tests;

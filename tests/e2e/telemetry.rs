@@ -1,0 +1,204 @@
+//! Metered telemetry as input: a CSV of energy per device per hour becomes one workload per
+//! fleet and day, each weighted hour by hour against the site's grid series by the energy it
+//! drew in each hour. Fixture: `tests/fixtures/telemetry` (three GPUs over a made-up January
+//! 2024, against the grid series of `tests/fixtures/grid-series`).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::support::{bilan, edited_fixture, root};
+
+const INVENTORY: &str = "tests/fixtures/telemetry/inventory.toml";
+const PUE: f64 = 1.2;
+
+fn json(args: &[&str]) -> Value {
+    let out = bilan(args);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("JSON")
+}
+
+/// The second column of a CSV fixture's rows, by the row's timestamp (its first column).
+fn by_timestamp(path: &str, column: usize) -> Vec<(String, f64)> {
+    std::fs::read_to_string(root().join(path))
+        .expect("fixture")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].to_owned(), cells[column].parse().expect("number"))
+        })
+        .collect()
+}
+
+/// Per day (`2024-01-DD`): Σ kWh, and Σ kWh × the grid's intensity in the same hour.
+fn days() -> BTreeMap<String, (f64, f64)> {
+    let grid: BTreeMap<String, f64> =
+        by_timestamp("tests/fixtures/grid-series/january-2024.csv", 1)
+            .into_iter()
+            .collect();
+    let mut days: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for (at, wh) in by_timestamp("tests/fixtures/telemetry/january-2024.csv", 3) {
+        let kwh = wh / 1000.0;
+        let day = days.entry(at[..10].to_owned()).or_default();
+        day.0 += kwh;
+        day.1 += kwh * grid[&at];
+    }
+    days
+}
+
+#[test]
+fn each_day_is_a_workload_weighted_by_the_hours_its_energy_was_drawn_in() {
+    let out = bilan(&["validate", INVENTORY]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("31 workloads"), "{}", out.stdout);
+    let report = json(&["compare", INVENTORY, "-f", "json"]);
+    let grid = by_timestamp("tests/fixtures/grid-series/january-2024.csv", 1);
+    let month_mean = grid.iter().map(|(_, v)| v).sum::<f64>() / grid.len() as f64;
+    let days = days();
+    for method in ["ademe-lca", "ghg-protocol", "sci"] {
+        let a = report["assessments"]
+            .as_array()
+            .expect("assessments")
+            .iter()
+            .find(|a| a["method"]["id"] == method)
+            .unwrap_or_else(|| panic!("{method}"));
+        let rows: Vec<&Value> = a["contributions"]
+            .as_array()
+            .expect("contributions")
+            .iter()
+            .filter(|c| c["aspect"] == "electricity")
+            .collect();
+        assert_eq!(rows.len(), 31, "{method}");
+        for row in rows {
+            let id = row["item"]["id"].as_str().expect("id");
+            let day = id.rsplit('/').next().expect("date");
+            let (kwh, weighted) = days[day];
+            let term = |symbol: &str| {
+                row["terms"]
+                    .as_array()
+                    .expect("terms")
+                    .iter()
+                    .find(|t| t["symbol"] == symbol)
+                    .unwrap_or_else(|| panic!("{method} {id}: {symbol}"))["value"]
+                    .as_f64()
+                    .expect("value")
+            };
+            let energy = term("E_IT");
+            assert!((energy / kwh - 1.0).abs() < 1e-12, "{method} {id}");
+            let expected = weighted / kwh / month_mean;
+            let k = term("k_time");
+            assert!(
+                (k / expected - 1.0).abs() < 1e-12,
+                "{method} {id}: {k} vs {expected}"
+            );
+        }
+    }
+    // The final electricity is the metered energy × PUE.
+    let total: f64 = days.values().map(|(kwh, _)| kwh).sum::<f64>() * PUE;
+    let energy = report["comparison"]["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .find(|i| i["indicator"] == "energy")
+        .expect("energy")["rows"][0]["total"]
+        .as_f64()
+        .expect("total");
+    assert!((energy / total - 1.0).abs() < 1e-12, "{energy} vs {total}");
+}
+
+#[test]
+fn a_bad_row_is_an_error_naming_the_file_and_the_row() {
+    let path = edited_fixture("tests/fixtures/telemetry", "bad-row", |t| {
+        t.replace(
+            "file = \"../grid-series/january-2024.csv\"",
+            &format!(
+                "file = \"{}\"",
+                root()
+                    .join("tests/fixtures/grid-series/january-2024.csv")
+                    .display()
+            ),
+        )
+    });
+    let csv = std::path::Path::new(&path).with_file_name("january-2024.csv");
+    let text = std::fs::read_to_string(&csv).expect("telemetry");
+    let rows: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(n, l)| {
+            if n == 100 {
+                l.replace(",Wh", ",kg")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    std::fs::write(&csv, rows.join("\n")).expect("write");
+    let out = bilan(&["validate", &path]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for text in [
+        "january-2024.csv",
+        "telemetry `nvml`, row 100",
+        "unit `kg` is not an energy",
+    ] {
+        assert!(out.stderr.contains(text), "{text}: {}", out.stderr);
+    }
+}
+
+/// `explain --rows` goes down to the rows behind a workload: read again from the file, they
+/// sum to its energy and their shares to its part of the figure.
+#[test]
+fn explain_goes_down_to_the_rows() {
+    let report = json(&[
+        "explain",
+        INVENTORY,
+        "--figure",
+        "gwp.item.nvml/gpus/2024-01-11",
+        "-m",
+        "ademe-lca",
+        "--rows",
+        "-f",
+        "json",
+    ]);
+    let value = report["value"].as_f64().expect("value");
+    let metered = report["metered"].as_array().expect("metered");
+    assert_eq!(metered.len(), 1);
+    let m = &metered[0];
+    assert_eq!(m["workload"], "nvml/gpus/2024-01-11");
+    let rows = m["rows"].as_array().expect("rows");
+    // 3 devices × 24 hours, less the five hours gpu-2 was off.
+    assert_eq!(rows.len(), 67);
+    assert!(
+        m["provenance"]["at"]
+            .as_str()
+            .expect("at")
+            .contains("1 gap(s)")
+    );
+    let sum = |key: &str| {
+        rows.iter()
+            .map(|r| r[key].as_f64().expect(key))
+            .sum::<f64>()
+    };
+    let energy = m["energy-kwh"].as_f64().expect("energy");
+    assert!((sum("energy-kwh") / energy - 1.0).abs() < 1e-12);
+    assert!((sum("figure") / value - 1.0).abs() < 1e-12);
+    // The first row of that day in the file: 10 days of 72 rows before it.
+    assert_eq!(rows[0]["row"], 721);
+    assert_eq!(rows[0]["timestamp"], "2024-01-11T00:00:00Z");
+    assert_eq!(rows[0]["device"], "gpu-0");
+    let text = bilan(&[
+        "explain",
+        INVENTORY,
+        "--figure",
+        "gwp.item.nvml/gpus/2024-01-11",
+        "-m",
+        "ademe-lca",
+        "--rows",
+    ]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("row 721  2024-01-11T00:00:00Z  gpu-0"),
+        "{}",
+        text.stdout
+    );
+}
