@@ -33,9 +33,11 @@ mod measure;
 mod sizes;
 mod table;
 mod targets;
+mod telemetry;
 mod uncertainty;
 
 pub(crate) use generate::inventory;
+pub(crate) use telemetry::floor as telemetry_floor;
 
 struct Run {
     seconds: f64,
@@ -99,14 +101,16 @@ fn best(binary: &Path, args: &[&str], n: usize) -> anyhow::Result<Run> {
 }
 
 /// What `cargo xtask bench` takes.
-const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R]] [--check]
+const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R] | --telemetry [--devices N] [--runs R]] [--check]
 
   --workloads N   one size, TOML, table and JSON reports (default 100000)
   --uncertainty   with --workloads: the propagation of uncertainty instead
   --brightway PY  with --uncertainty: also time Brightway's Monte Carlo, with this python
   --sizes LIST    several sizes, TOML and JSON, against a plain parse floor, with the
                   scale targets (e.g. 10000,100000,1000000)
-  --runs R        with --sizes: best of R runs (default 3)
+  --runs R        with --sizes or --telemetry: best of R runs (default 3)
+  --telemetry     a year of hourly telemetry (CSV and Parquet) against a plain scan floor
+  --devices N     with --telemetry: the fleet's devices (default 1141: about 10 million rows)
   --check         fail when a target is missed";
 
 /// Refuses an argument `bench` does not take, rather than running a long benchmark the user
@@ -116,10 +120,10 @@ fn known_arguments(args: &[&str]) -> anyhow::Result<bool> {
     while let Some(&a) = rest.next() {
         match a {
             "--help" | "-h" => return Ok(false),
-            "--workloads" | "--sizes" | "--runs" | "--brightway" => {
+            "--workloads" | "--sizes" | "--runs" | "--brightway" | "--devices" => {
                 rest.next();
             }
-            "--uncertainty" | "--check" => {}
+            "--uncertainty" | "--check" | "--telemetry" => {}
             other => bail!("bench: unknown argument `{other}`\n{USAGE}"),
         }
     }
@@ -130,6 +134,9 @@ pub(crate) fn bench(args: &[&str]) -> anyhow::Result<()> {
     if !known_arguments(args)? {
         println!("{USAGE}");
         return Ok(());
+    }
+    if args.contains(&"--telemetry") {
+        return telemetry::bench(args);
     }
     if let Some(opts) = sizes::options(args)? {
         return sizes::bench(&opts);

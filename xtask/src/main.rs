@@ -53,6 +53,8 @@ fn main() -> anyhow::Result<()> {
         Some("bench") => bench::bench(&rest),
         // Hidden: the parse floor that `bench --sizes` runs in release.
         Some("bench-floor") => bench::floor::run(&rest),
+        // Hidden: the telemetry scan floor that `bench --telemetry` runs in release.
+        Some("bench-telemetry-floor") => bench::telemetry_floor(&rest),
         Some("html-check") => html_check::run(&rest),
         Some("new-plugin") => new_plugin::run(&rest),
         Some("man") => man::run(&root(), &rest),

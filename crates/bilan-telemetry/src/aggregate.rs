@@ -9,7 +9,7 @@ use bilan_core::inventory::{
 };
 use bilan_core::series::{Series, SignedDuration, Timestamp};
 use bilan_units::{Quantity, Unit};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -23,7 +23,8 @@ struct Acc {
     rows: u64,
     first_row: u64,
     last_row: u64,
-    devices: FxHashSet<u32>,
+    /// Distinct devices among its rows.
+    devices: u32,
     /// Rows that follow a gap in their device's intervals.
     gaps: u64,
 }
@@ -44,9 +45,17 @@ pub(crate) struct Aggregates<'a> {
     fleets: &'a [Fleet],
     /// The aggregate whose rows are kept, and its rows.
     pub(crate) capture: Option<((u32, i64), Vec<Row>)>,
-    /// (fleet, bucket) → sums; a bucket is a day since the epoch, or a month (year × 12 +
-    /// month − 1).
-    acc: FxHashMap<(u32, i64), Acc>,
+    /// (fleet, bucket) → place in `acc`; a bucket is a day since the epoch, or a month (year
+    /// × 12 + month − 1).
+    index: FxHashMap<(u32, i64), usize>,
+    acc: Vec<(u32, i64, Acc)>,
+    /// The aggregate of the last row, which the next row is most likely in.
+    last: Option<((u32, i64), usize)>,
+    /// The last row's day, and its bucket and first hour.
+    last_day: Option<(i64, i64, i64)>,
+    /// Per device, 1 + the place of the last aggregate it was counted in (0: none). A
+    /// device's rows are in time order, so its aggregates follow one another.
+    seen: Vec<usize>,
 }
 
 /// The UTC date of `ms` since the epoch.
@@ -60,7 +69,11 @@ impl<'a> Aggregates<'a> {
             telemetry,
             fleets,
             capture: None,
-            acc: FxHashMap::default(),
+            index: FxHashMap::default(),
+            acc: Vec::new(),
+            last: None,
+            last_day: None,
+            seen: Vec::new(),
         }
     }
 
@@ -72,6 +85,11 @@ impl<'a> Aggregates<'a> {
     pub(crate) fn keep(&mut self, fleet: u32, day: i64) {
         let (bucket, _) = self.bucket(day * DAY_MS);
         self.capture = Some(((fleet, bucket), Vec::new()));
+    }
+
+    /// Whether rows are kept (for `bilan explain --rows`).
+    pub(crate) fn capturing(&self) -> bool {
+        self.capture.is_some()
     }
 
     /// The bucket of a row starting at `start` (ms), and the hour its bucket starts at.
@@ -105,7 +123,15 @@ impl<'a> Aggregates<'a> {
         device: Option<(u32, &str)>,
         gap: bool,
     ) {
-        let (bucket, base_hour) = self.bucket(start);
+        let day = start.div_euclid(DAY_MS);
+        let (bucket, base_hour) = match self.last_day {
+            Some((d, bucket, base)) if d == day => (bucket, base),
+            _ => {
+                let (bucket, base) = self.bucket(start);
+                self.last_day = Some((day, bucket, base));
+                (bucket, base)
+            }
+        };
         if let Some((key, rows)) = &mut self.capture
             && *key == (fleet, bucket)
         {
@@ -117,24 +143,46 @@ impl<'a> Aggregates<'a> {
             });
         }
         let device = device.map(|(k, _)| k);
-        let acc = self.acc.entry((fleet, bucket)).or_insert_with(|| Acc {
-            kwh: 0.0,
-            base_hour,
-            hours: Vec::new(),
-            rows: 0,
-            first_row: row,
-            last_row: row,
-            devices: FxHashSet::default(),
-            gaps: 0,
-        });
+        let key = (fleet, bucket);
+        let place = match self.last {
+            Some((k, place)) if k == key => place,
+            _ => {
+                let place = *self.index.entry(key).or_insert_with(|| {
+                    self.acc.push((
+                        fleet,
+                        bucket,
+                        Acc {
+                            kwh: 0.0,
+                            base_hour,
+                            hours: Vec::new(),
+                            rows: 0,
+                            first_row: row,
+                            last_row: row,
+                            devices: 0,
+                            gaps: 0,
+                        },
+                    ));
+                    self.acc.len() - 1
+                });
+                self.last = Some((key, place));
+                place
+            }
+        };
+        if let Some(d) = device.and_then(|d| usize::try_from(d).ok()) {
+            if self.seen.len() <= d {
+                self.seen.resize(d + 1, 0);
+            }
+            if self.seen[d] != place + 1 {
+                self.seen[d] = place + 1;
+                self.acc[place].2.devices += 1;
+            }
+        }
+        let acc = &mut self.acc[place].2;
         acc.gaps += u64::from(gap);
         acc.kwh += kwh;
         acc.rows += 1;
         acc.first_row = acc.first_row.min(row);
         acc.last_row = acc.last_row.max(row);
-        if let Some(d) = device {
-            acc.devices.insert(d);
-        }
         // Spread over the hours the interval covers, by the part of it in each.
         let length = (end - start).max(1) as f64;
         let (h0, h1) = (start.div_euclid(HOUR_MS), (end - 1).div_euclid(HOUR_MS));
@@ -159,7 +207,11 @@ impl<'a> Aggregates<'a> {
     /// The aggregates as workloads, by fleet then date.
     pub(crate) fn workloads(self) -> Vec<Workload> {
         let t = self.telemetry;
-        let ordered: BTreeMap<(u32, i64), Acc> = self.acc.into_iter().collect();
+        let ordered: BTreeMap<(u32, i64), Acc> = self
+            .acc
+            .into_iter()
+            .map(|(fleet, bucket, acc)| ((fleet, bucket), acc))
+            .collect();
         let tid: Arc<str> = Arc::from(t.id.as_str());
         let kwh_unit = Unit::parse("kWh").ok();
         ordered
@@ -193,7 +245,7 @@ impl<'a> Aggregates<'a> {
                 w.period = Some(period);
                 w.energy = Quantity::new(acc.kwh, kwh_unit.clone()?).ok();
                 w.energy_boundary = t.energy_boundary;
-                let devices = u32::try_from(acc.devices.len()).unwrap_or(u32::MAX);
+                let devices = acc.devices;
                 let gap_note = if acc.gaps > 0 {
                     format!(
                         "; {} gap(s) in a device's intervals, with no energy counted for them",

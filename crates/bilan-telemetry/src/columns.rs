@@ -51,11 +51,27 @@ fn check_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Vec<Probl
     Ok(())
 }
 
+/// The record batches of a file, in order.
+pub(crate) type Batches = Box<dyn Iterator<Item = Result<RecordBatch, Vec<Problem>>> + Send>;
+
+/// The batches of a CSV (`.csv`) or Parquet (`.parquet`) file.
+pub(crate) fn batches(path: &Path) -> Result<Batches, Vec<Problem>> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("csv") => csv_batches(path),
+        Some("parquet") | Some("pq") => parquet_batches(path),
+        _ => Err(vec![Problem::file(format!(
+            "`{}`: a telemetry file is CSV (`.csv`) or Parquet (`.parquet`)",
+            path.display()
+        ))]),
+    }
+}
+
 /// Reads a CSV file in batches: text columns as text, numbers as 64-bit floats.
-pub(crate) fn csv_batches(
-    path: &Path,
-    mut each: impl FnMut(&RecordBatch, u64) -> Result<(), Vec<Problem>>,
-) -> Result<(), Vec<Problem>> {
+fn csv_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
     let file = File::open(path).map_err(|e| cannot(path, e))?;
     let mut header = String::new();
     BufReader::new(&file)
@@ -85,22 +101,42 @@ pub(crate) fn csv_batches(
         .with_batch_size(BATCH)
         .build(file)
         .map_err(|e| cannot(path, e))?;
-    let mut first = 1u64;
-    for batch in reader {
-        // arrow-csv names the line of a value it cannot parse (the header is line 1 there
-        // as here… its count is of records, the header excluded).
-        let batch = batch.map_err(|e| vec![Problem::file(e.to_string())])?;
-        each(&batch, first)?;
-        first += batch.num_rows() as u64;
-    }
-    Ok(())
+    // arrow-csv names the line of a value it cannot parse.
+    Ok(Box::new(reader.map(|b| {
+        b.map_err(|e| vec![Problem::file(e.to_string())])
+    })))
+}
+
+/// Hands each batch of `batches` to `each` with the number of its first row, decoding the
+/// next batches on another thread meanwhile (a few batches ahead, no more): decoding and
+/// checking overlap, and the rows are still checked in the file's order.
+pub(crate) fn pipelined(
+    batches: Batches,
+    mut each: impl FnMut(&RecordBatch, u64) -> Result<(), Vec<Problem>>,
+) -> Result<(), Vec<Problem>> {
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for batch in batches {
+                let failed = batch.is_err();
+                // The receiver stops at an error of its own: then nothing more is needed.
+                if send.send(batch).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        let mut first = 1u64;
+        for batch in receive {
+            let batch = batch?;
+            each(&batch, first)?;
+            first += batch.num_rows() as u64;
+        }
+        Ok(())
+    })
 }
 
 /// Reads a Parquet file in batches, as its schema types it.
-pub(crate) fn parquet_batches(
-    path: &Path,
-    mut each: impl FnMut(&RecordBatch, u64) -> Result<(), Vec<Problem>>,
-) -> Result<(), Vec<Problem>> {
+fn parquet_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
     let file = File::open(path).map_err(|e| cannot(path, e))?;
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| cannot(path, e))?;
@@ -109,11 +145,8 @@ pub(crate) fn parquet_batches(
         .with_batch_size(BATCH)
         .build()
         .map_err(|e| cannot(path, e))?;
-    let mut first = 1u64;
-    for batch in reader {
-        let batch = batch.map_err(|e| cannot(path, e))?;
-        each(&batch, first)?;
-        first += batch.num_rows() as u64;
-    }
-    Ok(())
+    let shown = path.display().to_string();
+    Ok(Box::new(reader.map(move |b| {
+        b.map_err(|e| vec![Problem::file(format!("cannot read `{shown}`: {e}"))])
+    })))
 }

@@ -24,6 +24,7 @@
 mod aggregate;
 mod columns;
 mod rows;
+mod text;
 
 use std::path::Path;
 
@@ -93,6 +94,29 @@ pub fn rows(
     Ok(acc.capture.take().map(|(_, rows)| rows).unwrap_or_default())
 }
 
+/// The floor of reading `path`: a plain scan with the same reader, batch size and column
+/// types, on one thread, that only sums the `energy` (or `power`) column: no checks, no
+/// aggregates. The rows read and the sum. `cargo xtask bench --telemetry` compares the
+/// assessment with it.
+pub fn floor(path: &Path) -> Result<(u64, f64), Vec<Problem>> {
+    let (mut rows, mut sum) = (0u64, 0.0f64);
+    // One thread: the reader's own speed.
+    for batch in columns::batches(path)? {
+        let batch = batch?;
+        rows += batch.num_rows() as u64;
+        let column = batch
+            .column_by_name("energy")
+            .or_else(|| batch.column_by_name("power"))
+            .ok_or_else(|| vec![Problem::file("no `energy` or `power` column")])?;
+        let values = arrow_cast::cast(column, &arrow_schema::DataType::Float64)
+            .map_err(|e| vec![Problem::file(e.to_string())])?;
+        use arrow_array::cast::AsArray as _;
+        let values = values.as_primitive::<arrow_array::types::Float64Type>();
+        sum += values.iter().flatten().sum::<f64>();
+    }
+    Ok((rows, sum))
+}
+
 /// Reads and checks every row of `path` into `acc`.
 fn scan<'a>(
     path: &Path,
@@ -101,23 +125,9 @@ fn scan<'a>(
     mut acc: aggregate::Aggregates<'a>,
 ) -> Result<aggregate::Aggregates<'a>, Vec<Problem>> {
     let mut checker = rows::Checker::new(fleets, &telemetry.fleet);
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let result = match extension.as_deref() {
-        Some("csv") => {
-            columns::csv_batches(path, |batch, first| checker.batch(batch, first, &mut acc))
-        }
-        Some("parquet") | Some("pq") => {
-            columns::parquet_batches(path, |batch, first| checker.batch(batch, first, &mut acc))
-        }
-        _ => Err(vec![Problem::file(format!(
-            "`{}`: a telemetry file is CSV (`.csv`) or Parquet (`.parquet`)",
-            path.display()
-        ))]),
-    };
-    result?;
+    columns::pipelined(columns::batches(path)?, |batch, first| {
+        checker.batch(batch, first, &mut acc)
+    })?;
     let problems = checker.finish();
     if !problems.is_empty() {
         return Err(problems);

@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 
 use crate::Problem;
 use crate::aggregate::Aggregates;
+use crate::text::Resolved;
 
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_PROBLEMS: usize = 20;
@@ -30,12 +31,20 @@ enum Metered {
     Power,
 }
 
-/// A device's last interval: start and end (ms) and row.
+/// A device's last interval: start and end (ms) and row (0: none yet).
 #[derive(Clone, Copy)]
 struct Last {
     start: i64,
     end: i64,
     row: u64,
+}
+
+impl Last {
+    const NONE: Last = Last {
+        start: 0,
+        end: 0,
+        row: 0,
+    };
 }
 
 pub(crate) struct Checker<'f> {
@@ -47,16 +56,6 @@ pub(crate) struct Checker<'f> {
     last: Vec<Last>,
     problems: Vec<Problem>,
     more: u64,
-}
-
-/// A text column as text, whatever its Arrow encoding (plain, large, dictionary).
-fn text(batch: &RecordBatch, name: &str) -> Result<Option<ArrayRef>, Vec<Problem>> {
-    let Some(column) = batch.column_by_name(name) else {
-        return Ok(None);
-    };
-    arrow_cast::cast(column, &DataType::Utf8)
-        .map(Some)
-        .map_err(|e| vec![Problem::file(format!("column `{name}` is not text: {e}"))])
 }
 
 /// A number column as 64-bit floats.
@@ -98,7 +97,13 @@ fn times(batch: &RecordBatch) -> Result<Times, Vec<Problem>> {
         DataType::Timestamp(_, None) => Err(vec![Problem::file(
             "column `timestamp` has no time zone: write the file with UTC (or an offset) so that the same file means the same hours on every machine",
         )]),
-        _ => text(batch, "timestamp").map(|t| Times::Text(t.unwrap_or_else(|| column.clone()))),
+        _ => arrow_cast::cast(column, &DataType::Utf8)
+            .map(Times::Text)
+            .map_err(|e| {
+                vec![Problem::file(format!(
+                    "column `timestamp` is not text: {e}"
+                ))]
+            }),
     }
 }
 
@@ -182,44 +187,65 @@ impl<'f> Checker<'f> {
                 )]);
             }
         };
-        let unit = text(batch, "unit")?.ok_or_else(|| vec![Problem::file("no `unit` column")])?;
-        let device = text(batch, "device")?;
-        let fleet = text(batch, "fleet")?;
+        let unit = crate::text::column(batch, "unit")?
+            .ok_or_else(|| vec![Problem::file("no `unit` column")])?;
+        let device = crate::text::column(batch, "device")?;
+        let fleet = crate::text::column(batch, "fleet")?;
         let interval = interval.as_primitive::<Float64Type>();
         let value = value.as_primitive::<Float64Type>();
-        let unit = unit.as_string::<i32>();
-        let device = device.as_ref().map(|d| d.as_string::<i32>());
-        let fleet = fleet.as_ref().map(|f| f.as_string::<i32>());
+        let mut units = Resolved::of(&unit, |u| self.unit_factor(u, metered).ok());
+        let mut devices = device.as_ref().map(|d| Resolved::of(d, |n| self.intern(n)));
+        let fleets = &self.fleets;
+        let mut fleet_column = fleet
+            .as_ref()
+            .map(|f| Resolved::of(f, |n| fleets.get(n).copied()));
+        let zoned = match &times {
+            Times::Zoned(t) => Some(t.as_primitive::<TimestampMillisecondType>()),
+            Times::Text(_) => None,
+        };
+        let texts = match &times {
+            Times::Text(t) => Some(t.as_string::<i32>()),
+            Times::Zoned(_) => None,
+        };
+        // Rows of the same hour follow one another: their text is parsed once.
+        let mut last_text: Option<(&str, i64)> = None;
+        // Without nulls (the common case), the values are read straight from their buffers.
+        let null = |a: &dyn Array, i: usize| a.null_count() > 0 && a.is_null(i);
+        let (intervals, values) = (interval.values(), value.values());
         for i in 0..batch.num_rows() {
             let row = first + i as u64;
-            let start = match &times {
-                Times::Zoned(t) => {
-                    let t = t.as_primitive::<TimestampMillisecondType>();
-                    if t.is_null(i) {
-                        self.problem(row, "no timestamp".to_owned());
-                        continue;
-                    }
-                    t.value(i)
+            let start = if let Some(t) = zoned {
+                if null(t, i) {
+                    self.problem(row, "no timestamp".to_owned());
+                    continue;
                 }
-                Times::Text(t) => {
-                    let t = t.as_string::<i32>();
-                    if t.is_null(i) {
-                        self.problem(row, "no timestamp".to_owned());
-                        continue;
-                    }
-                    match timestamp(t.value(i)) {
-                        Ok(ms) => ms,
+                t.values()[i]
+            } else if let Some(t) = texts {
+                if t.is_null(i) {
+                    self.problem(row, "no timestamp".to_owned());
+                    continue;
+                }
+                let text = t.value(i);
+                match last_text {
+                    Some((seen, ms)) if seen == text => ms,
+                    _ => match timestamp(text) {
+                        Ok(ms) => {
+                            last_text = Some((text, ms));
+                            ms
+                        }
                         Err(message) => {
                             self.problem(row, message);
                             continue;
                         }
-                    }
+                    },
                 }
+            } else {
+                continue;
             };
-            let seconds = if interval.is_null(i) {
+            let seconds = if null(interval, i) {
                 f64::NAN
             } else {
-                interval.value(i)
+                intervals[i]
             };
             if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_INTERVAL) {
                 self.problem(
@@ -228,11 +254,7 @@ impl<'f> Checker<'f> {
                 );
                 continue;
             }
-            let v = if value.is_null(i) {
-                f64::NAN
-            } else {
-                value.value(i)
-            };
+            let v = if null(value, i) { f64::NAN } else { values[i] };
             let column = match metered {
                 Metered::Energy => "energy",
                 Metered::Power => "power",
@@ -244,36 +266,46 @@ impl<'f> Checker<'f> {
                 );
                 continue;
             }
-            if unit.is_null(i) {
-                self.problem(row, "no unit".to_owned());
-                continue;
-            }
-            let factor = match self.unit_factor(unit.value(i), metered) {
-                Ok(f) => f,
-                Err(message) => {
+            let factor = match units.get(i, |u| self.unit_factor(u, metered).ok()) {
+                Some(Some(f)) => f,
+                Some(None) => {
+                    let message = self
+                        .unit_factor(units.text(i), metered)
+                        .err()
+                        .unwrap_or_default();
                     self.problem(row, message);
                     continue;
                 }
+                None => {
+                    self.problem(row, "no unit".to_owned());
+                    continue;
+                }
             };
-            let fleet_index = match fleet.filter(|f| !f.is_null(i)) {
-                Some(f) => match self.fleets.get(f.value(i)) {
-                    Some(&k) => k,
-                    None => {
-                        let name = clip(f.value(i));
-                        self.problem(row, format!("unknown fleet `{name}`"));
-                        continue;
-                    }
-                },
+            let fleets = &self.fleets;
+            let fleet_index = match fleet_column
+                .as_mut()
+                .and_then(|f| f.get(i, |n| fleets.get(n).copied()))
+            {
+                Some(Some(k)) => k,
+                Some(None) => {
+                    let name = clip(fleet_column.as_ref().map_or("", |f| f.text(i)));
+                    self.problem(row, format!("unknown fleet `{name}`"));
+                    continue;
+                }
                 None => match self.default_fleet {
                     Some(k) => k,
                     None => return Err(vec![Problem::file("the telemetry's `fleet` is unknown")]),
                 },
             };
-            let length = (seconds * 1000.0).round() as i64;
+            // Positive: adding a half and truncating rounds to the nearest millisecond.
+            let length = (seconds * 1000.0 + 0.5) as i64;
             let end = start.saturating_add(length);
-            let (device_index, gap) = match device.filter(|d| !d.is_null(i)) {
-                Some(d) => match self.device(d.value(i), start, end, row) {
-                    Some((k, gap)) => (Some((k, d.value(i))), gap),
+            let named = devices.as_mut().and_then(|d| d.get(i, |n| self.intern(n)));
+            let name = |i| devices.as_ref().map_or("", |d| d.text(i));
+            let (device_index, gap) = match named {
+                Some(k) => match self.check(k, || name(i), (start, end), row) {
+                    // The name is read only for `explain --rows`.
+                    Some(gap) => (Some((k, if acc.capturing() { name(i) } else { "" })), gap),
                     None => continue,
                 },
                 None => (None, false),
@@ -287,29 +319,51 @@ impl<'f> Checker<'f> {
         Ok(())
     }
 
-    /// Interns `name` and checks its interval against its previous one: the device's index
-    /// and whether a gap precedes the row; `None` (with the problem recorded) when the row
-    /// repeats, overlaps or precedes it.
-    fn device(&mut self, name: &str, start: i64, end: i64, row: u64) -> Option<(u32, bool)> {
-        let next = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
-        let k = *self.devices.entry(name.to_owned()).or_insert(next);
+    /// The index of device `name`, interned on first sight.
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&k) = self.devices.get(name) {
+            return k;
+        }
+        let k = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
+        self.devices.insert(name.to_owned(), k);
+        k
+    }
+
+    /// Checks device `k`'s interval `[start, end)` against its previous one: whether a gap
+    /// precedes it; `None` (with the problem recorded) when the row repeats, overlaps or
+    /// precedes it.
+    fn check<'n>(
+        &mut self,
+        k: u32,
+        name: impl Fn() -> &'n str,
+        (start, end): (i64, i64),
+        row: u64,
+    ) -> Option<bool> {
         let slot = k as usize;
-        if slot == self.last.len() {
-            self.last.push(Last { start, end, row });
-            return Some((k, false));
+        if slot >= self.last.len() {
+            self.last.resize(slot + 1, Last::NONE);
         }
         let before = self.last[slot];
-        let name = clip(name);
+        if before.row == 0 {
+            self.last[slot] = Last { start, end, row };
+            return Some(false);
+        }
         let problem = if start == before.start {
-            Some(format!("device `{name}`: duplicate of row {}", before.row))
+            Some(format!(
+                "device `{}`: duplicate of row {}",
+                clip(name()),
+                before.row
+            ))
         } else if start < before.start {
             Some(format!(
-                "device `{name}`: starts before its row {}: a device's rows must be in time order",
+                "device `{}`: starts before its row {}: a device's rows must be in time order",
+                clip(name()),
                 before.row
             ))
         } else if start < before.end {
             Some(format!(
-                "device `{name}`: overlaps its row {}, whose interval lasts until {}",
+                "device `{}`: overlaps its row {}, whose interval lasts until {}",
+                clip(name()),
                 before.row,
                 jiff::Timestamp::from_millisecond(before.end)
                     .map_or_else(|_| before.end.to_string(), |t| t.to_string())
@@ -321,9 +375,8 @@ impl<'f> Checker<'f> {
             self.problem(row, problem);
             return None;
         }
-        let gap = start > before.end;
         self.last[slot] = Last { start, end, row };
-        Some((k, gap))
+        Some(start > before.end)
     }
 }
 

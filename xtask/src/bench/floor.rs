@@ -44,7 +44,7 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
 }
 
 /// Peak resident memory of this process (Linux: `VmHWM`), in MiB.
-fn peak_rss_mib() -> Option<f64> {
+pub(super) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
