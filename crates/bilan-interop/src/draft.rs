@@ -179,11 +179,49 @@ pub fn year_span(first: i32, last: i32) -> Option<Period> {
 /// The inventory as a file in `format`.
 pub fn write(inventory: &Inventory, format: Format) -> Result<String, String> {
     match format {
-        Format::Toml => toml::to_string(inventory).map_err(|e| e.to_string()),
+        Format::Toml => toml_text(inventory),
         Format::Json => serde_json::to_string_pretty(inventory)
             .map(|t| t + "\n")
             .map_err(|e| e.to_string()),
     }
+}
+
+/// The inventory in TOML: every item but the workloads in one document, then each
+/// `[[workload]]` written on its own. The `toml` serializer copies what it has written for
+/// each table of an array, so one document of 300,000 workloads takes time that grows with
+/// its square (minutes); written one by one, it grows with their number.
+fn toml_text(inventory: &Inventory) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct One<'a> {
+        workload: [&'a Workload; 1],
+    }
+    let rest = Inventory {
+        schema: inventory.schema,
+        system: inventory.system.clone(),
+        functional_units: inventory.functional_units.clone(),
+        sites: inventory.sites.clone(),
+        grid_series: inventory.grid_series.clone(),
+        telemetry: inventory.telemetry.clone(),
+        fleets: inventory.fleets.clone(),
+        workloads: Vec::new(),
+        buildings: inventory.buildings.clone(),
+        transports: inventory.transports.clone(),
+        end_of_life: inventory.end_of_life.clone(),
+        services: inventory.services.clone(),
+        fuels: inventory.fuels.clone(),
+        refrigerants: inventory.refrigerants.clone(),
+        instruments: inventory.instruments.clone(),
+        residual_mixes: inventory.residual_mixes.clone(),
+        offsets: inventory.offsets.clone(),
+    };
+    let mut text = toml::to_string(&rest).map_err(|e| e.to_string())?;
+    for w in &inventory.workloads {
+        if !text.is_empty() && !text.ends_with("\n\n") {
+            text.push('\n');
+        }
+        text.push_str(&toml::to_string(&One { workload: [w] }).map_err(|e| e.to_string())?);
+    }
+    Ok(text)
 }
 
 /// Writes the inventory as TOML, reads it back and validates it as `bilan validate` would:

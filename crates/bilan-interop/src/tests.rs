@@ -74,3 +74,26 @@ fn malformed_codecarbon_files_are_refused_with_their_row() {
         assert!(err.contains(needle), "{name}: {err}");
     }
 }
+
+/// The TOML written workload by workload is the same document as one written whole: for
+/// every bundled example, both parse to the same table (the workloads come last).
+#[test]
+fn toml_written_workload_by_workload_is_the_same_document() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&examples).expect("examples") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let file = SourceFile::read(&path).expect("example");
+        let inventory = bilan_io::load_inventory(&file).expect("valid");
+        let whole: toml::Table =
+            toml::from_str(&toml::to_string(&inventory).expect("whole")).expect("parses");
+        let written = draft::write(&inventory, bilan_io::Format::Toml).expect("written");
+        let pieces: toml::Table = toml::from_str(&written).expect("parses");
+        assert_eq!(whole, pieces, "{}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen} examples");
+}

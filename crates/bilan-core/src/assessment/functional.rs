@@ -8,10 +8,11 @@ use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, W
 /// The workloads a functional unit covers: those it lists, else every workload of its
 /// kind's default phases.
 pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'a Workload> {
+    let covers = Covers::new(fu);
     inventory
         .workloads
         .iter()
-        .filter(|w| covers(fu, w))
+        .filter(|w| covers.covers(w))
         .collect()
 }
 
@@ -38,11 +39,28 @@ pub fn unit_of(
 }
 
 /// Whether `fu` covers `w` (see [`workloads_of`]).
-fn covers(fu: &FunctionalUnit, w: &Workload) -> bool {
-    if fu.workloads.is_empty() {
-        fu.kind.default_phases().contains(&w.phase)
-    } else {
-        fu.workloads.iter().any(|id| **id == *w.id)
+/// Which workloads a functional unit covers: those it lists (a set, built once: an imported
+/// inventory's unit may list every one of 300,000 workloads), else those of its kind's
+/// default phases.
+enum Covers<'f> {
+    Listed(rustc_hash::FxHashSet<&'f str>),
+    Phases(&'static [crate::inventory::Phase]),
+}
+
+impl<'f> Covers<'f> {
+    fn new(fu: &'f FunctionalUnit) -> Covers<'f> {
+        if fu.workloads.is_empty() {
+            Covers::Phases(fu.kind.default_phases())
+        } else {
+            Covers::Listed(fu.workloads.iter().map(|id| &**id).collect())
+        }
+    }
+
+    fn covers(&self, w: &Workload) -> bool {
+        match self {
+            Covers::Listed(ids) => ids.contains(&*w.id),
+            Covers::Phases(phases) => phases.contains(&w.phase),
+        }
     }
 }
 
@@ -98,7 +116,14 @@ pub fn results_of(
     let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref()));
     let members: Vec<Vec<bool>> = fus
         .iter()
-        .map(|fu| inventory.workloads.iter().map(|w| covers(fu, w)).collect())
+        .map(|fu| {
+            let covers = Covers::new(fu);
+            inventory
+                .workloads
+                .iter()
+                .map(|w| covers.covers(w))
+                .collect()
+        })
         .collect();
     // One pass over the contributions: which workloads the method counts at all (R must not
     // include the volume of work whose impacts it left out, e.g. a workload a declarative
