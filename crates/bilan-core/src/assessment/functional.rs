@@ -8,11 +8,21 @@ use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, W
 /// The workloads a functional unit covers: those it lists, else every workload of its
 /// kind's default phases.
 pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'a Workload> {
+    inventory
+        .workloads
+        .iter()
+        .zip(membership(inventory, fu))
+        .filter_map(|(w, member)| member.then_some(w))
+        .collect()
+}
+
+/// For each workload of `inventory`, in order, whether `fu` covers it.
+fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
     let covers = Covers::new(fu);
     inventory
         .workloads
         .iter()
-        .filter(|w| covers.covers(w))
+        .map(|w| covers.covers(w))
         .collect()
 }
 
@@ -114,17 +124,7 @@ pub fn results_of(
     // Workloads by position: contributions and allocations follow the inventory's order,
     // so the locator mostly finds them without hashing.
     let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref()));
-    let members: Vec<Vec<bool>> = fus
-        .iter()
-        .map(|fu| {
-            let covers = Covers::new(fu);
-            inventory
-                .workloads
-                .iter()
-                .map(|w| covers.covers(w))
-                .collect()
-        })
-        .collect();
+    let members: Vec<Vec<bool>> = fus.iter().map(|fu| membership(inventory, fu)).collect();
     // One pass over the contributions: which workloads the method counts at all (R must not
     // include the volume of work whose impacts it left out, e.g. a workload a declarative
     // rule excluded), and each functional unit's impacts, for every indicator at once. A
