@@ -59,6 +59,8 @@ pub struct Temporal {
     undated: Period,
     mean: f64,
     source: Cow<'static, str>,
+    /// The formula of `k_time` for a metered workload.
+    source_metered: Cow<'static, str>,
 }
 
 impl Temporal {
@@ -114,6 +116,7 @@ impl Temporal {
             undated: inventory.system.period,
             mean: f64::NAN,
             source: Cow::Borrowed(""),
+            source_metered: Cow::Borrowed(""),
         };
         let (from, to) = (reporting.start.start_utc(), reporting.end.end_utc());
         match temporal.mean_over(from, to) {
@@ -136,6 +139,10 @@ impl Temporal {
                 return None;
             }
         }
+        temporal.source_metered = Cow::Owned(format!(
+            "the mean intensity of grid series `{id}` over the workload's metered hours, weighted by its energy in each, ÷ its mean over the reporting period ({} kgCO2e/kWh)",
+            temporal.mean
+        ));
         temporal.source = Cow::Owned(format!(
             "mean intensity of grid series `{id}` over the workload's period ÷ its mean over the reporting period ({} kgCO2e/kWh)",
             temporal.mean
@@ -175,21 +182,7 @@ impl Temporal {
         let from = period.start.max(self.reporting.start).start_utc();
         let to = period.end.min(self.reporting.end).end_utc();
         let k = self.mean_over(from, to)? / self.mean;
-        if !k.is_finite() {
-            return None;
-        }
-        Some(
-            Term::new(
-                "k_time",
-                k,
-                "1",
-                TermSource::Derived {
-                    formula: self.source.clone(),
-                },
-            )
-            .driver(Driver::TemporalResolution)
-            .only(Indicator::Gwp),
-        )
+        k_time(k, self.source.clone())
     }
 
     /// `k_time` for a workload metered hour by hour (`hourly`, kWh per hour): the series'
@@ -210,26 +203,10 @@ impl Temporal {
             }
             at = next;
         }
-        let k = weighted / energy / self.mean;
-        if !(energy > 0.0 && k.is_finite()) {
+        if energy <= 0.0 {
             return None;
         }
-        Some(
-            Term::new(
-                "k_time",
-                k,
-                "1",
-                TermSource::Derived {
-                    formula: format!(
-                        "the mean intensity of grid series `{}` over the workload's metered hours, weighted by its energy in each, ÷ its mean over the reporting period ({} kgCO2e/kWh)",
-                        self.id, self.mean
-                    )
-                    .into(),
-                },
-            )
-            .driver(Driver::TemporalResolution)
-            .only(Indicator::Gwp),
-        )
+        k_time(weighted / energy / self.mean, self.source_metered.clone())
     }
 
     /// The time-weighted mean over `[from, to)`, an interval covered in part weighing by the
@@ -256,6 +233,15 @@ impl Temporal {
         let mean = sum / (b - a);
         mean.is_finite().then_some(mean)
     }
+}
+
+/// The term `k_time` of value `k` (GWP only), or `None` when `k` is not finite.
+fn k_time(k: f64, formula: Cow<'static, str>) -> Option<Term> {
+    k.is_finite().then(|| {
+        Term::new("k_time", k, "1", TermSource::Derived { formula })
+            .driver(Driver::TemporalResolution)
+            .only(Indicator::Gwp)
+    })
 }
 
 /// `draft` with the weight `k` (`k_time`, or hourly matching's `k_match`) and `× k[gwp]` in
@@ -323,6 +309,7 @@ mod tests {
             },
             mean: 1.0,
             source: "".into(),
+            source_metered: "".into(),
         };
         let at = |minutes: i64| start + SignedDuration::from_mins(minutes);
         for (from, to) in [
