@@ -202,3 +202,39 @@ fn explain_goes_down_to_the_rows() {
         text.stdout
     );
 }
+
+#[test]
+fn telemetry_is_read_without_a_grid_series() {
+    // The series files and the telemetry are read in one pass after parsing: an inventory
+    // with telemetry and neither a grid series nor a generation profile once skipped it,
+    // and reported no workload at all.
+    let path = edited_fixture("tests/fixtures/telemetry", "no-grid-series", |t| {
+        let (head, rest) = t.split_once("[[grid-series]]").expect("grid series");
+        let (_, rest) = rest.split_once("[[site]]").expect("site");
+        format!(
+            "{head}[[site]]{}",
+            rest.replace("grid-series = \"test-grid\"\n", "")
+        )
+    });
+    let out = bilan(&["validate", &path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("31 workloads"), "{}", out.stdout);
+    // Every built-in method accounts for the metered energy × the site's PUE.
+    let metered: f64 = days().values().map(|(kwh, _)| kwh).sum();
+    let report = json(&["compare", &path, "-f", "json"]);
+    let energy = report["comparison"]["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .find(|i| i["indicator"] == "energy")
+        .expect("energy");
+    let rows = energy["rows"].as_array().expect("rows");
+    for method in ["ademe-lca", "ghg-protocol", "sci"] {
+        let row = rows
+            .iter()
+            .find(|r| r["method"] == method)
+            .unwrap_or_else(|| panic!("{method}"));
+        let total = row["total"].as_f64().expect("total");
+        assert!((total / (metered * PUE) - 1.0).abs() < 1e-12, "{row}");
+    }
+}

@@ -450,6 +450,23 @@ pub fn locate(file: &SourceFile, path: &str) -> Option<std::ops::Range<usize>> {
 /// Reads and checks an inventory: syntax, unknown keys, then semantics (units, references).
 /// The file is parsed once more to locate the problems, however many there are.
 pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
+    load_inventory_with(file, &bilan_telemetry::read)
+}
+
+/// How a `[[telemetry]]` file becomes workloads: [`bilan_telemetry::read`], the row-checked
+/// reader, unless a caller hands another (the columnar path of `bilan-scale`).
+pub type TelemetryReader = dyn Fn(
+        &Path,
+        &bilan_core::inventory::Telemetry,
+        &[bilan_core::inventory::Fleet],
+    ) -> Result<Vec<bilan_core::inventory::Workload>, Vec<bilan_telemetry::Problem>>
+    + Sync;
+
+/// [`load_inventory`], its telemetry files read by `telemetry`.
+pub fn load_inventory_with(
+    file: &SourceFile,
+    telemetry: &TelemetryReader,
+) -> Result<Inventory, FileErrors> {
     if file.format() == Format::Toml {
         toml_depth(file)?;
     }
@@ -460,7 +477,7 @@ pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
     let problems = inventory.validate();
     if problems.is_empty() {
         let mut inventory = inventory;
-        series::attach(file, &mut inventory)?;
+        series::attach(file, &mut inventory, telemetry)?;
         return Ok(inventory);
     }
     let locator = Locator::new(file);

@@ -14,19 +14,24 @@ use rustc_hash::FxHashMap;
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
-/// One aggregate's sums.
-struct Acc {
-    kwh: f64,
-    /// The hour (since the epoch) of `hours[0]`.
-    base_hour: i64,
-    hours: Vec<f64>,
-    rows: u64,
-    first_row: u64,
-    last_row: u64,
+/// One aggregate's sums: what becomes a workload. The row-checked reader sums them here; the
+/// columnar path (`bilan-scale`) sums them in a query plan and hands them to [`workloads`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sums {
+    /// Its energy, kWh.
+    pub kwh: f64,
+    /// The hour (since the epoch) of `hours[0]`: the first hour of its day or month.
+    pub base_hour: i64,
+    /// Its energy by hour, kWh.
+    pub hours: Vec<f64>,
+    pub rows: u64,
+    /// Its first and last row (1-based, the header not counted), when they are known: a
+    /// columnar plan does not keep the rows' order.
+    pub span: Option<(u64, u64)>,
     /// Distinct devices among its rows.
-    devices: u32,
+    pub devices: u32,
     /// Rows that follow a gap in their device's intervals.
-    gaps: u64,
+    pub gaps: u64,
 }
 
 /// A row kept for `bilan explain --rows`.
@@ -48,7 +53,7 @@ pub(crate) struct Aggregates<'a> {
     /// (fleet, bucket) → place in `acc`; a bucket is a day since the epoch, or a month (year
     /// × 12 + month − 1).
     index: FxHashMap<(u32, i64), usize>,
-    acc: Vec<(u32, i64, Acc)>,
+    acc: Vec<(u32, i64, Sums)>,
     /// The aggregate of the last row, which the next row is most likely in.
     last: Option<((u32, i64), usize)>,
     /// The last row's day, and its bucket and first hour.
@@ -58,9 +63,30 @@ pub(crate) struct Aggregates<'a> {
     seen: Vec<usize>,
 }
 
-/// The UTC date of `ms` since the epoch.
+/// The UTC date of `day` days since the epoch.
 fn date_of_day(day: i64) -> Option<Date> {
     Date::new(1970, 1, 1)?.add_days(day)
+}
+
+/// The bucket of a row starting at `start` (ms since the epoch) under `aggregate`: a day
+/// since the epoch, or a month (year × 12 + month − 1); and the hour its bucket starts at.
+pub fn bucket(aggregate: Aggregate, start: i64) -> (i64, i64) {
+    let day = start.div_euclid(DAY_MS);
+    match aggregate {
+        Aggregate::FleetDay => (day, day * 24),
+        Aggregate::FleetMonth => {
+            let Some(date) = date_of_day(day) else {
+                return (day, day * 24);
+            };
+            let month = i64::from(date.year()) * 12 + i64::from(date.month()) - 1;
+            let first = i16::try_from(date.year())
+                .ok()
+                .and_then(|y| Date::new(y, date.month(), 1))
+                .and_then(|d| Date::new(1970, 1, 1).map(|e| d.days_since(e)))
+                .unwrap_or(day);
+            (month, first * 24)
+        }
+    }
 }
 
 impl<'a> Aggregates<'a> {
@@ -94,22 +120,7 @@ impl<'a> Aggregates<'a> {
 
     /// The bucket of a row starting at `start` (ms), and the hour its bucket starts at.
     fn bucket(&self, start: i64) -> (i64, i64) {
-        let day = start.div_euclid(DAY_MS);
-        match self.telemetry.aggregate {
-            Aggregate::FleetDay => (day, day * 24),
-            Aggregate::FleetMonth => {
-                let Some(date) = date_of_day(day) else {
-                    return (day, day * 24);
-                };
-                let month = i64::from(date.year()) * 12 + i64::from(date.month()) - 1;
-                let first = i16::try_from(date.year())
-                    .ok()
-                    .and_then(|y| Date::new(y, date.month(), 1))
-                    .and_then(|d| Date::new(1970, 1, 1).map(|e| d.days_since(e)))
-                    .unwrap_or(day);
-                (month, first * 24)
-            }
-        }
+        bucket(self.telemetry.aggregate, start)
     }
 
     /// Adds a row's `kwh` over `[start, end)` (ms) to its fleet's aggregate; `gap` when a
@@ -151,13 +162,12 @@ impl<'a> Aggregates<'a> {
                     self.acc.push((
                         fleet,
                         bucket,
-                        Acc {
+                        Sums {
                             kwh: 0.0,
                             base_hour,
                             hours: Vec::new(),
                             rows: 0,
-                            first_row: row,
-                            last_row: row,
+                            span: Some((row, row)),
                             devices: 0,
                             gaps: 0,
                         },
@@ -181,8 +191,10 @@ impl<'a> Aggregates<'a> {
         acc.gaps += u64::from(gap);
         acc.kwh += kwh;
         acc.rows += 1;
-        acc.first_row = acc.first_row.min(row);
-        acc.last_row = acc.last_row.max(row);
+        if let Some((first, last)) = &mut acc.span {
+            *first = (*first).min(row);
+            *last = (*last).max(row);
+        }
         // Spread over the hours the interval covers, by the part of it in each.
         let length = (end - start).max(1) as f64;
         let (h0, h1) = (start.div_euclid(HOUR_MS), (end - 1).div_euclid(HOUR_MS));
@@ -206,85 +218,98 @@ impl<'a> Aggregates<'a> {
 
     /// The aggregates as workloads, by fleet then date.
     pub(crate) fn workloads(self) -> Vec<Workload> {
-        let t = self.telemetry;
-        let ordered: BTreeMap<(u32, i64), Acc> = self
-            .acc
-            .into_iter()
-            .map(|(fleet, bucket, acc)| ((fleet, bucket), acc))
-            .collect();
-        let tid: Arc<str> = Arc::from(t.id.as_str());
-        let kwh_unit = Unit::parse("kWh").ok();
-        ordered
-            .into_iter()
-            .filter_map(|((fleet, bucket), acc)| {
-                let fleet = self.fleets.get(fleet as usize)?;
-                let (label, period) = match t.aggregate {
-                    Aggregate::FleetDay => {
-                        let d = date_of_day(bucket)?;
-                        (d.to_string(), Period { start: d, end: d })
-                    }
-                    Aggregate::FleetMonth => {
-                        let year = i16::try_from(bucket.div_euclid(12)).ok()?;
-                        let month = i8::try_from(bucket.rem_euclid(12) + 1).ok()?;
-                        let start = Date::new(year, month, 1)?;
-                        let next = if month == 12 {
-                            Date::new(year.checked_add(1)?, 1, 1)?
-                        } else {
-                            Date::new(year, month + 1, 1)?
-                        };
-                        let end = next.add_days(-1)?;
-                        (format!("{year:04}-{month:02}"), Period { start, end })
-                    }
-                };
-                let mut w = Workload::new(
-                    format!("{}/{}/{label}", t.id, fleet.id),
-                    t.phase,
-                    fleet.site.clone(),
-                );
-                w.fleet = Some(fleet.id.clone());
-                w.period = Some(period);
-                w.energy = Quantity::new(acc.kwh, kwh_unit.clone()?).ok();
-                w.energy_boundary = t.energy_boundary;
-                let devices = acc.devices;
-                let gap_note = if acc.gaps > 0 {
-                    format!(
-                        "; {} gap(s) in a device's intervals, with no energy counted for them",
-                        acc.gaps
-                    )
-                } else {
-                    String::new()
-                };
-                w.provenance = Some(Box::new(Provenance {
-                    class: ProvenanceClass::Measured,
-                    file: t.file.clone(),
-                    at: format!(
-                        "rows {} to {}: {} rows of fleet `{}`, {devices} device(s){gap_note}",
-                        acc.first_row, acc.last_row, acc.rows, fleet.id
-                    ),
-                    tool: t.source.clone(),
-                    fields: [(
-                        "energy".to_owned(),
-                        "Σ `energy` (or `power` × `interval`) of its rows, in kWh".to_owned(),
-                    )]
-                    .into_iter()
-                    .collect(),
-                }));
-                let start = Timestamp::from_second(acc.base_hour.checked_mul(3600)?).ok()?;
-                w.metered = Some(Arc::new(Metered {
-                    telemetry: tid.clone(),
-                    hourly: Series {
-                        file: t.file.clone(),
-                        start,
-                        step: SignedDuration::from_hours(1),
-                        values: acc.hours,
-                    },
-                    rows: acc.rows,
-                    devices,
-                    first_row: acc.first_row,
-                    last_row: acc.last_row,
-                }));
-                Some(w)
-            })
-            .collect()
+        workloads(self.telemetry, self.fleets, self.acc)
     }
+}
+
+/// Aggregates as workloads, by fleet then date: each `(fleet, bucket, sums)` names its fleet
+/// by its place in `fleets` and its bucket as [`bucket`] does.
+pub fn workloads(
+    t: &Telemetry,
+    fleets: &[Fleet],
+    sums: impl IntoIterator<Item = (u32, i64, Sums)>,
+) -> Vec<Workload> {
+    let ordered: BTreeMap<(u32, i64), Sums> = sums
+        .into_iter()
+        .map(|(fleet, bucket, acc)| ((fleet, bucket), acc))
+        .collect();
+    let tid: Arc<str> = Arc::from(t.id.as_str());
+    let kwh_unit = Unit::parse("kWh").ok();
+    ordered
+        .into_iter()
+        .filter_map(|((fleet, bucket), acc)| {
+            let fleet = fleets.get(fleet as usize)?;
+            let (label, period) = match t.aggregate {
+                Aggregate::FleetDay => {
+                    let d = date_of_day(bucket)?;
+                    (d.to_string(), Period { start: d, end: d })
+                }
+                Aggregate::FleetMonth => {
+                    let year = i16::try_from(bucket.div_euclid(12)).ok()?;
+                    let month = i8::try_from(bucket.rem_euclid(12) + 1).ok()?;
+                    let start = Date::new(year, month, 1)?;
+                    let next = if month == 12 {
+                        Date::new(year.checked_add(1)?, 1, 1)?
+                    } else {
+                        Date::new(year, month + 1, 1)?
+                    };
+                    let end = next.add_days(-1)?;
+                    (format!("{year:04}-{month:02}"), Period { start, end })
+                }
+            };
+            let mut w = Workload::new(
+                format!("{}/{}/{label}", t.id, fleet.id),
+                t.phase,
+                fleet.site.clone(),
+            );
+            w.fleet = Some(fleet.id.clone());
+            w.period = Some(period);
+            w.energy = Quantity::new(acc.kwh, kwh_unit.clone()?).ok();
+            w.energy_boundary = t.energy_boundary;
+            let devices = acc.devices;
+            let gap_note = if acc.gaps > 0 {
+                format!(
+                    "; {} gap(s) in a device's intervals, with no energy counted for them",
+                    acc.gaps
+                )
+            } else {
+                String::new()
+            };
+            w.provenance = Some(Box::new(Provenance {
+                class: ProvenanceClass::Measured,
+                file: t.file.clone(),
+                at: match acc.span {
+                    Some((first, last)) => format!(
+                        "rows {first} to {last}: {} rows of fleet `{}`, {devices} device(s){gap_note}",
+                        acc.rows, fleet.id
+                    ),
+                    None => format!(
+                        "{} rows of fleet `{}`, {devices} device(s){gap_note}; summed by a columnar plan, which keeps no row numbers (`bilan explain --rows` lists them)",
+                        acc.rows, fleet.id
+                    ),
+                },
+                tool: t.source.clone(),
+                fields: [(
+                    "energy".to_owned(),
+                    "Σ `energy` (or `power` × `interval`) of its rows, in kWh".to_owned(),
+                )]
+                .into_iter()
+                .collect(),
+            }));
+            let start = Timestamp::from_second(acc.base_hour.checked_mul(3600)?).ok()?;
+            w.metered = Some(Arc::new(Metered {
+                telemetry: tid.clone(),
+                hourly: Series {
+                    file: t.file.clone(),
+                    start,
+                    step: SignedDuration::from_hours(1),
+                    values: acc.hours,
+                },
+                rows: acc.rows,
+                devices,
+                span: acc.span,
+            }));
+            Some(w)
+        })
+        .collect()
 }

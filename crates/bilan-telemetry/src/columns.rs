@@ -70,8 +70,8 @@ pub(crate) fn batches(path: &Path) -> Result<Batches, Vec<Problem>> {
     }
 }
 
-/// Reads a CSV file in batches: text columns as text, numbers as 64-bit floats.
-fn csv_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
+/// The names of a CSV file's columns, checked.
+pub(crate) fn csv_names(path: &Path) -> Result<Vec<String>, Vec<Problem>> {
     let file = File::open(path).map_err(|e| cannot(path, e))?;
     let mut header = String::new();
     BufReader::new(&file)
@@ -83,18 +83,24 @@ fn csv_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
         .map(|n| n.trim().trim_matches('"').to_owned())
         .collect();
     check_names(names.iter().map(String::as_str))?;
-    let fields: Vec<Field> = names
-        .iter()
-        .map(|n| {
-            let numeric = matches!(n.as_str(), "interval" | "energy" | "power");
-            let kind = if numeric {
-                DataType::Float64
-            } else {
-                DataType::Utf8
-            };
-            Field::new(n, kind, true)
-        })
-        .collect();
+    Ok(names)
+}
+
+/// The Arrow field of a CSV column: the numbers as 64-bit floats, the rest as text.
+pub(crate) fn csv_field(name: &str) -> Field {
+    let numeric = matches!(name, "interval" | "energy" | "power");
+    let kind = if numeric {
+        DataType::Float64
+    } else {
+        DataType::Utf8
+    };
+    Field::new(name, kind, true)
+}
+
+/// Reads a CSV file in batches: text columns as text, numbers as 64-bit floats.
+fn csv_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
+    let names = csv_names(path)?;
+    let fields: Vec<Field> = names.iter().map(|n| csv_field(n)).collect();
     let file = File::open(path).map_err(|e| cannot(path, e))?;
     let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
         .with_header(true)

@@ -30,8 +30,8 @@ use std::path::Path;
 
 use bilan_core::inventory::{Fleet, Telemetry, Workload};
 
-pub use aggregate::Row;
-pub use rows::MAX_PROBLEMS;
+pub use aggregate::{Row, Sums, bucket, workloads};
+pub use rows::{MAX_INTERVAL, MAX_PROBLEMS, unit_factor};
 
 /// A problem of a telemetry file: its row when it has one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,7 +42,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn file(message: impl Into<String>) -> Problem {
+    /// A problem of the whole file (no row).
+    pub fn file(message: impl Into<String>) -> Problem {
         Problem {
             row: None,
             message: message.into(),
@@ -115,6 +116,33 @@ pub fn floor(path: &Path) -> Result<(u64, f64), Vec<Problem>> {
         sum += values.iter().flatten().sum::<f64>();
     }
     Ok((rows, sum))
+}
+
+/// The Arrow schema a telemetry file is read with: a CSV file's columns by its header (the
+/// numbers as 64-bit floats, the rest as text), a Parquet file's as it types them. Column
+/// names are checked: every one known, none twice.
+pub fn schema(path: &Path) -> Result<arrow_schema::Schema, Vec<Problem>> {
+    match columns::batches(path) {
+        Err(problems) => Err(problems),
+        Ok(_) if is_csv(path) => Ok(arrow_schema::Schema::new(
+            columns::csv_names(path)?
+                .iter()
+                .map(|n| columns::csv_field(n))
+                .collect::<Vec<_>>(),
+        )),
+        Ok(mut batches) => match batches.next() {
+            Some(batch) => Ok(batch?.schema().as_ref().clone()),
+            None => Err(vec![Problem::file(
+                "no rows: a telemetry file needs at least one",
+            )]),
+        },
+    }
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
 /// Reads and checks every row of `path` into `acc`.

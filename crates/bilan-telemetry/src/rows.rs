@@ -22,7 +22,7 @@ const HOUR_MS: f64 = 3_600_000.0;
 
 /// The longest interval a row may have, in seconds: a day (telemetry is metered by the
 /// minute or the hour; a longer row is a total, not telemetry).
-const MAX_INTERVAL: f64 = 86_400.0;
+pub const MAX_INTERVAL: f64 = 86_400.0;
 
 /// Energy or power, as the file meters it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -107,6 +107,20 @@ fn times(batch: &RecordBatch) -> Result<Times, Vec<Problem>> {
     }
 }
 
+/// What one `unit` of a row's value is in kWh (`energy`), or in kW (`power`); why not, when
+/// it is not an energy (or a power).
+pub fn unit_factor(unit: &str, power: bool) -> Result<f64, String> {
+    let (target, kind) = if power {
+        ("kW", "a power (W, kW…)")
+    } else {
+        ("kWh", "an energy (kWh, Wh, MWh, MJ…)")
+    };
+    Quantity::parse(&format!("1 {unit}"))
+        .ok()
+        .and_then(|q| q.to_str_unit(target).ok())
+        .ok_or_else(|| format!("unit `{}` is not {kind}", clip(unit)))
+}
+
 fn clip(text: &str) -> String {
     bilan_units::text::clip(text).to_string()
 }
@@ -151,14 +165,7 @@ impl<'f> Checker<'f> {
         if let Some(known) = self.units.get(unit) {
             return known.clone();
         }
-        let (target, kind) = match metered {
-            Metered::Energy => ("kWh", "an energy (kWh, Wh, MWh, MJ…)"),
-            Metered::Power => ("kW", "a power (W, kW…)"),
-        };
-        let factor = Quantity::parse(&format!("1 {unit}"))
-            .ok()
-            .and_then(|q| q.to_str_unit(target).ok())
-            .ok_or_else(|| format!("unit `{}` is not {kind}", clip(unit)));
+        let factor = unit_factor(unit, metered == Metered::Power);
         self.units.insert(unit.to_owned(), factor.clone());
         factor
     }

@@ -80,7 +80,7 @@ fn rows_become_one_workload_per_fleet_and_day_with_their_energy_by_hour() {
     let m = day.metered.as_ref().expect("metered");
     assert_eq!(m.hourly.values.len(), 24);
     assert!((m.hourly.values[5] - 0.310).abs() < 1e-12);
-    assert_eq!((m.rows, m.devices, m.first_row, m.last_row), (48, 2, 1, 48));
+    assert_eq!((m.rows, m.devices, m.span), (48, 2, Some((1, 48))));
     assert_eq!(workloads[2].site, "dc-2");
     assert!((kwh(&workloads[2]) - 2.0).abs() < 1e-12);
     let months = csv("months", &two_days(), Aggregate::FleetMonth).expect("valid");

@@ -72,7 +72,7 @@ pub struct Metered {
     /// How many rows it aggregates, and how many devices they name.
     pub rows: u64,
     pub devices: u32,
-    /// Its first and last row (1-based, the header not counted).
-    pub first_row: u64,
-    pub last_row: u64,
+    /// Its first and last row (1-based, the header not counted), when the reader kept the
+    /// rows' order (a columnar plan does not).
+    pub span: Option<(u64, u64)>,
 }

@@ -18,8 +18,14 @@ const PROFILE_TOLERANCE: f64 = 1e-3;
 /// profile and checks that it lies within the instrument's period and sums to its energy.
 /// A file that cannot be read, or does not fit, is an error at its key in the inventory; a
 /// problem inside a file, at its row.
-pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(), FileErrors> {
-    if inventory.grid_series.is_empty() && inventory.instruments.iter().all(|i| i.profile.is_none())
+pub(crate) fn attach(
+    file: &SourceFile,
+    inventory: &mut Inventory,
+    read_telemetry: &crate::TelemetryReader,
+) -> Result<(), FileErrors> {
+    if inventory.grid_series.is_empty()
+        && inventory.instruments.iter().all(|i| i.profile.is_none())
+        && inventory.telemetry.is_empty()
     {
         return Ok(());
     }
@@ -90,7 +96,7 @@ pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(),
         }
         ins.profile_data = Some(Arc::new(series));
     }
-    telemetry(&reader, inventory, &mut errors);
+    telemetry(&reader, inventory, read_telemetry, &mut errors);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -100,14 +106,19 @@ pub(crate) fn attach(file: &SourceFile, inventory: &mut Inventory) -> Result<(),
 
 /// Reads each `[[telemetry]]` file into workloads appended to the inventory's; a problem of
 /// a row names the file and the row, one of the file its key.
-fn telemetry(reader: &Reader<'_>, inventory: &mut Inventory, errors: &mut Vec<FileError>) {
+fn telemetry(
+    reader: &Reader<'_>,
+    inventory: &mut Inventory,
+    read: &crate::TelemetryReader,
+    errors: &mut Vec<FileError>,
+) {
     let mut ids: rustc_hash::FxHashSet<std::sync::Arc<str>> =
         inventory.workloads.iter().map(|w| w.id.clone()).collect();
     let mut added = Vec::new();
     for (i, t) in inventory.telemetry.iter().enumerate() {
         let key = format!("telemetry[{i}].file");
         let path = reader.dir.join(&t.file);
-        match bilan_telemetry::read(&path, t, &inventory.fleets) {
+        match read(&path, t, &inventory.fleets) {
             Ok(workloads) => {
                 for w in workloads {
                     if !ids.insert(w.id.clone()) {
