@@ -27,6 +27,7 @@ use anyhow::{Context as _, bail};
 
 use crate::root;
 
+mod columnar;
 pub(crate) mod floor;
 mod generate;
 mod measure;
@@ -101,7 +102,7 @@ fn best(binary: &Path, args: &[&str], n: usize) -> anyhow::Result<Run> {
 }
 
 /// What `cargo xtask bench` takes.
-const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R] | --telemetry [--devices N] [--runs R]] [--check]
+const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R] | --telemetry [--devices N] [--runs R] [--columnar]] [--check]
 
   --workloads N   one size, TOML, table and JSON reports (default 100000)
   --uncertainty   with --workloads: the propagation of uncertainty instead
@@ -111,6 +112,8 @@ const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--b
   --runs R        with --sizes or --telemetry: best of R runs (default 3)
   --telemetry     a year of hourly telemetry (CSV and Parquet) against a plain scan floor
   --devices N     with --telemetry: the fleet's devices (default 1141: about 10 million rows)
+  --columnar      with --telemetry: also the columnar path (`--engine datafusion`, and
+                  `--engine ballista` on a local cluster of two executors), checked equal
   --check         fail when a target is missed";
 
 /// Refuses an argument `bench` does not take, rather than running a long benchmark the user
@@ -123,7 +126,7 @@ fn known_arguments(args: &[&str]) -> anyhow::Result<bool> {
             "--workloads" | "--sizes" | "--runs" | "--brightway" | "--devices" => {
                 rest.next();
             }
-            "--uncertainty" | "--check" | "--telemetry" => {}
+            "--uncertainty" | "--check" | "--telemetry" | "--columnar" => {}
             other => bail!("bench: unknown argument `{other}`\n{USAGE}"),
         }
     }

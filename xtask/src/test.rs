@@ -1,10 +1,13 @@
 //! `cargo xtask test`: everything CI runs (`.ci/run` calls it), in order:
 //!
-//! 1. the workspace's tests, `cargo test --workspace --locked`;
-//! 2. the install check: `cargo install --locked --path crates/bilan-cli`, as the README
+//! 1. the workspace's tests, `cargo test --workspace --locked`, but for the columnar path;
+//! 2. the columnar path (DataFusion and Ballista, heavy to build, so kept out of the default
+//!    build): `bilan-scale`'s tests, then the CLI's `scale` tests, built with its `scale`
+//!    feature;
+//! 3. the install check: `cargo install --locked --path crates/bilan-cli`, as the README
 //!    tells users, into a scratch root under `target/`; the installed `bilan` must print its
 //!    versions and compare a bundled example;
-//! 3. the Python package: a virtual environment under `target/`, maturin and pytest from
+//! 4. the Python package: a virtual environment under `target/`, maturin and pytest from
 //!    the Python package registry, `pip install crates/bilan-python` (a release wheel, as
 //!    users install it), then its pytest suite, which also checks that Python gets the
 //!    installed command line's figures. It needs Python 3.9 or later (`PYTHON`, else
@@ -21,7 +24,24 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
     if !args.is_empty() {
         bail!("usage: cargo xtask test");
     }
-    cargo(&["test", "--workspace", "--locked"])?;
+    cargo(&[
+        "test",
+        "--workspace",
+        "--locked",
+        "--exclude",
+        "bilan-scale",
+    ])?;
+    cargo(&["test", "--locked", "-p", "bilan-scale"])?;
+    cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "bilan-cli",
+        "--features",
+        "scale",
+        "--test",
+        "scale",
+    ])?;
     let bilan = install_check(&root())?;
     python_check(&root(), &bilan)?;
     eprintln!("test: all passed");

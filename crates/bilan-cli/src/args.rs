@@ -246,8 +246,32 @@ pub(crate) struct Common {
     /// stamp). Tables, Markdown and CSV carry no per-term trail either way
     #[arg(long, value_enum, value_name = "HOW", default_value_t = TrailArg::Full)]
     pub(crate) trail: TrailArg,
+    /// How metered telemetry (`[[telemetry]]`) is summed: `rows`, row by row in the file's
+    /// order, every problem named with its row; `datafusion`, by a DataFusion plan on every
+    /// core of this machine; `ballista`, by the same plan on the Ballista cluster `--ballista`
+    /// names. The plan's sums are exact, so every engine gives the same figures (the rows'
+    /// within 1e-12). A compiled plugin cannot run inside the plan: on `datafusion` and
+    /// `ballista` it is reported as not applicable. Those two need bilan built with the
+    /// `scale` feature (docs/scale.md)
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = EngineArg::Rows)]
+    pub(crate) engine: EngineArg,
+    /// The Ballista scheduler `--engine ballista` runs the plan on, `df://HOST:PORT`; its
+    /// executors must read the telemetry files at the same absolute paths
+    #[arg(long, value_name = "URL")]
+    pub(crate) ballista: Option<String>,
     #[command(flatten)]
     pub(crate) uncertainty: UncertaintyArgs,
+}
+
+/// `--engine`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EngineArg {
+    /// Row by row, in the file's order
+    Rows,
+    /// A DataFusion plan on this machine
+    Datafusion,
+    /// The same plan on a Ballista cluster (`--ballista`)
+    Ballista,
 }
 
 /// `--trail`.

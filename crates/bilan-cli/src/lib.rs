@@ -11,6 +11,7 @@ mod args;
 mod catalogue;
 mod checks;
 mod commands;
+mod engine;
 mod errors;
 mod inputs;
 mod lines;

@@ -455,17 +455,18 @@ pub fn load_inventory(file: &SourceFile) -> Result<Inventory, FileErrors> {
 
 /// How a `[[telemetry]]` file becomes workloads: [`bilan_telemetry::read`], the row-checked
 /// reader, unless a caller hands another (the columnar path of `bilan-scale`).
-pub type TelemetryReader = dyn Fn(
+pub type TelemetryReader<'a> = dyn Fn(
         &Path,
         &bilan_core::inventory::Telemetry,
         &[bilan_core::inventory::Fleet],
     ) -> Result<Vec<bilan_core::inventory::Workload>, Vec<bilan_telemetry::Problem>>
-    + Sync;
+    + Sync
+    + 'a;
 
 /// [`load_inventory`], its telemetry files read by `telemetry`.
 pub fn load_inventory_with(
     file: &SourceFile,
-    telemetry: &TelemetryReader,
+    telemetry: &TelemetryReader<'_>,
 ) -> Result<Inventory, FileErrors> {
     if file.format() == Format::Toml {
         toml_depth(file)?;

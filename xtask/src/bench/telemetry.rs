@@ -9,6 +9,9 @@
 //! * `bilan compare` under every built-in and shipped declarative method, `ghg-protocol`
 //!   with hourly matching (`market-matching = hourly`).
 //!
+//! With `--columnar`, also `compare --engine datafusion` and `--engine ballista` (a local
+//! cluster of two executors), and the check that the engines agree (`columnar.rs`).
+//!
 //! Targets: `compare` in under 1 GiB, at ≥ 50 % of the floor's speed (its time ≤ 2× the
 //! floor's).
 
@@ -33,6 +36,7 @@ struct Options {
     devices: usize,
     runs: usize,
     check: bool,
+    columnar: bool,
 }
 
 fn options(args: &[&str]) -> anyhow::Result<Options> {
@@ -50,6 +54,7 @@ fn options(args: &[&str]) -> anyhow::Result<Options> {
         devices: number("--devices", 1141)?,
         runs: number("--runs", 3)?,
         check: args.contains(&"--check"),
+        columnar: args.contains(&"--columnar"),
     })
 }
 
@@ -256,8 +261,17 @@ pub(super) fn bench(args: &[&str]) -> anyhow::Result<()> {
             inventory(file, o.devices, ppa),
         )?;
     }
-    crate::cargo(&["build", "--release", "-p", "bilan-cli"])?;
+    if o.columnar {
+        super::columnar::build()?;
+    } else {
+        crate::cargo(&["build", "--release", "-p", "bilan-cli"])?;
+    }
     crate::cargo(&["build", "--release", "-p", "xtask"])?;
+    let cluster = if o.columnar {
+        Some(super::columnar::cluster()?)
+    } else {
+        None
+    };
     let bilan = root().join("target/release/bilan");
     let xtask = root().join("target/release/xtask");
     let mut report = String::new();
@@ -332,6 +346,18 @@ pub(super) fn bench(args: &[&str]) -> anyhow::Result<()> {
         ok &= speed >= 0.5 && memory < 1024.0;
         for t in &compare.timings {
             let _ = writeln!(verdicts, "  - {name} compare {t}");
+        }
+        if let Some(cluster) = &cluster {
+            ok &= super::columnar::measure(
+                &mut report,
+                &mut verdicts,
+                (name, &inv),
+                &bilan,
+                cluster,
+                o.runs,
+                (rows, floor.seconds),
+                row,
+            )?;
         }
     }
     let _ = writeln!(report, "\nTargets:\n\n{verdicts}");

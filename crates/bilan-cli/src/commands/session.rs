@@ -289,13 +289,12 @@ impl Session {
     ) -> Result<Session, Failure> {
         crate::inputs::check(inventory, common)?;
         let methods = select_methods(common)?;
+        let engine = crate::engine::Engine::of(common)?;
         let spinner = Spinner::start(io, format!("reading {}", inventory.display()));
         let file = bilan_io::SourceFile::read(inventory)?;
         // The stamp's hash of the inventory is taken while the inventory is parsed.
-        let (inv, inventory_sha256) = rayon::join(
-            || bilan_io::load_inventory(&file),
-            || sha256_hex(file.text.as_bytes()),
-        );
+        let (inv, inventory_sha256) =
+            rayon::join(|| engine.load(&file), || sha256_hex(file.text.as_bytes()));
         drop(spinner);
         let mut inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
@@ -307,7 +306,7 @@ impl Session {
             &common.hardware,
             common.power_model.model(),
         )?;
-        let methods = methods.with_references(&inv);
+        let methods = engine.methods(&inv, methods.with_references(&inv));
         let (params, uncertain_params) = parameters(common, &methods)?;
         crate::checks::warn(&file, &inv, io);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
@@ -353,7 +352,12 @@ impl Session {
                     origin: m.origin.clone(),
                 })
                 .collect(),
-            settings: common.settings.clone(),
+            settings: common
+                .settings
+                .iter()
+                .cloned()
+                .chain(engine.stamp(&inv))
+                .collect(),
         };
         let mut file = file;
         if !keep_text {
@@ -411,6 +415,12 @@ pub(crate) fn report_failures(
     io: &mut Io<'_>,
     failures: &[(String, String)],
 ) -> Result<(), Failure> {
+    let (not_applicable, failures): (Vec<_>, Vec<_>) = failures
+        .iter()
+        .partition(|(_, error)| error.starts_with(crate::engine::NOT_APPLICABLE));
+    for (method, why) in not_applicable {
+        crate::errors::print(io.stderr, &format!("warning: {method}: {why}"));
+    }
     if failures.is_empty() {
         return Ok(());
     }

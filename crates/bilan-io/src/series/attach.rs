@@ -21,7 +21,7 @@ const PROFILE_TOLERANCE: f64 = 1e-3;
 pub(crate) fn attach(
     file: &SourceFile,
     inventory: &mut Inventory,
-    read_telemetry: &crate::TelemetryReader,
+    read_telemetry: &crate::TelemetryReader<'_>,
 ) -> Result<(), FileErrors> {
     if inventory.grid_series.is_empty()
         && inventory.instruments.iter().all(|i| i.profile.is_none())
@@ -109,7 +109,7 @@ pub(crate) fn attach(
 fn telemetry(
     reader: &Reader<'_>,
     inventory: &mut Inventory,
-    read: &crate::TelemetryReader,
+    read: &crate::TelemetryReader<'_>,
     errors: &mut Vec<FileError>,
 ) {
     let mut ids: rustc_hash::FxHashSet<std::sync::Arc<str>> =

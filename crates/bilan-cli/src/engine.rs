@@ -1,0 +1,161 @@
+//! `--engine`: how metered telemetry is summed. `rows` is the row-checked reader of
+//! `bilan-telemetry`; `datafusion` and `ballista` the columnar path of `bilan-scale`, built
+//! with the `scale` feature. On the columnar path a compiled plugin is not run: it cannot run
+//! inside the plan, so it is reported as not applicable, with that reason, never as a figure.
+
+use std::sync::Arc;
+
+use bilan_core::assessment::Assessment;
+use bilan_core::factor::FactorSet;
+use bilan_core::inventory::Inventory;
+use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
+use bilan_report::assess::SettingStamp;
+use bilan_runner::Origin;
+
+use crate::args::{Common, EngineArg};
+use crate::catalogue::Entry;
+use crate::errors::Failure;
+
+/// How a method's error begins when the method is not applicable on the columnar path: a
+/// warning, not a failure of the run.
+pub(crate) const NOT_APPLICABLE: &str = "not applicable on the columnar path: ";
+
+/// The engine `common` asks for, with the reader of telemetry files it stands for.
+pub(crate) struct Engine {
+    /// `None`: the row-checked reader.
+    #[cfg(feature = "scale")]
+    columnar: Option<bilan_scale::Engine>,
+}
+
+impl Engine {
+    pub(crate) fn of(common: &Common) -> Result<Engine, Failure> {
+        if common.ballista.is_some() && common.engine != EngineArg::Ballista {
+            return Err(usage(
+                "--ballista names the scheduler of `--engine ballista`",
+            ));
+        }
+        if common.engine == EngineArg::Rows {
+            return Ok(Engine {
+                #[cfg(feature = "scale")]
+                columnar: None,
+            });
+        }
+        columnar(common)
+    }
+
+    /// Whether telemetry is summed by a columnar plan.
+    pub(crate) fn is_columnar(&self) -> bool {
+        #[cfg(feature = "scale")]
+        return self.columnar.is_some();
+        #[cfg(not(feature = "scale"))]
+        false
+    }
+
+    /// Reads `file` as an inventory, its telemetry summed by this engine.
+    pub(crate) fn load(
+        &self,
+        file: &bilan_io::SourceFile,
+    ) -> Result<Inventory, bilan_io::FileErrors> {
+        #[cfg(feature = "scale")]
+        if let Some(engine) = &self.columnar {
+            return bilan_io::load_inventory_with(file, &|path, telemetry, fleets| {
+                bilan_scale::read(engine, path, telemetry, fleets)
+            });
+        }
+        bilan_io::load_inventory(file)
+    }
+
+    /// The engine as a setting of the stamp, when it is not the default and the inventory
+    /// has telemetry for it to sum.
+    pub(crate) fn stamp(&self, inventory: &Inventory) -> Option<SettingStamp> {
+        #[cfg(feature = "scale")]
+        if let Some(engine) = &self.columnar
+            && !inventory.telemetry.is_empty()
+        {
+            let value = match engine {
+                bilan_scale::Engine::Local => "datafusion".to_owned(),
+                bilan_scale::Engine::Ballista(url) => format!("ballista {url}"),
+            };
+            return Some(SettingStamp {
+                name: "engine".to_owned(),
+                value,
+                from: "--engine".to_owned(),
+            });
+        }
+        let _ = inventory;
+        None
+    }
+
+    /// `methods`, with each compiled plugin made not applicable when telemetry is summed by
+    /// a columnar plan.
+    pub(crate) fn methods(&self, inventory: &Inventory, methods: Vec<Entry>) -> Vec<Entry> {
+        if !self.is_columnar() || inventory.telemetry.is_empty() {
+            return methods;
+        }
+        methods
+            .into_iter()
+            .map(|entry| match entry.origin {
+                Origin::Plugin { .. } => Entry {
+                    method: Arc::new(NotApplicable {
+                        descriptor: entry.method.descriptor().clone(),
+                    }),
+                    origin: entry.origin,
+                },
+                _ => entry,
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "scale")]
+fn columnar(common: &Common) -> Result<Engine, Failure> {
+    let engine = match (common.engine, &common.ballista) {
+        (EngineArg::Ballista, Some(url)) => bilan_scale::Engine::Ballista(url.clone()),
+        (EngineArg::Ballista, None) => {
+            return Err(usage(
+                "--engine ballista needs the scheduler's address: --ballista df://HOST:PORT",
+            ));
+        }
+        _ => bilan_scale::Engine::Local,
+    };
+    Ok(Engine {
+        columnar: Some(engine),
+    })
+}
+
+#[cfg(not(feature = "scale"))]
+fn columnar(common: &Common) -> Result<Engine, Failure> {
+    let name = match common.engine {
+        EngineArg::Ballista => "ballista",
+        _ => "datafusion",
+    };
+    Err(usage(&format!(
+        "--engine {name}: this bilan was built without the columnar path; install it with `cargo install --locked --path crates/bilan-cli --features scale` (docs/scale.md)"
+    )))
+}
+
+fn usage(message: &str) -> Failure {
+    Failure::Usage(anyhow::anyhow!("{message}"))
+}
+
+/// A compiled plugin on the columnar path.
+struct NotApplicable {
+    descriptor: Descriptor,
+}
+
+impl Methodology for NotApplicable {
+    fn descriptor(&self) -> &Descriptor {
+        &self.descriptor
+    }
+
+    fn assess(
+        &self,
+        _: &Inventory,
+        _: &FactorSet,
+        _: &Parameters,
+    ) -> Result<Assessment, MethodError> {
+        Err(MethodError::Other(format!(
+            "{NOT_APPLICABLE}a compiled plugin cannot run inside the DataFusion plan that sums the telemetry; run it with `--engine rows`"
+        )))
+    }
+}
