@@ -155,7 +155,7 @@ impl Methodology for NotApplicable {
         _: &Parameters,
     ) -> Result<Assessment, MethodError> {
         Err(MethodError::Other(format!(
-            "{NOT_APPLICABLE}a compiled plugin cannot run inside the DataFusion plan that sums the telemetry; run it with `--engine rows`"
+            "{NOT_APPLICABLE}a compiled plugin cannot run inside the DataFusion plan that sums the telemetry (its arithmetic is machine code the plan cannot hold), so it is not given the plan's aggregates; run it with `--engine rows`"
         )))
     }
 }

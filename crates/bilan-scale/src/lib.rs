@@ -18,13 +18,14 @@
 //!   plan's few hundred aggregates are all a method needs: a year of hourly rows of a
 //!   1,141-device fleet is about 10⁷ rows and 365 workloads.
 //!
-//! Sums are exact: each part is cut to 10⁻¹⁸ of its unit and summed as a 128-bit
+//! Sums are exact: each part is rounded to 10⁻³⁶ of its unit and summed as a 256-bit
 //! decimal, so the aggregates do not depend on how the rows were partitioned. One machine
 //! and a cluster give the same bits; the row-checked reader, which sums in `f64` in the
 //! file's order, agrees within 10⁻¹² (relative).
 //!
 //! A file with a problem is read again by the row-checked reader, which names each problem
-//! with its row: the plan only finds that there is one.
+//! with its row: the plan only finds that there is one. A file the plan refuses and that
+//! reader accepts is an error saying that the engines disagree.
 
 pub mod cluster;
 mod plan;
@@ -136,6 +137,14 @@ pub async fn read_async(
     if let Some(found) = summary.problems() {
         return per_row(path, telemetry, fleets, vec![Problem::file(found)]);
     }
+    if summary.is_empty() {
+        return per_row(
+            path,
+            telemetry,
+            fleets,
+            vec![Problem::file("the columnar plan read no rows")],
+        );
+    }
     let hours = ctx
         .sql(&plan.hours_sql())
         .await
@@ -165,8 +174,9 @@ async fn context(engine: &Engine) -> Result<SessionContext, Vec<Problem>> {
     }
 }
 
-/// The row-checked reader's problems with `path`, each with its row; `found` (what the plan
-/// found) if that reader finds none.
+/// The row-checked reader's problems with `path`, each with its row; if that reader finds
+/// none, what the plan found, said as a disagreement of the engines (never a figure from
+/// either).
 fn per_row(
     path: &Path,
     telemetry: &Telemetry,
@@ -175,6 +185,15 @@ fn per_row(
 ) -> Result<Vec<Workload>, Vec<Problem>> {
     match bilan_telemetry::read(path, telemetry, fleets) {
         Err(problems) => Err(problems),
-        Ok(_) => Err(found),
+        Ok(_) => Err(found
+            .into_iter()
+            .map(|p| Problem {
+                row: p.row,
+                message: format!(
+                    "{}; the row-checked reader finds no problem with the file, so the engines disagree on it: use `--engine rows`",
+                    p.message
+                ),
+            })
+            .collect()),
     }
 }

@@ -20,7 +20,10 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 /// The table the file is registered as.
 const TABLE: &str = "telemetry";
 /// Decimal places of the exact sums, in each unit.
-pub(crate) const SCALE: i8 = 18;
+pub(crate) const SCALE: i8 = 36;
+/// The parts' and the sums' type: 256 bits, so that no sum of parts can overflow (a part of
+/// 10⁴⁰ units or more is an error).
+pub(crate) const DECIMAL: &str = "Decimal256(76, 36)";
 
 /// A telemetry file's plan.
 #[derive(Clone, Debug)]
@@ -37,6 +40,10 @@ pub struct Plan {
     device: bool,
     aggregate: Aggregate,
 }
+
+/// A timestamp as the plan reads it: RFC 3339 with `T`, seconds 00 to 59, up to nine decimals, the
+/// zone `Z` or `±HH:MM` right after the time.
+const RFC_3339: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
 
 /// `text` as an SQL string literal.
 fn literal(text: &str) -> String {
@@ -68,14 +75,33 @@ impl Plan {
         if has("interval").is_none() || has("unit").is_none() {
             return refuse("a telemetry file has `interval` and `unit` columns");
         }
+        // Numbers as numbers: a cast would read text, which the row-checked reader refuses.
+        for name in ["interval", "energy", "power"] {
+            if let Some(kind) = has(name)
+                && !kind.is_numeric()
+            {
+                return refuse(&format!("column `{name}` is {kind}, not a number"));
+            }
+        }
+        // DataFusion reads these characters in a path as a pattern.
+        if path
+            .to_string_lossy()
+            .contains(['*', '?', '[', ']', '{', '}'])
+        {
+            return refuse(&format!(
+                "`{}`: the columnar path reads a file name with `*`, `?`, `[`, `]`, `{{` or `}}` as a pattern; rename the file, or use `--engine rows`",
+                path.display()
+            ));
+        }
         let start = match has("timestamp") {
             Some(DataType::Timestamp(_, Some(_))) => {
                 "arrow_cast(arrow_cast(\"timestamp\", 'Timestamp(Millisecond, Some(\"UTC\"))'), 'Int64')".to_owned()
             }
-            // Text: with its zone (`Z` or an offset), as the row-checked reader requires.
-            Some(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
-                "CASE WHEN regexp_like(trim(\"timestamp\"), '([Zz]|[+-][0-9]{2}:?[0-9]{2})$') THEN arrow_cast(to_timestamp_millis(trim(\"timestamp\")), 'Int64') END".to_owned()
-            }
+            // Text: RFC 3339 with its zone (`Z` or an offset), as the row-checked reader
+            // requires; anything else is a problem the row-checked reader names.
+            Some(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => format!(
+                "CASE WHEN regexp_like(trim(\"timestamp\"), '{RFC_3339}') THEN arrow_cast(to_timestamp_millis(trim(\"timestamp\")), 'Int64') END"
+            ),
             _ => return refuse("column `timestamp` is neither text nor a timestamp with a time zone"),
         };
         let place = |id: &str| fleets.iter().position(|f| f.id == id);
@@ -121,21 +147,22 @@ impl Plan {
     /// Registers the file in `ctx` as the plan's table.
     pub async fn register(&self, ctx: &SessionContext) -> Result<()> {
         let path = self.path.to_string_lossy();
+        // As written: DataFusion's filter on the extension is case-sensitive.
+        let extension = self
+            .path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| format!(".{e}"))
+            .unwrap_or_default();
         match &self.csv {
             Some(schema) => {
                 let options = CsvReadOptions::new()
                     .has_header(true)
                     .schema(schema)
-                    .file_extension(".csv");
+                    .file_extension(&extension);
                 ctx.register_csv(TABLE, &path, options).await
             }
             None => {
-                let extension = self
-                    .path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(|e| format!(".{e}"))
-                    .unwrap_or_default();
                 let options = ParquetReadOptions::default().file_extension(&extension);
                 ctx.register_parquet(TABLE, &path, options).await
             }
@@ -166,7 +193,7 @@ impl Plan {
                {device} AS d FROM {TABLE}), \
              q AS (SELECT s, s + arrow_cast(secs * 1000.0 + 0.5, 'Int64') AS t1, v, u, f, d, \
                COALESCE(s IS NOT NULL AND secs > 0 AND secs <= {max:.1} \
-                 AND v >= 0 AND v <= 1.7976931348623157e308 AND u IS NOT NULL \
+                 AND v + 0.0 >= 0 AND v <= 1.7976931348623157e308 AND u IS NOT NULL \
                  AND f IS NOT NULL, false) AS ok FROM r), \
              k AS (SELECT s, t1, {measure} AS m, u, f, d, ok, {bucket} AS b, \
                {h0} AS h0, {h1} AS h1 FROM q)",
@@ -182,7 +209,7 @@ impl Plan {
     pub fn summary_sql(&self) -> String {
         let (previous, devices) = if self.device {
             (
-                "LAG(t1) OVER (PARTITION BY d ORDER BY s, t1)",
+                "CASE WHEN d IS NOT NULL THEN LAG(t1) OVER (PARTITION BY d ORDER BY s, t1) END",
                 "COUNT(DISTINCT d) FILTER (WHERE ok)",
             )
         } else {
@@ -210,7 +237,7 @@ impl Plan {
                SELECT f, b, h, u, m * arrow_cast(LEAST(t1, (h + 1) * {HOUR_MS}) - GREATEST(s, h * {HOUR_MS}), 'Float64') \
                  / arrow_cast(t1 - s, 'Float64') AS part \
                FROM (SELECT f, b, s, t1, u, m, unnest(range(h0, h1 + 1)) AS h FROM k WHERE ok AND h1 > h0)) \
-             SELECT f, b, h, u, SUM(arrow_cast(part, 'Decimal128(38, {SCALE})')) AS part \
+             SELECT f, b, h, u, SUM(arrow_cast(part, '{DECIMAL}')) AS part \
              FROM p GROUP BY f, b, h, u",
             rows = self.rows(),
         )

@@ -4,13 +4,18 @@
 use std::collections::BTreeMap;
 
 use arrow_array::cast::AsArray as _;
-use arrow_array::types::{Decimal128Type, Int64Type};
+use arrow_array::types::{Decimal256Type, DecimalType as _, Int64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use bilan_core::inventory::Telemetry;
 use bilan_telemetry::{Problem, Sums};
 
 use crate::plan::SCALE;
+
+/// What the plan gave that it cannot have: a fault of the plan, never of the file.
+fn fault(what: String) -> Vec<Problem> {
+    vec![Problem::file(format!("the columnar plan gave {what}"))]
+}
 
 /// One fleet and bucket of the summary.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +36,11 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
+    /// Whether no row passed the checks.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
     /// What the checks found, if anything.
     pub(crate) fn problems(&self) -> Option<String> {
         (self.bad > 0 || self.overlaps > 0).then(|| {
@@ -91,9 +101,8 @@ pub(crate) fn summary(batches: &[RecordBatch]) -> Result<Summary, Vec<Problem>> 
             if rows == 0 || fi.is_null(i) || bi.is_null(i) || firsti.is_null(i) {
                 continue;
             }
-            let Ok(fleet) = u32::try_from(fi.value(i)) else {
-                continue;
-            };
+            let fleet =
+                u32::try_from(fi.value(i)).map_err(|_| fault(format!("fleet {}", fi.value(i))))?;
             summary.counts.insert(
                 (fleet, bi.value(i)),
                 Counts {
@@ -111,8 +120,8 @@ pub(crate) fn summary(batches: &[RecordBatch]) -> Result<Summary, Vec<Problem>> 
 /// Each fleet and bucket's sums.
 pub(crate) type Aggregates = Vec<(u32, i64, Sums)>;
 
-/// One hour's exact sum in one unit.
-type Part = ((u32, i64), i64, String, i128);
+/// One hour's exact sum in one unit, as decimal text.
+type Part = ((u32, i64), i64, String, String);
 
 /// The aggregates, from the summary and the hours' batches; or, inside, the problem of a
 /// unit that is not an energy (or a power).
@@ -122,7 +131,7 @@ pub(crate) fn sums(
     batches: &[RecordBatch],
     power: bool,
 ) -> Result<Result<Aggregates, String>, Vec<Problem>> {
-    let decimal = DataType::Decimal128(38, SCALE);
+    let decimal = DataType::Decimal256(76, SCALE);
     let mut parts: Vec<Part> = Vec::new();
     for batch in batches {
         let (f, b, h) = (int(batch, "f")?, int(batch, "b")?, int(batch, "h")?);
@@ -133,16 +142,18 @@ pub(crate) fn sums(
             b.as_primitive::<Int64Type>(),
             h.as_primitive::<Int64Type>(),
         );
-        let (u, part) = (u.as_string::<i32>(), part.as_primitive::<Decimal128Type>());
+        let (u, part) = (u.as_string::<i32>(), part.as_primitive::<Decimal256Type>());
         for i in 0..batch.num_rows() {
-            let Ok(fleet) = u32::try_from(f.value(i)) else {
-                continue;
-            };
+            let fleet =
+                u32::try_from(f.value(i)).map_err(|_| fault(format!("fleet {}", f.value(i))))?;
+            if part.is_null(i) || u.is_null(i) {
+                return Err(fault("an hour without its energy or its unit".to_owned()));
+            }
             parts.push((
                 (fleet, b.value(i)),
                 h.value(i),
                 u.value(i).to_owned(),
-                if part.is_null(i) { 0 } else { part.value(i) },
+                Decimal256Type::format_decimal(part.value(i), 76, SCALE),
             ));
         }
     }
@@ -150,7 +161,6 @@ pub(crate) fn sums(
     parts.sort_unstable();
     let mut factors: BTreeMap<String, f64> = BTreeMap::new();
     let mut out: BTreeMap<(u32, i64), Sums> = BTreeMap::new();
-    let one = 10f64.powi(i32::from(SCALE));
     for (key, hour, unit, part) in parts {
         let factor = match factors.get(&unit) {
             Some(&f) => f,
@@ -160,7 +170,11 @@ pub(crate) fn sums(
             },
         };
         let Some(counts) = summary.counts.get(&key) else {
-            continue;
+            // The two queries read the file separately: it changed in between.
+            return Err(fault(
+                "energy for a fleet and day without rows (was the file changed while it was read?)"
+                    .to_owned(),
+            ));
         };
         let sums = out.entry(key).or_insert_with(|| Sums {
             kwh: 0.0,
@@ -172,13 +186,19 @@ pub(crate) fn sums(
             gaps: counts.gaps,
         });
         let Ok(k) = usize::try_from(hour - sums.base_hour) else {
-            continue;
+            return Err(fault(format!(
+                "energy in hour {hour}, before its day or month (hour {})",
+                sums.base_hour
+            )));
         };
         if sums.hours.len() <= k {
             sums.hours.resize(k + 1, 0.0);
         }
         // Exact to here; one rounding to f64, one product.
-        sums.hours[k] += part as f64 / one * factor;
+        let part: f64 = part
+            .parse()
+            .map_err(|_| fault(format!("the sum `{part}`")))?;
+        sums.hours[k] += part * factor;
     }
     Ok(Ok(out
         .into_iter()

@@ -73,6 +73,8 @@ fn same(a: &Inventory, b: &Inventory, exact: bool) {
             y.metered.as_ref().expect("metered"),
         );
         assert_eq!((mx.rows, mx.devices), (my.rows, my.devices), "{}", x.id);
+        // The same rows, devices and gaps, said alike but for the row numbers.
+        assert_eq!(summary(x), summary(y), "{}", x.id);
         assert_eq!(mx.hourly.start, my.hourly.start, "{}", x.id);
         assert_eq!(mx.hourly.values.len(), my.hourly.values.len(), "{}", x.id);
         if exact {
@@ -85,6 +87,19 @@ fn same(a: &Inventory, b: &Inventory, exact: bool) {
             }
         }
     }
+}
+
+/// A workload's provenance without its row numbers (`rows A to B: `) or the plan's note.
+fn summary(w: &Workload) -> String {
+    let at = &w.provenance.as_ref().expect("provenance").at;
+    let at = at
+        .split_once(": ")
+        .filter(|(h, _)| h.starts_with("rows "))
+        .map_or(at.as_str(), |(_, r)| r);
+    at.split("; summed by a columnar plan")
+        .next()
+        .unwrap_or(at)
+        .to_owned()
 }
 
 #[test]
@@ -260,4 +275,77 @@ fn an_unreachable_cluster_is_an_error_naming_it() {
     let engine = Engine::Ballista("df://127.0.0.1:9".to_owned());
     let error = load(&path, Some(&engine)).expect_err("refused");
     assert!(error.contains("df://127.0.0.1:9"), "{error}");
+}
+
+/// An inventory in a scratch directory over one telemetry file `name` holding `csv`.
+fn csv_inventory(dir: &str, name: &str, csv: &str) -> PathBuf {
+    let dir = scratch(dir);
+    std::fs::write(dir.join(name), csv).expect("csv");
+    let text = format!(
+        r#"schema = 1
+
+[system]
+name = "Columnar path edge cases"
+organisation = "Example Labs"
+period = {{ start = 2024-01-01, end = 2024-01-31 }}
+
+[[site]]
+id = "dc"
+region = "FR"
+pue = 1.2
+ownership = "owned"
+
+[[fleet]]
+id = "gpus"
+model = "nvidia-h100-sxm-80gb"
+count = 2
+site = "dc"
+
+[[telemetry]]
+id = "t"
+file = "{name}"
+fleet = "gpus"
+phase = "training"
+"#
+    );
+    let path = dir.join("inventory.toml");
+    std::fs::write(&path, text).expect("inventory");
+    path
+}
+
+#[test]
+fn offsets_rows_without_a_device_gaps_and_an_upper_case_extension_sum_alike() {
+    // Rows with an offset; two rows without a device in the same hour (not checked against
+    // each other, as in the row-checked reader); a device with a gap; a `.CSV` file.
+    let csv = "timestamp,interval,device,energy,unit\n\
+        2024-01-01T01:00:00+01:00,3600,gpu-0,250,Wh\n\
+        2024-01-01T00:30:00Z,3600,,100,Wh\n\
+        2024-01-01T00:30:00Z,3600,,50,Wh\n\
+        2024-01-01T03:00:00Z,1800,gpu-0,0.1,kWh\n\
+        2024-01-02T22:00:00-03:00,3600,gpu-1,-0,Wh\n";
+    let path = csv_inventory("edges", "meter.CSV", csv);
+    let rows = load(&path, None).expect("per row");
+    assert_eq!(rows.workloads.len(), 2);
+    let local = load(&path, Some(&Engine::Local)).expect("columnar");
+    same(&rows, &local, false);
+    assert!(
+        summary(&local.workloads[0]).contains("1 gap(s)"),
+        "{}",
+        summary(&local.workloads[0])
+    );
+}
+
+#[test]
+fn a_file_without_rows_is_an_error_on_every_engine() {
+    let path = csv_inventory(
+        "empty",
+        "meter.csv",
+        "timestamp,interval,device,energy,unit\n",
+    );
+    let rows = load(&path, None).expect_err("no rows");
+    let local = load(&path, Some(&Engine::Local)).expect_err("no rows");
+    assert!(
+        rows.contains("no rows") && local.contains("no rows"),
+        "{rows}\n{local}"
+    );
 }
