@@ -58,9 +58,12 @@ pub(crate) struct Aggregates<'a> {
     last: Option<((u32, i64), usize)>,
     /// The last row's day, and its bucket and first hour.
     last_day: Option<(i64, i64, i64)>,
-    /// Per device, 1 + the place of the last aggregate it was counted in (0: none). A
+    /// Per device, 1 + the place of the last aggregate it was counted in (0: none): a
     /// device's rows are in time order, so its aggregates follow one another.
     seen: Vec<usize>,
+    /// The (aggregate, device) pairs counted: a device whose rows alternate between fleets
+    /// comes back to an aggregate it was counted in.
+    counted: rustc_hash::FxHashSet<(usize, u32)>,
 }
 
 /// The UTC date of `day` days since the epoch.
@@ -100,6 +103,7 @@ impl<'a> Aggregates<'a> {
             last: None,
             last_day: None,
             seen: Vec::new(),
+            counted: rustc_hash::FxHashSet::default(),
         }
     }
 
@@ -178,13 +182,15 @@ impl<'a> Aggregates<'a> {
                 place
             }
         };
-        if let Some(d) = device.and_then(|d| usize::try_from(d).ok()) {
+        if let Some((k, d)) = device.and_then(|k| Some((k, usize::try_from(k).ok()?))) {
             if self.seen.len() <= d {
                 self.seen.resize(d + 1, 0);
             }
             if self.seen[d] != place + 1 {
                 self.seen[d] = place + 1;
-                self.acc[place].2.devices += 1;
+                if self.counted.insert((place, k)) {
+                    self.acc[place].2.devices += 1;
+                }
             }
         }
         let acc = &mut self.acc[place].2;

@@ -254,10 +254,11 @@ impl<'f> Checker<'f> {
             } else {
                 intervals[i]
             };
-            if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_INTERVAL) {
+            // Rounded to the millisecond below, an interval must still last one.
+            if !(seconds.is_finite() && seconds * 1000.0 + 0.5 >= 1.0 && seconds <= MAX_INTERVAL) {
                 self.problem(
                     row,
-                    "`interval` must be a number of seconds above zero, a day at most".to_owned(),
+                    "`interval` must be a number of seconds above zero (a millisecond at least), a day at most".to_owned(),
                 );
                 continue;
             }

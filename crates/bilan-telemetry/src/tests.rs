@@ -283,3 +283,28 @@ fn parquet_reads_as_csv_does() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_device_whose_rows_alternate_between_fleets_is_counted_once_per_day() {
+    // gpu-0 moves from fleet a to b and back within the day: fleet a's day has one device.
+    let text = "timestamp,interval,device,fleet,energy,unit\n\
+        2024-03-01T00:00:00Z,3600,gpu-0,a,1,kWh\n\
+        2024-03-01T01:00:00Z,3600,gpu-0,b,1,kWh\n\
+        2024-03-01T02:00:00Z,3600,gpu-0,a,1,kWh\n";
+    let workloads = csv("alternate", text, Aggregate::FleetDay).expect("valid");
+    let devices: Vec<u32> = workloads
+        .iter()
+        .map(|w| w.metered.as_ref().expect("metered").devices)
+        .collect();
+    assert_eq!(devices, [1, 1]);
+}
+
+#[test]
+fn an_interval_under_a_millisecond_is_refused() {
+    let text = "timestamp,interval,device,energy,unit\n2024-03-01T00:00:00Z,0.0004,g,1,kWh\n";
+    let problems = csv("sub-ms", text, Aggregate::FleetDay).expect_err("refused");
+    assert!(
+        problems[0].message.contains("a millisecond at least"),
+        "{problems:?}"
+    );
+}

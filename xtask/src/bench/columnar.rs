@@ -112,19 +112,43 @@ fn csv(
 }
 
 /// The largest relative difference between the numbers of two CSV reports of the same
-/// shape; `None` if they differ otherwise.
+/// shape (`section,indicator,method,key,value,unit`); `None` if they differ otherwise. A
+/// figure is compared with its own size; a divergence's residual, the rounding noise of a
+/// difference of totals, with the largest figure of its indicator.
 fn largest_difference(a: &str, b: &str) -> Option<f64> {
     let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
     if a.len() != b.len() {
         return None;
     }
+    let mut largest_of: std::collections::BTreeMap<&str, f64> = Default::default();
+    for line in &a {
+        let cells: Vec<&str> = line.split(',').collect();
+        if let (Some(indicator), Some(Ok(v))) =
+            (cells.get(1), cells.get(4).map(|v| v.parse::<f64>()))
+        {
+            let m = largest_of.entry(indicator).or_insert(0.0);
+            *m = m.max(v.abs());
+        }
+    }
     let mut largest = 0.0f64;
     for (x, y) in a.iter().zip(&b) {
-        for (p, q) in x.split(',').zip(y.split(',')) {
+        let (cx, cy): (Vec<&str>, Vec<&str>) = (x.split(',').collect(), y.split(',').collect());
+        if cx.len() != cy.len() {
+            return None;
+        }
+        let residual = cx.get(3) == Some(&"residual");
+        for (p, q) in cx.iter().zip(&cy) {
             match (p.parse::<f64>(), q.parse::<f64>()) {
                 (Ok(p), Ok(q)) => {
-                    let scale = p.abs().max(q.abs()).max(1.0);
-                    largest = largest.max((p - q).abs() / scale);
+                    let own = p.abs().max(q.abs());
+                    let scale = if residual {
+                        own.max(largest_of.get(cx[1]).copied().unwrap_or(0.0))
+                    } else {
+                        own
+                    };
+                    if scale > 0.0 {
+                        largest = largest.max((p - q).abs() / scale);
+                    }
                 }
                 _ if p == q => {}
                 _ => return None,
@@ -186,4 +210,19 @@ pub(super) fn measure(
         verdict(close),
     );
     Ok(identical && close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_difference;
+
+    #[test]
+    fn a_residual_is_weighed_against_its_indicator_and_a_figure_against_itself() {
+        let a = "section,indicator,method,key,value,unit\ntotal,gwp,x,,1000000,kg\ndivergence,gwp,x → y,residual,0.00000000005,kg\ntotal,water,x,,0.001,L";
+        let b = "section,indicator,method,key,value,unit\ntotal,gwp,x,,1000000,kg\ndivergence,gwp,x → y,residual,0.00000000007,kg\ntotal,water,x,,0.001000000001,L";
+        let d = largest_difference(a, b).expect("same shape");
+        // The water figure differs by 1e-9 of itself; the residual by 2e-17 of the GWP.
+        assert!((d - 1e-9).abs() < 1e-12, "{d}");
+        assert_eq!(largest_difference(a, "section,indicator\n"), None);
+    }
 }
