@@ -238,3 +238,23 @@ fn telemetry_is_read_without_a_grid_series() {
         assert!((total / (metered * PUE) - 1.0).abs() < 1e-12, "{row}");
     }
 }
+
+#[test]
+fn the_columnar_engines_are_refused_by_a_build_without_them() {
+    // The default build (this one) leaves DataFusion and Ballista out: asking for them is a
+    // usage error that says how to install them, never a silent fall back to the rows.
+    for engine in ["datafusion", "ballista"] {
+        let out = bilan(&["compare", INVENTORY, "--engine", engine]);
+        assert_eq!(out.code, 2, "{engine}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("--features scale") && out.stderr.contains("docs/scale.md"),
+            "{engine}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{engine}: {}", out.stdout);
+    }
+    // `--ballista` belongs to `--engine ballista`.
+    let out = bilan(&["compare", INVENTORY, "--ballista", "df://localhost:50050"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--engine ballista"), "{}", out.stderr);
+}
