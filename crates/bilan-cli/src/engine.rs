@@ -5,15 +5,12 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::Assessment;
-use bilan_core::factor::FactorSet;
 use bilan_core::inventory::Inventory;
-use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
 use bilan_report::assess::SettingStamp;
 use bilan_runner::Origin;
 
 use crate::args::{Common, EngineArg};
-use crate::catalogue::Entry;
+use crate::catalogue::{Entry, Failing};
 use crate::errors::Failure;
 
 /// How a method's error begins when the method is not applicable on the columnar path: a
@@ -96,8 +93,11 @@ impl Engine {
             .into_iter()
             .map(|entry| match entry.origin {
                 Origin::Plugin { .. } => Entry {
-                    method: Arc::new(NotApplicable {
+                    method: Arc::new(Failing {
                         descriptor: entry.method.descriptor().clone(),
+                        error: format!(
+                            "{NOT_APPLICABLE}a compiled plugin cannot run inside the DataFusion plan that sums the telemetry (its arithmetic is machine code the plan cannot hold), so it is not given the plan's aggregates; run it with `--engine rows`"
+                        ),
                     }),
                     origin: entry.origin,
                 },
@@ -136,26 +136,4 @@ fn columnar(common: &Common) -> Result<Engine, Failure> {
 
 fn usage(message: &str) -> Failure {
     Failure::Usage(anyhow::anyhow!("{message}"))
-}
-
-/// A compiled plugin on the columnar path.
-struct NotApplicable {
-    descriptor: Descriptor,
-}
-
-impl Methodology for NotApplicable {
-    fn descriptor(&self) -> &Descriptor {
-        &self.descriptor
-    }
-
-    fn assess(
-        &self,
-        _: &Inventory,
-        _: &FactorSet,
-        _: &Parameters,
-    ) -> Result<Assessment, MethodError> {
-        Err(MethodError::Other(format!(
-            "{NOT_APPLICABLE}a compiled plugin cannot run inside the DataFusion plan that sums the telemetry (its arithmetic is machine code the plan cannot hold), so it is not given the plan's aggregates; run it with `--engine rows`"
-        )))
-    }
 }

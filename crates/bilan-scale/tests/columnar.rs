@@ -181,44 +181,35 @@ fn power_parquet(dir: &Path) -> PathBuf {
     path
 }
 
-fn power_inventory(name: &str) -> PathBuf {
-    let dir = scratch(name);
-    power_parquet(&dir);
-    let text = r#"schema = 1
-
-[system]
-name = "Columnar path test"
-organisation = "Example Labs"
-period = { start = 2024-01-01, end = 2024-02-29 }
-
-[[site]]
-id = "dc"
-region = "FR"
-pue = 1.3
-ownership = "owned"
-
-[[fleet]]
-id = "a"
-model = "nvidia-h100-sxm-80gb"
-count = 1
-site = "dc"
-
-[[fleet]]
-id = "b"
-model = "nvidia-h100-sxm-80gb"
-count = 2
-site = "dc"
-
-[[telemetry]]
-id = "power"
-file = "power.parquet"
-fleet = "a"
-phase = "inference"
-aggregate = "fleet-month"
-"#;
+/// Writes `inventory.toml` in `dir`: one site over January and February 2024, then `rest`
+/// (its fleets and telemetry).
+fn inventory(dir: &Path, rest: &str) -> PathBuf {
+    let text = format!(
+        "schema = 1\n\n[system]\nname = \"Columnar path test\"\norganisation = \"Example Labs\"\n\
+         period = {{ start = 2024-01-01, end = 2024-02-29 }}\n\n\
+         [[site]]\nid = \"dc\"\nregion = \"FR\"\npue = 1.3\nownership = \"owned\"\n\n{rest}"
+    );
     let path = dir.join("inventory.toml");
     std::fs::write(&path, text).expect("inventory");
     path
+}
+
+/// A fleet of `count` devices at the site.
+fn fleet(id: &str, count: u32) -> String {
+    format!(
+        "[[fleet]]\nid = \"{id}\"\nmodel = \"nvidia-h100-sxm-80gb\"\ncount = {count}\nsite = \"dc\"\n\n"
+    )
+}
+
+fn power_inventory(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    power_parquet(&dir);
+    let telemetry = "[[telemetry]]\nid = \"power\"\nfile = \"power.parquet\"\nfleet = \"a\"\n\
+        phase = \"inference\"\naggregate = \"fleet-month\"\n";
+    inventory(
+        &dir,
+        &format!("{}{}{telemetry}", fleet("a", 1), fleet("b", 2)),
+    )
 }
 
 #[test]
@@ -281,36 +272,10 @@ fn an_unreachable_cluster_is_an_error_naming_it() {
 fn csv_inventory(dir: &str, name: &str, csv: &str) -> PathBuf {
     let dir = scratch(dir);
     std::fs::write(dir.join(name), csv).expect("csv");
-    let text = format!(
-        r#"schema = 1
-
-[system]
-name = "Columnar path edge cases"
-organisation = "Example Labs"
-period = {{ start = 2024-01-01, end = 2024-01-31 }}
-
-[[site]]
-id = "dc"
-region = "FR"
-pue = 1.2
-ownership = "owned"
-
-[[fleet]]
-id = "gpus"
-model = "nvidia-h100-sxm-80gb"
-count = 2
-site = "dc"
-
-[[telemetry]]
-id = "t"
-file = "{name}"
-fleet = "gpus"
-phase = "training"
-"#
+    let telemetry = format!(
+        "[[telemetry]]\nid = \"t\"\nfile = \"{name}\"\nfleet = \"gpus\"\nphase = \"training\"\n"
     );
-    let path = dir.join("inventory.toml");
-    std::fs::write(&path, text).expect("inventory");
-    path
+    inventory(&dir, &format!("{}{telemetry}", fleet("gpus", 2)))
 }
 
 #[test]

@@ -54,15 +54,20 @@ fn check_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Vec<Probl
 /// The record batches of a file, in order.
 pub(crate) type Batches = Box<dyn Iterator<Item = Result<RecordBatch, Vec<Problem>>> + Send>;
 
-/// The batches of a CSV (`.csv`) or Parquet (`.parquet`) file.
-pub(crate) fn batches(path: &Path) -> Result<Batches, Vec<Problem>> {
+/// A telemetry file's format, by its extension.
+enum Format {
+    Csv,
+    Parquet,
+}
+
+fn format(path: &Path) -> Result<Format, Vec<Problem>> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {
-        Some("csv") => csv_batches(path),
-        Some("parquet") | Some("pq") => parquet_batches(path),
+        Some("csv") => Ok(Format::Csv),
+        Some("parquet") | Some("pq") => Ok(Format::Parquet),
         _ => Err(vec![Problem::file(format!(
             "`{}`: a telemetry file is CSV (`.csv`) or Parquet (`.parquet`)",
             path.display()
@@ -70,8 +75,44 @@ pub(crate) fn batches(path: &Path) -> Result<Batches, Vec<Problem>> {
     }
 }
 
+/// The batches of a CSV (`.csv`) or Parquet (`.parquet`) file.
+pub(crate) fn batches(path: &Path) -> Result<Batches, Vec<Problem>> {
+    match format(path)? {
+        Format::Csv => csv_batches(path),
+        Format::Parquet => parquet_batches(path),
+    }
+}
+
+/// The schema the file's batches have, its column names checked, read from the CSV header
+/// or the Parquet footer: no row is decoded.
+pub(crate) fn schema(path: &Path) -> Result<Schema, Vec<Problem>> {
+    match format(path)? {
+        Format::Csv => Ok(Schema::new(
+            csv_names(path)?
+                .iter()
+                .map(|n| csv_field(n))
+                .collect::<Vec<_>>(),
+        )),
+        Format::Parquet => {
+            let builder = parquet_builder(path)?;
+            Ok(builder.schema().as_ref().clone())
+        }
+    }
+}
+
+/// A Parquet file's reader builder, its column names checked.
+fn parquet_builder(
+    path: &Path,
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<File>, Vec<Problem>> {
+    let file = File::open(path).map_err(|e| cannot(path, e))?;
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| cannot(path, e))?;
+    check_names(builder.schema().fields().iter().map(|f| f.name().as_str()))?;
+    Ok(builder)
+}
+
 /// The names of a CSV file's columns, checked.
-pub(crate) fn csv_names(path: &Path) -> Result<Vec<String>, Vec<Problem>> {
+fn csv_names(path: &Path) -> Result<Vec<String>, Vec<Problem>> {
     let file = File::open(path).map_err(|e| cannot(path, e))?;
     let mut header = String::new();
     BufReader::new(&file)
@@ -87,7 +128,7 @@ pub(crate) fn csv_names(path: &Path) -> Result<Vec<String>, Vec<Problem>> {
 }
 
 /// The Arrow field of a CSV column: the numbers as 64-bit floats, the rest as text.
-pub(crate) fn csv_field(name: &str) -> Field {
+fn csv_field(name: &str) -> Field {
     let numeric = matches!(name, "interval" | "energy" | "power");
     let kind = if numeric {
         DataType::Float64
@@ -143,11 +184,7 @@ pub(crate) fn pipelined(
 
 /// Reads a Parquet file in batches, as its schema types it.
 fn parquet_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
-    let file = File::open(path).map_err(|e| cannot(path, e))?;
-    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| cannot(path, e))?;
-    check_names(builder.schema().fields().iter().map(|f| f.name().as_str()))?;
-    let reader = builder
+    let reader = parquet_builder(path)?
         .with_batch_size(BATCH)
         .build()
         .map_err(|e| cannot(path, e))?;

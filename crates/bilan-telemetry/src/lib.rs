@@ -122,27 +122,7 @@ pub fn floor(path: &Path) -> Result<(u64, f64), Vec<Problem>> {
 /// numbers as 64-bit floats, the rest as text), a Parquet file's as it types them. Column
 /// names are checked: every one known, none twice.
 pub fn schema(path: &Path) -> Result<arrow_schema::Schema, Vec<Problem>> {
-    match columns::batches(path) {
-        Err(problems) => Err(problems),
-        Ok(_) if is_csv(path) => Ok(arrow_schema::Schema::new(
-            columns::csv_names(path)?
-                .iter()
-                .map(|n| columns::csv_field(n))
-                .collect::<Vec<_>>(),
-        )),
-        Ok(mut batches) => match batches.next() {
-            Some(batch) => Ok(batch?.schema().as_ref().clone()),
-            None => Err(vec![Problem::file(
-                "no rows: a telemetry file needs at least one",
-            )]),
-        },
-    }
-}
-
-fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    columns::schema(path)
 }
 
 /// Reads and checks every row of `path` into `acc`.

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use bilan_core::method::Methodology;
+use bilan_core::assessment::Assessment;
+use bilan_core::factor::FactorSet;
+use bilan_core::inventory::Inventory;
+use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
 use bilan_runner::Origin;
 
 /// One available methodology.
@@ -23,5 +26,27 @@ pub(crate) fn describe(origin: &Origin) -> String {
             sha256,
             plugin,
         } => format!("plugin {plugin} from {path} (sha256 {sha256})"),
+    }
+}
+
+/// A method that always fails with its reason: a plugin that could not be loaded, or one
+/// that is not applicable on the columnar path (`crate::engine`).
+pub(crate) struct Failing {
+    pub(crate) descriptor: Descriptor,
+    pub(crate) error: String,
+}
+
+impl Methodology for Failing {
+    fn descriptor(&self) -> &Descriptor {
+        &self.descriptor
+    }
+
+    fn assess(
+        &self,
+        _: &Inventory,
+        _: &FactorSet,
+        _: &Parameters,
+    ) -> Result<Assessment, MethodError> {
+        Err(MethodError::Other(self.error.clone()))
     }
 }

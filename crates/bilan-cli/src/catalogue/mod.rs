@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use bilan_runner::Origin;
 
-pub(crate) use entry::{Entry, describe};
+pub(crate) use entry::{Entry, Failing, describe};
 pub(crate) use plugins::is_unloaded;
 use sources::Sources;
 

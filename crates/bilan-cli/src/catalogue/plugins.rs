@@ -10,45 +10,21 @@
 use std::sync::Arc;
 
 use anyhow::anyhow;
-use bilan_core::assessment::Assessment;
-use bilan_core::factor::FactorSet;
-use bilan_core::inventory::Inventory;
-use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
+use bilan_core::method::{Descriptor, Methodology as _};
 use bilan_runner::Origin;
 
-use super::entry::{Entry, describe};
+use super::entry::{Entry, Failing, describe};
 use super::sources::{PluginArg, Sources, read_config};
 use crate::errors::Failure;
 
 /// The `plugin` label of the origin of a plugin that could not be loaded.
 const NOT_LOADED: &str = "(not loaded)";
 
-/// A plugin that could not be loaded: a method that always fails with the reason.
-struct Unloaded {
-    descriptor: Descriptor,
-    error: String,
-}
-
-impl Methodology for Unloaded {
-    fn descriptor(&self) -> &Descriptor {
-        &self.descriptor
-    }
-
-    fn assess(
-        &self,
-        _: &Inventory,
-        _: &FactorSet,
-        _: &Parameters,
-    ) -> Result<Assessment, MethodError> {
-        Err(MethodError::Other(self.error.clone()))
-    }
-}
-
 fn unloaded(spec: &PluginArg, error: &bilan_plugin_host::LoadError) -> Entry {
     let path = spec.path.display().to_string();
     let sha256 = bilan_plugin_host::sha256_file(&spec.path).unwrap_or_else(|_| "-".to_owned());
     Entry {
-        method: Arc::new(Unloaded {
+        method: Arc::new(Failing {
             descriptor: Descriptor {
                 id: format!("plugin:{path}"),
                 name: format!("plugin `{path}` (not loaded)"),
