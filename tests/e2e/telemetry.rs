@@ -258,3 +258,109 @@ fn the_columnar_engines_are_refused_by_a_build_without_them() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--engine ballista"), "{}", out.stderr);
 }
+
+/// The telemetry fixture in a scratch directory of its own, its grid series named by its
+/// absolute path: the copy's inventory path.
+fn scratch_copy(name: &str) -> String {
+    edited_fixture("tests/fixtures/telemetry", name, |t| {
+        t.replace(
+            "file = \"../grid-series/january-2024.csv\"",
+            &format!(
+                "file = \"{}\"",
+                root()
+                    .join("tests/fixtures/grid-series/january-2024.csv")
+                    .display()
+            ),
+        )
+    })
+}
+
+#[test]
+fn no_output_overwrites_a_file_the_inventory_reads() {
+    // The telemetry and the grid series are inputs like the inventory: `-o` naming one of
+    // them once replaced the telemetry with the report, exit 0.
+    let path = scratch_copy("output-over-data");
+    let csv = std::path::Path::new(&path).with_file_name("january-2024.csv");
+    let before = std::fs::read(&csv).expect("telemetry");
+    let csv = csv.display().to_string();
+    for command in ["assess", "compare"] {
+        let out = bilan(&[command, &path, "-o", &csv]);
+        assert_eq!(out.code, 2, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("is the inventory's `telemetry[0].file`")
+                && out.stderr.contains("would destroy it"),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(std::fs::read(&csv).expect("telemetry"), before);
+    // The same for the grid series, named another way than the inventory names it.
+    let grid = root().join("tests/fixtures/grid-series/../grid-series/january-2024.csv");
+    let out = bilan(&["compare", &path, "-o", &grid.display().to_string()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`grid-series[0].file`")
+            && out.stderr.contains("the same file by another name"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_stamp_hashes_every_file_the_inventory_reads() {
+    // A report must change its stamp when a file its figures rest on changes, not only when
+    // the inventory does.
+    let path = scratch_copy("stamp");
+    let data_files = |path: &str| -> Vec<(String, String)> {
+        let report = json(&["compare", path, "-f", "json"]);
+        report["stamp"]["data-files"]
+            .as_array()
+            .expect("data-files")
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().expect("path");
+                let name = path.rsplit('/').next().expect("name");
+                let parent = path.rsplit('/').nth(1).expect("directory");
+                (
+                    format!("{parent}/{name}"),
+                    f["sha256"].as_str().expect("sha256").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = data_files(&path);
+    let dir = std::path::Path::new(&path)
+        .parent()
+        .and_then(|d| d.file_name())
+        .and_then(|d| d.to_str())
+        .expect("directory")
+        .to_owned();
+    let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "grid-series/january-2024.csv".to_owned(),
+            format!("{dir}/january-2024.csv")
+        ]
+    );
+    assert!(before.iter().all(|(_, h)| h.len() == 64), "{before:?}");
+    // One watt-hour more in one row: the inventory is the same, the stamp is not.
+    let csv = std::path::Path::new(&path).with_file_name("january-2024.csv");
+    let text = std::fs::read_to_string(&csv).expect("telemetry");
+    let edited = text.replacen(",gpu-0,260.0,Wh", ",gpu-0,261.0,Wh", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&csv, edited).expect("write");
+    let after = data_files(&path);
+    assert_eq!(after[0], before[0]);
+    assert_ne!(after[1].1, before[1].1);
+    // The text report names them too.
+    let out = bilan(&["assess", &path, "-m", "sci"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("data file ")
+            && l.ends_with(&format!("{dir}/january-2024.csv sha256 {}", after[1].1))),
+        "{}",
+        out.stdout
+    );
+}

@@ -5,6 +5,7 @@
 //! Files are compared by identity (device and inode, after symbolic links), not by name, so
 //! a symbolic or a hard link to an input is recognised too.
 
+use std::borrow::Cow;
 use std::io::Read as _;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use crate::errors::Failure;
 
 /// One file the run reads, with what named it (`--factors`, `the inventory`…).
 struct Input {
-    role: &'static str,
+    role: Cow<'static, str>,
     path: PathBuf,
 }
 
@@ -65,13 +66,13 @@ fn source_inputs(sources: &Sources) -> Result<Vec<Input>, Failure> {
     if let Some(config) = &sources.config {
         regular_file("--config", config)?;
         inputs.push(Input {
-            role: "--config",
+            role: "--config".into(),
             path: config.clone(),
         });
         if config.exists() {
             for spec in read_config(config)? {
                 inputs.push(Input {
-                    role: "a plugin of --config",
+                    role: "a plugin of --config".into(),
                     path: spec.path,
                 });
             }
@@ -79,7 +80,7 @@ fn source_inputs(sources: &Sources) -> Result<Vec<Input>, Failure> {
     }
     for spec in &sources.plugins {
         inputs.push(Input {
-            role: "--plugin",
+            role: "--plugin".into(),
             path: spec.path.clone(),
         });
     }
@@ -98,7 +99,7 @@ fn source_inputs(sources: &Sources) -> Result<Vec<Input>, Failure> {
             let path = entry.path();
             if path.extension().is_some_and(|x| x == "toml") {
                 inputs.push(Input {
-                    role: "a file of --methodologies",
+                    role: "a file of --methodologies".into(),
                     path,
                 });
             }
@@ -106,12 +107,12 @@ fn source_inputs(sources: &Sources) -> Result<Vec<Input>, Failure> {
     }
     for file in &sources.method_files {
         inputs.push(Input {
-            role: "--method-file",
+            role: "--method-file".into(),
             path: file.clone(),
         });
     }
     for input in &inputs {
-        regular_file(input.role, &input.path)?;
+        regular_file(&input.role, &input.path)?;
     }
     Ok(inputs)
 }
@@ -125,19 +126,19 @@ pub(crate) fn check_sources(sources: &Sources) -> Result<(), Failure> {
 /// `--output`, if any, is none of them. Called before anything is loaded or written.
 pub(crate) fn check(inventory: &Path, common: &Common) -> Result<(), Failure> {
     let mut inputs = vec![Input {
-        role: "the inventory",
+        role: "the inventory".into(),
         path: inventory.to_path_buf(),
     }];
     inputs.extend(common.factors.iter().map(|p| Input {
-        role: "--factors",
+        role: "--factors".into(),
         path: p.clone(),
     }));
     inputs.extend(common.hardware.iter().map(|p| Input {
-        role: "--hardware",
+        role: "--hardware".into(),
         path: p.clone(),
     }));
     for input in &inputs {
-        regular_file(input.role, &input.path)?;
+        regular_file(&input.role, &input.path)?;
     }
     inputs.extend(source_inputs(&common.sources)?);
     if let Some(output) = &common.output {
@@ -155,8 +156,28 @@ pub(crate) fn output_not_among(
     let inputs: Vec<Input> = paths
         .iter()
         .map(|p| Input {
-            role,
+            role: role.into(),
             path: p.clone(),
+        })
+        .collect();
+    not_an_input(output, &inputs)
+}
+
+/// Refuses an `--output` that is one of the files the inventory names (grid series,
+/// generation profiles, telemetry), which are known once it is read: called then, before
+/// anything is written.
+pub(crate) fn output_not_data(
+    common: &Common,
+    files: &[bilan_io::series::DataFile],
+) -> Result<(), Failure> {
+    let Some(output) = &common.output else {
+        return Ok(());
+    };
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|f| Input {
+            role: format!("the inventory's `{}`", f.key).into(),
+            path: f.path.clone(),
         })
         .collect();
     not_an_input(output, &inputs)

@@ -284,6 +284,7 @@ fn one(
 mod attach;
 
 pub(crate) use attach::attach;
+pub use attach::{DataFile, data_files};
 
 #[cfg(test)]
 mod tests;

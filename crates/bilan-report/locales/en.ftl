@@ -140,6 +140,7 @@ stamp-bilan = bilan { $version }
 stamp-inventory = inventory { $path } sha256 { $sha256 }
 stamp-factor-database = factor database { $version }
 stamp-factor-file = factor file { $path } sha256 { $sha256 }
+stamp-data-file = data file { $path } sha256 { $sha256 }
 stamp-method = method { $id } { $version } ({ $origin })
 stamp-setting = setting { $name } = { $value } (from { $from })
 origin-builtin = built in

@@ -139,6 +139,7 @@ stamp-bilan = bilan { $version }
 stamp-inventory = inventaire { $path } sha256 { $sha256 }
 stamp-factor-database = base de facteurs { $version }
 stamp-factor-file = fichier de facteurs { $path } sha256 { $sha256 }
+stamp-data-file = fichier de données { $path } sha256 { $sha256 }
 stamp-method = méthode { $id } { $version } ({ $origin })
 stamp-setting = réglage { $name } = { $value } (de { $from })
 origin-builtin = intégrée

@@ -27,6 +27,10 @@ pub struct Stamp {
     pub factor_database: String,
     /// Every factor file used (the embedded ones, then the user's) and its SHA-256.
     pub factor_files: Vec<FileStamp>,
+    /// Every file the inventory names (grid series, generation profiles, telemetry), as read
+    /// relative to the inventory's directory, and its SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_files: Vec<FileStamp>,
     /// Methods, with versions and origins.
     pub methods: Vec<MethodStamp>,
     /// Settings loaded from the user's configuration file or `BILAN_*` environment
@@ -60,6 +64,9 @@ impl Stamp {
         ];
         for f in &self.factor_files {
             out.push(file("stamp-factor-file", &f.path, &f.sha256));
+        }
+        for f in &self.data_files {
+            out.push(file("stamp-data-file", &f.path, &f.sha256));
         }
         for m in &self.methods {
             out.push(l.msg(

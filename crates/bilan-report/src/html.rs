@@ -377,6 +377,13 @@ pub(crate) fn stamp_items(out: &mut String, s: &crate::assess::Stamp, l: Lang) {
             file("stamp-factor-file", &f.path, &f.sha256)
         );
     }
+    for f in &s.data_files {
+        let _ = write!(
+            out,
+            "<li>{}</li>",
+            file("stamp-data-file", &f.path, &f.sha256)
+        );
+    }
     for m in &s.methods {
         let origin = crate::assess::origin_text(&m.origin, l);
         let _ = write!(

@@ -298,7 +298,24 @@ impl Session {
         drop(spinner);
         let mut inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
-        let factors = bilan_factors::load(&common.factors)?;
+        // The files the inventory names are inputs like it: no output may overwrite them, and
+        // the stamp hashes them (while the factors load).
+        let data = bilan_io::series::data_files(&file.name, &inv);
+        crate::inputs::output_not_data(common, &data)?;
+        let (data_files, factors) = rayon::join(
+            || {
+                data.iter()
+                    .map(|d| {
+                        Ok(FileStamp {
+                            path: d.path.display().to_string(),
+                            sha256: crate::inputs::sha256_file(&d.path)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, Failure>>()
+            },
+            || bilan_factors::load(&common.factors),
+        );
+        let (data_files, factors) = (data_files?, factors?);
         crate::checks::against_factors(&file, &inv, &factors)?;
         crate::checks::estimate(
             &file,
@@ -344,6 +361,7 @@ impl Session {
             },
             factor_database: factors.version().to_owned(),
             factor_files,
+            data_files,
             methods: methods
                 .iter()
                 .map(|m| MethodStamp {
@@ -435,10 +453,11 @@ pub(crate) fn report_failures(
     Err(Failure::Assessment)
 }
 
-/// One line per method of a plugin in `stamp`, for the text reports whose footer does not
-/// list methods' origins (`assess`, `explain`): a report that used a plugin always names it.
+/// One line per method of a plugin in `stamp`, then one per data file, for the text reports
+/// whose footer does not list methods' origins nor the inventory's files (`assess`,
+/// `explain`): a report that used a plugin, a series or telemetry always names it.
 pub(crate) fn stamp_lines(stamp: &Stamp) -> String {
-    stamp
+    let plugins = stamp
         .methods
         .iter()
         .filter(|m| matches!(m.origin, Origin::Plugin { .. }))
@@ -449,6 +468,10 @@ pub(crate) fn stamp_lines(stamp: &Stamp) -> String {
                 m.version,
                 crate::catalogue::describe(&m.origin)
             )
-        })
-        .collect()
+        });
+    let data = stamp
+        .data_files
+        .iter()
+        .map(|f| format!("data file {} sha256 {}\n", f.path, f.sha256));
+    plugins.chain(data).collect()
 }

@@ -29,12 +29,8 @@ pub(crate) fn attach(
     {
         return Ok(());
     }
-    let dir = Path::new(&file.name)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
     let reader = Reader {
-        dir,
+        dir: dir_of(&file.name),
         locator: Locator::new(file),
     };
     let mut errors = Vec::new();
@@ -152,6 +148,54 @@ fn telemetry(
         }
     }
     inventory.workloads.extend(added);
+}
+
+/// A file an inventory names: a grid series, a generation profile or a telemetry file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataFile {
+    /// The key that names it (`grid-series[0].file`, `instrument[2].profile`,
+    /// `telemetry[0].file`).
+    pub key: String,
+    /// Where it is: the name as written, relative to the inventory's directory.
+    pub path: PathBuf,
+}
+
+/// Every file `inventory`, read from `inventory_name`, names, in the order of its keys:
+/// what its figures rest on besides the inventory itself, so what a report's stamp hashes
+/// and what no output may overwrite.
+pub fn data_files(inventory_name: &str, inventory: &Inventory) -> Vec<DataFile> {
+    let dir = dir_of(inventory_name);
+    let series = inventory
+        .grid_series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("grid-series[{i}].file"), &s.file));
+    let profiles = inventory
+        .instruments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ins)| Some((format!("instrument[{i}].profile"), ins.profile.as_ref()?)));
+    let telemetry = inventory
+        .telemetry
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("telemetry[{i}].file"), &t.file));
+    series
+        .chain(profiles)
+        .chain(telemetry)
+        .map(|(key, name)| DataFile {
+            key,
+            path: dir.join(name),
+        })
+        .collect()
+}
+
+/// The directory the files an inventory names are relative to: the inventory's own.
+fn dir_of(inventory_name: &str) -> PathBuf {
+    Path::new(inventory_name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// `total` to the watt-hour, without trailing zeros.

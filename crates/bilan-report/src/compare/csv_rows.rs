@@ -90,6 +90,9 @@ pub fn write_csv(report: &Report<'_>, out: &mut dyn std::io::Write) -> Result<()
     for f in &st.factor_files {
         w.write_record(["stamp", "", "", "factor-file", &f.path, &f.sha256])?;
     }
+    for f in &st.data_files {
+        w.write_record(["stamp", "", "", "data-file", &f.path, &f.sha256])?;
+    }
     for m in &st.methods {
         let (origin, sha256) = match &m.origin {
             bilan_runner::Origin::Builtin => ("built in".to_owned(), String::new()),

@@ -290,6 +290,9 @@ pub fn render(d: &Disclosure) -> String {
     for f in &st.factor_files {
         let _ = writeln!(out, "- factor file {} sha256 `{}`", f.path, f.sha256);
     }
+    for f in &st.data_files {
+        let _ = writeln!(out, "- data file {} sha256 `{}`", f.path, f.sha256);
+    }
     for m in &st.methods {
         let _ = writeln!(
             out,

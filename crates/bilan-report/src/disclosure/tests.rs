@@ -168,6 +168,7 @@ fn document() -> Disclosure {
             },
             factor_database: "db".to_owned(),
             factor_files: Vec::new(),
+            data_files: Vec::new(),
             methods: Vec::new(),
             settings: Vec::new(),
         },

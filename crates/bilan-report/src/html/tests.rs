@@ -62,6 +62,7 @@ pub(crate) fn stamp() -> Stamp {
         },
         factor_database: "0".to_owned(),
         factor_files: Vec::new(),
+        data_files: Vec::new(),
         methods: Vec::new(),
         settings: Vec::new(),
     }
