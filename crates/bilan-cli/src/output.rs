@@ -330,10 +330,12 @@ pub(crate) fn csv_io(e: csv::Error) -> std::io::Error {
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("bilan-output-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir
+    /// A scratch directory, removed when it is dropped.
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("bilan-output-{name}-"))
+            .tempdir()
+            .expect("temp dir")
     }
 
     fn leftovers(dir: &Path) -> Vec<String> {
@@ -370,7 +372,8 @@ mod tests {
 
     #[test]
     fn a_failed_write_leaves_the_previous_file_untouched_and_no_temporary_file() {
-        let dir = temp_dir("failed");
+        let scratch = temp_dir("failed");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("report.json");
         std::fs::write(&path, "previous report\n").expect("write");
         let e = write_file(&path, |w| {
@@ -407,7 +410,8 @@ mod tests {
 
     #[test]
     fn a_stream_that_fails_half_way_leaves_no_partial_file_and_says_why() {
-        let dir = temp_dir("streamed");
+        let scratch = temp_dir("streamed");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("report.md");
         std::fs::write(&path, "previous report\n").expect("write");
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
@@ -471,7 +475,8 @@ mod tests {
     #[test]
     fn a_written_file_replaces_the_previous_one_and_keeps_its_permissions() {
         use std::os::unix::fs::PermissionsExt as _;
-        let dir = temp_dir("replaced");
+        let scratch = temp_dir("replaced");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("report.md");
         std::fs::write(&path, "old").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
@@ -484,7 +489,8 @@ mod tests {
 
     #[test]
     fn a_symbolic_link_is_written_through_and_a_device_directly() {
-        let dir = temp_dir("link");
+        let scratch = temp_dir("link");
+        let dir = scratch.path().to_path_buf();
         let target = dir.join("target.txt");
         let link = dir.join("link.txt");
         std::fs::write(&target, "old").expect("write");

@@ -18,7 +18,8 @@ fn examples() -> std::path::PathBuf {
 /// `bilan methods` and `bilan compare`, with no rebuild.
 #[test]
 fn a_dropped_methodology_file_shows_up_without_a_rebuild() {
-    let dir = std::env::temp_dir().join(format!("bilan-drop-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-drop-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("methodologies")).expect("temp dir");
     std::fs::write(
         dir.join("methodologies/no-water.toml"),
@@ -71,7 +72,8 @@ indicators = ["gwp"]
 
 #[test]
 fn a_broken_methodology_file_is_an_input_error_with_its_line() {
-    let dir = std::env::temp_dir().join(format!("bilan-broken-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-broken-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("m.toml");
     std::fs::write(&file, "schema = 1\nid = \"x\"\nversion = \"1.0\"\nname = \"x\"\ndescription = \"x\"\nextends = \"ademe-lca@^1\"\n").expect("write");

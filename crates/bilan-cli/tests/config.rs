@@ -44,7 +44,8 @@ fn methods_and_settings(json: &str) -> (Vec<String>, Vec<serde_json::Value>) {
 
 #[test]
 fn the_configuration_gives_default_methods_and_is_stamped_unless_ignored() {
-    let home = std::env::temp_dir().join(format!("bilan-config-{}", std::process::id()));
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-config-{}", std::process::id()));
     std::fs::create_dir_all(home.join("bilan")).expect("temp dir");
     std::fs::write(home.join("bilan/config.toml"), "methods = [\"sci\"]\n").expect("write");
     let xdg = [("XDG_CONFIG_HOME", home.as_path())];
@@ -110,7 +111,8 @@ fn the_configuration_gives_default_methods_and_is_stamped_unless_ignored() {
 
 #[test]
 fn the_configured_language_writes_compare_in_french_unless_the_command_line_says_otherwise() {
-    let home = std::env::temp_dir().join(format!("bilan-config-lang-{}", std::process::id()));
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-config-lang-{}", std::process::id()));
     std::fs::create_dir_all(home.join("bilan")).expect("temp dir");
     std::fs::write(home.join("bilan/config.toml"), "lang = \"fr\"\n").expect("write");
     let xdg = [("XDG_CONFIG_HOME", home.as_path())];

@@ -220,7 +220,8 @@ fn echoed_values_are_clipped() {
 
 #[test]
 fn only_regular_files_are_read() {
-    let dir = std::env::temp_dir().join(format!("bilan-io-hostile-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-io-hostile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let e = SourceFile::read(&dir).expect_err("a directory").to_string();
     assert!(e.contains("is not a regular file"), "{e}");
@@ -252,7 +253,8 @@ fn only_regular_files_are_read() {
 
 #[test]
 fn invalid_utf8_is_located() {
-    let dir = std::env::temp_dir().join(format!("bilan-io-utf8-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-io-utf8-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("inventory.toml");
     std::fs::write(&path, b"schema = 1\n[system]\nname = \"caf\xe9\"\n").expect("written");

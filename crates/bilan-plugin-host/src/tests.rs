@@ -1,11 +1,15 @@
 use super::*;
 
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bilan-host-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
+/// A file named `name` holding `contents`, in a scratch directory removed when the returned
+/// guard is dropped: (guard, path).
+fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("bilan-host-")
+        .tempdir()
+        .expect("temp dir");
+    let path = dir.path().join(name);
     std::fs::write(&path, contents).expect("write");
-    path
+    (dir, path)
 }
 
 #[test]
@@ -32,7 +36,7 @@ fn a_missing_file_is_a_read_error_naming_it() {
 
 #[test]
 fn a_text_file_is_not_a_library() {
-    let path = temp_file("not-a-library.so", b"this is plain text, not ELF\n");
+    let (_dir, path) = temp_file("not-a-library.so", b"this is plain text, not ELF\n");
     let e = load(&path, None).expect_err("not a library");
     let text = e.to_string();
     assert!(matches!(e, LoadError::NotALibrary { .. }), "{e:?}");
@@ -42,7 +46,7 @@ fn a_text_file_is_not_a_library() {
 #[test]
 fn a_pin_is_checked_before_loading() {
     let contents = b"not a library either";
-    let path = temp_file("pinned.so", contents);
+    let (_dir, path) = temp_file("pinned.so", contents);
     let actual = sha256_hex(contents);
     // The right pin gets past the hash, to the loader (which refuses the text file).
     let e = load(&path, Some(&actual.to_uppercase())).expect_err("not a library");
@@ -122,6 +126,6 @@ fn what_is_not_a_regular_file_is_refused_before_it_is_read() {
 #[test]
 fn a_streamed_hash_is_the_hash_of_the_whole_file() {
     let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
-    let path = temp_file("streamed.bin", &contents);
+    let (_dir, path) = temp_file("streamed.bin", &contents);
     assert_eq!(sha256_file(&path).expect("hash"), sha256_hex(&contents));
 }

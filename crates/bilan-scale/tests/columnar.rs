@@ -18,7 +18,8 @@ fn root() -> PathBuf {
 
 /// A scratch directory of this test process.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bilan-scale-{}-{name}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-scale-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).expect("scratch");
     d
 }

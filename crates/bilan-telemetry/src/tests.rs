@@ -1,4 +1,3 @@
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use arrow_array::{Float64Array, RecordBatch, StringArray, TimestampSecondArray};
@@ -7,11 +6,12 @@ use bilan_core::inventory::{Aggregate, Fleet, Phase, Telemetry, Workload};
 
 use super::{MAX_PROBLEMS, read};
 
-/// A scratch directory of this test process.
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bilan-telemetry-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("scratch");
-    d
+/// A scratch directory, removed when it is dropped.
+fn dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("bilan-telemetry-{name}-"))
+        .tempdir()
+        .expect("scratch")
 }
 
 fn fleets() -> Vec<Fleet> {
@@ -37,7 +37,8 @@ fn telemetry(file: &str, aggregate: Aggregate) -> Telemetry {
 }
 
 fn csv(name: &str, text: &str, aggregate: Aggregate) -> Result<Vec<Workload>, Vec<super::Problem>> {
-    let path = dir(name).join("t.csv");
+    let dir = dir(name);
+    let path = dir.path().join("t.csv");
     std::fs::write(&path, text).expect("write");
     read(&path, &telemetry("t.csv", aggregate), &fleets())
 }
@@ -246,14 +247,15 @@ fn parquet_reads_as_csv_does() {
             ],
         )
         .expect("batch");
-        let path = dir(name).join("t.parquet");
+        let dir = dir(name);
+        let path = dir.path().join("t.parquet");
         let file = std::fs::File::create(&path).expect("create");
         let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
         writer.write(&batch).expect("write");
         writer.close().expect("close");
-        path
+        (dir, path)
     };
-    let path = write("parquet", Some("UTC"));
+    let (_dir, path) = write("parquet", Some("UTC"));
     let from_parquet = read(
         &path,
         &telemetry("t.parquet", Aggregate::FleetDay),
@@ -271,7 +273,7 @@ fn parquet_reads_as_csv_does() {
         assert_eq!(ma.hourly.start, mb.hourly.start);
         assert_eq!(ma.hourly.values, mb.hourly.values);
     }
-    let naive = write("parquet-naive", None);
+    let (_naive_dir, naive) = write("parquet-naive", None);
     let problems = read(
         &naive,
         &telemetry("t.parquet", Aggregate::FleetDay),

@@ -4,11 +4,15 @@ use super::*;
 use crate::args::{Cli, Command};
 use clap::Parser as _;
 
-/// A scratch folder holding `bilan/config.toml` with `text`, as `XDG_CONFIG_HOME`.
-fn config_home(name: &str, text: &str) -> PathBuf {
-    let home = std::env::temp_dir().join(format!("bilan-settings-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(home.join("bilan")).expect("temp dir");
-    std::fs::write(home.join("bilan/config.toml"), text).expect("write");
+/// A scratch folder holding `bilan/config.toml` with `text`, as `XDG_CONFIG_HOME`; removed
+/// when it is dropped.
+fn config_home(name: &str, text: &str) -> tempfile::TempDir {
+    let home = tempfile::Builder::new()
+        .prefix(&format!("bilan-settings-{name}-"))
+        .tempdir()
+        .expect("temp dir");
+    std::fs::create_dir_all(home.path().join("bilan")).expect("temp dir");
+    std::fs::write(home.path().join("bilan/config.toml"), text).expect("write");
     home
 }
 
@@ -35,7 +39,7 @@ fn the_file_gives_defaults_under_the_command_line_and_is_stamped() {
         "file",
         "methods = [\"sci\"]\nfactors = [\"site.toml\"]\nmethodologies = [\"/m\"]\nlang = \"fr\"\n",
     );
-    let home_text = home.display().to_string();
+    let home_text = home.path().display().to_string();
     let settings = load(&[("XDG_CONFIG_HOME", &home_text)]).expect("loads");
     let mut plain = common(&["--factors", "mine.toml"]);
     settings.apply(&mut plain);
@@ -50,7 +54,10 @@ fn the_file_gives_defaults_under_the_command_line_and_is_stamped() {
     assert_eq!(plain.methods, ["sci"]);
     assert_eq!(
         plain.factors,
-        [home.join("bilan/site.toml"), PathBuf::from("mine.toml")],
+        [
+            home.path().join("bilan/site.toml"),
+            PathBuf::from("mine.toml")
+        ],
         "the configuration's files first: the command line's win"
     );
     assert_eq!(plain.sources.methodology_dirs, [PathBuf::from("/m")]);
@@ -77,7 +84,7 @@ fn the_file_gives_defaults_under_the_command_line_and_is_stamped() {
 #[test]
 fn the_environment_wins_over_the_file() {
     let home = config_home("env", "methods = [\"sci\"]\n");
-    let home_text = home.display().to_string();
+    let home_text = home.path().display().to_string();
     let settings = load(&[
         ("XDG_CONFIG_HOME", &home_text),
         ("BILAN_METHODS", "ademe-lca, ghg-protocol"),
@@ -91,16 +98,14 @@ fn the_environment_wins_over_the_file() {
 
 #[test]
 fn home_is_the_fallback_and_nothing_is_read_without_either() {
+    // $HOME/.config/bilan/config.toml: point HOME at a folder whose .config is a config home.
+    let parent = tempfile::Builder::new()
+        .prefix("bilan-settings-home-")
+        .tempdir()
+        .expect("temp dir");
     let home = config_home("home", "methods = [\"sci\"]\n");
-    // $HOME/.config/bilan/config.toml: point HOME at a folder whose .config is `home`.
-    let parent = home
-        .parent()
-        .expect("parent")
-        .join(format!("h-{}", std::process::id()));
-    std::fs::create_dir_all(&parent).expect("dir");
-    let _ = std::fs::remove_dir_all(parent.join(".config"));
-    std::fs::rename(&home, parent.join(".config")).expect("move");
-    let parent_text = parent.display().to_string();
+    std::fs::rename(home.path(), parent.path().join(".config")).expect("move");
+    let parent_text = parent.path().display().to_string();
     let settings = load(&[("HOME", &parent_text)]).expect("loads");
     assert!(settings.methods.is_some());
     assert!(load(&[]).expect("loads").methods.is_none());
@@ -118,7 +123,7 @@ fn plugins_unknown_keys_and_languages_are_refused() {
         ("lang", "lang = \"xx\"\n", "not a report language"),
     ] {
         let home = config_home(name, text);
-        let home_text = home.display().to_string();
+        let home_text = home.path().display().to_string();
         let err = match load(&[("XDG_CONFIG_HOME", &home_text)]) {
             Err(Failure::Usage(e)) => e.to_string(),
             Err(Failure::Input(e)) => e.to_string(),
