@@ -47,6 +47,22 @@ fn days() -> BTreeMap<String, (f64, f64)> {
     days
 }
 
+/// The telemetry fixture in a scratch directory of its own, its grid series named by its
+/// absolute path: the copy's inventory path.
+fn scratch_copy(name: &str) -> String {
+    edited_fixture("tests/fixtures/telemetry", name, |t| {
+        t.replace(
+            "file = \"../grid-series/january-2024.csv\"",
+            &format!(
+                "file = \"{}\"",
+                root()
+                    .join("tests/fixtures/grid-series/january-2024.csv")
+                    .display()
+            ),
+        )
+    })
+}
+
 #[test]
 fn each_day_is_a_workload_weighted_by_the_hours_its_energy_was_drawn_in() {
     let out = bilan(&["validate", INVENTORY]);
@@ -109,17 +125,7 @@ fn each_day_is_a_workload_weighted_by_the_hours_its_energy_was_drawn_in() {
 
 #[test]
 fn a_bad_row_is_an_error_naming_the_file_and_the_row() {
-    let path = edited_fixture("tests/fixtures/telemetry", "bad-row", |t| {
-        t.replace(
-            "file = \"../grid-series/january-2024.csv\"",
-            &format!(
-                "file = \"{}\"",
-                root()
-                    .join("tests/fixtures/grid-series/january-2024.csv")
-                    .display()
-            ),
-        )
-    });
+    let path = scratch_copy("bad-row");
     let csv = std::path::Path::new(&path).with_file_name("january-2024.csv");
     let text = std::fs::read_to_string(&csv).expect("telemetry");
     let rows: Vec<String> = text
@@ -257,22 +263,6 @@ fn the_columnar_engines_are_refused_by_a_build_without_them() {
     let out = bilan(&["compare", INVENTORY, "--ballista", "df://localhost:50050"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--engine ballista"), "{}", out.stderr);
-}
-
-/// The telemetry fixture in a scratch directory of its own, its grid series named by its
-/// absolute path: the copy's inventory path.
-fn scratch_copy(name: &str) -> String {
-    edited_fixture("tests/fixtures/telemetry", name, |t| {
-        t.replace(
-            "file = \"../grid-series/january-2024.csv\"",
-            &format!(
-                "file = \"{}\"",
-                root()
-                    .join("tests/fixtures/grid-series/january-2024.csv")
-                    .display()
-            ),
-        )
-    })
 }
 
 #[test]

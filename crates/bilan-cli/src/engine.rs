@@ -13,9 +13,8 @@ use crate::args::{Common, EngineArg};
 use crate::catalogue::{Entry, Failing};
 use crate::errors::Failure;
 
-/// How a method's error begins when the method is not applicable on the columnar path: a
-/// warning, not a failure of the run.
-pub(crate) const NOT_APPLICABLE: &str = "not applicable on the columnar path: ";
+/// How a method's error begins when the method is not applicable on the columnar path.
+const NOT_APPLICABLE: &str = "not applicable on the columnar path: ";
 
 /// The engine `common` asks for, with the reader of telemetry files it stands for.
 pub(crate) struct Engine {
@@ -84,12 +83,22 @@ impl Engine {
     }
 
     /// `methods`, with each compiled plugin made not applicable when telemetry is summed by
-    /// a columnar plan.
-    pub(crate) fn methods(&self, inventory: &Inventory, methods: Vec<Entry>) -> Vec<Entry> {
+    /// a columnar plan; and the ids of those made so, whose errors are warnings, not failures
+    /// of the run.
+    pub(crate) fn methods(
+        &self,
+        inventory: &Inventory,
+        methods: Vec<Entry>,
+    ) -> (Vec<Entry>, Vec<String>) {
         if !self.is_columnar() || inventory.telemetry.is_empty() {
-            return methods;
+            return (methods, Vec::new());
         }
-        methods
+        let not_applicable = methods
+            .iter()
+            .filter(|e| matches!(e.origin, Origin::Plugin { .. }))
+            .map(|e| e.method.descriptor().id.clone())
+            .collect();
+        let methods = methods
             .into_iter()
             .map(|entry| match entry.origin {
                 Origin::Plugin { .. } => Entry {
@@ -103,7 +112,8 @@ impl Engine {
                 },
                 _ => entry,
             })
-            .collect()
+            .collect();
+        (methods, not_applicable)
     }
 }
 

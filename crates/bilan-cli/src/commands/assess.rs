@@ -26,7 +26,8 @@ fn export(
     let assessment = match outcome {
         Outcome::Assessed(a) => a,
         Outcome::Failed { method, error } => {
-            return report_failures(io, &[(method.to_string(), error.clone())]);
+            let failed = session.failed(&method.id, method.to_string(), error.clone());
+            return report_failures(io, &[failed]);
         }
     };
     let source = bilan_interop::export::Source {
@@ -130,10 +131,12 @@ pub(crate) fn assess(
         })?
     };
     timings.phase("render", written, "bytes");
-    let failures: Vec<(String, String)> = outcomes
+    let failures: Vec<_> = outcomes
         .iter()
         .filter_map(|o| match o {
-            Outcome::Failed { method, error } => Some((method.to_string(), error.clone())),
+            Outcome::Failed { method, error } => {
+                Some(session.failed(&method.id, method.to_string(), error.clone()))
+            }
             Outcome::Assessed(_) => None,
         })
         .collect();

@@ -144,13 +144,13 @@ pub(crate) fn compare(
         })?,
     };
     timings.phase("render", written, "bytes");
-    let failures: Vec<(String, String)> = comparison
+    let failures: Vec<_> = comparison
         .methods
         .iter()
         .filter_map(|m| {
             m.error
                 .clone()
-                .map(|e| (format!("{}@{}", m.id, m.version), e))
+                .map(|e| session.failed(&m.id, format!("{}@{}", m.id, m.version), e))
         })
         .collect();
     drop(report);

@@ -40,7 +40,10 @@ pub(crate) fn explain(
         .ok_or_else(|| Failure::Usage(anyhow!("no method selected")))?;
     let a = match outcome.result {
         Ok(a) => a,
-        Err(e) => return report_failures(io, &[(outcome.descriptor.method_ref().to_string(), e)]),
+        Err(e) => {
+            let method = outcome.descriptor.method_ref();
+            return report_failures(io, &[session.failed(&method.id, method.to_string(), e)]);
+        }
     };
     let metered = super::metered::of_figure(
         &session.inventory,

@@ -254,6 +254,9 @@ pub(crate) struct Session {
     /// `--param` values given with a distribution.
     pub(crate) uncertain_params: Vec<UncertainParam>,
     pub(crate) stamp: Stamp,
+    /// The ids of the methods the engine made not applicable (`crate::engine`): their errors
+    /// are warnings.
+    pub(crate) not_applicable: Vec<String>,
 }
 
 impl Session {
@@ -323,7 +326,7 @@ impl Session {
             &common.hardware,
             common.power_model.model(),
         )?;
-        let methods = engine.methods(&inv, methods.with_references(&inv));
+        let (methods, not_applicable) = engine.methods(&inv, methods.with_references(&inv));
         let (params, uncertain_params) = parameters(common, &methods)?;
         crate::checks::warn(&file, &inv, io);
         let mut factor_files: Vec<FileStamp> = bilan_factors::EMBEDDED_FILES
@@ -389,6 +392,7 @@ impl Session {
             params,
             uncertain_params,
             stamp,
+            not_applicable,
         })
     }
 
@@ -429,20 +433,37 @@ impl Session {
     }
 }
 
-pub(crate) fn report_failures(
-    io: &mut Io<'_>,
-    failures: &[(String, String)],
-) -> Result<(), Failure> {
-    let (not_applicable, failures): (Vec<_>, Vec<_>) = failures
-        .iter()
-        .partition(|(_, error)| error.starts_with(crate::engine::NOT_APPLICABLE));
-    for (method, why) in not_applicable {
-        crate::errors::print(io.stderr, &format!("warning: {method}: {why}"));
+/// A method that gave no assessment: who (as the report names it), why, and whether the
+/// engine made it not applicable (a warning) rather than it failing.
+pub(crate) struct Failed {
+    pub(crate) method: String,
+    pub(crate) error: String,
+    pub(crate) not_applicable: bool,
+}
+
+impl Session {
+    /// The failure of the method `id` with `error`, named `method` in the report.
+    pub(crate) fn failed(&self, id: &str, method: String, error: String) -> Failed {
+        Failed {
+            method,
+            error,
+            not_applicable: self.not_applicable.iter().any(|n| n == id),
+        }
+    }
+}
+
+/// Prints each failure on stderr: a not-applicable method as a warning, any other as an
+/// error that fails the run.
+pub(crate) fn report_failures(io: &mut Io<'_>, failures: &[Failed]) -> Result<(), Failure> {
+    let (not_applicable, failures): (Vec<_>, Vec<_>) =
+        failures.iter().partition(|f| f.not_applicable);
+    for f in not_applicable {
+        crate::errors::print(io.stderr, &format!("warning: {}: {}", f.method, f.error));
     }
     if failures.is_empty() {
         return Ok(());
     }
-    for (method, error) in failures {
+    for Failed { method, error, .. } in failures {
         if io.json_errors {
             let line = serde_json::json!({ "kind": "method", "method": method, "message": error });
             crate::errors::print_json(io.stderr, &crate::errors::json_line(&line));

@@ -7,7 +7,7 @@
 use anyhow::anyhow;
 use bilan_runner::systems::{Pairs, SystemRun};
 
-use super::session::{Session, Timings, item_count, report_failures};
+use super::session::{Failed, Session, Timings, item_count, report_failures};
 use crate::args::{CompareCommand, Format};
 use crate::errors::Failure;
 use crate::output::{Io, stream, stream_json};
@@ -72,6 +72,12 @@ pub(crate) fn compare(
         runs.push((outcomes, comparison));
     }
     let names = names(&sessions);
+    // Each system's name with the ids of the methods the engine made not applicable on it.
+    let not_applicable: Vec<(String, &[String])> = names
+        .iter()
+        .cloned()
+        .zip(sessions.iter().map(|s| s.not_applicable.as_slice()))
+        .collect();
     let systems: Vec<SystemRun<'_>> = sessions
         .iter()
         .zip(&runs)
@@ -119,9 +125,15 @@ pub(crate) fn compare(
         })?,
     };
     timings.phase("render", written, "bytes");
-    let failures: Vec<(String, String)> = league
+    let failures: Vec<Failed> = league
         .errors()
-        .map(|f| (format!("{} on {}", f.method, f.system), f.reason.clone()))
+        .map(|f| Failed {
+            method: format!("{} on {}", f.method, f.system),
+            error: f.reason.clone(),
+            not_applicable: not_applicable
+                .iter()
+                .any(|(system, ids)| *system == f.system && ids.contains(&f.method)),
+        })
         .collect();
     report_failures(io, &failures)
 }

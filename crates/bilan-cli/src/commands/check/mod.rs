@@ -174,7 +174,7 @@ pub(crate) fn check(
 
     let mut checked: Vec<Checked> = Vec::new();
     let mut errors: Vec<FileError> = Vec::new();
-    let mut failures: Vec<(String, String)> = Vec::new();
+    let mut failures: Vec<super::session::Failed> = Vec::new();
     let mut skipped = 0usize;
     // For --update: each entry's new text (None: the figure is gone), and the figures of
     // (system, method) pairs the file has none of.
@@ -200,7 +200,8 @@ pub(crate) fn check(
             .collect();
         for o in &outcomes {
             if let Err(e) = &o.result {
-                failures.push((
+                failures.push(session.failed(
+                    &o.descriptor.id,
                     format!("{}: {}", system, o.descriptor.method_ref()),
                     e.clone(),
                 ));

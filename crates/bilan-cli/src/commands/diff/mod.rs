@@ -18,7 +18,7 @@ use bilan_report::assess::FileStamp;
 use bilan_report::diff::{DiffReport, Input, InputKind, MethodDiff};
 use serde_json::Value;
 
-use super::session::{Session, Timings, report_failures};
+use super::session::{Failed, Session, Timings, report_failures};
 use crate::args::{DiffCommand, Format};
 use crate::errors::Failure;
 use crate::output::{Io, emit};
@@ -308,12 +308,14 @@ pub(crate) fn diff(
         inputs.extend(cmd.old_factors.iter().cloned());
         crate::inputs::output_not_among(out, "an input of the diff", &inputs)?;
     }
-    let (old, new) = match (sniff(&cmd.old)?, sniff(&cmd.new)?) {
+    // The ids of the methods the engine made not applicable, on either side.
+    let (old, new, not_applicable) = match (sniff(&cmd.old)?, sniff(&cmd.new)?) {
         (Sniffed::Report(fo, vo, ko), Sniffed::Report(fn_, vn, kn)) => {
             reports_only(&cmd)?;
             (
                 report_side(fo, &vo, ko, &cmd.common.methods)?,
                 report_side(fn_, &vn, kn, &cmd.common.methods)?,
+                Vec::new(),
             )
         }
         (Sniffed::Inventory, Sniffed::Inventory) => {
@@ -333,7 +335,8 @@ pub(crate) fn diff(
                 inventory_side(&new_session, InputKind::Inventory)?,
             );
             timings.phase("assess", 2 * new_session.methods.len(), "assessments");
-            sides
+            let not_applicable = [old_session.not_applicable, new_session.not_applicable].concat();
+            (sides.0, sides.1, not_applicable)
         }
         (o, _) => {
             let what = |inventory: bool| {
@@ -352,6 +355,14 @@ pub(crate) fn diff(
         }
     };
     let (report, failures) = build(old, new);
+    let failures: Vec<Failed> = failures
+        .into_iter()
+        .map(|(method, error)| Failed {
+            not_applicable: not_applicable.contains(&method),
+            method,
+            error,
+        })
+        .collect();
     timings.phase("diff", report.methods.len(), "methods");
     let mut text = match format {
         Format::Json => serde_json::to_string_pretty(&report)
