@@ -213,6 +213,10 @@ pub(crate) struct Common {
     /// Settings applied from the configuration file or the environment, for the stamp.
     #[arg(skip)]
     pub(crate) settings: Vec<bilan_report::assess::SettingStamp>,
+    /// The configuration file read for this run (`$XDG_CONFIG_HOME/bilan/config.toml`…), if
+    /// any: an input like the others, which no output may overwrite.
+    #[arg(skip)]
+    pub(crate) config_file: Option<std::path::PathBuf>,
     /// Methodology to apply (repeatable); default: the configuration's `methods`
     /// (BILAN_METHODS), else every available methodology
     #[arg(long = "method", short = 'm', value_name = "ID")]

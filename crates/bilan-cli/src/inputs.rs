@@ -137,6 +137,10 @@ pub(crate) fn check(inventory: &Path, common: &Common) -> Result<(), Failure> {
         role: "--hardware".into(),
         path: p.clone(),
     }));
+    inputs.extend(common.config_file.iter().map(|p| Input {
+        role: "the configuration file".into(),
+        path: p.clone(),
+    }));
     for input in &inputs {
         regular_file(&input.role, &input.path)?;
     }

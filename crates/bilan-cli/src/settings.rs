@@ -38,6 +38,8 @@ struct File {
 /// The settings that apply, each with where it was read.
 #[derive(Debug, Default)]
 pub(crate) struct Settings {
+    /// The configuration file read, if any.
+    file: Option<PathBuf>,
     methods: Option<(Vec<String>, String)>,
     factors: Option<(Vec<PathBuf>, String)>,
     methodologies: Option<(Vec<PathBuf>, String)>,
@@ -51,6 +53,7 @@ impl Settings {
         let mut settings = Settings::default();
         if let Some(path) = config_path(env).filter(|p| p.is_file()) {
             settings.read_file(&path)?;
+            settings.file = Some(path);
         }
         let var = |name: &str| env(name).filter(|v| !v.is_empty());
         if let Some(v) = var("BILAN_METHODS") {
@@ -108,6 +111,7 @@ impl Settings {
     /// command line names none; factor files and methodology folders before the command
     /// line's (which come later, so they win). What was applied is added to the stamp.
     pub(crate) fn apply(&self, common: &mut Common) {
+        common.config_file.clone_from(&self.file);
         if let Some((ids, from)) = &self.methods
             && common.methods.is_empty()
         {

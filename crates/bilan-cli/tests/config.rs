@@ -161,3 +161,32 @@ fn the_configured_language_writes_compare_in_french_unless_the_command_line_says
     );
     let _ = std::fs::remove_dir_all(&home);
 }
+
+#[test]
+fn no_output_overwrites_the_configuration_it_read() {
+    // The implicit configuration is read like any input: `-o` naming it once replaced it
+    // with the report (exit 0), and the next run failed on a configuration that was a report.
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bilan-config-output-{}", std::process::id()));
+    std::fs::create_dir_all(home.join("bilan")).expect("temp dir");
+    let config = home.join("bilan/config.toml");
+    std::fs::write(&config, "methods = [\"sci\"]\n").expect("write");
+    let output = config.display().to_string();
+    for command in ["assess", "compare", "explain"] {
+        let mut args = vec![command, "examples/llama-3.1.toml", "-o", &output];
+        if command == "explain" {
+            args.extend(["-m", "sci", "--figure", "gwp.total"]);
+        }
+        let (code, _, err) = bilan(&args, &[("XDG_CONFIG_HOME", home.as_path())], &[]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert!(
+            err.contains("is the configuration file") && err.contains("would destroy it"),
+            "{command}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&config).expect("config"),
+            "methods = [\"sci\"]\n",
+            "{command}"
+        );
+    }
+}

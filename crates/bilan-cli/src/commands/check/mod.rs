@@ -103,6 +103,7 @@ pub(crate) fn check(
     let mut inputs = cmd.inventories.clone();
     inputs.extend(cmd.common.factors.iter().cloned());
     inputs.extend(cmd.common.hardware.iter().cloned());
+    inputs.extend(cmd.common.config_file.iter().cloned());
     crate::inputs::output_not_among(&path, "an input", &inputs)?;
 
     let exists = path.exists();
