@@ -48,10 +48,10 @@ fn days() -> BTreeMap<String, (f64, f64)> {
 }
 
 /// The telemetry fixture in a scratch directory of its own, its grid series named by its
-/// absolute path: the copy's inventory path.
-fn scratch_copy(name: &str) -> String {
+/// absolute path, with `edit` applied to its inventory: the copy's inventory path.
+fn scratch_copy(name: &str, edit: impl Fn(String) -> String) -> String {
     edited_fixture("tests/fixtures/telemetry", name, |t| {
-        t.replace(
+        edit(t.replace(
             "file = \"../grid-series/january-2024.csv\"",
             &format!(
                 "file = \"{}\"",
@@ -59,7 +59,7 @@ fn scratch_copy(name: &str) -> String {
                     .join("tests/fixtures/grid-series/january-2024.csv")
                     .display()
             ),
-        )
+        ))
     })
 }
 
@@ -125,7 +125,7 @@ fn each_day_is_a_workload_weighted_by_the_hours_its_energy_was_drawn_in() {
 
 #[test]
 fn a_bad_row_is_an_error_naming_the_file_and_the_row() {
-    let path = scratch_copy("bad-row");
+    let path = scratch_copy("bad-row", |t| t);
     let csv = std::path::Path::new(&path).with_file_name("january-2024.csv");
     let text = std::fs::read_to_string(&csv).expect("telemetry");
     let rows: Vec<String> = text
@@ -269,7 +269,7 @@ fn the_columnar_engines_are_refused_by_a_build_without_them() {
 fn no_output_overwrites_a_file_the_inventory_reads() {
     // The telemetry and the grid series are inputs like the inventory: `-o` naming one of
     // them once replaced the telemetry with the report, exit 0.
-    let path = scratch_copy("output-over-data");
+    let path = scratch_copy("output-over-data", |t| t);
     let csv = std::path::Path::new(&path).with_file_name("january-2024.csv");
     let before = std::fs::read(&csv).expect("telemetry");
     let csv = csv.display().to_string();
@@ -301,7 +301,7 @@ fn no_output_overwrites_a_file_the_inventory_reads() {
 fn the_stamp_hashes_every_file_the_inventory_reads() {
     // A report must change its stamp when a file its figures rest on changes, not only when
     // the inventory does.
-    let path = scratch_copy("stamp");
+    let path = scratch_copy("stamp", |t| t);
     let data_files = |path: &str| -> Vec<(String, String)> {
         let report = json(&["compare", path, "-f", "json"]);
         report["stamp"]["data-files"]
@@ -353,4 +353,50 @@ fn the_stamp_hashes_every_file_the_inventory_reads() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn telemetry_is_checked_like_a_workload_in_every_method_alike() {
+    // Rows outside the reporting period, before the fleet was acquired, or naming more
+    // devices than the fleet has were once summed with exit 0 (and some methods excluded
+    // the period's outliers while others counted them): each is an error naming the
+    // telemetry, the aggregates and their rows, before any method runs.
+    let cases: [(&str, &str, &str, &str); 3] = [
+        (
+            "outside-period",
+            "period = { start = 2024-01-01, end = 2024-01-31 }",
+            "period = { start = 2024-01-01, end = 2024-01-30 }",
+            "has rows outside the reporting period 2024-01-01 to 2024-01-30 (whole days, UTC), in `nvml/gpus/2024-01-31` (rows",
+        ),
+        (
+            "before-acquired",
+            "acquired = 2023-06-01",
+            "acquired = 2024-01-03",
+            "meters fleet `gpus` from 2024-01-01T00:00:00Z, before it was acquired (2024-01-03): `nvml/gpus/2024-01-01` (rows 1 to ",
+        ),
+        (
+            "more-devices",
+            "count = 3",
+            "count = 2",
+            "meters up to 3 devices of fleet `gpus` in one aggregate, but the fleet has 2 (`count`)",
+        ),
+    ];
+    for (name, from, to, expected) in cases {
+        let path = scratch_copy(name, |t| {
+            let edited = t.replacen(from, to, 1);
+            assert_ne!(edited, t, "{name}");
+            edited
+        });
+        for command in ["validate", "compare"] {
+            let out = bilan(&[command, &path]);
+            assert_eq!(out.code, 2, "{name} {command}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("telemetry[0].file: telemetry `nvml` ")
+                    && out.stderr.contains(expected),
+                "{name} {command}: {}",
+                out.stderr
+            );
+            assert!(out.stdout.is_empty(), "{name} {command}: {}", out.stdout);
+        }
+    }
 }

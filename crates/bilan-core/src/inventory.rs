@@ -367,6 +367,23 @@ pub struct Fleet {
     pub provenance: Option<Provenance>,
 }
 
+impl Fleet {
+    /// The last day the fleet is in service (acquired + lifetime, a part day counting
+    /// whole), when both are given.
+    pub fn service_end(&self) -> Option<Date> {
+        let acquired = self.acquired?;
+        let hours = self.lifetime.as_ref()?.to(&crate::units::HOUR).ok()?;
+        if !hours.is_finite() || hours <= 0.0 {
+            return None;
+        }
+        let days = (hours / 24.0).ceil();
+        if days > 1e6 {
+            return None;
+        }
+        acquired.add_days(days as i64 - 1)
+    }
+}
+
 /// The host servers of a fleet.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]

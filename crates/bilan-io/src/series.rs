@@ -282,6 +282,7 @@ fn one(
 }
 
 mod attach;
+mod fit;
 
 pub(crate) use attach::attach;
 pub use attach::{DataFile, data_files};

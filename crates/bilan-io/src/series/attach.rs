@@ -116,6 +116,12 @@ fn telemetry(
         let path = reader.dir.join(&t.file);
         match read(&path, t, &inventory.fleets) {
             Ok(workloads) => {
+                let misfits =
+                    super::fit::problems(t, &workloads, &inventory.fleets, inventory.system.period);
+                if !misfits.is_empty() {
+                    errors.extend(misfits.into_iter().map(|m| reader.at_key(&key, m)));
+                    continue;
+                }
                 for w in workloads {
                     if !ids.insert(w.id.clone()) {
                         errors.push(reader.at_key(

@@ -107,7 +107,7 @@ fn in_service(fleet: &Fleet, period: &Period) -> Option<Days> {
     if let Some(acquired) = fleet.acquired {
         start = start.max(day(acquired));
     }
-    if let Some(last) = super::time::service_end(fleet) {
+    if let Some(last) = fleet.service_end() {
         end = end.min(day(last));
     }
     (end >= start).then_some((start, end))

@@ -5,8 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{Checker, KeyPath};
-use crate::inventory::{Date, Fleet, Inventory, OutsidePeriod, Period};
-use crate::units;
+use crate::inventory::{Fleet, Inventory, OutsidePeriod, Period};
 
 pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     let root = KeyPath::root();
@@ -66,20 +65,6 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     }
 }
 
-/// The last day a fleet is in service (acquired + lifetime), when both are given.
-pub(super) fn service_end(fleet: &Fleet) -> Option<Date> {
-    let acquired = fleet.acquired?;
-    let hours = fleet.lifetime.as_ref()?.to(&units::HOUR).ok()?;
-    if !hours.is_finite() || hours <= 0.0 {
-        return None;
-    }
-    let days = (hours / 24.0).ceil();
-    if days > 1e6 {
-        return None;
-    }
-    acquired.add_days(days as i64 - 1)
-}
-
 fn in_service(c: &mut Checker, path: &KeyPath, workload: &str, period: &Period, fleet: &Fleet) {
     if let Some(acquired) = fleet.acquired
         && period.start < acquired
@@ -92,7 +77,7 @@ fn in_service(c: &mut Checker, path: &KeyPath, workload: &str, period: &Period, 
             ),
         );
     }
-    if let Some(end) = service_end(fleet)
+    if let Some(end) = fleet.service_end()
         && period.end > end
     {
         c.problem(
