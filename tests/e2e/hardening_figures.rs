@@ -390,3 +390,35 @@ fn a_missing_factor_is_reported_alike_by_every_method() {
         assert!(warned, "{method}: {}", a["warnings"]);
     }
 }
+
+#[test]
+fn a_default_wue_given_as_a_parameter_is_graded_a_default() {
+    // `-p default-wue=…` stands in for a WUE the inventory does not give, as the database
+    // default does; its water figure was once graded as disclosed (grade B where the
+    // database default gives C).
+    let inv = scratch(
+        "no-wue.toml",
+        "schema = 1\n[system]\nname = \"q\"\nperiod = { start = 2024-01-01, end = 2024-12-31 }\n\
+         [[site]]\nid = \"dc\"\nregion = \"FR\"\npue = 1.2\nownership = \"owned\"\n\
+         [[workload]]\nid = \"w\"\nphase = \"training\"\nsite = \"dc\"\nenergy = \"1000 kWh\"\n",
+    );
+    for method in ["ademe-lca", "conservative-auditor", "harmonised-ai"] {
+        let share = |params: &[&str]| -> f64 {
+            let mut args = vec!["compare", &inv, "-m", method, "-f", "csv"];
+            args.extend(params);
+            let out = bilan(&args);
+            assert_eq!(out.code, 0, "{method}: {}", out.stderr);
+            let line = out
+                .stdout
+                .lines()
+                .find(|l| l.starts_with(&format!("quality,water,{method},default,")))
+                .unwrap_or_else(|| panic!("{method}: {}", out.stdout));
+            line.split(',').nth(4).expect("share").parse().expect("number")
+        };
+        // The on-site water is most of the water figure at 50 L/kWh: a default share.
+        let database = share(&[]);
+        let parameter = share(&["-p", "default-wue=50 L/kWh"]);
+        assert!(database > 0.0, "{method}: {database}");
+        assert!(parameter > 0.9, "{method}: {parameter}");
+    }
+}

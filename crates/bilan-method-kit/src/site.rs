@@ -468,11 +468,6 @@ pub fn wue(b: &mut Builder, d: Defaults<'_>, site: &Site) -> Result<SiteFigure, 
                 name: param.into(),
                 message: e.to_string(),
             })?;
-        b.assume(
-            param,
-            wording::parameter_default("WUE", param, litres),
-            Some(item.clone()),
-        );
         let id = b.factor(wue_use(
             format!("default:wue:{litres}"),
             litres / 1000.0,
@@ -482,6 +477,13 @@ pub fn wue(b: &mut Builder, d: Defaults<'_>, site: &Site) -> Result<SiteFigure, 
             "default",
             false,
         ));
+        // The assumption cites the factor it makes: that is how the data-quality grade
+        // knows the water figure rests on a default, as it does for a database default.
+        b.assume(
+            param,
+            wording::parameter_default_factor("WUE", param, litres, &id),
+            Some(item.clone()),
+        );
         let term = Term::new(
             "WUE",
             litres,

@@ -67,6 +67,16 @@ pub fn parameter_default(symbol: &str, param: &str, value: impl Display) -> Stri
     format!("{symbol} not given: parameter `{param}` = {value}")
 }
 
+/// [`parameter_default`] for a parameter that stands in as factor `id`, which it cites.
+pub fn parameter_default_factor(
+    symbol: &str,
+    param: &str,
+    value: impl Display,
+    id: &str,
+) -> String {
+    format!("{symbol} not given: parameter `{param}` = {value} (factor `{id}`)")
+}
+
 /// The assumption for a site figure taken from the factor database's default.
 pub fn database_default(symbol: &str, f: &Factor) -> String {
     format!(
