@@ -192,3 +192,52 @@ fn exports_are_written_for_one_method_and_refused_elsewhere() {
         compare.stderr
     );
 }
+
+#[test]
+fn missing_and_impossible_values_are_refused_on_their_line_never_dropped() {
+    let d = dir("refused");
+    // A CodeCarbon run with an empty energy cell, in a file with CRLF line endings.
+    let csv = std::fs::read_to_string(fixture("codecarbon/emissions-3x.csv")).expect("fixture");
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    let column = lines[0]
+        .split(',')
+        .position(|c| c == "energy_consumed")
+        .expect("column");
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[column] = "";
+    lines[2] = cells.join(",");
+    let empty = d.0.join("empty.csv");
+    std::fs::write(&empty, lines.join("\r\n") + "\r\n").expect("write");
+    let out = d.0.join("runs.toml");
+    let run = bilan(&[
+        "import",
+        "codecarbon",
+        &empty.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("empty.csv:3")
+            && run.stderr.contains("column `energy_consumed`: empty"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+
+    // A BoAmps measure that lasted no time.
+    let json = std::fs::read_to_string(fixture("boamps/samples/llm-inference-h100.json"))
+        .expect("fixture");
+    let mut report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    report["measures"][0]["measurementDuration"] = serde_json::json!(0);
+    let zero = d.0.join("zero.json");
+    std::fs::write(&zero, serde_json::to_string_pretty(&report).expect("json")).expect("write");
+    let run = bilan(&["import", "boamps", &zero.display().to_string()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/measures/0/measurementDuration")
+            && run.stderr.contains("a duration of more than zero"),
+        "{}",
+        run.stderr
+    );
+}

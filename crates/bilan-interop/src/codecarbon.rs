@@ -16,6 +16,11 @@
 //! * CodeCarbon's own figures (`emissions`, `emissions_rate`, `energy_consumed`, the grid
 //!   intensity they imply and the PUE) as `[workload.reported]`, the reference the
 //!   `codecarbon` method reproduces.
+//!
+//! Every run is imported or refused, never left out: a row whose `timestamp`, `duration`,
+//! `emissions` or `energy_consumed` is empty (or that stops before it) is missing data, and
+//! is refused like a cell that is not a number, with its file, line and column. Lines are
+//! counted whatever ends them (`\n`, `\r\n` or `\r`).
 
 use std::collections::BTreeMap;
 
@@ -29,6 +34,14 @@ use bilan_units::Quantity;
 
 use crate::draft::{self, Draft};
 use crate::{Import, ImportReport};
+
+mod row;
+
+use row::{A_DATE_TIME, Lines, Row};
+
+/// Columns every file has and every run fills: a file without one is not CodeCarbon's, a
+/// run without one is missing data.
+const REQUIRED: [&str; 4] = ["timestamp", "duration", "emissions", "energy_consumed"];
 
 /// Columns bilan reads.
 const READ: [&str; 20] = [
@@ -110,45 +123,6 @@ const NOT_KEPT: [(&str, &str); 19] = [
     ("energy_consumed", "kept as CodeCarbon's reported energy"),
 ];
 
-/// One row, by column name.
-struct Row<'a> {
-    file: &'a str,
-    line: u64,
-    fields: BTreeMap<&'a str, &'a str>,
-}
-
-impl Row<'_> {
-    fn text(&self, column: &str) -> Option<&str> {
-        self.fields
-            .get(column)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-    }
-
-    fn number(&self, column: &str, errors: &mut Vec<FileError>) -> Option<f64> {
-        let text = self.text(column)?;
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
-            _ => {
-                errors.push(self.error(
-                    column,
-                    format!(
-                        "`{}`: expected a number of zero or more",
-                        bilan_units::text::clip(text)
-                    ),
-                ));
-                None
-            }
-        }
-    }
-
-    fn error(&self, column: &str, message: String) -> FileError {
-        let mut e = FileError::plain(self.file, format!("column `{column}`: {message}"));
-        e.line = usize::try_from(self.line).ok();
-        e
-    }
-}
-
 /// Imports CodeCarbon `emissions.csv` files.
 pub fn import(files: &[SourceFile], catalogue: &Catalogue) -> Result<Import, FileErrors> {
     let mut draft = Draft::new(
@@ -225,7 +199,7 @@ fn read_file(
             return;
         }
     };
-    let missing: Vec<&str> = ["timestamp", "duration", "emissions", "energy_consumed"]
+    let missing: Vec<&str> = REQUIRED
         .into_iter()
         .filter(|c| !header.iter().any(|h| h == c))
         .collect();
@@ -260,19 +234,27 @@ fn read_file(
             ),
         }
     }
+    let mut lines = Lines::new(&file.text);
     for (i, record) in reader.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(i as u64 + 2, |p| p.line());
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(FileError::plain(&file.name, format!("row {}: {e}", i + 2)));
+                let mut error = FileError::plain(&file.name, format!("not a CSV row: {e}"));
+                error.line = e.position().map(|p| lines.of(p.byte()));
+                errors.push(error);
                 continue;
             }
         };
+        let line = record.position().map_or(i + 2, |p| lines.of(p.byte()));
+        if record.len() > header.len() {
+            let mut error = FileError::plain(
+                &file.name,
+                format!("{} fields, the header has {}", record.len(), header.len()),
+            );
+            error.line = Some(line);
+            errors.push(error);
+            continue;
+        }
         if record.len() < header.len() {
             report.lose(
                 &file.name,
@@ -287,16 +269,6 @@ fn read_file(
                         .join(", ")
                 ),
             );
-        } else if record.len() > header.len() {
-            errors.push(FileError::plain(
-                &file.name,
-                format!(
-                    "row {line}: {} fields, the header has {}",
-                    record.len(),
-                    header.len()
-                ),
-            ));
-            continue;
         }
         let row = Row {
             file: &file.name,
@@ -322,34 +294,16 @@ fn workload(
     unmapped: &mut BTreeMap<String, usize>,
 ) -> Option<Workload> {
     let before = errors.len();
-    let duration = row.number("duration", errors);
-    let emissions = row.number("emissions", errors);
+    let duration = row.required_number("duration", errors);
+    let emissions = row.required_number("emissions", errors);
     let rate = row.number("emissions_rate", errors);
-    let cpu = row.number("cpu_energy", errors);
-    let gpu = row.number("gpu_energy", errors);
-    let ram = row.number("ram_energy", errors);
-    let total = row.number("energy_consumed", errors);
+    let cpu = row.written_number("cpu_energy", errors);
+    let gpu = row.written_number("gpu_energy", errors);
+    let ram = row.written_number("ram_energy", errors);
+    let total = row.required_number("energy_consumed", errors);
     let pue = row.number("pue", errors);
     let gpus = row.number("gpu_count", errors);
-    let end = row.text("timestamp").and_then(|t| {
-        let parsed = t.parse::<jiff::civil::DateTime>().or_else(|_| {
-            t.parse::<jiff::Timestamp>()
-                .map(|ts| jiff::tz::Offset::UTC.to_datetime(ts))
-        });
-        match parsed {
-            Ok(dt) => Some(dt),
-            Err(_) => {
-                errors.push(row.error(
-                    "timestamp",
-                    format!(
-                        "`{}`: expected a date and time such as 2026-12-02T09:30:00",
-                        bilan_units::text::clip(t)
-                    ),
-                ));
-                None
-            }
-        }
-    });
+    let end = end_of(row, errors);
     let region = match row.text("country_iso_code") {
         Some(code) => match region_of(code, row.text("region")) {
             Some(r) => Some(r),
@@ -374,7 +328,8 @@ fn workload(
     if errors.len() > before {
         return None;
     }
-    let (end, region, duration, total) = (end?, region?, duration?, total?);
+    // Each of these is `None` only where an error was pushed above.
+    let (end, region, duration, total, emissions) = (end?, region?, duration?, total?, emissions?);
     let start = end
         .checked_sub(jiff::SignedDuration::from_secs_f64(duration))
         .unwrap_or(end);
@@ -500,12 +455,10 @@ fn workload(
             None => *unmapped.entry(model.to_owned()).or_default() += 1,
         }
     }
-    let intensity = (total > 0.0)
-        .then(|| emissions.map(|e| e / total))
-        .flatten();
+    let intensity = (total > 0.0).then(|| emissions / total);
     w.reported = Some(Box::new(Reported {
         tool: tool.clone(),
-        gwp: emissions.and_then(|e| Quantity::parse(&format!("{e} kg")).ok()),
+        gwp: Quantity::parse(&format!("{emissions} kg")).ok(),
         gwp_rate: rate.and_then(|r| Quantity::parse(&format!("{r} kg/s")).ok()),
         energy: kwh(total),
         grid_intensity: intensity.and_then(|i| Quantity::parse(&format!("{i} kg/kWh")).ok()),
@@ -518,6 +471,26 @@ fn workload(
     );
     w.provenance = Some(Box::new(provenance(fields)));
     Some(w)
+}
+
+/// When the run ended: the row's `timestamp`, a civil date and time or an RFC 3339 instant
+/// (read in UTC).
+fn end_of(row: &Row<'_>, errors: &mut Vec<FileError>) -> Option<jiff::civil::DateTime> {
+    let text = row.required("timestamp", A_DATE_TIME, errors)?;
+    let parsed = text.parse::<jiff::civil::DateTime>().or_else(|_| {
+        text.parse::<jiff::Timestamp>()
+            .map(|ts| jiff::tz::Offset::UTC.to_datetime(ts))
+    });
+    match parsed {
+        Ok(end) => Some(end),
+        Err(_) => {
+            errors.push(row.error(
+                "timestamp",
+                format!("`{}`: {A_DATE_TIME}", bilan_units::text::clip(text)),
+            ));
+            None
+        }
+    }
 }
 
 fn kwh(v: f64) -> Option<Quantity> {

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use bilan_core::inventory::{Fleet, Ownership, Phase, Provenance, ProvenanceClass, Reported};
 use bilan_core::region::Region;
 use bilan_hardware::Catalogue;
-use bilan_io::FileError;
 use bilan_units::Quantity;
 use bilan_units::text::clip;
 
@@ -44,13 +43,13 @@ pub fn phase_of(stage: &str) -> Option<Phase> {
     }
 }
 
-/// Maps one report. Problems go to `errors`; what is not kept goes to `report`.
+/// Maps one report whose values passed [`super::check::values`]; what is not kept goes to
+/// `report`.
 pub(super) fn map(
     doc: &mut Doc<'_>,
     catalogue: &Catalogue,
     draft: &mut Draft,
     report: &mut ImportReport,
-    errors: &mut Vec<FileError>,
     ids: &mut BTreeSet<String>,
 ) -> About {
     let file = doc.file;
@@ -86,30 +85,17 @@ pub(super) fn map(
     let site = site(doc, draft, report, &format);
     let fleet = fleet(doc, catalogue, draft, report, &format, &site, &name, ids);
     let (volume, volume_fields) = work::volume(doc, phase, report);
-    // One workload per measure.
+    // Every number read below passed `check::values`.
     let intensity = doc.number("/environment/powerSourceCarbonIntensity");
-    if let Some(i) = intensity.filter(|i| !(i.is_finite() && *i >= 0.0)) {
-        errors.push(located(
-            doc,
-            "/environment/powerSourceCarbonIntensity",
-            format!("`{i}`: expected a carbon intensity of zero or more, in gCO2eq/kWh"),
-        ));
-    }
+    // One workload per measure.
     let measures = doc.len("/measures");
     let base = format!("{}-{}", crate::draft::slug(&name, "task", 40), phase.id());
     for k in 0..measures {
         let at = format!("/measures/{k}");
+        // Required by the schema, and a number of zero or more (`check::values`).
         let Some(energy) = doc.number(&format!("{at}/powerConsumption")) else {
             continue;
         };
-        if !(energy.is_finite() && energy >= 0.0) {
-            errors.push(located(
-                doc,
-                &format!("{at}/powerConsumption"),
-                format!("`{energy}`: expected an energy of zero or more, in kWh"),
-            ));
-            continue;
-        }
         let mut fields = BTreeMap::from([
             (
                 "energy".to_owned(),
@@ -120,25 +106,12 @@ pub(super) fn map(
             ("phase".to_owned(), format!("/task/taskStage = {stage}")),
         ]);
         let duration = doc.number(&format!("{at}/measurementDuration"));
-        let duration = match duration {
-            Some(d) if d.is_finite() && d > 0.0 => {
-                fields.insert(
-                    "duration".to_owned(),
-                    format!("{at}/measurementDuration (s)"),
-                );
-                Some(d)
-            }
-            Some(0.0) => None,
-            Some(d) => {
-                errors.push(located(
-                    doc,
-                    &format!("{at}/measurementDuration"),
-                    format!("`{d}`: expected a duration of zero or more, in seconds"),
-                ));
-                continue;
-            }
-            None => None,
-        };
+        if duration.is_some() {
+            fields.insert(
+                "duration".to_owned(),
+                format!("{at}/measurementDuration (s)"),
+            );
+        }
         let period = doc
             .peek(&format!("{at}/measurementDateTime"))
             .and_then(|v| v.as_str())
@@ -187,7 +160,7 @@ pub(super) fn map(
             w.volume = volume.clone().into();
             fields.extend(volume_fields.clone());
         }
-        if let Some(i) = intensity.filter(|i| i.is_finite() && *i >= 0.0) {
+        if let Some(i) = intensity {
             // The figures are the report's (its publisher states the intensity), not the
             // measuring tool's: the tool named is the report, so that a reference method
             // reproducing that tool's own calculation does not take them for its records.
@@ -367,12 +340,7 @@ fn fleet(
     let mut gpus = Vec::new();
     for i in 0..n {
         let at = format!("/infrastructure/components/{i}");
-        let kind = doc
-            .peek(&format!("{at}/componentType"))
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if kind == "gpu" {
+        if super::check::is_gpu(doc, &at) {
             gpus.push(at);
         } else {
             doc.lose(
@@ -388,13 +356,16 @@ fn fleet(
             .peek(&format!("{at}/componentName"))
             .and_then(|v| v.as_str())
             .unwrap_or("");
-        let count = doc
+        // Required by the schema, and one or more (`check::values`).
+        let Some(count) = doc
             .peek(&format!("{at}/nbComponent"))
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
+            .and_then(serde_json::Value::as_f64)
+        else {
+            continue;
+        };
         match crate::hardware::identify(text, catalogue) {
-            Some((id, _)) if count >= 1 => mapped.push((at.clone(), text.to_owned(), id, count)),
-            _ => {
+            Some((id, _)) => mapped.push((at.clone(), text.to_owned(), id, count)),
+            None => {
                 report.notes.push(format!(
                     "{}: GPU `{}` ({at}) is not a device the hardware catalogue knows with certainty: no fleet, so no embodied impacts (add the device with --hardware, or a fleet by hand)",
                     file.name,
@@ -449,7 +420,7 @@ fn fleet(
     draft.fleet(Fleet {
         id: id.clone(),
         model,
-        count: count as f64,
+        count,
         acquired: None,
         lifetime: None,
         site: site.to_owned(),
@@ -466,16 +437,7 @@ fn fleet(
             ]),
         }),
     });
-    Some((id, count as f64))
-}
-
-fn located(doc: &Doc<'_>, pointer: &str, message: String) -> FileError {
-    FileError::located(
-        doc.file,
-        super::schema::span(&doc.file.text, pointer),
-        pointer.to_owned(),
-        message,
-    )
+    Some((id, count))
 }
 
 /// `base`, or `base-2`, `base-3`… when taken.

@@ -2,7 +2,9 @@
 //!
 //! Each file is first validated against the published BoAmps JSON Schema ([`schema`]);
 //! a report that breaks it is refused with one error per violation, located by its JSON
-//! pointer and line. A valid report then becomes:
+//! pointer and line. The numbers the schema leaves unbounded are checked next (`check.rs`):
+//! a negative energy, intensity or request count, a measure that lasts no time, a GPU
+//! component of no device are refused the same way. A valid report then becomes:
 //!
 //! * one *measured* workload per measure: `powerConsumption` (kWh: CPU, GPU and RAM
 //!   together, BoAmps does not split them) as its `energy`, `measurementDuration` as its
@@ -19,6 +21,7 @@
 //! Every field not kept is listed in the import report with why. `docs/interop/boamps.md`
 //! maps every field, both ways; [`crate::export::boamps`] writes reports.
 
+mod check;
 mod doc;
 pub mod map;
 pub mod schema;
@@ -122,19 +125,19 @@ pub fn import(files: &[SourceFile], catalogue: &Catalogue) -> Result<Import, Fil
             continue;
         }
         let mut doc = doc::Doc::new(file, &value);
-        let before = errors.len();
-        let about = map::map(
+        let invalid = check::values(&doc);
+        if !invalid.is_empty() {
+            errors.extend(invalid);
+            continue;
+        }
+        abouts.push(map::map(
             &mut doc,
             catalogue,
             &mut draft,
             &mut report,
-            &mut errors,
             &mut ids,
-        );
-        if errors.len() == before {
-            doc.rest(&mut report, why);
-        }
-        abouts.push(about);
+        ));
+        doc.rest(&mut report, why);
     }
     if !errors.is_empty() {
         return Err(FileErrors { errors });

@@ -16,11 +16,12 @@ pub(super) fn volume(
 ) -> (Volume, BTreeMap<String, String>) {
     let mut v = Volume::default();
     let mut fields = BTreeMap::new();
+    // A count of zero or more (`check::values`).
     if let Some(r) = doc
         .peek("/task/nbRequest")
         .and_then(serde_json::Value::as_f64)
     {
-        if phase == Phase::Inference && r.is_finite() && r >= 0.0 {
+        if phase == Phase::Inference {
             doc.used("/task/nbRequest");
             v.requests = Some(r);
             fields.insert(
