@@ -186,6 +186,36 @@ fn an_indicator_whose_every_contribution_is_excluded_is_not_computed_never_zero(
 }
 
 #[test]
+fn an_indicator_whose_only_item_is_excluded_whole_is_not_computed_never_zero() {
+    // SCI leaves out a service's provider-allocated emissions whole (no indicator named):
+    // with nothing else in the inventory, its gwp once read "0 kg CO2e (-0 kgCO2e), the sum
+    // of 0 contributions".
+    let path = scratch("short-form.toml", "");
+    let card = root().join("tests/fixtures/interop/model-card/short-form.md");
+    let card = card.display().to_string();
+    let out = bilan(&["import", "model-card", &card, "-o", &path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = bilan(&["compare", &path, "-m", "sci", "-f", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let gwp = json["comparison"]["indicators"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["indicator"] == "gwp"))
+        .expect("gwp");
+    let sci = &gwp["rows"][0];
+    assert!(sci["total"].is_null(), "{sci}");
+    assert_eq!(sci["not-computed"], true, "{sci}");
+    assert!(
+        sci["note"].as_str().is_some_and(
+            |n| n.starts_with("not computed: every contribution to gwp was excluded: service")
+        ),
+        "{sci}"
+    );
+    let out = bilan(&["explain", &path, "-m", "sci", "--figure", "gwp.total"]);
+    assert!(!out.stdout.contains("-0 kgCO2e"), "{}", out.stdout);
+}
+
+#[test]
 fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
     let path = edited(
         "h100.toml",
@@ -413,7 +443,11 @@ fn a_default_wue_given_as_a_parameter_is_graded_a_default() {
                 .lines()
                 .find(|l| l.starts_with(&format!("quality,water,{method},default,")))
                 .unwrap_or_else(|| panic!("{method}: {}", out.stdout));
-            line.split(',').nth(4).expect("share").parse().expect("number")
+            line.split(',')
+                .nth(4)
+                .expect("share")
+                .parse()
+                .expect("number")
         };
         // The on-site water is most of the water figure at 50 L/kWh: a default share.
         let database = share(&[]);

@@ -493,7 +493,15 @@ fn the_misbehaving_fixture_itself_works_when_it_behaves() {
     let (code, json, stderr) =
         compare_json(&["-m", "ademe-lca", "-m", "fixture-ok", "--plugin", &plugin]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(gwp_total(&json, "fixture-ok"), Some(0.0));
+    // It excludes every item: its gwp is not computed, never a 0.
+    assert_eq!(gwp_total(&json, "fixture-ok"), None);
+    let row = json["comparison"]["indicators"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["indicator"] == "gwp"))
+        .and_then(|i| i["rows"].as_array())
+        .and_then(|r| r.iter().find(|r| r["method"] == "fixture-ok"))
+        .expect("the gwp row of fixture-ok");
+    assert_eq!(row["not-computed"], true, "{row}");
 }
 
 #[test]

@@ -84,7 +84,7 @@ impl Assessment {
     }
 
     /// Marks every indicator the method covers but for which every contribution was
-    /// excluded (e.g. no factor exists) as "not computed", with the exclusions' reason: its
+    /// excluded (e.g. no factor exists, or the only item was left out whole) as "not computed", with the exclusions' reason: its
     /// total would otherwise read as a measured 0. Its per-unit results go, and its
     /// disclosures lose their value and say why.
     pub fn mark_not_computed(&mut self) {
@@ -98,10 +98,12 @@ impl Assessment {
             {
                 continue;
             }
+            // An exclusion of a whole item (no indicator) excludes its contribution to every
+            // indicator.
             let mut excluded = self
                 .exclusions
                 .iter()
-                .filter(|e| e.indicator == Some(indicator));
+                .filter(|e| e.indicator.is_none_or(|i| i == indicator));
             let Some(first) = excluded.next() else {
                 continue;
             };
