@@ -464,3 +464,62 @@ fn more_iterations_than_memory_allows_are_refused_before_any_draw() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_spread_beyond_the_range_of_f64_is_refused_by_both_propagations() {
+    // sd² = 1e320 MWh² overflows: propagated, it would be no spread at all, and the
+    // interval that of a certain energy.
+    let wide = edited(
+        "wide.toml",
+        PRODUCT,
+        &[(
+            "energy = { median = \"100 MWh\", gsd = 1.3 }",
+            "energy = { mean = \"100 MWh\", sd = \"1e160 MWh\" }",
+        )],
+    );
+    for mode in ["analytic", "mc"] {
+        let out = bilan(&[
+            "compare",
+            &wide.path,
+            "--factors",
+            PRODUCT_FACTORS,
+            "-m",
+            "ademe-lca",
+            "-f",
+            "csv",
+            "--uncertainty",
+            mode,
+        ]);
+        assert_eq!(out.code, 2, "{mode}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("workload[serve].energy (")
+                && out.stderr.contains("too large to propagate"),
+            "{mode}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{mode}: {}", out.stdout);
+    }
+    // Just within range, the interval is computed, and as wide as the spread.
+    let within = edited(
+        "within.toml",
+        PRODUCT,
+        &[(
+            "energy = { median = \"100 MWh\", gsd = 1.3 }",
+            "energy = { mean = \"100 MWh\", sd = \"1e150 MWh\" }",
+        )],
+    );
+    let v = json(&[
+        "compare",
+        &within.path,
+        "--factors",
+        PRODUCT_FACTORS,
+        "-m",
+        "ademe-lca",
+        "-f",
+        "json",
+        "--uncertainty",
+        "analytic",
+    ]);
+    let high = num(&interval(&v["comparison"]["uncertainty"], "ademe-lca", "gwp.total")["high"]);
+    assert!(high > 1e100 && high.is_finite(), "{high}");
+}

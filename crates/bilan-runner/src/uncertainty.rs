@@ -14,6 +14,11 @@
 //!   random numbers), so the difference between two methods has its own interval; only the
 //!   figures' samples are kept, never a per-iteration trail.
 //!
+//! Every interval reported is finite. An input whose spread is beyond the range of `f64`, or
+//! a figure whose interval or draws leave it, is refused with what overflowed and the input
+//! to blame ([`overflow`]); only a Monte Carlo draw that divides by an input that reached
+//! zero leaves a figure without an interval, with a note.
+//!
 //! What the trail cannot say is held at its nominal value and reported as a note: a term
 //! `derived` from other numbers (e.g. a fleet's reserved device time, the sum of its
 //! workloads' device-hours) does not vary with the inputs it was derived from, and the
@@ -25,6 +30,7 @@ mod draw;
 mod drivers;
 mod inputs;
 mod monte_carlo;
+mod overflow;
 mod plan;
 mod report;
 mod sums;
@@ -115,24 +121,56 @@ pub fn propagate(
         let fit = SAMPLE_BYTES / per_iteration;
         if iterations > fit {
             return Err(format!(
-                "{iterations} Monte Carlo iterations would keep {:.1} GiB of samples ({kept} figures and driver amounts, each sample kept for its percentiles); at most {fit} iterations fit in {} GiB: ask for fewer, or use --uncertainty analytic",
+                "--iterations: {iterations} Monte Carlo iterations would keep {:.1} GiB of samples ({kept} figures and driver amounts, each sample kept for its percentiles); at most {fit} iterations fit in {} GiB: ask for fewer, or use --uncertainty analytic",
                 (iterations as f64 * per_iteration as f64) / (1u64 << 30) as f64,
                 SAMPLE_BYTES >> 30
             ));
         }
     }
+    let m = moments(inputs, &referenced(&plan, &pairs, inputs.list().len()))?;
     let results = match request.mode {
-        Mode::Analytic => analytic::run(&plan, &pairs, inputs),
+        Mode::Analytic => analytic::run(&plan, &pairs, &m),
         Mode::MonteCarlo { iterations, seed } => monte_carlo::run(
             &plan,
             &pairs,
             inputs,
+            &m,
             iterations.max(1),
             seed,
             request.progress,
         ),
-    };
+    }
+    .map_err(|o| o.describe(&plan, &pairs, inputs, &|n| assessed[n].1.method.id.clone()))?;
     Ok(assemble(assessed, inputs, &plan, &pairs, results, request))
+}
+
+/// Whether each of `count` inputs reaches a figure or a driver: cited by a monomial of the
+/// plan or by a class of a pair.
+fn referenced(plan: &plan::Plan, pairs: &[drivers::PairPlan], count: usize) -> Vec<bool> {
+    let mut referenced = vec![false; count];
+    for m in &plan.monomials.list {
+        for &(n, _) in m.iter() {
+            referenced[n as usize] = true;
+        }
+    }
+    for c in pairs.iter().flat_map(|p| &p.classes) {
+        for &(n, _, _) in c.a_inputs.iter().chain(&c.b_inputs) {
+            referenced[n as usize] = true;
+        }
+    }
+    referenced
+}
+
+/// The mean and variance of the log-ratio of every input `referenced` ((0, 0) for the
+/// others, which no figure reads); an input whose spread is beyond the range of `f64` is an
+/// error naming it, never an input held at its nominal value.
+fn moments(inputs: &Inputs, referenced: &[bool]) -> Result<Vec<(f64, f64)>, String> {
+    inputs
+        .list()
+        .iter()
+        .zip(referenced)
+        .map(|(i, &r)| if r { i.ln_moments() } else { Ok((0.0, 0.0)) })
+        .collect()
 }
 
 /// The memory Monte Carlo may spend on samples.
@@ -195,6 +233,13 @@ fn assemble(
     });
     for d in &mut results.differences {
         if d.4.as_ref().is_some_and(|r| !finite(r)) {
+            notes.push(format!(
+                "{} / {} − 1: {} has no interval: in some draws {}'s total is so close to zero that the ratio is beyond the range of 64-bit floating-point numbers",
+                id(d.1),
+                id(d.0),
+                d.2,
+                id(d.0)
+            ));
             d.4 = None;
         }
     }

@@ -190,7 +190,7 @@ pub(crate) fn report(
         progress: Some(&update),
     };
     let report = propagate(&session.inventory, &assessed, &inputs, &request)
-        .map_err(|e| Failure::Usage(anyhow::anyhow!("--iterations: {e}")));
+        .map_err(|e| Failure::Usage(anyhow::anyhow!("{e}")));
     progress.bar.finish_and_clear();
     let report = report?;
     Ok(Some(report))

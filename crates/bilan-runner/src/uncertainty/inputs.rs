@@ -48,6 +48,94 @@ pub struct Input {
     pub assumed: Option<String>,
 }
 
+impl Input {
+    /// Mean and variance of the logarithm of the input's ratio to its nominal value
+    /// ([`Distribution::ln_moments`]), or why they cannot be propagated.
+    ///
+    /// [`Distribution::ln_moments`] answers `(0, 0)`, no spread, where the moments it computes
+    /// in the value's unit leave the range of `f64`: the propagation would then hold the
+    /// input at its nominal value and give the interval of a certain input. So a `(0, 0)` is
+    /// computed again on the ratio itself (the distribution scaled to a nominal value of ±1),
+    /// which keeps a large value with a modest spread within range, and is refused with the
+    /// input's key where the ratio's own moments overflow. A `(0, 0)` is genuine only for a
+    /// spread too narrow to register (a relative width far below 1, whose variance
+    /// underflows): a finite variance of a ratio wider than 1 is never 0.
+    pub(super) fn ln_moments(&self) -> Result<(f64, f64), String> {
+        let d = self.distribution;
+        let direct = d.ln_moments(self.nominal);
+        // A lognormal's moments are its σ², bounded by the largest GSD accepted; no spread
+        // is accepted around zero.
+        let settled = matches!(d, Distribution::Lognormal { .. }) || self.nominal == 0.0;
+        let (mean, variance) = if direct != (0.0, 0.0) || settled {
+            direct
+        } else {
+            let ratio = d.scaled(1.0 / self.nominal.abs());
+            let moments = ratio.ln_moments(self.nominal.signum());
+            if moments == (0.0, 0.0) && relative_width(&ratio) > 1.0 {
+                return Err(self.too_wide());
+            }
+            moments
+        };
+        if mean.is_finite() && variance.is_finite() {
+            Ok((mean, variance))
+        } else {
+            Err(self.too_wide())
+        }
+    }
+
+    /// Why the input's spread cannot be propagated.
+    fn too_wide(&self) -> String {
+        format!(
+            "{}: its spread is too large to propagate: the variance of its ratio to its value \
+             is beyond the range of 64-bit floating-point numbers; give a narrower distribution",
+            self.described()
+        )
+    }
+
+    /// The input's key, value and spread, as an error names them: numbers of any size to
+    /// five significant digits (`workload[w].energy (100 kWh, sd 1e160 kWh)`).
+    pub(super) fn described(&self) -> String {
+        let q = |x: f64| format!("{} {}", short(x), self.unit);
+        let spread = match self.distribution {
+            Distribution::Normal { sd } => format!("sd {}", q(sd)),
+            Distribution::Lognormal { gsd } => format!("GSD {}", short(gsd)),
+            Distribution::Triangular { min, max } => {
+                format!("triangular from {} to {}", q(min), q(max))
+            }
+            Distribution::Uniform { min, max } => format!("uniform from {} to {}", q(min), q(max)),
+        };
+        format!("{} ({}, {spread})", self.key, q(self.nominal))
+    }
+}
+
+/// `x` to five significant digits, in scientific notation beyond [10⁻⁴, 10⁹).
+fn short(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e9).contains(&x.abs()) {
+        let digits = 4 - x.abs().log10().floor() as i32;
+        let scale = 10f64.powi(digits.max(0));
+        format!("{}", (x * scale).round() / scale)
+    } else {
+        let text = format!("{x:.4e}");
+        match text.split_once('e') {
+            Some((mantissa, exponent)) if mantissa.contains('.') => {
+                let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+                format!("{mantissa}e{exponent}")
+            }
+            _ => text,
+        }
+    }
+}
+
+/// The width of the distribution of a ratio to a nominal value of ±1: a normal's sd, a
+/// range's max − min, a lognormal's GSD − 1.
+fn relative_width(ratio: &Distribution) -> f64 {
+    match *ratio {
+        Distribution::Normal { sd } => sd,
+        Distribution::Triangular { min, max } | Distribution::Uniform { min, max } => max - min,
+        Distribution::Lognormal { gsd } => gsd - 1.0,
+    }
+}
+
 /// The uncertain inputs of a run, by key.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {

@@ -264,6 +264,10 @@ pub(super) const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// The interval of a sample (sorted in place): type-7 percentiles (linear interpolation
 /// between order statistics, as numpy's default).
+///
+/// A sample within the range of `f64` has an interval within it: where a sum or a
+/// difference of draws overflows, the mean and the percentiles are computed again on
+/// scaled draws. A draw that is not finite gives an interval that is not finite.
 pub(super) fn sample_interval(sample: &mut [f64]) -> Interval {
     sample.sort_unstable_by(f64::total_cmp);
     let n = sample.len();
@@ -274,12 +278,23 @@ pub(super) fn sample_interval(sample: &mut [f64]) -> Interval {
         let h = (n - 1) as f64 * q;
         let lo = h.floor() as usize;
         let hi = (lo + 1).min(n - 1);
-        sample[lo] + (h - lo as f64) * (sample[hi] - sample[lo])
+        let (a, b, w) = (sample[lo], sample[hi], h - lo as f64);
+        let x = a + w * (b - a);
+        if x.is_finite() || !(a.is_finite() && b.is_finite()) {
+            x
+        } else {
+            a * (1.0 - w) + b * w
+        }
     };
     let mean = if n == 0 {
         0.0
     } else {
-        sample.iter().sum::<f64>() / n as f64
+        let mean = sample.iter().sum::<f64>() / n as f64;
+        if mean.is_finite() || sample.iter().any(|x| !x.is_finite()) {
+            mean
+        } else {
+            sample.iter().map(|x| x / n as f64).sum()
+        }
     };
     Interval {
         mean,
@@ -318,14 +333,44 @@ pub(super) fn histogram(sorted: &[f64], bins: usize) -> (f64, f64, Vec<u32>) {
         return (0.0, 0.0, Vec::new());
     };
     let mut counts = vec![0u32; bins];
-    let width = (high - low) / bins as f64;
+    // Where the span of a sample within range overflows, the draws are binned halved:
+    // halving is exact, and the span of the halves is within range.
+    let s = if (high - low).is_finite() { 1.0 } else { 0.5 };
+    let width = (high * s - low * s) / bins as f64;
     for &x in sorted {
         let b = if width > 0.0 {
-            (((x - low) / width) as usize).min(bins - 1)
+            (((x * s - low * s) / width) as usize).min(bins - 1)
         } else {
             0
         };
         counts[b] += 1;
     }
     (low, high, counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sample_within_range_has_an_interval_within_range() {
+        // Σ overflows, the mean does not; b − a overflows, the interpolation does not.
+        let mut sample = [f64::MAX, f64::MAX, -f64::MAX, f64::MAX];
+        let i = sample_interval(&mut sample);
+        for x in [i.mean, i.median, i.low, i.high, i.p95] {
+            assert!(x.is_finite(), "{i:?}");
+        }
+        assert!((i.mean / (f64::MAX / 2.0) - 1.0).abs() < 1e-12, "{i:?}");
+        // An infinite draw is never averaged away.
+        let mut sample = [1.0, f64::INFINITY];
+        assert!(!sample_interval(&mut sample).mean.is_finite());
+    }
+
+    #[test]
+    fn a_histogram_spanning_the_range_of_f64_spreads_its_draws() {
+        let sorted = [-f64::MAX, -f64::MAX / 2.0, 0.0, f64::MAX / 2.0, f64::MAX];
+        let (low, high, counts) = histogram(&sorted, 4);
+        assert_eq!((low, high), (-f64::MAX, f64::MAX));
+        assert_eq!(counts, [1, 1, 1, 2]);
+    }
 }
