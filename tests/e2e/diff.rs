@@ -441,3 +441,131 @@ fn malformed_or_mismatched_inputs_exit_2_with_a_located_error() {
         out.stderr
     );
 }
+
+/// `OLD`'s report (`assess` or `compare`) in `d`, and its JSON.
+fn report_of(d: &Path, command: &str) -> (String, Value) {
+    let path = d.join(format!("old-{command}.json"));
+    let old = arg(&d.join("old.toml"));
+    let out = bilan(&[command, &old, "-f", "json", "-o", &arg(&path)]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&path).expect("read");
+    (arg(&path), serde_json::from_str(&text).expect("JSON"))
+}
+
+#[test]
+fn a_malformed_json_report_is_a_json_error_with_its_line_and_column() {
+    let d = dir("malformed-json");
+    let (good, v) = report_of(&d, "assess");
+    let text = serde_json::to_string_pretty(&v).expect("JSON");
+    let total = v["methods"][0]["results"][0]["total"].to_string();
+    let cases = [
+        (
+            "truncated.json",
+            text[..text.len() / 2].to_owned(),
+            "EOF while parsing",
+        ),
+        (
+            "huge.json",
+            text.replacen(&total, "1e400", 1),
+            "number out of range",
+        ),
+        // Not named .json, but JSON by its first character.
+        (
+            "truncated.txt",
+            format!("  {}", &text[..100]),
+            "EOF while parsing",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let bad = write(&d, name, &text);
+        let out = run(&[&good, &arg(&bad)]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        for part in [&format!("{name}:"), "not valid JSON (column ", says] {
+            assert!(
+                out.stderr.contains(part),
+                "{name}: {part} in {}",
+                out.stderr
+            );
+        }
+        assert!(
+            !out.stderr.contains("an inventory"),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_report_whose_stated_totals_are_not_its_contributions_is_refused() {
+    let d = dir("inconsistent");
+    let (good, v) = report_of(&d, "assess");
+    let (good_compare, c) = report_of(&d, "compare");
+    // Edit → (key path, what the error says).
+    type Edit = fn(&mut Value);
+    let cases: [(&str, &Value, Edit, &str, &str); 5] = [
+        (
+            "negative.json",
+            &v,
+            |v| v["methods"][0]["results"][0]["total"] = Value::from(-5),
+            "methods[0].results[0].total",
+            "is not the sum of the method's contributions",
+        ),
+        (
+            "null.json",
+            &v,
+            |v| v["methods"][0]["results"][0]["total"] = Value::Null,
+            "methods[0].results[0].total",
+            "expected the total as a number",
+        ),
+        (
+            "string.json",
+            &v,
+            |v| v["methods"][0]["results"][0]["total"] = Value::from("12"),
+            "methods[0].results[0].total",
+            "expected a number, found a string",
+        ),
+        (
+            "phase.json",
+            &v,
+            |v| v["methods"][0]["results"][0]["by-phase"]["training"] = Value::from(1),
+            "methods[0].results[0].by-phase.training",
+            "is not the sum of the method's contributions",
+        ),
+        (
+            "compare.json",
+            &c,
+            |c| c["comparison"]["indicators"][0]["rows"][0]["total"] = Value::from(42),
+            "comparison.indicators[0].rows[0].total",
+            "is not the sum of the method's contributions",
+        ),
+    ];
+    for (name, report, edit, key, says) in cases {
+        let mut edited = report.clone();
+        edit(&mut edited);
+        let method = match edited.get("methods") {
+            Some(m) => m[0]["method"]["id"].clone(),
+            None => edited["comparison"]["indicators"][0]["rows"][0]["method"].clone(),
+        };
+        let text = serde_json::to_string_pretty(&edited).expect("JSON");
+        let bad = arg(&write(&d, name, &text));
+        let old = if edited.get("methods").is_some() {
+            &good
+        } else {
+            &good_compare
+        };
+        let out = run(&[old, &bad]);
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        let method = format!("method `{}`, gwp", method.as_str().expect("an id"));
+        for part in [name, key, &method, says] {
+            assert!(
+                out.stderr.contains(part),
+                "{name}: {part} in {}",
+                out.stderr
+            );
+        }
+        assert!(out.stdout.is_empty(), "{name}: {}", out.stdout);
+    }
+    // Unedited, the same reports are consistent.
+    let v = json(&[&good, &good]);
+    assert_eq!(v["changed"], false, "{v}");
+}

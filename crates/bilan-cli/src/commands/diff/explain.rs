@@ -275,7 +275,7 @@ fn parts(old: &BTreeMap<String, f64>, new: &BTreeMap<String, f64>) -> Vec<PartCh
         .collect()
 }
 
-fn phase_totals(a: &Assessment, indicator: Indicator) -> BTreeMap<String, f64> {
+pub(super) fn phase_totals(a: &Assessment, indicator: Indicator) -> BTreeMap<String, f64> {
     if !a.covers(indicator) {
         return BTreeMap::new();
     }

@@ -4,9 +4,10 @@
 //! Inventories are assessed here: NEW with `--factors` and `-p`, OLD with `--old-factors`
 //! and every method's default parameters; both with the same `-m`, `--hardware`,
 //! `--power-model` and method sources. Reports are read back into the assessments they
-//! carry.
+//! carry, whose stated totals must be the sums of their contributions ([`stated`]).
 
 mod explain;
+mod stated;
 
 use std::path::Path;
 
@@ -43,16 +44,18 @@ enum Sniffed {
     Report(SourceFile, Value, InputKind),
 }
 
+/// A report is a JSON file with the keys of one; any other file is an inventory. A file
+/// that reads as JSON (a `.json` extension, or `{` first) but does not parse is an error
+/// here, with its line and column: read as an inventory, it would be refused as the
+/// wrong kind of input, not as the malformed JSON it is.
 fn sniff(path: &Path) -> Result<Sniffed, Failure> {
     crate::inputs::regular_file("a diff input", path)?;
-    if path.extension().is_none_or(|e| e != "json") {
+    let by_extension = path.extension().is_some_and(|e| e == "json");
+    if !by_extension && !starts_with_brace(path)? {
         return Ok(Sniffed::Inventory);
     }
     let file = SourceFile::read(path)?;
-    // A file that is not JSON at all is left to the inventory reader, whose error is located.
-    let Ok(value) = serde_json::from_str::<Value>(&file.text) else {
-        return Ok(Sniffed::Inventory);
-    };
+    let value = serde_json::from_str::<Value>(&file.text).map_err(|e| json_error(&file, &e))?;
     let has = |k: &str| value.get(k).is_some();
     let kind = if has("stamp") && has("comparison") && has("assessments") {
         InputKind::CompareReport
@@ -62,6 +65,41 @@ fn sniff(path: &Path) -> Result<Sniffed, Failure> {
         return Ok(Sniffed::Inventory);
     };
     Ok(Sniffed::Report(file, value, kind))
+}
+
+/// Whether the first character of `path` other than white space is `{`, which no TOML
+/// document starts with. Reads no further than that character.
+fn starts_with_brace(path: &Path) -> Result<bool, Failure> {
+    use std::io::Read as _;
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| Failure::Input(FileError::io(&name, &e).into());
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut buffer = [0u8; 4096];
+    loop {
+        let n = file.read(&mut buffer).map_err(io)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if let Some(b) = buffer[..n].iter().find(|b| !b.is_ascii_whitespace()) {
+            return Ok(*b == b'{');
+        }
+    }
+}
+
+/// A file read as JSON that does not parse (a syntax error, a number out of range): what
+/// serde_json says, with the line and the column.
+fn json_error(file: &SourceFile, e: &serde_json::Error) -> Failure {
+    let message = e.to_string();
+    // serde_json ends its message with the position, which the error gives apart.
+    let message = message
+        .rfind(" at line ")
+        .map_or(message.as_str(), |at| &message[..at]);
+    let mut error = FileError::plain(
+        &file.name,
+        format!("not valid JSON (column {}): {message}", e.column()),
+    );
+    error.line = Some(e.line());
+    Failure::Input(error.into())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -121,6 +159,7 @@ fn report_side(
             for (n, v) in list.iter().enumerate() {
                 let a = assessment(&file, &format!("assessments[{n}]"), v)?;
                 if wanted(&a.method.id) {
+                    stated::compare_rows(&file, value, &a)?;
                     runs.push(Run {
                         descriptor: bare_descriptor(&a),
                         result: Ok(a),
@@ -147,6 +186,7 @@ fn report_side(
                 if let Some(v) = m.get("assessment") {
                     let a = assessment(&file, &format!("methods[{n}].assessment"), v)?;
                     if wanted(&a.method.id) {
+                        stated::assess_results(&file, n, m, &a)?;
                         runs.push(Run {
                             descriptor: bare_descriptor(&a),
                             result: Ok(a),
@@ -306,6 +346,7 @@ pub(crate) fn diff(
     if let Some(out) = &cmd.common.output {
         let mut inputs = vec![cmd.old.clone(), cmd.new.clone()];
         inputs.extend(cmd.old_factors.iter().cloned());
+        inputs.extend(cmd.common.config_file.iter().cloned());
         crate::inputs::output_not_among(out, "an input of the diff", &inputs)?;
     }
     // The ids of the methods the engine made not applicable, on either side.
@@ -452,4 +493,33 @@ fn build(old: Side, new: Side) -> (DiffReport, Vec<(String, String)>) {
         only_new,
     };
     (report, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        let file = SourceFile {
+            name: "r.json".to_owned(),
+            text: text.to_owned(),
+        };
+        let e = serde_json::from_str::<Value>(text).expect_err("not JSON");
+        match json_error(&file, &e) {
+            Failure::Input(e) => e.to_string(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_named_with_its_line_and_column() {
+        assert_eq!(
+            error_of("{\n  \"a\": [1,\n"),
+            "r.json:3: not valid JSON (column 0): EOF while parsing a value"
+        );
+        assert_eq!(
+            error_of("{\"total\": 1e400}"),
+            "r.json:1: not valid JSON (column 15): number out of range"
+        );
+    }
 }
