@@ -186,13 +186,7 @@ pub(super) fn run(
                     for &n in cands {
                         let x = &ratios[n * sub..(n + 1) * sub];
                         if let Some(m) = m.next() {
-                            for (x, y) in x.iter().zip(y) {
-                                m[0] += x;
-                                m[1] += y;
-                                m[2] += x * x;
-                                m[3] += y * y;
-                                m[4] += x * y;
-                            }
+                            accumulate(m, x, y);
                         }
                     }
                 }
@@ -410,6 +404,18 @@ fn squared_correlation(m: [f64; 5], count: f64) -> Option<f64> {
     r2.is_finite().then(|| r2.clamp(0.0, 1.0))
 }
 
+/// Adds the draws `x` of an input and `y` of a figure to the sums a correlation is
+/// measured from: Σx, Σy, Σx², Σy², Σxy.
+fn accumulate(m: &mut [f64; 5], x: &[f64], y: &[f64]) {
+    for (x, y) in x.iter().zip(y) {
+        m[0] += x;
+        m[1] += y;
+        m[2] += x * x;
+        m[3] += y * y;
+        m[4] += x * y;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,13 +425,7 @@ mod tests {
         // y = 2x over x = 1, 2, 3: fully correlated.
         let sums = |x: &[f64], y: &[f64]| {
             let mut m = [0.0; 5];
-            for (x, y) in x.iter().zip(y) {
-                m[0] += x;
-                m[1] += y;
-                m[2] += x * x;
-                m[3] += y * y;
-                m[4] += x * y;
-            }
+            accumulate(&mut m, x, y);
             m
         };
         let r2 = squared_correlation(sums(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]), 3.0);
