@@ -456,3 +456,53 @@ fn a_default_wue_given_as_a_parameter_is_graded_a_default() {
         assert!(parameter > 0.9, "{method}: {parameter}");
     }
 }
+
+#[test]
+fn explain_refuses_a_figure_that_names_nothing_even_where_the_indicator_is_not_computed() {
+    // llama-2 under ademe-lca: adpe is not computed, and sci does not cover water. A unit,
+    // item or disclosure that does not exist was once "not computed" or "not covered", exit 0.
+    for (method, figure, expected) in [
+        (
+            "ademe-lca",
+            "adpe.unit.no-such-unit",
+            "the inventory has no functional unit `no-such-unit` (its functional units: training-run-7b,",
+        ),
+        ("sci", "water.unit.bogus", "no functional unit `bogus`"),
+        (
+            "sci",
+            "water.item.nothing",
+            "the inventory has no item `nothing`",
+        ),
+        (
+            "ademe-lca",
+            "adpe.disclosure.nothing",
+            "has no disclosure `nothing`",
+        ),
+    ] {
+        let out = bilan(&[
+            "explain",
+            "examples/llama-2.toml",
+            "-m",
+            method,
+            "--figure",
+            figure,
+        ]);
+        assert_eq!(out.code, 2, "{figure}: {}", out.stderr);
+        assert!(out.stderr.contains(expected), "{figure}: {}", out.stderr);
+    }
+    // What exists still explains as not covered.
+    let out = bilan(&[
+        "explain",
+        "examples/llama-2.toml",
+        "-m",
+        "sci",
+        "--figure",
+        "water.total",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("not covered by this method"),
+        "{}",
+        out.stdout
+    );
+}

@@ -45,6 +45,8 @@ pub(crate) fn explain(
             return report_failures(io, &[session.failed(&method.id, method.to_string(), e)]);
         }
     };
+    names_something(&path, &session.inventory, &a)
+        .map_err(|e| Failure::Usage(anyhow!("--figure: {e}")))?;
     let metered = super::metered::of_figure(
         &session.inventory,
         Path::new(&session.file.name),
@@ -123,4 +125,51 @@ pub(crate) fn explain(
         }
     };
     emit(io, cmd.common.output.as_deref(), &text, cmd.common.format)
+}
+
+/// Refuses a figure whose selector names an item, a functional unit or a disclosure that does
+/// not exist, whether or not the method computes its indicator: a figure that is not there is
+/// an error, never "not computed" or "not covered". (A stage, phase, aspect or category is
+/// part of the grammar; one that selects nothing is refused once the figure is computed.)
+fn names_something(
+    path: &FigurePath,
+    inventory: &bilan_core::Inventory,
+    a: &bilan_core::assessment::Assessment,
+) -> Result<(), String> {
+    use bilan_core::figure::Selector;
+    use bilan_core::item::ItemKind;
+    let known = |names: Vec<&str>| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    match &path.selector {
+        Selector::Item(id) | Selector::ItemAspect(id, _)
+            if !ItemKind::ALL
+                .into_iter()
+                .any(|k| inventory.ids(k).any(|x| x == id)) =>
+        {
+            Err(format!("the inventory has no item `{id}`"))
+        }
+        Selector::Unit(fu) if !inventory.functional_units.iter().any(|u| &u.id == fu) => {
+            Err(format!(
+                "the inventory has no functional unit `{fu}` (its functional units: {})",
+                known(
+                    inventory
+                        .functional_units
+                        .iter()
+                        .map(|u| u.id.as_str())
+                        .collect()
+                )
+            ))
+        }
+        Selector::Disclosure(id) if !a.disclosures.iter().any(|d| &d.id == id) => Err(format!(
+            "{} has no disclosure `{id}` (its disclosures: {})",
+            a.method,
+            known(a.disclosures.iter().map(|d| &*d.id).collect())
+        )),
+        _ => Ok(()),
+    }
 }
