@@ -569,3 +569,42 @@ fn a_report_whose_stated_totals_are_not_its_contributions_is_refused() {
     let v = json(&[&good, &good]);
     assert_eq!(v["changed"], false, "{v}");
 }
+
+#[test]
+fn a_report_with_less_than_the_full_trail_is_refused_saying_so() {
+    // bilan's own `--trail summary` and `--trail none` reports are valid but cannot be
+    // diffed: the error once said "missing field formula", as if the file were corrupt.
+    let d = dir("partial-trail");
+    let inventory = arg(&d.join("old.toml"));
+    let report = |name: &str, trail: &str| {
+        let path = arg(&d.join(name));
+        let out = bilan(&[
+            "assess",
+            &inventory,
+            "-m",
+            "ademe-lca",
+            "-f",
+            "json",
+            "--trail",
+            trail,
+            "-o",
+            &path,
+        ]);
+        assert_eq!(out.code, 0, "{trail}: {}", out.stderr);
+        path
+    };
+    let full = report("full.json", "full");
+    for (trail, expected) in [
+        ("summary", "(a report written with `--trail summary`)"),
+        ("none", "(a report written with `--trail none`)"),
+    ] {
+        let partial = report(&format!("{trail}.json"), trail);
+        let out = run(&[&full, &partial]);
+        assert_eq!(out.code, 2, "{trail}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(expected) && out.stderr.contains("`--trail full`"),
+            "{trail}: {}",
+            out.stderr
+        );
+    }
+}

@@ -133,9 +133,32 @@ fn bad_report(file: &SourceFile, key: &str, message: String) -> Failure {
 }
 
 fn assessment(file: &SourceFile, key: &str, v: &Value) -> Result<Assessment, Failure> {
+    if let Some(what) = partial_trail(v) {
+        return Err(bad_report(
+            file,
+            key,
+            format!(
+                "{what}: `bilan diff` rebuilds every figure from the contributions and their terms, which only the full trail holds; write the report with `--trail full` (the default)"
+            ),
+        ));
+    }
     serde_json::from_value(v.clone()).map_err(|e| {
         bad_report(file, key, format!("expected an assessment as `bilan compare -f json` or `bilan assess -f json` write it: {e}"))
     })
+}
+
+/// What an assessment written with less than the full trail lacks, in words: bilan's own
+/// `--trail none` and `--trail summary` reports are valid, but not enough to diff.
+fn partial_trail(v: &Value) -> Option<&'static str> {
+    match v.get("contributions") {
+        None if v.get("coverage").is_some() => {
+            Some("it has no contributions (a report written with `--trail none`)")
+        }
+        Some(Value::Array(list)) if list.iter().any(|c| c.get("formula").is_none()) => Some(
+            "its contributions have no formula nor terms (a report written with `--trail summary`)",
+        ),
+        _ => None,
+    }
 }
 
 /// The assessments a JSON report carries, restricted to `methods` when given.
