@@ -125,6 +125,28 @@ pub fn new_workload(identity: &Identity) -> Workload {
     w
 }
 
+/// Over at least this long, a GPU whose counter counted nothing while it drew power has a
+/// counter that does not work.
+const STUCK_AFTER: Duration = Duration::from_secs(1);
+
+/// A note for each GPU that drew power (sampled above 0 W) while its energy counter counted
+/// nothing over [`STUCK_AFTER`] or more: its energy is unknown, so no `energy` is written.
+fn stuck_counters(devices: &[crate::sampler::DeviceReading]) -> Vec<String> {
+    devices
+        .iter()
+        .filter(|d| d.energy_j == 0.0 && d.measured_for >= STUCK_AFTER)
+        .filter_map(|d| {
+            let watts = d.peak_sampled_w.filter(|w| *w > 0.0)?;
+            Some(format!(
+                "GPU {} ({}): its energy counter did not advance over {:.1} s while it drew up to {watts} W, so its energy is unknown, not 0: `energy` is left out (give it, or measure again); each GPU's reading is under `devices`",
+                d.index,
+                d.name,
+                d.measured_for.as_secs_f64()
+            ))
+        })
+        .collect()
+}
+
 /// The workload `identity`, as `finished` measured it. A measurement whose days reach
 /// beyond `reporting` (a run across the new year) is prorated, and says so.
 pub fn workload(
@@ -157,6 +179,11 @@ pub fn workload(
     } else if let crate::Exit::Signal(_) = finished.exit {
         notes.push(format!("the command {}", finished.exit));
     }
+    // A GPU that drew power while its counter did not move has an unknown energy, not 0:
+    // the workload's energy is then left out (bilan never integrates power), and the notes
+    // give what each GPU counted.
+    let stuck = stuck_counters(&r.devices);
+    notes.extend(stuck.iter().cloned());
     let measured = period(finished);
     let outside_period = (!measured.within(reporting)).then(|| {
         notes.push(format!(
@@ -216,7 +243,9 @@ pub fn workload(
     let mut w = new_workload(identity);
     w.period = Some(measured);
     w.outside_period = outside_period;
-    w.energy = Some(energy(if gpus { gpu_j } else { rapl_j }));
+    w.energy = stuck
+        .is_empty()
+        .then(|| energy(if gpus { gpu_j } else { rapl_j }));
     w.device_hours = gpus.then(|| quantity(count as f64 * hours, "GPU·h", 7));
     w.devices = gpus.then_some(count as f64);
     w.duration = Some(time(duration));

@@ -132,3 +132,27 @@ fn a_run_across_the_new_year_is_prorated_and_says_so() {
         m.notes
     );
 }
+
+#[test]
+fn a_gpu_that_drew_power_while_its_counter_stood_still_leaves_the_energy_unknown() {
+    // Its counter read the same value for 60 s while it drew 412 W: 0 kWh would be a silent
+    // 0, so no `energy` is written, and a note says why.
+    let mut f = finished("2026-06-15T10:00:00Z");
+    f.readings.devices[0].energy_j = 0.0;
+    let w = workload(&identity(), &context(), &f, &year(2026));
+    assert!(w.energy.is_none(), "{:?}", w.energy);
+    let notes = &w.measurement.as_ref().expect("measurement").notes;
+    assert!(
+        notes.iter().any(|n| n.starts_with(
+            "GPU 0 (NVIDIA H100 80GB HBM3): its energy counter did not advance over 60.0 s while it drew up to 412 W"
+        )),
+        "{notes:?}"
+    );
+    // A GPU that counted nothing and drew nothing (idle, or no power reading) is not flagged.
+    f.readings.devices[0].peak_sampled_w = Some(0.0);
+    assert!(
+        workload(&identity(), &context(), &f, &year(2026))
+            .energy
+            .is_some()
+    );
+}
