@@ -241,3 +241,84 @@ fn missing_and_impossible_values_are_refused_on_their_line_never_dropped() {
         run.stderr
     );
 }
+
+#[test]
+fn an_if_observation_whose_period_cannot_be_formed_is_refused_at_its_duration() {
+    let d = dir("if-period");
+    let manifest = d.0.join("m.yml");
+    // 1e12 s (about 31,700 years) ends past the last date bilan holds: no reporting year
+    // may be made up for it, beside a normal observation or alone.
+    for extra in [
+        "",
+        "        - {timestamp: '2026-11-03T00:00:00Z', duration: 3600, energy: 1}\n",
+    ] {
+        std::fs::write(
+            &manifest,
+            format!(
+                "name: t\ninitialize:\n  plugins:\n    op:\n      method: Multiply\n      path: builtin\n      config:\n        input-parameters: [energy, grid/carbon-intensity]\n        output-parameter: carbon-operational\ntree:\n  children:\n    c:\n      pipeline:\n        compute: [op]\n      defaults:\n        grid/carbon-intensity: 56\n      inputs:\n        - {{timestamp: '2026-11-02T00:00:00Z', duration: 1e12, energy: 2.5}}\n{extra}"
+            ),
+        )
+        .expect("write");
+        let out = d.0.join("m.toml");
+        let run = bilan(&[
+            "import",
+            "impact-framework",
+            &manifest.display().to_string(),
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("tree.children.c.inputs[0].duration")
+                && run.stderr.contains("period cannot be formed"),
+            "{}",
+            run.stderr
+        );
+        assert!(!out.exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn every_export_refuses_a_figure_the_method_did_not_compute_and_says_why() {
+    let d = dir("not-computed");
+    let inventory = d.0.join("inf.toml");
+    std::fs::write(
+        &inventory,
+        "schema = 1\n[system]\nname = \"t\"\nperiod = { start = 2025-01-01, end = 2025-12-31 }\n[[site]]\nid = \"dc\"\nregion = \"FR\"\npue = 1.2\nownership = \"owned\"\n[[workload]]\nid = \"w\"\nphase = \"inference\"\nsite = \"dc\"\nenergy = \"1000 kWh\"\n",
+    )
+    .expect("write");
+    let inventory = inventory.display().to_string();
+    // The training method covers GWP and energy, but leaves inference out: every
+    // contribution is excluded, so nothing is computed, which is not "not covered".
+    for (format, indicator) in [
+        ("model-card", "gwp"),
+        ("if-manifest", "gwp"),
+        ("boamps", "energy"),
+    ] {
+        let out = d.0.join(format!("out.{format}"));
+        let run = bilan(&[
+            "assess",
+            &inventory,
+            "-m",
+            "model-card-training",
+            "-f",
+            format,
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "covers {indicator}, but computed none for this inventory"
+            )) && run.stderr.contains("training-only"),
+            "{format}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("does not compute") && !run.stderr.contains("does not cover"),
+            "{format}: {}",
+            run.stderr
+        );
+        assert!(!out.exists(), "{format}: nothing is written");
+    }
+}

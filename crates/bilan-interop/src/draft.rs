@@ -86,21 +86,31 @@ impl Draft {
         &self.workloads
     }
 
-    /// The inventory, its reporting period the calendar years the workloads' periods span
-    /// (`fallback` when no workload is dated).
+    /// The calendar years the workloads' periods span: 1 January of the first to 31
+    /// December of the last; `None` when no workload is dated.
+    pub fn span(&self) -> Option<Period> {
+        let periods = self.workloads.iter().filter_map(|w| w.period);
+        let first = periods.clone().map(|p| p.start).min()?;
+        let last = periods.map(|p| p.end).max()?;
+        year_span(first.year(), last.year())
+    }
+
+    /// The inventory, its reporting period [`Draft::span`] (`fallback` when no workload
+    /// is dated).
     pub fn finish(self, fallback: Period) -> Inventory {
-        let dates: Vec<(Date, Date)> = self
-            .workloads
-            .iter()
-            .filter_map(|w| w.period.map(|p| (p.start, p.end)))
-            .collect();
-        let period = match (
-            dates.iter().map(|d| d.0).min(),
-            dates.iter().map(|d| d.1).max(),
-        ) {
-            (Some(first), Some(last)) => year_span(first.year(), last.year()).unwrap_or(fallback),
-            _ => fallback,
-        };
+        let period = self.span().unwrap_or(fallback);
+        self.finish_in(period)
+    }
+
+    /// The inventory, its reporting period [`Draft::span`]; `None` when no workload is
+    /// dated, for importers whose data always dates the work (no year is made up).
+    pub fn finish_dated(self) -> Option<Inventory> {
+        let period = self.span()?;
+        Some(self.finish_in(period))
+    }
+
+    /// The inventory, for the reporting period `period`.
+    fn finish_in(self, period: Period) -> Inventory {
         Inventory {
             schema: 1,
             system: System {

@@ -261,7 +261,10 @@ pub(crate) fn no_figures() -> bilan_core::assessment::Assessment {
     serde_json::from_value(serde_json::json!({
         "method": {"id": "test-method", "version": "1.2.3"},
         "parameters": {},
-        "coverage": [{"indicator": "gwp", "covered": true}],
+        "coverage": [
+            {"indicator": "gwp", "covered": true},
+            {"indicator": "energy", "covered": true},
+        ],
         "contributions": [],
         "exclusions": [],
         "assumptions": [],

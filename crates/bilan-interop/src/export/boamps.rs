@@ -21,6 +21,12 @@
 //! * `header`: format version 0.1, the date written, publisher bilan with its version and
 //!   the method.
 //!
+//! A measure's `powerConsumption` is required and cannot be stated as unknown: a method
+//! that does not cover energy, or computed none here (every contribution excluded), is
+//! refused with the reason, and so is a workload whose electricity the method excluded, so
+//! that no report gives an energy the method did not count. What the method says of GWP,
+//! computed or why not, is in `taskDescription`.
+//!
 //! The report is validated against the committed BoAmps schema before it is returned: a
 //! report that breaks it is a defect, reported as an error. `docs/interop/boamps.md` lists
 //! what is lost.
@@ -34,7 +40,7 @@ use bilan_core::item::ItemKind;
 use bilan_units::Quantity;
 use serde_json::{Map, Value, json};
 
-use super::Source;
+use super::{Figure, Source, excluded};
 use crate::boamps::schema;
 use crate::model_card::number;
 
@@ -73,6 +79,11 @@ pub fn report(source: &Source<'_>, at: jiff::civil::DateTime) -> Result<Value, S
                 .to_owned(),
         );
     }
+    super::total(
+        a,
+        Indicator::Energy,
+        "a BoAmps report gives the energy of each measure",
+    )?;
     let site = one_site(inv)?;
     let phases: BTreeSet<Phase> = inv.workloads.iter().map(|w| w.phase).collect();
     let mut measures = Vec::new();
@@ -272,8 +283,15 @@ fn energy_kwh(w: &Workload) -> Result<f64, String> {
     Ok(device + host + idle)
 }
 
-/// A workload's measure.
+/// A workload's measure; refused when the method excluded the workload's electricity.
 fn measure(w: &Workload, source: &Source<'_>) -> Result<Value, String> {
+    let a = source.assessment;
+    if let Some(why) = excluded(a, source.inventory, w, Indicator::Energy) {
+        return Err(format!(
+            "the method {}@{} excluded {why}: a measure of workload `{}` would give an energy the method did not count; export an inventory of the workloads it counts, or assess with a method that counts this one",
+            a.method.id, a.method.version, w.id
+        ));
+    }
     let mut m = Map::new();
     let (method, version) = obtained(w, source.bilan_version);
     m.insert("measurementMethod".into(), json!(method));
@@ -416,7 +434,9 @@ fn description(source: &Source<'_>) -> String {
         source.inventory.system.name,
         source.inventory.system.period
     );
-    if let Some(total) = a.total(Indicator::Gwp) {
+    if let Some(why) = Figure::of(a, Indicator::Gwp).why_not(a, Indicator::Gwp) {
+        s.push_str(&format!(" GWP: none, as {why}."));
+    } else if let Some(total) = a.total(Indicator::Gwp) {
         let workloads: f64 = a
             .counted(Indicator::Gwp)
             .filter(|(c, _)| c.item.kind == ItemKind::Workload)
@@ -427,8 +447,6 @@ fn description(source: &Source<'_>) -> String {
             number(total),
             number(workloads)
         ));
-    } else {
-        s.push_str(" The method does not compute GWP.");
     }
     if let Some(e) = a.total(Indicator::Energy) {
         s.push_str(&format!(

@@ -12,6 +12,11 @@
 //! builtins only (`Multiply`, `Divide`, `Sum`, `Sci`), wired so that `if-run` on this file
 //! computes the same outputs from the inputs, and `bilan import impact-framework` reads it
 //! back into the same workloads.
+//!
+//! A manifest cannot state a figure as unknown: a method that does not cover carbon, or
+//! computed no carbon or energy here (every contribution excluded), is refused with the
+//! reason, and so is a workload whose electricity the method excluded (its child would
+//! carry 0 for what the method did not count).
 
 use std::collections::HashSet;
 
@@ -21,7 +26,7 @@ use bilan_core::inventory::{
     EnergyBoundary, FunctionalUnit, FunctionalUnitKind, Ownership, Workload,
 };
 
-use super::Source;
+use super::{Figure, Source, excluded};
 use crate::impact_framework::yaml::{Out, emit};
 
 /// IF's name for what a functional unit counts.
@@ -77,11 +82,11 @@ pub fn write(source: &Source<'_>) -> Result<String, String> {
     let inv = source.inventory;
     let a = source.assessment;
     let method = &a.method;
-    if !a.covers(Indicator::Gwp) {
-        return Err(format!(
-            "method `{}` does not compute carbon (gwp): an IF manifest carries carbon",
-            method.id
-        ));
+    let total = super::total(a, Indicator::Gwp, "an IF manifest carries carbon")? * 1000.0;
+    // Without the energy indicator a child's energy is the kWh the method's terms multiply;
+    // an energy the method covers but excluded everywhere is not written as such.
+    if matches!(Figure::of(a, Indicator::Energy), Figure::NotComputed(_)) {
+        super::total(a, Indicator::Energy, "an IF manifest carries energy")?;
     }
     let fu: Option<(&FunctionalUnit, &'static str, HashSet<&str>)> =
         inv.functional_units.iter().find_map(|f| {
@@ -131,7 +136,6 @@ pub fn write(source: &Source<'_>) -> Result<String, String> {
             ]),
         ));
     }
-    let total = a.total(Indicator::Gwp).unwrap_or(0.0) * 1000.0;
     let mut description = format!(
         "Figures computed by bilan {} with method `{}` version {} from the inventory {} (written by bilan, not computed by IF). Units as IF counts them: energy in kWh, carbon in gCO2e. Total carbon {} gCO2e",
         source.bilan_version,
@@ -209,6 +213,14 @@ fn child(
 ) -> Result<Child, String> {
     let inv = source.inventory;
     let a = source.assessment;
+    if let Some(why) =
+        excluded(a, inv, w, Indicator::Gwp).or_else(|| excluded(a, inv, w, Indicator::Energy))
+    {
+        return Err(format!(
+            "the method {}@{} excluded {why}: the child of workload `{}` would carry figures the method did not count; export an inventory of the workloads it counts, or assess with a method that counts this one",
+            a.method.id, a.method.version, w.id
+        ));
+    }
     let ids = HashSet::from([w.id.as_ref()]);
     let (mut energy, mut operational, mut embodied, mut pue) = (0.0, 0.0, 0.0, None);
     for c in a.contributions.iter().filter(|c| !c.memo) {

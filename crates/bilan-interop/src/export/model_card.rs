@@ -16,6 +16,10 @@
 //!   no training workload), as names: "France", "Quebec, Canada";
 //! * `hardware_used`: their fleets, "16384 x NVIDIA H100 80GB HBM3".
 //!
+//! The card cannot state emissions as unknown, so a method that does not cover GWP, or
+//! computed none here (every contribution excluded), is refused with the reason, and so is
+//! a workload the card would count whose electricity the method excluded.
+//!
 //! Strings are written double-quoted (JSON escapes, which YAML reads the same), so nothing
 //! in a name can change the structure. The fields and their types are those of
 //! `tests/fixtures/interop/model-card/model-card-spec.json`, checked by the tests.
@@ -25,7 +29,7 @@ use std::collections::BTreeSet;
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Phase;
 
-use super::Source;
+use super::{Source, excluded};
 use crate::model_card::{number, place};
 
 /// The phases a model card's `co2_eq_emissions` covers.
@@ -36,9 +40,7 @@ pub fn write(source: &Source<'_>) -> Result<String, String> {
     let inv = source.inventory;
     let a = source.assessment;
     let method = format!("{}@{}", a.method.id, a.method.version);
-    let total = a.total(Indicator::Gwp).ok_or_else(|| {
-        format!("the method {method} does not compute GWP: a model card states emissions of CO2eq")
-    })?;
+    let total = super::total(a, Indicator::Gwp, "a model card states emissions of CO2eq")?;
     // The phases present, in the inventory or in the figures.
     let mut phases: BTreeSet<Phase> = inv
         .workloads
@@ -73,6 +75,14 @@ pub fn write(source: &Source<'_>) -> Result<String, String> {
         .iter()
         .filter(|w| !training || TRAINING.contains(&w.phase))
         .collect();
+    if let Some(why) = workloads
+        .iter()
+        .find_map(|w| excluded(a, inv, w, Indicator::Gwp))
+    {
+        return Err(format!(
+            "the method {method} excluded {why}: the card's emissions would leave it out, and a card cannot say so; export an inventory of the workloads it counts, or assess with a method that counts this one"
+        ));
+    }
     let mut places = Vec::new();
     let sites: Vec<&str> = if workloads.is_empty() {
         inv.sites.iter().map(|s| s.id.as_str()).collect()
@@ -309,10 +319,10 @@ mod tests {
             bilan_version: "0.1.0",
             inventory_file: "x.toml",
         };
+        let err = write(&s).expect_err("no gwp");
         assert!(
-            write(&s)
-                .expect_err("no gwp")
-                .contains("does not compute GWP")
+            err.contains("the method test-method@1.2.3 does not cover gwp; a model card states emissions of CO2eq"),
+            "{err}"
         );
         inv.system.name = "a: \"b\"\n---\n# c".into();
         let text = write_for(&inv, &no_figures());

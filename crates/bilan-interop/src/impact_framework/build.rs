@@ -13,8 +13,9 @@ use bilan_core::inventory::{
 use bilan_core::region::Region;
 use bilan_units::Quantity;
 
-use super::evaluate::{Obs, Origin};
-use super::map::{Model, Share};
+use super::evaluate::{Obs, Origin, V};
+use super::map::{Model, Refusal, Share};
+use crate::Lost;
 use crate::draft::{self, Draft};
 
 /// Where an observation is and what the file says about its tool.
@@ -28,9 +29,10 @@ pub(crate) struct Context<'a> {
     pub(crate) defaults_at: Option<&'a str>,
     /// The observation's key path.
     pub(crate) at: String,
-    /// The observation's start and duration (s).
+    /// The observation's start and duration (s), and the UTC days they span ([`period`]).
     pub(crate) start: jiff::Timestamp,
     pub(crate) duration: f64,
+    pub(crate) period: Period,
     /// Whether the leaf has more than one observation.
     pub(crate) many: bool,
     pub(crate) index: usize,
@@ -44,10 +46,25 @@ pub(crate) struct Build {
     workloads: Vec<Workload>,
     units: Vec<(String, FunctionalUnit)>,
     ids: HashSet<String>,
+    /// Values read but not kept (a region bilan does not know), for the import report.
+    lost: Vec<Lost>,
 }
 
-fn q(text: String) -> Option<Quantity> {
-    Quantity::parse(&text).ok()
+/// `value` in `unit`, or a refusal at the parameter `key` saying why bilan cannot hold it:
+/// a figure that cannot be written is an error, never a field left out.
+fn quantity(key: &str, value: f64, unit: &str) -> Result<Quantity, Refusal> {
+    let refuse = |why: String| {
+        (
+            key.to_owned(),
+            format!("`{key}` gives {value} {unit}: {why}"),
+        )
+    };
+    if !value.is_finite() {
+        return Err(refuse(
+            "not a finite number (NaN, or an infinity), which no bilan figure can be".to_owned(),
+        ));
+    }
+    Quantity::parse(&format!("{value} {unit}")).map_err(|e| refuse(e.to_string()))
 }
 
 fn provenance(
@@ -87,15 +104,17 @@ impl Build {
         id
     }
 
-    /// Adds the observation's workload, and the site, fleet and functional unit it needs.
+    /// Adds the observation's workload, and the site, fleet and functional unit it needs;
+    /// a figure bilan cannot hold is refused at its parameter (the import then fails, so
+    /// what was added before the refusal is never written).
     pub(crate) fn add(
         &mut self,
         ctx: &Context<'_>,
         obs: &Obs,
         model: &Model,
         reported: Option<Reported>,
-    ) {
-        let site = self.site(ctx, obs, model);
+    ) -> Result<(), Refusal> {
+        let site = self.site(ctx, obs, model)?;
         let stem = if ctx.many {
             format!("{}-{}", ctx.leaf, ctx.index + 1)
         } else {
@@ -114,7 +133,7 @@ impl Build {
         let mut fields = BTreeMap::new();
         match &model.it {
             Some((it, _, key)) => {
-                w.energy = q(format!("{it} kWh"));
+                w.energy = Some(quantity(key, *it, "kWh")?);
                 fields.insert(
                     "energy".to_owned(),
                     format!(
@@ -124,7 +143,7 @@ impl Build {
                 );
             }
             None => {
-                w.energy = q(format!("{} kWh", model.energy));
+                w.energy = Some(quantity("energy", model.energy, "kWh")?);
                 w.energy_boundary = Some(EnergyBoundary::Facility);
                 fields.insert(
                     "energy".to_owned(),
@@ -135,15 +154,15 @@ impl Build {
                 );
             }
         }
-        w.duration = q(format!("{} s", ctx.duration));
+        w.duration = Some(quantity("duration", ctx.duration, "s")?);
         fields.insert("duration".to_owned(), "duration (s)".to_owned());
-        w.period = period(ctx.start, ctx.duration);
+        w.period = Some(ctx.period);
         fields.insert(
             "period".to_owned(),
             format!("timestamp {} + duration (UTC days)", ctx.start),
         );
         if let Some(e) = &model.embodied {
-            let fleet = self.fleet(ctx, obs, model, e);
+            let fleet = self.fleet(ctx, obs, model, e)?;
             w.fleet = Some(fleet);
             match &e.share {
                 Share::Resources { reserved, total }
@@ -162,10 +181,11 @@ impl Build {
                         }
                         _ => 1.0,
                     };
-                    w.device_hours = q(format!(
-                        "{} device·h",
-                        share.value() * count * e.time / 3600.0
-                    ));
+                    w.device_hours = Some(quantity(
+                        &e.figure,
+                        share.value() * count * e.time / 3600.0,
+                        "device·h",
+                    )?);
                     fields.insert(
                         "device-hours".to_owned(),
                         format!("the share reserved × the time reserved: {}", e.source),
@@ -174,6 +194,15 @@ impl Build {
             }
         }
         if let Some(u) = &model.unit {
+            if !u.count.is_finite() {
+                return Err((
+                    u.param.clone(),
+                    format!(
+                        "`{}` is {}: a functional unit counts a finite number",
+                        u.param, u.count
+                    ),
+                ));
+            }
             let v = Some(u.count);
             match u.kind {
                 FunctionalUnitKind::Request => w.volume.requests = v,
@@ -207,17 +236,60 @@ impl Build {
         };
         w.provenance = Some(Box::new(provenance(ctx, class, ctx.at.clone(), fields)));
         self.workloads.push(w);
+        Ok(())
     }
 
-    fn site(&mut self, ctx: &Context<'_>, obs: &Obs, model: &Model) -> String {
+    /// The site's region: the first of `cloud/region`, `region`, `country` that is an ISO
+    /// 3166 code, with its parameter; else `WORLD`, and the values not understood go to
+    /// the import report (the manifest's grid intensity is kept anyway).
+    fn region(&mut self, ctx: &Context<'_>, obs: &Obs) -> (Region, Option<&'static str>) {
+        let mut unknown = Vec::new();
+        for key in ["cloud/region", "region", "country"] {
+            if let Some(V::Text(t)) = obs.values.get(key) {
+                match Region::parse(t.trim()) {
+                    Ok(r) => return (r, Some(key)),
+                    Err(_) => unknown.push((key, t.clone())),
+                }
+            }
+        }
+        for (key, text) in unknown {
+            self.lose(
+                ctx.file,
+                written_at(ctx, obs, key),
+                format!("`{key}` = {text}"),
+                "not a region bilan knows (an ISO 3166 code such as FR or US-CA): the site's region is WORLD, whose factors count for every indicator the manifest gives no figure for",
+            );
+        }
+        (Region::world(), None)
+    }
+
+    /// Records a value not kept, once however many observations share it.
+    fn lose(&mut self, file: &str, at: String, what: String, why: &str) {
+        if !self
+            .lost
+            .iter()
+            .any(|l| l.file == file && l.at == at && l.what == what)
+        {
+            self.lost.push(Lost {
+                file: file.to_owned(),
+                at,
+                what,
+                why: why.to_owned(),
+            });
+        }
+    }
+
+    /// The values read but not kept so far, for the import report.
+    pub(crate) fn take_lost(&mut self) -> Vec<Lost> {
+        std::mem::take(&mut self.lost)
+    }
+
+    fn site(&mut self, ctx: &Context<'_>, obs: &Obs, model: &Model) -> Result<String, Refusal> {
         let text = |k: &str| match obs.values.get(k) {
-            Some(super::evaluate::V::Text(t)) => Some(t.clone()),
+            Some(V::Text(t)) => Some(t.clone()),
             _ => None,
         };
-        let (region, region_key) = ["cloud/region", "region", "country"]
-            .into_iter()
-            .find_map(|k| text(k).and_then(|t| Region::parse(t.trim()).ok().map(|r| (r, k))))
-            .map_or((Region::world(), None), |(r, k)| (r, Some(k)));
+        let (region, region_key) = self.region(ctx, obs);
         let provider = text("cloud/vendor");
         let ownership = if provider.is_some() {
             Ownership::Cloud
@@ -234,7 +306,7 @@ impl Build {
             provider
         );
         if let Some((_, s)) = self.sites.iter().find(|(k, _)| *k == key) {
-            return s.id.clone();
+            return Ok(s.id.clone());
         }
         let id = self.unique(&format!("site-{}", self.sites.len() + 1));
         let mut fields = BTreeMap::new();
@@ -258,24 +330,21 @@ impl Build {
                 ctx.at.clone()
             };
             fields.insert("electricity.gwp".to_owned(), param.clone());
-            if let Some(value) = q(format!("{i} gCO2e/kWh")) {
-                electricity.insert(
-                    bilan_core::indicator::Indicator::Gwp,
-                    FactorOverride {
-                        value,
-                        source: format!("Impact Framework manifest {}: {param} at {at}", ctx.file),
-                        boundary: "as given in the manifest (IF's grid/carbon-intensity)"
-                            .to_owned(),
-                        year: None,
-                        url: None,
-                    },
-                );
-            }
+            electricity.insert(
+                bilan_core::indicator::Indicator::Gwp,
+                FactorOverride {
+                    value: quantity(param, *i, "gCO2e/kWh")?,
+                    source: format!("Impact Framework manifest {}: {param} at {at}", ctx.file),
+                    boundary: "as given in the manifest (IF's grid/carbon-intensity)".to_owned(),
+                    year: None,
+                    url: None,
+                },
+            );
         }
         let site = Site {
             id: id.clone(),
             region,
-            pue: pue.and_then(|p| Quantity::dimensionless(p).ok()),
+            pue: pue.map(|p| quantity("pue", p, "")).transpose()?,
             wue: None,
             ownership,
             provider,
@@ -284,7 +353,7 @@ impl Build {
             provenance: Some(provenance(ctx, ProvenanceClass::Disclosed, at, fields)),
         };
         self.sites.push((key, site));
-        id
+        Ok(id)
     }
 
     fn fleet(
@@ -293,7 +362,7 @@ impl Build {
         obs: &Obs,
         model: &Model,
         e: &super::map::Embodied,
-    ) -> String {
+    ) -> Result<String, Refusal> {
         let count = match e.share {
             Share::Resources { total, .. } if total.fract() == 0.0 && total >= 1.0 => total,
             _ => 1.0,
@@ -307,7 +376,7 @@ impl Build {
             count.to_bits()
         );
         if let Some((_, f)) = self.fleets.iter().find(|(k, _)| *k == key) {
-            return f.id.clone();
+            return Ok(f.id.clone());
         }
         let id = self.unique(&format!("{}-fleet", ctx.leaf));
         let at = ctx
@@ -331,23 +400,31 @@ impl Build {
                 "one device: the share reserved is in the workloads' device-hours".to_owned()
             },
         );
-        let mut embodied = BTreeMap::new();
-        if let Some(value) = q(format!("{per_device} gCO2e/device")) {
-            embodied.insert(
-                bilan_core::indicator::Indicator::Gwp,
-                FactorOverride {
-                    value,
-                    source: match &e.te {
-                        Ok(key) => format!("Impact Framework manifest {}: {key} at {}, per resource (÷ {count})", ctx.file, written_at(ctx, obs, key)),
-                        Err(plugin) => format!("Impact Framework manifest {}: the device's total from IF's SciEmbodied builtin (CCF-derived constants), initialize.plugins.{plugin}", ctx.file),
-                    },
-                    boundary: "as given in the manifest (IF's device/emissions-embodied or SciEmbodied)".to_owned(),
-                    year: None,
-                    url: None,
+        let te_key = e.te.as_deref().unwrap_or(&e.figure);
+        let embodied = BTreeMap::from([(
+            bilan_core::indicator::Indicator::Gwp,
+            FactorOverride {
+                value: quantity(te_key, per_device, "gCO2e/device")?,
+                source: match &e.te {
+                    Ok(key) => format!(
+                        "Impact Framework manifest {}: {key} at {}, per resource (÷ {count})",
+                        ctx.file,
+                        written_at(ctx, obs, key)
+                    ),
+                    Err(plugin) => format!(
+                        "Impact Framework manifest {}: the device's total from IF's SciEmbodied builtin (CCF-derived constants), initialize.plugins.{plugin}",
+                        ctx.file
+                    ),
                 },
-            );
-        }
-        let site = self.site(ctx, obs, model);
+                boundary:
+                    "as given in the manifest (IF's device/emissions-embodied or SciEmbodied)"
+                        .to_owned(),
+                year: None,
+                url: None,
+            },
+        )]);
+        let lifetime = quantity("device/expected-lifespan", e.lifespan, "s")?;
+        let site = self.site(ctx, obs, model)?;
         self.fleets.push((
             key,
             Fleet {
@@ -355,14 +432,14 @@ impl Build {
                 model: format!("if-{}", crate::draft::slug(&ctx.leaf, "unit", 60)),
                 count,
                 acquired: None,
-                lifetime: q(format!("{} s", e.lifespan)),
+                lifetime: Some(lifetime),
                 site,
                 embodied,
                 host: None,
                 provenance: Some(provenance(ctx, ProvenanceClass::Disclosed, at, fields)),
             },
         ));
-        id
+        Ok(id)
     }
 
     fn unit(&mut self, ctx: &Context<'_>, u: &super::map::Unit, workload: &str) {
@@ -391,9 +468,9 @@ impl Build {
         self.workloads.is_empty()
     }
 
-    /// The inventory (`None` only if no reporting period can be formed).
-    pub(crate) fn finish(self, name: String, description: String) -> Option<Inventory> {
-        let fallback = draft::year_span(2000, 2000)?;
+    /// The inventory, its reporting period the calendar years the observations span; an
+    /// error, never a made-up year, when no observation is dated.
+    pub(crate) fn finish(self, name: String, description: String) -> Result<Inventory, String> {
         let mut d = Draft::new(name, description);
         for (_, f) in self.fleets {
             d.fleet(f);
@@ -401,10 +478,12 @@ impl Build {
         for w in self.workloads {
             d.workload(w);
         }
-        let mut inv = d.finish(fallback);
+        let mut inv = d.finish_dated().ok_or_else(|| {
+            "no observation has a period (a `timestamp` and a `duration`) to form the reporting period from".to_owned()
+        })?;
         inv.sites = self.sites.into_iter().map(|(_, s)| s).collect();
         inv.functional_units = self.units.into_iter().map(|(_, u)| u).collect();
-        Some(inv)
+        Ok(inv)
     }
 }
 
@@ -419,15 +498,25 @@ fn volume_key(kind: FunctionalUnitKind) -> &'static str {
     }
 }
 
-/// The UTC days from `start` to `start + duration` (the end instant excluded).
-pub(crate) fn period(start: jiff::Timestamp, duration: f64) -> Option<Period> {
-    let length = jiff::SignedDuration::try_from_secs_f64((duration - 0.001).max(0.0)).ok()?;
-    let end = start.checked_add(length).ok()?;
+/// The UTC days from `start` to `start + duration` s (the end instant excluded), or why
+/// they cannot be formed: an end past the last instant bilan can date (9999-12-30, 22:00
+/// UTC).
+pub(crate) fn period(start: jiff::Timestamp, duration: f64) -> Result<Period, String> {
+    let beyond = || {
+        format!(
+            "{start} + {duration} s ends after {:.0}, the last instant bilan's dates can hold: the observation's period cannot be formed",
+            jiff::Timestamp::MAX
+        )
+    };
+    let length = jiff::SignedDuration::try_from_secs_f64((duration - 0.001).max(0.0))
+        .map_err(|_| beyond())?;
+    let end = start.checked_add(length).map_err(|_| beyond())?;
     let day = |t: jiff::Timestamp| {
         let d = jiff::tz::Offset::UTC.to_datetime(t).date();
         Date::new(d.year(), d.month(), d.day())
+            .ok_or_else(|| format!("{t} falls on no date bilan can hold"))
     };
-    Some(Period {
+    Ok(Period {
         start: day(start)?,
         end: day(end)?,
     })

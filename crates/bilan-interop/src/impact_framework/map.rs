@@ -5,7 +5,7 @@
 
 use bilan_core::inventory::FunctionalUnitKind;
 
-use super::evaluate::{Obs, Operand, Origin};
+use super::evaluate::{Obs, Operand, Origin, V};
 
 /// bilan's functional unit for an IF functional-unit parameter, when one counts it.
 pub(crate) fn unit_kind(param: &str) -> Option<FunctionalUnitKind> {
@@ -102,6 +102,27 @@ fn close(a: f64, b: f64) -> bool {
 
 fn first<'a>(obs: &Obs, keys: &[&'a str]) -> Option<(&'a str, f64)> {
     keys.iter().find_map(|k| obs.num(k).map(|v| (*k, v)))
+}
+
+/// Refuses a number that is NaN or an infinity among the parameters bilan or the pipeline
+/// reads (`relevant`), else among those the pipeline computed (an overflow): no figure
+/// can be formed from it, and the parameter written is named before what it gave.
+pub(crate) fn finite(obs: &Obs, relevant: impl Fn(&str) -> bool) -> Result<(), Refusal> {
+    let computed = |k: &str| matches!(obs.origin.get(k), Some(Origin::Plugin { .. }));
+    let infinite = |keep: &dyn Fn(&str) -> bool| {
+        obs.values.iter().find_map(|(k, v)| match v {
+            V::Num(n) if !n.is_finite() && keep(k) => Some((k, *n)),
+            _ => None,
+        })
+    };
+    let written = |k: &str| relevant(k) && !computed(k);
+    match infinite(&written).or_else(|| infinite(&computed)) {
+        Some((key, n)) => Err((
+            key.clone(),
+            format!("`{key}` is {n}: not a finite number, so no figure can be computed from it"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Reads `obs` into bilan's terms and checks they reproduce its figures.
@@ -375,7 +396,14 @@ fn functional_unit(obs: &Obs) -> Result<UnitRead, Refusal> {
             Some((format!("functional unit `{param}`"), plugin.clone())),
         ));
     };
-    let count = obs.num(param).unwrap_or(0.0);
+    let Some(count) = obs.num(param) else {
+        return Err((
+            param.clone(),
+            format!(
+                "plugin `{plugin}` (Sci) divides by `{param}`, but a later plugin removed it from the observation: R is unknown"
+            ),
+        ));
+    };
     if let (Some(sci), Some(carbon)) = (obs.num("sci"), obs.num("carbon"))
         && count > 0.0
         && !close(sci, carbon / count)

@@ -97,6 +97,7 @@ pub fn import(files: &[SourceFile], _catalogue: &Catalogue) -> Result<Import, Fi
     if !errors.is_empty() {
         return Err(FileErrors { errors });
     }
+    report.lost.extend(build.take_lost());
     let origin = files
         .iter()
         .map(|f| f.name.as_str())
@@ -121,11 +122,8 @@ pub fn import(files: &[SourceFile], _catalogue: &Catalogue) -> Result<Import, Fi
             name,
             format!("imported by bilan from the Impact Framework manifest(s) {origin}"),
         )
-        .ok_or_else(|| FileErrors {
-            errors: vec![FileError::plain(
-                &origin,
-                "cannot form the reporting period",
-            )],
+        .map_err(|why| FileErrors {
+            errors: vec![FileError::plain(&origin, why)],
         })?;
     Ok(Import { inventory, report })
 }
@@ -455,6 +453,14 @@ fn read_leaf(
                 return None;
             }
         };
+        let period = match build::period(start, duration) {
+            Ok(p) => p,
+            Err(why) => {
+                let (n, p) = locate("duration");
+                errors.push(yaml::at(file, n, &p, why));
+                return None;
+            }
+        };
         for p in &compute {
             if let Ok(b) = &p.builtin
                 && let Err(message) = b.apply(&p.name, &mut obs)
@@ -463,7 +469,8 @@ fn read_leaf(
                 return None;
             }
         }
-        let model = match map::model(&obs) {
+        let relevant = |k: &str| reads.contains(k) || MAPPED.contains(&k);
+        let model = match map::finite(&obs, relevant).and_then(|()| map::model(&obs)) {
             Ok(m) => m,
             Err((key, message)) => {
                 let (n, p) = locate(&key);
@@ -493,13 +500,18 @@ fn read_leaf(
             },
             leaf_at: &leaf.at,
             defaults_at: leaf.defaults.as_ref().map(|d| d.1.as_str()),
-            at,
+            at: at.clone(),
             start,
             duration,
+            period,
             many: inputs.len() > 1,
             index: i,
         };
-        build.add(&ctx, &obs, &model, reported);
+        if let Err((key, message)) = build.add(&ctx, &obs, &model, reported) {
+            let (n, p) = locate(&key);
+            errors.push(yaml::at(file, n, &p, message));
+            return None;
+        }
         all.push(obs);
     }
     for (at, key, value) in unused {

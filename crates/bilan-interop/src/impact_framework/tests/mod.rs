@@ -422,5 +422,6 @@ tree:
     assess(inv);
 }
 
+mod conversions;
 mod refusals;
 mod round_trip;

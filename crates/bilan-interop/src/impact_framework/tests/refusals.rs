@@ -83,7 +83,7 @@ fn malformed_yaml_is_a_located_error() {
 }
 
 /// A small manifest, for the refusals no fixture covers.
-fn manifest(plugins: &str, aggregation: &str, child: &str) -> SourceFile {
+pub(super) fn manifest(plugins: &str, aggregation: &str, child: &str) -> SourceFile {
     SourceFile {
         name: "m.yml".to_owned(),
         text: format!(
@@ -92,8 +92,8 @@ fn manifest(plugins: &str, aggregation: &str, child: &str) -> SourceFile {
     }
 }
 
-const OPERATIONAL: &str = "    operational-carbon:\n      method: Multiply\n      path: builtin\n      config: {input-parameters: [energy, grid/carbon-intensity], output-parameter: carbon}\n      parameter-metadata:\n        outputs:\n          carbon: {unit: gCO2e, aggregation-method: {time: sum, component: sum}}\n";
-const SERVER: &str = "      pipeline: {compute: [operational-carbon]}\n      defaults: {grid/carbon-intensity: 56, cloud/region: FR}\n      inputs:\n        - {timestamp: '2026-11-02T00:00:00Z', duration: 3600, energy: 2.5}\n        - {timestamp: '2026-11-02T01:00:00Z', duration: 3600, energy: 1.5}\n";
+pub(super) const OPERATIONAL: &str = "    operational-carbon:\n      method: Multiply\n      path: builtin\n      config: {input-parameters: [energy, grid/carbon-intensity], output-parameter: carbon}\n      parameter-metadata:\n        outputs:\n          carbon: {unit: gCO2e, aggregation-method: {time: sum, component: sum}}\n";
+pub(super) const SERVER: &str = "      pipeline: {compute: [operational-carbon]}\n      defaults: {grid/carbon-intensity: 56, cloud/region: FR}\n      inputs:\n        - {timestamp: '2026-11-02T00:00:00Z', duration: 3600, energy: 2.5}\n        - {timestamp: '2026-11-02T01:00:00Z', duration: 3600, energy: 1.5}\n";
 
 #[test]
 fn other_irreproducible_manifests_are_refused() {
