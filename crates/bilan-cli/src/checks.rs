@@ -1,6 +1,7 @@
-//! Checks of an inventory that need more than the file: every hardware model known to the
-//! factors the run uses, and the warnings for plausible-but-suspicious values. Both are
-//! located in the inventory file like its other problems.
+//! Checks of an inventory that need more than its typed reading: every hardware model known
+//! to the factors the run uses, every distribution the file gives within its key's domain,
+//! and the warnings for plausible-but-suspicious values. All are located in the inventory
+//! file like its other problems.
 
 use bilan_core::factor::FactorSet;
 use bilan_core::inventory::{Inventory, Problem};
@@ -33,15 +34,31 @@ pub(crate) fn against_factors(
     }))
 }
 
-/// Runs the estimators and the power model on `inventory` (with the embedded hardware
-/// catalogue and the `hardware` files), then checks again what estimated values can break
-/// (a fleet's capacity). Problems are located in the inventory file; exit 2.
+/// Refuses (exit 2) an inventory whose file gives a distribution that reaches values its key
+/// does not accept (`utilisation = { min = 0.5, max = 1.5 }`): the typed inventory holds
+/// nominal values only, so the distributions are read from the file again, when it has any.
+fn spreads(file: &SourceFile, inventory: &Inventory) -> Result<(), Failure> {
+    let values = bilan_io::uncertain_values(file)?;
+    let problems = inventory.validate_spreads(values.iter().map(|v| (v.path.as_str(), &v.value)));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Input(FileErrors {
+        errors: located(file, problems),
+    }))
+}
+
+/// Checks the distributions the file gives against their keys' domains, runs the
+/// estimators and the power model on `inventory` (with the embedded hardware catalogue and
+/// the `hardware` files), then checks again what estimated values can break (a fleet's
+/// capacity). Problems are located in the inventory file; exit 2.
 pub(crate) fn estimate(
     file: &SourceFile,
     inventory: &mut Inventory,
     hardware: &[std::path::PathBuf],
     model: bilan_hardware::power::PowerModel,
 ) -> Result<(), Failure> {
+    spreads(file, inventory)?;
     let catalogue = bilan_hardware::Catalogue::load(hardware)?;
     if let Err(problems) = bilan_estimate::resolve(inventory, &catalogue, model) {
         let locator = Locator::new(file);

@@ -195,6 +195,22 @@ pub(crate) fn estimate(
         )]);
     };
     let s = |x: f64| bilan_units::text::compact(x, 4);
+    if let Some(fleet) = fleet
+        && let Err(m) = fleet.reserve(n)
+    {
+        problems.push(at.problem(
+            "estimate",
+            format!(
+                "workload `{}`: `{}` serves it on replicas of n = {} GPUs, whose memory holds the weights of {} B parameters at {} bit ({} GB per GPU): {m}; give fewer bits per weight (`quantisation-bits`), hardware with more memory (`estimate.hardware`) or a larger fleet",
+                w.id,
+                estimator.id(),
+                s(n),
+                s(total),
+                s(bits),
+                s(device.memory_gb)
+            ),
+        ));
+    }
     let gpu_kwh = tokens_out * j_per_token / 3.6e6;
     // Elasticity of the energy per token to the active parameters, for their spread.
     let elasticity = match estimator {
@@ -241,11 +257,8 @@ pub(crate) fn estimate(
             j_per_token,
         ),
     };
-    let id: Arc<str> = Arc::from(estimator.id());
-    set(
-        w,
+    let energy = (
         Key::Energy,
-        id.clone(),
         format!(
             "E_GPU = tokens out × E_tok = {} token × {} J ÷ 3.6e6 J/kWh = {} kWh; {model_text}{validity}",
             s(tokens_out),
@@ -265,10 +278,8 @@ pub(crate) fn estimate(
         s(generation_s)
     );
     let latency_variance = calibration::LATENCY_LN_VARIANCE;
-    set(
-        w,
+    let device_hours = (
         Key::DeviceHours,
-        id.clone(),
         format!(
             "t_dev = requests × generation time × n ÷ B = {} × {} s × {} GPU ÷ {} ÷ 3600 s/h = {} GPU·h; {timing}",
             s(requests),
@@ -280,10 +291,8 @@ pub(crate) fn estimate(
         gpu_hours,
         lognormal(latency_variance),
     );
-    set(
-        w,
+    let host = (
         Key::HostOverhead,
-        id,
         format!(
             "E_server = requests × generation time × 1.2 kW × (n ÷ 8) ÷ B = {} kWh (the server without its GPUs, EcoLogits)",
             s(server_kwh)
@@ -291,5 +300,20 @@ pub(crate) fn estimate(
         server_kwh,
         lognormal(latency_variance),
     );
-    Ok(())
+    let id: Arc<str> = Arc::from(estimator.id());
+    // The first value beyond range is enough: the later ones follow from the same inputs.
+    if let Some(overflow) =
+        [energy, device_hours, host]
+            .into_iter()
+            .find_map(|(key, formula, value, spread)| {
+                set(w, key, id.clone(), formula, value, spread).err()
+            })
+    {
+        problems.push(at.problem("estimate", overflow));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }

@@ -13,6 +13,10 @@
 //! and spread, so every method sees the same numbers, reports mark them *estimated*, and
 //! the uncertainty engine draws them. Existing figures do not move: a workload that gives
 //! its energy or its power is left as it is.
+//!
+//! What cannot be estimated is a [`Problem`] at its key path, never a value left out: an
+//! estimate beyond the range of 64-bit numbers (its formula shows the inputs it came
+//! from), or one that reserves more devices at once than the workload's fleet has.
 
 use std::sync::Arc;
 
@@ -43,6 +47,9 @@ pub struct Problem {
 
 /// Fills in every estimated value of `inventory` (see the crate documentation), with the
 /// hardware `catalogue` and the power `model`. All problems are returned together.
+///
+/// `inventory` is one [`Inventory::validate`] accepts: validation holds the estimators'
+/// inputs to their domains (an MFU within (0, 1], positive counts), here they are read.
 pub fn resolve(
     inventory: &mut Inventory,
     catalogue: &Catalogue,
@@ -132,15 +139,19 @@ fn power_only(
             formula,
             hours,
             None,
-        );
+        )
+        .map_err(|m| vec![at.problem("device-hours", m)])?;
     }
-    set_power(w, device, model);
-    Ok(())
+    set_power(w, device, model).map_err(|m| vec![at.problem("power-per-device", m)])
 }
 
 /// Sets `power-per-device` from the power model for `device` at the workload's
-/// utilisation, recorded as estimated by `power-model`.
-pub(crate) fn set_power(w: &mut Workload, device: &Device, model: PowerModel) {
+/// utilisation, recorded as estimated by `power-model`; see [`set`] for the error.
+pub(crate) fn set_power(
+    w: &mut Workload,
+    device: &Device,
+    model: PowerModel,
+) -> Result<(), String> {
     let p = power(device, w.utilisation, model);
     set(
         w,
@@ -149,7 +160,7 @@ pub(crate) fn set_power(w: &mut Workload, device: &Device, model: PowerModel) {
         format!("{}; {}", p.formula, p.reason),
         p.watts,
         p.distribution,
-    );
+    )
 }
 
 /// The catalogue entry `id`, or a problem at `key` naming the closest ids.
@@ -199,6 +210,10 @@ impl Key {
 }
 
 /// Writes an estimated value into the workload and records it.
+///
+/// A value that is not a finite number, or that is beyond the range of 64-bit numbers in
+/// base units, is written nowhere: the error names it, its estimator and its formula (the
+/// inputs it came from), for the caller to place at its key path.
 pub(crate) fn set(
     w: &mut Workload,
     key: Key,
@@ -206,9 +221,13 @@ pub(crate) fn set(
     formula: String,
     value: f64,
     distribution: Option<bilan_units::Distribution>,
-) {
+) -> Result<(), String> {
     let (id, unit, quantity) = key.id_and_unit();
-    let q = quantity_of(value, quantity);
+    let q = Quantity::new(value, quantity.clone())
+        .ok()
+        .filter(|q| q.to_base_units().is_finite())
+        .ok_or_else(|| overflow(id, &estimator, value, unit, &formula))
+        .map(Some)?;
     match key {
         Key::Energy => w.energy = q,
         Key::HostOverhead => w.host_overhead = q,
@@ -224,10 +243,16 @@ pub(crate) fn set(
         unit,
         distribution,
     });
+    Ok(())
 }
 
-fn quantity_of(value: f64, unit: &Unit) -> Option<Quantity> {
-    Quantity::new(value, unit.clone()).ok()
+/// Why an estimated value is refused: it is not a finite number, or too large for its
+/// unit's base.
+fn overflow(key: &str, estimator: &str, value: f64, unit: &str, formula: &str) -> String {
+    format!(
+        "the `{key}` that {estimator} estimates, {} {unit}, is beyond the range of 64-bit numbers: {formula}; check the inputs it is computed from",
+        bilan_units::text::compact(value, 4)
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,14 @@ use bilan_units::Distribution;
 use super::*;
 
 fn inventory(workloads: &str) -> Inventory {
+    let inv = parsed(workloads);
+    let problems = inv.validate();
+    assert!(problems.is_empty(), "{problems:?}");
+    inv
+}
+
+/// The inventory of `workloads` on a fleet of 20,000 H100, not validated.
+fn parsed(workloads: &str) -> Inventory {
     let text = format!(
         r#"
 schema = 1
@@ -23,10 +31,7 @@ site = "s"
 {workloads}
 "#
     );
-    let inv: Inventory = toml::from_str(&text).expect("parses");
-    let problems = inv.validate();
-    assert!(problems.is_empty(), "{problems:?}");
-    inv
+    toml::from_str(&text).expect("parses")
 }
 
 fn resolved(workloads: &str, model: PowerModel) -> Result<Inventory, Vec<Problem>> {
@@ -195,7 +200,6 @@ fn missing_or_contradictory_inputs_are_problems_with_their_key_path() {
             format!("{TRAINING}precision = \"fp4\"\n"),
             "workload[0].estimate.precision",
         ),
-        (format!("{TRAINING}mfu = 1.5\n"), "workload[0].estimate.mfu"),
         (
             format!("{TRAINING}hardware = \"nvidia-h1000\"\n"),
             "workload[0].estimate.hardware",
@@ -258,5 +262,136 @@ fn the_validation_tables_cover_every_shipped_case() {
         (llama2.gpu_hours / 184_320.0 - 1.0).abs() < 0.05,
         "{}",
         llama2.gpu_hours
+    );
+}
+
+#[test]
+fn an_mfu_is_refused_outside_0_to_1_at_every_value_its_distribution_reaches() {
+    for (mfu, expected) in [
+        ("1.5", "`1.5` is out of range"),
+        ("{ min = 0.3, max = 1.5 }", "reaches 1.5, out of range"),
+        ("{ min = 0, max = 0.5 }", "reaches 0, out of range"),
+        (
+            "{ min = 0.3, mode = 0.4, max = 1.2 }",
+            "reaches 1.2, out of range",
+        ),
+        (
+            "{ min = \"30 %\", max = \"150 %\" }",
+            "reaches 150 %, out of range",
+        ),
+    ] {
+        let problems = parsed(&format!("{TRAINING}mfu = {mfu}\n")).validate();
+        assert_eq!(problems.len(), 1, "{mfu}: {problems:?}");
+        let p = &problems[0];
+        assert_eq!(p.path.to_string(), "workload[0].estimate.mfu", "{mfu}");
+        assert!(
+            p.message.contains(expected) && p.message.contains("0 < MFU ≤ 1"),
+            "{mfu}: {p}"
+        );
+    }
+    let within = parsed(&format!("{TRAINING}mfu = {{ min = 0.3, max = 0.5 }}\n"));
+    assert!(within.validate().is_empty());
+    // A percentage is the fraction it writes: 40 % is the default's 0.40.
+    let percent = resolved(&format!("{TRAINING}mfu = \"40 %\"\n"), PowerModel::Curve)
+        .expect("40 % is an MFU");
+    let default = resolved(TRAINING, PowerModel::Curve).expect("resolves");
+    assert_eq!(
+        percent.workloads[0].estimated[0].value,
+        default.workloads[0].estimated[0].value
+    );
+    // A count an estimator reads may not reach zero either.
+    let zero = TRAINING.replace(
+        "active-parameters = 405.853e9",
+        "active-parameters = { min = 0, max = 811.706e9 }",
+    );
+    let problems = parsed(&zero).validate();
+    assert_eq!(
+        problems.first().map(|p| p.path.to_string()).as_deref(),
+        Some("workload[0].estimate.active-parameters"),
+        "{problems:?}"
+    );
+}
+
+/// The problems of resolving `workloads`, which must fail.
+fn refused(workloads: &str) -> Vec<Problem> {
+    resolved(workloads, PowerModel::Curve).expect_err("refused")
+}
+
+#[test]
+fn an_estimate_beyond_the_range_of_f64_is_refused_at_the_estimate_with_its_inputs() {
+    let cases = [
+        (
+            INFERENCE.replace("70e9", "1e300"),
+            [
+                "the `energy` that llm-inference-ecologits estimates",
+                "P_act 1e291 B",
+            ],
+        ),
+        (
+            TRAINING.replace("405.853e9", "1e300"),
+            [
+                "the `device-hours` that training-compute estimates",
+                "6 × 1e300 × 1.56e13 token",
+            ],
+        ),
+        (
+            TRAINING.replace("\"15.6e12 token\"", "1e300"),
+            [
+                "the `device-hours` that training-compute estimates",
+                "× 1e300 token",
+            ],
+        ),
+    ];
+    for (text, expected) in cases {
+        let problems = refused(&text);
+        let overflow = problems
+            .iter()
+            .find(|p| p.message.contains("beyond the range of 64-bit numbers"))
+            .unwrap_or_else(|| panic!("no overflow among {problems:?}"));
+        assert_eq!(overflow.path, "workload[0].estimate");
+        for e in expected {
+            assert!(overflow.message.contains(e), "{e}: {overflow:?}");
+        }
+        assert!(!overflow.message.contains("NaN"), "{overflow:?}");
+    }
+}
+
+/// `INFERENCE` on a fleet of `count` H100.
+fn on_fleet(count: u32, workload: &str) -> Result<Inventory, Vec<Problem>> {
+    let mut inv = parsed(workload);
+    inv.fleets[0].count = f64::from(count);
+    assert!(inv.validate().is_empty());
+    resolve(
+        &mut inv,
+        Catalogue::embedded().expect("catalogue"),
+        PowerModel::Curve,
+    )
+    .map(|()| inv)
+}
+
+#[test]
+fn an_inference_estimate_reserves_no_more_gpus_than_its_fleet_has() {
+    // 1,000 B parameters at 16 bit: 2.4 TB, 30 GPUs of 80 GB, 32 in a power of two.
+    let large = INFERENCE.replace("70e9", "1e12");
+    for estimator in ["llm-inference-ecologits", "llm-inference-calibrated"] {
+        let text = large.replace("llm-inference-ecologits", estimator);
+        let problems = on_fleet(8, &text).expect_err(estimator);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert_eq!(p.path, "workload[0].estimate");
+        assert!(
+            p.message.contains("workload `serve`")
+                && p.message.contains(estimator)
+                && p.message
+                    .contains("devices reserved, but fleet `h100` has 8"),
+            "{p:?}"
+        );
+        on_fleet(32, &text).expect("32 GPUs hold it");
+    }
+    // The rule is the one written `devices` follow.
+    let written = bilan_core::inventory::Fleet::reserve(&parsed(INFERENCE).fleets[0], 20_001.0);
+    assert_eq!(
+        written,
+        Err("20001 devices reserved, but fleet `h100` has 20000".to_owned())
     );
 }

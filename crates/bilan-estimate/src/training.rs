@@ -169,16 +169,15 @@ pub(crate) fn inputs(
         Some(q) => (q.clone(), false),
         None => (default_mfu(), true),
     };
-    let mfu_value = mfu.quantity.value();
-    if !(mfu.quantity.dimension().is_dimensionless() && mfu_value > 0.0 && mfu_value <= 1.0) {
-        problems.push(at.problem(
-            &key("mfu"),
-            format!(
-                "`{}`: expected a fraction 0 < MFU ≤ 1 (e.g. 0.4 or \"40 %\")",
-                mfu.quantity
-            ),
-        ));
-    }
+    // A fraction (`"40 %"` is 0.4); validation holds it, and every value its distribution
+    // reaches, within 0 < MFU ≤ 1, as it holds every key to its domain.
+    let mfu_value = match mfu.quantity.to(&bilan_units::Unit::dimensionless()) {
+        Ok(fraction) => fraction,
+        Err(e) => {
+            problems.push(at.problem(&key("mfu"), e.to_string()));
+            0.0
+        }
+    };
     match (compute, peak) {
         (Ok((flops, flops_variance, flops_formula)), Some(peak)) if problems.is_empty() => {
             Ok(Inputs {
@@ -337,11 +336,12 @@ pub(crate) fn estimate(
         e.formula,
         e.device_hours,
         lognormal(e.ln_variance),
-    );
+    )
+    .map_err(|m| vec![at.problem("estimate", m)])?;
     if w.power_per_device.is_none() {
         let device =
             device(catalogue, &inputs.hardware, at, "estimate.hardware").map_err(|p| vec![p])?;
-        set_power(w, device, model);
+        set_power(w, device, model).map_err(|m| vec![at.problem("power-per-device", m)])?;
     }
     Ok(())
 }

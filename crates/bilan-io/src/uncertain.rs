@@ -83,6 +83,29 @@ impl<'a> Node<'a> {
 /// A value found at a key path: its distribution, or why it could not be read.
 type Found = (String, Result<UncertainQuantity, String>);
 
+/// Whether `text` may hold a distribution: a `±` or `+/-`, or a key that makes a table a
+/// distribution (`min`, `gsd`…) written as a key, followed by `=` or `:`. A quick test
+/// before a parse of the whole file; a false alarm costs only that parse.
+fn may_hold_distributions(text: &str) -> bool {
+    text.contains('±')
+        || text.contains("+/-")
+        || DISTRIBUTION_KEYS.iter().any(|key| {
+            text.match_indices(key)
+                .any(|(at, _)| written_as_key(text, at, key.len()))
+        })
+}
+
+/// Whether the `len` bytes of `text` at `at` are a whole key: not part of a longer name,
+/// and followed (past a closing quote and blanks) by `=` or `:`.
+fn written_as_key(text: &str, at: usize, len: usize) -> bool {
+    let part_of_name = text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    let after = text[at + len..].trim_start_matches('"').trim_start();
+    !part_of_name && (after.starts_with('=') || after.starts_with(':'))
+}
+
 fn is_distribution(entries: &[(&str, Node<'_>)]) -> bool {
     entries.iter().any(|(k, _)| DISTRIBUTION_KEYS.contains(k))
         && entries.iter().all(|(k, _)| ALLOWED_KEYS.contains(k))
@@ -142,12 +165,16 @@ fn scan_toml(text: &str) -> Result<Vec<Found>, String> {
 }
 
 /// Every uncertain value of `file`, in file order. A file the typed reading accepted has no
-/// bad distribution; one that slipped through is an error at its key path.
+/// bad distribution; one that slipped through is an error at its key path. A file that
+/// writes no `±` and no distribution key is not parsed again.
 ///
 /// A large TOML inventory is scanned in the pieces it is read in ([`crate::pieces`]), in
 /// parallel: no tree of the whole document is ever held (for 100,000 workloads it would be
 /// hundreds of megabytes). Items are named by id, so the pieces' paths are the document's.
 pub fn uncertain_values(file: &SourceFile) -> Result<Vec<UncertainValue>, FileErrors> {
+    if !may_hold_distributions(&file.text) {
+        return Ok(Vec::new());
+    }
     let pieces = crate::pieces::split(file, crate::pieces::PIECE_BYTES).and_then(|(head, rest)| {
         use rayon::prelude::*;
         let mut all = vec![head];
@@ -186,5 +213,31 @@ pub fn uncertain_values(file: &SourceFile) -> Result<Vec<UncertainValue>, FileEr
         Ok(values)
     } else {
         Err(FileErrors { errors })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_distributions;
+
+    #[test]
+    fn a_file_without_distributions_is_told_apart_without_a_parse() {
+        for text in [
+            "pue = \"1.2 ± 0.1\"",
+            "pue = \"1.2 +/- 0.1\"",
+            "utilisation = { min = 0.5, max = 1 }",
+            "energy = { median = \"1 MWh\", \"gsd\" = 1.2 }",
+            r#"{"pue": {"mean": 1.2, "sd": 0.1}}"#,
+            "pue.min = 1.1\npue.max = 1.3",
+        ] {
+            assert!(may_hold_distributions(text), "{text}");
+        }
+        for text in [
+            "pue = 1.2\nname = \"admin\"",
+            "id = \"minimal\"\nmodel = \"gsd-9\"",
+            "description = \"a max of 3\"",
+        ] {
+            assert!(!may_hold_distributions(text), "{text}");
+        }
     }
 }

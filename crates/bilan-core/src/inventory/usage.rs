@@ -1,5 +1,5 @@
-//! The device time a workload reserves on its fleet: one rule for the inventory's capacity
-//! check and for every method's embodied allocation.
+//! The devices and device time a workload reserves on its fleet: one rule for the
+//! inventory's checks, the estimators and every method's embodied allocation.
 
 use bilan_units::UnitError;
 
@@ -33,6 +33,29 @@ impl Workload {
             (None, None) => return Ok(None),
         };
         Ok(Some((devices * hours, note)))
+    }
+}
+
+impl Fleet {
+    /// Whether `devices` reserved at once fit in the fleet, and why not when they do not:
+    /// one rule for a workload's `devices` and for the devices an estimator reserves.
+    pub fn reserve(&self, devices: f64) -> Result<(), String> {
+        if devices <= self.count {
+            return Ok(());
+        }
+        let shown = |n: f64| {
+            if n.abs() < 1e15 {
+                n.to_string()
+            } else {
+                bilan_units::text::compact(n, 4)
+            }
+        };
+        Err(format!(
+            "{} devices reserved, but fleet `{}` has {}",
+            shown(devices),
+            self.id,
+            shown(self.count)
+        ))
     }
 }
 

@@ -10,12 +10,16 @@ use bilan_units::{Dimension, Quantity, Substance};
 use super::{FactorOverride, Inventory, Period, SourcedQuantity};
 
 mod capacity;
+mod domain;
 mod items;
 mod models;
 mod ranges;
+mod spreads;
 mod text;
 mod time;
 use crate::indicator::Indicator;
+use domain::Domain;
+use spreads::Spreads;
 
 /// A key path into an inventory, e.g. `workload[2].energy`.
 ///
@@ -89,9 +93,19 @@ pub struct Problem {
 
 struct Checker {
     problems: Vec<Problem>,
+    /// The distributions the file gives, which each key's domain must hold for (none for
+    /// [`Inventory::validate`], which sees nominal values only).
+    spreads: Spreads,
 }
 
 impl Checker {
+    fn new(spreads: Spreads) -> Checker {
+        Checker {
+            problems: Vec::new(),
+            spreads,
+        }
+    }
+
     fn problem(&mut self, path: &KeyPath, message: impl Into<String>) {
         self.problems.push(Problem {
             path: path.clone(),
@@ -128,43 +142,27 @@ impl Checker {
             );
             return false;
         }
-        if non_negative && q.value() < 0.0 {
-            self.problem(
-                path,
-                format!("`{q}` is negative; a negative amount makes no sense here"),
-            );
-            return false;
+        if non_negative {
+            if q.value() < 0.0 {
+                self.problem(
+                    path,
+                    format!("`{q}` is negative; a negative amount makes no sense here"),
+                );
+                return false;
+            }
+            self.spread_within(path, q.value(), Domain::NON_NEGATIVE);
         }
         true
     }
 
     fn positive_quantity(&mut self, path: &KeyPath, q: &Quantity, expected: Dimension) {
-        if self.quantity(path, q, &[expected], true) && q.value() == 0.0 {
-            self.problem(path, format!("`{q}` must be greater than zero"));
+        if !self.quantity(path, q, &[expected], true) {
+            return;
         }
-    }
-
-    fn number(
-        &mut self,
-        path: &KeyPath,
-        value: f64,
-        what: &str,
-        min: f64,
-        min_inclusive: bool,
-        max: Option<f64>,
-    ) {
-        let below = if min_inclusive {
-            value < min
+        if q.value() == 0.0 {
+            self.problem(path, format!("`{q}` must be greater than zero"));
         } else {
-            value <= min
-        };
-        if !value.is_finite() {
-            self.problem(
-                path,
-                format!("`{value}` is not a finite number; expected {what}"),
-            );
-        } else if below || max.is_some_and(|m| value > m) {
-            self.problem(path, format!("`{value}` is out of range; expected {what}"));
+            self.spread_within(path, q.value(), Domain::POSITIVE);
         }
     }
 
@@ -235,17 +233,10 @@ impl Checker {
         }
     }
 
-    /// A number of devices: a whole number greater than zero.
+    /// A number of devices: a whole number greater than zero (the values a distribution
+    /// reaches are held to be greater than zero, not whole: draws are not).
     fn device_count(&mut self, path: &KeyPath, value: f64) {
-        self.number(
-            path,
-            value,
-            "a number of devices greater than 0",
-            0.0,
-            false,
-            None,
-        );
-        if value.is_finite() && value > 0.0 && value.fract() != 0.0 {
+        if self.within(path, value, Domain::DEVICES) && value.fract() != 0.0 {
             self.problem(
                 path,
                 format!("`{value}` devices: a number of devices is a whole number"),
@@ -335,9 +326,7 @@ pub(crate) fn indicator_dimension(indicator: Indicator) -> Dimension {
 }
 
 pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(Spreads::default());
     items::check(&mut c, inv);
     text::check(&mut c, inv);
     time::check(&mut c, inv);
@@ -350,9 +339,7 @@ pub(super) fn validate_against(
     inv: &Inventory,
     factors: &crate::factor::FactorSet,
 ) -> Vec<Problem> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(Spreads::default());
     models::check(&mut c, inv, factors);
     c.problems
 }
@@ -360,9 +347,7 @@ pub(super) fn validate_against(
 /// Values inside what the format accepts but outside what is physically plausible: each
 /// is a warning stating the plausible range.
 pub(super) fn warnings(inv: &Inventory) -> Vec<Problem> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(Spreads::default());
     ranges::check(&mut c, inv);
     c.problems
 }

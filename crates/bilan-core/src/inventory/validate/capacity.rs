@@ -34,13 +34,11 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         let Ok(Some((demand, _))) = w.device_hours_on(fleet) else {
             continue;
         };
-        if !demand.is_finite() {
-            continue;
-        }
         let period = w.period.unwrap_or(inv.system.period);
         let window = in_service(fleet, &period);
         let capacity = fleet.count * hours(window);
-        if demand > capacity * (1.0 + SLACK) {
+        // A demand beyond the range of f64 (`devices` × `duration`) is refused too.
+        if demand.is_nan() || demand > capacity * (1.0 + SLACK) {
             c.problem(
                 &root.key("workload").index(i),
                 format!(

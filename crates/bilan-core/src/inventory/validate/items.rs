@@ -2,7 +2,7 @@
 
 use bilan_units::Dimension;
 
-use super::{Checker, KeyPath};
+use super::{Checker, Domain, KeyPath};
 use crate::indicator::Indicator;
 use crate::inventory::Inventory;
 
@@ -147,14 +147,17 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         let path = root.key("site").index(i);
         if let Some(pue) = &site.pue
             && c.quantity(&path.key("pue"), pue, &[Dimension::DIMENSIONLESS], true)
-            && pue.value() < 1.0
         {
-            c.problem(
-                &path.key("pue"),
-                format!(
-                    "PUE `{pue}` is below 1; PUE is facility energy over IT energy, so at least 1"
-                ),
-            );
+            if pue.value() < 1.0 {
+                c.problem(
+                    &path.key("pue"),
+                    format!(
+                        "PUE `{pue}` is below 1; PUE is facility energy over IT energy, so at least 1"
+                    ),
+                );
+            } else {
+                c.spread_within(&path.key("pue"), pue.value(), Domain::PUE);
+            }
         }
         if let Some(wue) = &site.wue {
             c.quantity(&path.key("wue"), wue, &[Dimension::VOLUME_PER_ENERGY], true);
@@ -193,13 +196,10 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         }
         if let Some(host) = &fleet.host {
             let path = path.key("host");
-            c.number(
+            c.within(
                 &path.key("devices-per-host"),
                 host.devices_per_host,
-                "accelerators per server, at least 1",
-                1.0,
-                true,
-                None,
+                Domain::DEVICES_PER_HOST,
             );
             for (indicator, o) in &host.embodied {
                 c.override_(
@@ -255,16 +255,12 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
                     c.quantity(&at.key(key), q, &[dim], true);
                 }
             }
-            if let Some(pue) = r.pue
-                && !(pue.is_finite() && pue >= 1.0)
-            {
-                c.problem(
-                    &at.key("pue"),
-                    format!("`{pue}`: a PUE is facility energy over IT energy, at least 1"),
-                );
+            if let Some(pue) = r.pue {
+                c.within(&at.key("pue"), pue, Domain::PUE);
             }
         }
         if let Some(spec) = &w.estimate {
+            estimate_inputs(c, &path.key("estimate"), spec);
             let training = spec.estimator == crate::inventory::Estimator::TrainingCompute;
             for (key, given) in [
                 ("energy", w.energy.is_some()),
@@ -310,15 +306,9 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         if let Some(n) = w.devices {
             c.device_count(&path.key("devices"), n);
             if let Some(fleet) = w.fleet.as_deref().and_then(|f| fleets.get(f))
-                && n > fleet.count
+                && let Err(message) = fleet.reserve(n)
             {
-                c.problem(
-                    &path.key("devices"),
-                    format!(
-                        "{n} devices reserved, but fleet `{}` has {}",
-                        fleet.id, fleet.count
-                    ),
-                );
+                c.problem(&path.key("devices"), message);
             }
         }
         if let Some(d) = &w.duration {
@@ -348,14 +338,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             );
         }
         if let Some(u) = w.utilisation {
-            c.number(
-                &path.key("utilisation"),
-                u,
-                "a utilisation between 0 (excluded) and 1",
-                0.0,
-                false,
-                Some(1.0),
-            );
+            c.within(&path.key("utilisation"), u, Domain::UTILISATION);
         }
         let v = &w.volume;
         let vpath = path.key("volume");
@@ -367,14 +350,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             ("flops", v.flops),
         ] {
             if let Some(value) = value {
-                c.number(
-                    &vpath.key(key),
-                    value,
-                    "a count, 0 or more",
-                    0.0,
-                    true,
-                    None,
-                );
+                c.within(&vpath.key(key), value, Domain::COUNT);
             }
         }
     }
@@ -386,14 +362,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             c.sourced(&path.key("impacts").key(indicator.id()), q, *indicator);
         }
         c.positive_quantity(&path.key("lifetime"), &b.lifetime, Dimension::TIME);
-        c.number(
-            &path.key("share"),
-            b.share,
-            "a share between 0 (excluded) and 1",
-            0.0,
-            false,
-            Some(1.0),
-        );
+        c.within(&path.key("share"), b.share, Domain::SHARE);
         if let Some(t) = &b.time {
             c.positive_quantity(&path.key("time"), t, Dimension::TIME);
         }
@@ -452,14 +421,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         let path = root.key("refrigerant").index(i);
         c.reference(&path.key("site"), &r.site, &site_ids, "site");
         c.quantity(&path.key("leaked"), &r.leaked, &[Dimension::MASS], true);
-        c.number(
-            &path.key("gwp100"),
-            r.gwp100,
-            "a GWP100, 0 or more",
-            0.0,
-            true,
-            None,
-        );
+        c.within(&path.key("gwp100"), r.gwp100, Domain::GWP100);
         if r.source.trim().is_empty() {
             c.problem(
                 &path.key("source"),
@@ -512,5 +474,38 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             Indicator::Gwp,
             Dimension::DIMENSIONLESS,
         );
+    }
+}
+
+/// The values an estimator reads, each within its domain with every value its distribution
+/// reaches (which inputs an estimator needs, and their units, are the estimator's to check).
+fn estimate_inputs(c: &mut Checker, path: &KeyPath, spec: &crate::inventory::EstimateSpec) {
+    if let Some(mfu) = &spec.mfu
+        && c.quantity(
+            &path.key("mfu"),
+            &mfu.quantity,
+            &[Dimension::DIMENSIONLESS],
+            false,
+        )
+    {
+        match mfu.quantity.to(&bilan_units::Unit::dimensionless()) {
+            Ok(fraction) => c.uncertain_within(&path.key("mfu"), fraction, mfu, Domain::MFU),
+            Err(e) => c.problem(&path.key("mfu"), e.to_string()),
+        }
+    }
+    for (key, value) in [
+        ("active-parameters", &spec.active_parameters),
+        ("total-parameters", &spec.total_parameters),
+        ("flops", &spec.flops),
+        ("training-tokens", &spec.training_tokens),
+    ] {
+        if let Some(q) = value {
+            c.uncertain_within(
+                &path.key(key),
+                q.quantity.value(),
+                q,
+                Domain::ESTIMATE_COUNT,
+            );
+        }
     }
 }
