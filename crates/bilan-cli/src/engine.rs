@@ -47,18 +47,31 @@ impl Engine {
         false
     }
 
-    /// Reads `file` as an inventory, its telemetry summed by this engine.
+    /// Reads `file` as an inventory, its telemetry summed by this engine; `beside` runs on
+    /// each telemetry file's path on the other core while the file is read (the stamp's
+    /// hash of it, which then costs no time of its own).
     pub(crate) fn load(
         &self,
         file: &bilan_io::SourceFile,
+        beside: &(dyn Fn(&std::path::Path) + Sync),
     ) -> Result<Inventory, bilan_io::FileErrors> {
         #[cfg(feature = "scale")]
         if let Some(engine) = &self.columnar {
             return bilan_io::load_inventory_with(file, &|path, telemetry, fleets| {
-                bilan_scale::read(engine, path, telemetry, fleets)
+                rayon::join(
+                    || bilan_scale::read(engine, path, telemetry, fleets),
+                    || beside(path),
+                )
+                .0
             });
         }
-        bilan_io::load_inventory(file)
+        bilan_io::load_inventory_with(file, &|path, telemetry, fleets| {
+            rayon::join(
+                || bilan_telemetry::read(path, telemetry, fleets),
+                || beside(path),
+            )
+            .0
+        })
     }
 
     /// The engine as a setting of the stamp, when it is not the default and the inventory

@@ -2,7 +2,7 @@
 //! parameters, ready to run), `--method` and `--param` resolution, `--timings` and the way
 //! failures are reported.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::anyhow;
@@ -295,9 +295,21 @@ impl Session {
         let engine = crate::engine::Engine::of(common)?;
         let spinner = Spinner::start(io, format!("reading {}", inventory.display()));
         let file = bilan_io::SourceFile::read(inventory)?;
-        // The stamp's hash of the inventory is taken while the inventory is parsed.
-        let (inv, inventory_sha256) =
-            rayon::join(|| engine.load(&file), || sha256_hex(file.text.as_bytes()));
+        // The stamp's hashes of the inventory and of its telemetry files are taken while
+        // they are read.
+        let hashed: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::default();
+        let hash = |path: &Path| {
+            if let Ok(sha256) = crate::inputs::sha256_file(path)
+                && let Ok(mut hashed) = hashed.lock()
+            {
+                hashed.push((path.to_path_buf(), sha256));
+            }
+        };
+        let (inv, inventory_sha256) = rayon::join(
+            || engine.load(&file, &hash),
+            || sha256_hex(file.text.as_bytes()),
+        );
+        let hashed = hashed.into_inner().unwrap_or_default();
         drop(spinner);
         let mut inv = inv?;
         timings.phase("parse", item_count(&inv), "items");
@@ -309,9 +321,13 @@ impl Session {
             || {
                 data.iter()
                     .map(|d| {
+                        let sha256 = match hashed.iter().find(|(p, _)| *p == d.path) {
+                            Some((_, sha256)) => sha256.clone(),
+                            None => crate::inputs::sha256_file(&d.path)?,
+                        };
                         Ok(FileStamp {
                             path: d.path.display().to_string(),
-                            sha256: crate::inputs::sha256_file(&d.path)?,
+                            sha256,
                         })
                     })
                     .collect::<Result<Vec<_>, Failure>>()
