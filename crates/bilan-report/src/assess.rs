@@ -40,6 +40,13 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The factor files, then the data files, each with the message id that names its kind
+    /// (`stamp-factor-file`, `stamp-data-file`).
+    pub(crate) fn files(&self) -> impl Iterator<Item = (&'static str, &FileStamp)> {
+        let factor = self.factor_files.iter().map(|f| ("stamp-factor-file", f));
+        factor.chain(self.data_files.iter().map(|f| ("stamp-data-file", f)))
+    }
+
     /// The stamp as lines of text, without bullets: bilan, the inventory, the factor database
     /// and files, each method with its origin.
     pub fn lines(&self) -> Vec<String> {
@@ -62,11 +69,8 @@ impl Stamp {
                 &[("version", &self.factor_database)],
             ),
         ];
-        for f in &self.factor_files {
-            out.push(file("stamp-factor-file", &f.path, &f.sha256));
-        }
-        for f in &self.data_files {
-            out.push(file("stamp-data-file", &f.path, &f.sha256));
+        for (id, f) in self.files() {
+            out.push(file(id, &f.path, &f.sha256));
         }
         for m in &self.methods {
             out.push(l.msg(

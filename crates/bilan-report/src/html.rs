@@ -4,7 +4,10 @@
 //! for `cargo xtask html-check`.
 
 mod estimated;
+mod stamp;
 mod uncertainty;
+
+pub(crate) use stamp::stamp_items;
 
 use std::fmt::Write as _;
 
@@ -352,48 +355,6 @@ fn trail(out: &mut String, l: Lang, a: &Assessment, indicator: Indicator) {
             );
         }
         out.push_str("</table></details>");
-    }
-}
-
-/// The self-contained HTML report.
-/// The reproducibility stamp as list items: bilan, the inventory and factor files with their
-/// hashes, each method with its origin.
-pub(crate) fn stamp_items(out: &mut String, s: &crate::assess::Stamp, l: Lang) {
-    let file = |id: &str, path: &str, sha256: &str| {
-        let code = format!("<code>{}</code>", esc(sha256));
-        msg_html(l, id, &[("path", path)], &[("sha256", &code)])
-    };
-    let _ = write!(
-        out,
-        "<li>{}</li><li>{}</li><li>{}</li>",
-        esc(&l.msg("stamp-bilan", &[("version", &s.bilan)])),
-        file("stamp-inventory", &s.inventory.path, &s.inventory.sha256),
-        esc(&l.msg("stamp-factor-database", &[("version", &s.factor_database)]))
-    );
-    for f in &s.factor_files {
-        let _ = write!(
-            out,
-            "<li>{}</li>",
-            file("stamp-factor-file", &f.path, &f.sha256)
-        );
-    }
-    for f in &s.data_files {
-        let _ = write!(
-            out,
-            "<li>{}</li>",
-            file("stamp-data-file", &f.path, &f.sha256)
-        );
-    }
-    for m in &s.methods {
-        let origin = crate::assess::origin_text(&m.origin, l);
-        let _ = write!(
-            out,
-            "<li>{}</li>",
-            esc(&l.msg(
-                "stamp-method",
-                &[("id", &m.id), ("version", &m.version), ("origin", &origin)]
-            ))
-        );
     }
 }
 
