@@ -216,6 +216,51 @@ fn an_indicator_whose_only_item_is_excluded_whole_is_not_computed_never_zero() {
 }
 
 #[test]
+fn an_indicator_no_item_gives_is_not_computed_in_every_method() {
+    // A service that allocates only emissions gives no energy: every method once reported
+    // "energy 0 kWh", as if it had been measured.
+    let path = scratch("emissions-only.toml", "");
+    let card = root().join("tests/fixtures/interop/model-card/emissions-only.md");
+    let card = card.display().to_string();
+    let out = bilan(&["import", "model-card", &card, "-o", &path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = bilan(&["compare", &path, "-f", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let energy = json["comparison"]["indicators"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["indicator"] == "energy"))
+        .expect("energy");
+    let rows = energy["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 7, "{energy}");
+    for row in rows {
+        assert!(row["total"].is_null(), "{row}");
+        assert_eq!(row["not-computed"], true, "{row}");
+        // SCI leaves the service out whole, so its reason is that exclusion.
+        let note = row["note"].as_str().unwrap_or_default();
+        if row["method"] == "sci" {
+            assert!(
+                note.starts_with("not computed: every contribution to energy was excluded: service `minimal-fixture`"),
+                "{row}"
+            );
+        } else {
+            assert_eq!(
+                note, "not computed: no item of the inventory gives energy",
+                "{row}"
+            );
+        }
+    }
+    let out = bilan(&["compare", &path]);
+    let words = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("energy (not computed by ademe-lca, ghg-protocol, beges-amortised, conservative-auditor, harmonised-ai, model-card-training: no item of the inventory gives it; by sci: every contribution excluded)"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("0 kWh"), "{}", out.stdout);
+}
+
+#[test]
 fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
     let path = edited(
         "h100.toml",

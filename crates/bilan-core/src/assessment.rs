@@ -208,8 +208,9 @@ pub struct IndicatorCoverage {
     /// Why not, or caveats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// In scope, but every contribution to it was excluded (no factor…): reported as "not
-    /// computed" with the reason in `note`, never as 0. `covered` is then false too.
+    /// In scope, but every contribution to it was excluded (no factor…) or no item gives it:
+    /// reported as "not computed" with the reason in `note`, never as 0. `covered` is then
+    /// false too.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_computed: bool,
 }
@@ -448,6 +449,7 @@ mod breakdown;
 mod builder;
 mod contribution;
 mod finite;
+pub use finite::{NO_ITEM_GIVES, no_item_gives};
 mod missing;
 mod profile;
 mod shared;

@@ -297,8 +297,8 @@ pub struct Figures {
     pub method: String,
     /// Whether the method covers the indicator; `false` means "not covered", never 0.
     pub covered: bool,
-    /// In the method's scope but every contribution was excluded: "not computed", never 0
-    /// (`covered` is false too; `note` says why).
+    /// In the method's scope but every contribution was excluded, or no item gives it: "not
+    /// computed", never 0 (`covered` is false too; `note` says why).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_computed: bool,
     /// Why not, or caveats.

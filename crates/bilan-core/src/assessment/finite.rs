@@ -68,6 +68,15 @@ impl Assessment {
     }
 }
 
+/// How the note of an indicator that no item gives begins (followed by the indicator).
+pub const NO_ITEM_GIVES: &str = "not computed: no item of the inventory gives";
+
+/// Whether a coverage note says that no item gives the indicator (rather than that every
+/// contribution was excluded).
+pub fn no_item_gives(note: &str) -> bool {
+    note.starts_with(NO_ITEM_GIVES)
+}
+
 impl Assessment {
     /// The disclosure `id` as figure `INDICATOR.disclosure.id` addresses it: one of that
     /// indicator, or one that measures no indicator (an energy, a count), which any
@@ -83,10 +92,11 @@ impl Assessment {
             })
     }
 
-    /// Marks every indicator the method covers but for which every contribution was
-    /// excluded (e.g. no factor exists, or the only item was left out whole) as "not computed", with the exclusions' reason: its
-    /// total would otherwise read as a measured 0. Its per-unit results go, and its
-    /// disclosures lose their value and say why.
+    /// Marks every indicator the method covers but to which no contribution counts as "not
+    /// computed": either every contribution was excluded (no factor exists, the only item
+    /// was left out whole), with the exclusions' reason, or no item gives the indicator at
+    /// all. Its total would otherwise read as a measured 0. Its per-unit results go, and
+    /// its disclosures lose their value and say why.
     pub fn mark_not_computed(&mut self) {
         for k in 0..self.coverage.len() {
             let indicator = self.coverage[k].indicator;
@@ -104,21 +114,26 @@ impl Assessment {
                 .exclusions
                 .iter()
                 .filter(|e| e.indicator.is_none_or(|i| i == indicator));
-            let Some(first) = excluded.next() else {
-                continue;
+            let excluded_any = excluded.clone().next().is_some();
+            let note = match excluded.next() {
+                Some(first) => {
+                    let more = match excluded.count() {
+                        0 => String::new(),
+                        1 => " (and 1 more exclusion)".to_owned(),
+                        n => format!(" (and {n} more exclusions)"),
+                    };
+                    format!(
+                        "not computed: every contribution to {} was excluded: {} {}{more}",
+                        indicator.id(),
+                        first.item,
+                        first.reason
+                    )
+                }
+                // Nothing was counted and nothing excluded: no item gives this indicator
+                // (a service that allocates only emissions gives no energy). A total of 0
+                // would read as measured.
+                None => format!("{NO_ITEM_GIVES} {}", indicator.id()),
             };
-            let others = excluded.count();
-            let more = match others {
-                0 => String::new(),
-                1 => " (and 1 more exclusion)".to_owned(),
-                n => format!(" (and {n} more exclusions)"),
-            };
-            let note = format!(
-                "not computed: every contribution to {} was excluded: {} {}{more}",
-                indicator.id(),
-                first.item,
-                first.reason
-            );
             let c = &mut self.coverage[k];
             c.covered = false;
             c.not_computed = true;
@@ -130,10 +145,14 @@ impl Assessment {
                 .filter(|d| d.indicator == Some(indicator))
             {
                 d.value = None;
-                d.note = Some(format!(
-                    "not computed: every contribution to {} was excluded (see the exclusions)",
-                    indicator.id()
-                ));
+                d.note = Some(if excluded_any {
+                    format!(
+                        "not computed: every contribution to {} was excluded (see the exclusions)",
+                        indicator.id()
+                    )
+                } else {
+                    format!("{NO_ITEM_GIVES} {}", indicator.id())
+                });
             }
         }
     }
