@@ -303,3 +303,50 @@ fn malformed_expectations_are_refused_with_their_location() {
     ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+#[test]
+fn an_inventory_with_no_figure_in_the_file_is_refused_not_reported_as_holding() {
+    // `check expect.toml a.toml b.toml` with figures of `a` only said "all 2 figures hold",
+    // while nothing of `b` was checked.
+    let d = dir("unchecked");
+    let a = write(&d, "llama-3.1.toml", &llama());
+    let file = expectations(&d, &a);
+    let b = write(&d, "b.toml", &llama());
+    let out = bilan(&["check", &file, &a, &b]);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("no figure of system `b`")
+            && out.stderr.contains("add its figures with --update"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("hold"), "{}", out.stdout);
+}
+
+#[test]
+fn update_says_which_totals_it_cannot_write() {
+    // An inventory whose only item is a service allocating emissions: energy is not computed,
+    // and `--update` used to leave it out without a word.
+    let d = dir("not-added");
+    let inventory = d.join("card.toml").display().to_string();
+    let card = root().join("tests/fixtures/interop/model-card/emissions-only.md");
+    let out = bilan(&[
+        "import",
+        "model-card",
+        &card.display().to_string(),
+        "-o",
+        &inventory,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let file = d.join("expect.toml").display().to_string();
+    let out = bilan(&["check", &file, &inventory, "--update", "-m", "ademe-lca"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("added card ademe-lca gwp.total")
+            && out.stdout.contains(
+                "not added card ademe-lca energy.total: not computed: no item of the inventory gives energy"
+            ),
+        "{}",
+        out.stdout
+    );
+}

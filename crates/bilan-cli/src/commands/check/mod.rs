@@ -157,6 +157,22 @@ pub(crate) fn check(
                 ));
             }
         }
+        // An inventory with no entry would be reported as holding while nothing of it was
+        // checked.
+        if !cmd.update {
+            for (system, inventory) in systems.iter().zip(&cmd.inventories) {
+                if !entries.iter().any(|e| &e.system == system) {
+                    errors.push(FileError::plain(
+                        &f.name,
+                        format!(
+                            "no figure of system `{}` ({}): nothing of it would be checked; add its figures with --update",
+                            bilan_units::text::escape(system),
+                            inventory.display()
+                        ),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(FileErrors { errors }.into());
         }
@@ -181,6 +197,7 @@ pub(crate) fn check(
     // (system, method) pairs the file has none of.
     let mut decided: BTreeMap<usize, Option<Written>> = BTreeMap::new();
     let mut added: Vec<Written> = Vec::new();
+    let mut not_added: Vec<String> = Vec::new();
     let locator = file.as_ref().map(Locator::new);
     for (inventory, system) in cmd.inventories.iter().zip(&systems) {
         let session = Session::open(inventory, &cmd.common, io, timings)?;
@@ -338,7 +355,9 @@ pub(crate) fn check(
                 if mine.iter().any(|e| e.method == *id) {
                     continue;
                 }
-                added.extend(defaults(system, id, a));
+                let (written, missing) = defaults(system, id, a);
+                added.extend(written);
+                not_added.extend(missing);
             }
         }
         io.release((session, outcomes));
@@ -354,7 +373,7 @@ pub(crate) fn check(
         return report_failures(io, &failures);
     }
     if cmd.update {
-        return update(io, &path, &entries, decided, added);
+        return update(io, &path, &entries, decided, added, &not_added);
     }
     render::report(io, cmd.common.format, &checked, skipped)?;
     if checked.iter().any(|c| !c.holds) {
@@ -364,8 +383,9 @@ pub(crate) fn check(
 }
 
 /// The figures `--update` writes for a (system, method) pair the file has none of: the
-/// totals of GWP and energy and every functional unit's GWP and energy.
-fn defaults(system: &str, method: &str, a: &Assessment) -> Vec<Written> {
+/// totals of GWP and energy and every functional unit's GWP and energy; and a line for
+/// each of those totals that has no value to write (not covered or not computed).
+fn defaults(system: &str, method: &str, a: &Assessment) -> (Vec<Written>, Vec<String>) {
     let mut paths = vec![
         FigurePath {
             indicator: Indicator::Gwp,
@@ -388,20 +408,30 @@ fn defaults(system: &str, method: &str, a: &Assessment) -> Vec<Written> {
             });
         }
     }
-    paths
-        .into_iter()
-        .filter_map(|p| {
-            let now = current(&p, a)?;
-            Some(Written {
+    let mut written = Vec::new();
+    let mut missing = Vec::new();
+    for p in paths {
+        match current(&p, a) {
+            Some(now) => written.push(Written {
                 system: system.to_owned(),
                 method: method.to_owned(),
                 figure: p.to_string(),
                 value: format!("{:?} {}", now.value, now.unit),
                 tolerance: file::DEFAULT_TOLERANCE.to_owned(),
                 by_item: now.items,
-            })
-        })
-        .collect()
+            }),
+            None => {
+                let why = a
+                    .coverage
+                    .iter()
+                    .find(|c| c.indicator == p.indicator)
+                    .and_then(|c| c.note.clone())
+                    .unwrap_or_else(|| "the method does not cover it".to_owned());
+                missing.push(format!("not added {system} {method} {p}: {why}"));
+            }
+        }
+    }
+    (written, missing)
 }
 
 /// Rewrites the expectations file (atomically) and prints what changed: `decided` holds the
@@ -413,6 +443,7 @@ fn update(
     entries: &[Entry],
     mut decided: BTreeMap<usize, Option<Written>>,
     added: Vec<Written>,
+    not_added: &[String],
 ) -> Result<(), Failure> {
     let mut lines = Vec::new();
     let mut out = Vec::new();
@@ -442,7 +473,7 @@ fn update(
     if lines.is_empty() {
         report.push_str("no figure changed\n");
     }
-    for l in &lines {
+    for l in lines.iter().chain(not_added) {
         report.push_str(l);
         report.push('\n');
     }
