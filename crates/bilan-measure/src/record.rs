@@ -54,15 +54,17 @@ impl std::fmt::Debug for Context<'_> {
     }
 }
 
-/// `value` in `unit`, rounded to `digits` significant digits (NaN and infinities are 0).
+/// `value` in `unit`, rounded to `digits` significant digits. A reading is always finite
+/// (counters and clocks give finite numbers); one that is not is a bug, and panics rather
+/// than being written as some other number.
 pub fn quantity(value: f64, unit: &str, digits: usize) -> Quantity {
-    let value = if value.is_finite() {
-        format!("{:.*e}", digits.saturating_sub(1), value)
-            .parse()
-            .unwrap_or(value)
-    } else {
-        0.0
-    };
+    assert!(
+        value.is_finite(),
+        "a measured {unit} is not finite: {value}"
+    );
+    let value = format!("{:.*e}", digits.saturating_sub(1), value)
+        .parse()
+        .unwrap_or(value);
     let unit = Unit::parse(unit).expect("bilan's own units parse");
     Quantity::new(value, unit).expect("a finite value")
 }
@@ -131,18 +133,18 @@ const STUCK_AFTER: Duration = Duration::from_secs(1);
 
 /// A note for each GPU that drew power (sampled above 0 W) while its energy counter counted
 /// nothing over [`STUCK_AFTER`] or more: its energy is unknown, so no `energy` is written.
-fn stuck_counters(devices: &[crate::sampler::DeviceReading]) -> Vec<String> {
+fn stuck_counters(devices: &[crate::sampler::DeviceReading]) -> Vec<(u32, String)> {
     devices
         .iter()
         .filter(|d| d.energy_j == 0.0 && d.measured_for >= STUCK_AFTER)
         .filter_map(|d| {
             let watts = d.peak_sampled_w.filter(|w| *w > 0.0)?;
-            Some(format!(
+            Some((d.index, format!(
                 "GPU {} ({}): its energy counter did not advance over {:.1} s while it drew up to {watts} W, so its energy is unknown, not 0: `energy` is left out (give it, or measure again); each GPU's reading is under `devices`",
                 d.index,
                 d.name,
                 d.measured_for.as_secs_f64()
-            ))
+            )))
         })
         .collect()
 }
@@ -183,7 +185,7 @@ pub fn workload(
     // the workload's energy is then left out (bilan never integrates power), and the notes
     // give what each GPU counted.
     let stuck = stuck_counters(&r.devices);
-    notes.extend(stuck.iter().cloned());
+    notes.extend(stuck.iter().map(|(_, note)| note.clone()));
     let measured = period(finished);
     let outside_period = (!measured.within(reporting)).then(|| {
         notes.push(format!(
@@ -204,13 +206,16 @@ pub fn workload(
         .iter()
         .map(|d| {
             let secs = d.measured_for.as_secs_f64();
+            // A stuck counter's energy is unknown: neither it nor a mean power is written.
+            let known = !stuck.iter().any(|(index, _)| *index == d.index);
+            let peak = d.peak_sampled_w.unwrap_or(0.0).max(d.peak_interval_w);
             MeasuredDevice {
                 index: d.index,
                 name: d.name.clone(),
                 model: (context.model)(&d.name),
-                energy: energy(d.energy_j),
-                mean_power: power(if secs > 0.0 { d.energy_j / secs } else { 0.0 }),
-                peak_power: power(d.peak_sampled_w.unwrap_or(0.0).max(d.peak_interval_w)),
+                energy: known.then(|| energy(d.energy_j)),
+                mean_power: (known && secs > 0.0).then(|| power(d.energy_j / secs)),
+                peak_power: (d.peak_sampled_w.is_some() || peak > 0.0).then(|| power(peak)),
                 measured_for: (d.measured_for < duration).then(|| time(d.measured_for)),
             }
         })

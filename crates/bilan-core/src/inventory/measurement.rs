@@ -65,12 +65,17 @@ pub struct MeasuredDevice {
     /// The hardware catalogue id it matched, e.g. `nvidia-h100-sxm-80gb`, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// Energy it drew during the measurement.
-    pub energy: Quantity,
-    /// Mean power (energy ÷ time measured).
-    pub mean_power: Quantity,
-    /// Highest power sampled.
-    pub peak_power: Quantity,
+    /// Energy it drew during the measurement; absent when unknown (its energy counter did
+    /// not advance while it drew power: see the notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy: Option<Quantity>,
+    /// Mean power (energy ÷ time measured); absent when the energy is unknown or the device
+    /// was measured for no time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_power: Option<Quantity>,
+    /// Highest power sampled; absent when no power was sampled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_power: Option<Quantity>,
     /// Time it was measured (less than the whole when it disappeared).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measured_for: Option<Quantity>,

@@ -32,7 +32,12 @@ fn quantities_are_rounded_to_what_was_measured() {
     assert_eq!(quantity(0.1 + 0.2, "W", 5).to_string(), "0.3 W");
     assert_eq!(time(secs(61.23456)).to_string(), "61.235 s");
     assert_eq!(time(secs(7200.0)).to_string(), "2 h");
-    assert_eq!(quantity(f64::NAN, "W", 3).to_string(), "0 W");
+}
+
+#[test]
+#[should_panic(expected = "not finite")]
+fn a_reading_that_is_not_finite_is_never_written_as_a_number() {
+    let _ = quantity(f64::NAN, "W", 3);
 }
 
 #[test]
@@ -61,13 +66,25 @@ fn gpus_give_the_energy_and_rapl_the_host_overhead() {
     assert!(m.interrupted);
     let d0 = &m.devices[0];
     assert_eq!(d0.model.as_deref(), Some("nvidia-h100-sxm-80gb"));
-    assert_eq!(d0.energy.to_string(), "0.005 kWh");
-    assert_eq!(d0.mean_power.to_string(), "300 W");
-    assert_eq!(d0.peak_power.to_string(), "412 W");
+    assert_eq!(text(&d0.energy), "0.005 kWh");
+    assert_eq!(
+        d0.mean_power.as_ref().expect("measured").to_string(),
+        "300 W"
+    );
+    assert_eq!(
+        d0.peak_power.as_ref().expect("measured").to_string(),
+        "412 W"
+    );
     assert!(d0.measured_for.is_none(), "measured the whole time");
     let d1 = &m.devices[1];
-    assert_eq!(d1.mean_power.to_string(), "300 W");
-    assert_eq!(d1.peak_power.to_string(), "330 W");
+    assert_eq!(
+        d1.mean_power.as_ref().expect("measured").to_string(),
+        "300 W"
+    );
+    assert_eq!(
+        d1.peak_power.as_ref().expect("measured").to_string(),
+        "330 W"
+    );
     assert_eq!(text(&d1.measured_for), "40 s");
     let rapl: Vec<String> = m
         .rapl
@@ -148,6 +165,10 @@ fn a_gpu_that_drew_power_while_its_counter_stood_still_leaves_the_energy_unknown
         )),
         "{notes:?}"
     );
+    // Its own record says the same: no energy and no mean power, only the power sampled.
+    let d0 = &w.measurement.as_ref().expect("measurement").devices[0];
+    assert!(d0.energy.is_none() && d0.mean_power.is_none(), "{d0:?}");
+    assert_eq!(text(&d0.peak_power), "412 W");
     // A GPU that counted nothing and drew nothing (idle, or no power reading) is not flagged.
     f.readings.devices[0].peak_sampled_w = Some(0.0);
     assert!(
