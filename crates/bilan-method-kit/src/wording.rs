@@ -117,3 +117,14 @@ pub fn facility_boundary(key: &str) -> String {
         "energy measured at the facility boundary: already includes the facility overhead ({key} = \"facility\")"
     )
 }
+
+/// Why a fleet's embodied impacts are excluded when no workload reserves device time on it;
+/// `fleet` names it where the item excluded is not the fleet itself, and `consequence` says
+/// what the method then counts. A workload that names the fleet without device time is
+/// excluded on its own, with its reason.
+pub fn fleet_unreserved(fleet: Option<&str>, consequence: &str) -> String {
+    let on = fleet.map_or_else(|| "this fleet".to_owned(), |f| format!("fleet `{f}`"));
+    format!(
+        "no workload reserves device time on {on} (none names it with `devices`, `device-hours`, `duration` or `period`): {consequence}"
+    )
+}

@@ -13,6 +13,7 @@ use bilan_method_kit::terms::{
     building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
     utilisation_divisor,
 };
+use bilan_method_kit::wording;
 
 use super::{FleetCtx, Reserved, Run, aspect_of, input_error};
 
@@ -90,7 +91,7 @@ impl<'a> Run<'a> {
                 item,
                 Some(Aspect::Embodied),
                 None,
-                "no workload reserved this fleet: nothing to amortise over the functional unit",
+                wording::fleet_unreserved(None, "nothing to amortise over the functional unit"),
                 Some(Driver::CapitalGoods),
             );
             return Ok(());

@@ -18,6 +18,7 @@ use bilan_method_kit::embodied::{self, Embodied, Preference};
 use bilan_method_kit::terms::{
     building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
 };
+use bilan_method_kit::wording;
 
 use super::{BUILDING_REASON, FleetCtx, Run, category_of, input_error};
 
@@ -91,7 +92,7 @@ impl<'a> Run<'a> {
                 item,
                 None,
                 None,
-                "no workload reserved this fleet: no time is reserved (TiR = 0), so its share of M is 0 for every R",
+                wording::fleet_unreserved(None, "TiR = 0, so its share of M is 0 for every R"),
                 Some(Driver::CapitalGoods),
             );
             return Ok(());
@@ -247,8 +248,9 @@ impl<'a> Run<'a> {
                 item,
                 Some(aspect),
                 None,
-                format!(
-                    "no workload reserved fleet `{fleet_id}`: no time is reserved, so its share of M is 0 for every R"
+                wording::fleet_unreserved(
+                    Some(fleet_id),
+                    "TiR = 0, so its share of M is 0 for every R",
                 ),
                 Some(Driver::CapitalGoods),
             );

@@ -773,7 +773,11 @@ volume = { flops = 1e18 }
     let a = assess(&toml);
     let spare = exclusions(&a, "spare");
     assert_eq!((spare.len(), spare[0].aspect), (1, None));
-    assert!(spare[0].reason.contains("no workload reserved this fleet"));
+    assert!(
+        spare[0]
+            .reason
+            .contains("no workload reserves device time on this fleet")
+    );
     let notebook = exclusions(&a, "notebook");
     assert_eq!(notebook[0].aspect, Some(Aspect::Embodied));
     assert!(a.assumptions.iter().all(|x| x.topic != "default-lifetime"));
