@@ -400,3 +400,37 @@ fn telemetry_is_checked_like_a_workload_in_every_method_alike() {
         }
     }
 }
+
+#[test]
+fn a_workload_written_on_the_days_telemetry_meters_its_fleet_is_refused() {
+    // Telemetry meters every device of `gpus` each day of January; a workload written for
+    // two of them for 100 h of the same month charged device time the fleet had not got, and
+    // its energy was counted on top of the metered energy, with exit 0.
+    let path = scratch_copy("shared-fleet", |t| {
+        format!(
+            "{t}\n[[workload]]\nid = \"finetune\"\nphase = \"fine-tuning\"\nsite = \"dc\"\nfleet = \"gpus\"\ndevices = 2\nduration = \"100 h\"\nperiod = {{ start = 2024-01-10, end = 2024-01-14 }}\nenergy = \"140 kWh\"\n"
+        )
+    });
+    for command in ["validate", "compare"] {
+        let out = bilan(&[command, &path]);
+        assert_eq!(out.code, 2, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("fleet[0]: the 32 workloads on fleet `gpus`")
+                && out
+                    .stderr
+                    .contains("so a workload written for the same days is counted twice"),
+            "{command}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{command}: {}", out.stdout);
+    }
+    // On a fleet of its own, the same workload is accepted.
+    let path = scratch_copy("own-fleet", |t| {
+        format!(
+            "{t}\n[[fleet]]\nid = \"other\"\nmodel = \"nvidia-h100-sxm-80gb\"\ncount = 2\nacquired = 2023-06-01\nlifetime = \"4 years\"\nsite = \"dc\"\n\n[[workload]]\nid = \"finetune\"\nphase = \"fine-tuning\"\nsite = \"dc\"\nfleet = \"other\"\ndevices = 2\nduration = \"100 h\"\nperiod = {{ start = 2024-01-10, end = 2024-01-14 }}\nenergy = \"140 kWh\"\n"
+        )
+    });
+    let out = bilan(&["validate", &path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}

@@ -425,6 +425,13 @@ impl Inventory {
         validate::validate(self)
     }
 
+    /// The capacity checks of [`Inventory::validate`] alone: what the device time of every
+    /// fleet's workloads adds up to. Telemetry aggregates join the workloads once their
+    /// files are read, so a fleet charged by both is checked again then.
+    pub fn validate_capacity(&self) -> Vec<Problem> {
+        validate::validate_capacity(self)
+    }
+
     /// Checks that need the factor set methods will use: every fleet's hardware model (and
     /// its host's) is known to it, or carries its own embodied figures.
     pub fn validate_against(&self, factors: &crate::factor::FactorSet) -> Vec<Problem> {

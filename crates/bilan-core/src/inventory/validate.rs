@@ -334,6 +334,13 @@ pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
     c.problems
 }
 
+/// The fleets' capacity alone, for workloads added after [`validate`] (telemetry).
+pub(super) fn validate_capacity(inv: &Inventory) -> Vec<Problem> {
+    let mut c = Checker::new(Spreads::default());
+    capacity::check(&mut c, inv);
+    c.problems
+}
+
 /// Checks that need the factors: every hardware model is known.
 pub(super) fn validate_against(
     inv: &Inventory,

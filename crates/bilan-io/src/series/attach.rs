@@ -153,7 +153,44 @@ fn telemetry(
             }
         }
     }
+    let first_added = inventory.workloads.len();
     inventory.workloads.extend(added);
+    shared_fleets(reader, inventory, first_added, errors);
+}
+
+/// A fleet charged both by workloads of the file and by telemetry aggregates is checked for
+/// what they add up to: an aggregate reserves every device of its fleet for the days it
+/// meters, so a workload written on those days charges device time the fleet has not got.
+fn shared_fleets(
+    reader: &Reader<'_>,
+    inventory: &Inventory,
+    first_added: usize,
+    errors: &mut Vec<FileError>,
+) {
+    let (written, metered) = inventory.workloads.split_at(first_added);
+    let charged: rustc_hash::FxHashSet<&str> =
+        written.iter().filter_map(|w| w.fleet.as_deref()).collect();
+    let shared = metered
+        .iter()
+        .filter_map(|w| w.fleet.as_deref())
+        .any(|f| charged.contains(f));
+    if !shared {
+        return;
+    }
+    for p in inventory.validate_capacity() {
+        let key = p.path.to_string();
+        // A workload's own demand was checked with the file; only the sums are new.
+        if !key.starts_with("fleet[") {
+            continue;
+        }
+        errors.push(reader.at_key(
+            &key,
+            format!(
+                "{}; its telemetry aggregates reserve every device of the fleet for each day they meter, so a workload written for the same days is counted twice",
+                p.message
+            ),
+        ));
+    }
 }
 
 /// A file an inventory names: a grid series, a generation profile or a telemetry file.
