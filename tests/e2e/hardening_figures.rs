@@ -261,6 +261,34 @@ fn an_indicator_no_item_gives_is_not_computed_in_every_method() {
 }
 
 #[test]
+fn explain_says_why_an_excluded_item_has_no_figure() {
+    // A fleet no workload reserves device time on is excluded; `explain` answered "matches
+    // nothing" (exit 2), as if the item did not exist.
+    let path = scratch(
+        "spare-fleet.toml",
+        &format!(
+            "{}\n[[fleet]]\nid = \"spare\"\nmodel = \"nvidia-h100-sxm-80gb\"\ncount = 8\nsite = \"meta-research-clusters\"\nlifetime = \"4 years\"\n",
+            llama()
+        ),
+    );
+    for (method, reason) in [
+        ("ademe-lca", "nothing to amortise over the functional unit"),
+        ("sci", "TiR = 0, so its share of M is 0 for every R"),
+    ] {
+        let out = bilan(&["explain", &path, "-m", method, "--figure", "gwp.item.spare"]);
+        assert_eq!(out.code, 0, "{method}: {}", out.stderr);
+        assert!(
+            out.stdout.starts_with(&format!(
+                "gwp.item.spare in {method}@1.0.0: not computed: the method excluded it (1 exclusion):\n  - fleet `spare`"
+            )) && out.stdout.contains("no workload reserves device time on this fleet")
+                && out.stdout.contains(reason),
+            "{method}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
 fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
     let path = edited(
         "h100.toml",

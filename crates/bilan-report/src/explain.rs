@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use bilan_core::assessment::{Assessment, Contribution, ItemRef, TermSource};
+use bilan_core::assessment::{Assessment, Contribution, Exclusion, ItemRef, TermSource};
 use bilan_core::figure::{FigurePath, Selector};
 
 use crate::estimated::{self, EstimatedValue};
@@ -242,9 +242,9 @@ pub fn render_with_estimates(
         _ => {}
     }
     let selected: Vec<&Contribution> = a.contributions.iter().filter(|c| path.selects(c)).collect();
-    let value = path
-        .value(a)
-        .ok_or_else(|| format!("{path} matches nothing in {}", a.method))?;
+    let Some(value) = path.value(a) else {
+        return excluded_item(a, path);
+    };
     let _ = writeln!(
         out,
         "{path} in {} = {} ({value} {}), the sum of {}:\n",
@@ -302,6 +302,43 @@ pub fn render_with_estimates(
         for x in assumptions {
             let _ = writeln!(out, "  - {}", x.text);
         }
+    }
+    Ok(out)
+}
+
+/// An item (or one aspect of it) with no contribution: not computed when the method
+/// excluded it, with each reason; else the path matches nothing.
+fn excluded_item(a: &Assessment, path: &FigurePath) -> Result<String, String> {
+    let nothing = || format!("{path} matches nothing in {}", a.method);
+    let (id, aspect) = match &path.selector {
+        Selector::Item(id) => (id, None),
+        Selector::ItemAspect(id, aspect) => (id, Some(*aspect)),
+        _ => return Err(nothing()),
+    };
+    let indicator = path.indicator;
+    let reasons: Vec<&Exclusion> = a
+        .exclusions
+        .iter()
+        .filter(|e| &*e.item.id == id.as_str())
+        .filter(|e| e.indicator.is_none_or(|i| i == indicator))
+        .filter(|e| aspect.is_none() || e.aspect.is_none() || e.aspect == aspect)
+        .collect();
+    if reasons.is_empty() {
+        return Err(nothing());
+    }
+    let mut out = format!(
+        "{path} in {}: not computed: the method excluded it ({}):\n",
+        a.method,
+        bilan_units::text::count(reasons.len(), "exclusion", "exclusions")
+    );
+    for e in reasons.iter().take(DETAIL_LIMIT) {
+        let _ = writeln!(
+            out,
+            "  - {}{}: {}",
+            e.item,
+            e.aspect.map_or(String::new(), |x| format!(" {x}")),
+            e.reason
+        );
     }
     Ok(out)
 }
