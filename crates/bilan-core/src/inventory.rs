@@ -382,6 +382,25 @@ impl Fleet {
         }
         acquired.add_days(days as i64 - 1)
     }
+
+    /// Where the days `first` to `last` leave the fleet's service: its acquisition date when
+    /// `first` is before it, and its last day in service when `last` is after it. One rule
+    /// for a workload's period and for the days a telemetry aggregate meters.
+    pub fn out_of_service(&self, first: Date, last: Date) -> OutOfService {
+        OutOfService {
+            before: self.acquired.filter(|acquired| first < *acquired),
+            after: self.service_end().filter(|end| last > *end),
+        }
+    }
+}
+
+/// What [`Fleet::out_of_service`] finds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutOfService {
+    /// The fleet's acquisition date, which the span starts before.
+    pub before: Option<Date>,
+    /// The fleet's last day in service, which the span ends after.
+    pub after: Option<Date>,
 }
 
 /// The host servers of a fleet.

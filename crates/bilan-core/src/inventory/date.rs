@@ -58,6 +58,20 @@ impl Date {
             .map_or(jiff::Timestamp::MAX, Date::start_utc)
     }
 
+    /// The UTC day `instant` falls in.
+    pub fn of_instant(instant: jiff::Timestamp) -> Date {
+        let epoch = jiff::civil::Date::constant(1970, 1, 1);
+        let days = instant.as_second().div_euclid(86_400);
+        // Every instant jiff holds is a day jiff's civil dates hold.
+        Date(
+            i32::try_from(days)
+                .ok()
+                .and_then(|d| jiff::Span::new().try_days(d).ok())
+                .and_then(|span| epoch.checked_add(span).ok())
+                .unwrap_or(epoch),
+        )
+    }
+
     /// Whole days from `earlier` to `self` (negative if `self` is earlier).
     pub fn days_since(self, earlier: Date) -> i64 {
         // Civil dates have no time zone, so a span between them is a whole number of days.
@@ -119,5 +133,31 @@ impl schemars::JsonSchema for Date {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type": "string", "format": "date", "description": "a calendar date, YYYY-MM-DD" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Date;
+
+    #[test]
+    fn an_instant_falls_in_its_utc_day() {
+        let day = |text: &str| Date::parse(text).expect("a date");
+        let at = |text: &str| text.parse::<jiff::Timestamp>().expect("an instant");
+        assert_eq!(
+            Date::of_instant(at("2024-01-31T23:59:59Z")),
+            day("2024-01-31")
+        );
+        assert_eq!(
+            Date::of_instant(at("2024-02-01T00:00:00Z")),
+            day("2024-02-01")
+        );
+        assert_eq!(
+            Date::of_instant(at("1969-12-31T12:00:00Z")),
+            day("1969-12-31")
+        );
+        for d in ["0001-01-01", "2024-02-29", "9999-12-30"] {
+            assert_eq!(Date::of_instant(day(d).start_utc()), day(d));
+        }
     }
 }

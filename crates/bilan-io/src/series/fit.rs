@@ -2,9 +2,11 @@
 //! makes: its rows lie in the reporting period, its fleet is in service when they were
 //! metered, and they name no more devices than the fleet has. An inventory's own workloads
 //! are checked before the telemetry is read (`Inventory::validate`); these are checked here,
-//! from the hours each aggregate has energy in, whatever engine summed them.
+//! from the hours each aggregate has energy in, whatever engine summed them. Whether those
+//! days are in the fleet's service is the rule workloads follow
+//! ([`Fleet::out_of_service`]).
 
-use bilan_core::inventory::{Fleet, Period, Telemetry, Workload};
+use bilan_core::inventory::{Date, Fleet, Period, Telemetry, Workload};
 use jiff::Timestamp;
 
 /// At most this many aggregates are named in one problem; the rest are counted.
@@ -80,14 +82,17 @@ pub(super) fn problems(
             if from < start || to > end {
                 Misfit::add(&mut outside, w, from, to);
             }
-            if let Some(acquired) = fleet.acquired
-                && from < acquired.start_utc()
-            {
+            // The days its hours are in: the hour ending at `to` lies in the day before `to`
+            // when `to` is midnight.
+            let last_day = Date::of_instant(
+                to.checked_sub(jiff::SignedDuration::from_nanos(1))
+                    .unwrap_or(to),
+            );
+            let out = fleet.out_of_service(Date::of_instant(from), last_day);
+            if out.before.is_some() {
                 Misfit::add(&mut before, w, from, to);
             }
-            if let Some(last) = fleet.service_end()
-                && to > last.end_utc()
-            {
+            if out.after.is_some() {
                 Misfit::add(&mut after, w, from, to);
             }
             if f64::from(m.devices) > fleet.count {

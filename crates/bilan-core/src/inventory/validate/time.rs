@@ -66,9 +66,8 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 }
 
 fn in_service(c: &mut Checker, path: &KeyPath, workload: &str, period: &Period, fleet: &Fleet) {
-    if let Some(acquired) = fleet.acquired
-        && period.start < acquired
-    {
+    let out = fleet.out_of_service(period.start, period.end);
+    if let Some(acquired) = out.before {
         c.problem(
             &path.key("period"),
             format!(
@@ -77,9 +76,7 @@ fn in_service(c: &mut Checker, path: &KeyPath, workload: &str, period: &Period, 
             ),
         );
     }
-    if let Some(end) = fleet.service_end()
-        && period.end > end
-    {
+    if let Some(end) = out.after {
         c.problem(
             &path.key("period"),
             format!(
