@@ -523,3 +523,32 @@ fn a_spread_beyond_the_range_of_f64_is_refused_by_both_propagations() {
     let high = num(&interval(&v["comparison"]["uncertainty"], "ademe-lca", "gwp.total")["high"]);
     assert!(high > 1e100 && high.is_finite(), "{high}");
 }
+
+#[test]
+fn an_estimator_input_with_a_spread_beyond_range_in_its_unit_widens_the_interval() {
+    // N from 1e9 to 1e160: its variance overflows in the value's unit, and the estimate
+    // once carried it as no spread at all, so the interval read as if N were certain.
+    let base = ademe_analytic("examples/estimated-open-model.toml");
+    let wide = edited(
+        "wide-n.toml",
+        "examples/estimated-open-model.toml",
+        &[(
+            "active-parameters = 70e9\nprecision",
+            "active-parameters = { min = 1e9, mode = 70e9, max = 1e160 }\nprecision",
+        )],
+    );
+    let wide = ademe_analytic(&wide.path);
+    let high = |u: &serde_json::Value| {
+        num(&interval(
+            &u["comparison"]["uncertainty"],
+            "ademe-lca",
+            "gwp.phase.training",
+        )["high"])
+    };
+    assert!(
+        high(&wide) > 1.5 * high(&base),
+        "{} vs {}",
+        high(&wide),
+        high(&base)
+    );
+}

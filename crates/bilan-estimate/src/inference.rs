@@ -31,7 +31,7 @@ use crate::serving::{
     SERVER_GPUS, SERVER_POWER_KW, ecologits_wh_per_token_per_gpu, gpus, memory_gpus,
     seconds_per_token,
 };
-use crate::spread::{ln_variance, lognormal};
+use crate::spread::{lognormal, variance_at};
 use crate::training::{count, hardware_id};
 use crate::{Key, Path, Problem, calibration, device, set};
 
@@ -116,7 +116,7 @@ pub(crate) fn estimate(
             at,
             &key("active-parameters"),
         )
-        .map(|v| (v / 1e9, ln_variance(q))),
+        .and_then(|v| Ok((v / 1e9, variance_at(q, at, &key("active-parameters"))?))),
         None => Err(at.problem(
             &key("active-parameters"),
             "the inference estimators need the model's active parameters (e.g. 70e9)",

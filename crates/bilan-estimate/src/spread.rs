@@ -5,10 +5,28 @@
 
 use bilan_units::{Distribution, UncertainQuantity};
 
-/// The variance of ln(X / nominal) of an uncertain quantity (0 when certain).
-pub fn ln_variance(q: &UncertainQuantity) -> f64 {
-    q.distribution
-        .map_or(0.0, |d| d.ln_moments(q.quantity.value()).1)
+/// The variance of ln(X / nominal) of an uncertain quantity (0 when certain), or why it
+/// cannot be carried: a spread beyond the range of `f64` even as a ratio to the value
+/// (which was once carried as no spread at all).
+pub fn ln_variance(q: &UncertainQuantity) -> Result<f64, String> {
+    match q.distribution {
+        None => Ok(0.0),
+        Some(d) => d.ln_moments(q.quantity.value()).map(|m| m.1).ok_or_else(|| {
+            format!(
+                "its spread ({}) is too large to carry into the estimate: the variance of its ratio to its value is beyond the range of 64-bit floating-point numbers; give a narrower distribution",
+                d.describe(q.quantity.value(), &q.quantity.unit().to_string())
+            )
+        }),
+    }
+}
+
+/// [`ln_variance`] of the estimate's input at `key`, or the problem there.
+pub(crate) fn variance_at(
+    q: &UncertainQuantity,
+    at: &crate::Path,
+    key: &str,
+) -> Result<f64, crate::Problem> {
+    ln_variance(q).map_err(|why| at.problem(key, why))
 }
 
 /// A lognormal of log variance `variance`; `None` when it is zero.

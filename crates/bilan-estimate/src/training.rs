@@ -15,7 +15,7 @@ use bilan_hardware::power::PowerModel;
 use bilan_hardware::{Catalogue, Precision};
 use bilan_units::{Dimension, Distribution, Quantity, UncertainQuantity};
 
-use crate::spread::{ln_variance, lognormal};
+use crate::spread::{lognormal, variance_at};
 use crate::{Key, Path, Problem, device, set, set_power};
 
 /// The default model FLOP utilisation: 0.40, triangular from 0.30 to 0.55.
@@ -171,6 +171,10 @@ pub(crate) fn inputs(
     };
     // A fraction (`"40 %"` is 0.4); validation holds it, and every value its distribution
     // reaches, within 0 < MFU ≤ 1, as it holds every key to its domain.
+    let mfu_variance = variance_at(&mfu, at, &key("mfu")).unwrap_or_else(|p| {
+        problems.push(p);
+        0.0
+    });
     let mfu_value = match mfu.quantity.to(&bilan_units::Unit::dimensionless()) {
         Ok(fraction) => fraction,
         Err(e) => {
@@ -188,7 +192,7 @@ pub(crate) fn inputs(
                 precision,
                 hardware,
                 mfu: mfu_value,
-                mfu_variance: ln_variance(&mfu),
+                mfu_variance,
                 default_mfu,
             })
         }
@@ -234,7 +238,8 @@ fn compute(
             )]);
         }
         let flops = count(c, Dimension::FLOP, "FLOP", at, &key("flops")).map_err(|p| vec![p])?;
-        return Ok((flops, ln_variance(c), format!("{} FLOP as given", s(flops))));
+        let variance = variance_at(c, at, &key("flops")).map_err(|p| vec![p])?;
+        return Ok((flops, variance, format!("{} FLOP as given", s(flops))));
     }
     let mut problems = Vec::new();
     let n = match &spec.active_parameters {
@@ -245,7 +250,7 @@ fn compute(
             at,
             &key("active-parameters"),
         )
-        .map(|v| (v, ln_variance(q))),
+        .and_then(|v| Ok((v, variance_at(q, at, &key("active-parameters"))?))),
         None => Err(at.problem(
             &key("active-parameters"),
             "give `flops`, or `active-parameters` (N) and `training-tokens` (D) for 6·N·D",
@@ -253,7 +258,7 @@ fn compute(
     };
     let d = match (&spec.training_tokens, w.volume.training_tokens) {
         (Some(q), _) => count(q, Dimension::TOKEN, "token", at, &key("training-tokens"))
-            .map(|v| (v, ln_variance(q))),
+            .and_then(|v| Ok((v, variance_at(q, at, &key("training-tokens"))?))),
         (None, Some(v)) if v > 0.0 => Ok((v, 0.0)),
         _ => Err(at.problem(
             &key("training-tokens"),

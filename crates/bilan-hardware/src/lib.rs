@@ -343,6 +343,18 @@ pub fn parse_file(file: &SourceFile) -> Result<Vec<Device>, FileErrors> {
                 format!("idle power {idle} W is above the maximum power {max} W"),
             );
         }
+        if let Some(idle) = &d.idle_power
+            && let Some(spread) = idle.distribution
+            && spread.ln_moments(idle.quantity.value()).is_none()
+        {
+            problem(
+                at("idle-power"),
+                format!(
+                    "its spread ({}) is too large to carry into a power estimate: the variance of its ratio to its value is beyond the range of 64-bit floating-point numbers; give a narrower distribution",
+                    spread.describe(idle.quantity.value(), &idle.quantity.unit().to_string())
+                ),
+            );
+        }
         if !(d.memory_gb.is_finite() && d.memory_gb > 0.0) {
             problem(
                 at("memory-gb"),

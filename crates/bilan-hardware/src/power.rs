@@ -81,9 +81,11 @@ pub fn power(device: &Device, utilisation: Option<f64>, model: PowerModel) -> Po
     };
     let Some((idle, idle_spread)) = device.idle_power.as_ref().and_then(|q| {
         let w = q.quantity.to(crate::watt()).ok()?;
-        let var = q
-            .distribution
-            .map_or(0.0, |d| d.scaled(w / q.quantity.value()).ln_moments(w).1);
+        // A spread beyond range is refused when the catalogue is read (`parse_file`).
+        let var = match q.distribution {
+            Some(d) => d.scaled(w / q.quantity.value()).ln_moments(w)?.1,
+            None => 0.0,
+        };
         Some((w, var))
     }) else {
         return maximum(format!(

@@ -50,36 +50,15 @@ pub struct Input {
 
 impl Input {
     /// Mean and variance of the logarithm of the input's ratio to its nominal value
-    /// ([`Distribution::ln_moments`]), or why they cannot be propagated.
-    ///
-    /// [`Distribution::ln_moments`] answers `(0, 0)`, no spread, where the moments it computes
-    /// in the value's unit leave the range of `f64`: the propagation would then hold the
-    /// input at its nominal value and give the interval of a certain input. So a `(0, 0)` is
-    /// computed again on the ratio itself (the distribution scaled to a nominal value of ±1),
-    /// which keeps a large value with a modest spread within range, and is refused with the
-    /// input's key where the ratio's own moments overflow. A `(0, 0)` is genuine only for a
-    /// spread too narrow to register (a relative width far below 1, whose variance
-    /// underflows): a finite variance of a ratio wider than 1 is never 0.
+    /// ([`Distribution::ln_moments`]), or why they cannot be propagated: a spread beyond
+    /// the range of `f64` even as a ratio to the value (never held at its nominal value, which
+    /// would give the interval of a certain input).
     pub(super) fn ln_moments(&self) -> Result<(f64, f64), String> {
-        let d = self.distribution;
-        let direct = d.ln_moments(self.nominal);
-        // A lognormal's moments are its σ², bounded by the largest GSD accepted; no spread
-        // is accepted around zero.
-        let settled = matches!(d, Distribution::Lognormal { .. }) || self.nominal == 0.0;
-        let (mean, variance) = if direct != (0.0, 0.0) || settled {
-            direct
-        } else {
-            let ratio = d.scaled(1.0 / self.nominal.abs());
-            let moments = ratio.ln_moments(self.nominal.signum());
-            if moments == (0.0, 0.0) && relative_width(&ratio) > 1.0 {
-                return Err(self.too_wide());
+        match self.distribution.ln_moments(self.nominal) {
+            Some((mean, variance)) if mean.is_finite() && variance.is_finite() => {
+                Ok((mean, variance))
             }
-            moments
-        };
-        if mean.is_finite() && variance.is_finite() {
-            Ok((mean, variance))
-        } else {
-            Err(self.too_wide())
+            _ => Err(self.too_wide()),
         }
     }
 
@@ -123,16 +102,6 @@ fn short(x: f64) -> String {
             }
             _ => text,
         }
-    }
-}
-
-/// The width of the distribution of a ratio to a nominal value of ±1: a normal's sd, a
-/// range's max − min, a lognormal's GSD − 1.
-fn relative_width(ratio: &Distribution) -> f64 {
-    match *ratio {
-        Distribution::Normal { sd } => sd,
-        Distribution::Triangular { min, max } | Distribution::Uniform { min, max } => max - min,
-        Distribution::Lognormal { gsd } => gsd - 1.0,
     }
 }
 

@@ -104,21 +104,34 @@ impl Distribution {
     ///
     /// Other than for a lognormal, `(0, 0)` for a zero or non-finite nominal and for the
     /// distributions [`Distribution::validate`] refuses for want of a lognormal counterpart.
-    pub fn ln_moments(&self, nominal: f64) -> (f64, f64) {
+    ///
+    /// `None` when the spread is beyond the range of `f64`: where the moments in the value's
+    /// unit overflow (`sd = 1e160` around 100), they are computed again on the ratio to the
+    /// nominal value, which keeps a large value with a modest spread in range; only a ratio
+    /// whose own variance overflows (a range up to 10¹⁶⁰ times the value) is `None`. Never
+    /// `(0, 0)` for a spread that was merely too large to compute: that would read as
+    /// certain.
+    pub fn ln_moments(&self, nominal: f64) -> Option<(f64, f64)> {
         if let Distribution::Lognormal { gsd } = *self {
             let sigma = ln_gsd(gsd);
-            return (0.0, sigma * sigma);
+            return Some((0.0, sigma * sigma));
         }
         if nominal == 0.0 || !nominal.is_finite() {
-            return (0.0, 0.0);
+            return Some((0.0, 0.0));
         }
-        let (mean, variance) = self.moments(nominal);
-        let (m, v) = (mean / nominal, variance / (nominal * nominal));
-        if !(m > 0.0 && m.is_finite() && v >= 0.0 && v.is_finite()) {
-            return (0.0, 0.0);
+        match ratio_moments(self.moments(nominal), nominal) {
+            Moments::Finite(m) => Some(m),
+            Moments::NoCounterpart => Some((0.0, 0.0)),
+            Moments::Overflow => {
+                let ratio = self.scaled(1.0 / nominal.abs());
+                let unit = nominal.signum();
+                match ratio_moments(ratio.moments(unit), unit) {
+                    Moments::Finite(m) => Some(m),
+                    Moments::NoCounterpart => Some((0.0, 0.0)),
+                    Moments::Overflow => None,
+                }
+            }
         }
-        let sigma2 = (v / (m * m)).ln_1p();
-        (m.ln() - sigma2 / 2.0, sigma2)
     }
 
     /// Mean and variance of X, in the unit of the nominal value.
@@ -476,8 +489,14 @@ fn sig4(x: f64) -> String {
     sig_digits(x, 4)
 }
 
+/// `x` with `digits` significant digits; in scientific notation where plain digits would
+/// run long (10¹⁵ or more, or below 10⁻⁶), so a bound of `1.7e308` is not 309 digits.
 fn sig_digits(x: f64, digits: i32) -> String {
-    crate::text::significant(x, digits)
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        crate::text::compact(x, digits)
+    } else {
+        crate::text::significant(x, digits)
+    }
 }
 
 /// `v` in full (shortest round-trip), with an exponent when very large or very small (`1e300`).
@@ -505,4 +524,30 @@ fn range(min: f64, max: f64, unit: &str) -> String {
         format!("{}–{}", sig(min), sig(max))
     };
     with_unit(&joined, unit)
+}
+
+/// The log moments of X / nominal from the mean and variance of X.
+enum Moments {
+    Finite((f64, f64)),
+    /// The mean of the ratio is not positive: no lognormal matches it.
+    NoCounterpart,
+    /// The mean or variance is beyond the range of `f64`.
+    Overflow,
+}
+
+fn ratio_moments((mean, variance): (f64, f64), nominal: f64) -> Moments {
+    let (m, v) = (mean / nominal, variance / (nominal * nominal));
+    if !(m.is_finite() && v.is_finite()) || v < 0.0 {
+        return Moments::Overflow;
+    }
+    if m <= 0.0 {
+        return Moments::NoCounterpart;
+    }
+    let sigma2 = (v / (m * m)).ln_1p();
+    let mu = m.ln() - sigma2 / 2.0;
+    if mu.is_finite() && sigma2.is_finite() {
+        Moments::Finite((mu, sigma2))
+    } else {
+        Moments::Overflow
+    }
 }

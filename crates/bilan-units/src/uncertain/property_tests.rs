@@ -69,7 +69,9 @@ fn mean(values: &[f64]) -> f64 {
 #[test]
 fn lognormal_ln_moments_are_exact() {
     for gsd in [1.0, 1.05, 1.2, 2.0, 10.0] {
-        let (m, v) = Distribution::Lognormal { gsd }.ln_moments(0.41);
+        let (m, v) = Distribution::Lognormal { gsd }
+            .ln_moments(0.41)
+            .expect("within range");
         assert_eq!(m, 0.0);
         assert_close(v, gsd.ln().powi(2), 1e-12);
     }
@@ -91,7 +93,7 @@ fn truncated_normal_stays_positive_and_matches_its_moments() {
     let distribution = Distribution::Normal { sd: 1.0 };
     let ratios = draws(distribution, 1.0, 100_000);
     assert!(ratios.iter().all(|r| *r >= 0.0));
-    let (mu, sigma2) = distribution.ln_moments(1.0);
+    let (mu, sigma2) = distribution.ln_moments(1.0).expect("within range");
     // The moment-matched lognormal has the truncated normal's mean and variance.
     let mc_mean = mean(&ratios);
     let mc_var = ratios.iter().map(|r| (r - mc_mean).powi(2)).sum::<f64>() / 1e5;
@@ -122,7 +124,7 @@ fn triangular_and_uniform_draws_stay_in_their_range() {
             .all(|r| (600.0 / 700.0..=750.0 / 700.0).contains(r))
     );
     assert_close(mean(&ratios), (600.0 + 700.0 + 750.0) / 3.0 / 700.0, 1e-3);
-    let (mu, sigma2) = triangular.ln_moments(700.0);
+    let (mu, sigma2) = triangular.ln_moments(700.0).expect("within range");
     assert_close((mu + sigma2 / 2.0).exp(), 2050.0 / 3.0 / 700.0, 1e-9);
 
     let uniform = Distribution::Uniform {
@@ -136,7 +138,7 @@ fn triangular_and_uniform_draws_stay_in_their_range() {
             .all(|r| (600.0 / 675.0..=750.0 / 675.0).contains(r))
     );
     assert_close(mean(&ratios), 1.0, 1e-3);
-    let (mu, sigma2) = uniform.ln_moments(675.0);
+    let (mu, sigma2) = uniform.ln_moments(675.0).expect("within range");
     assert_close((mu + sigma2 / 2.0).exp(), 1.0, 1e-12);
     assert_close(
         sigma2,
@@ -189,11 +191,13 @@ fn draws_are_never_nan_or_infinite() {
                 a.is_finite() && b.is_finite(),
                 "{distribution:?} {nominal}: {a} {b}"
             );
-            let (m, v) = distribution.ln_moments(nominal);
-            assert!(
-                m.is_finite() && v.is_finite(),
-                "{distribution:?} {nominal}: {m} {v}"
-            );
+            // Moments beyond range are `None`, never a non-finite pair nor a false (0, 0).
+            if let Some((m, v)) = distribution.ln_moments(nominal) {
+                assert!(
+                    m.is_finite() && v.is_finite(),
+                    "{distribution:?} {nominal}: {m} {v}"
+                );
+            }
         }
     }
 }
@@ -305,4 +309,49 @@ fn erfc_is_accurate() {
     ] {
         assert_close(erfc(x), expected, 2e-7);
     }
+}
+
+#[test]
+fn a_spread_beyond_range_is_none_never_certain() {
+    // sd² overflows in the value's unit but not on the ratio: computed there.
+    let wide = Distribution::Normal { sd: 1e160 };
+    let (_, v) = wide
+        .ln_moments(1e158)
+        .expect("the ratio's moments are in range");
+    assert!(v > 0.0 && v.is_finite(), "{v}");
+    // A range up to 10¹⁵⁰ times the value: its variance overflows in the value's unit (it
+    // once gave (0, 0), certain), not on the ratio.
+    let range = Distribution::Triangular {
+        min: 1e9,
+        max: 1e160,
+    };
+    let (_, v) = range
+        .ln_moments(70e9)
+        .expect("the ratio's moments are in range");
+    assert!(v > 0.4 && v.is_finite(), "{v}");
+    // A ratio whose own variance overflows.
+    let uniform = Distribution::Uniform {
+        min: 0.0,
+        max: f64::MAX,
+    };
+    assert_eq!(uniform.ln_moments(1.0), None);
+    // A narrow spread stays (nearly) certain, as it is.
+    let (_, v) = Distribution::Normal { sd: 1e-170 }
+        .ln_moments(1.0)
+        .expect("in range");
+    assert_eq!(v, 0.0);
+}
+
+#[test]
+fn extreme_bounds_are_described_in_scientific_notation() {
+    let huge = Distribution::Uniform {
+        min: 0.0,
+        max: 1.7e308,
+    };
+    assert_eq!(huge.describe(70e9, ""), "uniform 0–1.7e308");
+    let plain = Distribution::Uniform {
+        min: 600.0,
+        max: 750.0,
+    };
+    assert_eq!(plain.describe(675.0, "W"), "uniform 600–750 W");
 }
