@@ -289,6 +289,45 @@ fn explain_says_why_an_excluded_item_has_no_figure() {
 }
 
 #[test]
+fn device_time_beyond_a_fleets_default_lifetime_is_an_error_in_every_method_that_amortises() {
+    // A fleet without `lifetime`, reserved whole for four years: under a default lifetime
+    // of three years (conservative-auditor) or one day (-p), T_res / L charged 133 % and
+    // 1,000 % of the fleet's embodied impacts, with exit 0.
+    let path = scratch(
+        "no-lifetime.toml",
+        "schema = 1\n[system]\nname = \"no lifetime\"\nperiod = { start = 2024-01-01, end = 2027-12-31 }\n\n[[site]]\nid = \"s\"\nregion = \"FR\"\npue = 1.2\nownership = \"owned\"\n\n[[fleet]]\nid = \"f\"\nmodel = \"nvidia-h100-sxm-80gb\"\ncount = 8\nacquired = 2024-01-01\nsite = \"s\"\n\n[[workload]]\nid = \"w\"\nphase = \"training\"\nsite = \"s\"\nfleet = \"f\"\nenergy = \"5000 kWh\"\ndevices = 8\nduration = \"4 years\"\n",
+    );
+    // Four years of a four-year default fit exactly.
+    let out = bilan(&["compare", &path, "-m", "ademe-lca", "-m", "sci"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = bilan(&["compare", &path, "-m", "conservative-auditor"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("error: conservative-auditor@1.1.0: fleet `f`: its workloads reserve 280320 device-hours, but its 8 devices deliver 210240 over a lifetime of 26280 h each (parameter `default-lifetime`, the fleet giving none)"),
+        "{}",
+        out.stderr
+    );
+    let out = bilan(&[
+        "compare",
+        &path,
+        "-m",
+        "ademe-lca",
+        "-m",
+        "sci",
+        "-p",
+        "default-lifetime=1 d",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for method in ["ademe-lca@1.0.0", "sci@1.0.0"] {
+        assert!(
+            out.stderr.contains(&format!("error: {method}: fleet `f`: its workloads reserve 280320 device-hours, but its 8 devices deliver 192 over a lifetime of 24 h each")),
+            "{method}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
 fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
     let path = edited(
         "h100.toml",

@@ -276,6 +276,36 @@ pub fn fleet_lifetime(
     Ok(term.dividing().driver(Driver::CapitalGoods))
 }
 
+/// Refuses device time beyond what a fleet delivers over its life: `reserved` device-hours
+/// on `fleet`, whose devices last `lifetime` (the `L` term, in hours). `T_res / L` above
+/// the fleet's `count` would charge more than the whole fleet's embodied impacts. The
+/// inventory's capacity check holds a fleet with a `lifetime`; this holds the lifetime a
+/// method assumes (`default-lifetime`) the same way, for every method that amortises
+/// over it.
+pub fn within_life(fleet: &Fleet, reserved: f64, lifetime: &Term) -> Result<(), MethodError> {
+    const SLACK: f64 = 1e-9;
+    let capacity = fleet.count * lifetime.value;
+    if reserved <= capacity * (1.0 + SLACK) {
+        return Ok(());
+    }
+    let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
+    let source = match &lifetime.source {
+        TermSource::Parameter { name } => format!("parameter `{name}`, the fleet giving none"),
+        _ => "the fleet's `lifetime`".to_owned(),
+    };
+    let n = |x: f64| bilan_units::text::compact(x, 4);
+    Err(input_error(
+        &item,
+        &format!(
+            "its workloads reserve {} device-hours, but its {} devices deliver {} over a lifetime of {} h each ({source}): that would charge more than the whole fleet's embodied impacts; give the fleet's `lifetime`, or check the workloads' device time",
+            n(reserved),
+            n(fleet.count),
+            n(capacity),
+            n(lifetime.value)
+        ),
+    ))
+}
+
 /// A workload's host overhead (`host-overhead`): a share of the devices' energy, or an
 /// amount of energy.
 #[derive(Clone, Debug)]

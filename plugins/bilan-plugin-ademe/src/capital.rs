@@ -11,7 +11,7 @@ use bilan_method_kit::accounted::transport_and_end_of_life;
 use bilan_method_kit::embodied::{self, Preference};
 use bilan_method_kit::terms::{
     building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
-    utilisation_divisor,
+    utilisation_divisor, within_life,
 };
 use bilan_method_kit::wording;
 
@@ -97,6 +97,7 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         let ctx = self.fleet_ctx(fleet)?;
+        within_life(fleet, t_res, &ctx.lifetime)?;
         let t_term = reserved_time(
             t_res,
             "Σ device time reserved by the fleet's workloads".into(),

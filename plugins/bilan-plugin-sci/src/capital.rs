@@ -17,6 +17,7 @@ use bilan_method_kit::accounted::transport_and_end_of_life;
 use bilan_method_kit::embodied::{self, Embodied, Preference};
 use bilan_method_kit::terms::{
     building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
+    within_life,
 };
 use bilan_method_kit::wording;
 
@@ -44,7 +45,9 @@ impl<'a> Run<'a> {
         }
         let (reserved, allocation) = (r.total, r.allocation);
         let lifetime = if reserved > 0.0 {
-            Some(self.lifetime(fleet)?)
+            let lifetime = self.lifetime(fleet)?;
+            within_life(fleet, reserved, &lifetime)?;
+            Some(lifetime)
         } else {
             None
         };
