@@ -95,6 +95,17 @@ impl ParamKind {
                 if q.value() < 0.0 {
                     return Err(format!("`{text}` is negative"));
                 }
+                // A time parameter is a lifetime or a duration methods divide by.
+                if q.value() == 0.0 && q.dimension() == Dimension::TIME {
+                    return Err(format!(
+                        "`{text}` is zero: a lifetime or duration is more than 0"
+                    ));
+                }
+                if !q.to_base_units().is_finite() {
+                    return Err(format!(
+                        "`{text}` is beyond the range of a 64-bit number once converted to base units"
+                    ));
+                }
                 Ok(ParamValue::Quantity(q))
             }
             ParamKind::Bool => match text.trim() {
@@ -378,5 +389,30 @@ pub enum MethodError {
 impl From<bilan_units::UnitError> for MethodError {
     fn from(e: bilan_units::UnitError) -> Self {
         MethodError::Other(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ParamKind;
+    use bilan_units::Dimension;
+
+    #[test]
+    fn a_time_parameter_is_above_zero_and_in_range() {
+        let time = ParamKind::quantity(Dimension::TIME);
+        assert!(time.parse("4 years").is_ok());
+        assert!(time.parse("1 s").is_ok());
+        for (text, why) in [
+            ("0 h", "is zero"),
+            ("-1 year", "is negative"),
+            ("1e306 years", "beyond the range of a 64-bit number"),
+            ("5 kWh", "expected time"),
+        ] {
+            let e = time.parse(text).expect_err(text);
+            assert!(e.contains(why), "{text}: {e}");
+        }
+        // A water intensity of 0 is a value, not a division.
+        let wue = ParamKind::quantity(Dimension::VOLUME_PER_ENERGY);
+        assert!(wue.parse("0 L/kWh").is_ok());
     }
 }
