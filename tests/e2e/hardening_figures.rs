@@ -328,6 +328,27 @@ fn device_time_beyond_a_fleets_default_lifetime_is_an_error_in_every_method_that
 }
 
 #[test]
+fn transport_of_a_fleet_no_workload_reserves_is_excluded_in_every_method_alike() {
+    // ademe-lca counted it as `T_res = -0 GPU·h … = 0 kg CO2e (-0 kgCO2e)` where sci
+    // excluded it with its reason.
+    let path = scratch(
+        "idle-fleet-transport.toml",
+        "schema = 1\n[system]\nname = \"idle fleet\"\nperiod = { start = 2024-01-01, end = 2024-12-31 }\n\n[[site]]\nid = \"s\"\nregion = \"FR\"\npue = 1.2\nownership = \"owned\"\n\n[[fleet]]\nid = \"f\"\nmodel = \"nvidia-h100-sxm-80gb\"\ncount = 8\nacquired = 2024-01-01\nlifetime = \"4 years\"\nsite = \"s\"\n\n[[workload]]\nid = \"w\"\nphase = \"training\"\nsite = \"s\"\nenergy = \"5 kWh\"\n\n[[transport]]\nid = \"ship\"\nfleet = \"f\"\nimpacts.gwp = { value = \"100 kgCO2e\", source = \"carrier\" }\n",
+    );
+    for method in ["ademe-lca", "conservative-auditor", "harmonised-ai", "sci"] {
+        let out = bilan(&["explain", &path, "-m", method, "--figure", "gwp.item.ship"]);
+        assert_eq!(out.code, 0, "{method}: {}", out.stderr);
+        assert!(
+            out.stdout.contains("not computed: the method excluded it")
+                && out.stdout.contains("no workload reserves device time on fleet `f`"),
+            "{method}: {}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains("-0"), "{method}: {}", out.stdout);
+    }
+}
+
+#[test]
 fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
     let path = edited(
         "h100.toml",

@@ -251,29 +251,52 @@ pub fn fleet_lifetime(
     own: TermSource,
     noun: &str,
 ) -> Result<Term, MethodError> {
+    let (term, assumed) = lifetime_term(d, params, fleet, own, noun)?;
+    if let Some(text) = assumed {
+        let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
+        b.assume("default-lifetime", text, Some(item));
+    }
+    Ok(term)
+}
+
+/// [`fleet_lifetime`] without recording its assumption, for a second item amortised over
+/// the same fleet (its transport, its end of life): the term, and the assumption's text
+/// when the lifetime is the parameter's.
+pub fn lifetime_term(
+    d: &Descriptor,
+    params: &Parameters,
+    fleet: &Fleet,
+    own: TermSource,
+    noun: &str,
+) -> Result<(Term, Option<String>), MethodError> {
     let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
     let param = "default-lifetime";
-    let term = match &fleet.lifetime {
-        Some(q) => Term::new(
-            "L",
-            q.to(&units::HOUR).map_err(|e| input_error(&item, &e))?,
-            "h",
-            own,
+    let (term, assumed) = match &fleet.lifetime {
+        Some(q) => (
+            Term::new(
+                "L",
+                q.to(&units::HOUR).map_err(|e| input_error(&item, &e))?,
+                "h",
+                own,
+            ),
+            None,
         ),
         None => {
             let q = params
                 .quantity(d, param)
                 .ok_or_else(|| MethodError::Other(format!("parameter `{param}` has no value")))?;
-            b.assume(param, wording::default_lifetime(noun, param, q), Some(item));
-            Term::new(
-                "L",
-                q.to(&units::HOUR)?,
-                "h",
-                TermSource::Parameter { name: param.into() },
+            (
+                Term::new(
+                    "L",
+                    q.to(&units::HOUR)?,
+                    "h",
+                    TermSource::Parameter { name: param.into() },
+                ),
+                Some(wording::default_lifetime(noun, param, q)),
             )
         }
     };
-    Ok(term.dividing().driver(Driver::CapitalGoods))
+    Ok((term.dividing().driver(Driver::CapitalGoods), assumed))
 }
 
 /// Refuses device time beyond what a fleet delivers over its life: `reserved` device-hours

@@ -6,12 +6,11 @@ use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Te
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{FactorOverride, Fleet};
 use bilan_core::method::MethodError;
-use bilan_core::units;
 use bilan_method_kit::accounted::transport_and_end_of_life;
 use bilan_method_kit::embodied::{self, Preference};
 use bilan_method_kit::terms::{
-    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved, reserved_time,
-    utilisation_divisor, within_life,
+    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, lifetime_term, reserved,
+    reserved_time, utilisation_divisor, within_life,
 };
 use bilan_method_kit::wording;
 
@@ -222,15 +221,26 @@ impl<'a> Run<'a> {
                     allocation,
                     ..
                 } = self.reserved_time(fleet)?;
-                let l = match &fleet.lifetime {
-                    Some(q) => q.to(&units::HOUR).map_err(|e| input_error(&item, e))?,
-                    None => self
-                        .params
-                        .quantity(self.d, "default-lifetime")
-                        .map(|q| q.to(&units::HOUR))
-                        .transpose()?
-                        .unwrap_or(f64::NAN),
+                if t_res <= 0.0 {
+                    self.b.exclude(
+                        item,
+                        Some(aspect),
+                        None,
+                        wording::fleet_unreserved(
+                            Some(fleet_id),
+                            "nothing to amortise over the functional unit",
+                        ),
+                        Some(driver),
+                    );
+                    continue;
+                }
+                // The fleet's `L`, as its embodied impacts are amortised over.
+                let own = TermSource::Inventory {
+                    path: format!("fleet[{}].lifetime", fleet.id).into(),
                 };
+                // The fleet's own contribution records the default's assumption.
+                let (l, _) = lifetime_term(self.d, self.params, fleet, own, "lifetime")?;
+                within_life(fleet, t_res, &l)?;
                 draft.formula = "I × T_res / (L × N)".into();
                 draft = draft
                     .allocation(allocation)
@@ -238,18 +248,7 @@ impl<'a> Run<'a> {
                         t_res,
                         format!("Σ device time reserved on fleet `{}`", fleet.id),
                     ))
-                    .term(
-                        Term::new(
-                            "L",
-                            l,
-                            "h",
-                            TermSource::Inventory {
-                                path: format!("fleet[{}].lifetime", fleet.id).into(),
-                            },
-                        )
-                        .dividing()
-                        .driver(Driver::CapitalGoods),
-                    )
+                    .term(l)
                     .term(fleet_count(fleet));
             }
             self.b.contribute(draft, &factors);
