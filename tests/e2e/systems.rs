@@ -250,3 +250,47 @@ fn uncertainty_is_refused_for_several_systems() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--uncertainty"), "{}", out.stderr);
 }
+
+#[test]
+fn a_figure_beyond_range_is_said_so_never_printed_as_inf() {
+    // A figure per token near the top of the f64 range: per 1,000 tokens it printed `inf Mt`
+    // in every format; a baseline of 1e-300 kWh made the ratio `×inf`.
+    let tokens = |name: &str, energy: &str| {
+        let path = scratch().join(format!("systems-{name}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "schema = 1\n[system]\nname = \"{name}\"\nperiod = {{ start = 2024-01-01, end = 2024-12-31 }}\n\n[[functional-unit]]\nid = \"otok\"\nkind = \"output-token\"\n\n[[site]]\nid = \"s\"\nregion = \"FR\"\npue = 1.2\nownership = \"owned\"\n\n[[workload]]\nid = \"w\"\nphase = \"inference\"\nsite = \"s\"\nenergy = \"{energy}\"\nvolume = {{ tokens-out = 1e-297 }}\n"
+            ),
+        )
+        .expect("write");
+        path.display().to_string()
+    };
+    let (a, b) = (tokens("tok-a", "5e9 kWh"), tokens("tok-b", "4e9 kWh"));
+    for format in ["table", "md", "csv", "html", "json"] {
+        let out = bilan(&["compare", &a, &b, "-m", "ghg-protocol", "-f", format]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        for bad in [" inf ", "inf Mt", ",inf", "×inf", ">inf"] {
+            assert!(
+                !out.stdout.contains(bad),
+                "{format}: `{bad}` in {}",
+                out.stdout
+            );
+        }
+        assert!(
+            out.stdout
+                .contains("gwp per 1,000 output tokens is beyond the range of 64-bit numbers"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+    let (tiny, large) = (tokens("tiny", "1e-300 kWh"), tokens("large", "5e9 kWh"));
+    let out = bilan(&["compare", &tiny, &large, "-m", "ghg-protocol"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("×inf"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("beyond the range of 64-bit numbers"),
+        "{}",
+        out.stdout
+    );
+}

@@ -300,6 +300,7 @@ col-vs-baseline = vs baseline
 col-data = data
 status-not-run = not run
 baseline = baseline
+ratio-beyond-range = beyond the range of 64-bit numbers
 quality-of-total-system = system (data quality of the total)
 col-unit = unit
 col-note = note

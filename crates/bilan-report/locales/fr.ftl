@@ -308,6 +308,7 @@ col-vs-baseline = par rapport à la référence
 col-data = données
 status-not-run = non exécuté
 baseline = référence
+ratio-beyond-range = hors de la plage des nombres 64 bits
 quality-of-total-system = système (qualité des données du total)
 col-unit = unité
 col-note = remarque

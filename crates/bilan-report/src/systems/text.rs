@@ -33,7 +33,11 @@ pub(super) fn ratio_text(
         return l.t("baseline");
     }
     match (r.total, baseline.total) {
-        (Some(x), Some(b)) if b != 0.0 => format!("×{}", l.number(x / b, 4)),
+        (Some(x), Some(b)) if b != 0.0 => match x / b {
+            ratio if ratio.is_finite() => format!("×{}", l.number(ratio, 4)),
+            // Totals of 67 Mt against 7e-302 kg: no number says how many times.
+            _ => l.t("ratio-beyond-range"),
+        },
         _ => "-".to_owned(),
     }
 }

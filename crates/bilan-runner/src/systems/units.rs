@@ -91,7 +91,8 @@ fn request_length(inventory: &Inventory, result: &FunctionalUnitResult) -> Optio
         requests += w.volume.requests?;
         tokens += w.volume.tokens_out?;
     }
-    (requests > 0.0).then(|| tokens / requests)
+    // A length beyond range (1e300 tokens over 1e-10 requests) is no length to show.
+    Some(tokens / requests).filter(|l| requests > 0.0 && l.is_finite())
 }
 
 /// Why `a` (or the system's inventory) has no unit of `kind`.
@@ -182,16 +183,29 @@ fn cells(
         .functional_units
         .iter()
         .filter(|r| r.kind == Some(kind) && r.indicator == indicator)
-        .map(|r| UnitCell {
-            system: s.name.clone(),
-            functional_unit: Some(r.functional_unit.clone()),
-            value: Some(r.value * per(kind)),
-            count: Some(r.count),
-            output_tokens_per_request: (kind == FunctionalUnitKind::Request)
-                .then(|| request_length(s.inventory, r))
-                .flatten(),
-            total_grade: row.quality.as_ref().map(|q| q.grade),
-            missing: None,
+        .map(|r| {
+            let value = r.value * per(kind);
+            // Per 1,000 tokens of a figure per token near the top of the f64 range.
+            let beyond = (!value.is_finite()).then(|| {
+                format!(
+                    "{} {} is beyond the range of 64-bit numbers ({} per unit of `{}`)",
+                    indicator.id(),
+                    label(kind),
+                    bilan_units::text::compact(r.value, 4),
+                    r.functional_unit
+                )
+            });
+            UnitCell {
+                system: s.name.clone(),
+                functional_unit: Some(r.functional_unit.clone()),
+                value: beyond.is_none().then_some(value),
+                count: Some(r.count),
+                output_tokens_per_request: (kind == FunctionalUnitKind::Request)
+                    .then(|| request_length(s.inventory, r))
+                    .flatten(),
+                total_grade: row.quality.as_ref().map(|q| q.grade),
+                missing: beyond,
+            }
         })
         .collect();
     if found.is_empty() {
