@@ -127,10 +127,14 @@ fn check(file: SourceFile) -> Result<Parsed, FileErrors> {
         }
         match r.kind {
             RuleKind::Scale => match r.multiplier {
-                Some(k) if k.is_finite() && k > 0.0 => {}
+                // A subnormal multiplier (5e-324) scales every figure to 0.
+                Some(k) if k.is_finite() && k >= f64::MIN_POSITIVE => {}
                 Some(k) => errors.push(loc.error(
                     &at("multiplier"),
-                    format!("`{k}`: a multiplier must be a positive number"),
+                    format!(
+                        "`{k:e}`: a multiplier must be a positive number, at least {:e} (smaller ones read as 0)",
+                        f64::MIN_POSITIVE
+                    ),
                 )),
                 None => errors.push(loc.error(
                     &at("multiplier"),

@@ -384,6 +384,15 @@ fn errors_name_file_line_and_key() {
         e.contains("rule[0].multiplier: a `scale` rule needs `multiplier`"),
         "{e}"
     );
+    // A subnormal multiplier scaled every figure to 0.
+    let e = load_err(vec![file(
+        "m.toml",
+        &method("[[rule]]\nid = \"x\"\nkind = \"scale\"\nmultiplier = 5e-324\nreason = \"r\"\n"),
+    )]);
+    assert!(
+        e.contains("rule[0].multiplier: `5e-324`: a multiplier must be a positive number"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -32,6 +32,12 @@ pub enum UnitError {
         /// The quantity as written.
         text: String,
     },
+    /// The number is not zero but too small for a 64-bit float to hold (e.g. `1e-400`): it
+    /// would read as 0.
+    Underflow {
+        /// The quantity as written.
+        text: String,
+    },
     /// The unit (or a part of it) is not known.
     UnknownUnit {
         /// The quantity (or unit) as written.
@@ -86,6 +92,7 @@ impl UnitError {
             UnitError::AmbiguousComma { text }
             | UnitError::BadNumber { text }
             | UnitError::NonFinite { text }
+            | UnitError::Underflow { text }
             | UnitError::UnknownUnit { text, .. }
             | UnitError::DimensionMismatch { text, .. }
             | UnitError::SubstanceMismatch { text, .. }
@@ -119,6 +126,11 @@ impl fmt::Display for UnitError {
             UnitError::NonFinite { text } => write!(
                 f,
                 "`{}`: the number is not finite (NaN, infinity, or too large for a 64-bit float)",
+                clip(text)
+            ),
+            UnitError::Underflow { text } => write!(
+                f,
+                "`{}`: the number is too small for a 64-bit float (below about 5e-324): it would read as 0; write it in a smaller unit, or as 0",
                 clip(text)
             ),
             UnitError::UnknownUnit { text, unit, hint } => {

@@ -219,6 +219,15 @@ fn parse_number(text: &str) -> Result<(f64, &str), UnitError> {
             text: text.to_owned(),
         });
     }
+    // Digits that are not all zero but read as 0 (`1e-400`): refused, never a silent 0.
+    // (A subnormal, down to 5e-324, keeps its value, with fewer digits.)
+    let mantissa = number.split(['e', 'E']).next().unwrap_or_default();
+    let zero_written = !mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    if value == 0.0 && !zero_written {
+        return Err(UnitError::Underflow {
+            text: text.to_owned(),
+        });
+    }
     Ok((value, &text[i..]))
 }
 

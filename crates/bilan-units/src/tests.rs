@@ -874,3 +874,23 @@ fn a_quantity_shares_its_unit_and_takes_sixteen_bytes() {
         Some("Unit ")
     );
 }
+
+#[test]
+fn a_number_too_small_for_f64_is_refused_never_read_as_zero() {
+    for text in ["1e-400 kWh", "0.1e-323 kWh", "-2e-330 kg"] {
+        let e = Quantity::parse(text).expect_err(text);
+        assert!(
+            e.to_string().contains("too small for a 64-bit float"),
+            "{text}: {e}"
+        );
+    }
+    for text in [
+        "0 kWh",
+        "0.000 kWh",
+        "0e-400 kWh",
+        "2.3e-308 kWh",
+        "1e-300 kWh",
+    ] {
+        assert!(Quantity::parse(text).is_ok(), "{text}");
+    }
+}
