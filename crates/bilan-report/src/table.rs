@@ -195,11 +195,15 @@ fn layout(header: &[String], rows: &[Vec<String>], wrap: Option<(usize, bool)>) 
         t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
         t.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     }
+    // A `|` in a cell (a system's name, an id) would end the cell: written `\|`, as
+    // Markdown escapes it, so no text can plant a column of its own.
+    let escape =
+        |cells: &[String]| -> Vec<String> { cells.iter().map(|c| c.replace('|', "\\|")).collect() };
     if !header.is_empty() {
-        t.set_header(header.to_vec());
+        t.set_header(escape(header));
     }
     for row in rows {
-        t.add_row(row.clone());
+        t.add_row(escape(row));
     }
     if let Some((_, true)) = wrap {
         let columns = rows.iter().map(Vec::len).chain([header.len()]).max();
@@ -225,6 +229,21 @@ fn layout(header: &[String], rows: &[Vec<String>], wrap: Option<(usize, bool)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pipe_in_a_cell_cannot_plant_a_column() {
+        let text = layout(
+            &["system".to_owned(), "total".to_owned()],
+            &[vec![
+                "Acme | 0.001 g CO2e | A".to_owned(),
+                "336.2 g CO2e".to_owned(),
+            ]],
+            None,
+        );
+        let row = text.lines().last().expect("a row");
+        assert_eq!(row.matches(" | ").count(), 1, "{text}");
+        assert!(row.contains("Acme \\| 0.001 g CO2e \\| A"), "{text}");
+    }
 
     #[test]
     fn a_huge_cell_is_cut_and_renders_at_once() {
