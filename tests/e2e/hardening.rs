@@ -313,3 +313,57 @@ fn a_huge_id_is_never_repeated_in_full() {
         &out.stderr[..2000]
     );
 }
+
+#[test]
+fn a_key_written_twice_in_a_json_map_is_an_error_never_the_last_one_silently() {
+    // TOML refuses a key written twice; JSON kept the last, so the site's grid read as
+    // 1 g/kWh where the file also said 100, with exit 0.
+    let dir = crate::support::scratch().join(format!("bilan-e2e-twice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let inventory = dir.join("twice.json");
+    std::fs::write(
+        &inventory,
+        r#"{
+  "schema": 1,
+  "system": {"name": "j", "period": {"start": "2024-01-01", "end": "2024-12-31"}},
+  "site": [{"id": "s", "region": "FR", "pue": 1.2, "ownership": "owned",
+            "electricity": {"gwp": {"value": "100 g/kWh", "source": "a", "boundary": "life-cycle"},
+                            "gwp": {"value": "1 g/kWh", "source": "b", "boundary": "life-cycle"}}}],
+  "workload": [{"id": "w", "phase": "training", "site": "s", "energy": "5 kWh"}]
+}
+"#,
+    )
+    .expect("write");
+    let out = bilan(&["validate", &inventory.display().to_string()]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "twice.json:6: site[0].electricity: `gwp` is written twice: give each key once"
+        ),
+        "{}",
+        out.stderr
+    );
+    let method = dir.join("twice-method.json");
+    std::fs::write(
+        &method,
+        r#"{"schema": 1, "id": "twice", "version": "1.0.0", "name": "twice", "description": "x", "extends": "ademe-lca@^1",
+ "parameters": {"default-pue": 3.0, "default-pue": 1.0}}
+"#,
+    )
+    .expect("write");
+    let out = bilan(&[
+        "compare",
+        "examples/llama-3.1.toml",
+        "--method-file",
+        &method.display().to_string(),
+        "-m",
+        "twice",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("parameters: `default-pue` is written twice: give each key once"),
+        "{}",
+        out.stderr
+    );
+}

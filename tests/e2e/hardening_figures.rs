@@ -340,7 +340,9 @@ fn transport_of_a_fleet_no_workload_reserves_is_excluded_in_every_method_alike()
         assert_eq!(out.code, 0, "{method}: {}", out.stderr);
         assert!(
             out.stdout.contains("not computed: the method excluded it")
-                && out.stdout.contains("no workload reserves device time on fleet `f`"),
+                && out
+                    .stdout
+                    .contains("no workload reserves device time on fleet `f`"),
             "{method}: {}",
             out.stdout
         );

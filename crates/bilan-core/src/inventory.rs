@@ -303,7 +303,12 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Electricity factors for this site, per indicator (e.g. `gwp`); they win over the database.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::unique::keys"
+    )]
+    #[schemars(with = "BTreeMap<Indicator, FactorOverride>")]
     pub electricity: BTreeMap<Indicator, FactorOverride>,
     /// The id of the `[[grid-series]]` its grid's carbon intensity follows hour by hour: the
     /// methods weight their GWP factor by the series over each workload's period.
@@ -357,7 +362,12 @@ pub struct Fleet {
     /// The site the fleet is installed in.
     pub site: String,
     /// Per-device embodied impacts, per indicator; they win over the database.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::unique::keys"
+    )]
+    #[schemars(with = "BTreeMap<Indicator, FactorOverride>")]
     pub embodied: BTreeMap<Indicator, FactorOverride>,
     /// Host servers the devices sit in (their non-accelerator parts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,7 +425,12 @@ pub struct Host {
     #[schemars(with = "number::NumberOrText")]
     pub devices_per_host: f64,
     /// Per-server embodied impacts, per indicator; they win over the database.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::unique::keys"
+    )]
+    #[schemars(with = "BTreeMap<Indicator, FactorOverride>")]
     pub embodied: BTreeMap<Indicator, FactorOverride>,
 }
 

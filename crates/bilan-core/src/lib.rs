@@ -22,6 +22,7 @@ pub mod quality;
 pub mod region;
 pub mod series;
 pub mod suggest;
+pub mod unique;
 pub mod units;
 
 pub use assessment::{

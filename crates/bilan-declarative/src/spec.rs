@@ -44,11 +44,13 @@ pub struct Spec {
     #[serde(default)]
     pub indicators: Option<Vec<Indicator>>,
     /// Parameters of the base method, given new values (they become this method's defaults).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bilan_core::unique::keys")]
+    #[schemars(with = "BTreeMap<String, ParamInput>")]
     pub parameters: BTreeMap<String, ParamInput>,
     /// The methodology's rule for a divergence driver, restated where this file changes the
     /// base's treatment: `capital-goods = "amortised: …"` (treatment, colon, description).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bilan_core::unique::keys")]
+    #[schemars(with = "BTreeMap<Driver, String>")]
     pub treatments: BTreeMap<Driver, String>,
     /// Factor choices.
     #[serde(default)]

@@ -20,6 +20,8 @@ pub struct Building {
     /// The site it houses.
     pub site: String,
     /// Embodied impacts of the whole building (construction), per indicator.
+    #[serde(deserialize_with = "crate::unique::keys")]
+    #[schemars(with = "BTreeMap<Indicator, SourcedQuantity>")]
     pub impacts: BTreeMap<Indicator, SourcedQuantity>,
     /// Service life of the building.
     pub lifetime: Quantity,
@@ -68,6 +70,8 @@ pub struct ImpactItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
     /// Impacts per indicator.
+    #[serde(deserialize_with = "crate::unique::keys")]
+    #[schemars(with = "BTreeMap<Indicator, SourcedQuantity>")]
     pub impacts: BTreeMap<Indicator, SourcedQuantity>,
 }
 
@@ -87,7 +91,12 @@ pub struct Service {
     #[serde(default)]
     pub cloud_compute: bool,
     /// Emissions the provider allocated to the organisation, per indicator.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::unique::keys"
+    )]
+    #[schemars(with = "BTreeMap<Indicator, SourcedQuantity>")]
     pub allocated: BTreeMap<Indicator, SourcedQuantity>,
     /// Which phase it served, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
