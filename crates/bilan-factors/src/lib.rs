@@ -292,6 +292,10 @@ pub const KNOWN_SUBJECTS: [&str; 4] = [
     "datacentre/wue/",
 ];
 
+/// The subject families an absence may be recorded for: those of factors, and the data
+/// centre's own (a building's impacts, which no open dataset gives).
+const ABSENT_SUBJECTS: [&str; 3] = ["electricity/", "hardware/", "datacentre/"];
+
 /// The dimension a factor's value must have, from its subject and indicator.
 fn expected_dimension(subject: &str, indicator: Option<Indicator>) -> Option<Dimension> {
     let impact = match indicator? {
@@ -325,12 +329,48 @@ pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>
             ),
         ));
     }
+    check_absences(file, &parsed.absent, &mut errors);
     match check_entries(file, "factor", parsed.factors) {
         Ok(factors) if errors.is_empty() => Ok((factors, parsed.absent)),
         Ok(_) => Err(FileErrors { errors }),
         Err(mut e) => {
             errors.append(&mut e.errors);
             Err(FileErrors { errors })
+        }
+    }
+}
+
+/// Checks `[[absent]]` entries as factors are checked: a subject bilan's methods look up
+/// (a misspelt one would state the absence of nothing), and a reason, which becomes the
+/// exclusion's reason in every report.
+fn check_absences(file: &SourceFile, absent: &[Absence], errors: &mut Vec<bilan_io::FileError>) {
+    if absent.is_empty() {
+        return;
+    }
+    let locator = bilan_io::Locator::new(file);
+    for (i, a) in absent.iter().enumerate() {
+        let at = |field: &str| format!("absent[{i}].{field}");
+        if !ABSENT_SUBJECTS
+            .iter()
+            .any(|prefix| a.subject.starts_with(prefix))
+        {
+            errors.push(locator.error(
+                &at("subject"),
+                format!(
+                    "`{}` is not a subject family bilan knows; an absence's subject starts with {}",
+                    a.subject,
+                    ABSENT_SUBJECTS.map(|p| format!("`{p}`")).join(", ")
+                ),
+            ));
+        }
+        if a.reason.trim().is_empty() {
+            errors.push(
+                locator.error(
+                    &at("reason"),
+                    "an absence needs its reason: it is the exclusion's reason in every report"
+                        .to_owned(),
+                ),
+            );
         }
     }
 }

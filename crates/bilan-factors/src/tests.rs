@@ -290,3 +290,25 @@ fn every_catalogued_device_has_embodied_figures_or_stated_absences() {
         }
     }
 }
+
+#[test]
+fn absences_are_checked_as_factors_are() {
+    // A misspelt subject stated the absence of nothing, and an empty reason became the
+    // exclusion's reason "no factor: " in every report.
+    let file = SourceFile {
+        name: "mine.toml".into(),
+        text: "schema = 1\n[[absent]]\nsubject = \"electricty/grid\"\nindicator = \"water\"\nregion = \"KE\"\nreason = \"\"\n".into(),
+    };
+    let err = parse_factor_file(&file).expect_err("refused");
+    let shown: Vec<String> = err.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        shown[0].starts_with(
+            "mine.toml:3: absent[0].subject: `electricty/grid` is not a subject family bilan knows"
+        ),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].starts_with("mine.toml:6: absent[0].reason: an absence needs its reason"),
+        "{shown:?}"
+    );
+}
