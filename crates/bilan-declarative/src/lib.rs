@@ -79,10 +79,14 @@ impl Declarative {
     }
 
     /// The factor snapshot the base method sees: the run's, with this file's preferred and
-    /// overriding factors layered on top.
-    fn factors<'f>(&self, factors: &'f FactorSet) -> Cow<'f, FactorSet> {
+    /// overriding factors layered on top; and a warning for each preference that matches no
+    /// factor of the run's (a misspelt subject or dataset would otherwise change nothing
+    /// without a word).
+    fn factors<'f>(&self, factors: &'f FactorSet) -> (Cow<'f, FactorSet>, Vec<String>) {
         let mut chosen: Vec<Factor> = Vec::new();
-        for p in &self.spec.factors.prefer {
+        let mut unmatched = Vec::new();
+        for (i, p) in self.spec.factors.prefer.iter().enumerate() {
+            let before = chosen.len();
             chosen.extend(
                 factors
                     .factors()
@@ -92,15 +96,30 @@ impl Declarative {
                     .filter(|f| p.basis.is_none_or(|b| f.basis == b))
                     .cloned(),
             );
+            if chosen.len() == before {
+                let what = [
+                    Some(format!("subject `{}`", p.subject)),
+                    p.dataset.as_ref().map(|d| format!("dataset `{d}`")),
+                    p.basis.map(|b| format!("basis `{}`", b.id())),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                unmatched.push(format!(
+                    "factors.prefer[{i}] of {} ({what}) matches no factor of the run's database: it changes nothing (see `bilan factors`)",
+                    self.file
+                ));
+            }
         }
         chosen.extend(self.overrides.iter().cloned());
         if chosen.is_empty() {
-            return Cow::Borrowed(factors);
+            return (Cow::Borrowed(factors), unmatched);
         }
         let mut set = factors.clone();
         // Above any user layer: the methodology's choice is part of its definition.
         set.layer(&self.file, 1000, chosen);
-        Cow::Owned(set)
+        (Cow::Owned(set), unmatched)
     }
 }
 
@@ -148,8 +167,9 @@ impl Methodology for Declarative {
             )?),
             None => None,
         };
-        let factors = self.factors(factors);
+        let (factors, unmatched) = self.factors(factors);
         let mut a = self.base.assess(inventory, &factors, &effective)?;
+        a.warnings.extend(unmatched);
         // A base declarative method's profile is this one's unless the file declares its
         // own; either is applied again below, after this file's rules.
         let inherited = a.profile.take();

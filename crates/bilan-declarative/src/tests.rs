@@ -466,3 +466,19 @@ fn the_shipped_methodologies_load_and_assess_every_example() {
         }
     }
 }
+
+#[test]
+fn a_factor_preference_that_matches_nothing_is_a_warning() {
+    // A misspelt subject ran as if the preference were not there, without a word.
+    let m = &load(&method(
+        "[[factors.prefer]]\nsubject = \"hardwre/\"\ndataset = \"no such dataset\"\nreason = \"ours\"\n",
+    ))[0];
+    let a = run(m.method.as_ref(), &inventory());
+    assert!(
+        a.warnings.iter().any(|w| w.starts_with(
+            "factors.prefer[0] of m.toml (subject `hardwre/`, dataset `no such dataset`) matches no factor of the run's database"
+        )),
+        "{:?}",
+        a.warnings
+    );
+}
