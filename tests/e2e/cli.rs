@@ -171,6 +171,22 @@ fn unknown_method_and_parameter_are_usage_errors() {
         "{}",
         out.stderr
     );
+    // Aimed at one method, it said that method "has a parameter".
+    let out = bilan(&[
+        "assess",
+        "examples/llama-3.1.toml",
+        "-m",
+        "ademe-lca",
+        "--param",
+        "ademe-lca:lifetime=3 years",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("method `ademe-lca` has no parameter `lifetime`"),
+        "{}",
+        out.stderr
+    );
     let out = bilan(&[
         "assess",
         "examples/llama-3.1.toml",

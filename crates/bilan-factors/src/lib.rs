@@ -314,6 +314,23 @@ fn expected_dimension(subject: &str, indicator: Option<Indicator>) -> Option<Dim
 
 /// Parses and checks a factor file.
 pub fn parse_factor_file(file: &SourceFile) -> Result<(Vec<Factor>, Vec<Absence>), FileErrors> {
+    // Read as TOML, a CSV extract failed with a TOML syntax error on its header line.
+    let extension = Path::new(&file.name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if let Some(ext) =
+        extension.filter(|e| ["csv", "tsv", "xlsx", "xls", "yml", "yaml"].contains(&e.as_str()))
+    {
+        return Err(FileErrors {
+            errors: vec![FileError::plain(
+                &file.name,
+                format!(
+                    "a factor file is TOML or JSON, with one [[factor]] per figure and its source and licence (docs/factors.md), not .{ext}"
+                ),
+            )],
+        });
+    }
     let parsed: FactorFile = bilan_io::parse(file)?;
     let mut errors = Vec::new();
     if parsed.schema != 1 {

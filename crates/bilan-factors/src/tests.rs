@@ -312,3 +312,16 @@ fn absences_are_checked_as_factors_are() {
         "{shown:?}"
     );
 }
+
+#[test]
+fn a_csv_file_is_told_what_a_factor_file_is() {
+    let file = SourceFile {
+        name: "extract.csv".into(),
+        text: "id,subject,value\nx,electricity/grid,56\n".into(),
+    };
+    let err = parse_factor_file(&file).expect_err("refused");
+    assert_eq!(
+        err.errors[0].to_string(),
+        "extract.csv: a factor file is TOML or JSON, with one [[factor]] per figure and its source and licence (docs/factors.md), not .csv"
+    );
+}

@@ -233,9 +233,13 @@ pub(crate) fn parameters(
             }
         }
         if !applied {
-            let scope = target.map_or("no selected method".to_owned(), |t| format!("method `{t}`"));
+            // A target that is not selected was refused above.
+            let why = match target {
+                None => format!("no selected method has a parameter `{key}`"),
+                Some(t) => format!("method `{t}` has no parameter `{key}`"),
+            };
             return Err(Failure::Usage(anyhow!(
-                "`--param {raw}`: {scope} has a parameter `{key}` (see `bilan methods`)"
+                "`--param {raw}`: {why} (see `bilan methods`)"
             )));
         }
     }
