@@ -314,3 +314,30 @@ fn nothing_in_a_file_reaches_the_terminal_as_a_control_sequence() {
     let (_, _, stderr) = raw(&["compare", "--no-such-flag\u{1b}[2J"]);
     assert!(clean(&stderr), "{}", String::from_utf8_lossy(&stderr));
 }
+
+#[test]
+fn listing_commands_refuse_the_formats_they_do_not_write() {
+    // `bilan factors -f csv` printed the terminal table with exit 0, so a CSV pipeline
+    // read a table.
+    for command in ["factors", "hardware", "methods"] {
+        for format in ["csv", "md", "html"] {
+            let out = bilan(&[command, "-f", format]);
+            assert_eq!(out.code, 2, "{command} -f {format}: {}", out.stdout);
+            assert!(
+                out.stderr.contains(&format!(
+                    "`bilan {command}` writes table or json, not {format}"
+                )),
+                "{command} -f {format}: {}",
+                out.stderr
+            );
+            assert!(out.stdout.is_empty(), "{command} -f {format}");
+        }
+        for format in ["table", "json"] {
+            assert_eq!(
+                bilan(&[command, "-f", format]).code,
+                0,
+                "{command} -f {format}"
+            );
+        }
+    }
+}

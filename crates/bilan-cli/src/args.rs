@@ -187,6 +187,19 @@ impl Format {
         Ok(())
     }
 
+    /// Refuses every format but `table` and `json`, for the listing commands (`factors`,
+    /// `hardware`, `methods`), which printed their table for `-f csv` too.
+    pub(crate) fn table_or_json(self, command: &str) -> Result<(), crate::errors::Failure> {
+        self.not_export(command)?;
+        if !matches!(self, Format::Table | Format::Json) {
+            return Err(crate::errors::Failure::Usage(anyhow::anyhow!(
+                "`bilan {command}` writes table or json, not {}",
+                self.id()
+            )));
+        }
+        Ok(())
+    }
+
     /// The name as written on the command line.
     pub(crate) fn id(self) -> &'static str {
         match self {

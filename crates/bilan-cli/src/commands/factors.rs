@@ -8,7 +8,7 @@ use crate::errors::Failure;
 use crate::output::{Io, emit};
 
 pub(crate) fn factors(cmd: &FactorsCommand, io: &mut Io<'_>) -> Result<(), Failure> {
-    cmd.format.not_export("factors")?;
+    cmd.format.table_or_json("factors")?;
     if let Some(region) = &cmd.region {
         bilan_core::region::Region::parse(region)
             .map_err(|e| Failure::Usage(anyhow!("--region: {e}")))?;

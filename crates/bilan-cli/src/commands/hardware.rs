@@ -9,7 +9,7 @@ use crate::errors::Failure;
 use crate::output::{Io, emit};
 
 pub(crate) fn hardware(cmd: &HardwareCommand, io: &mut Io<'_>) -> Result<(), Failure> {
-    cmd.format.not_export("hardware")?;
+    cmd.format.table_or_json("hardware")?;
     crate::inputs::regular_files("--hardware", &cmd.hardware)?;
     let catalogue = Catalogue::load(&cmd.hardware)?;
     let selected: Vec<&Device> = match &cmd.id {

@@ -9,7 +9,7 @@ use crate::errors::Failure;
 use crate::output::{Io, emit};
 
 pub(crate) fn methods(args: &ListArgs, io: &mut Io<'_>) -> Result<(), Failure> {
-    args.format.not_export("methods")?;
+    args.format.table_or_json("methods")?;
     let catalogue = Catalogue::load(&args.sources)?;
     let methods: Vec<&Entry> = catalogue.entries().iter().collect();
     // A reference method runs by default only on its tool's records.
