@@ -384,6 +384,21 @@ fn errors_name_file_line_and_key() {
         e.contains("rule[0].multiplier: a `scale` rule needs `multiplier`"),
         "{e}"
     );
+    // A value that is no aspect, alone or in a list, says which are (an untagged enum said
+    // only "data did not match any variant").
+    for aspect in ["\"nonsense\"", "[\"embodied\", \"nonsense\"]"] {
+        let e = load_err(vec![file(
+            "m.toml",
+            &method(&format!(
+                "[[rule]]\nid = \"x\"\nkind = \"exclude\"\nmatch = {{ aspect = {aspect} }}\nreason = \"r\"\n"
+            )),
+        )]);
+        assert!(
+            e.contains("rule[0].match.aspect")
+                && e.contains("unknown variant `nonsense`, expected one of `electricity`"),
+            "{e}"
+        );
+    }
     // A subnormal multiplier scaled every figure to 0.
     let e = load_err(vec![file(
         "m.toml",
