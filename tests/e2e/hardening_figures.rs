@@ -351,6 +351,24 @@ fn transport_of_a_fleet_no_workload_reserves_is_excluded_in_every_method_alike()
 }
 
 #[test]
+fn a_missing_stage_is_not_blamed_on_an_unrelated_exclusion() {
+    // A training workload of 0 kWh with no fleet: the profile blamed the stage on the
+    // exclusion of its embodied share ("names no fleet"), not on its 0 kWh.
+    let path = scratch(
+        "zero-training.toml",
+        "schema = 1\n[system]\nname = \"t\"\nperiod = { start = 2024-01-01, end = 2024-12-31 }\n\n[[site]]\nid = \"s\"\nregion = \"FR\"\npue = 1.2\nownership = \"owned\"\n\n[[workload]]\nid = \"w\"\nphase = \"training\"\nsite = \"s\"\nenergy = \"0 kWh\"\n",
+    );
+    let out = bilan(&["compare", &path, "-m", "harmonised-ai"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let words = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("mandatory stages not covered: training (the training and fine-tuning workloads (w) have no counted impact)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn an_unknown_hardware_model_is_an_error_with_the_closest_ids() {
     let path = edited(
         "h100.toml",

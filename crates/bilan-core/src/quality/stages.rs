@@ -42,8 +42,12 @@ fn reason(inventory: &Inventory, a: &Assessment, stage: RequiredStage) -> String
         if held.is_empty() {
             return no_workload(phases);
         }
+        // Only an exclusion of the whole workload explains a stage with no counted impact;
+        // one of a single aspect (its embodied share) leaves the rest counted.
         let excluded = a.exclusions.iter().find(|e| {
-            e.item.kind == ItemKind::Workload && held.iter().any(|id| *id == &*e.item.id)
+            e.item.kind == ItemKind::Workload
+                && e.aspect.is_none()
+                && held.iter().any(|id| *id == &*e.item.id)
         });
         return match excluded {
             Some(e) => format!("excluded: {}: {}", e.item, e.reason),
