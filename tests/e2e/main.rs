@@ -17,6 +17,7 @@ mod ghg;
 mod grid_series;
 mod hardening;
 mod hardening_cli;
+mod hardening_exclusions;
 mod hardening_figures;
 mod hourly_matching;
 mod interop;
