@@ -76,6 +76,27 @@ fn explain_says_why_an_excluded_item_has_no_figure() {
             out.stdout
         );
     }
+    // The JSON says the same beside its `null`.
+    let out = bilan(&[
+        "explain",
+        &path,
+        "-m",
+        "ademe-lca",
+        "--figure",
+        "gwp.item.spare",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(json["value"].is_null(), "{json}");
+    assert_eq!(json["exclusions"][0]["item"]["id"], "spare", "{json}");
+    assert!(
+        json["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("not computed")),
+        "{json}"
+    );
 }
 
 #[test]

@@ -306,25 +306,28 @@ pub fn render_with_estimates(
     Ok(out)
 }
 
-/// An item (or one aspect of it) with no contribution: not computed when the method
-/// excluded it, with each reason; else the path matches nothing.
-fn excluded_item(a: &Assessment, path: &FigurePath) -> Result<String, String> {
-    let nothing = || format!("{path} matches nothing in {}", a.method);
+/// The exclusions of the item (or the item's aspect) `path` selects, for its indicator;
+/// none for a path that selects no one item.
+pub fn exclusions_of<'a>(a: &'a Assessment, path: &FigurePath) -> Vec<&'a Exclusion> {
     let (id, aspect) = match &path.selector {
         Selector::Item(id) => (id, None),
         Selector::ItemAspect(id, aspect) => (id, Some(*aspect)),
-        _ => return Err(nothing()),
+        _ => return Vec::new(),
     };
-    let indicator = path.indicator;
-    let reasons: Vec<&Exclusion> = a
-        .exclusions
+    a.exclusions
         .iter()
         .filter(|e| &*e.item.id == id.as_str())
-        .filter(|e| e.indicator.is_none_or(|i| i == indicator))
+        .filter(|e| e.indicator.is_none_or(|i| i == path.indicator))
         .filter(|e| aspect.is_none() || e.aspect.is_none() || e.aspect == aspect)
-        .collect();
+        .collect()
+}
+
+/// An item (or one aspect of it) with no contribution: not computed when the method
+/// excluded it, with each reason; else the path matches nothing.
+fn excluded_item(a: &Assessment, path: &FigurePath) -> Result<String, String> {
+    let reasons = exclusions_of(a, path);
     if reasons.is_empty() {
-        return Err(nothing());
+        return Err(format!("{path} matches nothing in {}", a.method));
     }
     let mut out = format!(
         "{path} in {}: not computed: the method excluded it ({}):\n",

@@ -76,6 +76,29 @@ pub(crate) fn explain(
                 "contributions": selected,
                 "factors": factors,
             });
+            // A figure with no value says why, as the text does: the coverage note of its
+            // indicator, and the exclusions of what it selects.
+            if let (None, Some(object)) = (path.value(&a), v.as_object_mut()) {
+                let exclusions = bilan_report::explain::exclusions_of(&a, &path);
+                let note = a
+                    .coverage
+                    .iter()
+                    .find(|c| c.indicator == path.indicator && !c.covered)
+                    .and_then(|c| c.note.clone())
+                    .or_else(|| {
+                        (!exclusions.is_empty())
+                            .then(|| "not computed: the method excluded what it selects".to_owned())
+                    });
+                if let Some(note) = note {
+                    object.insert("note".to_owned(), note.into());
+                }
+                if !exclusions.is_empty() {
+                    object.insert(
+                        "exclusions".to_owned(),
+                        serde_json::to_value(exclusions).context("cannot serialise")?,
+                    );
+                }
+            }
             if let (false, Some(object)) = (metered.is_empty(), v.as_object_mut()) {
                 object.insert("metered".to_owned(), super::metered::json(&metered));
             }
