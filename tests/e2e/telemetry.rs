@@ -417,9 +417,9 @@ fn a_workload_written_on_the_days_telemetry_meters_its_fleet_is_refused() {
         assert!(
             out.stderr
                 .contains("fleet[0]: the 32 workloads on fleet `gpus`")
-                && out
-                    .stderr
-                    .contains("so a workload written for the same days is counted twice"),
+                && out.stderr.contains(
+                    "so a workload written within one charges device time the fleet has not got"
+                ),
             "{command}: {}",
             out.stderr
         );

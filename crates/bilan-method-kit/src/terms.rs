@@ -299,32 +299,32 @@ pub fn lifetime_term(
     Ok((term.dividing().driver(Driver::CapitalGoods), assumed))
 }
 
-/// Refuses device time beyond what a fleet delivers over its life: `reserved` device-hours
-/// on `fleet`, whose devices last `lifetime` (the `L` term, in hours). `T_res / L` above
-/// the fleet's `count` would charge more than the whole fleet's embodied impacts. The
-/// inventory's capacity check holds a fleet with a `lifetime`; this holds the lifetime a
-/// method assumes (`default-lifetime`) the same way, for every method that amortises
-/// over it.
+/// Refuses device time beyond what a fleet delivers over the lifetime a method assumes for
+/// it: `reserved` device-hours on `fleet`, which gives no `lifetime`, amortised over `L`
+/// (the `default-lifetime` term, in hours). `T_res / L` above the fleet's `count` would
+/// charge more than the whole fleet's embodied impacts. A fleet's own lifetime is held by
+/// the inventory's capacity check (with `acquired`), and the same rule applies here: the
+/// lifetime counts in whole days, a part day whole, as `Fleet::service_end` counts it.
 pub fn within_life(fleet: &Fleet, reserved: f64, lifetime: &Term) -> Result<(), MethodError> {
     const SLACK: f64 = 1e-9;
-    let capacity = fleet.count * lifetime.value;
+    let TermSource::Parameter { name } = &lifetime.source else {
+        return Ok(());
+    };
+    let hours = (lifetime.value / 24.0).ceil() * 24.0;
+    let capacity = fleet.count * hours;
     if reserved <= capacity * (1.0 + SLACK) {
         return Ok(());
     }
     let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
-    let source = match &lifetime.source {
-        TermSource::Parameter { name } => format!("parameter `{name}`, the fleet giving none"),
-        _ => "the fleet's `lifetime`".to_owned(),
-    };
     let n = |x: f64| bilan_units::text::compact(x, 4);
     Err(input_error(
         &item,
         &format!(
-            "its workloads reserve {} device-hours, but its {} devices deliver {} over a lifetime of {} h each ({source}): that would charge more than the whole fleet's embodied impacts; give the fleet's `lifetime`, or check the workloads' device time",
+            "its workloads reserve {} device-hours, but its {} devices deliver {} over a lifetime of {} h each (parameter `{name}`, the fleet giving none): that would charge more than the whole fleet's embodied impacts; give the fleet's `lifetime` (and `acquired`), or check the workloads' device time",
             n(reserved),
             n(fleet.count),
             n(capacity),
-            n(lifetime.value)
+            n(hours)
         ),
     ))
 }

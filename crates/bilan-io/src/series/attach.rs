@@ -159,8 +159,9 @@ fn telemetry(
 }
 
 /// A fleet charged both by workloads of the file and by telemetry aggregates is checked for
-/// what they add up to: an aggregate reserves every device of its fleet for the days it
-/// meters, so a workload written on those days charges device time the fleet has not got.
+/// what they add up to: an aggregate reserves every device of its fleet for the whole day
+/// (`fleet-day`) or month (`fleet-month`) it sums, so a workload written within it charges
+/// device time the fleet has not got. Only such fleets are checked again here.
 fn shared_fleets(
     reader: &Reader<'_>,
     inventory: &Inventory,
@@ -170,23 +171,30 @@ fn shared_fleets(
     let (written, metered) = inventory.workloads.split_at(first_added);
     let charged: rustc_hash::FxHashSet<&str> =
         written.iter().filter_map(|w| w.fleet.as_deref()).collect();
-    let shared = metered
+    let shared: rustc_hash::FxHashSet<&str> = metered
         .iter()
         .filter_map(|w| w.fleet.as_deref())
-        .any(|f| charged.contains(f));
-    if !shared {
+        .filter(|f| charged.contains(f))
+        .collect();
+    if shared.is_empty() {
         return;
     }
     for p in inventory.validate_capacity() {
+        // A workload's own demand was checked with the file; only a shared fleet's sum is
+        // new.
         let key = p.path.to_string();
-        // A workload's own demand was checked with the file; only the sums are new.
-        if !key.starts_with("fleet[") {
+        let fleet = key
+            .strip_prefix("fleet[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| inventory.fleets.get(i));
+        if !fleet.is_some_and(|f| shared.contains(f.id.as_str())) {
             continue;
         }
         errors.push(reader.at_key(
             &key,
             format!(
-                "{}; its telemetry aggregates reserve every device of the fleet for each day they meter, so a workload written for the same days is counted twice",
+                "{}; its telemetry aggregates reserve every device of the fleet for the whole day (`fleet-day`) or month (`fleet-month`) they sum, so a workload written within one charges device time the fleet has not got, and its energy may be counted twice",
                 p.message
             ),
         ));
