@@ -6,7 +6,7 @@ use bilan_core::assessment::{Driver, Stage};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::{Inventory, Phase};
 use bilan_core::quality::FigureQuality;
-use bilan_runner::{Comparison, Figures, IndicatorComparison};
+use bilan_runner::{Comparison, IndicatorComparison};
 use serde::Serialize;
 
 use crate::assess::Stamp;
@@ -454,56 +454,8 @@ pub fn write_text(
     if out.len() > before {
         out.push('\n');
     }
-    let not_covered: Vec<String> = c
-        .indicators
-        .iter()
-        .filter(|ic| !ic.rows.iter().any(|r| r.covered))
-        .map(|ic| {
-            // Not computed because no item gives the indicator, or because every
-            // contribution to it was excluded: each method under its own reason.
-            let (nothing, excluded): (Vec<&Figures>, Vec<&Figures>) =
-                ic.rows.iter().filter(|r| r.not_computed).partition(|r| {
-                    r.note
-                        .as_deref()
-                        .is_some_and(bilan_core::assessment::no_item_gives)
-                });
-            let ids = |rows: &[&Figures]| {
-                rows.iter()
-                    .map(|r| r.method.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let indicator = ic.indicator.id();
-            match (nothing.is_empty(), excluded.is_empty()) {
-                (true, true) => indicator.to_owned(),
-                (false, true) => l.msg(
-                    "not-given-by-any-item",
-                    &[("indicator", indicator), ("methods", &ids(&nothing))],
-                ),
-                (true, false) => l.msg(
-                    "not-computed-by",
-                    &[("indicator", indicator), ("methods", &ids(&excluded))],
-                ),
-                (false, false) => l.msg(
-                    "not-given-or-computed-by",
-                    &[
-                        ("indicator", indicator),
-                        ("nothing", &ids(&nothing)),
-                        ("excluded", &ids(&excluded)),
-                    ],
-                ),
-            }
-        })
-        .collect();
-    if !not_covered.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            l.msg(
-                "not-covered-by-any",
-                &[("indicators", &not_covered.join(", "))]
-            )
-        );
+    if let Some(line) = crate::uncovered::summary(l, c) {
+        let _ = writeln!(out, "{line}\n");
     }
     let warned: Vec<_> = report
         .assessments

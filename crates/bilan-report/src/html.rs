@@ -473,6 +473,11 @@ pub(crate) fn write(report: &Report<'_>, w: &mut dyn std::io::Write) -> std::io:
     for line in missing.lines() {
         let _ = write!(out, "<p class=\"missing\">{}</p>", esc(line));
     }
+    // An indicator no method gives a figure for has no section below: said here, as the
+    // text says it.
+    if let Some(line) = crate::uncovered::summary(l, c) {
+        let _ = write!(out, "<p class=\"missing\">{}</p>", esc(&line));
+    }
     estimated::section(&mut out, l, &report.estimated);
     if let Some(u) = &c.uncertainty {
         uncertainty::overview(&mut out, l, u);

@@ -18,6 +18,7 @@ pub mod systems;
 pub mod table;
 pub mod trail;
 pub mod uncertainty;
+mod uncovered;
 
 pub use number::{amount, count, significant};
 
