@@ -91,12 +91,30 @@ fn explain_says_why_an_excluded_item_has_no_figure() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert!(json["value"].is_null(), "{json}");
     assert_eq!(json["exclusions"][0]["item"]["id"], "spare", "{json}");
-    assert!(
-        json["note"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("not computed")),
+    assert_eq!(
+        json["note"], "not computed: the method excluded it",
         "{json}"
     );
+    // A figure that selects nothing is the same error in text and JSON.
+    for format in ["table", "json"] {
+        let out = bilan(&[
+            "explain",
+            "examples/llama-3.1.toml",
+            "-m",
+            "ademe-lca",
+            "--figure",
+            "energy.item.h100-training",
+            "-f",
+            format,
+        ]);
+        assert_eq!(out.code, 2, "{format}: {}", out.stdout);
+        assert!(
+            out.stderr
+                .contains("energy.item.h100-training matches nothing in ademe-lca@1.0.0"),
+            "{format}: {}",
+            out.stderr
+        );
+    }
 }
 
 #[test]

@@ -306,6 +306,9 @@ pub fn render_with_estimates(
     Ok(out)
 }
 
+/// Why a figure of an item the method excluded has no value.
+pub const EXCLUDED: &str = "not computed: the method excluded it";
+
 /// The exclusions of the item (or the item's aspect) `path` selects, for its indicator;
 /// none for a path that selects no one item.
 pub fn exclusions_of<'a>(a: &'a Assessment, path: &FigurePath) -> Vec<&'a Exclusion> {
@@ -330,7 +333,7 @@ fn excluded_item(a: &Assessment, path: &FigurePath) -> Result<String, String> {
         return Err(format!("{path} matches nothing in {}", a.method));
     }
     let mut out = format!(
-        "{path} in {}: not computed: the method excluded it ({}):\n",
+        "{path} in {}: {EXCLUDED} ({}):\n",
         a.method,
         bilan_units::text::count(reasons.len(), "exclusion", "exclusions")
     );

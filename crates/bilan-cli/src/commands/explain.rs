@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
 use bilan_core::assessment::ItemRef;
-use bilan_core::figure::FigurePath;
+use bilan_core::figure::{FigurePath, Selector};
 
 use super::session::{Session, Timings, report_failures, stamp_lines};
 use crate::args::{ExplainCommand, Format};
@@ -77,18 +77,23 @@ pub(crate) fn explain(
                 "factors": factors,
             });
             // A figure with no value says why, as the text does: the coverage note of its
-            // indicator, and the exclusions of what it selects.
+            // indicator, or the method's exclusions of the item it selects; one that selects
+            // nothing is the text's error.
             if let (None, Some(object)) = (path.value(&a), v.as_object_mut()) {
                 let exclusions = bilan_report::explain::exclusions_of(&a, &path);
-                let note = a
-                    .coverage
-                    .iter()
-                    .find(|c| c.indicator == path.indicator && !c.covered)
-                    .and_then(|c| c.note.clone())
-                    .or_else(|| {
-                        (!exclusions.is_empty())
-                            .then(|| "not computed: the method excluded what it selects".to_owned())
-                    });
+                let note = match a.coverage.iter().find(|c| c.indicator == path.indicator) {
+                    Some(c) if !c.covered => c.note.clone(),
+                    _ if !exclusions.is_empty() => Some(bilan_report::explain::EXCLUDED.to_owned()),
+                    _ if matches!(path.selector, Selector::Unit(_) | Selector::Disclosure(_)) => {
+                        None
+                    }
+                    _ => {
+                        return Err(Failure::Usage(anyhow!(
+                            "{path} matches nothing in {}",
+                            a.method
+                        )));
+                    }
+                };
                 if let Some(note) = note {
                     object.insert("note".to_owned(), note.into());
                 }
