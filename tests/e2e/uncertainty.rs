@@ -552,3 +552,26 @@ fn an_estimator_input_with_a_spread_beyond_range_in_its_unit_widens_the_interval
         high(&base)
     );
 }
+
+#[test]
+fn an_estimator_input_whose_spread_is_beyond_range_even_as_a_ratio_is_refused() {
+    // Up to 1.7e308 parameters around 70e9: the variance is `inf − inf` even on the ratio,
+    // which `f64::max` once turned into 0, so the estimate read as certain.
+    let wide = edited(
+        "nan-n.toml",
+        "examples/estimated-open-model.toml",
+        &[(
+            "active-parameters = 70e9\nprecision",
+            "active-parameters = { min = 1e9, mode = 70e9, max = 1.7e308 }\nprecision",
+        )],
+    );
+    let out = bilan(&["validate", &wide.path]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "workload[0].estimate.active-parameters: triangular 1000000000–1.7e308: its spread is too large to carry into the estimate"
+        ),
+        "{}",
+        out.stderr
+    );
+}

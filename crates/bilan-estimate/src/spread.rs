@@ -11,12 +11,13 @@ use bilan_units::{Distribution, UncertainQuantity};
 pub fn ln_variance(q: &UncertainQuantity) -> Result<f64, String> {
     match q.distribution {
         None => Ok(0.0),
-        Some(d) => d.ln_moments(q.quantity.value()).map(|m| m.1).ok_or_else(|| {
-            format!(
-                "its spread ({}) is too large to carry into the estimate: the variance of its ratio to its value is beyond the range of 64-bit floating-point numbers; give a narrower distribution",
-                d.describe(q.quantity.value(), &q.quantity.unit().to_string())
-            )
-        }),
+        Some(d) => d
+            .ln_moments(q.quantity.value())
+            .map(|m| m.1)
+            .ok_or_else(|| {
+                let what = d.describe(q.quantity.value(), &q.quantity.unit().to_string());
+                bilan_units::too_wide(&what, "carry into the estimate")
+            }),
     }
 }
 

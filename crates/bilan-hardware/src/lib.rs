@@ -349,9 +349,9 @@ pub fn parse_file(file: &SourceFile) -> Result<Vec<Device>, FileErrors> {
         {
             problem(
                 at("idle-power"),
-                format!(
-                    "its spread ({}) is too large to carry into a power estimate: the variance of its ratio to its value is beyond the range of 64-bit floating-point numbers; give a narrower distribution",
-                    spread.describe(idle.quantity.value(), &idle.quantity.unit().to_string())
+                bilan_units::too_wide(
+                    &spread.describe(idle.quantity.value(), &idle.quantity.unit().to_string()),
+                    "carry into a power estimate",
                 ),
             );
         }

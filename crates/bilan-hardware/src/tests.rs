@@ -101,6 +101,14 @@ fn bad_entries_are_refused_with_their_key_path() {
             "expected a power",
         ),
         (
+            ONE.replace(
+                "\"50 W ± 20 %\"",
+                "{ min = \"1 W\", mode = \"50 W\", max = \"1.7e308 W\" }",
+            ),
+            "device[0].idle-power",
+            "its spread is too large to carry into a power estimate",
+        ),
+        (
             ONE.replace("\"800 TFLOP/s\"", "\"800 TFLOP\""),
             "device[0].peak.bf16",
             "throughput",

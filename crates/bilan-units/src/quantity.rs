@@ -81,11 +81,21 @@ impl Quantity {
 
     /// The value converted to `target`.
     ///
-    /// Fails with [`UnitError::DimensionMismatch`] if the dimensions differ and
-    /// with [`UnitError::SubstanceMismatch`] if both units name different substances.
+    /// Fails with [`UnitError::DimensionMismatch`] if the dimensions differ, with
+    /// [`UnitError::SubstanceMismatch`] if both units name different substances, and with
+    /// [`UnitError::Underflow`] if a value that is not 0 converts to 0 (`1e-322 Wh` in kWh):
+    /// never a silent 0.
     pub fn to(&self, target: &Unit) -> Result<f64, UnitError> {
         match self.unit.conversion_to(target) {
-            Ok(conversion) => Ok(conversion.apply(self.value)),
+            Ok(conversion) => {
+                let value = conversion.apply(self.value);
+                if value == 0.0 && self.value != 0.0 {
+                    return Err(UnitError::Underflow {
+                        text: format!("{self} in {}", target.symbol()),
+                    });
+                }
+                Ok(value)
+            }
             Err(error) => Err(error.quoting(self.to_string())),
         }
     }

@@ -894,3 +894,17 @@ fn a_number_too_small_for_f64_is_refused_never_read_as_zero() {
         assert!(Quantity::parse(text).is_ok(), "{text}");
     }
 }
+
+#[test]
+fn a_conversion_that_would_read_as_zero_is_refused() {
+    let tiny = Quantity::parse("1e-322 Wh").expect("in range as written");
+    let e = tiny
+        .to(&Unit::parse("kWh").expect("unit"))
+        .expect_err("1e-325 kWh is 0");
+    assert!(
+        e.to_string().contains("too small for a 64-bit float"),
+        "{e}"
+    );
+    let zero = Quantity::parse("0 Wh").expect("zero");
+    assert_eq!(zero.to(&Unit::parse("kWh").expect("unit")), Ok(0.0));
+}

@@ -64,11 +64,7 @@ impl Input {
 
     /// Why the input's spread cannot be propagated.
     fn too_wide(&self) -> String {
-        format!(
-            "{}: its spread is too large to propagate: the variance of its ratio to its value \
-             is beyond the range of 64-bit floating-point numbers; give a narrower distribution",
-            self.described()
-        )
+        bilan_units::too_wide(&self.described(), "propagate")
     }
 
     /// The input's key, value and spread, as an error names them: numbers of any size to

@@ -97,6 +97,14 @@ impl From<Quantity> for UncertainQuantity {
     }
 }
 
+/// Why a spread [`Distribution::ln_moments`] answers `None` for cannot be used, to `to`
+/// (`propagate`, `carry into the estimate`): one wording for every use.
+pub fn too_wide(what: &str, to: &str) -> String {
+    format!(
+        "{what}: its spread is too large to {to}: the variance of its ratio to its value is beyond the range of 64-bit floating-point numbers; give a narrower distribution"
+    )
+}
+
 impl Distribution {
     /// Mean and variance of ln(X / nominal), exact for a lognormal, moment-matched lognormal
     /// otherwise (the lognormal with the mean and variance of X / nominal; a normal's moments
@@ -143,7 +151,7 @@ impl Distribution {
                 let tail = 0.5 * erfc(alpha / std::f64::consts::SQRT_2);
                 let lambda = normal_pdf(alpha) / tail;
                 let variance = sd * sd * (1.0 + alpha * lambda - lambda * lambda);
-                (nominal + sd * lambda, variance.max(0.0))
+                (nominal + sd * lambda, non_negative(variance))
             }
             Distribution::Normal { sd } => (nominal, sd * sd),
             Distribution::Lognormal { gsd } => {
@@ -158,7 +166,7 @@ impl Distribution {
                 let mean = (min + c + max) / 3.0;
                 let variance =
                     (min * min + c * c + max * max - min * c - min * max - c * max) / 18.0;
-                (mean, variance.max(0.0))
+                (mean, non_negative(variance))
             }
             Distribution::Uniform { min, max } => {
                 (min / 2.0 + max / 2.0, (max - min) * (max - min) / 12.0)
@@ -524,6 +532,12 @@ fn range(min: f64, max: f64, unit: &str) -> String {
         format!("{}–{}", sig(min), sig(max))
     };
     with_unit(&joined, unit)
+}
+
+/// A variance that rounding took below 0, as 0; NaN (an overflow, `inf − inf`) stays NaN,
+/// where `f64::max` would make it 0 and the spread certain.
+fn non_negative(variance: f64) -> f64 {
+    if variance < 0.0 { 0.0 } else { variance }
 }
 
 /// The log moments of X / nominal from the mean and variance of X.

@@ -329,6 +329,13 @@ fn a_spread_beyond_range_is_none_never_certain() {
         .ln_moments(70e9)
         .expect("the ratio's moments are in range");
     assert!(v > 0.4 && v.is_finite(), "{v}");
+    // A range whose variance is `inf − inf` (NaN) on the ratio too: once 0 through
+    // `f64::max`, so certain.
+    let nan = Distribution::Triangular {
+        min: 1e9,
+        max: 1.7e308,
+    };
+    assert_eq!(nan.ln_moments(70e9), None);
     // A ratio whose own variance overflows.
     let uniform = Distribution::Uniform {
         min: 0.0,
