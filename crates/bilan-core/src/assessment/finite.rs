@@ -114,25 +114,29 @@ impl Assessment {
                 .exclusions
                 .iter()
                 .filter(|e| e.indicator.is_none_or(|i| i == indicator));
-            let excluded_any = excluded.clone().next().is_some();
-            let note = match excluded.next() {
+            let every = format!(
+                "not computed: every contribution to {} was excluded",
+                indicator.id()
+            );
+            let (note, short) = match excluded.next() {
                 Some(first) => {
                     let more = match excluded.count() {
                         0 => String::new(),
                         1 => " (and 1 more exclusion)".to_owned(),
                         n => format!(" (and {n} more exclusions)"),
                     };
-                    format!(
-                        "not computed: every contribution to {} was excluded: {} {}{more}",
-                        indicator.id(),
-                        first.item,
-                        first.reason
+                    (
+                        format!("{every}: {} {}{more}", first.item, first.reason),
+                        format!("{every} (see the exclusions)"),
                     )
                 }
                 // Nothing was counted and nothing excluded: no item gives this indicator
                 // (a service that allocates only emissions gives no energy). A total of 0
                 // would read as measured.
-                None => format!("{NO_ITEM_GIVES} {}", indicator.id()),
+                None => {
+                    let none = format!("{NO_ITEM_GIVES} {}", indicator.id());
+                    (none.clone(), none)
+                }
             };
             let c = &mut self.coverage[k];
             c.covered = false;
@@ -145,14 +149,7 @@ impl Assessment {
                 .filter(|d| d.indicator == Some(indicator))
             {
                 d.value = None;
-                d.note = Some(if excluded_any {
-                    format!(
-                        "not computed: every contribution to {} was excluded (see the exclusions)",
-                        indicator.id()
-                    )
-                } else {
-                    format!("{NO_ITEM_GIVES} {}", indicator.id())
-                });
+                d.note = Some(short.clone());
             }
         }
     }
