@@ -459,11 +459,11 @@ impl Inventory {
         validate::validate(self)
     }
 
-    /// The capacity checks of [`Inventory::validate`] alone: what the device time of every
-    /// fleet's workloads adds up to. Telemetry aggregates join the workloads once their
-    /// files are read, so a fleet charged by both is checked again then.
-    pub fn validate_capacity(&self) -> Vec<Problem> {
-        validate::validate_capacity(self)
+    /// The capacity checks of [`Inventory::validate`] alone, for the fleets `only` selects:
+    /// what the device time of their workloads adds up to. Telemetry aggregates join the
+    /// workloads once their files are read, so a fleet charged by both is checked again then.
+    pub fn validate_capacity(&self, only: impl Fn(&Fleet) -> bool) -> Vec<Problem> {
+        validate::validate_capacity(self, &only)
     }
 
     /// Checks that need the factor set methods will use: every fleet's hardware model (and

@@ -278,15 +278,7 @@ pub fn render_with_estimates(
         .collect();
     if !exclusions.is_empty() {
         let _ = writeln!(out, "excluded ({}):", exclusions.len());
-        for e in exclusions.iter().take(DETAIL_LIMIT) {
-            let _ = writeln!(
-                out,
-                "  - {}{}: {}",
-                e.item,
-                e.aspect.map_or(String::new(), |x| format!(" {x}")),
-                e.reason
-            );
-        }
+        exclusion_lines(&mut out, &exclusions);
     }
     let assumptions: Vec<_> = a
         .assumptions
@@ -337,7 +329,13 @@ fn excluded_item(a: &Assessment, path: &FigurePath) -> Result<String, String> {
         a.method,
         bilan_units::text::count(reasons.len(), "exclusion", "exclusions")
     );
-    for e in reasons.iter().take(DETAIL_LIMIT) {
+    exclusion_lines(&mut out, &reasons);
+    Ok(out)
+}
+
+/// One line per exclusion (the first [`DETAIL_LIMIT`]): the item, its aspect, the reason.
+fn exclusion_lines(out: &mut String, exclusions: &[&Exclusion]) {
+    for e in exclusions.iter().take(DETAIL_LIMIT) {
         let _ = writeln!(
             out,
             "  - {}{}: {}",
@@ -346,5 +344,4 @@ fn excluded_item(a: &Assessment, path: &FigurePath) -> Result<String, String> {
             e.reason
         );
     }
-    Ok(out)
 }

@@ -16,6 +16,9 @@ use bilan_method_kit::wording;
 
 use super::{FleetCtx, Reserved, Run, aspect_of, input_error};
 
+/// What ademe-lca counts of a fleet no workload reserves, and of what is amortised with it.
+const UNRESERVED: &str = "nothing to amortise over the functional unit";
+
 impl<'a> Run<'a> {
     pub(super) fn fleet_ctx(&mut self, fleet: &'a Fleet) -> Result<FleetCtx, MethodError> {
         let item = ItemRef::new(ItemKind::Fleet, fleet.id.as_str());
@@ -90,7 +93,7 @@ impl<'a> Run<'a> {
                 item,
                 Some(Aspect::Embodied),
                 None,
-                wording::fleet_unreserved(None, "nothing to amortise over the functional unit"),
+                wording::fleet_unreserved(None, UNRESERVED),
                 Some(Driver::CapitalGoods),
             );
             return Ok(());
@@ -226,10 +229,7 @@ impl<'a> Run<'a> {
                         item,
                         Some(aspect),
                         None,
-                        wording::fleet_unreserved(
-                            Some(fleet_id),
-                            "nothing to amortise over the functional unit",
-                        ),
+                        wording::fleet_unreserved(Some(fleet_id), UNRESERVED),
                         Some(driver),
                     );
                     continue;

@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 
 use bilan_units::{Dimension, Quantity, Substance};
 
-use super::{FactorOverride, Inventory, Period, SourcedQuantity};
+use super::{FactorOverride, Fleet, Inventory, Period, SourcedQuantity};
 
 mod capacity;
 mod domain;
@@ -330,14 +330,15 @@ pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
     items::check(&mut c, inv);
     text::check(&mut c, inv);
     time::check(&mut c, inv);
-    capacity::check(&mut c, inv);
+    capacity::check(&mut c, inv, &|_| true);
     c.problems
 }
 
-/// The fleets' capacity alone, for workloads added after [`validate`] (telemetry).
-pub(super) fn validate_capacity(inv: &Inventory) -> Vec<Problem> {
+/// The capacity of the fleets `only` selects, for workloads added after [`validate`]
+/// (telemetry).
+pub(super) fn validate_capacity(inv: &Inventory, only: &dyn Fn(&Fleet) -> bool) -> Vec<Problem> {
     let mut c = Checker::new(Spreads::default());
-    capacity::check(&mut c, inv);
+    capacity::check(&mut c, inv, only);
     c.problems
 }
 

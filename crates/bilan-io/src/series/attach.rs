@@ -179,18 +179,10 @@ fn shared_fleets(
     if shared.is_empty() {
         return;
     }
-    for p in inventory.validate_capacity() {
-        // A workload's own demand was checked with the file; only a shared fleet's sum is
-        // new.
+    for p in inventory.validate_capacity(|f| shared.contains(f.id.as_str())) {
+        // Every workload's own demand was checked with the file (or as it was read): what
+        // is new is the sum on a shared fleet.
         let key = p.path.to_string();
-        let fleet = key
-            .strip_prefix("fleet[")
-            .and_then(|rest| rest.strip_suffix(']'))
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| inventory.fleets.get(i));
-        if !fleet.is_some_and(|f| shared.contains(f.id.as_str())) {
-            continue;
-        }
         errors.push(reader.at_key(
             &key,
             format!(

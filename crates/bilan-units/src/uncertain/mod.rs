@@ -127,18 +127,15 @@ impl Distribution {
         if nominal == 0.0 || !nominal.is_finite() {
             return Some((0.0, 0.0));
         }
-        match ratio_moments(self.moments(nominal), nominal) {
+        let of = |d: &Distribution, n: f64| ratio_moments(d.moments(n), n);
+        let moments = match of(self, nominal) {
+            Moments::Overflow => of(&self.scaled(1.0 / nominal.abs()), nominal.signum()),
+            moments => moments,
+        };
+        match moments {
             Moments::Finite(m) => Some(m),
             Moments::NoCounterpart => Some((0.0, 0.0)),
-            Moments::Overflow => {
-                let ratio = self.scaled(1.0 / nominal.abs());
-                let unit = nominal.signum();
-                match ratio_moments(ratio.moments(unit), unit) {
-                    Moments::Finite(m) => Some(m),
-                    Moments::NoCounterpart => Some((0.0, 0.0)),
-                    Moments::Overflow => None,
-                }
-            }
+            Moments::Overflow => None,
         }
     }
 

@@ -12,7 +12,8 @@ const SLACK: f64 = 1e-9;
 /// A closed range of days, as day numbers.
 type Days = (i64, i64);
 
-pub(super) fn check(c: &mut Checker, inv: &Inventory) {
+/// Checks the fleets `only` selects (every fleet for [`Inventory::validate`]).
+pub(super) fn check(c: &mut Checker, inv: &Inventory, only: &dyn Fn(&Fleet) -> bool) {
     let root = KeyPath::root();
     let fleets: FxHashMap<&str, (usize, &Fleet)> = inv
         .fleets
@@ -25,7 +26,12 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     // Fleets already reported through one of their workloads.
     let mut reported = vec![false; inv.fleets.len()];
     for (i, w) in inv.workloads.iter().enumerate() {
-        let Some(&(fi, fleet)) = w.fleet.as_deref().and_then(|id| fleets.get(id)) else {
+        let Some(&(fi, fleet)) = w
+            .fleet
+            .as_deref()
+            .and_then(|id| fleets.get(id))
+            .filter(|(_, f)| only(f))
+        else {
             continue;
         };
         if !fleet.count.is_finite() || fleet.count <= 0.0 {
