@@ -38,7 +38,20 @@ use std::process::Command;
 
 use anyhow::{Context as _, bail};
 
-fn main() -> anyhow::Result<()> {
+/// Runs the task; a failure prints its chain of causes on one line, without the backtrace
+/// anyhow would capture under `RUST_BACKTRACE`, so that the last lines of a CI log name what
+/// failed (cargo's own summary of failed tests just above it) rather than xtask's stack.
+fn main() -> std::process::ExitCode {
+    match task() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn task() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
     match args.first().map(String::as_str) {

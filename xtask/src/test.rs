@@ -1,6 +1,8 @@
 //! `cargo xtask test`: everything CI runs (`.ci/run` calls it), in order:
 //!
-//! 1. the workspace's tests, `cargo test --workspace --locked`, but for the columnar path;
+//! 1. the workspace's tests, `cargo test --workspace --locked --no-fail-fast`, but for the
+//!    columnar path: every test binary runs even when one fails, and cargo ends with the list
+//!    of those that failed;
 //! 2. the columnar path (DataFusion and Ballista, heavy to build, so kept out of the default
 //!    build): `bilan-scale`'s tests, then the CLI's `scale` tests, built with its `scale`
 //!    feature;
@@ -28,6 +30,7 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
         "test",
         "--workspace",
         "--locked",
+        "--no-fail-fast",
         "--exclude",
         "bilan-scale",
     ])?;
