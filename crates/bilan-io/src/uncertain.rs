@@ -86,12 +86,18 @@ type Found = (String, Result<UncertainQuantity, String>);
 /// Whether `text` may hold a distribution: a `±` or `+/-`, or a key that makes a table a
 /// distribution (`min`, `gsd`…) written as a key, followed by `=` or `:`. A quick test
 /// before a parse of the whole file; a false alarm costs only that parse.
+///
+/// Every `validate` and `compare` makes it, on files of hundreds of megabytes, so each
+/// needle is searched with `memchr`'s vectorised substring search: `str::match_indices`
+/// made it a sixth of a large JSON file's `validate`.
 fn may_hold_distributions(text: &str) -> bool {
-    text.contains('±')
-        || text.contains("+/-")
+    let bytes = text.as_bytes();
+    let found = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    found("±")
+        || found("+/-")
         || DISTRIBUTION_KEYS.iter().any(|key| {
-            text.match_indices(key)
-                .any(|(at, _)| written_as_key(text, at, key.len()))
+            memchr::memmem::find_iter(bytes, key.as_bytes())
+                .any(|at| written_as_key(text, at, key.len()))
         })
 }
 
