@@ -103,6 +103,8 @@ impl Divergence {
 
 pub(crate) const GROUPS: usize = Driver::ALL.len() + 1;
 pub(crate) const UNTAGGED: usize = Driver::ALL.len();
+// A set of groups is one bit each in a `u32` ([`product`]).
+const _: () = assert!(GROUPS <= 32);
 
 /// `d`'s place in [`Driver::ALL`], which lists the drivers in declaration order (a test
 /// checks it); called for every term of every contribution of every pair.
@@ -121,8 +123,30 @@ impl Tally {
     }
 }
 
+#[inline]
 pub(crate) fn product(g: &[f64; GROUPS]) -> f64 {
-    g.iter().product()
+    product_of(g, not_one(g))
+}
+
+/// The groups of `g` that are not exactly 1, one bit each.
+#[inline]
+fn not_one(g: &[f64; GROUPS]) -> u32 {
+    g.iter()
+        .enumerate()
+        .fold(0, |bits, (i, &x)| bits | (u32::from(x != 1.0) << i))
+}
+
+/// The product of the groups of `g` that `bits` names, in group order. A group left out is
+/// exactly 1, and multiplying by exactly 1 changes no bit, so this is bit for bit the
+/// product of every group in order; most of a contribution's groups are 1.
+#[inline]
+fn product_of(g: &[f64; GROUPS], mut bits: u32) -> f64 {
+    let mut p = 1.0;
+    while bits != 0 {
+        p *= g[bits.trailing_zeros() as usize];
+        bits &= bits - 1;
+    }
+    p
 }
 
 /// Sequential substitution of A's driver groups by B's, in driver order.
@@ -130,17 +154,36 @@ pub(crate) fn product(g: &[f64; GROUPS]) -> f64 {
 pub(crate) fn substitute(
     ga: &[f64; GROUPS],
     gb: &[f64; GROUPS],
+    add: impl FnMut(usize, f64),
+) -> f64 {
+    substitute_from(ga, gb, product(ga), add)
+}
+
+/// [`substitute`], given the product of A's groups.
+fn substitute_from(
+    ga: &[f64; GROUPS],
+    gb: &[f64; GROUPS],
+    mut previous: f64,
     mut add: impl FnMut(usize, f64),
 ) -> f64 {
     let mut current = *ga;
-    let mut previous = product(&current);
-    for i in 0..GROUPS {
-        if current[i] != gb[i] {
-            current[i] = gb[i];
-            let next = product(&current);
-            add(i, next - previous);
-            previous = next;
-        }
+    let mut bits = not_one(ga);
+    let b_bits = not_one(gb);
+    // The groups where B differs from A, each substituted once, in order.
+    let mut differ = ga
+        .iter()
+        .zip(gb)
+        .enumerate()
+        .fold(0u32, |d, (i, (x, y))| d | (u32::from(x != y) << i));
+    while differ != 0 {
+        let i = differ.trailing_zeros() as usize;
+        differ &= differ - 1;
+        current[i] = gb[i];
+        let bit = 1 << i;
+        bits = (bits & !bit) | (b_bits & bit);
+        let next = product_of(&current, bits);
+        add(i, next - previous);
+        previous = next;
     }
     previous
 }
@@ -152,8 +195,11 @@ impl Sink for Tallies {
     fn matched(&mut self, k: usize, a: &Side, b: &Side) {
         let tally = &mut self.0[k];
         // Rounding between the stored values and the recomputed products goes to the residual.
-        tally.drivers[UNTAGGED] += product(&a.groups) - a.value;
-        let last = substitute(&a.groups, &b.groups, |i, amount| tally.drivers[i] += amount);
+        let start = product(&a.groups);
+        tally.drivers[UNTAGGED] += start - a.value;
+        let last = substitute_from(&a.groups, &b.groups, start, |i, amount| {
+            tally.drivers[i] += amount;
+        });
         tally.drivers[UNTAGGED] += b.value - last;
     }
 
@@ -290,3 +336,6 @@ pub(crate) fn walk_pairs_each<T>(
         });
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,7 +6,7 @@ use super::{GROUPS, UNTAGGED, driver_index};
 
 /// One side of a matched key for one indicator: the product of the contribution's terms and
 /// factor by driver group, its value, and where the factor sits.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Side {
     /// Products by driver group (the last one holds the untagged terms).
     pub(crate) groups: [f64; GROUPS],

@@ -204,6 +204,15 @@ struct Value {
     kept: bool,
 }
 
+/// An entry's terms, shared by its sides ([`Index::terms`]).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Terms {
+    /// Their products by driver group.
+    groups: [f64; GROUPS],
+    /// Their product, in term order.
+    product: f64,
+}
+
 /// An assessment indexed for comparison.
 #[derive(Clone)]
 pub(crate) struct Index {
@@ -460,38 +469,55 @@ impl Index {
         start(&self.entries[n]) as usize..end
     }
 
-    /// The product of entry `e`'s terms by driver group, those that apply to one indicator
-    /// only left out (see [`Index::side`]).
-    pub(super) fn term_groups(&self, e: u32) -> [f64; GROUPS] {
-        let terms = self.effects_of(e);
-        let mut g = [1.0; GROUPS];
-        for (&group, &effect) in self.effect_groups[terms.clone()]
-            .iter()
-            .zip(&self.effects[terms])
-        {
-            g[group as usize] *= effect;
-        }
-        g
+    /// Entry `e`'s terms, as each of its indicators' sides starts from them: their product
+    /// by driver group (those that apply to one indicator only left out, see
+    /// [`Index::side_into`]) and their product in term order.
+    pub(super) fn terms(&self, e: u32) -> Terms {
+        let mut terms = Terms::default();
+        self.terms_into(e, &mut terms);
+        terms
     }
 
-    /// Entry `e`'s side for `indicator`: `terms` (its [`Index::term_groups`]) times the
-    /// factor, with the value; `None` if it has no value for the indicator.
-    pub(super) fn side(
+    /// [`Index::terms`], written into `terms`.
+    pub(super) fn terms_into(&self, e: u32, terms: &mut Terms) {
+        let range = self.effects_of(e);
+        terms.groups = [1.0; GROUPS];
+        for (&group, &effect) in self.effect_groups[range.clone()]
+            .iter()
+            .zip(&self.effects[range.clone()])
+        {
+            terms.groups[group as usize] *= effect;
+        }
+        terms.product = self.effects[range].iter().product();
+    }
+
+    /// Entry `e`'s side for `indicator`, written into `side`: `terms` (its
+    /// [`Index::terms`]) times the factor, with the value; `false`, and `side` left as it
+    /// was, if it has no value for the indicator. Written in place: the walk asks for
+    /// every entry's side for every indicator, and a side is an array of groups.
+    pub(super) fn side_into(
         &self,
         e: u32,
-        mut terms: [f64; GROUPS],
+        terms: &Terms,
         indicator: Indicator,
-    ) -> Option<Side> {
+        side: &mut Side,
+    ) -> bool {
         let entry = &self.entries[e as usize];
         let values = self.values_of(e);
         let start = values.start;
-        let at = self.values[values]
+        let Some(at) = self.values[values]
             .iter()
-            .position(|v| v.indicator == indicator)?
-            + start;
+            .position(|v| v.indicator == indicator)
+        else {
+            return false;
+        };
+        let at = at + start;
         let v = &self.values[at];
-        let &(group, canonical) = self.factors.get(v.factor as usize)?;
-        terms[group as usize] *= canonical;
+        let Some(&(group, canonical)) = self.factors.get(v.factor as usize) else {
+            return false;
+        };
+        side.groups = terms.groups;
+        side.groups[group as usize] *= canonical;
         if entry.only {
             let from = self.only.partition_point(|o| o.0 < e);
             for &(_, _, g, effect) in self.only[from..]
@@ -499,10 +525,10 @@ impl Index {
                 .take_while(|o| o.0 == e)
                 .filter(|o| o.1 == indicator)
             {
-                terms[g as usize] *= effect;
+                side.groups[g as usize] *= effect;
             }
         }
-        let value = if v.kept {
+        side.value = if v.kept {
             let before = self.values[start..at].iter().filter(|v| v.kept).count();
             self.kept
                 .get(entry.kept as usize + before)
@@ -510,16 +536,20 @@ impl Index {
                 .unwrap_or(f64::NAN)
         } else {
             // As the builder computed it: the terms' product, in their order, times the factor.
-            self.effects[self.effects_of(e)].iter().product::<f64>() * canonical
+            terms.product * canonical
         };
-        Some(Side {
-            groups: terms,
-            value,
-            factor_group: group as usize,
-            presence: entry.presence,
-            contribution: entry.contribution,
-            position: v.position,
-        })
+        side.factor_group = group as usize;
+        side.presence = entry.presence;
+        side.contribution = entry.contribution;
+        side.position = v.position;
+        true
+    }
+
+    /// [`Index::side_into`], as a new side.
+    pub(super) fn side(&self, e: u32, terms: &Terms, indicator: Indicator) -> Option<Side> {
+        let mut side = Side::default();
+        self.side_into(e, terms, indicator, &mut side)
+            .then_some(side)
     }
 
     /// The method's rule for `d`.

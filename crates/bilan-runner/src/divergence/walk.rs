@@ -7,7 +7,7 @@ use bilan_core::assessment::{Aspect, Driver};
 use bilan_core::indicator::Indicator;
 
 use super::groups::Side;
-use super::index::Index;
+use super::index::{Index, Terms};
 
 /// What the walk reports, for the `k`-th indicator of the list it was given.
 pub(crate) trait Sink {
@@ -25,7 +25,7 @@ type Key = (u32, Aspect);
 /// One side of a key: the contributions' groups and values.
 fn sides(ix: &Index, key: Key, indicator: Indicator) -> Vec<Side> {
     ix.entries(key)
-        .filter_map(|e| ix.side(e, ix.term_groups(e), indicator))
+        .filter_map(|e| ix.side(e, &ix.terms(e), indicator))
         .collect()
 }
 
@@ -47,23 +47,33 @@ pub(super) fn key_difference(
         }
         return;
     }
-    // The common case, at most one contribution a side, without allocating.
-    let one = |ix: &Index, e: Option<u32>| e.map(|e| (e, ix.term_groups(e)));
-    let (sa, sb) = (one(a, first_a), one(b, first_b));
-    let value = |ix: &Index, side: Option<(u32, [f64; super::GROUPS])>, indicator| {
-        side.and_then(|(e, g)| ix.side(e, g, indicator))
+    // The common case, at most one contribution a side, without allocating: each side's
+    // terms are grouped once for every indicator, and its side written in place.
+    let (mut ta, mut tb) = (Terms::default(), Terms::default());
+    if let Some(e) = first_a {
+        a.terms_into(e, &mut ta);
+    }
+    if let Some(e) = first_b {
+        b.terms_into(e, &mut tb);
+    }
+    let (mut x, mut y) = (Side::default(), Side::default());
+    let side = |ix: &Index, e: Option<u32>, t: &Terms, indicator, out: &mut Side| {
+        e.is_some_and(|e| ix.side_into(e, t, indicator, out))
     };
     for (k, &indicator) in indicators.iter().enumerate() {
-        match (value(a, sa, indicator), value(b, sb, indicator)) {
-            (None, None) => {}
-            (Some(x), Some(y)) => sink.matched(k, &x, &y),
-            (None, Some(y)) => {
+        match (
+            side(a, first_a, &ta, indicator, &mut x),
+            side(b, first_b, &tb, indicator, &mut y),
+        ) {
+            (false, false) => {}
+            (true, true) => sink.matched(k, &x, &y),
+            (false, true) => {
                 let driver = y.presence.or_else(|| a.exclusion_driver(key));
-                sink.one_sided(k, driver, 1.0, &[y]);
+                sink.one_sided(k, driver, 1.0, std::slice::from_ref(&y));
             }
-            (Some(x), None) => {
+            (true, false) => {
                 let driver = x.presence.or_else(|| b.exclusion_driver(key));
-                sink.one_sided(k, driver, -1.0, &[x]);
+                sink.one_sided(k, driver, -1.0, std::slice::from_ref(&x));
             }
         }
     }

@@ -58,7 +58,7 @@ fn values_computed_again_are_the_stored_ones_bit_for_bit() {
             let mut sides = 0;
             for e in 0..u32::try_from(index.entries.len()).expect("fits") {
                 for indicator in Indicator::ALL {
-                    let Some(side) = index.side(e, index.term_groups(e), indicator) else {
+                    let Some(side) = index.side(e, &index.terms(e), indicator) else {
                         continue;
                     };
                     // The contribution found past the memos is the entry's own.
@@ -119,7 +119,7 @@ fn a_term_of_one_indicator_is_in_that_indicator_s_side_only() {
         let mut water = 0;
         for e in 0..u32::try_from(index.entries.len()).expect("fits") {
             for indicator in Indicator::ALL {
-                let Some(side) = index.side(e, index.term_groups(e), indicator) else {
+                let Some(side) = index.side(e, &index.terms(e), indicator) else {
                     continue;
                 };
                 let (c, v) = contribution(&a, &side);
