@@ -326,12 +326,26 @@ pub(crate) fn indicator_dimension(indicator: Indicator) -> Dimension {
 }
 
 pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
-    let mut c = Checker::new(Spreads::default());
-    items::check(&mut c, inv);
-    text::check(&mut c, inv);
-    time::check(&mut c, inv);
-    capacity::check(&mut c, inv, &|_| true);
-    c.problems
+    // The checks are independent passes over the inventory: two run beside the other two
+    // (each pair about half of the work on a large inventory), and the problems are listed
+    // in the checks' order, as one pass after the other lists them.
+    let run = |checks: &[&(dyn Fn(&mut Checker) + Sync)]| {
+        let mut c = Checker::new(Spreads::default());
+        for check in checks {
+            check(&mut c);
+        }
+        c.problems
+    };
+    let (mut problems, later) = rayon::join(
+        || run(&[&|c| items::check(c, inv), &|c| text::check(c, inv)]),
+        || {
+            run(&[&|c| time::check(c, inv), &|c| {
+                capacity::check(c, inv, &|_| true);
+            }])
+        },
+    );
+    problems.extend(later);
+    problems
 }
 
 /// The capacity of the fleets `only` selects, for workloads added after [`validate`]
