@@ -289,8 +289,11 @@ impl<'a> Run<'a> {
             .iter()
             .any(|w| w.phase == Phase::Inference);
         let mut out = Vec::new();
+        // Every impact's breakdown from one pass over the contributions.
+        let mut breakdowns =
+            a.breakdowns_of(Indicator::ALL.map(|i| Indicator::IMPACTS.contains(&i)));
         for indicator in Indicator::IMPACTS {
-            let b = a.breakdown(indicator);
+            let b = breakdowns[indicator.index()].take().unwrap_or_default();
             let phase = |p: Phase| b.by_phase.get(&p).copied().unwrap_or(0.0);
             let training =
                 phase(Phase::Training) + phase(Phase::FineTuning) + phase(Phase::Development);

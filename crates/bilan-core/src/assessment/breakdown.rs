@@ -24,11 +24,19 @@ impl Assessment {
     /// [`Assessment::breakdown`] of every indicator the method covers, in
     /// [`Indicator::ALL`] order (`None`: not covered), from one pass over the contributions.
     pub fn breakdowns(&self) -> [Option<Breakdown>; Indicator::ALL.len()] {
-        let covered = Indicator::ALL.map(|i| self.covers(i));
-        let tallies = self.accumulate(covered);
+        self.breakdowns_of(Indicator::ALL.map(|i| self.covers(i)))
+    }
+
+    /// [`Assessment::breakdown`] of each `wanted` indicator, covered or not, in
+    /// [`Indicator::ALL`] order (`None`: not wanted), from one pass over the contributions.
+    pub fn breakdowns_of(
+        &self,
+        wanted: [bool; Indicator::ALL.len()],
+    ) -> [Option<Breakdown>; Indicator::ALL.len()] {
+        let tallies = self.accumulate(wanted);
         let mut out: [Option<Breakdown>; Indicator::ALL.len()] = Default::default();
-        for ((slot, tally), covered) in out.iter_mut().zip(tallies).zip(covered) {
-            if covered {
+        for ((slot, tally), wanted) in out.iter_mut().zip(tallies).zip(wanted) {
+            if wanted {
                 *slot = Some(tally.finish());
             }
         }
