@@ -131,9 +131,13 @@ pub(crate) fn product(g: &[f64; GROUPS]) -> f64 {
 /// The groups of `g` that are not exactly 1, one bit each.
 #[inline]
 fn not_one(g: &[f64; GROUPS]) -> u32 {
-    g.iter()
-        .enumerate()
-        .fold(0, |bits, (i, &x)| bits | (u32::from(x != 1.0) << i))
+    groups_where(|i| g[i] != 1.0)
+}
+
+/// The groups `i` for which `f(i)` holds, one bit each.
+#[inline]
+fn groups_where(f: impl Fn(usize) -> bool) -> u32 {
+    (0..GROUPS).fold(0, |bits, i| bits | (u32::from(f(i)) << i))
 }
 
 /// The product of the groups of `g` that `bits` names, in group order. A group left out is
@@ -170,11 +174,7 @@ fn substitute_from(
     let mut bits = not_one(ga);
     let b_bits = not_one(gb);
     // The groups where B differs from A, each substituted once, in order.
-    let mut differ = ga
-        .iter()
-        .zip(gb)
-        .enumerate()
-        .fold(0u32, |d, (i, (x, y))| d | (u32::from(x != y) << i));
+    let mut differ = groups_where(|i| ga[i] != gb[i]);
     while differ != 0 {
         let i = differ.trailing_zeros() as usize;
         differ &= differ - 1;

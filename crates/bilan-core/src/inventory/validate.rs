@@ -329,19 +329,18 @@ pub(super) fn validate(inv: &Inventory) -> Vec<Problem> {
     // The checks are independent passes over the inventory: two run beside the other two
     // (each pair about half of the work on a large inventory), and the problems are listed
     // in the checks' order, as one pass after the other lists them.
-    let run = |checks: &[&(dyn Fn(&mut Checker) + Sync)]| {
-        let mut c = Checker::new(Spreads::default());
-        for check in checks {
-            check(&mut c);
-        }
-        c.problems
-    };
     let (mut problems, later) = rayon::join(
-        || run(&[&|c| items::check(c, inv), &|c| text::check(c, inv)]),
         || {
-            run(&[&|c| time::check(c, inv), &|c| {
-                capacity::check(c, inv, &|_| true);
-            }])
+            let mut c = Checker::new(Spreads::default());
+            items::check(&mut c, inv);
+            text::check(&mut c, inv);
+            c.problems
+        },
+        || {
+            let mut c = Checker::new(Spreads::default());
+            time::check(&mut c, inv);
+            capacity::check(&mut c, inv, &|_| true);
+            c.problems
         },
     );
     problems.extend(later);
