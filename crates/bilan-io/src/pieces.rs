@@ -114,11 +114,8 @@ pub(crate) fn split(file: &SourceFile, piece_bytes: usize) -> Option<(&str, Vec<
 
 /// `text` as `T`, or `None` if it does not parse or has a key `T` does not know.
 fn strict<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let mut unknown = false;
-    let mut record = |_: serde_ignored::Path<'_>| unknown = true;
-    let de = checked(text)?;
-    let value = T::deserialize(serde_ignored::Deserializer::new(de, &mut record)).ok()?;
-    (!unknown).then_some(value)
+    let (value, ignored) = strict::read(checked(text)?).ok()?;
+    (!ignored).then_some(value)
 }
 
 /// `text` parsed, if it parses and nests no deeper than [`crate::MAX_DEPTH`] (reading a
@@ -159,6 +156,7 @@ fn is_header(line: &str) -> bool {
 }
 
 mod json;
+mod strict;
 
 #[cfg(test)]
 mod tests {

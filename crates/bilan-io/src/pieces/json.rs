@@ -65,12 +65,10 @@ pub(super) fn parse(text: &str, piece_bytes: usize) -> Option<Inventory> {
 /// `text` as `T`, or `None` if it does not parse, has text after the value, or has a key `T`
 /// does not know.
 fn strict<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let mut unknown = false;
-    let mut record = |_: serde_ignored::Path<'_>| unknown = true;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut record)).ok()?;
+    let (value, ignored) = super::strict::read(&mut de).ok()?;
     de.end().ok()?;
-    (!unknown).then_some(value)
+    (!ignored).then_some(value)
 }
 
 /// The `workload` array of a document that is one object, or `None` when there is none, when
