@@ -367,3 +367,54 @@ fn a_key_written_twice_in_a_json_map_is_an_error_never_the_last_one_silently() {
         out.stderr
     );
 }
+
+#[test]
+fn a_bare_number_too_small_for_a_float_is_refused_not_read_as_zero() {
+    // TOML reads `15e-400` as 0: the volume would silently be no tokens.
+    let path = llama(
+        "tiny-volume.toml",
+        "training-tokens = 15e12",
+        "training-tokens = 15e-400",
+    );
+    refused(
+        &path,
+        &[
+            "tiny-volume.toml:87:",
+            "`15e-400`: the number is too small for a 64-bit float (below about 5e-324): it would read as 0",
+        ],
+    );
+    // A JSON inventory large enough to be read in pieces, one workload's utilisation 0 by
+    // underflow; in a text value the same digits are the reading's own error.
+    let workload = |n: usize, utilisation: &str| {
+        format!(
+            r#"{{"id": "job-{n:06}", "phase": "training", "site": "dc", "energy": "200 kWh", "devices": 8, "duration": "20 h", "utilisation": {utilisation}}}"#
+        )
+    };
+    let workloads: Vec<String> = (0..8000)
+        .map(|n| workload(n, if n == 6000 { "5.9e-999" } else { "0.5" }))
+        .collect();
+    let text = format!(
+        r#"{{"schema": 1, "system": {{"name": "x", "organisation": "o", "period": {{"start": "2025-01-01", "end": "2025-12-31"}}}},
+"site": [{{"id": "dc", "region": "FR", "pue": 1.2, "ownership": "owned"}}],
+"workload": [
+{}
+]}}
+"#,
+        workloads.join(",\n")
+    );
+    assert!(text.len() > 1 << 20, "large enough to be read in pieces");
+    let dir = crate::support::scratch().join(format!("bilan-e2e-hardening-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let large = dir.join("tiny-utilisation.json");
+    std::fs::write(&large, &text).expect("write");
+    refused(
+        &large.display().to_string(),
+        &[
+            "tiny-utilisation.json:6004:",
+            "`5.9e-999`: the number is too small",
+        ],
+    );
+    let accepted_text = text.replace("5.9e-999", "0.5");
+    std::fs::write(&large, accepted_text).expect("write");
+    accepted(&large.display().to_string());
+}

@@ -224,13 +224,15 @@ impl From<FileError> for FileErrors {
     }
 }
 
-/// Parses `file` into `T`, refusing unknown keys. Errors carry line and key path.
+/// Parses `file` into `T`, refusing unknown keys and numbers too small for a 64-bit float
+/// (which the parsers would read as 0). Errors carry line and key path.
 ///
 /// The common case (a valid file) takes the fast path: one pass that only records unknown
 /// keys. Only when that pass fails is the file parsed again, tracking the key path of the
 /// error, so large inventories do not pay for path tracking. Tables and arrays nested
 /// deeper than [`MAX_DEPTH`] are refused with their line before anything is read.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<T, FileErrors> {
+    underflow::check(file)?;
     let mut unknown: Vec<String> = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
     let fast = match file.format() {
@@ -472,7 +474,10 @@ pub fn load_inventory_with(
         toml_depth(file)?;
     }
     let inventory: Inventory = match pieces::parse(file, pieces::PIECE_BYTES) {
-        Some(inventory) => inventory,
+        Some(inventory) => {
+            underflow::check(file)?;
+            inventory
+        }
         None => parse(file)?,
     };
     let problems = inventory.validate();
@@ -513,6 +518,7 @@ mod pieces;
 mod read;
 pub mod series;
 mod uncertain;
+mod underflow;
 
 #[cfg(test)]
 mod tests;

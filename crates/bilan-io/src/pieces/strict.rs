@@ -287,7 +287,11 @@ mod tests {
         match value {
             Value::Object(map) => {
                 for (key, v) in map {
-                    objects(v, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                    objects(
+                        v,
+                        format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
                 }
                 out.push(at);
             }
@@ -319,7 +323,10 @@ mod tests {
                 let Some(Value::Object(map)) = changed.pointer_mut(&pointer) else {
                     unreachable!("{pointer} is an object");
                 };
-                map.insert("zz-unknown".to_owned(), serde_json::json!({"a": [1, {"b": 2}]}));
+                map.insert(
+                    "zz-unknown".to_owned(),
+                    serde_json::json!({"a": [1, {"b": 2}]}),
+                );
                 let expected = by_serde_ignored(&changed);
                 assert_eq!(
                     by_strict(&changed),
