@@ -8,10 +8,7 @@ use crate::support::{bilan, root};
 
 /// A scratch directory of its own for one test.
 fn dir(name: &str) -> PathBuf {
-    let d =
-        crate::support::scratch().join(format!("bilan-e2e-check-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("scratch dir");
-    d
+    crate::support::scratch_dir(&format!("check-{name}"))
 }
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {

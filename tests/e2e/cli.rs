@@ -1,27 +1,9 @@
 //! The command line: help, listing, validation errors, exit codes.
 
-use crate::support::{bilan, root};
+use crate::support::{bilan, refused};
 
 fn write_broken(name: &str, from: &str, edit: impl Fn(String) -> String) -> String {
-    let text = std::fs::read_to_string(root().join(from)).expect("example readable");
-    let dir = crate::support::scratch().join(format!("bilan-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    let edited = edit(text.clone());
-    assert_ne!(edited, text, "the edit changed the file");
-    std::fs::write(&path, edited).expect("write");
-    path.display().to_string()
-}
-
-/// Runs `bilan validate` on `path` and checks it is refused (exit 2) with every one of
-/// `expected` in its error output.
-#[track_caller]
-fn refused(path: &str, expected: &[&str]) {
-    let out = bilan(&["validate", path]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    for e in expected {
-        assert!(out.stderr.contains(e), "{}", out.stderr);
-    }
+    crate::support::edited_file("cli", from, name, edit)
 }
 
 fn llama_with(name: &str, from: &str, to: &str) -> String {
@@ -120,8 +102,7 @@ fn syntax_errors_do_not_panic() {
 
 #[test]
 fn json_inventories_read_like_toml() {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-json-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("json");
     let path = dir.join("tiny.json");
     std::fs::write(
         &path,
@@ -237,8 +218,7 @@ fn parameters_change_results_and_are_recorded() {
 
 #[test]
 fn output_file_and_listing_commands() {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-out-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("out");
     let file = dir.join("report.json");
     let out = bilan(&[
         "assess",

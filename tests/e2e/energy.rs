@@ -35,8 +35,7 @@ const IDLE_FACILITY_RULE: &str = "rule: energy measured at the facility boundary
 
 /// Writes `INVENTORY`, with `extra` lines added to its workload, as `name`.
 fn write(name: &str, extra: &str) -> String {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-energy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("energy");
     let path = dir.join(name);
     std::fs::write(&path, format!("{INVENTORY}{extra}")).expect("written");
     path.display().to_string()
@@ -150,8 +149,7 @@ fn a_boundary_without_its_energy_is_a_located_error() {
         )
         .replace("idle-energy = \"100 kWh\"\n", "")
         + "energy-boundary = \"facility\"\nidle-energy-boundary = \"it\"\n";
-    let dir = crate::support::scratch().join(format!("bilan-e2e-energy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("energy");
     let inv = dir.join("no-energy.toml");
     std::fs::write(&inv, text).expect("written");
     let out = bilan(&["validate", &inv.display().to_string()]);

@@ -149,8 +149,7 @@ fn the_conservative_power_model_takes_the_maximum_power() {
 
 #[test]
 fn a_bad_estimate_is_refused_with_its_line_and_key() {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-estimate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch");
+    let dir = crate::support::scratch_dir("estimate");
     let text = std::fs::read_to_string(path(EXAMPLE)).expect("example");
     let broken = text.replacen(
         "active-parameters = 70e9\nprecision = \"bf16\"",
@@ -185,9 +184,7 @@ fn a_bad_estimate_is_refused_with_its_line_and_key() {
 /// An inventory of one workload `serve` on a fleet `h100` of `count` H100 (acquired on
 /// 2025-01-06), with `workload` the rest of its table, written in a scratch directory.
 fn inventory(name: &str, count: u32, workload: &str) -> (std::path::PathBuf, String) {
-    let dir =
-        crate::support::scratch().join(format!("bilan-e2e-estimate-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch");
+    let dir = crate::support::scratch_dir(&format!("estimate-{name}"));
     let text = format!(
         r#"schema = 1
 [system]

@@ -78,9 +78,7 @@ fn aspects_are_addressable_in_every_explain_format() {
 #[test]
 fn an_id_may_not_hold_the_aspect_separator() {
     let text = std::fs::read_to_string(mistral()).expect("example");
-    let dir =
-        crate::support::scratch().join(format!("bilan-e2e-figures-at-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = crate::support::scratch_dir("figures-at");
     let path = dir.join("at.toml");
     std::fs::write(
         &path,

@@ -44,8 +44,7 @@ fn close(value: f64, expected: f64, tolerance: f64) -> bool {
 fn edited(name: &str, from: &str, old: &str, new: &str) -> String {
     let text = std::fs::read_to_string(root().join(from)).expect("example readable");
     assert!(text.contains(old), "`{old}` is in {from}");
-    let dir = crate::support::scratch().join(format!("bilan-e2e-ghg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("ghg");
     let path = dir.join(name);
     std::fs::write(&path, text.replacen(old, new, 1)).expect("write");
     path.display().to_string()

@@ -1,18 +1,11 @@
 //! Careless and hostile inventories (issue: hardening): each class of input that once gave a
 //! wrong figure with exit 0 is now refused, warned or computed right. One test per class.
 
-use crate::support::{bilan, root};
+use crate::support::{bilan, refused, root};
 
 /// Writes `from` with `edit` applied under a fresh name; the edit must change the text.
 fn edited(name: &str, from: &str, edit: impl Fn(String) -> String) -> String {
-    let text = std::fs::read_to_string(root().join(from)).expect("example readable");
-    let dir = crate::support::scratch().join(format!("bilan-e2e-hardening-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    let out = edit(text.clone());
-    assert_ne!(out, text, "the edit changed the file");
-    std::fs::write(&path, out).expect("write");
-    path.display().to_string()
+    crate::support::edited_file("hardening", from, name, edit)
 }
 
 fn llama(name: &str, from: &str, to: &str) -> String {
@@ -23,16 +16,6 @@ fn mistral(name: &str, from: &str, to: &str) -> String {
     edited(name, "examples/mistral-large-2-illustrative.toml", |t| {
         t.replacen(from, to, 1)
     })
-}
-
-/// `bilan validate` refuses `path` (exit 2) with each of `expected` in its errors.
-#[track_caller]
-fn refused(path: &str, expected: &[&str]) {
-    let out = bilan(&["validate", path]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    for e in expected {
-        assert!(out.stderr.contains(e), "missing `{e}` in:\n{}", out.stderr);
-    }
 }
 
 #[track_caller]
@@ -318,8 +301,7 @@ fn a_huge_id_is_never_repeated_in_full() {
 fn a_key_written_twice_in_a_json_map_is_an_error_never_the_last_one_silently() {
     // TOML refuses a key written twice; JSON kept the last, so the site's grid read as
     // 1 g/kWh where the file also said 100, with exit 0.
-    let dir = crate::support::scratch().join(format!("bilan-e2e-twice-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = crate::support::scratch_dir("twice");
     let inventory = dir.join("twice.json");
     std::fs::write(
         &inventory,
@@ -403,8 +385,7 @@ fn a_bare_number_too_small_for_a_float_is_refused_not_read_as_zero() {
         workloads.join(",\n")
     );
     assert!(text.len() > 1 << 20, "large enough to be read in pieces");
-    let dir = crate::support::scratch().join(format!("bilan-e2e-hardening-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("hardening");
     let large = dir.join("tiny-utilisation.json");
     std::fs::write(&large, &text).expect("write");
     refused(

@@ -5,8 +5,7 @@
 use crate::support::{bilan, root};
 
 pub(crate) fn scratch(name: &str, text: &str) -> String {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-figures-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("figures");
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write");
     path.display().to_string()
@@ -17,10 +16,9 @@ pub(crate) fn llama() -> String {
 }
 
 fn edited(name: &str, from: &str, to: &str) -> String {
-    let text = llama();
-    let out = text.replacen(from, to, 1);
-    assert_ne!(out, text, "the edit changed the file");
-    scratch(name, &out)
+    crate::support::edited_file("figures", "examples/llama-3.1.toml", name, |t| {
+        t.replacen(from, to, 1)
+    })
 }
 
 const FACTOR_HEADER: &str = "schema = 1\n\n[[factor]]\n";

@@ -625,9 +625,7 @@ fn a_config_file_names_plugins_relative_to_itself_and_refuses_unknown_keys() {
 #[test]
 fn a_methodology_file_can_extend_a_plugin_method() {
     let plugin = example_plugin();
-    let dir =
-        crate::support::scratch().join(format!("bilan-e2e-extends-plugin-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("extends-plugin");
     let file = dir.join("ga-repeated.toml");
     std::fs::write(
         &file,

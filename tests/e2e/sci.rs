@@ -121,8 +121,7 @@ fn r_of_zero_is_an_error_with_exit_code_1() {
         .expect("example readable");
     let edited = text.replacen("requests = 2.0e9", "requests = 0", 1);
     assert_ne!(edited, text, "the edit changed the file");
-    let dir = crate::support::scratch().join(format!("bilan-e2e-sci-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = crate::support::scratch_dir("sci");
     let path = dir.join("no-requests.toml");
     std::fs::write(&path, edited).expect("write");
     let out = bilan(&["assess", &path.display().to_string(), "--method", "sci"]);

@@ -25,6 +25,39 @@ pub(crate) fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
 }
 
+/// A scratch directory of this test process, `bilan-e2e-TAG-PID`, created.
+pub(crate) fn scratch_dir(tag: &str) -> PathBuf {
+    let dir = scratch().join(format!("bilan-e2e-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+/// The repository file `from` with `edit` applied, written as `name` in the scratch
+/// directory `tag`; the edit must change the text. The written file's path.
+pub(crate) fn edited_file(
+    tag: &str,
+    from: &str,
+    name: &str,
+    edit: impl Fn(String) -> String,
+) -> String {
+    let text = std::fs::read_to_string(root().join(from)).expect("repository file");
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed the file");
+    let path = scratch_dir(tag).join(name);
+    std::fs::write(&path, edited).expect("write");
+    path.display().to_string()
+}
+
+/// `bilan validate` refuses `path` (exit 2) with each of `expected` in its errors.
+#[track_caller]
+pub(crate) fn refused(path: &str, expected: &[&str]) {
+    let out = bilan(&["validate", path]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for e in expected {
+        assert!(out.stderr.contains(e), "missing `{e}` in:\n{}", out.stderr);
+    }
+}
+
 /// A copy of fixture directory `fixture` (its files, not its subdirectories) in a scratch
 /// directory of its own, named after `name`, with `edit` applied to its `inventory.toml`:
 /// the copy's inventory path.
@@ -35,8 +68,7 @@ pub(crate) fn edited_fixture(fixture: &str, name: &str, edit: impl Fn(String) ->
         .rsplit('/')
         .next()
         .unwrap_or(fixture);
-    let dir = scratch().join(format!("bilan-e2e-{tag}-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch");
+    let dir = scratch_dir(&format!("{tag}-{name}"));
     for entry in std::fs::read_dir(&from).expect("fixture") {
         let path = entry.expect("entry").path();
         if path.is_file() {

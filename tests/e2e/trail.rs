@@ -187,8 +187,7 @@ fn a_report_written_to_a_file_is_the_one_written_to_standard_output() {
 /// that indicator on the auditor rule and none on the others.
 #[test]
 fn a_rule_on_one_indicator_is_in_that_indicator_s_trail_only() {
-    let dir = crate::support::scratch().join(format!("bilan-e2e-trail-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = crate::support::scratch_dir("trail");
     let file = dir.join("water-margin.toml");
     std::fs::write(
         &file,

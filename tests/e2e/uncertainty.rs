@@ -42,9 +42,7 @@ impl Drop for Edited {
 
 /// `from` with every `(old, new)` of `edits` replaced (each must occur), written as `name`.
 fn edited(name: &str, from: &str, edits: &[(&str, &str)]) -> Edited {
-    let dir = crate::support::scratch()
-        .join(format!("bilan-e2e-uncertain-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a scratch dir");
+    let dir = crate::support::scratch_dir(&format!("uncertain-{name}"));
     let mut text = std::fs::read_to_string(root().join(from)).expect("repository file");
     for (old, new) in edits {
         assert!(text.contains(old), "{from} has `{old}`");
