@@ -366,7 +366,7 @@ fn a_bare_number_too_small_for_a_float_is_refused_not_read_as_zero() {
         ],
     );
     // A JSON inventory large enough to be read in pieces, one workload's utilisation 0 by
-    // underflow; in a text value the same digits are the reading's own error.
+    // underflow (the range check then blamed a `0` the file does not hold).
     let workload = |n: usize, utilisation: &str| {
         format!(
             r#"{{"id": "job-{n:06}", "phase": "training", "site": "dc", "energy": "200 kWh", "devices": 8, "duration": "20 h", "utilisation": {utilisation}}}"#

@@ -72,8 +72,12 @@ fn may_hold_one(text: &str) -> bool {
 }
 
 /// The spans of the floats of a TOML document, in file order; none if it does not parse or
-/// nests too deep (its reading then says so).
+/// nests too deep (its reading then says so, before the parser could hold a token per part
+/// of a hostile dotted key).
 fn toml_floats(text: &str) -> Vec<Range<usize>> {
+    if depth::too_deep_toml_text(text).is_some() || depth::long_dotted_key(text).is_some() {
+        return Vec::new();
+    }
     let Ok(doc) = DeTable::parse(text) else {
         return Vec::new();
     };

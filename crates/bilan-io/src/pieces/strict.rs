@@ -4,9 +4,9 @@
 //! A piece of a large inventory is read strictly: any unknown key makes the reader give up
 //! and read the whole document, whose reading names every unknown key with its path
 //! (`serde_ignored`). On the pieces only the yes or no is needed, and `serde_ignored`'s
-//! paths cost one string per key read: a third of the reading of a JSON inventory of a
-//! million workloads. [`Strict`] is the same wrapper without the path: a serde derive skips
-//! an unknown key by asking for [`serde::de::IgnoredAny`], which reaches
+//! paths cost one string per key read: 8 % of the instructions of `bilan validate` on a JSON
+//! inventory of 100,000 workloads. [`Strict`] is the same wrapper without the path: a serde
+//! derive skips an unknown key by asking for [`serde::de::IgnoredAny`], which reaches
 //! [`Deserializer::deserialize_ignored_any`]; the wrapper notes it, at every depth (through
 //! options, lists, maps, enums), exactly where `serde_ignored` calls its callback.
 
