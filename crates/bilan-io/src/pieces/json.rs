@@ -84,11 +84,23 @@ fn scan(bytes: &[u8]) -> Option<Split> {
     // Inside the array (its depth is 2): where the current element started.
     let mut element: Option<usize> = None;
     let mut in_array = false;
+    // After the array's `[` or a `,` in it: the next byte that is not white space starts an
+    // element, unless it ends the array or is another comma.
+    let mut pending = false;
     while i < bytes.len() {
-        let b = bytes[i];
-        if in_array && depth == 2 && element.is_none() && !is_space(b) && b != b']' && b != b',' {
-            element = Some(i);
+        if pending {
+            i += bytes[i..].iter().take_while(|&&b| is_space(b)).count();
+            if !matches!(bytes.get(i), None | Some(b']' | b',')) {
+                element = Some(i);
+            }
+            pending = false;
         }
+        // Numbers, literals, colons and white space: nothing to follow.
+        i += bytes[i..]
+            .iter()
+            .take_while(|&&b| !STRUCTURAL[usize::from(b)])
+            .count();
+        let Some(&b) = bytes.get(i) else { break };
         match b {
             b'"' => {
                 let end = string_end(bytes, i)?;
@@ -120,6 +132,7 @@ fn scan(bytes: &[u8]) -> Option<Split> {
                     }
                     after_key = false;
                     in_array = true;
+                    pending = true;
                     found = Some(Split {
                         open: i,
                         close: 0,
@@ -141,7 +154,8 @@ fn scan(bytes: &[u8]) -> Option<Split> {
                 }
                 depth = depth.checked_sub(1)?;
             }
-            b',' => {
+            _ => {
+                // A comma.
                 if depth == 1 {
                     expect_key = true;
                     if after_key {
@@ -154,9 +168,9 @@ fn scan(bytes: &[u8]) -> Option<Split> {
                         .as_mut()?
                         .elements
                         .push((start, trim_end(bytes, start, i)));
+                    pending = true;
                 }
             }
-            _ => {}
         }
         i += 1;
     }
@@ -165,6 +179,18 @@ fn scan(bytes: &[u8]) -> Option<Split> {
     }
     found.filter(|s| s.close > s.open)
 }
+
+/// The bytes [`scan`] stops at: string quotes, brackets and commas.
+const STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let bytes = *b"\"{}[],";
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// The offset just past the string that starts at `start` (a `"`), or `None` when it is not
 /// terminated.
@@ -202,6 +228,8 @@ fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn split(text: &str) -> Option<Vec<&str>> {
@@ -243,6 +271,53 @@ mod tests {
             "]".repeat(crate::MAX_DEPTH)
         );
         assert_eq!(split(&deep), None);
+    }
+
+    /// Any JSON value: strings with quotes, backslashes, brackets and commas in them.
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            "[a-z\\\\\"\\[\\]{},: é]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z\\\\\"\\[,]{0,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The scan finds exactly the elements serde_json wrote, compact or pretty, wherever
+        /// the array lies among the other keys.
+        #[test]
+        fn the_scan_splits_what_serde_json_writes(
+            before in prop::collection::btree_map("[a-v]{1,4}", value(), 0..3),
+            elements in prop::collection::vec(value(), 0..6),
+            pretty in any::<bool>(),
+        ) {
+            let mut doc = serde_json::Map::new();
+            doc.extend(before);
+            doc.insert("workload".to_owned(), serde_json::Value::Array(elements.clone()));
+            doc.insert("z".to_owned(), serde_json::json!(["workload", {"workload": []}]));
+            let doc = serde_json::Value::Object(doc);
+            let text = if pretty {
+                serde_json::to_string_pretty(&doc)
+            } else {
+                serde_json::to_string(&doc)
+            }
+            .expect("JSON text");
+            let found = split(&text).expect("a split");
+            let read: Vec<serde_json::Value> = found
+                .iter()
+                .map(|e| serde_json::from_str(e).expect("an element"))
+                .collect();
+            prop_assert_eq!(read, elements);
+        }
     }
 
     #[test]
