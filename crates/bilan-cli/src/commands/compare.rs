@@ -90,7 +90,13 @@ pub(crate) fn compare(
     // plugin whose results change from one run to the next is refused, not reported with a
     // trail that is not the one behind its figures).
     let rebuild = |n: usize| {
-        let a = bilan_runner::rerun(&session.inventory, &session.factors, &runs[listed[n]])?;
+        // On rayon's threads, which assessed the methods: their allocator heaps hold the
+        // memory the compared assessments freed, which a fresh thread's would not reuse.
+        let (a, ()) = rayon::join(
+            || bilan_runner::rerun(&session.inventory, &session.factors, &runs[listed[n]]),
+            || (),
+        );
+        let a = a?;
         // Totals as the comparison computed them: from the breakdowns.
         let breakdowns = a.breakdowns();
         let same = comparison.indicators.iter().all(|i| {
