@@ -235,9 +235,9 @@ pub(super) fn bench(opts: &Options) -> anyhow::Result<()> {
         load_before,
         load_average(),
         if Path::new("/usr/bin/time").is_file() {
-            "peak memory: the process's ru_maxrss (GNU time)"
+            "peak memory: the process's ru_maxrss (GNU time), the lowest of the runs"
         } else {
-            "peak memory: the process's own VmHWM"
+            "peak memory: the process's own VmHWM, the lowest of the runs"
         }
     );
     for (size, toml, json) in &bytes {
