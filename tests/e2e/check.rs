@@ -347,3 +347,23 @@ fn update_says_which_totals_it_cannot_write() {
         out.stdout
     );
 }
+
+#[test]
+fn a_method_filter_that_leaves_out_every_figure_is_refused_not_all_0_hold() {
+    // `check expect.toml inv -m sci`, with figures under ademe-lca only, said "all 0
+    // figures hold" with exit 0.
+    let d = dir("no-method");
+    let inventory = write(&d, "llama-3.1.toml", &llama());
+    let file = expectations(&d, &inventory);
+    let out = bilan(&["check", &file, &inventory, "-m", "sci"]);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("nothing checked: the ")
+            && out
+                .stderr
+                .contains("are under ademe-lca, which --method leaves out"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("hold"), "{}", out.stdout);
+}

@@ -375,6 +375,19 @@ pub(crate) fn check(
     if cmd.update {
         return update(io, &path, &entries, decided, added, &not_added);
     }
+    // Every figure under a method --method leaves out: "all 0 figures hold" would pass a
+    // pipeline that checked nothing.
+    if checked.is_empty() && skipped > 0 {
+        let mut under: Vec<&str> = entries.iter().map(|e| e.method.as_str()).collect();
+        under.sort_unstable();
+        under.dedup();
+        return Err(Failure::Usage(anyhow!(
+            "nothing checked: the {} of {} are under {}, which --method leaves out; name one of them, or leave --method out",
+            bilan_units::text::count(skipped, "figure", "figures"),
+            path.display(),
+            under.join(", ")
+        )));
+    }
     render::report(io, cmd.common.format, &checked, skipped)?;
     if checked.iter().any(|c| !c.holds) {
         return Err(Failure::Exit(3));
