@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bilan_units::Unit;
 
-use super::shared::{Pool, exact};
+use super::shared::{Pool, Recent, exact};
 use super::{
     Aspect, Assessment, Assumption, Contribution, ContributionMeta, Disclosure, Driver, Exclusion,
     FactorUse, IndicatorCoverage, IndicatorValue, ItemRef, Stage, Term, TermMeta,
@@ -28,6 +28,11 @@ pub struct Builder {
     terms: Pool<TermMeta>,
     /// Every distinct contribution description, likewise.
     metas: Pool<ContributionMeta>,
+    /// The descriptions of the last contribution of each aspect, compared first.
+    recent: Recent,
+    /// The factors last looked up by id, found again by the id's address: a method passes
+    /// the id [`Builder::factor`] returned, the same `Arc` for every contribution.
+    recent_factors: Vec<(Arc<str>, usize)>,
 }
 
 /// What a contribution is about, before its values are computed.
@@ -154,6 +159,8 @@ impl Builder {
             assumption_index: FxHashMap::default(),
             terms: Pool::default(),
             metas: Pool::default(),
+            recent: Recent::default(),
+            recent_factors: Vec::new(),
         }
     }
 
@@ -353,7 +360,7 @@ impl Builder {
         let values = factors
             .iter()
             .map(|(indicator, id)| {
-                let canonical = self.factor_use(id).map_or(f64::NAN, |f| f.canonical);
+                let canonical = self.recent_factor(id).map_or(f64::NAN, |f| f.canonical);
                 let base = if per_indicator {
                     super::contribution::product_for(&draft.terms, *indicator)
                 } else {
@@ -368,22 +375,21 @@ impl Builder {
             .collect();
         // Drafts grow their terms a few at a time; an assessment keeps hundreds of thousands
         // of contributions, so the spare capacity would be most of its memory.
-        let terms = exact(draft.terms)
-            .into_iter()
-            .map(|mut t| {
-                self.terms.share(t.meta_arc_mut());
-                t
-            })
-            .collect();
-        let meta = self.metas.intern(ContributionMeta {
-            aspect: draft.aspect,
-            stage: draft.stage,
-            phase: draft.phase,
-            category: draft.category,
-            memo: draft.memo,
-            formula: draft.formula,
-            presence: draft.presence,
-        });
+        let mut terms = exact(draft.terms);
+        self.recent
+            .share_terms(&mut self.terms, draft.aspect, &mut terms);
+        let meta = self.recent.intern_meta(
+            &mut self.metas,
+            ContributionMeta {
+                aspect: draft.aspect,
+                stage: draft.stage,
+                phase: draft.phase,
+                category: draft.category,
+                memo: draft.memo,
+                formula: draft.formula,
+                presence: draft.presence,
+            },
+        );
         self.assessment.contributions.push(Contribution::shared(
             draft.item,
             meta,
@@ -391,6 +397,25 @@ impl Builder {
             values,
             exact(draft.allocation),
         ));
+    }
+
+    /// [`Builder::factor_use`] of `id`, found first among the factors last looked up by the
+    /// address of their id.
+    fn recent_factor(&mut self, id: &Arc<str>) -> Option<&FactorUse> {
+        /// How many ids are remembered: a contribution names one factor per indicator.
+        const RECENT: usize = 8;
+        let at = match self.recent_factors.iter().find(|(r, _)| Arc::ptr_eq(r, id)) {
+            Some(&(_, at)) => at,
+            None => {
+                let at = *self.factor_index.get(id)?;
+                if self.recent_factors.len() == RECENT {
+                    self.recent_factors.remove(0);
+                }
+                self.recent_factors.push((id.clone(), at));
+                at
+            }
+        };
+        self.assessment.factors.get(at)
     }
 
     /// Adds a disclosure.

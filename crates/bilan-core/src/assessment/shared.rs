@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
-use super::Assessment;
+use super::{Aspect, Assessment, ContributionMeta, Term, TermMeta};
 
 /// Values kept once each: every equal value is the same `Arc`.
 #[derive(Debug)]
@@ -41,6 +41,87 @@ impl<T: Hash + Eq> Pool<T> {
                 self.0.insert(value.clone());
             }
         }
+    }
+}
+
+/// The descriptions the last contribution of each aspect was given. The next contribution of
+/// the same aspect mostly repeats them (every workload's electricity has the terms of the one
+/// before, but for their values), so each description is first compared with the one at its
+/// place there, which spares hashing it; one that differs is shared through the pools. The
+/// result is the same either way: every equal description is the same `Arc`.
+#[derive(Debug, Default)]
+pub(crate) struct Recent(Vec<OfAspect>);
+
+/// What [`Recent`] keeps of one aspect.
+#[derive(Debug)]
+struct OfAspect {
+    aspect: Aspect,
+    /// The last few contribution descriptions, the latest first.
+    metas: Vec<Arc<ContributionMeta>>,
+    /// The last contribution's term descriptions, in term order.
+    terms: Vec<Arc<TermMeta>>,
+}
+
+/// How many contribution descriptions of each aspect are kept: a method's contributions of
+/// one aspect take turns between a few (a workload's phase, a scope's category).
+const RECENT_METAS: usize = 4;
+
+impl Recent {
+    /// Shares the descriptions of `terms`, those of a contribution of `aspect`.
+    pub(crate) fn share_terms(
+        &mut self,
+        pool: &mut Pool<TermMeta>,
+        aspect: Aspect,
+        terms: &mut [Term],
+    ) {
+        let recent = &mut self.of(aspect).terms;
+        for (n, t) in terms.iter_mut().enumerate() {
+            let meta = t.meta_arc_mut();
+            match recent.get(n) {
+                Some(last) if Arc::ptr_eq(last, meta) => {}
+                Some(last) if **last == **meta => *meta = last.clone(),
+                _ => {
+                    pool.share(meta);
+                    match recent.get_mut(n) {
+                        Some(last) => *last = meta.clone(),
+                        None => recent.push(meta.clone()),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The shared description equal to `meta`.
+    pub(crate) fn intern_meta(
+        &mut self,
+        pool: &mut Pool<ContributionMeta>,
+        meta: ContributionMeta,
+    ) -> Arc<ContributionMeta> {
+        let recent = &mut self.of(meta.aspect).metas;
+        if let Some(last) = recent.iter().find(|last| ***last == meta) {
+            return last.clone();
+        }
+        let kept = pool.intern(meta);
+        if recent.len() == RECENT_METAS {
+            recent.pop();
+        }
+        recent.insert(0, kept.clone());
+        kept
+    }
+
+    fn of(&mut self, aspect: Aspect) -> &mut OfAspect {
+        let at = match self.0.iter().position(|o| o.aspect == aspect) {
+            Some(at) => at,
+            None => {
+                self.0.push(OfAspect {
+                    aspect,
+                    metas: Vec::new(),
+                    terms: Vec::new(),
+                });
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at]
     }
 }
 

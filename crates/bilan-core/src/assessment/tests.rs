@@ -260,3 +260,53 @@ fn equal_term_descriptions_are_shared() {
     let back: Term = serde_json::from_value(json).unwrap();
     assert_eq!(back, a.contributions[0].terms[0]);
 }
+
+/// The builder compares a contribution's descriptions with those of the last contributions
+/// of its aspect before it hashes them: whatever the order, equal descriptions are one `Arc`
+/// and different ones are not, and each value takes its own factor.
+#[test]
+fn descriptions_are_shared_whatever_order_they_come_in() {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    // More factors and categories than the builder remembers, taking turns.
+    let factors: Vec<Arc<str>> = (0..11)
+        .map(|n| b.factor(factor(&format!("grid-{n}"), 0.1 * f64::from(n + 1))))
+        .collect();
+    let item = ItemRef::new(ItemKind::Workload, "w");
+    // A few factors again and again (found by address), others in turn (looked up).
+    let k = |n: usize| if n.is_multiple_of(2) { n % 3 } else { n % 11 };
+    for n in 0..60_u32 {
+        let aspect = if n % 3 == 0 {
+            Aspect::Embodied
+        } else {
+            Aspect::Electricity
+        };
+        let key = if n % 7 < 3 { "energy" } else { "device-hours" };
+        let draft = Draft::new(item.clone(), aspect, Stage::Use, "E × F")
+            .category(format!("c{}", n % 6))
+            .term(Term::new(
+                "E",
+                f64::from(n + 1),
+                "kWh",
+                TermSource::Item { key: key.into() },
+            ));
+        // A factor id equal to a registered one but not the same `Arc`, now and then.
+        let id: Arc<str> = if n % 5 == 0 {
+            (*factors[k(n as usize)]).into()
+        } else {
+            factors[k(n as usize)].clone()
+        };
+        b.contribute(draft, &[(Indicator::Gwp, id)]);
+    }
+    let a = b.finish();
+    for (n, c) in a.contributions.iter().enumerate() {
+        let expected = (n as f64 + 1.0) * (0.1 * (k(n) as f64 + 1.0));
+        assert_eq!(c.values[0].value.to_bits(), expected.to_bits(), "{n}");
+        for d in &a.contributions {
+            let (x, y) = (c.meta(), d.meta());
+            assert_eq!(**x == **y, Arc::ptr_eq(x, y));
+            let (s, t) = (c.terms[0].meta(), d.terms[0].meta());
+            assert_eq!(**s == **t, Arc::ptr_eq(s, t));
+        }
+    }
+    assert_eq!(a.check(), Ok(()));
+}
