@@ -102,11 +102,27 @@ impl Recent {
             return last.clone();
         }
         let kept = pool.intern(meta);
-        if recent.len() == RECENT_METAS {
-            recent.pop();
-        }
-        recent.insert(0, kept.clone());
+        remember(recent, &kept);
         kept
+    }
+
+    /// Replaces `meta` by the shared description equal to it.
+    pub(crate) fn share_meta(
+        &mut self,
+        pool: &mut Pool<ContributionMeta>,
+        meta: &mut Arc<ContributionMeta>,
+    ) {
+        let recent = &mut self.of(meta.aspect).metas;
+        match recent
+            .iter()
+            .find(|last| Arc::ptr_eq(last, meta) || ***last == **meta)
+        {
+            Some(last) => *meta = last.clone(),
+            None => {
+                pool.share(meta);
+                remember(recent, meta);
+            }
+        }
     }
 
     fn of(&mut self, aspect: Aspect) -> &mut OfAspect {
@@ -125,6 +141,15 @@ impl Recent {
     }
 }
 
+/// Puts `meta` first among the `recent` descriptions, the oldest dropped past
+/// [`RECENT_METAS`].
+fn remember(recent: &mut Vec<Arc<ContributionMeta>>, meta: &Arc<ContributionMeta>) {
+    if recent.len() == RECENT_METAS {
+        recent.pop();
+    }
+    recent.insert(0, meta.clone());
+}
+
 impl Assessment {
     /// Shares equal term and contribution descriptions: for an assessment changed after
     /// the [`Builder`](super::Builder) built it (terms marked as estimated, contributions
@@ -132,11 +157,10 @@ impl Assessment {
     pub fn share(&mut self) {
         let mut terms = Pool::default();
         let mut metas = Pool::default();
+        let mut recent = Recent::default();
         for c in &mut self.contributions {
-            for t in &mut c.terms {
-                terms.share(t.meta_arc_mut());
-            }
-            metas.share(c.meta_arc_mut());
+            recent.share_terms(&mut terms, c.aspect, &mut c.terms);
+            recent.share_meta(&mut metas, c.meta_arc_mut());
         }
     }
 }

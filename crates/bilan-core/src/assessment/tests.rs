@@ -297,16 +297,33 @@ fn descriptions_are_shared_whatever_order_they_come_in() {
         };
         b.contribute(draft, &[(Indicator::Gwp, id)]);
     }
-    let a = b.finish();
+    let mut a = b.finish();
+    let all_shared = |a: &Assessment| {
+        for c in &a.contributions {
+            for d in &a.contributions {
+                let (x, y) = (c.meta(), d.meta());
+                assert_eq!(**x == **y, Arc::ptr_eq(x, y));
+                let (s, t) = (c.terms[0].meta(), d.terms[0].meta());
+                assert_eq!(**s == **t, Arc::ptr_eq(s, t));
+            }
+        }
+    };
+    all_shared(&a);
     for (n, c) in a.contributions.iter().enumerate() {
         let expected = (n as f64 + 1.0) * (0.1 * (k(n) as f64 + 1.0));
         assert_eq!(c.values[0].value.to_bits(), expected.to_bits(), "{n}");
-        for d in &a.contributions {
-            let (x, y) = (c.meta(), d.meta());
-            assert_eq!(**x == **y, Arc::ptr_eq(x, y));
-            let (s, t) = (c.terms[0].meta(), d.terms[0].meta());
-            assert_eq!(**s == **t, Arc::ptr_eq(s, t));
-        }
     }
     assert_eq!(a.check(), Ok(()));
+    // Changed after building (a rule's scaling, an estimate's mark), each changed
+    // description is a copy of its own until the assessment is shared again.
+    for (n, c) in a.contributions.iter_mut().enumerate() {
+        if n % 4 == 1 {
+            c.terms[0].meta_mut().estimated = Some("power-model".into());
+        }
+        if n % 3 == 2 {
+            Arc::make_mut(c.meta_arc_mut()).category = Some("rescaled".into());
+        }
+    }
+    a.share();
+    all_shared(&a);
 }
