@@ -4,8 +4,9 @@
 //! the audit trail names them.
 //!
 //! The typed reading of the file ([`crate::parse`]) already accepted these forms (taking
-//! their nominal value) and refused bad distributions with their line; this scan, made only
-//! when uncertainty is propagated, records the distributions.
+//! their nominal value) and refused bad distributions with their line; this scan records
+//! the distributions, for `--uncertainty` and for checking each one against its key's domain
+//! (every `validate` and `compare`, after a quick test that the file may hold one).
 
 use std::sync::LazyLock;
 
@@ -114,7 +115,8 @@ fn may_hold_distributions(text: &str) -> bool {
     })
 }
 
-/// [`may_hold_distributions`], one search per needle: where the automaton could not be built.
+/// [`may_hold_distributions`], one search per needle: where the automaton could not be built,
+/// and what the tests hold the one pass to.
 fn by_needle(text: &str) -> bool {
     let bytes = text.as_bytes();
     let found = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
