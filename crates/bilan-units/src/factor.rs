@@ -18,12 +18,36 @@ pub(crate) enum Factor {
 const F64_EXACT_LIMIT: u128 = 1 << 53;
 
 const fn gcd(mut a: u128, mut b: u128) -> u128 {
+    // In 64 bits when both fit, as the units of an inventory's quantities do: a 128-bit
+    // remainder is a library call, on the path of every conversion.
+    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
+        return gcd64(a as u64, b as u64) as u128;
+    }
     while b != 0 {
         let r = a % b;
         a = b;
         b = r;
     }
     a
+}
+
+const fn gcd64(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        let r = a % b;
+        a = b;
+        b = r;
+    }
+    a
+}
+
+/// `n` as the nearest `f64`; `n` below 2^53 converts exactly, through 64 bits (a 128-bit
+/// conversion is a library call).
+fn to_f64(n: u128) -> f64 {
+    if n < F64_EXACT_LIMIT {
+        n as u64 as f64
+    } else {
+        n as f64
+    }
 }
 
 impl Factor {
@@ -42,7 +66,7 @@ impl Factor {
         match self {
             // `as` is the documented rounding conversion here: exact below 2^53,
             // nearest representable value above.
-            Factor::Exact { num, den } => num as f64 / den as f64,
+            Factor::Exact { num, den } => to_f64(num) / to_f64(den),
             Factor::Approx(f) => f,
         }
     }
@@ -105,7 +129,7 @@ impl Factor {
     pub(crate) fn apply(self, value: f64) -> f64 {
         match self {
             Factor::Exact { num, den } if num < F64_EXACT_LIMIT && den < F64_EXACT_LIMIT => {
-                let (n, d) = (num as f64, den as f64);
+                let (n, d) = (num as u64 as f64, den as u64 as f64);
                 if den == 1 {
                     value * n
                 } else if num == 1 {
@@ -141,6 +165,40 @@ mod tests {
                 den: 1_000_000
             }
         );
+    }
+
+    /// The 64-bit paths give what the 128-bit arithmetic gives, on both sides of the
+    /// bounds where they stop applying.
+    #[test]
+    fn the_64_bit_paths_agree_with_128_bit_arithmetic() {
+        fn gcd128(mut a: u128, mut b: u128) -> u128 {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        }
+        let edges: Vec<u128> = [
+            0u128,
+            1,
+            2,
+            3,
+            10,
+            360,
+            3_600_000,
+            1 << 52,
+            1 << 53,
+            1 << 63,
+        ]
+        .into_iter()
+        .chain([u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX])
+        .flat_map(|n| [n.saturating_sub(1), n, n.saturating_add(1)])
+        .collect();
+        for &a in &edges {
+            assert_eq!(super::to_f64(a).to_bits(), (a as f64).to_bits(), "{a}");
+            for &b in &edges {
+                assert_eq!(super::gcd(a, b), gcd128(a, b), "gcd({a}, {b})");
+            }
+        }
     }
 
     #[test]

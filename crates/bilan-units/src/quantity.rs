@@ -185,8 +185,8 @@ fn parse_number(text: &str) -> Result<(f64, &str), UnitError> {
     if matches!(bytes.first(), Some(b'+' | b'-')) {
         i += 1;
     }
-    let word = text[i..].to_ascii_lowercase();
-    if word.starts_with("nan") || word.starts_with("inf") {
+    let word = bytes[i..].get(..3).unwrap_or_default();
+    if word.eq_ignore_ascii_case(b"nan") || word.eq_ignore_ascii_case(b"inf") {
         return Err(UnitError::NonFinite {
             text: text.to_owned(),
         });
@@ -222,7 +222,12 @@ fn parse_number(text: &str) -> Result<(f64, &str), UnitError> {
     if matches!(bytes.get(i), Some(b'0'..=b'9' | b'.' | b',' | b'_')) {
         return Err(bad());
     }
-    let number: String = text[..i].chars().filter(|c| *c != '_').collect();
+    // Copied only to drop the `_` between digits (`1_000`); most numbers have none.
+    let number: Cow<'_, str> = if bytes[..i].contains(&b'_') {
+        Cow::Owned(text[..i].chars().filter(|c| *c != '_').collect())
+    } else {
+        Cow::Borrowed(&text[..i])
+    };
     let value: f64 = number.parse().map_err(|_| bad())?;
     if !value.is_finite() {
         return Err(UnitError::NonFinite {
