@@ -393,18 +393,45 @@ impl Fleet {
         acquired.add_days(days as i64 - 1)
     }
 
-    /// Where the days `first` to `last` leave the fleet's service: its acquisition date when
-    /// `first` is before it, and its last day in service when `last` is after it. One rule
-    /// for a workload's period and for the days a telemetry aggregate meters.
+    /// When the fleet is in service: its acquisition date and last day, where given. A
+    /// pass over many workloads of few fleets takes it once per fleet: converting the
+    /// lifetime costs more than the rest of a workload's check.
+    pub fn in_service(&self) -> InService {
+        InService {
+            acquired: self.acquired,
+            end: self.service_end(),
+        }
+    }
+
+    /// Where the days `first` to `last` leave the fleet's service (see
+    /// [`InService::out_of`]).
     pub fn out_of_service(&self, first: Date, last: Date) -> OutOfService {
+        self.in_service().out_of(first, last)
+    }
+}
+
+/// When a fleet is in service ([`Fleet::in_service`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InService {
+    /// The acquisition date.
+    pub acquired: Option<Date>,
+    /// The last day in service ([`Fleet::service_end`]).
+    pub end: Option<Date>,
+}
+
+impl InService {
+    /// Where the days `first` to `last` leave the service: its acquisition date when
+    /// `first` is before it, and its last day when `last` is after it. One rule for a
+    /// workload's period and for the days a telemetry aggregate meters.
+    pub fn out_of(&self, first: Date, last: Date) -> OutOfService {
         OutOfService {
             before: self.acquired.filter(|acquired| first < *acquired),
-            after: self.service_end().filter(|end| last > *end),
+            after: self.end.filter(|end| last > *end),
         }
     }
 }
 
-/// What [`Fleet::out_of_service`] finds.
+/// What [`InService::out_of`] finds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OutOfService {
     /// The fleet's acquisition date, which the span starts before.

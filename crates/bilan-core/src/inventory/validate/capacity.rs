@@ -21,6 +21,15 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory, only: &dyn Fn(&Fleet) -> b
         .enumerate()
         .map(|(i, f)| (f.id.as_str(), (i, f)))
         .collect();
+    // Each fleet's days in service, once: the first and last, where given.
+    let service: Vec<(Option<i64>, Option<i64>)> = inv
+        .fleets
+        .iter()
+        .map(|f| {
+            let s = f.in_service();
+            (s.acquired.map(day), s.end.map(day))
+        })
+        .collect();
     // Per fleet: (workload index, demand in device-hours, days in service it ran).
     let mut charged: Vec<Vec<(usize, f64, Days)>> = vec![Vec::new(); inv.fleets.len()];
     // Fleets already reported through one of their workloads.
@@ -41,7 +50,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory, only: &dyn Fn(&Fleet) -> b
             continue;
         };
         let period = w.period.unwrap_or(inv.system.period);
-        let window = in_service(fleet, &period);
+        let window = in_service(service[fi], &period);
         let capacity = fleet.count * hours(window);
         // A demand beyond the range of f64 (`devices` × `duration`) is refused too.
         if demand.is_nan() || demand > capacity * (1.0 + SLACK) {
@@ -69,7 +78,11 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory, only: &dyn Fn(&Fleet) -> b
         }
         let fleet = &inv.fleets[fi];
         let demand: f64 = uses.iter().map(|u| u.1).sum();
-        uses.sort_by_key(|u| u.2);
+        // Workloads mostly come in time order; the union of the days does not depend on the
+        // order of equal ranges.
+        if !uses.is_sorted_by_key(|u| u.2) {
+            uses.sort_unstable_by_key(|u| u.2);
+        }
         let union_days = union(uses.iter().map(|u| u.2));
         let capacity = fleet.count * union_days as f64 * 24.0;
         if demand > capacity * (1.0 + SLACK) {
@@ -103,16 +116,16 @@ fn day(d: Date) -> i64 {
     Date::new(1970, 1, 1).map_or(0, |epoch| d.days_since(epoch))
 }
 
-/// The days of `period` in which `fleet` is in service (after its acquisition and before
-/// the end of its lifetime, where given).
-fn in_service(fleet: &Fleet, period: &Period) -> Option<Days> {
+/// The days of `period` in which a fleet is in service (after its acquisition and before
+/// the end of its lifetime, where given: `service`, as day numbers).
+fn in_service((acquired, last): (Option<i64>, Option<i64>), period: &Period) -> Option<Days> {
     let mut start = day(period.start);
     let mut end = day(period.end);
-    if let Some(acquired) = fleet.acquired {
-        start = start.max(day(acquired));
+    if let Some(acquired) = acquired {
+        start = start.max(acquired);
     }
-    if let Some(last) = fleet.service_end() {
-        end = end.min(day(last));
+    if let Some(last) = last {
+        end = end.min(last);
     }
     (end >= start).then_some((start, end))
 }

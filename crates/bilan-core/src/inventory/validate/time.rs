@@ -5,12 +5,16 @@
 use rustc_hash::FxHashMap;
 
 use super::{Checker, KeyPath};
-use crate::inventory::{Fleet, Inventory, OutsidePeriod, Period};
+use crate::inventory::{Fleet, InService, Inventory, OutsidePeriod, Period};
 
 pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     let root = KeyPath::root();
     let reporting = inv.system.period;
-    let fleets: FxHashMap<&str, &Fleet> = inv.fleets.iter().map(|f| (f.id.as_str(), f)).collect();
+    let fleets: FxHashMap<&str, (&Fleet, InService)> = inv
+        .fleets
+        .iter()
+        .map(|f| (f.id.as_str(), (f, f.in_service())))
+        .collect();
     for (i, w) in inv.workloads.iter().enumerate() {
         let path = root.key("workload").index(i);
         let Some(period) = w.period.filter(|p| p.end >= p.start) else {
@@ -65,8 +69,14 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     }
 }
 
-fn in_service(c: &mut Checker, path: &KeyPath, workload: &str, period: &Period, fleet: &Fleet) {
-    let out = fleet.out_of_service(period.start, period.end);
+fn in_service(
+    c: &mut Checker,
+    path: &KeyPath,
+    workload: &str,
+    period: &Period,
+    (fleet, service): &(&Fleet, InService),
+) {
+    let out = service.out_of(period.start, period.end);
     if let Some(acquired) = out.before {
         c.problem(
             &path.key("period"),
