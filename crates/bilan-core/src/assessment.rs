@@ -47,7 +47,14 @@ pub enum Stage {
     EndOfLife,
 }
 
+all_in_declaration_order!(Stage);
+
 impl Stage {
+    /// This stage's place in [`Stage::ALL`], for per-stage arrays.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// Every stage, in report order.
     pub const ALL: [Stage; 5] = [
         Stage::Manufacturing,

@@ -36,6 +36,8 @@ pub enum Indicator {
     Energy,
 }
 
+all_in_declaration_order!(Indicator);
+
 impl Indicator {
     /// Every indicator, in report order.
     pub const ALL: [Indicator; 5] = [
@@ -55,9 +57,10 @@ impl Indicator {
         Indicator::Adpf,
     ];
 
-    /// This indicator's place in [`Indicator::ALL`], for per-indicator arrays.
-    pub fn index(self) -> usize {
-        Indicator::ALL.iter().position(|x| *x == self).unwrap_or(0)
+    /// This indicator's place in [`Indicator::ALL`], for per-indicator arrays: its
+    /// declaration order, which `ALL` follows (checked when compiling).
+    pub const fn index(self) -> usize {
+        self as usize
     }
 
     /// The identifier used in files, figure paths and on the command line.

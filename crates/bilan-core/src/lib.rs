@@ -9,6 +9,20 @@
 //! boundary as the serde form of these types, so changes here follow semver: [`API_VERSION`]
 //! is this crate's version and a plugin built against `X.Y` is accepted by hosts `^X.Y`.
 
+/// Checks, when compiling, that `$ty::ALL` lists the variants in declaration order, so that
+/// `$ty::index` (`self as usize`) is a value's place in it.
+macro_rules! all_in_declaration_order {
+    ($ty:ident) => {
+        const _: () = {
+            let mut i = 0;
+            while i < $ty::ALL.len() {
+                assert!($ty::ALL[i] as usize == i);
+                i += 1;
+            }
+        };
+    };
+}
+
 pub mod assessment;
 mod descriptor;
 mod driver;

@@ -379,7 +379,7 @@ pub fn assess(inventory: &Inventory, a: &Assessment) -> Quality {
     let mut sums = [[ClassShares::default(); FIGURES]; Indicator::ALL.len()];
     for c in a.contributions.iter().filter(|c| !c.memo) {
         let base = sources.contribution(c);
-        let stage = 1 + Stage::ALL.iter().position(|s| *s == c.stage).unwrap_or(0);
+        let stage = 1 + c.stage.index();
         for v in &c.values {
             let class = sources.value(base, &v.factor);
             let figures = &mut sums[v.indicator.index()];

@@ -127,12 +127,12 @@ impl<'a> Tally<'a> {
         match d {
             Destination::Total => self.total += v,
             Destination::Stage(stage) => {
-                let s = Stage::ALL.iter().position(|x| *x == stage).unwrap_or(0);
+                let s = stage.index();
                 self.by_stage[s] += v;
                 self.stage_seen[s] = true;
             }
             Destination::Phase(phase) => {
-                let p = Phase::ALL.iter().position(|x| *x == phase).unwrap_or(0);
+                let p = phase.index();
                 self.by_phase[p] += v;
                 self.phase_seen[p] = true;
             }

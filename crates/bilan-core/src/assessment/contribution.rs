@@ -260,14 +260,13 @@ impl Contribution {
     /// [`Phase::ALL`], in one pass over its allocation.
     pub fn phase_shares(&self) -> [f64; Phase::ALL.len()] {
         let mut shares = [0.0; Phase::ALL.len()];
-        let index = |p: Phase| Phase::ALL.iter().position(|x| *x == p).unwrap_or(0);
         if self.allocation.is_empty() {
             if let Some(p) = self.phase {
-                shares[index(p)] = 1.0;
+                shares[p.index()] = 1.0;
             }
         } else {
             for a in &self.allocation {
-                shares[index(a.phase)] += a.share;
+                shares[a.phase.index()] += a.share;
             }
         }
         shares

@@ -33,7 +33,14 @@ pub enum Phase {
     Inference,
 }
 
+all_in_declaration_order!(Phase);
+
 impl Phase {
+    /// This phase's place in [`Phase::ALL`], for per-phase arrays.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// Every phase, in report order.
     pub const ALL: [Phase; 4] = [
         Phase::Training,
