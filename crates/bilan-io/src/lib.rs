@@ -473,9 +473,15 @@ pub fn load_inventory_with(
     if file.format() == Format::Toml {
         toml_depth(file)?;
     }
-    let inventory: Inventory = match pieces::parse(file, pieces::PIECE_BYTES) {
+    // The search for numbers too small for a float reads only the text: it runs beside the
+    // pieces (and is thrown away when they give way to the whole reading, which runs it).
+    let (pieces, underflow) = rayon::join(
+        || pieces::parse(file, pieces::PIECE_BYTES),
+        || underflow::check(file),
+    );
+    let inventory: Inventory = match pieces {
         Some(inventory) => {
-            underflow::check(file)?;
+            underflow?;
             inventory
         }
         None => parse(file)?,
