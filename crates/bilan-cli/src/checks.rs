@@ -5,7 +5,7 @@
 
 use bilan_core::factor::FactorSet;
 use bilan_core::inventory::{Inventory, Problem};
-use bilan_io::{FileError, FileErrors, Locator, SourceFile};
+use bilan_io::{FileError, FileErrors, Locator, SourceFile, UncertainValue};
 
 use crate::errors::Failure;
 
@@ -36,9 +36,13 @@ pub(crate) fn against_factors(
 
 /// Refuses (exit 2) an inventory whose file gives a distribution that reaches values its key
 /// does not accept (`utilisation = { min = 0.5, max = 1.5 }`): the typed inventory holds
-/// nominal values only, so the distributions are read from the file again, when it has any.
-fn spreads(file: &SourceFile, inventory: &Inventory) -> Result<(), Failure> {
-    let values = bilan_io::uncertain_values(file)?;
+/// nominal values only, so the distributions are read from the file again, when it has any
+/// (`values`: [`bilan_io::uncertain_values`]).
+fn spreads(
+    file: &SourceFile,
+    inventory: &Inventory,
+    values: &[UncertainValue],
+) -> Result<(), Failure> {
     let problems = inventory.validate_spreads(values.iter().map(|v| (v.path.as_str(), &v.value)));
     if problems.is_empty() {
         return Ok(());
@@ -48,17 +52,19 @@ fn spreads(file: &SourceFile, inventory: &Inventory) -> Result<(), Failure> {
     }))
 }
 
-/// Checks the distributions the file gives against their keys' domains, runs the
-/// estimators and the power model on `inventory` (with the embedded hardware catalogue and
-/// the `hardware` files), then checks again what estimated values can break (a fleet's
-/// capacity). Problems are located in the inventory file; exit 2.
+/// Checks the distributions the file gives (`values`, [`bilan_io::uncertain_values`])
+/// against their keys' domains, runs the estimators and the power model on `inventory`
+/// (with the embedded hardware catalogue and the `hardware` files), then checks again what
+/// estimated values can break (a fleet's capacity). Problems are located in the inventory
+/// file; exit 2.
 pub(crate) fn estimate(
     file: &SourceFile,
     inventory: &mut Inventory,
+    values: &[UncertainValue],
     hardware: &[std::path::PathBuf],
     model: bilan_hardware::power::PowerModel,
 ) -> Result<(), Failure> {
-    spreads(file, inventory)?;
+    spreads(file, inventory, values)?;
     let catalogue = bilan_hardware::Catalogue::load(hardware)?;
     if let Err(problems) = bilan_estimate::resolve(inventory, &catalogue, model) {
         let locator = Locator::new(file);

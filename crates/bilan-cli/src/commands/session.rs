@@ -248,9 +248,11 @@ pub(crate) fn parameters(
 
 /// An inventory, factors and methods, ready to run.
 pub(crate) struct Session {
-    /// The inventory's file; its text is empty unless `--uncertainty` will read it again
-    /// ([`Session::open`]) or the session was opened with [`Session::open_with_text`].
+    /// The inventory's file; its text is empty unless the session was opened with
+    /// [`Session::open_with_text`].
     pub(crate) file: SourceFile,
+    /// The values the file writes with a distribution ([`bilan_io::uncertain_values`]).
+    pub(crate) uncertain: Vec<bilan_io::UncertainValue>,
     pub(crate) inventory: Inventory,
     pub(crate) factors: FactorSet,
     pub(crate) methods: Vec<Entry>,
@@ -264,17 +266,17 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// Reads and checks the inventory, factors and methods. The inventory's text is kept only
-    /// when `--uncertainty` will read its distributions again: the text of a large inventory
-    /// is as large as the file, and nothing else reads it once the inventory is checked.
+    /// Reads and checks the inventory, factors and methods. The inventory's text is not kept:
+    /// the text of a large inventory is as large as the file, and nothing reads it once the
+    /// inventory is checked (its distributions are read as it is, into
+    /// [`Session::uncertain`]).
     pub(crate) fn open(
         inventory: &Path,
         common: &Common,
         io: &mut Io<'_>,
         timings: &mut Timings,
     ) -> Result<Session, Failure> {
-        let keep_text = common.uncertainty.mode.is_some();
-        Session::read(inventory, common, io, timings, keep_text)
+        Session::read(inventory, common, io, timings, false)
     }
 
     /// [`Session::open`] keeping the inventory's text, for a command that points at its lines.
@@ -309,9 +311,15 @@ impl Session {
                 hashed.push((path.to_path_buf(), sha256));
             }
         };
-        let (inv, inventory_sha256) = rayon::join(
+        // So are the distributions it writes, which the typed inventory does not keep.
+        let (inv, (inventory_sha256, uncertain)) = rayon::join(
             || engine.load(&file, &hash),
-            || sha256_hex(file.text.as_bytes()),
+            || {
+                rayon::join(
+                    || sha256_hex(file.text.as_bytes()),
+                    || bilan_io::uncertain_values(&file),
+                )
+            },
         );
         let hashed = hashed.into_inner().unwrap_or_default();
         drop(spinner);
@@ -340,9 +348,11 @@ impl Session {
         );
         let (data_files, factors) = (data_files?, factors?);
         crate::checks::against_factors(&file, &inv, &factors)?;
+        let uncertain = uncertain?;
         crate::checks::estimate(
             &file,
             &mut inv,
+            &uncertain,
             &common.hardware,
             common.power_model.model(),
         )?;
@@ -406,6 +416,7 @@ impl Session {
         }
         Ok(Session {
             file,
+            uncertain,
             inventory: inv,
             factors,
             methods,

@@ -22,7 +22,7 @@ use crate::errors::Failure;
 /// The inputs of `session` that carry a distribution, for the factors the assessments use.
 fn inputs(session: &Session, assessed: &[(&Descriptor, &Assessment)]) -> Result<Inputs, Failure> {
     let mut inputs = Inputs::new();
-    for v in bilan_io::uncertain_values(&session.file)? {
+    for v in &session.uncertain {
         // An estimator's inputs reach the figures through the values it estimates, whose
         // spread already carries theirs (added below).
         if v.path.contains("].estimate.") {
@@ -30,7 +30,7 @@ fn inputs(session: &Session, assessed: &[(&Descriptor, &Assessment)]) -> Result<
         }
         if let Some(distribution) = v.value.distribution {
             inputs.add(Input {
-                key: v.path,
+                key: v.path.clone(),
                 nominal: v.value.quantity.value(),
                 unit: v.value.quantity.unit().to_string(),
                 distribution,

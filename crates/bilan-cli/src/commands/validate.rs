@@ -21,9 +21,11 @@ pub(crate) fn validate(
     timings.phase("parse", item_count(&inv), "items");
     let factors = bilan_factors::load(factors)?;
     crate::checks::against_factors(&file, &inv, &factors)?;
+    let values = bilan_io::uncertain_values(&file)?;
     crate::checks::estimate(
         &file,
         &mut inv,
+        &values,
         hardware,
         bilan_hardware::power::PowerModel::Curve,
     )?;
