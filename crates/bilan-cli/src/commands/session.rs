@@ -251,7 +251,9 @@ pub(crate) struct Session {
     /// The inventory's file; its text is empty unless the session was opened with
     /// [`Session::open_with_text`].
     pub(crate) file: SourceFile,
-    /// The values the file writes with a distribution ([`bilan_io::uncertain_values`]).
+    /// The values the file writes with a distribution ([`bilan_io::uncertain_values`]), kept
+    /// when `--uncertainty` will propagate them; empty otherwise (a large inventory may write
+    /// one on every workload).
     pub(crate) uncertain: Vec<bilan_io::UncertainValue>,
     pub(crate) inventory: Inventory,
     pub(crate) factors: FactorSet,
@@ -348,7 +350,7 @@ impl Session {
         );
         let (data_files, factors) = (data_files?, factors?);
         crate::checks::against_factors(&file, &inv, &factors)?;
-        let uncertain = uncertain?;
+        let mut uncertain = uncertain?;
         crate::checks::estimate(
             &file,
             &mut inv,
@@ -356,6 +358,9 @@ impl Session {
             &common.hardware,
             common.power_model.model(),
         )?;
+        if common.uncertainty.mode.is_none() {
+            uncertain = Vec::new();
+        }
         let (methods, not_applicable) = engine.methods(&inv, methods.with_references(&inv));
         let (params, uncertain_params) = parameters(common, &methods)?;
         crate::checks::warn(&file, &inv, io);
