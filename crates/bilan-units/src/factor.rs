@@ -129,7 +129,7 @@ impl Factor {
     pub(crate) fn apply(self, value: f64) -> f64 {
         match self {
             Factor::Exact { num, den } if num < F64_EXACT_LIMIT && den < F64_EXACT_LIMIT => {
-                let (n, d) = (num as u64 as f64, den as u64 as f64);
+                let (n, d) = (to_f64(num), to_f64(den));
                 if den == 1 {
                     value * n
                 } else if num == 1 {

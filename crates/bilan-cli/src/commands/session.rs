@@ -350,7 +350,7 @@ impl Session {
         );
         let (data_files, factors) = (data_files?, factors?);
         crate::checks::against_factors(&file, &inv, &factors)?;
-        let mut uncertain = uncertain?;
+        let uncertain = uncertain?;
         crate::checks::estimate(
             &file,
             &mut inv,
@@ -358,9 +358,11 @@ impl Session {
             &common.hardware,
             common.power_model.model(),
         )?;
-        if common.uncertainty.mode.is_none() {
-            uncertain = Vec::new();
-        }
+        let uncertain = if common.uncertainty.mode.is_some() {
+            uncertain
+        } else {
+            Vec::new()
+        };
         let (methods, not_applicable) = engine.methods(&inv, methods.with_references(&inv));
         let (params, uncertain_params) = parameters(common, &methods)?;
         crate::checks::warn(&file, &inv, io);

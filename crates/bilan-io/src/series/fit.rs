@@ -4,7 +4,7 @@
 //! are checked before the telemetry is read (`Inventory::validate`); these are checked here,
 //! from the hours each aggregate has energy in, whatever engine summed them. Whether those
 //! days are in the fleet's service is the rule workloads follow
-//! ([`Fleet::out_of_service`]).
+//! ([`bilan_core::inventory::InService::out_of`]).
 
 use bilan_core::inventory::{Date, Fleet, Period, Telemetry, Workload};
 use jiff::Timestamp;
@@ -76,6 +76,8 @@ pub(super) fn problems(
             .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()));
         let (mut before, mut after, mut crowded) = (None, None, None);
         let mut most = 0;
+        // Once per fleet: converting its lifetime costs more than the rest of a workload's check.
+        let service = fleet.in_service();
         for w in mine {
             let Some(m) = &w.metered else { continue };
             let (from, to) = (m.hourly.start, m.hourly.end());
@@ -88,7 +90,7 @@ pub(super) fn problems(
                 to.checked_sub(jiff::SignedDuration::from_nanos(1))
                     .unwrap_or(to),
             );
-            let out = fleet.out_of_service(Date::of_instant(from), last_day);
+            let out = service.out_of(Date::of_instant(from), last_day);
             if out.before.is_some() {
                 Misfit::add(&mut before, w, from, to);
             }
@@ -100,7 +102,7 @@ pub(super) fn problems(
                 Misfit::add(&mut crowded, w, from, to);
             }
         }
-        if let (Some(m), Some(acquired)) = (before, fleet.acquired) {
+        if let (Some(m), Some(acquired)) = (before, service.acquired) {
             out.push(format!(
                 "telemetry `{}` meters fleet `{}` from {}, before it was acquired ({acquired}): {}; correct the rows' time or fleet, or the fleet's `acquired`",
                 t.id,
@@ -109,7 +111,7 @@ pub(super) fn problems(
                 m.named()
             ));
         }
-        if let (Some(m), Some(last)) = (after, fleet.service_end()) {
+        if let (Some(m), Some(last)) = (after, service.end) {
             out.push(format!(
                 "telemetry `{}` meters fleet `{}` until {}, after its service ends ({last}: acquired {}, lifetime {}): {}; correct the rows' time or fleet, or the fleet's `lifetime`",
                 t.id,
