@@ -152,7 +152,6 @@ fn builtin(
     let empty = Node {
         value: Value::Map(Vec::new()),
         start: node.start,
-        line: node.line,
     };
     let config = node
         .get("config")
