@@ -480,6 +480,29 @@ pub(crate) struct ImportCommand {
     /// Hardware catalogue file layered on top of the embedded one, to recognise devices
     #[arg(long = "hardware", value_name = "FILE")]
     pub(crate) hardware: Vec<PathBuf>,
+    /// One workload per observation, or per node and UTC day with the observations' energy,
+    /// time and functional units summed (impact-framework only; observations that differ in
+    /// anything else stay apart)
+    #[arg(long, value_enum, default_value_t = ImportPer::Observation)]
+    pub(crate) per: ImportPer,
+}
+
+/// How many observations an imported workload holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImportPer {
+    /// One workload per observation
+    Observation,
+    /// One workload per node and UTC day
+    Day,
+}
+
+impl ImportPer {
+    pub(crate) fn per(self) -> bilan_interop::Per {
+        match self {
+            ImportPer::Observation => bilan_interop::Per::Observation,
+            ImportPer::Day => bilan_interop::Per::Day,
+        }
+    }
 }
 
 /// What `bilan import` reads.

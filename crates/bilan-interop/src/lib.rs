@@ -11,8 +11,10 @@
 
 use bilan_core::inventory::Inventory;
 use bilan_hardware::Catalogue;
-use bilan_io::{FileErrors, SourceFile};
+use bilan_io::{FileError, FileErrors, SourceFile};
 use serde::Serialize;
+
+pub use impact_framework::Per;
 
 pub mod boamps;
 pub mod codecarbon;
@@ -123,15 +125,40 @@ pub struct Import {
     pub report: ImportReport,
 }
 
-/// Imports `files` of `kind` into one inventory, mapping hardware with `catalogue`.
+/// Imports `files` of `kind` into one inventory, mapping hardware with `catalogue`: one
+/// workload per observation, run or report.
 pub fn import(
     kind: Kind,
     files: &[SourceFile],
     catalogue: &Catalogue,
 ) -> Result<Import, FileErrors> {
+    import_per(kind, files, catalogue, Per::Observation)
+}
+
+/// [`import`], with the observations of an Impact Framework manifest summed into one
+/// workload per leaf and UTC day when `per` is [`Per::Day`]; the other kinds have no series of
+/// observations to sum, and are refused with `Per::Day`.
+pub fn import_per(
+    kind: Kind,
+    files: &[SourceFile],
+    catalogue: &Catalogue,
+    per: Per,
+) -> Result<Import, FileErrors> {
+    if per != Per::Observation && kind != Kind::ImpactFramework {
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        return Err(FileErrors {
+            errors: vec![FileError::plain(
+                &names.join(", "),
+                format!(
+                    "only Impact Framework observations are summed per day: {} files are imported one workload per run or report",
+                    kind.id()
+                ),
+            )],
+        });
+    }
     let import = match kind {
         Kind::Codecarbon => codecarbon::import(files, catalogue)?,
-        Kind::ImpactFramework => impact_framework::import(files, catalogue)?,
+        Kind::ImpactFramework => impact_framework::import(files, catalogue, per)?,
         Kind::Boamps => boamps::import(files, catalogue)?,
         Kind::ModelCard => model_card::import(files, catalogue)?,
     };

@@ -21,7 +21,7 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
         .map(|p| SourceFile::read(p))
         .collect::<Result<Vec<_>, _>>()?;
     let catalogue = bilan_hardware::Catalogue::load(&cmd.hardware)?;
-    let imported = bilan_interop::import(cmd.kind.kind(), &files, &catalogue)?;
+    let imported = bilan_interop::import_per(cmd.kind.kind(), &files, &catalogue, cmd.per.per())?;
     let format = match &cmd.output {
         Some(p) if p.extension().is_some_and(|e| e == "json") => Format::Json,
         _ => Format::Toml,

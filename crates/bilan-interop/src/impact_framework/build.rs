@@ -19,12 +19,12 @@ use crate::Lost;
 use crate::draft::{self, Draft};
 
 /// Where an observation is and what the file says about its tool.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Context<'a> {
     pub(crate) file: &'a str,
     pub(crate) tool: Option<&'a str>,
     /// The leaf's names, joined: the workloads' id stem.
-    pub(crate) leaf: String,
+    pub(crate) leaf: &'a str,
     pub(crate) leaf_at: &'a str,
     pub(crate) defaults_at: Option<&'a str>,
     /// The observation's key path.
@@ -36,6 +36,16 @@ pub(crate) struct Context<'a> {
     /// Whether the leaf has more than one observation.
     pub(crate) many: bool,
     pub(crate) index: usize,
+    /// The observations summed into this one (`--per day`), when they are.
+    pub(crate) summed: Option<Summed>,
+}
+
+/// Which of a leaf's observations a workload sums: how many, the first and the last.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Summed {
+    pub(crate) count: usize,
+    pub(crate) first: usize,
+    pub(crate) last: usize,
 }
 
 /// The inventory under construction.
@@ -86,7 +96,7 @@ fn provenance(
 fn written_at(ctx: &Context<'_>, obs: &Obs, key: &str) -> String {
     match (obs.origin.get(key), ctx.defaults_at) {
         (Some(Origin::Default), Some(d)) => format!("{d}.{key}"),
-        (Some(Origin::Plugin { plugin, .. }), _) => format!("initialize.plugins.{plugin}"),
+        (Some(Origin::Plugin(step)), _) => format!("initialize.plugins.{}", step.plugin),
         _ => format!("{}.{key}", ctx.at),
     }
 }
@@ -115,10 +125,13 @@ impl Build {
         reported: Option<Reported>,
     ) -> Result<(), Refusal> {
         let site = self.site(ctx, obs, model)?;
-        let stem = if ctx.many {
-            format!("{}-{}", ctx.leaf, ctx.index + 1)
-        } else {
-            ctx.leaf.clone()
+        let stem = match ctx.summed.filter(|s| s.count > 1) {
+            Some(_) if ctx.period.start == ctx.period.end => {
+                format!("{}-{}", ctx.leaf, ctx.period.start)
+            }
+            Some(_) => format!("{}-{}-{}", ctx.leaf, ctx.period.start, ctx.period.end),
+            None if ctx.many => format!("{}-{}", ctx.leaf, ctx.index + 1),
+            None => ctx.leaf.to_owned(),
         };
         let id = self.unique(&stem);
         let phase = match model.unit.as_ref().map(|u| u.kind) {
@@ -161,6 +174,15 @@ impl Build {
             "period".to_owned(),
             format!("timestamp {} + duration (UTC days)", ctx.start),
         );
+        if let Some(s) = ctx.summed.filter(|s| s.count > 1) {
+            fields.insert(
+                "observations".to_owned(),
+                format!(
+                    "{} observations summed (the first at {}, index {} to {} of the leaf's inputs): energy, duration, the time reserved and the functional units are their sums; everything else is the same in each",
+                    s.count, ctx.at, s.first, s.last
+                ),
+            );
+        }
         if let Some(e) = &model.embodied {
             let fleet = self.fleet(ctx, obs, model, e)?;
             w.fleet = Some(fleet);
@@ -429,7 +451,7 @@ impl Build {
             key,
             Fleet {
                 id: id.clone(),
-                model: format!("if-{}", crate::draft::slug(&ctx.leaf, "unit", 60)),
+                model: format!("if-{}", crate::draft::slug(ctx.leaf, "unit", 60)),
                 count,
                 acquired: None,
                 lifetime: Some(lifetime),

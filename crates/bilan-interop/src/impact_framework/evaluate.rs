@@ -3,9 +3,13 @@
 //! observation and where it came from. Plugins bilan does not evaluate are refused by the
 //! caller before any observation is run.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use super::params::Params;
 use super::yaml::{Node, Value};
+
+/// A parameter's name, shared by the observations that hold it.
+pub(crate) type Key = Arc<str>;
 
 /// An observation's value.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,12 +38,18 @@ pub(crate) enum Origin {
     /// The node's `defaults`.
     Default,
     /// Computed by a plugin from other parameters.
-    Plugin {
-        plugin: String,
-        method: &'static str,
-        formula: String,
-        inputs: Vec<String>,
-    },
+    Plugin(Arc<Step>),
+}
+
+/// What a plugin computes, the same for every observation (but SciEmbodied's formula,
+/// which shows the observation's values).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Step {
+    pub(crate) plugin: String,
+    pub(crate) method: &'static str,
+    pub(crate) formula: String,
+    pub(crate) inputs: Vec<String>,
+    pub(crate) output: Key,
 }
 
 /// What `SciEmbodied` computed, kept to map it onto a fleet.
@@ -59,8 +69,8 @@ pub(crate) struct SciEmbodiedRun {
 /// One observation while the pipeline runs.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Obs {
-    pub(crate) values: BTreeMap<String, V>,
-    pub(crate) origin: BTreeMap<String, Origin>,
+    pub(crate) values: Params<V>,
+    pub(crate) origin: Params<Origin>,
     pub(crate) sci_embodied: Option<SciEmbodiedRun>,
     /// The functional unit of the last `Sci` run: a parameter name or a number.
     pub(crate) sci_unit: Option<(Operand, String)>,
@@ -86,25 +96,10 @@ impl Obs {
         }
     }
 
-    fn set(
-        &mut self,
-        key: &str,
-        value: f64,
-        plugin: &str,
-        method: &'static str,
-        formula: String,
-        inputs: Vec<String>,
-    ) {
-        self.values.insert(key.to_owned(), V::Num(value));
-        self.origin.insert(
-            key.to_owned(),
-            Origin::Plugin {
-                plugin: plugin.to_owned(),
-                method,
-                formula,
-                inputs,
-            },
-        );
+    fn set(&mut self, step: &Arc<Step>, value: f64) {
+        self.values.insert(step.output.clone(), V::Num(value));
+        self.origin
+            .insert(step.output.clone(), Origin::Plugin(step.clone()));
     }
 
     /// Whether `key` rests only on the observation's own values (not on defaults or
@@ -119,7 +114,8 @@ impl Obs {
         }
         match self.origin.get(key) {
             Some(Origin::Input) => true,
-            Some(Origin::Plugin { inputs, .. }) if depth < 32 => inputs
+            Some(Origin::Plugin(step)) if depth < 32 => step
+                .inputs
                 .iter()
                 .all(|i| self.observed_depth(i, except, depth + 1)),
             _ => false,
@@ -139,19 +135,13 @@ impl Obs {
     }
 
     fn explain_into(&self, key: &str, steps: &mut Vec<String>, depth: usize) {
-        if let Some(Origin::Plugin {
-            plugin,
-            formula,
-            inputs,
-            ..
-        }) = self.origin.get(key)
-        {
-            let step = format!("{key} = {formula} (plugin `{plugin}`)");
+        if let Some(Origin::Plugin(s)) = self.origin.get(key) {
+            let step = format!("{key} = {} (plugin `{}`)", s.formula, s.plugin);
             if steps.contains(&step) || depth > 16 {
                 return;
             }
             steps.push(step);
-            for i in inputs {
+            for i in &s.inputs {
                 self.explain_into(i, steps, depth + 1);
             }
         }
@@ -281,38 +271,94 @@ impl Builtin {
         }
     }
 
-    /// Runs on one observation, as IF 1.1.0 does.
-    pub(crate) fn apply(&self, plugin: &str, obs: &mut Obs) -> Result<(), String> {
-        match self {
-            Builtin::Sum { inputs, output } => {
+    /// What it computes for `plugin`, for every observation.
+    pub(crate) fn step(&self, plugin: &str) -> Arc<Step> {
+        let (method, formula, inputs, output): (&'static str, String, Vec<String>, &str) =
+            match self {
+                Builtin::Sum { inputs, output } => {
+                    ("Sum", inputs.join(" + "), inputs.clone(), output)
+                }
+                Builtin::Multiply { inputs, output } => {
+                    ("Multiply", inputs.join(" × "), inputs.clone(), output)
+                }
+                Builtin::Subtract { inputs, output } => {
+                    ("Subtract", inputs.join(" − "), inputs.clone(), output)
+                }
+                Builtin::Divide {
+                    numerator,
+                    denominator,
+                    output,
+                } => {
+                    let mut inputs = vec![numerator.clone()];
+                    inputs.extend(denominator.params());
+                    (
+                        "Divide",
+                        format!("{numerator} / {}", denominator.shown()),
+                        inputs,
+                        output,
+                    )
+                }
+                Builtin::Coefficient {
+                    input,
+                    coefficient,
+                    output,
+                } => (
+                    "Coefficient",
+                    format!("{} × {coefficient}", input.shown()),
+                    input.params(),
+                    output,
+                ),
+                Builtin::Exponent {
+                    input,
+                    exponent,
+                    output,
+                } => (
+                    "Exponent",
+                    format!("{} ^ {exponent}", input.shown()),
+                    input.params(),
+                    output,
+                ),
+                Builtin::Copy { from, to, .. } => ("Copy", from.shown(), from.params(), to),
+                Builtin::SciEmbodied(c) => (
+                    "SciEmbodied",
+                    String::new(),
+                    SCI_EMBODIED_INPUTS.map(str::to_owned).to_vec(),
+                    &c.output,
+                ),
+                Builtin::Sci { unit } => {
+                    let mut inputs = vec!["carbon".to_owned()];
+                    inputs.extend(unit.params());
+                    ("Sci", format!("carbon / {}", unit.shown()), inputs, "sci")
+                }
+            };
+        Arc::new(Step {
+            plugin: plugin.to_owned(),
+            method,
+            formula,
+            inputs,
+            output: Key::from(output),
+        })
+    }
+
+    /// Runs on one observation, as IF 1.1.0 does; `step` is [`Builtin::step`]'s.
+    pub(crate) fn apply(&self, step: &Arc<Step>, obs: &mut Obs) -> Result<(), String> {
+        let plugin = step.plugin.as_str();
+        let value = match self {
+            Builtin::Sum { inputs, .. } => {
                 let mut acc = 0.0;
                 for i in inputs {
                     acc += obs.need(i, plugin)?;
                 }
-                obs.set(
-                    output,
-                    acc,
-                    plugin,
-                    "Sum",
-                    inputs.join(" + "),
-                    inputs.clone(),
-                );
+                acc
             }
-            Builtin::Multiply { inputs, output } => {
+            Builtin::Multiply { inputs, .. } => {
                 let mut acc = 1.0;
                 for i in inputs {
                     acc *= obs.need(i, plugin)?;
                 }
-                obs.set(
-                    output,
-                    acc,
-                    plugin,
-                    "Multiply",
-                    inputs.join(" × "),
-                    inputs.clone(),
-                );
+                acc
             }
-            Builtin::Subtract { inputs, output } => {
+            Builtin::Subtract { inputs, .. } => {
                 let mut it = inputs.iter();
                 let mut acc = match it.next() {
                     Some(first) => obs.need(first, plugin)?,
@@ -321,23 +367,16 @@ impl Builtin {
                 for i in it {
                     acc -= obs.need(i, plugin)?;
                 }
-                obs.set(
-                    output,
-                    acc,
-                    plugin,
-                    "Subtract",
-                    inputs.join(" − "),
-                    inputs.clone(),
-                );
+                acc
             }
             Builtin::Divide {
                 numerator,
                 denominator,
-                output,
+                ..
             } => {
                 let n = obs.need(numerator, plugin)?;
                 let d = denominator.value(obs, plugin)?;
-                let value = match denominator {
+                match denominator {
                     Operand::Param(p) if d == 0.0 => {
                         return Err(format!(
                             "`{p}` is 0: IF's Divide refuses a missing or zero denominator parameter (plugin `{plugin}`)"
@@ -346,58 +385,25 @@ impl Builtin {
                     // IF warns and returns the numerator for a constant 0.
                     Operand::Const(_) if d == 0.0 => n,
                     _ => n / d,
-                };
-                let mut inputs = vec![numerator.clone()];
-                inputs.extend(denominator.params());
-                obs.set(
-                    output,
-                    value,
-                    plugin,
-                    "Divide",
-                    format!("{numerator} / {}", denominator.shown()),
-                    inputs,
-                );
+                }
             }
             Builtin::Coefficient {
-                input,
-                coefficient,
-                output,
-            } => {
-                let v = input.value(obs, plugin)? * coefficient;
-                obs.set(
-                    output,
-                    v,
-                    plugin,
-                    "Coefficient",
-                    format!("{} × {coefficient}", input.shown()),
-                    input.params(),
-                );
-            }
-            Builtin::Exponent {
-                input,
-                exponent,
-                output,
-            } => {
-                let v = input.value(obs, plugin)?.powf(*exponent);
-                obs.set(
-                    output,
-                    v,
-                    plugin,
-                    "Exponent",
-                    format!("{} ^ {exponent}", input.shown()),
-                    input.params(),
-                );
+                input, coefficient, ..
+            } => input.value(obs, plugin)? * coefficient,
+            Builtin::Exponent { input, exponent, .. } => {
+                input.value(obs, plugin)?.powf(*exponent)
             }
             Builtin::Copy { from, to, keep } => {
                 let v = from.value(obs, plugin)?;
-                obs.set(to, v, plugin, "Copy", from.shown(), from.params());
+                obs.set(step, v);
                 if let (Operand::Param(p), false) = (from, keep)
                     && p != to
                 {
-                    obs.values.remove(p);
+                    obs.values.remove(p.as_str());
                 }
+                return Ok(());
             }
-            Builtin::SciEmbodied(c) => sci_embodied(c, plugin, obs)?,
+            Builtin::SciEmbodied(c) => return sci_embodied(c, step, obs),
             Builtin::Sci { unit } => {
                 let carbon = obs.need("carbon", plugin)?;
                 let duration = obs.need("duration", plugin)?;
@@ -413,26 +419,29 @@ impl Builtin {
                         unit.shown()
                     ));
                 }
-                // IF returns the carbon itself, with a warning, for a functional unit of 0.
-                let sci = if r == 0.0 { carbon } else { carbon / r };
-                let mut inputs = vec!["carbon".to_owned()];
-                inputs.extend(unit.params());
-                obs.set(
-                    "sci",
-                    sci,
-                    plugin,
-                    "Sci",
-                    format!("carbon / {}", unit.shown()),
-                    inputs,
-                );
                 obs.sci_unit = Some((unit.clone(), plugin.to_owned()));
+                // IF returns the carbon itself, with a warning, for a functional unit of 0.
+                if r == 0.0 { carbon } else { carbon / r }
             }
-        }
+        };
+        obs.set(step, value);
         Ok(())
     }
 }
 
-fn sci_embodied(c: &SciEmbodiedConfig, plugin: &str, obs: &mut Obs) -> Result<(), String> {
+/// What SciEmbodied reads.
+const SCI_EMBODIED_INPUTS: [&str; 7] = [
+    "vCPUs",
+    "memory",
+    "ssd",
+    "hdd",
+    "gpu",
+    "usage-ratio",
+    "duration",
+];
+
+fn sci_embodied(c: &SciEmbodiedConfig, step: &Step, obs: &mut Obs) -> Result<(), String> {
+    let plugin = step.plugin.as_str();
     // IF validates the inputs with these defaults and merges them into the observation.
     for (key, default) in [
         ("vCPUs", 1.0),
@@ -443,8 +452,8 @@ fn sci_embodied(c: &SciEmbodiedConfig, plugin: &str, obs: &mut Obs) -> Result<()
         ("usage-ratio", 1.0),
     ] {
         if !obs.values.contains_key(key) {
-            obs.values.insert(key.to_owned(), V::Num(default));
-            obs.origin.insert(key.to_owned(), Origin::Default);
+            obs.values.insert(Key::from(key), V::Num(default));
+            obs.origin.insert(Key::from(key), Origin::Default);
         }
     }
     let duration = obs.need("duration", plugin)?;
@@ -485,26 +494,12 @@ fn sci_embodied(c: &SciEmbodiedConfig, plugin: &str, obs: &mut Obs) -> Result<()
         c.hdd,
         c.gpu
     );
-    let inputs = [
-        "vCPUs",
-        "memory",
-        "ssd",
-        "hdd",
-        "gpu",
-        "usage-ratio",
-        "duration",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    obs.set(
-        &c.output,
-        value,
-        plugin,
-        "SciEmbodied",
-        formula.clone(),
-        inputs,
-    );
+    // The formula shows this observation's values: a step of its own.
+    let step = Arc::new(Step {
+        formula: formula.clone(),
+        ..step.clone()
+    });
+    obs.set(&step, value);
     obs.sci_embodied = Some(SciEmbodiedRun {
         plugin: plugin.to_owned(),
         output: c.output.clone(),

@@ -108,7 +108,14 @@ fn first<'a>(obs: &Obs, keys: &[&'a str]) -> Option<(&'a str, f64)> {
 /// reads (`relevant`), else among those the pipeline computed (an overflow): no figure
 /// can be formed from it, and the parameter written is named before what it gave.
 pub(crate) fn finite(obs: &Obs, relevant: impl Fn(&str) -> bool) -> Result<(), Refusal> {
-    let computed = |k: &str| matches!(obs.origin.get(k), Some(Origin::Plugin { .. }));
+    if obs
+        .values
+        .values()
+        .all(|v| !matches!(v, V::Num(n) if !n.is_finite()))
+    {
+        return Ok(());
+    }
+    let computed = |k: &str| matches!(obs.origin.get(k), Some(Origin::Plugin(_)));
     let infinite = |keep: &dyn Fn(&str) -> bool| {
         obs.values.iter().find_map(|(k, v)| match v {
             V::Num(n) if !n.is_finite() && keep(k) => Some((k, *n)),
@@ -118,7 +125,7 @@ pub(crate) fn finite(obs: &Obs, relevant: impl Fn(&str) -> bool) -> Result<(), R
     let written = |k: &str| relevant(k) && !computed(k);
     match infinite(&written).or_else(|| infinite(&computed)) {
         Some((key, n)) => Err((
-            key.clone(),
+            key.to_string(),
             format!("`{key}` is {n}: not a finite number, so no figure can be computed from it"),
         )),
         None => Ok(()),
@@ -142,12 +149,13 @@ pub(crate) fn model(obs: &Obs) -> Result<Model, Refusal> {
         ));
     }
     let it = match obs.origin.get("energy") {
-        Some(Origin::Plugin {
-            method: "Multiply",
-            inputs,
-            ..
-        }) if inputs.len() == 2 && inputs.iter().any(|i| i == "pue") => {
-            let other = inputs
+        Some(Origin::Plugin(step))
+            if step.method == "Multiply"
+                && step.inputs.len() == 2
+                && step.inputs.iter().any(|i| i == "pue") =>
+        {
+            let other = step
+                .inputs
                 .iter()
                 .find(|i| *i != "pue")
                 .cloned()
@@ -166,25 +174,28 @@ pub(crate) fn model(obs: &Obs) -> Result<Model, Refusal> {
         _ => None,
     };
     let intensity = match op.map(|(k, _)| obs.origin.get(k)) {
-        Some(Some(Origin::Plugin {
-            method: "Multiply",
-            inputs,
-            ..
-        })) if inputs.len() == 2 && inputs.iter().any(|i| i == "energy") => {
-            let other = inputs
+        Some(Some(Origin::Plugin(step)))
+            if step.method == "Multiply"
+                && step.inputs.len() == 2
+                && step.inputs.iter().any(|i| i == "energy") =>
+        {
+            let other = step
+                .inputs
                 .iter()
                 .find(|i| *i != "energy")
                 .cloned()
                 .unwrap_or_default();
             obs.num(&other).map(|i| (i, other))
         }
-        Some(Some(Origin::Plugin {
-            method: "Coefficient",
-            inputs,
-            plugin,
-            ..
-        })) if inputs == &["energy"] && energy > 0.0 => {
-            op.map(|(_, v)| (v / energy, format!("the coefficient of plugin `{plugin}`")))
+        Some(Some(Origin::Plugin(step)))
+            if step.method == "Coefficient" && step.inputs == ["energy"] && energy > 0.0 =>
+        {
+            op.map(|(_, v)| {
+                (
+                    v / energy,
+                    format!("the coefficient of plugin `{}`", step.plugin),
+                )
+            })
         }
         _ => obs
             .num("grid/carbon-intensity")
@@ -205,7 +216,7 @@ pub(crate) fn model(obs: &Obs) -> Result<Model, Refusal> {
                 && obs
                     .origin
                     .get(key)
-                    .is_some_and(|o| !matches!(o, Origin::Plugin { .. }))
+                    .is_some_and(|o| !matches!(o, Origin::Plugin(_)))
                 && obs.num("device/emissions-embodied").is_none() =>
         {
             None

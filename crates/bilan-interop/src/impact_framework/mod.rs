@@ -25,23 +25,30 @@
 
 mod build;
 mod evaluate;
+mod group;
+mod leaf;
 mod manifest;
 mod map;
 mod metadata;
+mod params;
+mod stream;
 mod verify;
 pub(crate) mod yaml;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeSet, HashSet};
+use std::cell::OnceCell;
 
 use bilan_hardware::Catalogue;
 use bilan_io::{FileError, FileErrors, SourceFile};
 
-use build::{Build, Context};
-use evaluate::{Obs, Origin, V};
-use manifest::{Leaf, Plugin};
+pub use group::Per;
+
+use build::Build;
+use leaf::{LeafCtx, Shared, read_leaf};
+use manifest::Plugin;
+use stream::{Head, Stream};
 use yaml::Node;
 
 use crate::{Import, ImportReport};
@@ -83,14 +90,18 @@ const MAPPED: [&str; 20] = [
     "cloud/vendor",
 ];
 
-/// Imports IF manifests.
-pub fn import(files: &[SourceFile], _catalogue: &Catalogue) -> Result<Import, FileErrors> {
+/// Imports IF manifests, one workload per observation or per leaf and day (`per`).
+pub fn import(
+    files: &[SourceFile],
+    _catalogue: &Catalogue,
+    per: Per,
+) -> Result<Import, FileErrors> {
     let mut build = Build::default();
     let mut report = ImportReport::default();
     let mut errors = Vec::new();
     let mut names = Vec::new();
     for file in files {
-        if let Some(name) = read(file, &mut build, &mut report, &mut errors) {
+        if let Some(name) = read(file, per, &mut build, &mut report, &mut errors) {
             names.push(name);
         }
     }
@@ -129,13 +140,24 @@ pub fn import(files: &[SourceFile], _catalogue: &Catalogue) -> Result<Import, Fi
 }
 
 /// Reads one manifest into `build`; returns its name.
+///
+/// The observations of each leaf are read as soon as the leaf is, and dropped, when the
+/// plugins are written before the `tree` (as IF writes them): a manifest is then never held
+/// whole ([`stream`]). Leaves read otherwise are read once the whole manifest is.
 fn read(
     file: &SourceFile,
+    per: Per,
     build: &mut Build,
     report: &mut ImportReport,
     errors: &mut Vec<FileError>,
 ) -> Option<String> {
-    let root = match yaml::parse(file) {
+    let before_tree = OnceCell::new();
+    let mut stream = Stream::new(per);
+    let parsed = yaml::parse_with(file, &mut |above, node| {
+        stream.on_map(file, &before_tree, above, node, build, report, errors);
+        Ok(())
+    });
+    let root = match parsed {
         Ok(r) => r,
         Err(e) => {
             errors.push(*e);
@@ -151,7 +173,150 @@ fn read(
         ));
         return None;
     };
-    for (k, v) in root.entries() {
+    let Stream {
+        head,
+        mut done,
+        mut shared,
+        ..
+    } = stream;
+    let header = match head {
+        Head::Read(header) => {
+            stream::after_tree(file, &root, report, errors)?;
+            header
+        }
+        Head::Failed => return None,
+        Head::Unknown | Head::Off => Header::read(file, &root, per, report, errors)?,
+    };
+    let leaves = manifest::leaves(file, tree, report, errors);
+    let mut read_leaves = Vec::new();
+    for leaf in &leaves {
+        if let Some(d) = done.remove(&leaf.at) {
+            if let Some(sums) = d.check(file, leaf, errors) {
+                read_leaves.push((leaf.at.clone(), sums));
+            }
+            continue;
+        }
+        if let Some(sums) = read_leaf(&header.ctx(file), leaf, build, report, errors, &mut shared) {
+            read_leaves.push((leaf.at.clone(), sums));
+        }
+    }
+    header.report_plugins(file, shared, report);
+    verify::check_aggregated(file, tree, "tree", &read_leaves, errors);
+    Some(
+        root.get("name")
+            .and_then(Node::as_str)
+            .unwrap_or("Impact Framework manifest")
+            .to_owned(),
+    )
+}
+
+/// What a manifest says outside its tree: the plugins, and whether (and by which IF) it
+/// was computed.
+pub(crate) struct Header<'h> {
+    plugins: Vec<Plugin<'h>>,
+    tool: Option<String>,
+    output: bool,
+    per: Per,
+}
+
+impl<'h> Header<'h> {
+    /// Reads the keys of `root` but its `tree` (a whole manifest, or its keys before
+    /// `tree`), reporting what is not kept; `None` after an error.
+    fn read(
+        file: &SourceFile,
+        root: &'h Node,
+        per: Per,
+        report: &mut ImportReport,
+        errors: &mut Vec<FileError>,
+    ) -> Option<Header<'h>> {
+        top_level(file, root.entries(), report);
+        let execution = root.get("execution");
+        let version = execution
+            .and_then(|e| e.get("environment"))
+            .and_then(|e| e.get("if-version"))
+            .map(Node::shown);
+        let tool = version.as_ref().map(|v| format!("impact-framework {v}"));
+        if let Some(status) = execution
+            .and_then(|e| e.get("status"))
+            .and_then(Node::as_str)
+            && status != "success"
+        {
+            let why = execution
+                .and_then(|e| e.get("error"))
+                .map(Node::shown)
+                .unwrap_or_default();
+            report.notes.push(format!("{}: IF's run of this manifest ended with status `{status}` ({why}); bilan reads its inputs as an input manifest", file.name));
+        }
+        if execution.is_some() {
+            report.lose(
+                &file.name,
+                "execution",
+                "`execution` (command, OS, Node version, date, dependencies)",
+                "IF's run environment; only `if-version` is kept, in each item's provenance",
+            );
+        }
+        let plugins = match manifest::plugins(file, root) {
+            Ok(p) => p,
+            Err(mut e) => {
+                errors.append(&mut e);
+                return None;
+            }
+        };
+        let declared = metadata::declarations(&plugins);
+        metadata::check_units(file, root, &declared, errors);
+        metadata::check_aggregation(file, root, &declared, report, errors);
+        Some(Header {
+            plugins,
+            tool,
+            output: execution.is_some(),
+            per,
+        })
+    }
+
+    fn ctx<'a>(&'a self, file: &'a SourceFile) -> LeafCtx<'a> {
+        LeafCtx {
+            file,
+            tool: self.tool.as_deref(),
+            plugins: &self.plugins,
+            output: self.output,
+            per: self.per,
+        }
+    }
+
+    /// Reports the plugins' parameters and functional units bilan does not keep, and the
+    /// plugins no pipeline runs.
+    fn report_plugins(&self, file: &SourceFile, shared: Shared, report: &mut ImportReport) {
+        for (what, plugin) in shared.lost_units {
+            report.lose(&file.name, format!("initialize.plugins.{plugin}.config.functional-unit"), format!("{what} and the `sci` per it"), "no bilan functional unit counts it (requests, tokens, output tokens, training tokens, FLOPs): the carbon is imported, not the SCI per this unit");
+        }
+        for p in &self.plugins {
+            let used = shared.used.contains(&p.name);
+            for key in p.ignored.iter().filter(|_| used) {
+                report.lose(
+                    &file.name,
+                    format!("{}.{key}", p.at),
+                    format!("`{key}` of plugin `{}`", p.name),
+                    format!(
+                        "IF's {} builtin does not read it, so it changes no figure",
+                        p.method
+                    ),
+                );
+            }
+            if !used {
+                report.lose(
+                    &file.name,
+                    p.at.clone(),
+                    format!("plugin `{}` ({} from {})", p.name, p.method, p.path),
+                    "declared but in no pipeline: it changes no figure",
+                );
+            }
+        }
+    }
+}
+
+/// Reports the top-level keys bilan does not read.
+fn top_level(file: &SourceFile, entries: &[(String, Node)], report: &mut ImportReport) {
+    for (k, v) in entries {
         if !TOP.contains(&k.as_str()) {
             report.lose(
                 &file.name,
@@ -167,379 +332,5 @@ fn read(
                 "descriptive: no bilan field",
             );
         }
-    }
-    let execution = root.get("execution");
-    let version = execution
-        .and_then(|e| e.get("environment"))
-        .and_then(|e| e.get("if-version"))
-        .map(Node::shown);
-    let tool = version.as_ref().map(|v| format!("impact-framework {v}"));
-    if let Some(status) = execution
-        .and_then(|e| e.get("status"))
-        .and_then(Node::as_str)
-        && status != "success"
-    {
-        let why = execution
-            .and_then(|e| e.get("error"))
-            .map(Node::shown)
-            .unwrap_or_default();
-        report.notes.push(format!("{}: IF's run of this manifest ended with status `{status}` ({why}); bilan reads its inputs as an input manifest", file.name));
-    }
-    if execution.is_some() {
-        report.lose(
-            &file.name,
-            "execution",
-            "`execution` (command, OS, Node version, date, dependencies)",
-            "IF's run environment; only `if-version` is kept, in each item's provenance",
-        );
-    }
-    let plugins = match manifest::plugins(file, &root) {
-        Ok(p) => p,
-        Err(mut e) => {
-            errors.append(&mut e);
-            return None;
-        }
-    };
-    let declared = metadata::declarations(&plugins);
-    metadata::check_units(file, &root, &declared, errors);
-    metadata::check_aggregation(file, &root, &declared, report, errors);
-    let leaves = manifest::leaves(file, tree, report, errors);
-    let mut used = BTreeSet::new();
-    let mut refused = HashSet::new();
-    let mut read_leaves = Vec::new();
-    let mut lost_units = BTreeSet::new();
-    for leaf in &leaves {
-        let ctx = LeafCtx {
-            file,
-            tool: tool.as_deref(),
-            plugins: &plugins,
-            output: execution.is_some(),
-        };
-        if let Some(obs) = read_leaf(
-            &ctx,
-            leaf,
-            build,
-            report,
-            errors,
-            &mut used,
-            &mut refused,
-            &mut lost_units,
-        ) {
-            read_leaves.push((leaf.at.clone(), obs));
-        }
-    }
-    for (what, plugin) in lost_units {
-        report.lose(&file.name, format!("initialize.plugins.{plugin}.config.functional-unit"), format!("{what} and the `sci` per it"), "no bilan functional unit counts it (requests, tokens, output tokens, training tokens, FLOPs): the carbon is imported, not the SCI per this unit");
-    }
-    for p in &plugins {
-        for key in p.ignored.iter().filter(|_| used.contains(&p.name)) {
-            report.lose(
-                &file.name,
-                format!("{}.{key}", p.at),
-                format!("`{key}` of plugin `{}`", p.name),
-                format!(
-                    "IF's {} builtin does not read it, so it changes no figure",
-                    p.method
-                ),
-            );
-        }
-        if !used.contains(&p.name) {
-            report.lose(
-                &file.name,
-                p.at.clone(),
-                format!("plugin `{}` ({} from {})", p.name, p.method, p.path),
-                "declared but in no pipeline: it changes no figure",
-            );
-        }
-    }
-    verify::check_aggregated(file, tree, "tree", &read_leaves, errors);
-    Some(
-        root.get("name")
-            .and_then(Node::as_str)
-            .unwrap_or("Impact Framework manifest")
-            .to_owned(),
-    )
-}
-
-struct LeafCtx<'a> {
-    file: &'a SourceFile,
-    tool: Option<&'a str>,
-    plugins: &'a [Plugin<'a>],
-    output: bool,
-}
-
-/// Reads a leaf's observations; `None` after an error (one per leaf).
-#[allow(clippy::too_many_arguments)]
-fn read_leaf(
-    c: &LeafCtx<'_>,
-    leaf: &Leaf<'_>,
-    build: &mut Build,
-    report: &mut ImportReport,
-    errors: &mut Vec<FileError>,
-    used: &mut BTreeSet<String>,
-    refused: &mut HashSet<String>,
-    lost_units: &mut BTreeSet<(String, String)>,
-) -> Option<Vec<Obs>> {
-    let file = c.file;
-    let mut compute: Vec<&Plugin<'_>> = Vec::new();
-    if let Some((pipeline, at)) = &leaf.pipeline {
-        if !pipeline.is_map() {
-            errors.push(yaml::at(
-                file,
-                pipeline,
-                at,
-                "expected a map with `observe`, `regroup` and `compute` lists (IF 1.x)",
-            ));
-            return None;
-        }
-        for (phase, list) in pipeline.entries() {
-            let items = list.items().unwrap_or(&[]);
-            let phase_at = format!("{at}.{phase}");
-            match phase.as_str() {
-                "compute" => {}
-                "observe" if !items.is_empty() && c.output => {
-                    report.lose(&file.name, phase_at, "observe plugins", "the observations are read as this output file holds them, after IF observed them");
-                    continue;
-                }
-                "observe" if !items.is_empty() => {
-                    errors.push(yaml::at(file, list, &phase_at, "observe plugins generate the observations when IF runs, so this input manifest does not hold them: import IF's output file"));
-                    return None;
-                }
-                "regroup" if !items.is_empty() => {
-                    report.lose(&file.name, phase_at, "regroup", "bilan keeps one workload per observation, so IF's regrouping into child nodes changes no figure; the groups are not kept");
-                    continue;
-                }
-                _ => continue,
-            }
-            for (i, entry) in items.iter().enumerate() {
-                let entry_at = format!("{phase_at}[{i}]");
-                let Some(p) = entry
-                    .as_str()
-                    .and_then(|name| c.plugins.iter().find(|p| p.name == name))
-                else {
-                    errors.push(yaml::at(
-                        file,
-                        entry,
-                        &entry_at,
-                        format!(
-                            "`{}` is not a plugin of `initialize.plugins`",
-                            entry.shown()
-                        ),
-                    ));
-                    return None;
-                };
-                used.insert(p.name.clone());
-                if let Err(e) = &p.builtin {
-                    if refused.insert(p.name.clone()) {
-                        errors.push(yaml::at(
-                            file,
-                            entry,
-                            &entry_at,
-                            format!(
-                                "{} (at {})",
-                                e.message,
-                                e.key_path.as_deref().unwrap_or(&p.at)
-                            ),
-                        ));
-                    }
-                    return None;
-                }
-                compute.push(p);
-            }
-        }
-    }
-    let defaults = leaf.defaults.as_ref().filter(|(d, _)| d.is_map());
-    let (inputs, inputs_at): (Vec<&Node>, String) =
-        match leaf.node.get("inputs").and_then(Node::items) {
-            Some(items) => (items.iter().collect(), format!("{}.inputs", leaf.at)),
-            None => match defaults {
-                Some((d, at)) => (vec![*d], at.clone()),
-                None => {
-                    report.lose(
-                        &file.name,
-                        leaf.at.clone(),
-                        "a node without observations",
-                        "no `inputs` nor `defaults`: nothing to import",
-                    );
-                    return Some(Vec::new());
-                }
-            },
-        };
-    let outputs = leaf.node.get("outputs").and_then(Node::items);
-    if let Some(o) = outputs
-        && o.len() != inputs.len()
-    {
-        let n = leaf.node.get("outputs").unwrap_or(leaf.node);
-        errors.push(yaml::at(file, n, &format!("{}.outputs", leaf.at), format!("IF wrote {} outputs for {} observations: its observations were resampled or generated, and bilan cannot pair them", o.len(), inputs.len())));
-        return None;
-    }
-    let reads: HashSet<String> = compute
-        .iter()
-        .filter_map(|p| p.builtin.as_ref().ok())
-        .flat_map(|b| b.reads())
-        .collect();
-    let mut unused: BTreeSet<(String, String, String)> = BTreeSet::new();
-    let mut all = Vec::with_capacity(inputs.len());
-    let single = leaf.node.get("inputs").is_none();
-    for (i, input) in inputs.iter().enumerate() {
-        let at = if single {
-            inputs_at.clone()
-        } else {
-            format!("{inputs_at}[{i}]")
-        };
-        if !input.is_map() {
-            errors.push(yaml::at(
-                file,
-                input,
-                &at,
-                format!("expected an observation (a map), found {}", input.kind()),
-            ));
-            return None;
-        }
-        let mut obs = Obs::default();
-        for (node, origin) in [
-            (defaults.map(|d| d.0), Origin::Default),
-            // A node with only `defaults` has them as its one observation: constants.
-            (Some(*input).filter(|_| !single), Origin::Input),
-        ] {
-            for (k, v) in node.map(Node::entries).unwrap_or(&[]) {
-                if v.is_null() && obs.values.contains_key(k) {
-                    continue;
-                }
-                obs.values.insert(k.clone(), V::of(v));
-                obs.origin.insert(k.clone(), origin.clone());
-                if !reads.contains(k) && !MAPPED.contains(&k.as_str()) {
-                    let where_ = if origin == Origin::Default {
-                        leaf.defaults.as_ref().map_or(at.clone(), |d| d.1.clone())
-                    } else {
-                        inputs_at.clone()
-                    };
-                    unused.insert((where_, k.clone(), v.shown()));
-                }
-            }
-        }
-        let locate = |key: &str| {
-            input
-                .get(key)
-                .map(|n| (n, format!("{at}.{key}")))
-                .or_else(|| {
-                    defaults.and_then(|(d, dat)| d.get(key).map(|n| (n, format!("{dat}.{key}"))))
-                })
-                .unwrap_or((input, at.clone()))
-        };
-        let start = match input
-            .get("timestamp")
-            .or_else(|| defaults.and_then(|d| d.0.get("timestamp")))
-            .and_then(Node::as_str)
-            .map(verify::timestamp)
-        {
-            Some(Some(t)) => t,
-            _ => {
-                let (n, p) = locate("timestamp");
-                errors.push(yaml::at(file, n, &p, "expected a `timestamp` such as 2026-11-02T00:00:00Z (every IF observation has one)"));
-                return None;
-            }
-        };
-        let duration = match obs.num("duration") {
-            Some(d) if d > 0.0 && d.is_finite() => d,
-            _ => {
-                let (n, p) = locate("duration");
-                errors.push(yaml::at(
-                    file,
-                    n,
-                    &p,
-                    "expected a `duration` in seconds, greater than 0",
-                ));
-                return None;
-            }
-        };
-        let period = match build::period(start, duration) {
-            Ok(p) => p,
-            Err(why) => {
-                let (n, p) = locate("duration");
-                errors.push(yaml::at(file, n, &p, why));
-                return None;
-            }
-        };
-        for p in &compute {
-            if let Ok(b) = &p.builtin
-                && let Err(message) = b.apply(&p.name, &mut obs)
-            {
-                errors.push(yaml::at(file, input, &at, message));
-                return None;
-            }
-        }
-        let relevant = |k: &str| reads.contains(k) || MAPPED.contains(&k);
-        let model = match map::finite(&obs, relevant).and_then(|()| map::model(&obs)) {
-            Ok(m) => m,
-            Err((key, message)) => {
-                let (n, p) = locate(&key);
-                errors.push(yaml::at(file, n, &p, message));
-                return None;
-            }
-        };
-        if let Some(lost) = &model.unit_lost {
-            lost_units.insert(lost.clone());
-        }
-        let output = outputs.and_then(|o| o.get(i));
-        if let Some(out) = output
-            && let Err(e) =
-                verify::check_output(file, out, &format!("{}.outputs[{i}]", leaf.at), &obs)
-        {
-            errors.push(*e);
-            return None;
-        }
-        let reported = output.map(|_| verify::reported(c.tool, &obs, &model));
-        let ctx = Context {
-            file: &file.name,
-            tool: c.tool,
-            leaf: if leaf.names.is_empty() {
-                "tree".to_owned()
-            } else {
-                leaf.names.join("/")
-            },
-            leaf_at: &leaf.at,
-            defaults_at: leaf.defaults.as_ref().map(|d| d.1.as_str()),
-            at: at.clone(),
-            start,
-            duration,
-            period,
-            many: inputs.len() > 1,
-            index: i,
-        };
-        if let Err((key, message)) = build.add(&ctx, &obs, &model, reported) {
-            let (n, p) = locate(&key);
-            errors.push(yaml::at(file, n, &p, message));
-            return None;
-        }
-        all.push(obs);
-    }
-    for (at, key, value) in unused {
-        lose_once(
-            report,
-            &file.name,
-            at,
-            format!("`{key}` = {value}"),
-            "read by no plugin of the pipeline and no bilan field",
-        );
-    }
-    Some(all)
-}
-
-/// Records a loss once, however many leaves inherit what is lost.
-fn lose_once(
-    report: &mut ImportReport,
-    file: &str,
-    at: String,
-    what: impl Into<String>,
-    why: &str,
-) {
-    let what = what.into();
-    if !report
-        .lost
-        .iter()
-        .any(|l| l.file == file && l.at == at && l.what == what)
-    {
-        report.lose(file, at, what, why);
     }
 }

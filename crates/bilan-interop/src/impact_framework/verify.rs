@@ -1,11 +1,13 @@
 //! The checks of an IF output against bilan's evaluation (every value IF wrote, every
 //! `aggregated` sum), and IF's figures kept beside bilan's as `[workload.reported]`.
 
+use std::collections::BTreeMap;
+
 use bilan_core::inventory::Reported;
 use bilan_io::{FileError, SourceFile};
 use bilan_units::Quantity;
 
-use super::evaluate::{Obs, V};
+use super::evaluate::{Key, Obs, V};
 use super::yaml::{self, Node};
 use super::{map, metadata};
 
@@ -33,7 +35,7 @@ pub(crate) fn check_output(
     obs: &Obs,
 ) -> Result<(), Box<FileError>> {
     for (k, v) in out.entries() {
-        match (&v.value, obs.values.get(k)) {
+        match (&v.value, obs.values.get(k.as_str())) {
             (yaml::Value::Num(written), Some(V::Num(ours)))
                 if (written - ours).abs() > 1e-9 * written.abs().max(ours.abs()) + 1e-12 =>
             {
@@ -69,26 +71,26 @@ pub(crate) fn check_aggregated(
     file: &SourceFile,
     node: &Node,
     at: &str,
-    leaves: &[(String, Vec<Obs>)],
+    leaves: &[(String, Sums)],
     errors: &mut Vec<FileError>,
 ) {
     if let Some(agg) = node.get("aggregated") {
-        let below: Vec<&Obs> = leaves
+        let below: Vec<&Sums> = leaves
             .iter()
             .filter(|(l, _)| l == at || l.starts_with(&format!("{at}.children.")))
-            .flat_map(|(_, o)| o)
+            .map(|(_, s)| s)
+            .filter(|s| s.count > 0)
             .collect();
         for (metric, v) in agg.entries() {
             let Some(written) = v.as_f64() else { continue };
             if !metadata::is_summed_figure(metric) || below.is_empty() {
                 continue;
             }
-            let values: Option<Vec<f64>> = below.iter().map(|o| o.num(metric)).collect();
-            if let Some(values) = values {
-                let sum: f64 = values.iter().sum();
-                if (sum - written).abs() > 1e-9 * sum.abs().max(written.abs()) + 1e-12 {
-                    errors.push(yaml::at(file, v, &format!("{at}.aggregated.{metric}"), format!("IF aggregated `{metric}` to {written}, but the observations below sum to {sum}: bilan's totals would not match IF's")));
-                }
+            let sum: Option<f64> = below.iter().map(|s| s.of(metric)).sum();
+            if let Some(sum) = sum
+                && (sum - written).abs() > 1e-9 * sum.abs().max(written.abs()) + 1e-12
+            {
+                errors.push(yaml::at(file, v, &format!("{at}.aggregated.{metric}"), format!("IF aggregated `{metric}` to {written}, but the observations below sum to {sum}: bilan's totals would not match IF's")));
             }
         }
     }
@@ -101,6 +103,38 @@ pub(crate) fn check_aggregated(
                 leaves,
                 errors,
             );
+        }
+    }
+}
+
+/// A leaf's observations summed, figure by figure, for the check of IF's `aggregated`
+/// sums: the observations themselves are not kept.
+#[derive(Debug, Default)]
+pub(crate) struct Sums {
+    count: usize,
+    /// Each summed figure's sum, and how many observations had it.
+    figures: BTreeMap<Key, (f64, usize)>,
+}
+
+impl Sums {
+    pub(crate) fn add(&mut self, obs: &Obs) {
+        self.count += 1;
+        for (k, v) in &obs.values {
+            if let V::Num(n) = v
+                && metadata::is_summed_figure(k)
+            {
+                let e = self.figures.entry(k.clone()).or_insert((0.0, 0));
+                e.0 += n;
+                e.1 += 1;
+            }
+        }
+    }
+
+    /// The sum of `metric` over the observations, when every one has it.
+    fn of(&self, metric: &str) -> Option<f64> {
+        match self.figures.get(metric) {
+            Some((sum, n)) if *n == self.count => Some(*sum),
+            _ => None,
         }
     }
 }

@@ -8,7 +8,9 @@ mod write;
 
 use bilan_io::{FileError, SourceFile};
 
-pub(crate) use read::{Frame, parse, parse_with};
+#[cfg(test)]
+pub(crate) use read::parse;
+pub(crate) use read::{Frame, Slot, parse_with};
 pub(crate) use write::{Out, emit};
 
 /// A value read.

@@ -73,6 +73,7 @@ pub(crate) enum Slot<'a> {
 }
 
 /// Reads `file` as one YAML document.
+#[cfg(test)]
 pub(crate) fn parse(file: &SourceFile) -> Result<Node, Box<FileError>> {
     parse_with(file, &mut |_, _| Ok(()))
 }
