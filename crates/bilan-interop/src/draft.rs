@@ -237,17 +237,38 @@ fn toml_text(inventory: &Inventory) -> Result<String, String> {
 /// Writes the inventory as TOML, reads it back and validates it as `bilan validate` would:
 /// an import that fails here is a defect of the importer, reported against the files read.
 pub fn check(inventory: &Inventory, files: &[SourceFile]) -> Result<(), FileErrors> {
-    let origin = files
-        .iter()
-        .map(|f| f.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let text = write(inventory, Format::Toml).map_err(|e| {
-        FileError::plain(&origin, format!("cannot write the imported inventory: {e}"))
-    })?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let text = written(inventory, &names, Format::Toml)?;
+    read_back(text, &names, Format::Toml).map(drop)
+}
+
+/// The inventory in `format`, or an error against the files read (`names`).
+pub fn written(
+    inventory: &Inventory,
+    names: &[&str],
+    format: Format,
+) -> Result<String, FileErrors> {
+    write(inventory, format).map_err(|e| {
+        FileErrors::from(FileError::plain(
+            &names.join(", "),
+            format!("cannot write the imported inventory: {e}"),
+        ))
+    })
+}
+
+/// `text`, an imported inventory written in `format`, once read back and validated as
+/// `bilan validate` would read the file written: an import that fails here is a defect of
+/// the importer, reported against the files read (`names`).
+pub fn read_back(text: String, names: &[&str], format: Format) -> Result<String, FileErrors> {
+    let name = format!("<inventory imported from {}>", names.join(", "));
     let file = SourceFile {
-        name: format!("<inventory imported from {origin}>"),
+        name: match format {
+            Format::Toml => name,
+            // The extension tells the reader the format.
+            Format::Json => format!("{name}.json"),
+        },
         text,
     };
-    bilan_io::load_inventory(&file).map(drop)
+    bilan_io::load_inventory(&file)?;
+    Ok(file.text)
 }

@@ -11,7 +11,7 @@
 
 use bilan_core::inventory::Inventory;
 use bilan_hardware::Catalogue;
-use bilan_io::{FileError, FileErrors, SourceFile};
+use bilan_io::{FileError, FileErrors, Format, SourceFile};
 use serde::Serialize;
 
 pub use impact_framework::Per;
@@ -144,6 +144,59 @@ pub fn import_per(
     catalogue: &Catalogue,
     per: Per,
 ) -> Result<Import, FileErrors> {
+    let import = read(kind, files, catalogue, per)?;
+    draft::check(&import.inventory, files)?;
+    Ok(import)
+}
+
+/// An import written: the text to write, what it holds, and the import report.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The inventory in the format asked for, read back and validated.
+    pub text: String,
+    pub workloads: usize,
+    pub sites: usize,
+    pub fleets: usize,
+    pub report: ImportReport,
+}
+
+/// [`import_per`], the inventory written in `format` and checked as written. The files'
+/// texts are dropped once read, and the inventory once written, so that a large manifest,
+/// its inventory and the inventory read back are not held at once.
+pub fn import_written(
+    kind: Kind,
+    files: Vec<SourceFile>,
+    catalogue: &Catalogue,
+    per: Per,
+    format: Format,
+) -> Result<Written, FileErrors> {
+    let Import { inventory, report } = read(kind, &files, catalogue, per)?;
+    let names: Vec<String> = files.into_iter().map(|f| f.name).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (workloads, sites, fleets) = (
+        inventory.workloads.len(),
+        inventory.sites.len(),
+        inventory.fleets.len(),
+    );
+    let text = draft::written(&inventory, &names, format)?;
+    drop(inventory);
+    let text = draft::read_back(text, &names, format)?;
+    Ok(Written {
+        text,
+        workloads,
+        sites,
+        fleets,
+        report,
+    })
+}
+
+/// Reads `files` of `kind` into one inventory, unchecked.
+fn read(
+    kind: Kind,
+    files: &[SourceFile],
+    catalogue: &Catalogue,
+    per: Per,
+) -> Result<Import, FileErrors> {
     if per != Per::Observation && kind != Kind::ImpactFramework {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         return Err(FileErrors {
@@ -162,7 +215,6 @@ pub fn import_per(
         Kind::Boamps => boamps::import(files, catalogue)?,
         Kind::ModelCard => model_card::import(files, catalogue)?,
     };
-    draft::check(&import.inventory, files)?;
     Ok(import)
 }
 

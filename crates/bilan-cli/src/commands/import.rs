@@ -1,7 +1,6 @@
 //! `bilan import KIND FILE…`: an inventory from other tools' files, with a report of what
 //! could not be kept on standard error.
 
-use anyhow::anyhow;
 use bilan_io::{Format, SourceFile};
 
 use crate::args::ImportCommand;
@@ -9,6 +8,7 @@ use crate::errors::Failure;
 use crate::output::{Io, write_file};
 
 pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure> {
+    crate::alloc::return_freed_memory_soon();
     crate::inputs::regular_files("the file to import", &cmd.files)?;
     crate::inputs::regular_files("--hardware", &cmd.hardware)?;
     if let Some(out) = &cmd.output {
@@ -21,29 +21,28 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
         .map(|p| SourceFile::read(p))
         .collect::<Result<Vec<_>, _>>()?;
     let catalogue = bilan_hardware::Catalogue::load(&cmd.hardware)?;
-    let imported = bilan_interop::import_per(cmd.kind.kind(), &files, &catalogue, cmd.per.per())?;
     let format = match &cmd.output {
         Some(p) if p.extension().is_some_and(|e| e == "json") => Format::Json,
         _ => Format::Toml,
     };
+    let names = files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let imported =
+        bilan_interop::import_written(cmd.kind.kind(), files, &catalogue, cmd.per.per(), format)?;
     let header = format!(
-        "# Imported by bilan {} from {} ({}): {} workloads, {} sites, {} fleets.\n# Every item's provenance says where its values come from; `bilan validate` checks it.\n\n",
+        "# Imported by bilan {} from {names} ({}): {} workloads, {} sites, {} fleets.\n# Every item's provenance says where its values come from; `bilan validate` checks it.\n\n",
         env!("CARGO_PKG_VERSION"),
-        files
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
         cmd.kind.kind().id(),
-        imported.inventory.workloads.len(),
-        imported.inventory.sites.len(),
-        imported.inventory.fleets.len(),
+        imported.workloads,
+        imported.sites,
+        imported.fleets,
     );
-    let body = bilan_interop::draft::write(&imported.inventory, format)
-        .map_err(|e| Failure::Other(anyhow!("cannot write the inventory: {e}")))?;
     let text = match format {
-        Format::Toml => header + &body,
-        Format::Json => body,
+        Format::Toml => header + &imported.text,
+        Format::Json => imported.text,
     };
     let report = imported.report.render();
     if !report.is_empty() {
@@ -55,7 +54,7 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
             let line = format!(
                 "wrote {} ({} workloads)",
                 path.display(),
-                imported.inventory.workloads.len()
+                imported.workloads
             );
             crate::notices::note(io, &line);
         }

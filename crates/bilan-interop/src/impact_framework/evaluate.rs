@@ -390,9 +390,9 @@ impl Builtin {
             Builtin::Coefficient {
                 input, coefficient, ..
             } => input.value(obs, plugin)? * coefficient,
-            Builtin::Exponent { input, exponent, .. } => {
-                input.value(obs, plugin)?.powf(*exponent)
-            }
+            Builtin::Exponent {
+                input, exponent, ..
+            } => input.value(obs, plugin)?.powf(*exponent),
             Builtin::Copy { from, to, keep } => {
                 let v = from.value(obs, plugin)?;
                 obs.set(step, v);

@@ -38,8 +38,6 @@ pub(crate) mod yaml;
 #[cfg(test)]
 mod tests;
 
-use std::cell::OnceCell;
-
 use bilan_hardware::Catalogue;
 use bilan_io::{FileError, FileErrors, SourceFile};
 
@@ -48,7 +46,7 @@ pub use group::Per;
 use build::Build;
 use leaf::{LeafCtx, Shared, read_leaf};
 use manifest::Plugin;
-use stream::{Head, Stream};
+use stream::Feeder;
 use yaml::Node;
 
 use crate::{Import, ImportReport};
@@ -141,9 +139,9 @@ pub fn import(
 
 /// Reads one manifest into `build`; returns its name.
 ///
-/// The observations of each leaf are read as soon as the leaf is, and dropped, when the
-/// plugins are written before the `tree` (as IF writes them): a manifest is then never held
-/// whole ([`stream`]). Leaves read otherwise are read once the whole manifest is.
+/// The parser runs on this thread and the leaves are read on another as they complete
+/// ([`stream`]), when the plugins are written before the `tree` (as IF writes them); leaves
+/// read otherwise are read once the whole manifest is.
 fn read(
     file: &SourceFile,
     per: Per,
@@ -151,41 +149,65 @@ fn read(
     report: &mut ImportReport,
     errors: &mut Vec<FileError>,
 ) -> Option<String> {
-    let before_tree = OnceCell::new();
-    let mut stream = Stream::new(per);
-    let parsed = yaml::parse_with(file, &mut |above, node| {
-        stream.on_map(file, &before_tree, above, node, build, report, errors);
-        Ok(())
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let (name, parse_error) = std::thread::scope(|scope| {
+        let (build, report, errors) = (&mut *build, &mut *report, &mut *errors);
+        let reader = scope.spawn(move || stream::read(file, per, rx, build, report, errors));
+        let mut feeder = Feeder::new(tx);
+        let parsed = yaml::parse_with(file, &mut |above, node| feeder.on_map(above, node));
+        let parse_error = match parsed {
+            Ok(root) => {
+                feeder.end(root);
+                None
+            }
+            Err(e) => {
+                drop(feeder);
+                Some(e)
+            }
+        };
+        let name = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (name, parse_error)
     });
-    let root = match parsed {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(*e);
-            return None;
-        }
-    };
+    if let Some(e) = parse_error {
+        errors.push(*e);
+        return None;
+    }
+    name
+}
+
+/// Reads what the leaves read as they came left: the header (unless read), the other
+/// leaves, the plugins' report and IF's aggregated sums.
+fn finish(
+    file: &SourceFile,
+    per: Per,
+    root: &Node,
+    read: stream::Read<'_>,
+    build: &mut Build,
+    report: &mut ImportReport,
+    errors: &mut Vec<FileError>,
+) -> Option<String> {
     let Some(tree) = root.get("tree").filter(|_| root.is_map()) else {
         errors.push(yaml::at(
             file,
-            &root,
+            root,
             "",
             "not an Impact Framework manifest: no `tree` at the top level",
         ));
         return None;
     };
-    let Stream {
-        head,
+    let stream::Read {
+        header,
         mut done,
         mut shared,
-        ..
-    } = stream;
-    let header = match head {
-        Head::Read(header) => {
-            stream::after_tree(file, &root, report, errors)?;
+    } = read;
+    let header = match header {
+        Some(header) => {
+            stream::after_tree(file, root, report, errors)?;
             header
         }
-        Head::Failed => return None,
-        Head::Unknown | Head::Off => Header::read(file, &root, per, report, errors)?,
+        None => Header::read(file, root, per, report, errors)?,
     };
     let leaves = manifest::leaves(file, tree, report, errors);
     let mut read_leaves = Vec::new();

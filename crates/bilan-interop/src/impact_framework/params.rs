@@ -36,10 +36,24 @@ impl<T: Clone> Clone for Params<T> {
 }
 
 impl<T> Params<T> {
+    /// Where `key` is, or would be. A scan, not a binary search: for a few dozen names,
+    /// comparing integers in order beats guessing branches.
     fn find(&self, key: &str) -> Result<usize, usize> {
         let p = prefix(key);
-        self.0
-            .binary_search_by(|(q, k, _)| q.cmp(&p).then_with(|| (**k).cmp(key)))
+        for (i, (q, k, _)) in self.0.iter().enumerate() {
+            if *q < p {
+                continue;
+            }
+            if *q > p {
+                return Err(i);
+            }
+            match (**k).cmp(key) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Ok(i),
+                std::cmp::Ordering::Greater => return Err(i),
+            }
+        }
+        Err(self.0.len())
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&T> {
@@ -76,8 +90,10 @@ impl<T> Params<T> {
 
 impl<'a, T> IntoIterator for &'a Params<T> {
     type Item = (&'a Key, &'a T);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (u64, Key, T)>, fn(&'a (u64, Key, T)) -> (&'a Key, &'a T)>;
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (u64, Key, T)>,
+        fn(&'a (u64, Key, T)) -> (&'a Key, &'a T),
+    >;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(_, k, v)| (k, v))

@@ -1,6 +1,9 @@
-//! A manifest's leaves read while the manifest is: each leaf's observations run through
-//! its pipeline as soon as the leaf's map is complete, then dropped from the tree, so that
-//! a manifest of millions of observations takes the memory of its largest leaf, not of all.
+//! A manifest's leaves read while the manifest is: each leaf's map, once complete, is
+//! taken out of the tree and sent to a second thread that runs its observations through
+//! the pipeline while the parser goes on, so that a manifest of millions of observations
+//! takes the memory of a few leaves, not of all, and its parsing and its arithmetic share
+//! two cores. The leaves are read in the manifest's order, one after the other, as they
+//! would be on one thread.
 //!
 //! A leaf is read this way once the manifest's plugins are known, that is when
 //! `initialize` comes before `tree` (as IF writes it). What a leaf inherits is what its
@@ -8,8 +11,8 @@
 //! leaf read early is checked to have inherited what it would have from the whole tree,
 //! and `initialize`, `execution` and `aggregation` are checked not to come after `tree`.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use bilan_io::{FileError, SourceFile};
 
@@ -22,19 +25,189 @@ use super::yaml::{self, Frame, Node, Slot, Value};
 use super::{Header, top_level};
 use crate::ImportReport;
 
-/// Where the reading of the manifest's header stands.
-pub(crate) enum Head<'h> {
-    /// No leaf read yet.
-    Unknown,
-    /// `initialize` is not before `tree`: the leaves are read at the end.
-    Off,
-    /// The header had an error (reported): nothing more is read.
-    Failed,
-    Read(Header<'h>),
+/// What the parser sends the reader.
+pub(crate) enum Job {
+    /// The manifest's keys before `tree`, `initialize` among them: sent before any leaf.
+    Header(Node),
+    /// A leaf, its observations moved out of the tree.
+    Leaf(OwnedLeaf),
+    /// The whole manifest, its leaves already sent left without observations.
+    End(Node),
 }
 
-/// A leaf read early: its sums (`None` after an error) and the key paths of the pipeline
-/// and defaults it inherited.
+/// A leaf taken out of the tree, with what it inherits.
+pub(crate) struct OwnedLeaf {
+    names: Vec<String>,
+    at: String,
+    node: Node,
+    pipeline: Option<(Node, String)>,
+    defaults: Option<(Node, String)>,
+}
+
+/// The parser's side: decides whether leaves are sent as they complete, and sends them.
+pub(crate) struct Feeder {
+    tx: SyncSender<Job>,
+    /// `None` until the first leaf; then whether leaves are sent as they complete.
+    on: Option<bool>,
+}
+
+impl Feeder {
+    pub(crate) fn new(tx: SyncSender<Job>) -> Self {
+        Feeder { tx, on: None }
+    }
+
+    /// Sends `node` to the reader when it is a leaf of the tree and `initialize` came
+    /// before `tree`, leaving it in the tree without observations.
+    pub(crate) fn on_map(&mut self, above: &[Frame], node: &mut Node) {
+        let Some(names) = leaf_names(above, node) else {
+            return;
+        };
+        let on = *self.on.get_or_insert_with(|| {
+            let root = above[0].entries();
+            let on = root.iter().any(|(k, _)| k == "initialize");
+            if on {
+                let header = Node {
+                    value: Value::Map(root.to_vec()),
+                    start: 0,
+                };
+                // A reader that has stopped has nothing more to read: the parse goes on.
+                let _ = self.tx.send(Job::Header(header));
+            }
+            on
+        });
+        if !on {
+            return;
+        }
+        let at = std::iter::once("tree".to_owned())
+            .chain(names.iter().map(|n| format!("children.{n}")))
+            .collect::<Vec<_>>()
+            .join(".");
+        let pipeline = inherited(above, node, "pipeline").map(|(n, at)| (n.clone(), at));
+        let defaults = inherited(above, node, "defaults").map(|(n, at)| (n.clone(), at));
+        let mut taken = Vec::new();
+        for (k, v) in node.entries_mut() {
+            let v = if k == "inputs" || k == "outputs" {
+                std::mem::replace(
+                    v,
+                    Node {
+                        value: Value::Seq(Vec::new()),
+                        start: v.start,
+                    },
+                )
+            } else {
+                v.clone()
+            };
+            taken.push((k.clone(), v));
+        }
+        let leaf = OwnedLeaf {
+            names,
+            at,
+            node: Node {
+                value: Value::Map(taken),
+                start: node.start,
+            },
+            pipeline,
+            defaults,
+        };
+        let _ = self.tx.send(Job::Leaf(leaf));
+    }
+
+    /// Sends the whole manifest (once parsed), which ends the reading.
+    pub(crate) fn end(self, root: Node) {
+        let _ = self.tx.send(Job::End(root));
+    }
+}
+
+/// The reader's side: reads every leaf sent, then the rest of the manifest; the manifest's
+/// name, or `None` after an error.
+pub(crate) fn read(
+    file: &SourceFile,
+    per: Per,
+    rx: Receiver<Job>,
+    build: &mut Build,
+    report: &mut ImportReport,
+    errors: &mut Vec<FileError>,
+) -> Option<String> {
+    let mut done = HashMap::new();
+    let mut shared = Shared::default();
+    let first = rx.recv().ok()?;
+    let (header_node, root) = match first {
+        Job::Header(node) => (node, None),
+        Job::End(root) => (
+            Node {
+                value: Value::Null,
+                start: 0,
+            },
+            Some(root),
+        ),
+        Job::Leaf(_) => return None,
+    };
+    let header = match &root {
+        None => Header::read(file, &header_node, per, report, errors),
+        Some(_) => None,
+    };
+    let root = match root {
+        Some(root) => root,
+        None => {
+            let Some(header) = &header else {
+                // The header had an error: drain what the parser sends.
+                rx.iter().for_each(drop);
+                return None;
+            };
+            let mut end = None;
+            for job in rx.iter() {
+                match job {
+                    Job::Leaf(leaf) => {
+                        let view = leaf.view();
+                        let sums =
+                            read_leaf(&header.ctx(file), &view, build, report, errors, &mut shared);
+                        done.insert(
+                            leaf.at.clone(),
+                            Done {
+                                sums,
+                                pipeline: leaf.pipeline.as_ref().map(|p| p.1.clone()),
+                                defaults: leaf.defaults.as_ref().map(|d| d.1.clone()),
+                            },
+                        );
+                    }
+                    Job::End(root) => end = Some(root),
+                    Job::Header(_) => {}
+                }
+            }
+            end?
+        }
+    };
+    let read = Read {
+        header,
+        done,
+        shared,
+    };
+    super::finish(file, per, &root, read, build, report, errors)
+}
+
+/// What the leaves read as they came leave for the end of the reading.
+pub(crate) struct Read<'h> {
+    /// The header, when leaves were read as they came.
+    pub(crate) header: Option<Header<'h>>,
+    /// Those leaves, by key path.
+    pub(crate) done: HashMap<String, Done>,
+    pub(crate) shared: Shared,
+}
+
+impl OwnedLeaf {
+    fn view(&self) -> Leaf<'_> {
+        Leaf {
+            names: self.names.clone(),
+            at: self.at.clone(),
+            node: &self.node,
+            pipeline: self.pipeline.as_ref().map(|(n, at)| (n, at.clone())),
+            defaults: self.defaults.as_ref().map(|(n, at)| (n, at.clone())),
+        }
+    }
+}
+
+/// A leaf read as it came: its sums (`None` after an error) and the key paths of the
+/// pipeline and defaults it inherited.
 pub(crate) struct Done {
     sums: Option<Sums>,
     pipeline: Option<String>,
@@ -51,8 +224,16 @@ impl Done {
         errors: &mut Vec<FileError>,
     ) -> Option<Sums> {
         for (what, used, whole) in [
-            ("pipeline", &self.pipeline, leaf.pipeline.as_ref().map(|p| &p.1)),
-            ("defaults", &self.defaults, leaf.defaults.as_ref().map(|d| &d.1)),
+            (
+                "pipeline",
+                &self.pipeline,
+                leaf.pipeline.as_ref().map(|p| &p.1),
+            ),
+            (
+                "defaults",
+                &self.defaults,
+                leaf.defaults.as_ref().map(|d| &d.1),
+            ),
         ] {
             if used.as_ref() != whole {
                 let whole = whole.map_or("none".to_owned(), |w| format!("`{w}`"));
@@ -64,100 +245,12 @@ impl Done {
     }
 }
 
-/// The reading of leaves as they complete.
-pub(crate) struct Stream<'h> {
-    per: Per,
-    pub(crate) head: Head<'h>,
-    /// Leaves read early, by key path.
-    pub(crate) done: HashMap<String, Done>,
-    pub(crate) shared: Shared,
-}
-
-impl<'h> Stream<'h> {
-    pub(crate) fn new(per: Per) -> Self {
-        Stream {
-            per,
-            head: Head::Unknown,
-            done: HashMap::new(),
-            shared: Shared::default(),
-        }
-    }
-
-    /// Reads `node`'s observations when it is a leaf of the tree and the plugins are known,
-    /// then drops them from it.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn on_map(
-        &mut self,
-        file: &SourceFile,
-        before_tree: &'h OnceCell<Node>,
-        above: &[Frame],
-        node: &mut Node,
-        build: &mut Build,
-        report: &mut ImportReport,
-        errors: &mut Vec<FileError>,
-    ) {
-        let Some(names) = leaf_names(above, node) else {
-            return;
-        };
-        if let Head::Unknown = self.head {
-            let root = above[0].entries();
-            self.head = if root.iter().any(|(k, _)| k == "initialize") {
-                let head = before_tree.get_or_init(|| Node {
-                    value: Value::Map(root.to_vec()),
-                    start: 0,
-                });
-                match Header::read(file, head, self.per, report, errors) {
-                    Some(h) => Head::Read(h),
-                    None => Head::Failed,
-                }
-            } else {
-                Head::Off
-            };
-        }
-        let Head::Read(header) = &self.head else {
-            return;
-        };
-        let at = std::iter::once("tree".to_owned())
-            .chain(names.iter().map(|n| format!("children.{n}")))
-            .collect::<Vec<_>>()
-            .join(".");
-        let leaf = Leaf {
-            pipeline: inherited(above, node, "pipeline"),
-            defaults: inherited(above, node, "defaults"),
-            names,
-            at,
-            node,
-        };
-        let sums = read_leaf(
-            &header.ctx(file),
-            &leaf,
-            build,
-            report,
-            errors,
-            &mut self.shared,
-        );
-        let done = Done {
-            sums,
-            pipeline: leaf.pipeline.map(|p| p.1),
-            defaults: leaf.defaults.map(|d| d.1),
-        };
-        self.done.insert(leaf.at, done);
-        if let Value::Map(entries) = &mut node.value {
-            for (k, v) in entries {
-                if k == "inputs" || k == "outputs" {
-                    v.value = Value::Seq(Vec::new());
-                }
-            }
-        }
-    }
-}
-
 /// The names from `tree` down to `node` when `node` is a leaf of the tree with `inputs`
 /// (a node without `children`, at most 32 levels down, as the whole tree's walk reads it).
 fn leaf_names(above: &[Frame], node: &Node) -> Option<Vec<String>> {
-    if above.len() % 2 == 0
+    if above.len().is_multiple_of(2)
         || above[0].slot() != Slot::Key("tree")
-        || !node.get("inputs").is_some_and(|i| i.items().is_some())
+        || node.get("inputs").is_none_or(|i| i.items().is_none())
         || node.get("children").is_some_and(|c| !c.is_null())
     {
         return None;
@@ -181,7 +274,11 @@ fn inherited<'a>(above: &'a [Frame], node: &'a Node, key: &str) -> Option<(&'a N
     // The node maps above: the tree's, then every other frame below it.
     for (i, frame) in above.iter().enumerate().skip(1) {
         if i % 2 == 1 {
-            if let Some((_, v)) = frame.entries().iter().find(|(k, v)| k == key && !v.is_null()) {
+            if let Some((_, v)) = frame
+                .entries()
+                .iter()
+                .find(|(k, v)| k == key && !v.is_null())
+            {
                 found = Some((v, format!("{at}.{key}")));
             }
         } else if let Slot::Key(name) = frame.slot() {

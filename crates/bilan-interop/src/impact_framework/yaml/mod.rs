@@ -49,6 +49,14 @@ impl Node {
         }
     }
 
+    /// The entries of a map, to change (none for anything else).
+    pub(crate) fn entries_mut(&mut self) -> &mut [(String, Node)] {
+        match &mut self.value {
+            Value::Map(entries) => entries,
+            _ => &mut [],
+        }
+    }
+
     /// The items of a sequence.
     pub(crate) fn items(&self) -> Option<&[Node]> {
         match &self.value {
@@ -189,6 +197,13 @@ mod tests {
         assert_eq!(e.line, Some(2), "{e:?}");
         let deep = format!("a: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let e = parse(&file(&deep)).expect_err("too deep");
-        assert!(e.message.contains("nested deeper"), "{e:?}");
+        assert!(e.message.contains("nesting depth"), "{e:?}");
+        assert_eq!(e.line, Some(1), "{e:?}");
+        let block: String = (0..200)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        let e = parse(&file(&block)).expect_err("too deep");
+        assert!(e.message.contains("nested more than 128 levels"), "{e:?}");
+        assert_eq!(e.line, Some(129), "{e:?}");
     }
 }

@@ -16,12 +16,9 @@ use bilan_io::{FileError, SourceFile};
 use super::{Node, Value, boxed_at};
 
 /// How deep a manifest nests at most, in YAML levels (IF's own trees are a few levels;
-/// bilan walks at most 32 levels of nodes, two YAML levels each).
+/// bilan walks at most 32 levels of nodes, two YAML levels each). The parser keeps its own
+/// stack, bounded too (512 levels), so a hostile nesting is refused without recursion.
 const DEPTH: usize = 128;
-
-/// The deepest nesting the text may show: indentation, compact `- ` indicators and open
-/// flow brackets together, counted generously.
-const TEXT_DEPTH: usize = 512;
 
 /// The most nodes that aliases may copy in all: an alias is expanded into a copy of its
 /// anchor, so a few lines of nested aliases could otherwise ask for billions of nodes.
@@ -75,33 +72,16 @@ pub(crate) enum Slot<'a> {
 /// Reads `file` as one YAML document.
 #[cfg(test)]
 pub(crate) fn parse(file: &SourceFile) -> Result<Node, Box<FileError>> {
-    parse_with(file, &mut |_, _| Ok(()))
+    parse_with(file, &mut |_, _| {})
 }
 
 /// Reads `file` as one YAML document, showing `on_map` each map once it is complete, with
 /// the collections still open above it (outermost first); `on_map` may take entries out of
-/// it, and its error ends the reading.
+/// it.
 pub(crate) fn parse_with(
     file: &SourceFile,
-    on_map: &mut dyn FnMut(&[Frame], &mut Node) -> Result<(), Box<FileError>>,
+    on_map: &mut dyn FnMut(&[Frame], &mut Node),
 ) -> Result<Node, Box<FileError>> {
-    // Checked on the text first, so that no parser stack grows with a hostile nesting.
-    if let Some(line) = crate::yaml_depth::too_deep(&file.text, TEXT_DEPTH) {
-        let start = file
-            .text
-            .split('\n')
-            .take(line - 1)
-            .map(|l| l.len() + 1)
-            .sum();
-        return Err(boxed_at(
-            file,
-            start,
-            String::new(),
-            format!(
-                "nested deeper than bilan reads ({TEXT_DEPTH} columns of indentation and open brackets)"
-            ),
-        ));
-    }
     let mut b = Builder {
         file,
         stack: Vec::new(),
@@ -149,7 +129,7 @@ impl Builder<'_> {
         &mut self,
         event: Event<'_>,
         at: usize,
-        on_map: &mut dyn FnMut(&[Frame], &mut Node) -> Result<(), Box<FileError>>,
+        on_map: &mut dyn FnMut(&[Frame], &mut Node),
     ) -> Result<(), Box<FileError>> {
         match event {
             Event::DocumentStart { .. } => {
@@ -213,7 +193,7 @@ impl Builder<'_> {
                     ),
                 };
                 if node.is_map() {
-                    on_map(&self.stack, &mut node)?;
+                    on_map(&self.stack, &mut node);
                 }
                 self.anchor(anchor, &node);
                 self.push(node)?;
@@ -494,7 +474,6 @@ mod tests {
                 if let Value::Map(entries) = &mut node.value {
                     entries.retain(|(k, _)| k != "inputs");
                 }
-                Ok(())
             },
         )
         .expect("yaml");
