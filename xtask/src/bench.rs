@@ -12,7 +12,8 @@
 //! It reports the ratio of the whole `bilan compare` to the parse floor. Targets (2-core
 //! machine, release build): under 2 s, under 1 GiB, within 3× of the floor.
 //!
-//! `--uncertainty` measures the propagation of uncertainty instead ([`uncertainty`]).
+//! `--uncertainty` measures the propagation of uncertainty instead ([`uncertainty`]);
+//! `--impact-framework`, an Impact Framework manifest's SCI against IF's `if-run` ([`impact`]).
 //!
 //! `--sizes 10000,100000,1000000` measures several sizes in one run, each in TOML and in JSON,
 //! against the floor of a plain parse into a generic value, and checks the scale targets
@@ -30,6 +31,7 @@ use crate::root;
 mod columnar;
 pub(crate) mod floor;
 mod generate;
+mod impact;
 mod measure;
 mod sizes;
 mod table;
@@ -102,7 +104,7 @@ fn best(binary: &Path, args: &[&str], n: usize) -> anyhow::Result<Run> {
 }
 
 /// What `cargo xtask bench` takes.
-const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R] | --telemetry [--devices N] [--runs R] [--columnar]] [--check]
+const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--brightway PY]] | --sizes N,N,… [--runs R] | --telemetry [--devices N] [--runs R] [--columnar] | --impact-framework [--servers N] [--hours H] [--if-run PATH] [--runs R]] [--check]
 
   --workloads N   one size, TOML, table and JSON reports (default 100000)
   --uncertainty   with --workloads: the propagation of uncertainty instead
@@ -114,7 +116,24 @@ const USAGE: &str = "usage: cargo xtask bench [--workloads N [--uncertainty [--b
   --devices N     with --telemetry: the fleet's devices (default 1141: about 10 million rows)
   --columnar      with --telemetry: also the columnar path (`--engine datafusion`, and
                   `--engine ballista` on a local cluster of two executors), checked equal
+  --impact-framework
+                  an IF manifest's SCI: `bilan import --per day` and `assess -m sci`
+  --servers N     with --impact-framework: the manifest's servers (default 100)
+  --hours H       with --impact-framework: hourly observations per server (default 3000)
+  --if-run PATH   with --impact-framework: also IF 1.1.0's if-run, and the same SCI checked
   --check         fail when a target is missed";
+
+/// The positive number after `flag`, or `default` without it.
+fn positive(args: &[&str], flag: &str, default: usize) -> anyhow::Result<usize> {
+    match args.iter().position(|a| *a == flag) {
+        None => Ok(default),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .filter(|&v: &usize| v > 0)
+            .with_context(|| format!("{flag} needs a positive number")),
+    }
+}
 
 /// Refuses an argument `bench` does not take, rather than running a long benchmark the user
 /// did not ask for (`--help` included: it prints the usage).
@@ -123,10 +142,11 @@ fn known_arguments(args: &[&str]) -> anyhow::Result<bool> {
     while let Some(&a) = rest.next() {
         match a {
             "--help" | "-h" => return Ok(false),
-            "--workloads" | "--sizes" | "--runs" | "--brightway" | "--devices" => {
+            "--workloads" | "--sizes" | "--runs" | "--brightway" | "--devices" | "--servers"
+            | "--hours" | "--if-run" => {
                 rest.next();
             }
-            "--uncertainty" | "--check" | "--telemetry" | "--columnar" => {}
+            "--uncertainty" | "--check" | "--telemetry" | "--columnar" | "--impact-framework" => {}
             other => bail!("bench: unknown argument `{other}`\n{USAGE}"),
         }
     }
@@ -140,6 +160,9 @@ pub(crate) fn bench(args: &[&str]) -> anyhow::Result<()> {
     }
     if args.contains(&"--telemetry") {
         return telemetry::bench(args);
+    }
+    if args.contains(&"--impact-framework") {
+        return impact::bench(args);
     }
     if let Some(opts) = sizes::options(args)? {
         return sizes::bench(&opts);

@@ -7,7 +7,6 @@
 //! Exit codes: 0 success; 1 a methodology could not assess the inventory; 2 bad input or
 //! usage (unreadable or invalid files, unknown method or parameter).
 
-mod alloc;
 mod args;
 mod catalogue;
 mod checks;

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 /// A deterministic pseudo-random sequence (64-bit LCG), so the inventory is the same on
 /// every run.
-struct Lcg(u64);
+pub(super) struct Lcg(pub(super) u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -18,6 +18,11 @@ impl Lcg {
     }
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.next() % (hi - lo)
+    }
+
+    /// A number between `lo` and `hi`.
+    pub(super) fn between(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * (self.next() as f64 / (1u64 << 31) as f64)
     }
 }
 

@@ -20,7 +20,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use arrow_array::types::Int32Type;
 use arrow_array::{DictionaryArray, Float64Array, RecordBatch, TimestampSecondArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -40,16 +39,7 @@ struct Options {
 }
 
 fn options(args: &[&str]) -> anyhow::Result<Options> {
-    let number = |flag: &str, default: usize| -> anyhow::Result<usize> {
-        match args.iter().position(|a| *a == flag) {
-            None => Ok(default),
-            Some(i) => args
-                .get(i + 1)
-                .and_then(|v| v.parse().ok())
-                .filter(|&v: &usize| v > 0)
-                .with_context(|| format!("{flag} needs a positive number")),
-        }
-    };
+    let number = |flag: &str, default: usize| super::positive(args, flag, default);
     Ok(Options {
         devices: number("--devices", 1141)?,
         runs: number("--runs", 3)?,

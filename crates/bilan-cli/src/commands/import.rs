@@ -8,7 +8,6 @@ use crate::errors::Failure;
 use crate::output::{Io, write_file};
 
 pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure> {
-    crate::alloc::return_freed_memory_soon();
     crate::inputs::regular_files("the file to import", &cmd.files)?;
     crate::inputs::regular_files("--hardware", &cmd.hardware)?;
     if let Some(out) = &cmd.output {

@@ -3,13 +3,11 @@
 //! observation and where it came from. Plugins bilan does not evaluate are refused by the
 //! caller before any observation is run.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
+pub(crate) use super::params::Key;
 use super::params::Params;
 use super::yaml::{Node, Value};
-
-/// A parameter's name, shared by the observations that hold it.
-pub(crate) type Key = Arc<str>;
 
 /// An observation's value.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +36,7 @@ pub(crate) enum Origin {
     /// The node's `defaults`.
     Default,
     /// Computed by a plugin from other parameters.
-    Plugin(Arc<Step>),
+    Plugin(Rc<Step>),
 }
 
 /// What a plugin computes, the same for every observation (but SciEmbodied's formula,
@@ -96,7 +94,7 @@ impl Obs {
         }
     }
 
-    fn set(&mut self, step: &Arc<Step>, value: f64) {
+    fn set(&mut self, step: &Rc<Step>, value: f64) {
         self.values.insert(step.output.clone(), V::Num(value));
         self.origin
             .insert(step.output.clone(), Origin::Plugin(step.clone()));
@@ -272,7 +270,7 @@ impl Builtin {
     }
 
     /// What it computes for `plugin`, for every observation.
-    pub(crate) fn step(&self, plugin: &str) -> Arc<Step> {
+    pub(crate) fn step(&self, plugin: &str) -> Rc<Step> {
         let (method, formula, inputs, output): (&'static str, String, Vec<String>, &str) =
             match self {
                 Builtin::Sum { inputs, output } => {
@@ -331,7 +329,7 @@ impl Builtin {
                     ("Sci", format!("carbon / {}", unit.shown()), inputs, "sci")
                 }
             };
-        Arc::new(Step {
+        Rc::new(Step {
             plugin: plugin.to_owned(),
             method,
             formula,
@@ -341,7 +339,7 @@ impl Builtin {
     }
 
     /// Runs on one observation, as IF 1.1.0 does; `step` is [`Builtin::step`]'s.
-    pub(crate) fn apply(&self, step: &Arc<Step>, obs: &mut Obs) -> Result<(), String> {
+    pub(crate) fn apply(&self, step: &Rc<Step>, obs: &mut Obs) -> Result<(), String> {
         let plugin = step.plugin.as_str();
         let value = match self {
             Builtin::Sum { inputs, .. } => {
@@ -495,7 +493,7 @@ fn sci_embodied(c: &SciEmbodiedConfig, step: &Step, obs: &mut Obs) -> Result<(),
         c.gpu
     );
     // The formula shows this observation's values: a step of its own.
-    let step = Arc::new(Step {
+    let step = Rc::new(Step {
         formula: formula.clone(),
         ..step.clone()
     });

@@ -139,7 +139,7 @@ pub fn import(
 
 /// Reads one manifest into `build`; returns its name.
 ///
-/// The parser runs on this thread and the leaves are read on another as they complete
+/// The parser runs on another thread and the leaves are read on this one as they complete
 /// ([`stream`]), when the plugins are written before the `tree` (as IF writes them); leaves
 /// read otherwise are read once the whole manifest is.
 fn read(
@@ -151,21 +151,20 @@ fn read(
 ) -> Option<String> {
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     let (name, parse_error) = std::thread::scope(|scope| {
-        let (build, report, errors) = (&mut *build, &mut *report, &mut *errors);
-        let reader = scope.spawn(move || stream::read(file, per, rx, build, report, errors));
-        let mut feeder = Feeder::new(tx);
-        let parsed = yaml::parse_with(file, &mut |above, node| feeder.on_map(above, node));
-        let parse_error = match parsed {
-            Ok(root) => {
-                feeder.end(root);
-                None
+        // The parser runs on the other thread: what the import keeps (the inventory) is
+        // then allocated on this one, which writes and reads it back afterwards.
+        let parser = scope.spawn(move || {
+            let mut feeder = Feeder::new(tx);
+            match yaml::parse_with(file, &mut |above, node| feeder.on_map(above, node)) {
+                Ok(root) => {
+                    feeder.end(root);
+                    None
+                }
+                Err(e) => Some(e),
             }
-            Err(e) => {
-                drop(feeder);
-                Some(e)
-            }
-        };
-        let name = reader
+        });
+        let name = stream::read(file, per, rx, build, report, errors);
+        let parse_error = parser
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (name, parse_error)

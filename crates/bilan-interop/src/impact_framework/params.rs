@@ -5,7 +5,10 @@
 //! its first eight bytes as a number, which orders as the name does, so that most
 //! comparisons are one of integers.
 
-use super::evaluate::Key;
+use std::rc::Rc;
+
+/// A parameter's name, shared by the observations of a leaf (read on one thread).
+pub(crate) type Key = Rc<str>;
 
 /// Parameters by name, sorted by name: (the name's first bytes, the name, the value).
 #[derive(Debug, PartialEq)]

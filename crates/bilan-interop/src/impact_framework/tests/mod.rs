@@ -31,7 +31,7 @@ pub(crate) fn import_file(file: &SourceFile) -> Import {
     .unwrap_or_else(|e| panic!("{}: {e}", file.name))
 }
 
-fn refusal(file: &SourceFile) -> bilan_io::FileErrors {
+pub(crate) fn refusal(file: &SourceFile) -> bilan_io::FileErrors {
     match crate::import(
         Kind::ImpactFramework,
         std::slice::from_ref(file),
@@ -43,7 +43,7 @@ fn refusal(file: &SourceFile) -> bilan_io::FileErrors {
 }
 
 /// Every error's line, key path and message.
-fn messages(errors: &bilan_io::FileErrors) -> String {
+pub(crate) fn messages(errors: &bilan_io::FileErrors) -> String {
     errors
         .errors
         .iter()
@@ -423,5 +423,6 @@ tree:
 }
 
 mod conversions;
+mod per_day;
 mod refusals;
 mod round_trip;
