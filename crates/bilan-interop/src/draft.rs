@@ -186,13 +186,77 @@ pub fn year_span(first: i32, last: i32) -> Option<Period> {
     })
 }
 
-/// The inventory as a file in `format`.
+/// The inventory as a file in `format`: TOML as people write it; JSON with one item per
+/// line ([`Lines`]).
 pub fn write(inventory: &Inventory, format: Format) -> Result<String, String> {
     match format {
         Format::Toml => toml_text(inventory),
-        Format::Json => serde_json::to_string_pretty(inventory)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string()),
+        Format::Json => {
+            let mut out = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, Lines::default());
+            serde::Serialize::serialize(inventory, &mut ser).map_err(|e| e.to_string())?;
+            out.push(b'\n');
+            String::from_utf8(out).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// JSON as machines write it: each top-level key, and each item of a top-level list (a
+/// site, a fleet, a workload), on a line of its own, compact within. A large import is
+/// then a third smaller than indented JSON, and bilan's JSON reader splits it across cores
+/// at line starts.
+#[derive(Default)]
+struct Lines {
+    depth: usize,
+}
+
+impl serde_json::ser::Formatter for Lines {
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        w.write_all(if self.depth == 0 { b"\n}" } else { b"}" })
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth == 1 {
+            w.write_all(b"\n  ")?;
+        }
+        Ok(())
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        w.write_all(if self.depth == 1 { b"\n  ]" } else { b"]" })
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth == 2 {
+            w.write_all(b"\n    ")?;
+        }
+        Ok(())
     }
 }
 

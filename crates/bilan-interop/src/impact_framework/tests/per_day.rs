@@ -127,3 +127,31 @@ fn what_a_leaf_inherits_must_come_before_its_observations() {
     });
     assert_eq!(import_file(&moved).inventory.workloads.len(), 8);
 }
+
+#[test]
+fn an_import_written_as_json_has_one_item_per_line_and_reads_back_the_same() {
+    let file = fixture("sci-manifest.yml");
+    let expected = import_file(&file).inventory;
+    let written = crate::import_written(
+        Kind::ImpactFramework,
+        vec![file],
+        Catalogue::embedded().expect("catalogue"),
+        Per::Observation,
+        bilan_io::Format::Json,
+    )
+    .expect("import");
+    assert_eq!(written.workloads, 8);
+    let lines: Vec<&str> = written.text.lines().collect();
+    let workloads = lines
+        .iter()
+        .filter(|l| l.starts_with("    {\"id\":") && l.contains("\"phase\":"))
+        .count();
+    assert_eq!(workloads, 8, "{}", written.text);
+    assert!(
+        lines.iter().any(|l| *l == "  \"workload\":["),
+        "{}",
+        written.text
+    );
+    let read: serde_json::Value = serde_json::from_str(&written.text).expect("JSON");
+    assert_eq!(read, serde_json::to_value(&expected).expect("value"));
+}
