@@ -210,15 +210,57 @@ struct Lines {
     depth: usize,
 }
 
+impl Lines {
+    /// Opens an object or a list one level deeper.
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        w.write_all(bracket)
+    }
+
+    /// Closes an object or a list, on a line of its own when it held lines (`lines_at`).
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        lines_at: usize,
+        line: &[u8],
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.depth == lines_at {
+            w.write_all(line)?;
+        }
+        w.write_all(bracket)
+    }
+
+    /// Separates an entry from the one before, starting a line at depth `lines_at`.
+    fn entry<W: ?Sized + std::io::Write>(
+        &self,
+        w: &mut W,
+        first: bool,
+        lines_at: usize,
+        line: &[u8],
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth == lines_at {
+            w.write_all(line)?;
+        }
+        Ok(())
+    }
+}
+
 impl serde_json::ser::Formatter for Lines {
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        w.write_all(b"{")
+        self.open(w, b"{")
     }
 
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        w.write_all(if self.depth == 0 { b"\n}" } else { b"}" })
+        self.close(w, 0, b"\n", b"}")
     }
 
     fn begin_object_key<W: ?Sized + std::io::Write>(
@@ -226,23 +268,15 @@ impl serde_json::ser::Formatter for Lines {
         w: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        if self.depth == 1 {
-            w.write_all(b"\n  ")?;
-        }
-        Ok(())
+        self.entry(w, first, 1, b"\n  ")
     }
 
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        w.write_all(b"[")
+        self.open(w, b"[")
     }
 
     fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        w.write_all(if self.depth == 1 { b"\n  ]" } else { b"]" })
+        self.close(w, 1, b"\n  ", b"]")
     }
 
     fn begin_array_value<W: ?Sized + std::io::Write>(
@@ -250,13 +284,7 @@ impl serde_json::ser::Formatter for Lines {
         w: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        if self.depth == 2 {
-            w.write_all(b"\n    ")?;
-        }
-        Ok(())
+        self.entry(w, first, 2, b"\n    ")
     }
 }
 

@@ -251,16 +251,10 @@ impl Builtin {
             }
             Builtin::Coefficient { input, .. } | Builtin::Exponent { input, .. } => input.params(),
             Builtin::Copy { from, .. } => from.params(),
-            Builtin::SciEmbodied(_) => fixed(&[
-                "vCPUs",
-                "memory",
-                "ssd",
-                "hdd",
-                "gpu",
-                "usage-ratio",
-                "time",
-                "duration",
-            ]),
+            Builtin::SciEmbodied(_) => fixed(&SCI_EMBODIED_INPUTS)
+                .into_iter()
+                .chain(["time".to_owned()])
+                .collect(),
             Builtin::Sci { unit } => {
                 let mut v = fixed(&["carbon", "duration"]);
                 v.extend(unit.params());
@@ -427,7 +421,7 @@ impl Builtin {
     }
 }
 
-/// What SciEmbodied reads.
+/// What SciEmbodied computes with (it also reads `time`, in place of `duration` when set).
 const SCI_EMBODIED_INPUTS: [&str; 7] = [
     "vCPUs",
     "memory",

@@ -130,55 +130,52 @@ pub(crate) fn read(
 ) -> Option<String> {
     let mut done = HashMap::new();
     let mut shared = Shared::default();
-    let first = rx.recv().ok()?;
-    let (header_node, root) = match first {
-        Job::Header(node) => (node, None),
-        Job::End(root) => (
-            Node {
-                value: Value::Null,
-                start: 0,
-            },
-            Some(root),
-        ),
+    let header_node = match rx.recv().ok()? {
+        Job::Header(node) => node,
+        // No leaf was read as it came: the whole manifest is read here.
+        Job::End(root) => {
+            let read = Read {
+                header: None,
+                done,
+                shared,
+            };
+            return super::finish(file, per, &root, read, build, report, errors);
+        }
         Job::Leaf(_) => return None,
     };
-    let header = match &root {
-        None => Header::read(file, &header_node, per, report, errors),
-        Some(_) => None,
+    let Some(header) = Header::read(file, &header_node, per, report, errors) else {
+        // The header had an error: drain what the parser sends.
+        rx.iter().for_each(drop);
+        return None;
     };
-    let root = match root {
-        Some(root) => root,
-        None => {
-            let Some(header) = &header else {
-                // The header had an error: drain what the parser sends.
-                rx.iter().for_each(drop);
-                return None;
-            };
-            let mut end = None;
-            for job in rx.iter() {
-                match job {
-                    Job::Leaf(leaf) => {
-                        let view = leaf.view();
-                        let sums =
-                            read_leaf(&header.ctx(file), &view, build, report, errors, &mut shared);
-                        done.insert(
-                            leaf.at.clone(),
-                            Done {
-                                sums,
-                                pipeline: leaf.pipeline.as_ref().map(|p| p.1.clone()),
-                                defaults: leaf.defaults.as_ref().map(|d| d.1.clone()),
-                            },
-                        );
-                    }
-                    Job::End(root) => end = Some(root),
-                    Job::Header(_) => {}
-                }
+    let mut end = None;
+    for job in rx.iter() {
+        match job {
+            Job::Leaf(leaf) => {
+                let sums = read_leaf(
+                    &header.ctx(file),
+                    &leaf.view(),
+                    build,
+                    report,
+                    errors,
+                    &mut shared,
+                );
+                done.insert(
+                    leaf.at.clone(),
+                    Done {
+                        sums,
+                        pipeline: leaf.pipeline.as_ref().map(|p| p.1.clone()),
+                        defaults: leaf.defaults.as_ref().map(|d| d.1.clone()),
+                    },
+                );
             }
-            end?
+            Job::End(root) => end = Some(root),
+            Job::Header(_) => {}
         }
-    };
+    }
+    let root = end?;
     let read = Read {
-        header,
+        header: Some(header),
         done,
         shared,
     };

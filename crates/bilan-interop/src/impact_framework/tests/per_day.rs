@@ -147,11 +147,7 @@ fn an_import_written_as_json_has_one_item_per_line_and_reads_back_the_same() {
         .filter(|l| l.starts_with("    {\"id\":") && l.contains("\"phase\":"))
         .count();
     assert_eq!(workloads, 8, "{}", written.text);
-    assert!(
-        lines.iter().any(|l| *l == "  \"workload\":["),
-        "{}",
-        written.text
-    );
+    assert!(lines.contains(&"  \"workload\":["), "{}", written.text);
     let read: serde_json::Value = serde_json::from_str(&written.text).expect("JSON");
     assert_eq!(read, serde_json::to_value(&expected).expect("value"));
 }
