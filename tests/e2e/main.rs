@@ -9,6 +9,7 @@ mod cli;
 mod compare;
 mod diff;
 mod disclosure;
+mod embedded_series;
 mod energy;
 mod estimate;
 mod figures;

@@ -320,18 +320,26 @@ pub struct Site {
 }
 
 /// Grid carbon intensity by the hour (or finer) for one grid, from a CSV file
-/// (`timestamp,intensity,unit`; see docs/grid-series.md).
+/// (`timestamp,intensity,unit`) or one of the series shipped with bilan (see
+/// docs/grid-series.md).
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[schemars(deny_unknown_fields)]
 pub struct GridSeries {
     /// Identifier, unique among grid series.
     pub id: String,
-    /// The CSV file, relative to the inventory's directory.
+    /// The CSV file, relative to the inventory's directory; or give `embedded`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file: String,
+    /// A series shipped with bilan, e.g. `eia930-ciso-2022`, instead of a `file`; its source
+    /// and licence are its own unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedded: Option<String>,
     /// Where the figures come from (dataset, publisher, emission rates used).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
     /// Their licence, e.g. `public domain (EIA-930)`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub licence: String,
     /// The series as read and checked, once the inventory is loaded (not written back).
     #[serde(skip)]

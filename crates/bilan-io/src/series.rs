@@ -282,6 +282,7 @@ fn one(
 }
 
 mod attach;
+pub mod embedded;
 mod fit;
 
 pub(crate) use attach::attach;

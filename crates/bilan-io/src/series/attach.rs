@@ -37,11 +37,24 @@ pub(crate) fn attach(
     let period = inventory.system.period;
     let (from, to) = (period.start.start_utc(), period.end.end_utc());
     for (i, entry) in inventory.grid_series.iter_mut().enumerate() {
-        let key = format!("grid-series[{i}].file");
         let what = format!("grid series `{}`", entry.id);
-        let Some(series) = reader.series(&key, &what, &entry.file, Kind::Intensity, &mut errors)
-        else {
-            continue;
+        let (key, series) = match entry.embedded.clone() {
+            Some(name) => {
+                let key = format!("grid-series[{i}].embedded");
+                let Some(series) = shipped(&reader, &key, &name, entry, &mut errors) else {
+                    continue;
+                };
+                (key, series)
+            }
+            None => {
+                let key = format!("grid-series[{i}].file");
+                let Some(series) =
+                    reader.series(&key, &what, &entry.file, Kind::Intensity, &mut errors)
+                else {
+                    continue;
+                };
+                (key, series)
+            }
         };
         let (start, end) = (series.start, series.end());
         if from < start || to > end {
@@ -97,6 +110,43 @@ pub(crate) fn attach(
         Ok(())
     } else {
         Err(FileErrors { errors })
+    }
+}
+
+/// The shipped series `name`, derived, with `entry`'s source and licence set to its own
+/// where the inventory gives none; an unknown name is an error at `key` listing the known.
+fn shipped(
+    reader: &Reader<'_>,
+    key: &str,
+    name: &str,
+    entry: &mut bilan_core::inventory::GridSeries,
+    errors: &mut Vec<FileError>,
+) -> Option<Series> {
+    let Some(shipped) = super::embedded::find(name) else {
+        errors.push(reader.at_key(
+            key,
+            format!(
+                "grid series `{}`: no series named `{name}` is shipped with bilan; known: {}",
+                entry.id,
+                super::embedded::names()
+            ),
+        ));
+        return None;
+    };
+    match shipped.derive() {
+        Ok(derived) => {
+            if entry.source.trim().is_empty() {
+                entry.source = derived.source;
+            }
+            if entry.licence.trim().is_empty() {
+                shipped.licence.clone_into(&mut entry.licence);
+            }
+            Some(derived.series)
+        }
+        Err(e) => {
+            errors.push(reader.at_key(key, format!("the shipped series `{name}` is damaged: {e}")));
+            None
+        }
     }
 }
 
@@ -208,10 +258,12 @@ pub struct DataFile {
 /// and what no output may overwrite.
 pub fn data_files(inventory_name: &str, inventory: &Inventory) -> Vec<DataFile> {
     let dir = dir_of(inventory_name);
+    // A shipped series is part of the binary, whose version the stamp names.
     let series = inventory
         .grid_series
         .iter()
         .enumerate()
+        .filter(|(_, s)| s.embedded.is_none())
         .map(|(i, s)| (format!("grid-series[{i}].file"), &s.file));
     let profiles = inventory
         .instruments

@@ -41,8 +41,22 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     );
     for (i, s) in inv.grid_series.iter().enumerate() {
         let path = root.key("grid-series").index(i);
+        if s.embedded.is_some() {
+            // Its source and licence are the shipped series' own unless given.
+            if !s.file.trim().is_empty() {
+                c.problem(
+                    &path.key("file"),
+                    "both `file` and `embedded`: a series is read from one of them; remove the other".to_owned(),
+                );
+            }
+            continue;
+        }
         for (key, text, what) in [
-            ("file", &s.file, "no file: name the CSV file of the series"),
+            (
+                "file",
+                &s.file,
+                "no file: name the CSV file of the series, or a series shipped with bilan with `embedded`",
+            ),
             (
                 "source",
                 &s.source,
