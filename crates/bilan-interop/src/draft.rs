@@ -189,16 +189,33 @@ pub fn year_span(first: i32, last: i32) -> Option<Period> {
 /// The inventory as a file in `format`: TOML as people write it; JSON with one item per
 /// line ([`Lines`]).
 pub fn write(inventory: &Inventory, format: Format) -> Result<String, String> {
+    let mut out = Vec::new();
+    write_to(inventory, format, &mut out).map_err(|e| e.to_string())?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Writes `inventory` in `format` to `out` as it is serialized: a JSON inventory one item per
+/// line ([`Lines`]), never held whole as text; TOML (which `toml` writes as a string) one
+/// workload at a time.
+pub fn write_to(
+    inventory: &Inventory,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     match format {
-        Format::Toml => toml_text(inventory),
+        Format::Toml => {
+            let text = toml_text(inventory).map_err(std::io::Error::other)?;
+            out.write_all(text.as_bytes())?;
+        }
         Format::Json => {
-            let mut out = Vec::new();
             let mut ser = serde_json::Serializer::with_formatter(&mut out, Lines::default());
-            serde::Serialize::serialize(inventory, &mut ser).map_err(|e| e.to_string())?;
-            out.push(b'\n');
-            String::from_utf8(out).map_err(|e| e.to_string())
+            serde::Serialize::serialize(inventory, &mut ser)?;
+            out.write_all(b"\n")?;
         }
     }
+    out.flush()
 }
 
 /// JSON as machines write it: each top-level key, and each item of a top-level list (a
@@ -345,6 +362,32 @@ pub fn written(
             &names.join(", "),
             format!("cannot write the imported inventory: {e}"),
         ))
+    })
+}
+
+/// `inventory`, imported from `names`, validated in memory by the checks `bilan validate`
+/// runs once a file is parsed: what fails is a defect of the importer, reported against the
+/// files read. (That the written text parses back to the same inventory is the serializer's
+/// part, held by the tests of every importer.)
+pub fn validated(inventory: &Inventory, names: &[&str]) -> Result<(), FileErrors> {
+    let problems = inventory.validate();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let origin = names.join(", ");
+    Err(FileErrors {
+        errors: problems
+            .into_iter()
+            .map(|p| {
+                FileError::plain(
+                    &origin,
+                    format!(
+                        "the imported inventory fails its check at `{}`: {} (a defect of the importer: please report it)",
+                        p.path, p.message
+                    ),
+                )
+            })
+            .collect(),
     })
 }
 

@@ -149,45 +149,37 @@ pub fn import_per(
     Ok(import)
 }
 
-/// An import written: the text to write, what it holds, and the import report.
+/// An import read and checked, to be written with [`Checked::write`].
 #[derive(Clone, Debug)]
-pub struct Written {
-    /// The inventory in the format asked for, read back and validated.
-    pub text: String,
-    pub workloads: usize,
-    pub sites: usize,
-    pub fleets: usize,
+pub struct Checked {
+    /// The inventory, validated.
+    pub inventory: Inventory,
+    /// The import report.
     pub report: ImportReport,
 }
 
-/// [`import_per`], the inventory written in `format` and checked as written. The files'
-/// texts are dropped once read, and the inventory once written, so that a large manifest,
-/// its inventory and the inventory read back are not held at once.
-pub fn import_written(
+/// [`import_per`] for a file to write: the files' texts are dropped once read, and the
+/// inventory is validated in memory rather than written and read back, so that a large
+/// manifest, its inventory, their text and the inventory read back are never held at once.
+pub fn import_checked(
     kind: Kind,
     files: Vec<SourceFile>,
     catalogue: &Catalogue,
     per: Per,
-    format: Format,
-) -> Result<Written, FileErrors> {
+) -> Result<Checked, FileErrors> {
     let Import { inventory, report } = read(kind, &files, catalogue, per)?;
     let names: Vec<String> = files.into_iter().map(|f| f.name).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let (workloads, sites, fleets) = (
-        inventory.workloads.len(),
-        inventory.sites.len(),
-        inventory.fleets.len(),
-    );
-    let text = draft::written(&inventory, &names, format)?;
-    drop(inventory);
-    let text = draft::read_back(text, &names, format)?;
-    Ok(Written {
-        text,
-        workloads,
-        sites,
-        fleets,
-        report,
-    })
+    draft::validated(&inventory, &names)?;
+    Ok(Checked { inventory, report })
+}
+
+impl Checked {
+    /// Writes the inventory in `format` to `out` as it is serialized (see
+    /// [`draft::write_to`]).
+    pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        draft::write_to(&self.inventory, format, out)
+    }
 }
 
 /// Reads `files` of `kind` into one inventory, unchecked.

@@ -215,3 +215,23 @@ fn toml_written_workload_by_workload_is_the_same_document() {
     }
     assert!(seen >= 5, "{seen} examples");
 }
+
+/// An importer that produced an invalid inventory is caught before anything is written, with
+/// the key that fails and the files it was read from.
+#[test]
+fn an_invalid_import_is_refused_in_memory_naming_the_key_and_the_files() {
+    let file = fixture("codecarbon/emissions-3x.csv");
+    let mut inventory = import(Kind::Codecarbon, std::slice::from_ref(&file), catalogue())
+        .expect("import")
+        .inventory;
+    assert!(draft::validated(&inventory, &["emissions.csv"]).is_ok());
+    inventory.workloads[0].site = "nowhere".to_owned();
+    let errors = draft::validated(&inventory, &["emissions.csv"]).expect_err("refused");
+    let text = format!("{errors:?}");
+    assert!(
+        text.contains("emissions.csv")
+            && text.contains("workload[0].site")
+            && text.contains("a defect of the importer"),
+        "{text}"
+    );
+}

@@ -30,18 +30,22 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
         .collect::<Vec<_>>()
         .join(", ");
     let imported =
-        bilan_interop::import_written(cmd.kind.kind(), files, &catalogue, cmd.per.per(), format)?;
+        bilan_interop::import_checked(cmd.kind.kind(), files, &catalogue, cmd.per.per())?;
+    let inventory = &imported.inventory;
     let header = format!(
         "# Imported by bilan {} from {names} ({}): {} workloads, {} sites, {} fleets.\n# Every item's provenance says where its values come from; `bilan validate` checks it.\n\n",
         env!("CARGO_PKG_VERSION"),
         cmd.kind.kind().id(),
-        imported.workloads,
-        imported.sites,
-        imported.fleets,
+        inventory.workloads.len(),
+        inventory.sites.len(),
+        inventory.fleets.len(),
     );
-    let text = match format {
-        Format::Toml => header + &imported.text,
-        Format::Json => imported.text,
+    // JSON has no comments: its header is the notes on standard error.
+    let write = |w: &mut dyn std::io::Write| {
+        if format == Format::Toml {
+            w.write_all(header.as_bytes())?;
+        }
+        imported.write(format, w)
     };
     let report = imported.report.render();
     if !report.is_empty() {
@@ -49,15 +53,18 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
     }
     match &cmd.output {
         Some(path) => {
-            write_file(path, |w| w.write_all(text.as_bytes())).map_err(Failure::Other)?;
+            write_file(path, write).map_err(Failure::Other)?;
             let line = format!(
                 "wrote {} ({} workloads)",
                 path.display(),
-                imported.workloads
+                inventory.workloads.len()
             );
             crate::notices::note(io, &line);
         }
         None => {
+            let mut text = Vec::new();
+            write(&mut text).map_err(|e| Failure::Other(e.into()))?;
+            let text = String::from_utf8_lossy(&text);
             let _ = write!(io.stdout, "{}", bilan_units::text::escape(&text));
         }
     }
