@@ -149,10 +149,13 @@ fn read(
     report: &mut ImportReport,
     errors: &mut Vec<FileError>,
 ) -> Option<String> {
-    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    // One leaf waits while one is parsed and one is read: a leaf of 3,000 observations is
+    // about 6 MB as a tree, and a second waiting one (bound 2) cost that much more memory for
+    // no time on two cores.
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let (name, parse_error) = std::thread::scope(|scope| {
         // The parser runs on the other thread: what the import keeps (the inventory) is
-        // then allocated on this one, which writes and reads it back afterwards.
+        // then allocated on this one, which validates and writes it afterwards.
         let parser = scope.spawn(move || {
             let mut feeder = Feeder::new(tx);
             match yaml::parse_with(file, &mut |above, node| feeder.on_map(above, node)) {
