@@ -1,4 +1,4 @@
-//! The grid series shipped with bilan (`embedded = "eia930-ciso-2022"`): every built-in
+//! The grid series shipped with bilan (`embedded = "eia930-erco-2022"`): every built-in
 //! method weights the GWP of each workload's electricity by the hourly intensity derived
 //! from EIA-930's generation by source, the same figure this test derives on its own from
 //! the shipped extract; what the inventory gets wrong about it is an error at its key.
@@ -8,34 +8,30 @@ use serde_json::Value;
 use crate::support::{bilan, edited_file, refused, root};
 
 const INVENTORY: &str = "tests/fixtures/grid-series-embedded/inventory.toml";
-const EXTRACT: &str = "crates/bilan-io/data/grid-series/eia930-ciso-2022.csv";
+const EXTRACT: &str = "crates/bilan-io/data/grid-series/eia930-erco-2022.csv";
 
 /// The intensity of every hour of 2022 from the extract, in gCO2e/kWh, with the rates the
-/// documentation states (docs/grid-series.md); a missing hour is the mean of its neighbours.
+/// documentation states (docs/grid-series.md): each row is the hour before its label, so the
+/// first (the last hour of 2021) is left out and the year's last hour repeats the one before.
 fn hourly() -> Vec<f64> {
     // wind, solar, hydro, oil, gas, coal, nuclear, other.
     const RATES: [f64; 8] = [11.0, 48.0, 24.0, 671.0, 490.0, 820.0, 12.0, 230.0];
     let text = std::fs::read_to_string(root().join(EXTRACT)).expect("extract");
-    let rows: Vec<Option<f64>> = text
+    let mut hours: Vec<f64> = text
         .lines()
-        .skip(1)
+        .skip(2)
         .map(|line| {
-            let fields: Vec<&str> = line.split(',').skip(1).collect();
-            if fields.iter().all(|f| f.is_empty()) {
-                return None;
-            }
-            let mwh: Vec<f64> = fields.iter().map(|f| f.parse().expect("MWh")).collect();
+            let mwh: Vec<f64> = line
+                .split(',')
+                .skip(1)
+                .map(|f| f.parse().expect("MWh"))
+                .collect();
             let emitted: f64 = mwh.iter().zip(RATES).map(|(m, r)| m * r).sum();
-            Some(emitted / mwh.iter().sum::<f64>())
+            emitted / mwh.iter().sum::<f64>()
         })
         .collect();
-    (0..rows.len())
-        .map(|k| {
-            rows[k].unwrap_or_else(|| {
-                (rows[k - 1].expect("before") + rows[k + 1].expect("after")) / 2.0
-            })
-        })
-        .collect()
+    hours.push(*hours.last().expect("hours"));
+    hours
 }
 
 /// `k_time` for the days `first..=last` of 2022 (0 = 1 January).
@@ -51,12 +47,12 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
     let report: Value = serde_json::from_str(&out.stdout).expect("JSON");
     let hours = hourly();
     assert_eq!(hours.len(), 8760);
-    // 2 to 8 May are days 121 to 127; 5 to 11 December, days 338 to 344.
-    let may = expected_k(&hours, 121, 127);
-    let december = expected_k(&hours, 338, 344);
+    // 12 to 18 March are days 70 to 76; 3 to 9 September, days 245 to 251.
+    let march = expected_k(&hours, 70, 76);
+    let september = expected_k(&hours, 245, 251);
     assert!(
-        may < 0.9 && december > 1.1,
-        "a sunny May week and a December one: {may}, {december}"
+        march < 0.8 && september > 1.2,
+        "a windy March week and a September one: {march}, {september}"
     );
     for method in ["ademe-lca", "ghg-protocol", "sci"] {
         let assessment = report["assessments"]
@@ -66,8 +62,8 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
             .find(|a| a["method"]["id"] == method)
             .unwrap_or_else(|| panic!("{method}"));
         for (workload, expected) in [
-            ("finetune-may", Some(may)),
-            ("finetune-december", Some(december)),
+            ("finetune-march", Some(march)),
+            ("finetune-september", Some(september)),
             ("inference", None),
         ] {
             let electricity = assessment["contributions"]
@@ -94,12 +90,12 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
                 (k, _) => panic!("{method} {workload}: k_time {k:?}, expected {expected:?}"),
             }
         }
-        // The assumption cites the dataset, the rates and the hours filled, and the licence.
+        // The assumption cites the dataset, the rates, the hour filled and the licence.
         let assumptions = assessment["assumptions"].to_string();
         for text in [
             "Form EIA-930",
             "gas 490 (IPCC AR5, gas CCGT)",
-            "2022-01-05T10:00Z",
+            "the last hour, 2022-12-31T23:00Z",
             "licence: public domain (U.S. government work: EIA-930)",
         ] {
             assert!(
@@ -111,35 +107,35 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
 }
 
 #[test]
-fn a_shipped_series_that_is_unknown_doubled_or_out_of_its_year_is_an_error_at_its_key() {
+fn a_shipped_series_that_is_unknown_doubled_relicensed_or_out_of_its_year_is_an_error_at_its_key() {
     let edited = |name: &str, edit: fn(String) -> String| {
         edited_file("embedded-series", INVENTORY, name, edit)
     };
     refused(
         &edited("unknown.toml", |t| {
             t.replace(
-                "\nembedded = \"eia930-ciso-2022\"",
-                "\nembedded = \"eia930-ciso-2021\"",
+                "\nembedded = \"eia930-erco-2022\"",
+                "\nembedded = \"eia930-erco-2021\"",
             )
         }),
         &[
             "grid-series[0].embedded",
-            "no series named `eia930-ciso-2021` is shipped with bilan",
-            "`eia930-ciso-2022` (California ISO (CISO), 2022",
+            "no series named `eia930-erco-2021` is shipped with bilan",
+            "`eia930-erco-2022` (ERCOT (ERCO, Texas), 2022",
         ],
     );
     refused(
         &edited("both.toml", |t| {
             t.replace(
-                "\nembedded = \"eia930-ciso-2022\"",
-                "\nembedded = \"eia930-ciso-2022\"\nfile = \"ciso.csv\"",
+                "\nembedded = \"eia930-erco-2022\"",
+                "\nembedded = \"eia930-erco-2022\"\nfile = \"ercot.csv\"",
             )
         }),
         &["grid-series[0].file", "both `file` and `embedded`"],
     );
     refused(
         &edited("neither.toml", |t| {
-            t.replace("\nembedded = \"eia930-ciso-2022\"", "")
+            t.replace("\nembedded = \"eia930-erco-2022\"", "")
         }),
         &[
             "grid-series[0].file",
@@ -147,6 +143,24 @@ fn a_shipped_series_that_is_unknown_doubled_or_out_of_its_year_is_an_error_at_it
             "grid-series[0].source",
             "grid-series[0].licence",
         ],
+    );
+    refused(
+        &edited("blank.toml", |t| {
+            t.replace("\nembedded = \"eia930-erco-2022\"", "\nembedded = \" \"")
+        }),
+        &[
+            "grid-series[0].embedded",
+            "empty: name a series shipped with bilan",
+        ],
+    );
+    refused(
+        &edited("licence.toml", |t| {
+            t.replace(
+                "\nembedded = \"eia930-erco-2022\"",
+                "\nembedded = \"eia930-erco-2022\"\nlicence = \"CC0\"",
+            )
+        }),
+        &["grid-series[0].licence", "its licence is its own"],
     );
     refused(
         &edited("2023.toml", |t| {
@@ -157,5 +171,24 @@ fn a_shipped_series_that_is_unknown_doubled_or_out_of_its_year_is_an_error_at_it
             "covers 2022-01-01T00:00:00Z to 2023-01-01T00:00:00Z",
             "must lie within it",
         ],
+    );
+}
+
+/// A `source` given beside `embedded` is a note after the shipped series' own, which stays
+/// whole; what `bilan` loads is not written back into the inventory's keys.
+#[test]
+fn a_note_on_a_shipped_series_is_added_to_its_source_not_put_in_its_place() {
+    let path = edited_file("embedded-series", INVENTORY, "note.toml", |t| {
+        t.replace(
+            "\nembedded = \"eia930-erco-2022\"",
+            "\nembedded = \"eia930-erco-2022\"\nsource = \"chosen for the site's grid by the auditor\"",
+        )
+    });
+    let out = bilan(&["assess", &path, "-m", "sci", "-f", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let assumptions = out.stdout;
+    assert!(
+        assumptions.contains("takes the value of the hour before; the inventory adds: chosen for the site's grid by the auditor; licence: public domain"),
+        "{assumptions}"
     );
 }

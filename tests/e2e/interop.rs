@@ -114,6 +114,36 @@ fn the_older_layout_and_standard_output_work_and_inputs_are_never_overwritten() 
     );
 }
 
+/// The TOML header names the files read in a comment: a line feed in a file's name is
+/// written escaped, so the comment cannot end early and the inventory still reads.
+#[test]
+fn a_file_name_with_a_line_feed_leaves_the_header_one_comment() {
+    let d = dir("line-feed");
+    let named = d.0.join("a\nb = 1");
+    std::fs::create_dir_all(&named).expect("dir");
+    let input = named.join("emissions.csv");
+    std::fs::copy(fixture("codecarbon/emissions-3x.csv"), &input).expect("copy");
+    let output = d.0.join("imported.toml");
+    let out = bilan(&[
+        "import",
+        "codecarbon",
+        &input.display().to_string(),
+        "-o",
+        &output.display().to_string(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&output).expect("written");
+    assert!(text.starts_with("# Imported by bilan "), "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .is_some_and(|l| l.contains("a\\u{a}b = 1")),
+        "{text}"
+    );
+    let valid = bilan(&["validate", &output.display().to_string()]);
+    assert_eq!(valid.code, 0, "{}", valid.stderr);
+}
+
 #[test]
 fn an_impact_framework_sci_manifest_gives_ifs_own_sci() {
     let d = dir("if");

@@ -329,22 +329,48 @@ pub struct GridSeries {
     /// Identifier, unique among grid series.
     pub id: String,
     /// The CSV file, relative to the inventory's directory; or give `embedded`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub file: String,
-    /// A series shipped with bilan, e.g. `eia930-ciso-2022`, instead of a `file`; its source
-    /// and licence are its own unless given.
+    /// A series shipped with bilan, e.g. `eia930-erco-2022`, instead of a `file`: its source
+    /// and licence are its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedded: Option<String>,
-    /// Where the figures come from (dataset, publisher, emission rates used).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Where the figures come from (dataset, publisher, emission rates used); with
+    /// `embedded`, a note added to the shipped series' own source.
+    #[serde(default)]
     pub source: String,
-    /// Their licence, e.g. `public domain (EIA-930)`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// Their licence, e.g. `public domain (EIA-930)`; not given with `embedded`.
+    #[serde(default)]
     pub licence: String,
     /// The series as read and checked, once the inventory is loaded (not written back).
     #[serde(skip)]
     #[schemars(skip)]
     pub data: Option<std::sync::Arc<crate::series::Series>>,
+    /// The source and licence of a shipped series, once the inventory is loaded (not
+    /// written back: they are the binary's, not the inventory's).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub shipped: Option<(String, String)>,
+}
+
+impl GridSeries {
+    /// Where its figures come from: the inventory's `source`, or a shipped series' own with
+    /// the inventory's note after it.
+    pub fn cited_source(&self) -> std::borrow::Cow<'_, str> {
+        match &self.shipped {
+            Some((own, _)) if self.source.trim().is_empty() => own.as_str().into(),
+            Some((own, _)) => format!("{own}; the inventory adds: {}", self.source).into(),
+            None => self.source.as_str().into(),
+        }
+    }
+
+    /// Their licence: the inventory's, or a shipped series' own.
+    pub fn cited_licence(&self) -> &str {
+        match &self.shipped {
+            Some((_, licence)) => licence,
+            None => &self.licence,
+        }
+    }
 }
 
 /// A fleet of identical accelerators.

@@ -194,9 +194,9 @@ pub fn write(inventory: &Inventory, format: Format) -> Result<String, String> {
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
-/// Writes `inventory` in `format` to `out` as it is serialized: a JSON inventory one item per
-/// line ([`Lines`]), never held whole as text; TOML (which `toml` writes as a string) one
-/// workload at a time.
+/// Writes `inventory` in `format` to `out`: JSON as it is serialized, one item per line
+/// ([`Lines`]), never held whole as text (the format of large imports); TOML, which `toml`
+/// writes as a string, as one string.
 pub fn write_to(
     inventory: &Inventory,
     format: Format,

@@ -154,8 +154,8 @@ impl Temporal {
                 interval(&temporal.series),
                 temporal.series.start,
                 temporal.series.values.len(),
-                entry.source,
-                entry.licence
+                entry.cited_source(),
+                entry.cited_licence()
             ),
             item,
         );

@@ -24,9 +24,11 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
         Some(p) if p.extension().is_some_and(|e| e == "json") => Format::Json,
         _ => Format::Toml,
     };
+    // The header is a TOML comment: a name's control characters are written escaped, line
+    // feeds too, or one would end the comment.
     let names = files
         .iter()
-        .map(|f| f.name.as_str())
+        .map(|f| bilan_units::text::escape(&f.name).replace('\n', "\\u{a}"))
         .collect::<Vec<_>>()
         .join(", ");
     let imported =
@@ -40,7 +42,7 @@ pub(crate) fn import(cmd: &ImportCommand, io: &mut Io<'_>) -> Result<(), Failure
         inventory.sites.len(),
         inventory.fleets.len(),
     );
-    // JSON has no comments: its header is the notes on standard error.
+    // JSON has no comments: the TOML header's counts are in the note on standard error.
     let write = |w: &mut dyn std::io::Write| {
         if format == Format::Toml {
             w.write_all(header.as_bytes())?;

@@ -113,8 +113,8 @@ pub(crate) fn attach(
     }
 }
 
-/// The shipped series `name`, derived, with `entry`'s source and licence set to its own
-/// where the inventory gives none; an unknown name is an error at `key` listing the known.
+/// The shipped series `name`, derived, its source and licence kept in `entry.shipped`; an
+/// unknown name is an error at `key` listing the known.
 fn shipped(
     reader: &Reader<'_>,
     key: &str,
@@ -135,12 +135,7 @@ fn shipped(
     };
     match shipped.derive() {
         Ok(derived) => {
-            if entry.source.trim().is_empty() {
-                entry.source = derived.source;
-            }
-            if entry.licence.trim().is_empty() {
-                shipped.licence.clone_into(&mut entry.licence);
-            }
+            entry.shipped = Some((derived.source, shipped.licence.to_owned()));
             Some(derived.series)
         }
         Err(e) => {

@@ -1,5 +1,5 @@
 //! Grid intensity series shipped in the binary, for an inventory that has no hourly dataset
-//! of its own: `[[grid-series]] embedded = "eia930-ciso-2022"`.
+//! of its own: `[[grid-series]] embedded = "eia930-erco-2022"`.
 //!
 //! A shipped series is kept as the generation by energy source it is built from, and its
 //! intensity is derived when it is used, with the emission rates below: the rates and the
@@ -20,10 +20,13 @@ pub struct Embedded {
     dataset: &'static str,
     /// The licence the figures ship under.
     pub licence: &'static str,
-    /// The extract: `hour-start` (RFC 3339, UTC), then the net generation of each source
-    /// in MWh (the mean MW over the hour), in the order of [`RATES`]; a row whose
-    /// generation is all empty is an hour missing from the source.
+    /// The extract: `hour-end` (RFC 3339, UTC: EIA-930 labels each hour by its end), then
+    /// the net generation of each source in MWh (the mean MW over the hour), in the order of
+    /// [`RATES`]; a row whose generation is all empty is an hour missing from the source.
     text: &'static str,
+    /// The first hour the series covers, and the hour after its last: hours of the source
+    /// outside are left out, and missing hours at its end are filled (and said).
+    span: (&'static str, &'static str),
 }
 
 impl std::fmt::Debug for Embedded {
@@ -36,11 +39,12 @@ impl std::fmt::Debug for Embedded {
 
 /// Every shipped series.
 pub const EMBEDDED: [Embedded; 1] = [Embedded {
-    id: "eia930-ciso-2022",
-    title: "California ISO (CISO), 2022, hourly, life-cycle",
-    dataset: "U.S. EIA, Form EIA-930 (Hourly Electric Grid Monitor): net generation by energy source of balancing authority CISO (California ISO), every hour of 2022 in UTC, from EIA's bulk file EBA.zip as extracted in HewlettPackard/dc-rl (data/CarbonIntensity, MIT); generation within the balancing authority only, imports excluded",
+    id: "eia930-erco-2022",
+    title: "ERCOT (ERCO, Texas), 2022, hourly, life-cycle",
+    dataset: "U.S. EIA, Form EIA-930 (Hourly Electric Grid Monitor): net generation by energy source of balancing authority ERCO (Electric Reliability Council of Texas), 2022, from EIA's bulk file EBA.zip as extracted in HewlettPackard/dc-rl (data/CarbonIntensity, MIT); each hour read as the hour before its EIA label (EIA labels hours by their end); generation within the balancing authority only, imports excluded",
     licence: "public domain (U.S. government work: EIA-930); extract: HewlettPackard/dc-rl, MIT",
-    text: include_str!("../../data/grid-series/eia930-ciso-2022.csv"),
+    text: include_str!("../../data/grid-series/eia930-erco-2022.csv"),
+    span: ("2022-01-01T00:00:00Z", "2023-01-01T00:00:00Z"),
 }];
 
 /// Life-cycle emission rate of each source, in gCO2e/kWh, with its basis, in the order of
@@ -93,67 +97,84 @@ pub struct Derived {
 }
 
 impl Embedded {
-    /// The intensity of each hour, `Σ generation × rate ÷ Σ generation`; an hour missing
-    /// from the source takes the mean of the hours either side, and the source says which.
-    /// An error is a defect of the shipped file (the tests derive every series).
+    /// The intensity of each hour of its span, `Σ generation × rate ÷ Σ generation`; an
+    /// hour missing from the source takes the mean of the hours either side, and the last
+    /// hour, when the source ends one short (EIA files it with the next year), the value of
+    /// the hour before; the source says which. An error is a defect of the shipped file (the
+    /// tests derive every series).
     pub fn derive(&self) -> Result<Derived, String> {
+        let fail = |e: String| format!("{}: {e}", self.id);
+        let hour = SignedDuration::from_hours(1);
+        let parse = |t: &str| {
+            t.parse::<Timestamp>()
+                .map_err(|e| fail(format!("`{t}`: {e}")))
+        };
+        let (from, to) = (parse(self.span.0)?, parse(self.span.1)?);
         let mut lines = self.text.lines().enumerate();
         let header = lines.next().map(|(_, h)| h).unwrap_or_default();
-        let expected: Vec<&str> = std::iter::once("hour-start")
+        let expected: Vec<&str> = std::iter::once("hour-end")
             .chain(RATES.iter().map(|r| r.0))
             .collect();
         if header.split(',').ne(expected.iter().copied()) {
-            return Err(format!(
-                "{}: the header is `{header}`, expected `{}`",
-                self.id,
+            return Err(fail(format!(
+                "the header is `{header}`, expected `{}`",
                 expected.join(",")
-            ));
+            )));
         }
-        let mut start = None;
         let mut values: Vec<Option<f64>> = Vec::new();
+        let mut previous: Option<Timestamp> = None;
         for (n, line) in lines {
             let row = n + 1;
             let mut fields = line.split(',');
-            let at: Timestamp = fields
-                .next()
-                .unwrap_or_default()
-                .parse()
-                .map_err(|e| format!("{}, row {row}: {e}", self.id))?;
-            let first = *start.get_or_insert(at);
-            let hours = i64::try_from(values.len()).unwrap_or(i64::MAX);
-            if at.duration_since(first) != SignedDuration::from_hours(hours) {
-                return Err(format!(
-                    "{}, row {row}: {at} does not follow the previous hour",
-                    self.id
-                ));
+            let end = parse(fields.next().unwrap_or_default())?;
+            if previous.is_some_and(|p| end.duration_since(p) != hour) {
+                return Err(fail(format!(
+                    "row {row}: {end} does not follow the hour before"
+                )));
             }
-            values.push(intensity(fields).map_err(|e| format!("{}, row {row}: {e}", self.id))?);
+            previous = Some(end);
+            let start = end - hour;
+            if start < from || start >= to {
+                continue;
+            }
+            if values.is_empty() && start != from {
+                return Err(fail(format!("the source starts at {start}, after {from}")));
+            }
+            values.push(intensity(fields).map_err(|e| fail(format!("row {row}: {e}")))?);
         }
-        let (values, filled) = fill(&values).map_err(|e| format!("{}: {e}", self.id))?;
-        let first = start.ok_or_else(|| format!("{}: no rows", self.id))?;
-        let step = SignedDuration::from_hours(1);
-        let filled: Vec<String> = filled
-            .iter()
-            .map(|&k| {
-                let k = i32::try_from(k).unwrap_or(i32::MAX);
-                first.saturating_add(step * k).map_or_else(
-                    |_| String::from("?"),
-                    |t| t.strftime("%Y-%m-%dT%H:%MZ").to_string(),
-                )
-            })
-            .collect();
+        let hours = usize::try_from(to.duration_since(from).as_hours()).unwrap_or(0);
+        let carried = hours.saturating_sub(values.len());
+        if carried > 1 || values.len() > hours {
+            return Err(fail(format!(
+                "{} hours from {from}, expected {hours}",
+                values.len()
+            )));
+        }
+        if carried == 1 {
+            values.push(values.last().copied().flatten());
+        }
+        let (values, filled) = fill(&values).map_err(fail)?;
+        let at = |k: usize| {
+            let k = i32::try_from(k).unwrap_or(i32::MAX);
+            from.saturating_add(hour * k).map_or_else(
+                |_| String::from("?"),
+                |t| t.strftime("%Y-%m-%dT%H:%MZ").to_string(),
+            )
+        };
+        let filled: Vec<String> = filled.into_iter().map(at).collect();
+        let carried = (carried == 1).then(|| at(hours - 1));
         Ok(Derived {
-            source: self.source(&filled),
+            source: self.source(&filled, carried.as_deref()),
             series: Series {
                 file: format!("<embedded grid series {}>", self.id),
-                start: first,
-                step,
+                start: from,
+                step: hour,
                 values,
             },
         })
     }
 
-    fn source(&self, filled: &[String]) -> String {
+    fn source(&self, filled: &[String], carried: Option<&str>) -> String {
         let rates: Vec<String> = RATES
             .iter()
             .map(|(name, rate, basis)| format!("{name} {rate} ({basis})"))
@@ -165,8 +186,11 @@ impl Embedded {
                 filled.join(", ")
             ),
         };
+        let last = carried.map_or(String::new(), |at| {
+            format!("; the last hour, {at}, which EIA files with the next year, takes the value of the hour before")
+        });
         format!(
-            "{}; intensity = Σ generation × life-cycle rate ÷ Σ generation, rates in gCO2e/kWh: {} ({AR5}: {AR5_TABLE}){gaps}",
+            "{}; intensity = Σ generation × life-cycle rate ÷ Σ generation, rates in gCO2e/kWh: {} ({AR5}: {AR5_TABLE}){gaps}{last}",
             self.dataset,
             rates.join(", "),
         )
@@ -252,31 +276,31 @@ mod tests {
     }
 
     #[test]
-    fn ciso_2022_is_the_hour_by_hour_mix_of_the_extract() {
-        let d = find("eia930-ciso-2022").unwrap().derive().unwrap();
+    fn erco_2022_is_the_hour_by_hour_mix_of_the_extract_an_hour_before_its_label() {
+        let d = find("eia930-erco-2022").unwrap().derive().unwrap();
         assert_eq!(d.series.start.to_string(), "2022-01-01T00:00:00Z");
-        // First row: wind 3130, solar 1367, hydro 2304, oil 44, gas 6764, coal 19,
-        // nuclear 2265, other 189 MWh.
-        let emitted = 3130.0 * 11.0
-            + 1367.0 * 48.0
-            + 2304.0 * 24.0
-            + 44.0 * 671.0
-            + 6764.0 * 490.0
-            + 19.0 * 820.0
-            + 2265.0 * 12.0
-            + 189.0 * 230.0;
-        let generated = 3130.0 + 1367.0 + 2304.0 + 44.0 + 6764.0 + 19.0 + 2265.0 + 189.0;
-        assert!((d.series.values[0] - emitted / generated / 1000.0).abs() < 1e-15);
-        // 2022-01-05T10:00Z (hour 106) is missing from the source: the mean of 09:00 and 11:00.
+        let mix = |mwh: [f64; 8]| {
+            let emitted: f64 = mwh.iter().zip(RATES).map(|(m, r)| m * r.1).sum();
+            emitted / mwh.iter().sum::<f64>() / 1000.0
+        };
+        // The extract's second row, labelled 2022-01-01T01:00Z, is the first hour of 2022;
+        // its first row (the last hour of 2021) is left out.
+        let first = mix([18425.0, 0.0, 8.0, 0.0, 13522.0, 9141.0, 5100.0, 58.0]);
+        assert!((d.series.values[0] - first).abs() < 1e-15);
+        // Its last row, labelled 2022-12-31T23:00Z, is the hour before; the year's last hour
+        // is filed by EIA with 2023, so it takes that value, and the source says so.
+        let last = mix([16534.0, 3696.0, 40.0, 0.0, 10846.0, 4578.0, 5125.0, 320.0]);
         let v = &d.series.values;
-        assert_eq!(v[106], (v[105] + v[107]) / 2.0);
+        assert!((v[8758] - last).abs() < 1e-15);
+        assert_eq!(v[8759], v[8758]);
         assert!(d.source.contains(
-            "3 hour(s) missing from the source take the mean of the hours either side: 2022-01-05T10:00Z, 2022-05-17T18:00Z, 2022-06-13T18:00Z"
+            "the last hour, 2022-12-31T23:00Z, which EIA files with the next year, takes the value of the hour before"
         ));
         assert!(d.source.contains("gas 490 (IPCC AR5, gas CCGT)"));
-        // The year's mean: a gas-led mix with a fifth of solar.
+        assert!(!d.source.contains("missing from the source"));
+        // The year's mean: a gas-led mix with a quarter of wind and a sixth of coal.
         let mean = d.series.mean();
-        assert!((0.2..0.3).contains(&mean), "{mean}");
+        assert!((0.3..0.4).contains(&mean), "{mean}");
     }
 
     #[test]
@@ -302,5 +326,47 @@ mod tests {
                 .contains("no generation")
         );
         assert!(row("x,0,0,0,0,0,0,0").unwrap_err().contains("wind `x`"));
+    }
+
+    /// A shipped file that skips an hour, starts late or ends short is refused, naming the
+    /// series and the row.
+    #[test]
+    fn a_damaged_extract_is_refused() {
+        let damaged = |text: &'static str| Embedded {
+            text,
+            span: ("2022-01-01T00:00:00Z", "2022-01-01T03:00:00Z"),
+            ..EMBEDDED[0]
+        };
+        const HEAD: &str = "hour-end,wind,solar,hydro,oil,gas,coal,nuclear,other\n";
+        const ROW: &str = ",1,0,0,0,1,0,0,0\n";
+        let ok = format!(
+            "{HEAD}2022-01-01T01:00:00Z{ROW}2022-01-01T02:00:00Z{ROW}2022-01-01T03:00:00Z{ROW}"
+        );
+        let ok: &'static str = Box::leak(ok.into_boxed_str());
+        assert_eq!(damaged(ok).derive().unwrap().series.values.len(), 3);
+        let skipped = format!("{HEAD}2022-01-01T01:00:00Z{ROW}2022-01-01T03:00:00Z{ROW}");
+        let err = damaged(Box::leak(skipped.into_boxed_str()))
+            .derive()
+            .unwrap_err();
+        assert!(
+            err.contains("eia930-erco-2022: row 3: 2022-01-01T03:00:00Z does not follow"),
+            "{err}"
+        );
+        let late = format!("{HEAD}2022-01-01T02:00:00Z{ROW}2022-01-01T03:00:00Z{ROW}");
+        let err = damaged(Box::leak(late.into_boxed_str()))
+            .derive()
+            .unwrap_err();
+        assert!(
+            err.contains("the source starts at 2022-01-01T01:00:00Z"),
+            "{err}"
+        );
+        let short = format!("{HEAD}2022-01-01T01:00:00Z{ROW}");
+        let err = damaged(Box::leak(short.into_boxed_str()))
+            .derive()
+            .unwrap_err();
+        assert!(
+            err.contains("1 hours from 2022-01-01T00:00:00Z, expected 3"),
+            "{err}"
+        );
     }
 }

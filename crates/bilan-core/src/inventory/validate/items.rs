@@ -41,13 +41,30 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     );
     for (i, s) in inv.grid_series.iter().enumerate() {
         let path = root.key("grid-series").index(i);
-        if s.embedded.is_some() {
-            // Its source and licence are the shipped series' own unless given.
-            if !s.file.trim().is_empty() {
+        if let Some(name) = &s.embedded {
+            // Its source and licence are the shipped series' own; `source` may add a note.
+            if name.trim().is_empty() {
                 c.problem(
-                    &path.key("file"),
-                    "both `file` and `embedded`: a series is read from one of them; remove the other".to_owned(),
+                    &path.key("embedded"),
+                    "empty: name a series shipped with bilan (docs/grid-series.md lists them)"
+                        .to_owned(),
                 );
+            }
+            for (key, text, what) in [
+                (
+                    "file",
+                    &s.file,
+                    "both `file` and `embedded`: a series is read from one of them; remove the other",
+                ),
+                (
+                    "licence",
+                    &s.licence,
+                    "a licence for a shipped series: its licence is its own (docs/grid-series.md); remove it",
+                ),
+            ] {
+                if !text.trim().is_empty() {
+                    c.problem(&path.key(key), what.to_owned());
+                }
             }
             continue;
         }
