@@ -153,11 +153,12 @@ fn read(
     // about 6 MB as a tree, and a second waiting one (bound 2) cost that much more memory for
     // no time on two cores.
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let (spent_tx, spent_rx) = std::sync::mpsc::channel();
     let (name, parse_error) = std::thread::scope(|scope| {
         // The parser runs on the other thread: what the import keeps (the inventory) is
         // then allocated on this one, which validates and writes it afterwards.
         let parser = scope.spawn(move || {
-            let mut feeder = Feeder::new(tx);
+            let mut feeder = Feeder::new(tx, spent_rx);
             match yaml::parse_with(file, &mut |above, node| feeder.on_map(above, node)) {
                 Ok(root) => {
                     feeder.end(root);
@@ -166,7 +167,7 @@ fn read(
                 Err(e) => Some(e),
             }
         });
-        let name = stream::read(file, per, rx, build, report, errors);
+        let name = stream::read(file, per, rx, &spent_tx, build, report, errors);
         let parse_error = parser
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

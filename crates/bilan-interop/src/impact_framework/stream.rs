@@ -12,7 +12,7 @@
 //! and `initialize`, `execution` and `aggregation` are checked not to come after `tree`.
 
 use std::collections::HashMap;
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
 use bilan_io::{FileError, SourceFile};
 
@@ -47,18 +47,29 @@ pub(crate) struct OwnedLeaf {
 /// The parser's side: decides whether leaves are sent as they complete, and sends them.
 pub(crate) struct Feeder {
     tx: SyncSender<Job>,
+    /// The leaves the reader is done with, dropped here: freeing a leaf's tree is the
+    /// parser's work (it allocated it, and has time to spare), not the reader's.
+    spent: Receiver<OwnedLeaf>,
     /// `None` until the first leaf; then whether leaves are sent as they complete.
     on: Option<bool>,
 }
 
 impl Feeder {
-    pub(crate) fn new(tx: SyncSender<Job>) -> Self {
-        Feeder { tx, on: None }
+    pub(crate) fn new(tx: SyncSender<Job>, spent: Receiver<OwnedLeaf>) -> Self {
+        Feeder {
+            tx,
+            spent,
+            on: None,
+        }
     }
 
     /// Sends `node` to the reader when it is a leaf of the tree and `initialize` came
     /// before `tree`, leaving it in the tree without observations.
     pub(crate) fn on_map(&mut self, above: &[Frame], node: &mut Node) {
+        // Checked at every map, so that a spent leaf waits no longer than an observation.
+        while let Ok(leaf) = self.spent.try_recv() {
+            drop(leaf);
+        }
         let Some(names) = leaf_names(above, node) else {
             return;
         };
@@ -124,6 +135,7 @@ pub(crate) fn read(
     file: &SourceFile,
     per: Per,
     rx: Receiver<Job>,
+    spent: &Sender<OwnedLeaf>,
     build: &mut Build,
     report: &mut ImportReport,
     errors: &mut Vec<FileError>,
@@ -168,6 +180,8 @@ pub(crate) fn read(
                         defaults: leaf.defaults.as_ref().map(|d| d.1.clone()),
                     },
                 );
+                // Once the parser has stopped, the leaf comes back and is dropped here.
+                let _ = spent.send(leaf);
             }
             Job::End(root) => end = Some(root),
             Job::Header(_) => {}
