@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::grid_series::{contribution, k_time};
 use crate::support::{bilan, edited_file, refused, root};
 
 const INVENTORY: &str = "tests/fixtures/grid-series-embedded/inventory.toml";
@@ -55,28 +56,12 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
         "a windy March week and a September one: {march}, {september}"
     );
     for method in ["ademe-lca", "ghg-protocol", "sci"] {
-        let assessment = report["assessments"]
-            .as_array()
-            .expect("assessments")
-            .iter()
-            .find(|a| a["method"]["id"] == method)
-            .unwrap_or_else(|| panic!("{method}"));
         for (workload, expected) in [
             ("finetune-march", Some(march)),
             ("finetune-september", Some(september)),
             ("inference", None),
         ] {
-            let electricity = assessment["contributions"]
-                .as_array()
-                .expect("contributions")
-                .iter()
-                .find(|c| c["item"]["id"] == workload && c["aspect"] == "electricity")
-                .unwrap_or_else(|| panic!("{method} {workload}"));
-            let k = electricity["terms"]
-                .as_array()
-                .expect("terms")
-                .iter()
-                .find(|t| t["symbol"] == "k_time");
+            let k = k_time(contribution(&report, method, workload, "electricity"));
             match (k, expected) {
                 (Some(k), Some(expected)) => {
                     let value = k["value"].as_f64().expect("value");
@@ -91,7 +76,13 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
             }
         }
         // The assumption cites the dataset, the rates, the hour filled and the licence.
-        let assumptions = assessment["assumptions"].to_string();
+        let assumptions = report["assessments"]
+            .as_array()
+            .expect("assessments")
+            .iter()
+            .find(|a| a["method"]["id"] == method)
+            .unwrap_or_else(|| panic!("{method}"))["assumptions"]
+            .to_string();
         for text in [
             "Form EIA-930",
             "gas 490 (IPCC AR5, gas CCGT)",
@@ -108,70 +99,66 @@ fn every_built_in_method_weights_grid_electricity_by_the_shipped_series() {
 
 #[test]
 fn a_shipped_series_that_is_unknown_doubled_relicensed_or_out_of_its_year_is_an_error_at_its_key() {
-    let edited = |name: &str, edit: fn(String) -> String| {
-        edited_file("embedded-series", INVENTORY, name, edit)
-    };
-    refused(
-        &edited("unknown.toml", |t| {
-            t.replace(
-                "\nembedded = \"eia930-erco-2022\"",
-                "\nembedded = \"eia930-erco-2021\"",
-            )
-        }),
-        &[
-            "grid-series[0].embedded",
-            "no series named `eia930-erco-2021` is shipped with bilan",
-            "`eia930-erco-2022` (ERCOT (ERCO, Texas), 2022",
-        ],
-    );
-    refused(
-        &edited("both.toml", |t| {
-            t.replace(
-                "\nembedded = \"eia930-erco-2022\"",
-                "\nembedded = \"eia930-erco-2022\"\nfile = \"ercot.csv\"",
-            )
-        }),
-        &["grid-series[0].file", "both `file` and `embedded`"],
-    );
-    refused(
-        &edited("neither.toml", |t| {
-            t.replace("\nembedded = \"eia930-erco-2022\"", "")
-        }),
-        &[
-            "grid-series[0].file",
-            "with `embedded`",
-            "grid-series[0].source",
-            "grid-series[0].licence",
-        ],
-    );
-    refused(
-        &edited("blank.toml", |t| {
-            t.replace("\nembedded = \"eia930-erco-2022\"", "\nembedded = \" \"")
-        }),
-        &[
-            "grid-series[0].embedded",
-            "empty: name a series shipped with bilan",
-        ],
-    );
-    refused(
-        &edited("licence.toml", |t| {
-            t.replace(
-                "\nembedded = \"eia930-erco-2022\"",
-                "\nembedded = \"eia930-erco-2022\"\nlicence = \"CC0\"",
-            )
-        }),
-        &["grid-series[0].licence", "its licence is its own"],
-    );
-    refused(
-        &edited("2023.toml", |t| {
-            t.replace("end = 2022-12-31 }", "end = 2023-01-31 }")
-        }),
-        &[
-            "grid-series[0].embedded",
-            "covers 2022-01-01T00:00:00Z to 2023-01-01T00:00:00Z",
-            "must lie within it",
-        ],
-    );
+    const LINE: &str = "\nembedded = \"eia930-erco-2022\"";
+    // The file written, the text replaced and its replacement, what the errors must say.
+    let cases: [(&str, &str, &str, &[&str]); 6] = [
+        (
+            "unknown.toml",
+            LINE,
+            "\nembedded = \"eia930-erco-2021\"",
+            &[
+                "grid-series[0].embedded",
+                "no series named `eia930-erco-2021` is shipped with bilan",
+                "`eia930-erco-2022` (ERCOT (ERCO, Texas), 2022",
+            ],
+        ),
+        (
+            "both.toml",
+            LINE,
+            "\nembedded = \"eia930-erco-2022\"\nfile = \"ercot.csv\"",
+            &["grid-series[0].file", "both `file` and `embedded`"],
+        ),
+        (
+            "neither.toml",
+            LINE,
+            "",
+            &[
+                "grid-series[0].file",
+                "with `embedded`",
+                "grid-series[0].source",
+                "grid-series[0].licence",
+            ],
+        ),
+        (
+            "blank.toml",
+            LINE,
+            "\nembedded = \" \"",
+            &[
+                "grid-series[0].embedded",
+                "empty: name a series shipped with bilan",
+            ],
+        ),
+        (
+            "licence.toml",
+            LINE,
+            "\nembedded = \"eia930-erco-2022\"\nlicence = \"CC0\"",
+            &["grid-series[0].licence", "its licence is its own"],
+        ),
+        (
+            "2023.toml",
+            "end = 2022-12-31 }",
+            "end = 2023-01-31 }",
+            &[
+                "grid-series[0].embedded",
+                "covers 2022-01-01T00:00:00Z to 2023-01-01T00:00:00Z",
+                "must lie within it",
+            ],
+        ),
+    ];
+    for (name, from, to, expected) in cases {
+        let path = edited_file("embedded-series", INVENTORY, name, |t| t.replace(from, to));
+        refused(&path, expected);
+    }
 }
 
 /// A `source` given beside `embedded` is a note after the shipped series' own, which stays

@@ -48,7 +48,13 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&out.stdout).expect("JSON")
 }
 
-fn contributions<'a>(report: &'a Value, method: &str) -> &'a Vec<Value> {
+/// The contribution of `workload`'s `aspect` in `method`'s assessment of a JSON report.
+pub(crate) fn contribution<'a>(
+    report: &'a Value,
+    method: &str,
+    workload: &str,
+    aspect: &str,
+) -> &'a Value {
     report["assessments"]
         .as_array()
         .expect("assessments")
@@ -57,6 +63,18 @@ fn contributions<'a>(report: &'a Value, method: &str) -> &'a Vec<Value> {
         .unwrap_or_else(|| panic!("{method}"))["contributions"]
         .as_array()
         .expect("contributions")
+        .iter()
+        .find(|c| c["item"]["id"] == workload && c["aspect"] == aspect)
+        .unwrap_or_else(|| panic!("{method} {workload} {aspect}"))
+}
+
+/// The `k_time` term of a contribution, when it has one.
+pub(crate) fn k_time(contribution: &Value) -> Option<&Value> {
+    contribution["terms"]
+        .as_array()
+        .expect("terms")
+        .iter()
+        .find(|t| t["symbol"] == "k_time")
 }
 
 #[test]
@@ -68,17 +86,8 @@ fn every_built_in_method_weights_the_gwp_of_grid_electricity_by_the_series() {
         ("all-month", None),
     ];
     for method in ["ademe-lca", "ghg-protocol", "sci"] {
-        let contributions = contributions(&report, method);
         for (workload, days) in cases {
-            let electricity = contributions
-                .iter()
-                .find(|c| c["item"]["id"] == workload && c["aspect"] == "electricity")
-                .unwrap_or_else(|| panic!("{method} {workload}"));
-            let k = electricity["terms"]
-                .as_array()
-                .expect("terms")
-                .iter()
-                .find(|t| t["symbol"] == "k_time");
+            let k = k_time(contribution(&report, method, workload, "electricity"));
             let Some((first, last)) = days else {
                 assert!(k.is_none(), "{method} {workload}: no period, no weight");
                 continue;
@@ -100,16 +109,8 @@ fn every_built_in_method_weights_the_gwp_of_grid_electricity_by_the_series() {
     }
     // The idle energy of the same workload is weighted alike, in every method.
     for method in ["ademe-lca", "ghg-protocol", "sci"] {
-        let idle = contributions(&report, method)
-            .iter()
-            .find(|c| c["item"]["id"] == "short" && c["aspect"] == "idle-electricity")
-            .unwrap_or_else(|| panic!("{method}: idle"));
-        let k = idle["terms"]
-            .as_array()
-            .expect("terms")
-            .iter()
-            .find(|t| t["symbol"] == "k_time")
-            .unwrap_or_else(|| panic!("{method}: idle k_time"));
+        let idle = contribution(&report, method, "short", "idle-electricity");
+        let k = k_time(idle).unwrap_or_else(|| panic!("{method}: idle k_time"));
         let value = k["value"].as_f64().expect("value");
         assert!((value / expected_k(0, 1) - 1.0).abs() < 1e-12, "{method}");
         assert!(
