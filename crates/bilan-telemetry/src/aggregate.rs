@@ -45,6 +45,87 @@ pub struct Row {
     pub kwh: f64,
 }
 
+/// Where the checker hands each checked row: the aggregates themselves, or a batch of
+/// [`Checked`] rows that another thread adds to them.
+pub(crate) trait Sink {
+    /// Whether a device's name is wanted with its index (for `bilan explain --rows`).
+    fn capturing(&self) -> bool;
+
+    /// Room for `rows` more rows.
+    fn reserve(&mut self, _rows: usize) {}
+
+    /// A checked row: its fleet, interval `[start, end)` (ms), energy, row, device (index
+    /// and name) and whether a gap in its device's intervals precedes it.
+    fn add(
+        &mut self,
+        fleet: u32,
+        span: (i64, i64),
+        kwh: f64,
+        row: u64,
+        device: Option<(u32, &str)>,
+        gap: bool,
+    );
+}
+
+/// A checked row, as it goes from the checking thread to the aggregates.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Checked {
+    fleet: u32,
+    span: (i64, i64),
+    kwh: f64,
+    row: u64,
+    device: Option<u32>,
+    gap: bool,
+}
+
+/// A batch of checked rows; device names are not kept, so rows are not captured through it.
+impl Sink for Vec<Checked> {
+    fn capturing(&self) -> bool {
+        false
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        Vec::reserve(self, rows);
+    }
+
+    fn add(
+        &mut self,
+        fleet: u32,
+        span: (i64, i64),
+        kwh: f64,
+        row: u64,
+        device: Option<(u32, &str)>,
+        gap: bool,
+    ) {
+        self.push(Checked {
+            fleet,
+            span,
+            kwh,
+            row,
+            device: device.map(|(k, _)| k),
+            gap,
+        });
+    }
+}
+
+impl Sink for Aggregates<'_> {
+    fn capturing(&self) -> bool {
+        self.capture.is_some()
+    }
+
+    fn add(
+        &mut self,
+        fleet: u32,
+        span: (i64, i64),
+        kwh: f64,
+        row: u64,
+        device: Option<(u32, &str)>,
+        gap: bool,
+    ) {
+        Aggregates::add(self, fleet, span, kwh, row, device, gap);
+    }
+}
+
 pub(crate) struct Aggregates<'a> {
     telemetry: &'a Telemetry,
     fleets: &'a [Fleet],
@@ -117,9 +198,18 @@ impl<'a> Aggregates<'a> {
         self.capture = Some(((fleet, bucket), Vec::new()));
     }
 
-    /// Whether rows are kept (for `bilan explain --rows`).
-    pub(crate) fn capturing(&self) -> bool {
-        self.capture.is_some()
+    /// Adds rows checked on another thread, in their order.
+    pub(crate) fn add_checked(&mut self, rows: &[Checked]) {
+        for c in rows {
+            self.add(
+                c.fleet,
+                c.span,
+                c.kwh,
+                c.row,
+                c.device.map(|k| (k, "")),
+                c.gap,
+            );
+        }
     }
 
     /// The bucket of a row starting at `start` (ms), and the hour its bucket starts at.

@@ -182,6 +182,37 @@ pub(crate) fn pipelined(
     })
 }
 
+/// Like [`pipelined`], with a third stage: `check` turns each batch into a vector of rows on
+/// one thread while the next batches decode on another, and `consume` takes the vectors in
+/// order on the calling thread. Spent vectors go back to `check` to be filled again.
+pub(crate) fn staged<T: Send>(
+    batches: Batches,
+    mut check: impl FnMut(&RecordBatch, u64, &mut Vec<T>) -> Result<(), Vec<Problem>> + Send,
+    mut consume: impl FnMut(&[T]),
+) -> Result<(), Vec<Problem>> {
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(2);
+        let (back, spent) = std::sync::mpsc::channel::<Vec<T>>();
+        let checking = scope.spawn(move || {
+            pipelined(batches, |batch, first| {
+                let mut rows = spent.try_recv().unwrap_or_default();
+                rows.clear();
+                check(batch, first, &mut rows)?;
+                // The calling thread takes every vector until this one stops.
+                let _ = send.send(rows);
+                Ok(())
+            })
+        });
+        for rows in receive {
+            consume(&rows);
+            let _ = back.send(rows);
+        }
+        checking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// Reads a Parquet file in batches, as its schema types it.
 fn parquet_batches(path: &Path) -> Result<Batches, Vec<Problem>> {
     let reader = parquet_builder(path)?

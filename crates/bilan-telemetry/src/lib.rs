@@ -132,10 +132,23 @@ fn scan<'a>(
     fleets: &'a [Fleet],
     mut acc: aggregate::Aggregates<'a>,
 ) -> Result<aggregate::Aggregates<'a>, Vec<Problem>> {
+    use aggregate::Sink as _;
     let mut checker = rows::Checker::new(fleets, &telemetry.fleet);
-    columns::pipelined(columns::batches(path)?, |batch, first| {
-        checker.batch(batch, first, &mut acc)
-    })?;
+    let batches = columns::batches(path)?;
+    if acc.capturing() {
+        // The device names of the rows kept are read from the batch: one thread checks and
+        // aggregates.
+        columns::pipelined(batches, |batch, first| {
+            checker.batch(batch, first, &mut acc)
+        })?;
+    } else {
+        // Decoding, checking and aggregating each on its own thread, the rows in order.
+        columns::staged(
+            batches,
+            |batch, first, rows| checker.batch(batch, first, rows),
+            |rows| acc.add_checked(rows),
+        )?;
+    }
     let problems = checker.finish();
     if !problems.is_empty() {
         return Err(problems);

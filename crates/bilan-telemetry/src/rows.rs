@@ -12,7 +12,7 @@ use bilan_units::Quantity;
 use rustc_hash::FxHashMap;
 
 use crate::Problem;
-use crate::aggregate::Aggregates;
+use crate::aggregate::Sink;
 use crate::text::Resolved;
 
 /// At most this many problems are listed; the rest are counted.
@@ -170,12 +170,12 @@ impl<'f> Checker<'f> {
         factor
     }
 
-    /// Checks the rows of `batch` (the first is row `first`) and adds their energy to `acc`.
+    /// Checks the rows of `batch` (the first is row `first`) and hands each to `acc`.
     pub(crate) fn batch(
         &mut self,
         batch: &RecordBatch,
         first: u64,
-        acc: &mut Aggregates<'_>,
+        acc: &mut impl Sink,
     ) -> Result<(), Vec<Problem>> {
         let times = times(batch)?;
         let interval = number(batch, "interval")?
@@ -216,13 +216,19 @@ impl<'f> Checker<'f> {
         };
         // Rows of the same hour follow one another: their text is parsed once.
         let mut last_text: Option<(&str, i64)> = None;
-        // Without nulls (the common case), the values are read straight from their buffers.
-        let null = |a: &dyn Array, i: usize| a.null_count() > 0 && a.is_null(i);
+        // Without nulls (the common case), the values are read straight from their buffers;
+        // whether a column has any is asked once per batch, not per row.
+        let (time_nulls, interval_nulls, value_nulls) = (
+            zoned.is_some_and(|t| t.null_count() > 0),
+            interval.null_count() > 0,
+            value.null_count() > 0,
+        );
+        acc.reserve(batch.num_rows());
         let (intervals, values) = (interval.values(), value.values());
         for i in 0..batch.num_rows() {
             let row = first + i as u64;
             let start = if let Some(t) = zoned {
-                if null(t, i) {
+                if time_nulls && t.is_null(i) {
                     self.problem(row, "no timestamp".to_owned());
                     continue;
                 }
@@ -249,7 +255,7 @@ impl<'f> Checker<'f> {
             } else {
                 continue;
             };
-            let seconds = if null(interval, i) {
+            let seconds = if interval_nulls && interval.is_null(i) {
                 f64::NAN
             } else {
                 intervals[i]
@@ -262,7 +268,11 @@ impl<'f> Checker<'f> {
                 );
                 continue;
             }
-            let v = if null(value, i) { f64::NAN } else { values[i] };
+            let v = if value_nulls && value.is_null(i) {
+                f64::NAN
+            } else {
+                values[i]
+            };
             let column = match metered {
                 Metered::Energy => "energy",
                 Metered::Power => "power",

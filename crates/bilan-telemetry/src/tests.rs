@@ -310,3 +310,67 @@ fn an_interval_under_a_millisecond_is_refused() {
         "{problems:?}"
     );
 }
+
+/// Three devices, hourly, for `days` days from 2021-01-01: 72 rows a day, `wh` each.
+fn many_days(days: i64, wh: impl Fn(u64) -> u64) -> String {
+    let mut text = String::from("timestamp,interval,device,energy,unit\n");
+    let start = jiff::Timestamp::from_second(1_609_459_200).expect("2021-01-01");
+    let mut row = 0u64;
+    for h in 0..days * 24 {
+        let at = start + jiff::SignedDuration::from_hours(h);
+        for dev in 0..3 {
+            row += 1;
+            text.push_str(&format!("{at},3600,gpu-{dev},{},Wh\n", wh(row)));
+        }
+    }
+    text
+}
+
+#[test]
+fn rows_across_many_batches_are_checked_and_summed_in_order() {
+    // 72,000 rows: more than one batch, so the rows go through every stage of the reader.
+    let dir = dir("batches");
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, many_days(1000, |row| row % 97)).expect("write");
+    let t = telemetry("t.csv", Aggregate::FleetDay);
+    let workloads = read(&path, &t, &fleets()).expect("valid");
+    assert_eq!(workloads.len(), 1000);
+    let rows: u64 = workloads
+        .iter()
+        .map(|w| w.metered.as_ref().expect("metered").rows)
+        .sum();
+    assert_eq!(rows, 72_000);
+    let total: f64 = workloads.iter().map(kwh).sum();
+    let expected: u64 = (1..=72_000u64).map(|row| row % 97).sum();
+    assert!((total - expected as f64 / 1000.0).abs() < 1e-9, "{total}");
+    // The last day, in the last batch: its rows are the file's last 72, as `explain --rows`
+    // reads them again.
+    let last = workloads.last().expect("a workload");
+    let metered = last.metered.as_ref().expect("metered");
+    assert_eq!((metered.devices, metered.span), (3, Some((71_929, 72_000))));
+    let again = super::rows(&path, &t, &fleets(), last).expect("rows");
+    assert_eq!(again.len(), 72);
+    assert_eq!(again.first().map(|r| r.row), Some(71_929));
+    let summed: f64 = again.iter().map(|r| r.kwh).sum();
+    assert!(
+        (summed - kwh(last)).abs() < 1e-12,
+        "{summed} / {}",
+        kwh(last)
+    );
+}
+
+#[test]
+fn a_problem_in_a_later_batch_names_its_row() {
+    let mut text = many_days(1000, |_| 5);
+    // Row 70,001 (a line of its own, the header not counted) is made a duplicate of 69,998.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[70_001] = lines[69_998].clone();
+    text = lines.join("\n") + "\n";
+    let problems = csv("later-batch", &text, Aggregate::FleetDay).expect_err("refused");
+    let got: Vec<(Option<u64>, &str)> = problems
+        .iter()
+        .map(|p| (p.row, p.message.as_str()))
+        .collect();
+    assert_eq!(got.first().map(|g| g.0), Some(Some(70_001)), "{got:#?}");
+    assert!(got[0].1.contains("duplicate of row 69998"), "{got:#?}");
+}
