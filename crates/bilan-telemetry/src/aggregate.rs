@@ -34,6 +34,20 @@ pub struct Sums {
     pub gaps: u64,
 }
 
+impl Sums {
+    /// Adds `kwh` to hour `h` (since the epoch), at or after the first.
+    #[inline]
+    fn add_hour(&mut self, h: i64, kwh: f64) {
+        let Ok(k) = usize::try_from(h - self.base_hour) else {
+            return;
+        };
+        if self.hours.len() <= k {
+            self.hours.resize(k + 1, 0.0);
+        }
+        self.hours[k] += kwh;
+    }
+}
+
 /// A row kept for `bilan explain --rows`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -45,85 +59,24 @@ pub struct Row {
     pub kwh: f64,
 }
 
-/// Where the checker hands each checked row: the aggregates themselves, or a batch of
-/// [`Checked`] rows that another thread adds to them.
-pub(crate) trait Sink {
-    /// Whether a device's name is wanted with its index (for `bilan explain --rows`).
-    fn capturing(&self) -> bool;
-
-    /// Room for `rows` more rows.
-    fn reserve(&mut self, _rows: usize) {}
-
-    /// A checked row: its fleet, interval `[start, end)` (ms), energy, row, device (index
-    /// and name) and whether a gap in its device's intervals precedes it.
-    fn add(
-        &mut self,
-        fleet: u32,
-        span: (i64, i64),
-        kwh: f64,
-        row: u64,
-        device: Option<(u32, &str)>,
-        gap: bool,
-    );
+/// The day (UTC) of the last row: its first ms, and its bucket and first hour.
+#[derive(Clone, Copy)]
+struct Day {
+    start: i64,
+    bucket: i64,
+    base_hour: i64,
 }
 
-/// A checked row, as it goes from the checking thread to the aggregates.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Checked {
-    fleet: u32,
-    span: (i64, i64),
-    kwh: f64,
-    row: u64,
-    device: Option<u32>,
-    gap: bool,
-}
-
-/// A batch of checked rows; device names are not kept, so rows are not captured through it.
-impl Sink for Vec<Checked> {
-    fn capturing(&self) -> bool {
-        false
-    }
-
-    fn reserve(&mut self, rows: usize) {
-        Vec::reserve(self, rows);
-    }
-
-    fn add(
-        &mut self,
-        fleet: u32,
-        span: (i64, i64),
-        kwh: f64,
-        row: u64,
-        device: Option<(u32, &str)>,
-        gap: bool,
-    ) {
-        self.push(Checked {
-            fleet,
-            span,
-            kwh,
-            row,
-            device: device.map(|(k, _)| k),
-            gap,
-        });
-    }
-}
-
-impl Sink for Aggregates<'_> {
-    fn capturing(&self) -> bool {
-        self.capture.is_some()
-    }
-
-    fn add(
-        &mut self,
-        fleet: u32,
-        span: (i64, i64),
-        kwh: f64,
-        row: u64,
-        device: Option<(u32, &str)>,
-        gap: bool,
-    ) {
-        Aggregates::add(self, fleet, span, kwh, row, device, gap);
-    }
+/// The aggregates a device was counted in. A device's rows are in time order (the checker
+/// refuses one that is not), so its buckets follow one another and it never comes back to an
+/// earlier one: only the aggregates of its current bucket are kept, one per fleet its rows
+/// were in (a device whose rows alternate between fleets comes back to an aggregate).
+#[derive(Clone, Default)]
+struct Seen {
+    /// 1 + the place of the aggregate of its last row (0: none).
+    last: usize,
+    bucket: i64,
+    places: Vec<usize>,
 }
 
 pub(crate) struct Aggregates<'a> {
@@ -138,13 +91,12 @@ pub(crate) struct Aggregates<'a> {
     /// The aggregate of the last row, which the next row is most likely in.
     last: Option<((u32, i64), usize)>,
     /// The last row's day, and its bucket and first hour.
-    last_day: Option<(i64, i64, i64)>,
-    /// Per device, 1 + the place of the last aggregate it was counted in (0: none): a
-    /// device's rows are in time order, so its aggregates follow one another.
-    seen: Vec<usize>,
-    /// The (aggregate, device) pairs counted: a device whose rows alternate between fleets
-    /// comes back to an aggregate it was counted in.
-    counted: rustc_hash::FxHashSet<(usize, u32)>,
+    last_day: Option<Day>,
+    /// The last row's hour (since the epoch), when the row lay within it: the next rows are
+    /// most likely in it too, and then no division is needed to place them.
+    last_hour: Option<i64>,
+    /// Per device, the aggregates it was counted in.
+    seen: Vec<Seen>,
 }
 
 /// The UTC date of `day` days since the epoch.
@@ -183,8 +135,8 @@ impl<'a> Aggregates<'a> {
             acc: Vec::new(),
             last: None,
             last_day: None,
+            last_hour: None,
             seen: Vec::new(),
-            counted: rustc_hash::FxHashSet::default(),
         }
     }
 
@@ -198,18 +150,9 @@ impl<'a> Aggregates<'a> {
         self.capture = Some(((fleet, bucket), Vec::new()));
     }
 
-    /// Adds rows checked on another thread, in their order.
-    pub(crate) fn add_checked(&mut self, rows: &[Checked]) {
-        for c in rows {
-            self.add(
-                c.fleet,
-                c.span,
-                c.kwh,
-                c.row,
-                c.device.map(|k| (k, "")),
-                c.gap,
-            );
-        }
+    /// Whether rows are kept (for `bilan explain --rows`).
+    pub(crate) fn capturing(&self) -> bool {
+        self.capture.is_some()
     }
 
     /// The bucket of a row starting at `start` (ms), and the hour its bucket starts at.
@@ -228,13 +171,16 @@ impl<'a> Aggregates<'a> {
         device: Option<(u32, &str)>,
         gap: bool,
     ) {
-        let day = start.div_euclid(DAY_MS);
         let (bucket, base_hour) = match self.last_day {
-            Some((d, bucket, base)) if d == day => (bucket, base),
+            Some(d) if (d.start..d.start + DAY_MS).contains(&start) => (d.bucket, d.base_hour),
             _ => {
-                let (bucket, base) = self.bucket(start);
-                self.last_day = Some((day, bucket, base));
-                (bucket, base)
+                let (bucket, base_hour) = self.bucket(start);
+                self.last_day = Some(Day {
+                    start: start.div_euclid(DAY_MS) * DAY_MS,
+                    bucket,
+                    base_hour,
+                });
+                (bucket, base_hour)
             }
         };
         if let Some((key, rows)) = &mut self.capture
@@ -272,13 +218,19 @@ impl<'a> Aggregates<'a> {
                 place
             }
         };
-        if let Some((k, d)) = device.and_then(|k| Some((k, usize::try_from(k).ok()?))) {
+        if let Some(d) = device.and_then(|k| usize::try_from(k).ok()) {
             if self.seen.len() <= d {
-                self.seen.resize(d + 1, 0);
+                self.seen.resize(d + 1, Seen::default());
             }
-            if self.seen[d] != place + 1 {
-                self.seen[d] = place + 1;
-                if self.counted.insert((place, k)) {
+            let seen = &mut self.seen[d];
+            if seen.last != place + 1 {
+                seen.last = place + 1;
+                if seen.bucket != bucket {
+                    seen.bucket = bucket;
+                    seen.places.clear();
+                }
+                if !seen.places.contains(&place) {
+                    seen.places.push(place);
                     self.acc[place].2.devices += 1;
                 }
             }
@@ -291,24 +243,26 @@ impl<'a> Aggregates<'a> {
             *first = (*first).min(row);
             *last = (*last).max(row);
         }
+        if let Some(h) = self.last_hour
+            && start >= h * HOUR_MS
+            && end <= (h + 1) * HOUR_MS
+        {
+            acc.add_hour(h, kwh);
+            return;
+        }
+        let (h0, h1) = (start.div_euclid(HOUR_MS), (end - 1).div_euclid(HOUR_MS));
+        if h1 <= h0 {
+            // Within one hour, as most rows are.
+            self.last_hour = Some(h0);
+            acc.add_hour(h0, kwh);
+            return;
+        }
         // Spread over the hours the interval covers, by the part of it in each.
         let length = (end - start).max(1) as f64;
-        let (h0, h1) = (start.div_euclid(HOUR_MS), (end - 1).div_euclid(HOUR_MS));
-        for h in h0..=h1.max(h0) {
+        for h in h0..=h1 {
             let from = start.max(h * HOUR_MS);
             let to = end.min((h + 1) * HOUR_MS);
-            let part = if h0 == h1 {
-                kwh
-            } else {
-                kwh * (to - from).max(0) as f64 / length
-            };
-            let Ok(k) = usize::try_from(h - acc.base_hour) else {
-                continue;
-            };
-            if acc.hours.len() <= k {
-                acc.hours.resize(k + 1, 0.0);
-            }
-            acc.hours[k] += part;
+            acc.add_hour(h, kwh * (to - from).max(0) as f64 / length);
         }
     }
 

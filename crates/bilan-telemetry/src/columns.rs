@@ -182,30 +182,29 @@ pub(crate) fn pipelined(
     })
 }
 
-/// Like [`pipelined`], with a third stage: `check` turns each batch into a vector of rows on
-/// one thread while the next batches decode on another, and `consume` takes the vectors in
-/// order on the calling thread. Spent vectors go back to `check` to be filled again.
-pub(crate) fn staged<T: Send>(
+/// Like [`pipelined`], with a third stage: `check` fills a `T` from each batch on one thread
+/// while the next batches decode on another, and `consume` takes them in order on the
+/// calling thread. Spent `T`s go back to `check` to be filled again.
+pub(crate) fn staged<T: Default + Send>(
     batches: Batches,
-    mut check: impl FnMut(&RecordBatch, u64, &mut Vec<T>) -> Result<(), Vec<Problem>> + Send,
-    mut consume: impl FnMut(&[T]),
+    mut check: impl FnMut(&RecordBatch, u64, &mut T) -> Result<(), Vec<Problem>> + Send,
+    mut consume: impl FnMut(&mut T),
 ) -> Result<(), Vec<Problem>> {
     std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(2);
-        let (back, spent) = std::sync::mpsc::channel::<Vec<T>>();
+        let (send, receive) = std::sync::mpsc::sync_channel::<T>(2);
+        let (back, spent) = std::sync::mpsc::channel::<T>();
         let checking = scope.spawn(move || {
             pipelined(batches, |batch, first| {
-                let mut rows = spent.try_recv().unwrap_or_default();
-                rows.clear();
-                check(batch, first, &mut rows)?;
-                // The calling thread takes every vector until this one stops.
-                let _ = send.send(rows);
+                let mut filled = spent.try_recv().unwrap_or_default();
+                check(batch, first, &mut filled)?;
+                // The calling thread takes every one until this thread stops.
+                let _ = send.send(filled);
                 Ok(())
             })
         });
-        for rows in receive {
-            consume(&rows);
-            let _ = back.send(rows);
+        for mut filled in receive {
+            consume(&mut filled);
+            let _ = back.send(filled);
         }
         checking
             .join()

@@ -23,6 +23,8 @@
 
 mod aggregate;
 mod columns;
+mod order;
+mod problems;
 mod rows;
 mod text;
 
@@ -31,32 +33,8 @@ use std::path::Path;
 use bilan_core::inventory::{Fleet, Telemetry, Workload};
 
 pub use aggregate::{Row, Sums, bucket, workloads};
-pub use rows::{MAX_INTERVAL, MAX_PROBLEMS, unit_factor};
-
-/// A problem of a telemetry file: its row when it has one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// 1-based, the header not counted.
-    pub row: Option<u64>,
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem of the whole file (no row).
-    pub fn file(message: impl Into<String>) -> Problem {
-        Problem {
-            row: None,
-            message: message.into(),
-        }
-    }
-
-    pub(crate) fn at(row: u64, message: impl Into<String>) -> Problem {
-        Problem {
-            row: Some(row),
-            message: message.into(),
-        }
-    }
-}
+pub use problems::{MAX_PROBLEMS, Problem};
+pub use rows::{MAX_INTERVAL, unit_factor};
 
 /// The workloads of `telemetry`, read from `path` (`.csv` or `.parquet`): one per fleet and
 /// aggregate period, each with its energy by hour and its rows; `fleets` are the inventory's.
@@ -132,24 +110,16 @@ fn scan<'a>(
     fleets: &'a [Fleet],
     mut acc: aggregate::Aggregates<'a>,
 ) -> Result<aggregate::Aggregates<'a>, Vec<Problem>> {
-    use aggregate::Sink as _;
     let mut checker = rows::Checker::new(fleets, &telemetry.fleet);
-    let batches = columns::batches(path)?;
-    if acc.capturing() {
-        // The device names of the rows kept are read from the batch: one thread checks and
-        // aggregates.
-        columns::pipelined(batches, |batch, first| {
-            checker.batch(batch, first, &mut acc)
-        })?;
-    } else {
-        // Decoding, checking and aggregating each on its own thread, the rows in order.
-        columns::staged(
-            batches,
-            |batch, first, rows| checker.batch(batch, first, rows),
-            |rows| acc.add_checked(rows),
-        )?;
-    }
-    let problems = checker.finish();
+    let mut order = order::Order::default();
+    // Decoding, the first check and the second with the aggregates each on its own thread,
+    // the rows in the file's order.
+    columns::staged(
+        columns::batches(path)?,
+        |batch, first, checked| checker.batch(batch, first, checked),
+        |checked| order.take(checked, &mut acc),
+    )?;
+    let problems = problems::Problems::merged(checker.problems, order.problems);
     if !problems.is_empty() {
         return Err(problems);
     }

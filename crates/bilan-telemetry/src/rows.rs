@@ -1,5 +1,6 @@
-//! The checks of each row, batch by batch, and the hand-over of its energy to the
-//! aggregates.
+//! The first check of each row, batch by batch: its own columns (time, interval, value,
+//! unit, fleet). The rows that pass go on, as [`Checked`], to the second check (a device's
+//! rows in time order, `order.rs`) and the aggregates.
 
 use std::sync::Arc;
 
@@ -12,11 +13,8 @@ use bilan_units::Quantity;
 use rustc_hash::FxHashMap;
 
 use crate::Problem;
-use crate::aggregate::Sink;
+use crate::problems::Problems;
 use crate::text::Resolved;
-
-/// At most this many problems are listed; the rest are counted.
-pub const MAX_PROBLEMS: usize = 20;
 
 const HOUR_MS: f64 = 3_600_000.0;
 
@@ -31,20 +29,25 @@ enum Metered {
     Power,
 }
 
-/// A device's last interval: start and end (ms) and row (0: none yet).
-#[derive(Clone, Copy)]
-struct Last {
-    start: i64,
-    end: i64,
-    row: u64,
+/// A row whose own columns passed the first check.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CheckedRow {
+    /// Its fleet, by its place in the inventory's fleets.
+    pub(crate) fleet: u32,
+    /// Its device, by the index [`Checker`] gave its name.
+    pub(crate) device: Option<u32>,
+    /// Its interval, `[start, end)` in ms since the epoch.
+    pub(crate) span: (i64, i64),
+    pub(crate) kwh: f64,
+    pub(crate) row: u64,
 }
 
-impl Last {
-    const NONE: Last = Last {
-        start: 0,
-        end: 0,
-        row: 0,
-    };
+/// The rows of a batch that passed the first check, and the devices the batch named for the
+/// first time, in the order of their indices (which follow those of the batches before).
+#[derive(Debug, Default)]
+pub(crate) struct Checked {
+    pub(crate) rows: Vec<CheckedRow>,
+    pub(crate) devices: Vec<String>,
 }
 
 pub(crate) struct Checker<'f> {
@@ -53,9 +56,7 @@ pub(crate) struct Checker<'f> {
     /// Each unit's factor to kWh (energy) or kW (power), or why it has none.
     units: FxHashMap<String, Result<f64, String>>,
     devices: FxHashMap<String, u32>,
-    last: Vec<Last>,
-    problems: Vec<Problem>,
-    more: u64,
+    pub(crate) problems: Problems,
 }
 
 /// A number column as 64-bit floats.
@@ -121,7 +122,7 @@ pub fn unit_factor(unit: &str, power: bool) -> Result<f64, String> {
         .ok_or_else(|| format!("unit `{}` is not {kind}", clip(unit)))
 }
 
-fn clip(text: &str) -> String {
+pub(crate) fn clip(text: &str) -> String {
     bilan_units::text::clip(text).to_string()
 }
 
@@ -138,27 +139,12 @@ impl<'f> Checker<'f> {
             default_fleet,
             units: FxHashMap::default(),
             devices: FxHashMap::default(),
-            last: Vec::new(),
-            problems: Vec::new(),
-            more: 0,
+            problems: Problems::default(),
         }
     }
 
     fn problem(&mut self, row: u64, message: String) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(Problem::at(row, message));
-        } else {
-            self.more += 1;
-        }
-    }
-
-    /// The problems found, the overflow counted in a last one.
-    pub(crate) fn finish(&mut self) -> Vec<Problem> {
-        let mut problems = std::mem::take(&mut self.problems);
-        if self.more > 0 {
-            problems.push(Problem::file(format!("… and {} more problems", self.more)));
-        }
-        problems
+        self.problems.at(row, message);
     }
 
     fn unit_factor(&mut self, unit: &str, metered: Metered) -> Result<f64, String> {
@@ -170,13 +156,17 @@ impl<'f> Checker<'f> {
         factor
     }
 
-    /// Checks the rows of `batch` (the first is row `first`) and hands each to `acc`.
+    /// Checks the rows of `batch` (the first is row `first`) into `out`, which it empties
+    /// first.
     pub(crate) fn batch(
         &mut self,
         batch: &RecordBatch,
         first: u64,
-        acc: &mut impl Sink,
+        out: &mut Checked,
     ) -> Result<(), Vec<Problem>> {
+        out.rows.clear();
+        out.devices.clear();
+        out.rows.reserve(batch.num_rows());
         let times = times(batch)?;
         let interval = number(batch, "interval")?
             .ok_or_else(|| vec![Problem::file("no `interval` column (seconds)")])?;
@@ -201,7 +191,10 @@ impl<'f> Checker<'f> {
         let interval = interval.as_primitive::<Float64Type>();
         let value = value.as_primitive::<Float64Type>();
         let mut units = Resolved::of(&unit, |u| self.unit_factor(u, metered).ok());
-        let mut devices = device.as_ref().map(|d| Resolved::of(d, |n| self.intern(n)));
+        let new = &mut out.devices;
+        let mut devices = device
+            .as_ref()
+            .map(|d| Resolved::of(d, |n| self.intern(n, new)));
         let fleets = &self.fleets;
         let mut fleet_column = fleet
             .as_ref()
@@ -223,7 +216,6 @@ impl<'f> Checker<'f> {
             interval.null_count() > 0,
             value.null_count() > 0,
         );
-        acc.reserve(batch.num_rows());
         let (intervals, values) = (interval.values(), value.values());
         for i in 0..batch.num_rows() {
             let row = first + i as u64;
@@ -232,7 +224,12 @@ impl<'f> Checker<'f> {
                     self.problem(row, "no timestamp".to_owned());
                     continue;
                 }
-                t.values()[i]
+                let ms = t.values()[i];
+                if !(MIN_MS..=MAX_MS).contains(&ms) {
+                    self.problem(row, out_of_range(ms));
+                    continue;
+                }
+                ms
             } else if let Some(t) = texts {
                 if t.is_null(i) {
                     self.problem(row, "no timestamp".to_owned());
@@ -318,84 +315,46 @@ impl<'f> Checker<'f> {
             // Positive: adding a half and truncating rounds to the nearest millisecond.
             let length = (seconds * 1000.0 + 0.5) as i64;
             let end = start.saturating_add(length);
-            let named = devices.as_mut().and_then(|d| d.get(i, |n| self.intern(n)));
-            let name = |i| devices.as_ref().map_or("", |d| d.text(i));
-            let (device_index, gap) = match named {
-                Some(k) => match self.check(k, || name(i), (start, end), row) {
-                    // The name is read only for `explain --rows`.
-                    Some(gap) => (Some((k, if acc.capturing() { name(i) } else { "" })), gap),
-                    None => continue,
-                },
-                None => (None, false),
-            };
+            let new = &mut out.devices;
+            let device = devices
+                .as_mut()
+                .and_then(|d| d.get(i, |n| self.intern(n, new)));
             let kwh = match metered {
                 Metered::Energy => v * factor,
                 Metered::Power => v * factor * (length as f64 / HOUR_MS),
             };
-            acc.add(fleet_index, (start, end), kwh, row, device_index, gap);
+            out.rows.push(CheckedRow {
+                fleet: fleet_index,
+                device,
+                span: (start, end),
+                kwh,
+                row,
+            });
         }
         Ok(())
     }
 
-    /// The index of device `name`, interned on first sight.
-    fn intern(&mut self, name: &str) -> u32 {
+    /// The index of device `name`, interned on first sight (and then added to `new`).
+    fn intern(&mut self, name: &str, new: &mut Vec<String>) -> u32 {
         if let Some(&k) = self.devices.get(name) {
             return k;
         }
         let k = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
         self.devices.insert(name.to_owned(), k);
+        new.push(name.to_owned());
         k
     }
+}
 
-    /// Checks device `k`'s interval `[start, end)` against its previous one: whether a gap
-    /// precedes it; `None` (with the problem recorded) when the row repeats, overlaps or
-    /// precedes it.
-    fn check<'n>(
-        &mut self,
-        k: u32,
-        name: impl Fn() -> &'n str,
-        (start, end): (i64, i64),
-        row: u64,
-    ) -> Option<bool> {
-        let slot = k as usize;
-        if slot >= self.last.len() {
-            self.last.resize(slot + 1, Last::NONE);
-        }
-        let before = self.last[slot];
-        if before.row == 0 {
-            self.last[slot] = Last { start, end, row };
-            return Some(false);
-        }
-        let problem = if start == before.start {
-            Some(format!(
-                "device `{}`: duplicate of row {}",
-                clip(name()),
-                before.row
-            ))
-        } else if start < before.start {
-            Some(format!(
-                "device `{}`: starts before its row {}: a device's rows must be in time order",
-                clip(name()),
-                before.row
-            ))
-        } else if start < before.end {
-            Some(format!(
-                "device `{}`: overlaps its row {}, whose interval lasts until {}",
-                clip(name()),
-                before.row,
-                jiff::Timestamp::from_millisecond(before.end)
-                    .map_or_else(|_| before.end.to_string(), |t| t.to_string())
-            ))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            self.problem(row, problem);
-            return None;
-        }
-        self.last[slot] = Last { start, end, row };
-        Some(start > before.end)
-    }
+/// The earliest and latest timestamps a row may have, in ms since the epoch: those of the
+/// years −9999 to 9999, as text timestamps are read. Hours and days are reckoned from them
+/// without overflow.
+pub(crate) const MIN_MS: i64 = -377_705_023_201_000;
+pub(crate) const MAX_MS: i64 = 253_402_207_200_999;
+
+#[cold]
+fn out_of_range(ms: i64) -> String {
+    format!("timestamp {ms} ms since 1970 lies outside the years -9999 to 9999")
 }
 
 /// An RFC 3339 timestamp with its zone, in ms since the epoch; a civil time is refused.

@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use arrow_array::{Float64Array, RecordBatch, StringArray, TimestampSecondArray};
+use arrow_array::{
+    Float64Array, RecordBatch, StringArray, TimestampMillisecondArray, TimestampSecondArray,
+};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use bilan_core::inventory::{Aggregate, Fleet, Phase, Telemetry, Workload};
 
@@ -351,6 +353,11 @@ fn rows_across_many_batches_are_checked_and_summed_in_order() {
     let again = super::rows(&path, &t, &fleets(), last).expect("rows");
     assert_eq!(again.len(), 72);
     assert_eq!(again.first().map(|r| r.row), Some(71_929));
+    let names: Vec<Option<&str>> = again.iter().take(4).map(|r| r.device.as_deref()).collect();
+    assert_eq!(
+        names,
+        [Some("gpu-0"), Some("gpu-1"), Some("gpu-2"), Some("gpu-0")]
+    );
     let summed: f64 = again.iter().map(|r| r.kwh).sum();
     assert!(
         (summed - kwh(last)).abs() < 1e-12,
@@ -373,4 +380,60 @@ fn a_problem_in_a_later_batch_names_its_row() {
         .collect();
     assert_eq!(got.first().map(|g| g.0), Some(Some(70_001)), "{got:#?}");
     assert!(got[0].1.contains("duplicate of row 69998"), "{got:#?}");
+}
+
+#[test]
+fn the_bounds_of_a_timestamp_are_those_text_is_read_within() {
+    use crate::rows::{MAX_MS, MIN_MS};
+    assert_eq!(MIN_MS, jiff::Timestamp::MIN.as_millisecond());
+    assert_eq!(MAX_MS, jiff::Timestamp::MAX.as_millisecond());
+}
+
+#[test]
+fn a_parquet_timestamp_beyond_the_year_9999_is_refused() {
+    let utc: Option<Arc<str>> = Some(Arc::from("UTC"));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new(
+            "timestamp",
+            DataType::Timestamp(TimeUnit::Millisecond, utc.clone()),
+            false,
+        ),
+        Field::new("interval", DataType::Float64, false),
+        Field::new("energy", DataType::Float64, false),
+        Field::new("unit", DataType::Utf8, false),
+    ]));
+    // The first row is 2024-03-01; the second, a millisecond before the largest i64, would
+    // overflow the hour it ends in.
+    let times = TimestampMillisecondArray::from(vec![1_709_251_200_000, i64::MAX - 1])
+        .with_timezone_opt(utc);
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(times),
+            Arc::new(Float64Array::from(vec![3600.0, 3600.0])),
+            Arc::new(Float64Array::from(vec![1.0, 1.0])),
+            Arc::new(StringArray::from(vec!["kWh", "kWh"])),
+        ],
+    )
+    .expect("batch");
+    let dir = dir("far");
+    let path = dir.path().join("t.parquet");
+    let file = std::fs::File::create(&path).expect("create");
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
+    writer.write(&batch).expect("write");
+    writer.close().expect("close");
+    let problems = read(
+        &path,
+        &telemetry("t.parquet", Aggregate::FleetDay),
+        &fleets(),
+    )
+    .expect_err("refused");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].row, Some(2));
+    assert!(
+        problems[0]
+            .message
+            .contains("outside the years -9999 to 9999"),
+        "{problems:?}"
+    );
 }

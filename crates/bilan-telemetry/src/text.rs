@@ -64,8 +64,8 @@ impl<'a, T: Clone> Resolved<'a, T> {
         }
     }
 
-    /// Row `i`'s derived value; `None` when null.
-    #[inline]
+    /// Row `i`'s derived value; `None` when null. Called for every row of a batch.
+    #[inline(always)]
     pub(crate) fn get(&mut self, i: usize, derive: impl FnOnce(&str) -> T) -> Option<T> {
         match self {
             Resolved::Plain { array, last } => {
