@@ -192,12 +192,15 @@ impl Plan {
                arrow_cast(\"{value}\", 'Float64') AS v, \"unit\" AS u, {fleet} AS f, \
                {device} AS d FROM {TABLE}), \
              q AS (SELECT s, s + arrow_cast(secs * 1000.0 + 0.5, 'Int64') AS t1, v, u, f, d, \
-               COALESCE(s IS NOT NULL AND secs * 1000.0 + 0.5 >= 1.0 AND secs <= {max:.1} \
+               COALESCE(s BETWEEN {first} AND {last} AND secs * 1000.0 + 0.5 >= 1.0 \
+                 AND secs <= {max:.1} \
                  AND v + 0.0 >= 0 AND v <= 1.7976931348623157e308 AND u IS NOT NULL \
                  AND f IS NOT NULL, false) AS ok FROM r), \
              k AS (SELECT s, t1, {measure} AS m, u, f, d, ok, {bucket} AS b, \
                {h0} AS h0, {h1} AS h1 FROM q)",
             start = self.start,
+            first = bilan_telemetry::FIRST_MS,
+            last = bilan_telemetry::LAST_MS,
             fleet = self.fleet,
             h0 = floor_div("s", HOUR_MS),
             h1 = floor_div("t1 - 1", HOUR_MS),

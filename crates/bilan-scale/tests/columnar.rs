@@ -315,3 +315,46 @@ fn a_file_without_rows_is_an_error_on_every_engine() {
         "{rows}\n{local}"
     );
 }
+
+#[test]
+fn a_timestamp_outside_the_years_1_to_9998_is_refused_on_every_engine() {
+    // Parquet timestamps in year 0 and in 9999: refused with their rows, on both engines
+    // (the plan counts them as bad rows, and the row-checked reader names them).
+    let dir = scratch("far");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new(
+            "timestamp",
+            DataType::Timestamp(TimeUnit::Second, Some("UTC".into())),
+            false,
+        ),
+        Field::new("interval", DataType::Float64, false),
+        Field::new("energy", DataType::Float64, false),
+        Field::new("unit", DataType::Utf8, false),
+    ]));
+    // 2024-01-01, 0000-12-31T23:00:00Z, 9999-01-01.
+    let at = vec![1_704_067_200i64, -62_135_600_400, 253_370_764_800];
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(TimestampSecondArray::from(at).with_timezone("UTC")),
+            Arc::new(Float64Array::from(vec![3600.0; 3])),
+            Arc::new(Float64Array::from(vec![1.0; 3])),
+            Arc::new(StringArray::from(vec!["kWh"; 3])),
+        ],
+    )
+    .expect("batch");
+    let file = std::fs::File::create(dir.join("far.parquet")).expect("create");
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
+    writer.write(&batch).expect("write");
+    writer.close().expect("close");
+    let telemetry = "[[telemetry]]\nid = \"t\"\nfile = \"far.parquet\"\nfleet = \"gpus\"\nphase = \"training\"\n";
+    let path = inventory(&dir, &format!("{}{telemetry}", fleet("gpus", 2)));
+    for engine in [None, Some(&Engine::Local)] {
+        let error = load(&path, engine).expect_err("refused");
+        assert!(
+            error.contains("row 2") && error.contains("row 3"),
+            "{engine:?}: {error}"
+        );
+        assert!(error.contains("outside the years 1 to 9998"), "{error}");
+    }
+}

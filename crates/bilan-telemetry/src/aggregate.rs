@@ -76,7 +76,10 @@ struct Seen {
     /// 1 + the place of the aggregate of its last row (0: none).
     last: usize,
     bucket: i64,
-    places: Vec<usize>,
+    /// The place of the first aggregate it was counted in within `bucket`, and of the others
+    /// (none, unless its rows alternate between fleets: no allocation per device).
+    first: usize,
+    others: Vec<usize>,
 }
 
 pub(crate) struct Aggregates<'a> {
@@ -224,13 +227,19 @@ impl<'a> Aggregates<'a> {
             }
             let seen = &mut self.seen[d];
             if seen.last != place + 1 {
-                seen.last = place + 1;
-                if seen.bucket != bucket {
+                let new = if seen.last == 0 || seen.bucket != bucket {
                     seen.bucket = bucket;
-                    seen.places.clear();
-                }
-                if !seen.places.contains(&place) {
-                    seen.places.push(place);
+                    seen.first = place;
+                    seen.others.clear();
+                    true
+                } else if seen.first != place && !seen.others.contains(&place) {
+                    seen.others.push(place);
+                    true
+                } else {
+                    false
+                };
+                seen.last = place + 1;
+                if new {
                     self.acc[place].2.devices += 1;
                 }
             }

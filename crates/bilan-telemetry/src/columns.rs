@@ -197,9 +197,9 @@ pub(crate) fn staged<T: Default + Send>(
             pipelined(batches, |batch, first| {
                 let mut filled = spent.try_recv().unwrap_or_default();
                 check(batch, first, &mut filled)?;
-                // The calling thread takes every one until this thread stops.
-                let _ = send.send(filled);
-                Ok(())
+                // The calling thread takes every one until this thread stops, unless it
+                // panicked: then the rest of the file is not read.
+                send.send(filled).map_err(|_| Vec::new())
             })
         });
         for mut filled in receive {

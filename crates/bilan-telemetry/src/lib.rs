@@ -34,7 +34,7 @@ use bilan_core::inventory::{Fleet, Telemetry, Workload};
 
 pub use aggregate::{Row, Sums, bucket, workloads};
 pub use problems::{MAX_PROBLEMS, Problem};
-pub use rows::{MAX_INTERVAL, unit_factor};
+pub use rows::{FIRST_MS, LAST_MS, MAX_INTERVAL, unit_factor};
 
 /// The workloads of `telemetry`, read from `path` (`.csv` or `.parquet`): one per fleet and
 /// aggregate period, each with its energy by hour and its rows; `fleets` are the inventory's.

@@ -26,7 +26,7 @@ pub(crate) struct Order {
     /// Per device (by the index the first check gave it), its last row.
     last: Vec<Last>,
     /// Per device, its name.
-    names: Vec<String>,
+    names: Vec<std::sync::Arc<str>>,
     pub(crate) problems: Problems,
 }
 
@@ -50,7 +50,7 @@ impl Order {
     }
 
     fn name(&self, k: u32) -> &str {
-        self.names.get(k as usize).map_or("", String::as_str)
+        self.names.get(k as usize).map_or("", |n| n)
     }
 
     /// Checks device `k`'s interval `[start, end)` against its previous one: whether a gap

@@ -47,7 +47,7 @@ pub(crate) struct CheckedRow {
 #[derive(Debug, Default)]
 pub(crate) struct Checked {
     pub(crate) rows: Vec<CheckedRow>,
-    pub(crate) devices: Vec<String>,
+    pub(crate) devices: Vec<Arc<str>>,
 }
 
 pub(crate) struct Checker<'f> {
@@ -55,7 +55,8 @@ pub(crate) struct Checker<'f> {
     default_fleet: Option<u32>,
     /// Each unit's factor to kWh (energy) or kW (power), or why it has none.
     units: FxHashMap<String, Result<f64, String>>,
-    devices: FxHashMap<String, u32>,
+    /// Each device's index; the name is shared with the order check's list.
+    devices: FxHashMap<Arc<str>, u32>,
     pub(crate) problems: Problems,
 }
 
@@ -225,7 +226,7 @@ impl<'f> Checker<'f> {
                     continue;
                 }
                 let ms = t.values()[i];
-                if !(MIN_MS..=MAX_MS).contains(&ms) {
+                if !(FIRST_MS..=LAST_MS).contains(&ms) {
                     self.problem(row, out_of_range(ms));
                     continue;
                 }
@@ -335,33 +336,38 @@ impl<'f> Checker<'f> {
     }
 
     /// The index of device `name`, interned on first sight (and then added to `new`).
-    fn intern(&mut self, name: &str, new: &mut Vec<String>) -> u32 {
+    fn intern(&mut self, name: &str, new: &mut Vec<Arc<str>>) -> u32 {
         if let Some(&k) = self.devices.get(name) {
             return k;
         }
         let k = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
-        self.devices.insert(name.to_owned(), k);
-        new.push(name.to_owned());
+        let name: Arc<str> = Arc::from(name);
+        self.devices.insert(name.clone(), k);
+        new.push(name);
         k
     }
 }
 
-/// The earliest and latest timestamps a row may have, in ms since the epoch: those of the
-/// years −9999 to 9999, as text timestamps are read. Hours and days are reckoned from them
-/// without overflow.
-pub(crate) const MIN_MS: i64 = -377_705_023_201_000;
-pub(crate) const MAX_MS: i64 = 253_402_207_200_999;
+/// The earliest start a row may have, in ms since the epoch: 0001-01-01T00:00:00Z. With
+/// [`LAST_MS`], every hour, day and month a row falls in, and its end (a day later at most),
+/// lie within what a date and a timestamp hold, and are reckoned without overflow.
+pub const FIRST_MS: i64 = -62_135_596_800_000;
+/// The latest start a row may have, in ms since the epoch: 9998-12-31T23:59:59.999Z.
+pub const LAST_MS: i64 = 253_370_764_799_999;
 
 #[cold]
 fn out_of_range(ms: i64) -> String {
-    format!("timestamp {ms} ms since 1970 lies outside the years -9999 to 9999")
+    let shown = jiff::Timestamp::from_millisecond(ms)
+        .map_or_else(|_| format!("{ms} ms since 1970"), |t| format!("`{t}`"));
+    format!("timestamp {shown} lies outside the years 1 to 9998")
 }
 
 /// An RFC 3339 timestamp with its zone, in ms since the epoch; a civil time is refused.
 fn timestamp(text: &str) -> Result<i64, String> {
     let text = text.trim();
     match text.parse::<jiff::Timestamp>() {
-        Ok(t) => Ok(t.as_millisecond()),
+        Ok(t) if (FIRST_MS..=LAST_MS).contains(&t.as_millisecond()) => Ok(t.as_millisecond()),
+        Ok(t) => Err(out_of_range(t.as_millisecond())),
         Err(_) if text.parse::<jiff::civil::DateTime>().is_ok() => Err(format!(
             "timestamp `{}` has no time zone: write it in UTC with `Z` (2024-01-01T00:00:00Z) or with its offset",
             clip(text)

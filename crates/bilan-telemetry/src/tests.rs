@@ -360,7 +360,7 @@ fn rows_across_many_batches_are_checked_and_summed_in_order() {
     );
     let summed: f64 = again.iter().map(|r| r.kwh).sum();
     assert!(
-        (summed - kwh(last)).abs() < 1e-12,
+        summed.to_bits() == kwh(last).to_bits(),
         "{summed} / {}",
         kwh(last)
     );
@@ -383,14 +383,36 @@ fn a_problem_in_a_later_batch_names_its_row() {
 }
 
 #[test]
-fn the_bounds_of_a_timestamp_are_those_text_is_read_within() {
-    use crate::rows::{MAX_MS, MIN_MS};
-    assert_eq!(MIN_MS, jiff::Timestamp::MIN.as_millisecond());
-    assert_eq!(MAX_MS, jiff::Timestamp::MAX.as_millisecond());
+fn a_timestamp_lies_in_the_years_1_to_9998() {
+    let ms = |t: &str| t.parse::<jiff::Timestamp>().expect("t").as_millisecond();
+    assert_eq!(super::FIRST_MS, ms("0001-01-01T00:00:00Z"));
+    assert_eq!(super::LAST_MS, ms("9998-12-31T23:59:59.999Z"));
+    // At both ends, for days and months: the first and last accepted, the next refused
+    // with its row (the days before year 1 were accepted, then their workload dropped).
+    for aggregate in [Aggregate::FleetDay, Aggregate::FleetMonth] {
+        let text = "timestamp,interval,energy,unit\n\
+            0001-01-01T00:00:00Z,3600,1,kWh\n\
+            9998-12-31T23:00:00Z,86400,2,kWh\n";
+        let w = csv("bounds", text, aggregate).expect("valid");
+        assert_eq!(w.iter().map(kwh).sum::<f64>(), 3.0);
+        let text = "timestamp,interval,energy,unit\n\
+            -009999-01-02T02:00:00Z,3600,1,kWh\n\
+            0000-12-31T23:00:00Z,3600,1,kWh\n\
+            9999-01-01T00:00:00Z,3600,1,kWh\n";
+        let problems = csv("beyond", text, aggregate).expect_err("refused");
+        let rows: Vec<Option<u64>> = problems.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [Some(1), Some(2), Some(3)], "{problems:?}");
+        assert!(
+            problems[1]
+                .message
+                .contains("`0000-12-31T23:00:00Z` lies outside the years 1 to 9998"),
+            "{problems:?}"
+        );
+    }
 }
 
 #[test]
-fn a_parquet_timestamp_beyond_the_year_9999_is_refused() {
+fn a_parquet_timestamp_beyond_the_year_9998_is_refused() {
     let utc: Option<Arc<str>> = Some(Arc::from("UTC"));
     let schema = Arc::new(Schema::new(vec![
         Field::new(
@@ -431,9 +453,69 @@ fn a_parquet_timestamp_beyond_the_year_9999_is_refused() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].row, Some(2));
     assert!(
-        problems[0]
-            .message
-            .contains("outside the years -9999 to 9999"),
+        problems[0].message.contains("outside the years 1 to 9998"),
         "{problems:?}"
     );
+}
+
+#[test]
+fn problems_of_both_checks_across_a_batch_boundary_are_listed_in_row_order() {
+    // Rows 65,520 to 65,559 straddle the first batch's end (65,536). Even rows fail their
+    // own columns' check (a negative energy); odd rows the order check (gpu-0 going back
+    // to 2020, before its earlier rows).
+    let mut lines: Vec<String> = many_days(1000, |_| 5).lines().map(str::to_owned).collect();
+    // `lines[0]` is the header: `lines[row]` is row `row`.
+    for (row, line) in lines.iter_mut().enumerate().take(65_560).skip(65_520) {
+        *line = if row % 2 == 0 {
+            line.replace(",5,Wh", ",-1,Wh")
+        } else {
+            "2020-12-31T00:00:00Z,3600,gpu-0,5,Wh".to_owned()
+        };
+    }
+    let problems =
+        csv("both", &(lines.join("\n") + "\n"), Aggregate::FleetDay).expect_err("refused");
+    let rows: Vec<Option<u64>> = problems.iter().map(|p| p.row).collect();
+    let expected: Vec<Option<u64>> = (65_520..65_540).map(Some).chain([None]).collect();
+    assert_eq!(rows, expected, "{problems:#?}");
+    for p in &problems[..20] {
+        let own = p.message.contains("`energy` must be");
+        let order = p
+            .message
+            .starts_with("device `gpu-0`: starts before its row");
+        assert!(
+            own == (p.row.unwrap_or(0) % 2 == 0) && own != order,
+            "{p:?}"
+        );
+    }
+    assert_eq!(problems[20].message, "… and 20 more problems");
+}
+
+#[test]
+fn a_file_error_in_a_later_batch_stops_the_read_with_its_line() {
+    let mut lines: Vec<String> = many_days(1000, |_| 5).lines().map(str::to_owned).collect();
+    lines[70_001] = lines[70_001].replace(",5,Wh", ",five,Wh");
+    let problems = csv(
+        "later-error",
+        &(lines.join("\n") + "\n"),
+        Aggregate::FleetDay,
+    )
+    .expect_err("refused");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("five"), "{problems:?}");
+}
+
+#[test]
+fn a_device_alternating_between_fleets_over_a_month_is_counted_once_per_fleet() {
+    let text = "timestamp,interval,device,fleet,energy,unit\n\
+        2024-03-01T00:00:00Z,3600,gpu-0,a,1,kWh\n\
+        2024-03-02T00:00:00Z,3600,gpu-0,b,1,kWh\n\
+        2024-03-03T00:00:00Z,3600,gpu-0,a,1,kWh\n\
+        2024-03-04T00:00:00Z,3600,gpu-0,b,1,kWh\n\
+        2024-04-01T00:00:00Z,3600,gpu-0,a,1,kWh\n";
+    let workloads = csv("alternate-month", text, Aggregate::FleetMonth).expect("valid");
+    let got: Vec<String> = workloads
+        .iter()
+        .map(|w| format!("{} {}", w.id, w.metered.as_ref().expect("metered").devices))
+        .collect();
+    assert_eq!(got, ["t/a/2024-03 1", "t/a/2024-04 1", "t/b/2024-03 1"]);
 }
