@@ -313,75 +313,6 @@ fn an_interval_under_a_millisecond_is_refused() {
     );
 }
 
-/// Three devices, hourly, for `days` days from 2021-01-01: 72 rows a day, `wh` each.
-fn many_days(days: i64, wh: impl Fn(u64) -> u64) -> String {
-    let mut text = String::from("timestamp,interval,device,energy,unit\n");
-    let start = jiff::Timestamp::from_second(1_609_459_200).expect("2021-01-01");
-    let mut row = 0u64;
-    for h in 0..days * 24 {
-        let at = start + jiff::SignedDuration::from_hours(h);
-        for dev in 0..3 {
-            row += 1;
-            text.push_str(&format!("{at},3600,gpu-{dev},{},Wh\n", wh(row)));
-        }
-    }
-    text
-}
-
-#[test]
-fn rows_across_many_batches_are_checked_and_summed_in_order() {
-    // 72,000 rows: more than one batch, so the rows go through every stage of the reader.
-    let dir = dir("batches");
-    let path = dir.path().join("t.csv");
-    std::fs::write(&path, many_days(1000, |row| row % 97)).expect("write");
-    let t = telemetry("t.csv", Aggregate::FleetDay);
-    let workloads = read(&path, &t, &fleets()).expect("valid");
-    assert_eq!(workloads.len(), 1000);
-    let rows: u64 = workloads
-        .iter()
-        .map(|w| w.metered.as_ref().expect("metered").rows)
-        .sum();
-    assert_eq!(rows, 72_000);
-    let total: f64 = workloads.iter().map(kwh).sum();
-    let expected: u64 = (1..=72_000u64).map(|row| row % 97).sum();
-    assert!((total - expected as f64 / 1000.0).abs() < 1e-9, "{total}");
-    // The last day, in the last batch: its rows are the file's last 72, as `explain --rows`
-    // reads them again.
-    let last = workloads.last().expect("a workload");
-    let metered = last.metered.as_ref().expect("metered");
-    assert_eq!((metered.devices, metered.span), (3, Some((71_929, 72_000))));
-    let again = super::rows(&path, &t, &fleets(), last).expect("rows");
-    assert_eq!(again.len(), 72);
-    assert_eq!(again.first().map(|r| r.row), Some(71_929));
-    let names: Vec<Option<&str>> = again.iter().take(4).map(|r| r.device.as_deref()).collect();
-    assert_eq!(
-        names,
-        [Some("gpu-0"), Some("gpu-1"), Some("gpu-2"), Some("gpu-0")]
-    );
-    let summed: f64 = again.iter().map(|r| r.kwh).sum();
-    assert!(
-        summed.to_bits() == kwh(last).to_bits(),
-        "{summed} / {}",
-        kwh(last)
-    );
-}
-
-#[test]
-fn a_problem_in_a_later_batch_names_its_row() {
-    let mut text = many_days(1000, |_| 5);
-    // Row 70,001 (a line of its own, the header not counted) is made a duplicate of 69,998.
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    lines[70_001] = lines[69_998].clone();
-    text = lines.join("\n") + "\n";
-    let problems = csv("later-batch", &text, Aggregate::FleetDay).expect_err("refused");
-    let got: Vec<(Option<u64>, &str)> = problems
-        .iter()
-        .map(|p| (p.row, p.message.as_str()))
-        .collect();
-    assert_eq!(got.first().map(|g| g.0), Some(Some(70_001)), "{got:#?}");
-    assert!(got[0].1.contains("duplicate of row 69998"), "{got:#?}");
-}
-
 #[test]
 fn a_timestamp_lies_in_the_years_1_to_9998() {
     let ms = |t: &str| t.parse::<jiff::Timestamp>().expect("t").as_millisecond();
@@ -459,52 +390,6 @@ fn a_parquet_timestamp_beyond_the_year_9998_is_refused() {
 }
 
 #[test]
-fn problems_of_both_checks_across_a_batch_boundary_are_listed_in_row_order() {
-    // Rows 65,520 to 65,559 straddle the first batch's end (65,536). Even rows fail their
-    // own columns' check (a negative energy); odd rows the order check (gpu-0 going back
-    // to 2020, before its earlier rows).
-    let mut lines: Vec<String> = many_days(1000, |_| 5).lines().map(str::to_owned).collect();
-    // `lines[0]` is the header: `lines[row]` is row `row`.
-    for (row, line) in lines.iter_mut().enumerate().take(65_560).skip(65_520) {
-        *line = if row % 2 == 0 {
-            line.replace(",5,Wh", ",-1,Wh")
-        } else {
-            "2020-12-31T00:00:00Z,3600,gpu-0,5,Wh".to_owned()
-        };
-    }
-    let problems =
-        csv("both", &(lines.join("\n") + "\n"), Aggregate::FleetDay).expect_err("refused");
-    let rows: Vec<Option<u64>> = problems.iter().map(|p| p.row).collect();
-    let expected: Vec<Option<u64>> = (65_520..65_540).map(Some).chain([None]).collect();
-    assert_eq!(rows, expected, "{problems:#?}");
-    for p in &problems[..20] {
-        let own = p.message.contains("`energy` must be");
-        let order = p
-            .message
-            .starts_with("device `gpu-0`: starts before its row");
-        assert!(
-            own == (p.row.unwrap_or(0) % 2 == 0) && own != order,
-            "{p:?}"
-        );
-    }
-    assert_eq!(problems[20].message, "… and 20 more problems");
-}
-
-#[test]
-fn a_file_error_in_a_later_batch_stops_the_read_with_its_line() {
-    let mut lines: Vec<String> = many_days(1000, |_| 5).lines().map(str::to_owned).collect();
-    lines[70_001] = lines[70_001].replace(",5,Wh", ",five,Wh");
-    let problems = csv(
-        "later-error",
-        &(lines.join("\n") + "\n"),
-        Aggregate::FleetDay,
-    )
-    .expect_err("refused");
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].message.contains("five"), "{problems:?}");
-}
-
-#[test]
 fn a_device_alternating_between_fleets_over_a_month_is_counted_once_per_fleet() {
     let text = "timestamp,interval,device,fleet,energy,unit\n\
         2024-03-01T00:00:00Z,3600,gpu-0,a,1,kWh\n\
@@ -519,3 +404,5 @@ fn a_device_alternating_between_fleets_over_a_month_is_counted_once_per_fleet() 
         .collect();
     assert_eq!(got, ["t/a/2024-03 1", "t/a/2024-04 1", "t/b/2024-03 1"]);
 }
+
+mod batches;
