@@ -175,11 +175,17 @@ fn power_parquet(dir: &Path) -> PathBuf {
     )
     .expect("batch");
     let path = dir.join("power.parquet");
-    let file = std::fs::File::create(&path).expect("create");
-    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
-    writer.write(&batch).expect("write");
-    writer.close().expect("close");
+    write_parquet(&path, &batch);
     path
+}
+
+/// Writes `batch` to a Parquet file at `path`.
+fn write_parquet(path: &Path, batch: &RecordBatch) {
+    let file = std::fs::File::create(path).expect("create");
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
+    writer.write(batch).expect("write");
+    writer.close().expect("close");
 }
 
 /// Writes `inventory.toml` in `dir`: one site over January and February 2024, then `rest`
@@ -343,10 +349,7 @@ fn a_timestamp_outside_the_years_1_to_9998_is_refused_on_every_engine() {
         ],
     )
     .expect("batch");
-    let file = std::fs::File::create(dir.join("far.parquet")).expect("create");
-    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
-    writer.write(&batch).expect("write");
-    writer.close().expect("close");
+    write_parquet(&dir.join("far.parquet"), &batch);
     let telemetry = "[[telemetry]]\nid = \"t\"\nfile = \"far.parquet\"\nfleet = \"gpus\"\nphase = \"training\"\n";
     let path = inventory(&dir, &format!("{}{telemetry}", fleet("gpus", 2)));
     for engine in [None, Some(&Engine::Local)] {

@@ -45,6 +45,18 @@ fn csv(name: &str, text: &str, aggregate: Aggregate) -> Result<Vec<Workload>, Ve
     read(&path, &telemetry("t.csv", aggregate), &fleets())
 }
 
+/// Writes `batches` to a Parquet file at `path`, each as its own row group.
+fn write_parquet(path: &std::path::Path, batches: &[RecordBatch]) {
+    let schema = batches.first().expect("a batch").schema();
+    let file = std::fs::File::create(path).expect("create");
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
+    for batch in batches {
+        writer.write(batch).expect("write");
+        writer.flush().expect("row group");
+    }
+    writer.close().expect("close");
+}
+
 fn kwh(w: &Workload) -> f64 {
     w.energy
         .as_ref()
@@ -251,10 +263,7 @@ fn parquet_reads_as_csv_does() {
         .expect("batch");
         let dir = dir(name);
         let path = dir.path().join("t.parquet");
-        let file = std::fs::File::create(&path).expect("create");
-        let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
-        writer.write(&batch).expect("write");
-        writer.close().expect("close");
+        write_parquet(&path, &[batch]);
         (dir, path)
     };
     let (_dir, path) = write("parquet", Some("UTC"));
@@ -371,10 +380,7 @@ fn a_parquet_timestamp_beyond_the_year_9998_is_refused() {
     .expect("batch");
     let dir = dir("far");
     let path = dir.path().join("t.parquet");
-    let file = std::fs::File::create(&path).expect("create");
-    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
-    writer.write(&batch).expect("write");
-    writer.close().expect("close");
+    write_parquet(&path, &[batch]);
     let problems = read(
         &path,
         &telemetry("t.parquet", Aggregate::FleetDay),

@@ -8,7 +8,7 @@ use arrow_array::{DictionaryArray, Float64Array, RecordBatch, StringArray, Times
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use bilan_core::inventory::Aggregate;
 
-use super::{csv, dir, fleets, kwh, read, telemetry};
+use super::{csv, dir, fleets, kwh, read, telemetry, write_parquet};
 
 /// Three devices, hourly, for `days` days from 2021-01-01: 72 rows a day, `wh` each.
 fn many_days(days: i64, wh: impl Fn(u64) -> u64) -> String {
@@ -145,9 +145,7 @@ fn a_parquet_file_of_dictionary_names_over_many_batches_keeps_each_device_s_name
     ]));
     let dir = dir("dictionary");
     let path = dir.path().join("t.parquet");
-    let file = std::fs::File::create(&path).expect("create");
-    let mut writer =
-        parquet::arrow::ArrowWriter::try_new(file, schema.clone(), None).expect("writer");
+    let mut batches = Vec::new();
     // The names in a different order in every other chunk: the dictionary's keys change.
     for chunk in 0..10i64 {
         let names = if chunk % 2 == 0 {
@@ -185,10 +183,9 @@ fn a_parquet_file_of_dictionary_names_over_many_batches_keeps_each_device_s_name
             ],
         )
         .expect("batch");
-        writer.write(&batch).expect("write");
-        writer.flush().expect("row group");
+        batches.push(batch);
     }
-    writer.close().expect("close");
+    write_parquet(&path, &batches);
     let t = telemetry("t.parquet", Aggregate::FleetDay);
     let workloads = read(&path, &t, &fleets()).expect("valid");
     assert_eq!(workloads.len(), 1000);
