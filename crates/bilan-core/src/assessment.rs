@@ -452,6 +452,7 @@ impl Assessment {
     }
 }
 
+mod allocation;
 mod breakdown;
 mod builder;
 mod contribution;
@@ -465,9 +466,10 @@ pub use missing::no_factor_warning;
 mod functional;
 pub mod work;
 
+pub use allocation::{Allocation, Allocations};
 pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
-pub use contribution::{Allocation, Contribution, ContributionMeta};
+pub use contribution::{Contribution, ContributionMeta};
 pub use functional::{functional_unit_results, results_of, unit_of, workloads_of};
 pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermMeta, TermSource};

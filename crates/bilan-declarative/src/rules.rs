@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use bilan_core::assessment::{
-    Assessment, Assumption, Contribution, Driver, Exclusion, ItemRef, Term, TermSource,
+    Allocation, Assessment, Assumption, Contribution, Driver, Exclusion, ItemRef, Term, TermSource,
 };
 use bilan_core::indicator::Indicator;
 
@@ -153,12 +153,13 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                 // A shared item: remove the phase's share through a term, keep the rest.
                 let share = c.phase_share(phase);
                 let rest = 1.0 - share;
-                c.allocation = std::mem::take(&mut c.allocation)
-                    .into_iter()
+                c.allocation = c
+                    .allocation
+                    .iter()
                     .filter(|x| x.phase != phase)
-                    .map(|mut x| {
-                        x.share /= rest;
-                        x
+                    .map(|x| Allocation {
+                        share: x.share / rest,
+                        ..x.clone()
                     })
                     .collect();
                 scale(

@@ -163,7 +163,7 @@ impl<'a> Run<'a> {
         let reserved = Reserved {
             total: r.total,
             allocation: r.allocation,
-            utilisation: r.utilisation,
+            utilisation: r.utilisation.into(),
         };
         self.reserved.insert(fleet.id.as_str(), reserved.clone());
         Ok(reserved)

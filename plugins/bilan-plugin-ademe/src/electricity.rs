@@ -1,5 +1,6 @@
 //! Use stage: the site's PUE, WUE and electricity factors, and each workload's electricity and cooling water.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
@@ -101,12 +102,13 @@ impl<'a> Run<'a> {
 
     pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.clone());
-        let site = self
-            .sites
-            .get(w.site.as_str())
-            .ok_or_else(|| input_error(&item, format!("unknown site `{}`", w.site)))?;
-        let (pue, electricity, wue) =
-            (site.pue.clone(), site.electricity.clone(), site.wue.clone());
+        // Shared, not copied: every workload reads its site's terms and factor ids.
+        let site = Rc::clone(
+            self.sites
+                .get(w.site.as_str())
+                .ok_or_else(|| input_error(&item, format!("unknown site `{}`", w.site)))?,
+        );
+        let (pue, electricity, wue) = (&site.pue, &site.electricity, site.wue.clone());
         // The GWP of each electricity contribution follows the site's grid series, if any.
         let k_time = site.temporal.as_ref().and_then(|t| t.term(w));
 
@@ -117,7 +119,7 @@ impl<'a> Run<'a> {
         // the site's PUE (on-site WUE is per IT kWh).
         let mut e_it = EnergySum::default();
         e_it.add(e_dev, w.energy_boundary());
-        let dev_pue = device_pue(&pue, w);
+        let dev_pue = device_pue(pue, w);
         let mut draft = Draft::new(
             item.clone(),
             Aspect::Electricity,
@@ -133,12 +135,12 @@ impl<'a> Run<'a> {
             draft = draft.term(t.clone());
         }
         let draft = with_time(draft.term(dev_pue), &k_time);
-        self.b.contribute(prorated(draft, share), &electricity);
+        self.b.contribute(prorated(draft, share), electricity);
 
         if let Some(idle) = &w.idle_energy {
             let kwh = idle.to(&units::KWH).map_err(|e| input_error(&item, e))?;
             if self.flag("include-idle") {
-                let idle_pue = idle_pue(&pue, w);
+                let idle_pue = idle_pue(pue, w);
                 e_it.add(kwh, w.idle_energy_boundary());
                 let term = idle_energy(kwh);
                 let draft = Draft::new(
@@ -152,7 +154,7 @@ impl<'a> Run<'a> {
                 .term(term)
                 .term(idle_pue);
                 let draft = with_time(draft, &k_time);
-                self.b.contribute(prorated(draft, share), &electricity);
+                self.b.contribute(prorated(draft, share), electricity);
             } else {
                 self.b.exclude(
                     item.clone(),
@@ -174,7 +176,7 @@ impl<'a> Run<'a> {
                 .phase(Some(w.phase))
                 .presence(Driver::IdleOverhead);
                 let (host, kwh) = host_overhead(host, e_dev, &item)?;
-                let host_pue = host_pue(&pue, w, &host);
+                let host_pue = host_pue(pue, w, &host);
                 e_it.add(kwh, host_boundary(w, &host));
                 draft = match host {
                     HostOverhead::Share(f_host) => {
@@ -189,7 +191,7 @@ impl<'a> Run<'a> {
                     HostOverhead::Energy(e_host) => draft.term(e_host),
                 };
                 let draft = with_time(draft.term(host_pue), &k_time);
-                self.b.contribute(prorated(draft, share), &electricity);
+                self.b.contribute(prorated(draft, share), electricity);
             } else {
                 self.b.exclude(
                     item.clone(),

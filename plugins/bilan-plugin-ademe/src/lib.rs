@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use bilan_core::assessment::{
-    Allocation, Aspect, Assessment, Builder, Disclosure, Driver, FactorUse, ItemKind, ItemRef,
+    Allocations, Aspect, Assessment, Builder, Disclosure, Driver, FactorUse, ItemKind, ItemRef,
     Term, functional_unit_results,
 };
 use bilan_core::factor::{Basis, FactorSet};
@@ -167,9 +167,9 @@ struct Reserved {
     /// Σ device-hours.
     total: f64,
     /// Each workload's share.
-    allocation: Vec<Allocation>,
+    allocation: Allocations,
     /// Each workload's utilisation, aligned with `allocation`.
-    utilisation: Vec<Option<f64>>,
+    utilisation: Arc<[Option<f64>]>,
 }
 
 struct Run<'a> {
@@ -178,7 +178,7 @@ struct Run<'a> {
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
-    sites: FxHashMap<&'a str, SiteCtx>,
+    sites: FxHashMap<&'a str, std::rc::Rc<SiteCtx>>,
     reserved: FxHashMap<&'a str, Reserved>,
     preference: &'static [Basis],
     /// Σ IT energy counted, kWh (the `it-energy` disclosure).
@@ -231,7 +231,7 @@ impl<'a> Run<'a> {
     fn assess(mut self) -> Result<Assessment, MethodError> {
         for site in &self.inv.sites {
             let ctx = self.site(site)?;
-            self.sites.insert(site.id.as_str(), ctx);
+            self.sites.insert(site.id.as_str(), std::rc::Rc::new(ctx));
         }
         for workload in &self.inv.workloads {
             self.workload(workload)?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bilan_core::assessment::work::reserved;
 use bilan_core::assessment::{
-    Allocation, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
+    Allocations, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
 use bilan_core::factor::{Basis, Boundary};
 use bilan_core::indicator::Indicator;
@@ -20,7 +20,7 @@ use super::{Run, SCOPE_3_CAT_2, input_error, inventory_factor};
 
 impl<'a> Run<'a> {
     /// Each workload's share of a fleet, by device time (for phases and functional units).
-    pub(super) fn allocation(&mut self, fleet: &'a Fleet) -> Result<Vec<Allocation>, MethodError> {
+    pub(super) fn allocation(&mut self, fleet: &'a Fleet) -> Result<Allocations, MethodError> {
         if let Some(a) = self.allocations.get(fleet.id.as_str()) {
             return Ok(a.clone());
         }

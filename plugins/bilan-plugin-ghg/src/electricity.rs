@@ -1,5 +1,7 @@
 //! The workloads' electricity (location-based Scope 2, Cat. 1 for cloud sites, Cat. 3).
 
+use std::rc::Rc;
+
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::EnergyBoundary;
@@ -23,7 +25,7 @@ impl<'a> Run<'a> {
     // Workloads
     // ---------------------------------------------------------------------------------
 
-    pub(super) fn site_ctx(&self, item: &ItemRef, id: &str) -> Result<&SiteCtx, MethodError> {
+    pub(super) fn site_ctx(&self, item: &ItemRef, id: &str) -> Result<&Rc<SiteCtx>, MethodError> {
         self.sites
             .get(id)
             .ok_or_else(|| input_error(item, format!("unknown site `{id}`")))
@@ -188,9 +190,10 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         let (slices, _) = self.slices(e.w, &item)?;
-        let ctx = self.site_ctx(&item, &e.w.site)?;
-        let (scope2, pue, grid) = (ctx.scope2, ctx.pue.clone(), ctx.grid.clone());
-        let (upstream, market) = (ctx.upstream.clone(), ctx.market.clone());
+        // Shared, not copied: every workload reads its site's terms and factors.
+        let ctx = Rc::clone(self.site_ctx(&item, &e.w.site)?);
+        let (scope2, pue, grid) = (ctx.scope2, &ctx.pue, &ctx.grid);
+        let (upstream, market) = (&ctx.upstream, &ctx.market);
         // Location-based rows (grid and upstream) follow the site's grid series, if any; the
         // market-based rows follow the instruments.
         let k_time = ctx.temporal.as_ref().and_then(|t| t.term(e.w));
@@ -289,7 +292,7 @@ impl<'a> Run<'a> {
         if !scope2 {
             return Ok(());
         }
-        let totals = Self::totals(e, &pue);
+        let totals = Self::totals(e, pue);
         let total_drafts = |aspect, factor: &str| {
             totals
                 .iter()

@@ -8,6 +8,7 @@ use bilan_core::assessment::{Aspect, Disclosure, Driver, ItemKind, ItemRef};
 use bilan_core::inventory::Ownership;
 use bilan_core::method::MethodError;
 use bilan_method_kit::matching::{self, Curve, Load, Supply};
+use std::rc::Rc;
 
 use super::market::refuse;
 use super::{Energy, Run, SCOPE_2_MARKET, input_error, kg_per_kwh, kwh};
@@ -160,7 +161,7 @@ impl<'a> Run<'a> {
                 match self.residual(site, unmatched)? {
                     Ok(found) => found,
                     Err(reason) => {
-                        if let Some(ctx) = self.sites.get_mut(site.id.as_str()) {
+                        if let Some(ctx) = self.sites.get_mut(site.id.as_str()).map(Rc::make_mut) {
                             ctx.market = Err(reason);
                         }
                         continue;
@@ -210,7 +211,7 @@ impl<'a> Run<'a> {
                     percent(matched.carbon_free, matched.consumption)
                 ),
             );
-            if let Some(ctx) = self.sites.get_mut(site.id.as_str()) {
+            if let Some(ctx) = self.sites.get_mut(site.id.as_str()).map(Rc::make_mut) {
                 ctx.market = Ok(id);
                 ctx.matching = Some(curve);
             }

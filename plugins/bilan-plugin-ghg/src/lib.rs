@@ -78,10 +78,11 @@
 //!   emissions attributable to the inventory's activities, with capital goods expensed.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use bilan_core::assessment::{
-    Allocation, Aspect, Assessment, Builder, Draft, Driver, FactorUse, ItemRef, Term, TermSource,
+    Allocations, Aspect, Assessment, Builder, Draft, Driver, FactorUse, ItemRef, Term, TermSource,
     functional_unit_results,
 };
 use bilan_core::factor::FactorSet;
@@ -216,6 +217,7 @@ impl Methodology for GhgProtocol {
 }
 
 /// The factors of one site.
+#[derive(Clone)]
 struct SiteCtx {
     /// Whether the organisation buys the power (owned, colocation): Scope 2.
     scope2: bool,
@@ -290,10 +292,10 @@ struct Run<'a> {
     period: Period,
     market_in_total: bool,
     amortise: bool,
-    sites: FxHashMap<&'a str, SiteCtx>,
+    sites: FxHashMap<&'a str, Rc<SiteCtx>>,
     /// Sites whose Cat. 3 or market-based electricity was already reported missing.
     site_gaps: FxHashSet<(&'a str, Aspect)>,
-    allocations: FxHashMap<&'a str, Vec<Allocation>>,
+    allocations: FxHashMap<&'a str, Allocations>,
     notes: FxHashMap<&'static str, Vec<String>>,
     /// Records of the instruments used, added after the workloads they cover.
     instrument_records: Vec<(Draft, Arc<str>)>,
@@ -427,7 +429,7 @@ impl<'a> Run<'a> {
         self.reporting_period();
         for site in &self.inv.sites {
             let ctx = self.site(site)?;
-            self.sites.insert(site.id.as_str(), ctx);
+            self.sites.insert(site.id.as_str(), Rc::new(ctx));
         }
         let mut energies = Vec::with_capacity(self.inv.workloads.len());
         for w in &self.inv.workloads {

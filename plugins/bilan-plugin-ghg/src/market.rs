@@ -1,6 +1,7 @@
 //! Market-based Scope 2: contractual instruments checked against the quality criteria the
 //! inventory can show, allocated once, and the residual mix (or the disclosed fallback).
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use bilan_core::assessment::{
@@ -122,7 +123,7 @@ impl<'a> Run<'a> {
                 continue;
             }
             let market = self.site_market_factor(site, total[s], need[s], &uses[s])?;
-            if let Some(ctx) = self.sites.get_mut(site.id.as_str()) {
+            if let Some(ctx) = self.sites.get_mut(site.id.as_str()).map(Rc::make_mut) {
                 ctx.market = market;
             }
         }

@@ -1,5 +1,6 @@
 //! E × I: each site's PUE and grid intensity, and each workload's energy.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use bilan_core::assessment::{Aspect, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource};
@@ -22,15 +23,16 @@ use bilan_method_kit::site::is_market_based;
 impl<'a> Run<'a> {
     // --- E × I -------------------------------------------------------------------------
 
-    pub(super) fn site(&mut self, id: &str, item: &ItemRef) -> Result<SiteCtx, MethodError> {
+    /// The site's context, shared (not copied) by every workload at it.
+    pub(super) fn site(&mut self, id: &str, item: &ItemRef) -> Result<Rc<SiteCtx>, MethodError> {
         if let Some(ctx) = self.sites.get(id) {
-            return Ok(ctx.clone());
+            return Ok(Rc::clone(ctx));
         }
         let inv = self.inv;
         let site = inv
             .site(id)
             .ok_or_else(|| input_error(item, format!("unknown site `{id}`")))?;
-        let ctx = SiteCtx {
+        let ctx = Rc::new(SiteCtx {
             pue: self.pue(site)?,
             intensity: self.intensity(site)?,
             temporal: Temporal::of_site(
@@ -42,8 +44,8 @@ impl<'a> Run<'a> {
                 inv.system.period,
             )
             .map(Arc::new),
-        };
-        self.sites.insert(site.id.as_str(), ctx.clone());
+        });
+        self.sites.insert(site.id.as_str(), Rc::clone(&ctx));
         Ok(ctx)
     }
 
@@ -121,14 +123,15 @@ impl<'a> Run<'a> {
     /// × PUE × I, in its persona's category.
     pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.clone());
+        let site = self.site(&w.site, &item)?;
         let SiteCtx {
             pue,
             intensity,
             temporal,
-        } = self.site(&w.site, &item)?;
+        } = &*site;
         // I over the time the work ran, when the site follows a grid series.
         let k_time = temporal.as_ref().and_then(|t| t.term(w));
-        let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, intensity)]);
+        let grid = energy::with_energy(&mut self.b, &[(Indicator::Gwp, intensity.clone())]);
         let category = Persona::of(w.phase).id();
         let share = period_share(w, &self.inv.system.period);
         let slice = |aspect: Aspect, formula: String| {
@@ -146,7 +149,7 @@ impl<'a> Run<'a> {
             slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
             &energy_terms,
         );
-        let draft = with_time(draft.term(device_pue(&pue, w)), &k_time);
+        let draft = with_time(draft.term(device_pue(pue, w)), &k_time);
         self.b.contribute(prorated(draft, share.as_ref()), &grid);
 
         if let Some(idle) = &w.idle_energy {
@@ -155,7 +158,7 @@ impl<'a> Run<'a> {
             let draft = slice(Aspect::IdleElectricity, "E_idle × PUE × I".to_owned())
                 .presence(Driver::IdleOverhead)
                 .term(idle_energy(kwh))
-                .term(idle_pue(&pue, w));
+                .term(idle_pue(pue, w));
             let draft = with_time(draft, &k_time);
             self.b.contribute(prorated(draft, share.as_ref()), &grid);
         }
@@ -163,7 +166,7 @@ impl<'a> Run<'a> {
         if let Some(host) = &w.host_overhead {
             let (host, kwh) = host_overhead(host, e_dev, &item)?;
             e.add(kwh, host_boundary(w, &host));
-            let host_pue = host_pue(&pue, w, &host);
+            let host_pue = host_pue(pue, w, &host);
             let draft = match host {
                 HostOverhead::Share(f_host) => with_terms(
                     slice(

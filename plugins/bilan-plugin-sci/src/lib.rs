@@ -47,7 +47,8 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use bilan_core::assessment::{
-    Allocation, Aspect, Assessment, Builder, Contribution, Draft, Driver, ItemRef, Term,
+    Allocation, Allocations, Aspect, Assessment, Builder, Contribution, Draft, Driver, ItemRef,
+    Term,
 };
 use bilan_core::factor::{Basis, FactorSet};
 use bilan_core::indicator::Indicator;
@@ -282,7 +283,7 @@ fn r_text(r: f64) -> String {
 struct SiteCtx {
     pue: Term,
     intensity: Arc<str>,
-    /// The site's grid series, if I follows one (shared: the context is copied per workload).
+    /// The site's grid series, if I follows one.
     temporal: Option<Arc<bilan_method_kit::temporal::Temporal>>,
 }
 
@@ -290,7 +291,7 @@ struct SiteCtx {
 #[derive(Clone)]
 struct FleetCtx {
     reserved: f64,
-    allocation: Vec<Allocation>,
+    allocation: Allocations,
     /// `None` when no workload reserved the fleet (nothing to amortise).
     lifetime: Option<Term>,
 }
@@ -301,7 +302,7 @@ struct Run<'a> {
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
-    sites: FxHashMap<&'a str, SiteCtx>,
+    sites: FxHashMap<&'a str, std::rc::Rc<SiteCtx>>,
     fleets: FxHashMap<&'a str, FleetCtx>,
     /// Facility energy E of each workload, kWh.
     energy: FxHashMap<&'a str, f64>,

@@ -57,7 +57,7 @@ pub struct Draft {
     /// The driver explaining this contribution's presence.
     pub presence: Option<Driver>,
     /// Shares of workloads, for an item shared among them.
-    pub allocation: Vec<super::Allocation>,
+    pub allocation: super::Allocations,
 }
 
 impl Draft {
@@ -78,7 +78,7 @@ impl Draft {
             formula: formula.into(),
             terms: Vec::new(),
             presence: None,
-            allocation: Vec::new(),
+            allocation: super::Allocations::default(),
         }
     }
 
@@ -106,9 +106,10 @@ impl Draft {
         self
     }
 
-    /// Sets the workloads' shares.
-    pub fn allocation(mut self, allocation: Vec<super::Allocation>) -> Draft {
-        self.allocation = allocation;
+    /// Sets the workloads' shares (a list given as [`super::Allocations`] is shared, not
+    /// copied).
+    pub fn allocation(mut self, allocation: impl Into<super::Allocations>) -> Draft {
+        self.allocation = allocation.into();
         self
     }
 
@@ -395,7 +396,7 @@ impl Builder {
             meta,
             terms,
             values,
-            exact(draft.allocation),
+            draft.allocation,
         ));
     }
 

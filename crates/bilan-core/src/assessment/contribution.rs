@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Aspect, Driver, FactorUse, IndicatorValue, ItemKind, ItemRef, Stage, Term};
+use super::{
+    Allocation, Allocations, Aspect, Driver, FactorUse, IndicatorValue, ItemKind, ItemRef, Stage,
+    Term,
+};
 use crate::indicator::Indicator;
 use crate::inventory::Phase;
 
@@ -26,7 +29,7 @@ pub struct Contribution {
     pub values: Box<[IndicatorValue]>,
     /// For an item's impact shared among workloads (a fleet's embodied impacts): each
     /// workload's share, summing to 1. Phase totals and functional units split by it.
-    pub allocation: Box<[Allocation]>,
+    pub allocation: Allocations,
 }
 
 /// What a contribution is about, apart from its item, terms and values; shared by every
@@ -65,9 +68,9 @@ impl Contribution {
         meta: ContributionMeta,
         terms: Vec<Term>,
         values: Vec<IndicatorValue>,
-        allocation: Vec<Allocation>,
+        allocation: impl Into<Allocations>,
     ) -> Contribution {
-        Contribution::shared(item, Arc::new(meta), terms, values, allocation)
+        Contribution::shared(item, Arc::new(meta), terms, values, allocation.into())
     }
 
     /// What the contribution is about, to change it (copied first if another shares it).
@@ -86,14 +89,14 @@ impl Contribution {
         meta: Arc<ContributionMeta>,
         terms: Vec<Term>,
         values: Vec<IndicatorValue>,
-        allocation: Vec<Allocation>,
+        allocation: Allocations,
     ) -> Contribution {
         Contribution {
             item,
             meta,
             terms: terms.into_boxed_slice(),
             values: values.into_boxed_slice(),
-            allocation: allocation.into_boxed_slice(),
+            allocation,
         }
     }
 
@@ -230,18 +233,6 @@ impl schemars::JsonSchema for Contribution {
     }
 }
 
-/// A workload's share of a contribution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub struct Allocation {
-    /// The workload.
-    pub workload: Arc<str>,
-    /// Its phase.
-    pub phase: Phase,
-    /// Its share (0 to 1).
-    pub share: f64,
-}
-
 impl Contribution {
     /// The share of this contribution that belongs to `phase`.
     pub fn phase_share(&self, phase: Phase) -> f64 {
@@ -265,7 +256,7 @@ impl Contribution {
                 shares[p.index()] = 1.0;
             }
         } else {
-            for a in &self.allocation {
+            for a in self.allocation.iter() {
                 shares[a.phase.index()] += a.share;
             }
         }

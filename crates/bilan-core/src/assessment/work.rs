@@ -109,8 +109,9 @@ pub fn device_time(
 pub struct Reserved {
     /// Σ device-hours reserved.
     pub total: f64,
-    /// Each workload's share of `total` (empty when nothing was reserved).
-    pub allocation: Vec<super::Allocation>,
+    /// Each workload's share of `total` (empty when nothing was reserved), shared by every
+    /// contribution that splits by it.
+    pub allocation: super::Allocations,
     /// Each workload's utilisation, aligned with `allocation`.
     pub utilisation: Vec<Option<f64>>,
     /// Workloads whose device time was taken from a default, with the assumption made.
@@ -132,16 +133,21 @@ pub fn reserved(
         .iter()
         .filter(|w| w.fleet.as_deref() == Some(fleet.id.as_str()))
     {
-        let item = ItemRef::new(super::ItemKind::Workload, w.id.clone());
-        match device_time(w, fleet, &item)? {
+        // The workload's reference is made only when one is kept (an assumption, a
+        // workload with no device time): a million workloads' ids are not all touched.
+        let item = || ItemRef::new(super::ItemKind::Workload, w.id.clone());
+        match w
+            .device_hours_on(fleet)
+            .map_err(|e| input_error(&item(), &e))?
+        {
             Some((hours, note)) => {
                 if let Some(text) = note {
-                    out.assumed.push((item.clone(), text));
+                    out.assumed.push((item(), text));
                 }
                 let hours = match period_share(w, &inventory.system.period) {
                     Some(share) => {
                         out.assumed.push((
-                            item,
+                            item(),
                             format!(
                                 "device time prorated to the reporting period: {}",
                                 match &share.source {
@@ -156,7 +162,7 @@ pub fn reserved(
                 };
                 per_workload.push((w, hours));
             }
-            None => out.missing.push(item),
+            None => out.missing.push(item()),
         }
     }
     out.total = per_workload.iter().map(|(_, h)| h).sum();
