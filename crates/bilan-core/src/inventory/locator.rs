@@ -59,6 +59,33 @@ impl<'a> Locator<'a> {
 
     /// The position of `id`, if it is in the list.
     pub fn find(&mut self, id: &str) -> Option<usize> {
+        if let Some(n) = self.scan(id) {
+            return Some(n);
+        }
+        let ids = &self.ids;
+        let map = self.map.get_or_insert_with(|| {
+            let mut map = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+            for (n, id) in ids.iter().enumerate() {
+                map.entry(*id).or_insert(n);
+            }
+            map
+        });
+        let n = *map.get(id)?;
+        self.next = n + 1;
+        Some(n)
+    }
+
+    /// [`Locator::find`] by the scans alone: `None` when they do not find `id`, which may
+    /// still be in the list, without building the map. For a caller that holds a table of
+    /// its own for the rest, shared by several passes (each pass over a million ids that
+    /// built its own map hashed every id again).
+    pub fn find_near(&mut self, id: &str) -> Option<usize> {
+        self.scan(id)
+    }
+
+    /// The scans of [`Locator::find`]: the window after the last hit, then, while the
+    /// budget lasts and no map was built, further ahead and the top of the list.
+    fn scan(&mut self, id: &str) -> Option<usize> {
         // From the last hit itself (items often come several times in a row).
         let start = self.next.saturating_sub(1).min(self.ids.len());
         let end = (start + WINDOW).min(self.ids.len());
@@ -84,17 +111,7 @@ impl<'a> Locator<'a> {
                 return Some(k);
             }
         }
-        let ids = &self.ids;
-        let map = self.map.get_or_insert_with(|| {
-            let mut map = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
-            for (n, id) in ids.iter().enumerate() {
-                map.entry(*id).or_insert(n);
-            }
-            map
-        });
-        let n = *map.get(id)?;
-        self.next = n + 1;
-        Some(n)
+        None
     }
 }
 
@@ -160,5 +177,35 @@ mod tests {
             assert_eq!(far.find(&ids[n]), Some(n));
         }
         assert!(far.map.is_some(), "the budget ran out");
+    }
+
+    #[test]
+    fn the_scans_alone_never_build_the_map() {
+        let ids: Vec<String> = (0..2000).map(|n| format!("w{n}")).collect();
+        let mut near = Locator::new(ids.iter().map(String::as_str));
+        assert_eq!(near.find_near("w0"), Some(0));
+        assert_eq!(near.find_near("w100"), Some(100), "within reach");
+        assert_eq!(
+            near.find_near("w1999"),
+            None,
+            "far ahead: left to the caller"
+        );
+        assert_eq!(near.find_near("nope"), None);
+        assert_eq!(
+            near.find_near("w101"),
+            Some(101),
+            "the scans go on from the last hit"
+        );
+        assert!(near.map.is_none());
+        // Once the budget is spent, only the window answers.
+        near.budget = 0;
+        assert_eq!(near.find_near("w102"), Some(102));
+        assert_eq!(near.find_near("w500"), None);
+        assert!(near.map.is_none());
+        assert_eq!(
+            near.find("w500"),
+            Some(500),
+            "`find` still finds it, by the map"
+        );
     }
 }

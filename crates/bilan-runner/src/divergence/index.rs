@@ -25,17 +25,21 @@ pub(super) const NONE: u32 = u32::MAX;
 /// Dense numbers for the items of every assessment of a comparison, so that contributions of
 /// two methods are matched by number rather than by hashing their ids again for every pair.
 /// The inventory's items are numbered by their place in it and found there by a
-/// [`Locator`] that follows the method's order; the table from id to number is built only
-/// for an item the locator finds under another kind, or not at all (with a large inventory
-/// it is mostly never built). An item no inventory lists (a plugin's own) is numbered on
-/// first sight, under a lock.
+/// [`Locator`] that follows the method's order. What its scans do not find is looked up in
+/// tables shared by every method's index, each built on first use: one of the workloads
+/// (with a large inventory mostly never built) and one of the other items (a handful: an
+/// instrument a method accounts for after the workloads). An item no inventory lists (a
+/// plugin's own) is numbered on first sight, under a lock.
 pub(crate) struct ItemIds<'a> {
     /// The known items in number order.
     order: Vec<(ItemKind, &'a str)>,
     /// The kinds `order` has, one bit each: an item of another kind (a site) is never
-    /// looked up in the table, so it does not build it.
+    /// looked up in the tables, so it does not build them.
     kinds: u64,
-    known: OnceLock<FxHashMap<(ItemKind, &'a str), u32>>,
+    /// The known workloads, by id.
+    workloads: OnceLock<FxHashMap<&'a str, u32>>,
+    /// The known items of other kinds.
+    others: OnceLock<FxHashMap<(ItemKind, &'a str), u32>>,
     other: Mutex<FxHashMap<(ItemKind, Box<str>), u32>>,
 }
 
@@ -51,7 +55,8 @@ impl<'a> ItemIds<'a> {
                 .iter()
                 .fold(0, |bits, (kind, _)| bits | kind_bit(*kind)),
             order,
-            known: OnceLock::new(),
+            workloads: OnceLock::new(),
+            others: OnceLock::new(),
             other: Mutex::default(),
         }
     }
@@ -61,18 +66,35 @@ impl<'a> ItemIds<'a> {
         &self.order
     }
 
-    /// The table from item to number, built on first use.
-    fn known(&self) -> &FxHashMap<(ItemKind, &'a str), u32> {
-        self.known.get_or_init(|| {
-            let mut known =
-                FxHashMap::with_capacity_and_hasher(self.order.len(), Default::default());
-            for (n, item) in self.order.iter().enumerate() {
-                known
-                    .entry(*item)
-                    .or_insert_with(|| u32::try_from(n).unwrap_or(NONE));
-            }
-            known
-        })
+    /// The number of a known item, from the table of its class of kinds (built on first
+    /// use, for every index that shares these numbers).
+    fn known(&self, kind: ItemKind, id: &str) -> Option<u32> {
+        let numbered = |workloads: bool| {
+            self.order
+                .iter()
+                .enumerate()
+                .filter(move |(_, (k, _))| (*k == ItemKind::Workload) == workloads)
+                .map(|(n, item)| (*item, u32::try_from(n).unwrap_or(NONE)))
+        };
+        if kind == ItemKind::Workload {
+            let table = self.workloads.get_or_init(|| {
+                let mut table = FxHashMap::default();
+                for ((_, id), n) in numbered(true) {
+                    table.entry(id).or_insert(n);
+                }
+                table
+            });
+            table.get(id).copied()
+        } else {
+            let table = self.others.get_or_init(|| {
+                let mut table = FxHashMap::default();
+                for (item, n) in numbered(false) {
+                    table.entry(item).or_insert(n);
+                }
+                table
+            });
+            table.get(&(kind, id)).copied()
+        }
     }
 
     /// The items of `a` numbered up front, for indexing assessments of an inventory not at
@@ -96,10 +118,10 @@ impl<'a> ItemIds<'a> {
 
     /// [`ItemIds::id`], found first by `locate` at the place the method's order suggests: a
     /// method mostly accounts for the items in inventory order, so most items are found
-    /// without hashing their id, and the table is often never built.
+    /// without hashing their id, and the tables are often never built.
     fn id_located(&self, kind: ItemKind, id: &str, locate: &mut Locator<'_>) -> u32 {
         if self.kinds & kind_bit(kind) != 0
-            && let Some(n) = locate.find(id)
+            && let Some(n) = locate.find_near(id)
             && self.order.get(n).is_some_and(|(k, _)| *k == kind)
         {
             return u32::try_from(n).unwrap_or(NONE);
@@ -109,7 +131,7 @@ impl<'a> ItemIds<'a> {
 
     fn id(&self, kind: ItemKind, id: &str) -> u32 {
         if self.kinds & kind_bit(kind) != 0
-            && let Some(&n) = self.known().get(&(kind, id))
+            && let Some(n) = self.known(kind, id)
         {
             return n;
         }

@@ -168,19 +168,19 @@ fn items_are_numbered_by_place_in_any_order() {
     assert_eq!(ids.id_located(Workload, "a", &mut locate), 1);
     assert_eq!(ids.id_located(Workload, "b", &mut locate), 2);
     assert!(
-        ids.known.get().is_none() && !locate.hashed(),
+        no_table(&ids) && !locate.hashed(),
         "in order, the table is not built"
     );
     assert_eq!(ids.id(Site, "s"), 4, "a kind not listed is numbered after");
     assert_eq!(ids.id_located(Site, "s", &mut locate), 4);
     assert!(
-        ids.known.get().is_none() && !locate.hashed(),
+        no_table(&ids) && !locate.hashed(),
         "nor does a kind not listed build it"
     );
     assert_eq!(ids.id_located(Workload, "c", &mut locate), 3);
     assert_eq!(ids.id_located(Fleet, "f", &mut locate), 0);
     assert!(
-        ids.known.get().is_none() && !locate.hashed(),
+        no_table(&ids) && !locate.hashed(),
         "a second pass from the top does not build it"
     );
     assert_eq!(
@@ -215,11 +215,46 @@ fn a_method_in_inventory_order_never_builds_the_table() {
     for (n, w) in names.iter().enumerate().step_by(37) {
         assert_eq!(ids.id_located(Workload, w, &mut again) as usize, n + 2);
     }
-    assert!(ids.known.get().is_none());
+    assert!(no_table(&ids));
     assert!(
         !locate.hashed() && !again.hashed(),
         "nor the locators' maps"
     );
+}
+
+/// Whether neither of the tables from id to number was built.
+fn no_table(ids: &ItemIds<'_>) -> bool {
+    ids.workloads.get().is_none() && ids.others.get().is_none()
+}
+
+/// An item a method accounts for out of order (an instrument listed after every workload,
+/// accounted for before them) is found in the small table of the items that are not
+/// workloads: neither the locator's map nor the workloads' table is built for it, in any
+/// of the indexes that share the numbers.
+#[test]
+fn an_item_out_of_order_builds_only_the_table_of_its_class() {
+    use bilan_core::assessment::ItemKind::{Fleet, Instrument, Workload};
+    let names: Vec<String> = (0..1000).map(|n| format!("w{n}")).collect();
+    let ids = ItemIds::new(
+        std::iter::once((Fleet, "h100"))
+            .chain(names.iter().map(|w| (Workload, w.as_str())))
+            .chain(std::iter::once((Instrument, "rec"))),
+    );
+    for _ in 0..2 {
+        let mut locate = ids.locator();
+        assert_eq!(ids.id_located(Instrument, "rec", &mut locate), 1001);
+        for (n, w) in names.iter().enumerate() {
+            assert_eq!(ids.id_located(Workload, w, &mut locate) as usize, n + 1);
+        }
+        assert!(!locate.hashed());
+    }
+    assert!(ids.others.get().is_some_and(|t| t.len() == 2));
+    assert!(ids.workloads.get().is_none());
+    // A workload out of order is found in the workloads' table.
+    let mut locate = ids.locator();
+    assert_eq!(ids.id_located(Workload, "w999", &mut locate), 1000);
+    assert!(ids.workloads.get().is_some_and(|t| t.len() == 1000));
+    assert!(!locate.hashed());
 }
 
 /// The keys the walk visits: each (item, aspect) once, at its first entry, in contribution
