@@ -76,9 +76,12 @@ impl<'f> Covers<'f> {
 
 /// R, the number of functional units done by `workloads`; `None` when a workload lacks the
 /// volume needed.
-fn count(kind: FunctionalUnitKind, workloads: &[&Workload]) -> Result<f64, String> {
+fn count<'w>(
+    kind: FunctionalUnitKind,
+    workloads: impl Iterator<Item = &'w Workload> + Clone,
+) -> Result<f64, String> {
     let sum = |name: &str, get: &dyn Fn(&Workload) -> Option<f64>| -> Result<f64, String> {
-        workloads.iter().try_fold(0.0, |acc, w| {
+        workloads.clone().try_fold(0.0, |acc, w| {
             get(w)
                 .map(|v| acc + v)
                 .ok_or_else(|| format!("workload `{}` has no `volume.{name}`", w.id))
@@ -169,23 +172,27 @@ pub fn results_of(
         }
     }
     for ((fu, member), impact) in fus.iter().zip(&members).zip(&impacts) {
-        let all: Vec<(usize, &Workload)> = inventory
+        // The unit's workloads, counted by the method or not: walked again rather than
+        // gathered, as a unit may cover a million of them.
+        let all = inventory
             .workloads
             .iter()
-            .enumerate()
-            .filter(|(n, _)| member[*n])
-            .collect();
-        let left_out: Vec<&str> = all
-            .iter()
-            .filter(|(n, _)| !counted[*n])
-            .map(|(_, w)| w.id.as_ref())
-            .collect();
-        let workloads: Vec<&Workload> = all
-            .iter()
-            .filter(|(n, _)| counted[*n])
-            .map(|(_, w)| *w)
-            .collect();
-        if !all.is_empty() && workloads.is_empty() {
+            .zip(member)
+            .zip(&counted)
+            .filter(|((_, member), _)| **member);
+        let workloads = all
+            .clone()
+            .filter(|(_, counted)| **counted)
+            .map(|((w, _), _)| w);
+        let left_out = all
+            .clone()
+            .filter(|(_, counted)| !**counted)
+            .map(|((w, _), _)| w.id.as_ref());
+        let (covered, left) = all.clone().fold((0, 0), |(covered, left), (_, counted)| {
+            (covered + 1, left + usize::from(!*counted))
+        });
+        let done = covered - left;
+        if covered > 0 && done == 0 {
             notes.push(format!(
                 "functional unit `{}` ({}) is not applicable: {} counts none of its workloads",
                 fu.id,
@@ -194,28 +201,22 @@ pub fn results_of(
             ));
             continue;
         }
-        if !left_out.is_empty() {
+        if left > 0 {
             notes.push(format!(
                 "functional unit `{}`: R leaves out the volume of {} {} does not count ({})",
                 fu.id,
-                bilan_units::text::count(left_out.len(), "workload", "workloads"),
+                bilan_units::text::count(left, "workload", "workloads"),
                 assessment.method,
-                left_out
-                    .iter()
-                    .take(5)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                left_out.take(5).collect::<Vec<_>>().join(", ")
             ));
         }
-        if fu.kind == FunctionalUnitKind::TrainingRun && workloads.len() > 1 {
+        if fu.kind == FunctionalUnitKind::TrainingRun && done > 1 {
             notes.push(format!(
-                "functional unit `{}`: R = 1 training run made of {} workloads",
+                "functional unit `{}`: R = 1 training run made of {done} workloads",
                 fu.id,
-                workloads.len()
             ));
         }
-        if workloads.is_empty() {
+        if done == 0 {
             notes.push(format!(
                 "functional unit `{}` ({}) is not applicable: the inventory has no workload it covers",
                 fu.id,
@@ -223,7 +224,7 @@ pub fn results_of(
             ));
             continue;
         }
-        let r = count(fu.kind, &workloads).map_err(|message| MethodError::Input {
+        let r = count(fu.kind, workloads.clone()).map_err(|message| MethodError::Input {
             item: format!("functional unit `{}`", fu.id),
             message,
         })?;
@@ -238,10 +239,10 @@ pub fn results_of(
         }
         // Named when there are a few, counted otherwise (sorting a million ids only to
         // count them cost more than the rest of the pass).
-        let ids_text = if workloads.len() > 5 {
-            format!("{} workloads", workloads.len())
+        let ids_text = if done > 5 {
+            format!("{done} workloads")
         } else {
-            let mut v: Vec<&str> = workloads.iter().map(|w| w.id.as_ref()).collect();
+            let mut v: Vec<&str> = workloads.map(|w| w.id.as_ref()).collect();
             v.sort_unstable();
             v.join(", ")
         };
