@@ -216,7 +216,7 @@ impl Sink for Tallies {
 
 /// The divergences of `b` from `a`, for every indicator either covers, in
 /// [`Indicator::ALL`] order: one pass over the matched keys for all indicators.
-fn decompose(a: &Index, b: &Index) -> Vec<Divergence> {
+pub(crate) fn decompose(a: &Index, b: &Index) -> Vec<Divergence> {
     let covered = |ix: &Index, i: Indicator| ix.totals[i.index()].is_some();
     // Indicators both cover are decomposed key by key, all in one pass.
     let both: Vec<Indicator> = Indicator::ALL
@@ -280,14 +280,18 @@ pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
         assessed,
         &ItemIds::of_assessment(assessed.first().map(|(_, a)| *a)),
     );
-    pairs_of(&indices.iter().collect::<Vec<_>>())
+    pairs_of(&indices.iter().collect::<Vec<_>>(), |_, _| None)
 }
 
-/// [`all_pairs`] of assessments already indexed.
-pub(crate) fn pairs_of(indices: &[&Index]) -> Vec<Divergence> {
+/// [`all_pairs`] of assessments already indexed; `walked(i, j)` gives the divergences of a
+/// pair already decomposed (see [`crate::early`]).
+pub(crate) fn pairs_of(
+    indices: &[&Index],
+    walked: impl Fn(usize, usize) -> Option<Vec<Divergence>> + Sync,
+) -> Vec<Divergence> {
     pairs(indices.len())
         .par_iter()
-        .flat_map_iter(|&(i, j)| decompose(indices[i], indices[j]))
+        .flat_map_iter(|&(i, j)| walked(i, j).unwrap_or_else(|| decompose(indices[i], indices[j])))
         .collect()
 }
 

@@ -12,6 +12,7 @@
 //! * explains every difference between two methods by driver ([`divergence`]).
 
 pub mod divergence;
+mod early;
 mod estimated;
 mod prepared;
 pub mod reconcile;
@@ -20,6 +21,7 @@ pub mod uncertainty;
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use bilan_core::assessment::{Assessment, Breakdown, Stage, TermSource};
 use bilan_core::factor::FactorSet;
@@ -90,9 +92,12 @@ pub struct Outcome {
     /// contributions: see [`Outcome::trail_dropped`].
     pub result: Result<Assessment, String>,
     /// What the comparison needs of the assessment, once prepared.
-    prepared: Option<Box<Prepared>>,
+    prepared: Option<Arc<Prepared>>,
     /// Whether the assessment's contributions were dropped once prepared.
     trail_dropped: bool,
+    /// This outcome among those of one [`run_figures`], and the divergences from each of
+    /// the earlier ones already walked while other methods ran (see [`early`]).
+    early: early::Walked,
 }
 
 impl Figures {
@@ -142,19 +147,16 @@ pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]
 /// comparison needs of its assessment is prepared and the assessment's audit trail (its
 /// contributions) is dropped, so at most one trail per thread is held at a time. Compare the
 /// outcomes with [`compare_with`] and the same `items`.
+///
+/// The divergence of each pair of prepared methods is walked as soon as both are prepared,
+/// on a thread that has no method left to start: the last methods to run no longer leave
+/// the other threads idle.
 pub fn run_figures(
     items: &Items<'_>,
     factors: &FactorSet,
     methods: &[MethodRun<'_>],
 ) -> Vec<Outcome> {
-    run_each(items.inventory, factors, methods, |mut o| {
-        if let Ok(a) = &mut o.result {
-            o.prepared = Some(Box::new(prepare(items, &o.descriptor, a)));
-            a.contributions = Vec::new();
-            o.trail_dropped = true;
-        }
-        o
-    })
+    early::run_figures(items, factors, methods)
 }
 
 /// `method`'s assessment of `inventory` again, as [`run`] gives it: for a report that writes
@@ -176,18 +178,25 @@ fn run_each(
     let mut outcomes: Vec<Option<Outcome>> = methods.iter().map(|_| None).collect();
     let estimated = estimated::index(inventory);
     let (estimated, then) = (&estimated, &then);
-    // A declarative method runs the method it extends and then its rules: it is started
-    // first, so that the last to run alone, or beside the indexes of all the others, are
-    // the lighter ones.
-    let mut order: Vec<(&mut Option<Outcome>, &MethodRun<'_>)> =
-        outcomes.iter_mut().zip(methods).collect();
-    order.sort_by_key(|(_, m)| !matches!(m.origin, Origin::File { .. }));
     rayon::scope_fifo(|s| {
-        for (slot, m) in order {
+        for (slot, m) in start_order(&mut outcomes, methods) {
             s.spawn_fifo(move |_| *slot = Some(then(run_one(inventory, factors, m, estimated))));
         }
     });
     outcomes.into_iter().flatten().collect()
+}
+
+/// The slots of `outcomes` with their methods, in the order the methods are started: a
+/// declarative method runs the method it extends and then its rules, so it is started
+/// first, and the last to run alone, or beside the indexes of all the others, are the
+/// lighter ones.
+fn start_order<'o, 'm, 'a, T>(
+    outcomes: &'o mut [T],
+    methods: &'m [MethodRun<'a>],
+) -> Vec<(&'o mut T, &'m MethodRun<'a>)> {
+    let mut order: Vec<(&mut T, &MethodRun<'_>)> = outcomes.iter_mut().zip(methods).collect();
+    order.sort_by_key(|(_, m)| !matches!(m.origin, Origin::File { .. }));
+    order
 }
 
 fn run_one(
@@ -231,6 +240,7 @@ fn run_one(
         result,
         prepared: None,
         trail_dropped: false,
+        early: early::Walked::default(),
     }
 }
 
@@ -425,7 +435,7 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
                         .to_owned(),
                 );
             } else if let Ok(a) = &o.result {
-                o.prepared = Some(Box::new(prepare(items, &o.descriptor, a)));
+                o.prepared = Some(Arc::new(prepare(items, &o.descriptor, a)));
             }
         });
     let mut reconciliation = Vec::new();
@@ -480,6 +490,11 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
             _ => None,
         })
         .collect();
+    let walked: Vec<&early::Walked> = outcomes
+        .iter()
+        .filter(|o| o.result.is_ok() && o.prepared.is_some())
+        .map(|o| &o.early)
+        .collect();
     let indicators = Indicator::ALL
         .into_iter()
         .enumerate()
@@ -493,11 +508,12 @@ pub fn compare_with(items: &Items<'_>, outcomes: &mut [Outcome]) -> Comparison {
         })
         .collect();
     let indices: Vec<&divergence::Index> = assessed.iter().map(|(_, p)| &p.index).collect();
-    let divergences = divergence::pairs_of(&indices);
+    let divergences = divergence::pairs_of(&indices, |i, j| walked[j].with(walked[i]));
     // What was prepared is spent: a report writes from the comparison (and, for outcomes
     // that keep their trail, from the assessments).
     for o in outcomes.iter_mut() {
         o.prepared = None;
+        o.early.spend();
     }
     Comparison {
         methods,

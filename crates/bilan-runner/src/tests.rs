@@ -350,6 +350,7 @@ fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
             origin: Origin::Builtin,
         })
         .collect();
+    let mut most_walked = 0;
     for name in [
         "llama-3.1.toml",
         "gpu-cluster-purchase.toml",
@@ -366,13 +367,43 @@ fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
                 assert!(a.contributions.is_empty(), "{name}: the trail is dropped");
             }
         }
+        // Every pair of the methods that assessed and reconcile was walked while the
+        // methods ran (the forgetful one is an error row: none of its pairs).
+        let walked: usize = lean.iter().map(|o| o.early.walked()).sum();
+        let reconciled = lean
+            .iter()
+            .filter(|o| {
+                o.prepared
+                    .as_ref()
+                    .is_some_and(|p| p.reconciliation.unaccounted.is_empty())
+            })
+            .count();
+        assert_eq!(
+            walked,
+            reconciled * reconciled.saturating_sub(1) / 2,
+            "{name}"
+        );
+        most_walked = most_walked.max(walked);
         let actual = serde_json::to_value(compare_with(&items, &mut lean)).expect("serialises");
         assert_eq!(actual, expected, "{name}");
         assert!(full.iter().all(|o| !o.trail_dropped()));
+        // In another order, a pair walked with A and B the other way round is walked again,
+        // not taken.
+        let mut lean = run_figures(&items, factors, &methods);
+        lean.reverse();
+        let mut full = run(&inv, factors, &methods);
+        full.reverse();
+        let expected = serde_json::to_value(compare(&inv, &mut full)).expect("serialises");
+        let actual = serde_json::to_value(compare_with(&items, &mut lean)).expect("serialises");
+        assert_eq!(actual, expected, "{name}, reversed");
         // Compared again, an outcome whose trail is gone is an error row, never figures
         // from an empty trail.
         let again = compare_with(&items, &mut lean);
         assert!(again.indicators.iter().all(|i| i.rows.is_empty()), "{name}");
         assert!(again.methods.iter().all(|m| m.error.is_some()), "{name}");
     }
+    assert_eq!(
+        most_walked, 3,
+        "the three built-in methods, in one example at least"
+    );
 }

@@ -1,0 +1,147 @@
+//! Walking the divergences of a comparison while its last methods run.
+//!
+//! [`crate::run_figures`] starts every method at once, each on the first free thread. Once
+//! the last one has started, a thread that finishes has nothing to do while the others
+//! finish theirs: with a million workloads, a few tenths of a second with one core idle. So
+//! as each method is prepared, the pairs it forms with the methods prepared before it wait;
+//! once every method has started, they are walked on the threads the methods free, and the
+//! comparison takes each pair's divergences as they were walked ([`Walked::with`]) instead of
+//! walking it again. The result is the same: the same walk over the same indexes.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bilan_core::factor::FactorSet;
+
+use crate::divergence::{self, Divergence};
+use crate::prepared::{Prepared, prepare};
+use crate::{Items, MethodRun, Outcome, estimated, run_one, start_order};
+
+/// Runs of [`run_figures`] are numbered, so that outcomes of two runs are never taken for
+/// the same pair.
+static RUNS: AtomicU64 = AtomicU64::new(0);
+
+/// An outcome's place among those of one [`run_figures`], and its divergences from the
+/// outcomes before it already walked.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Walked {
+    /// The run and the method's position in its list; `None` outside [`run_figures`].
+    place: Option<(u64, usize)>,
+    /// The divergences of this outcome (B) from an earlier one of the same run (A), by A's
+    /// position.
+    from: Vec<(usize, Vec<Divergence>)>,
+}
+
+impl Walked {
+    /// The divergences of this outcome (as B) from `a` (as A), if they were walked.
+    pub(crate) fn with(&self, a: &Walked) -> Option<Vec<Divergence>> {
+        let ((run, k), (run_a, k_a)) = (self.place?, a.place?);
+        if run != run_a || k_a >= k {
+            return None;
+        }
+        self.from
+            .iter()
+            .find(|(j, _)| *j == k_a)
+            .map(|(_, d)| d.clone())
+    }
+
+    /// How many pairs of this outcome (as B) were walked.
+    #[cfg(test)]
+    pub(crate) fn walked(&self) -> usize {
+        self.from.len()
+    }
+
+    /// Drops the divergences walked: the comparison has them.
+    pub(crate) fn spend(&mut self) {
+        self.from = Vec::new();
+    }
+}
+
+/// A pair of prepared methods waiting to be walked: their positions, A's before B's.
+type Pair = ((usize, Arc<Prepared>), (usize, Arc<Prepared>));
+
+/// What the method jobs of one run share.
+#[derive(Default)]
+struct Shared {
+    /// The methods prepared so far, with their positions.
+    prepared: Mutex<Vec<(usize, Arc<Prepared>)>>,
+    /// Pairs waiting for every method to have started.
+    waiting: Mutex<Vec<Pair>>,
+    /// Divergences walked: A's position, B's, and B's divergences from A.
+    walked: Mutex<Vec<(usize, usize, Vec<Divergence>)>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// See [`crate::run_figures`].
+pub(crate) fn run_figures(
+    items: &Items<'_>,
+    factors: &FactorSet,
+    methods: &[MethodRun<'_>],
+) -> Vec<Outcome> {
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let inventory = items.inventory;
+    let estimated = estimated::index(inventory);
+    let shared = Shared::default();
+    let not_started = AtomicUsize::new(methods.len());
+    let mut slots: Vec<(usize, Option<Outcome>)> = (0..methods.len()).map(|k| (k, None)).collect();
+    let (estimated, shared, not_started) = (&estimated, &shared, &not_started);
+    rayon::scope_fifo(|s| {
+        for (slot, m) in start_order(&mut slots, methods) {
+            s.spawn_fifo(move |s| {
+                not_started.fetch_sub(1, Ordering::SeqCst);
+                let k = slot.0;
+                let mut o = run_one(inventory, factors, m, estimated);
+                o.early.place = Some((run, k));
+                if let Ok(a) = &mut o.result {
+                    let p = Arc::new(prepare(items, &o.descriptor, a));
+                    a.contributions = Vec::new();
+                    o.trail_dropped = true;
+                    // A method that leaves an item unaccounted becomes an error row: none of
+                    // its pairs is compared.
+                    if p.reconciliation.unaccounted.is_empty() {
+                        let before = {
+                            let mut prepared = lock(&shared.prepared);
+                            let before = prepared.clone();
+                            prepared.push((k, p.clone()));
+                            before
+                        };
+                        let mut waiting = lock(&shared.waiting);
+                        for (j, q) in before {
+                            waiting.push(if j < k {
+                                ((j, q), (k, p.clone()))
+                            } else {
+                                ((k, p.clone()), (j, q))
+                            });
+                        }
+                    }
+                    o.prepared = Some(p);
+                }
+                slot.1 = Some(o);
+                // The last method to start has started: the pairs go to the free threads.
+                if not_started.load(Ordering::SeqCst) == 0 {
+                    let pairs = std::mem::take(&mut *lock(&shared.waiting));
+                    for ((i, a), (j, b)) in pairs {
+                        s.spawn_fifo(move |_| {
+                            let d = divergence::decompose(&a.index, &b.index);
+                            lock(&shared.walked).push((i, j, d));
+                        });
+                    }
+                }
+            });
+        }
+    });
+    let mut outcomes: Vec<Outcome> = slots.into_iter().filter_map(|(_, o)| o).collect();
+    let walked = std::mem::take(&mut *lock(&shared.walked));
+    for (i, j, d) in walked {
+        if let Some(b) = outcomes
+            .iter_mut()
+            .find(|o| o.early.place == Some((run, j)))
+        {
+            b.early.from.push((i, d));
+        }
+    }
+    outcomes
+}
