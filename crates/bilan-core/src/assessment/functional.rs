@@ -18,12 +18,24 @@ pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'
 
 /// For each workload of `inventory`, in order, whether `fu` covers it.
 fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
-    let covers = Covers::new(fu);
-    inventory
-        .workloads
+    memberships(inventory, std::slice::from_ref(fu))
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`membership`] of each of `fus`, in one pass over the workloads.
+fn memberships(inventory: &Inventory, fus: &[FunctionalUnit]) -> Vec<Vec<bool>> {
+    let covers: Vec<Covers<'_>> = fus.iter().map(Covers::new).collect();
+    let mut members: Vec<Vec<bool>> = fus
         .iter()
-        .map(|w| covers.covers(w))
-        .collect()
+        .map(|_| Vec::with_capacity(inventory.workloads.len()))
+        .collect();
+    for w in &inventory.workloads {
+        for (member, covers) in members.iter_mut().zip(&covers) {
+            member.push(covers.covers(w));
+        }
+    }
+    members
 }
 
 /// The functional unit a result is for: the inventory's unit of that id, else (a unit a
@@ -74,29 +86,85 @@ impl<'f> Covers<'f> {
     }
 }
 
-/// R, the number of functional units done by `workloads`; `None` when a workload lacks the
-/// volume needed.
-fn count<'w>(
-    kind: FunctionalUnitKind,
-    workloads: impl Iterator<Item = &'w Workload> + Clone,
-) -> Result<f64, String> {
-    let sum = |name: &str, get: &dyn Fn(&Workload) -> Option<f64>| -> Result<f64, String> {
-        workloads.clone().try_fold(0.0, |acc, w| {
-            get(w)
-                .map(|v| acc + v)
-                .ok_or_else(|| format!("workload `{}` has no `volume.{name}`", w.id))
-        })
-    };
+/// A volume R reads: its key under `volume`, and how to read it.
+type Volume = (&'static str, fn(&Workload) -> Option<f64>);
+
+/// The volumes R sums for a functional unit of `kind` (none: one training run).
+fn volumes(kind: FunctionalUnitKind) -> &'static [Volume] {
     match kind {
-        FunctionalUnitKind::TrainingRun => Ok(1.0),
-        FunctionalUnitKind::Request => sum("requests", &|w| w.volume.requests),
-        FunctionalUnitKind::Token => {
-            let i = sum("tokens-in", &|w| w.volume.tokens_in)?;
-            Ok(i + sum("tokens-out", &|w| w.volume.tokens_out)?)
+        FunctionalUnitKind::TrainingRun => &[],
+        FunctionalUnitKind::Request => &[("requests", |w| w.volume.requests)],
+        FunctionalUnitKind::Token => &[
+            ("tokens-in", |w| w.volume.tokens_in),
+            ("tokens-out", |w| w.volume.tokens_out),
+        ],
+        FunctionalUnitKind::OutputToken => &[("tokens-out", |w| w.volume.tokens_out)],
+        FunctionalUnitKind::TrainingToken => &[("training-tokens", |w| w.volume.training_tokens)],
+        FunctionalUnitKind::Flop => &[("flops", |w| w.volume.flops)],
+    }
+}
+
+/// What one pass over the inventory's workloads gathers for a functional unit: the
+/// workloads it covers, those the method counts and those it leaves out, and the sums of the
+/// volumes R reads over those counted.
+#[derive(Default)]
+struct Covered<'a> {
+    covered: usize,
+    left: usize,
+    /// The first five left out, to name.
+    left_out: Vec<&'a str>,
+    /// The first six counted, to name when there are five or fewer.
+    first: Vec<&'a str>,
+    /// Per volume of [`volumes`]: its sum in workload order, and the first counted workload
+    /// that lacks it.
+    sums: [f64; 2],
+    lacking: [Option<&'a str>; 2],
+}
+
+impl<'a> Covered<'a> {
+    fn add(&mut self, w: &'a Workload, counted: bool, volumes: &[Volume]) {
+        self.covered += 1;
+        if !counted {
+            self.left += 1;
+            if self.left_out.len() < 5 {
+                self.left_out.push(&w.id);
+            }
+            return;
         }
-        FunctionalUnitKind::OutputToken => sum("tokens-out", &|w| w.volume.tokens_out),
-        FunctionalUnitKind::TrainingToken => sum("training-tokens", &|w| w.volume.training_tokens),
-        FunctionalUnitKind::Flop => sum("flops", &|w| w.volume.flops),
+        if self.first.len() < 6 {
+            self.first.push(&w.id);
+        }
+        for ((_, get), (sum, lacking)) in volumes
+            .iter()
+            .zip(self.sums.iter_mut().zip(&mut self.lacking))
+        {
+            if lacking.is_none() {
+                match get(w) {
+                    Some(v) => *sum += v,
+                    None => *lacking = Some(&w.id),
+                }
+            }
+        }
+    }
+
+    /// The workloads counted.
+    fn done(&self) -> usize {
+        self.covered - self.left
+    }
+
+    /// R, the number of functional units the counted workloads did; an error naming the
+    /// first workload that lacks a volume R reads.
+    fn r(&self, volumes: &[Volume]) -> Result<f64, String> {
+        for ((name, _), lacking) in volumes.iter().zip(&self.lacking) {
+            if let Some(id) = lacking {
+                return Err(format!("workload `{id}` has no `volume.{name}`"));
+            }
+        }
+        Ok(match volumes.len() {
+            0 => 1.0,
+            1 => self.sums[0],
+            _ => self.sums[0] + self.sums[1],
+        })
     }
 }
 
@@ -127,7 +195,7 @@ pub fn results_of(
     // Workloads by position: contributions and allocations follow the inventory's order,
     // so the locator mostly finds them without hashing.
     let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref()));
-    let members: Vec<Vec<bool>> = fus.iter().map(|fu| membership(inventory, fu)).collect();
+    let members = memberships(inventory, fus);
     // One pass over the contributions: which workloads the method counts at all (R must not
     // include the volume of work whose impacts it left out, e.g. a workload a declarative
     // rule excluded), and each functional unit's impacts, for every indicator at once. A
@@ -171,28 +239,19 @@ pub fn results_of(
             }
         }
     }
-    for ((fu, member), impact) in fus.iter().zip(&members).zip(&impacts) {
-        // The unit's workloads, counted by the method or not: walked again rather than
-        // gathered, as a unit may cover a million of them.
-        let all = inventory
-            .workloads
-            .iter()
-            .zip(member)
-            .zip(&counted)
-            .filter(|((_, member), _)| **member);
-        let workloads = all
-            .clone()
-            .filter(|(_, counted)| **counted)
-            .map(|((w, _), _)| w);
-        let left_out = all
-            .clone()
-            .filter(|(_, counted)| !**counted)
-            .map(|((w, _), _)| w.id.as_ref());
-        let (covered, left) = all.clone().fold((0, 0), |(covered, left), (_, counted)| {
-            (covered + 1, left + usize::from(!*counted))
-        });
-        let done = covered - left;
-        if covered > 0 && done == 0 {
+    // One pass over the workloads for every unit: a unit may cover a million of them.
+    let mut covered: Vec<Covered<'_>> = fus.iter().map(|_| Covered::default()).collect();
+    let reads: Vec<&[Volume]> = fus.iter().map(|fu| volumes(fu.kind)).collect();
+    for (n, w) in inventory.workloads.iter().enumerate() {
+        for ((unit, member), reads) in covered.iter_mut().zip(&members).zip(&reads) {
+            if member[n] {
+                unit.add(w, counted[n], reads);
+            }
+        }
+    }
+    for (((fu, impact), unit), reads) in fus.iter().zip(&impacts).zip(&covered).zip(&reads) {
+        let (left, done) = (unit.left, unit.done());
+        if unit.covered > 0 && done == 0 {
             notes.push(format!(
                 "functional unit `{}` ({}) is not applicable: {} counts none of its workloads",
                 fu.id,
@@ -207,7 +266,7 @@ pub fn results_of(
                 fu.id,
                 bilan_units::text::count(left, "workload", "workloads"),
                 assessment.method,
-                left_out.take(5).collect::<Vec<_>>().join(", ")
+                unit.left_out.join(", ")
             ));
         }
         if fu.kind == FunctionalUnitKind::TrainingRun && done > 1 {
@@ -224,7 +283,7 @@ pub fn results_of(
             ));
             continue;
         }
-        let r = count(fu.kind, workloads.clone()).map_err(|message| MethodError::Input {
+        let r = unit.r(reads).map_err(|message| MethodError::Input {
             item: format!("functional unit `{}`", fu.id),
             message,
         })?;
@@ -242,7 +301,7 @@ pub fn results_of(
         let ids_text = if done > 5 {
             format!("{done} workloads")
         } else {
-            let mut v: Vec<&str> = workloads.map(|w| w.id.as_ref()).collect();
+            let mut v = unit.first.clone();
             v.sort_unstable();
             v.join(", ")
         };
@@ -267,3 +326,6 @@ pub fn results_of(
     }
     Ok((results, notes))
 }
+
+#[cfg(test)]
+mod tests;

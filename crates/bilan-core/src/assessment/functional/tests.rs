@@ -1,0 +1,135 @@
+//! R and its notes, from one pass over the workloads.
+
+use super::results_of;
+use crate::assessment::tests::{descriptor, factor};
+use crate::assessment::{
+    Aspect, Assessment, Builder, Draft, ItemKind, ItemRef, Stage, Term, TermSource,
+};
+use crate::inventory::{FunctionalUnit, Inventory, Phase};
+use crate::method::Parameters;
+
+/// An inventory of `workloads` (id, tokens in, tokens out), every one in inference.
+fn inventory(workloads: &[(&str, Option<f64>, Option<f64>)]) -> Inventory {
+    let workloads: Vec<serde_json::Value> = workloads
+        .iter()
+        .map(|(id, tokens_in, tokens_out)| {
+            let mut volume = serde_json::Map::new();
+            if let Some(v) = tokens_in {
+                volume.insert("tokens-in".into(), (*v).into());
+            }
+            if let Some(v) = tokens_out {
+                volume.insert("tokens-out".into(), (*v).into());
+            }
+            serde_json::json!({
+                "id": id, "phase": "inference", "site": "s", "volume": volume,
+            })
+        })
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "schema": 1,
+        "system": { "name": "t", "period": { "start": "2025-01-01", "end": "2025-12-31" } },
+        "workload": workloads,
+    }))
+    .expect("an inventory")
+}
+
+/// An assessment counting `counted` (10 kg each).
+fn counting(counted: &[&str]) -> Assessment {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    let f = b.factor(factor("grid", 1.0));
+    for id in counted {
+        let draft = Draft::new(
+            ItemRef::new(ItemKind::Workload, *id),
+            Aspect::Electricity,
+            Stage::Use,
+            "E × F",
+        )
+        .phase(Some(Phase::Inference))
+        .term(Term::new(
+            "E",
+            10.0,
+            "kWh",
+            TermSource::Item {
+                key: "energy".into(),
+            },
+        ));
+        b.contribute(draft, &[(crate::indicator::Indicator::Gwp, f.clone())]);
+    }
+    b.finish()
+}
+
+fn unit(kind: &str) -> Vec<FunctionalUnit> {
+    vec![serde_json::from_value(serde_json::json!({ "id": "u", "kind": kind })).expect("a unit")]
+}
+
+#[test]
+fn r_sums_the_counted_workloads_volumes_and_names_those_left_out() {
+    let ids = ["w7", "w1", "w2", "w3", "w4", "w5", "w6"];
+    let inv = inventory(
+        &ids.iter()
+            .enumerate()
+            .map(|(n, id)| (*id, Some(n as f64 + 1.0), Some(0.5)))
+            .collect::<Vec<_>>(),
+    );
+    // Six of seven counted: R = Σ tokens in + Σ tokens out of those six.
+    let (results, notes) = results_of(&inv, &unit("token"), &counting(&ids[1..])).expect("R");
+    let r = results[0].count;
+    assert_eq!(
+        r.to_bits(),
+        ((2.0 + 3.0 + 4.0 + 5.0 + 6.0 + 7.0) + 0.5 * 6.0_f64).to_bits()
+    );
+    assert_eq!(results[0].impact, 60.0);
+    assert!(
+        results[0]
+            .scope
+            .starts_with("impacts attributed to 6 workloads")
+    );
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("R leaves out the volume of 1 workload t@1.0.0 does not count (w7)"),
+        "{notes:?}"
+    );
+    // Five or fewer counted are named, sorted.
+    let (results, _) =
+        results_of(&inv, &unit("output-token"), &counting(&["w5", "w1", "w3"])).expect("R");
+    assert!(
+        results[0]
+            .scope
+            .starts_with("impacts attributed to w1, w3, w5,"),
+        "{}",
+        results[0].scope
+    );
+    assert_eq!(results[0].count, 1.5);
+}
+
+#[test]
+fn a_missing_volume_names_the_first_counted_workload_that_lacks_it() {
+    // w2 lacks tokens out, w3 tokens in: tokens in are read first.
+    let inv = inventory(&[
+        ("w1", None, None),
+        ("w2", Some(1.0), None),
+        ("w3", None, Some(1.0)),
+        ("w4", None, None),
+    ]);
+    let counted = counting(&["w2", "w3", "w4"]);
+    let error = results_of(&inv, &unit("token"), &counted)
+        .expect_err("no R")
+        .to_string();
+    assert!(
+        error.contains("workload `w3` has no `volume.tokens-in`"),
+        "{error}"
+    );
+    let error = results_of(&inv, &unit("output-token"), &counted)
+        .expect_err("no R")
+        .to_string();
+    assert!(
+        error.contains("workload `w2` has no `volume.tokens-out`"),
+        "{error}"
+    );
+    // A training run is one, whatever the volumes.
+    let (results, notes) = results_of(&inv, &unit("training-run"), &counted).expect("R");
+    assert!(
+        results.is_empty() && notes[0].contains("not applicable"),
+        "inference is no training: {notes:?}"
+    );
+}
