@@ -24,6 +24,8 @@ use bilan_core::inventory::Phase;
 use bilan_core::method::MethodRef;
 use serde::{Serialize, Serializer};
 
+mod spent;
+
 /// How much of the audit trail a report carries.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Trail {
@@ -218,7 +220,8 @@ pub struct Assessments<'a> {
     pub trail: Trail,
     /// When the assessments' contributions were dropped once compared, how to rebuild each
     /// for the JSON report's trail: one at a time as it is written, the next rebuilt while
-    /// one is written, so at most two are held.
+    /// one is written, so at most two are held (with the full trail, the one written is
+    /// freed contribution by contribution as it is written).
     pub rebuild: Option<Rebuild<'a>>,
 }
 
@@ -267,10 +270,16 @@ impl Serialize for Assessments<'_> {
                         self.list[n].method
                     ))
                 })?;
-                serde::ser::SerializeSeq::serialize_element(
-                    &mut seq,
-                    &TrailedAssessment::new(&a, self.trail),
-                )?;
+                if self.trail == Trail::Full {
+                    // Each contribution dropped once written: the next assessment, rebuilt
+                    // meanwhile, is not held beside the whole of this one.
+                    serde::ser::SerializeSeq::serialize_element(&mut seq, &spent::Spent::new(a))?;
+                } else {
+                    serde::ser::SerializeSeq::serialize_element(
+                        &mut seq,
+                        &TrailedAssessment::new(&a, self.trail),
+                    )?;
+                }
             }
             serde::ser::SerializeSeq::end(seq)
         })
