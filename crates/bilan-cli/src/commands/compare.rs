@@ -65,6 +65,8 @@ pub(crate) fn compare(
         item_count(&session.inventory) * session.methods.len(),
         "item-assessments",
     );
+    // With figures only, the pairs' divergences are walked while the last methods run, so
+    // `--timings` counts most of the comparison under `assess`.
     let mut comparison = bilan_runner::compare_with(&items, &mut outcomes);
     timings.phase(
         "compare",
