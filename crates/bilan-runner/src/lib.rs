@@ -148,9 +148,9 @@ pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]
 /// contributions) is dropped, so at most one trail per thread is held at a time. Compare the
 /// outcomes with [`compare_with`] and the same `items`.
 ///
-/// The divergence of each pair of prepared methods is walked as soon as both are prepared,
-/// on a thread that has no method left to start: the last methods to run no longer leave
-/// the other threads idle.
+/// The divergence of each pair of methods that assessed and reconcile is walked once both
+/// are prepared and every method has started, on the threads the methods free: the last
+/// methods to run no longer leave the other threads idle (see `early.rs`).
 pub fn run_figures(
     items: &Items<'_>,
     factors: &FactorSet,

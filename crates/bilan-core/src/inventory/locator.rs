@@ -83,6 +83,13 @@ impl<'a> Locator<'a> {
         self.scan(id)
     }
 
+    /// Goes on from position `n`, as if `n` had just been found: for a caller that found an
+    /// id without the scans (in a table of its own), so that the next ids, which follow it,
+    /// are in the window again.
+    pub fn seek(&mut self, n: usize) {
+        self.next = (n + 1).min(self.ids.len());
+    }
+
     /// The scans of [`Locator::find`]: the window after the last hit, then, while the
     /// budget lasts and no map was built, further ahead and the top of the list.
     fn scan(&mut self, id: &str) -> Option<usize> {
@@ -206,6 +213,15 @@ mod tests {
             near.find("w500"),
             Some(500),
             "`find` still finds it, by the map"
+        );
+        let mut jumped = Locator::new(ids.iter().map(String::as_str));
+        jumped.budget = 0;
+        assert_eq!(jumped.find_near("w1500"), None);
+        jumped.seek(1500);
+        assert_eq!(
+            jumped.find_near("w1501"),
+            Some(1501),
+            "in the window after a seek"
         );
     }
 }
