@@ -60,7 +60,6 @@ pub fn unit_of(
     })
 }
 
-/// Whether `fu` covers `w` (see [`workloads_of`]).
 /// Which workloads a functional unit covers: those it lists (a set, built once: an imported
 /// inventory's unit may list every one of 300,000 workloads), else those of its kind's
 /// default phases.
@@ -113,10 +112,10 @@ struct Covered<'a> {
     left: usize,
     /// The first five left out, to name.
     left_out: Vec<&'a str>,
-    /// The first six counted, to name when there are five or fewer.
+    /// The first five counted, to name when there are no more.
     first: Vec<&'a str>,
-    /// Per volume of [`volumes`]: its sum in workload order, and the first counted workload
-    /// that lacks it.
+    /// Per volume of [`volumes`] (two at most, a test holds it): its sum in workload order,
+    /// and the first counted workload that lacks it.
     sums: [f64; 2],
     lacking: [Option<&'a str>; 2],
 }
@@ -131,7 +130,7 @@ impl<'a> Covered<'a> {
             }
             return;
         }
-        if self.first.len() < 6 {
+        if self.first.len() < 5 {
             self.first.push(&w.id);
         }
         for ((_, get), (sum, lacking)) in volumes

@@ -133,3 +133,68 @@ fn a_missing_volume_names_the_first_counted_workload_that_lacks_it() {
         "inference is no training: {notes:?}"
     );
 }
+
+#[test]
+fn r_reads_two_volumes_at_most() {
+    for kind in crate::inventory::FunctionalUnitKind::ALL {
+        assert!(super::volumes(kind).len() <= 2, "{kind:?}");
+    }
+}
+
+/// Several units in one call, each over its own workloads; more than five left out are
+/// counted, the first five named.
+#[test]
+fn several_units_are_tallied_in_one_pass() {
+    let ids: Vec<String> = (0..9).map(|n| format!("w{n}")).collect();
+    let inv = inventory(
+        &ids.iter()
+            .map(|id| (id.as_str(), Some(2.0), Some(1.0)))
+            .collect::<Vec<_>>(),
+    );
+    let mut units = unit("token");
+    units.extend(unit("request").into_iter().map(|mut u| {
+        u.id = "r".into();
+        u
+    }));
+    units.extend(unit("output-token").into_iter().map(|mut u| {
+        u.id = "listed".into();
+        u.workloads = vec!["w0".into(), "w8".into()];
+        u
+    }));
+    let counted: Vec<&str> = vec![ids[0].as_str(), ids[8].as_str()];
+    let error = results_of(&inv, &units[..1], &counting(&counted)).map(|(r, _)| r[0].count);
+    assert_eq!(error.ok(), Some(6.0), "two workloads, 2 + 1 tokens each");
+    // The request unit reads `volume.requests`, which no workload has.
+    let error = results_of(&inv, &units, &counting(&counted)).expect_err("no requests");
+    assert!(
+        error
+            .to_string()
+            .contains("workload `w0` has no `volume.requests`"),
+        "{error}"
+    );
+    let (results, notes) = results_of(
+        &inv,
+        &[units[0].clone(), units[2].clone()],
+        &counting(&counted),
+    )
+    .expect("R");
+    assert_eq!(results.len(), 2);
+    assert_eq!(
+        results[1].count, 2.0,
+        "the listed unit: tokens out of w0 and w8"
+    );
+    assert!(
+        results[1]
+            .scope
+            .starts_with("impacts attributed to w0, w8,"),
+        "{}",
+        results[1].scope
+    );
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains(
+            "R leaves out the volume of 7 workloads t@1.0.0 does not count (w1, w2, w3, w4, w5)"
+        ),
+        "{notes:?}"
+    );
+}
