@@ -28,7 +28,7 @@ pub struct Allocation {
 pub struct Allocations(Option<Arc<[Allocation]>>);
 
 impl Allocations {
-    /// The list, shared with `other` when they are the same list.
+    /// Whether this and `other` are the same shared list (or both empty).
     pub fn ptr_eq(&self, other: &Allocations) -> bool {
         match (&self.0, &other.0) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),

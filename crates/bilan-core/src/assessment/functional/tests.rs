@@ -58,8 +58,14 @@ fn counting(counted: &[&str]) -> Assessment {
     b.finish()
 }
 
+/// A functional unit `id` of `kind`, over the workloads listed (none: its kind's phases).
+fn named(id: &str, kind: &str, workloads: &[&str]) -> FunctionalUnit {
+    serde_json::from_value(serde_json::json!({ "id": id, "kind": kind, "workloads": workloads }))
+        .expect("a unit")
+}
+
 fn unit(kind: &str) -> Vec<FunctionalUnit> {
-    vec![serde_json::from_value(serde_json::json!({ "id": "u", "kind": kind })).expect("a unit")]
+    vec![named("u", kind, &[])]
 }
 
 #[test]
@@ -151,19 +157,14 @@ fn several_units_are_tallied_in_one_pass() {
             .map(|id| (id.as_str(), Some(2.0), Some(1.0)))
             .collect::<Vec<_>>(),
     );
-    let mut units = unit("token");
-    units.extend(unit("request").into_iter().map(|mut u| {
-        u.id = "r".into();
-        u
-    }));
-    units.extend(unit("output-token").into_iter().map(|mut u| {
-        u.id = "listed".into();
-        u.workloads = vec!["w0".into(), "w8".into()];
-        u
-    }));
+    let units = [
+        named("u", "token", &[]),
+        named("r", "request", &[]),
+        named("listed", "output-token", &["w0", "w8"]),
+    ];
     let counted: Vec<&str> = vec![ids[0].as_str(), ids[8].as_str()];
-    let error = results_of(&inv, &units[..1], &counting(&counted)).map(|(r, _)| r[0].count);
-    assert_eq!(error.ok(), Some(6.0), "two workloads, 2 + 1 tokens each");
+    let r = results_of(&inv, &units[..1], &counting(&counted)).map(|(r, _)| r[0].count);
+    assert_eq!(r.ok(), Some(6.0), "two workloads, 2 + 1 tokens each");
     // The request unit reads `volume.requests`, which no workload has.
     let error = results_of(&inv, &units, &counting(&counted)).expect_err("no requests");
     assert!(

@@ -64,7 +64,8 @@ impl<'a> ItemIds<'a> {
         };
         if kind == ItemKind::Workload {
             let table = self.workloads.get_or_init(|| {
-                let mut table = FxHashMap::default();
+                let mut table =
+                    FxHashMap::with_capacity_and_hasher(self.order.len(), Default::default());
                 for ((_, id), n) in numbered(true) {
                     table.entry(id).or_insert(n);
                 }
