@@ -6,6 +6,7 @@
 //! 2. the columnar path (DataFusion and Ballista, heavy to build, so kept out of the default
 //!    build): `bilan-scale`'s tests, then the CLI's `scale` tests, built with its `scale`
 //!    feature;
+//!
 //! 3. the install check: `cargo install --locked --path crates/bilan-cli`, as the README
 //!    tells users, into a scratch root under `target/`; the installed `bilan` must print its
 //!    versions and compare a bundled example;
@@ -14,6 +15,9 @@
 //!    users install it), then its pytest suite, which also checks that Python gets the
 //!    installed command line's figures. It needs Python 3.9 or later (`PYTHON`, else
 //!    `python3`); on a machine without one it is skipped, and says so.
+//!
+//! On CI (`CI=true`, a clean clone) the debug build is removed once its tests have run, so
+//! that the release builds of steps 3 and 4 have its disk: the two together took about 9 GB.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,6 +49,10 @@ pub(crate) fn run(args: &[&str]) -> anyhow::Result<()> {
         "--test",
         "scale",
     ])?;
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        // A clean clone never builds the debug profile again in this run.
+        cargo(&["clean", "--profile", "dev"])?;
+    }
     let bilan = install_check(&root())?;
     python_check(&root(), &bilan)?;
     eprintln!("test: all passed");
