@@ -49,9 +49,14 @@ pub fn reconcile(items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
     let mut find = Finder::new(items);
     let mut included = vec![false; items.len()];
     let mut excluded = vec![false; items.len()];
+    // A fleet's contributions share one allocation list (by address): it is read once.
+    let mut lists_read = rustc_hash::FxHashSet::default();
     for c in &a.contributions {
         if let Some(n) = find.item(c.item.kind, &c.item.id) {
             included[n] = true;
+        }
+        if c.allocation.is_empty() || !lists_read.insert(c.allocation.as_ptr()) {
+            continue;
         }
         for share in &c.allocation {
             if let Some(n) = find.item(ItemKind::Workload, &share.workload) {

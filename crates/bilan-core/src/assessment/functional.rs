@@ -1,6 +1,8 @@
 //! Results per functional unit, shared by methods that attribute impacts to workloads.
 
-use super::{Assessment, FunctionalUnitResult};
+use rustc_hash::FxHashMap;
+
+use super::{Allocation, Assessment, FunctionalUnitResult};
 use crate::descriptor::MethodError;
 use crate::indicator::Indicator;
 use crate::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, Workload};
@@ -203,6 +205,10 @@ pub fn results_of(
     let mut counted = vec![false; inventory.workloads.len()];
     let mut impacts = vec![[0.0; Indicator::ALL.len()]; fus.len()];
     let mut shares = vec![0.0; fus.len()];
+    // Each unit's part of each allocation list, by the list's address: a fleet's
+    // contributions (manufacturing, transport, end of life, hosts) share one list of half a
+    // million shares, which is read once.
+    let mut split: FxHashMap<*const Allocation, Vec<f64>> = FxHashMap::default();
     for c in assessment.contributions.iter().filter(|c| !c.memo) {
         shares.fill(0.0);
         if c.item.kind == super::ItemKind::Workload
@@ -215,19 +221,26 @@ pub fn results_of(
                 }
             }
         }
-        for a in &c.allocation {
-            let Some(n) = locate.find(&a.workload) else {
-                continue;
-            };
-            if a.share > 0.0 {
-                counted[n] = true;
-            }
-            if c.item.kind != super::ItemKind::Workload {
-                for (share, member) in shares.iter_mut().zip(&members) {
-                    if member[n] {
-                        *share += a.share;
+        if !c.allocation.is_empty() {
+            let parts = split.entry(c.allocation.as_ptr()).or_insert_with(|| {
+                let mut parts = vec![0.0; fus.len()];
+                for a in &c.allocation {
+                    let Some(n) = locate.find(&a.workload) else {
+                        continue;
+                    };
+                    if a.share > 0.0 {
+                        counted[n] = true;
+                    }
+                    for (part, member) in parts.iter_mut().zip(&members) {
+                        if member[n] {
+                            *part += a.share;
+                        }
                     }
                 }
+                parts
+            });
+            if c.item.kind != super::ItemKind::Workload {
+                shares.copy_from_slice(parts);
             }
         }
         for (impact, &share) in impacts.iter_mut().zip(&shares) {
