@@ -130,7 +130,7 @@ pub(crate) fn product(g: &[f64; GROUPS]) -> f64 {
 
 /// The groups of `g` that are not exactly 1, one bit each.
 #[inline]
-fn not_one(g: &[f64; GROUPS]) -> u32 {
+pub(crate) fn not_one(g: &[f64; GROUPS]) -> u32 {
     groups_where(|i| g[i] != 1.0)
 }
 
@@ -167,14 +167,34 @@ pub(crate) fn substitute(
 fn substitute_from(
     ga: &[f64; GROUPS],
     gb: &[f64; GROUPS],
+    previous: f64,
+    add: impl FnMut(usize, f64),
+) -> f64 {
+    substitute_known(ga, not_one(ga), gb, not_one(gb), previous, add)
+}
+
+/// [`substitute_from`], given which groups of A and of B are not exactly 1 (`a_bits`,
+/// `b_bits`, as [`not_one`] finds them): the walk keeps them with each side, so the groups
+/// are not read again to find them.
+fn substitute_known(
+    ga: &[f64; GROUPS],
+    a_bits: u32,
+    gb: &[f64; GROUPS],
+    b_bits: u32,
     mut previous: f64,
     mut add: impl FnMut(usize, f64),
 ) -> f64 {
     let mut current = *ga;
-    let mut bits = not_one(ga);
-    let b_bits = not_one(gb);
-    // The groups where B differs from A, each substituted once, in order.
-    let mut differ = groups_where(|i| ga[i] != gb[i]);
+    let mut bits = a_bits;
+    // The groups where B differs from A, each substituted once, in order: only where either
+    // is not 1 (elsewhere both are exactly 1).
+    let mut differ = 0;
+    let mut either = a_bits | b_bits;
+    while either != 0 {
+        let i = either.trailing_zeros() as usize;
+        either &= either - 1;
+        differ |= u32::from(ga[i] != gb[i]) << i;
+    }
     while differ != 0 {
         let i = differ.trailing_zeros() as usize;
         differ &= differ - 1;
@@ -195,9 +215,9 @@ impl Sink for Tallies {
     fn matched(&mut self, k: usize, a: &Side, b: &Side) {
         let tally = &mut self.0[k];
         // Rounding between the stored values and the recomputed products goes to the residual.
-        let start = product(&a.groups);
+        let start = product_of(&a.groups, a.bits);
         tally.drivers[UNTAGGED] += start - a.value;
-        let last = substitute_from(&a.groups, &b.groups, start, |i, amount| {
+        let last = substitute_known(&a.groups, a.bits, &b.groups, b.bits, start, |i, amount| {
             tally.drivers[i] += amount;
         });
         tally.drivers[UNTAGGED] += b.value - last;

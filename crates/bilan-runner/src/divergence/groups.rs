@@ -10,6 +10,8 @@ use super::{GROUPS, UNTAGGED, driver_index};
 pub(crate) struct Side {
     /// Products by driver group (the last one holds the untagged terms).
     pub(crate) groups: [f64; GROUPS],
+    /// The groups that are not exactly 1, one bit each (`not_one(&groups)`).
+    pub(crate) bits: u32,
     /// The contribution's stored value for the indicator.
     pub(crate) value: f64,
     /// The group of the indicator's factor.

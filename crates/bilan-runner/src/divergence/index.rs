@@ -64,6 +64,8 @@ struct Value {
 pub(super) struct Terms {
     /// Their products by driver group.
     groups: [f64; GROUPS],
+    /// The groups that are not exactly 1, one bit each.
+    bits: u32,
     /// Their product, in term order.
     product: f64,
 }
@@ -337,11 +339,20 @@ impl Index {
     pub(super) fn terms_into(&self, e: u32, terms: &mut Terms) {
         let range = self.effects_of(e);
         terms.groups = [1.0; GROUPS];
+        // The groups a term multiplied: the others are exactly 1.
+        let mut touched = 0u32;
         for (&group, &effect) in self.effect_groups[range.clone()]
             .iter()
             .zip(&self.effects[range.clone()])
         {
             terms.groups[group as usize] *= effect;
+            touched |= 1 << group;
+        }
+        terms.bits = 0;
+        while touched != 0 {
+            let g = touched.trailing_zeros();
+            touched &= touched - 1;
+            terms.bits |= u32::from(terms.groups[g as usize] != 1.0) << g;
         }
         terms.product = self.effects[range].iter().product();
     }
@@ -372,7 +383,12 @@ impl Index {
             return false;
         };
         side.groups = terms.groups;
-        side.groups[group as usize] *= canonical;
+        side.bits = terms.bits;
+        let touch = |side: &mut Side, g: usize, by: f64| {
+            side.groups[g] *= by;
+            side.bits = (side.bits & !(1 << g)) | (u32::from(side.groups[g] != 1.0) << g);
+        };
+        touch(side, group as usize, canonical);
         if entry.only {
             let from = self.only.partition_point(|o| o.0 < e);
             for &(_, _, g, effect) in self.only[from..]
@@ -380,7 +396,7 @@ impl Index {
                 .take_while(|o| o.0 == e)
                 .filter(|o| o.1 == indicator)
             {
-                side.groups[g as usize] *= effect;
+                touch(side, g as usize, effect);
             }
         }
         side.value = if v.kept {

@@ -126,6 +126,7 @@ fn a_term_of_one_indicator_is_in_that_indicator_s_side_only() {
                 assert_eq!(side.value.to_bits(), v.value.to_bits());
                 let product = crate::divergence::product(&side.groups);
                 assert!((product - side.value).abs() <= 1e-12 * side.value.abs());
+                assert_eq!(side.bits, crate::divergence::not_one(&side.groups));
                 let own = c.terms.iter().any(|t| t.symbol == "k_test");
                 let expected = if own && indicator == Indicator::Water {
                     water += 1;
