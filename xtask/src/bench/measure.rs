@@ -155,42 +155,67 @@ pub(super) fn runs_for(first: f64, runs: usize) -> usize {
     }
 }
 
-/// The best (lowest wall time) of up to `runs` runs of `program args`, as a cell. The
-/// memory is the lowest peak of the runs: like the time, a command's peak varies by a few
-/// per cent from one run to the next (the same `compare` of a million workloads peaked at
-/// 1,880 and 2,010 MiB), and the fastest run is not the leanest.
-pub(super) fn cell(
-    program: &Path,
-    args: &[&str],
-    runs: usize,
-    scratch: &Path,
-) -> anyhow::Result<Cell> {
-    let first = sample(program, args, scratch)?;
-    let runs = runs_for(first.seconds, runs.max(1));
-    let mut lowest_peak = peak_mib(&first);
-    let mut best = first;
-    for _ in 1..runs {
-        let s = sample(program, args, scratch)?;
-        lowest_peak = match (lowest_peak, peak_mib(&s)) {
+/// The runs of one command so far, for a bench whose commands take turns: the best (lowest
+/// wall time) of up to `runs` runs, as a cell. The memory is the lowest peak of the runs:
+/// like the time, a command's peak varies by a few per cent from one run to the next (the
+/// same `compare` of a million workloads peaked at 1,880 and 2,010 MiB), and the fastest run
+/// is not the leanest.
+#[derive(Debug)]
+pub(super) struct Runs {
+    /// How many runs the cell gets ([`runs_for`], once the first is in).
+    wanted: usize,
+    done: usize,
+    best: Option<Sample>,
+    lowest_peak: Option<f64>,
+}
+
+impl Runs {
+    /// No run yet, of up to `runs` (at least one).
+    pub(super) fn new(runs: usize) -> Runs {
+        Runs {
+            wanted: runs.max(1),
+            done: 0,
+            best: None,
+            lowest_peak: None,
+        }
+    }
+
+    /// Whether the cell wants another run.
+    pub(super) fn wants_more(&self) -> bool {
+        self.done < self.wanted
+    }
+
+    /// Counts run `s`.
+    pub(super) fn add(&mut self, s: Sample) {
+        if self.done == 0 {
+            self.wanted = runs_for(s.seconds, self.wanted);
+        }
+        self.done += 1;
+        self.lowest_peak = match (self.lowest_peak, peak_mib(&s)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        if s.seconds < best.seconds {
-            best = s;
+        if self.best.as_ref().is_none_or(|b| s.seconds < b.seconds) {
+            self.best = Some(s);
         }
     }
-    Ok(Cell {
-        seconds: best.seconds,
-        peak_mib: lowest_peak,
-        runs,
-        parse_seconds: phase_seconds(&best.stderr, "parse")
-            .or_else(|| phase_seconds(&best.stdout, "parse")),
-        output_bytes: rendered_bytes(&best.stderr),
-        phases: phases(&best.stderr)
-            .into_iter()
-            .chain(phases(&best.stdout))
-            .collect(),
-    })
+
+    /// The cell, once a run is in.
+    pub(super) fn cell(self) -> Option<Cell> {
+        let best = self.best?;
+        Some(Cell {
+            seconds: best.seconds,
+            peak_mib: self.lowest_peak,
+            runs: self.done,
+            parse_seconds: phase_seconds(&best.stderr, "parse")
+                .or_else(|| phase_seconds(&best.stdout, "parse")),
+            output_bytes: rendered_bytes(&best.stderr),
+            phases: phases(&best.stderr)
+                .into_iter()
+                .chain(phases(&best.stdout))
+                .collect(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -231,6 +256,34 @@ timings: render: 0.125 s, 123456 bytes, 987648 bytes/s, peak memory 3900.0 MiB
             Some(2048.0)
         );
         assert_eq!(maxrss_kib(""), None);
+    }
+
+    fn run(seconds: f64, maxrss_mib: f64) -> Sample {
+        Sample {
+            seconds,
+            maxrss_mib: Some(maxrss_mib),
+            stdout: String::new(),
+            stderr: format!("timings: parse: {seconds} s, peak memory {maxrss_mib} MiB\n"),
+        }
+    }
+
+    #[test]
+    fn a_cell_is_the_fastest_run_and_the_lowest_peak() {
+        let mut r = Runs::new(3);
+        assert!(r.wants_more());
+        for (s, m) in [(2.0, 100.0), (1.5, 120.0), (1.8, 90.0)] {
+            r.add(run(s, m));
+        }
+        assert!(!r.wants_more());
+        let c = r.cell().expect("three runs");
+        assert_eq!((c.seconds, c.peak_mib, c.runs), (1.5, Some(90.0), 3));
+        assert_eq!(c.parse_seconds, Some(1.5), "the phases of the fastest run");
+        assert!(Runs::new(0).wants_more(), "at least one run");
+        assert!(Runs::new(2).cell().is_none());
+        let mut long = Runs::new(3);
+        long.add(run(LONG_SECONDS + 1.0, 10.0));
+        long.add(run(LONG_SECONDS + 2.0, 10.0));
+        assert!(!long.wants_more(), "a long first run caps the cell at two");
     }
 
     #[test]

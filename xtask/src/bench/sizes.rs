@@ -5,7 +5,8 @@
 //! the floor (a plain parse into `toml::Value` / `serde_json::Value`, `xtask bench-floor` in
 //! release), `bilan validate`, `bilan compare` (table), `bilan compare -f json` and
 //! `bilan assess -m sci -f json`: wall time (best of `--runs`, 3 by default; twice at most
-//! for a command whose first run takes over 30 s), peak memory of the process, throughput
+//! for a command whose first run takes over 30 s; the commands of one inventory take turns,
+//! one run each per round), peak memory of the process, throughput
 //! and time per workload; then the ratios and the targets ([`super::targets`]). A command
 //! whose memory, extrapolated from the size before, would not fit in the memory available
 //! is skipped, and the table says so.
@@ -28,6 +29,83 @@ pub(super) struct Options {
     pub(super) sizes: Vec<usize>,
     pub(super) runs: usize,
     pub(super) check: bool,
+}
+
+/// Every command of [`Cmd::ALL`] on one inventory (`size` workloads, in `input`), in that
+/// order. The commands take turns, one run each per round, up to `runs` rounds: a slow
+/// minute of a busy machine then falls on every command of the inventory alike, and the
+/// ratios between them (`compare ÷ validate`, JSON ÷ table) are not set by which cell it
+/// hit. A command that would not fit in memory (extrapolated from the size before, in
+/// `results`) is skipped; one that fails is reported so, and not run again.
+fn measure_inventory(
+    results: &Results,
+    (size, input): (usize, Input),
+    path: &str,
+    runs: usize,
+    (bilan, xtask): (&Path, &Path),
+    scratch: &Path,
+) -> Vec<(Cmd, Outcome)> {
+    enum State {
+        Running(Vec<String>, measure::Runs),
+        Done(Outcome),
+    }
+    let mut cells: Vec<(Cmd, State)> = Cmd::ALL
+        .into_iter()
+        .map(|cmd| {
+            let state = match too_big(results.previous(size, input, cmd), size, available_mib()) {
+                Some(why) => State::Done(Outcome::Skipped(why)),
+                None => State::Running(command_args(cmd, input, path), measure::Runs::new(runs)),
+            };
+            (cmd, state)
+        })
+        .collect();
+    let mut round = 0;
+    while cells
+        .iter()
+        .any(|(_, s)| matches!(s, State::Running(_, r) if r.wants_more()))
+    {
+        round += 1;
+        eprintln!(
+            "bench: {} workloads, {}: round {round} of {}",
+            thousands(size as u64),
+            input.ext(),
+            runs.max(1)
+        );
+        for (cmd, state) in &mut cells {
+            let State::Running(args, r) = state else {
+                continue;
+            };
+            if !r.wants_more() {
+                continue;
+            }
+            let program = if *cmd == Cmd::Floor { xtask } else { bilan };
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            match measure::sample(program, &args, scratch) {
+                Ok(s) => r.add(s),
+                Err(e) => {
+                    eprintln!("bench: {e:#}");
+                    let first = e.to_string();
+                    let first = first.lines().next().unwrap_or("");
+                    *state = State::Done(Outcome::Skipped(format!(
+                        "failed: {}",
+                        first.chars().take(160).collect::<String>()
+                    )));
+                }
+            }
+        }
+    }
+    cells
+        .into_iter()
+        .map(|(cmd, state)| {
+            let outcome = match state {
+                State::Done(o) => o,
+                State::Running(_, r) => r
+                    .cell()
+                    .map_or_else(|| Outcome::Skipped("no run".to_owned()), Outcome::Measured),
+            };
+            (cmd, outcome)
+        })
+        .collect()
 }
 
 /// The sizes of `--sizes`, or `None` when it is not given (the single-size bench).
@@ -181,28 +259,14 @@ pub(super) fn bench(opts: &Options) -> anyhow::Result<()> {
         for input in Input::ALL {
             let file = if input == Input::Toml { &toml } else { &json };
             let path = file.display().to_string();
-            for cmd in Cmd::ALL {
-                let outcome =
-                    match too_big(results.previous(size, input, cmd), size, available_mib()) {
-                        Some(why) => Outcome::Skipped(why),
-                        None => {
-                            let args = command_args(cmd, input, &path);
-                            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                            let program = if cmd == Cmd::Floor { &xtask } else { &bilan };
-                            match measure::cell(program, &args, opts.runs, &scratch) {
-                                Ok(c) => Outcome::Measured(c),
-                                Err(e) => {
-                                    eprintln!("bench: {e:#}");
-                                    let first = e.to_string();
-                                    let first = first.lines().next().unwrap_or("");
-                                    Outcome::Skipped(format!(
-                                        "failed: {}",
-                                        first.chars().take(160).collect::<String>()
-                                    ))
-                                }
-                            }
-                        }
-                    };
+            for (cmd, outcome) in measure_inventory(
+                &results,
+                (size, input),
+                &path,
+                opts.runs,
+                (&bilan, &xtask),
+                &scratch,
+            ) {
                 match &outcome {
                     Outcome::Measured(c) => eprintln!(
                         "bench: {} workloads, {}, {}: {:.3} s (best of {}), peak {} MiB",
