@@ -153,6 +153,18 @@ fn product_of(g: &[f64; GROUPS], mut bits: u32) -> f64 {
     p
 }
 
+/// [`product_of`] the groups B's where `from_b` names them, A's elsewhere.
+#[inline]
+fn product_mixed(ga: &[f64; GROUPS], gb: &[f64; GROUPS], from_b: u32, mut bits: u32) -> f64 {
+    let mut p = 1.0;
+    while bits != 0 {
+        let g = bits.trailing_zeros() as usize;
+        p *= if from_b & (1 << g) != 0 { gb[g] } else { ga[g] };
+        bits &= bits - 1;
+    }
+    p
+}
+
 /// Sequential substitution of A's driver groups by B's, in driver order.
 /// Each step's change goes to `add(group, amount)`; returns the last product.
 pub(crate) fn substitute(
@@ -184,7 +196,9 @@ fn substitute_known(
     mut previous: f64,
     mut add: impl FnMut(usize, f64),
 ) -> f64 {
-    let mut current = *ga;
+    // The groups substituted so far, read from B; the others from A (rather than a copy of
+    // A's groups written over, which costs more than the walk's arithmetic).
+    let mut done = 0u32;
     let mut bits = a_bits;
     // The groups where B differs from A, each substituted once, in order: only where either
     // is not 1 (elsewhere both are exactly 1).
@@ -198,10 +212,10 @@ fn substitute_known(
     while differ != 0 {
         let i = differ.trailing_zeros() as usize;
         differ &= differ - 1;
-        current[i] = gb[i];
         let bit = 1 << i;
+        done |= bit;
         bits = (bits & !bit) | (b_bits & bit);
-        let next = product_of(&current, bits);
+        let next = product_mixed(ga, gb, done, bits);
         add(i, next - previous);
         previous = next;
     }

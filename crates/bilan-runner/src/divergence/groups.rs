@@ -6,9 +6,10 @@ use super::{GROUPS, UNTAGGED, driver_index};
 
 /// One side of a matched key for one indicator: the product of the contribution's terms and
 /// factor by driver group, its value, and where the factor sits.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Side {
-    /// Products by driver group (the last one holds the untagged terms).
+    /// Products by driver group (the last one holds the untagged terms): exactly 1 in every
+    /// group `bits` leaves out.
     pub(crate) groups: [f64; GROUPS],
     /// The groups that are not exactly 1, one bit each (`not_one(&groups)`).
     pub(crate) bits: u32,
@@ -22,6 +23,20 @@ pub(crate) struct Side {
     pub(crate) contribution: u32,
     /// The value's position in the contribution's values.
     pub(crate) position: u8,
+}
+
+impl Default for Side {
+    fn default() -> Side {
+        Side {
+            groups: [1.0; GROUPS],
+            bits: 0,
+            value: 0.0,
+            factor_group: 0,
+            presence: None,
+            contribution: 0,
+            position: 0,
+        }
+    }
 }
 
 /// The group of a term tagged with `driver` (untagged terms form the last group).

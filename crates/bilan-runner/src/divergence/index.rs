@@ -60,14 +60,36 @@ struct Value {
 }
 
 /// An entry's terms, shared by its sides ([`Index::terms`]).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub(super) struct Terms {
-    /// Their products by driver group.
+    /// Their products by driver group: exactly 1 in every group `bits` leaves out, so that
+    /// only the groups in `bits` are written from one entry to the next.
     groups: [f64; GROUPS],
     /// The groups that are not exactly 1, one bit each.
     bits: u32,
     /// Their product, in term order.
     product: f64,
+}
+
+impl Default for Terms {
+    fn default() -> Terms {
+        Terms {
+            groups: [1.0; GROUPS],
+            bits: 0,
+            product: 1.0,
+        }
+    }
+}
+
+/// The groups whose bits are set in `bits`, in order.
+pub(super) fn groups_in(mut bits: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let g = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            g
+        })
+    })
 }
 
 /// An assessment indexed for comparison.
@@ -338,7 +360,10 @@ impl Index {
     /// [`Index::terms`], written into `terms`.
     pub(super) fn terms_into(&self, e: u32, terms: &mut Terms) {
         let range = self.effects_of(e);
-        terms.groups = [1.0; GROUPS];
+        // Only the groups that are not 1 are set back: the others are 1 already.
+        for g in groups_in(terms.bits) {
+            terms.groups[g] = 1.0;
+        }
         // The groups a term multiplied: the others are exactly 1.
         let mut touched = 0u32;
         for (&group, &effect) in self.effect_groups[range.clone()]
@@ -349,10 +374,8 @@ impl Index {
             touched |= 1 << group;
         }
         terms.bits = 0;
-        while touched != 0 {
-            let g = touched.trailing_zeros();
-            touched &= touched - 1;
-            terms.bits |= u32::from(terms.groups[g as usize] != 1.0) << g;
+        for g in groups_in(touched) {
+            terms.bits |= u32::from(terms.groups[g] != 1.0) << g;
         }
         terms.product = self.effects[range].iter().product();
     }
@@ -382,7 +405,14 @@ impl Index {
         let Some(&(group, canonical)) = self.factors.get(v.factor as usize) else {
             return false;
         };
-        side.groups = terms.groups;
+        // `side.groups` and `terms.groups` are 1 outside their bits: only the groups in
+        // either are written, rather than the whole array.
+        for g in groups_in(side.bits & !terms.bits) {
+            side.groups[g] = 1.0;
+        }
+        for g in groups_in(terms.bits) {
+            side.groups[g] = terms.groups[g];
+        }
         side.bits = terms.bits;
         let touch = |side: &mut Side, g: usize, by: f64| {
             side.groups[g] *= by;

@@ -32,12 +32,13 @@ fn sides(ix: &Index, key: Key, indicator: Indicator) -> Vec<Side> {
 /// Hands the difference of `key` between `a` and `b` to `sink`, for each indicator in
 /// `indicators` (the term groups of a contribution are the same for every indicator, so they
 /// are computed once per key).
-pub(super) fn key_difference(
+fn key_difference(
     sink: &mut (impl Sink + ?Sized),
     a: &Index,
     b: &Index,
     key: Key,
     indicators: &[Indicator],
+    scratch: &mut Scratch,
 ) {
     let (mut ea, mut eb) = (a.entries(key), b.entries(key));
     let (first_a, first_b) = (ea.next(), eb.next());
@@ -48,32 +49,32 @@ pub(super) fn key_difference(
         return;
     }
     // The common case, at most one contribution a side, without allocating: each side's
-    // terms are grouped once for every indicator, and its side written in place.
-    let (mut ta, mut tb) = (Terms::default(), Terms::default());
+    // terms are grouped once for every indicator, and its side written in place, into the
+    // walk's scratch (only the groups that are not 1 are written from one key to the next).
+    let Scratch { ta, tb, x, y } = scratch;
     if let Some(e) = first_a {
-        a.terms_into(e, &mut ta);
+        a.terms_into(e, ta);
     }
     if let Some(e) = first_b {
-        b.terms_into(e, &mut tb);
+        b.terms_into(e, tb);
     }
-    let (mut x, mut y) = (Side::default(), Side::default());
     let side = |ix: &Index, e: Option<u32>, t: &Terms, indicator, out: &mut Side| {
         e.is_some_and(|e| ix.side_into(e, t, indicator, out))
     };
     for (k, &indicator) in indicators.iter().enumerate() {
         match (
-            side(a, first_a, &ta, indicator, &mut x),
-            side(b, first_b, &tb, indicator, &mut y),
+            side(a, first_a, ta, indicator, x),
+            side(b, first_b, tb, indicator, y),
         ) {
             (false, false) => {}
-            (true, true) => sink.matched(k, &x, &y),
+            (true, true) => sink.matched(k, x, y),
             (false, true) => {
                 let driver = y.presence.or_else(|| a.exclusion_driver(key));
-                sink.one_sided(k, driver, 1.0, std::slice::from_ref(&y));
+                sink.one_sided(k, driver, 1.0, std::slice::from_ref(y));
             }
             (true, false) => {
                 let driver = x.presence.or_else(|| b.exclusion_driver(key));
-                sink.one_sided(k, driver, -1.0, std::slice::from_ref(&x));
+                sink.one_sided(k, driver, -1.0, std::slice::from_ref(x));
             }
         }
     }
@@ -118,12 +119,22 @@ pub(super) fn walk(sink: &mut (impl Sink + ?Sized), a: &Index, b: &Index, both: 
     if both.is_empty() {
         return;
     }
+    let mut scratch = Scratch::default();
     for key in a.keys() {
-        key_difference(sink, a, b, key, both);
+        key_difference(sink, a, b, key, both, &mut scratch);
     }
     for key in b.keys() {
         if !a.has(key) {
-            key_difference(sink, a, b, key, both);
+            key_difference(sink, a, b, key, both, &mut scratch);
         }
     }
+}
+
+/// Where [`key_difference`] writes each side's terms and sides, kept from key to key.
+#[derive(Default)]
+struct Scratch {
+    ta: Terms,
+    tb: Terms,
+    x: Side,
+    y: Side,
 }
