@@ -1,8 +1,9 @@
 //! Measuring one command: wall time from outside, peak memory of that process alone.
 //!
-//! Peak memory is the child's `ru_maxrss`, read by GNU `/usr/bin/time -f %M` (each run is its
-//! own child, so the figure is that run's); where `/usr/bin/time` is missing, the peak the
-//! process reports itself (`VmHWM`: bilan's `--timings`, the floor's own line).
+//! Peak memory is the child's `ru_maxrss`, read by GNU `/usr/bin/time -f "%S %M"` (each run is
+//! its own child, so the figure is that run's), with the seconds the run spent in the kernel;
+//! where `/usr/bin/time` is missing, the peak the process reports itself (`VmHWM`: bilan's
+//! `--timings`, the floor's own line), and no system time.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,6 +26,8 @@ pub(super) struct Sample {
     pub(super) seconds: f64,
     /// From `ru_maxrss`, when `/usr/bin/time` is there.
     pub(super) maxrss_mib: Option<f64>,
+    /// Seconds in the kernel (page faults, reads), when `/usr/bin/time` is there.
+    pub(super) system_seconds: Option<f64>,
     pub(super) stdout: String,
     pub(super) stderr: String,
 }
@@ -35,7 +38,7 @@ pub(super) fn sample(program: &Path, args: &[&str], scratch: &Path) -> anyhow::R
     let gnu_time = Path::new(TIME).is_file();
     let mut cmd = if gnu_time {
         let mut c = Command::new(TIME);
-        c.arg("-f").arg("%M").arg("-o").arg(scratch).arg(program);
+        c.arg("-f").arg("%S %M").arg("-o").arg(scratch).arg(program);
         c
     } else {
         Command::new(program)
@@ -56,32 +59,34 @@ pub(super) fn sample(program: &Path, args: &[&str], scratch: &Path) -> anyhow::R
             stderr.trim_end()
         );
     }
-    let maxrss_mib = if gnu_time {
+    let (system_seconds, maxrss_mib) = if gnu_time {
         std::fs::read_to_string(scratch)
             .ok()
             .as_deref()
-            .and_then(maxrss_kib)
-            .map(|kib| kib / 1024.0)
+            .and_then(gnu_time_figures)
+            .map_or((None, None), |(system, kib)| {
+                (Some(system), Some(kib / 1024.0))
+            })
     } else {
-        None
+        (None, None)
     };
     Ok(Sample {
         seconds,
         maxrss_mib,
+        system_seconds,
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr,
     })
 }
 
-/// The `%M` figure of GNU time's output file: its last line (a line before it says when the
-/// command exited with a non-zero status).
-pub(super) fn maxrss_kib(text: &str) -> Option<f64> {
-    text.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())?
-        .trim()
-        .parse()
-        .ok()
+/// The `%S %M` figures of GNU time's output file (system seconds, peak KiB): its last line
+/// (a line before it says when the command exited with a non-zero status).
+pub(super) fn gnu_time_figures(text: &str) -> Option<(f64, f64)> {
+    let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
+    let mut fields = line.split_whitespace();
+    let system = fields.next()?.parse().ok()?;
+    let kib = fields.next()?.parse().ok()?;
+    fields.next().is_none().then_some((system, kib))
 }
 
 /// The seconds of phase `name` in bilan's `--timings` lines.
@@ -156,7 +161,8 @@ pub(super) fn runs_for(first: f64, runs: usize) -> usize {
 }
 
 /// The runs of one command so far, for a bench whose commands take turns: the best (lowest
-/// wall time) of up to `runs` runs, as a cell. The memory is the lowest peak of the runs:
+/// wall time) of up to `runs` runs, as a cell, with the median of the runs' times beside it
+/// (how far the best stands from a typical run). The memory is the lowest peak of the runs:
 /// like the time, a command's peak varies by a few per cent from one run to the next (the
 /// same `compare` of a million workloads peaked at 1,880 and 2,010 MiB), and the fastest run
 /// is not the leanest.
@@ -164,7 +170,8 @@ pub(super) fn runs_for(first: f64, runs: usize) -> usize {
 pub(super) struct Runs {
     /// How many runs the cell gets ([`runs_for`], once the first is in).
     wanted: usize,
-    done: usize,
+    /// Each run's wall time, in the order run.
+    seconds: Vec<f64>,
     best: Option<Sample>,
     lowest_peak: Option<f64>,
 }
@@ -174,7 +181,7 @@ impl Runs {
     pub(super) fn new(runs: usize) -> Runs {
         Runs {
             wanted: runs.max(1),
-            done: 0,
+            seconds: Vec::new(),
             best: None,
             lowest_peak: None,
         }
@@ -182,15 +189,15 @@ impl Runs {
 
     /// Whether the cell wants another run.
     pub(super) fn wants_more(&self) -> bool {
-        self.done < self.wanted
+        self.seconds.len() < self.wanted
     }
 
     /// Counts run `s`.
     pub(super) fn add(&mut self, s: Sample) {
-        if self.done == 0 {
+        if self.seconds.is_empty() {
             self.wanted = runs_for(s.seconds, self.wanted);
         }
-        self.done += 1;
+        self.seconds.push(s.seconds);
         self.lowest_peak = match (self.lowest_peak, peak_mib(&s)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -205,8 +212,10 @@ impl Runs {
         let best = self.best?;
         Some(Cell {
             seconds: best.seconds,
+            runs: self.seconds.len(),
+            median_seconds: median(self.seconds),
+            system_seconds: best.system_seconds,
             peak_mib: self.lowest_peak,
-            runs: self.done,
             parse_seconds: phase_seconds(&best.stderr, "parse")
                 .or_else(|| phase_seconds(&best.stdout, "parse")),
             output_bytes: rendered_bytes(&best.stderr),
@@ -215,6 +224,17 @@ impl Runs {
                 .chain(phases(&best.stdout))
                 .collect(),
         })
+    }
+}
+
+/// The median of `values` (the mean of the middle two for an even count); NaN for none.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }
 
@@ -250,18 +270,21 @@ timings: render: 0.125 s, 123456 bytes, 987648 bytes/s, peak memory 3900.0 MiB
 
     #[test]
     fn gnu_time_output_is_read() {
-        assert_eq!(maxrss_kib("123456\n"), Some(123_456.0));
+        assert_eq!(gnu_time_figures("0.25 123456\n"), Some((0.25, 123_456.0)));
         assert_eq!(
-            maxrss_kib("Command exited with non-zero status 1\n2048\n"),
-            Some(2048.0)
+            gnu_time_figures("Command exited with non-zero status 1\n1.50 2048\n"),
+            Some((1.5, 2048.0))
         );
-        assert_eq!(maxrss_kib(""), None);
+        assert_eq!(gnu_time_figures(""), None);
+        assert_eq!(gnu_time_figures("123456\n"), None, "both figures");
+        assert_eq!(gnu_time_figures("0.1 2 3\n"), None, "no more");
     }
 
     fn run(seconds: f64, maxrss_mib: f64) -> Sample {
         Sample {
             seconds,
             maxrss_mib: Some(maxrss_mib),
+            system_seconds: Some(seconds / 10.0),
             stdout: String::new(),
             stderr: format!("timings: parse: {seconds} s, peak memory {maxrss_mib} MiB\n"),
         }
@@ -277,6 +300,8 @@ timings: render: 0.125 s, 123456 bytes, 987648 bytes/s, peak memory 3900.0 MiB
         assert!(!r.wants_more());
         let c = r.cell().expect("three runs");
         assert_eq!((c.seconds, c.peak_mib, c.runs), (1.5, Some(90.0), 3));
+        assert_eq!(c.median_seconds, 1.8, "the median of the three runs");
+        assert_eq!(c.system_seconds, Some(0.15), "the fastest run's");
         assert_eq!(c.parse_seconds, Some(1.5), "the phases of the fastest run");
         assert!(Runs::new(0).wants_more(), "at least one run");
         assert!(Runs::new(2).cell().is_none());
@@ -284,6 +309,8 @@ timings: render: 0.125 s, 123456 bytes, 987648 bytes/s, peak memory 3900.0 MiB
         long.add(run(LONG_SECONDS + 1.0, 10.0));
         long.add(run(LONG_SECONDS + 2.0, 10.0));
         assert!(!long.wants_more(), "a long first run caps the cell at two");
+        let two = long.cell().expect("two runs");
+        assert_eq!(two.median_seconds, LONG_SECONDS + 1.5, "the middle of two");
     }
 
     #[test]

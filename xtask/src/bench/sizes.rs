@@ -378,6 +378,8 @@ mod tests {
     fn commands_too_big_for_memory_are_skipped() {
         let cell = Cell {
             seconds: 1.0,
+            median_seconds: 1.0,
+            system_seconds: None,
             peak_mib: Some(1024.0),
             runs: 3,
             parse_seconds: None,

@@ -60,7 +60,12 @@ impl Cmd {
 /// One measured command: the best of `runs` runs.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Cell {
+    /// The best run's wall time.
     pub(super) seconds: f64,
+    /// The median of the runs' wall times.
+    pub(super) median_seconds: f64,
+    /// The best run's time in the kernel, when measured.
+    pub(super) system_seconds: Option<f64>,
     pub(super) peak_mib: Option<f64>,
     pub(super) runs: usize,
     /// The `parse` phase (bilan's `--timings`, the floor's own line).
@@ -146,6 +151,14 @@ impl Results {
     }
 
     /// `a`'s peak memory over `b`'s, at one size and input.
+    /// `a`'s median time over `b`'s.
+    pub(super) fn median_ratio(&self, size: usize, input: Input, a: Cmd, b: Cmd) -> Option<f64> {
+        ratio(
+            self.get(size, input, a).map(|c| c.median_seconds),
+            self.get(size, input, b).map(|c| c.median_seconds),
+        )
+    }
+
     pub(super) fn memory_ratio(&self, size: usize, input: Input, a: Cmd, b: Cmd) -> Option<f64> {
         ratio(
             self.get(size, input, a).and_then(|c| c.peak_mib),
@@ -201,8 +214,10 @@ fn times(v: Option<f64>) -> String {
 /// The measurements, one row per size, format and command.
 pub(super) fn render_measurements(r: &Results) -> String {
     let mut s = String::new();
-    s.push_str("| workloads | input | command | best of | time (s) | µs / workload | workloads / s | peak (MiB) | ÷ floor | growth of µs / workload |\n");
-    s.push_str("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    s.push_str("| workloads | input | command | best of | time (s) | median (s) | system (s) | µs / workload | workloads / s | peak (MiB) | ÷ floor | growth of µs / workload |\n");
+    s.push_str(
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
     for row in &r.rows {
         let n = thousands(row.size as u64);
         let input = row.input.ext();
@@ -211,7 +226,7 @@ pub(super) fn render_measurements(r: &Results) -> String {
             Outcome::Skipped(why) => {
                 let _ = writeln!(
                     s,
-                    "| {n} | {input} | {label} | – | skipped: {why} | | | | | |"
+                    "| {n} | {input} | {label} | – | skipped: {why} | | | | | | | |"
                 );
             }
             Outcome::Measured(c) => {
@@ -223,9 +238,11 @@ pub(super) fn render_measurements(r: &Results) -> String {
                 let growth = r.growth(row.size, row.input, row.cmd);
                 let _ = writeln!(
                     s,
-                    "| {n} | {input} | {label} | {} | {:.3} | {:.2} | {} | {} | {} | {} |",
+                    "| {n} | {input} | {label} | {} | {:.3} | {:.3} | {} | {:.2} | {} | {} | {} | {} |",
                     c.runs,
                     c.seconds,
+                    c.median_seconds,
+                    fixed(c.system_seconds, 2),
                     per_workload_us(c.seconds, row.size),
                     thousands((row.size as f64 / c.seconds.max(1e-9)).round() as u64),
                     fixed(c.peak_mib, 0),
@@ -241,8 +258,8 @@ pub(super) fn render_measurements(r: &Results) -> String {
 /// The ratios, one row per size and format.
 pub(super) fn render_ratios(r: &Results) -> String {
     let mut s = String::new();
-    s.push_str("| workloads | input | validate ÷ floor | compare ÷ floor | compare ÷ validate | json ÷ table (time) | json ÷ table (memory) | TOML ÷ JSON: floor | TOML ÷ JSON: validate | TOML ÷ JSON: read (parse phase) |\n");
-    s.push_str("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    s.push_str("| workloads | input | validate ÷ floor | compare ÷ floor | compare ÷ validate | compare ÷ validate, medians | json ÷ table (time) | json ÷ table (memory) | TOML ÷ JSON: floor | TOML ÷ JSON: validate | TOML ÷ JSON: read (parse phase) |\n");
+    s.push_str("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for size in r.sizes() {
         for input in Input::ALL {
             let read = |cmd: Cmd, parse: bool| {
@@ -268,12 +285,13 @@ pub(super) fn render_ratios(r: &Results) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {floor} | {validate} | {parse} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {floor} | {validate} | {parse} |",
                 thousands(size as u64),
                 input.ext(),
                 times(r.time_ratio(size, input, Cmd::Validate, Cmd::Floor)),
                 times(r.time_ratio(size, input, Cmd::Table, Cmd::Floor)),
                 times(r.time_ratio(size, input, Cmd::Table, Cmd::Validate)),
+                times(r.median_ratio(size, input, Cmd::Table, Cmd::Validate)),
                 times(r.time_ratio(size, input, Cmd::Json, Cmd::Table)),
                 times(r.memory_ratio(size, input, Cmd::Json, Cmd::Table)),
             );
@@ -339,6 +357,8 @@ pub(super) mod tests {
     pub(in crate::bench) fn cell(seconds: f64, peak: f64) -> Outcome {
         Outcome::Measured(Cell {
             seconds,
+            median_seconds: seconds * 1.1,
+            system_seconds: Some(seconds / 10.0),
             peak_mib: Some(peak),
             runs: 3,
             parse_seconds: Some(seconds / 2.0),
@@ -411,7 +431,7 @@ pub(super) mod tests {
         let m = render_measurements(&r);
         assert!(
             m.contains(
-                "| 1,000,000 | toml | `compare` | 3 | 48.000 | 48.00 | 20,833 | 900 | – | 1.20× |"
+                "| 1,000,000 | toml | `compare` | 3 | 48.000 | 52.800 | 4.80 | 48.00 | 20,833 | 900 | – | 1.20× |"
             ),
             "{m}"
         );
@@ -430,7 +450,9 @@ pub(super) mod tests {
         assert!(!p.contains("skipped"), "{p}");
         let t = render_ratios(&r);
         assert!(
-            t.contains("| 10,000 | toml | 2.00× | 4.00× | 2.00× | – | – | – | 4.00× | 4.00× |"),
+            t.contains(
+                "| 10,000 | toml | 2.00× | 4.00× | 2.00× | 2.00× | – | – | – | 4.00× | 4.00× |"
+            ),
             "{t}"
         );
         assert_eq!(thousands(0), "0");
