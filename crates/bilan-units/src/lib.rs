@@ -101,7 +101,7 @@ pub use quantity::Quantity;
 pub use table::SECONDS_PER_YEAR;
 pub use uncertain::{
     DEFAULT_BASIC_GSD, Distribution, MAX_GSD, PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, Pedigree,
-    UncertainQuantity, too_wide,
+    UncertainQuantity, Written, too_wide,
 };
 pub use unit::{Conversion, Substance, Unit};
 

@@ -1,8 +1,9 @@
 //! Numbers written as people write them: a utilisation as `0.4` or `"40 %"`, a count as
-//! `2e9` or `"2e9 request"`. Each reads as a [`Quantity`] first, so a wrong unit gets the
-//! same error as anywhere else, naming the unit expected.
+//! `2e9` or `"2e9 request"`. Each reads as a [`bilan_units::Quantity`] first (a plain number
+//! as itself: [`Written`]), so a wrong unit gets the same error as anywhere else, naming the
+//! unit expected.
 
-use bilan_units::{Quantity, Unit};
+use bilan_units::{Unit, Written};
 use serde::{Deserialize, Deserializer};
 
 fn read<'de, D: Deserializer<'de>>(
@@ -10,8 +11,11 @@ fn read<'de, D: Deserializer<'de>>(
     unit: &str,
     what: &str,
 ) -> Result<Option<f64>, D::Error> {
-    let Some(q) = Option::<Quantity>::deserialize(deserializer)? else {
-        return Ok(None);
+    let q = match Option::<Written>::deserialize(deserializer)? {
+        None => return Ok(None),
+        // A plain number is read as the unit asked for: the number itself.
+        Some(Written::Number(n)) => return Ok(Some(n)),
+        Some(Written::Quantity(q)) => q,
     };
     let target = Unit::parse(unit).map_err(serde::de::Error::custom)?;
     let read_as = if q.dimension().is_dimensionless() {

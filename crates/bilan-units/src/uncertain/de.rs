@@ -48,6 +48,73 @@ impl<'de> serde::Deserialize<'de> for UncertainQuantity {
     }
 }
 
+/// A quantity as written: read as a [`Quantity`] is, with the same forms and the same
+/// errors, but a plain number is kept as the number. A reader that takes counts or fractions
+/// (`devices = 8`, `utilisation = 0.42`) then builds no dimensionless quantity for each, only
+/// to convert it back to the same number.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Written {
+    /// A plain, finite number.
+    Number(f64),
+    /// Any other form, read as a [`Quantity`] (a plain number that is not finite is an error).
+    Quantity(Quantity),
+}
+
+impl<'de> serde::Deserialize<'de> for Written {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Written, D::Error> {
+        deserializer.deserialize_any(WrittenVisitor)
+    }
+}
+
+/// Reads a [`Written`]: [`UncertainVisitor`] as a [`Quantity`] reads, but for finite numbers.
+struct WrittenVisitor;
+
+impl WrittenVisitor {
+    fn quantity() -> UncertainVisitor {
+        UncertainVisitor {
+            expecting: QUANTITY_EXPECTING,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for WrittenVisitor {
+    type Value = Written;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(QUANTITY_EXPECTING)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Written, E> {
+        Self::quantity()
+            .visit_str(text)
+            .map(|u| Written::Quantity(u.quantity))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Written, E> {
+        if value.is_finite() {
+            return Ok(Written::Number(value));
+        }
+        Self::quantity()
+            .visit_f64(value)
+            .map(|u| Written::Quantity(u.quantity))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Written, E> {
+        // As a quantity reads it: integers beyond 2^53 round to the nearest `f64`.
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Written, E> {
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Written, A::Error> {
+        Self::quantity()
+            .visit_map(map)
+            .map(|u| Written::Quantity(u.quantity))
+    }
+}
+
 /// Reads an uncertain quantity; `expecting` says what in "invalid type" messages.
 pub(crate) struct UncertainVisitor {
     pub(crate) expecting: &'static str,

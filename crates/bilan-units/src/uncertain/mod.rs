@@ -12,6 +12,7 @@ mod tests;
 use crate::error::UnitError;
 use crate::quantity::Quantity;
 
+pub use de::Written;
 pub use pedigree::{DEFAULT_BASIC_GSD, PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, Pedigree};
 
 /// The largest geometric standard deviation accepted: a spread of twelve orders of

@@ -502,3 +502,58 @@ fn draw_ratios_draws_what_draw_ratio_draws() {
         assert_eq!(one, batch, "{d:?}");
     }
 }
+
+#[test]
+fn written_reads_as_a_quantity_reads_but_keeps_plain_numbers() {
+    // Every form and every error as `Quantity`, from JSON and from TOML (which has `inf`).
+    let json = [
+        "8",
+        "-3",
+        "0.42",
+        "1e300",
+        r#""40 %""#,
+        r#""700 W ± 10 %""#,
+        r#"{"value": 2, "unit": "kWh"}"#,
+        r#"{"min": "600 W", "mode": "700 W", "max": "750 W"}"#,
+        "true",
+        "[1]",
+        "null",
+        r#""kWh""#,
+        r#"{"value": 1, "unit": "kwh"}"#,
+        r#"{"unit": "kWh"}"#,
+    ];
+    for text in json {
+        let quantity = serde_json::from_str::<Quantity>(text).map_err(|e| e.to_string());
+        let written = serde_json::from_str::<Written>(text).map_err(|e| e.to_string());
+        match (&quantity, &written) {
+            (Ok(q), Ok(Written::Number(n))) => {
+                assert!(q.unit().symbol().is_empty(), "{text}");
+                assert_eq!(q.value().to_bits(), n.to_bits(), "{text}");
+            }
+            (Ok(q), Ok(Written::Quantity(w))) => assert_eq!(q, w, "{text}"),
+            (Err(a), Err(b)) => assert_eq!(a, b, "{text}"),
+            _ => panic!("{text}: {quantity:?} against {written:?}"),
+        }
+    }
+    #[derive(Debug, serde::Deserialize)]
+    struct Doc<T> {
+        #[allow(dead_code, reason = "read for its error")]
+        x: T,
+    }
+    for text in ["x = inf", "x = nan", "x = 7", "x = \"7 GPU\""] {
+        let quantity = toml::from_str::<Doc<Quantity>>(text).map(|d| d.x.to_string());
+        let written = toml::from_str::<Doc<Written>>(text).map(|d| match d.x {
+            Written::Number(n) => n.to_string(),
+            Written::Quantity(q) => q.to_string(),
+        });
+        assert_eq!(
+            quantity.map_err(|e| e.to_string()),
+            written.map_err(|e| e.to_string()),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<Written>("8").ok(),
+        Some(Written::Number(8.0))
+    );
+}
