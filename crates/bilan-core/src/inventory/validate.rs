@@ -25,7 +25,8 @@ use spreads::Spreads;
 ///
 /// Validation names a path for every value it checks, a million times over in a large
 /// inventory, and keeps one only for a problem: so a path is a few segments held inline
-/// (keys are the format's own names), and extending one copies them rather than allocating.
+/// (keys are the format's own names), extending one copies them rather than allocating, and
+/// the checks take the last key apart ([`Child`]), joined only when a problem is recorded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct KeyPath(SmallVec<[Segment; 6]>);
 
@@ -44,6 +45,11 @@ impl KeyPath {
     /// This path followed by a key.
     pub fn key(&self, key: &'static str) -> KeyPath {
         self.then(Segment::Key(key))
+    }
+
+    /// This path followed by `key`, made only if a check records a problem there.
+    pub(super) fn child(&self, key: &'static str) -> Child<'_> {
+        Child { parent: self, key }
     }
 
     /// This path followed by an array index.
@@ -65,6 +71,31 @@ impl KeyPath {
             Segment::Key(k) => Ok(*k),
             Segment::Index(i) => Err(*i),
         })
+    }
+}
+
+/// Where a check looks: a [`KeyPath`], or one to be made only if the check records a
+/// problem (most values pass, and making a path for each was a tenth of validation).
+pub(super) trait At {
+    /// The path.
+    fn path(&self) -> KeyPath;
+}
+
+impl At for KeyPath {
+    fn path(&self) -> KeyPath {
+        self.clone()
+    }
+}
+
+/// `parent` followed by `key` ([`KeyPath::child`]), not joined yet.
+pub(super) struct Child<'a> {
+    parent: &'a KeyPath,
+    key: &'static str,
+}
+
+impl At for Child<'_> {
+    fn path(&self) -> KeyPath {
+        self.parent.key(self.key)
     }
 }
 
@@ -106,16 +137,16 @@ impl Checker {
         }
     }
 
-    fn problem(&mut self, path: &KeyPath, message: impl Into<String>) {
+    fn problem(&mut self, path: &impl At, message: impl Into<String>) {
         self.problems.push(Problem {
-            path: path.clone(),
+            path: path.path(),
             message: message.into(),
         });
     }
 
     fn quantity(
         &mut self,
-        path: &KeyPath,
+        path: &impl At,
         q: &Quantity,
         expected: &[Dimension],
         non_negative: bool,
@@ -155,7 +186,7 @@ impl Checker {
         true
     }
 
-    fn positive_quantity(&mut self, path: &KeyPath, q: &Quantity, expected: Dimension) {
+    fn positive_quantity(&mut self, path: &impl At, q: &Quantity, expected: Dimension) {
         if !self.quantity(path, q, &[expected], true) {
             return;
         }
@@ -166,7 +197,7 @@ impl Checker {
         }
     }
 
-    fn period(&mut self, path: &KeyPath, period: &Period) {
+    fn period(&mut self, path: &impl At, period: &Period) {
         if period.end < period.start {
             self.problem(
                 path,
@@ -204,7 +235,7 @@ impl Checker {
         seen
     }
 
-    fn reference(&mut self, path: &KeyPath, id: &str, known: &FxHashSet<&str>, what: &str) {
+    fn reference(&mut self, path: &impl At, id: &str, known: &FxHashSet<&str>, what: &str) {
         if !known.contains(id) {
             let list = if known.is_empty() {
                 format!("the inventory has no {what}")
@@ -235,7 +266,7 @@ impl Checker {
 
     /// A number of devices: a whole number greater than zero (the values a distribution
     /// reaches are held to be greater than zero, not whole: draws are not).
-    fn device_count(&mut self, path: &KeyPath, value: f64) {
+    fn device_count(&mut self, path: &impl At, value: f64) {
         if self.within(path, value, Domain::DEVICES) && value.fract() != 0.0 {
             self.problem(
                 path,
@@ -244,7 +275,7 @@ impl Checker {
         }
     }
 
-    fn substance(&mut self, path: &KeyPath, q: &Quantity, indicator: Indicator) {
+    fn substance(&mut self, path: &impl At, q: &Quantity, indicator: Indicator) {
         let expected = match indicator {
             Indicator::Gwp => Some(Substance::Co2e),
             Indicator::Adpe => Some(Substance::SbEq),
@@ -264,7 +295,7 @@ impl Checker {
     }
 
     /// An impact amount for `indicator`, optionally per `per` (device, kWh…).
-    fn impact(&mut self, path: &KeyPath, q: &Quantity, indicator: Indicator, per: Dimension) {
+    fn impact(&mut self, path: &impl At, q: &Quantity, indicator: Indicator, per: Dimension) {
         if indicator == Indicator::Energy {
             self.problem(
                 path,
@@ -285,24 +316,24 @@ impl Checker {
         indicator: Indicator,
         per: Dimension,
     ) {
-        self.impact(&path.key("value"), &o.value, indicator, per);
+        self.impact(&path.child("value"), &o.value, indicator, per);
         if o.source.trim().is_empty() {
-            self.problem(&path.key("source"), "an override needs a cited source");
+            self.problem(&path.child("source"), "an override needs a cited source");
         }
         if o.boundary.trim().is_empty() {
-            self.problem(&path.key("boundary"), "an override needs its boundary (e.g. `life-cycle`, `combustion`, `cradle-to-gate`)");
+            self.problem(&path.child("boundary"), "an override needs its boundary (e.g. `life-cycle`, `combustion`, `cradle-to-gate`)");
         }
     }
 
     fn sourced(&mut self, path: &KeyPath, q: &SourcedQuantity, indicator: Indicator) {
         self.impact(
-            &path.key("value"),
+            &path.child("value"),
             &q.value,
             indicator,
             Dimension::DIMENSIONLESS,
         );
         if q.source.trim().is_empty() {
-            self.problem(&path.key("source"), "a source is required");
+            self.problem(&path.child("source"), "a source is required");
         }
     }
 }

@@ -14,7 +14,7 @@
 
 use bilan_units::{Distribution, UncertainQuantity};
 
-use super::{Checker, KeyPath};
+use super::{At, Checker};
 
 /// The values a key accepts: above a lower bound (included or not), at most an upper bound
 /// when there is one.
@@ -154,7 +154,7 @@ impl Checker {
     /// `value` at `path` within `domain`: a problem (and `false`) for a value that is not
     /// a finite number or lies outside it. The distribution the file gives the key, if any,
     /// is then held to the domain too.
-    pub(super) fn within(&mut self, path: &KeyPath, value: f64, domain: Domain) -> bool {
+    pub(super) fn within(&mut self, path: &impl At, value: f64, domain: Domain) -> bool {
         if !value.is_finite() {
             self.problem(
                 path,
@@ -175,7 +175,7 @@ impl Checker {
 
     /// The distribution the file gives at `path` (see [`Checker::spreads`]), if any, within
     /// `domain`; `value` is the key's nominal value as validation reads it.
-    pub(super) fn spread_within(&mut self, path: &KeyPath, value: f64, domain: Domain) {
+    pub(super) fn spread_within(&mut self, path: &impl At, value: f64, domain: Domain) {
         let problem = self
             .spreads
             .at(path)
@@ -190,7 +190,7 @@ impl Checker {
     /// 0.4), and every value its distribution reaches.
     pub(super) fn uncertain_within(
         &mut self,
-        path: &KeyPath,
+        path: &impl At,
         value: f64,
         q: &UncertainQuantity,
         domain: Domain,
@@ -245,7 +245,12 @@ mod tests {
         let problems = |q: &UncertainQuantity| {
             let mut c = super::super::Checker::new(super::super::Spreads::default());
             let value = q.quantity.value();
-            c.uncertain_within(&super::KeyPath::root().key("mfu"), value, q, Domain::MFU);
+            c.uncertain_within(
+                &super::super::KeyPath::root().key("mfu"),
+                value,
+                q,
+                Domain::MFU,
+            );
             c.problems
         };
         assert!(problems(&mfu(0.3, 0.5)).is_empty());

@@ -45,7 +45,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             // Its source and licence are the shipped series' own; `source` may add a note.
             if name.trim().is_empty() {
                 c.problem(
-                    &path.key("embedded"),
+                    &path.child("embedded"),
                     "empty: name a series shipped with bilan (docs/grid-series.md lists them)"
                         .to_owned(),
                 );
@@ -63,7 +63,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
                 ),
             ] {
                 if !text.trim().is_empty() {
-                    c.problem(&path.key(key), what.to_owned());
+                    c.problem(&path.child(key), what.to_owned());
                 }
             }
             continue;
@@ -86,7 +86,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             ),
         ] {
             if text.trim().is_empty() {
-                c.problem(&path.key(key), what.to_owned());
+                c.problem(&path.child(key), what.to_owned());
             }
         }
     }
@@ -102,16 +102,16 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     );
     for (i, t) in inv.telemetry.iter().enumerate() {
         let path = root.key("telemetry").index(i);
-        c.reference(&path.key("fleet"), &t.fleet, &fleet_ids, "fleet");
+        c.reference(&path.child("fleet"), &t.fleet, &fleet_ids, "fleet");
         if t.file.trim().is_empty() {
             c.problem(
-                &path.key("file"),
+                &path.child("file"),
                 "no file: name the CSV or Parquet file of the telemetry",
             );
         }
         if t.id.contains('/') {
             c.problem(
-                &path.key("id"),
+                &path.child("id"),
                 "an id without `/`: its workloads are named `ID/FLEET/DATE`",
             );
         }
@@ -177,24 +177,34 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     for (i, site) in inv.sites.iter().enumerate() {
         let path = root.key("site").index(i);
         if let Some(pue) = &site.pue
-            && c.quantity(&path.key("pue"), pue, &[Dimension::DIMENSIONLESS], true)
+            && c.quantity(&path.child("pue"), pue, &[Dimension::DIMENSIONLESS], true)
         {
             if pue.value() < 1.0 {
                 c.problem(
-                    &path.key("pue"),
+                    &path.child("pue"),
                     format!(
                         "PUE `{pue}` is below 1; PUE is facility energy over IT energy, so at least 1"
                     ),
                 );
             } else {
-                c.spread_within(&path.key("pue"), pue.value(), Domain::PUE);
+                c.spread_within(&path.child("pue"), pue.value(), Domain::PUE);
             }
         }
         if let Some(wue) = &site.wue {
-            c.quantity(&path.key("wue"), wue, &[Dimension::VOLUME_PER_ENERGY], true);
+            c.quantity(
+                &path.child("wue"),
+                wue,
+                &[Dimension::VOLUME_PER_ENERGY],
+                true,
+            );
         }
         if let Some(series) = &site.grid_series {
-            c.reference(&path.key("grid-series"), series, &series_ids, "grid series");
+            c.reference(
+                &path.child("grid-series"),
+                series,
+                &series_ids,
+                "grid series",
+            );
         }
         for (indicator, o) in &site.electricity {
             c.override_(
@@ -208,11 +218,11 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 
     for (i, fleet) in inv.fleets.iter().enumerate() {
         let path = root.key("fleet").index(i);
-        c.device_count(&path.key("count"), fleet.count);
+        c.device_count(&path.child("count"), fleet.count);
         if let Some(lifetime) = &fleet.lifetime {
-            c.positive_quantity(&path.key("lifetime"), lifetime, Dimension::TIME);
+            c.positive_quantity(&path.child("lifetime"), lifetime, Dimension::TIME);
         }
-        c.reference(&path.key("site"), &fleet.site, &site_ids, "site");
+        c.reference(&path.child("site"), &fleet.site, &site_ids, "site");
         for (indicator, o) in &fleet.embodied {
             c.override_(
                 &path.key("embodied").key(indicator.id()),
@@ -228,7 +238,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         if let Some(host) = &fleet.host {
             let path = path.key("host");
             c.within(
-                &path.key("devices-per-host"),
+                &path.child("devices-per-host"),
                 host.devices_per_host,
                 Domain::DEVICES_PER_HOST,
             );
@@ -243,28 +253,34 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         }
     }
 
+    let workloads = root.key("workload");
     for (i, w) in inv.workloads.iter().enumerate() {
-        let path = root.key("workload").index(i);
-        c.reference(&path.key("site"), &w.site, &site_ids, "site");
+        let path = workloads.index(i);
+        c.reference(&path.child("site"), &w.site, &site_ids, "site");
         if let Some(fleet) = &w.fleet {
-            c.reference(&path.key("fleet"), fleet, &fleet_ids, "fleet");
+            c.reference(&path.child("fleet"), fleet, &fleet_ids, "fleet");
         }
         if let Some(period) = &w.period {
-            c.period(&path.key("period"), period);
+            c.period(&path.child("period"), period);
         }
         if let Some(e) = &w.energy {
-            c.quantity(&path.key("energy"), e, &[Dimension::ENERGY], true);
+            c.quantity(&path.child("energy"), e, &[Dimension::ENERGY], true);
         }
         if let Some(dh) = &w.device_hours {
             c.quantity(
-                &path.key("device-hours"),
+                &path.child("device-hours"),
                 dh,
                 &[Dimension::DEVICE_TIME],
                 true,
             );
         }
         if let Some(p) = &w.power_per_device {
-            c.quantity(&path.key("power-per-device"), p, &[Dimension::POWER], true);
+            c.quantity(
+                &path.child("power-per-device"),
+                p,
+                &[Dimension::POWER],
+                true,
+            );
         }
         if let Some(r) = &w.reported {
             let at = path.key("reported");
@@ -283,11 +299,11 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
                 ),
             ] {
                 if let Some(q) = q {
-                    c.quantity(&at.key(key), q, &[dim], true);
+                    c.quantity(&at.child(key), q, &[dim], true);
                 }
             }
             if let Some(pue) = r.pue {
-                c.within(&at.key("pue"), pue, Domain::PUE);
+                c.within(&at.child("pue"), pue, Domain::PUE);
             }
         }
         if let Some(spec) = &w.estimate {
@@ -303,7 +319,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             ] {
                 if given && !w.estimated.iter().any(|e| e.key == key) {
                     c.problem(
-                        &path.key(key),
+                        &path.child(key),
                         format!(
                             "`{key}` is what the estimator `{}` computes: give either `{key}` or `[workload.estimate]`, not both",
                             spec.estimator.id()
@@ -314,14 +330,14 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         } else {
             match (&w.energy, &w.device_hours, &w.power_per_device) {
                 (Some(_), _, Some(_)) => c.problem(
-                    &path.key("power-per-device"),
+                    &path.child("power-per-device"),
                     "give either measured `energy` or `device-hours` × `power-per-device`, not both",
                 ),
                 (None, Some(_), None) if w.fleet.is_none() => c.problem(
-                    &path.key("power-per-device"),
+                    &path.child("power-per-device"),
                     "`device-hours` without `power-per-device` gives no energy: give `power-per-device`, or a `fleet` whose model the hardware catalogue knows (the power model then estimates the power)",
                 ),
-                (None, None, Some(_)) => c.problem(&path.key("device-hours"), "`power-per-device` needs `device-hours`"),
+                (None, None, Some(_)) => c.problem(&path.child("device-hours"), "`power-per-device` needs `device-hours`"),
                 (None, None, None)
                     if w.fleet.is_none()
                         || (w.devices.is_none() && w.duration.is_none() && w.period.is_none()) =>
@@ -335,41 +351,41 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             }
         }
         if let Some(n) = w.devices {
-            c.device_count(&path.key("devices"), n);
+            c.device_count(&path.child("devices"), n);
             if let Some(fleet) = w.fleet.as_deref().and_then(|f| fleets.get(f))
                 && let Err(message) = fleet.reserve(n)
             {
-                c.problem(&path.key("devices"), message);
+                c.problem(&path.child("devices"), message);
             }
         }
         if let Some(d) = &w.duration {
-            c.positive_quantity(&path.key("duration"), d, Dimension::TIME);
+            c.positive_quantity(&path.child("duration"), d, Dimension::TIME);
         }
         if let Some(e) = &w.idle_energy {
-            c.quantity(&path.key("idle-energy"), e, &[Dimension::ENERGY], true);
+            c.quantity(&path.child("idle-energy"), e, &[Dimension::ENERGY], true);
         }
         if w.energy_boundary.is_some() && w.energy.is_none() {
             c.problem(
-                &path.key("energy-boundary"),
+                &path.child("energy-boundary"),
                 "`energy-boundary` says where a measured `energy` was measured, but the workload gives no `energy` (energy from `device-hours` × `power-per-device` is IT energy)",
             );
         }
         if w.idle_energy_boundary.is_some() && w.idle_energy.is_none() {
             c.problem(
-                &path.key("idle-energy-boundary"),
+                &path.child("idle-energy-boundary"),
                 "`idle-energy-boundary` says where `idle-energy` was measured, but the workload gives no `idle-energy`",
             );
         }
         if let Some(h) = &w.host_overhead {
             c.quantity(
-                &path.key("host-overhead"),
+                &path.child("host-overhead"),
                 h,
                 &[Dimension::ENERGY, Dimension::DIMENSIONLESS],
                 true,
             );
         }
         if let Some(u) = w.utilisation {
-            c.within(&path.key("utilisation"), u, Domain::UTILISATION);
+            c.within(&path.child("utilisation"), u, Domain::UTILISATION);
         }
         let v = &w.volume;
         let vpath = path.key("volume");
@@ -388,14 +404,14 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 
     for (i, b) in inv.buildings.iter().enumerate() {
         let path = root.key("building").index(i);
-        c.reference(&path.key("site"), &b.site, &site_ids, "site");
+        c.reference(&path.child("site"), &b.site, &site_ids, "site");
         for (indicator, q) in &b.impacts {
             c.sourced(&path.key("impacts").key(indicator.id()), q, *indicator);
         }
-        c.positive_quantity(&path.key("lifetime"), &b.lifetime, Dimension::TIME);
-        c.within(&path.key("share"), b.share, Domain::SHARE);
+        c.positive_quantity(&path.child("lifetime"), &b.lifetime, Dimension::TIME);
+        c.within(&path.child("share"), b.share, Domain::SHARE);
         if let Some(t) = &b.time {
-            c.positive_quantity(&path.key("time"), t, Dimension::TIME);
+            c.positive_quantity(&path.child("time"), t, Dimension::TIME);
         }
     }
 
@@ -406,11 +422,11 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         for (i, item) in items.iter().enumerate() {
             let path = root.key(key).index(i);
             if let Some(fleet) = &item.fleet {
-                c.reference(&path.key("fleet"), fleet, &fleet_ids, "fleet");
+                c.reference(&path.child("fleet"), fleet, &fleet_ids, "fleet");
             }
             if item.impacts.is_empty() {
                 c.problem(
-                    &path.key("impacts"),
+                    &path.child("impacts"),
                     "give at least one impact (e.g. `gwp`)",
                 );
             }
@@ -426,15 +442,15 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             c.sourced(&path.key("allocated").key(indicator.id()), q, *indicator);
         }
         if let Some(period) = &s.period {
-            c.period(&path.key("period"), period);
+            c.period(&path.child("period"), period);
         }
     }
 
     for (i, f) in inv.fuels.iter().enumerate() {
         let path = root.key("fuel").index(i);
-        c.reference(&path.key("site"), &f.site, &site_ids, "site");
+        c.reference(&path.child("site"), &f.site, &site_ids, "site");
         if c.quantity(
-            &path.key("amount"),
+            &path.child("amount"),
             &f.amount,
             &[Dimension::ENERGY, Dimension::VOLUME, Dimension::MASS],
             true,
@@ -450,12 +466,12 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 
     for (i, r) in inv.refrigerants.iter().enumerate() {
         let path = root.key("refrigerant").index(i);
-        c.reference(&path.key("site"), &r.site, &site_ids, "site");
-        c.quantity(&path.key("leaked"), &r.leaked, &[Dimension::MASS], true);
-        c.within(&path.key("gwp100"), r.gwp100, Domain::GWP100);
+        c.reference(&path.child("site"), &r.site, &site_ids, "site");
+        c.quantity(&path.child("leaked"), &r.leaked, &[Dimension::MASS], true);
+        c.within(&path.child("gwp100"), r.gwp100, Domain::GWP100);
         if r.source.trim().is_empty() {
             c.problem(
-                &path.key("source"),
+                &path.child("source"),
                 "the GWP100 needs its source (IPCC report and table)",
             );
         }
@@ -463,23 +479,28 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 
     for (i, ins) in inv.instruments.iter().enumerate() {
         let path = root.key("instrument").index(i);
-        c.quantity(&path.key("energy"), &ins.energy, &[Dimension::ENERGY], true);
+        c.quantity(
+            &path.child("energy"),
+            &ins.energy,
+            &[Dimension::ENERGY],
+            true,
+        );
         if c.quantity(
-            &path.key("emission-factor"),
+            &path.child("emission-factor"),
             &ins.emission_factor,
             &[Dimension::MASS_PER_ENERGY],
             true,
         ) {
             c.substance(
-                &path.key("emission-factor"),
+                &path.child("emission-factor"),
                 &ins.emission_factor,
                 Indicator::Gwp,
             );
         }
-        c.period(&path.key("period"), &ins.period);
+        c.period(&path.child("period"), &ins.period);
         if ins.profile.as_deref().is_some_and(|f| f.trim().is_empty()) {
             c.problem(
-                &path.key("profile"),
+                &path.child("profile"),
                 "no file: name the CSV file of the instrument's hourly generation".to_owned(),
             );
         }
@@ -488,19 +509,19 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     for (i, m) in inv.residual_mixes.iter().enumerate() {
         let path = root.key("residual-mix").index(i);
         if c.quantity(
-            &path.key("factor"),
+            &path.child("factor"),
             &m.factor,
             &[Dimension::MASS_PER_ENERGY],
             true,
         ) {
-            c.substance(&path.key("factor"), &m.factor, Indicator::Gwp);
+            c.substance(&path.child("factor"), &m.factor, Indicator::Gwp);
         }
     }
 
     for (i, o) in inv.offsets.iter().enumerate() {
         let path = root.key("offset").index(i);
         c.impact(
-            &path.key("amount"),
+            &path.child("amount"),
             &o.amount,
             Indicator::Gwp,
             Dimension::DIMENSIONLESS,
@@ -513,15 +534,15 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
 fn estimate_inputs(c: &mut Checker, path: &KeyPath, spec: &crate::inventory::EstimateSpec) {
     if let Some(mfu) = &spec.mfu
         && c.quantity(
-            &path.key("mfu"),
+            &path.child("mfu"),
             &mfu.quantity,
             &[Dimension::DIMENSIONLESS],
             false,
         )
     {
         match mfu.quantity.to(&bilan_units::Unit::dimensionless()) {
-            Ok(fraction) => c.uncertain_within(&path.key("mfu"), fraction, mfu, Domain::MFU),
-            Err(e) => c.problem(&path.key("mfu"), e.to_string()),
+            Ok(fraction) => c.uncertain_within(&path.child("mfu"), fraction, mfu, Domain::MFU),
+            Err(e) => c.problem(&path.child("mfu"), e.to_string()),
         }
     }
     for (key, value) in [
@@ -532,7 +553,7 @@ fn estimate_inputs(c: &mut Checker, path: &KeyPath, spec: &crate::inventory::Est
     ] {
         if let Some(q) = value {
             c.uncertain_within(
-                &path.key(key),
+                &path.child(key),
                 q.quantity.value(),
                 q,
                 Domain::ESTIMATE_COUNT,

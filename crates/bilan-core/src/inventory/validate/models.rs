@@ -2,7 +2,7 @@
 //! database or of a user factor file, or carries its own embodied figures. An unknown model
 //! would otherwise drop the fleet's embodied impacts in some methods and not others.
 
-use super::{Checker, KeyPath};
+use super::{At, Checker, KeyPath};
 use crate::factor::FactorSet;
 use crate::inventory::Inventory;
 use crate::suggest::closest;
@@ -14,7 +14,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory, factors: &FactorSet) {
         let path = root.key("fleet").index(i);
         if fleet.embodied.is_empty() && !is_known(factors, &fleet.model) {
             let known = known.get_or_insert_with(|| hardware_ids(factors));
-            c.unknown_model(&path.key("model"), &fleet.model, known);
+            c.unknown_model(&path.child("model"), &fleet.model, known);
         }
         if let Some(host) = &fleet.host
             && host.embodied.is_empty()
@@ -47,7 +47,7 @@ fn hardware_ids(factors: &FactorSet) -> Vec<&str> {
 }
 
 impl Checker {
-    fn unknown_model(&mut self, path: &KeyPath, model: &str, known: &[&str]) {
+    fn unknown_model(&mut self, path: &impl At, model: &str, known: &[&str]) {
         let near = closest(model, known.iter().copied(), 3);
         let hint = if near.is_empty() {
             let shown: Vec<_> = known

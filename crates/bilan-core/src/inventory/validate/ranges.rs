@@ -3,7 +3,7 @@
 
 use bilan_units::{Dimension, Quantity};
 
-use super::{Checker, KeyPath};
+use super::{At, Checker, KeyPath};
 use crate::inventory::Inventory;
 use crate::units;
 
@@ -65,7 +65,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     }
 }
 
-fn short_life(c: &mut Checker, path: &KeyPath, lifetime: &Quantity, id: &str) {
+fn short_life(c: &mut Checker, path: &impl At, lifetime: &Quantity, id: &str) {
     if let Ok(h) = lifetime.to(&units::HOUR)
         && h < LIFETIME_PLAUSIBLE_MIN_H
     {
@@ -81,7 +81,7 @@ fn short_life(c: &mut Checker, path: &KeyPath, lifetime: &Quantity, id: &str) {
 impl Checker {
     /// A fleet's `embodied` figures are per accelerator: a per-server figure belongs in
     /// `host.embodied`.
-    pub(super) fn per_accelerator(&mut self, path: &KeyPath, q: &Quantity) {
+    pub(super) fn per_accelerator(&mut self, path: &impl At, q: &Quantity) {
         let symbol = q.unit().symbol();
         if ["server", "node", "host"]
             .iter()

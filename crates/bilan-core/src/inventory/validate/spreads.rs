@@ -9,7 +9,7 @@
 use bilan_units::UncertainQuantity;
 use rustc_hash::FxHashMap;
 
-use super::{Checker, KeyPath, Problem, items};
+use super::{At, Checker, Problem, items};
 use crate::inventory::Inventory;
 use crate::item::ItemKind;
 
@@ -57,10 +57,11 @@ impl Spreads {
 
     /// The distribution the file gives at `path`, if any. Without distributions (what
     /// [`Inventory::validate`] checks), this is one test and no allocation.
-    pub(super) fn at(&self, path: &KeyPath) -> Option<&UncertainQuantity> {
+    pub(super) fn at(&self, path: &impl At) -> Option<&UncertainQuantity> {
         if self.is_empty() {
             return None;
         }
+        let path = path.path();
         let mut segments = path.segments();
         let (Some(Ok(key)), Some(Err(index))) = (segments.next(), segments.next()) else {
             return None;

@@ -3,7 +3,7 @@
 
 use bilan_units::text::{clip, first_unsafe};
 
-use super::{Checker, KeyPath};
+use super::{At, Checker, KeyPath};
 use crate::inventory::Inventory;
 use crate::item::ItemKind;
 
@@ -25,8 +25,10 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         );
     }
     let mut ids = |key: &'static str, values: &mut dyn Iterator<Item = &str>| {
+        let list = root.key(key);
         for (i, id) in values.enumerate() {
-            let path = root.key(key).index(i).key("id");
+            let item = list.index(i);
+            let path = item.child("id");
             c.safe_text(&path, id, "an id", MAX_ID_CHARS);
             if id.contains('@') {
                 c.problem(
@@ -49,7 +51,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
     for (i, f) in inv.fleets.iter().enumerate() {
         let path = root.key("fleet").index(i);
         c.safe_text(
-            &path.key("model"),
+            &path.child("model"),
             &f.model,
             "a hardware model id",
             MAX_ID_CHARS,
@@ -73,7 +75,7 @@ pub(super) const MAX_NAME_CHARS: usize = 1_000;
 impl Checker {
     /// Refuses an id or a name holding a control character or a bidirectional override, or
     /// longer than an id or a name can usefully be.
-    fn safe_text(&mut self, path: &KeyPath, text: &str, what: &str, max: usize) {
+    fn safe_text(&mut self, path: &impl At, text: &str, what: &str, max: usize) {
         if text.chars().nth(max).is_some() {
             self.problem(
                 path,

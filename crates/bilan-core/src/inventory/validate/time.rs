@@ -15,12 +15,13 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         .iter()
         .map(|f| (f.id.as_str(), (f, f.in_service())))
         .collect();
+    let workloads = root.key("workload");
     for (i, w) in inv.workloads.iter().enumerate() {
-        let path = root.key("workload").index(i);
+        let path = workloads.index(i);
         let Some(period) = w.period.filter(|p| p.end >= p.start) else {
             if w.outside_period.is_some() {
                 c.problem(
-                    &path.key("outside-period"),
+                    &path.child("outside-period"),
                     "`outside-period` applies to a workload with its own `period`; this one has none and is taken to lie in the reporting period",
                 );
             }
@@ -29,7 +30,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
         let inside = period.overlap_days(&reporting);
         if inside <= 0 {
             c.problem(
-                &path.key("period"),
+                &path.child("period"),
                 format!(
                     "workload `{}` runs {period}, wholly outside the reporting period {reporting}; remove it or change `system.period`",
                     w.id
@@ -37,7 +38,7 @@ pub(super) fn check(c: &mut Checker, inv: &Inventory) {
             );
         } else if inside < period.days() && w.outside_period != Some(OutsidePeriod::Prorate) {
             c.problem(
-                &path.key("period"),
+                &path.child("period"),
                 format!(
                     "workload `{}` runs {period}, of which {} of {} days lie outside the reporting period {reporting}; split it, or set `outside-period = \"prorate\"` to count only the days inside",
                     w.id,
@@ -79,7 +80,7 @@ fn in_service(
     let out = service.out_of(period.start, period.end);
     if let Some(acquired) = out.before {
         c.problem(
-            &path.key("period"),
+            &path.child("period"),
             format!(
                 "workload `{workload}` starts {} but fleet `{}` was acquired {acquired}",
                 period.start, fleet.id
@@ -88,7 +89,7 @@ fn in_service(
     }
     if let Some(end) = out.after {
         c.problem(
-            &path.key("period"),
+            &path.child("period"),
             format!(
                 "workload `{workload}` runs until {} but fleet `{}` is in service until {end} (acquired {}, lifetime {})",
                 period.end,
