@@ -252,19 +252,11 @@ impl Serialize for Assessments<'_> {
             );
         };
         std::thread::scope(|scope| {
-            // A rendezvous channel: the next assessment is rebuilt while one is written, from
-            // when half of that one's trail is written and freed (`go`): the rebuild takes
-            // less time than writing half a trail, so it is still ready when needed, and at
-            // most half of one trail is held beside a whole one.
+            // A rendezvous channel: the next assessment is rebuilt while one is written.
             let (tx, rx) = std::sync::mpsc::sync_channel(0);
-            let (go, ready) = std::sync::mpsc::sync_channel::<()>(1);
             let count = self.list.len();
             scope.spawn(move || {
                 for n in 0..count {
-                    // A closed `go`: the writing stopped.
-                    if n > 0 && ready.recv().is_err() {
-                        break;
-                    }
                     if tx.send(rebuild(n)).is_err() {
                         break;
                     }
@@ -278,20 +270,11 @@ impl Serialize for Assessments<'_> {
                         self.list[n].method
                     ))
                 })?;
-                // Room for one more token: the producer takes each before it rebuilds.
-                let go = go.clone();
-                let next = move || {
-                    let _ = go.try_send(());
-                };
                 if self.trail == Trail::Full {
                     // Each contribution dropped once written: the next assessment, rebuilt
                     // meanwhile, is not held beside the whole of this one.
-                    serde::ser::SerializeSeq::serialize_element(
-                        &mut seq,
-                        &spent::Spent::new(a).halfway(next),
-                    )?;
+                    serde::ser::SerializeSeq::serialize_element(&mut seq, &spent::Spent::new(a))?;
                 } else {
-                    next();
                     serde::ser::SerializeSeq::serialize_element(
                         &mut seq,
                         &TrailedAssessment::new(&a, self.trail),

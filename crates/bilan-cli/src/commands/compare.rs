@@ -68,9 +68,6 @@ pub(crate) fn compare(
     // With figures only, the pairs' divergences are walked while the last methods run, so
     // `--timings` counts most of the comparison under `assess`.
     let mut comparison = bilan_runner::compare_with(&items, &mut outcomes);
-    // The items' numbering served the comparison only: its tables are freed before the
-    // report (which, with the full trail, rebuilds each method's assessment) is written.
-    drop(items);
     timings.phase(
         "compare",
         item_count(&session.inventory) * session.methods.len(),
@@ -166,6 +163,7 @@ pub(crate) fn compare(
         .collect();
     drop(report);
     drop(runs);
+    io.release(items);
     io.release((session, outcomes, comparison));
     report_failures(io, &failures)
 }

@@ -4,8 +4,7 @@
 //! is written ([`super::Assessments`]). Written from a borrow, the one being written stayed
 //! whole until its end, beside the next one, whole too as soon as it was rebuilt: two full
 //! trails at once. Written by [`Spent`], each contribution (its terms, values and item) is
-//! freed once written, and the writer says when half of them are ([`Spent::halfway`]): the
-//! next one is rebuilt from then on, beside at most half of this one.
+//! freed once written, so the next one is mostly rebuilt beside what is left of this one.
 
 use std::cell::RefCell;
 
@@ -16,52 +15,28 @@ use serde::{Serialize, Serializer};
 /// An assessment serialised as [`Assessment`] is, byte for byte (a test holds it), whose
 /// contributions are taken and dropped one by one as they are written. It is written once:
 /// written again, it has no contributions.
-pub(super) struct Spent<'h>(RefCell<Assessment>, Halfway<'h>);
+pub(super) struct Spent(RefCell<Assessment>);
 
-/// What to do once half of the contributions are written (at once when there are none): it
-/// is done once, and not at all if the writing fails before.
-type Halfway<'h> = RefCell<Option<Box<dyn FnOnce() + 'h>>>;
-
-impl<'h> Spent<'h> {
-    pub(super) fn new(a: Assessment) -> Spent<'h> {
-        Spent(RefCell::new(a), RefCell::new(None))
-    }
-
-    /// This assessment, `then` called once half its contributions are written.
-    pub(super) fn halfway(self, then: impl FnOnce() + 'h) -> Spent<'h> {
-        *self.1.borrow_mut() = Some(Box::new(then));
-        self
+impl Spent {
+    pub(super) fn new(a: Assessment) -> Spent {
+        Spent(RefCell::new(a))
     }
 }
 
 /// The contributions, each dropped once written.
-struct Taken<'a, 'h>(RefCell<Vec<Contribution>>, &'a Halfway<'h>);
+struct Taken(RefCell<Vec<Contribution>>);
 
-impl Serialize for Taken<'_, '_> {
+impl Serialize for Taken {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let list = std::mem::take(&mut *self.0.borrow_mut());
-        let half = list.len() / 2;
-        let halfway = || {
-            if let Some(then) = self.1.borrow_mut().take() {
-                then();
-            }
-        };
-        if list.is_empty() {
-            halfway();
-        }
-        s.collect_seq(list.into_iter().enumerate().map(|(n, c)| {
-            if n == half {
-                halfway();
-            }
-            c
-        }))
+        s.collect_seq(list)
     }
 }
 
-impl Serialize for Spent<'_> {
+impl Serialize for Spent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut a = self.0.borrow_mut();
-        let contributions = Taken(RefCell::new(std::mem::take(&mut a.contributions)), &self.1);
+        let contributions = Taken(RefCell::new(std::mem::take(&mut a.contributions)));
         // The fields of `Assessment`, in its order, with its names and its rules for
         // leaving a field out.
         let mut out = s.serialize_struct("Assessment", 13)?;
@@ -139,24 +114,10 @@ mod tests {
                     });
                 }
                 let expected = serde_json::to_string_pretty(&a).expect("serialises");
-                let count = a.contributions.len();
-                // Told once, when half the contributions are written and freed.
-                let told = std::cell::Cell::new(0);
-                let spent = Spent::new(a).halfway(|| told.set(told.get() + 1));
+                let spent = Spent::new(a);
                 let actual = serde_json::to_string_pretty(&spent).expect("serialises");
                 assert_eq!(actual, expected, "{}", path.display());
                 assert!(spent.0.borrow().contributions.is_empty());
-                assert_eq!(told.get(), 1, "{} ({count} contributions)", path.display());
-                let empty = Spent::new(bilan_core::assessment::Assessment::empty(
-                    spent.0.borrow().method.clone(),
-                ));
-                let told_empty = std::cell::Cell::new(false);
-                let empty = empty.halfway(|| told_empty.set(true));
-                serde_json::to_string(&empty).expect("serialises");
-                assert!(
-                    told_empty.get(),
-                    "told at once when there is nothing to write"
-                );
                 written += 1;
             }
         }
