@@ -75,7 +75,7 @@ impl KeyPath {
 }
 
 /// Where a check looks: a [`KeyPath`], or one to be made only if the check records a
-/// problem (most values pass, and making a path for each was a tenth of validation).
+/// problem (most values pass, and making a path for each cost about 5 % of validation).
 pub(super) trait At {
     /// The path.
     fn path(&self) -> KeyPath;
