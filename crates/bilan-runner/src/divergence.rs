@@ -140,29 +140,32 @@ fn groups_where(f: impl Fn(usize) -> bool) -> u32 {
     (0..GROUPS).fold(0, |bits, i| bits | (u32::from(f(i)) << i))
 }
 
+/// The groups whose bits are set in `bits`, in order.
+#[inline]
+pub(crate) fn groups_in(mut bits: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let g = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            g
+        })
+    })
+}
+
 /// The product of the groups of `g` that `bits` names, in group order. A group left out is
 /// exactly 1, and multiplying by exactly 1 changes no bit, so this is bit for bit the
 /// product of every group in order; most of a contribution's groups are 1.
 #[inline]
-fn product_of(g: &[f64; GROUPS], mut bits: u32) -> f64 {
-    let mut p = 1.0;
-    while bits != 0 {
-        p *= g[bits.trailing_zeros() as usize];
-        bits &= bits - 1;
-    }
-    p
+fn product_of(g: &[f64; GROUPS], bits: u32) -> f64 {
+    product_mixed(g, g, 0, bits)
 }
 
 /// [`product_of`] the groups B's where `from_b` names them, A's elsewhere.
 #[inline]
-fn product_mixed(ga: &[f64; GROUPS], gb: &[f64; GROUPS], from_b: u32, mut bits: u32) -> f64 {
-    let mut p = 1.0;
-    while bits != 0 {
-        let g = bits.trailing_zeros() as usize;
-        p *= if from_b & (1 << g) != 0 { gb[g] } else { ga[g] };
-        bits &= bits - 1;
-    }
-    p
+fn product_mixed(ga: &[f64; GROUPS], gb: &[f64; GROUPS], from_b: u32, bits: u32) -> f64 {
+    groups_in(bits).fold(1.0, |p, g| {
+        p * if from_b & (1 << g) != 0 { gb[g] } else { ga[g] }
+    })
 }
 
 /// Sequential substitution of A's driver groups by B's, in driver order.
@@ -202,16 +205,9 @@ fn substitute_known(
     let mut bits = a_bits;
     // The groups where B differs from A, each substituted once, in order: only where either
     // is not 1 (elsewhere both are exactly 1).
-    let mut differ = 0;
-    let mut either = a_bits | b_bits;
-    while either != 0 {
-        let i = either.trailing_zeros() as usize;
-        either &= either - 1;
-        differ |= u32::from(ga[i] != gb[i]) << i;
-    }
-    while differ != 0 {
-        let i = differ.trailing_zeros() as usize;
-        differ &= differ - 1;
+    let differ = groups_in(a_bits | b_bits)
+        .fold(0u32, |differ, i| differ | (u32::from(ga[i] != gb[i]) << i));
+    for i in groups_in(differ) {
         let bit = 1 << i;
         done |= bit;
         bits = (bits & !bit) | (b_bits & bit);

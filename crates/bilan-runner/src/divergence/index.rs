@@ -12,7 +12,7 @@ use bilan_core::method::Descriptor;
 use rustc_hash::FxHashMap;
 
 use super::groups::{Side, term_group};
-use super::{GROUPS, driver_index};
+use super::{GROUPS, driver_index, groups_in};
 
 /// No entry.
 pub(super) const NONE: u32 = u32::MAX;
@@ -79,17 +79,6 @@ impl Default for Terms {
             product: 1.0,
         }
     }
-}
-
-/// The groups whose bits are set in `bits`, in order.
-pub(super) fn groups_in(mut bits: u32) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        (bits != 0).then(|| {
-            let g = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            g
-        })
-    })
 }
 
 /// An assessment indexed for comparison.
