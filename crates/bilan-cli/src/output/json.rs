@@ -21,7 +21,7 @@ pub(crate) fn json_escape(text: &str) -> Cow<'_, str> {
 
 pub(super) fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> std::io::Result<()> {
     // Printable ASCII, what almost every string of a report is, has nothing to escape.
-    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+    if printable_ascii(text.as_bytes()) {
         return w.write_all(text.as_bytes());
     }
     let mut start = 0;
@@ -36,33 +36,85 @@ pub(super) fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> st
     w.write_all(&text.as_bytes()[start..])
 }
 
+/// Whether every byte of `bytes` is printable ASCII (space to `~`), eight bytes at a time:
+/// a report of the full audit trail is mostly short strings, each checked as it is written,
+/// and a check byte by byte that stops at the first other one cost as much as the rest of
+/// writing them.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of a byte is set in the result where the byte is not ASCII, or (for the
+    // word as a whole: a borrow may set it in a byte above) where a byte is below a space
+    // or is DEL.
+    let other = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * u64::from(b' ')) & !w;
+        let del = w ^ (ONES * 0x7f);
+        let del = del.wrapping_sub(ONES) & !del;
+        (w | below_space | del) & HIGH
+    };
+    let word = |at: &[u8]| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&at[..8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |at: &[u8]| {
+        let mut w = [0; 4];
+        w.copy_from_slice(&at[..4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let n = bytes.len();
+    // Whole words, then the last eight bytes (which may overlap the last word); a shorter
+    // string as its first four bytes and its last four.
+    if n >= 8 {
+        let words = bytes
+            .chunks_exact(8)
+            .fold(0, |found, w| found | other(word(w)));
+        words | other(word(&bytes[n - 8..])) == 0
+    } else if n >= 4 {
+        other(half(bytes) | half(&bytes[n - 4..]) << 32) == 0
+    } else {
+        bytes.iter().all(|b| (b' '..=b'~').contains(b))
+    }
+}
+
 /// serde_json's pretty formatter (two spaces a level), with the characters of strings that
 /// a terminal would act on escaped (see [`json_escape`]). It writes what `PrettyFormatter`
-/// writes, byte for byte (a test holds it), but each line break and its indentation in one
-/// call (up to 64 levels deep; deeper, one more call per 64 levels): a report of the full audit trail is mostly indented lines, and `PrettyFormatter`
-/// writes the indentation two spaces at a time.
+/// writes, byte for byte (a test holds it), but each line break, with the comma before it
+/// and the indentation after it, in one call (up to 64 levels deep; deeper, one more call
+/// per 64 levels): a report of the full audit trail is mostly indented lines, and
+/// `PrettyFormatter` writes the indentation two spaces at a time.
 #[derive(Default)]
 pub(super) struct SafeFormatter {
     depth: usize,
     has_value: bool,
 }
 
-/// A line break followed by 64 levels of indentation.
-const NEWLINE_SPACES: &[u8; 129] = &{
-    let mut line = [b' '; 129];
-    line[0] = b'\n';
+/// A comma, a line break and 64 levels of indentation.
+const COMMA_NEWLINE_SPACES: &[u8; 130] = &{
+    let mut line = [b' '; 130];
+    line[0] = b',';
+    line[1] = b'\n';
     line
 };
+
+/// The indentation of 64 levels.
+const MOST: usize = 128;
 
 impl SafeFormatter {
     /// A line break, then the indentation of the current depth.
     fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
-        let most = NEWLINE_SPACES.len() - 1;
+        self.line(w, &COMMA_NEWLINE_SPACES[1..])
+    }
+
+    /// `start` (a line break, after a comma or not) up to the indentation of the current
+    /// depth, in one call where it is at most 64 levels.
+    fn line<W: ?Sized + Write>(&self, w: &mut W, start: &[u8]) -> std::io::Result<()> {
         let mut width = 2 * self.depth;
-        w.write_all(&NEWLINE_SPACES[..=width.min(most)])?;
-        while width > most {
-            width -= most;
-            w.write_all(&NEWLINE_SPACES[1..=width.min(most)])?;
+        let lead = start.len() - MOST;
+        w.write_all(&start[..lead + width.min(MOST)])?;
+        while width > MOST {
+            width -= MOST;
+            w.write_all(&COMMA_NEWLINE_SPACES[2..2 + width.min(MOST)])?;
         }
         Ok(())
     }
@@ -82,10 +134,12 @@ impl SafeFormatter {
     }
 
     fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.new_line(w)
+        let start = if first {
+            &COMMA_NEWLINE_SPACES[1..]
+        } else {
+            &COMMA_NEWLINE_SPACES[..]
+        };
+        self.line(w, start)
     }
 }
 
@@ -157,6 +211,30 @@ mod tests {
         )
         .expect("json");
         String::from_utf8(out).expect("utf-8")
+    }
+
+    /// Printable ASCII found eight bytes at a time is what a check byte by byte finds: each
+    /// byte value at each place of strings of every length up to three words, among
+    /// printable ones.
+    #[test]
+    fn printable_ascii_is_space_to_tilde() {
+        for len in 1..=24 {
+            for at in 0..len {
+                for b in 0..=u8::MAX {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let expected = (b' '..=b'~').contains(&b);
+                    assert_eq!(
+                        printable_ascii(&bytes),
+                        expected,
+                        "{b:#04x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(printable_ascii(b""));
+        assert!(printable_ascii(b" ~ ~~~~~~~~ !"));
+        assert!(!printable_ascii("caf\u{e9}".as_bytes()));
     }
 
     /// Byte for byte what serde_json's pretty printer writes, down to nesting three times
