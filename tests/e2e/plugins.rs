@@ -530,6 +530,27 @@ fn a_trail_rebuilt_for_the_json_report_must_give_the_figures_compared() {
         "{}",
         json.stderr
     );
+    // Nothing is wrong with where the report goes: the error says what could not be made,
+    // and no output is blamed.
+    assert!(
+        json.stderr.contains("cannot make the report") && !json.stderr.contains("cannot write"),
+        "{}",
+        json.stderr
+    );
+    let out = crate::support::scratch_dir("unsteady").join("report.json");
+    std::fs::write(&out, "previous report\n").expect("write");
+    let to_file = bilan(&[&args[..], &["-f", "json", "-o", &out.display().to_string()]].concat());
+    assert_ne!(to_file.code, 0, "{}", to_file.stdout);
+    assert!(
+        to_file.stderr.contains("cannot make the report")
+            && !to_file.stderr.contains("cannot write"),
+        "{}",
+        to_file.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "previous report\n"
+    );
 }
 
 #[test]

@@ -216,7 +216,10 @@ pub(crate) fn stream_json<T: serde::Serialize>(
     output: Option<&Path>,
     value: &T,
 ) -> Result<usize, Failure> {
-    let write = |w: &mut dyn Write| -> std::io::Result<usize> {
+    // What the value itself refuses to be written as (a trail that could not be rebuilt) is
+    // not an error of the output, which is not named then.
+    let mut refused: Option<String> = None;
+    let mut write = |w: &mut dyn Write| -> std::io::Result<usize> {
         // The buffer comes first: the pretty formatter writes a few bytes at a time (a
         // comma, a bracket, a line and its indentation), which a buffer takes in place while
         // every layer behind it would be called for each.
@@ -227,7 +230,15 @@ pub(crate) fn stream_json<T: serde::Serialize>(
             &mut serde_json::Serializer::with_formatter(&mut out, formatter),
         )
         // serde_json keeps an I/O error's kind, so a closed pipe is still told apart.
-        .map_err(std::io::Error::from)?;
+        .map_err(|e| {
+            if e.is_io() {
+                std::io::Error::from(e)
+            } else {
+                let text = e.to_string();
+                refused = Some(text.clone());
+                std::io::Error::other(text)
+            }
+        })?;
         out.write_all(b"\n")?;
         out.flush()?;
         Ok(out.get_ref().bytes)
@@ -246,6 +257,9 @@ pub(crate) fn stream_json<T: serde::Serialize>(
             other => other.context("cannot write to standard output"),
         },
     };
+    if let Some(text) = refused {
+        return Err(Failure::Other(anyhow!("cannot make the report: {text}")));
+    }
     result.map_err(Failure::Other)
 }
 
