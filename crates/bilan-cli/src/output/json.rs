@@ -232,6 +232,28 @@ mod tests {
                 }
             }
         }
+        // Strings with several bytes of every kind, from a fixed sequence of numbers: a word
+        // may hold bytes that are not printable on either side of those that are.
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for len in 0..=40 {
+            for _ in 0..2_000 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        // Mostly printable, with DEL, controls and high bytes among them.
+                        match x % 8 {
+                            0 => (x >> 8) as u8,
+                            1 => [0x7f, 0x1f, 0x20, 0x7e, 0x80, 0xff][(x >> 8) as usize % 6],
+                            _ => b' ' + ((x >> 8) % 95) as u8,
+                        }
+                    })
+                    .collect();
+                let expected = bytes.iter().all(|b| (b' '..=b'~').contains(b));
+                assert_eq!(printable_ascii(&bytes), expected, "{bytes:?}");
+            }
+        }
         assert!(printable_ascii(b""));
         assert!(printable_ascii(b" ~ ~~~~~~~~ !"));
         assert!(!printable_ascii("caf\u{e9}".as_bytes()));
