@@ -34,10 +34,12 @@ use serde::Serialize;
 
 pub(crate) use groups::{Side, term_group};
 pub(crate) use index::{Index, ItemIds, contribution};
+pub(crate) use keyed::decompose_pairs;
 pub(crate) use walk::Sink;
 
 mod groups;
 mod index;
+mod keyed;
 mod walk;
 
 /// The part of a difference one driver explains.
@@ -247,21 +249,29 @@ impl Sink for Tallies {
 /// The divergences of `b` from `a`, for every indicator either covers, in
 /// [`Indicator::ALL`] order: one pass over the matched keys for all indicators.
 pub(crate) fn decompose(a: &Index, b: &Index) -> Vec<Divergence> {
-    let covered = |ix: &Index, i: Indicator| ix.totals[i.index()].is_some();
-    // Indicators both cover are decomposed key by key, all in one pass.
-    let both: Vec<Indicator> = Indicator::ALL
-        .into_iter()
-        .filter(|&i| covered(a, i) && covered(b, i))
-        .collect();
+    let both = both(a, b);
     let mut tallies = Tallies(vec![Tally::default(); both.len()]);
     walk::walk(&mut tallies, a, b, &both);
-    let tallies = tallies.0;
+    divergences(a, b, &both, &tallies)
+}
+
+/// The indicators both `a` and `b` cover: those decomposed key by key, all in one pass.
+fn both(a: &Index, b: &Index) -> Vec<Indicator> {
     Indicator::ALL
         .into_iter()
-        .filter(|&i| covered(a, i) || covered(b, i))
+        .filter(|&i| covered(&a.totals, i) && covered(&b.totals, i))
+        .collect()
+}
+
+/// The divergences of `b` from `a` for every indicator either covers, in
+/// [`Indicator::ALL`] order, from the tallies of the walk over `both` ([`both`]).
+fn divergences(a: &Index, b: &Index, both: &[Indicator], tallies: &Tallies) -> Vec<Divergence> {
+    Indicator::ALL
+        .into_iter()
+        .filter(|&i| covered(&a.totals, i) || covered(&b.totals, i))
         .map(|i| {
             let tally = match both.iter().position(|&x| x == i) {
-                Some(k) => tallies[k],
+                Some(k) => tallies.0[k],
                 // Covered by one side only: all of it is indicator coverage.
                 None => {
                     let mut t = Tally::default();
@@ -317,12 +327,19 @@ pub fn all_pairs(assessed: &[(&Descriptor, &Assessment)]) -> Vec<Divergence> {
 /// pair already decomposed (see [`crate::early`]).
 pub(crate) fn pairs_of(
     indices: &[&Index],
-    walked: impl Fn(usize, usize) -> Option<Vec<Divergence>> + Sync,
+    walked: impl Fn(usize, usize) -> Option<Vec<Divergence>>,
 ) -> Vec<Divergence> {
-    pairs(indices.len())
-        .par_iter()
-        .flat_map_iter(|&(i, j)| walked(i, j).unwrap_or_else(|| decompose(indices[i], indices[j])))
-        .collect()
+    let all = pairs(indices.len());
+    let mut done: Vec<Option<Vec<Divergence>>> = all.iter().map(|&(i, j)| walked(i, j)).collect();
+    let left: Vec<usize> = (0..all.len()).filter(|&n| done[n].is_none()).collect();
+    let to_walk: Vec<(usize, usize)> = left.iter().map(|&n| all[n]).collect();
+    for (n, d) in left
+        .into_iter()
+        .zip(keyed::decompose_groups(indices, &to_walk))
+    {
+        done[n] = Some(d);
+    }
+    done.into_iter().flatten().flatten().collect()
 }
 
 pub(crate) fn indices(assessed: &[(&Descriptor, &Assessment)], ids: &ItemIds<'_>) -> Vec<Index> {
@@ -360,10 +377,7 @@ pub(crate) fn walk_pairs_each<T>(
     );
     for (i, j) in pairs(indices.len()) {
         let (a, b) = (&indices[i], &indices[j]);
-        let both: Vec<Indicator> = Indicator::ALL
-            .into_iter()
-            .filter(|&k| covered(&a.totals, k) && covered(&b.totals, k))
-            .collect();
+        let both = both(a, b);
         let state = start(i, j, &both);
         each(state, &mut |sink: &mut dyn Sink| {
             walk::walk(sink, a, b, &both)

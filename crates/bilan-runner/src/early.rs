@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bilan_core::factor::FactorSet;
 
-use crate::divergence::{self, Divergence};
+use crate::divergence::{self, Divergence, Index};
 use crate::prepared::{Prepared, prepare};
 use crate::{Items, MethodRun, Outcome, estimated, run_one, start_order};
 
@@ -122,11 +122,17 @@ pub(crate) fn run_figures(
                 slot.1 = Some(o);
                 // The last method to start has started: the pairs go to the free threads.
                 if not_started.load(Ordering::SeqCst) == 0 {
-                    let pairs = std::mem::take(&mut *lock(&shared.waiting));
-                    for ((i, a), (j, b)) in pairs {
+                    let mut pairs = std::mem::take(&mut *lock(&shared.waiting));
+                    pairs.sort_by_key(|((i, _), (j, _))| (*i, *j));
+                    // One group of pairs per thread, each walked key by key.
+                    let groups = rayon::current_num_threads().clamp(1, pairs.len().max(1));
+                    let size = pairs.len().div_ceil(groups).max(1);
+                    while !pairs.is_empty() {
+                        let rest = pairs.split_off(size.min(pairs.len()));
+                        let group = std::mem::replace(&mut pairs, rest);
                         s.spawn_fifo(move |_| {
-                            let d = divergence::decompose(&a.index, &b.index);
-                            lock(&shared.walked).push((i, j, d));
+                            let walked = walk_group(&group);
+                            lock(&shared.walked).extend(walked);
                         });
                     }
                 }
@@ -144,4 +150,25 @@ pub(crate) fn run_figures(
         }
     }
     outcomes
+}
+
+/// The divergences of each pair of `group`, walked key by key over all of them at once
+/// ([`divergence::decompose_pairs`]): A's position, B's, and B's divergences from A.
+fn walk_group(group: &[Pair]) -> Vec<(usize, usize, Vec<Divergence>)> {
+    // The group's methods, each once, by position.
+    let mut methods: Vec<&(usize, Arc<Prepared>)> =
+        group.iter().flat_map(|(a, b)| [a, b]).collect();
+    methods.sort_by_key(|m| m.0);
+    methods.dedup_by_key(|m| m.0);
+    let indices: Vec<&Index> = methods.iter().map(|m| &m.1.index).collect();
+    let local = |k: usize| methods.partition_point(|m| m.0 < k);
+    let pairs: Vec<(usize, usize)> = group
+        .iter()
+        .map(|((i, _), (j, _))| (local(*i), local(*j)))
+        .collect();
+    group
+        .iter()
+        .zip(divergence::decompose_pairs(&indices, &pairs))
+        .map(|(((i, _), (j, _)), d)| (*i, *j, d))
+        .collect()
 }

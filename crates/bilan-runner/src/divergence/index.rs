@@ -280,6 +280,14 @@ impl Index {
             .map(|(_, key)| key)
     }
 
+    /// The first key (item and aspect) whose first entry is `from` or later, in contribution
+    /// order, with that entry: [`Index::keys`] from `from` on.
+    pub(super) fn key_from(&self, from: u32) -> Option<(u32, (u32, Aspect))> {
+        (from..u32::try_from(self.entries.len()).unwrap_or(NONE))
+            .map(|e| (e, self.key(e)))
+            .find(|&(e, (item, aspect))| self.first(item, aspect) == e)
+    }
+
     /// The key (item and aspect) of entry `e`.
     pub(super) fn key(&self, e: u32) -> (u32, Aspect) {
         let entry = &self.entries[e as usize];
@@ -483,4 +491,4 @@ pub(crate) fn contribution<'a>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -20,7 +20,7 @@ pub(crate) trait Sink {
 }
 
 /// A key: an item's number and an aspect.
-type Key = (u32, Aspect);
+pub(super) type Key = (u32, Aspect);
 
 /// One side of a key: the contributions' groups and values.
 fn sides(ix: &Index, key: Key, indicator: Indicator) -> Vec<Side> {
@@ -32,7 +32,7 @@ fn sides(ix: &Index, key: Key, indicator: Indicator) -> Vec<Side> {
 /// Hands the difference of `key` between `a` and `b` to `sink`, for each indicator in
 /// `indicators` (the term groups of a contribution are the same for every indicator, so they
 /// are computed once per key).
-fn key_difference(
+pub(super) fn key_difference(
     sink: &mut (impl Sink + ?Sized),
     a: &Index,
     b: &Index,
@@ -62,20 +62,33 @@ fn key_difference(
         e.is_some_and(|e| ix.side_into(e, t, indicator, out))
     };
     for (k, &indicator) in indicators.iter().enumerate() {
-        match (
-            side(a, first_a, ta, indicator, x),
-            side(b, first_b, tb, indicator, y),
-        ) {
-            (false, false) => {}
-            (true, true) => sink.matched(k, x, y),
-            (false, true) => {
-                let driver = y.presence.or_else(|| a.exclusion_driver(key));
-                sink.one_sided(k, driver, 1.0, std::slice::from_ref(y));
-            }
-            (true, false) => {
-                let driver = x.presence.or_else(|| b.exclusion_driver(key));
-                sink.one_sided(k, driver, -1.0, std::slice::from_ref(x));
-            }
+        let xs = side(a, first_a, ta, indicator, x).then_some(&*x);
+        let ys = side(b, first_b, tb, indicator, y).then_some(&*y);
+        hand(sink, k, a, b, key, xs, ys);
+    }
+}
+
+/// Hands `key`'s sides for the `k`-th indicator to `sink`, where each side has at most one
+/// contribution: `x` is A's side, `y` B's, `None` where a side has no value.
+pub(super) fn hand(
+    sink: &mut (impl Sink + ?Sized),
+    k: usize,
+    a: &Index,
+    b: &Index,
+    key: Key,
+    x: Option<&Side>,
+    y: Option<&Side>,
+) {
+    match (x, y) {
+        (None, None) => {}
+        (Some(x), Some(y)) => sink.matched(k, x, y),
+        (None, Some(y)) => {
+            let driver = y.presence.or_else(|| a.exclusion_driver(key));
+            sink.one_sided(k, driver, 1.0, std::slice::from_ref(y));
+        }
+        (Some(x), None) => {
+            let driver = x.presence.or_else(|| b.exclusion_driver(key));
+            sink.one_sided(k, driver, -1.0, std::slice::from_ref(x));
         }
     }
 }
@@ -123,16 +136,27 @@ pub(super) fn walk(sink: &mut (impl Sink + ?Sized), a: &Index, b: &Index, both: 
     for key in a.keys() {
         key_difference(sink, a, b, key, both, &mut scratch);
     }
+    only_b(sink, a, b, both, &mut scratch);
+}
+
+/// The end of [`walk`]: the keys `b` has and `a` lacks, in B's order.
+pub(super) fn only_b(
+    sink: &mut (impl Sink + ?Sized),
+    a: &Index,
+    b: &Index,
+    both: &[Indicator],
+    scratch: &mut Scratch,
+) {
     for key in b.keys() {
         if !a.has(key) {
-            key_difference(sink, a, b, key, both, &mut scratch);
+            key_difference(sink, a, b, key, both, scratch);
         }
     }
 }
 
 /// Where [`key_difference`] writes each side's terms and sides, kept from key to key.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     ta: Terms,
     tb: Terms,
     x: Side,

@@ -5,7 +5,10 @@ use bilan_io::{SourceFile, load_inventory};
 
 use super::{Index, ItemIds, NONE, contribution};
 
-fn assessments(example: &str) -> Vec<(bilan_core::method::Descriptor, Assessment)> {
+/// The assessments of `example` (a file of `examples/`) by the three built-in methods.
+pub(in crate::divergence) fn assessments(
+    example: &str,
+) -> Vec<(bilan_core::method::Descriptor, Assessment)> {
     let path = format!("{}/../../examples/{example}", env!("CARGO_MANIFEST_DIR"));
     let file = SourceFile::read(std::path::Path::new(&path)).expect("example readable");
     let inv = load_inventory(&file).expect("example valid");
