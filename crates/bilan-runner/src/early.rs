@@ -4,9 +4,11 @@
 //! the last one has started, a thread that finishes has nothing to do while the others
 //! finish theirs: with a million workloads, a few tenths of a second with one core idle. So
 //! as each method is prepared, the pairs it forms with the methods prepared before it wait;
-//! once every method has started, they are walked on the threads the methods free, and the
-//! comparison takes each pair's divergences as they were walked ([`Walked::with`]) instead of
-//! walking it again. The result is the same: the same walk over the same indexes.
+//! once every method has started, they are walked on the threads the methods free, in one
+//! group per thread, each group key by key (`divergence/keyed.rs`), and the comparison takes
+//! each pair's divergences as they were walked ([`Walked::with`]) instead of walking it
+//! again. The result is the same, bit for bit: each pair's tallies add the same values in
+//! the same order.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};

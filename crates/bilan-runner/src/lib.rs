@@ -150,7 +150,9 @@ pub fn run(inventory: &Inventory, factors: &FactorSet, methods: &[MethodRun<'_>]
 ///
 /// The divergence of each pair of methods that assessed and reconcile is walked once both
 /// are prepared and every method has started, on the threads the methods free: the last
-/// methods to run no longer leave the other threads idle (see `early.rs`).
+/// methods to run no longer leave the other threads idle (see `early.rs`). The pairs waiting
+/// are walked in one group per thread, key by key, each method's side of a key computed
+/// once for its group (`divergence/keyed.rs`).
 pub fn run_figures(
     items: &Items<'_>,
     factors: &FactorSet,
