@@ -18,7 +18,7 @@ use crate::errors::Failure;
 mod json;
 
 pub(crate) use json::json_escape;
-use json::{SafeFormatter, write_json_escaped};
+use json::{Pretty, write_json_escaped};
 
 /// The standard streams of one run.
 pub(crate) struct Io<'a> {
@@ -224,21 +224,17 @@ pub(crate) fn stream_json<T: serde::Serialize>(
         // comma, a bracket, a line and its indentation), which a buffer takes in place while
         // every layer behind it would be called for each.
         let mut out = std::io::BufWriter::with_capacity(1 << 16, Counting { inner: w, bytes: 0 });
-        let formatter = SafeFormatter::default();
-        serde::Serialize::serialize(
-            value,
-            &mut serde_json::Serializer::with_formatter(&mut out, formatter),
-        )
-        // serde_json keeps an I/O error's kind, so a closed pipe is still told apart.
-        .map_err(|e| {
-            if e.is_io() {
-                std::io::Error::from(e)
-            } else {
-                let text = e.to_string();
-                refused = Some(text.clone());
-                std::io::Error::other(text)
-            }
-        })?;
+        serde::Serialize::serialize(value, &mut Pretty::new(&mut out))
+            // serde_json keeps an I/O error's kind, so a closed pipe is still told apart.
+            .map_err(|e| {
+                if e.is_io() {
+                    std::io::Error::from(e)
+                } else {
+                    let text = e.to_string();
+                    refused = Some(text.clone());
+                    std::io::Error::other(text)
+                }
+            })?;
         out.write_all(b"\n")?;
         out.flush()?;
         Ok(out.get_ref().bytes)
@@ -375,12 +371,7 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
         assert_eq!(back, value);
         let mut streamed = Vec::new();
-        let formatter = SafeFormatter::default();
-        serde::Serialize::serialize(
-            &value,
-            &mut serde_json::Serializer::with_formatter(&mut streamed, formatter),
-        )
-        .expect("json");
+        serde::Serialize::serialize(&value, &mut Pretty::new(&mut streamed)).expect("json");
         assert_eq!(String::from_utf8(streamed).expect("utf-8"), escaped);
     }
 

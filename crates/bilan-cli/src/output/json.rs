@@ -4,6 +4,9 @@
 use std::borrow::Cow;
 use std::io::Write;
 
+mod pretty;
+pub(super) use pretty::Pretty;
+
 /// JSON text with every unsafe character (see [`bilan_units::text::is_unsafe_char`]) but
 /// newline and tab written as a `\uXXXX` escape. serde_json escapes C0 controls itself; DEL,
 /// C1 controls and bidirectional overrides it leaves raw, and they can only be in strings,
@@ -41,16 +44,39 @@ pub(super) fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> st
 /// and a check byte by byte that stops at the first other one cost as much as the rest of
 /// writing them.
 fn printable_ascii(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
+    every_byte(bytes, |_| 0, |b| (b' '..=b'~').contains(&b))
+}
+
+/// Whether `bytes` is written in a JSON string as it is: printable ASCII (see
+/// [`printable_ascii`]) without a quote or a backslash.
+fn plain(bytes: &[u8]) -> bool {
+    every_byte(
+        bytes,
+        |w| equal(w, b'"') | equal(w, b'\\'),
+        |b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\',
+    )
+}
+
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+const HIGH: u64 = ONES * 0x80;
+
+/// The high bit of a byte set where a byte of `w` is `byte` (or, for the word as a whole: a
+/// borrow may set it in a byte above one that is).
+fn equal(w: u64, byte: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// Whether every byte of `bytes` is printable ASCII and none is one `also` finds (in a word,
+/// as [`equal`] does), eight bytes at a time; `byte_ok` says it of one byte, for strings of
+/// under four bytes.
+fn every_byte(bytes: &[u8], also: impl Fn(u64) -> u64, byte_ok: impl Fn(u8) -> bool) -> bool {
     // The high bit of a byte is set in the result where the byte is not ASCII, or (for the
     // word as a whole: a borrow may set it in a byte above) where a byte is below a space
-    // or is DEL.
+    // or is DEL, or is one `also` finds.
     let other = |w: u64| {
         let below_space = w.wrapping_sub(ONES * u64::from(b' ')) & !w;
-        let del = w ^ (ONES * 0x7f);
-        let del = del.wrapping_sub(ONES) & !del;
-        (w | below_space | del) & HIGH
+        (w | below_space | equal(w, 0x7f) | also(w)) & HIGH
     };
     let word = |at: &[u8]| {
         let mut w = [0; 8];
@@ -73,7 +99,7 @@ fn printable_ascii(bytes: &[u8]) -> bool {
     } else if n >= 4 {
         other(half(bytes) | half(&bytes[n - 4..]) << 32) == 0
     } else {
-        bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        bytes.iter().all(|&b| byte_ok(b))
     }
 }
 
@@ -101,6 +127,14 @@ const COMMA_NEWLINE_SPACES: &[u8; 130] = &{
 const MOST: usize = 128;
 
 impl SafeFormatter {
+    /// A formatter inside `depth` lists and objects.
+    fn at(depth: usize) -> SafeFormatter {
+        SafeFormatter {
+            depth,
+            has_value: false,
+        }
+    }
+
     /// A line break, then the indentation of the current depth.
     fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
         self.line(w, &COMMA_NEWLINE_SPACES[1..])

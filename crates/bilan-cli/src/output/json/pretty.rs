@@ -1,0 +1,490 @@
+//! The JSON writer of reports: the text serde_json writes with [`SafeFormatter`], byte for
+//! byte (tests hold it), faster where a report of the full audit trail spends its time.
+//!
+//! That report is mostly short keys and strings on indented lines: 6 million strings for
+//! 10,000 workloads. serde_json reads every byte of every string (and key) against its table
+//! of escapes, then hands the runs to the formatter, which checks them again: about 200
+//! instructions a string. Here a string with nothing to escape (printable ASCII without a
+//! quote or backslash, found eight bytes at a time) is written at once, and a key with its
+//! colon; every other string, and every number, `null` and boolean, is written by serde_json
+//! itself, with the same formatter. What is written by hand is only the layout: brackets,
+//! commas, line breaks and indentation, as [`SafeFormatter`] writes them.
+
+use std::io::Write;
+
+use serde::ser::{self, Serialize};
+use serde_json::Error;
+
+use super::{SafeFormatter, plain};
+
+/// Writes values as pretty JSON to `W`, at the depth of the value being written.
+pub(crate) struct Pretty<W> {
+    w: W,
+    depth: usize,
+}
+
+impl<W: Write> Pretty<W> {
+    pub(crate) fn new(w: W) -> Pretty<W> {
+        Pretty { w, depth: 0 }
+    }
+
+    /// serde_json's serializer on the same writer, at the same depth: for what is written
+    /// as serde_json writes it.
+    fn json(&mut self) -> serde_json::Serializer<&mut W, SafeFormatter> {
+        serde_json::Serializer::with_formatter(&mut self.w, SafeFormatter::at(self.depth))
+    }
+
+    fn string(&mut self, s: &str) -> Result<(), Error> {
+        if plain(s.as_bytes()) {
+            self.raw(b"\"")?;
+            self.raw(s.as_bytes())?;
+            self.raw(b"\"")
+        } else {
+            ser::Serializer::serialize_str(&mut self.json(), s)
+        }
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.w.write_all(bytes).map_err(Error::io)
+    }
+
+    /// The line break (after a comma unless `first`) and indentation before an element.
+    fn line(&mut self, first: bool) -> Result<(), Error> {
+        SafeFormatter::at(self.depth)
+            .next(&mut self.w, first)
+            .map_err(Error::io)
+    }
+
+    /// Opens a list or an object with `bracket`.
+    fn open(&mut self, bracket: &[u8]) -> Result<Compound<'_, W>, Error> {
+        self.raw(bracket)?;
+        self.depth += 1;
+        Ok(Compound {
+            ser: self,
+            first: true,
+        })
+    }
+
+    /// `{` and a key, for a variant written as an object of one key.
+    fn variant(&mut self, variant: &'static str) -> Result<(), Error> {
+        self.raw(b"{")?;
+        self.depth += 1;
+        self.line(true)?;
+        self.key(variant)
+    }
+
+    /// The end of [`Pretty::variant`]'s object.
+    fn end_variant(&mut self) -> Result<(), Error> {
+        self.depth -= 1;
+        self.line(true)?;
+        self.raw(b"}")
+    }
+
+    /// A key and its colon.
+    fn key(&mut self, key: &str) -> Result<(), Error> {
+        if plain(key.as_bytes()) {
+            self.raw(b"\"")?;
+            self.raw(key.as_bytes())?;
+            self.raw(b"\": ")
+        } else {
+            self.string(key)?;
+            self.raw(b": ")
+        }
+    }
+}
+
+/// A list or an object being written.
+pub(crate) struct Compound<'a, W> {
+    ser: &'a mut Pretty<W>,
+    /// No element written yet.
+    first: bool,
+}
+
+impl<W: Write> Compound<'_, W> {
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.ser.line(self.first)?;
+        self.first = false;
+        value.serialize(&mut *self.ser)
+    }
+
+    fn close(self, bracket: &[u8]) -> Result<(), Error> {
+        self.ser.depth -= 1;
+        if !self.first {
+            self.ser.line(true)?;
+        }
+        self.ser.raw(bracket)
+    }
+}
+
+macro_rules! as_serde_json {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(fn $method(self, $($arg: $ty),*) -> Result<(), Error> {
+            ser::Serializer::$method(&mut self.json(), $($arg),*)
+        })*
+    };
+}
+
+impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a, W>;
+    type SerializeTuple = Compound<'a, W>;
+    type SerializeTupleStruct = Compound<'a, W>;
+    type SerializeTupleVariant = Compound<'a, W>;
+    type SerializeMap = Compound<'a, W>;
+    type SerializeStruct = Compound<'a, W>;
+    type SerializeStructVariant = Compound<'a, W>;
+
+    as_serde_json! {
+        serialize_bool(v: bool);
+        serialize_i8(v: i8);
+        serialize_i16(v: i16);
+        serialize_i32(v: i32);
+        serialize_i64(v: i64);
+        serialize_i128(v: i128);
+        serialize_u8(v: u8);
+        serialize_u16(v: u16);
+        serialize_u32(v: u32);
+        serialize_u64(v: u64);
+        serialize_u128(v: u128);
+        serialize_f32(v: f32);
+        serialize_f64(v: f64);
+        serialize_char(v: char);
+        serialize_bytes(v: &[u8]);
+        serialize_none();
+        serialize_unit();
+        serialize_unit_struct(name: &'static str);
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.string(v)
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.string(variant)
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.variant(variant)?;
+        value.serialize(&mut *self)?;
+        self.end_variant()
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, W>, Error> {
+        self.open(b"[")
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a, W>, Error> {
+        self.open(b"[")
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a, W>, Error> {
+        self.open(b"[")
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a, W>, Error> {
+        self.variant(variant)?;
+        self.open(b"[")
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, W>, Error> {
+        self.open(b"{")
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, W>, Error> {
+        self.open(b"{")
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a, W>, Error> {
+        self.variant(variant)?;
+        self.open(b"{")
+    }
+}
+
+impl<W: Write> ser::SerializeSeq for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close(b"]")
+    }
+}
+
+impl<W: Write> ser::SerializeTuple for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close(b"]")
+    }
+}
+
+impl<W: Write> ser::SerializeTupleStruct for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close(b"]")
+    }
+}
+
+impl<W: Write> ser::SerializeTupleVariant for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        let Compound { ser, first } = self;
+        Compound {
+            ser: &mut *ser,
+            first,
+        }
+        .close(b"]")?;
+        ser.end_variant()
+    }
+}
+
+impl<W: Write> ser::SerializeMap for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
+        self.ser.line(self.first)?;
+        self.first = false;
+        key.serialize(MapKey(&mut *self.ser))
+    }
+
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.ser.raw(b": ")?;
+        value.serialize(&mut *self.ser)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close(b"}")
+    }
+}
+
+impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.ser.line(self.first)?;
+        self.first = false;
+        self.ser.key(key)?;
+        value.serialize(&mut *self.ser)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close(b"}")
+    }
+}
+
+impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        ser::SerializeStruct::serialize_field(self, key, value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        let Compound { ser, first } = self;
+        Compound {
+            ser: &mut *ser,
+            first,
+        }
+        .close(b"}")?;
+        ser.end_variant()
+    }
+}
+
+/// A map's key, written as serde_json writes keys: a string as a string, a number or a
+/// boolean in quotes, anything else refused.
+struct MapKey<'a, W>(&'a mut Pretty<W>);
+
+impl<W: Write> MapKey<'_, W> {
+    /// `write`'s text in quotes.
+    fn quoted(self, write: impl FnOnce(&mut Pretty<W>) -> Result<(), Error>) -> Result<(), Error> {
+        self.0.raw(b"\"")?;
+        write(&mut *self.0)?;
+        self.0.raw(b"\"")
+    }
+}
+
+fn key_must_be_a_string() -> Error {
+    ser::Error::custom("key must be a string")
+}
+
+macro_rules! quoted_key {
+    ($($method:ident($ty:ty);)*) => {
+        $(fn $method(self, v: $ty) -> Result<(), Error> {
+            self.quoted(|p| ser::Serializer::$method(&mut p.json(), v))
+        })*
+    };
+}
+
+macro_rules! refused_key {
+    ($($method:ident($($arg:ident: $ty:ty),*) -> $ok:ty;)*) => {
+        $(fn $method(self, $(_: $ty),*) -> Result<$ok, Error> {
+            Err(key_must_be_a_string())
+        })*
+    };
+}
+
+impl<W: Write> ser::Serializer for MapKey<'_, W> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    quoted_key! {
+        serialize_bool(bool);
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_i128(i128);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_u128(u128);
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.serialize_f64(f64::from(v))
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        if !v.is_finite() {
+            return Err(ser::Error::custom(
+                "float key must be finite (got NaN or +/-inf)",
+            ));
+        }
+        self.quoted(|p| ser::Serializer::serialize_f64(&mut p.json(), v))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.0.string(v)
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.0.string(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.0.string(variant)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _value: &T) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), Error> {
+        Err(key_must_be_a_string())
+    }
+
+    refused_key! {
+        serialize_bytes(v: &[u8]) -> ();
+        serialize_none() -> ();
+        serialize_unit() -> ();
+        serialize_unit_struct(name: &'static str) -> ();
+        serialize_seq(len: Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(len: usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(name: &'static str, len: usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> Self::SerializeTupleVariant;
+        serialize_map(len: Option<usize>) -> Self::SerializeMap;
+        serialize_struct(name: &'static str, len: usize) -> Self::SerializeStruct;
+        serialize_struct_variant(name: &'static str, index: u32, variant: &'static str, len: usize) -> Self::SerializeStructVariant;
+    }
+}
+
+#[cfg(test)]
+mod tests;
