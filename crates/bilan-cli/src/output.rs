@@ -220,11 +220,10 @@ pub(crate) fn stream_json<T: serde::Serialize>(
     // not an error of the output, which is not named then.
     let mut refused: Option<String> = None;
     let mut write = |w: &mut dyn Write| -> std::io::Result<usize> {
-        // The buffer comes first: the pretty formatter writes a few bytes at a time (a
-        // comma, a bracket, a line and its indentation), which a buffer takes in place while
-        // every layer behind it would be called for each.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, Counting { inner: w, bytes: 0 });
-        serde::Serialize::serialize(value, &mut Pretty::new(&mut out))
+        // The writer buffers what it writes (a few bytes at a time: a key, a comma, a line
+        // and its indentation) in front of every layer behind it.
+        let mut pretty = Pretty::new(w);
+        serde::Serialize::serialize(value, &mut pretty)
             // serde_json keeps an I/O error's kind, so a closed pipe is still told apart.
             .map_err(|e| {
                 if e.is_io() {
@@ -235,9 +234,8 @@ pub(crate) fn stream_json<T: serde::Serialize>(
                     std::io::Error::other(text)
                 }
             })?;
-        out.write_all(b"\n")?;
-        out.flush()?;
-        Ok(out.get_ref().bytes)
+        pretty.write_raw(b"\n")?;
+        pretty.finish()
     };
     let result = match output {
         Some(path) => {
@@ -371,7 +369,9 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
         assert_eq!(back, value);
         let mut streamed = Vec::new();
-        serde::Serialize::serialize(&value, &mut Pretty::new(&mut streamed)).expect("json");
+        let mut pretty = Pretty::new(&mut streamed);
+        serde::Serialize::serialize(&value, &mut pretty).expect("json");
+        pretty.finish().expect("written");
         assert_eq!(String::from_utf8(streamed).expect("utf-8"), escaped);
     }
 

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
+mod out;
 mod pretty;
 pub(super) use pretty::Pretty;
 
@@ -44,7 +45,11 @@ pub(super) fn write_json_escaped<W: ?Sized + Write>(w: &mut W, text: &str) -> st
 /// and a check byte by byte that stops at the first other one cost as much as the rest of
 /// writing them.
 fn printable_ascii(bytes: &[u8]) -> bool {
-    every_byte(bytes, |_| 0, |b| (b' '..=b'~').contains(&b))
+    every_byte(
+        bytes,
+        |w| w & HIGH | below_space(w) | equal(w, 0x7f),
+        |b| (b' '..=b'~').contains(&b),
+    )
 }
 
 /// Whether `bytes` is written in a JSON string as it is: printable ASCII (see
@@ -52,9 +57,20 @@ fn printable_ascii(bytes: &[u8]) -> bool {
 fn plain(bytes: &[u8]) -> bool {
     every_byte(
         bytes,
-        |w| equal(w, b'"') | equal(w, b'\\'),
+        |w| w & HIGH | below_space(w) | equal(w, 0x7f) | equal(w, b'"') | equal(w, b'\\'),
         |b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\',
     )
+}
+
+/// Whether `text`, not only ASCII, is written in a JSON string as it is all the same: no
+/// control, quote or backslash, and no character written escaped (see [`json_escape`]): a
+/// formula's `×`, a unit's `·`.
+fn plain_text(text: &str) -> bool {
+    every_byte(
+        text.as_bytes(),
+        |w| below_space(w) | equal(w, 0x7f) | equal(w, b'"') | equal(w, b'\\'),
+        |b| b >= b' ' && b != 0x7f && b != b'"' && b != b'\\',
+    ) && !text.chars().any(bilan_units::text::is_unsafe_char)
 }
 
 const ONES: u64 = u64::from_le_bytes([1; 8]);
@@ -67,17 +83,16 @@ fn equal(w: u64, byte: u8) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGH
 }
 
-/// Whether every byte of `bytes` is printable ASCII and none is one `also` finds (in a word,
-/// as [`equal`] does), eight bytes at a time; `byte_ok` says it of one byte, for strings of
-/// under four bytes.
-fn every_byte(bytes: &[u8], also: impl Fn(u64) -> u64, byte_ok: impl Fn(u8) -> bool) -> bool {
-    // The high bit of a byte is set in the result where the byte is not ASCII, or (for the
-    // word as a whole: a borrow may set it in a byte above) where a byte is below a space
-    // or is DEL, or is one `also` finds.
-    let other = |w: u64| {
-        let below_space = w.wrapping_sub(ONES * u64::from(b' ')) & !w;
-        (w | below_space | equal(w, 0x7f) | also(w)) & HIGH
-    };
+/// The high bit of a byte set where a byte of `w` is below a space (or, for the word as a
+/// whole, above one that is).
+fn below_space(w: u64) -> u64 {
+    w.wrapping_sub(ONES * u64::from(b' ')) & !w & HIGH
+}
+
+/// Whether no word of `bytes` has a byte `other` finds (it sets the high bit of such a
+/// byte, or for the word as a whole of one above it), eight bytes at a time; `byte_ok`
+/// says it of one byte, for strings of under four bytes.
+fn every_byte(bytes: &[u8], other: impl Fn(u64) -> u64, byte_ok: impl Fn(u8) -> bool) -> bool {
     let word = |at: &[u8]| {
         let mut w = [0; 8];
         w.copy_from_slice(&at[..8]);

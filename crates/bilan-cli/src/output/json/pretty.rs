@@ -15,27 +15,43 @@ use std::io::Write;
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 
-use super::{SafeFormatter, plain};
+use super::out::Out;
+use super::{SafeFormatter, plain, plain_text};
 
-/// Writes values as pretty JSON to `W`, at the depth of the value being written.
-pub(crate) struct Pretty<W> {
-    w: W,
+/// Writes values as pretty JSON to `W`, at the depth of the value being written, through a
+/// buffer ([`Out`]): [`Pretty::finish`] hands the rest of the text to `W`.
+pub(crate) struct Pretty<W: Write> {
+    out: Out<W>,
     depth: usize,
 }
 
 impl<W: Write> Pretty<W> {
     pub(crate) fn new(w: W) -> Pretty<W> {
-        Pretty { w, depth: 0 }
+        Pretty {
+            out: Out::new(w),
+            depth: 0,
+        }
     }
 
-    /// serde_json's serializer on the same writer, at the same depth: for what is written
+    /// Writes `bytes` as they are, between values (a final line break).
+    pub(crate) fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.put(bytes)
+    }
+
+    /// Hands the rest of the text to `W` and flushes it; returns the bytes written.
+    pub(crate) fn finish(mut self) -> std::io::Result<usize> {
+        self.out.finish()?;
+        Ok(self.out.bytes())
+    }
+
+    /// serde_json's serializer on the same buffer, at the same depth: for what is written
     /// as serde_json writes it.
-    fn json(&mut self) -> serde_json::Serializer<&mut W, SafeFormatter> {
-        serde_json::Serializer::with_formatter(&mut self.w, SafeFormatter::at(self.depth))
+    fn json(&mut self) -> serde_json::Serializer<&mut Out<W>, SafeFormatter> {
+        serde_json::Serializer::with_formatter(&mut self.out, SafeFormatter::at(self.depth))
     }
 
     fn string(&mut self, s: &str) -> Result<(), Error> {
-        if plain(s.as_bytes()) {
+        if plain(s.as_bytes()) || plain_text(s) {
             self.raw(b"\"")?;
             self.raw(s.as_bytes())?;
             self.raw(b"\"")
@@ -45,14 +61,12 @@ impl<W: Write> Pretty<W> {
     }
 
     fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.w.write_all(bytes).map_err(Error::io)
+        self.out.put(bytes).map_err(Error::io)
     }
 
     /// The line break (after a comma unless `first`) and indentation before an element.
     fn line(&mut self, first: bool) -> Result<(), Error> {
-        SafeFormatter::at(self.depth)
-            .next(&mut self.w, first)
-            .map_err(Error::io)
+        self.out.line(first, self.depth).map_err(Error::io)
     }
 
     /// Opens a list or an object with `bracket`.
@@ -94,7 +108,7 @@ impl<W: Write> Pretty<W> {
 }
 
 /// A list or an object being written.
-pub(crate) struct Compound<'a, W> {
+pub(crate) struct Compound<'a, W: Write> {
     ser: &'a mut Pretty<W>,
     /// No element written yet.
     first: bool,
@@ -363,7 +377,7 @@ impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
 
 /// A map's key, written as serde_json writes keys: a string as a string, a number or a
 /// boolean in quotes, anything else refused.
-struct MapKey<'a, W>(&'a mut Pretty<W>);
+struct MapKey<'a, W: Write>(&'a mut Pretty<W>);
 
 impl<W: Write> MapKey<'_, W> {
     /// `write`'s text in quotes.

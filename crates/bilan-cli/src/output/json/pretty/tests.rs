@@ -21,9 +21,9 @@ fn by_serde_json<T: ?Sized + Serialize>(value: &T) -> Result<String, String> {
 
 fn by_pretty<T: ?Sized + Serialize>(value: &T) -> Result<String, String> {
     let mut out = Vec::new();
-    value
-        .serialize(&mut Pretty::new(&mut out))
-        .map_err(|e| e.to_string())?;
+    let mut pretty = Pretty::new(&mut out);
+    value.serialize(&mut pretty).map_err(|e| e.to_string())?;
+    pretty.finish().map_err(|e| e.to_string())?;
     Ok(String::from_utf8(out).expect("utf-8"))
 }
 
@@ -209,4 +209,24 @@ fn keys_serde_json_refuses_are_refused() {
     let nan = with(f64::NAN);
     assert_eq!(by_pretty(&nan), by_serde_json(&nan));
     assert!(by_pretty(&nan).is_err());
+}
+
+/// Text longer than the buffer, in pieces of every length and in one string longer than the
+/// buffer itself, comes out whole and in order.
+#[test]
+fn text_longer_than_the_buffer_is_written_whole() {
+    let pieces: Vec<(String, Vec<u32>)> = (0..20_000u32)
+        .map(|k| {
+            let len = (k % 41) as usize;
+            let text: String = (0..len)
+                .map(|i| (b'a' + ((k as usize + i) % 26) as u8) as char)
+                .collect();
+            (text, (0..k % 3).collect())
+        })
+        .collect();
+    let text = by_pretty(&pieces).expect("written");
+    assert!(text.len() > 4 * (1 << 16), "{}", text.len());
+    assert_eq!(Ok(text), by_serde_json(&pieces));
+    let long = vec!["x".repeat(70_000), "é".repeat(40_000), String::new()];
+    assert_eq!(by_pretty(&long), by_serde_json(&long));
 }
