@@ -88,8 +88,10 @@ pub(crate) fn run_figures(
     let estimated = estimated::index(inventory);
     let shared = Shared::default();
     let not_started = AtomicUsize::new(methods.len());
+    let unfinished = AtomicUsize::new(methods.len());
     let mut slots: Vec<(usize, Option<Outcome>)> = (0..methods.len()).map(|k| (k, None)).collect();
-    let (estimated, shared, not_started) = (&estimated, &shared, &not_started);
+    let (estimated, shared, not_started, unfinished) =
+        (&estimated, &shared, &not_started, &unfinished);
     rayon::scope_fifo(|s| {
         for (slot, m) in start_order(&mut slots, methods) {
             s.spawn_fifo(move |s| {
@@ -122,12 +124,17 @@ pub(crate) fn run_figures(
                     o.prepared = Some(p);
                 }
                 slot.1 = Some(o);
+                let running = unfinished.fetch_sub(1, Ordering::SeqCst) - 1;
                 // The last method to start has started: the pairs go to the free threads.
                 if not_started.load(Ordering::SeqCst) == 0 {
                     let mut pairs = std::mem::take(&mut *lock(&shared.waiting));
                     pairs.sort_by_key(|((i, _), (j, _))| (*i, *j));
-                    // One group of pairs per thread, each walked key by key.
-                    let groups = rayon::current_num_threads().clamp(1, pairs.len().max(1));
+                    // One group of pairs per thread that no method holds, each walked key
+                    // by key: the fewer the groups, the fewer times a method's side of a
+                    // key is computed. The pairs of a method still running are walked
+                    // once it ends, on the threads free then.
+                    let free = rayon::current_num_threads().saturating_sub(running);
+                    let groups = free.clamp(1, pairs.len().max(1));
                     let size = pairs.len().div_ceil(groups).max(1);
                     while !pairs.is_empty() {
                         let rest = pairs.split_off(size.min(pairs.len()));
