@@ -251,11 +251,14 @@ impl Serialize for Assessments<'_> {
                     .map(|a| TrailedAssessment::new(a, self.trail)),
             );
         };
-        std::thread::scope(|scope| {
+        // Rebuilt on a thread of the pool the methods ran on, whose heap holds the memory
+        // their assessments freed: a thread of its own took fresh memory for the first
+        // trails while that memory waited to be returned.
+        rayon::in_place_scope(|scope| {
             // A rendezvous channel: the next assessment is rebuilt while one is written.
             let (tx, rx) = std::sync::mpsc::sync_channel(0);
             let count = self.list.len();
-            scope.spawn(move || {
+            scope.spawn(move |_| {
                 for n in 0..count {
                     if tx.send(rebuild(n)).is_err() {
                         break;
