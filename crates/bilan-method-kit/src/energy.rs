@@ -17,8 +17,13 @@ use bilan_core::units;
 /// The id of the identity factor of final electricity.
 pub const FINAL_ELECTRICITY: &str = "energy:final";
 
-/// Registers (once) the identity factor of final electricity and returns its id.
+/// Registers (once) the identity factor of final electricity and returns its id. Asked for
+/// every workload's electricity, it is looked up first: the factor's description is
+/// written only the first time.
 pub fn final_electricity(b: &mut Builder) -> Arc<str> {
+    if let Some(registered) = b.factor_use(FINAL_ELECTRICITY) {
+        return registered.id.clone();
+    }
     b.factor(FactorUse {
         id: FINAL_ELECTRICITY.into(),
         symbol: "1".into(),
