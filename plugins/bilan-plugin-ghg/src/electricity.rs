@@ -234,7 +234,8 @@ impl<'a> Run<'a> {
                         item.clone(),
                         slice.aspect,
                         Stage::Use,
-                        format!("{}{} × PUE × F_grid", slice.formula, sym(&e.share)),
+                        self.formulas
+                            .join(&[&slice.formula, sym(&e.share), " × PUE × F_grid"]),
                     )
                     .phase(phase)
                     .category(category);
@@ -272,7 +273,8 @@ impl<'a> Run<'a> {
                         item.clone(),
                         slice.aspect,
                         Stage::Use,
-                        format!("{}{} × PUE", slice.formula, sym(&e.share)),
+                        self.formulas
+                            .join(&[&slice.formula, sym(&e.share), " × PUE"]),
                     )
                     .phase(phase)
                     .category(category);
@@ -293,7 +295,8 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         let totals = Self::totals(e, pue);
-        let total_drafts = |aspect, factor: &str| {
+        let formulas = &mut self.formulas;
+        let mut total_drafts = |aspect, factor: &str| {
             totals
                 .iter()
                 .map(|(energy, pue)| {
@@ -302,7 +305,7 @@ impl<'a> Run<'a> {
                     } else {
                         ""
                     };
-                    let formula = format!("{}{s_period} × PUE × {factor}", energy.symbol);
+                    let formula = formulas.join(&[&energy.symbol, s_period, " × PUE × ", factor]);
                     let mut d = Draft::new(item.clone(), aspect, Stage::Use, formula)
                         .phase(phase)
                         .term(energy.clone());

@@ -145,10 +145,8 @@ impl<'a> Run<'a> {
         // E: each slice at the facility boundary (IT energy × PUE, or as measured there).
         let mut e = EnergySum::default();
         e.add(e_dev, w.energy_boundary());
-        let draft = with_terms(
-            slice(Aspect::Electricity, format!("{device_formula} × PUE × I")),
-            &energy_terms,
-        );
+        let formula = self.formulas.join(&[device_formula, " × PUE × I"]);
+        let draft = with_terms(slice(Aspect::Electricity, formula), &energy_terms);
         let draft = with_time(draft.term(device_pue(pue, w)), &k_time);
         self.b.contribute(prorated(draft, share.as_ref()), &grid);
 
@@ -171,7 +169,7 @@ impl<'a> Run<'a> {
                 HostOverhead::Share(f_host) => with_terms(
                     slice(
                         Aspect::HostElectricity,
-                        format!("{device_formula} × f_host × PUE × I"),
+                        self.formulas.join(&[device_formula, " × f_host × PUE × I"]),
                     ),
                     &energy_terms,
                 )
