@@ -12,7 +12,10 @@ use crate::driver::Driver;
 use crate::indicator::Indicator;
 
 /// Where a term's value comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+// Equal as the derived comparison has it, texts compared by address first: the derived hash
+// agrees.
+#[allow(clippy::derived_hash_with_manual_eq)]
+#[derive(Clone, Debug, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "from")]
 pub enum TermSource {
     /// A key of the contribution's own item, e.g. `device-hours`.
@@ -63,7 +66,9 @@ pub struct Term {
 }
 
 /// What a term is, apart from its value; shared by every term with the same description.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+// As for `TermSource`: the derived hash agrees with the comparison.
+#[allow(clippy::derived_hash_with_manual_eq)]
+#[derive(Clone, Debug, Eq, Hash)]
 pub struct TermMeta {
     /// Symbol used in the formula, e.g. `E_IT`, `PUE`, `F_grid`.
     pub symbol: Cow<'static, str>,
@@ -82,6 +87,54 @@ pub struct TermMeta {
     /// The one indicator the term applies to (a rule scaling only the water figures); `None`,
     /// nearly always: every value of the contribution.
     pub indicator: Option<Indicator>,
+}
+
+/// Whether two texts are the same: by address and length first. A method describes the
+/// terms of every workload with the same static texts, and each new description is compared
+/// with the last one shared ([`super::Builder`]), a million times over.
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+impl PartialEq for TermSource {
+    fn eq(&self, other: &TermSource) -> bool {
+        use TermSource::*;
+        match (self, other) {
+            (Item { key: a }, Item { key: b }) => same(a, b),
+            (Inventory { path: a }, Inventory { path: b }) => same(a, b),
+            (Factor { id: a }, Factor { id: b }) => same(a, b),
+            (Parameter { name: a }, Parameter { name: b }) => same(a, b),
+            (Rule { rule: a }, Rule { rule: b }) => same(a, b),
+            (Derived { formula: a }, Derived { formula: b }) => same(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl PartialEq for TermMeta {
+    fn eq(&self, other: &TermMeta) -> bool {
+        // Every field, as a derived comparison would (a test holds it), the cheap ones first.
+        let TermMeta {
+            symbol,
+            unit,
+            power,
+            driver,
+            source,
+            estimated,
+            indicator,
+        } = self;
+        *power == other.power
+            && *driver == other.driver
+            && *indicator == other.indicator
+            && same(symbol, &other.symbol)
+            && same(unit, &other.unit)
+            && source == &other.source
+            && match (estimated, &other.estimated) {
+                (Some(a), Some(b)) => same(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
 }
 
 impl std::ops::Deref for Term {
@@ -268,5 +321,76 @@ impl Term {
     /// The exponent the contribution raises it to: 1 or -1.
     pub fn exponent(&self) -> f64 {
         if self.power < 0 { -1.0 } else { 1.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::sync::Arc;
+
+    use super::{TermMeta, TermSource};
+    use crate::driver::Driver;
+    use crate::indicator::Indicator;
+
+    /// Equal as the fields are, whether their texts share an address or not, and unequal as
+    /// soon as one field differs.
+    #[test]
+    fn descriptions_are_equal_when_every_field_is() {
+        let owned = |s: &str| Cow::Owned(s.to_owned());
+        let sources = |own: bool| {
+            let text = |s: &'static str| if own { owned(s) } else { Cow::Borrowed(s) };
+            vec![
+                TermSource::Item { key: text("k") },
+                TermSource::Inventory {
+                    path: Arc::from("site[a].pue"),
+                },
+                TermSource::Factor { id: Arc::from("f") },
+                TermSource::Parameter { name: text("p") },
+                TermSource::Rule { rule: text("r") },
+                TermSource::Derived {
+                    formula: text("a × b"),
+                },
+            ]
+        };
+        for (n, a) in sources(false).iter().enumerate() {
+            for (m, b) in sources(true).iter().enumerate() {
+                assert_eq!(a == b, n == m, "{a:?} {b:?}");
+            }
+        }
+        let meta = |own: bool| TermMeta {
+            symbol: if own {
+                owned("E_IT")
+            } else {
+                Cow::Borrowed("E_IT")
+            },
+            unit: if own {
+                owned("kWh")
+            } else {
+                Cow::Borrowed("kWh")
+            },
+            power: 1,
+            driver: Some(Driver::TimeFrame),
+            source: sources(own).remove(0),
+            estimated: Some(Arc::from("power-model")),
+            indicator: None,
+        };
+        assert_eq!(meta(false), meta(true));
+        assert_eq!(meta(false), meta(false));
+        let changes: [&dyn Fn(&mut TermMeta); 7] = [
+            &|m| m.symbol = Cow::Borrowed("E_it"),
+            &|m| m.unit = Cow::Borrowed("MWh"),
+            &|m| m.power = -1,
+            &|m| m.driver = None,
+            &|m| m.source = TermSource::Item { key: "j".into() },
+            &|m| m.estimated = None,
+            &|m| m.indicator = Some(Indicator::Gwp),
+        ];
+        for change in changes {
+            let mut other = meta(true);
+            change(&mut other);
+            assert_ne!(meta(false), other);
+            assert_ne!(other, meta(false));
+        }
     }
 }
