@@ -16,8 +16,6 @@
 //! * [`matching`]: hourly matching of contractual instruments to consumption, for
 //!   market-based Scope 2 (`k_match`, driver `market-matching`).
 //! * [`wording`]: the assumption and warning texts.
-//! * [`formula`]: formulas written once per distinct text (every workload's electricity has
-//!   one of a handful).
 //! * [`accounted`]: the items every method must account for.
 //! * [`scope`]: for methods that count only the electricity of computation, every other item
 //!   excluded with the method's reasons.
@@ -28,7 +26,6 @@
 pub mod accounted;
 pub mod embodied;
 pub mod energy;
-pub mod formula;
 pub mod matching;
 pub mod scope;
 pub mod site;

@@ -87,7 +87,7 @@ impl<'a> Run<'a> {
                 HostOverhead::Share(f_host) => {
                     let mut terms = energy_terms;
                     terms.push(f_host);
-                    (format!("{device_formula} × f_host"), terms)
+                    ([device_formula, " × f_host"].concat(), terms)
                 }
                 HostOverhead::Energy(e_host) => ("E_host".to_owned(), vec![e_host]),
             };
@@ -234,8 +234,7 @@ impl<'a> Run<'a> {
                         item.clone(),
                         slice.aspect,
                         Stage::Use,
-                        self.formulas
-                            .join(&[&slice.formula, sym(&e.share), " × PUE × F_grid"]),
+                        [&slice.formula, sym(&e.share), " × PUE × F_grid"].concat(),
                     )
                     .phase(phase)
                     .category(category);
@@ -273,8 +272,7 @@ impl<'a> Run<'a> {
                         item.clone(),
                         slice.aspect,
                         Stage::Use,
-                        self.formulas
-                            .join(&[&slice.formula, sym(&e.share), " × PUE"]),
+                        [&slice.formula, sym(&e.share), " × PUE"].concat(),
                     )
                     .phase(phase)
                     .category(category);
@@ -295,8 +293,7 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         let totals = Self::totals(e, pue);
-        let formulas = &mut self.formulas;
-        let mut total_drafts = |aspect, factor: &str| {
+        let total_drafts = |aspect, factor: &str| {
             totals
                 .iter()
                 .map(|(energy, pue)| {
@@ -305,7 +302,7 @@ impl<'a> Run<'a> {
                     } else {
                         ""
                     };
-                    let formula = formulas.join(&[&energy.symbol, s_period, " × PUE × ", factor]);
+                    let formula = [&energy.symbol, s_period, " × PUE × ", factor].concat();
                     let mut d = Draft::new(item.clone(), aspect, Stage::Use, formula)
                         .phase(phase)
                         .term(energy.clone());

@@ -307,8 +307,6 @@ struct Run<'a> {
     hourly: bool,
     /// The hourly matching's totals, once matched.
     hourly_totals: Option<hourly::Totals>,
-    /// The electricity's formulas, one of a handful for every workload.
-    formulas: bilan_method_kit::formula::Formulas,
 }
 
 /// Below this relative difference, energy is taken as fully covered (rounding).
@@ -405,7 +403,6 @@ impl<'a> Run<'a> {
             notes: FxHashMap::default(),
             instrument_records: Vec::new(),
             it_energy: 0.0,
-            formulas: Default::default(),
             hours: bilan_method_kit::matching::Hours::of(period),
             hourly: params.text(d, bilan_method_kit::matching::PARAM) == Some("hourly"),
             hourly_totals: None,

@@ -145,7 +145,7 @@ impl<'a> Run<'a> {
         // E: each slice at the facility boundary (IT energy × PUE, or as measured there).
         let mut e = EnergySum::default();
         e.add(e_dev, w.energy_boundary());
-        let formula = self.formulas.join(&[device_formula, " × PUE × I"]);
+        let formula = [device_formula, " × PUE × I"].concat();
         let draft = with_terms(slice(Aspect::Electricity, formula), &energy_terms);
         let draft = with_time(draft.term(device_pue(pue, w)), &k_time);
         self.b.contribute(prorated(draft, share.as_ref()), &grid);
@@ -169,7 +169,7 @@ impl<'a> Run<'a> {
                 HostOverhead::Share(f_host) => with_terms(
                     slice(
                         Aspect::HostElectricity,
-                        self.formulas.join(&[device_formula, " × f_host × PUE × I"]),
+                        [device_formula, " × f_host × PUE × I"].concat(),
                     ),
                     &energy_terms,
                 )

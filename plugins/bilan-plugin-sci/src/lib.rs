@@ -309,8 +309,6 @@ struct Run<'a> {
     preference: &'static [Basis],
     /// Σ IT energy of the workloads, kWh (the `it-energy` disclosure).
     it_energy: f64,
-    /// The electricity's formulas, one of a handful for every workload.
-    formulas: bilan_method_kit::formula::Formulas,
 }
 
 impl<'a> Run<'a> {
@@ -333,7 +331,6 @@ impl<'a> Run<'a> {
             energy: FxHashMap::default(),
             preference,
             it_energy: 0.0,
-            formulas: Default::default(),
         })
     }
 
