@@ -123,7 +123,9 @@ fn every_byte(bytes: &[u8], other: impl Fn(u64) -> u64, byte_ok: impl Fn(u8) -> 
 /// writes, byte for byte (a test holds it), but each line break, with the comma before it
 /// and the indentation after it, in one call (up to 64 levels deep; deeper, one more call
 /// per 64 levels): a report of the full audit trail is mostly indented lines, and
-/// `PrettyFormatter` writes the indentation two spaces at a time.
+/// `PrettyFormatter` writes the indentation two spaces at a time. Reports are written by
+/// [`Pretty`], which hands it the strings it escapes and the numbers, and is tested against
+/// it.
 #[derive(Default)]
 pub(super) struct SafeFormatter {
     depth: usize,

@@ -5,10 +5,12 @@
 //! 10,000 workloads. serde_json reads every byte of every string (and key) against its table
 //! of escapes, then hands the runs to the formatter, which checks them again: about 200
 //! instructions a string. Here a string with nothing to escape (printable ASCII without a
-//! quote or backslash, found eight bytes at a time) is written at once, and a key with its
-//! colon; every other string, and every number, `null` and boolean, is written by serde_json
-//! itself, with the same formatter. What is written by hand is only the layout: brackets,
-//! commas, line breaks and indentation, as [`SafeFormatter`] writes them.
+//! quote or backslash, found eight bytes at a time, or other text without a character to
+//! escape) is written at once, and a key with its colon; every other string, and every
+//! number, `null` and boolean, is written by serde_json itself, with the same formatter.
+//! What is written by hand is only the layout: brackets, commas, line breaks and
+//! indentation, as [`SafeFormatter`] writes them, into a buffer made for pieces of a few
+//! bytes ([`Out`]).
 
 use std::io::Write;
 
