@@ -57,6 +57,8 @@ pub(crate) struct Checker<'f> {
     units: FxHashMap<String, Result<f64, String>>,
     /// Each device's index; the name is shared with the order check's list.
     devices: FxHashMap<Arc<str>, u32>,
+    /// How many distinct devices a file may name: as many as a device's index counts.
+    most_devices: usize,
     pub(crate) problems: Problems,
 }
 
@@ -140,6 +142,7 @@ impl<'f> Checker<'f> {
             default_fleet,
             units: FxHashMap::default(),
             devices: FxHashMap::default(),
+            most_devices: MOST_DEVICES,
             problems: Problems::default(),
         }
     }
@@ -317,9 +320,14 @@ impl<'f> Checker<'f> {
             let length = (seconds * 1000.0 + 0.5) as i64;
             let end = start.saturating_add(length);
             let new = &mut out.devices;
-            let device = devices
+            let device = match devices
                 .as_mut()
-                .and_then(|d| d.get(i, |n| self.intern(n, new)));
+                .and_then(|d| d.get(i, |n| self.intern(n, new)))
+            {
+                Some(Some(k)) => Some(k),
+                Some(None) => return Err(vec![too_many_devices(self.most_devices)]),
+                None => None,
+            };
             let kwh = match metered {
                 Metered::Energy => v * factor,
                 Metered::Power => v * factor * (length as f64 / HOUR_MS),
@@ -335,17 +343,39 @@ impl<'f> Checker<'f> {
         Ok(())
     }
 
-    /// The index of device `name`, interned on first sight (and then added to `new`).
-    fn intern(&mut self, name: &str, new: &mut Vec<Arc<str>>) -> u32 {
+    /// The checker of a file that may name at most `most` devices: a test's limit, the real
+    /// one being past what a test can write.
+    #[cfg(test)]
+    pub(crate) fn with_most_devices(mut self, most: usize) -> Checker<'f> {
+        self.most_devices = most;
+        self
+    }
+
+    /// The index of device `name`, interned on first sight (and then added to `new`);
+    /// `None` past the most devices a file may name.
+    fn intern(&mut self, name: &str, new: &mut Vec<Arc<str>>) -> Option<u32> {
         if let Some(&k) = self.devices.get(name) {
-            return k;
+            return Some(k);
         }
-        let k = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
+        if self.devices.len() >= self.most_devices {
+            return None;
+        }
+        let k = u32::try_from(self.devices.len()).ok()?;
         let name: Arc<str> = Arc::from(name);
         self.devices.insert(name.clone(), k);
         new.push(name);
-        k
+        Some(k)
     }
+}
+
+/// The most distinct devices a telemetry file may name: one index each, below `u32::MAX`.
+const MOST_DEVICES: usize = u32::MAX as usize;
+
+/// The error of a file that names more than `most` devices ([`MOST_DEVICES`]).
+fn too_many_devices(most: usize) -> Problem {
+    Problem::file(format!(
+        "more than {most} distinct devices: split the telemetry into several files, each a workload's measurement"
+    ))
 }
 
 /// The earliest start a row may have, in ms since the epoch: 0001-01-01T00:00:00Z. With

@@ -206,3 +206,65 @@ fn a_parquet_file_of_dictionary_names_over_many_batches_keeps_each_device_s_name
         assert_eq!(r.kwh, (r.row - 1) as f64 * wh, "{r:?}");
     }
 }
+
+/// A file that names more devices than an index counts is refused, whether its device column
+/// is plain text (CSV) or a dictionary (Parquet), and whichever batch passes the limit: a
+/// device past it is never counted as another.
+#[test]
+fn more_devices_than_an_index_counts_is_an_error() {
+    let schema = |device: DataType| {
+        Arc::new(Schema::new(vec![
+            Field::new("timestamp", DataType::Utf8, false),
+            Field::new("interval", DataType::Float64, false),
+            Field::new("device", device, false),
+            Field::new("energy", DataType::Float64, false),
+            Field::new("unit", DataType::Utf8, false),
+        ]))
+    };
+    let batch = |names: &[&str], dictionary: bool| {
+        let n = names.len();
+        let device: arrow_array::ArrayRef = if dictionary {
+            Arc::new(
+                names
+                    .iter()
+                    .copied()
+                    .collect::<DictionaryArray<Int32Type>>(),
+            )
+        } else {
+            Arc::new(StringArray::from(names.to_vec()))
+        };
+        let device_type = device.data_type().clone();
+        RecordBatch::try_new(
+            schema(device_type),
+            vec![
+                Arc::new(StringArray::from(vec!["2021-01-01T00:00:00Z"; n])),
+                Arc::new(Float64Array::from(vec![3600.0; n])),
+                device,
+                Arc::new(Float64Array::from(vec![1.0; n])),
+                Arc::new(StringArray::from(vec!["kWh"; n])),
+            ],
+        )
+        .expect("batch")
+    };
+    let fleets = fleets();
+    for dictionary in [false, true] {
+        let mut checker = crate::rows::Checker::new(&fleets, "a").with_most_devices(2);
+        let mut checked = crate::rows::Checked::default();
+        // Two devices, named again: within the limit.
+        checker
+            .batch(
+                &batch(&["gpu-0", "gpu-1", "gpu-0"], dictionary),
+                1,
+                &mut checked,
+            )
+            .expect("two devices");
+        assert_eq!(checked.rows.len(), 3);
+        assert_eq!(checked.devices.len(), 2);
+        // A third, in the next batch: refused, not counted as one of the two.
+        let problems = checker
+            .batch(&batch(&["gpu-1", "gpu-2"], dictionary), 4, &mut checked)
+            .expect_err("a third device");
+        let text = format!("{problems:?}");
+        assert!(text.contains("more than 2 distinct devices"), "{text}");
+    }
+}
