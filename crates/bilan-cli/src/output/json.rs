@@ -119,79 +119,18 @@ fn every_byte(bytes: &[u8], other: impl Fn(u64) -> u64, byte_ok: impl Fn(u8) -> 
 }
 
 /// serde_json's pretty formatter (two spaces a level), with the characters of strings that
-/// a terminal would act on escaped (see [`json_escape`]). It writes what `PrettyFormatter`
-/// writes, byte for byte (a test holds it), but each line break, with the comma before it
-/// and the indentation after it, in one call (up to 64 levels deep; deeper, one more call
-/// per 64 levels): a report of the full audit trail is mostly indented lines, and
-/// `PrettyFormatter` writes the indentation two spaces at a time. Reports are written by
-/// [`Pretty`], which hands it the strings it escapes and the numbers, and is tested against
-/// it.
+/// a terminal would act on escaped (see [`json_escape`]). Reports are written by [`Pretty`],
+/// which hands it the strings it escapes and the numbers, and is tested against it.
 #[derive(Default)]
-pub(super) struct SafeFormatter {
-    depth: usize,
-    has_value: bool,
-}
+pub(super) struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
 
-/// A comma, a line break and 64 levels of indentation.
-const COMMA_NEWLINE_SPACES: &[u8; 130] = &{
-    let mut line = [b' '; 130];
-    line[0] = b',';
-    line[1] = b'\n';
-    line
-};
-
-/// The indentation of 64 levels.
-const MOST: usize = 128;
-
-impl SafeFormatter {
-    /// A formatter inside `depth` lists and objects.
-    fn at(depth: usize) -> SafeFormatter {
-        SafeFormatter {
-            depth,
-            has_value: false,
-        }
-    }
-
-    /// A line break, then the indentation of the current depth.
-    fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
-        self.line(w, &COMMA_NEWLINE_SPACES[1..])
-    }
-
-    /// `start` (a line break, after a comma or not) up to the indentation of the current
-    /// depth, in one call where it is at most 64 levels.
-    fn line<W: ?Sized + Write>(&self, w: &mut W, start: &[u8]) -> std::io::Result<()> {
-        let mut width = 2 * self.depth;
-        let lead = start.len() - MOST;
-        w.write_all(&start[..lead + width.min(MOST)])?;
-        while width > MOST {
-            width -= MOST;
-            w.write_all(&COMMA_NEWLINE_SPACES[2..2 + width.min(MOST)])?;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth = self.depth.saturating_sub(1);
-        if self.has_value {
-            self.new_line(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        let start = if first {
-            &COMMA_NEWLINE_SPACES[1..]
-        } else {
-            &COMMA_NEWLINE_SPACES[..]
-        };
-        self.line(w, start)
-    }
+/// The layout is `PrettyFormatter`'s.
+macro_rules! pretty_layout {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(fn $method<W: ?Sized + Write>(&mut self, w: &mut W, $($arg: $ty),*) -> std::io::Result<()> {
+            self.0.$method(w, $($arg),*)
+        })*
+    };
 }
 
 impl serde_json::ser::Formatter for SafeFormatter {
@@ -203,66 +142,22 @@ impl serde_json::ser::Formatter for SafeFormatter {
         write_json_escaped(w, fragment)
     }
 
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.next(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.next(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    pretty_layout! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pretty(value: &serde_json::Value) -> String {
-        let mut out = Vec::new();
-        serde::Serialize::serialize(
-            value,
-            &mut serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default()),
-        )
-        .expect("json");
-        String::from_utf8(out).expect("utf-8")
-    }
 
     /// Printable ASCII found eight bytes at a time is what a check byte by byte finds: each
     /// byte value at each place of strings of every length up to three words, among
@@ -308,30 +203,5 @@ mod tests {
         assert!(printable_ascii(b""));
         assert!(printable_ascii(b" ~ ~~~~~~~~ !"));
         assert!(!printable_ascii("caf\u{e9}".as_bytes()));
-    }
-
-    /// Byte for byte what serde_json's pretty printer writes, down to nesting three times
-    /// deeper than one call's indentation, and empty arrays and objects.
-    #[test]
-    fn the_same_text_as_serde_jsons_pretty_printer() {
-        let mut deep = serde_json::json!({"leaf": [1, 2.5, "x"], "empty": [], "none": {}});
-        for level in 0..150 {
-            deep = if level % 2 == 0 {
-                serde_json::json!({ "level": level, "inner": deep, "list": [{}, [], [level]] })
-            } else {
-                serde_json::json!([deep, null, true, "s"])
-            };
-        }
-        for value in [
-            deep,
-            serde_json::json!([]),
-            serde_json::json!({}),
-            serde_json::json!(1),
-            serde_json::json!([[]]),
-            serde_json::json!({"a": {"b": {}}}),
-        ] {
-            let expected = serde_json::to_string_pretty(&value).expect("json");
-            assert_eq!(pretty(&value), expected);
-        }
     }
 }

@@ -13,8 +13,7 @@ const SIZE: usize = 1 << 16;
 /// Room kept past the end of what is written, so that a short piece may be copied as whole
 /// words: the longest a piece is written so.
 const SLACK: usize = 16;
-/// The indentation written at once by [`Out::line`]: 64 levels, as
-/// [`super::SafeFormatter`] writes at once.
+/// The indentation written at once by [`Out::line`]: 64 levels.
 const MOST: usize = 128;
 
 /// A buffer in front of `inner`, counting the bytes written through it.
@@ -81,7 +80,7 @@ impl<W: Write> Out<W> {
     }
 
     /// A line break, after a comma unless `first`, and the indentation of `depth` levels
-    /// (two spaces each), as [`super::SafeFormatter`] writes them.
+    /// (two spaces each), as serde_json's `PrettyFormatter` writes them.
     #[inline]
     pub(crate) fn line(&mut self, first: bool, depth: usize) -> std::io::Result<()> {
         let width = 2 * depth;

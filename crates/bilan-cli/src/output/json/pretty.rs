@@ -9,8 +9,8 @@
 //! escape) is written at once, and a key with its colon; every other string, and every
 //! number, `null` and boolean, is written by serde_json itself, with the same formatter.
 //! What is written by hand is only the layout: brackets, commas, line breaks and
-//! indentation, as [`SafeFormatter`] writes them, into a buffer made for pieces of a few
-//! bytes ([`Out`]).
+//! indentation, as serde_json's `PrettyFormatter` writes them, into a buffer made for pieces
+//! of a few bytes ([`Out`]).
 
 use std::io::Write;
 
@@ -46,10 +46,11 @@ impl<W: Write> Pretty<W> {
         Ok(self.out.bytes())
     }
 
-    /// serde_json's serializer on the same buffer, at the same depth: for what is written
-    /// as serde_json writes it.
+    /// serde_json's serializer on the same buffer: for the strings and numbers written as
+    /// serde_json writes them, none of which reads the depth (bytes, a list, are laid out
+    /// here).
     fn json(&mut self) -> serde_json::Serializer<&mut Out<W>, SafeFormatter> {
-        serde_json::Serializer::with_formatter(&mut self.out, SafeFormatter::at(self.depth))
+        serde_json::Serializer::with_formatter(&mut self.out, SafeFormatter::default())
     }
 
     fn string(&mut self, s: &str) -> Result<(), Error> {
@@ -62,11 +63,13 @@ impl<W: Write> Pretty<W> {
         }
     }
 
+    #[inline]
     fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.out.put(bytes).map_err(Error::io)
     }
 
     /// The line break (after a comma unless `first`) and indentation before an element.
+    #[inline]
     fn line(&mut self, first: bool) -> Result<(), Error> {
         self.out.line(first, self.depth).map_err(Error::io)
     }
@@ -116,19 +119,27 @@ pub(crate) struct Compound<'a, W: Write> {
     first: bool,
 }
 
-impl<W: Write> Compound<'_, W> {
-    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+impl<'a, W: Write> Compound<'a, W> {
+    /// The line an element (or a key) starts.
+    fn next(&mut self) -> Result<(), Error> {
         self.ser.line(self.first)?;
         self.first = false;
+        Ok(())
+    }
+
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.next()?;
         value.serialize(&mut *self.ser)
     }
 
-    fn close(self, bracket: &[u8]) -> Result<(), Error> {
+    /// Closes the list or object with `bracket`; the writer, for a variant's to close next.
+    fn close(self, bracket: &[u8]) -> Result<&'a mut Pretty<W>, Error> {
         self.ser.depth -= 1;
         if !self.first {
             self.ser.line(true)?;
         }
-        self.ser.raw(bracket)
+        self.ser.raw(bracket)?;
+        Ok(self.ser)
     }
 }
 
@@ -166,7 +177,6 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
         serialize_f32(v: f32);
         serialize_f64(v: f64);
         serialize_char(v: char);
-        serialize_bytes(v: &[u8]);
         serialize_none();
         serialize_unit();
         serialize_unit_struct(name: &'static str);
@@ -174,6 +184,15 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
 
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.string(v)
+    }
+
+    /// A list of numbers, as serde_json writes bytes, laid out here like any list.
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        let mut list = self.open(b"[")?;
+        for b in v {
+            list.element(b)?;
+        }
+        list.close(b"]").map(drop)
     }
 
     fn serialize_unit_variant(
@@ -256,62 +275,30 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
     }
 }
 
-impl<W: Write> ser::SerializeSeq for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
+/// The lists: their elements, then `]`; a tuple variant's, then its object's `}`.
+macro_rules! lists {
+    ($($list:ident::$element:ident => $end:expr;)*) => {
+        $(impl<W: Write> ser::$list for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
 
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
+            fn $element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+                self.element(value)
+            }
 
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
+            fn end(self) -> Result<(), Error> {
+                let end: fn(&mut Pretty<W>) -> Result<(), Error> = $end;
+                end(self.close(b"]")?)
+            }
+        })*
+    };
 }
 
-impl<W: Write> ser::SerializeTuple for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
-}
-
-impl<W: Write> ser::SerializeTupleStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close(b"]")
-    }
-}
-
-impl<W: Write> ser::SerializeTupleVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        let Compound { ser, first } = self;
-        Compound {
-            ser: &mut *ser,
-            first,
-        }
-        .close(b"]")?;
-        ser.end_variant()
-    }
+lists! {
+    SerializeSeq::serialize_element => |_| Ok(());
+    SerializeTuple::serialize_element => |_| Ok(());
+    SerializeTupleStruct::serialize_field => |_| Ok(());
+    SerializeTupleVariant::serialize_field => Pretty::end_variant;
 }
 
 impl<W: Write> ser::SerializeMap for Compound<'_, W> {
@@ -319,8 +306,7 @@ impl<W: Write> ser::SerializeMap for Compound<'_, W> {
     type Error = Error;
 
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
-        self.ser.line(self.first)?;
-        self.first = false;
+        self.next()?;
         key.serialize(MapKey(&mut *self.ser))
     }
 
@@ -330,7 +316,7 @@ impl<W: Write> ser::SerializeMap for Compound<'_, W> {
     }
 
     fn end(self) -> Result<(), Error> {
-        self.close(b"}")
+        self.close(b"}").map(drop)
     }
 }
 
@@ -343,14 +329,13 @@ impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.ser.line(self.first)?;
-        self.first = false;
+        self.next()?;
         self.ser.key(key)?;
         value.serialize(&mut *self.ser)
     }
 
     fn end(self) -> Result<(), Error> {
-        self.close(b"}")
+        self.close(b"}").map(drop)
     }
 }
 
@@ -367,13 +352,7 @@ impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
     }
 
     fn end(self) -> Result<(), Error> {
-        let Compound { ser, first } = self;
-        Compound {
-            ser: &mut *ser,
-            first,
-        }
-        .close(b"}")?;
-        ser.end_variant()
+        self.close(b"}")?.end_variant()
     }
 }
 

@@ -133,6 +133,8 @@ fn every_shape_serde_has_is_written_as_serde_json_writes_it() {
     same(&BTreeMap::from([(1.5f64.to_string(), 1)]));
 }
 
+/// Byte for byte what serde_json's pretty printer writes, down to nesting three times deeper
+/// than the indentation the buffer writes at once, and empty arrays and objects.
 #[test]
 fn deep_values_are_written_as_serde_json_writes_them() {
     let mut deep = serde_json::json!({"leaf": [1, 2.5, "x"], "empty": [], "none": {}});
@@ -143,7 +145,18 @@ fn deep_values_are_written_as_serde_json_writes_them() {
             serde_json::json!([deep, null, true, "s"])
         };
     }
-    same(&deep);
+    for value in [
+        deep,
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!(1),
+        serde_json::json!([[]]),
+        serde_json::json!({"a": {"b": {}}}),
+    ] {
+        let expected = serde_json::to_string_pretty(&value).expect("json");
+        assert_eq!(by_pretty(&value), Ok(expected));
+        same(&value);
+    }
 }
 
 /// Strings of every length up to three words, with one character of every kind (quote,
