@@ -470,7 +470,7 @@ pub use allocation::{Allocation, Allocations};
 pub use breakdown::{Breakdown, Destination};
 pub use builder::{Builder, Draft};
 pub use contribution::{Contribution, ContributionMeta};
-pub use functional::{functional_unit_results, results_of, unit_of, workloads_of};
+pub use functional::{functional_unit_results, membership, results_of, unit_of, workloads_of};
 pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermMeta, TermSource};
 

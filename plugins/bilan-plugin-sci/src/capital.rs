@@ -369,8 +369,9 @@ impl<'a> Run<'a> {
             .inv
             .workloads
             .iter()
-            .filter(|w| w.site == site)
-            .map(|w| (w, self.energy.get(w.id.as_ref()).copied().unwrap_or(0.0)))
+            .zip(&self.energy)
+            .filter(|(w, _)| w.site == site)
+            .map(|(w, e)| (w, *e))
             .collect();
         let total: f64 = at_site.iter().map(|(_, e)| e).sum();
         if total <= 0.0 {

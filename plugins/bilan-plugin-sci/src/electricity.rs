@@ -120,8 +120,8 @@ impl<'a> Run<'a> {
     }
 
     /// The operational contributions of a workload: device, idle and host energy, each
-    /// × PUE × I, in its persona's category.
-    pub(super) fn workload(&mut self, w: &'a Workload) -> Result<(), MethodError> {
+    /// × PUE × I, in its persona's category; `n` is its position in the inventory.
+    pub(super) fn workload(&mut self, n: usize, w: &'a Workload) -> Result<(), MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let site = self.site(&w.site, &item)?;
         let SiteCtx {
@@ -192,8 +192,7 @@ impl<'a> Run<'a> {
             );
         }
         let s_period = share.as_ref().map_or(1.0, |t| t.value);
-        self.energy
-            .insert(w.id.as_ref(), e.at_facility(pue.value) * s_period);
+        self.energy[n] = e.at_facility(pue.value) * s_period;
         self.it_energy += e.at_it(pue.value) * s_period;
         Ok(())
     }

@@ -304,8 +304,9 @@ struct Run<'a> {
     b: Builder,
     sites: FxHashMap<&'a str, std::rc::Rc<SiteCtx>>,
     fleets: FxHashMap<&'a str, FleetCtx>,
-    /// Facility energy E of each workload, kWh.
-    energy: FxHashMap<&'a str, f64>,
+    /// Facility energy E of each workload, kWh, by its position in the inventory (0 for a
+    /// workload not yet assessed).
+    energy: Vec<f64>,
     preference: &'static [Basis],
     /// Σ IT energy of the workloads, kWh (the `it-energy` disclosure).
     it_energy: f64,
@@ -328,7 +329,7 @@ impl<'a> Run<'a> {
             b: Builder::new(d, params).with_capacity(inv.workloads.len() + 4 * inv.fleets.len()),
             sites: FxHashMap::default(),
             fleets: FxHashMap::default(),
-            energy: FxHashMap::default(),
+            energy: vec![0.0; inv.workloads.len()],
             preference,
             it_energy: 0.0,
         })
@@ -346,8 +347,8 @@ impl<'a> Run<'a> {
             Indicator::Gwp,
             "I is an average location-based grid intensity: marginal intensities are not in the factor database (give one as the site's figure)",
         );
-        for w in &self.inv.workloads {
-            self.workload(w)?;
+        for (n, w) in self.inv.workloads.iter().enumerate() {
+            self.workload(n, w)?;
         }
         for fleet in &self.inv.fleets {
             self.fleet(fleet)?;

@@ -2,11 +2,13 @@
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
-use bilan_core::assessment::{Contribution, Disclosure, functional_unit_results, workloads_of};
+use bilan_core::assessment::{
+    Allocation, Contribution, Disclosure, ItemKind, functional_unit_results, membership,
+};
 use bilan_core::indicator::Indicator;
-use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind, Workload};
+use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, Workload};
 use bilan_core::method::MethodError;
 
 use super::{Persona, Run, is_operational, persona_of, phases_text, r_text};
@@ -15,7 +17,7 @@ impl<'a> Run<'a> {
     // --- per R -------------------------------------------------------------------------
 
     /// E × I and M attributed by `share`, kg.
-    fn split(&self, share: impl Fn(&Contribution) -> f64) -> Terms {
+    fn split(&self, mut share: impl FnMut(&Contribution) -> f64) -> Terms {
         let mut t = Terms::default();
         for (c, v) in self.b.assessment().counted(Indicator::Gwp) {
             let part = v * share(c);
@@ -58,7 +60,14 @@ impl<'a> Run<'a> {
         fu: &FunctionalUnit,
         r: Option<f64>,
     ) -> Vec<Disclosure> {
-        let workloads = workloads_of(self.inv, fu);
+        let member = membership(self.inv, fu);
+        let workloads: Vec<&Workload> = self
+            .inv
+            .workloads
+            .iter()
+            .zip(&member)
+            .filter_map(|(w, m)| m.then_some(w))
+            .collect();
         let kind = fu.kind.id();
         let persona = if workloads.is_empty() {
             Some(match fu.kind {
@@ -82,11 +91,14 @@ impl<'a> Run<'a> {
                 "consumer and provider"
             }
         };
-        let ids: FxHashSet<&str> = workloads.iter().map(|w| w.id.as_ref()).collect();
-        let terms = self.split(|c| c.workload_share(&ids));
-        let energy: f64 = ids
+        let mut members = Members::new(self.inv, &member);
+        let terms = self.split(|c| members.share(c));
+        // In inventory order.
+        let energy: f64 = self
+            .energy
             .iter()
-            .map(|id| self.energy.get(id).copied().unwrap_or(0.0))
+            .zip(&member)
+            .filter_map(|(e, m)| m.then_some(e))
             .sum();
         let na = r.is_none().then(|| {
             format!(
@@ -110,7 +122,7 @@ impl<'a> Run<'a> {
                 format!("kgCO2e/{kind}"),
                 format!(
                     "(E × I + M) / R over the work of {}{r_formula}",
-                    ids_text(&ids)
+                    ids_text(&workloads)
                 ),
             ),
             row.make(
@@ -146,17 +158,15 @@ impl<'a> Run<'a> {
     /// E, I, E × I and M of one persona boundary.
     pub(super) fn boundary_disclosures(&self, persona: Persona) -> Vec<Disclosure> {
         let phases = persona.phases();
-        let work: Vec<&Workload> = self
+        let applicable = self.inv.workloads.iter().any(|w| phases.contains(&w.phase));
+        let terms = self.split(|c| persona.share(c));
+        let energy: f64 = self
             .inv
             .workloads
             .iter()
-            .filter(|w| phases.contains(&w.phase))
-            .collect();
-        let applicable = !work.is_empty();
-        let terms = self.split(|c| persona.share(c));
-        let energy: f64 = work
-            .iter()
-            .map(|w| self.energy.get(w.id.as_ref()).copied().unwrap_or(0.0))
+            .zip(&self.energy)
+            .filter(|(w, _)| phases.contains(&w.phase))
+            .map(|(_, e)| e)
             .sum();
         let value = |v: f64| applicable.then_some(v);
         let name = persona.id();
@@ -208,14 +218,56 @@ struct Terms {
     embodied: f64,
 }
 
-/// The workload ids a figure covers, in words.
-fn ids_text(ids: &FxHashSet<&str>) -> String {
+/// Which workloads a functional unit covers, for the share of each contribution that is
+/// theirs: by position in the inventory, which a contribution's item and its allocation's
+/// workloads mostly follow.
+pub(super) struct Members<'a, 'm> {
+    member: &'m [bool],
+    locate: Locator<'a>,
+    /// The share of each allocation list already summed, by the list's address: a fleet's
+    /// contributions share one list of as many shares as it has workloads.
+    lists: FxHashMap<*const Allocation, f64>,
+}
+
+impl<'a, 'm> Members<'a, 'm> {
+    pub(super) fn new(inventory: &'a Inventory, member: &'m [bool]) -> Members<'a, 'm> {
+        Members {
+            member,
+            locate: Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref())),
+            lists: FxHashMap::default(),
+        }
+    }
+
+    /// [`Contribution::workload_share`] of the covered workloads: the same sum, in the
+    /// same order.
+    pub(super) fn share(&mut self, c: &Contribution) -> f64 {
+        let Members {
+            member,
+            locate,
+            lists,
+        } = self;
+        let mut covered = |id: &str| locate.find(id).is_some_and(|n| member[n]);
+        if c.item.kind == ItemKind::Workload {
+            return if covered(&c.item.id) { 1.0 } else { 0.0 };
+        }
+        *lists.entry(c.allocation.as_ptr()).or_insert_with(|| {
+            c.allocation
+                .iter()
+                .filter(|a| covered(&a.workload))
+                .map(|a| a.share)
+                .sum()
+        })
+    }
+}
+
+/// The workloads a figure covers, in words.
+fn ids_text(workloads: &[&Workload]) -> String {
     // Counted when there are more than five: sorting a million ids only to count them
     // cost more than the rest of the unit's disclosures.
-    if ids.len() > 5 {
-        return format!("{} workloads", ids.len());
+    if workloads.len() > 5 {
+        return format!("{} workloads", workloads.len());
     }
-    let mut v: Vec<&str> = ids.iter().copied().collect();
+    let mut v: Vec<&str> = workloads.iter().map(|w| w.id.as_ref()).collect();
     v.sort_unstable();
     v.join(", ")
 }
@@ -270,3 +322,6 @@ impl DisclosureRow {
         d
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -18,8 +18,10 @@ pub fn workloads_of<'a>(inventory: &'a Inventory, fu: &FunctionalUnit) -> Vec<&'
         .collect()
 }
 
-/// For each workload of `inventory`, in order, whether `fu` covers it.
-fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
+/// For each workload of `inventory`, in order, whether `fu` covers it: the workloads of
+/// [`workloads_of`] by position, for a pass that reads them beside other lists in inventory
+/// order.
+pub fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
     memberships(inventory, std::slice::from_ref(fu))
         .pop()
         .unwrap_or_default()
