@@ -5,7 +5,7 @@
 //! from `bilan_core::assessment::work` and are re-exported here.
 
 pub use bilan_core::assessment::work::{
-    Reserved, device_energy, device_time, period_share, prorated, reserved,
+    Reserved, device_energy, device_kwh, device_time, period_share, prorated, reserved,
 };
 
 use bilan_core::assessment::{Allocation, Builder, Driver, ItemKind, ItemRef, Term, TermSource};

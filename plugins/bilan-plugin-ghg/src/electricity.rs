@@ -11,8 +11,8 @@ use bilan_core::units::{self};
 use bilan_method_kit::energy;
 use bilan_method_kit::temporal::with_time;
 use bilan_method_kit::terms::{
-    EnergySum, HostOverhead, device_energy, device_formula, device_pue, host_boundary,
-    host_overhead, host_pue, idle_energy, idle_pue, pue_for,
+    EnergySum, HostOverhead, device_energy, device_formula, device_kwh, device_pue,
+    host_boundary, host_overhead, host_pue, idle_energy, idle_pue, pue_for,
 };
 
 use super::{
@@ -34,9 +34,9 @@ impl<'a> Run<'a> {
     pub(super) fn energy(&mut self, w: &'a Workload) -> Result<Energy<'a>, MethodError> {
         let item = ItemRef::new(ItemKind::Workload, w.id.clone());
         let pue = self.site_ctx(&item, &w.site)?.pue.value;
-        // The slices' terms are built again when the workload is charged: a large inventory's
+        // The slices' terms are built when the workload is charged: a large inventory's
         // workloads are all held until then, and their terms would double what they take.
-        let (_, sum) = self.slices(w, &item)?;
+        let sum = self.energy_sum(w, &item)?;
         let share = self.share(&item, w.period.as_ref());
         let facility = if sum.has_facility() {
             sum.at_facility(pue) * share.value()
@@ -53,14 +53,30 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// `w`'s IT energy in slices (device, idle, host), as terms, and their energy by the
-    /// boundary it was measured at.
-    fn slices(&self, w: &Workload, item: &ItemRef) -> Result<(Vec<Slice>, EnergySum), MethodError> {
+    /// The energy of `w`'s slices (device, idle, host) by the boundary it was measured at:
+    /// what [`Run::slices`] describes, with the same errors, without writing their terms.
+    fn energy_sum(&self, w: &Workload, item: &ItemRef) -> Result<EnergySum, MethodError> {
+        self.site_ctx(item, &w.site)?;
+        let e_dev = device_kwh(w, item)?;
+        let mut sum = EnergySum::default();
+        sum.add(e_dev, w.energy_boundary());
+        if let Some(idle) = &w.idle_energy {
+            let v = idle.to(&units::KWH).map_err(|e| input_error(item, e))?;
+            sum.add(v, w.idle_energy_boundary());
+        }
+        if let Some(host) = &w.host_overhead {
+            let (host, kwh) = host_overhead(host, e_dev, item)?;
+            sum.add(kwh, host_boundary(w, &host));
+        }
+        Ok(sum)
+    }
+
+    /// `w`'s IT energy in slices (device, idle, host), as terms ([`Run::energy_sum`] sums
+    /// their energy).
+    fn slices(&self, w: &Workload, item: &ItemRef) -> Result<Vec<Slice>, MethodError> {
         let pue_term = &self.site_ctx(item, &w.site)?.pue;
         let (energy_terms, e_dev) = device_energy(w, item)?;
         let device_formula = device_formula(&energy_terms);
-        let mut sum = EnergySum::default();
-        sum.add(e_dev, w.energy_boundary());
         let mut slices = vec![Slice {
             aspect: Aspect::Electricity,
             formula: device_formula.to_owned(),
@@ -70,7 +86,6 @@ impl<'a> Run<'a> {
         }];
         if let Some(idle) = &w.idle_energy {
             let v = idle.to(&units::KWH).map_err(|e| input_error(item, e))?;
-            sum.add(v, w.idle_energy_boundary());
             slices.push(Slice {
                 aspect: Aspect::IdleElectricity,
                 formula: "E_idle".to_owned(),
@@ -80,8 +95,7 @@ impl<'a> Run<'a> {
             });
         }
         if let Some(host) = &w.host_overhead {
-            let (host, kwh) = host_overhead(host, e_dev, item)?;
-            sum.add(kwh, host_boundary(w, &host));
+            let (host, _) = host_overhead(host, e_dev, item)?;
             let host_pue = host_pue(pue_term, w, &host);
             let (formula, terms) = match host {
                 HostOverhead::Share(f_host) => {
@@ -99,7 +113,7 @@ impl<'a> Run<'a> {
                 pue: host_pue,
             });
         }
-        Ok((slices, sum))
+        Ok(slices)
     }
 
     /// For each workload, the cloud-compute service whose allocated emissions cover it: one
@@ -189,7 +203,7 @@ impl<'a> Run<'a> {
             );
             return Ok(());
         }
-        let (slices, _) = self.slices(e.w, &item)?;
+        let slices = self.slices(e.w, &item)?;
         // Shared, not copied: every workload reads its site's terms and factors.
         let ctx = Rc::clone(self.site_ctx(&item, &e.w.site)?);
         let (scope2, pue, grid) = (ctx.scope2, &ctx.pue, &ctx.grid);

@@ -43,55 +43,78 @@ pub fn period_share(w: &Workload, reporting: &Period) -> Option<Term> {
     )
 }
 
+/// What a workload's device energy is made of: an amount it gives, or its device time ×
+/// the power per device.
+enum DeviceEnergy {
+    Amount(f64),
+    Time { hours: f64, kw: f64 },
+}
+
+impl DeviceEnergy {
+    fn of(w: &Workload, item: &ItemRef) -> Result<DeviceEnergy, MethodError> {
+        match (&w.energy, &w.device_hours, &w.power_per_device) {
+            (Some(e), _, _) => Ok(DeviceEnergy::Amount(
+                e.to(&units::KWH).map_err(|err| input_error(item, &err))?,
+            )),
+            (None, Some(dh), Some(p)) => Ok(DeviceEnergy::Time {
+                hours: dh
+                    .to(&units::DEVICE_HOUR)
+                    .map_err(|err| input_error(item, &err))?,
+                kw: p.to(&units::WATT).map_err(|err| input_error(item, &err))? / 1000.0,
+            }),
+            _ => Err(input_error(
+                item,
+                &"no energy: give `energy`, or `device-hours` and `power-per-device`",
+            )),
+        }
+    }
+
+    fn kwh(&self) -> f64 {
+        match *self {
+            DeviceEnergy::Amount(kwh) => kwh,
+            DeviceEnergy::Time { hours, kw } => hours * kw,
+        }
+    }
+}
+
 /// Energy drawn by the devices of a workload, as terms and in kWh.
 pub fn device_energy(w: &Workload, item: &ItemRef) -> Result<(Vec<Term>, f64), MethodError> {
-    match (&w.energy, &w.device_hours, &w.power_per_device) {
-        (Some(e), _, _) => {
-            let kwh = e.to(&units::KWH).map_err(|err| input_error(item, &err))?;
-            Ok((
-                vec![Term::new(
-                    "E_IT",
-                    kwh,
-                    "kWh",
-                    TermSource::Item {
-                        key: "energy".into(),
-                    },
-                )],
-                kwh,
-            ))
-        }
-        (None, Some(dh), Some(p)) => {
-            let hours = dh
-                .to(&units::DEVICE_HOUR)
-                .map_err(|err| input_error(item, &err))?;
-            let kw = p.to(&units::WATT).map_err(|err| input_error(item, &err))? / 1000.0;
-            Ok((
-                vec![
-                    Term::new(
-                        "t_dev",
-                        hours,
-                        "GPU·h",
-                        TermSource::Item {
-                            key: "device-hours".into(),
-                        },
-                    ),
-                    Term::new(
-                        "P_dev",
-                        kw,
-                        "kW",
-                        TermSource::Item {
-                            key: "power-per-device".into(),
-                        },
-                    ),
-                ],
-                hours * kw,
-            ))
-        }
-        _ => Err(input_error(
-            item,
-            &"no energy: give `energy`, or `device-hours` and `power-per-device`",
-        )),
-    }
+    let energy = DeviceEnergy::of(w, item)?;
+    let terms = match energy {
+        DeviceEnergy::Amount(kwh) => vec![Term::new(
+            "E_IT",
+            kwh,
+            "kWh",
+            TermSource::Item {
+                key: "energy".into(),
+            },
+        )],
+        DeviceEnergy::Time { hours, kw } => vec![
+            Term::new(
+                "t_dev",
+                hours,
+                "GPU·h",
+                TermSource::Item {
+                    key: "device-hours".into(),
+                },
+            ),
+            Term::new(
+                "P_dev",
+                kw,
+                "kW",
+                TermSource::Item {
+                    key: "power-per-device".into(),
+                },
+            ),
+        ],
+    };
+    Ok((terms, energy.kwh()))
+}
+
+/// [`device_energy`] in kWh alone, for a pass that needs the amount before it writes the
+/// terms: the same value and the same errors, without describing the terms.
+pub fn device_kwh(w: &Workload, item: &ItemRef) -> Result<f64, MethodError> {
+    Ok(DeviceEnergy::of(w, item)?.kwh())
 }
 
 /// Device time a workload reserved on `fleet`, in device-hours, with the assumption made
