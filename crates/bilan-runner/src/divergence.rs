@@ -34,7 +34,7 @@ use serde::Serialize;
 
 pub(crate) use groups::{Side, term_group};
 pub(crate) use index::{Index, ItemIds, contribution};
-pub(crate) use keyed::decompose_pairs;
+pub(crate) use keyed::{decompose_pairs, group_size};
 pub(crate) use walk::Sink;
 
 mod groups;

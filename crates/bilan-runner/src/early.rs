@@ -130,12 +130,10 @@ pub(crate) fn run_figures(
                     let mut pairs = std::mem::take(&mut *lock(&shared.waiting));
                     pairs.sort_by_key(|((i, _), (j, _))| (*i, *j));
                     // One group of pairs per thread that no method holds, each walked key
-                    // by key: the fewer the groups, the fewer times a method's side of a
-                    // key is computed. The pairs of a method still running are walked
+                    // by key. The pairs of a method still running are walked
                     // once it ends, on the threads free then.
                     let free = rayon::current_num_threads().saturating_sub(running);
-                    let groups = free.clamp(1, pairs.len().max(1));
-                    let size = pairs.len().div_ceil(groups).max(1);
+                    let size = divergence::group_size(pairs.len(), free);
                     while !pairs.is_empty() {
                         let rest = pairs.split_off(size.min(pairs.len()));
                         let group = std::mem::replace(&mut pairs, rest);

@@ -11,8 +11,8 @@ use bilan_core::units::{self};
 use bilan_method_kit::energy;
 use bilan_method_kit::temporal::with_time;
 use bilan_method_kit::terms::{
-    EnergySum, HostOverhead, device_energy, device_formula, device_kwh, device_pue,
-    host_boundary, host_overhead, host_pue, idle_energy, idle_pue, pue_for,
+    EnergySum, HostOverhead, device_energy, device_formula, device_kwh, device_pue, host_boundary,
+    host_overhead, host_pue, idle_energy, idle_pue, pue_for,
 };
 
 use super::{

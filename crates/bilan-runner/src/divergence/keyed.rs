@@ -25,12 +25,18 @@ pub(crate) fn decompose_groups(
     indices: &[&Index],
     pairs: &[(usize, usize)],
 ) -> Vec<Vec<Divergence>> {
-    let groups = rayon::current_num_threads().clamp(1, pairs.len().max(1));
-    let size = pairs.len().div_ceil(groups).max(1);
     pairs
-        .par_chunks(size)
+        .par_chunks(group_size(pairs.len(), rayon::current_num_threads()))
         .flat_map_iter(|group| decompose_pairs(indices, group))
         .collect()
+}
+
+/// How many of `pairs` pairs go in each group when they are split among `threads`: one
+/// group per thread, at most one per pair. The fewer the groups, the fewer times a
+/// method's side of a key is computed.
+pub(crate) fn group_size(pairs: usize, threads: usize) -> usize {
+    let groups = threads.clamp(1, pairs.max(1));
+    pairs.div_ceil(groups).max(1)
 }
 
 /// The divergences of each pair of `pairs` (positions in `indices`, A's before B's), in the

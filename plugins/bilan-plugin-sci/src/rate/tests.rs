@@ -67,5 +67,8 @@ fn members_give_each_contribution_the_share_of_workload_share() {
         }
     }
     assert!(assessed >= 5, "the examples are assessed");
-    assert!(allocated > 0, "some contributions are spread over workloads");
+    assert!(
+        allocated > 0,
+        "some contributions are spread over workloads"
+    );
 }
