@@ -373,43 +373,81 @@ fn parse_path(path: &str) -> Option<(ItemKind, &str, &str)> {
 /// The data quality of every non-zero total and stage figure of `a`, with the stages its
 /// profile requires and it does not cover ([`Assessment::missing_stages`]).
 pub fn assess(inventory: &Inventory, a: &Assessment) -> Quality {
-    let sources = Sources::new(inventory, a);
-    // One pass: per indicator, per figure (the total, then each stage), per class.
-    const FIGURES: usize = Stage::ALL.len() + 1;
-    let mut sums = [[ClassShares::default(); FIGURES]; Indicator::ALL.len()];
-    for c in a.contributions.iter().filter(|c| !c.memo) {
-        let base = sources.contribution(c);
+    let mut pass = Pass::new(inventory, a);
+    for c in &a.contributions {
+        pass.add(c);
+    }
+    pass.finish(a)
+}
+
+/// How many figures each indicator has: the total, then each stage.
+const FIGURES: usize = Stage::ALL.len() + 1;
+
+/// [`assess`] built contribution by contribution, for a pass over an assessment's
+/// contributions that does other work with each as well: given every contribution of `a`
+/// in order, it gives the same quality, bit for bit.
+pub struct Pass<'a> {
+    sources: Sources<'a>,
+    /// Per indicator, per figure, per class.
+    sums: [[ClassShares; FIGURES]; Indicator::ALL.len()],
+}
+
+impl std::fmt::Debug for Pass<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pass").finish_non_exhaustive()
+    }
+}
+
+impl<'a> Pass<'a> {
+    /// The quality of `a`'s figures, no contribution added yet.
+    pub fn new(inventory: &'a Inventory, a: &'a Assessment) -> Pass<'a> {
+        Pass {
+            sources: Sources::new(inventory, a),
+            sums: [[ClassShares::default(); FIGURES]; Indicator::ALL.len()],
+        }
+    }
+
+    /// Adds `c`, the next contribution (a memo item adds nothing).
+    pub fn add(&mut self, c: &Contribution) {
+        if c.memo {
+            return;
+        }
+        let base = self.sources.contribution(c);
         let stage = 1 + c.stage.index();
         for v in &c.values {
-            let class = sources.value(base, &v.factor);
-            let figures = &mut sums[v.indicator.index()];
+            let class = self.sources.value(base, &v.factor);
+            let figures = &mut self.sums[v.indicator.index()];
             *figures[0].slot(class) += v.value.abs();
             *figures[stage].slot(class) += v.value.abs();
         }
     }
-    let missing = a.missing_stages.len();
-    let mut figures = Vec::new();
-    for indicator in Indicator::ALL.into_iter().filter(|i| a.covers(*i)) {
-        for (k, mut shares) in sums[indicator.index()].into_iter().enumerate() {
-            let total: f64 = DataClass::ALL.iter().map(|c| shares.get(*c)).sum();
-            if !(total > 0.0 && total.is_finite()) {
-                continue;
+
+    /// The quality of `a`, whose contributions were added.
+    pub fn finish(self, a: &Assessment) -> Quality {
+        let missing = a.missing_stages.len();
+        let mut figures = Vec::new();
+        for indicator in Indicator::ALL.into_iter().filter(|i| a.covers(*i)) {
+            for (k, mut shares) in self.sums[indicator.index()].into_iter().enumerate() {
+                let total: f64 = DataClass::ALL.iter().map(|c| shares.get(*c)).sum();
+                if !(total > 0.0 && total.is_finite()) {
+                    continue;
+                }
+                for class in DataClass::ALL {
+                    *shares.slot(class) /= total;
+                }
+                let score = shares.score();
+                figures.push(FigureQuality {
+                    indicator,
+                    stage: k.checked_sub(1).map(|n| Stage::ALL[n]),
+                    shares,
+                    score,
+                    grade: Grade::of_score(score).lowered(missing),
+                });
             }
-            for class in DataClass::ALL {
-                *shares.slot(class) /= total;
-            }
-            let score = shares.score();
-            figures.push(FigureQuality {
-                indicator,
-                stage: k.checked_sub(1).map(|n| Stage::ALL[n]),
-                shares,
-                score,
-                grade: Grade::of_score(score).lowered(missing),
-            });
         }
-    }
-    Quality {
-        figures,
-        missing_stages: a.missing_stages.clone(),
+        Quality {
+            figures,
+            missing_stages: a.missing_stages.clone(),
+        }
     }
 }

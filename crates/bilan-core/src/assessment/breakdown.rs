@@ -33,14 +33,11 @@ impl Assessment {
         &self,
         wanted: [bool; Indicator::ALL.len()],
     ) -> [Option<Breakdown>; Indicator::ALL.len()] {
-        let tallies = self.accumulate(wanted);
-        let mut out: [Option<Breakdown>; Indicator::ALL.len()] = Default::default();
-        for ((slot, tally), wanted) in out.iter_mut().zip(tallies).zip(wanted) {
-            if wanted {
-                *slot = Some(tally.finish());
-            }
+        let mut pass = Breakdowns::new(wanted);
+        for c in &self.contributions {
+            pass.add(c);
         }
-        out
+        pass.finish()
     }
 
     /// Sums the counted contributions (and, apart, the memo items) of the `wanted`
@@ -49,20 +46,62 @@ impl Assessment {
         &self,
         wanted: [bool; Indicator::ALL.len()],
     ) -> [Tally<'_>; Indicator::ALL.len()] {
-        let mut tallies: [Tally<'_>; Indicator::ALL.len()] = Default::default();
+        let mut pass = Breakdowns::new(wanted);
         for c in &self.contributions {
-            let mut phase_shares = None;
-            for v in &c.values {
-                let k = v.indicator.index();
-                if !wanted[k] {
-                    continue;
-                }
-                let t = &mut tallies[k];
-                let shares = phase_shares.get_or_insert_with(|| c.phase_shares());
-                c.destinations(shares, |d, weight| t.add(d, v.value * weight));
+            pass.add(c);
+        }
+        pass.tallies
+    }
+}
+
+/// [`Assessment::breakdowns_of`] built contribution by contribution, for a pass over an
+/// assessment's contributions that does other work with each as well: given every
+/// contribution in order, it gives the same breakdowns, bit for bit.
+pub struct Breakdowns<'a> {
+    wanted: [bool; Indicator::ALL.len()],
+    tallies: [Tally<'a>; Indicator::ALL.len()],
+}
+
+impl std::fmt::Debug for Breakdowns<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Breakdowns")
+            .field("wanted", &self.wanted)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Breakdowns<'a> {
+    /// Breakdowns of the `wanted` indicators, none added yet.
+    pub fn new(wanted: [bool; Indicator::ALL.len()]) -> Breakdowns<'a> {
+        Breakdowns {
+            wanted,
+            tallies: Default::default(),
+        }
+    }
+
+    /// Adds `c`, the next contribution (memo items included: they are tallied apart).
+    pub fn add(&mut self, c: &'a Contribution) {
+        let mut phase_shares = None;
+        for v in &c.values {
+            let k = v.indicator.index();
+            if !self.wanted[k] {
+                continue;
+            }
+            let t = &mut self.tallies[k];
+            let shares = phase_shares.get_or_insert_with(|| c.phase_shares());
+            c.destinations(shares, |d, weight| t.add(d, v.value * weight));
+        }
+    }
+
+    /// The breakdown of each wanted indicator (`None`: not wanted).
+    pub fn finish(self) -> [Option<Breakdown>; Indicator::ALL.len()] {
+        let mut out: [Option<Breakdown>; Indicator::ALL.len()] = Default::default();
+        for ((slot, tally), wanted) in out.iter_mut().zip(self.tallies).zip(self.wanted) {
+            if wanted {
+                *slot = Some(tally.finish());
             }
         }
-        tallies
+        out
     }
 }
 

@@ -6,7 +6,9 @@
 //! built, and it is built from one assessment alone (items are numbered by a shared
 //! [`ItemIds`]), so each method's index is built as soon as that method has run.
 
-use bilan_core::assessment::{Aspect, Assessment, Contribution, Driver, IndicatorValue, Term};
+use bilan_core::assessment::{
+    Aspect, Assessment, Contribution, Driver, IndicatorValue, Term, Totals,
+};
 use bilan_core::indicator::Indicator;
 use bilan_core::method::Descriptor;
 use rustc_hash::FxHashMap;
@@ -124,6 +126,18 @@ impl Index {
         assessment: &Assessment,
         ids: &ItemIds<'_>,
     ) -> Index {
+        Index::visiting(descriptor, assessment, ids, |_| {})
+    }
+
+    /// [`Index::new`], its pass over the contributions giving each, in order, to `visit`
+    /// as well (memo items included): a preparation that reads them for other figures
+    /// reads each once.
+    pub(crate) fn visiting<'c>(
+        descriptor: &Descriptor,
+        assessment: &'c Assessment,
+        ids: &ItemIds<'_>,
+        mut visit: impl FnMut(&'c Contribution),
+    ) -> Index {
         let factors: FxHashMap<&str, u32> = assessment
             .factors
             .iter()
@@ -140,7 +154,7 @@ impl Index {
                         .map(|r| format!("{}: {}", r.treatment, r.description))
                 })
                 .collect(),
-            totals: assessment.totals(),
+            totals: [None; Indicator::ALL.len()],
             by_item: Vec::new(),
             entries: Vec::new(),
             effect_groups: Vec::new(),
@@ -161,24 +175,28 @@ impl Index {
         };
         // Every list at its exact size: grown by doubling, they would keep up to twice what
         // they hold, for every method of a comparison until it ends.
-        let counted = || assessment.contributions.iter().filter(|c| !c.memo);
-        let entries = counted().count();
+        let (mut entries, mut terms, mut values) = (0, 0, 0);
+        for c in assessment.contributions.iter().filter(|c| !c.memo) {
+            entries += 1;
+            terms += c.terms.len();
+            values += c.values.len();
+        }
         index.entries.reserve_exact(entries);
-        let terms = counted().map(|c| c.terms.len()).sum();
         index.effect_groups.reserve_exact(terms);
         index.effects.reserve_exact(terms);
-        index
-            .values
-            .reserve_exact(counted().map(|c| c.values.len()).sum());
+        index.values.reserve_exact(values);
+        let mut totals = Totals::default();
         index.by_item.reserve_exact(ids.items().len());
         // The last entry of each item while the chains are built.
         let mut last: Vec<u32> = Vec::with_capacity(ids.items().len());
         let mut recent = [None; Indicator::ALL.len()];
         let mut locate = ids.locator();
         for (n, c) in assessment.contributions.iter().enumerate() {
+            visit(c);
             if c.memo {
                 continue;
             }
+            totals.add(c);
             let entry = u32::try_from(index.entries.len()).unwrap_or(NONE);
             let item = ids.id_located(c.item.kind, &c.item.id, &mut locate);
             let slot = item as usize;
@@ -240,6 +258,7 @@ impl Index {
                 only,
             });
         }
+        index.totals = totals.finish(assessment);
         // Grown by doubling, as how many values a rule changed is not known up front.
         index.kept.shrink_to_fit();
         index.only.shrink_to_fit();

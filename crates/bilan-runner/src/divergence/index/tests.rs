@@ -290,3 +290,29 @@ fn keys_are_each_first_entry_in_contribution_order() {
     }
     assert!(several, "some key has several entries, listed once");
 }
+
+/// The index's pass gives every contribution to `visit`, memo items included, once each in
+/// order; and its totals are the assessment's, bit for bit (GHG Protocol's market-based
+/// Scope 2 is a memo item).
+#[test]
+fn visiting_gives_every_contribution_in_order_and_the_totals() {
+    for example in [
+        "mistral-large-2-illustrative.toml",
+        "gpu-cluster-purchase.toml",
+    ] {
+        for (descriptor, a) in assessments(example) {
+            let ids = ItemIds::of_assessment(Some(&a));
+            let mut seen: Vec<*const bilan_core::assessment::Contribution> = Vec::new();
+            let index = Index::visiting(&descriptor, &a, &ids, |c| seen.push(c));
+            let all: Vec<_> = a.contributions.iter().map(std::ptr::from_ref).collect();
+            assert_eq!(seen, all, "{example} {}", descriptor.id);
+            let bits = |t: [Option<f64>; Indicator::ALL.len()]| t.map(|x| x.map(f64::to_bits));
+            assert_eq!(
+                bits(index.totals),
+                bits(a.totals()),
+                "{example} {}",
+                descriptor.id
+            );
+        }
+    }
+}
