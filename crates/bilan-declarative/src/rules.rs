@@ -90,11 +90,6 @@ pub(crate) fn apply(d: &Declarative, a: &mut Assessment) {
             items,
         });
     }
-    if fired_any {
-        // A scaled contribution gained a term: its description is shared again and its
-        // list trimmed.
-        a.share();
-    }
     if fired_any && !a.disclosures.is_empty() {
         a.disclosures.clear();
         a.warnings.push(format!(
@@ -133,7 +128,17 @@ fn kind_name(kind: RuleKind) -> &'static str {
 fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
     let m = &rule.matcher;
     let reason = format!("{label}: {}", rule.reason);
-    let symbol = intern(format!("k_{}", rule.id));
+    // The term that removes a phase's share of a shared item: one description for every
+    // item it scales, each with its own value.
+    let rest_term = Term::new(
+        intern(format!("k_{}", rule.id)),
+        1.0,
+        "1",
+        TermSource::Rule {
+            rule: intern(reason.clone()).into(),
+        },
+    )
+    .driver(Driver::AuditorRule);
     let mut touched = Vec::new();
     let exclusions = &mut a.exclusions;
     // In place: a large assessment is not copied to drop a few of its contributions.
@@ -162,18 +167,9 @@ fn exclude(a: &mut Assessment, rule: &RuleSpec, label: &str) -> Vec<ItemRef> {
                         ..x.clone()
                     })
                     .collect();
-                scale(
-                    c,
-                    Term::new(
-                        symbol,
-                        rest,
-                        "1",
-                        TermSource::Rule {
-                            rule: intern(reason.clone()).into(),
-                        },
-                    )
-                    .driver(Driver::AuditorRule),
-                );
+                let mut term = rest_term.clone();
+                term.value = rest;
+                scale(c, term);
                 exclusions.push(exclusion(
                     c,
                     None,

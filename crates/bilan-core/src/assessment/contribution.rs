@@ -100,11 +100,13 @@ impl Contribution {
         }
     }
 
-    /// Adds a term after the others (the values are not recomputed).
+    /// Adds a term after the others (the values are not recomputed). The terms move to one
+    /// allocation of their new length.
     pub fn push_term(&mut self, term: Term) {
-        let mut terms = std::mem::take(&mut self.terms).into_vec();
+        let mut terms = Vec::with_capacity(self.terms.len() + 1);
+        terms.extend(std::mem::take(&mut self.terms));
         terms.push(term);
-        self.terms = super::shared::exact(terms).into_boxed_slice();
+        self.terms = terms.into_boxed_slice();
     }
 
     /// Keeps only the values `keep` accepts.
