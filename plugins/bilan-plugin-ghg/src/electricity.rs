@@ -45,7 +45,6 @@ impl<'a> Run<'a> {
         };
         Ok(Energy {
             w,
-            item,
             e_it: sum.at_it(pue),
             sum,
             share,
@@ -191,7 +190,7 @@ impl<'a> Run<'a> {
         e: &Energy<'a>,
         service: Option<usize>,
     ) -> Result<(), MethodError> {
-        let item = e.item.clone();
+        let item = ItemRef::new(ItemKind::Workload, e.w.id.clone());
         let phase = Some(e.w.phase);
         if let Share::Outside(reason) = &e.share {
             self.b.exclude(

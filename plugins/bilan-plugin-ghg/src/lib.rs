@@ -272,7 +272,6 @@ impl Share {
 /// A workload's energy, before it is charged.
 struct Energy<'a> {
     w: &'a Workload,
-    item: ItemRef,
     /// IT energy of every slice, kWh (what was measured at the facility boundary divided
     /// by the site's PUE).
     e_it: f64,
