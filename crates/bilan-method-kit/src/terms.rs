@@ -6,6 +6,7 @@
 
 pub use bilan_core::assessment::work::{
     Reserved, device_energy, device_kwh, device_time, period_share, prorated, reserved,
+    reserved_shares,
 };
 
 use bilan_core::assessment::{Allocation, Builder, Driver, ItemKind, ItemRef, Term, TermSource};

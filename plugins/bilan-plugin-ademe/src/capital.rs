@@ -10,7 +10,7 @@ use bilan_method_kit::accounted::transport_and_end_of_life;
 use bilan_method_kit::embodied::{self, Preference};
 use bilan_method_kit::terms::{
     building_amortisation, devices_per_host, fleet_count, fleet_lifetime, lifetime_term, reserved,
-    reserved_time, utilisation_divisor, within_life,
+    reserved_shares, reserved_time, utilisation_divisor, within_life,
 };
 use bilan_method_kit::wording;
 
@@ -146,7 +146,12 @@ impl<'a> Run<'a> {
         if let Some(r) = self.reserved.get(fleet.id.as_str()) {
             return Ok(r.clone());
         }
-        let r = reserved(self.inv, fleet)?;
+        // The workloads' utilisation only when the parameter divides by it.
+        let r = if self.divides_by_utilisation() {
+            reserved(self.inv, fleet)?
+        } else {
+            reserved_shares(self.inv, fleet)?
+        };
         for (item, text) in &r.assumed {
             self.b
                 .assume("device-time", text.clone(), Some(item.clone()));
@@ -169,6 +174,12 @@ impl<'a> Run<'a> {
         Ok(reserved)
     }
 
+    /// Whether parameter `utilisation-divisor` divides embodied impacts by the workloads'
+    /// utilisation.
+    fn divides_by_utilisation(&self) -> bool {
+        self.params.text(self.d, "utilisation-divisor") == Some("inventory")
+    }
+
     /// The utilisation term, when the parameter asks for it: the device-time-weighted
     /// harmonic mean of the workloads' utilisation, so that T_res / u = Σ t_w / u_w.
     pub(super) fn utilisation_divisor(
@@ -176,7 +187,7 @@ impl<'a> Run<'a> {
         fleet: &Fleet,
         reserved: &Reserved,
     ) -> Result<Option<Term>, MethodError> {
-        if self.params.text(self.d, "utilisation-divisor") != Some("inventory") {
+        if !self.divides_by_utilisation() {
             return Ok(None);
         }
         Ok(Some(utilisation_divisor(

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::work::reserved;
+use bilan_core::assessment::work::reserved_shares;
 use bilan_core::assessment::{
     Allocations, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
@@ -24,7 +24,7 @@ impl<'a> Run<'a> {
         if let Some(a) = self.allocations.get(fleet.id.as_str()) {
             return Ok(a.clone());
         }
-        let r = reserved(self.inv, fleet)?;
+        let r = reserved_shares(self.inv, fleet)?;
         for (item, text) in r.assumed {
             self.b.assume("device-time", text, Some(item));
         }

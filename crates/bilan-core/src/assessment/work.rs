@@ -135,7 +135,8 @@ pub struct Reserved {
     /// Each workload's share of `total` (empty when nothing was reserved), shared by every
     /// contribution that splits by it.
     pub allocation: super::Allocations,
-    /// Each workload's utilisation, aligned with `allocation`.
+    /// Each workload's utilisation, aligned with `allocation` (empty from
+    /// [`reserved_shares`]).
     pub utilisation: Vec<Option<f64>>,
     /// Workloads whose device time was taken from a default, with the assumption made.
     pub assumed: Vec<(ItemRef, String)>,
@@ -148,6 +149,24 @@ pub struct Reserved {
 pub fn reserved(
     inventory: &crate::inventory::Inventory,
     fleet: &Fleet,
+) -> Result<Reserved, MethodError> {
+    reserved_of(inventory, fleet, true)
+}
+
+/// [`reserved`] without the workloads' utilisation ([`Reserved::utilisation`] is empty), for
+/// a method that does not divide by it: one list fewer, as long as the workloads, for each
+/// fleet.
+pub fn reserved_shares(
+    inventory: &crate::inventory::Inventory,
+    fleet: &Fleet,
+) -> Result<Reserved, MethodError> {
+    reserved_of(inventory, fleet, false)
+}
+
+fn reserved_of(
+    inventory: &crate::inventory::Inventory,
+    fleet: &Fleet,
+    utilisation: bool,
 ) -> Result<Reserved, MethodError> {
     let mut out = Reserved::default();
     let mut per_workload = Vec::new();
@@ -190,7 +209,9 @@ pub fn reserved(
     }
     out.total = per_workload.iter().map(|(_, h)| h).sum();
     if out.total > 0.0 {
-        out.utilisation = per_workload.iter().map(|(w, _)| w.utilisation).collect();
+        if utilisation {
+            out.utilisation = per_workload.iter().map(|(w, _)| w.utilisation).collect();
+        }
         out.allocation = per_workload
             .into_iter()
             .map(|(w, h)| super::Allocation {
