@@ -94,11 +94,11 @@ struct Finder<'a> {
 }
 
 impl<'a> Finder<'a> {
-    fn new(items: &[(ItemKind, &'a str)]) -> Finder<'a> {
+    fn new(items: &'a [(ItemKind, &'a str)]) -> Finder<'a> {
         let mut kinds: Vec<(ItemKind, usize, Locator<'a>)> = Vec::new();
         let mut start = 0;
         for run in items.chunk_by(|x, y| x.0 == y.0) {
-            kinds.push((run[0].0, start, Locator::new(run.iter().map(|x| x.1))));
+            kinds.push((run[0].0, start, Locator::items(run)));
             start += run.len();
         }
         Finder { kinds }

@@ -233,7 +233,7 @@ impl<'a, 'm> Members<'a, 'm> {
     pub(super) fn new(inventory: &'a Inventory, member: &'m [bool]) -> Members<'a, 'm> {
         Members {
             member,
-            locate: Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref())),
+            locate: Locator::workloads(&inventory.workloads),
             lists: FxHashMap::default(),
         }
     }

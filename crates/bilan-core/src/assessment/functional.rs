@@ -197,7 +197,7 @@ pub fn results_of(
     let mut notes = Vec::new();
     // Workloads by position: contributions and allocations follow the inventory's order,
     // so the locator mostly finds them without hashing.
-    let mut locate = Locator::new(inventory.workloads.iter().map(|w| w.id.as_ref()));
+    let mut locate = Locator::workloads(&inventory.workloads);
     let members = memberships(inventory, fus);
     // One pass over the contributions: which workloads the method counts at all (R must not
     // include the volume of work whose impacts it left out, e.g. a workload a declarative

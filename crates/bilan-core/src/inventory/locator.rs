@@ -2,6 +2,9 @@
 
 use rustc_hash::FxHashMap;
 
+use super::Workload;
+use crate::item::ItemKind;
+
 /// How many positions after the last hit are tried first.
 const WINDOW: usize = 8;
 
@@ -21,7 +24,7 @@ const REACH: usize = 256;
 /// duplicate, any of its positions may be returned.
 #[derive(Debug)]
 pub struct Locator<'a> {
-    ids: Vec<&'a str>,
+    ids: Ids<'a>,
     next: usize,
     /// Positions the scans past the window (ahead, and at the top) may still compare before
     /// the map is built.
@@ -29,10 +32,60 @@ pub struct Locator<'a> {
     map: Option<FxHashMap<&'a str, usize>>,
 }
 
+/// The list a [`Locator`] finds ids in: its own, or one it borrows (a list of a million
+/// workloads is not copied for each pass that finds them).
+#[derive(Debug)]
+enum Ids<'a> {
+    Texts(Vec<&'a str>),
+    Workloads(&'a [Workload]),
+    Items(&'a [(ItemKind, &'a str)]),
+}
+
+impl<'a> Ids<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Ids::Texts(ids) => ids.len(),
+            Ids::Workloads(w) => w.len(),
+            Ids::Items(items) => items.len(),
+        }
+    }
+
+    fn get(&self, n: usize) -> &'a str {
+        match self {
+            Ids::Texts(ids) => ids[n],
+            Ids::Workloads(w) => &w[n].id,
+            Ids::Items(items) => items[n].1,
+        }
+    }
+
+    /// The position of `id` among `range`, counted from its start: by address first, then
+    /// by text. A method's items mostly hold the inventory's own ids (shared, not copied),
+    /// and reading the text of a million ids is most of the cost of finding them.
+    fn position(&self, range: std::ops::Range<usize>, id: &str) -> Option<usize> {
+        range
+            .clone()
+            .position(|n| std::ptr::eq(self.get(n), id))
+            .or_else(|| range.clone().position(|n| self.get(n) == id))
+    }
+}
+
 impl<'a> Locator<'a> {
     /// A locator over `ids`, in order.
     pub fn new(ids: impl IntoIterator<Item = &'a str>) -> Locator<'a> {
-        let ids: Vec<&'a str> = ids.into_iter().collect();
+        Locator::of(Ids::Texts(ids.into_iter().collect()))
+    }
+
+    /// A locator over the ids of `workloads`, in order, borrowed.
+    pub fn workloads(workloads: &'a [Workload]) -> Locator<'a> {
+        Locator::of(Ids::Workloads(workloads))
+    }
+
+    /// A locator over the ids of `items`, in order, borrowed.
+    pub fn items(items: &'a [(ItemKind, &'a str)]) -> Locator<'a> {
+        Locator::of(Ids::Items(items))
+    }
+
+    fn of(ids: Ids<'a>) -> Locator<'a> {
         Locator {
             budget: ids.len(),
             ids,
@@ -48,7 +101,7 @@ impl<'a> Locator<'a> {
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.ids.len() == 0
     }
 
     /// Whether the map was built: every lookup so far past the window that the scans could
@@ -65,8 +118,8 @@ impl<'a> Locator<'a> {
         let ids = &self.ids;
         let map = self.map.get_or_insert_with(|| {
             let mut map = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
-            for (n, id) in ids.iter().enumerate() {
-                map.entry(*id).or_insert(n);
+            for n in 0..ids.len() {
+                map.entry(ids.get(n)).or_insert(n);
             }
             map
         });
@@ -96,13 +149,13 @@ impl<'a> Locator<'a> {
         // From the last hit itself (items often come several times in a row).
         let start = self.next.saturating_sub(1).min(self.ids.len());
         let end = (start + WINDOW).min(self.ids.len());
-        if let Some(k) = position(&self.ids[start..end], id) {
+        if let Some(k) = self.ids.position(start..end, id) {
             self.next = start + k + 1;
             return Some(start + k);
         }
         if self.map.is_none() && self.budget > 0 {
             let far = (end + REACH.min(self.budget)).min(self.ids.len());
-            let found = position(&self.ids[end..far], id);
+            let found = self.ids.position(end..far, id);
             self.budget -= found.map_or(far - end, |k| k + 1);
             if let Some(k) = found {
                 self.next = end + k + 1;
@@ -111,7 +164,7 @@ impl<'a> Locator<'a> {
             // A second pass in list order (a fleet's allocation after its workloads'
             // contributions) starts again from the top.
             let top = WINDOW.min(start);
-            let found = position(&self.ids[..top], id);
+            let found = self.ids.position(0..top, id);
             self.budget = self.budget.saturating_sub(top);
             if let Some(k) = found {
                 self.next = k + 1;
@@ -120,15 +173,6 @@ impl<'a> Locator<'a> {
         }
         None
     }
-}
-
-/// The position of `id` in `ids`: by address first, then by text. A method's items mostly
-/// hold the inventory's own ids (shared, not copied), and reading the text of a million ids
-/// is most of the cost of finding them.
-fn position(ids: &[&str], id: &str) -> Option<usize> {
-    ids.iter()
-        .position(|x| std::ptr::eq(*x, id))
-        .or_else(|| ids.iter().position(|x| *x == id))
 }
 
 #[cfg(test)]

@@ -99,8 +99,8 @@ impl<'a> ItemIds<'a> {
 
     /// A locator over the ids of the items numbered up front, for one pass of
     /// [`ItemIds::id_located`].
-    pub(crate) fn locator(&self) -> Locator<'a> {
-        Locator::new(self.order.iter().map(|(_, id)| *id))
+    pub(crate) fn locator(&self) -> Locator<'_> {
+        Locator::items(&self.order)
     }
 
     /// [`ItemIds::id`], found first by `locate` at the place the method's order suggests: a
