@@ -27,16 +27,39 @@ pub fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
         .unwrap_or_default()
 }
 
-/// [`membership`] of each of `fus`, in one pass over the workloads.
+/// [`membership`] of each of `fus`: a unit that lists its workloads finds each of them by
+/// position (listed in inventory order, without hashing every workload's id); the others
+/// share one pass over the workloads' phases.
 fn memberships(inventory: &Inventory, fus: &[FunctionalUnit]) -> Vec<Vec<bool>> {
-    let covers: Vec<Covers<'_>> = fus.iter().map(Covers::new).collect();
+    let n = inventory.workloads.len();
     let mut members: Vec<Vec<bool>> = fus
         .iter()
-        .map(|_| Vec::with_capacity(inventory.workloads.len()))
+        .map(|fu| {
+            if fu.workloads.is_empty() {
+                Vec::with_capacity(n)
+            } else {
+                vec![false; n]
+            }
+        })
         .collect();
-    for w in &inventory.workloads {
-        for (member, covers) in members.iter_mut().zip(&covers) {
-            member.push(covers.covers(w));
+    let mut by_phase = Vec::new();
+    for (member, fu) in members.iter_mut().zip(fus) {
+        if fu.workloads.is_empty() {
+            by_phase.push((member, fu.kind.default_phases()));
+        } else {
+            let mut locate = Locator::workloads(&inventory.workloads);
+            for id in &fu.workloads {
+                if let Some(k) = locate.find(id) {
+                    member[k] = true;
+                }
+            }
+        }
+    }
+    if !by_phase.is_empty() {
+        for w in &inventory.workloads {
+            for (member, phases) in &mut by_phase {
+                member.push(phases.contains(&w.phase));
+            }
         }
     }
     members
@@ -62,31 +85,6 @@ pub fn unit_of(
         workloads: Vec::new(),
         description: None,
     })
-}
-
-/// Which workloads a functional unit covers: those it lists (a set, built once: an imported
-/// inventory's unit may list every one of 300,000 workloads), else those of its kind's
-/// default phases.
-enum Covers<'f> {
-    Listed(rustc_hash::FxHashSet<&'f str>),
-    Phases(&'static [crate::inventory::Phase]),
-}
-
-impl<'f> Covers<'f> {
-    fn new(fu: &'f FunctionalUnit) -> Covers<'f> {
-        if fu.workloads.is_empty() {
-            Covers::Phases(fu.kind.default_phases())
-        } else {
-            Covers::Listed(fu.workloads.iter().map(|id| &**id).collect())
-        }
-    }
-
-    fn covers(&self, w: &Workload) -> bool {
-        match self {
-            Covers::Listed(ids) => ids.contains(&*w.id),
-            Covers::Phases(phases) => phases.contains(&w.phase),
-        }
-    }
 }
 
 /// A volume R reads: its key under `volume`, and how to read it.

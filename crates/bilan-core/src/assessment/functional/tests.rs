@@ -199,3 +199,28 @@ fn several_units_are_tallied_in_one_pass() {
         "{notes:?}"
     );
 }
+
+/// A unit that lists its workloads covers those it names, whatever the order they are
+/// listed in, named twice, or beside an id the inventory lacks; one that lists none covers
+/// the workloads of its kind's phases.
+#[test]
+fn a_listed_unit_covers_the_workloads_it_names_in_any_order() {
+    let ids: Vec<String> = (0..600).map(|n| format!("w{n}")).collect();
+    let rows: Vec<(&str, Option<f64>, Option<f64>)> =
+        ids.iter().map(|id| (id.as_str(), None, None)).collect();
+    let inv = inventory(&rows);
+    let unit = |listed: Vec<String>| FunctionalUnit {
+        id: "u".into(),
+        kind: crate::inventory::FunctionalUnitKind::Request,
+        workloads: listed,
+        description: None,
+    };
+    let every_seventh: Vec<String> = ids.iter().step_by(7).cloned().collect();
+    let mut shuffled: Vec<String> = every_seventh.iter().rev().cloned().collect();
+    shuffled.extend(every_seventh.iter().take(3).cloned());
+    shuffled.push("not-a-workload".into());
+    let expected: Vec<bool> = (0..600).map(|n| n % 7 == 0).collect();
+    assert_eq!(super::membership(&inv, &unit(every_seventh)), expected);
+    assert_eq!(super::membership(&inv, &unit(shuffled)), expected);
+    assert_eq!(super::membership(&inv, &unit(Vec::new())), vec![true; 600]);
+}
