@@ -178,6 +178,28 @@ impl<'a> Locator<'a> {
 #[cfg(test)]
 mod tests {
     use super::Locator;
+    use crate::item::ItemKind;
+
+    /// A locator that borrows a list of items finds what one over a copy of their ids
+    /// finds, in any order, by address or by text.
+    #[test]
+    fn a_borrowed_list_finds_what_a_copied_one_finds() {
+        let ids: Vec<String> = (0..1000).map(|n| format!("w{n}")).collect();
+        let items: Vec<(ItemKind, &str)> = ids
+            .iter()
+            .map(|id| (ItemKind::Workload, id.as_str()))
+            .collect();
+        let mut copied = Locator::new(ids.iter().map(String::as_str));
+        let mut borrowed = Locator::items(&items);
+        let copies: Vec<String> = ids.clone();
+        let order = (0..1000).step_by(3).chain((0..1000).rev().step_by(11));
+        for n in order {
+            assert_eq!(borrowed.find(&ids[n]), copied.find(&ids[n]), "{n}");
+            assert_eq!(borrowed.find(&copies[n]), Some(n), "{n}, by text");
+        }
+        assert_eq!(borrowed.find("nope"), None);
+        assert_eq!(borrowed.len(), 1000);
+    }
 
     #[test]
     fn finds_every_id_in_any_order() {
