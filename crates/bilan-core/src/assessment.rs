@@ -447,58 +447,10 @@ mod shared;
 mod term;
 pub use missing::no_factor_warning;
 mod functional;
-/// [`Assessment::totals`] built contribution by contribution, for a pass over an
-/// assessment's contributions that does other work with each as well: given every
-/// contribution in order, it gives the same totals, bit for bit.
-#[derive(Clone, Copy, Debug)]
-pub struct Totals {
-    sums: [f64; Indicator::ALL.len()],
-}
-
-impl Default for Totals {
-    fn default() -> Totals {
-        // The same neutral element as `total`'s `Iterator::sum`, so an empty sum has the
-        // same sign of zero.
-        Totals {
-            sums: [std::iter::empty::<f64>().sum(); Indicator::ALL.len()],
-        }
-    }
-}
-
-impl Totals {
-    /// Adds `c`, the next contribution (a memo item adds nothing).
-    pub fn add(&mut self, c: &Contribution) {
-        if c.memo {
-            return;
-        }
-        let mut seen = [false; Indicator::ALL.len()];
-        for v in &c.values {
-            let k = v.indicator.index();
-            // `counted` takes a contribution's first value for an indicator.
-            if !seen[k] {
-                seen[k] = true;
-                self.sums[k] += v.value;
-            }
-        }
-    }
-
-    /// The totals of `a`, whose contributions were added: `None` for an indicator it does
-    /// not cover.
-    pub fn finish(self, a: &Assessment) -> [Option<f64>; Indicator::ALL.len()] {
-        let mut out = [None; Indicator::ALL.len()];
-        for ((slot, sum), indicator) in out.iter_mut().zip(self.sums).zip(Indicator::ALL) {
-            if a.covers(indicator) {
-                *slot = Some(sum);
-            }
-        }
-        out
-    }
-}
-
 pub mod work;
 
 pub use allocation::{Allocation, Allocations};
-pub use breakdown::{Breakdown, Breakdowns, Destination};
+pub use breakdown::{Breakdown, Breakdowns, Destination, Totals};
 pub use builder::{Builder, Draft};
 pub use contribution::{Contribution, ContributionMeta};
 pub use functional::{functional_unit_results, membership, results_of, unit_of, workloads_of};

@@ -1,4 +1,6 @@
-//! An assessment's totals by stage, phase and category, for every indicator in one pass.
+//! An assessment's totals, and their breakdowns by stage, phase and category, for every
+//! indicator in one pass: over the whole assessment, or fed one contribution at a time
+//! ([`Totals`], [`Breakdowns`]) by a pass that does other work with each.
 
 use std::collections::BTreeMap;
 
@@ -14,11 +16,7 @@ impl Assessment {
         let k = indicator.index();
         let mut wanted = [false; Indicator::ALL.len()];
         wanted[k] = true;
-        self.accumulate(wanted)
-            .into_iter()
-            .nth(k)
-            .map(Tally::finish)
-            .unwrap_or_default()
+        self.breakdowns_of(wanted)[k].take().unwrap_or_default()
     }
 
     /// [`Assessment::breakdown`] of every indicator the method covers, in
@@ -38,19 +36,6 @@ impl Assessment {
             pass.add(c);
         }
         pass.finish()
-    }
-
-    /// Sums the counted contributions (and, apart, the memo items) of the `wanted`
-    /// indicators, each in contribution order.
-    fn accumulate(
-        &self,
-        wanted: [bool; Indicator::ALL.len()],
-    ) -> [Tally<'_>; Indicator::ALL.len()] {
-        let mut pass = Breakdowns::new(wanted);
-        for c in &self.contributions {
-            pass.add(c);
-        }
-        pass.tallies
     }
 }
 
@@ -99,6 +84,54 @@ impl<'a> Breakdowns<'a> {
         for ((slot, tally), wanted) in out.iter_mut().zip(self.tallies).zip(self.wanted) {
             if wanted {
                 *slot = Some(tally.finish());
+            }
+        }
+        out
+    }
+}
+
+/// [`Assessment::totals`] built contribution by contribution, for a pass over an
+/// assessment's contributions that does other work with each as well: given every
+/// contribution in order, it gives the same totals, bit for bit.
+#[derive(Clone, Copy, Debug)]
+pub struct Totals {
+    sums: [f64; Indicator::ALL.len()],
+}
+
+impl Default for Totals {
+    fn default() -> Totals {
+        // The same neutral element as `total`'s `Iterator::sum`, so an empty sum has the
+        // same sign of zero.
+        Totals {
+            sums: [std::iter::empty::<f64>().sum(); Indicator::ALL.len()],
+        }
+    }
+}
+
+impl Totals {
+    /// Adds `c`, the next contribution (a memo item adds nothing).
+    pub fn add(&mut self, c: &Contribution) {
+        if c.memo {
+            return;
+        }
+        let mut seen = [false; Indicator::ALL.len()];
+        for v in &c.values {
+            let k = v.indicator.index();
+            // `counted` takes a contribution's first value for an indicator.
+            if !seen[k] {
+                seen[k] = true;
+                self.sums[k] += v.value;
+            }
+        }
+    }
+
+    /// The totals of `a`, whose contributions were added: `None` for an indicator it does
+    /// not cover.
+    pub fn finish(self, a: &Assessment) -> [Option<f64>; Indicator::ALL.len()] {
+        let mut out = [None; Indicator::ALL.len()];
+        for ((slot, sum), indicator) in out.iter_mut().zip(self.sums).zip(Indicator::ALL) {
+            if a.covers(indicator) {
+                *slot = Some(sum);
             }
         }
         out

@@ -31,34 +31,25 @@ pub fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
 /// position (listed in inventory order, without hashing every workload's id); the others
 /// share one pass over the workloads' phases.
 fn memberships(inventory: &Inventory, fus: &[FunctionalUnit]) -> Vec<Vec<bool>> {
-    let n = inventory.workloads.len();
-    let mut members: Vec<Vec<bool>> = fus
-        .iter()
-        .map(|fu| {
-            if fu.workloads.is_empty() {
-                Vec::with_capacity(n)
-            } else {
-                vec![false; n]
-            }
-        })
-        .collect();
+    let workloads = &inventory.workloads;
+    let mut members: Vec<Vec<bool>> = fus.iter().map(|_| vec![false; workloads.len()]).collect();
     let mut by_phase = Vec::new();
     for (member, fu) in members.iter_mut().zip(fus) {
         if fu.workloads.is_empty() {
             by_phase.push((member, fu.kind.default_phases()));
-        } else {
-            let mut locate = Locator::workloads(&inventory.workloads);
-            for id in &fu.workloads {
-                if let Some(k) = locate.find(id) {
-                    member[k] = true;
-                }
+            continue;
+        }
+        let mut locate = Locator::workloads(workloads);
+        for id in &fu.workloads {
+            if let Some(n) = locate.find(id) {
+                member[n] = true;
             }
         }
     }
     if !by_phase.is_empty() {
-        for w in &inventory.workloads {
+        for (n, w) in workloads.iter().enumerate() {
             for (member, phases) in &mut by_phase {
-                member.push(phases.contains(&w.phase));
+                member[n] = phases.contains(&w.phase);
             }
         }
     }
