@@ -454,6 +454,7 @@ pub use breakdown::{Breakdown, Breakdowns, Destination, Totals};
 pub use builder::{Builder, Draft};
 pub use contribution::{Contribution, ContributionMeta};
 pub use functional::{functional_unit_results, membership, results_of, unit_of, workloads_of};
+pub(crate) use functional::{memberships, results_with};
 pub use profile::{GridBasis, MissingStage, Profile, RequiredStage};
 pub use term::{Term, TermMeta, TermSource};
 

@@ -24,6 +24,7 @@ macro_rules! all_in_declaration_order {
 }
 
 pub mod assessment;
+mod derived;
 mod descriptor;
 mod driver;
 pub mod factor;
@@ -44,6 +45,7 @@ pub use assessment::{
     FunctionalUnitResult, IndicatorCoverage, IndicatorValue, ItemKind, ItemRef, Stage, Term,
     TermSource,
 };
+pub use derived::Derived;
 pub use factor::{Basis, Boundary, Factor, FactorQuery, FactorSet, Lookup, Resolved};
 pub use figure::FigurePath;
 pub use indicator::Indicator;

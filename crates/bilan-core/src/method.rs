@@ -6,6 +6,7 @@
 //! why two methods differ.
 
 use crate::assessment::Assessment;
+use crate::derived::Derived;
 pub use crate::descriptor::{
     Descriptor, MethodError, MethodRef, ParamKind, ParamSpec, ParamValue, Parameters, RuleSpec,
 };
@@ -28,6 +29,18 @@ pub trait Methodology: Send + Sync {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError>;
+
+    /// [`Methodology::assess`] within a run of several methods on one inventory: `inventory`
+    /// holds what they derive from it alike, derived once for all of them. A method that
+    /// derives nothing of it need not implement this.
+    fn assess_in(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
+        self.assess(inventory, factors, parameters)
+    }
 
     /// The parameter defaults the method gives with a distribution (a declarative file's
     /// `default-pue = "2.0 ± 0.2"`): their nominal values are its defaults.

@@ -28,6 +28,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bilan_core::Derived;
 use bilan_core::assessment::{Assessment, Assumption, Driver};
 use bilan_core::factor::{Factor, FactorSet};
 use bilan_core::indicator::Indicator;
@@ -151,6 +152,15 @@ impl Methodology for Declarative {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError> {
+        self.assess_in(&Derived::new(inventory), factors, parameters)
+    }
+
+    fn assess_in(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
         parameters.check(&self.descriptor)?;
         let mut effective = self.defaults.clone();
         for (name, value) in &parameters.0 {
@@ -168,7 +178,7 @@ impl Methodology for Declarative {
             None => None,
         };
         let (factors, unmatched) = self.factors(factors);
-        let mut a = self.base.assess(inventory, &factors, &effective)?;
+        let mut a = self.base.assess_in(inventory, &factors, &effective)?;
         a.warnings.extend(unmatched);
         // A base declarative method's profile is this one's unless the file declares its
         // own; either is applied again below, after this file's rules.
@@ -247,7 +257,7 @@ impl Methodology for Declarative {
                 .retain(|d| d.indicator.is_none_or(|i| keep(&i)));
         }
         rules::apply(self, &mut a);
-        let (results, notes) = bilan_core::assessment::functional_unit_results(inventory, &a)?;
+        let (results, notes) = inventory.functional_unit_results(&a)?;
         a.functional_units = results;
         for note in notes {
             if !a.warnings.contains(&note) {

@@ -10,6 +10,7 @@
 
 mod units;
 
+use bilan_core::Derived;
 use bilan_core::assessment::{Assessment, Assumption, Driver, ItemKind, ItemRef};
 use bilan_core::inventory::Inventory;
 use bilan_core::method::{Descriptor, MethodError, ParamSpec, ParamValue, Parameters};
@@ -260,7 +261,7 @@ impl GridCheck {
 pub(crate) fn apply(
     profile: &Profile,
     file: &str,
-    inventory: &Inventory,
+    inventory: &Derived<'_>,
     a: &mut Assessment,
 ) -> Result<(), MethodError> {
     a.missing_stages = bilan_core::quality::missing_stages(inventory, a, &profile.required_stages);

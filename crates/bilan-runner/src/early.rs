@@ -86,6 +86,9 @@ pub(crate) fn run_figures(
     let run = RUNS.fetch_add(1, Ordering::Relaxed);
     let inventory = items.inventory;
     let estimated = estimated::index(inventory);
+    // What the methods derive from the inventory alike, derived once for all of them.
+    let derived = bilan_core::Derived::new(inventory);
+    let derived = &derived;
     let shared = Shared::default();
     let not_started = AtomicUsize::new(methods.len());
     let unfinished = AtomicUsize::new(methods.len());
@@ -97,7 +100,7 @@ pub(crate) fn run_figures(
             s.spawn_fifo(move |s| {
                 not_started.fetch_sub(1, Ordering::SeqCst);
                 let k = slot.0;
-                let mut o = run_one(inventory, factors, m, estimated);
+                let mut o = run_one(derived, factors, m, estimated);
                 o.early.place = Some((run, k));
                 if let Ok(a) = &mut o.result {
                     let p = Arc::new(prepare(items, &o.descriptor, a));

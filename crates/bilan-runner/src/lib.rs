@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use bilan_core::Derived;
 use bilan_core::assessment::{Assessment, Breakdown, Stage, TermSource};
 use bilan_core::factor::FactorSet;
 use bilan_core::indicator::Indicator;
@@ -168,7 +169,13 @@ pub fn rerun(
     factors: &FactorSet,
     method: &MethodRun<'_>,
 ) -> Result<Assessment, String> {
-    run_one(inventory, factors, method, &estimated::index(inventory)).result
+    run_one(
+        &Derived::new(inventory),
+        factors,
+        method,
+        &estimated::index(inventory),
+    )
+    .result
 }
 
 fn run_each(
@@ -179,10 +186,12 @@ fn run_each(
 ) -> Vec<Outcome> {
     let mut outcomes: Vec<Option<Outcome>> = methods.iter().map(|_| None).collect();
     let estimated = estimated::index(inventory);
-    let (estimated, then) = (&estimated, &then);
+    // What the methods derive from the inventory alike, derived once for all of them.
+    let derived = Derived::new(inventory);
+    let (estimated, then, derived) = (&estimated, &then, &derived);
     rayon::scope_fifo(|s| {
         for (slot, m) in start_order(&mut outcomes, methods) {
-            s.spawn_fifo(move |_| *slot = Some(then(run_one(inventory, factors, m, estimated))));
+            s.spawn_fifo(move |_| *slot = Some(then(run_one(derived, factors, m, estimated))));
         }
     });
     outcomes.into_iter().flatten().collect()
@@ -202,7 +211,7 @@ fn start_order<'o, 'm, 'a, T>(
 }
 
 fn run_one(
-    inventory: &Inventory,
+    inventory: &Derived<'_>,
     factors: &FactorSet,
     m: &MethodRun<'_>,
     estimated: &rustc_hash::FxHashMap<&str, &[bilan_core::inventory::Estimated]>,
@@ -212,7 +221,7 @@ fn run_one(
         tracing::info_span!("methodology", id = %descriptor.id, version = %descriptor.version)
             .entered();
     let result = match catch_unwind(AssertUnwindSafe(|| {
-        m.method.assess(inventory, factors, &m.parameters)
+        m.method.assess_in(inventory, factors, &m.parameters)
     })) {
         // Finite in, finite out: a figure out of range is an error naming its item and
         // term, never `inf` in a report.

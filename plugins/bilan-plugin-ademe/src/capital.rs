@@ -9,8 +9,8 @@ use bilan_core::method::MethodError;
 use bilan_method_kit::accounted::transport_and_end_of_life;
 use bilan_method_kit::embodied::{self, Preference};
 use bilan_method_kit::terms::{
-    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, lifetime_term, reserved,
-    reserved_shares, reserved_time, utilisation_divisor, within_life,
+    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, lifetime_term,
+    reserved_time, utilisation_divisor, within_life,
 };
 use bilan_method_kit::wording;
 
@@ -148,9 +148,9 @@ impl<'a> Run<'a> {
         }
         // The workloads' utilisation only when the parameter divides by it.
         let r = if self.divides_by_utilisation() {
-            reserved(self.inv, fleet)?
+            self.inv.reserved(fleet)?
         } else {
-            reserved_shares(self.inv, fleet)?
+            self.inv.reserved_shares(fleet)?
         };
         for (item, text) in &r.assumed {
             self.b

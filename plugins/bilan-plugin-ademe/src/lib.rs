@@ -25,9 +25,10 @@
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+use bilan_core::Derived;
 use bilan_core::assessment::{
     Allocations, Aspect, Assessment, Builder, Disclosure, Driver, FactorUse, ItemKind, ItemRef,
-    Term, functional_unit_results,
+    Term,
 };
 use bilan_core::factor::{Basis, FactorSet};
 use bilan_core::indicator::Indicator;
@@ -137,6 +138,15 @@ impl Methodology for AdemeLca {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError> {
+        self.assess_in(&Derived::new(inventory), factors, parameters)
+    }
+
+    fn assess_in(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
         Run::new(&self.descriptor, inventory, factors, parameters)?.assess()
     }
 }
@@ -174,7 +184,7 @@ struct Reserved {
 
 struct Run<'a> {
     d: &'a Descriptor,
-    inv: &'a Inventory,
+    inv: &'a Derived<'a>,
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
@@ -204,7 +214,7 @@ fn input_error(item: &ItemRef, e: impl ToString) -> MethodError {
 impl<'a> Run<'a> {
     fn new(
         d: &'a Descriptor,
-        inv: &'a Inventory,
+        inv: &'a Derived<'a>,
         factors: &'a FactorSet,
         params: &'a Parameters,
     ) -> Result<Self, MethodError> {
@@ -265,7 +275,7 @@ impl<'a> Run<'a> {
             "electricity's ADPe is excluded where no openly licensed factor exists (see exclusions); hardware dominates ADPe",
         );
         self.b.coverage_note(Indicator::Adpf, "electricity's ADPf is excluded where no openly licensed factor exists (see exclusions)");
-        let (fu, notes) = functional_unit_results(self.inv, self.b.assessment())?;
+        let (fu, notes) = self.inv.functional_unit_results(self.b.assessment())?;
         self.b.functional_units(fu);
         for note in notes {
             self.b.warn(note);

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use bilan_core::assessment::work::reserved_shares;
 use bilan_core::assessment::{
     Allocations, Aspect, Draft, Driver, FactorUse, ItemKind, ItemRef, Stage, Term, TermSource,
 };
@@ -24,7 +23,7 @@ impl<'a> Run<'a> {
         if let Some(a) = self.allocations.get(fleet.id.as_str()) {
             return Ok(a.clone());
         }
-        let r = reserved_shares(self.inv, fleet)?;
+        let r = self.inv.reserved_shares(fleet)?;
         for (item, text) in r.assumed {
             self.b.assume("device-time", text, Some(item));
         }

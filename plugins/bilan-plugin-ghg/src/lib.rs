@@ -81,9 +81,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
+use bilan_core::Derived;
 use bilan_core::assessment::{
     Allocations, Aspect, Assessment, Builder, Draft, Driver, FactorUse, ItemRef, Term, TermSource,
-    functional_unit_results,
 };
 use bilan_core::factor::FactorSet;
 use bilan_core::indicator::Indicator;
@@ -212,6 +212,15 @@ impl Methodology for GhgProtocol {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError> {
+        self.assess_in(&Derived::new(inventory), factors, parameters)
+    }
+
+    fn assess_in(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
         Run::new(&self.descriptor, inventory, factors, parameters)?.assess()
     }
 }
@@ -284,7 +293,7 @@ struct Energy<'a> {
 
 struct Run<'a> {
     d: &'a Descriptor,
-    inv: &'a Inventory,
+    inv: &'a Derived<'a>,
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
@@ -366,7 +375,7 @@ fn kwh(v: f64) -> String {
 impl<'a> Run<'a> {
     fn new(
         d: &'a Descriptor,
-        inv: &'a Inventory,
+        inv: &'a Derived<'a>,
         factors: &'a FactorSet,
         params: &'a Parameters,
     ) -> Result<Self, MethodError> {
@@ -454,7 +463,7 @@ impl<'a> Run<'a> {
         self.services(&energies, &covering)?;
         self.fuels_and_refrigerants()?;
         self.offsets()?;
-        let (fu, notes) = functional_unit_results(self.inv, self.b.assessment())?;
+        let (fu, notes) = self.inv.functional_unit_results(self.b.assessment())?;
         self.b.functional_units(fu);
         for note in notes {
             self.b.warn(note);

@@ -16,8 +16,8 @@ use bilan_core::units::{self};
 use bilan_method_kit::accounted::transport_and_end_of_life;
 use bilan_method_kit::embodied::{self, Embodied, Preference};
 use bilan_method_kit::terms::{
-    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved_shares,
-    reserved_time, within_life,
+    building_amortisation, devices_per_host, fleet_count, fleet_lifetime, reserved_time,
+    within_life,
 };
 use bilan_method_kit::wording;
 
@@ -30,7 +30,7 @@ impl<'a> Run<'a> {
         if let Some(ctx) = self.fleets.get(fleet.id.as_str()) {
             return Ok(ctx.clone());
         }
-        let r = reserved_shares(self.inv, fleet)?;
+        let r = self.inv.reserved_shares(fleet)?;
         for (item, text) in r.assumed {
             self.b.assume("device-time", text, Some(item));
         }

@@ -46,6 +46,7 @@
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+use bilan_core::Derived;
 use bilan_core::assessment::{
     Allocation, Allocations, Aspect, Assessment, Builder, Contribution, Draft, Driver, ItemRef,
     Term,
@@ -176,6 +177,15 @@ impl Methodology for Sci {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError> {
+        self.assess_in(&Derived::new(inventory), factors, parameters)
+    }
+
+    fn assess_in(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+    ) -> Result<Assessment, MethodError> {
         Run::new(&self.descriptor, inventory, factors, parameters)?.assess()
     }
 }
@@ -298,7 +308,7 @@ struct FleetCtx {
 
 struct Run<'a> {
     d: &'a Descriptor,
-    inv: &'a Inventory,
+    inv: &'a Derived<'a>,
     factors: &'a FactorSet,
     params: &'a Parameters,
     b: Builder,
@@ -315,7 +325,7 @@ struct Run<'a> {
 impl<'a> Run<'a> {
     fn new(
         d: &'a Descriptor,
-        inv: &'a Inventory,
+        inv: &'a Derived<'a>,
         factors: &'a FactorSet,
         params: &'a Parameters,
     ) -> Result<Self, MethodError> {

@@ -4,11 +4,9 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use bilan_core::assessment::{
-    Allocation, Contribution, Disclosure, ItemKind, functional_unit_results, membership,
-};
+use bilan_core::assessment::{Allocation, Contribution, Disclosure, ItemKind};
 use bilan_core::indicator::Indicator;
-use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory, Locator, Workload};
+use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind, Locator, Workload};
 use bilan_core::method::MethodError;
 
 use super::{Persona, Run, is_operational, persona_of, phases_text, r_text};
@@ -31,7 +29,7 @@ impl<'a> Run<'a> {
     }
 
     pub(super) fn functional_units(&mut self) -> Result<(), MethodError> {
-        let (results, notes) = functional_unit_results(self.inv, self.b.assessment())?;
+        let (results, notes) = self.inv.functional_unit_results(self.b.assessment())?;
         for note in notes {
             self.b.warn(note);
         }
@@ -60,12 +58,13 @@ impl<'a> Run<'a> {
         fu: &FunctionalUnit,
         r: Option<f64>,
     ) -> Vec<Disclosure> {
-        let member = membership(self.inv, fu);
+        let member = self.inv.membership(fu);
+        let member: &[bool] = &member;
         let workloads: Vec<&Workload> = self
             .inv
             .workloads
             .iter()
-            .zip(&member)
+            .zip(member)
             .filter_map(|(w, m)| m.then_some(w))
             .collect();
         let kind = fu.kind.id();
@@ -91,13 +90,13 @@ impl<'a> Run<'a> {
                 "consumer and provider"
             }
         };
-        let mut members = Members::new(self.inv, &member);
+        let mut members = Members::new(self.inv.locator(), member);
         let terms = self.split(|c| members.share(c));
         // In inventory order.
         let energy: f64 = self
             .energy
             .iter()
-            .zip(&member)
+            .zip(member)
             .filter_map(|(e, m)| m.then_some(e))
             .sum();
         let na = r.is_none().then(|| {
@@ -230,10 +229,10 @@ pub(super) struct Members<'a, 'm> {
 }
 
 impl<'a, 'm> Members<'a, 'm> {
-    pub(super) fn new(inventory: &'a Inventory, member: &'m [bool]) -> Members<'a, 'm> {
+    pub(super) fn new(locate: Locator<'a>, member: &'m [bool]) -> Members<'a, 'm> {
         Members {
             member,
-            locate: Locator::workloads(&inventory.workloads),
+            locate,
             lists: FxHashMap::default(),
         }
     }

@@ -30,7 +30,7 @@ pub fn membership(inventory: &Inventory, fu: &FunctionalUnit) -> Vec<bool> {
 /// [`membership`] of each of `fus`: a unit that lists its workloads finds each of them by
 /// position (listed in inventory order, without hashing every workload's id); the others
 /// share one pass over the workloads' phases.
-fn memberships(inventory: &Inventory, fus: &[FunctionalUnit]) -> Vec<Vec<bool>> {
+pub(crate) fn memberships(inventory: &Inventory, fus: &[FunctionalUnit]) -> Vec<Vec<bool>> {
     let workloads = &inventory.workloads;
     let mut members: Vec<Vec<bool>> = fus.iter().map(|_| vec![false; workloads.len()]).collect();
     let mut by_phase = Vec::new();
@@ -182,12 +182,28 @@ pub fn results_of(
     fus: &[FunctionalUnit],
     assessment: &Assessment,
 ) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
-    let mut results = Vec::new();
-    let mut notes = Vec::new();
     // Workloads by position: contributions and allocations follow the inventory's order,
     // so the locator mostly finds them without hashing.
-    let mut locate = Locator::workloads(&inventory.workloads);
-    let members = memberships(inventory, fus);
+    results_with(
+        inventory,
+        fus,
+        assessment,
+        Locator::workloads(&inventory.workloads),
+        &memberships(inventory, fus),
+    )
+}
+
+/// [`results_of`] with the workloads' locator and each unit's [`membership`] given: a run's
+/// methods share them ([`crate::derived::Derived`]).
+pub(crate) fn results_with(
+    inventory: &Inventory,
+    fus: &[FunctionalUnit],
+    assessment: &Assessment,
+    mut locate: Locator<'_>,
+    members: &[Vec<bool>],
+) -> Result<(Vec<FunctionalUnitResult>, Vec<String>), MethodError> {
+    let mut results = Vec::new();
+    let mut notes = Vec::new();
     // One pass over the contributions: which workloads the method counts at all (R must not
     // include the volume of work whose impacts it left out, e.g. a workload a declarative
     // rule excluded), and each functional unit's impacts, for every indicator at once. A
@@ -206,7 +222,7 @@ pub fn results_of(
             && let Some(n) = locate.find(&c.item.id)
         {
             counted[n] = true;
-            for (share, member) in shares.iter_mut().zip(&members) {
+            for (share, member) in shares.iter_mut().zip(members) {
                 if member[n] {
                     *share = 1.0;
                 }
@@ -222,7 +238,7 @@ pub fn results_of(
                     if a.share > 0.0 {
                         counted[n] = true;
                     }
-                    for (part, member) in parts.iter_mut().zip(&members) {
+                    for (part, member) in parts.iter_mut().zip(members) {
                         if member[n] {
                             *part += a.share;
                         }
@@ -246,7 +262,7 @@ pub fn results_of(
     let mut covered: Vec<Covered<'_>> = fus.iter().map(|_| Covered::default()).collect();
     let reads: Vec<&[Volume]> = fus.iter().map(|fu| volumes(fu.kind)).collect();
     for (n, w) in inventory.workloads.iter().enumerate() {
-        for ((unit, member), reads) in covered.iter_mut().zip(&members).zip(&reads) {
+        for ((unit, member), reads) in covered.iter_mut().zip(members).zip(&reads) {
             if member[n] {
                 unit.add(w, counted[n], reads);
             }

@@ -37,6 +37,7 @@ pub struct Locator<'a> {
 #[derive(Debug)]
 enum Ids<'a> {
     Texts(Vec<&'a str>),
+    Borrowed(&'a [&'a str]),
     Workloads(&'a [Workload]),
     Items(&'a [(ItemKind, &'a str)]),
 }
@@ -45,6 +46,7 @@ impl<'a> Ids<'a> {
     fn len(&self) -> usize {
         match self {
             Ids::Texts(ids) => ids.len(),
+            Ids::Borrowed(ids) => ids.len(),
             Ids::Workloads(w) => w.len(),
             Ids::Items(items) => items.len(),
         }
@@ -53,6 +55,7 @@ impl<'a> Ids<'a> {
     fn get(&self, n: usize) -> &'a str {
         match self {
             Ids::Texts(ids) => ids[n],
+            Ids::Borrowed(ids) => ids[n],
             Ids::Workloads(w) => &w[n].id,
             Ids::Items(items) => items[n].1,
         }
@@ -73,6 +76,13 @@ impl<'a> Locator<'a> {
     /// A locator over `ids`, in order.
     pub fn new(ids: impl IntoIterator<Item = &'a str>) -> Locator<'a> {
         Locator::of(Ids::Texts(ids.into_iter().collect()))
+    }
+
+    /// A locator over `ids`, in order, borrowed: a list made once and read by several passes
+    /// (the workloads' ids side by side, [`crate::Derived::locator`], read without
+    /// touching each workload).
+    pub fn ids(ids: &'a [&'a str]) -> Locator<'a> {
+        Locator::of(Ids::Borrowed(ids))
     }
 
     /// A locator over the ids of `workloads`, in order, borrowed.

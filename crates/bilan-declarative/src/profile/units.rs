@@ -7,8 +7,9 @@
 //! never a number and never a failure of the method: the profile asks every system for the
 //! same units, and saying which ones a system cannot give is part of the comparison.
 
-use bilan_core::assessment::{Assessment, MissingUnit, results_of};
-use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind, Inventory};
+use bilan_core::Derived;
+use bilan_core::assessment::{Assessment, MissingUnit};
+use bilan_core::inventory::{FunctionalUnit, FunctionalUnitKind};
 use bilan_core::method::MethodError;
 
 /// The wording of a note by which `results_of` skips a unit.
@@ -20,7 +21,7 @@ const NOT_APPLICABLE: &str = "is not applicable: ";
 pub(super) fn add(
     kinds: &[FunctionalUnitKind],
     file: &str,
-    inventory: &Inventory,
+    inventory: &Derived<'_>,
     a: &mut Assessment,
 ) -> Result<(), MethodError> {
     a.missing_units.clear();
@@ -106,7 +107,7 @@ pub(super) fn add(
 /// keep as warnings; or why it has none.
 #[allow(clippy::type_complexity)]
 fn unit(
-    inventory: &Inventory,
+    inventory: &Derived<'_>,
     fu: &FunctionalUnit,
     a: &Assessment,
 ) -> Result<
@@ -125,10 +126,12 @@ fn unit(
         return Err(bilan_core::quality::no_workload(phases));
     }
     let (results, notes) =
-        results_of(inventory, std::slice::from_ref(fu), a).map_err(|e| match e {
-            MethodError::Input { message, .. } => message,
-            other => other.to_string(),
-        })?;
+        inventory
+            .results_of(std::slice::from_ref(fu), a)
+            .map_err(|e| match e {
+                MethodError::Input { message, .. } => message,
+                other => other.to_string(),
+            })?;
     if results.is_empty() {
         let reason = notes
             .iter()

@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 
 use bilan_core::assessment::membership;
+use bilan_core::inventory::Locator;
 use bilan_core::method::{Methodology, Parameters};
 
 use super::Members;
@@ -50,7 +51,7 @@ fn members_give_each_contribution_the_share_of_workload_share() {
                 .filter(|(_, m)| **m)
                 .map(|(w, _)| w.id.as_ref())
                 .collect();
-            let mut members = Members::new(&inv, &member);
+            let mut members = Members::new(Locator::workloads(&inv.workloads), &member);
             // Twice over, the second time in reverse: a list is summed once, and the
             // positions are found in any order.
             for c in a.contributions.iter().chain(a.contributions.iter().rev()) {
