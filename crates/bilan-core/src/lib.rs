@@ -51,8 +51,8 @@ pub use figure::FigurePath;
 pub use indicator::Indicator;
 pub use inventory::{Inventory, Phase};
 pub use method::{
-    Descriptor, MethodError, MethodRef, Methodology, ParamKind, ParamSpec, ParamValue, Parameters,
-    RuleSpec,
+    BaseRun, Descriptor, MethodError, MethodRef, Methodology, ParamKind, ParamSpec, ParamValue,
+    Parameters, RuleSpec,
 };
 pub use region::Region;
 

@@ -33,7 +33,7 @@ use bilan_core::assessment::{Assessment, Assumption, Driver};
 use bilan_core::factor::{Factor, FactorSet};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
-use bilan_core::method::{Descriptor, MethodError, Methodology, Parameters};
+use bilan_core::method::{BaseRun, Descriptor, MethodError, Methodology, Parameters};
 
 pub use resolve::{Loaded, MAX_EXTENDS, resolve};
 pub use spec::Spec;
@@ -161,11 +161,54 @@ impl Methodology for Declarative {
         factors: &FactorSet,
         parameters: &Parameters,
     ) -> Result<Assessment, MethodError> {
-        parameters.check(&self.descriptor)?;
+        self.run(inventory, factors, parameters, None)
+    }
+
+    /// The base method with this file's parameters, when the file chooses no factors (its
+    /// base then sees the run's own).
+    fn base_run(&self, parameters: &Parameters) -> Option<BaseRun<'_>> {
+        let chooses = !self.spec.factors.prefer.is_empty() || !self.overrides.is_empty();
+        if chooses || parameters.check(&self.descriptor).is_err() {
+            return None;
+        }
+        Some(BaseRun {
+            method: self.base.as_ref(),
+            parameters: self.effective(parameters),
+        })
+    }
+
+    fn assess_from(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+        base: Assessment,
+    ) -> Result<Assessment, MethodError> {
+        self.run(inventory, factors, parameters, Some(base))
+    }
+}
+
+impl Declarative {
+    /// The base's parameters: this file's, under those given.
+    fn effective(&self, parameters: &Parameters) -> Parameters {
         let mut effective = self.defaults.clone();
         for (name, value) in &parameters.0 {
             effective.set(name.clone(), value.clone());
         }
+        effective
+    }
+
+    /// [`Methodology::assess_in`], from the base's assessment when it is handed over
+    /// ([`Methodology::assess_from`]).
+    fn run(
+        &self,
+        inventory: &Derived<'_>,
+        factors: &FactorSet,
+        parameters: &Parameters,
+        base: Option<Assessment>,
+    ) -> Result<Assessment, MethodError> {
+        parameters.check(&self.descriptor)?;
+        let effective = self.effective(parameters);
         let grid = match self.profile.as_ref().and_then(|p| p.grid_basis) {
             Some(basis) => Some(profile::GridCheck::run(
                 basis,
@@ -178,7 +221,10 @@ impl Methodology for Declarative {
             None => None,
         };
         let (factors, unmatched) = self.factors(factors);
-        let mut a = self.base.assess_in(inventory, &factors, &effective)?;
+        let mut a = match base {
+            Some(a) => a,
+            None => self.base.assess_in(inventory, &factors, &effective)?,
+        };
         a.warnings.extend(unmatched);
         // A base declarative method's profile is this one's unless the file declares its
         // own; either is applied again below, after this file's rules.

@@ -17,7 +17,10 @@ use bilan_core::factor::FactorSet;
 
 use crate::divergence::{self, Divergence, Index};
 use crate::prepared::{Prepared, prepare};
-use crate::{Items, MethodRun, Outcome, estimated, run_one, start_order};
+use bilan_core::Assessment;
+
+use crate::handover::{self, Job};
+use crate::{Items, MethodRun, Outcome, estimated, run_one, run_with, start_order};
 
 /// Runs of [`run_figures`] are numbered, so that outcomes of two runs are never taken for
 /// the same pair.
@@ -77,6 +80,89 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// An outcome's slot: its method's position, and the outcome once made.
+pub(crate) type Slot = (usize, Option<Outcome>);
+
+/// What the jobs of one run share.
+struct Ctx<'r, 'i> {
+    run: u64,
+    items: &'r Items<'i>,
+    shared: &'r Shared,
+    not_started: &'r AtomicUsize,
+    unfinished: &'r AtomicUsize,
+}
+
+impl<'r> Ctx<'r, '_> {
+    /// Prepares `o` for the comparison, puts it in `slot`, and once every method has
+    /// started hands the pairs waiting to the free threads. Its contributions are dropped,
+    /// or moved to `keep` (the base's assessment without them), which is returned when the
+    /// method assessed.
+    fn finish<'s>(
+        &'r self,
+        s: &rayon::ScopeFifo<'s>,
+        slot: &mut Slot,
+        mut o: Outcome,
+        keep: Option<Assessment>,
+    ) -> Option<Assessment>
+    where
+        'r: 's,
+    {
+        let shared = self.shared;
+        let k = slot.0;
+        let mut kept = None;
+        o.early.place = Some((self.run, k));
+        if let Ok(a) = &mut o.result {
+            let p = Arc::new(prepare(self.items, &o.descriptor, a));
+            let contributions = std::mem::take(&mut a.contributions);
+            kept = keep.map(|mut base| {
+                base.contributions = contributions;
+                base
+            });
+            o.trail_dropped = true;
+            // A method that leaves an item unaccounted becomes an error row: none of
+            // its pairs is compared.
+            if p.reconciliation.unaccounted.is_empty() {
+                let before = {
+                    let mut prepared = lock(&shared.prepared);
+                    let before = prepared.clone();
+                    prepared.push((k, p.clone()));
+                    before
+                };
+                let mut waiting = lock(&shared.waiting);
+                for (j, q) in before {
+                    waiting.push(if j < k {
+                        ((j, q), (k, p.clone()))
+                    } else {
+                        ((k, p.clone()), (j, q))
+                    });
+                }
+            }
+            o.prepared = Some(p);
+        }
+        slot.1 = Some(o);
+        let running = self.unfinished.fetch_sub(1, Ordering::SeqCst) - 1;
+        // The last method to start has started: the pairs go to the free threads.
+        if self.not_started.load(Ordering::SeqCst) == 0 {
+            let mut pairs = std::mem::take(&mut *lock(&shared.waiting));
+            pairs.sort_by_key(|((i, _), (j, _))| (*i, *j));
+            // One group of pairs per thread that no method holds, each walked key
+            // by key. The pairs of a method still running are walked
+            // once it ends, on the threads free then.
+            let free = rayon::current_num_threads().saturating_sub(running);
+            let size = divergence::group_size(pairs.len(), free);
+            while !pairs.is_empty() {
+                let rest = pairs.split_off(size.min(pairs.len()));
+                let group = std::mem::replace(&mut pairs, rest);
+                s.spawn_fifo(move |_| {
+                    let walked = walk_group(&group);
+                    lock(&shared.walked).extend(walked);
+                });
+            }
+        }
+        kept
+    }
+}
+
 /// See [`crate::run_figures`].
 pub(crate) fn run_figures(
     items: &Items<'_>,
@@ -92,59 +178,43 @@ pub(crate) fn run_figures(
     let shared = Shared::default();
     let not_started = AtomicUsize::new(methods.len());
     let unfinished = AtomicUsize::new(methods.len());
-    let mut slots: Vec<(usize, Option<Outcome>)> = (0..methods.len()).map(|k| (k, None)).collect();
-    let (estimated, shared, not_started, unfinished) =
-        (&estimated, &shared, &not_started, &unfinished);
+    let mut slots: Vec<Slot> = (0..methods.len()).map(|k| (k, None)).collect();
+    let ctx = &Ctx {
+        run,
+        items,
+        shared: &shared,
+        not_started: &not_started,
+        unfinished: &unfinished,
+    };
+    let estimated = &estimated;
     rayon::scope_fifo(|s| {
-        for (slot, m) in start_order(&mut slots, methods) {
-            s.spawn_fifo(move |s| {
-                not_started.fetch_sub(1, Ordering::SeqCst);
-                let k = slot.0;
-                let mut o = run_one(derived, factors, m, estimated);
-                o.early.place = Some((run, k));
-                if let Ok(a) = &mut o.result {
-                    let p = Arc::new(prepare(items, &o.descriptor, a));
-                    a.contributions = Vec::new();
-                    o.trail_dropped = true;
-                    // A method that leaves an item unaccounted becomes an error row: none of
-                    // its pairs is compared.
-                    if p.reconciliation.unaccounted.is_empty() {
-                        let before = {
-                            let mut prepared = lock(&shared.prepared);
-                            let before = prepared.clone();
-                            prepared.push((k, p.clone()));
-                            before
-                        };
-                        let mut waiting = lock(&shared.waiting);
-                        for (j, q) in before {
-                            waiting.push(if j < k {
-                                ((j, q), (k, p.clone()))
-                            } else {
-                                ((k, p.clone()), (j, q))
-                            });
-                        }
-                    }
-                    o.prepared = Some(p);
+        for job in handover::jobs(start_order(&mut slots, methods)) {
+            s.spawn_fifo(move |s| match job {
+                Job::One((slot, m)) => {
+                    ctx.not_started.fetch_sub(1, Ordering::SeqCst);
+                    let o = run_one(derived, factors, m, estimated);
+                    ctx.finish(s, slot, o, None);
                 }
-                slot.1 = Some(o);
-                let running = unfinished.fetch_sub(1, Ordering::SeqCst) - 1;
-                // The last method to start has started: the pairs go to the free threads.
-                if not_started.load(Ordering::SeqCst) == 0 {
-                    let mut pairs = std::mem::take(&mut *lock(&shared.waiting));
-                    pairs.sort_by_key(|((i, _), (j, _))| (*i, *j));
-                    // One group of pairs per thread that no method holds, each walked key
-                    // by key. The pairs of a method still running are walked
-                    // once it ends, on the threads free then.
-                    let free = rayon::current_num_threads().saturating_sub(running);
-                    let size = divergence::group_size(pairs.len(), free);
-                    while !pairs.is_empty() {
-                        let rest = pairs.split_off(size.min(pairs.len()));
-                        let group = std::mem::replace(&mut pairs, rest);
-                        s.spawn_fifo(move |_| {
-                            let walked = walk_group(&group);
-                            lock(&shared.walked).extend(walked);
-                        });
-                    }
+                Job::Handed {
+                    base: (slot, b),
+                    then: (then, d),
+                } => {
+                    ctx.not_started.fetch_sub(2, Ordering::SeqCst);
+                    // The base's assessment as the method made it, before the runner marks
+                    // it: what the other method would have made for itself.
+                    let mut shell = None;
+                    let o = run_with(b, estimated, || {
+                        let a = b.method.assess_in(derived, factors, &b.parameters)?;
+                        shell = Some(handover::shell(&a));
+                        Ok(a)
+                    });
+                    let o = match ctx.finish(s, slot, o, shell) {
+                        Some(base) => run_with(d, estimated, || {
+                            d.method.assess_from(derived, factors, &d.parameters, base)
+                        }),
+                        None => run_one(derived, factors, d, estimated),
+                    };
+                    ctx.finish(s, then, o, None);
                 }
             });
         }

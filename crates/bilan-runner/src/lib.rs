@@ -14,6 +14,7 @@
 pub mod divergence;
 mod early;
 mod estimated;
+mod handover;
 mod prepared;
 pub mod reconcile;
 pub mod systems;
@@ -210,19 +211,32 @@ fn start_order<'o, 'm, 'a, T>(
     order
 }
 
+/// Where each workload's estimated values come from, by workload id.
+type EstimatedIndex<'i> = rustc_hash::FxHashMap<&'i str, &'i [bilan_core::inventory::Estimated]>;
+
 fn run_one(
     inventory: &Derived<'_>,
     factors: &FactorSet,
     m: &MethodRun<'_>,
-    estimated: &rustc_hash::FxHashMap<&str, &[bilan_core::inventory::Estimated]>,
+    estimated: &EstimatedIndex<'_>,
+) -> Outcome {
+    run_with(m, estimated, || {
+        m.method.assess_in(inventory, factors, &m.parameters)
+    })
+}
+
+/// [`run_one`] with the method's assessment made by `assess`: the method's own run, or its
+/// run from a base handed over (`early.rs`).
+fn run_with(
+    m: &MethodRun<'_>,
+    estimated: &EstimatedIndex<'_>,
+    assess: impl FnOnce() -> Result<Assessment, bilan_core::MethodError>,
 ) -> Outcome {
     let descriptor = m.method.descriptor().clone();
     let _span =
         tracing::info_span!("methodology", id = %descriptor.id, version = %descriptor.version)
             .entered();
-    let result = match catch_unwind(AssertUnwindSafe(|| {
-        m.method.assess_in(inventory, factors, &m.parameters)
-    })) {
+    let result = match catch_unwind(AssertUnwindSafe(assess)) {
         // Finite in, finite out: a figure out of range is an error naming its item and
         // term, never `inf` in a report.
         Ok(Ok(mut a)) => {
