@@ -9,17 +9,19 @@
 //! each pair's divergences as they were walked ([`Walked::with`]) instead of walking it
 //! again. The result is the same, bit for bit: each pair's tallies add the same values in
 //! the same order.
+//!
+//! A method whose base run another method of the run makes is run in that method's job,
+//! from its assessment (`handover.rs`).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use bilan_core::Assessment;
 use bilan_core::factor::FactorSet;
 
 use crate::divergence::{self, Divergence, Index};
+use crate::handover::{self, Job, Slot};
 use crate::prepared::{Prepared, prepare};
-use bilan_core::Assessment;
-
-use crate::handover::{self, Job};
 use crate::{Items, MethodRun, Outcome, estimated, run_one, run_with, start_order};
 
 /// Runs of [`run_figures`] are numbered, so that outcomes of two runs are never taken for
@@ -79,9 +81,6 @@ struct Shared {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
-
-/// An outcome's slot: its method's position, and the outcome once made.
-pub(crate) type Slot = (usize, Option<Outcome>);
 
 /// What the jobs of one run share.
 struct Ctx<'r, 'i> {

@@ -12,8 +12,10 @@
 
 use bilan_core::Assessment;
 
-use crate::early::Slot;
-use crate::{MethodRun, Origin};
+use crate::{MethodRun, Origin, Outcome};
+
+/// An outcome's slot: its method's position, and the outcome once made.
+pub(crate) type Slot = (usize, Option<Outcome>);
 
 /// One job of a run: a method, or a base and the method handed its assessment.
 pub(crate) enum Job<'o, 'm, 'a> {
