@@ -203,8 +203,8 @@ pub(crate) fn run_figures(
                     // it: what the other method would have made for itself.
                     let mut shell = None;
                     let o = run_with(b, estimated, || {
-                        let a = b.method.assess_in(derived, factors, &b.parameters)?;
-                        shell = Some(handover::shell(&a));
+                        let mut a = b.method.assess_in(derived, factors, &b.parameters)?;
+                        shell = Some(handover::shell(&mut a));
                         Ok(a)
                     });
                     let o = match ctx.finish(s, slot, o, shell) {

@@ -72,40 +72,12 @@ pub(crate) fn jobs<'o, 'm, 'a>(
 }
 
 /// `a` without its contributions: what the base made besides them, kept before the runner
-/// marks the base's outcome.
-pub(crate) fn shell(a: &Assessment) -> Assessment {
-    // Every field named: a field added to the assessment is handed over too, or this fails
-    // to build.
-    let Assessment {
-        method,
-        parameters,
-        coverage,
-        contributions: _,
-        exclusions,
-        assumptions,
-        warnings,
-        functional_units,
-        disclosures,
-        factors,
-        profile,
-        missing_stages,
-        missing_units,
-    } = a;
-    Assessment {
-        method: method.clone(),
-        parameters: parameters.clone(),
-        coverage: coverage.clone(),
-        contributions: Vec::new(),
-        exclusions: exclusions.clone(),
-        assumptions: assumptions.clone(),
-        warnings: warnings.clone(),
-        functional_units: functional_units.clone(),
-        disclosures: disclosures.clone(),
-        factors: factors.clone(),
-        profile: profile.clone(),
-        missing_stages: missing_stages.clone(),
-        missing_units: missing_units.clone(),
-    }
+/// marks the base's outcome. Only the rest is copied.
+pub(crate) fn shell(a: &mut Assessment) -> Assessment {
+    let contributions = std::mem::take(&mut a.contributions);
+    let shell = a.clone();
+    a.contributions = contributions;
+    shell
 }
 
 #[cfg(test)]

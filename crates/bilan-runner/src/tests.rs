@@ -6,7 +6,7 @@ use bilan_io::{SourceFile, load_inventory};
 
 use super::*;
 
-fn example(name: &str) -> Inventory {
+pub(crate) fn example(name: &str) -> Inventory {
     let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
     let file = SourceFile::read(std::path::Path::new(&path)).expect("example readable");
     load_inventory(&file).expect("example valid")

@@ -43,6 +43,32 @@ pub(crate) fn factor(id: &str, canonical: f64) -> FactorUse {
     }
 }
 
+/// An assessment counting `counted`, inference workloads (10 kg each; also used by the
+/// functional-unit and derived-data tests).
+pub(crate) fn counting(counted: &[&str]) -> Assessment {
+    let mut b = Builder::new(&descriptor(), &Parameters::default());
+    let f = b.factor(factor("grid", 1.0));
+    for id in counted {
+        let draft = Draft::new(
+            ItemRef::new(ItemKind::Workload, *id),
+            Aspect::Electricity,
+            Stage::Use,
+            "E × F",
+        )
+        .phase(Some(Phase::Inference))
+        .term(Term::new(
+            "E",
+            10.0,
+            "kWh",
+            TermSource::Item {
+                key: "energy".into(),
+            },
+        ));
+        b.contribute(draft, &[(Indicator::Gwp, f.clone())]);
+    }
+    b.finish()
+}
+
 fn sample() -> Assessment {
     let mut b = Builder::new(&descriptor(), &Parameters::default());
     let f = b.factor(factor("grid", 0.5));

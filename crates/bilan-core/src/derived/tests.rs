@@ -1,15 +1,10 @@
 //! A run's derived data is what the free functions derive, shared.
 
 use super::Derived;
-use crate::assessment::tests::{descriptor, factor};
+use crate::assessment::tests::counting;
 use crate::assessment::work;
-use crate::assessment::{
-    Aspect, Assessment, Builder, Draft, ItemKind, ItemRef, Stage, Term, TermSource, membership,
-    results_of,
-};
-use crate::indicator::Indicator;
+use crate::assessment::{membership, results_of};
 use crate::inventory::{Fleet, Inventory};
-use crate::method::Parameters;
 
 /// Two fleets; workloads on each, in inference and training, one with its utilisation, one
 /// listed by a unit.
@@ -38,30 +33,6 @@ fn inventory() -> Inventory {
         ]
     }))
     .expect("test inventory")
-}
-
-/// An assessment counting 10 kg for each of `ids`.
-fn counting(ids: &[&str]) -> Assessment {
-    let mut b = Builder::new(&descriptor(), &Parameters::default());
-    let f = b.factor(factor("grid", 1.0));
-    for id in ids {
-        let draft = Draft::new(
-            ItemRef::new(ItemKind::Workload, *id),
-            Aspect::Electricity,
-            Stage::Use,
-            "E × F",
-        )
-        .term(Term::new(
-            "E",
-            10.0,
-            "kWh",
-            TermSource::Item {
-                key: "energy".into(),
-            },
-        ));
-        b.contribute(draft, &[(Indicator::Gwp, f.clone())]);
-    }
-    b.finish()
 }
 
 fn same(a: &work::Reserved, b: &work::Reserved) {

@@ -5,15 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bilan_core::method::{BaseRun, Descriptor, MethodError, ParamValue};
 use bilan_core::{Assessment, Derived, FactorSet, Inventory, Methodology, Parameters};
-use bilan_io::{SourceFile, load_inventory};
 
+use crate::tests::example;
 use crate::{Items, MethodRun, Origin, compare, compare_with, run, run_figures};
-
-fn example(name: &str) -> Inventory {
-    let path = format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
-    let file = SourceFile::read(std::path::Path::new(&path)).expect("example readable");
-    load_inventory(&file).expect("example valid")
-}
 
 /// ADEME, counting its runs.
 #[derive(Default)]

@@ -1,12 +1,8 @@
 //! R and its notes, from one pass over the workloads.
 
 use super::results_of;
-use crate::assessment::tests::{descriptor, factor};
-use crate::assessment::{
-    Aspect, Assessment, Builder, Draft, ItemKind, ItemRef, Stage, Term, TermSource,
-};
-use crate::inventory::{FunctionalUnit, Inventory, Phase};
-use crate::method::Parameters;
+use crate::assessment::tests::counting;
+use crate::inventory::{FunctionalUnit, Inventory};
 
 /// An inventory of `workloads` (id, tokens in, tokens out), every one in inference.
 fn inventory(workloads: &[(&str, Option<f64>, Option<f64>)]) -> Inventory {
@@ -31,31 +27,6 @@ fn inventory(workloads: &[(&str, Option<f64>, Option<f64>)]) -> Inventory {
         "workload": workloads,
     }))
     .expect("an inventory")
-}
-
-/// An assessment counting `counted` (10 kg each).
-fn counting(counted: &[&str]) -> Assessment {
-    let mut b = Builder::new(&descriptor(), &Parameters::default());
-    let f = b.factor(factor("grid", 1.0));
-    for id in counted {
-        let draft = Draft::new(
-            ItemRef::new(ItemKind::Workload, *id),
-            Aspect::Electricity,
-            Stage::Use,
-            "E × F",
-        )
-        .phase(Some(Phase::Inference))
-        .term(Term::new(
-            "E",
-            10.0,
-            "kWh",
-            TermSource::Item {
-                key: "energy".into(),
-            },
-        ));
-        b.contribute(draft, &[(crate::indicator::Indicator::Gwp, f.clone())]);
-    }
-    b.finish()
 }
 
 /// A functional unit `id` of `kind`, over the workloads listed (none: its kind's phases).
