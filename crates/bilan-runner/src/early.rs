@@ -22,7 +22,7 @@ use bilan_core::factor::FactorSet;
 use crate::divergence::{self, Divergence, Index};
 use crate::handover::{self, Job, Slot};
 use crate::prepared::{Prepared, prepare};
-use crate::{Items, MethodRun, Outcome, estimated, run_one, run_with, start_order};
+use crate::{Items, MethodRun, Outcome, run_one, run_with, start_order};
 
 /// Runs of [`run_figures`] are numbered, so that outcomes of two runs are never taken for
 /// the same pair.
@@ -169,11 +169,8 @@ pub(crate) fn run_figures(
     methods: &[MethodRun<'_>],
 ) -> Vec<Outcome> {
     let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    let inventory = items.inventory;
-    let estimated = estimated::index(inventory);
     // What the methods derive from the inventory alike, derived once for all of them.
-    let derived = bilan_core::Derived::new(inventory);
-    let derived = &derived;
+    let derived = items.derived();
     let shared = Shared::default();
     let not_started = AtomicUsize::new(methods.len());
     let unfinished = AtomicUsize::new(methods.len());
@@ -185,7 +182,7 @@ pub(crate) fn run_figures(
         not_started: &not_started,
         unfinished: &unfinished,
     };
-    let estimated = &estimated;
+    let estimated = items.estimated();
     rayon::scope_fifo(|s| {
         for job in handover::jobs(start_order(&mut slots, methods)) {
             s.spawn_fifo(move |s| match job {

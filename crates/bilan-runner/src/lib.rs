@@ -163,20 +163,16 @@ pub fn run_figures(
     early::run_figures(items, factors, methods)
 }
 
-/// `method`'s assessment of `inventory` again, as [`run`] gives it: for a report that writes
-/// the audit trail of an outcome of [`run_figures`], one method at a time.
+/// `method`'s assessment of the inventory of `items` again, as [`run`] gives it: for a
+/// report that writes the audit trail of an outcome of [`run_figures`], one method at a
+/// time. What the methods derive from the inventory alike is not derived again: the
+/// comparison's runs derived it.
 pub fn rerun(
-    inventory: &Inventory,
+    items: &Items<'_>,
     factors: &FactorSet,
     method: &MethodRun<'_>,
 ) -> Result<Assessment, String> {
-    run_one(
-        &Derived::new(inventory),
-        factors,
-        method,
-        &estimated::index(inventory),
-    )
-    .result
+    run_one(items.derived(), factors, method, items.estimated()).result
 }
 
 fn run_each(

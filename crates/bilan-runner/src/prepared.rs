@@ -4,12 +4,16 @@
 //! (its contributions) at once, so a comparison keeps per workload only what its figures,
 //! reconciliation and divergence need.
 
+use std::sync::OnceLock;
+
+use bilan_core::Derived;
 use bilan_core::assessment::{Assessment, Breakdown, Breakdowns};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::Descriptor;
 use bilan_core::quality::Quality;
 
+use crate::EstimatedIndex;
 use crate::divergence::{Index, ItemIds};
 use crate::reconcile::{self, Reconciliation};
 
@@ -31,10 +35,14 @@ impl std::fmt::Debug for Prepared {
 }
 
 /// Everything of the inventory the preparation reads: the items to reconcile, numbered for
-/// matching contributions across methods.
+/// matching contributions across methods. It also holds what the methods derive from the
+/// inventory alike, derived once for the comparison's runs and for the runs that rebuild
+/// their audit trails after it ([`crate::rerun`]).
 pub struct Items<'a> {
     pub(crate) inventory: &'a Inventory,
     pub(crate) ids: ItemIds<'a>,
+    derived: OnceLock<Derived<'a>>,
+    estimated: OnceLock<EstimatedIndex<'a>>,
 }
 
 impl std::fmt::Debug for Items<'_> {
@@ -51,7 +59,20 @@ impl<'a> Items<'a> {
         Items {
             inventory,
             ids: ItemIds::new(reconcile::items(inventory)),
+            derived: OnceLock::new(),
+            estimated: OnceLock::new(),
         }
+    }
+
+    /// What the methods derive from the inventory alike.
+    pub(crate) fn derived(&self) -> &Derived<'a> {
+        self.derived.get_or_init(|| Derived::new(self.inventory))
+    }
+
+    /// The inventory's estimated values, by workload.
+    pub(crate) fn estimated(&self) -> &EstimatedIndex<'a> {
+        self.estimated
+            .get_or_init(|| crate::estimated::index(self.inventory))
     }
 }
 

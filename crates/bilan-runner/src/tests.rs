@@ -387,6 +387,16 @@ fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
         let actual = serde_json::to_value(compare_with(&items, &mut lean)).expect("serialises");
         assert_eq!(actual, expected, "{name}");
         assert!(full.iter().all(|o| !o.trail_dropped()));
+        // Each trail rebuilt on the comparison's items (what they derived is reused) is
+        // the trail of a full run (before a comparison marks it).
+        for (m, o) in methods.iter().zip(&run(&inv, factors, &methods)) {
+            assert_eq!(
+                crate::rerun(&items, factors, m),
+                o.result,
+                "{name}: {}",
+                o.descriptor.id
+            );
+        }
         // In another order, a pair walked with A and B the other way round is walked again,
         // not taken.
         let mut lean = run_figures(&items, factors, &methods);

@@ -95,7 +95,7 @@ pub(crate) fn compare(
         // On rayon's threads, which assessed the methods: their allocator heaps hold the
         // memory the compared assessments freed, which a fresh thread's would not reuse.
         let (a, ()) = rayon::join(
-            || bilan_runner::rerun(&session.inventory, &session.factors, &runs[listed[n]]),
+            || bilan_runner::rerun(&items, &session.factors, &runs[listed[n]]),
             || (),
         );
         let a = a?;
