@@ -165,7 +165,7 @@ pub(super) fn runs_for(first: f64, runs: usize) -> usize {
 /// (how far the best stands from a typical run). The memory is the lowest peak of the runs:
 /// like the time, a command's peak varies by a few per cent from one run to the next (the
 /// same `compare` of a million workloads peaked at 1,880 and 2,010 MiB), and the fastest run
-/// is not the leanest.
+/// is not the leanest. The highest peak is kept beside it: how far the runs spread.
 #[derive(Debug)]
 pub(super) struct Runs {
     /// How many runs the cell gets ([`runs_for`], once the first is in).
@@ -174,6 +174,7 @@ pub(super) struct Runs {
     seconds: Vec<f64>,
     best: Option<Sample>,
     lowest_peak: Option<f64>,
+    highest_peak: Option<f64>,
 }
 
 impl Runs {
@@ -184,6 +185,7 @@ impl Runs {
             seconds: Vec::new(),
             best: None,
             lowest_peak: None,
+            highest_peak: None,
         }
     }
 
@@ -198,8 +200,13 @@ impl Runs {
             self.wanted = runs_for(s.seconds, self.wanted);
         }
         self.seconds.push(s.seconds);
-        self.lowest_peak = match (self.lowest_peak, peak_mib(&s)) {
+        let peak = peak_mib(&s);
+        self.lowest_peak = match (self.lowest_peak, peak) {
             (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.highest_peak = match (self.highest_peak, peak) {
+            (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
         if self.best.as_ref().is_none_or(|b| s.seconds < b.seconds) {
@@ -216,6 +223,7 @@ impl Runs {
             median_seconds: median(self.seconds),
             system_seconds: best.system_seconds,
             peak_mib: self.lowest_peak,
+            highest_peak_mib: self.highest_peak,
             parse_seconds: phase_seconds(&best.stderr, "parse")
                 .or_else(|| phase_seconds(&best.stdout, "parse")),
             output_bytes: rendered_bytes(&best.stderr),

@@ -381,6 +381,7 @@ mod tests {
             median_seconds: 1.0,
             system_seconds: None,
             peak_mib: Some(1024.0),
+            highest_peak_mib: Some(1024.0),
             runs: 3,
             parse_seconds: None,
             output_bytes: None,

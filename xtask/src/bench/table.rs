@@ -66,7 +66,10 @@ pub(super) struct Cell {
     pub(super) median_seconds: f64,
     /// The best run's time in the kernel, when measured.
     pub(super) system_seconds: Option<f64>,
+    /// The lowest of the runs' peak memory…
     pub(super) peak_mib: Option<f64>,
+    /// …and the highest.
+    pub(super) highest_peak_mib: Option<f64>,
     pub(super) runs: usize,
     /// The `parse` phase (bilan's `--timings`, the floor's own line).
     pub(super) parse_seconds: Option<f64>,
@@ -360,6 +363,7 @@ pub(super) mod tests {
             median_seconds: seconds * 1.1,
             system_seconds: Some(seconds / 10.0),
             peak_mib: Some(peak),
+            highest_peak_mib: Some(peak),
             runs: 3,
             parse_seconds: Some(seconds / 2.0),
             output_bytes: None,
