@@ -9,7 +9,11 @@ impl Assessment {
     /// finite number. The error names the first item whose figure is not, and the term
     /// (with where it comes from) that took it out of range.
     pub fn check_finite(&self) -> Result<(), String> {
+        // The totals are summed in the same pass as the contributions are checked: with a
+        // million workloads, reading the contributions is most of what it costs.
+        let mut totals = super::Totals::default();
         for c in &self.contributions {
+            totals.add(c);
             for v in &c.values {
                 if !v.value.is_finite() {
                     return Err(describe(self, c, v.indicator, &v.factor));
@@ -34,7 +38,7 @@ impl Assessment {
                 f.canonical_unit
             ));
         }
-        for (indicator, total) in Indicator::ALL.iter().zip(self.totals()) {
+        for (indicator, total) in Indicator::ALL.iter().zip(totals.finish(self)) {
             if let Some(t) = total
                 && !t.is_finite()
             {
@@ -98,14 +102,23 @@ impl Assessment {
     /// all. Its total would otherwise read as a measured 0. Its per-unit results go, and
     /// its disclosures lose their value and say why.
     pub fn mark_not_computed(&mut self) {
+        // The covered indicators no contribution counts to, found in one pass that ends
+        // once each has one.
+        let mut missing: Vec<Indicator> = self
+            .coverage
+            .iter()
+            .filter(|c| c.covered)
+            .map(|c| c.indicator)
+            .collect();
+        for c in self.contributions.iter().filter(|c| !c.memo) {
+            if missing.is_empty() {
+                break;
+            }
+            missing.retain(|&i| c.value(i).is_none());
+        }
         for k in 0..self.coverage.len() {
             let indicator = self.coverage[k].indicator;
-            if !self.coverage[k].covered
-                || self
-                    .contributions
-                    .iter()
-                    .any(|c| !c.memo && c.value(indicator).is_some())
-            {
+            if !self.coverage[k].covered || !missing.contains(&indicator) {
                 continue;
             }
             // An exclusion of a whole item (no indicator) excludes its contribution to every
