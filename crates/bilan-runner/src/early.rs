@@ -184,6 +184,11 @@ pub(crate) fn run_figures(
     };
     let estimated = items.estimated();
     rayon::scope_fifo(|s| {
+        // The items are numbered while the first methods run: a method needs them only once
+        // it has run, to be prepared.
+        s.spawn_fifo(move |_| {
+            items.ids();
+        });
         for job in handover::jobs(start_order(&mut slots, methods)) {
             s.spawn_fifo(move |s| match job {
                 Job::One((slot, m)) => {

@@ -40,7 +40,7 @@ impl std::fmt::Debug for Prepared {
 /// their audit trails after it ([`crate::rerun`]).
 pub struct Items<'a> {
     pub(crate) inventory: &'a Inventory,
-    pub(crate) ids: ItemIds<'a>,
+    ids: OnceLock<ItemIds<'a>>,
     derived: OnceLock<Derived<'a>>,
     estimated: OnceLock<EstimatedIndex<'a>>,
 }
@@ -48,7 +48,7 @@ pub struct Items<'a> {
 impl std::fmt::Debug for Items<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items")
-            .field("items", &self.ids.items().len())
+            .field("items", &self.ids().items().len())
             .finish_non_exhaustive()
     }
 }
@@ -58,10 +58,17 @@ impl<'a> Items<'a> {
     pub fn of(inventory: &'a Inventory) -> Items<'a> {
         Items {
             inventory,
-            ids: ItemIds::new(reconcile::items(inventory)),
+            ids: OnceLock::new(),
             derived: OnceLock::new(),
             estimated: OnceLock::new(),
         }
+    }
+
+    /// The items, numbered: made on first use (by [`crate::run_figures`], while its first
+    /// methods run).
+    pub(crate) fn ids(&self) -> &ItemIds<'a> {
+        self.ids
+            .get_or_init(|| ItemIds::new(reconcile::items(self.inventory)))
     }
 
     /// What the methods derive from the inventory alike.
@@ -82,12 +89,12 @@ impl<'a> Items<'a> {
 pub(crate) fn prepare(items: &Items<'_>, descriptor: &Descriptor, a: &Assessment) -> Prepared {
     let mut breakdowns = Breakdowns::new(Indicator::ALL.map(|i| a.covers(i)));
     let mut quality = bilan_core::quality::Pass::new(items.inventory, a);
-    let index = Index::visiting(descriptor, a, &items.ids, |c| {
+    let index = Index::visiting(descriptor, a, items.ids(), |c| {
         breakdowns.add(c);
         quality.add(c);
     });
     Prepared {
-        reconciliation: reconcile::reconcile(items.ids.items(), a),
+        reconciliation: reconcile::reconcile(items.ids().items(), a),
         breakdowns: breakdowns.finish(),
         quality: quality.finish(a),
         index,
