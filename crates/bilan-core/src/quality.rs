@@ -243,7 +243,20 @@ struct Sources<'a> {
     provenance: HashMap<(ItemKind, &'a str), &'a Provenance>,
     measured_energy: HashMap<&'a str, ()>,
     defaults: Vec<&'a str>,
+    /// The classes of the term descriptions met last, by description: a method describes
+    /// the terms of every workload alike (shared descriptions, see [`Term`]), and classing
+    /// one reads its source's text (an inventory path is parsed). Only descriptions whose
+    /// class is theirs alone are kept: not a key of the contribution's own item while the
+    /// inventory states a provenance or a measurement (its class then depends on the item).
+    recent: Vec<(
+        std::sync::Arc<crate::assessment::TermMeta>,
+        Option<DataClass>,
+    )>,
 }
+
+/// How many term descriptions [`Sources`] keeps the class of: a contribution has a few
+/// terms, and a method's contributions take turns between a few kinds.
+const RECENT_TERMS: usize = 16;
 
 /// The factors of `a` that a `default-*` assumption cites (`` `id` ``): database figures used
 /// because the inventory gives none (a default PUE or WUE).
@@ -300,7 +313,30 @@ impl<'a> Sources<'a> {
             provenance,
             measured_energy,
             defaults: default_factors(a),
+            recent: Vec::new(),
         }
+    }
+
+    /// [`Sources::term`], from the classes kept by description when it is there.
+    fn term_class(&mut self, c: &Contribution, t: &Term) -> Option<DataClass> {
+        let meta = t.meta();
+        if let Some((_, class)) = self
+            .recent
+            .iter()
+            .find(|(kept, _)| std::sync::Arc::ptr_eq(kept, meta))
+        {
+            return *class;
+        }
+        let class = self.term(c, t);
+        let own_item = matches!(t.source, TermSource::Item { .. })
+            && !(self.provenance.is_empty() && self.measured_energy.is_empty());
+        if !own_item {
+            if self.recent.len() == RECENT_TERMS {
+                self.recent.pop();
+            }
+            self.recent.insert(0, (meta.clone(), class));
+        }
+        class
     }
 
     /// The class of `key` of item `kind[id]`.
@@ -352,12 +388,12 @@ impl<'a> Sources<'a> {
     }
 
     /// A contribution's class: its weakest term's, or disclosed when no term is classed.
-    fn contribution(&self, c: &Contribution) -> DataClass {
-        c.terms
-            .iter()
-            .filter_map(|t| self.term(c, t))
-            .max()
-            .unwrap_or(DataClass::Disclosed)
+    fn contribution(&mut self, c: &Contribution) -> DataClass {
+        let mut weakest = None;
+        for t in &c.terms {
+            weakest = weakest.max(self.term_class(c, t));
+        }
+        weakest.unwrap_or(DataClass::Disclosed)
     }
 }
 

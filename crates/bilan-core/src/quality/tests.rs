@@ -12,12 +12,16 @@ fn contribution_classes(
     a: &Assessment,
     indicator: Indicator,
 ) -> Vec<Option<DataClass>> {
-    let sources = Sources::new(inventory, a);
+    let mut sources = Sources::new(inventory, a);
     a.contributions
         .iter()
         .map(|c| {
             let v = c.values.iter().find(|v| v.indicator == indicator)?;
-            (!c.memo).then(|| sources.value(sources.contribution(c), &v.factor))
+            if c.memo {
+                return None;
+            }
+            let base = sources.contribution(c);
+            Some(sources.value(base, &v.factor))
         })
         .collect()
 }
