@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use bilan_core::Derived;
-use bilan_core::assessment::{Assessment, Breakdown, Breakdowns};
+use bilan_core::assessment::{Assessment, Breakdown, Breakdowns, ItemKind};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::Descriptor;
@@ -89,12 +89,34 @@ impl<'a> Items<'a> {
 pub(crate) fn prepare(items: &Items<'_>, descriptor: &Descriptor, a: &Assessment) -> Prepared {
     let mut breakdowns = Breakdowns::new(Indicator::ALL.map(|i| a.covers(i)));
     let mut quality = bilan_core::quality::Pass::new(items.inventory, a);
-    let index = Index::visiting(descriptor, a, items.ids(), |c| {
+    // The reconciliation, from the items the index finds: each contribution's item is
+    // found once.
+    let ids = items.ids();
+    let mut marks = reconcile::Marks::new(ids.items().len());
+    let mut shares = ids.locator();
+    let index = Index::visiting(descriptor, a, ids, |c, item| {
         breakdowns.add(c);
         quality.add(c);
+        if let Some(n) = item {
+            marks.include(n as usize);
+        }
+        if marks.first_read(c) {
+            for share in &c.allocation {
+                let n = ids.known_located(ItemKind::Workload, &share.workload, &mut shares);
+                if let Some(n) = n {
+                    marks.include(n as usize);
+                }
+            }
+        }
     });
+    let mut locate = ids.locator();
+    for e in &a.exclusions {
+        if let Some(n) = ids.known_located(e.item.kind, &e.item.id, &mut locate) {
+            marks.exclude(n as usize);
+        }
+    }
     Prepared {
-        reconciliation: reconcile::reconcile(items.ids().items(), a),
+        reconciliation: marks.finish(ids.items(), a),
         breakdowns: breakdowns.finish(),
         quality: quality.finish(a),
         index,

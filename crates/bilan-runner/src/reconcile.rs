@@ -1,6 +1,6 @@
 //! Reconciliation: every inventory item is included or excluded by every method.
 
-use bilan_core::assessment::{Assessment, ItemKind, ItemRef};
+use bilan_core::assessment::{Allocation, Assessment, Contribution, ItemKind, ItemRef};
 use bilan_core::inventory::{Inventory, Locator};
 use serde::Serialize;
 
@@ -47,45 +47,87 @@ pub fn item_count(inv: &Inventory) -> usize {
 /// may be marked.
 pub fn reconcile(items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
     let mut find = Finder::new(items);
-    let mut included = vec![false; items.len()];
-    let mut excluded = vec![false; items.len()];
-    // A fleet's contributions share one allocation list (by address): it is read once.
-    let mut lists_read = rustc_hash::FxHashSet::default();
+    let mut marks = Marks::new(items.len());
     for c in &a.contributions {
         if let Some(n) = find.item(c.item.kind, &c.item.id) {
-            included[n] = true;
+            marks.include(n);
         }
-        if c.allocation.is_empty() || !lists_read.insert(c.allocation.as_ptr()) {
-            continue;
-        }
-        for share in &c.allocation {
-            if let Some(n) = find.item(ItemKind::Workload, &share.workload) {
-                included[n] = true;
+        if marks.first_read(c) {
+            for share in &c.allocation {
+                if let Some(n) = find.item(ItemKind::Workload, &share.workload) {
+                    marks.include(n);
+                }
             }
         }
     }
     for e in &a.exclusions {
         if let Some(n) = find.item(e.item.kind, &e.item.id) {
-            excluded[n] = true;
+            marks.exclude(n);
         }
     }
-    let mut r = Reconciliation {
-        method: a.method.id.clone(),
-        items: items.len(),
-        included: 0,
-        excluded: 0,
-        unaccounted: Vec::new(),
-    };
-    for (n, &(kind, id)) in items.iter().enumerate() {
-        if included[n] {
-            r.included += 1;
-        } else if excluded[n] {
-            r.excluded += 1;
-        } else {
-            r.unaccounted.push(ItemRef::new(kind, id));
+    marks.finish(items, a)
+}
+
+/// The items an assessment includes and those it excludes, by their place in the list of
+/// items to account for, marked as its contributions and exclusions are read: by
+/// [`reconcile`], or by a pass that finds each contribution's item for other ends too.
+pub(crate) struct Marks {
+    included: Vec<bool>,
+    excluded: Vec<bool>,
+    /// The allocation lists read, by address: a fleet's contributions share one.
+    lists_read: rustc_hash::FxHashSet<*const Allocation>,
+}
+
+impl Marks {
+    /// No item marked, among `items`.
+    pub(crate) fn new(items: usize) -> Marks {
+        Marks {
+            included: vec![false; items],
+            excluded: vec![false; items],
+            lists_read: rustc_hash::FxHashSet::default(),
         }
     }
-    r
+
+    /// Marks the item at `n` included (a place past the list is no item to account for).
+    pub(crate) fn include(&mut self, n: usize) {
+        if let Some(m) = self.included.get_mut(n) {
+            *m = true;
+        }
+    }
+
+    /// Marks the item at `n` excluded.
+    pub(crate) fn exclude(&mut self, n: usize) {
+        if let Some(m) = self.excluded.get_mut(n) {
+            *m = true;
+        }
+    }
+
+    /// Whether `c` has an allocation list not read before: its workloads are then to be
+    /// marked included.
+    pub(crate) fn first_read(&mut self, c: &Contribution) -> bool {
+        !c.allocation.is_empty() && self.lists_read.insert(c.allocation.as_ptr())
+    }
+
+    /// The reconciliation of `a` with `items`, as marked.
+    pub(crate) fn finish(self, items: &[(ItemKind, &str)], a: &Assessment) -> Reconciliation {
+        let mut r = Reconciliation {
+            method: a.method.id.clone(),
+            items: items.len(),
+            included: 0,
+            excluded: 0,
+            unaccounted: Vec::new(),
+        };
+        for (n, &(kind, id)) in items.iter().enumerate() {
+            if self.included[n] {
+                r.included += 1;
+            } else if self.excluded[n] {
+                r.excluded += 1;
+            } else {
+                r.unaccounted.push(ItemRef::new(kind, id));
+            }
+        }
+        r
+    }
 }
 
 /// Positions in the item list (kind by kind, as [`items`] lists them) by kind and id.

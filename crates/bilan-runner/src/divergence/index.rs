@@ -126,17 +126,19 @@ impl Index {
         assessment: &Assessment,
         ids: &ItemIds<'_>,
     ) -> Index {
-        Index::visiting(descriptor, assessment, ids, |_| {})
+        Index::visiting(descriptor, assessment, ids, |_, _| {})
     }
 
     /// [`Index::new`], its pass over the contributions giving each, in order, to `visit`
-    /// as well (memo items included): a preparation that reads them for other figures
-    /// reads each once.
+    /// as well (memo items included), with its item's number: a preparation that reads
+    /// them for other figures reads each once, and finds each item once. A memo item's
+    /// number is its place among the items numbered up front, if it is one of them (it is
+    /// not indexed, so an item no inventory lists is not numbered for it).
     pub(crate) fn visiting<'c>(
         descriptor: &Descriptor,
         assessment: &'c Assessment,
         ids: &ItemIds<'_>,
-        mut visit: impl FnMut(&'c Contribution),
+        mut visit: impl FnMut(&'c Contribution, Option<u32>),
     ) -> Index {
         let factors: FxHashMap<&str, u32> = assessment
             .factors
@@ -192,13 +194,14 @@ impl Index {
         let mut recent = [None; Indicator::ALL.len()];
         let mut locate = ids.locator();
         for (n, c) in assessment.contributions.iter().enumerate() {
-            visit(c);
             if c.memo {
+                visit(c, ids.known_located(c.item.kind, &c.item.id, &mut locate));
                 continue;
             }
             totals.add(c);
             let entry = u32::try_from(index.entries.len()).unwrap_or(NONE);
             let item = ids.id_located(c.item.kind, &c.item.id, &mut locate);
+            visit(c, Some(item));
             let slot = item as usize;
             if index.by_item.len() <= slot {
                 index.by_item.resize(slot + 1, NONE);

@@ -121,6 +121,27 @@ impl<'a> ItemIds<'a> {
         n
     }
 
+    /// [`ItemIds::id_located`] among the items numbered up front only: `None` for any
+    /// other, which is not numbered for it.
+    pub(crate) fn known_located(
+        &self,
+        kind: ItemKind,
+        id: &str,
+        locate: &mut Locator<'_>,
+    ) -> Option<u32> {
+        if self.kinds & kind_bit(kind) == 0 {
+            return None;
+        }
+        if let Some(n) = locate.find_near(id)
+            && self.order.get(n).is_some_and(|(k, _)| *k == kind)
+        {
+            return u32::try_from(n).ok();
+        }
+        let n = self.known(kind, id)?;
+        locate.seek(n as usize);
+        Some(n)
+    }
+
     pub(super) fn id(&self, kind: ItemKind, id: &str) -> u32 {
         if self.kinds & kind_bit(kind) != 0
             && let Some(n) = self.known(kind, id)

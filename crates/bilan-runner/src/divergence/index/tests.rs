@@ -303,7 +303,7 @@ fn visiting_gives_every_contribution_in_order_and_the_totals() {
         for (descriptor, a) in assessments(example) {
             let ids = ItemIds::of_assessment(Some(&a));
             let mut seen: Vec<*const bilan_core::assessment::Contribution> = Vec::new();
-            let index = Index::visiting(&descriptor, &a, &ids, |c| seen.push(c));
+            let index = Index::visiting(&descriptor, &a, &ids, |c, _| seen.push(c));
             let all: Vec<_> = a.contributions.iter().map(std::ptr::from_ref).collect();
             assert_eq!(seen, all, "{example} {}", descriptor.id);
             let bits = |t: [Option<f64>; Indicator::ALL.len()]| t.map(|x| x.map(f64::to_bits));
