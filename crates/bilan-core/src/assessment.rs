@@ -440,7 +440,7 @@ mod breakdown;
 mod builder;
 mod contribution;
 mod finite;
-pub use finite::{NO_ITEM_GIVES, no_item_gives};
+pub use finite::{Finite, NO_ITEM_GIVES, no_item_gives};
 mod missing;
 mod profile;
 mod shared;

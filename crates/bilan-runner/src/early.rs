@@ -21,8 +21,8 @@ use bilan_core::factor::FactorSet;
 
 use crate::divergence::{self, Divergence, Index};
 use crate::handover::{self, Job, Slot};
-use crate::prepared::{Prepared, prepare};
-use crate::{Items, MethodRun, Outcome, run_one, run_with, start_order};
+use crate::prepared::{Prepared, prepare_checked};
+use crate::{Check, Items, MethodRun, Outcome, run_one, run_with, start_order};
 
 /// Runs of [`run_figures`] are numbered, so that outcomes of two runs are never taken for
 /// the same pair.
@@ -110,8 +110,21 @@ impl<'r> Ctx<'r, '_> {
         let k = slot.0;
         let mut kept = None;
         o.early.place = Some((self.run, k));
-        if let Ok(a) = &mut o.result {
-            let p = Arc::new(prepare(self.items, &o.descriptor, a));
+        // Its figures are checked to be finite numbers in the same pass: a figure out of
+        // range makes it an error row, as when it is checked as soon as it has run.
+        let prepared = match &o.result {
+            Ok(a) => match prepare_checked(self.items, &o.descriptor, a) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    tracing::debug!(method = %o.descriptor.id, "assessment failed: {e}");
+                    o.result = Err(e);
+                    None
+                }
+            },
+            Err(_) => None,
+        };
+        if let (Ok(a), Some(p)) = (&mut o.result, prepared) {
+            let p = Arc::new(p);
             let contributions = std::mem::take(&mut a.contributions);
             kept = keep.map(|mut base| {
                 base.contributions = contributions;
@@ -193,7 +206,7 @@ pub(crate) fn run_figures(
             s.spawn_fifo(move |s| match job {
                 Job::One((slot, m)) => {
                     ctx.not_started.fetch_sub(1, Ordering::SeqCst);
-                    let o = run_one(derived, factors, m, estimated);
+                    let o = run_one(derived, factors, m, estimated, Check::Prepared);
                     ctx.finish(s, slot, o, None);
                 }
                 Job::Handed {
@@ -204,16 +217,16 @@ pub(crate) fn run_figures(
                     // The base's assessment as the method made it, before the runner marks
                     // it: what the other method would have made for itself.
                     let mut shell = None;
-                    let o = run_with(b, estimated, || {
+                    let o = run_with(b, estimated, Check::Prepared, || {
                         let mut a = b.method.assess_in(derived, factors, &b.parameters)?;
                         shell = Some(handover::shell(&mut a));
                         Ok(a)
                     });
                     let o = match ctx.finish(s, slot, o, shell) {
-                        Some(base) => run_with(d, estimated, || {
+                        Some(base) => run_with(d, estimated, Check::Prepared, || {
                             d.method.assess_from(derived, factors, &d.parameters, base)
                         }),
-                        None => run_one(derived, factors, d, estimated),
+                        None => run_one(derived, factors, d, estimated, Check::Prepared),
                     };
                     ctx.finish(s, then, o, None);
                 }

@@ -172,7 +172,14 @@ pub fn rerun(
     factors: &FactorSet,
     method: &MethodRun<'_>,
 ) -> Result<Assessment, String> {
-    run_one(items.derived(), factors, method, items.estimated()).result
+    run_one(
+        items.derived(),
+        factors,
+        method,
+        items.estimated(),
+        Check::Now,
+    )
+    .result
 }
 
 fn run_each(
@@ -188,7 +195,9 @@ fn run_each(
     let (estimated, then, derived) = (&estimated, &then, &derived);
     rayon::scope_fifo(|s| {
         for (slot, m) in start_order(&mut outcomes, methods) {
-            s.spawn_fifo(move |_| *slot = Some(then(run_one(derived, factors, m, estimated))));
+            s.spawn_fifo(move |_| {
+                *slot = Some(then(run_one(derived, factors, m, estimated, Check::Now)))
+            });
         }
     });
     outcomes.into_iter().flatten().collect()
@@ -210,13 +219,25 @@ fn start_order<'o, 'm, 'a, T>(
 /// Where each workload's estimated values come from, by workload id.
 type EstimatedIndex<'i> = rustc_hash::FxHashMap<&'i str, &'i [bilan_core::inventory::Estimated]>;
 
+/// When an assessment's figures are checked to be finite numbers
+/// ([`Assessment::check_finite`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    /// As soon as the method has run.
+    Now,
+    /// In the pass that prepares it for the comparison, which reads every contribution
+    /// anyway ([`prepared::prepare_checked`]): a comparison that drops the trail does.
+    Prepared,
+}
+
 fn run_one(
     inventory: &Derived<'_>,
     factors: &FactorSet,
     m: &MethodRun<'_>,
     estimated: &EstimatedIndex<'_>,
+    check: Check,
 ) -> Outcome {
-    run_with(m, estimated, || {
+    run_with(m, estimated, check, || {
         m.method.assess_in(inventory, factors, &m.parameters)
     })
 }
@@ -226,6 +247,7 @@ fn run_one(
 fn run_with(
     m: &MethodRun<'_>,
     estimated: &EstimatedIndex<'_>,
+    check: Check,
     assess: impl FnOnce() -> Result<Assessment, bilan_core::MethodError>,
 ) -> Outcome {
     let descriptor = m.method.descriptor().clone();
@@ -243,7 +265,10 @@ fn run_with(
             }
             estimated::mark(&mut a, estimated);
             warn_unused(&descriptor, &m.parameters, &mut a);
-            a.check_finite().map(|()| a)
+            match check {
+                Check::Now => a.check_finite().map(|()| a),
+                Check::Prepared => Ok(a),
+            }
         }
         Ok(Err(e)) => Err(e.to_string()),
         Err(panic) => Err(format!(

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use bilan_core::Derived;
-use bilan_core::assessment::{Assessment, Breakdown, Breakdowns, ItemKind};
+use bilan_core::assessment::{Assessment, Breakdown, Breakdowns, Contribution, Finite, ItemKind};
 use bilan_core::indicator::Indicator;
 use bilan_core::inventory::Inventory;
 use bilan_core::method::Descriptor;
@@ -87,6 +87,28 @@ impl<'a> Items<'a> {
 /// the data quality and the index read the contributions in one pass: with a million
 /// workloads, reading them is most of what each costs.
 pub(crate) fn prepare(items: &Items<'_>, descriptor: &Descriptor, a: &Assessment) -> Prepared {
+    prepare_with(items, descriptor, a, |_| {})
+}
+
+/// [`prepare`], with `a`'s figures checked to be finite numbers in the same pass
+/// ([`Assessment::check_finite`]'s error, if one is not).
+pub(crate) fn prepare_checked(
+    items: &Items<'_>,
+    descriptor: &Descriptor,
+    a: &Assessment,
+) -> Result<Prepared, String> {
+    let mut finite = Finite::new(a);
+    let prepared = prepare_with(items, descriptor, a, |c| finite.add(c));
+    finite.finish().map(|()| prepared)
+}
+
+/// [`prepare`], each contribution given to `visit` as well, in order.
+fn prepare_with<'c>(
+    items: &Items<'_>,
+    descriptor: &Descriptor,
+    a: &'c Assessment,
+    mut visit: impl FnMut(&'c Contribution),
+) -> Prepared {
     let mut breakdowns = Breakdowns::new(Indicator::ALL.map(|i| a.covers(i)));
     let mut quality = bilan_core::quality::Pass::new(items.inventory, a);
     // The reconciliation, from the items the index finds: each contribution's item is
@@ -95,6 +117,7 @@ pub(crate) fn prepare(items: &Items<'_>, descriptor: &Descriptor, a: &Assessment
     let mut marks = reconcile::Marks::new(ids.items().len());
     let mut shares = ids.locator();
     let index = Index::visiting(descriptor, a, ids, |c, item| {
+        visit(c);
         breakdowns.add(c);
         quality.add(c);
         if let Some(n) = item {

@@ -1,5 +1,5 @@
 use bilan_core::assessment::{
-    Assessment, Builder, Draft, Driver, ItemKind, ItemRef, Stage, Term, TermSource,
+    Assessment, Builder, Draft, Driver, ItemRef, Stage, Term, TermSource,
 };
 use bilan_core::method::{Descriptor, MethodError, ParamValue};
 use bilan_io::{SourceFile, load_inventory};
@@ -51,7 +51,7 @@ impl Methodology for Panicking {
     }
 }
 
-fn renamed(id: &str) -> Descriptor {
+pub(crate) fn renamed(id: &str) -> Descriptor {
     let mut d = bilan_plugin_ademe::AdemeLca::default().descriptor().clone();
     d.id = id.to_owned();
     d
@@ -418,108 +418,4 @@ fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
     );
 }
 
-/// The reconciliation a comparison prepares, from the items its index finds, is
-/// [`reconcile::reconcile`]'s, for every example under each built-in method, and for the
-/// same assessments with a fleet's contributions dropped, a building excluded instead, a
-/// workload's own contributions dropped (its fleet's allocation lists still include it),
-/// and items no inventory lists.
-#[test]
-fn the_prepared_reconciliation_is_the_reconciliation() {
-    let factors = bilan_factors::embedded().expect("factors");
-    let methods: [&dyn Methodology; 3] = [
-        &bilan_plugin_ademe::AdemeLca::default(),
-        &bilan_plugin_ghg::GhgProtocol::default(),
-        &bilan_plugin_sci::Sci::default(),
-    ];
-    let dir = format!("{}/../../examples", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("examples")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
-    names.sort();
-    let (mut unaccounted, mut compared) = (0, 0);
-    for name in &names {
-        let Ok(file) = SourceFile::read(std::path::Path::new(&format!("{dir}/{name}"))) else {
-            continue;
-        };
-        let Ok(inv) = load_inventory(&file) else {
-            continue;
-        };
-        let items = Items::of(&inv);
-        for m in methods {
-            let Ok(a) = m.assess(&inv, factors, &Parameters::default()) else {
-                continue;
-            };
-            let mut changed = a.clone();
-            if let Some(fleet) = changed
-                .contributions
-                .iter()
-                .find(|c| c.item.kind == ItemKind::Fleet)
-                .map(|c| c.item.clone())
-            {
-                changed.contributions.retain(|c| c.item != fleet);
-                changed.exclusions.retain(|e| e.item != fleet);
-            }
-            let mut excluded = changed.clone();
-            if let Some(building) = inv.buildings.first() {
-                let item = ItemRef::new(ItemKind::Building, building.id.as_str());
-                excluded.contributions.retain(|c| c.item != item);
-                excluded.exclusions.push(bilan_core::assessment::Exclusion {
-                    item,
-                    aspect: None,
-                    indicator: None,
-                    reason: "left out".into(),
-                    driver: None,
-                });
-            }
-            // A workload included only by a fleet's allocation list.
-            let mut shared = a.clone();
-            if let Some(workload) = shared
-                .contributions
-                .iter()
-                .find_map(|c| c.allocation.iter().next())
-                .map(|s| ItemRef::new(ItemKind::Workload, s.workload.clone()))
-            {
-                shared.contributions.retain(|c| c.item != workload);
-                shared.exclusions.retain(|e| e.item != workload);
-            }
-            let mut unknown = a.clone();
-            if let Some(c) = unknown.contributions.first().cloned() {
-                let mut c = c;
-                c.item = ItemRef::new(ItemKind::Workload, "no-such-workload");
-                unknown.contributions.insert(0, c);
-            }
-            unknown.exclusions.push(bilan_core::assessment::Exclusion {
-                item: ItemRef::new(ItemKind::Service, "no-such-service"),
-                aspect: None,
-                indicator: None,
-                reason: "not listed".into(),
-                driver: Some(Driver::CapitalGoods),
-            });
-            for (what, a) in [
-                ("as assessed", &a),
-                ("a fleet dropped", &changed),
-                ("a building excluded", &excluded),
-                ("a workload shared only", &shared),
-                ("items no inventory lists", &unknown),
-            ] {
-                let expected = reconcile::reconcile(items.ids().items(), a);
-                let prepared = prepare(&items, m.descriptor(), a).reconciliation;
-                unaccounted += expected.unaccounted.len();
-                compared += 1;
-                assert_eq!(
-                    serde_json::to_value(&prepared).expect("serialises"),
-                    serde_json::to_value(&expected).expect("serialises"),
-                    "{name}, {}, {what}",
-                    m.descriptor().id
-                );
-            }
-        }
-    }
-    assert!(
-        unaccounted > 0,
-        "some item left unaccounted is compared too"
-    );
-    assert!(compared >= 5 * 3 * 5, "{compared} reconciliations compared");
-}
+mod prepared;
