@@ -25,13 +25,21 @@ use super::{SafeFormatter, plain, plain_text};
 pub(crate) struct Pretty<W: Write> {
     out: Out<W>,
     depth: usize,
+    /// The field and variant names found plain, by address and length
+    /// ([`Pretty::known_plain`]).
+    fields: [(usize, usize); FIELD_SLOTS],
 }
+
+/// How many field names [`Pretty`] knows by address: a report's structs name a few hundred
+/// fields, and a trail repeats the twenty of a contribution a million times.
+const FIELD_SLOTS: usize = 256;
 
 impl<W: Write> Pretty<W> {
     pub(crate) fn new(w: W) -> Pretty<W> {
         Pretty {
             out: Out::new(w),
             depth: 0,
+            fields: [(0, 0); FIELD_SLOTS],
         }
     }
 
@@ -100,6 +108,44 @@ impl<W: Write> Pretty<W> {
     }
 
     /// A key and its colon.
+    /// A struct's field name, with its colon: as [`Pretty::key`], but a name is `'static`
+    /// text the program holds (its bytes never change), so once found plain it is known by
+    /// its address and length, and not read again for every contribution of the trail.
+    fn field(&mut self, name: &'static str) -> Result<(), Error> {
+        if !self.known_plain(name) {
+            return self.key(name);
+        }
+        self.raw(b"\"")?;
+        self.raw(name.as_bytes())?;
+        self.raw(b"\": ")
+    }
+
+    /// An enum variant's name as a string value (an indicator, a stage): `'static` too, and
+    /// known by its address as [`Pretty::field`] knows field names.
+    fn variant_name(&mut self, name: &'static str) -> Result<(), Error> {
+        if !self.known_plain(name) {
+            return self.string(name);
+        }
+        self.raw(b"\"")?;
+        self.raw(name.as_bytes())?;
+        self.raw(b"\"")
+    }
+
+    /// Whether `name` is plain ([`plain`]): read once, then known by its address and
+    /// length (a `'static` text's bytes never change).
+    fn known_plain(&mut self, name: &'static str) -> bool {
+        let id = (name.as_ptr() as usize, name.len());
+        let slot = (id.0 >> 3 ^ id.1.rotate_left(7)) % FIELD_SLOTS;
+        if self.fields[slot] == id {
+            return true;
+        }
+        let plain = plain(name.as_bytes());
+        if plain {
+            self.fields[slot] = id;
+        }
+        plain
+    }
+
     fn key(&mut self, key: &str) -> Result<(), Error> {
         if plain(key.as_bytes()) {
             self.raw(b"\"")?;
@@ -201,7 +247,7 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
         _index: u32,
         variant: &'static str,
     ) -> Result<(), Error> {
-        self.string(variant)
+        self.variant_name(variant)
     }
 
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
@@ -330,7 +376,7 @@ impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
         value: &T,
     ) -> Result<(), Error> {
         self.next()?;
-        self.ser.key(key)?;
+        self.ser.field(key)?;
         value.serialize(&mut *self.ser)
     }
 

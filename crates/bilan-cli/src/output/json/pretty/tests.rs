@@ -243,3 +243,46 @@ fn text_longer_than_the_buffer_is_written_whole() {
     let long = vec!["x".repeat(70_000), "é".repeat(40_000), String::new()];
     assert_eq!(by_pretty(&long), by_serde_json(&long));
 }
+
+/// Field and variant names are known by their address once found plain: one that is not
+/// (a quote, a control, a bidirectional override) is escaped every time it is written, in
+/// a list long enough for names to be met again, beside plain ones.
+#[test]
+fn names_are_escaped_every_time_they_need_it() {
+    #[derive(Serialize, Debug, Clone, Copy)]
+    enum Odd {
+        #[serde(rename = "tab\there")]
+        Tab,
+        #[serde(rename = "plain")]
+        Plain,
+        #[serde(rename = "bidi\u{202e}")]
+        Bidi,
+    }
+    #[derive(Serialize, Debug)]
+    struct Named {
+        #[serde(rename = "quote\"d")]
+        quoted: Odd,
+        #[serde(rename = "back\\slash")]
+        slash: u8,
+        plain: Odd,
+        #[serde(rename = "\u{1b}[31m")]
+        escape: Option<Odd>,
+    }
+    let list: Vec<Named> = (0..600)
+        .map(|n| Named {
+            quoted: [Odd::Tab, Odd::Plain, Odd::Bidi][n % 3],
+            slash: (n % 256) as u8,
+            plain: [Odd::Plain, Odd::Bidi, Odd::Tab][n % 3],
+            escape: (n % 2 == 0).then_some(Odd::Plain),
+        })
+        .collect();
+    same(&list);
+    let text = by_pretty(&list).expect("written");
+    assert!(
+        text.contains("\"quote\\\"d\": \"tab\\there\""),
+        "{}",
+        &text[..200]
+    );
+    assert!(text.contains("\"\\u001b[31m\": \"plain\""));
+    assert!(text.contains("\"bidi\\u202e\""));
+}
