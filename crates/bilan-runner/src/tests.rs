@@ -12,10 +12,13 @@ pub(crate) fn example(name: &str) -> Inventory {
     load_inventory(&file).expect("example valid")
 }
 
-/// A method that forgets every fleet: the reconciliation must catch it.
-struct Forgetful(bilan_plugin_ademe::AdemeLca, Descriptor);
+/// A method whose assessment `change` alters after ADEME's run.
+pub(crate) struct Altered(bilan_plugin_ademe::AdemeLca, Descriptor, Change);
 
-impl Methodology for Forgetful {
+/// What [`Altered`] does to the assessment.
+pub(crate) type Change = fn(&mut Assessment);
+
+impl Methodology for Altered {
     fn descriptor(&self) -> &Descriptor {
         &self.1
     }
@@ -27,12 +30,35 @@ impl Methodology for Forgetful {
     ) -> Result<Assessment, MethodError> {
         let mut a = self.0.assess(inv, factors, p)?;
         a.method.id = self.1.id.clone();
-        a.contributions
-            .retain(|c| c.item.kind != bilan_core::assessment::ItemKind::Fleet);
-        a.exclusions
-            .retain(|e| e.item.kind != bilan_core::assessment::ItemKind::Fleet);
+        (self.2)(&mut a);
         Ok(a)
     }
+}
+
+/// `methods`, each run as a built-in method with its defaults.
+pub(crate) fn built_in<'a>(methods: &[&'a dyn Methodology]) -> Vec<MethodRun<'a>> {
+    methods
+        .iter()
+        .map(|&method| MethodRun {
+            method,
+            parameters: Parameters::default(),
+            origin: Origin::Builtin,
+        })
+        .collect()
+}
+
+/// A method that forgets every fleet: the reconciliation must catch it.
+fn forgetful() -> Altered {
+    Altered(
+        bilan_plugin_ademe::AdemeLca::default(),
+        renamed("forgetful"),
+        |a| {
+            a.contributions
+                .retain(|c| c.item.kind != bilan_core::assessment::ItemKind::Fleet);
+            a.exclusions
+                .retain(|e| e.item.kind != bilan_core::assessment::ItemKind::Fleet);
+        },
+    )
 }
 
 struct Panicking(Descriptor);
@@ -94,10 +120,7 @@ fn a_failing_or_panicking_method_is_an_error_row_and_others_report() {
 fn reconciliation_can_fail() {
     let inv = example("llama-3.1.toml");
     let factors = bilan_factors::embedded().expect("factors");
-    let forgetful = Forgetful(
-        bilan_plugin_ademe::AdemeLca::default(),
-        renamed("forgetful"),
-    );
+    let forgetful = forgetful();
     let methods = [MethodRun {
         method: &forgetful,
         parameters: Parameters::default(),
@@ -338,18 +361,8 @@ fn a_comparison_without_the_trail_has_the_same_figures_and_divergences() {
     let ademe = bilan_plugin_ademe::AdemeLca::default();
     let ghg = bilan_plugin_ghg::GhgProtocol::default();
     let sci = bilan_plugin_sci::Sci::default();
-    let forgetful = Forgetful(
-        bilan_plugin_ademe::AdemeLca::default(),
-        renamed("forgetful"),
-    );
-    let methods: Vec<MethodRun<'_>> = [&ademe as &dyn Methodology, &ghg, &sci, &forgetful]
-        .into_iter()
-        .map(|method| MethodRun {
-            method,
-            parameters: Parameters::default(),
-            origin: Origin::Builtin,
-        })
-        .collect();
+    let forgetful = forgetful();
+    let methods = built_in(&[&ademe, &ghg, &sci, &forgetful]);
     let mut most_walked = 0;
     for name in [
         "llama-3.1.toml",

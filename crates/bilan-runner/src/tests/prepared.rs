@@ -1,10 +1,9 @@
 //! What the comparison prepares of each assessment, against what a full run gives.
 
-use bilan_core::assessment::{Assessment, Driver, ItemKind, ItemRef};
-use bilan_core::method::{Descriptor, MethodError};
+use bilan_core::assessment::{Driver, ItemKind, ItemRef};
 use bilan_io::{SourceFile, load_inventory};
 
-use super::{example, renamed};
+use super::{Altered, Change, built_in, example, renamed};
 use crate::*;
 /// The reconciliation a comparison prepares, from the items its index finds, is
 /// [`reconcile::reconcile`]'s, for every example under each built-in method, and for the
@@ -112,29 +111,6 @@ fn the_prepared_reconciliation_is_the_reconciliation() {
     assert!(compared >= 5 * 3 * 5, "{compared} reconciliations compared");
 }
 
-/// A method whose assessment `change` alters after ADEME's run.
-struct Altered(bilan_plugin_ademe::AdemeLca, Descriptor, Change);
-
-/// What [`Altered`] does to the assessment.
-type Change = fn(&mut Assessment);
-
-impl Methodology for Altered {
-    fn descriptor(&self) -> &Descriptor {
-        &self.1
-    }
-    fn assess(
-        &self,
-        inv: &Inventory,
-        factors: &FactorSet,
-        p: &Parameters,
-    ) -> Result<Assessment, MethodError> {
-        let mut a = self.0.assess(inv, factors, p)?;
-        a.method.id = self.1.id.clone();
-        (self.2)(&mut a);
-        Ok(a)
-    }
-}
-
 /// A comparison that drops the trail checks each method's figures in the pass that
 /// prepares it: a value, a term or a total out of range is the error a full run gives, and
 /// the method has no pair compared; the others are compared as before.
@@ -174,14 +150,7 @@ fn a_figure_out_of_range_is_the_same_error_when_the_trail_is_dropped() {
             renamed("altered"),
             change,
         );
-        let methods: Vec<MethodRun<'_>> = [&ademe as &dyn Methodology, &altered, &sci]
-            .into_iter()
-            .map(|method| MethodRun {
-                method,
-                parameters: Parameters::default(),
-                origin: Origin::Builtin,
-            })
-            .collect();
+        let methods = built_in(&[&ademe, &altered, &sci]);
         let mut full = run(&inv, factors, &methods);
         let error = full[1].result.as_ref().expect_err(what).clone();
         assert!(

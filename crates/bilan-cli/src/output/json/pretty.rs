@@ -63,9 +63,7 @@ impl<W: Write> Pretty<W> {
 
     fn string(&mut self, s: &str) -> Result<(), Error> {
         if plain(s.as_bytes()) || plain_text(s) {
-            self.raw(b"\"")?;
-            self.raw(s.as_bytes())?;
-            self.raw(b"\"")
+            self.plain_quoted(s, b"\"")
         } else {
             ser::Serializer::serialize_str(&mut self.json(), s)
         }
@@ -115,9 +113,7 @@ impl<W: Write> Pretty<W> {
         if !self.known_plain(name) {
             return self.key(name);
         }
-        self.raw(b"\"")?;
-        self.raw(name.as_bytes())?;
-        self.raw(b"\": ")
+        self.plain_quoted(name, b"\": ")
     }
 
     /// An enum variant's name as a string value (an indicator, a stage): `'static` too, and
@@ -126,9 +122,15 @@ impl<W: Write> Pretty<W> {
         if !self.known_plain(name) {
             return self.string(name);
         }
+        self.plain_quoted(name, b"\"")
+    }
+
+    /// `"`, `name` (plain: nothing to escape), and `close` (the closing quote, with a key's
+    /// colon).
+    fn plain_quoted(&mut self, name: &str, close: &[u8]) -> Result<(), Error> {
         self.raw(b"\"")?;
         self.raw(name.as_bytes())?;
-        self.raw(b"\"")
+        self.raw(close)
     }
 
     /// Whether `name` is plain ([`plain`]): read once, then known by its address and
@@ -148,9 +150,7 @@ impl<W: Write> Pretty<W> {
 
     fn key(&mut self, key: &str) -> Result<(), Error> {
         if plain(key.as_bytes()) {
-            self.raw(b"\"")?;
-            self.raw(key.as_bytes())?;
-            self.raw(b"\": ")
+            self.plain_quoted(key, b"\": ")
         } else {
             self.string(key)?;
             self.raw(b": ")
