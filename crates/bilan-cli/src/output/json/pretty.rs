@@ -105,7 +105,6 @@ impl<W: Write> Pretty<W> {
         self.raw(b"}")
     }
 
-    /// A key and its colon.
     /// A struct's field name, with its colon: as [`Pretty::key`], but a name is `'static`
     /// text the program holds (its bytes never change), so once found plain it is known by
     /// its address and length, and not read again for every contribution of the trail.
@@ -148,6 +147,7 @@ impl<W: Write> Pretty<W> {
         plain
     }
 
+    /// A key and its colon.
     fn key(&mut self, key: &str) -> Result<(), Error> {
         if plain(key.as_bytes()) {
             self.plain_quoted(key, b"\": ")
