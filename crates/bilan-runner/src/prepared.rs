@@ -99,7 +99,8 @@ pub(crate) fn prepare_checked(
 ) -> Result<Prepared, String> {
     let mut finite = Finite::new(a);
     let prepared = prepare_with(items, descriptor, a, |c| finite.add(c));
-    finite.finish().map(|()| prepared)
+    // The index's totals are the assessment's, summed in the same pass.
+    finite.finish(prepared.index.totals).map(|()| prepared)
 }
 
 /// [`prepare`], each contribution given to `visit` as well, in order.

@@ -9,26 +9,28 @@ impl Assessment {
     /// finite number. The error names the first item whose figure is not, and the term
     /// (with where it comes from) that took it out of range.
     pub fn check_finite(&self) -> Result<(), String> {
+        // The totals are summed in the same pass as the contributions are checked.
+        let mut totals = super::Totals::default();
         let mut check = Finite::new(self);
         for c in &self.contributions {
             check.add(c);
             if check.error.is_some() {
                 break;
             }
+            totals.add(c);
         }
-        check.finish()
+        check.finish(totals.finish(self))
     }
 }
 
 /// [`Assessment::check_finite`] contribution by contribution, for a pass over an
-/// assessment's contributions that does other work with each as well: given the
-/// contributions of `a` in order, [`Finite::finish`] gives what `check_finite` gives. With a
-/// million workloads, reading the contributions is most of what the check costs.
+/// assessment's contributions that does other work with each as well (and sums its totals,
+/// [`super::Totals`]): given the contributions of `a` in order and then their totals,
+/// [`Finite::finish`] gives what `check_finite` gives. With a million workloads, reading
+/// the contributions is most of what the check costs.
 #[derive(Debug)]
 pub struct Finite<'a> {
     a: &'a Assessment,
-    /// The totals, summed in the same pass.
-    totals: super::Totals,
     /// The first contribution's error, after which nothing is added.
     error: Option<String>,
 }
@@ -36,24 +38,19 @@ pub struct Finite<'a> {
 impl<'a> Finite<'a> {
     /// The check of `a`, no contribution added yet.
     pub fn new(a: &'a Assessment) -> Finite<'a> {
-        Finite {
-            a,
-            totals: super::Totals::default(),
-            error: None,
-        }
+        Finite { a, error: None }
     }
 
     /// Adds `c`, the next contribution of the assessment.
     pub fn add(&mut self, c: &Contribution) {
-        if self.error.is_some() {
-            return;
+        if self.error.is_none() {
+            self.error = contribution_error(self.a, c);
         }
-        self.totals.add(c);
-        self.error = contribution_error(self.a, c);
     }
 
-    /// The first figure of the assessment that is not a finite number, if any.
-    pub fn finish(self) -> Result<(), String> {
+    /// The first figure of the assessment that is not a finite number, if any; `totals`
+    /// are its totals (`Totals::finish` of its contributions).
+    pub fn finish(self, totals: [Option<f64>; Indicator::ALL.len()]) -> Result<(), String> {
         if let Some(e) = self.error {
             return Err(e);
         }
@@ -66,7 +63,7 @@ impl<'a> Finite<'a> {
                 f.canonical_unit
             ));
         }
-        for (indicator, total) in Indicator::ALL.iter().zip(self.totals.finish(a)) {
+        for (indicator, total) in Indicator::ALL.iter().zip(totals) {
             if let Some(t) = total
                 && !t.is_finite()
             {

@@ -91,7 +91,7 @@ pub(crate) struct Index {
     /// The method's rule for each driver, in [`Driver::ALL`] order.
     rules: Vec<Option<String>>,
     /// The method's totals, per indicator.
-    pub(super) totals: [Option<f64>; Indicator::ALL.len()],
+    pub(crate) totals: [Option<f64>; Indicator::ALL.len()],
     /// Item number → its first entry, or `NONE`.
     by_item: Vec<u32>,
     entries: Vec<Entry>,
